@@ -1,0 +1,46 @@
+# `make start` and `make test` work on a fresh Debian machine: `setup` installs what is missing
+# (as root) and is quick when everything is there already.
+
+SHELL := /bin/bash
+DEB_PACKAGES := ffmpeg xvfb xauth libxi-dev libxext-dev libx11-dev libglu1-mesa-dev pkg-config chromium
+
+.PHONY: setup start test lint typecheck unit bench bench-sim
+
+setup: node_modules/.installed
+
+# Reinstalls node modules only when the lockfile changed, or a Debian package is missing
+# (headless-gl is compiled against the X and GL headers).
+node_modules/.installed: package-lock.json
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing Debian packages. Run as root:"; \
+	    echo "  apt-get update && apt-get install -y --no-install-recommends $$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+	npm ci --no-audit --no-fund
+	@touch $@
+
+start: setup
+	bin/reelbot start
+
+lint: setup
+	npx biome check .
+
+typecheck: setup
+	npx tsc --noEmit
+
+unit: setup
+	npx vitest run
+
+test: setup lint typecheck unit
+
+bench: setup
+	npm run bench
+
+bench-sim: setup
+	npm run bench:sim

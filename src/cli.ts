@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * The `reelbot` command. Each subcommand lives in `src/cli/<name>.ts` and is loaded only when run,
+ * so `reelbot form` does not pay for discord.js or headless-gl.
+ */
+import { ReelbotError } from './core/errors.js';
+
+interface Subcommand {
+  summary: string;
+  load: () => Promise<{ run(argv: string[]): Promise<number | undefined> }>;
+}
+
+const subcommands: Record<string, Subcommand> = {
+  start: {
+    summary: 'run the web gallery, every configured bot and the workers',
+    load: () => import('./cli/start.js'),
+  },
+  generate: {
+    summary:
+      'OWNER/NAME [--input key=value ...] [--image FILE] [--wait]: make a video with a Replicate model',
+    load: () => import('./cli/generate.js'),
+  },
+  simulate: {
+    summary: '"PROMPT" [--scene FILE.json] [--out FILE.mp4]: make a physics video, offline',
+    load: () => import('./cli/simulate.js'),
+  },
+  form: {
+    summary: '--schema FILE.json --platform discord|slack: print the form built for a model schema',
+    load: () => import('./cli/form.js'),
+  },
+  models: {
+    summary: '[--collection SLUG] [--search TEXT]: list video models',
+    load: () => import('./cli/models.js'),
+  },
+  'register-commands': {
+    summary: '[--guild ID]: push commands.json to Discord',
+    load: () => import('./cli/register-commands.js'),
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(subcommands).map(
+    ([name, sub]) => `  reelbot ${name.padEnd(18)} ${sub.summary}`,
+  );
+  return `Usage:\n${lines.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 1;
+  }
+  const sub = subcommands[name];
+  if (!sub) {
+    process.stderr.write(`reelbot: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  const module = await sub.load();
+  return (await module.run(rest)) ?? 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ReelbotError) process.stderr.write(`reelbot: ${error.message} [${error.code}]\n`);
+    else
+      process.stderr.write(
+        `reelbot: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,213 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/** Everything reelbot reads from its environment, validated once at start. */
+export interface Config {
+  dataDir: string;
+  port: number;
+  /** Public base URL for links and webhooks, without a trailing slash. */
+  publicUrl?: string;
+  logLevel: string;
+  replicate: {
+    token?: string;
+    apiUrl: string;
+    webhookSecret?: string;
+  };
+  download: {
+    /** Host patterns; `*.x` allows every subdomain of x. */
+    allowedHosts: string[];
+    maxBytes: number;
+  };
+  limits: {
+    perUser: number;
+    total: number;
+  };
+  catalogTtlMs: number;
+  discord?: { token: string; applicationId: string; apiUrl: string };
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
+  openai?: { apiKey: string; baseUrl?: string; model: string };
+  adminToken?: string;
+  /** The X display for the simulation renderer; unset means the renderer starts its own Xvfb. */
+  display?: string;
+}
+
+/** Defaults for every optional variable; one object, checked against the options it fills. */
+export const configDefaults = {
+  DATA_DIR: './data',
+  PORT: 3000,
+  LOG_LEVEL: 'info',
+  REPLICATE_API_URL: 'https://api.replicate.com/v1',
+  DOWNLOAD_ALLOWED_HOSTS: 'replicate.delivery,*.replicate.delivery',
+  DOWNLOAD_MAX_BYTES: 500 * 1024 * 1024,
+  MAX_JOBS_PER_USER: 2,
+  MAX_JOBS_TOTAL: 8,
+  CATALOG_TTL_SECONDS: 3600,
+  DISCORD_API_URL: 'https://discord.com/api',
+  SLACK_API_URL: 'https://slack.com/api/',
+  OPENAI_MODEL: 'gpt-4o-mini',
+} satisfies Record<string, string | number>;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+const url = (hint: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+      message: `must be an http(s) URL, ${hint}`,
+    });
+const positiveInt = (hint: string) =>
+  z.coerce
+    .number({ message: `must be a whole number, ${hint}` })
+    .int(`must be a whole number, ${hint}`)
+    .positive(`must be above 0, ${hint}`);
+
+const envSchema = z.object({
+  DATA_DIR: z.string().trim().min(1).default(configDefaults.DATA_DIR),
+  PORT: z.coerce
+    .number({ message: 'must be a port number such as 3000' })
+    .int('must be a port number such as 3000')
+    .min(0, 'must be a port number such as 3000')
+    .max(65535, 'must be a port number such as 3000')
+    .default(configDefaults.PORT),
+  PUBLIC_URL: url('for example https://reelbot.example.com').optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  REPLICATE_API_TOKEN: optionalText,
+  REPLICATE_API_URL: url('for example https://api.replicate.com/v1').default(
+    configDefaults.REPLICATE_API_URL,
+  ),
+  REPLICATE_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .regex(
+      /^whsec_[A-Za-z0-9+/=]+$/,
+      'must look like whsec_<base64>, as shown by GET /v1/webhooks/default/secret',
+    )
+    .optional(),
+  DOWNLOAD_ALLOWED_HOSTS: z.string().default(configDefaults.DOWNLOAD_ALLOWED_HOSTS),
+  DOWNLOAD_MAX_BYTES: positiveInt('a size in bytes such as 524288000').default(
+    configDefaults.DOWNLOAD_MAX_BYTES,
+  ),
+  MAX_JOBS_PER_USER: positiveInt('such as 2').default(configDefaults.MAX_JOBS_PER_USER),
+  MAX_JOBS_TOTAL: positiveInt('such as 8').default(configDefaults.MAX_JOBS_TOTAL),
+  CATALOG_TTL_SECONDS: positiveInt('such as 3600').default(configDefaults.CATALOG_TTL_SECONDS),
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .trim()
+    .regex(/^\d{5,25}$/, 'must be the numeric Application ID from the Discord developer portal')
+    .optional(),
+  DISCORD_API_URL: url('for example https://discord.com/api').default(configDefaults.DISCORD_API_URL),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb-')
+    .optional(),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp-')
+    .optional(),
+  SLACK_API_URL: url('for example https://slack.com/api/').default(configDefaults.SLACK_API_URL),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: url('for example https://api.openai.com/v1').optional(),
+  OPENAI_MODEL: z.string().trim().min(1).default(configDefaults.OPENAI_MODEL),
+  ADMIN_TOKEN: z
+    .string()
+    .trim()
+    .min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`')
+    .optional(),
+  DISPLAY: optionalText,
+});
+
+/**
+ * Reads and validates the environment. Throws one {@link ConfigError} that lists every missing or
+ * malformed variable, so a person fixes them all in one go.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "unset": people write `DISCORD_TOKEN=` in .env files to switch things off.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.')} ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+
+  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID)
+    problems.push(
+      'DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is missing: copy it from the General Information page of your Discord application',
+    );
+  if (!e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID)
+    problems.push(
+      'DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is missing: reset and copy the token on the Bot page of your Discord application',
+    );
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN)
+    problems.push(
+      'SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is: copy one from your Slack app settings',
+    );
+  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN))
+    problems.push(
+      'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is missing: install the app to your workspace and copy the xoxb- token',
+    );
+  const allowedHosts = e.DOWNLOAD_ALLOWED_HOSTS.split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
+  for (const host of allowedHosts) {
+    if (!/^(\*\.)?[a-z0-9.-]+(:\d+)?$/.test(host))
+      problems.push(
+        `DOWNLOAD_ALLOWED_HOSTS has "${host}", which is not a host name; write e.g. replicate.delivery,*.replicate.delivery`,
+      );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    dataDir: path.resolve(e.DATA_DIR),
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    replicate: {
+      token: e.REPLICATE_API_TOKEN,
+      apiUrl: e.REPLICATE_API_URL.replace(/\/+$/, ''),
+      webhookSecret: e.REPLICATE_WEBHOOK_SECRET,
+    },
+    download: { allowedHosts, maxBytes: e.DOWNLOAD_MAX_BYTES },
+    limits: { perUser: e.MAX_JOBS_PER_USER, total: e.MAX_JOBS_TOTAL },
+    catalogTtlMs: e.CATALOG_TTL_SECONDS * 1000,
+    discord:
+      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+        ? {
+            token: e.DISCORD_TOKEN,
+            applicationId: e.DISCORD_APPLICATION_ID,
+            apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
+          }
+        : undefined,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl: e.SLACK_API_URL,
+        }
+      : undefined,
+    openai: e.OPENAI_API_KEY
+      ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL }
+      : undefined,
+    adminToken: e.ADMIN_TOKEN,
+    display: e.DISPLAY,
+  };
+}

@@ -1,0 +1,93 @@
+/** Where a generation came from and where its messages go. */
+export type Platform = 'discord' | 'slack' | 'cli' | 'web';
+
+/** What made the video. */
+export type GenerationSource = 'replicate' | 'simulation';
+
+/**
+ * The life of a generation. `starting` means the prediction request is being sent (the intent is
+ * recorded first, so a crash in between never creates a second prediction).
+ */
+export type GenerationStatus =
+  | 'queued'
+  | 'starting'
+  | 'processing'
+  | 'downloading'
+  | 'succeeded'
+  | 'failed'
+  | 'canceled';
+
+export const finalStatuses: readonly GenerationStatus[] = ['succeeded', 'failed', 'canceled'];
+
+export function isFinal(status: GenerationStatus): boolean {
+  return finalStatuses.includes(status);
+}
+
+/** The person and place a generation belongs to. */
+export interface Requester {
+  platform: Platform;
+  /** Discord guild id or Slack team id; absent in DMs and on the command line. */
+  workspaceId?: string;
+  channelId?: string;
+  userId: string;
+  userName?: string;
+}
+
+/** The stored result of a generation. */
+export interface StoredMedia {
+  /** Path relative to DATA_DIR, e.g. `media/g_abc.mp4`. */
+  path: string;
+  sha256: string;
+  bytes: number;
+  mime: string;
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+  /** Poster JPEG, relative to DATA_DIR. */
+  posterPath?: string;
+}
+
+/** One generation as the store holds it. */
+export interface Generation {
+  id: string;
+  source: GenerationSource;
+  requester: Requester;
+  /** `owner/name` for Replicate models, `physics` for simulations. */
+  model: string;
+  version?: string;
+  prompt?: string;
+  /** The typed input sent to Replicate, or the scene of a simulation. */
+  input: Record<string, unknown>;
+  seed?: number;
+  predictionId?: string;
+  status: GenerationStatus;
+  /** A sentence a person understands. */
+  error?: string;
+  errorCode?: string;
+  /** Replicate's own error text, kept whole. */
+  upstreamError?: string;
+  /** 0..100 while processing. */
+  progress?: number;
+  lastLog?: string;
+  media?: StoredMedia;
+  /** Further outputs of an array output, recorded but not downloaded. */
+  extraOutputs?: string[];
+  /** Platform message references the bot needs to edit its status message later (opaque to core). */
+  messageRef?: Record<string, unknown>;
+  createdAt: number;
+  startedAt?: number;
+  completedAt?: number;
+  updatedAt: number;
+}
+
+/** What the service tells subscribers as a generation moves. */
+export type GenerationEvent =
+  | { type: 'queued'; generation: Generation; position: number }
+  | { type: 'started'; generation: Generation }
+  | { type: 'progress'; generation: Generation; percent?: number; log?: string }
+  | { type: 'downloading'; generation: Generation }
+  | { type: 'succeeded'; generation: Generation; media: StoredMedia }
+  | { type: 'failed'; generation: Generation; reason: string; upstreamError?: string }
+  | { type: 'canceled'; generation: Generation };
+
+export type GenerationListener = (event: GenerationEvent) => void;

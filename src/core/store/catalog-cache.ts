@@ -1,0 +1,38 @@
+import type { Database } from 'better-sqlite3';
+
+/** A cached value and when it was fetched. */
+export interface CachedEntry<T> {
+  value: T;
+  fetchedAt: number;
+}
+
+/** Key-value cache for Replicate catalog answers (collections, models, versions). */
+export function createCatalogCache(db: Database, clock: () => number = Date.now) {
+  return {
+    get<T>(key: string): CachedEntry<T> | undefined {
+      const row = db
+        .prepare<[string], { value_json: string; fetched_at: number }>(
+          'SELECT value_json, fetched_at FROM catalog_cache WHERE key = ?',
+        )
+        .get(key);
+      return row ? { value: JSON.parse(row.value_json) as T, fetchedAt: row.fetched_at } : undefined;
+    },
+    set<T>(key: string, value: T): void {
+      db.prepare(
+        `INSERT INTO catalog_cache (key, value_json, fetched_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, fetched_at = excluded.fetched_at`,
+      ).run(key, JSON.stringify(value), clock());
+    },
+    /** Every cached value whose key starts with `prefix`, for offline search. */
+    list<T>(prefix: string): CachedEntry<T>[] {
+      return db
+        .prepare<[string], { value_json: string; fetched_at: number }>(
+          "SELECT value_json, fetched_at FROM catalog_cache WHERE key LIKE ? ESCAPE '\\'",
+        )
+        .all(`${prefix.replace(/[%_\\]/g, '\\$&')}%`)
+        .map((row) => ({ value: JSON.parse(row.value_json) as T, fetchedAt: row.fetched_at }));
+    },
+  };
+}
+
+export type CatalogCache = ReturnType<typeof createCatalogCache>;

@@ -1,0 +1,437 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type {
+  Generation,
+  GenerationSource,
+  GenerationStatus,
+  Platform,
+  Requester,
+  StoredMedia,
+} from '../generations/types.js';
+
+/** A row of `generations` as SQLite returns it. */
+interface GenerationRow {
+  id: string;
+  source: GenerationSource;
+  platform: Platform;
+  workspace_id: string | null;
+  channel_id: string | null;
+  user_id: string;
+  user_name: string | null;
+  model: string;
+  version: string | null;
+  prompt: string | null;
+  input_json: string;
+  seed: number | null;
+  prediction_id: string | null;
+  prediction_requested_at: number | null;
+  status: GenerationStatus;
+  error: string | null;
+  error_code: string | null;
+  upstream_error: string | null;
+  progress: number | null;
+  last_log: string | null;
+  output_url: string | null;
+  extra_outputs_json: string | null;
+  media_path: string | null;
+  media_sha256: string | null;
+  media_bytes: number | null;
+  media_mime: string | null;
+  media_width: number | null;
+  media_height: number | null;
+  media_duration: number | null;
+  poster_path: string | null;
+  download_claim: string | null;
+  download_claimed_at: number | null;
+  download_attempts: number;
+  cancel_requested: number;
+  message_ref_json: string | null;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  updated_at: number;
+  rowid?: number;
+}
+
+/** Fields the core may change on a generation; absent keys stay as they are, `null` clears. */
+export interface GenerationPatch {
+  status?: GenerationStatus;
+  version?: string | null;
+  predictionId?: string | null;
+  predictionRequestedAt?: number | null;
+  error?: string | null;
+  errorCode?: string | null;
+  upstreamError?: string | null;
+  progress?: number | null;
+  lastLog?: string | null;
+  outputUrl?: string | null;
+  extraOutputs?: string[] | null;
+  media?: StoredMedia | null;
+  seed?: number | null;
+  input?: Record<string, unknown>;
+  messageRef?: Record<string, unknown> | null;
+  cancelRequested?: boolean;
+  downloadAttempts?: number;
+  startedAt?: number | null;
+  completedAt?: number | null;
+}
+
+/** What a new generation needs. */
+export interface NewGeneration {
+  id?: string;
+  source: GenerationSource;
+  requester: Requester;
+  model: string;
+  version?: string;
+  prompt?: string;
+  input: Record<string, unknown>;
+  seed?: number;
+  status?: GenerationStatus;
+  messageRef?: Record<string, unknown>;
+}
+
+/** Gallery and API filters. */
+export interface GenerationFilter {
+  status?: GenerationStatus | 'running';
+  model?: string;
+  platform?: Platform;
+  source?: GenerationSource;
+  userId?: string;
+  /** Free text over prompts. */
+  search?: string;
+}
+
+/** Keyset position: the last row of the previous page. */
+export interface GenerationCursor {
+  createdAt: number;
+  id: string;
+}
+
+/** Internal fields the service needs but that are never shown to users. */
+export interface GenerationInternals {
+  outputUrl?: string;
+  predictionRequestedAt?: number;
+  downloadClaim?: string;
+  downloadClaimedAt?: number;
+  downloadAttempts: number;
+  cancelRequested: boolean;
+}
+
+const runningStatuses: GenerationStatus[] = ['queued', 'starting', 'processing', 'downloading'];
+
+/** A short, URL-safe, sortable-enough id such as `g_k3x9q2m7a1`. */
+export function newGenerationId(): string {
+  return `g_${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;
+}
+
+function toGeneration(row: GenerationRow): Generation {
+  const media: StoredMedia | undefined = row.media_path
+    ? {
+        path: row.media_path,
+        sha256: row.media_sha256 ?? '',
+        bytes: row.media_bytes ?? 0,
+        mime: row.media_mime ?? 'application/octet-stream',
+        width: row.media_width ?? undefined,
+        height: row.media_height ?? undefined,
+        durationSeconds: row.media_duration ?? undefined,
+        posterPath: row.poster_path ?? undefined,
+      }
+    : undefined;
+  return {
+    id: row.id,
+    source: row.source,
+    requester: {
+      platform: row.platform,
+      workspaceId: row.workspace_id ?? undefined,
+      channelId: row.channel_id ?? undefined,
+      userId: row.user_id,
+      userName: row.user_name ?? undefined,
+    },
+    model: row.model,
+    version: row.version ?? undefined,
+    prompt: row.prompt ?? undefined,
+    input: JSON.parse(row.input_json) as Record<string, unknown>,
+    seed: row.seed ?? undefined,
+    predictionId: row.prediction_id ?? undefined,
+    status: row.status,
+    error: row.error ?? undefined,
+    errorCode: row.error_code ?? undefined,
+    upstreamError: row.upstream_error ?? undefined,
+    progress: row.progress ?? undefined,
+    lastLog: row.last_log ?? undefined,
+    media,
+    extraOutputs: row.extra_outputs_json ? (JSON.parse(row.extra_outputs_json) as string[]) : undefined,
+    messageRef: row.message_ref_json
+      ? (JSON.parse(row.message_ref_json) as Record<string, unknown>)
+      : undefined,
+    createdAt: row.created_at,
+    startedAt: row.started_at ?? undefined,
+    completedAt: row.completed_at ?? undefined,
+    updatedAt: row.updated_at,
+  };
+}
+
+function patchColumns(patch: GenerationPatch): Record<string, unknown> {
+  const columns: Record<string, unknown> = {};
+  const set = (column: string, value: unknown) => {
+    if (value !== undefined) columns[column] = value;
+  };
+  set('status', patch.status);
+  set('version', patch.version);
+  set('prediction_id', patch.predictionId);
+  set('prediction_requested_at', patch.predictionRequestedAt);
+  set('error', patch.error);
+  set('error_code', patch.errorCode);
+  set('upstream_error', patch.upstreamError);
+  set('progress', patch.progress);
+  set('last_log', patch.lastLog);
+  set('output_url', patch.outputUrl);
+  set('seed', patch.seed);
+  set('download_attempts', patch.downloadAttempts);
+  set('started_at', patch.startedAt);
+  set('completed_at', patch.completedAt);
+  if (patch.cancelRequested !== undefined) columns.cancel_requested = patch.cancelRequested ? 1 : 0;
+  if (patch.input !== undefined) columns.input_json = JSON.stringify(patch.input);
+  if (patch.extraOutputs !== undefined)
+    columns.extra_outputs_json = patch.extraOutputs === null ? null : JSON.stringify(patch.extraOutputs);
+  if (patch.messageRef !== undefined)
+    columns.message_ref_json = patch.messageRef === null ? null : JSON.stringify(patch.messageRef);
+  if (patch.media !== undefined) {
+    const m = patch.media;
+    Object.assign(columns, {
+      media_path: m?.path ?? null,
+      media_sha256: m?.sha256 ?? null,
+      media_bytes: m?.bytes ?? null,
+      media_mime: m?.mime ?? null,
+      media_width: m?.width ?? null,
+      media_height: m?.height ?? null,
+      media_duration: m?.durationSeconds ?? null,
+      poster_path: m?.posterPath ?? null,
+    });
+  }
+  return columns;
+}
+
+/**
+ * Typed queries over `generations`. Every state change that two workers could race on is a single
+ * `UPDATE ... WHERE status IN (...)`, so exactly one of them wins.
+ */
+export function createGenerationStore(db: Database, clock: () => number = Date.now) {
+  const byId = db.prepare<[string], GenerationRow>('SELECT * FROM generations WHERE id = ?');
+  const byPrediction = db.prepare<[string], GenerationRow>(
+    'SELECT * FROM generations WHERE prediction_id = ?',
+  );
+
+  function update(id: string, patch: GenerationPatch, onlyFrom?: readonly GenerationStatus[]): boolean {
+    const columns = { ...patchColumns(patch), updated_at: clock() };
+    const names = Object.keys(columns);
+    const assignments = names.map((name) => `${name} = @${name}`).join(', ');
+    const guard = onlyFrom ? ` AND status IN (${onlyFrom.map((_, i) => `@from${i}`).join(', ')})` : '';
+    const params: Record<string, unknown> = { ...columns, id };
+    onlyFrom?.forEach((status, i) => {
+      params[`from${i}`] = status;
+    });
+    const result = db.prepare(`UPDATE generations SET ${assignments} WHERE id = @id${guard}`).run(params);
+    return result.changes === 1;
+  }
+
+  return {
+    insert(input: NewGeneration): Generation {
+      const now = clock();
+      const id = input.id ?? newGenerationId();
+      db.prepare(
+        `INSERT INTO generations (id, source, platform, workspace_id, channel_id, user_id, user_name, model, version,
+           prompt, input_json, seed, status, message_ref_json, created_at, updated_at)
+         VALUES (@id, @source, @platform, @workspaceId, @channelId, @userId, @userName, @model, @version,
+           @prompt, @input, @seed, @status, @messageRef, @now, @now)`,
+      ).run({
+        id,
+        source: input.source,
+        platform: input.requester.platform,
+        workspaceId: input.requester.workspaceId ?? null,
+        channelId: input.requester.channelId ?? null,
+        userId: input.requester.userId,
+        userName: input.requester.userName ?? null,
+        model: input.model,
+        version: input.version ?? null,
+        prompt: input.prompt ?? null,
+        input: JSON.stringify(input.input),
+        seed: input.seed ?? null,
+        status: input.status ?? 'queued',
+        messageRef: input.messageRef ? JSON.stringify(input.messageRef) : null,
+        now,
+      });
+      return toGeneration(byId.get(id)!);
+    },
+
+    get(id: string): Generation | undefined {
+      const row = byId.get(id);
+      return row ? toGeneration(row) : undefined;
+    },
+
+    getByPrediction(predictionId: string): Generation | undefined {
+      const row = byPrediction.get(predictionId);
+      return row ? toGeneration(row) : undefined;
+    },
+
+    /** Fields for the service only: never put these in an API response. */
+    internals(id: string): GenerationInternals | undefined {
+      const row = byId.get(id);
+      if (!row) return undefined;
+      return {
+        outputUrl: row.output_url ?? undefined,
+        predictionRequestedAt: row.prediction_requested_at ?? undefined,
+        downloadClaim: row.download_claim ?? undefined,
+        downloadClaimedAt: row.download_claimed_at ?? undefined,
+        downloadAttempts: row.download_attempts,
+        cancelRequested: row.cancel_requested === 1,
+      };
+    },
+
+    /** Applies a patch unconditionally. */
+    update(id: string, patch: GenerationPatch): boolean {
+      return update(id, patch);
+    },
+
+    /** Applies a patch only while the status is one of `from`; returns whether it won. */
+    transition(id: string, from: readonly GenerationStatus[], patch: GenerationPatch): boolean {
+      return update(id, patch, from);
+    },
+
+    /**
+     * Takes the download of a generation for `owner`. Succeeds when nobody holds it, or when the
+     * holder's claim is older than `staleAfterMs` (a worker that crashed mid-download).
+     */
+    claimDownload(id: string, owner: string, staleAfterMs: number): boolean {
+      const now = clock();
+      const result = db
+        .prepare(
+          `UPDATE generations
+             SET download_claim = @owner, download_claimed_at = @now, status = 'downloading',
+                 download_attempts = download_attempts + 1, updated_at = @now
+           WHERE id = @id AND status IN ('processing', 'downloading', 'starting')
+             AND (download_claim IS NULL OR download_claimed_at < @staleBefore)`,
+        )
+        .run({ id, owner, now, staleBefore: now - staleAfterMs });
+      return result.changes === 1;
+    },
+
+    /** Lets go of a download claim, so another worker (or a retry) can take it. */
+    releaseDownload(id: string, owner: string): void {
+      db.prepare(
+        `UPDATE generations SET download_claim = NULL, download_claimed_at = NULL
+          WHERE id = ? AND download_claim = ?`,
+      ).run(id, owner);
+    },
+
+    /** Every generation that has not ended, oldest first: the work to resume after a restart. */
+    listUnfinished(): Generation[] {
+      return db
+        .prepare<[], GenerationRow>(
+          `SELECT * FROM generations WHERE status IN ('queued','starting','processing','downloading')
+            ORDER BY created_at, id`,
+        )
+        .all()
+        .map(toGeneration);
+    },
+
+    /** How many generations of this user are running (queued ones included). */
+    countRunning(filter: { platform?: Platform; userId?: string } = {}): number {
+      const row = db
+        .prepare<Record<string, unknown>, { n: number }>(
+          `SELECT count(*) AS n FROM generations
+            WHERE status IN ('queued','starting','processing','downloading')
+              AND (@platform IS NULL OR platform = @platform) AND (@userId IS NULL OR user_id = @userId)`,
+        )
+        .get({ platform: filter.platform ?? null, userId: filter.userId ?? null });
+      return row?.n ?? 0;
+    },
+
+    /** A page of generations, newest first, after `cursor`. */
+    list(filter: GenerationFilter = {}, options: { cursor?: GenerationCursor; limit?: number } = {}) {
+      const limit = Math.min(Math.max(options.limit ?? 48, 1), 200);
+      const where: string[] = [];
+      const params: Record<string, unknown> = { limit: limit + 1 };
+      if (filter.status === 'running')
+        where.push(`g.status IN (${runningStatuses.map((s) => `'${s}'`).join(',')})`);
+      else if (filter.status) {
+        where.push('g.status = @status');
+        params.status = filter.status;
+      }
+      if (filter.model) {
+        where.push('g.model = @model');
+        params.model = filter.model;
+      }
+      if (filter.platform) {
+        where.push('g.platform = @platform');
+        params.platform = filter.platform;
+      }
+      if (filter.source) {
+        where.push('g.source = @source');
+        params.source = filter.source;
+      }
+      if (filter.userId) {
+        where.push('g.user_id = @userId');
+        params.userId = filter.userId;
+      }
+      if (filter.search?.trim()) {
+        where.push('g.rowid IN (SELECT rowid FROM generations_fts WHERE generations_fts MATCH @search)');
+        params.search = toFtsQuery(filter.search);
+      }
+      if (options.cursor) {
+        where.push('(g.created_at < @cursorCreated OR (g.created_at = @cursorCreated AND g.id < @cursorId))');
+        params.cursorCreated = options.cursor.createdAt;
+        params.cursorId = options.cursor.id;
+      }
+      const sql = `SELECT g.* FROM generations g ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY g.created_at DESC, g.id DESC LIMIT @limit`;
+      const rows = db.prepare<Record<string, unknown>, GenerationRow>(sql).all(params);
+      const items = rows.slice(0, limit).map(toGeneration);
+      const last = items.at(-1);
+      const next: GenerationCursor | undefined =
+        rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : undefined;
+      return { items, next };
+    },
+
+    /** Distinct model names, for the gallery's filter. */
+    models(): string[] {
+      return db
+        .prepare<[], { model: string }>('SELECT DISTINCT model FROM generations ORDER BY model')
+        .all()
+        .map((row) => row.model);
+    },
+
+    /** Count and bytes by status, for the admin view. */
+    stats(): { status: GenerationStatus; count: number; bytes: number }[] {
+      return db
+        .prepare<[], { status: GenerationStatus; count: number; bytes: number }>(
+          `SELECT status, count(*) AS count, coalesce(sum(media_bytes), 0) AS bytes FROM generations GROUP BY status`,
+        )
+        .all();
+    },
+
+    delete(id: string): boolean {
+      return db.prepare('DELETE FROM generations WHERE id = ?').run(id).changes === 1;
+    },
+
+    /** Records a webhook delivery id; false when it was seen before (a replay). */
+    rememberWebhook(deliveryId: string): boolean {
+      const result = db
+        .prepare('INSERT OR IGNORE INTO webhook_deliveries (id, received_at) VALUES (?, ?)')
+        .run(deliveryId, clock());
+      return result.changes === 1;
+    },
+  };
+}
+
+export type GenerationStore = ReturnType<typeof createGenerationStore>;
+
+/** Turns what a person typed into an FTS5 query of prefix terms, with no FTS syntax of theirs. */
+function toFtsQuery(text: string): string {
+  const terms = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
+  return terms.length ? terms.map((term) => `"${term}"*`).join(' ') : '""';
+}

@@ -1,0 +1,12 @@
+export { type CatalogCache, createCatalogCache } from './catalog-cache.js';
+export { type Database, openDatabase } from './database.js';
+export {
+  createGenerationStore,
+  type GenerationCursor,
+  type GenerationFilter,
+  type GenerationPatch,
+  type GenerationStore,
+  type NewGeneration,
+  newGenerationId,
+} from './generations.js';
+export { migrate, migrations } from './migrations.js';

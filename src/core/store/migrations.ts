@@ -1,0 +1,116 @@
+import type { Database } from 'better-sqlite3';
+
+/** A numbered schema change. Numbers only grow; a migration never changes once released. */
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'generations and catalog cache',
+    up: `
+      CREATE TABLE generations (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL CHECK (source IN ('replicate', 'simulation')),
+        platform TEXT NOT NULL,
+        workspace_id TEXT,
+        channel_id TEXT,
+        user_id TEXT NOT NULL,
+        user_name TEXT,
+        model TEXT NOT NULL,
+        version TEXT,
+        prompt TEXT,
+        input_json TEXT NOT NULL DEFAULT '{}',
+        seed INTEGER,
+        prediction_id TEXT UNIQUE,
+        -- set before the create request is sent, so a crash in between is detectable
+        prediction_requested_at INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('queued','starting','processing','downloading','succeeded','failed','canceled')),
+        error TEXT,
+        error_code TEXT,
+        upstream_error TEXT,
+        progress REAL,
+        last_log TEXT,
+        -- the expiring Replicate URL; internal only, cleared once downloaded
+        output_url TEXT,
+        extra_outputs_json TEXT,
+        media_path TEXT,
+        media_sha256 TEXT,
+        media_bytes INTEGER,
+        media_mime TEXT,
+        media_width INTEGER,
+        media_height INTEGER,
+        media_duration REAL,
+        poster_path TEXT,
+        download_claim TEXT,
+        download_claimed_at INTEGER,
+        download_attempts INTEGER NOT NULL DEFAULT 0,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        message_ref_json TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        completed_at INTEGER,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX generations_created ON generations (created_at DESC, id DESC);
+      CREATE INDEX generations_status_created ON generations (status, created_at DESC, id DESC);
+      CREATE INDEX generations_user_status ON generations (platform, user_id, status);
+      CREATE INDEX generations_model_created ON generations (model, created_at DESC, id DESC);
+      CREATE INDEX generations_platform_created ON generations (platform, created_at DESC, id DESC);
+      CREATE INDEX generations_source_created ON generations (source, created_at DESC, id DESC);
+
+      -- free-text search over prompts for the gallery
+      CREATE VIRTUAL TABLE generations_fts USING fts5(prompt, content='generations', content_rowid='rowid');
+      CREATE TRIGGER generations_fts_insert AFTER INSERT ON generations BEGIN
+        INSERT INTO generations_fts (rowid, prompt) VALUES (new.rowid, coalesce(new.prompt, ''));
+      END;
+      CREATE TRIGGER generations_fts_delete AFTER DELETE ON generations BEGIN
+        INSERT INTO generations_fts (generations_fts, rowid, prompt) VALUES ('delete', old.rowid, coalesce(old.prompt, ''));
+      END;
+      CREATE TRIGGER generations_fts_update AFTER UPDATE OF prompt ON generations BEGIN
+        INSERT INTO generations_fts (generations_fts, rowid, prompt) VALUES ('delete', old.rowid, coalesce(old.prompt, ''));
+        INSERT INTO generations_fts (rowid, prompt) VALUES (new.rowid, coalesce(new.prompt, ''));
+      END;
+
+      CREATE TABLE catalog_cache (
+        key TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL
+      );
+
+      -- webhook ids already handled, so a replayed delivery is ignored
+      CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        received_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+/** Applies every migration the database has not seen, each in its own transaction. */
+export function migrate(db: Database, list: readonly Migration[] = migrations): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (row) => row.version,
+    ),
+  );
+  const ran: number[] = [];
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.up);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+    })();
+    ran.push(migration.version);
+  }
+  return ran;
+}

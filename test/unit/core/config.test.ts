@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/core/config.js';
+import { ConfigError } from '../../../src/core/errors.js';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('starts with no variables at all, with the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.port).toBe(3000);
+    expect(config.replicate.apiUrl).toBe('https://api.replicate.com/v1');
+    expect(config.download.allowedHosts).toEqual(['replicate.delivery', '*.replicate.delivery']);
+    expect(config.discord).toBeUndefined();
+    expect(config.slack).toBeUndefined();
+    expect(config.openai).toBeUndefined();
+  });
+
+  it('turns on each platform only when its tokens are set', () => {
+    const config = loadConfig({
+      DISCORD_TOKEN: 'abc.def',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_API_URL: 'http://127.0.0.1:9999/api/',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'shh',
+      OPENAI_API_KEY: 'sk-1',
+    });
+    expect(config.discord).toEqual({
+      token: 'abc.def',
+      applicationId: '123456789012345678',
+      apiUrl: 'http://127.0.0.1:9999/api',
+    });
+    expect(config.slack?.botToken).toBe('xoxb-1');
+    expect(config.openai?.model).toBe('gpt-4o-mini');
+  });
+
+  it('lists every problem at once, each with how to fix it', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DISCORD_TOKEN: 'abc',
+      PUBLIC_URL: 'not a url',
+      SLACK_BOT_TOKEN: 'wrong',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT must be a port number/),
+        expect.stringMatching(/^PUBLIC_URL must be an http\(s\) URL/),
+        expect.stringMatching(/^SLACK_BOT_TOKEN must be a bot token starting with xoxb-/),
+      ]),
+    );
+    expect(problems).toHaveLength(3);
+  });
+
+  it('names the missing partner of a half-configured platform', () => {
+    expect(problemsOf({ DISCORD_TOKEN: 'abc' })).toEqual([
+      expect.stringContaining('DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is missing'),
+    ]);
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual([
+      expect.stringContaining('neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode)'),
+    ]);
+  });
+
+  it('treats empty variables as unset and never echoes a secret', () => {
+    const error = (() => {
+      try {
+        return loadConfig({ DISCORD_TOKEN: 'super-secret-token', REPLICATE_API_TOKEN: '' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })() as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).not.toContain('super-secret-token');
+  });
+
+  it('refuses a malformed download allow-list', () => {
+    expect(problemsOf({ DOWNLOAD_ALLOWED_HOSTS: 'replicate.delivery,http://evil/' })).toEqual([
+      expect.stringContaining('DOWNLOAD_ALLOWED_HOSTS has "http://evil/"'),
+    ]);
+  });
+});
