@@ -1,0 +1,57 @@
+import type { Generation, GenerationListener, Requester } from './types.js';
+
+/** A chat image to use as a model's image input. The core fetches, checks and uploads it. */
+export interface AttachmentInput {
+  /** The schema field it fills; the model's first image field when absent. */
+  field?: string;
+  url: string;
+  /** Slack needs `Authorization: Bearer <bot token>` to read `url_private_download`. */
+  headers?: Record<string, string>;
+  filename?: string;
+  /** What the platform says about it, checked again against the bytes. */
+  contentType?: string;
+  size?: number;
+}
+
+/** Everything a bot hands the core to start a Replicate generation. */
+export interface GenerationRequest {
+  requester: Requester;
+  /** `owner/name`. */
+  model: string;
+  /** Raw form values as typed by the user (strings, booleans from checkboxes, arrays from selects). */
+  values: Record<string, string | boolean | string[] | undefined>;
+  attachments?: AttachmentInput[];
+  /** Platform message references to keep with the generation (opaque to core). */
+  messageRef?: Record<string, unknown>;
+}
+
+/** Everything a bot hands the core to start a physics simulation. */
+export interface SimulationRequest {
+  requester: Requester;
+  prompt: string;
+  seed?: number;
+  messageRef?: Record<string, unknown>;
+}
+
+/**
+ * The service bots, the CLI and the web call. Implemented in `src/core/generations/service.ts`.
+ * `start` throws `ValidationError` (with one problem per field), `LimitError`, `AttachmentError`,
+ * `NotFoundError`, `RateLimitError` or `UpstreamError`; anything after it is reported as events.
+ */
+export interface GenerationService {
+  start(request: GenerationRequest): Promise<Generation>;
+  /** Same input, new seed. */
+  reroll(generationId: string, requester: Requester): Promise<Generation>;
+  simulate?(request: SimulationRequest): Promise<Generation>;
+  /** Cancels a running generation; only its owner or an admin may. */
+  cancel(generationId: string, by: { userId: string; admin?: boolean }): Promise<Generation>;
+  get(generationId: string): Generation | undefined;
+  /** Keeps platform message references (e.g. the status message id) with a generation. */
+  setMessageRef(generationId: string, messageRef: Record<string, unknown>): void;
+  /** Every event of every generation. Returns an unsubscribe function. */
+  subscribe(listener: GenerationListener): () => void;
+  /** Picks up every unfinished generation after a restart. */
+  resume(): Promise<void>;
+  /** Stops taking new work and waits for in-flight steps; unfinished work resumes on next start. */
+  close(): Promise<void>;
+}
