@@ -1,0 +1,63 @@
+import express from 'express';
+import { errorHandler, notFound } from './error-handler.js';
+import { createFfmpegCheck } from './health-checks.js';
+import { adminRoutes } from './routes/admin.js';
+import { apiRoutes } from './routes/api.js';
+import { assetRoutes, loadAssets } from './routes/assets.js';
+import { detailRoutes } from './routes/detail.js';
+import { eventRoutes } from './routes/events.js';
+import { cachedModels, galleryRoutes } from './routes/gallery.js';
+import { healthRoutes } from './routes/health.js';
+import { mediaRoutes } from './routes/media.js';
+import { webhookRoutes } from './routes/webhook.js';
+import { securityHeaders } from './security-headers.js';
+import type { RawMount, WebDeps } from './types.js';
+import type { PageContext } from './views/layout.js';
+
+function mountsFirst(mounts: RawMount[]): express.RequestHandler {
+  return (req, res, next) => {
+    const mount = mounts.find((m) => req.path === m.path || req.path.startsWith(`${m.path}/`));
+    // The handler gets the request as it arrived: url unchanged, body unread (Bolt verifies signatures).
+    if (mount) mount.handler(req, res);
+    else next();
+  };
+}
+
+/**
+ * The web app: gallery pages, media streaming, JSON API, the Replicate webhook, health and admin.
+ * No global body parser: only the webhook route reads a body, and it reads it raw.
+ */
+export function createWebApp(deps: WebDeps): express.Express {
+  const clock = deps.clock ?? Date.now;
+  const assets = loadAssets();
+  const pageContext = (): PageContext => ({
+    assetUrls: assets.urls,
+    live: deps.events ? 'sse' : 'poll',
+    now: clock(),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (deps.mounts?.length) app.use(mountsFirst(deps.mounts));
+  app.use(securityHeaders({ https: deps.config.publicUrl?.startsWith('https:') ?? false }));
+
+  app.use(assetRoutes(assets));
+  app.use(galleryRoutes({ store: deps.store, models: cachedModels(deps.store, clock), pageContext }));
+  app.use(detailRoutes({ store: deps.store, pageContext }));
+  app.use(mediaRoutes(deps));
+  app.use(apiRoutes(deps));
+  app.use(eventRoutes(deps.events));
+  app.use(webhookRoutes(deps.replicateWebhook));
+  app.use(
+    healthRoutes({
+      store: deps.store,
+      dataDir: deps.config.dataDir,
+      checkFfmpeg: createFfmpegCheck(deps.ffmpegPath),
+    }),
+  );
+  app.use(adminRoutes({ ...deps, clock }));
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logger, pageContext));
+  return app;
+}

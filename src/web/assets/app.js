@@ -1,0 +1,96 @@
+// reelbot gallery: filters submit on change; running cards follow their generation until it ends.
+// Plain browser JavaScript, no build step. Server-sent events when the server offers them, else polling.
+(() => {
+  const labels = {
+    queued: 'Queued',
+    starting: 'Starting',
+    processing: 'Processing',
+    downloading: 'Saving',
+    succeeded: 'Done',
+    failed: 'Failed',
+    canceled: 'Canceled',
+  };
+  const pollMs = 2000;
+
+  for (const select of document.querySelectorAll('form.filters select')) {
+    select.addEventListener('change', () => select.form.requestSubmit());
+  }
+
+  const body = document.body;
+  const onDetail = body.dataset.page === 'detail';
+  const running = () => Array.from(document.querySelectorAll('[data-generation-id][data-running]'));
+  if (running().length === 0) return;
+
+  async function finish(element, id) {
+    if (onDetail) {
+      window.location.reload();
+      return;
+    }
+    const response = await fetch(`/g/${encodeURIComponent(id)}/card`, { cache: 'no-store' });
+    if (!response.ok) return;
+    // The fragment is rendered (and escaped) by the server, like the rest of the page.
+    const template = document.createElement('template');
+    template.innerHTML = (await response.text()).trim();
+    element.replaceWith(template.content);
+  }
+
+  function apply(update) {
+    const selector = `[data-generation-id="${CSS.escape(update.id)}"][data-running]`;
+    for (const element of document.querySelectorAll(selector)) {
+      if (update.final) {
+        element.removeAttribute('data-running');
+        finish(element, update.id);
+        continue;
+      }
+      element.dataset.status = update.status;
+      const badge = element.querySelector('[data-badge]');
+      if (badge) {
+        const percent = update.status === 'processing' && typeof update.progress === 'number';
+        badge.textContent = percent
+          ? `${labels.processing} ${Math.round(update.progress)}%`
+          : labels[update.status];
+        badge.className = `badge badge--${update.status}`;
+      }
+      const bar = element.querySelector('[data-progress]');
+      if (bar && typeof update.progress === 'number') bar.value = update.progress;
+    }
+  }
+
+  async function pollOnce() {
+    const ids = [...new Set(running().map((element) => element.dataset.generationId))];
+    await Promise.all(
+      ids.map(async (id) => {
+        const response = await fetch(`/api/generations/${encodeURIComponent(id)}`, { cache: 'no-store' });
+        if (response.status === 404) {
+          apply({ id, status: 'canceled', final: true });
+          return;
+        }
+        if (!response.ok) return;
+        const generation = await response.json();
+        apply({ id, status: generation.status, final: generation.final, progress: generation.progress });
+      }),
+    );
+  }
+
+  function poll() {
+    setTimeout(async () => {
+      await pollOnce().catch(() => undefined);
+      if (running().length > 0) poll();
+    }, pollMs);
+  }
+
+  if (body.dataset.live === 'sse' && 'EventSource' in window) {
+    const ids = running()
+      .map((element) => element.dataset.generationId)
+      .join(',');
+    const source = new EventSource(`/events?ids=${encodeURIComponent(ids)}`);
+    // Whatever changed before the stream opened would be missed: look once on every (re)connect.
+    source.addEventListener('open', () => pollOnce().catch(() => undefined));
+    source.addEventListener('generation', (event) => {
+      apply(JSON.parse(event.data));
+      if (running().length === 0) source.close();
+    });
+  } else {
+    poll();
+  }
+})();

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import type { Generation } from '../core/generations/types.js';
+
+// Only media may be served, so even a corrupt row can never point at the database or a config file.
+const servableExtensions = new Set(['.mp4', '.webm', '.mov', '.gif', '.jpg', '.jpeg', '.png', '.webp']);
+
+const typesByExtension: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mov': 'video/quicktime',
+  '.gif': 'image/gif',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+};
+
+const extensionsByType: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
+  'video/quicktime': 'mov',
+  'image/gif': 'gif',
+};
+
+/**
+ * The absolute path of a file the store recorded (relative to `dataDir`), or undefined when it
+ * would leave `dataDir` or is not a media file. Only store values reach this, never request paths.
+ */
+export function resolveStoredFile(dataDir: string, stored: string | undefined): string | undefined {
+  if (!stored || stored.includes('\0') || path.isAbsolute(stored)) return undefined;
+  const root = path.resolve(dataDir);
+  const full = path.resolve(root, stored);
+  if (!full.startsWith(root + path.sep)) return undefined;
+  if (!servableExtensions.has(path.extname(full).toLowerCase())) return undefined;
+  return full;
+}
+
+/** The Content-Type of a stored file: the recorded one when it is a plain media type, else by extension. */
+export function contentTypeOf(file: string, recorded?: string): string {
+  if (recorded && /^(video|image)\/[\w.+-]+$/.test(recorded)) return recorded;
+  return typesByExtension[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** A download name people can keep: `reelbot-<owner>-<model>-<id>.mp4`. */
+export function downloadName(generation: Generation): string {
+  const model = generation.model
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+  const fromPath = generation.media ? path.extname(generation.media.path).slice(1).toLowerCase() : '';
+  const extension = extensionsByType[generation.media?.mime ?? ''] ?? (fromPath || 'mp4');
+  return `reelbot-${model || 'video'}-${generation.id}.${extension}`;
+}

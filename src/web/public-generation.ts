@@ -1,0 +1,96 @@
+import type { Generation, GenerationStatus } from '../core/generations/types.js';
+import { isFinal } from '../core/generations/types.js';
+
+/** A generation as the JSON API shows it: no file paths, output URLs, claims or message references. */
+export interface PublicGeneration {
+  id: string;
+  source: Generation['source'];
+  model: string;
+  version?: string;
+  prompt?: string;
+  input: Record<string, unknown>;
+  seed?: number;
+  status: GenerationStatus;
+  final: boolean;
+  progress?: number;
+  lastLog?: string;
+  error?: string;
+  errorCode?: string;
+  upstreamError?: string;
+  requester: { platform: Generation['requester']['platform']; userId: string; userName?: string };
+  media?: {
+    url: string;
+    downloadUrl: string;
+    posterUrl?: string;
+    mime: string;
+    bytes: number;
+    sha256: string;
+    width?: number;
+    height?: number;
+    durationSeconds?: number;
+  };
+  links: { page: string; api: string };
+  createdAt: string;
+  startedAt?: string;
+  completedAt?: string;
+  updatedAt: string;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+/**
+ * Copies the fields users may see, one by one, so a field added to {@link Generation} later stays
+ * private until someone decides otherwise.
+ */
+export function toPublicGeneration(generation: Generation): PublicGeneration {
+  const { id, media } = generation;
+  return {
+    id,
+    source: generation.source,
+    model: generation.model,
+    version: generation.version,
+    prompt: generation.prompt,
+    input: generation.input,
+    seed: generation.seed,
+    status: generation.status,
+    final: isFinal(generation.status),
+    progress: generation.progress,
+    lastLog: generation.lastLog,
+    error: generation.error,
+    errorCode: generation.errorCode,
+    upstreamError: generation.upstreamError,
+    requester: {
+      platform: generation.requester.platform,
+      userId: generation.requester.userId,
+      userName: generation.requester.userName,
+    },
+    media: media
+      ? {
+          url: `/media/${id}`,
+          downloadUrl: `/media/${id}?download=1`,
+          posterUrl: media.posterPath ? `/media/${id}/poster` : undefined,
+          mime: media.mime,
+          bytes: media.bytes,
+          sha256: media.sha256,
+          width: media.width,
+          height: media.height,
+          durationSeconds: media.durationSeconds,
+        }
+      : undefined,
+    links: { page: `/g/${id}`, api: `/api/generations/${id}` },
+    createdAt: iso(generation.createdAt)!,
+    startedAt: iso(generation.startedAt),
+    completedAt: iso(generation.completedAt),
+    updatedAt: iso(generation.updatedAt)!,
+  };
+}
+
+/** The little a live card needs, sent over server-sent events. */
+export function toLiveUpdate(generation: Generation) {
+  return {
+    id: generation.id,
+    status: generation.status,
+    final: isFinal(generation.status),
+    progress: generation.progress,
+  };
+}

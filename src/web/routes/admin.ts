@@ -1,0 +1,67 @@
+import { Router } from 'express';
+import { NotFoundError, ReelbotError } from '../../core/errors.js';
+import { isFinal } from '../../core/generations/types.js';
+import { requireAdmin } from '../admin-auth.js';
+import { generationIdPattern } from '../filters.js';
+import { applyCleanup, filesOf, mediaFiles, planCleanup, removeFiles } from '../storage.js';
+import type { WebDeps } from '../types.js';
+
+/**
+ * Admin endpoints behind `Authorization: Bearer ADMIN_TOKEN`:
+ * `GET /api/admin/stats`, `POST /api/admin/cleanup[?dry_run=1]`, `DELETE /api/admin/generations/:id`.
+ */
+export function adminRoutes(
+  deps: Pick<WebDeps, 'config' | 'store' | 'service' | 'logger'> & { clock: () => number },
+): Router {
+  const router = Router();
+  const { store, config } = deps;
+  router.use('/api/admin', requireAdmin(config.adminToken));
+  router.use('/api/admin', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.get('/api/admin/stats', async (_req, res) => {
+    const byStatus = store.stats();
+    const files = await mediaFiles(config.dataDir);
+    res.json({
+      byStatus,
+      total: {
+        count: byStatus.reduce((sum, row) => sum + row.count, 0),
+        bytes: byStatus.reduce((sum, row) => sum + row.bytes, 0),
+      },
+      disk: { files: files.length, bytes: files.reduce((sum, file) => sum + file.bytes, 0) },
+    });
+  });
+
+  router.post('/api/admin/cleanup', async (req, res) => {
+    const dryRun = ['1', 'true', 'yes'].includes(String(req.query.dry_run ?? '').toLowerCase());
+    const plan = await planCleanup(store, config.dataDir, deps.clock());
+    if (!dryRun) {
+      await applyCleanup(store, config.dataDir, plan);
+      deps.logger.info({ files: plan.files, bytes: plan.bytes }, 'admin clean-up removed files');
+    }
+    res.json({ dryRun, deleted: !dryRun, ...plan });
+  });
+
+  router.delete('/api/admin/generations/:id', async (req, res) => {
+    const { id } = req.params;
+    const generation = generationIdPattern.test(id) ? store.get(id) : undefined;
+    if (!generation) throw new NotFoundError('generation', id);
+    if (!isFinal(generation.status)) {
+      if (!deps.service)
+        throw new ReelbotError('CONFLICT', `generation ${id} is running and no service can cancel it`, {
+          userMessage: 'This generation is still running and cannot be canceled from here.',
+        });
+      await deps.service.cancel(id, { userId: 'admin', admin: true });
+    }
+    // Read again: the job may have recorded its files while it was being canceled.
+    const files = filesOf(store.get(id) ?? generation);
+    store.delete(id);
+    await removeFiles(config.dataDir, files);
+    deps.logger.info({ generationId: id, files }, 'admin deleted a generation');
+    res.json({ deleted: id, files });
+  });
+
+  return router;
+}

@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import { NotFoundError } from '../../core/errors.js';
+import type { GenerationStore } from '../../core/store/index.js';
+import { generationIdPattern } from '../filters.js';
+import { downloadName } from '../media-files.js';
+import { detailPage } from '../views/detail-page.js';
+import type { PageContext } from '../views/layout.js';
+
+/** `GET /g/:id`: the page of one generation. */
+export function detailRoutes(deps: { store: GenerationStore; pageContext: () => PageContext }): Router {
+  const router = Router();
+  router.get('/g/:id', (req, res) => {
+    const { id } = req.params;
+    const generation = generationIdPattern.test(id) ? deps.store.get(id) : undefined;
+    if (!generation) throw new NotFoundError('generation', id);
+    const name = generation.media ? downloadName(generation) : undefined;
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(detailPage(deps.pageContext(), generation, name).value);
+  });
+  return router;
+}

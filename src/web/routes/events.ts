@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import { NotFoundError } from '../../core/errors.js';
+import type { GenerationEvent } from '../../core/generations/types.js';
+import { toLiveUpdate } from '../public-generation.js';
+import type { WebDeps } from '../types.js';
+
+// Proxies close idle connections after about a minute; a comment line now and then keeps it open.
+const heartbeatMs = 25_000;
+
+/**
+ * `GET /events`: server-sent events, one `generation` event per change of any generation, carrying
+ * only id, status and progress. `?ids=a,b` narrows the stream to those generations.
+ */
+export function eventRoutes(events: WebDeps['events']): Router {
+  const router = Router();
+  router.get('/events', (req, res) => {
+    if (!events) throw new NotFoundError('page', req.path);
+    const wanted =
+      typeof req.query.ids === 'string' && req.query.ids
+        ? new Set(req.query.ids.split(',').slice(0, 200))
+        : undefined;
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 3000\n\n');
+    const unsubscribe = events.subscribe((event: GenerationEvent) => {
+      if (wanted && !wanted.has(event.generation.id)) return;
+      const update = toLiveUpdate(event.generation);
+      // The event's type is the truth even if the generation object was snapshotted a step earlier.
+      if (event.type === 'succeeded' || event.type === 'failed' || event.type === 'canceled')
+        Object.assign(update, { status: event.type, final: true });
+      if (event.type === 'progress' && event.percent !== undefined) update.progress = event.percent;
+      res.write(`event: generation\ndata: ${JSON.stringify(update)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+    heartbeat.unref();
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+  return router;
+}

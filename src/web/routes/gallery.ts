@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import { NotFoundError } from '../../core/errors.js';
+import type { GenerationStore } from '../../core/store/index.js';
+import { encodeCursor, generationIdPattern, pageSize, parseListQuery } from '../filters.js';
+import { card } from '../views/card.js';
+import { galleryPage } from '../views/gallery-page.js';
+import type { PageContext } from '../views/layout.js';
+
+/** Distinct models for the filter, refreshed at most every `ttlMs`: a scan per page view is waste. */
+export function cachedModels(store: GenerationStore, clock: () => number, ttlMs = 30_000) {
+  let cached: { models: string[]; at: number } | undefined;
+  return () => {
+    const now = clock();
+    if (!cached || now - cached.at > ttlMs) cached = { models: store.models(), at: now };
+    return cached.models;
+  };
+}
+
+/**
+ * `GET /`: the gallery, with `status`, `model`, `platform`, `source`, `user`, `q` and the keyset
+ * cursor `after`. `GET /g/:id/card`: one card, for the live script to swap in when a job ends.
+ */
+export function galleryRoutes(deps: {
+  store: GenerationStore;
+  models: () => string[];
+  pageContext: () => PageContext;
+}): Router {
+  const router = Router();
+
+  router.get('/', (req, res) => {
+    const query = parseListQuery(req.query);
+    const page = deps.store.list(query.filter, { cursor: query.cursor, limit: pageSize });
+    const body = galleryPage(deps.pageContext(), {
+      items: page.items,
+      next: page.next && encodeCursor(page.next),
+      params: query.params,
+      models: deps.models(),
+    });
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(body.value);
+  });
+
+  router.get('/g/:id/card', (req, res) => {
+    const { id } = req.params;
+    const generation = generationIdPattern.test(id) ? deps.store.get(id) : undefined;
+    if (!generation) throw new NotFoundError('generation', id);
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(card(generation, deps.pageContext().now).value);
+  });
+
+  return router;
+}

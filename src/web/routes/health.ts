@@ -1,0 +1,20 @@
+import { Router } from 'express';
+import type { GenerationStore } from '../../core/store/index.js';
+import { type CheckResult, checkDatabase, checkDisk } from '../health-checks.js';
+
+/** `GET /healthz`: 200 when the database, the disk and ffmpeg are fine, 503 with details otherwise. */
+export function healthRoutes(deps: {
+  store: GenerationStore;
+  dataDir: string;
+  checkFfmpeg: () => Promise<CheckResult>;
+}): Router {
+  const router = Router();
+  router.get('/healthz', async (_req, res) => {
+    const database = checkDatabase(deps.store);
+    const [disk, ffmpeg] = await Promise.all([checkDisk(deps.dataDir), deps.checkFfmpeg()]);
+    const ok = database.ok && disk.ok && ffmpeg.ok;
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unhealthy', checks: { database, disk, ffmpeg } });
+  });
+  return router;
+}

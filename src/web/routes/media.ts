@@ -1,0 +1,54 @@
+import { Router } from 'express';
+import { NotFoundError } from '../../core/errors.js';
+import { generationIdPattern } from '../filters.js';
+import { contentTypeOf, downloadName, resolveStoredFile } from '../media-files.js';
+import { sendFile } from '../send-file.js';
+import type { WebDeps } from '../types.js';
+
+// Media of a generation never changes once written; a day keeps browsers from asking again.
+const mediaCacheControl = 'public, max-age=86400';
+
+/**
+ * `GET /media/:id` (the video) and `GET /media/:id/poster`. The id is looked up in the store and
+ * only the paths recorded there are opened: nothing from the request reaches the file system.
+ */
+export function mediaRoutes(deps: Pick<WebDeps, 'config' | 'store'>): Router {
+  const router = Router();
+
+  function generationOf(id: string) {
+    const generation = generationIdPattern.test(id) ? deps.store.get(id) : undefined;
+    if (!generation?.media) throw new NotFoundError('video', id);
+    return generation;
+  }
+
+  router.get('/media/:id', async (req, res) => {
+    const generation = generationOf(req.params.id);
+    const media = generation.media!;
+    const file = resolveStoredFile(deps.config.dataDir, media.path);
+    const sent =
+      file &&
+      (await sendFile(req, res, {
+        file,
+        contentType: contentTypeOf(file, media.mime),
+        etag: /^[0-9a-f]{64}$/i.test(media.sha256) ? `"${media.sha256.toLowerCase()}"` : undefined,
+        cacheControl: mediaCacheControl,
+        downloadName: req.query.download === '1' ? downloadName(generation) : undefined,
+      }));
+    if (!sent) throw new NotFoundError('video', generation.id);
+  });
+
+  router.get('/media/:id/poster', async (req, res) => {
+    const generation = generationOf(req.params.id);
+    const file = resolveStoredFile(deps.config.dataDir, generation.media?.posterPath);
+    const sent =
+      file &&
+      (await sendFile(req, res, {
+        file,
+        contentType: contentTypeOf(file),
+        cacheControl: mediaCacheControl,
+      }));
+    if (!sent) throw new NotFoundError('poster', generation.id);
+  });
+
+  return router;
+}

@@ -1,0 +1,36 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../core/config.js';
+import type { GenerationService } from '../core/generations/service-types.js';
+import type { GenerationListener } from '../core/generations/types.js';
+import type { Logger } from '../core/logger.js';
+import type { GenerationStore } from '../core/store/index.js';
+
+/** The Replicate webhook as the generation service offers it: a pure function over the raw body. */
+export type ReplicateWebhookHandler = (request: {
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+}) => Promise<{ status: number; body?: unknown }>;
+
+/** A raw Node handler mounted before any body parser, e.g. Slack's Bolt receiver at `/slack/events`. */
+export interface RawMount {
+  path: string;
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** What the web app needs from the rest of reelbot. */
+export interface WebDeps {
+  config: Config;
+  store: GenerationStore;
+  logger: Logger;
+  /** Live events for SSE; optional. The generation service's `subscribe` fits. */
+  events?: { subscribe(listener: GenerationListener): () => void };
+  /** Replicate webhook handler, provided by the generation service: a pure function over the raw body. */
+  replicateWebhook?: ReplicateWebhookHandler;
+  /** Cancel/delete through the service when present (admin delete). */
+  service?: Pick<GenerationService, 'cancel'>;
+  /** Raw Node handlers mounted before any body parser, e.g. Slack's Bolt receiver at /slack/events. */
+  mounts?: RawMount[];
+  clock?: () => number;
+  /** The ffmpeg the health check runs (`ffmpeg -version`); `ffmpeg` from PATH by default. */
+  ffmpegPath?: string;
+}

@@ -1,0 +1,74 @@
+import type { Generation } from '../../core/generations/types.js';
+import { isFinal } from '../../core/generations/types.js';
+import { formatClock, fullTime, platformLabels, relativeTime, statusLabel, truncate } from './format.js';
+import { html, type SafeHtml } from './html.js';
+
+/** How much of an error a card shows; the detail page has it whole (the old bot cut at 60 too). */
+export const cardErrorLength = 60;
+
+/** The name shown for whoever asked for a generation. */
+export function displayName(generation: Generation): string {
+  return generation.requester.userName || generation.requester.userId;
+}
+
+/** The status badge; `data-badge` lets the live script update it in place. */
+export function badge(generation: Generation): SafeHtml {
+  return html`<span class="badge badge--${generation.status}" data-badge>${statusLabel(
+    generation.status,
+    generation.progress,
+  )}</span>`;
+}
+
+/** The progress bar of a running generation; indeterminate until a percentage is known. */
+export function progressBar(generation: Generation): SafeHtml {
+  if (isFinal(generation.status)) return html``;
+  const value = generation.progress === undefined ? undefined : Math.round(generation.progress);
+  return html`<progress class="progress" max="100" ${value === undefined ? '' : html`value="${value}"`} data-progress aria-label="progress"></progress>`;
+}
+
+function thumbnail(generation: Generation): SafeHtml {
+  const { media, id } = generation;
+  if (media?.posterPath)
+    return html`<img class="card__poster" src="/media/${id}/poster" alt="" loading="lazy" decoding="async"${
+      media.width && media.height ? html` width="${media.width}" height="${media.height}"` : ''
+    }>`;
+  if (media)
+    return html`<video class="card__poster" src="/media/${id}#t=0.1" preload="metadata" muted playsinline tabindex="-1"></video>`;
+  return html`<div class="card__placeholder card__placeholder--${generation.status}" aria-hidden="true"></div>`;
+}
+
+/** One card of the gallery grid. */
+export function card(generation: Generation, now: number): SafeHtml {
+  const running = !isFinal(generation.status);
+  const error = generation.error ?? generation.upstreamError;
+  const duration = generation.media?.durationSeconds;
+  return html`<li class="card card--${generation.status}" data-generation-id="${generation.id}" data-status="${generation.status}"${
+    running ? html` data-running` : ''
+  }>
+  <a class="card__link" href="/g/${generation.id}">
+    <div class="card__media">
+      ${thumbnail(generation)}
+      ${badge(generation)}
+      ${duration === undefined ? '' : html`<span class="card__duration">${formatClock(duration)}</span>`}
+      ${progressBar(generation)}
+    </div>
+    <div class="card__body">
+      <p class="card__prompt">${generation.prompt ? truncate(generation.prompt, 160) : html`<em>No prompt</em>`}</p>
+      ${
+        generation.status === 'failed' && error
+          ? html`<p class="card__error" title="${truncate(error, 300)}">${truncate(error, cardErrorLength)}</p>`
+          : ''
+      }
+      <p class="card__meta">
+        <span class="card__model">${generation.model}</span>
+        <span class="chip chip--${generation.source}">${generation.source === 'simulation' ? 'Simulation' : 'Replicate'}</span>
+      </p>
+      <p class="card__meta card__meta--muted">
+        <span>${displayName(generation)}</span>
+        <span>${platformLabels[generation.requester.platform] ?? generation.requester.platform}</span>
+        <time datetime="${new Date(generation.createdAt).toISOString()}" title="${fullTime(generation.createdAt)}">${relativeTime(generation.createdAt, now)}</time>
+      </p>
+    </div>
+  </a>
+</li>`;
+}

@@ -1,0 +1,100 @@
+import type { Generation } from '../../core/generations/types.js';
+import {
+  type ListQuery,
+  platformFilters,
+  queryString,
+  sourceFilters,
+  type statusFilters,
+} from '../filters.js';
+import { card, displayName } from './card.js';
+import { platformLabels } from './format.js';
+import { html, type SafeHtml } from './html.js';
+import { layout, type PageContext } from './layout.js';
+
+/** Everything the gallery page shows. */
+export interface GalleryView {
+  items: Generation[];
+  /** The `after` token of the next page, when there is one. */
+  next?: string;
+  params: ListQuery['params'];
+  models: string[];
+}
+
+const statusNames: Record<(typeof statusFilters)[number], string> = {
+  running: 'Running',
+  queued: 'Queued',
+  starting: 'Starting',
+  processing: 'Processing',
+  downloading: 'Saving',
+  succeeded: 'Done',
+  failed: 'Failed',
+  canceled: 'Canceled',
+};
+
+function select(name: string, label: string, current: string | undefined, options: [string, string][]) {
+  return html`<label class="field"><span class="visually-hidden">${label}</span>
+    <select name="${name}" aria-label="${label}">
+      <option value="">${label}</option>
+      ${options.map(
+        ([value, text]) =>
+          html`<option value="${value}"${value === current ? html` selected` : ''}>${text}</option>`,
+      )}
+    </select></label>`;
+}
+
+/** The filter bar in the top bar: search, status, model, platform, source. */
+export function filterForm(params: ListQuery['params'], models: string[]): SafeHtml {
+  const modelOptions = models.map((model): [string, string] => [model, model]);
+  if (params.model && !models.includes(params.model)) modelOptions.unshift([params.model, params.model]);
+  const filtered = Object.keys(params).some((key) => key !== 'after');
+  return html`<form class="filters" method="get" action="/" role="search">
+  <label class="field field--search"><span class="visually-hidden">Search prompts</span>
+    <input type="search" name="q" value="${params.q ?? ''}" placeholder="Search prompts…" autocomplete="off" maxlength="200"></label>
+  ${select('status', 'Any status', params.status, Object.entries(statusNames))}
+  ${select('model', 'Any model', params.model, modelOptions)}
+  ${select(
+    'platform',
+    'Any platform',
+    params.platform,
+    platformFilters.map((p): [string, string] => [p, platformLabels[p] ?? p]),
+  )}
+  ${select('source', 'Any source', params.source, [
+    [sourceFilters[0], 'Replicate'],
+    [sourceFilters[1], 'Simulation'],
+  ])}
+  ${params.user ? html`<input type="hidden" name="user" value="${params.user}">` : ''}
+  <button class="button" type="submit">Filter</button>
+  ${filtered ? html`<a class="button button--ghost" href="/">Clear</a>` : ''}
+</form>`;
+}
+
+function heading(view: GalleryView): SafeHtml {
+  const { params, items } = view;
+  if (!params.user) return html`<h1 class="page-title">Gallery</h1>`;
+  const name = items.find((item) => item.requester.userId === params.user);
+  return html`<h1 class="page-title">Videos by ${name ? displayName(name) : params.user}
+    <a class="chip chip--remove" href="/${queryString(params, { user: undefined, after: undefined })}" aria-label="Show everyone's videos">×</a></h1>`;
+}
+
+/** The gallery: filters, a grid of cards, and a link to older ones. */
+export function galleryPage(context: PageContext, view: GalleryView): SafeHtml {
+  const { items, params, next } = view;
+  const grid =
+    items.length > 0
+      ? html`<ul class="grid">${items.map((item) => card(item, context.now))}</ul>`
+      : html`<section class="empty"><h2>No videos here yet</h2><p>${
+          Object.keys(params).length > 0
+            ? 'Nothing matches these filters.'
+            : 'Ask reelbot for a video in Discord or Slack, and it shows up here.'
+        }</p></section>`;
+  const pager = html`<nav class="pager" aria-label="Pages">
+    ${params.after ? html`<a class="button button--ghost" href="/${queryString(params, { after: undefined })}">← Newest</a>` : ''}
+    ${next ? html`<a class="button" rel="next" href="/${queryString(params, { after: next })}">Older →</a>` : ''}
+  </nav>`;
+  return layout(context, {
+    title: params.user ? 'Videos of one person' : 'Gallery',
+    name: 'gallery',
+    header: filterForm(params, view.models),
+    body: html`${heading(view)}${grid}${pager}`,
+  });
+}

@@ -1,0 +1,214 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { loadConfig } from '../../../src/core/config.js';
+import type { Generation } from '../../../src/core/generations/types.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { createGenerationStore, type GenerationStore, openDatabase } from '../../../src/core/store/index.js';
+import { startWebServer, type WebDeps } from '../../../src/web/index.js';
+
+const run = promisify(execFile);
+
+/** A real two-second H.264 MP4 and a JPEG poster, made once per test file. */
+export async function makeSampleMedia(dir: string): Promise<{ video: string; poster: string }> {
+  const video = path.join(dir, 'sample.mp4');
+  const poster = path.join(dir, 'sample.jpg');
+  await run('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi'],
+    ...['-i', 'testsrc=size=320x240:rate=24', '-t', '2'],
+    ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', video],
+  ]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-ss',
+    '0.5',
+    '-i',
+    video,
+    '-frames:v',
+    '1',
+    poster,
+  ]);
+  return { video, poster };
+}
+
+export const adminToken = 'test-admin-token-0123456789';
+export const t0 = Date.UTC(2025, 0, 15, 12, 0, 0);
+
+/** A temp DATA_DIR with a store whose clock the test moves. */
+export function createTestData(options: { adminToken?: string } = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-web-'));
+  fs.mkdirSync(path.join(dataDir, 'media'));
+  const clock = { now: t0 };
+  const db = openDatabase(dataDir);
+  const store = createGenerationStore(db, () => clock.now);
+  const config = loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN: options.adminToken ?? adminToken, PORT: '0' });
+  return { dataDir, clock, db, store, config };
+}
+
+export type TestData = ReturnType<typeof createTestData>;
+
+/** Copies a sample video (and poster) into DATA_DIR/media for `id` and records it as succeeded. */
+export function attachMedia(
+  data: TestData,
+  sample: { video: string; poster: string },
+  id: string,
+  options: { poster?: boolean } = {},
+): Generation {
+  const videoPath = `media/${id}.mp4`;
+  const posterPath = options.poster === false ? undefined : `media/${id}.jpg`;
+  fs.copyFileSync(sample.video, path.join(data.dataDir, videoPath));
+  if (posterPath) fs.copyFileSync(sample.poster, path.join(data.dataDir, posterPath));
+  const bytes = fs.readFileSync(sample.video);
+  data.store.update(id, {
+    status: 'succeeded',
+    media: {
+      path: videoPath,
+      posterPath,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      bytes: bytes.length,
+      mime: 'video/mp4',
+      width: 320,
+      height: 240,
+      durationSeconds: 2,
+    },
+  });
+  return data.store.get(id)!;
+}
+
+export const ada = {
+  platform: 'discord' as const,
+  workspaceId: 'w1',
+  channelId: 'c1',
+  userId: 'u-ada',
+  userName: 'Ada',
+};
+export const bob = {
+  platform: 'slack' as const,
+  workspaceId: 't1',
+  channelId: 'c2',
+  userId: 'u-bob',
+  userName: 'Bob',
+};
+
+export const longError =
+  'The model ran out of GPU memory while decoding frame 97 of 121; try a shorter duration or a smaller size.';
+
+/** The generations most tests look at; inserted a minute apart, newest last. */
+export function seedGallery(data: TestData, sample: { video: string; poster: string }) {
+  const { store, clock } = data;
+  const next = () => {
+    clock.now += 60_000;
+  };
+  const fox = store.insert({
+    source: 'replicate',
+    requester: ada,
+    model: 'minimax/video-01',
+    version: 'abc123def4567890',
+    prompt: 'A red fox running through fresh snow at dawn',
+    input: { prompt: 'A red fox running through fresh snow at dawn', duration: 6, prompt_optimizer: true },
+    seed: 42,
+  });
+  store.update(fox.id, { startedAt: clock.now + 5_000, completedAt: clock.now + 65_000 });
+  attachMedia(data, sample, fox.id);
+  next();
+  const boxes = store.insert({
+    source: 'simulation',
+    requester: bob,
+    model: 'physics',
+    prompt: 'Ten wooden boxes tumble down a ramp',
+    input: { scene: { objects: 10, gravity: -9.81 } },
+    seed: 7,
+  });
+  attachMedia(data, sample, boxes.id, { poster: false });
+  next();
+  const failed = store.insert({
+    source: 'replicate',
+    requester: ada,
+    model: 'wan-video/wan-2.2-t2v-fast',
+    prompt: 'A lighthouse in a storm',
+    input: { prompt: 'A lighthouse in a storm' },
+  });
+  store.update(failed.id, {
+    status: 'failed',
+    error: longError,
+    errorCode: 'PREDICTION_FAILED',
+    upstreamError: 'CUDA out of memory. Tried to allocate 2.00 GiB',
+    completedAt: clock.now + 30_000,
+  });
+  next();
+  const running = store.insert({
+    source: 'replicate',
+    requester: bob,
+    model: 'minimax/video-01',
+    prompt: 'A paper boat on a rainy street',
+    input: { prompt: 'A paper boat on a rainy street' },
+  });
+  store.update(running.id, { status: 'processing', progress: 40, startedAt: clock.now + 1_000 });
+  next();
+  const hostile = store.insert({
+    source: 'replicate',
+    requester: { ...bob, userName: '<img src=x onerror=alert(2)>' },
+    model: 'minimax/video-01',
+    prompt: '<script>alert(1)</script> & "quotes"',
+    input: { prompt: '<script>alert(1)</script>' },
+    status: 'canceled',
+  });
+  next();
+  return {
+    fox: store.get(fox.id)!,
+    boxes: store.get(boxes.id)!,
+    failed: store.get(failed.id)!,
+    running: store.get(running.id)!,
+    hostile: store.get(hostile.id)!,
+  };
+}
+
+/** Starts the web server on 127.0.0.1 with these deps; the defaults are silent and use the test clock. */
+export async function startTestServer(data: TestData, deps: Partial<WebDeps> = {}) {
+  return startWebServer(
+    {
+      config: data.config,
+      store: data.store as GenerationStore,
+      logger: silentLogger(),
+      clock: () => data.clock.now,
+      ...deps,
+    },
+    0,
+    '127.0.0.1',
+  );
+}
+
+/** A GET with the path sent exactly as written (fetch would normalise `..`). */
+export function rawRequest(
+  baseUrl: string,
+  requestPath: string,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { hostname, port, path: requestPath, method: options.method ?? 'GET', headers: options.headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
