@@ -1,0 +1,13 @@
+export { CallLog, type RecordedCall, type WaitOptions } from './call-log.js';
+export { serveHandler } from './handler-server.js';
+export { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './server.js';
+export {
+  createSignedClient,
+  type SignedClient,
+  type Signing,
+  type SlackPerson,
+  type SlackReply,
+  slackSignature,
+} from './signed-client.js';
+export { stateFor, type TypedInput } from './view-state.js';
+export { allScopes, type FakeFile, type FakeMessage, type FakeView } from './workspace.js';

@@ -1,0 +1,268 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { stateFor, type TypedInput } from './view-state.js';
+
+/** The person who clicks, types and submits in a test. */
+export interface SlackPerson {
+  id: string;
+  name?: string;
+}
+
+/** How a request is signed: properly, with a wrong secret, not at all, or with an old timestamp. */
+export type Signing = 'valid' | 'bad' | 'none' | 'stale';
+
+/** Bolt's answer to a request. */
+export interface SlackReply {
+  status: number;
+  text: string;
+  /** The body parsed as JSON, when it is JSON. */
+  json?: Record<string, unknown>;
+}
+
+export interface SignedClientOptions {
+  /** The Bolt endpoint, e.g. http://127.0.0.1:1234/slack/events. */
+  url: string;
+  signingSecret: string;
+  teamId?: string;
+  apiAppId?: string;
+  /** Mints a response_url per payload (the fake Slack's `responseUrl`). */
+  responseUrl?: () => string;
+  person?: SlackPerson;
+}
+
+type Json = Record<string, unknown>;
+
+/** The signature Slack puts in `x-slack-signature`: v0 HMAC-SHA256 of `v0:timestamp:body`. */
+export function slackSignature(secret: string, timestampSec: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestampSec}:${body}`).digest('hex')}`;
+}
+
+/**
+ * Sends requests into a Bolt app the way Slack does: form-encoded slash commands, interactive
+ * payloads as `payload=<json>`, signed with the app's signing secret.
+ */
+export function createSignedClient(options: SignedClientOptions) {
+  const teamId = options.teamId ?? 'T0TEAM001';
+  const team = { id: teamId, domain: 'reelbot-test' };
+  const apiAppId = options.apiAppId ?? 'A0APP0001';
+  const defaultPerson = options.person ?? { id: 'U0PERSON1', name: 'ada' };
+  const responseUrl = options.responseUrl ?? (() => 'https://hooks.slack.invalid/response');
+  let triggerCounter = 0;
+
+  const userOf = (person: SlackPerson = defaultPerson) => ({
+    id: person.id,
+    username: person.name ?? person.id,
+    name: person.name ?? person.id,
+    team_id: teamId,
+  });
+
+  async function send(body: string, contentType: string, signing: Signing = 'valid'): Promise<SlackReply> {
+    const nowSec = Math.floor(Date.now() / 1000);
+    // Bolt refuses requests more than 5 minutes old.
+    const timestamp = signing === 'stale' ? nowSec - 10 * 60 : nowSec;
+    const headers: Record<string, string> = { 'content-type': contentType };
+    if (signing !== 'none') {
+      const secret = signing === 'bad' ? `${options.signingSecret}-wrong` : options.signingSecret;
+      headers['x-slack-request-timestamp'] = String(timestamp);
+      headers['x-slack-signature'] = slackSignature(secret, timestamp, body);
+    }
+    const response = await fetch(options.url, { method: 'POST', headers, body });
+    const text = await response.text();
+    let json: Json | undefined;
+    try {
+      json = text ? (JSON.parse(text) as Json) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, text, json };
+  }
+
+  function sendPayload(payload: Json, signing?: Signing) {
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    return send(body, 'application/x-www-form-urlencoded', signing);
+  }
+
+  return {
+    send,
+    /** A trigger id shaped like Slack's. */
+    triggerId(): string {
+      triggerCounter++;
+      return `${Math.floor(Date.now() / 1000)}.${triggerCounter}.${randomBytes(8).toString('hex')}`;
+    },
+
+    /** `/video a cat` typed in a channel. */
+    slashCommand(
+      input: { command: string; text?: string; channelId?: string; person?: SlackPerson; triggerId?: string },
+      signing?: Signing,
+    ) {
+      const person = input.person ?? defaultPerson;
+      const body = new URLSearchParams({
+        token: 'verification-token-unused',
+        team_id: teamId,
+        team_domain: team.domain,
+        channel_id: input.channelId ?? 'C0GENERAL',
+        channel_name: 'general',
+        user_id: person.id,
+        user_name: person.name ?? person.id,
+        command: input.command,
+        text: input.text ?? '',
+        api_app_id: apiAppId,
+        is_enterprise_install: 'false',
+        response_url: responseUrl(),
+        trigger_id: input.triggerId ?? this.triggerId(),
+      }).toString();
+      return send(body, 'application/x-www-form-urlencoded', signing);
+    },
+
+    /** A person picks something in a modal (e.g. the model chooser). */
+    viewAction(input: {
+      view: Json;
+      actionId: string;
+      /** For selects: the chosen option's value. */
+      value: string;
+      /** The rest of the modal as typed so far. */
+      inputs?: Record<string, TypedInput>;
+      person?: SlackPerson;
+    }) {
+      const view = { ...input.view, state: { values: stateFor(input.view, input.inputs) } };
+      const { blockId, element } = findElement(input.view, input.actionId);
+      const action: Json = {
+        type: element.type,
+        action_id: input.actionId,
+        block_id: blockId,
+        action_ts: '1.2',
+      };
+      if (String(element.type).endsWith('select'))
+        action.selected_option = { text: { type: 'plain_text', text: input.value }, value: input.value };
+      else action.value = input.value;
+      return sendPayload({
+        type: 'block_actions',
+        team,
+        user: userOf(input.person),
+        api_app_id: apiAppId,
+        token: 'verification-token-unused',
+        container: { type: 'view', view_id: input.view.id },
+        trigger_id: this.triggerId(),
+        view,
+        actions: [action],
+      });
+    },
+
+    /** A person clicks a button in a channel message (e.g. Cancel on a status message). */
+    messageButton(input: {
+      channelId: string;
+      message: { ts: string; text?: string; blocks?: unknown[] };
+      actionId: string;
+      person?: SlackPerson;
+    }) {
+      const found = (input.message.blocks as Json[] | undefined)
+        ?.flatMap((block) =>
+          ((block.elements as Json[] | undefined) ?? []).map((element) => ({ block, element })),
+        )
+        .find(({ element }) => element.action_id === input.actionId);
+      if (!found) throw new Error(`signed-client: no button ${input.actionId} in the message`);
+      return sendPayload({
+        type: 'block_actions',
+        team,
+        user: userOf(input.person),
+        api_app_id: apiAppId,
+        token: 'verification-token-unused',
+        container: {
+          type: 'message',
+          message_ts: input.message.ts,
+          channel_id: input.channelId,
+          is_ephemeral: false,
+        },
+        channel: { id: input.channelId, name: 'general' },
+        message: {
+          type: 'message',
+          ts: input.message.ts,
+          text: input.message.text,
+          blocks: input.message.blocks,
+        },
+        response_url: responseUrl(),
+        trigger_id: this.triggerId(),
+        actions: [
+          {
+            type: found.element.type,
+            action_id: input.actionId,
+            block_id: found.block.block_id,
+            value: found.element.value,
+            action_ts: '1.2',
+          },
+        ],
+      });
+    },
+
+    /** A person types into an external_select; Bolt answers with the options. */
+    blockSuggestion(input: { view: Json; actionId: string; value: string; person?: SlackPerson }) {
+      const { blockId } = findElement(input.view, input.actionId);
+      return sendPayload({
+        type: 'block_suggestion',
+        team,
+        user: userOf(input.person),
+        api_app_id: apiAppId,
+        token: 'verification-token-unused',
+        container: { type: 'view', view_id: input.view.id },
+        action_id: input.actionId,
+        block_id: blockId,
+        value: input.value,
+        view: { ...input.view, state: { values: stateFor(input.view) } },
+      });
+    },
+
+    /** A person presses the modal's submit button after typing `inputs` (keyed by block id). */
+    viewSubmission(
+      input: { view: Json; inputs?: Record<string, TypedInput>; person?: SlackPerson },
+      signing?: Signing,
+    ) {
+      return sendPayload(
+        {
+          type: 'view_submission',
+          team,
+          user: userOf(input.person),
+          api_app_id: apiAppId,
+          token: 'verification-token-unused',
+          trigger_id: this.triggerId(),
+          view: { ...input.view, state: { values: stateFor(input.view, input.inputs) } },
+          response_urls: [],
+        },
+        signing,
+      );
+    },
+
+    /** A person runs a message shortcut ("Animate this image") on a message. */
+    messageShortcut(input: {
+      callbackId: string;
+      channelId?: string;
+      message: { ts: string; text?: string; user?: string; files?: unknown[] };
+      person?: SlackPerson;
+    }) {
+      return sendPayload({
+        type: 'message_action',
+        token: 'verification-token-unused',
+        action_ts: '1.2',
+        team,
+        user: userOf(input.person),
+        api_app_id: apiAppId,
+        channel: { id: input.channelId ?? 'C0GENERAL', name: 'general' },
+        callback_id: input.callbackId,
+        trigger_id: this.triggerId(),
+        message_ts: input.message.ts,
+        message: { type: 'message', user: input.message.user ?? 'U0PERSON2', ...input.message },
+        response_url: responseUrl(),
+      });
+    },
+  };
+}
+
+function findElement(view: Json, actionId: string): { blockId: string; element: Json } {
+  for (const block of (view.blocks as Json[] | undefined) ?? []) {
+    const elements = [block.element, block.accessory, ...((block.elements as unknown[] | undefined) ?? [])];
+    for (const element of elements as (Json | undefined)[]) {
+      if (element?.action_id === actionId) return { blockId: block.block_id as string, element };
+    }
+  }
+  throw new Error(`signed-client: no element with action_id ${actionId} in the view`);
+}
+
+export type SignedClient = ReturnType<typeof createSignedClient>;
