@@ -1,0 +1,169 @@
+import { type FieldProblem, ValidationError } from '../errors.js';
+import type { Field } from './schema-types.js';
+
+/** What forms hand back: text, checkbox state, or several values (selects, checkboxes, uploads). */
+export type RawValue = string | boolean | string[] | undefined;
+
+export interface CoerceOptions {
+  /**
+   * Inputs that are filled after coercion (image fields that wait for an uploaded attachment): they
+   * are not reported as missing.
+   */
+  deferred?: Iterable<string>;
+}
+
+/** Enum values quoted in an error message, at most; more would drown the message. */
+const listedValuesMax = 12;
+
+const truthy = new Set(['true', 'yes', 'y', 'on', '1', 'checked']);
+const falsy = new Set(['false', 'no', 'n', 'off', '0', 'unchecked']);
+
+type Outcome = { ok: true; value: unknown } | { ok: false; message: string };
+
+function isEmpty(raw: RawValue): boolean {
+  if (raw === undefined) return true;
+  if (typeof raw === 'string') return raw.trim() === '';
+  if (Array.isArray(raw)) return raw.every((item) => item.trim() === '');
+  return false;
+}
+
+/** Several values, whether they came as a list or as one line each in a paragraph input. */
+function listOf(raw: RawValue): string[] {
+  const items = Array.isArray(raw) ? raw : String(raw).split(/\r?\n/);
+  return items.map((item) => item.trim()).filter(Boolean);
+}
+
+function single(raw: RawValue): string {
+  return Array.isArray(raw) ? (raw.find((item) => item.trim() !== '') ?? '').trim() : String(raw).trim();
+}
+
+function rangeMessage(field: Field): string | undefined {
+  const { min, max, name } = field;
+  if (min !== undefined && max !== undefined) return `${name} must be between ${min} and ${max}`;
+  if (min !== undefined) return `${name} must be at least ${min}`;
+  if (max !== undefined) return `${name} must be at most ${max}`;
+  return undefined;
+}
+
+function numeric(field: Field, text: string): Outcome {
+  // Number('') is 0 and Number('0x10') is 16: only plain decimal notation is a number here.
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text))
+    return {
+      ok: false,
+      message: `${field.name} must be ${field.kind === 'integer' ? 'a whole number' : 'a number'}`,
+    };
+  const value = Number(text);
+  if (field.kind === 'integer' && !Number.isInteger(value))
+    return { ok: false, message: `${field.name} must be a whole number` };
+  if ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max))
+    return { ok: false, message: rangeMessage(field)! };
+  return { ok: true, value };
+}
+
+function enumValue(field: Field, text: string): Outcome {
+  const options = field.options ?? [];
+  const match =
+    options.find((option) => String(option.value) === text) ??
+    options.find((option) => option.label === text) ??
+    options.find((option) => String(option.value).toLowerCase() === text.toLowerCase()) ??
+    (field.valueType !== 'string'
+      ? options.find((option) => Number(option.value) === Number(text) && text !== '')
+      : undefined);
+  if (match) return { ok: true, value: match.value };
+  const listed = options.slice(0, listedValuesMax).map((option) => String(option.value));
+  const more = options.length > listedValuesMax ? ', ...' : '';
+  return { ok: false, message: `${field.name} must be one of ${listed.join(', ')}${more}` };
+}
+
+function link(field: Field, text: string): Outcome {
+  // Replicate takes http(s) links and data: URIs for file inputs.
+  const ok = URL.canParse(text) && /^(https?|data):$/.test(new URL(text).protocol);
+  return ok
+    ? { ok: true, value: text }
+    : { ok: false, message: `${field.name} must be a link (https://...)` };
+}
+
+function booleanValue(field: Field, raw: RawValue): Outcome {
+  if (typeof raw === 'boolean') return { ok: true, value: raw };
+  // A checkbox group answers with the values of the ticked boxes: none ticked is false.
+  if (Array.isArray(raw))
+    return { ok: true, value: raw.some((item) => !falsy.has(item.trim().toLowerCase())) };
+  const text = String(raw).trim().toLowerCase();
+  if (truthy.has(text)) return { ok: true, value: true };
+  if (falsy.has(text)) return { ok: true, value: false };
+  return { ok: false, message: `${field.name} must be yes or no` };
+}
+
+function one(field: Field, text: string): Outcome {
+  switch (field.kind) {
+    case 'integer':
+    case 'number':
+      return numeric(field, text);
+    case 'enum':
+      return enumValue(field, text);
+    case 'image':
+    case 'file':
+      return link(field, text);
+    default:
+      return { ok: true, value: text };
+  }
+}
+
+function coerceField(field: Field, raw: RawValue): Outcome {
+  if (field.kind === 'boolean') return booleanValue(field, raw);
+  if (field.kind === 'json') {
+    try {
+      return { ok: true, value: JSON.parse(single(raw)) };
+    } catch {
+      return { ok: false, message: `${field.name} must be valid JSON` };
+    }
+  }
+  if (field.array) {
+    const values: unknown[] = [];
+    for (const item of listOf(raw)) {
+      const outcome = one(field, item);
+      if (!outcome.ok) return outcome;
+      values.push(outcome.value);
+    }
+    return { ok: true, value: values };
+  }
+  // Prompts keep their inner whitespace and line breaks; only the ends are trimmed.
+  return one(field, single(raw));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Turns raw form values into a typed Replicate input. Values equal to the schema default, and empty
+ * optional values, are left out so the model applies its own defaults. Keys that are not inputs of
+ * the model are ignored. Throws {@link ValidationError} with one problem per bad field.
+ */
+export function coerceInput(
+  fields: Field[],
+  values: Record<string, RawValue>,
+  options: CoerceOptions = {},
+): Record<string, unknown> {
+  const deferred = new Set(options.deferred ?? []);
+  const input: Record<string, unknown> = {};
+  const problems: FieldProblem[] = [];
+  for (const field of fields) {
+    const raw = values[field.name];
+    // An unticked checkbox group ([]) is an answer for a boolean, not a missing value.
+    if (isEmpty(raw) && !(field.kind === 'boolean' && Array.isArray(raw))) {
+      if (field.required && field.default === undefined && !deferred.has(field.name))
+        problems.push({ field: field.name, message: `${field.name} is required` });
+      continue;
+    }
+    const outcome = coerceField(field, raw);
+    if (!outcome.ok) {
+      problems.push({ field: field.name, message: outcome.message });
+      continue;
+    }
+    if (field.default !== undefined && sameValue(outcome.value, field.default)) continue;
+    input[field.name] = outcome.value;
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return input;
+}
