@@ -9,6 +9,8 @@ import type { GenerationStore } from '../core/store/index.js';
 export type ReplicateWebhookHandler = (request: {
   headers: Record<string, string | undefined>;
   rawBody: Buffer;
+  /** Path and query as requested (the service puts `?generation=<id>` in the webhook URL). */
+  url?: string;
 }) => Promise<{ status: number; body?: unknown }>;
 
 /** A raw Node handler mounted before any body parser, e.g. Slack's Bolt receiver at `/slack/events`. */

@@ -25,7 +25,6 @@ export function eventRoutes(events: WebDeps['events']): Router {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    res.write('retry: 3000\n\n');
     const unsubscribe = events.subscribe((event: GenerationEvent) => {
       if (wanted && !wanted.has(event.generation.id)) return;
       const update = toLiveUpdate(event.generation);
@@ -35,6 +34,8 @@ export function eventRoutes(events: WebDeps['events']): Router {
       if (event.type === 'progress' && event.percent !== undefined) update.progress = event.percent;
       res.write(`event: generation\ndata: ${JSON.stringify(update)}\n\n`);
     });
+    // Written after subscribing: a client that has read this line misses no event.
+    res.write('retry: 3000\n\n');
     const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
     heartbeat.unref();
     res.on('close', () => {

@@ -29,7 +29,7 @@ export function webhookRoutes(handler: ReplicateWebhookHandler | undefined): Rou
       for (const [name, value] of Object.entries(req.headers))
         headers[name] = Array.isArray(value) ? value.join(', ') : value;
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const answer = await handler({ headers, rawBody });
+      const answer = await handler({ headers, rawBody, url: req.originalUrl });
       res.status(answer.status);
       if (answer.body === undefined) res.end();
       else res.json(answer.body);

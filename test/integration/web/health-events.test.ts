@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Generation, GenerationEvent, GenerationListener } from '../../../src/core/generations/types.js';
+import { ada, createTestData, startTestServer, type TestData } from './fixture.js';
+
+let data: TestData;
+let server: Awaited<ReturnType<typeof startTestServer>>;
+const listeners = new Set<GenerationListener>();
+const events = {
+  subscribe(listener: GenerationListener) {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+};
+const emit = (event: GenerationEvent) => {
+  for (const listener of listeners) listener(event);
+};
+
+beforeAll(async () => {
+  data = createTestData();
+  server = await startTestServer(data, { events });
+});
+
+afterAll(async () => {
+  await server?.close();
+  data?.db.close();
+});
+
+describe('GET /healthz', () => {
+  it('reports database, free disk and ffmpeg', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      status: string;
+      checks: Record<string, { ok: boolean; freeBytes?: number; version?: string }>;
+    };
+    expect(body.status).toBe('ok');
+    expect(body.checks.database!.ok).toBe(true);
+    expect(body.checks.disk!.freeBytes).toBeGreaterThan(0);
+    expect(body.checks.ffmpeg!.version).toMatch(/\d/);
+  });
+
+  it('answers 503 when ffmpeg is missing', async () => {
+    const noFfmpeg = await startTestServer(data, { ffmpegPath: '/nonexistent/ffmpeg' });
+    try {
+      const response = await fetch(`${noFfmpeg.url}/healthz`);
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as { checks: { ffmpeg: { ok: boolean } } };
+      expect(body.checks.ffmpeg.ok).toBe(false);
+    } finally {
+      await noFfmpeg.close();
+    }
+  });
+});
+
+/** Reads server-sent events from a streaming response, one block at a time. */
+function eventReader(response: Response) {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  return async function nextBlock(): Promise<string> {
+    while (!buffer.includes('\n\n')) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('stream ended');
+      buffer += value;
+    }
+    const end = buffer.indexOf('\n\n');
+    const block = buffer.slice(0, end);
+    buffer = buffer.slice(end + 2);
+    return block;
+  };
+}
+
+describe('GET /events', () => {
+  it('streams id, status and progress of the generations asked for, and unsubscribes on close', async () => {
+    const one = data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
+    const other = data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/events?ids=${one.id}`, { signal: controller.signal });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const next = eventReader(response);
+    expect(await next()).toBe('retry: 3000');
+    const processing: Generation = { ...one, status: 'processing', progress: 10 };
+    emit({ type: 'progress', generation: { ...other, status: 'processing' }, percent: 99 });
+    emit({ type: 'progress', generation: processing, percent: 55, log: 'secret log line' });
+    expect(await next()).toBe(
+      `event: generation\ndata: ${JSON.stringify({ id: one.id, status: 'processing', final: false, progress: 55 })}`,
+    );
+    emit({ type: 'failed', generation: processing, reason: 'x' });
+    expect(await next()).toContain(`"id":"${one.id}","status":"failed","final":true`);
+    controller.abort();
+    await vi.waitFor(() => expect(listeners.size).toBe(0));
+  });
+
+  it('is absent when the app has no event source, and the pages then poll', async () => {
+    const polling = await startTestServer(data);
+    try {
+      expect((await fetch(`${polling.url}/events`)).status).toBe(404);
+      expect(await (await fetch(`${polling.url}/`)).text()).toContain('data-live="poll"');
+      expect(await (await fetch(`${server.url}/`)).text()).toContain('data-live="sse"');
+    } finally {
+      await polling.close();
+    }
+  });
+});

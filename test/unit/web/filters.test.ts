@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../src/core/errors.js';
+import { decodeCursor, encodeCursor, parseListQuery, queryString } from '../../../src/web/filters.js';
+
+describe('list query', () => {
+  it('round-trips the keyset cursor and refuses foreign tokens', () => {
+    const cursor = { createdAt: 1736942400000, id: 'g_m5x1abc' };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+    expect(decodeCursor('garbage')).toBeUndefined();
+    expect(decodeCursor(Buffer.from('1:../../etc').toString('base64url'))).toBeUndefined();
+  });
+
+  it('maps query parameters to store filters, treating blanks as "any"', () => {
+    const parsed = parseListQuery({ status: 'failed', model: '', platform: 'slack', q: ' fox ', user: 'U1' });
+    expect(parsed.filter).toEqual({
+      status: 'failed',
+      model: undefined,
+      platform: 'slack',
+      source: undefined,
+      userId: 'U1',
+      search: 'fox',
+    });
+    expect(parsed.params).toEqual({ status: 'failed', platform: 'slack', q: 'fox', user: 'U1' });
+    expect(queryString(parsed.params, { status: undefined, after: 'abc' })).toBe(
+      '?platform=slack&user=U1&q=fox&after=abc',
+    );
+  });
+
+  it('throws a ValidationError naming each bad field', () => {
+    try {
+      parseListQuery({ status: 'nope', source: ['a', 'b'] });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).problems.map((p) => p.field).sort()).toEqual(['source', 'status']);
+    }
+  });
+});

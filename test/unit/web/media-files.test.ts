@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Generation } from '../../../src/core/generations/types.js';
+import { contentTypeOf, downloadName, resolveStoredFile } from '../../../src/web/media-files.js';
+
+const dataDir = path.resolve('/srv/reelbot/data');
+
+describe('stored media files', () => {
+  it('resolves store paths inside DATA_DIR only, and media files only', () => {
+    expect(resolveStoredFile(dataDir, 'media/g_1.mp4')).toBe(path.join(dataDir, 'media/g_1.mp4'));
+    for (const bad of [
+      '../x.mp4',
+      '/etc/passwd',
+      'media/../../x.mp4',
+      'reelbot.sqlite',
+      'media/a.mp4\0',
+      '',
+      undefined,
+    ])
+      expect(resolveStoredFile(dataDir, bad), String(bad)).toBeUndefined();
+  });
+
+  it('picks the content type from a plain recorded type or the extension', () => {
+    expect(contentTypeOf('/a/b.mp4', 'video/mp4')).toBe('video/mp4');
+    expect(contentTypeOf('/a/b.webm', 'text/html')).toBe('video/webm');
+    expect(contentTypeOf('/a/b.jpg')).toBe('image/jpeg');
+  });
+
+  it('names downloads after the model and the id', () => {
+    const generation = {
+      id: 'g_abc',
+      model: 'wan-video/wan 2.2 "fast"',
+      media: { path: 'media/g_abc.mp4', mime: 'video/mp4' },
+    } as Generation;
+    expect(downloadName(generation)).toBe('reelbot-wan-video-wan-2.2-fast-g_abc.mp4');
+  });
+});
