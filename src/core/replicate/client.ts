@@ -115,6 +115,16 @@ export function createReplicateApi(options: ReplicateApiOptions) {
       ),
     getPrediction: (id: string) =>
       call<ReplicatePrediction>(`prediction ${id}`, () => client.predictions.get(id)),
+    /**
+     * One page of this account's predictions, newest first (`GET /v1/predictions`); pass the
+     * previous page's `next` URL to read on.
+     */
+    listPredictions: (next?: string) =>
+      call<{ next?: string | null; results: ReplicatePrediction[] }>('predictions list', () =>
+        next
+          ? client.request(next, { method: 'GET' }).then((response) => response.json())
+          : client.predictions.list(),
+      ),
     cancelPrediction: (id: string) =>
       call<ReplicatePrediction>(`prediction ${id}`, () => client.predictions.cancel(id)),
     /** Uploads bytes through the Files API; `urls.get` is what a model input takes. */

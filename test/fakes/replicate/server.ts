@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { ReplicateCollection, ReplicateModel } from '../../../src/core/replicate/types.js';
 import { fixtureCollections, fixtureModels } from './catalog.js';
 import { type FakeRequest, type FakeRoute, matchPath, readBody, sendJson } from './http.js';
-import { createPredictionState, type PredictionState, predictionRoutes } from './predictions.js';
+import {
+  createPredictionState,
+  type PredictionState,
+  predictionRoutes,
+  wirePredictions,
+} from './predictions.js';
 
 /** A canned failure: the next `times` requests matching `method path` get this answer. */
 export interface InjectedFault {
@@ -148,6 +153,7 @@ export async function startFakeReplicate(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   state.baseUrl = `http://127.0.0.1:${port}`;
+  wirePredictions(state);
 
   return {
     apiUrl: `${state.baseUrl}/v1`,

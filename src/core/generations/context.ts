@@ -1,0 +1,70 @@
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { MediaStorage } from '../media/storage.js';
+import type { ReplicateApi } from '../replicate/client.js';
+import type { GenerationStore } from '../store/generations.js';
+import type { GenerationEvent } from './types.js';
+
+/** The Replicate calls the lifecycle makes. */
+export type LifecycleApi = Pick<
+  ReplicateApi,
+  'createPrediction' | 'getPrediction' | 'cancelPrediction' | 'listPredictions'
+>;
+
+/** Timings of polling and downloads; tests shorten them. */
+export interface LifecycleTimings {
+  /** First poll after this long; then the interval grows by `pollFactor` up to `pollMaxMs`. */
+  pollInitialMs: number;
+  pollMaxMs: number;
+  pollFactor: number;
+  /** Waits before the download retries (2, 4 and 8 s). */
+  downloadRetryDelaysMs: readonly number[];
+  /** A download claim older than this belongs to a worker that died; another may take over. */
+  claimStaleAfterMs: number;
+  /** How long a stalled download (no bytes) is given before the try counts as failed. */
+  downloadIdleTimeoutMs: number;
+}
+
+export const defaultTimings = {
+  pollInitialMs: 1000,
+  pollMaxMs: 5000,
+  pollFactor: 1.5,
+  downloadRetryDelaysMs: [2000, 4000, 8000],
+  claimStaleAfterMs: 10 * 60 * 1000,
+  downloadIdleTimeoutMs: 60_000,
+} satisfies LifecycleTimings;
+
+/** What the lifecycle steps share: the service builds it once. */
+export interface LifecycleContext {
+  store: GenerationStore;
+  api: LifecycleApi;
+  storage: MediaStorage;
+  logger: Logger;
+  clock: () => number;
+  /** Resolves after `ms`, or early when `signal` aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  emit: (event: GenerationEvent) => void;
+  timings: LifecycleTimings;
+  /** Identifies this process in download claims. */
+  workerId: string;
+  publicUrl?: string;
+  download: { allowedHosts: readonly string[]; maxBytes: number; dispatcher?: Dispatcher };
+}
+
+/** `ms` of the injected sleep, cut short by an abort. */
+export function abortableSleep(
+  sleep: (ms: number) => Promise<void>,
+): (ms: number, signal?: AbortSignal) => Promise<void> {
+  return (ms, signal) => {
+    if (!signal) return sleep(ms);
+    if (signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const onAbort = () => resolve();
+      signal.addEventListener('abort', onAbort, { once: true });
+      sleep(ms).then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  };
+}

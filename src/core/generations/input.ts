@@ -1,0 +1,84 @@
+import { randomInt } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import { ValidationError } from '../errors.js';
+import { prepareAttachment } from '../media/attachments.js';
+import type { ReplicateApi } from '../replicate/client.js';
+import { coerceInput, type RawValue } from '../replicate/coerce.js';
+import { imageFields, promptField } from '../replicate/schema.js';
+import type { Field } from '../replicate/schema-types.js';
+import type { AttachmentInput } from './service-types.js';
+
+/** A typed Replicate input, and what the status text shows of it. */
+export interface PreparedInput {
+  input: Record<string, unknown>;
+  prompt?: string;
+  seed?: number;
+}
+
+/** The integer seed input of a model, when it has one. */
+export function seedField(fields: Field[]): Field | undefined {
+  return fields.find((f) => f.name === 'seed' && (f.kind === 'integer' || f.kind === 'number'));
+}
+
+/** A random seed within the field's bounds (and within a signed 32-bit integer, which every model takes). */
+export function randomSeed(field: Field): number {
+  const low = Math.max(0, Math.ceil(field.min ?? 0));
+  const high = Math.min(2 ** 31 - 1, Math.floor(field.max ?? 2 ** 31 - 1));
+  return high > low ? randomInt(low, high + 1) : low;
+}
+
+/** Pairs attachments with image inputs: the named one, else the next free image input in form order. */
+function assignAttachments(fields: Field[], attachments: AttachmentInput[]): Map<string, AttachmentInput> {
+  const images = imageFields(fields);
+  const assigned = new Map<string, AttachmentInput>();
+  const problems: { field: string; message: string }[] = [];
+  for (const attachment of attachments.filter((a) => a.field)) {
+    if (!images.some((f) => f.name === attachment.field))
+      problems.push({ field: attachment.field!, message: `${attachment.field} does not take an image` });
+    else assigned.set(attachment.field!, attachment);
+  }
+  for (const attachment of attachments.filter((a) => !a.field)) {
+    const free = images.find((f) => !assigned.has(f.name));
+    if (!free) {
+      problems.push({
+        field: 'image',
+        message: images.length === 0 ? 'this model does not take an image' : 'too many images for this model',
+      });
+      continue;
+    }
+    assigned.set(free.name, attachment);
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return assigned;
+}
+
+/**
+ * Turns form values and attachments into a model input: coerces every value (one problem per bad
+ * field), checks and uploads each image through Replicate's Files API, and picks a random seed when
+ * the model has a seed input left empty, so the result can be reproduced and rerolled. A bad image
+ * throws `AttachmentError` before anything is recorded or started.
+ */
+export async function prepareInput(options: {
+  fields: Field[];
+  values: Record<string, RawValue>;
+  attachments?: AttachmentInput[];
+  api: Pick<ReplicateApi, 'uploadFile'>;
+  dispatcher?: Dispatcher;
+}): Promise<PreparedInput> {
+  const { fields } = options;
+  const assigned = assignAttachments(fields, options.attachments ?? []);
+  const input = coerceInput(fields, options.values, { deferred: assigned.keys() });
+  for (const [name, attachment] of assigned) {
+    const uploaded = await prepareAttachment(attachment, options.api, { dispatcher: options.dispatcher });
+    input[name] = uploaded.url;
+  }
+  const seed = seedField(fields);
+  if (seed && input.seed === undefined) input.seed = randomSeed(seed);
+  const prompt = promptField(fields);
+  const promptValue = prompt ? input[prompt.name] : undefined;
+  return {
+    input,
+    prompt: typeof promptValue === 'string' ? promptValue : undefined,
+    seed: typeof input.seed === 'number' ? input.seed : undefined,
+  };
+}

@@ -1,0 +1,102 @@
+import type { Logger } from 'pino';
+import { type AdmissionQueue, createAdmissionQueue } from './queue.js';
+
+/** One unit of work: a generation from its start until it is final (or the runner closes). */
+export interface Job {
+  /** The generation id. */
+  id: string;
+  /** Does the work; returns when done, or soon after `signal` aborts (shutdown, cancel). */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Runs generation jobs under the global limit, in order. The in-process runner below serves one
+ * machine; a Redis-backed queue (e.g. BullMQ) implements the same interface so that workers on
+ * many machines share the work (DESIGN.md, "Growing past one machine"). Jobs keep their state in
+ * the store, so whichever worker runs a job continues from there.
+ */
+export interface JobRunner {
+  /**
+   * Queues a job behind the global limit, first in first out; returns its 1-based queue position,
+   * or 0 when it starts now. `resumed` jobs (already running on Replicate) start at once.
+   */
+  submit(job: Job, options?: { resumed?: boolean }): number;
+  /** Stops a job: drops it from the queue, or aborts it when running. True when it was known. */
+  cancel(id: string): boolean;
+  /** 1-based place in the queue, 0 when running, undefined when unknown. */
+  position(id: string): number | undefined;
+  /** Called with the new position of every waiting job whenever the queue moves. */
+  onQueueChange(listener: (positions: ReadonlyMap<string, number>) => void): () => void;
+  /** Takes no more jobs, aborts running ones and waits for them to return. Waiting jobs stay undone. */
+  close(): Promise<void>;
+}
+
+/** The in-process runner: jobs are promises in this process; the limit is counted here. */
+export function createInProcessJobRunner(options: { total: number; logger: Logger }): JobRunner {
+  const queue: AdmissionQueue = createAdmissionQueue({ total: options.total });
+  const jobs = new Map<string, Job>();
+  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const listeners = new Set<(positions: ReadonlyMap<string, number>) => void>();
+  let closed = false;
+
+  function announce() {
+    if (listeners.size === 0) return;
+    const positions = new Map(queue.waiting().map((id, i) => [id, i + 1] as const));
+    for (const listener of listeners) listener(positions);
+  }
+
+  function launch(id: string) {
+    const job = jobs.get(id);
+    if (!job || closed) return;
+    const controller = new AbortController();
+    const done = (async () => {
+      try {
+        await job.run(controller.signal);
+      } catch (error) {
+        options.logger.error({ generationId: id, err: error }, 'job ended with an error');
+      } finally {
+        running.delete(id);
+        jobs.delete(id);
+        if (!closed) {
+          const admitted = queue.release(id);
+          for (const next of admitted) launch(next);
+          if (admitted.length > 0) announce();
+        }
+      }
+    })();
+    running.set(id, { controller, done });
+  }
+
+  return {
+    submit(job, submitOptions = {}) {
+      if (closed) throw new Error('job runner is closed');
+      if (jobs.has(job.id)) return queue.position(job.id) ?? 0;
+      jobs.set(job.id, job);
+      const position = queue.push(job.id, { admitted: submitOptions.resumed });
+      if (position === 0) launch(job.id);
+      return position;
+    },
+    cancel(id) {
+      const active = running.get(id);
+      if (active) {
+        active.controller.abort(new Error('canceled'));
+        return true;
+      }
+      if (!jobs.has(id)) return false;
+      jobs.delete(id);
+      queue.release(id);
+      announce();
+      return true;
+    },
+    position: (id) => queue.position(id),
+    onQueueChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      for (const { controller } of running.values()) controller.abort(new Error('shutting down'));
+      await Promise.all([...running.values()].map((r) => r.done));
+    },
+  };
+}

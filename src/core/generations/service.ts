@@ -1,0 +1,301 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { Config } from '../config.js';
+import { NotFoundError, ReelbotError, ValidationError } from '../errors.js';
+import { createGuardedDispatcher } from '../media/guarded-dispatcher.js';
+import { createHostAllowList } from '../media/host-allow-list.js';
+import { createLocalMediaStorage, type MediaStorage } from '../media/storage.js';
+import type { Catalog } from '../replicate/catalog.js';
+import type { ReplicateApi } from '../replicate/client.js';
+import type { GenerationStore } from '../store/generations.js';
+import { abortableSleep, defaultTimings, type LifecycleContext, type LifecycleTimings } from './context.js';
+import { prepareInput, randomSeed, seedField } from './input.js';
+import { createInProcessJobRunner, type JobRunner } from './job-runner.js';
+import { createLifecycle } from './lifecycle.js';
+import { assertUnderUserLimit } from './queue.js';
+import type { GenerationRequest, GenerationService } from './service-types.js';
+import {
+  type Generation,
+  type GenerationEvent,
+  type GenerationListener,
+  isFinal,
+  type Requester,
+} from './types.js';
+import { createWebhookHandler, type WebhookHandler } from './webhook.js';
+
+/** What the generation service is built from. Defaults are real; tests pass fakes and short timings. */
+export interface GenerationServiceDeps {
+  config: Pick<Config, 'dataDir' | 'publicUrl' | 'download' | 'limits' | 'replicate'>;
+  store: GenerationStore;
+  api: Pick<
+    ReplicateApi,
+    | 'createPrediction'
+    | 'getPrediction'
+    | 'cancelPrediction'
+    | 'listPredictions'
+    | 'uploadFile'
+    | 'getWebhookSecret'
+  >;
+  catalog: Pick<Catalog, 'getModel'>;
+  logger: Logger;
+  /** Media storage; local disk under DATA_DIR by default. */
+  storage?: MediaStorage;
+  /** The job runner; in-process with `config.limits.total` by default. */
+  runner?: JobRunner;
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  timings?: Partial<LifecycleTimings>;
+  /** For output downloads; by default an agent that refuses private addresses not listed by name. */
+  downloadDispatcher?: Dispatcher;
+  /** For chat attachments (Discord CDN, Slack files); undici's global dispatcher by default. */
+  attachmentDispatcher?: Dispatcher;
+  /** Names this process in download claims; random by default. */
+  workerId?: string;
+}
+
+/** The service with what the web server and the CLI need besides the bots' interface. */
+export interface ReelbotGenerationService extends GenerationService {
+  /** The handler for `POST /webhooks/replicate` (pure: headers and raw body in, status out). */
+  handleWebhook: WebhookHandler;
+  /** 1-based place of a waiting generation, 0 when running, undefined when not held here. */
+  queuePosition(generationId: string): number | undefined;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Builds the generation service: validates and records requests, runs them under the limits,
+ * tracks predictions by polling and webhooks, downloads and keeps every video, and tells
+ * subscribers. Call `resume()` once at start to pick up work a previous process left.
+ */
+export function createGenerationService(deps: GenerationServiceDeps): ReelbotGenerationService {
+  const { config, store, api, logger } = deps;
+  const clock = deps.clock ?? Date.now;
+  const listeners = new Set<GenerationListener>();
+  const ownDispatcher = deps.downloadDispatcher
+    ? undefined
+    : createGuardedDispatcher(createHostAllowList(config.download.allowedHosts));
+  const runner =
+    deps.runner ??
+    createInProcessJobRunner({ total: config.limits.total, logger: logger.child({ part: 'jobs' }) });
+  let closed = false;
+  let secret: Promise<string> | undefined;
+
+  function emit(event: GenerationEvent) {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        logger.child({ generationId: event.generation.id }).error({ err: error }, 'event listener threw');
+      }
+    }
+  }
+
+  const ctx: LifecycleContext = {
+    store,
+    api,
+    storage: deps.storage ?? createLocalMediaStorage(config.dataDir),
+    logger,
+    clock,
+    sleep: abortableSleep(deps.sleep ?? realSleep),
+    emit,
+    timings: { ...defaultTimings, ...deps.timings },
+    workerId: deps.workerId ?? `w_${randomBytes(6).toString('hex')}`,
+    publicUrl: config.publicUrl,
+    download: {
+      allowedHosts: config.download.allowedHosts,
+      maxBytes: config.download.maxBytes,
+      dispatcher: deps.downloadDispatcher ?? ownDispatcher,
+    },
+  };
+  const lifecycle = createLifecycle(ctx);
+
+  runner.onQueueChange((positions) => {
+    for (const [id, position] of positions) {
+      const generation = store.get(id);
+      if (generation?.status === 'queued') emit({ type: 'queued', generation, position });
+    }
+  });
+
+  function submit(generation: Generation, resumed = false) {
+    const position = runner.submit(
+      { id: generation.id, run: (signal) => lifecycle.run(generation.id, signal) },
+      { resumed },
+    );
+    if (position > 0) emit({ type: 'queued', generation: store.get(generation.id)!, position });
+  }
+
+  function assertOpen() {
+    if (closed)
+      throw new ReelbotError('SHUTTING_DOWN', 'generation service is closed', {
+        userMessage: 'reelbot is restarting. Please try again in a minute.',
+      });
+  }
+
+  function checkUserLimit(requester: Requester) {
+    const inFlight = store.countRunning({ platform: requester.platform, userId: requester.userId });
+    assertUnderUserLimit(inFlight, config.limits.perUser, requester.userId);
+  }
+
+  function record(generation: Omit<Parameters<GenerationStore['insert']>[0], 'source' | 'status'>) {
+    // Checked again right before the insert, with no await in between: two quick requests of one
+    // user cannot both slip under the limit.
+    checkUserLimit(generation.requester);
+    const created = store.insert({ ...generation, source: 'replicate', status: 'queued' });
+    logger
+      .child({ generationId: created.id })
+      .info({ model: created.model, user: created.requester.userId }, 'generation recorded');
+    submit(created);
+    return store.get(created.id)!;
+  }
+
+  function webhookSecret(): Promise<string> {
+    if (config.replicate.webhookSecret) return Promise.resolve(config.replicate.webhookSecret);
+    secret ??= api.getWebhookSecret().then(
+      (answer) => answer.key,
+      (error) => {
+        secret = undefined; // ask again next time
+        throw error;
+      },
+    );
+    return secret;
+  }
+
+  const handleWebhook = createWebhookHandler({
+    secret: webhookSecret,
+    rememberDelivery: (id) => store.rememberWebhook(id),
+    clock,
+    logger: logger.child({ part: 'webhook' }),
+    onPrediction: async (prediction, hintedGenerationId) => {
+      const generation =
+        store.getByPrediction(prediction.id) ??
+        (hintedGenerationId ? store.get(hintedGenerationId) : undefined);
+      if (!generation) {
+        logger.info(
+          { predictionId: prediction.id },
+          'webhook for a prediction reelbot does not know; ignored',
+        );
+        return;
+      }
+      if (closed) return; // the next start polls it
+      await lifecycle.push(generation.id, prediction);
+    },
+  });
+
+  return {
+    async start(request: GenerationRequest) {
+      assertOpen();
+      const model = await deps.catalog.getModel(request.model);
+      checkUserLimit(request.requester);
+      const prepared = await prepareInput({
+        fields: model.fields,
+        values: request.values,
+        attachments: request.attachments,
+        api,
+        dispatcher: deps.attachmentDispatcher,
+      });
+      assertOpen();
+      return record({
+        requester: request.requester,
+        model: model.model.ref,
+        version: model.versionId,
+        prompt: prepared.prompt,
+        input: prepared.input,
+        seed: prepared.seed,
+        messageRef: request.messageRef,
+      });
+    },
+
+    async reroll(generationId, requester) {
+      assertOpen();
+      const previous = store.get(generationId);
+      if (!previous) throw new NotFoundError('generation', generationId);
+      if (previous.source !== 'replicate')
+        throw new ValidationError([
+          { field: 'generation', message: 'only Replicate generations can be rerolled' },
+        ]);
+      const model = await deps.catalog.getModel(previous.model);
+      const input = { ...previous.input };
+      const field = seedField(model.fields);
+      let seed = previous.seed;
+      if (field) {
+        seed = randomSeed(field);
+        input.seed = seed;
+      }
+      return record({
+        requester,
+        model: previous.model,
+        version: model.versionId ?? previous.version,
+        prompt: previous.prompt,
+        input,
+        seed,
+        messageRef: undefined,
+      });
+    },
+
+    async cancel(generationId, by) {
+      const generation = store.get(generationId);
+      if (!generation) throw new NotFoundError('generation', generationId);
+      if (generation.requester.userId !== by.userId && !by.admin)
+        throw new ReelbotError('CANCEL_NOT_ALLOWED', `${by.userId} may not cancel ${generationId}`, {
+          userMessage: 'Only the person who asked for this video (or an admin) can cancel it.',
+        });
+      if (isFinal(generation.status)) return generation;
+      const log = logger.child({ generationId });
+      store.update(generationId, { cancelRequested: true });
+      if (generation.predictionId)
+        await api.cancelPrediction(generation.predictionId).catch((error) => {
+          log.warn({ err: error }, 'Replicate did not cancel the prediction');
+        });
+      const won = store.transition(generationId, ['queued', 'starting', 'processing', 'downloading'], {
+        status: 'canceled',
+        completedAt: clock(),
+      });
+      runner.cancel(generationId);
+      lifecycle.downloader.abort(generationId);
+      const now = store.get(generationId)!;
+      if (won) {
+        log.info({ by: by.userId, admin: Boolean(by.admin) }, 'generation canceled');
+        emit({ type: 'canceled', generation: now });
+      }
+      return now;
+    },
+
+    get: (generationId) => store.get(generationId),
+
+    setMessageRef(generationId, messageRef) {
+      store.update(generationId, { messageRef });
+    },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async resume() {
+      assertOpen();
+      const unfinished = store.listUnfinished();
+      if (config.publicUrl)
+        void webhookSecret().catch((error) => logger.warn({ err: error }, 'no webhook secret yet'));
+      for (const generation of unfinished) {
+        if (runner.position(generation.id) !== undefined) continue;
+        logger
+          .child({ generationId: generation.id })
+          .info({ status: generation.status }, 'resuming generation');
+        submit(generation, generation.status !== 'queued');
+      }
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await runner.close();
+      await lifecycle.downloader.abortAll();
+      await ownDispatcher?.close();
+    },
+
+    handleWebhook,
+    queuePosition: (generationId) => runner.position(generationId),
+  };
+}
