@@ -42,7 +42,16 @@
         finish(element, update.id);
         continue;
       }
+      // A poll answer sent before a newer event may arrive after it: never step progress back.
+      const previous = Number(element.dataset.percent ?? -1);
+      if (
+        update.status === element.dataset.status &&
+        typeof update.progress === 'number' &&
+        update.progress < previous
+      )
+        continue;
       element.dataset.status = update.status;
+      if (typeof update.progress === 'number') element.dataset.percent = String(update.progress);
       const badge = element.querySelector('[data-badge]');
       if (badge) {
         const percent = update.status === 'processing' && typeof update.progress === 'number';

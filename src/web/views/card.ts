@@ -44,7 +44,7 @@ export function card(generation: Generation, now: number): SafeHtml {
   const duration = generation.media?.durationSeconds;
   return html`<li class="card card--${generation.status}" data-generation-id="${generation.id}" data-status="${generation.status}"${
     running ? html` data-running` : ''
-  }>
+  }${generation.progress === undefined ? '' : html` data-percent="${generation.progress}"`}>
   <a class="card__link" href="/g/${generation.id}">
     <div class="card__media">
       ${thumbnail(generation)}

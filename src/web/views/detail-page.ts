@@ -70,7 +70,9 @@ export function detailPage(context: PageContext, generation: Generation, downloa
   const { media, requester, id } = generation;
   const running = !isFinal(generation.status);
   const body = html`<a class="back" href="/">← Gallery</a>
-<article class="detail" data-generation-id="${id}" data-status="${generation.status}"${running ? html` data-running` : ''}>
+<article class="detail" data-generation-id="${id}" data-status="${generation.status}"${running ? html` data-running` : ''}${
+    generation.progress === undefined ? '' : html` data-percent="${generation.progress}"`
+  }>
   <section class="player">
     ${player(generation)}
     <div class="actions">

@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GenerationEvent, GenerationListener } from '../../../src/core/generations/types.js';
+import {
+  ada,
+  attachMedia,
+  bob,
+  createTestData,
+  makeSampleMedia,
+  seedGallery,
+  startTestServer,
+  type TestData,
+} from './fixture.js';
+
+const artifacts = path.resolve(import.meta.dirname, '../../artifacts/web');
+
+let sample: { video: string; poster: string };
+let data: TestData;
+let seeded: ReturnType<typeof seedGallery>;
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+const listeners = new Set<GenerationListener>();
+const emit = (event: GenerationEvent) => {
+  for (const listener of listeners) listener(event);
+};
+/** Console errors and CSP violations the pages produced; a clean page has none. */
+const problems: string[] = [];
+
+function watch(page: Page) {
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(artifacts, { recursive: true });
+  sample = await makeSampleMedia(fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-sample-')));
+  data = createTestData();
+  seeded = seedGallery(data, sample);
+  const prompts = [
+    'A hummingbird drinking from a red flower, macro, slow motion',
+    'Neon city street at night in the rain, cinematic tracking shot',
+    'An astronaut planting a tree on the moon',
+    'Waves crashing on black sand beach, aerial drone shot',
+    'A steaming cup of coffee on a wooden table, morning light',
+    'Origami cranes flying over a paper city',
+  ];
+  prompts.forEach((prompt, i) => {
+    data.clock.now += 60_000;
+    const row = data.store.insert({
+      source: i % 3 === 2 ? 'simulation' : 'replicate',
+      requester: i % 2 ? ada : bob,
+      model: i % 3 === 2 ? 'physics' : i % 2 ? 'minimax/video-01' : 'kwaivgi/kling-v2.1',
+      prompt,
+      input: { prompt, duration: 5 },
+      seed: 1000 + i,
+    });
+    attachMedia(data, sample, row.id);
+  });
+  data.clock.now += 10 * 60_000;
+  server = await startTestServer(data, {
+    events: {
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  data?.db.close();
+});
+
+describe('the gallery in a real browser', () => {
+  it('shows the seeded cards, filters them and searches', async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
+    watch(page);
+    await page.goto(server.url);
+    await expect.poll(() => page.locator('.card').count()).toBe(11);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('img.card__poster')].every(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
+    );
+    await page.screenshot({ path: path.join(artifacts, 'gallery.png'), fullPage: true });
+
+    await page.selectOption('select[name="status"]', 'failed');
+    await page.waitForURL(/status=failed/);
+    expect(await page.locator('.card').count()).toBe(1);
+    expect(await page.locator('.card--failed .card__error').textContent()).toMatch(
+      /^The model ran out of GPU memory.*…$/,
+    );
+    await page.screenshot({ path: path.join(artifacts, 'gallery-failed.png') });
+
+    await page.goto(server.url);
+    await page.fill('input[name="q"]', 'fox');
+    await page.press('input[name="q"]', 'Enter');
+    await page.waitForURL(/q=fox/);
+    expect(await page.locator('.card').count()).toBe(1);
+    await page.close();
+  });
+
+  it('updates a running card live and swaps in the finished video', async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
+    watch(page);
+    await page.goto(`${server.url}/?status=running`);
+    const card = page.locator(`[data-generation-id="${seeded.running.id}"]`);
+    await expect.poll(() => card.locator('[data-badge]').textContent()).toBe('Processing 40%');
+    await expect.poll(() => listeners.size).toBe(1);
+    // As the service does: record first, then tell subscribers.
+    data.store.update(seeded.running.id, { progress: 75 });
+    emit({ type: 'progress', generation: data.store.get(seeded.running.id)!, percent: 75 });
+    await page.waitForFunction(
+      (id) =>
+        document.querySelector(`[data-generation-id="${id}"] [data-badge]`)?.textContent === 'Processing 75%',
+      seeded.running.id,
+      { timeout: 5000 },
+    );
+    expect(await card.locator('progress').evaluate((bar: HTMLProgressElement) => bar.value)).toBe(75);
+    const done = attachMedia(data, sample, seeded.running.id);
+    emit({ type: 'succeeded', generation: done, media: done.media! });
+    await page.waitForSelector(
+      `[data-generation-id="${seeded.running.id}"]:not([data-running]) img.card__poster`,
+    );
+    expect(await card.getAttribute('data-status')).toBe('succeeded');
+    await page.close();
+  });
+
+  it('opens a detail page and plays the video, seeking with ranges', async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
+    watch(page);
+    await page.goto(server.url);
+    await page.click(`[data-generation-id="${seeded.fox.id}"] a`);
+    await page.waitForURL(new RegExp(`/g/${seeded.fox.id}$`));
+    const video = page.locator('video.player__video');
+    expect(await video.getAttribute('poster')).toBe(`/media/${seeded.fox.id}/poster`);
+    expect(await page.locator('a[download]').getAttribute('download')).toBe(
+      `reelbot-minimax-video-01-${seeded.fox.id}.mp4`,
+    );
+    await video.evaluate((element: HTMLVideoElement) => {
+      element.muted = true;
+      return element.play();
+    });
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0.5);
+    await video.evaluate((element: HTMLVideoElement) => element.pause());
+    await page.screenshot({ path: path.join(artifacts, 'detail.png'), fullPage: true });
+
+    const seeked = await video.evaluate(
+      (element: HTMLVideoElement) =>
+        new Promise<number>((resolve) => {
+          element.addEventListener('seeked', () => resolve(element.currentTime), { once: true });
+          element.currentTime = 1.5;
+        }),
+    );
+    expect(seeked).toBeCloseTo(1.5, 1);
+
+    await page.goto(`${server.url}/g/${seeded.failed.id}`);
+    await page.screenshot({ path: path.join(artifacts, 'detail-failed.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('fits a phone screen', async () => {
+    const page = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      colorScheme: 'dark',
+    });
+    watch(page);
+    await page.goto(server.url);
+    // Posters below the fold are lazy; wait for the ones on screen.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('img.card__poster')]
+        .filter((img) => img.getBoundingClientRect().top < window.innerHeight)
+        .every((img) => img.complete && img.naturalWidth > 0),
+    );
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(artifacts, 'gallery-phone.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({ path: path.join(artifacts, 'gallery-phone-light.png') });
+    await page.goto(`${server.url}/g/${seeded.fox.id}`);
+    await page.screenshot({ path: path.join(artifacts, 'detail-phone.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('raised no console errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});
