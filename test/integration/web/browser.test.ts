@@ -89,7 +89,7 @@ describe('the gallery in a real browser', () => {
     await page.goto(server.url);
     await expect.poll(() => page.locator('.card').count()).toBe(11);
     await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLImageElement>('img.card__poster')].every(
+      Array.from(document.querySelectorAll<HTMLImageElement>('img.card__poster')).every(
         (img) => img.complete && img.naturalWidth > 0,
       ),
     );
@@ -180,7 +180,7 @@ describe('the gallery in a real browser', () => {
     await page.goto(server.url);
     // Posters below the fold are lazy; wait for the ones on screen.
     await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLImageElement>('img.card__poster')]
+      Array.from(document.querySelectorAll<HTMLImageElement>('img.card__poster'))
         .filter((img) => img.getBoundingClientRect().top < window.innerHeight)
         .every((img) => img.complete && img.naturalWidth > 0),
     );
