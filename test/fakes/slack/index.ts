@@ -10,4 +10,4 @@ export {
   slackSignature,
 } from './signed-client.js';
 export { stateFor, type TypedInput } from './view-state.js';
-export { allScopes, type FakeFile, type FakeMessage, type FakeView } from './workspace.js';
+export { allScopes, type FakeFile, type FakeMessage, type FakeView, fileJson } from './workspace.js';

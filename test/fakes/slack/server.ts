@@ -112,7 +112,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const token = tokenOf(req, args);
     const answer = (response: Record<string, unknown>) => {
       log.record({ method: name, args, token, response });
-      sendJson(res, 200, response);
+      // Slack tells every caller which scopes its token holds and which the method accepts.
+      const headers: Record<string, string> = { 'x-oauth-scopes': [...workspace.scopes].join(',') };
+      const accepted = requiredScope[name];
+      if (accepted) headers['x-accepted-oauth-scopes'] = accepted;
+      sendJson(res, 200, response, headers);
     };
     const handler = methods[name];
     if (!handler) return answer({ ok: false, error: 'unknown_method' });

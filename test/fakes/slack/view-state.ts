@@ -49,7 +49,9 @@ function stateOf(element: Json, input: TypedInput | undefined): Json {
     case 'number_input':
     case 'url_text_input':
     case 'email_text_input':
-      return { type, value: input === undefined || input === null || input === '' ? null : String(input) };
+      // Untouched, an input submits its initial value, as in Slack.
+      if (input === undefined) return { type, value: (element.initial_value as string | undefined) ?? null };
+      return { type, value: input === null || input === '' ? null : String(input) };
     case 'static_select':
     case 'external_select':
     case 'radio_buttons': {

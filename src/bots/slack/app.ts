@@ -1,0 +1,151 @@
+import { App } from '@slack/bolt';
+import type { ChatAdapter } from '../../core/chat/adapter.js';
+import type { GenerationEvent } from '../../core/generations/types.js';
+import { boltLogger } from './bolt-logger.js';
+import { catchUp } from './catch-up.js';
+import { helpText } from './commands/help.js';
+import { registerModalCommands } from './commands/open-modal.js';
+import { registerSimulate } from './commands/simulate.js';
+import { realTimers, type SlackBotDeps, slackSettings } from './deps.js';
+import { registerChooser } from './modal/chooser.js';
+import { createFormLoader } from './modal/model-form.js';
+import { registerSubmit } from './modal/submit.js';
+import { createReceiver, type NodeHandler } from './receiver.js';
+import { errorCodeOf, missingScopeMessage } from './slack-errors.js';
+import { registerCancel } from './status/cancel.js';
+import { createDelivery, slackUploadLimitBytes } from './status/delivery.js';
+import { createStatusPoster } from './status/post-status.js';
+import { createStatusTracker } from './status/tracker.js';
+
+/** The scopes reelbot's features use; a missing one is logged at start and named when it bites. */
+export const slackScopes = ['commands', 'chat:write', 'files:read', 'files:write'];
+
+/** The Slack adapter: Bolt in HTTP or Socket Mode, turning Slack interactions into service calls. */
+export interface SlackBot extends ChatAdapter {
+  readonly platform: 'slack';
+  readonly mode: 'http' | 'socket';
+  /**
+   * HTTP mode only: the raw Node handler to mount at `/slack/events`, before any body parser
+   * (Bolt verifies Slack's signature over the raw body). Undefined in Socket Mode.
+   */
+  readonly httpHandler?: NodeHandler;
+  /** Renders one generation event; `start` already subscribes to the service, so repeats are ignored. */
+  render(event: GenerationEvent): Promise<void>;
+}
+
+/**
+ * Builds the Slack bot. `start()` checks the token (auth.test), subscribes to the service's
+ * events, delivers videos that finished while it was away, and in Socket Mode connects; `stop()`
+ * stops taking interactions and lets status edits and uploads in flight finish.
+ */
+export function createSlackBot(deps: SlackBotDeps): SlackBot {
+  const slack = slackSettings(deps.config);
+  const logger = deps.logger.child({ platform: 'slack' });
+  const clock = deps.clock ?? Date.now;
+  const clientOptions = { ...deps.clientOptions, slackApiUrl: slack.apiUrl };
+  const boltLog = boltLogger(logger);
+  const { mode, receiver, httpHandler } = createReceiver(slack, boltLog, clientOptions);
+  const app = new App({
+    token: slack.botToken,
+    receiver,
+    clientOptions,
+    logger: boltLog,
+    deferInitialization: true,
+  });
+  const client = app.client;
+  let grantedScopes: Set<string> | undefined;
+
+  const deliver = createDelivery({
+    client,
+    config: deps.config,
+    service: deps.service,
+    logger,
+    uploadLimitBytes: Math.min(deps.uploadLimitBytes ?? slackUploadLimitBytes, slackUploadLimitBytes),
+    fitVideo: deps.fitVideo,
+  });
+  const tracker = createStatusTracker({
+    client,
+    config: deps.config,
+    service: deps.service,
+    logger,
+    clock,
+    timers: deps.timers ?? realTimers,
+    intervalMs: deps.statusIntervalMs ?? 1500,
+    deliver,
+  });
+  const postStatus = createStatusPoster({
+    client,
+    config: deps.config,
+    service: deps.service,
+    tracker,
+    logger,
+    clock,
+  });
+  const showModelForm = createFormLoader({ catalog: deps.catalog, logger });
+
+  registerModalCommands(app, {
+    showModelForm,
+    logger,
+    // Without chat:write no status message could be posted: say so before the form is filled in.
+    scopeProblem: () =>
+      grantedScopes && !grantedScopes.has('chat:write') ? missingScopeMessage('chat:write') : undefined,
+  });
+  registerChooser(app, { catalog: deps.catalog, showModelForm, logger });
+  registerSubmit(app, {
+    service: deps.service,
+    postStatus,
+    botToken: slack.botToken,
+    deadlineMs: deps.submitDeadlineMs ?? 2000,
+    logger,
+  });
+  registerCancel(app, { service: deps.service, logger });
+  registerSimulate(app, { service: deps.service, postStatus, logger });
+  app.command('/reelbot', async ({ ack }) => {
+    await ack({
+      response_type: 'ephemeral',
+      text: helpText({ simulationAvailable: Boolean(deps.service.simulate) }),
+    });
+  });
+  app.error(async (error) => {
+    logger.error({ err: error, code: errorCodeOf(error) }, 'Slack handler failed');
+  });
+
+  let unsubscribe: (() => void) | undefined;
+  let started = false;
+
+  return {
+    platform: 'slack',
+    mode,
+    httpHandler,
+
+    async start() {
+      if (started) return;
+      const auth = await client.auth.test();
+      grantedScopes = auth.response_metadata?.scopes ? new Set(auth.response_metadata.scopes) : undefined;
+      const missing = grantedScopes ? slackScopes.filter((scope) => !grantedScopes!.has(scope)) : [];
+      if (missing.length > 0)
+        logger.warn(
+          { missing },
+          `the Slack token lacks ${missing.join(', ')}; add them and reinstall the app`,
+        );
+      await app.init();
+      unsubscribe = deps.service.subscribe((event) => tracker.render(event));
+      if (mode === 'socket') await app.start();
+      started = true;
+      logger.info({ mode, team: auth.team, bot: auth.user_id }, 'Slack bot ready');
+      if (deps.store) catchUp({ store: deps.store, tracker, clock, logger });
+    },
+
+    async stop() {
+      unsubscribe?.();
+      unsubscribe = undefined;
+      if (started && mode === 'socket') await app.stop();
+      started = false;
+      await tracker.flush();
+    },
+
+    async render(event) {
+      tracker.render(event);
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** The text of `/reelbot help`: every surface, in one short message. */
+export function helpText(options: { simulationAvailable: boolean }): string {
+  return [
+    '*reelbot* turns a prompt into a video.',
+    '• `/video [prompt]`: pick a model, fill in its form, and get the video in the thread.',
+    '• `/animate [prompt]`: the same with models that bring an image to life; attach the image in the form.',
+    '• *Animate this image*: the message shortcut (⋯ on a message with an image) animates that image.',
+    options.simulationAvailable
+      ? '• `/simulate <prompt>`: a physics simulation, e.g. `/simulate 30 marbles roll down a ramp`.'
+      : '• `/simulate <prompt>`: physics simulations, coming soon.',
+    '• `/reelbot help`: this message.',
+    'A status message shows progress; press *Cancel* on it to stop. Every video is also kept in the gallery.',
+  ].join('\n');
+}

@@ -1,0 +1,41 @@
+import type { App } from '@slack/bolt';
+import type { GenerationService } from '../../../core/generations/service-types.js';
+import type { Logger } from '../../../core/logger.js';
+import { slackRequester } from '../requester.js';
+import { errorCodeOf, plainWords } from '../slack-errors.js';
+import type { PostStatus } from '../status/post-status.js';
+
+/** What a person sees while the physics work has not landed in the service. */
+export const simulationUnavailable =
+  'Physics simulations are not available yet on this reelbot. Try `/video` for a video from a prompt.';
+
+/**
+ * `/simulate <prompt>`: a physics video through `service.simulate`, with the same status message
+ * as a Replicate generation.
+ */
+export function registerSimulate(
+  app: App,
+  deps: { service: GenerationService; postStatus: PostStatus; logger: Logger },
+) {
+  app.command('/simulate', async ({ command, ack, respond }) => {
+    const prompt = command.text.trim();
+    if (!deps.service.simulate) return ack({ response_type: 'ephemeral', text: simulationUnavailable });
+    if (!prompt)
+      return ack({
+        response_type: 'ephemeral',
+        text: 'Tell me what to simulate, e.g. `/simulate 30 marbles roll down a ramp into a cup`.',
+      });
+    await ack();
+    const place = { channelId: command.channel_id, userId: command.user_id, teamId: command.team_id };
+    try {
+      const generation = await deps.service.simulate({
+        requester: slackRequester({ ...place, userName: command.user_name }),
+        prompt,
+      });
+      await deps.postStatus(generation, place);
+    } catch (error) {
+      deps.logger.info({ err: error, code: errorCodeOf(error) }, 'Slack /simulate refused');
+      await respond({ response_type: 'ephemeral', text: plainWords(error) });
+    }
+  });
+}

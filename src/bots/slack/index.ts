@@ -1,0 +1,9 @@
+/**
+ * The Slack bot: `createSlackBot(deps)` gives a `ChatAdapter` whose `httpHandler` the web server
+ * mounts at `/slack/events` (HTTP mode), or which connects by itself (Socket Mode, when
+ * `SLACK_APP_TOKEN` is set).
+ */
+export { createSlackBot, type SlackBot, slackScopes } from './app.js';
+export { animateShortcutId } from './commands/open-modal.js';
+export type { FitVideo, SlackBotDeps, Timers } from './deps.js';
+export { type NodeHandler, slackEventsPath } from './receiver.js';

@@ -1,0 +1,77 @@
+import type { App, BlockAction, BlockSuggestion, ExternalSelectAction } from '@slack/bolt';
+import type { Logger } from '../../../core/logger.js';
+import type { Catalog } from '../../../core/replicate/catalog.js';
+import {
+  parseSlackViewState,
+  type SlackStateValues,
+  slackModelActionId,
+  slackViewLimits,
+} from '../form/index.js';
+import { decodeContext } from '../metadata.js';
+import { clip } from '../mrkdwn.js';
+import type { ShowModelForm } from './model-form.js';
+
+/** How long type-ahead waits for Replicate when nothing is cached (Slack waits 3 s in all). */
+const suggestionTimeoutMs = 2000;
+
+/**
+ * The model chooser: type-ahead over the cached catalog (block_suggestion), and the chosen model's
+ * form swapped in when the choice changes (block_actions, then views.update).
+ */
+export function registerChooser(
+  app: App,
+  deps: { catalog: Pick<Catalog, 'search'>; showModelForm: ShowModelForm; logger: Logger },
+) {
+  app.options<'block_suggestion'>({ action_id: slackModelActionId }, async ({ body, ack }) => {
+    const suggestion = body as BlockSuggestion;
+    const context = decodeContext(suggestion.view?.private_metadata);
+    try {
+      const models = await deps.catalog.search(suggestion.value ?? '', {
+        collection: context?.collection,
+        limit: slackViewLimits.selectOptions,
+        timeoutMs: suggestionTimeoutMs,
+      });
+      await ack({
+        options: models
+          .filter((model) => model.ref.length <= slackViewLimits.optionValue)
+          .map((model) => {
+            const option: {
+              text: { type: 'plain_text'; text: string };
+              value: string;
+              description?: { type: 'plain_text'; text: string };
+            } = {
+              text: { type: 'plain_text', text: clip(model.ref, slackViewLimits.optionText) },
+              value: model.ref,
+            };
+            if (model.description)
+              option.description = {
+                type: 'plain_text',
+                text: clip(model.description, slackViewLimits.optionDescription),
+              };
+            return option;
+          }),
+      });
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'model search failed');
+      await ack({ options: [] });
+    }
+  });
+
+  app.action<BlockAction<ExternalSelectAction>>(
+    { type: 'block_actions', action_id: slackModelActionId },
+    async ({ ack, body, action, client }) => {
+      await ack();
+      const view = body.view;
+      const model = action.selected_option?.value;
+      const context = decodeContext(view?.private_metadata);
+      if (!view || !model || !context) return;
+      await deps.showModelForm({
+        client,
+        view: { id: view.id, hash: view.hash },
+        context,
+        model,
+        typed: parseSlackViewState(view.state.values as SlackStateValues),
+      });
+    },
+  );
+}

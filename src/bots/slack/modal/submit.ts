@@ -1,0 +1,157 @@
+import type { App, webApi } from '@slack/bolt';
+import type { AttachmentInput, GenerationService } from '../../../core/generations/service-types.js';
+import type { Generation } from '../../../core/generations/types.js';
+import type { Logger } from '../../../core/logger.js';
+import {
+  parseSlackViewState,
+  type SlackStateValues,
+  selectedSlackModel,
+  slackModelBlockId,
+  slackViewFiles,
+} from '../form/index.js';
+import { decodeContext, type ModalContext } from '../metadata.js';
+import { slackRequester } from '../requester.js';
+import { errorCodeOf, plainWords } from '../slack-errors.js';
+import type { PostStatus } from '../status/post-status.js';
+import { blockErrorsOf } from './block-errors.js';
+import { slackAttachments } from './slack-files.js';
+import { videoCallbackId } from './views.js';
+
+type Outcome = { done: true; generation: Generation } | { done: true; error: unknown } | { done: false };
+
+/** Waits for `promise` at most `ms`; a slower one keeps running and is handled by the caller. */
+function within(promise: Promise<Generation>, ms: number): Promise<Outcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ done: false }), ms);
+  });
+  const settled = promise.then(
+    (generation): Outcome => ({ done: true, generation }),
+    (error: unknown): Outcome => ({ done: true, error }),
+  );
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
+}
+
+function inputBlockIds(view: { blocks?: unknown[] }): Set<string> {
+  return new Set(
+    (view.blocks ?? [])
+      .filter((block) => (block as { type?: string }).type === 'input')
+      .map((block) => (block as { block_id?: string }).block_id ?? '')
+      .filter(Boolean),
+  );
+}
+
+/**
+ * The modal's submit. Bad values go back as `response_action: errors` on the blocks of their
+ * fields while the modal is still open; otherwise the modal closes and a status message is posted
+ * in the channel the command came from (carried in private_metadata). The service gets at most
+ * `deadlineMs` before the modal closes, as Slack wants an answer within 3 s; a later refusal goes
+ * to the person as an ephemeral message.
+ */
+export function registerSubmit(
+  app: App,
+  deps: {
+    service: GenerationService;
+    postStatus: PostStatus;
+    botToken: string;
+    deadlineMs: number;
+    logger: Logger;
+  },
+) {
+  async function tellPerson(client: webApi.WebClient, context: ModalContext, text: string) {
+    try {
+      await client.chat.postEphemeral({ channel: context.channelId, user: context.userId, text });
+    } catch {
+      // Not in the channel: the person's messages with the app still reach them.
+      await client.chat.postMessage({ channel: context.userId, text }).catch((error: unknown) => {
+        deps.logger.warn({ err: error, code: errorCodeOf(error) }, 'could not tell the person in Slack');
+      });
+    }
+  }
+
+  async function attachmentsOf(
+    client: webApi.WebClient,
+    context: ModalContext,
+    files: Record<string, { id: string }[]>,
+  ): Promise<AttachmentInput[]> {
+    const attachments: AttachmentInput[] = [];
+    for (const [field, list] of Object.entries(files)) {
+      const ids = list.map((file) => file.id);
+      attachments.push(...(await slackAttachments(client, deps.botToken, ids, field)));
+    }
+    // The image of a shared message fills the first image input nobody attached a file to.
+    if (attachments.length === 0 && context.fileIds?.length)
+      attachments.push(...(await slackAttachments(client, deps.botToken, context.fileIds.slice(0, 1))));
+    return attachments;
+  }
+
+  app.view(videoCallbackId, async ({ ack, body, view, client }) => {
+    const context = decodeContext(view.private_metadata);
+    const values = view.state.values as SlackStateValues;
+    const blocks = inputBlockIds(view);
+    const model = selectedSlackModel(values) ?? context?.model;
+    if (!context || !model) {
+      return ack({
+        response_action: 'errors',
+        errors: {
+          [slackModelBlockId]: context
+            ? 'Pick a model first.'
+            : 'This form is out of date; run /video again.',
+        },
+      });
+    }
+    const raw = parseSlackViewState(values);
+    const files = slackViewFiles(values);
+    // The files travel as attachments; their ids are no model input.
+    for (const field of Object.keys(files)) delete raw[field];
+    const imageBlock = Object.keys(files)[0];
+
+    let attachments: AttachmentInput[];
+    try {
+      attachments = await attachmentsOf(client, context, files);
+    } catch (error) {
+      // A missing files:read is named here: without it Slack serves its sign-in page, not the image.
+      deps.logger.info({ err: error, code: errorCodeOf(error) }, 'Slack files unavailable');
+      return ack({ response_action: 'errors', errors: blockErrorsOf(error, blocks, imageBlock) });
+    }
+
+    const started = deps.service.start({
+      requester: slackRequester({
+        userId: body.user.id,
+        userName: body.user.name,
+        teamId: body.team?.id ?? context.teamId,
+        channelId: context.channelId,
+      }),
+      model,
+      values: raw,
+      attachments,
+    });
+    const outcome = await within(started, deps.deadlineMs);
+    if (outcome.done && 'error' in outcome) {
+      deps.logger.info(
+        { err: outcome.error, code: errorCodeOf(outcome.error), model },
+        'Slack submit refused',
+      );
+      return ack({ response_action: 'errors', errors: blockErrorsOf(outcome.error, blocks, imageBlock) });
+    }
+    await ack();
+    let generation: Generation;
+    if (outcome.done) generation = outcome.generation;
+    else {
+      try {
+        generation = await started;
+      } catch (error) {
+        deps.logger.info(
+          { err: error, code: errorCodeOf(error), model },
+          'Slack submit refused after the modal closed',
+        );
+        return tellPerson(client, context, `I could not start your video: ${plainWords(error)}`);
+      }
+    }
+    await deps.postStatus(generation, {
+      channelId: context.channelId,
+      userId: context.userId,
+      teamId: context.teamId,
+    });
+  });
+}

@@ -1,0 +1,79 @@
+import type { CatalogModelWithFields } from '../../../core/replicate/catalog.js';
+import { imageFields } from '../../../core/replicate/schema.js';
+import type { Field } from '../../../core/replicate/schema-types.js';
+import { buildSlackModal, type SlackModalView, slackViewLimits } from '../form/index.js';
+import { encodeContext, type ModalContext } from '../metadata.js';
+import { clip, escapeMrkdwn } from '../mrkdwn.js';
+
+/** The callback id of every reelbot modal; its submit starts a generation. */
+export const videoCallbackId = 'reelbot_generate';
+
+function titleOf(context: ModalContext): string {
+  return context.collection === 'image-to-video' ? 'Animate an image' : 'Make a video';
+}
+
+/** Adds a line of context under the chooser, while the view has room for it. */
+function withNote(view: SlackModalView, text: string, at = view.blocks.length): SlackModalView {
+  if (view.blocks.length >= slackViewLimits.blocks) return view;
+  const blocks = [...view.blocks];
+  blocks.splice(at, 0, { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 2000) }] });
+  return { ...view, blocks };
+}
+
+/**
+ * The modal as it opens: the model chooser alone, so it can be opened within the 3 s a
+ * trigger_id lives without waiting for any schema.
+ */
+export function openingView(context: ModalContext): SlackModalView {
+  const view = buildSlackModal(context.model, [], {
+    privateMetadata: encodeContext(context),
+    title: titleOf(context),
+    callbackId: videoCallbackId,
+  });
+  let note = 'Pick a model: its form appears here.';
+  if (context.model) note = `Loading the form of *${escapeMrkdwn(context.model)}*…`;
+  else if (context.fileIds?.length) note = 'Pick a model to animate the image from the message.';
+  return withNote(view, note);
+}
+
+/**
+ * An image shared from a message fills the first image input, so that input may stay empty in
+ * the form (a required file_input would block the submit).
+ */
+function relaxSharedImage(fields: Field[], context: ModalContext): Field[] {
+  if (!context.fileIds?.length) return fields;
+  const first = imageFields(fields)[0];
+  if (!first) return fields;
+  return fields.map((field) =>
+    field === first
+      ? { ...field, required: false, description: 'Leave empty to use the image from the message.' }
+      : field,
+  );
+}
+
+/** The form of a chosen model, keeping what the person typed so far. */
+export function formView(
+  context: ModalContext,
+  detail: CatalogModelWithFields,
+  initialValues: Record<string, string | undefined>,
+): SlackModalView {
+  const next = { ...context, model: detail.model.ref };
+  const view = buildSlackModal(detail.model, relaxSharedImage(detail.fields, context), {
+    privateMetadata: encodeContext(next),
+    title: titleOf(context),
+    callbackId: videoCallbackId,
+    initialValues,
+  });
+  const description = detail.model.description.trim();
+  return description ? withNote(view, escapeMrkdwn(clip(description, 300)), 1) : view;
+}
+
+/** The chooser with a sentence saying why the chosen model's form cannot be shown. */
+export function modelErrorView(context: ModalContext, message: string): SlackModalView {
+  const view = buildSlackModal(undefined, [], {
+    privateMetadata: encodeContext({ ...context, model: undefined }),
+    title: titleOf(context),
+    callbackId: videoCallbackId,
+  });
+  return withNote(view, `⚠️ ${escapeMrkdwn(message)} Pick another model.`);
+}

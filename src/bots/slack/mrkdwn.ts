@@ -1,0 +1,14 @@
+/** Escapes the three characters Slack's mrkdwn treats as control characters in user text. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A link in mrkdwn; the label is escaped and cannot close the link early. */
+export function mrkdwnLink(url: string, label: string): string {
+  return `<${url}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>`;
+}
+
+/** Cuts text to `max` characters with an ellipsis, for Slack's per-field limits. */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

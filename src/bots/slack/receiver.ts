@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type Logger as BoltLogger,
+  HTTPReceiver,
+  type Receiver,
+  SocketModeReceiver,
+  type webApi,
+} from '@slack/bolt';
+import type { Config } from '../../core/config.js';
+
+/** The path Slack posts events, commands and interactions to in HTTP mode. */
+export const slackEventsPath = '/slack/events';
+
+/** A raw Node handler, as the web server mounts it before any body parser. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The Bolt receiver for the configured mode, and the Node handler in HTTP mode. */
+export interface SlackReceiver {
+  mode: 'http' | 'socket';
+  receiver: Receiver;
+  /** HTTP mode only: verifies Slack's signature on the raw body and dispatches to Bolt. */
+  httpHandler?: NodeHandler;
+}
+
+/**
+ * Socket Mode when an app token is set, HTTP otherwise. In HTTP mode the receiver's own server is
+ * never started: the web server mounts `httpHandler` at `/slack/events`, and Bolt checks the
+ * v0 signature and the 5-minute timestamp window itself, answering 401 when they are wrong.
+ */
+export function createReceiver(
+  slack: NonNullable<Config['slack']>,
+  logger: BoltLogger,
+  clientOptions: webApi.WebClientOptions,
+): SlackReceiver {
+  if (slack.appToken) {
+    return {
+      mode: 'socket',
+      receiver: new SocketModeReceiver({
+        appToken: slack.appToken,
+        logger,
+        installerOptions: { clientOptions },
+      }),
+    };
+  }
+  const receiver = new HTTPReceiver({
+    signingSecret: slack.signingSecret ?? '',
+    endpoints: slackEventsPath,
+    logger,
+    processBeforeResponse: false,
+  });
+  const httpHandler: NodeHandler = (req, res) => {
+    // Whatever path the web server mounted us at, every request here is for the events endpoint.
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('Slack posts events here.');
+      return;
+    }
+    req.url = slackEventsPath;
+    try {
+      receiver.requestListener(req, res);
+    } catch {
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  };
+  return { mode: 'http', receiver, httpHandler };
+}

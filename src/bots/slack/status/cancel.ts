@@ -1,0 +1,27 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { GenerationService } from '../../../core/generations/service-types.js';
+import type { Logger } from '../../../core/logger.js';
+import { errorCodeOf, plainWords } from '../slack-errors.js';
+import { cancelActionId } from './render.js';
+
+/**
+ * The Cancel button of a status message. The service checks that the person owns the generation;
+ * the status message itself changes through the `canceled` event. Refusals go back to the person
+ * alone, through the interaction's response_url, which needs no scope.
+ */
+export function registerCancel(
+  app: App,
+  deps: { service: Pick<GenerationService, 'cancel'>; logger: Logger },
+) {
+  app.action<BlockAction<ButtonAction>>(cancelActionId, async ({ ack, body, action, respond }) => {
+    await ack();
+    const generationId = action.value ?? '';
+    try {
+      await deps.service.cancel(generationId, { userId: body.user.id });
+      deps.logger.info({ generationId, userId: body.user.id }, 'generation canceled from Slack');
+    } catch (error) {
+      deps.logger.info({ err: error, generationId, code: errorCodeOf(error) }, 'Slack cancel refused');
+      await respond({ response_type: 'ephemeral', replace_original: false, text: plainWords(error) });
+    }
+  });
+}

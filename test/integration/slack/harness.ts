@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSlackBot, type SlackBot, type SlackBotDeps } from '../../../src/bots/slack/index.js';
+import { type Config, loadConfig } from '../../../src/core/config.js';
+import {
+  createGenerationService,
+  type ReelbotGenerationService,
+} from '../../../src/core/generations/service.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
+import { createReplicateApi } from '../../../src/core/replicate/client.js';
+import {
+  createCatalogCache,
+  createGenerationStore,
+  type Database,
+  type GenerationStore,
+  openDatabase,
+} from '../../../src/core/store/index.js';
+import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
+import {
+  createSignedClient,
+  type FakeSlack,
+  type FakeSlackOptions,
+  type SignedClient,
+  serveHandler,
+  startFakeSlack,
+} from '../../fakes/slack/index.js';
+
+export const signingSecret = 'test-signing-secret-0123456789abcdef';
+export const publicUrl = 'https://reelbot.test';
+
+/** The real Bolt app, the real generation service, a fake Slack and a fake Replicate. */
+export interface SlackHarness {
+  slack: FakeSlack;
+  replicate: FakeReplicate;
+  service: ReelbotGenerationService;
+  store: GenerationStore;
+  catalog: Catalog;
+  config: Config;
+  bot: SlackBot;
+  /** Sends signed requests to the bot's `/slack/events`, as Slack does. */
+  client: SignedClient;
+  /** The bot's events URL. */
+  eventsUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts everything `reelbot start` would for Slack in HTTP mode, on a temp DATA_DIR, with waits
+ * compressed to a few ms so a generation takes well under a second.
+ */
+export async function startSlackHarness(
+  options: { slack?: FakeSlackOptions; bot?: Partial<SlackBotDeps> } = {},
+): Promise<SlackHarness> {
+  const replicate = await startFakeReplicate();
+  const slack = await startFakeSlack(options.slack);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-slack-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PUBLIC_URL: publicUrl,
+    REPLICATE_API_TOKEN: replicate.state.token,
+    REPLICATE_API_URL: replicate.apiUrl,
+    DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    MAX_JOBS_PER_USER: '4',
+  });
+  const logger = silentLogger();
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5)));
+  const db: Database = openDatabase(config.dataDir);
+  const store = createGenerationStore(db);
+  const api = createReplicateApi({
+    token: config.replicate.token,
+    apiUrl: config.replicate.apiUrl,
+    sleep,
+    retry: { baseDelayMs: 10 },
+    logger,
+  });
+  const catalog = createCatalog({ api, cache: createCatalogCache(db), ttlMs: 60_000, logger });
+  const service = createGenerationService({ config, store, api, catalog, logger, sleep });
+  const bot = createSlackBot({
+    config,
+    service,
+    catalog,
+    store,
+    logger,
+    clientOptions: { retryConfig: { retries: 0 } },
+    // Short, so a test waits less; the throttle itself is tested with a controlled clock.
+    statusIntervalMs: 100,
+    ...options.bot,
+  });
+  await service.resume();
+  await bot.start();
+  const host = await serveHandler(bot.httpHandler!);
+  const client = createSignedClient({
+    url: host.url,
+    signingSecret,
+    teamId: slack.workspace.teamId,
+    responseUrl: () => slack.responseUrl(),
+  });
+  return {
+    slack,
+    replicate,
+    service,
+    store,
+    catalog,
+    config,
+    bot,
+    client,
+    eventsUrl: host.url,
+    async close() {
+      await host.close();
+      await bot.stop();
+      await service.close();
+      db.close();
+      await slack.close();
+      await replicate.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Text of a message's blocks and fallback text, for assertions. */
+export function messageText(message: { text?: string; blocks?: unknown[] } | undefined): string {
+  return `${message?.text ?? ''}\n${JSON.stringify(message?.blocks ?? [])}`;
+}
