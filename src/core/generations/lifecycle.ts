@@ -123,14 +123,15 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
   }
 
   /** Sends the create request, once: the intent is in the store before it leaves. */
-  async function send(generationId: string, signal: AbortSignal): Promise<void> {
+  async function send(generationId: string): Promise<void> {
     const generation = ctx.store.get(generationId)!;
     const log = ctx.logger.child({ generationId });
     let prediction: ReplicatePrediction;
     try {
-      prediction = await createPredictionFor(ctx, generation, signal);
+      // Not aborted by cancel or shutdown: a request cut off mid-flight may still have created a
+      // prediction, and we would rather record it (and cancel it) than leave it running unseen.
+      prediction = await createPredictionFor(ctx, generation);
     } catch (error) {
-      if (signal.aborted) return; // shutdown: the intent stays, the next start reconciles it
       if (error instanceof UpstreamError) {
         // No answer, or a 5xx: Replicate may or may not have created it. Look before giving up.
         log.warn({ err: error }, 'create request had no clear answer; looking for the prediction');
@@ -193,12 +194,12 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
         })
       )
         return;
-      await send(generationId, signal);
+      await send(generationId);
     } else if (generation.status === 'starting' && !generation.predictionId) {
       if (ctx.store.internals(generationId)?.predictionRequestedAt) await reconcile(generationId);
       else {
         ctx.store.update(generationId, { predictionRequestedAt: ctx.clock() });
-        await send(generationId, signal);
+        await send(generationId);
       }
     }
     generation = ctx.store.get(generationId);

@@ -2,6 +2,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { type Dispatcher, request } from 'undici';
 import { AttachmentError, ReelbotError } from '../errors.js';
 import type { ReplicateApi } from '../replicate/client.js';
+import { discard } from './download.js';
 import { type Dimensions, imageDimensions } from './image-dimensions.js';
 
 /** At most 10 MB, as the earlier platform allowed and Discord's default upload limit suggests. */
@@ -118,7 +119,7 @@ export async function fetchImage(source: AttachmentSource, options: AttachmentOp
       );
     }
     if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
-      response.body.destroy();
+      discard(response.body);
       throw tooLarge(maxBytes);
     }
     const chunks: Buffer[] = [];
@@ -126,7 +127,7 @@ export async function fetchImage(source: AttachmentSource, options: AttachmentOp
     for await (const chunk of response.body) {
       total += (chunk as Buffer).length;
       if (total > maxBytes) {
-        response.body.destroy();
+        discard(response.body);
         throw tooLarge(maxBytes);
       }
       chunks.push(chunk as Buffer);

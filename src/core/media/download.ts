@@ -117,7 +117,7 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
   const lengthHeader = response.headers['content-length'];
   const expected = typeof lengthHeader === 'string' ? Number(lengthHeader) : undefined;
   if (expected !== undefined && expected > options.maxBytes) {
-    response.body.destroy();
+    discard(response.body);
     throw tooLarge(options.maxBytes);
   }
 
@@ -178,6 +178,12 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
     // undici reports a body that ended early (or stalled) as a stream error.
     throw truncated(bytes, expected, error);
   }
+}
+
+/** Drops a body we will not read; undici reports the abort as an error nobody needs to see. */
+export function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 function tooLarge(maxBytes: number): DownloadError {

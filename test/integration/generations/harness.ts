@@ -59,6 +59,8 @@ export function startService(
     env?: Record<string, string>;
     timings?: Partial<LifecycleTimings>;
     webhookSecret?: string;
+    /** Really wait (default: every wait is recorded and shortened to at most 5 ms). */
+    realTime?: boolean;
   },
 ): ServiceUnderTest {
   const config = loadConfig({
@@ -73,7 +75,7 @@ export function startService(
   const sleeps: SleepLog = { waits: [] };
   const sleep = (ms: number) => {
     sleeps.waits.push(ms);
-    return new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5)));
+    return new Promise<void>((resolve) => setTimeout(resolve, options.realTime ? ms : Math.min(ms, 5)));
   };
   const logger = silentLogger();
   const db = openDatabase(config.dataDir);
@@ -185,3 +187,24 @@ export async function startWebhookReceiver(target: () => ReelbotGenerationServic
 }
 
 export { type FakeReplicate, startFakeReplicate };
+
+/** Moves a manual prediction of the fake to its end. */
+export function finishPrediction(fake: FakeReplicate, predictionId: string): void {
+  const entry = fake.state.predictions.predictions.get(predictionId)!;
+  while (!['succeeded', 'failed', 'canceled', 'aborted'].includes(entry.prediction.status))
+    fake.state.predictions.advance(predictionId);
+}
+
+/** Create requests the fake received (version- or model-based). */
+export function createRequests(fake: FakeReplicate) {
+  return fake.state.requests.filter(
+    (r) =>
+      r.method === 'POST' && (r.path === '/v1/predictions' || /^\/v1\/models\/.+\/predictions$/.test(r.path)),
+  );
+}
+
+/** Files under DATA_DIR/media. */
+export function mediaFiles(sut: ServiceUnderTest): string[] {
+  const dir = path.join(sut.config.dataDir, 'media');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  describeEvent,
+  describeGeneration,
+  formatElapsed,
+  friendlyFailure,
+  progressBar,
+  statusLines,
+} from '../../../../src/core/generations/status-text.js';
+import type { Generation } from '../../../../src/core/generations/types.js';
+
+const base: Generation = {
+  id: 'g_1',
+  source: 'replicate',
+  requester: { platform: 'discord', userId: 'u1' },
+  model: 'minimax/video-01',
+  prompt: 'a fox in the snow',
+  input: { prompt: 'a fox in the snow' },
+  seed: 42,
+  status: 'processing',
+  progress: 45,
+  lastLog: ' 45%|████▌ | 9/20',
+  createdAt: 1_000_000,
+  updatedAt: 1_000_000,
+};
+
+describe('status text', () => {
+  it('describes a running generation with percent, bar and elapsed time', () => {
+    const view = describeGeneration(base, { now: 1_065_000 });
+    expect(view.label).toBe('Generating');
+    expect(view.percent).toBe(45);
+    expect(view.bar).toBe('▓▓▓▓▓░░░░░');
+    expect(view.elapsed).toBe('1m 05s');
+    expect(view.headline).toBe('⏳ Generating · ▓▓▓▓▓░░░░░ 45% · 1m 05s');
+    expect(view.final).toBe(false);
+  });
+
+  it('shows the queue position of a queued event', () => {
+    const view = describeEvent(
+      { type: 'queued', generation: { ...base, status: 'queued', progress: undefined }, position: 3 },
+      { now: 1_000_000 },
+    );
+    expect(view.queuePosition).toBe(3);
+    expect(view.headline).toMatch(/#3 in line/);
+  });
+
+  it('summarises a finished generation: model, prompt, seed and time taken', () => {
+    const view = describeGeneration({ ...base, status: 'succeeded', completedAt: 1_083_000 }, { now: 9e9 });
+    expect(view.final).toBe(true);
+    expect(view.details).toEqual([
+      'Model: minimax/video-01',
+      'Prompt: a fox in the snow',
+      'Seed: 42',
+      'Time taken: 1m 23s',
+    ]);
+    expect(view.lastLog).toBeUndefined();
+  });
+
+  it('gives failures a reason a person understands and keeps Replicate’s words', () => {
+    const failed = { ...base, status: 'failed' as const, error: 'x', upstreamError: 'CUDA out of memory' };
+    const view = describeEvent({
+      type: 'failed',
+      generation: failed,
+      reason: friendlyFailure('CUDA out of memory. Tried to allocate 2 GiB'),
+      upstreamError: 'CUDA out of memory',
+    });
+    expect(view.failure?.reason).toMatch(/ran out of memory/);
+    expect(statusLines(view)).toContain('Replicate said: CUDA out of memory');
+    expect(friendlyFailure('NSFW content detected')).toMatch(/safety filter/);
+    expect(friendlyFailure(undefined, 'aborted')).toMatch(/stopped this run/);
+    expect(friendlyFailure('ValueError: weird thing happened\nmore')).toBe(
+      'The model failed: ValueError: weird thing happened',
+    );
+  });
+
+  it('formats durations and bars', () => {
+    expect(formatElapsed(850)).toBe('0s');
+    expect(formatElapsed(3_723_000)).toBe('1h 02m');
+    expect(progressBar(100, 4)).toBe('▓▓▓▓');
+  });
+});

@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DownloadError } from '../../../../src/core/errors.js';
+import { downloadToTemp, imageTypes, videoTypes } from '../../../../src/core/media/download.js';
+import { createGuardedDispatcher } from '../../../../src/core/media/guarded-dispatcher.js';
+import { createHostAllowList } from '../../../../src/core/media/host-allow-list.js';
+import { fakeMedia } from '../../../fakes/replicate/media.js';
+
+let server: http.Server;
+let base: string;
+let port: number;
+let video: Buffer;
+const hits = new Map<string, number>();
+const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-dl-'));
+
+beforeAll(async () => {
+  video = fs.readFileSync((await fakeMedia()).video);
+  server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    const n = (hits.get(url) ?? 0) + 1;
+    hits.set(url, n);
+    if (url === '/ok.mp4') return res.writeHead(200, { 'content-length': video.length }).end(video);
+    if (url === '/chunked.mp4') {
+      res.writeHead(200);
+      res.write(video.subarray(0, 5000));
+      return res.end(video.subarray(5000));
+    }
+    if (url.startsWith('/truncated') && (url !== '/truncated-once.mp4' || n === 1)) {
+      res.writeHead(200, { 'content-length': video.length + 100 });
+      res.write(video.subarray(0, 3000));
+      return setTimeout(() => res.socket?.destroy(), 2);
+    }
+    if (url === '/truncated-once.mp4')
+      return res.writeHead(200, { 'content-length': video.length }).end(video);
+    if (url === '/page.mp4')
+      return res.writeHead(200, { 'content-length': 5000 }).end(Buffer.alloc(5000, 'x'));
+    if (url === '/flaky.mp4' && n <= 2) return res.writeHead(503).end();
+    if (url === '/flaky.mp4') return res.writeHead(200, { 'content-length': video.length }).end(video);
+    if (url === '/gone.mp4') return res.writeHead(404).end();
+    if (url === '/to-forbidden') return res.writeHead(302, { location: 'https://evil.example/x.mp4' }).end();
+    if (url === '/to-ok') return res.writeHead(307, { location: '/ok.mp4' }).end();
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function options(url: string, extra: Partial<Parameters<typeof downloadToTemp>[0]> = {}) {
+  const waits: number[] = [];
+  return {
+    waits,
+    options: {
+      url,
+      tempDir,
+      maxBytes: 10 * 1024 * 1024,
+      allowList: createHostAllowList([`127.0.0.1:${port}`]),
+      accept: videoTypes,
+      sleep: async (ms: number) => {
+        waits.push(ms);
+      },
+      ...extra,
+    },
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<DownloadError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DownloadError);
+  return error as DownloadError;
+}
+
+const leftovers = () => fs.readdirSync(tempDir).filter((f) => f.endsWith('.part'));
+
+describe('downloading an output', () => {
+  it('streams to a temp file with the sha256, size and type of the bytes', async () => {
+    const file = await downloadToTemp(options(`${base}/ok.mp4`).options);
+    expect(file.ext).toBe('mp4');
+    expect(file.bytes).toBe(video.length);
+    expect(file.sha256).toBe(createHash('sha256').update(video).digest('hex'));
+    expect(fs.readFileSync(file.tempPath).equals(video)).toBe(true);
+    fs.rmSync(file.tempPath);
+    const chunked = await downloadToTemp(options(`${base}/chunked.mp4`).options);
+    expect(chunked.bytes).toBe(video.length);
+    fs.rmSync(chunked.tempPath);
+  });
+
+  it('retries a truncated body after 2, 4 and 8 s, then gives up keeping nothing', async () => {
+    const run = options(`${base}/truncated.mp4`);
+    const error = await failure(downloadToTemp(run.options));
+    expect(error.code).toBe('DOWNLOAD_TRUNCATED');
+    expect(run.waits).toEqual([2000, 4000, 8000]);
+    expect(hits.get('/truncated.mp4')).toBe(4);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('succeeds when a retry gets the whole file, and retries 5xx', async () => {
+    const once = options(`${base}/truncated-once.mp4`);
+    const first = await downloadToTemp(once.options);
+    expect(first.bytes).toBe(video.length);
+    expect(once.waits).toEqual([2000]);
+    const flaky = options(`${base}/flaky.mp4`);
+    const second = await downloadToTemp(flaky.options);
+    expect(second.bytes).toBe(video.length);
+    expect(flaky.waits).toEqual([2000, 4000]);
+    for (const file of [first, second]) fs.rmSync(file.tempPath);
+  });
+
+  it('refuses the wrong type at once, and a gone file without retrying', async () => {
+    const wrong = options(`${base}/page.mp4`);
+    expect((await failure(downloadToTemp(wrong.options))).code).toBe('DOWNLOAD_WRONG_TYPE');
+    expect(wrong.waits).toEqual([]);
+    const asImage = options(`${base}/ok.mp4`, { accept: imageTypes });
+    expect((await failure(downloadToTemp(asImage.options))).code).toBe('DOWNLOAD_WRONG_TYPE');
+    const gone = options(`${base}/gone.mp4`);
+    expect((await failure(downloadToTemp(gone.options))).code).toBe('DOWNLOAD_GONE');
+    expect(gone.waits).toEqual([]);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('stops at the size cap, announced or streamed', async () => {
+    const announced = options(`${base}/ok.mp4`, { maxBytes: 1000 });
+    expect((await failure(downloadToTemp(announced.options))).code).toBe('DOWNLOAD_TOO_LARGE');
+    const streamed = options(`${base}/chunked.mp4`, { maxBytes: 6000 });
+    expect((await failure(downloadToTemp(streamed.options))).code).toBe('DOWNLOAD_TOO_LARGE');
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('follows redirects only to allowed hosts', async () => {
+    const redirected = await downloadToTemp(options(`${base}/to-ok`).options);
+    expect(redirected.bytes).toBe(video.length);
+    fs.rmSync(redirected.tempPath);
+    const error = await failure(downloadToTemp(options(`${base}/to-forbidden`).options));
+    expect(error.code).toBe('DOWNLOAD_HOST_REFUSED');
+    expect((await failure(downloadToTemp(options('https://evil.example/a.mp4').options))).code).toBe(
+      'DOWNLOAD_HOST_REFUSED',
+    );
+  });
+
+  it('refuses a wildcard-allowed host that resolves to a private address, at connect time', async () => {
+    const allowList = createHostAllowList(['*.cdn.test']);
+    const dispatcher = createGuardedDispatcher(allowList, {
+      // A DNS answer pointing into our own network, as a rebinding attacker would give.
+      lookup: ((
+        _host: string,
+        _opts: unknown,
+        cb: (e: null, a: { address: string; family: number }[]) => void,
+      ) => cb(null, [{ address: '127.0.0.1', family: 4 }])) as never,
+    });
+    const run = options(`http://video.cdn.test:${port}/ok.mp4`, { allowList, dispatcher });
+    const error = await failure(downloadToTemp(run.options));
+    expect(error.code).toBe('DOWNLOAD_PRIVATE_ADDRESS');
+    expect(run.waits).toEqual([]);
+    expect(String(error.cause ?? error.message)).toMatch(/private|loopback/);
+    await dispatcher.close();
+    // An IP literal skips DNS, so it is checked before connecting.
+    const literal = options('http://10.0.0.1/a.mp4', {
+      allowList: createHostAllowList(['*.cdn.test', '10.0.0.1:81']),
+    });
+    expect((await failure(downloadToTemp(literal.options))).code).toBe('DOWNLOAD_HOST_REFUSED');
+  });
+});
