@@ -10,6 +10,7 @@ export interface ResolvedProperty {
   ambiguous: boolean;
 }
 
+/** True for a JSON object (not an array, not null): the only thing a schema node can be. */
 export function isNode(value: unknown): value is SchemaNode {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
