@@ -3,6 +3,12 @@ import { type MethodHandler, requireString, SlackApiFault } from './method-types
 import type { FakeWorkspace } from './workspace.js';
 
 function channelOf(workspace: FakeWorkspace, id: string) {
+  // A user id as channel means the app's direct messages with that person, as in Slack.
+  if (/^[UW][A-Z0-9]+$/.test(id)) {
+    const dm = `D${id.slice(1)}`;
+    if (!workspace.channels.has(dm)) workspace.channels.set(dm, { id: dm, name: id, isMember: true });
+    return workspace.channels.get(dm)!;
+  }
   const channel = workspace.channels.get(id);
   if (!channel && !/^[CGD][A-Z0-9]+$/.test(id)) throw new SlackApiFault('channel_not_found');
   if (channel && !channel.isMember) throw new SlackApiFault('not_in_channel');

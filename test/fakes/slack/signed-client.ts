@@ -14,8 +14,8 @@ export type Signing = 'valid' | 'bad' | 'none' | 'stale';
 export interface SlackReply {
   status: number;
   text: string;
-  /** The body parsed as JSON, when it is JSON. */
-  json?: Record<string, unknown>;
+  /** The body parsed as JSON; empty when Bolt answered with no JSON (a plain ack). */
+  json: Record<string, unknown>;
 }
 
 export interface SignedClientOptions {
@@ -67,11 +67,11 @@ export function createSignedClient(options: SignedClientOptions) {
     }
     const response = await fetch(options.url, { method: 'POST', headers, body });
     const text = await response.text();
-    let json: Json | undefined;
+    let json: Json = {};
     try {
-      json = text ? (JSON.parse(text) as Json) : undefined;
+      if (text) json = JSON.parse(text) as Json;
     } catch {
-      json = undefined;
+      json = {};
     }
     return { status: response.status, text, json };
   }

@@ -7,6 +7,7 @@ import {
   createGenerationService,
   type ReelbotGenerationService,
 } from '../../../src/core/generations/service.js';
+import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
@@ -125,4 +126,18 @@ export async function startSlackHarness(
 /** Text of a message's blocks and fallback text, for assertions. */
 export function messageText(message: { text?: string; blocks?: unknown[] } | undefined): string {
   return `${message?.text ?? ''}\n${JSON.stringify(message?.blocks ?? [])}`;
+}
+
+/** Resolves with the first service event from now on that matches. */
+export function nextEvent(
+  service: Pick<ReelbotGenerationService, 'subscribe'>,
+  match: (event: GenerationEvent) => boolean,
+): Promise<GenerationEvent> {
+  return new Promise((resolve) => {
+    const stop = service.subscribe((event) => {
+      if (!match(event)) return;
+      stop();
+      resolve(event);
+    });
+  });
 }

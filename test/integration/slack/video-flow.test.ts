@@ -44,7 +44,7 @@ describe('Slack /video: modal, status message, video in the thread', () => {
       actionId: 'model',
       value: 'zeroscope',
     });
-    const offered = (options.json?.options as { value: string }[]).map((o) => o.value);
+    const offered = (options.json.options as { value: string }[]).map((o) => o.value);
     expect(offered[0]).toBe(zeroscope);
 
     await h.client.viewAction({ view: h.slack.viewPayload(viewId), actionId: 'model', value: zeroscope });
@@ -68,7 +68,7 @@ describe('Slack /video: modal, status message, video in the thread', () => {
       person,
     });
     expect(submit.status).toBe(200);
-    expect(submit.json?.response_action).toBeUndefined();
+    expect(submit.json.response_action).toBeUndefined();
 
     const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'C0GENERAL', {
       since,
@@ -119,8 +119,8 @@ describe('Slack /video: modal, status message, video in the thread', () => {
       inputs: { width: '100', num_inference_steps: '9000' },
       person,
     });
-    expect(submit.json?.response_action).toBe('errors');
-    const errors = submit.json?.errors as Record<string, string>;
+    expect(submit.json.response_action).toBe('errors');
+    const errors = submit.json.errors as Record<string, string>;
     expect(errors.width).toMatch(/256/);
     expect(errors.num_inference_steps).toMatch(/500/);
     expect(h.slack.log.of('chat.postMessage', (c) => c.seq > since)).toEqual([]);

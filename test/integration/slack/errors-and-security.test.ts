@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulationUnavailable } from '../../../src/bots/slack/commands/simulate.js';
+import { allScopes } from '../../fakes/slack/index.js';
+import { messageText, type SlackHarness, startSlackHarness } from './harness.js';
+
+const zeroscope = 'anotherjesse/zeroscope-v2-xl';
+
+describe('Slack requests Slack did not sign', () => {
+  let h: SlackHarness;
+  beforeAll(async () => {
+    h = await startSlackHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it.each(['none', 'bad', 'stale'] as const)('refuses a request signed %s with 401', async (signing) => {
+    const since = h.slack.log.last;
+    const reply = await h.client.slashCommand({ command: '/video', text: 'sneaky' }, signing);
+    expect(reply.status).toBe(401);
+    const submit = await h.client.viewSubmission(
+      { view: { id: 'V0FORGED', blocks: [], private_metadata: '{"c":"C0GENERAL","u":"U0X"}' } },
+      signing,
+    );
+    expect(submit.status).toBe(401);
+    expect(h.slack.log.calls.filter((c) => c.seq > since)).toEqual([]);
+  });
+
+  it('answers only POST', async () => {
+    const reply = await fetch(h.eventsUrl);
+    expect(reply.status).toBe(405);
+  });
+
+  it('explains itself with /reelbot help', async () => {
+    const reply = await h.client.slashCommand({ command: '/reelbot', text: 'help' });
+    expect(reply.json.response_type).toBe('ephemeral');
+    for (const surface of ['/video', '/animate', 'Animate this image', '/simulate'])
+      expect(String(reply.json.text)).toContain(surface);
+  });
+
+  it('answers /simulate with a clear sentence until the service can simulate', async () => {
+    const since = h.slack.log.last;
+    const reply = await h.client.slashCommand({ command: '/simulate', text: 'ten balls fall on a ramp' });
+    if (h.service.simulate) {
+      expect(reply.status).toBe(200);
+      await h.slack.waitForCall('chat.postMessage', () => true, { since });
+    } else {
+      expect(reply.json).toMatchObject({ response_type: 'ephemeral', text: simulationUnavailable });
+    }
+  });
+
+  it('tells the person in plain words when the modal cannot open', async () => {
+    const since = h.slack.log.last;
+    h.slack.failNext('views.open', 'expired_trigger_id');
+    await h.client.slashCommand({ command: '/video' });
+    const reply = await h.slack.waitForCall('response_url', () => true, { since });
+    expect(reply.args).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(reply.args.text)).toMatch(/took too long/);
+  });
+
+  async function submitVideo(person: { id: string }, channelId = 'C0GENERAL') {
+    const since = h.slack.log.last;
+    await h.client.slashCommand({ command: '/video', text: 'a kite', person, channelId });
+    const open = await h.slack.waitForCall('views.open', () => true, { since });
+    const viewId = (open.response as { view: { id: string } }).view.id;
+    await h.client.viewAction({
+      view: h.slack.viewPayload(viewId),
+      actionId: 'model',
+      value: zeroscope,
+      person,
+    });
+    await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
+    await h.client.viewSubmission({ view: h.slack.viewPayload(viewId), person });
+    return since;
+  }
+
+  it('names files:write when the video cannot be uploaded, and links the gallery instead', async () => {
+    const person = { id: 'U0NOWRITE' };
+    h.slack.revokeScope('files:write');
+    try {
+      const since = await submitVideo(person);
+      const post = await h.slack.waitForCall('chat.postMessage', (c) => !c.args.thread_ts, { since });
+      const ts = (post.response as { ts: string }).ts;
+      const note = await h.slack.waitForCall('chat.postMessage', (c) => c.args.thread_ts === ts, { since });
+      expect(String(note.args.text)).toContain('`files:write`');
+      const generation = h.store.list({ userId: person.id }).items[0]!;
+      expect(String(note.args.text)).toContain(`/g/${generation.id}`);
+    } finally {
+      h.slack.workspace.scopes.add('files:write');
+    }
+  });
+
+  it('posts the status to the person directly when reelbot is not in the channel', async () => {
+    const person = { id: 'U0OUTSIDE' };
+    h.slack.addChannel('C0PRIVATE', 'secret-plans', { isMember: false });
+    const since = await submitVideo(person, 'C0PRIVATE');
+    const refused = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'C0PRIVATE', {
+      since,
+    });
+    expect(refused.response).toMatchObject({ ok: false, error: 'not_in_channel' });
+    const direct = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === person.id, {
+      since,
+    });
+    expect(messageText(direct.args)).toContain('/invite @reelbot');
+    const ts = (direct.response as { ts: string }).ts;
+    await h.slack.waitForCall('files.completeUploadExternal', (c) => c.args.thread_ts === ts, { since });
+  });
+});
+
+describe('Slack without chat:write', () => {
+  let h: SlackHarness;
+  beforeAll(async () => {
+    h = await startSlackHarness({ slack: { scopes: allScopes.filter((s) => s !== 'chat:write') } });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('names the missing scope instead of opening a form it could not report on', async () => {
+    const since = h.slack.log.last;
+    const reply = await h.client.slashCommand({ command: '/video', text: 'a kite' });
+    expect(reply.json.response_type).toBe('ephemeral');
+    expect(String(reply.json.text)).toContain('`chat:write`');
+    expect(h.slack.log.of('views.open', (c) => c.seq > since)).toEqual([]);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { videoCaption } from '../../../../src/bots/slack/status/delivery.js';
+import { cancelActionId, renderEvent } from '../../../../src/bots/slack/status/render.js';
+import type { Generation } from '../../../../src/core/generations/types.js';
+
+const base: Generation = {
+  id: 'g_1',
+  source: 'replicate',
+  requester: { platform: 'slack', userId: 'U1', channelId: 'C1' },
+  model: 'minimax/video-01',
+  prompt: 'a <b>bold</b> & bright fox',
+  input: {},
+  seed: 42,
+  status: 'processing',
+  progress: 40,
+  createdAt: 1_000,
+  updatedAt: 1_000,
+};
+
+describe('Slack status message', () => {
+  it('shows state, percent, elapsed time and a Cancel button while running', () => {
+    const message = renderEvent(
+      { type: 'progress', generation: base, percent: 40 },
+      66_000,
+      'https://x.test/g/g_1',
+    );
+    const text = JSON.stringify(message.blocks);
+    expect(message.text).toContain('Generating');
+    expect(message.text).toContain('40%');
+    expect(message.text).toContain('1m 05s');
+    expect(text).toContain(cancelActionId);
+    // People's text cannot inject Slack markup.
+    expect(text).toContain('&lt;b&gt;bold&lt;/b&gt; &amp; bright');
+    expect(text).toContain('<https://x.test/g/g_1|Open in the gallery>');
+  });
+
+  it('drops the Cancel button and says why when it failed', () => {
+    const failed: Generation = {
+      ...base,
+      status: 'failed',
+      completedAt: 5_000,
+      error: 'The model ran out of memory.',
+    };
+    const message = renderEvent(
+      {
+        type: 'failed',
+        generation: failed,
+        reason: 'The model ran out of memory.',
+        upstreamError: 'CUDA OOM',
+      },
+      9_000,
+      'https://x.test/g/g_1',
+    );
+    const text = JSON.stringify(message.blocks);
+    expect(text).not.toContain(cancelActionId);
+    expect(text).toContain('The model ran out of memory.');
+    expect(text).toContain('CUDA OOM');
+  });
+
+  it('captions the uploaded video with model, prompt, seed and the gallery link', () => {
+    const caption = videoCaption(base, 'https://x.test/g/g_1');
+    expect(caption).toContain('minimax/video-01');
+    expect(caption).toContain('seed 42');
+    expect(caption).toContain('&lt;b&gt;bold');
+    expect(caption).toContain('https://x.test/g/g_1');
+  });
+});
