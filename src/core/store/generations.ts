@@ -375,7 +375,9 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
         params.userId = filter.userId;
       }
       if (filter.search?.trim()) {
-        where.push('g.rowid IN (SELECT rowid FROM generations_fts WHERE generations_fts MATCH @search)');
+        // The unary + keeps SQLite from driving the query by the match list (fetching and sorting every
+        // hit, ~60 ms for a common word in 100k rows); it walks a created_at index and stops at the page.
+        where.push('+g.rowid IN (SELECT rowid FROM generations_fts WHERE generations_fts MATCH @search)');
         params.search = toFtsQuery(filter.search);
       }
       if (options.cursor) {

@@ -88,6 +88,17 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'gallery indexes: by user, and status together with model or platform',
+    up: `
+      -- the /gallery link filters by user alone; (platform, user_id, status) cannot serve it
+      CREATE INDEX generations_user_created ON generations (user_id, created_at DESC, id DESC);
+      -- the gallery's status filter is mostly combined with one other; rare pairs otherwise scan
+      CREATE INDEX generations_model_status_created ON generations (model, status, created_at DESC, id DESC);
+      CREATE INDEX generations_platform_status_created ON generations (platform, status, created_at DESC, id DESC);
+    `,
+  },
 ];
 
 /** Applies every migration the database has not seen, each in its own transaction. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createGenerationStore, openDatabase } from '../../../../src/core/store/index.js';
+import { createGenerationStore, migrations, openDatabase } from '../../../../src/core/store/index.js';
 
 const requester = {
   platform: 'discord' as const,
@@ -30,7 +30,7 @@ describe('generation store', () => {
     first.close();
     const second = openDatabase(dir);
     const versions = second.prepare('SELECT version FROM schema_migrations').all();
-    expect(versions).toEqual([{ version: 1 }]);
+    expect(versions).toEqual(migrations.map((migration) => ({ version: migration.version })));
     expect(createGenerationStore(second).list().items).toHaveLength(1);
     second.close();
   });
