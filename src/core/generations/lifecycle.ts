@@ -211,7 +211,7 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
     if (!generation.predictionId) return;
     try {
       const final = await tracker.track(generationId, generation.predictionId, signal);
-      if (final?.status === 'succeeded') await downloader.ensure(generationId, signal);
+      if (final?.status === 'succeeded' && !signal.aborted) await downloader.ensure(generationId, signal);
     } catch (error) {
       if (error instanceof NotFoundError)
         return fail(generationId, 'Replicate no longer knows this prediction.', 'PREDICTION_NOT_FOUND');

@@ -163,11 +163,13 @@ export function createOutputDownloader(ctx: LifecycleContext): OutputDownloader 
     ensure(generationId, outerSignal) {
       const existing = inflight.get(generationId);
       if (existing) {
+        if (outerSignal?.aborted) existing.controller.abort(outerSignal.reason);
         outerSignal?.addEventListener('abort', () => existing.controller.abort(outerSignal.reason), {
           once: true,
         });
         return existing.promise;
       }
+      if (outerSignal?.aborted) return Promise.resolve();
       const current = ctx.store.get(generationId);
       if (!current || isFinal(current.status)) return Promise.resolve();
       const controller = new AbortController();

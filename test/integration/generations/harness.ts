@@ -208,3 +208,12 @@ export function mediaFiles(sut: ServiceUnderTest): string[] {
   const dir = path.join(sut.config.dataDir, 'media');
   return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
 }
+
+/** Resolves once `condition` holds (checked every few ms); fails after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}

@@ -48,7 +48,11 @@ describe('webhook signatures', () => {
     const applied: string[] = [];
     const handler = createWebhookHandler({
       secret: async () => secret,
-      rememberDelivery: (id) => (seen.has(id) ? false : (seen.add(id), true)),
+      rememberDelivery: (id) => {
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      },
       onPrediction: async (prediction, generationId) => {
         applied.push(`${prediction.id}:${generationId}`);
       },

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LimitError, type ReelbotError } from '../../../src/core/errors.js';
+import type { Requester } from '../../../src/core/generations/types.js';
+import {
+  type FakeReplicate,
+  finishPrediction,
+  type ServiceUnderTest,
+  startFakeReplicate,
+  startService,
+  tempDataDir,
+  waitForEvent,
+  waitForFinal,
+} from './harness.js';
+
+let fake: FakeReplicate;
+let sut: ServiceUnderTest;
+const model = 'minimax/video-01';
+const user = (id: string): Requester => ({
+  platform: 'discord',
+  workspaceId: 'g',
+  channelId: 'c',
+  userId: id,
+});
+
+beforeAll(async () => {
+  fake = await startFakeReplicate();
+  fake.state.predictions.configure(model, { manual: true, steps: 2 });
+  sut = startService(fake, { dataDir: tempDataDir(), env: { MAX_JOBS_TOTAL: '1', MAX_JOBS_PER_USER: '1' } });
+});
+afterAll(async () => {
+  await sut.close();
+  await fake.close();
+});
+
+const start = (who: string, prompt = who) =>
+  sut.service.start({ requester: user(who), model, values: { prompt } });
+
+describe('limits, queue and cancel', () => {
+  it('queues beyond the global limit in order, reporting positions, and refuses a user over their limit', async () => {
+    const first = await start('ann');
+    const running = await waitForEvent(sut, (e) => e.generation.id === first.id && e.type === 'started');
+    const second = await start('ben');
+    const third = await start('cat');
+    const queued = (id: string) =>
+      sut.events
+        .filter((e) => e.type === 'queued' && e.generation.id === id)
+        .map((e) => (e.type === 'queued' ? e.position : 0));
+    expect(queued(second.id)).toEqual([1]);
+    expect(queued(third.id)).toEqual([2]);
+    expect(sut.service.queuePosition(third.id)).toBe(2);
+    expect(second.status).toBe('queued');
+
+    const over = await start('ann', 'one more').catch((e: unknown) => e);
+    expect(over).toBeInstanceOf(LimitError);
+    expect((over as LimitError).userMessage).toMatch(/already have one video in progress/);
+
+    // The first ends: the second starts, the third moves up.
+    finishPrediction(fake, running.generation.predictionId!);
+    await waitForFinal(sut, first.id);
+    await waitForEvent(sut, (e) => e.generation.id === second.id && e.type === 'started');
+    expect(queued(third.id)).toEqual([2, 1]);
+    expect(sut.service.queuePosition(third.id)).toBe(1);
+
+    // A queued generation is canceled without ever reaching Replicate.
+    const creates = fake.state.predictions.predictions.size;
+    const canceled = await sut.service.cancel(third.id, { userId: 'cat' });
+    expect(canceled.status).toBe('canceled');
+    expect(canceled.predictionId).toBeUndefined();
+    await waitForEvent(sut, (e) => e.generation.id === third.id && e.type === 'canceled');
+    expect(sut.service.queuePosition(third.id)).toBeUndefined();
+
+    // Only the owner or an admin may cancel a running one; it cancels the prediction too.
+    const refused = await sut.service.cancel(second.id, { userId: 'cat' }).catch((e: unknown) => e);
+    expect((refused as ReelbotError).code).toBe('CANCEL_NOT_ALLOWED');
+    const predictionId = sut.store.get(second.id)!.predictionId!;
+    const byAdmin = await sut.service.cancel(second.id, { userId: 'mod', admin: true });
+    expect(byAdmin.status).toBe('canceled');
+    expect(fake.state.predictions.predictions.get(predictionId)!.prediction.status).toBe('canceled');
+    expect(fake.state.predictions.predictions.size).toBe(creates);
+    expect(sut.events.filter((e) => e.type === 'canceled' && e.generation.id === second.id)).toHaveLength(1);
+
+    // The slot is free again.
+    const fourth = await start('ann', 'after the queue');
+    const started = await waitForEvent(sut, (e) => e.generation.id === fourth.id && e.type === 'started');
+    finishPrediction(fake, started.generation.predictionId!);
+    expect((await waitForFinal(sut, fourth.id)).status).toBe('succeeded');
+  });
+});

@@ -1,0 +1,197 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
+import {
+  alice,
+  createRequests,
+  type FakeReplicate,
+  finishPrediction,
+  startFakeReplicate,
+  startService,
+  tempDataDir,
+  until,
+  waitForEvent,
+  waitForFinal,
+} from './harness.js';
+
+let fake: FakeReplicate;
+const model = 'minimax/video-01';
+
+beforeAll(async () => {
+  fake = await startFakeReplicate();
+});
+afterAll(() => fake.close());
+
+/** A generation row as a crashed worker left it: intent recorded, prediction id not. */
+function seedStartingGeneration(dataDir: string, input: Record<string, unknown>, requestedAgoMs = 1000) {
+  const db = openDatabase(dataDir);
+  const store = createGenerationStore(db);
+  const version = fake.state.models.get(model)!.latest_version!.id;
+  const row = store.insert({
+    source: 'replicate',
+    requester: alice,
+    model,
+    version,
+    input,
+    prompt: String(input.prompt),
+  });
+  store.transition(row.id, ['queued'], {
+    status: 'starting',
+    predictionRequestedAt: Date.now() - requestedAgoMs,
+  });
+  db.close();
+  return row.id;
+}
+
+describe('restart safety', () => {
+  it('finishes a job after the service is stopped mid-way and a new one starts on the same data directory', async () => {
+    fake.state.predictions.configure(model, { manual: true, steps: 3 });
+    const dataDir = tempDataDir();
+    const first = startService(fake, { dataDir });
+    const started = await first.service.start({
+      requester: alice,
+      model,
+      values: { prompt: 'across a restart' },
+    });
+    const running = await waitForEvent(first, (e) => e.generation.id === started.id && e.type === 'started');
+    const predictionId = running.generation.predictionId!;
+    fake.state.predictions.advance(predictionId);
+    fake.state.predictions.advance(predictionId);
+    await waitForEvent(first, (e) => e.generation.id === started.id && e.type === 'progress');
+    await first.close();
+
+    // The prediction ends while nobody is watching.
+    finishPrediction(fake, predictionId);
+    const createdBefore = createRequests(fake).length;
+
+    const second = startService(fake, { dataDir });
+    try {
+      await second.service.resume();
+      const done = await waitForFinal(second, started.id);
+      expect(done.status).toBe('succeeded');
+      expect(done.media?.path).toBe(`media/${started.id}.mp4`);
+      expect(fake.state.predictions.downloadsOf(predictionId)).toBe(1);
+      expect(createRequests(fake).length).toBe(createdBefore);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('stops a download in flight at shutdown, releases its claim, and the next start downloads again', async () => {
+    fake.state.predictions.configure(model, { steps: 1, tickMs: 1, output: 'slow', trickleMs: 50 });
+    const dataDir = tempDataDir();
+    const first = startService(fake, { dataDir });
+    const started = await first.service.start({ requester: alice, model, values: { prompt: 'cut off' } });
+    const downloading = await waitForEvent(
+      first,
+      (e) => e.generation.id === started.id && e.type === 'downloading',
+    );
+    const predictionId = downloading.generation.predictionId!;
+    await until(() => fake.state.predictions.downloadsOf(predictionId) === 1);
+    await first.close();
+    const left = createGenerationStore(openDatabase(dataDir)).get(started.id)!;
+    expect(left.status).toBe('downloading');
+    // Serve the rest quickly: this test is about the hand-over, not the trickle.
+    fake.state.predictions.predictions.get(predictionId)!.behaviour.output = 'video';
+
+    const second = startService(fake, { dataDir });
+    try {
+      await second.service.resume();
+      const done = await waitForFinal(second, started.id);
+      expect(done.status).toBe('succeeded');
+      expect(fake.state.predictions.downloadsOf(predictionId)).toBe(2);
+      expect(fs.readdirSync(path.join(dataDir, 'tmp'))).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('adopts the prediction a crashed worker created but never recorded', async () => {
+    fake.state.predictions.configure(model, { steps: 1, tickMs: 2 });
+    const dataDir = tempDataDir();
+    const input = { prompt: 'sent, then the process died', seed: 99 };
+    const id = seedStartingGeneration(dataDir, input);
+    const sent = fake.state.predictions.create(model, input); // what the dead worker's request did
+    const createdBefore = createRequests(fake).length;
+
+    const sut = startService(fake, { dataDir });
+    try {
+      await sut.service.resume();
+      const done = await waitForFinal(sut, id);
+      expect(done.status).toBe('succeeded');
+      expect(done.predictionId).toBe(sent.prediction.id);
+      expect(createRequests(fake).length).toBe(createdBefore);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('adopts by the generation id in the webhook URL even when another prediction has the same input', async () => {
+    fake.state.predictions.configure(model, { steps: 1, tickMs: 2 });
+    const dataDir = tempDataDir();
+    const input = { prompt: 'twins', seed: 5 };
+    const id = seedStartingGeneration(dataDir, input);
+    fake.state.predictions.create(model, input); // someone else's, same input
+    const ours = fake.state.predictions.create(model, input, {
+      webhook: `https://reelbot.example/webhooks/replicate?generation=${id}`,
+    });
+    const sut = startService(fake, { dataDir });
+    try {
+      await sut.service.resume();
+      const done = await waitForFinal(sut, id);
+      expect(done.predictionId).toBe(ours.prediction.id);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('fails clearly, and sends nothing, when it cannot tell whether the request left', async () => {
+    const dataDir = tempDataDir();
+    const none = seedStartingGeneration(dataDir, { prompt: 'never arrived', seed: 1 });
+    const twin = { prompt: 'ambiguous', seed: 2 };
+    const ambiguous = seedStartingGeneration(dataDir, twin);
+    fake.state.predictions.create(model, twin);
+    fake.state.predictions.create(model, twin);
+    const createdBefore = createRequests(fake).length;
+
+    const sut = startService(fake, { dataDir });
+    try {
+      await sut.service.resume();
+      const lost = await waitForFinal(sut, none);
+      expect(lost).toMatchObject({ status: 'failed', errorCode: 'START_UNCONFIRMED' });
+      expect(lost.error).toMatch(/rather than risk running it twice/);
+      expect((await waitForFinal(sut, ambiguous)).errorCode).toBe('START_AMBIGUOUS');
+      expect(createRequests(fake).length).toBe(createdBefore);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('takes over a download whose claim went stale', async () => {
+    fake.state.predictions.configure(model, { steps: 1, tickMs: 1 });
+    const dataDir = tempDataDir();
+    const first = startService(fake, { dataDir });
+    const input = { prompt: 'stale claim', seed: 3 };
+    // A worker claimed the download an hour ago and died.
+    const id = seedStartingGeneration(dataDir, input);
+    const sent = fake.state.predictions.create(model, input);
+    finishPrediction(fake, sent.prediction.id);
+    const hourAgo = createGenerationStore(first.db, () => Date.now() - 3600_000);
+    hourAgo.transition(id, ['starting'], { status: 'processing', predictionId: sent.prediction.id });
+    hourAgo.update(id, { outputUrl: sent.prediction.output as string });
+    expect(hourAgo.claimDownload(id, 'dead-worker', 60_000)).toBe(true);
+    await first.close();
+
+    const sut = startService(fake, { dataDir });
+    try {
+      await sut.service.resume();
+      const done = await waitForFinal(sut, id);
+      expect(done.status).toBe('succeeded');
+      expect(fake.state.predictions.downloadsOf(sent.prediction.id)).toBe(1);
+      expect(sut.store.internals(id)?.downloadClaim).toBeUndefined();
+    } finally {
+      await sut.close();
+    }
+  });
+});
