@@ -11,10 +11,11 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
-/** Shrinks a video to fit an upload limit; returns the path of the smaller file. */
+/** Shrinks a video to fit an upload limit; returns the path of the smaller copy (deleted after upload). */
 export type FitVideo = (input: {
   path: string;
   maxBytes: number;
+  generationId: string;
 }) => Promise<{ path: string; bytes: number }>;
 
 /** Everything the Slack bot needs; I/O comes in, nothing is reached for. */
@@ -32,7 +33,7 @@ export interface SlackBotDeps {
   statusIntervalMs?: number;
   /** Largest video uploaded into Slack (default 1 GB, Slack's own limit). */
   uploadLimitBytes?: number;
-  /** Re-encodes a video over `uploadLimitBytes`; without it such videos are linked, not uploaded. */
+  /** Re-encodes a video over `uploadLimitBytes`; core's ffmpeg `fitToSize` by default. */
   fitVideo?: FitVideo;
   /**
    * How long a modal submit waits for the service before closing the modal; a later failure is

@@ -40,6 +40,8 @@ export interface SlackHarness {
   catalog: Catalog;
   config: Config;
   bot: SlackBot;
+  /** What the bot was built from, to build a second one (a restart). */
+  botDeps: SlackBotDeps;
   /** Sends signed requests to the bot's `/slack/events`, as Slack does. */
   client: SignedClient;
   /** The bot's events URL. */
@@ -81,7 +83,7 @@ export async function startSlackHarness(
   });
   const catalog = createCatalog({ api, cache: createCatalogCache(db), ttlMs: 60_000, logger });
   const service = createGenerationService({ config, store, api, catalog, logger, sleep });
-  const bot = createSlackBot({
+  const botDeps: SlackBotDeps = {
     config,
     service,
     catalog,
@@ -91,7 +93,8 @@ export async function startSlackHarness(
     // Short, so a test waits less; the throttle itself is tested with a controlled clock.
     statusIntervalMs: 100,
     ...options.bot,
-  });
+  };
+  const bot = createSlackBot(botDeps);
   await service.resume();
   await bot.start();
   const host = await serveHandler(bot.httpHandler!);
@@ -109,6 +112,7 @@ export async function startSlackHarness(
     catalog,
     config,
     bot,
+    botDeps,
     client,
     eventsUrl: host.url,
     async close() {
