@@ -1,5 +1,51 @@
-/** `reelbot register-commands`: not built yet. */
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('reelbot register-commands is not available yet.\n');
-  return 1;
+import { REST } from 'discord.js';
+import { registerCommands } from '../bots/discord/command-registration.js';
+import { loadConfig } from '../core/config.js';
+import { createCatalogCache } from '../core/store/catalog-cache.js';
+import { openDatabase } from '../core/store/database.js';
+
+const usage = 'Usage: reelbot register-commands [--guild ID]\n';
+
+/** `reelbot register-commands [--guild ID]`: pushes commands.json to Discord, always. */
+export async function run(argv: string[]): Promise<number> {
+  let guildId: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--guild') guildId = argv[++i];
+    else if (arg.startsWith('--guild=')) guildId = arg.slice('--guild='.length);
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(usage);
+      return 0;
+    } else {
+      process.stderr.write(`reelbot register-commands: unknown argument "${arg}"\n${usage}`);
+      return 2;
+    }
+  }
+  if (guildId !== undefined && !/^\d{5,25}$/.test(guildId)) {
+    process.stderr.write(`reelbot register-commands: --guild needs a numeric server id\n${usage}`);
+    return 2;
+  }
+  const config = loadConfig();
+  if (!config.discord) {
+    process.stderr.write(
+      'reelbot register-commands: set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Discord developer portal) first.\n',
+    );
+    return 1;
+  }
+  const rest = new REST({ api: config.discord.apiUrl }).setToken(config.discord.token);
+  const db = openDatabase(config.dataDir);
+  try {
+    const result = await registerCommands({
+      rest,
+      applicationId: config.discord.applicationId,
+      guildId,
+      cache: createCatalogCache(db),
+      force: true,
+    });
+    const where = guildId ? `in server ${guildId}` : 'globally';
+    process.stdout.write(`Registered ${result.count} commands ${where}.\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
 }

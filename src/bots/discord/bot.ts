@@ -1,0 +1,176 @@
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { ChatAdapter } from '../../core/chat/adapter.js';
+import type { Config } from '../../core/config.js';
+import { ConfigError, codeOf } from '../../core/errors.js';
+import type { GenerationService } from '../../core/generations/service-types.js';
+import { type Generation, type GenerationEvent, isFinal } from '../../core/generations/types.js';
+import type { Logger } from '../../core/logger.js';
+import { fitToSize } from '../../core/media/ffmpeg.js';
+import { createLocalMediaStorage, type MediaStorage } from '../../core/media/storage.js';
+import type { Catalog } from '../../core/replicate/catalog.js';
+import type { CatalogCache } from '../../core/store/catalog-cache.js';
+import type { GenerationStore } from '../../core/store/generations.js';
+import { registerCommands } from './command-registration.js';
+import type { BotContext } from './context.js';
+import { createFormDrafts } from './drafts.js';
+import { createGalleryLinks } from './links.js';
+import { asDiscordMessageRef } from './message-ref.js';
+import { createInteractionRouter } from './router.js';
+import { createStatusMessages } from './status-messages.js';
+import { realTimers, type Timers } from './timers.js';
+
+/** What the Discord bot is built from. Everything past `logger` has a real default. */
+export interface DiscordBotDeps {
+  /** `config.discord` must be set (DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_API_URL). */
+  config: Config;
+  service: GenerationService;
+  catalog: Catalog;
+  store: {
+    generations: Pick<GenerationStore, 'get' | 'list' | 'listUnfinished'>;
+    /** Keeps the hash of the registered commands, so `start` registers only when they change. */
+    catalogCache: CatalogCache;
+  };
+  logger: Logger;
+  /** Where finished media is read from; local disk under DATA_DIR by default. */
+  media?: MediaStorage;
+  /** Re-encodes a video to fit the upload limit; the core's `fitToSize` by default. */
+  fitToSize?: typeof fitToSize;
+  clock?: () => number;
+  timers?: Timers;
+  /** Least time between two edits of one status message; 1500 ms. */
+  statusEditIntervalMs?: number;
+  /** How long an interaction waits for the catalog before answering anyway; 2000 ms (Discord allows 3 s). */
+  lookupTimeoutMs?: number;
+  /** Command registration at start: when `commands.json` changed (default), always, or never. */
+  registerCommands?: 'if-changed' | 'always' | 'never';
+  /** Registers the commands in this guild instead of globally. */
+  commandGuildId?: string;
+  /** The model `/animate` uses when none is given; the most run image-to-video model otherwise. */
+  defaultImageModel?: string;
+  /** Subscribe to the service's events in `start` (default). Set false when the caller forwards events to `render`. */
+  subscribe?: boolean;
+}
+
+/** The Discord adapter, with its client for tests and tools. */
+export interface DiscordBot extends ChatAdapter {
+  readonly platform: 'discord';
+  readonly client: Client;
+  render(event: GenerationEvent): Promise<void>;
+  /** Resolves once every status message shows the newest state it was given. */
+  idle(): Promise<void>;
+}
+
+// A finished generation whose final message was never shown (the bot was down) gets it at start.
+const finalCatchUpMs = 60 * 60 * 1000;
+
+/**
+ * Creates the Discord bot: slash commands, autocomplete, forms, buttons and status messages, all
+ * turned into calls on the generation service. `start` registers commands (when changed), logs
+ * in, and picks up the status messages of unfinished generations.
+ */
+export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
+  const discord = deps.config.discord;
+  if (!discord) throw new ConfigError(['the Discord bot needs DISCORD_TOKEN and DISCORD_APPLICATION_ID']);
+  const logger = deps.logger.child({ platform: 'discord' });
+  const clock = deps.clock ?? Date.now;
+  const timers = deps.timers ?? realTimers;
+  const links = createGalleryLinks(deps.config);
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: discord.apiUrl } });
+  const statuses = createStatusMessages({
+    rest: client.rest,
+    service: deps.service,
+    clock,
+    timers,
+    intervalMs: deps.statusEditIntervalMs ?? 1500,
+    logger,
+    final: {
+      media: deps.media ?? createLocalMediaStorage(deps.config.dataDir),
+      fit: deps.fitToSize ?? fitToSize,
+      links,
+      logger,
+    },
+  });
+  const ctx: BotContext = {
+    config: deps.config,
+    service: deps.service,
+    catalog: deps.catalog,
+    generations: deps.store.generations,
+    logger,
+    clock,
+    timers,
+    links,
+    statuses,
+    drafts: createFormDrafts(clock),
+    defaultImageModel: deps.defaultImageModel,
+    lookupTimeoutMs: deps.lookupTimeoutMs ?? 2000,
+  };
+  const router = createInteractionRouter(ctx);
+  let unsubscribe: (() => void) | undefined;
+
+  function leftBehind(): Generation[] {
+    const now = clock();
+    const unfinished = deps.store.generations
+      .listUnfinished()
+      .filter((g) => g.requester.platform === 'discord');
+    const unshown = deps.store.generations
+      .list({ platform: 'discord' }, { limit: 50 })
+      .items.filter((generation) => {
+        const ref = asDiscordMessageRef(generation.messageRef);
+        const endedAt = generation.completedAt ?? generation.updatedAt;
+        return isFinal(generation.status) && ref && !ref.finalShown && now - endedAt < finalCatchUpMs;
+      });
+    return [...unfinished, ...unshown];
+  }
+
+  return {
+    platform: 'discord',
+    client,
+
+    async start() {
+      client.rest.setToken(discord.token);
+      const mode = deps.registerCommands ?? 'if-changed';
+      if (mode !== 'never') {
+        await registerCommands({
+          rest: client.rest,
+          applicationId: discord.applicationId,
+          guildId: deps.commandGuildId,
+          cache: deps.store.catalogCache,
+          force: mode === 'always',
+          logger,
+        }).catch((error: unknown) => {
+          logger.error({ err: error, code: codeOf(error) }, 'could not register the Discord commands');
+        });
+      }
+      if (deps.subscribe ?? true) unsubscribe = deps.service.subscribe((event) => statuses.handle(event));
+      client.on(Events.InteractionCreate, router.onInteraction);
+      client.on(Events.Error, (error) => logger.error({ err: error }, 'Discord client error'));
+      client.on(Events.ShardError, (error, shardId) =>
+        logger.warn({ err: error, shardId }, 'Discord gateway error'),
+      );
+      const ready = once(client, Events.ClientReady);
+      await client.login(discord.token);
+      await ready;
+      logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'Discord bot connected');
+      statuses.resume(leftBehind());
+      void deps.catalog.warm().catch((error: unknown) => {
+        logger.warn({ err: error, code: codeOf(error) }, 'could not warm the model catalog');
+      });
+    },
+
+    async stop() {
+      await router.drain();
+      unsubscribe?.();
+      unsubscribe = undefined;
+      await statuses.close();
+      await client.destroy();
+      logger.info('Discord bot stopped');
+    },
+
+    async render(event) {
+      statuses.handle(event);
+    },
+
+    idle: () => statuses.idle(),
+  };
+}

@@ -1,0 +1,72 @@
+import { type ButtonInteraction, MessageFlags, PermissionFlagsBits } from 'discord.js';
+import { NotFoundError } from '../../core/errors.js';
+import { truncate } from '../../core/forms/text.js';
+import { isFinal } from '../../core/generations/types.js';
+import type { BotContext } from './context.js';
+import { type ButtonAction, parseButtonId } from './custom-id.js';
+import { handleFormButton } from './form-flow.js';
+import { requesterOf, startGeneration } from './generation-start.js';
+import { asDiscordMessageRef } from './message-ref.js';
+import { noMentions } from './status-view.js';
+
+/** Cancel: the owner, or someone who may manage messages here. */
+async function cancel(interaction: ButtonInteraction, ctx: BotContext, generationId: string) {
+  await interaction.deferUpdate();
+  const before = ctx.service.get(generationId);
+  if (!before) throw new NotFoundError('generation', generationId);
+  const admin = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
+  const after = await ctx.service.cancel(generationId, { userId: interaction.user.id, admin });
+  const onStatusMessage = asDiscordMessageRef(after.messageRef)?.messageId === interaction.message.id;
+  if (isFinal(before.status)) {
+    await interaction.followUp({ content: 'That job had already finished.', flags: MessageFlags.Ephemeral });
+  } else if (!onStatusMessage) {
+    // Pressed in /jobs: the status message shows the cancel; say so here too.
+    await interaction.followUp({
+      content: `Canceled \`${after.model}\` (${after.id}).`,
+      flags: MessageFlags.Ephemeral,
+    });
+  }
+}
+
+/** Re-roll: the same input with a new seed, as a new status message. */
+async function reroll(interaction: ButtonInteraction, ctx: BotContext, generationId: string) {
+  await startGeneration(interaction, ctx, () => ctx.service.reroll(generationId, requesterOf(interaction)));
+}
+
+/** Parameters: everything the video was made with, only to the person who pressed. */
+async function parameters(interaction: ButtonInteraction, ctx: BotContext, generationId: string) {
+  const generation = ctx.service.get(generationId);
+  if (!generation) throw new NotFoundError('generation', generationId);
+  const head = [`**Parameters of ${generation.id}**`, `Model: \`${generation.model}\``];
+  if (generation.version) head.push(`Version: \`${generation.version}\``);
+  if (generation.seed !== undefined) head.push(`Seed: ${generation.seed}`);
+  const json = JSON.stringify(generation.input, null, 2);
+  const room = 2000 - head.join('\n').length - 20;
+  await interaction.reply({
+    content: `${head.join('\n')}\n\`\`\`json\n${truncate(json, room)}\n\`\`\``,
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: noMentions,
+  });
+}
+
+/** Routes a button press by its custom_id. */
+export async function handleButton(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
+  if (interaction.customId.startsWith('rf:')) return handleFormButton(interaction, ctx);
+  const action: ButtonAction | undefined = parseButtonId(interaction.customId);
+  switch (action?.action) {
+    case 'cancel':
+      return cancel(interaction, ctx, action.generationId);
+    case 'reroll':
+      return reroll(interaction, ctx, action.generationId);
+    case 'params':
+      return parameters(interaction, ctx, action.generationId);
+    case 'form-edit':
+      return handleFormButton(interaction, ctx, action);
+    default:
+      ctx.logger.warn({ customId: interaction.customId }, 'button of unknown kind');
+      await interaction.reply({
+        content: 'This button no longer does anything.',
+        flags: MessageFlags.Ephemeral,
+      });
+  }
+}

@@ -1,0 +1,20 @@
+import type { ChatInputCommandInteraction } from 'discord.js';
+import type { BotContext } from '../context.js';
+import { runAnimateCommand } from './animate.js';
+import { runGalleryCommand } from './gallery.js';
+import { runJobsCommand } from './jobs.js';
+import { runModelsCommand } from './models.js';
+import { runSimulateCommand } from './simulate.js';
+import { runVideoCommand } from './video.js';
+
+export type CommandHandler = (interaction: ChatInputCommandInteraction, ctx: BotContext) => Promise<void>;
+
+/** The handler of each command in commands.json, by name. */
+export const commandHandlers: Record<string, CommandHandler> = {
+  video: runVideoCommand,
+  animate: runAnimateCommand,
+  models: runModelsCommand,
+  simulate: runSimulateCommand,
+  gallery: runGalleryCommand,
+  jobs: runJobsCommand,
+};

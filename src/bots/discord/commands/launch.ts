@@ -1,0 +1,87 @@
+import type { Attachment, ChatInputCommandInteraction } from 'discord.js';
+import { UpstreamError, ValidationError } from '../../../core/errors.js';
+import type { CatalogModelWithFields } from '../../../core/replicate/catalog.js';
+import type { RawValue } from '../../../core/replicate/coerce.js';
+import { imageFields, promptField } from '../../../core/replicate/schema.js';
+import type { BotContext } from '../context.js';
+import { attachmentInput, openFormPage, startFromDraft } from '../form-flow.js';
+import { requesterOf, startGeneration } from '../generation-start.js';
+import { within } from '../timers.js';
+
+/** What `/video` and `/animate` ask for. */
+export interface LaunchRequest {
+  model: string;
+  prompt?: string;
+  image?: Attachment | null;
+  /** Open the form even when nothing is missing. */
+  advanced: boolean;
+  /** What is left of the time to look the model up; `lookupTimeoutMs` by default. */
+  lookupMs?: number;
+}
+
+/** Required inputs that have no default and were not given. */
+function missingRequired(
+  model: CatalogModelWithFields,
+  values: Record<string, RawValue>,
+  withImages: Set<string>,
+) {
+  return model.fields.filter(
+    (field) =>
+      field.required &&
+      field.default === undefined &&
+      !withImages.has(field.name) &&
+      (values[field.name] === undefined || values[field.name] === ''),
+  );
+}
+
+/**
+ * Starts a model with the model's defaults, or opens its form when `advanced` is set or a required
+ * input is missing. The model is looked up within Discord's 3 s (a modal must be the first answer);
+ * when Replicate is too slow for that, the generation starts and the service reports what is missing.
+ */
+export async function launchModel(
+  interaction: ChatInputCommandInteraction,
+  ctx: BotContext,
+  request: LaunchRequest,
+): Promise<void> {
+  const model = await within(ctx.catalog.getModel(request.model), ctx.lookupTimeoutMs, ctx.timers);
+  if (!model) {
+    if (request.advanced)
+      throw new UpstreamError(
+        `Replicate took longer than ${ctx.lookupTimeoutMs} ms to describe ${request.model}`,
+      );
+    await startGeneration(interaction, ctx, (messageRef) =>
+      ctx.service.start({
+        requester: requesterOf(interaction),
+        model: request.model,
+        values: request.prompt ? { prompt: request.prompt } : {},
+        attachments: request.image ? [attachmentInput(request.image)] : [],
+        messageRef: { ...messageRef },
+      }),
+    );
+    return;
+  }
+
+  const values: Record<string, RawValue> = {};
+  const prompt = promptField(model.fields);
+  if (request.prompt) values[prompt?.name ?? 'prompt'] = request.prompt;
+  const attachments: Record<string, ReturnType<typeof attachmentInput>[]> = {};
+  if (request.image) {
+    const field = imageFields(model.fields)[0];
+    if (!field)
+      throw new ValidationError([
+        {
+          field: 'image',
+          message: `${model.model.ref} makes videos from text only and takes no image: leave the image out, or pick an image-to-video model`,
+        },
+      ]);
+    attachments[field.name] = [attachmentInput(request.image, field.name)];
+  }
+  const draft = ctx.drafts.create({ userId: interaction.user.id, model, values, attachments });
+  const missing = missingRequired(model, values, new Set(Object.keys(attachments)));
+  if (request.advanced || missing.length > 0) {
+    await openFormPage(interaction, draft, 0);
+    return;
+  }
+  await startFromDraft(interaction, ctx, draft);
+}

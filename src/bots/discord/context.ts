@@ -1,0 +1,27 @@
+import type { Config } from '../../core/config.js';
+import type { GenerationService } from '../../core/generations/service-types.js';
+import type { Logger } from '../../core/logger.js';
+import type { Catalog } from '../../core/replicate/catalog.js';
+import type { GenerationStore } from '../../core/store/generations.js';
+import type { FormDrafts } from './drafts.js';
+import type { GalleryLinks } from './links.js';
+import type { StatusMessages } from './status-messages.js';
+import type { Timers } from './timers.js';
+
+/** What every interaction handler works with. */
+export interface BotContext {
+  config: Config;
+  service: GenerationService;
+  catalog: Catalog;
+  generations: Pick<GenerationStore, 'list' | 'get'>;
+  logger: Logger;
+  clock: () => number;
+  timers: Timers;
+  links: GalleryLinks;
+  statuses: StatusMessages;
+  drafts: FormDrafts;
+  /** The model `/animate` uses when none is given; the most run image-to-video model otherwise. */
+  defaultImageModel?: string;
+  /** How long to wait for the catalog before answering an interaction anyway (Discord allows 3 s). */
+  lookupTimeoutMs: number;
+}

@@ -1,0 +1,194 @@
+import {
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type Attachment,
+  type ButtonInteraction,
+  ButtonStyle,
+  type ChatInputCommandInteraction,
+  ComponentType,
+  type ModalSubmitInteraction,
+  type RepliableInteraction,
+} from 'discord.js';
+import { AttachmentError, ReelbotError, ValidationError } from '../../core/errors.js';
+import { pageOf } from '../../core/forms/plan.js';
+import type { AttachmentInput } from '../../core/generations/service-types.js';
+import { coerceInput, type RawValue } from '../../core/replicate/coerce.js';
+import { imageFields } from '../../core/replicate/schema.js';
+import type { BotContext } from './context.js';
+import { buttonId, draftIdOf, formPrefix } from './custom-id.js';
+import { draftAttachments, draftInitialValues, type FormDraft } from './drafts.js';
+import {
+  buildDiscordFormStepMessage,
+  buildDiscordModal,
+  parseDiscordFormCustomId,
+  parseDiscordModalSubmit,
+  planDiscordForm,
+} from './form/index.js';
+import { requesterOf, startGeneration } from './generation-start.js';
+import { submittedComponents } from './modal-values.js';
+import { describeError, replyPrivately } from './reply.js';
+
+type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+/** A form whose draft is gone (older than an hour, or reelbot restarted). */
+export class FormExpiredError extends ReelbotError {
+  constructor(draftId: string) {
+    super('FORM_EXPIRED', `form draft ${draftId} not found`, {
+      userMessage: 'This form has expired (or reelbot restarted). Please run the command again.',
+    });
+  }
+}
+
+/** An image from Discord as the core takes it. */
+export function attachmentInput(attachment: Attachment, field?: string): AttachmentInput {
+  const input: AttachmentInput = { url: attachment.url, filename: attachment.name, size: attachment.size };
+  if (field) input.field = field;
+  if (attachment.contentType) input.contentType = attachment.contentType;
+  return input;
+}
+
+function planOf(draft: FormDraft) {
+  return planDiscordForm(draft.model.fields, { initialValues: draftInitialValues(draft) });
+}
+
+/** Opens page `page` of the draft's form, pre-filled with what was typed so far. */
+export async function openFormPage(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  draft: FormDraft,
+  page: number,
+): Promise<void> {
+  const modal = buildDiscordModal(draft.model.model, draft.model.fields, page, formPrefix(draft.id), {
+    initialValues: draftInitialValues(draft),
+  });
+  await interaction.showModal(modal);
+}
+
+/**
+ * Lists each bad value, only to the user, with a button that opens the form again with the values
+ * kept (Discord cannot answer a modal with a modal, so the button is the way back to it).
+ */
+async function offerFix(interaction: RepliableInteraction, draft: FormDraft, error: ReelbotError) {
+  const plan = planOf(draft);
+  const fields =
+    error instanceof ValidationError
+      ? error.problems.map((problem) => problem.field)
+      : imageFields(draft.model.fields).map((field) => field.name);
+  const pages = fields.map((field) => pageOf(plan, field)).filter((page) => page >= 0);
+  const page = pages.length ? Math.min(...pages) : 0;
+  const row: Row = {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Primary,
+        label: 'Edit values',
+        custom_id: buttonId({ action: 'form-edit', draftId: draft.id, page }),
+      },
+    ],
+  };
+  await replyPrivately(interaction, describeError(error), plan.pages.length ? [row] : []);
+}
+
+/** Starts the draft's generation; bad values or a bad image lead back to the form. */
+export async function startFromDraft(
+  interaction: RepliableInteraction,
+  ctx: BotContext,
+  draft: FormDraft,
+): Promise<void> {
+  try {
+    const generation = await startGeneration(
+      interaction,
+      ctx,
+      (messageRef) =>
+        ctx.service.start({
+          requester: requesterOf(interaction),
+          model: draft.model.model.ref,
+          values: draft.values,
+          attachments: draftAttachments(draft),
+          messageRef: { ...messageRef },
+        }),
+      (error) => offerFix(interaction, draft, error),
+    );
+    if (generation) ctx.drafts.delete(draft.id);
+  } catch (error) {
+    if (!(error instanceof AttachmentError)) throw error;
+    await offerFix(interaction, draft, error);
+  }
+}
+
+function isAnswered(value: RawValue): boolean {
+  if (value === undefined) return false;
+  if (Array.isArray(value)) return value.some((item) => item.trim() !== '');
+  return typeof value === 'boolean' || value.trim() !== '';
+}
+
+/** A submitted page: keep its values, check them, then the next step or the generation. */
+export async function handleFormSubmit(interaction: ModalSubmitInteraction, ctx: BotContext): Promise<void> {
+  const draftId = draftIdOf(interaction.customId) ?? '?';
+  const step = parseDiscordFormCustomId(interaction.customId, formPrefix(draftId));
+  const draft = ctx.drafts.get(draftId, interaction.user.id);
+  if (!draft || step?.step !== 'page') throw new FormExpiredError(draftId);
+
+  const { fields } = draft.model;
+  const plan = planOf(draft);
+  const { components, files } = submittedComponents(interaction);
+  const submitted = parseDiscordModalSubmit(components, fields);
+  const images = new Set(imageFields(fields).map((field) => field.name));
+  for (const planned of plan.pages[step.page]?.fields ?? []) {
+    const name = planned.field.name;
+    const value = submitted[name];
+    if (images.has(name)) {
+      // An upload cannot be pre-filled: an empty one keeps the image given before.
+      const uploads = (Array.isArray(value) ? value : [])
+        .map((id) => files.get(id))
+        .filter((file): file is Attachment => file !== undefined);
+      if (uploads.length) draft.attachments[name] = uploads.map((file) => attachmentInput(file));
+    } else {
+      draft.values[name] = value;
+    }
+  }
+
+  const shown = new Set(
+    plan.pages.slice(0, step.page + 1).flatMap((page) => page.fields.map((p) => p.field.name)),
+  );
+  const withImages = Object.keys(draft.attachments).filter((name) => draft.attachments[name]?.length);
+  try {
+    coerceInput(fields, draft.values, { deferred: withImages });
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const problems = error.problems.filter((problem) => shown.has(problem.field));
+    if (problems.length) return offerFix(interaction, draft, new ValidationError(problems));
+  }
+
+  const answered = [
+    ...Object.keys(draft.values).filter((name) => isAnswered(draft.values[name])),
+    ...withImages,
+  ];
+  const next = buildDiscordFormStepMessage({
+    customIdPrefix: formPrefix(draft.id),
+    plan,
+    submittedPage: step.page,
+    answered,
+  });
+  if (next) {
+    await interaction.reply(next);
+    return;
+  }
+  await startFromDraft(interaction, ctx, draft);
+}
+
+/** "More options", "Generate now" (form custom_ids) and "Edit values". */
+export async function handleFormButton(
+  interaction: ButtonInteraction,
+  ctx: BotContext,
+  edit?: { draftId: string; page: number },
+): Promise<void> {
+  const draftId = edit?.draftId ?? draftIdOf(interaction.customId) ?? '?';
+  const draft = ctx.drafts.get(draftId, interaction.user.id);
+  if (!draft) throw new FormExpiredError(draftId);
+  if (edit) return openFormPage(interaction, draft, edit.page);
+  const step = parseDiscordFormCustomId(interaction.customId, formPrefix(draftId));
+  if (step?.step === 'more') return openFormPage(interaction, draft, step.page);
+  if (step?.step === 'go') return startFromDraft(interaction, ctx, draft);
+  throw new FormExpiredError(draftId);
+}

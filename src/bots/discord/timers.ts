@@ -1,0 +1,28 @@
+/** Timer functions, injected so throttling can be tested with a fake clock. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Node's timers. */
+export const realTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Resolves with the promise's value, or `undefined` when it takes longer than `ms` (or fails). */
+export async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  timers: Timers = realTimers,
+): Promise<T | undefined> {
+  let handle: unknown;
+  const timeout = new Promise<undefined>((resolve) => {
+    handle = timers.setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), timeout]);
+  } finally {
+    timers.clearTimeout(handle);
+  }
+}
