@@ -3,7 +3,7 @@ import { NotFoundError, ReelbotError } from '../../core/errors.js';
 import { isFinal } from '../../core/generations/types.js';
 import { requireAdmin } from '../admin-auth.js';
 import { generationIdPattern } from '../filters.js';
-import { applyCleanup, filesOf, mediaFiles, planCleanup, removeFiles } from '../storage.js';
+import { applyCleanup, filesOf, mediaFiles, planCleanup, removeFiles } from '../media-cleanup.js';
 import type { WebDeps } from '../types.js';
 
 /**
