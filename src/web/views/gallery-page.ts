@@ -82,11 +82,11 @@ export function galleryPage(context: PageContext, view: GalleryView): SafeHtml {
   const grid =
     items.length > 0
       ? html`<ul class="grid">${items.map((item) => card(item, context.now))}</ul>`
-      : html`<section class="empty"><h2>No videos here yet</h2><p>${
-          Object.keys(params).length > 0
-            ? 'Nothing matches these filters.'
-            : 'Ask reelbot for a video in Discord or Slack, and it shows up here.'
-        }</p></section>`;
+      : Object.keys(params).length > 0
+        ? html`<section class="empty"><h2>Nothing found</h2><p>No video matches these filters.</p>
+            <p><a class="button button--ghost" href="/">Show everything</a></p></section>`
+        : html`<section class="empty"><h2>No videos here yet</h2>
+            <p>Ask reelbot for a video in Discord or Slack, and it shows up here.</p></section>`;
   const pager = html`<nav class="pager" aria-label="Pages">
     ${params.after ? html`<a class="button button--ghost" href="/${queryString(params, { after: undefined })}">← Newest</a>` : ''}
     ${next ? html`<a class="button" rel="next" href="/${queryString(params, { after: next })}">Older →</a>` : ''}
