@@ -125,6 +125,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
   return harness;
 }
 
+/** Resolves with the first service event (seen from now on) that matches. */
+export function waitForEvent(
+  h: DiscordHarness,
+  match: (event: GenerationEvent) => boolean,
+): Promise<GenerationEvent> {
+  return new Promise((resolve) => {
+    const stop = h.service.subscribe((event) => {
+      if (!match(event)) return;
+      stop();
+      resolve(event);
+    });
+  });
+}
+
 /** An edit of a status message through the interaction webhook or the channel. */
 export function isMessageEdit(call: RecordedCall): boolean {
   return call.method === 'PATCH' && /^\/(webhooks\/\d+\/[^/]+|channels\/\d+)\/messages\//.test(call.route);
