@@ -6,6 +6,7 @@ import { chatMethods } from './chat-methods.js';
 import { addFile, fileMethods, workspaceMethods } from './file-methods.js';
 import { type MethodHandler, SlackApiFault } from './method-types.js';
 import { decodeBody, tokenOf } from './request-body.js';
+import { attachSocketMode, type FakeSocketMode } from './socket-mode.js';
 import { viewJson, viewMethods } from './view-methods.js';
 import {
   allScopes,
@@ -26,6 +27,8 @@ const methods: Record<string, MethodHandler> = {
 
 export interface FakeSlackOptions {
   botToken?: string;
+  /** The app-level token Socket Mode connects with. */
+  appToken?: string;
   teamId?: string;
   /** Scopes the bot token holds; all of reelbot's by default. */
   scopes?: string[];
@@ -37,7 +40,10 @@ export interface FakeSlack {
   apiUrl: string;
   baseUrl: string;
   botToken: string;
+  appToken: string;
   workspace: FakeWorkspace;
+  /** Socket Mode: apps.connections.open hands out its URL. */
+  socketMode: FakeSocketMode;
   log: CallLog;
   /** Resolves with the first call of `method` matching `predicate`, already made or still to come. */
   waitForCall(
@@ -80,6 +86,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     scopes: options.scopes ?? allScopes,
   });
   const log = new CallLog();
+  const appToken = options.appToken ?? 'xapp-1-fake-app-token';
   let responseCounter = 0;
 
   const server = http.createServer((req, res) => {
@@ -119,8 +126,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       sendJson(res, 200, response, headers);
     };
     const handler = methods[name];
-    if (!handler) return answer({ ok: false, error: 'unknown_method' });
+    if (!handler && name !== 'apps.connections.open') return answer({ ok: false, error: 'unknown_method' });
     if (!token) return answer({ ok: false, error: 'not_authed' });
+    // Socket Mode connections are opened with the app-level token, everything else with the bot's.
+    if (name === 'apps.connections.open')
+      return answer(
+        token === appToken ? { ok: true, url: socketMode.url() } : { ok: false, error: 'invalid_auth' },
+      );
     if (token !== workspace.botToken) return answer({ ok: false, error: 'invalid_auth' });
     const needed = requiredScope[name];
     if (needed && !workspace.scopes.has(needed)) {
@@ -132,7 +144,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return answer({ ok: false, error: fault!.error, ...fault!.extra });
     }
     try {
-      answer(handler({ args, parts, workspace }));
+      answer(handler!({ args, parts, workspace }));
     } catch (error) {
       if (error instanceof SlackApiFault) return answer({ ok: false, error: error.error, ...error.extra });
       throw error;
@@ -171,6 +183,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       .end(file.bytes);
   }
 
+  const socketMode = attachSocketMode(server, () => workspace.baseUrl, log);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   workspace.baseUrl = `http://127.0.0.1:${port}`;
@@ -179,7 +192,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     apiUrl: `${workspace.baseUrl}/api/`,
     baseUrl: workspace.baseUrl,
     botToken: workspace.botToken,
+    appToken,
     workspace,
+    socketMode,
     log,
     waitForCall: (method, predicate, waitOptions) => log.waitFor(method, predicate, waitOptions),
     addFile: (fileOptions) => addFile(workspace, fileOptions),
@@ -208,6 +223,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return `${workspace.baseUrl}/response/${responseCounter}`;
     },
     async close() {
+      await socketMode.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

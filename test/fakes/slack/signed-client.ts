@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import type { FakeSocketMode, SocketAck } from './socket-mode.js';
 import { stateFor, type TypedInput } from './view-state.js';
 
 /** The person who clicks, types and submits in a test. */
@@ -36,11 +37,18 @@ export function slackSignature(secret: string, timestampSec: number, body: strin
   return `v0=${createHmac('sha256', secret).update(`v0:${timestampSec}:${body}`).digest('hex')}`;
 }
 
-/**
- * Sends requests into a Bolt app the way Slack does: form-encoded slash commands, interactive
- * payloads as `payload=<json>`, signed with the app's signing secret.
- */
-export function createSignedClient(options: SignedClientOptions) {
+/** How payloads reach the app: signed HTTP posts, or Socket Mode envelopes. */
+export interface SlackTransport {
+  /** A slash command: its form fields. */
+  command(fields: Record<string, string>, signing?: Signing): Promise<SlackReply>;
+  /** An interactive payload (block_actions, view_submission, block_suggestion, shortcuts). */
+  interactive(payload: Json, signing?: Signing): Promise<SlackReply>;
+}
+
+type PayloadOptions = Omit<SignedClientOptions, 'url' | 'signingSecret'>;
+
+/** Builds the payloads Slack sends for what a person does, and sends them through `transport`. */
+function createPayloadClient(transport: SlackTransport, options: PayloadOptions) {
   const teamId = options.teamId ?? 'T0TEAM001';
   const team = { id: teamId, domain: 'reelbot-test' };
   const apiAppId = options.apiAppId ?? 'A0APP0001';
@@ -55,39 +63,14 @@ export function createSignedClient(options: SignedClientOptions) {
     team_id: teamId,
   });
 
-  async function send(body: string, contentType: string, signing: Signing = 'valid'): Promise<SlackReply> {
-    const nowSec = Math.floor(Date.now() / 1000);
-    // Bolt refuses requests more than 5 minutes old.
-    const timestamp = signing === 'stale' ? nowSec - 10 * 60 : nowSec;
-    const headers: Record<string, string> = { 'content-type': contentType };
-    if (signing !== 'none') {
-      const secret = signing === 'bad' ? `${options.signingSecret}-wrong` : options.signingSecret;
-      headers['x-slack-request-timestamp'] = String(timestamp);
-      headers['x-slack-signature'] = slackSignature(secret, timestamp, body);
-    }
-    const response = await fetch(options.url, { method: 'POST', headers, body });
-    const text = await response.text();
-    let json: Json = {};
-    try {
-      if (text) json = JSON.parse(text) as Json;
-    } catch {
-      json = {};
-    }
-    return { status: response.status, text, json };
-  }
-
-  function sendPayload(payload: Json, signing?: Signing) {
-    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    return send(body, 'application/x-www-form-urlencoded', signing);
+  function triggerId(): string {
+    triggerCounter++;
+    return `${Math.floor(Date.now() / 1000)}.${triggerCounter}.${randomBytes(8).toString('hex')}`;
   }
 
   return {
-    send,
     /** A trigger id shaped like Slack's. */
-    triggerId(): string {
-      triggerCounter++;
-      return `${Math.floor(Date.now() / 1000)}.${triggerCounter}.${randomBytes(8).toString('hex')}`;
-    },
+    triggerId,
 
     /** `/video a cat` typed in a channel. */
     slashCommand(
@@ -95,22 +78,24 @@ export function createSignedClient(options: SignedClientOptions) {
       signing?: Signing,
     ) {
       const person = input.person ?? defaultPerson;
-      const body = new URLSearchParams({
-        token: 'verification-token-unused',
-        team_id: teamId,
-        team_domain: team.domain,
-        channel_id: input.channelId ?? 'C0GENERAL',
-        channel_name: 'general',
-        user_id: person.id,
-        user_name: person.name ?? person.id,
-        command: input.command,
-        text: input.text ?? '',
-        api_app_id: apiAppId,
-        is_enterprise_install: 'false',
-        response_url: responseUrl(),
-        trigger_id: input.triggerId ?? this.triggerId(),
-      }).toString();
-      return send(body, 'application/x-www-form-urlencoded', signing);
+      return transport.command(
+        {
+          token: 'verification-token-unused',
+          team_id: teamId,
+          team_domain: team.domain,
+          channel_id: input.channelId ?? 'C0GENERAL',
+          channel_name: 'general',
+          user_id: person.id,
+          user_name: person.name ?? person.id,
+          command: input.command,
+          text: input.text ?? '',
+          api_app_id: apiAppId,
+          is_enterprise_install: 'false',
+          response_url: responseUrl(),
+          trigger_id: input.triggerId ?? triggerId(),
+        },
+        signing,
+      );
     },
 
     /** A person picks something in a modal (e.g. the model chooser). */
@@ -134,14 +119,14 @@ export function createSignedClient(options: SignedClientOptions) {
       if (String(element.type).endsWith('select'))
         action.selected_option = { text: { type: 'plain_text', text: input.value }, value: input.value };
       else action.value = input.value;
-      return sendPayload({
+      return transport.interactive({
         type: 'block_actions',
         team,
         user: userOf(input.person),
         api_app_id: apiAppId,
         token: 'verification-token-unused',
         container: { type: 'view', view_id: input.view.id },
-        trigger_id: this.triggerId(),
+        trigger_id: triggerId(),
         view,
         actions: [action],
       });
@@ -160,7 +145,7 @@ export function createSignedClient(options: SignedClientOptions) {
         )
         .find(({ element }) => element.action_id === input.actionId);
       if (!found) throw new Error(`signed-client: no button ${input.actionId} in the message`);
-      return sendPayload({
+      return transport.interactive({
         type: 'block_actions',
         team,
         user: userOf(input.person),
@@ -180,7 +165,7 @@ export function createSignedClient(options: SignedClientOptions) {
           blocks: input.message.blocks,
         },
         response_url: responseUrl(),
-        trigger_id: this.triggerId(),
+        trigger_id: triggerId(),
         actions: [
           {
             type: found.element.type,
@@ -196,7 +181,7 @@ export function createSignedClient(options: SignedClientOptions) {
     /** A person types into an external_select; Bolt answers with the options. */
     blockSuggestion(input: { view: Json; actionId: string; value: string; person?: SlackPerson }) {
       const { blockId } = findElement(input.view, input.actionId);
-      return sendPayload({
+      return transport.interactive({
         type: 'block_suggestion',
         team,
         user: userOf(input.person),
@@ -215,14 +200,14 @@ export function createSignedClient(options: SignedClientOptions) {
       input: { view: Json; inputs?: Record<string, TypedInput>; person?: SlackPerson },
       signing?: Signing,
     ) {
-      return sendPayload(
+      return transport.interactive(
         {
           type: 'view_submission',
           team,
           user: userOf(input.person),
           api_app_id: apiAppId,
           token: 'verification-token-unused',
-          trigger_id: this.triggerId(),
+          trigger_id: triggerId(),
           view: { ...input.view, state: { values: stateFor(input.view, input.inputs) } },
           response_urls: [],
         },
@@ -237,7 +222,7 @@ export function createSignedClient(options: SignedClientOptions) {
       message: { ts: string; text?: string; user?: string; files?: unknown[] };
       person?: SlackPerson;
     }) {
-      return sendPayload({
+      return transport.interactive({
         type: 'message_action',
         token: 'verification-token-unused',
         action_ts: '1.2',
@@ -246,13 +231,60 @@ export function createSignedClient(options: SignedClientOptions) {
         api_app_id: apiAppId,
         channel: { id: input.channelId ?? 'C0GENERAL', name: 'general' },
         callback_id: input.callbackId,
-        trigger_id: this.triggerId(),
+        trigger_id: triggerId(),
         message_ts: input.message.ts,
         message: { type: 'message', user: input.message.user ?? 'U0PERSON2', ...input.message },
         response_url: responseUrl(),
       });
     },
   };
+}
+
+/**
+ * Sends requests into a Bolt app the way Slack does over HTTP: form-encoded slash commands,
+ * interactive payloads as `payload=<json>`, signed with the app's signing secret.
+ */
+export function createSignedClient(options: SignedClientOptions) {
+  async function send(body: string, contentType: string, signing: Signing = 'valid'): Promise<SlackReply> {
+    const nowSec = Math.floor(Date.now() / 1000);
+    // Bolt refuses requests more than 5 minutes old.
+    const timestamp = signing === 'stale' ? nowSec - 10 * 60 : nowSec;
+    const headers: Record<string, string> = { 'content-type': contentType };
+    if (signing !== 'none') {
+      const secret = signing === 'bad' ? `${options.signingSecret}-wrong` : options.signingSecret;
+      headers['x-slack-request-timestamp'] = String(timestamp);
+      headers['x-slack-signature'] = slackSignature(secret, timestamp, body);
+    }
+    const response = await fetch(options.url, { method: 'POST', headers, body });
+    const text = await response.text();
+    let json: Json = {};
+    try {
+      if (text) json = JSON.parse(text) as Json;
+    } catch {
+      json = {};
+    }
+    return { status: response.status, text, json };
+  }
+  const form = 'application/x-www-form-urlencoded';
+  const transport: SlackTransport = {
+    command: (fields, signing) => send(new URLSearchParams(fields).toString(), form, signing),
+    interactive: (payload, signing) =>
+      send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), form, signing),
+  };
+  return { send, ...createPayloadClient(transport, options) };
+}
+
+/** The same person-level actions, delivered as Socket Mode envelopes; the reply is the app's ack. */
+export function createSocketClient(socket: FakeSocketMode, options: PayloadOptions = {}) {
+  const reply = (ack: SocketAck): SlackReply => {
+    const json = (ack.payload ?? {}) as Json;
+    return { status: 200, text: JSON.stringify(json), json };
+  };
+  const transport: SlackTransport = {
+    command: async (fields) => reply(await socket.send('slash_commands', fields)),
+    interactive: async (payload) => reply(await socket.send('interactive', payload)),
+  };
+  return createPayloadClient(transport, options);
 }
 
 function findElement(view: Json, actionId: string): { blockId: string; element: Json } {
@@ -266,3 +298,4 @@ function findElement(view: Json, actionId: string): { blockId: string; element: 
 }
 
 export type SignedClient = ReturnType<typeof createSignedClient>;
+export type SocketClient = ReturnType<typeof createSocketClient>;

@@ -16,9 +16,9 @@ describe('Slack requests Slack did not sign', () => {
 
   it.each(['none', 'bad', 'stale'] as const)('refuses a request signed %s with 401', async (signing) => {
     const since = h.slack.log.last;
-    const reply = await h.client.slashCommand({ command: '/video', text: 'sneaky' }, signing);
+    const reply = await h.http!.client.slashCommand({ command: '/video', text: 'sneaky' }, signing);
     expect(reply.status).toBe(401);
-    const submit = await h.client.viewSubmission(
+    const submit = await h.http!.client.viewSubmission(
       { view: { id: 'V0FORGED', blocks: [], private_metadata: '{"c":"C0GENERAL","u":"U0X"}' } },
       signing,
     );
@@ -27,7 +27,7 @@ describe('Slack requests Slack did not sign', () => {
   });
 
   it('answers only POST', async () => {
-    const reply = await fetch(h.eventsUrl);
+    const reply = await fetch(h.http!.eventsUrl);
     expect(reply.status).toBe(405);
   });
 

@@ -21,9 +21,11 @@ import {
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
 import {
   createSignedClient,
+  createSocketClient,
   type FakeSlack,
   type FakeSlackOptions,
   type SignedClient,
+  type SocketClient,
   serveHandler,
   startFakeSlack,
 } from '../../fakes/slack/index.js';
@@ -42,10 +44,10 @@ export interface SlackHarness {
   bot: SlackBot;
   /** What the bot was built from, to build a second one (a restart). */
   botDeps: SlackBotDeps;
-  /** Sends signed requests to the bot's `/slack/events`, as Slack does. */
-  client: SignedClient;
-  /** The bot's events URL. */
-  eventsUrl: string;
+  /** Sends what people do to the bot, as Slack does: signed HTTP requests, or Socket Mode envelopes. */
+  client: SocketClient;
+  /** HTTP mode: the bot's events URL, and a client that can also sign badly. */
+  http?: { eventsUrl: string; client: SignedClient };
   close(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export interface SlackHarness {
  * compressed to a few ms so a generation takes well under a second.
  */
 export async function startSlackHarness(
-  options: { slack?: FakeSlackOptions; bot?: Partial<SlackBotDeps> } = {},
+  options: { slack?: FakeSlackOptions; bot?: Partial<SlackBotDeps>; socketMode?: boolean } = {},
 ): Promise<SlackHarness> {
   const replicate = await startFakeReplicate();
   const slack = await startFakeSlack(options.slack);
@@ -68,6 +70,7 @@ export async function startSlackHarness(
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: slack.apiUrl,
+    ...(options.socketMode ? { SLACK_APP_TOKEN: slack.appToken } : {}),
     MAX_JOBS_PER_USER: '4',
   });
   const logger = silentLogger();
@@ -97,13 +100,19 @@ export async function startSlackHarness(
   const bot = createSlackBot(botDeps);
   await service.resume();
   await bot.start();
-  const host = await serveHandler(bot.httpHandler!);
-  const client = createSignedClient({
-    url: host.url,
-    signingSecret,
-    teamId: slack.workspace.teamId,
-    responseUrl: () => slack.responseUrl(),
-  });
+  const people = { teamId: slack.workspace.teamId, responseUrl: () => slack.responseUrl() };
+  let host: Awaited<ReturnType<typeof serveHandler>> | undefined;
+  let http: SlackHarness['http'];
+  let client: SocketClient;
+  if (bot.httpHandler) {
+    host = await serveHandler(bot.httpHandler);
+    const signed = createSignedClient({ url: host.url, signingSecret, ...people });
+    http = { eventsUrl: host.url, client: signed };
+    client = signed;
+  } else {
+    await slack.socketMode.connected();
+    client = createSocketClient(slack.socketMode, people);
+  }
   return {
     slack,
     replicate,
@@ -114,9 +123,9 @@ export async function startSlackHarness(
     bot,
     botDeps,
     client,
-    eventsUrl: host.url,
+    http,
     async close() {
-      await host.close();
+      await host?.close();
       await bot.stop();
       await service.close();
       db.close();
