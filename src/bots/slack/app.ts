@@ -116,7 +116,13 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   return {
     platform: 'slack',
     mode,
-    httpHandler,
+    // Before start and after stop nothing may reach Bolt: Slack retries a 503 a little later.
+    httpHandler:
+      httpHandler &&
+      ((req, res) => {
+        if (started) return httpHandler(req, res);
+        res.writeHead(503, { 'retry-after': '5', 'content-type': 'text/plain' }).end('reelbot is not ready');
+      }),
 
     async start() {
       if (started) return;
@@ -137,10 +143,11 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     },
 
     async stop() {
+      const wasStarted = started;
+      started = false;
       unsubscribe?.();
       unsubscribe = undefined;
-      if (started && mode === 'socket') await app.stop();
-      started = false;
+      if (wasStarted && mode === 'socket') await app.stop();
       await tracker.flush();
     },
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulationUnavailable } from '../../../src/bots/slack/commands/simulate.js';
-import { allScopes } from '../../fakes/slack/index.js';
-import { messageText, type SlackHarness, startSlackHarness } from './harness.js';
+import { createSlackBot } from '../../../src/bots/slack/index.js';
+import { allScopes, createSignedClient, serveHandler } from '../../fakes/slack/index.js';
+import { messageText, type SlackHarness, signingSecret, startSlackHarness } from './harness.js';
 
 const zeroscope = 'anotherjesse/zeroscope-v2-xl';
 
@@ -24,6 +25,25 @@ describe('Slack requests Slack did not sign', () => {
     );
     expect(submit.status).toBe(401);
     expect(h.slack.log.calls.filter((c) => c.seq > since)).toEqual([]);
+  });
+
+  it('answers 503 until the bot is started and after it stops', async () => {
+    const idle = createSlackBot(h.botDeps);
+    const host = await serveHandler(idle.httpHandler!);
+    try {
+      const client = createSignedClient({
+        url: host.url,
+        signingSecret,
+        responseUrl: () => h.slack.responseUrl(),
+      });
+      expect((await client.slashCommand({ command: '/reelbot' })).status).toBe(503);
+      await idle.start();
+      expect((await client.slashCommand({ command: '/reelbot' })).status).toBe(200);
+      await idle.stop();
+      expect((await client.slashCommand({ command: '/reelbot' })).status).toBe(503);
+    } finally {
+      await host.close();
+    }
   });
 
   it('answers only POST', async () => {

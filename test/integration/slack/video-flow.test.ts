@@ -58,6 +58,29 @@ describe('Slack /video: modal, status message, video in the thread', () => {
     expect(blocks.some((b) => b.block_id === 'seed')).toBe(true);
   });
 
+  it('goes straight to the form of a model named after the command', async () => {
+    const since = h.slack.log.last;
+    await h.client.slashCommand({ command: '/video', text: 'tencent/hunyuan-video a comet over the sea' });
+    const open = await h.slack.waitForCall('views.open', () => true, { since });
+    const opened = open.args.view as { blocks: { element?: { initial_option?: { value: string } } }[] };
+    expect(opened.blocks[0]?.element?.initial_option?.value).toBe('tencent/hunyuan-video');
+    const viewId = (open.response as { view: { id: string } }).view.id;
+    const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
+    const blocks = (
+      update.args.view as { blocks: { block_id?: string; element?: Record<string, unknown> }[] }
+    ).blocks;
+    expect(blocks.find((b) => b.block_id === 'prompt')?.element?.initial_value).toBe('a comet over the sea');
+  });
+
+  it('says why when the named model has no form, and offers the chooser again', async () => {
+    const since = h.slack.log.last;
+    await h.client.slashCommand({ command: '/video', text: 'nobody/no-such-model a cat' });
+    const open = await h.slack.waitForCall('views.open', () => true, { since });
+    const viewId = (open.response as { view: { id: string } }).view.id;
+    const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
+    expect(messageText(update.args.view as { blocks: unknown[] })).toMatch(/could not find the model/);
+  });
+
   it('posts a status message, keeps it updated, and uploads the MP4 into its thread', async () => {
     const person = { id: 'U0FLOW001', name: 'grace' };
     const since = h.slack.log.last;
