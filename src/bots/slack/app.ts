@@ -7,6 +7,7 @@ import { helpText } from './commands/help.js';
 import { registerModalCommands } from './commands/open-modal.js';
 import { registerSimulate } from './commands/simulate.js';
 import { realTimers, type SlackBotDeps, slackSettings } from './deps.js';
+import { slackBotScopes } from './manifest.js';
 import { registerChooser } from './modal/chooser.js';
 import { createFormLoader } from './modal/model-form.js';
 import { registerSubmit } from './modal/submit.js';
@@ -16,9 +17,6 @@ import { registerCancel } from './status/cancel.js';
 import { createDelivery, slackUploadLimitBytes } from './status/delivery.js';
 import { createStatusPoster } from './status/post-status.js';
 import { createStatusTracker } from './status/tracker.js';
-
-/** The scopes reelbot's features use; a missing one is logged at start and named when it bites. */
-export const slackScopes = ['commands', 'chat:write', 'files:read', 'files:write'];
 
 /** The Slack adapter: Bolt in HTTP or Socket Mode, turning Slack interactions into service calls. */
 export interface SlackBot extends ChatAdapter {
@@ -128,7 +126,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       if (started) return;
       const auth = await client.auth.test();
       grantedScopes = auth.response_metadata?.scopes ? new Set(auth.response_metadata.scopes) : undefined;
-      const missing = grantedScopes ? slackScopes.filter((scope) => !grantedScopes!.has(scope)) : [];
+      const missing = grantedScopes ? slackBotScopes.filter((scope) => !grantedScopes!.has(scope)) : [];
       if (missing.length > 0)
         logger.warn(
           { missing },

@@ -3,7 +3,8 @@
  * mounts at `/slack/events` (HTTP mode), or which connects by itself (Socket Mode, when
  * `SLACK_APP_TOKEN` is set).
  */
-export { createSlackBot, type SlackBot, slackScopes } from './app.js';
+export { createSlackBot, type SlackBot } from './app.js';
 export { animateShortcutId } from './commands/open-modal.js';
 export type { FitVideo, SlackBotDeps, Timers } from './deps.js';
+export { slackAppManifest, slackBotScopes, slackCommands } from './manifest.js';
 export { type NodeHandler, slackEventsPath } from './receiver.js';
