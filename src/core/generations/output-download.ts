@@ -4,6 +4,7 @@ import { codeOf, MediaError, userMessageOf } from '../errors.js';
 import { downloadToTemp, imageTypes, videoTypes } from '../media/download.js';
 import { makePoster, probe, type VideoProbe } from '../media/ffmpeg.js';
 import { createHostAllowList } from '../media/host-allow-list.js';
+import { createWorkLimit } from '../media/work-limit.js';
 import type { LifecycleContext } from './context.js';
 import { isImageUrl } from './outputs.js';
 import { isFinal, type StoredMedia } from './types.js';
@@ -25,6 +26,7 @@ export interface OutputDownloader {
 export function createOutputDownloader(ctx: LifecycleContext): OutputDownloader {
   const allowList = createHostAllowList(ctx.download.allowedHosts);
   const inflight = new Map<string, { promise: Promise<void>; controller: AbortController }>();
+  const ffmpegSlots = createWorkLimit();
 
   function fail(generationId: string, error: unknown) {
     const log = ctx.logger.child({ generationId });
@@ -93,7 +95,9 @@ export function createOutputDownloader(ctx: LifecycleContext): OutputDownloader 
         logger: log,
       });
       tempPath = file.tempPath;
-      const processed = await postProcess(file.tempPath, generationId, file.ext, image);
+      const processed = await ffmpegSlots.run(() =>
+        postProcess(file.tempPath, generationId, file.ext, image),
+      );
       posterTemp = processed.posterTemp;
       signal.throwIfAborted();
       const key = `media/${generationId}.${file.ext}`;

@@ -11,6 +11,8 @@ export interface AttachmentInput {
   /** What the platform says about it, checked again against the bytes. */
   contentType?: string;
   size?: number;
+  /** The bytes, when already in hand (a local file given to `reelbot generate --image`): nothing is fetched. */
+  data?: Uint8Array;
 }
 
 /** Everything a bot hands the core to start a Replicate generation. */

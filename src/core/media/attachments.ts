@@ -21,6 +21,8 @@ export interface AttachmentSource {
   filename?: string;
   /** What the platform says; checked again against the bytes. */
   size?: number;
+  /** The bytes, when already in hand (a local file): nothing is fetched. */
+  data?: Uint8Array;
 }
 
 /** An image that passed every check. */
@@ -150,7 +152,7 @@ export async function prepareAttachment(
   api: Pick<ReplicateApi, 'uploadFile'>,
   options: AttachmentOptions = {},
 ): Promise<{ url: string; image: Omit<CheckedImage, 'bytes'> }> {
-  const bytes = await fetchImage(source, options);
+  const bytes = source.data ? Buffer.from(source.data) : await fetchImage(source, options);
   const checked = await checkImage(bytes, source.filename ?? 'image', options.maxBytes);
   const name = (source.filename ?? 'image').replace(/\.[^.]*$/, '');
   const uploaded = await api

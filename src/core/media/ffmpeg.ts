@@ -106,7 +106,9 @@ export async function makePoster(
         .seekInput(at)
         .frames(1)
         .videoFilter("scale='min(720,iw)':-2")
-        .outputOptions(['-q:v', '3', '-update', '1']),
+        // One thread: a poster is one frame, and posters run side by side.
+        .inputOptions(['-threads', '1'])
+        .outputOptions(['-an', '-threads', '1', '-filter_threads', '1', '-q:v', '3', '-update', '1']),
       temp,
       'make a poster',
     );
