@@ -144,26 +144,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const issue of parsed.error.issues) {
       problems.push(`${issue.path.join('.')} ${issue.message}`);
     }
-    throw new ConfigError(problems);
   }
-  const e = parsed.data;
-
-  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID)
+  // Pairs are checked on what is set, even when a value is malformed, so one run shows everything.
+  const set = cleaned as Partial<Record<string, string>>;
+  if (set.DISCORD_TOKEN && !set.DISCORD_APPLICATION_ID)
     problems.push(
       'DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is missing: copy it from the General Information page of your Discord application',
     );
-  if (!e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID)
+  if (!set.DISCORD_TOKEN && set.DISCORD_APPLICATION_ID)
     problems.push(
       'DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is missing: reset and copy the token on the Bot page of your Discord application',
     );
-  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN)
+  if (set.SLACK_BOT_TOKEN && !set.SLACK_SIGNING_SECRET && !set.SLACK_APP_TOKEN)
     problems.push(
       'SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is: copy one from your Slack app settings',
     );
-  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN))
+  if (!set.SLACK_BOT_TOKEN && (set.SLACK_SIGNING_SECRET || set.SLACK_APP_TOKEN))
     problems.push(
       'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is missing: install the app to your workspace and copy the xoxb- token',
     );
+  if (!parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+
   const allowedHosts = e.DOWNLOAD_ALLOWED_HOSTS.split(',')
     .map((host) => host.trim().toLowerCase())
     .filter(Boolean);
@@ -210,4 +212,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.ADMIN_TOKEN,
     display: e.DISPLAY,
   };
+}
+
+/**
+ * The environment for a child process: this process's own, with `overrides` on top. The simulation
+ * renderer runs in a child whose DISPLAY names the Xvfb it started; setting DISPLAY here instead
+ * would change it for the whole process, and headless-gl binds to one display per process for good.
+ */
+export function childEnvironment(
+  overrides: Record<string, string>,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  return { ...env, ...overrides };
 }

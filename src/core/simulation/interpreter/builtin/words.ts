@@ -1,0 +1,281 @@
+import type { Shape } from '../../scene/schema.js';
+
+/** Colour words the built-in interpreter knows, with the shade it paints them. */
+export const colorWords: Readonly<Record<string, string>> = {
+  red: '#d8342c',
+  orange: '#f08a24',
+  yellow: '#f2c218',
+  gold: '#d4a017',
+  golden: '#d4a017',
+  green: '#3aa64c',
+  lime: '#8bd346',
+  teal: '#1f9e95',
+  cyan: '#29c4d9',
+  blue: '#2f6fd6',
+  navy: '#1f3a7a',
+  purple: '#7d4cc2',
+  violet: '#8f5bd6',
+  magenta: '#d63fa6',
+  pink: '#f07aa8',
+  brown: '#8a5a34',
+  wooden: '#b9895a',
+  wood: '#b9895a',
+  white: '#f2f2f2',
+  black: '#262626',
+  grey: '#8c8c8c',
+  gray: '#8c8c8c',
+  silver: '#c0c4c8',
+};
+
+/** Colours for "colourful", "rainbow" and "random colours". */
+export const rainbow = [
+  '#d8342c',
+  '#f08a24',
+  '#f2c218',
+  '#3aa64c',
+  '#29c4d9',
+  '#2f6fd6',
+  '#7d4cc2',
+  '#d63fa6',
+];
+
+const shapeWords: Readonly<Record<string, Shape>> = {
+  box: 'box',
+  boxes: 'box',
+  cube: 'box',
+  cubes: 'box',
+  block: 'box',
+  blocks: 'box',
+  crate: 'box',
+  crates: 'box',
+  brick: 'box',
+  bricks: 'box',
+  domino: 'box',
+  dominoes: 'box',
+  dominos: 'box',
+  ball: 'sphere',
+  balls: 'sphere',
+  sphere: 'sphere',
+  spheres: 'sphere',
+  marble: 'sphere',
+  marbles: 'sphere',
+  orb: 'sphere',
+  orbs: 'sphere',
+  cylinder: 'cylinder',
+  cylinders: 'cylinder',
+  can: 'cylinder',
+  cans: 'cylinder',
+  barrel: 'cylinder',
+  barrels: 'cylinder',
+  coin: 'cylinder',
+  coins: 'cylinder',
+  capsule: 'capsule',
+  capsules: 'capsule',
+  pill: 'capsule',
+  pills: 'capsule',
+};
+
+const sizeWords: Readonly<Record<string, number>> = {
+  tiny: 0.4,
+  little: 0.6,
+  small: 0.65,
+  medium: 1,
+  big: 1.6,
+  large: 1.6,
+  huge: 2.4,
+  giant: 3,
+  enormous: 3,
+};
+
+const units: Readonly<Record<string, number>> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  single: 1,
+  two: 2,
+  pair: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  dozen: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  few: 3,
+  couple: 2,
+  several: 6,
+  many: 30,
+  lots: 30,
+  hundreds: 200,
+};
+const tens: Readonly<Record<string, number>> = {
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
+
+/** What a noun phrase such as "twenty big red boxes" says. */
+export interface NounPhrase {
+  shape: Shape;
+  /** The noun as written, e.g. `dominoes`. */
+  noun: string;
+  count?: number;
+  colors: string[];
+  sizeScale?: number;
+  /** Position of the noun among the words, to tell phrases apart. */
+  index: number;
+}
+
+/** The kinds of scene the built-in interpreter builds. */
+export type Scenario = 'tower' | 'pyramid' | 'stack' | 'falling' | 'ramp' | 'bouncing' | 'dominoes';
+
+/** Everything the built-in interpreter reads from a sentence. */
+export interface PromptWords {
+  phrases: NounPhrase[];
+  scenario?: Scenario;
+  /** "knocked over by a ball", "a ball smashes into", "wrecking ball". */
+  knockedByBall: boolean;
+  colorful: boolean;
+  metal: boolean;
+  rubber: boolean;
+  icy: boolean;
+  heavy: boolean;
+  orbit: boolean;
+  gravity?: number;
+  duration?: number;
+  fps?: 24 | 30 | 60;
+  resolution?: { width: number; height: number };
+}
+
+/** Splits a sentence into lower-case words, numbers kept whole ("2.5" stays one word). */
+export function wordsOf(prompt: string): string[] {
+  return prompt.toLowerCase().match(/\d+(?:\.\d+)?|[a-z]+/g) ?? [];
+}
+
+function numberAt(words: string[], end: number): { value: number; start: number } | undefined {
+  const word = words[end];
+  if (word === undefined) return undefined;
+  if (/^\d+$/.test(word)) return { value: Number(word), start: end };
+  if (word === 'hundred') {
+    const before = end > 0 ? numberAt(words, end - 1) : undefined;
+    return before ? { value: before.value * 100, start: before.start } : { value: 100, start: end };
+  }
+  const unit = units[word];
+  const ten = tens[word];
+  if (unit !== undefined && unit < 10 && end > 0 && tens[words[end - 1]!] !== undefined)
+    return { value: tens[words[end - 1]!]! + unit, start: end - 1 };
+  if (unit !== undefined) return { value: unit, start: end };
+  if (ten !== undefined) return { value: ten, start: end };
+  return undefined;
+}
+
+const fillers = new Set(['of', 'the', 'very', 'shiny', 'metal', 'metallic', 'rubber', 'bouncy']);
+
+function nounPhrases(words: string[]): NounPhrase[] {
+  const phrases: NounPhrase[] = [];
+  words.forEach((word, index) => {
+    const shape = shapeWords[word];
+    if (!shape) return;
+    const phrase: NounPhrase = { shape, noun: word, colors: [], index };
+    // Walk back over modifiers: "20 big red", "twenty-five blue and green".
+    for (let i = index - 1; i >= 0 && i >= index - 7; i--) {
+      const w = words[i]!;
+      if (colorWords[w]) phrase.colors.unshift(colorWords[w]!);
+      else if (sizeWords[w] !== undefined) phrase.sizeScale ??= sizeWords[w];
+      else if (w === 'and' || fillers.has(w) || /^colou?rful$|ing$/.test(w)) continue;
+      else {
+        const number = numberAt(words, i);
+        if (number) {
+          phrase.count = number.value;
+          i = number.start;
+        }
+        break;
+      }
+    }
+    phrases.push(phrase);
+  });
+  return phrases;
+}
+
+const scenarioPatterns: [Scenario, RegExp][] = [
+  ['dominoes', /\bdomino(e?s)?\b/],
+  ['pyramid', /\bpyramids?\b/],
+  ['tower', /\btowers?\b/],
+  ['ramp', /\b(ramps?|slopes?|incline|roll(s|ing)? down|downhill)\b/],
+  ['stack', /\b(stack(s|ed)?|pile[sd]? up)\b/],
+  ['bouncing', /\b(bounc(e|es|ing|y))\b/],
+  ['falling', /\b(fall(s|ing)?|drop(s|ped|ping)?|rain(s|ing)?|pour(s|ing)?|tumbl(e|es|ing)|pile)\b/],
+];
+
+/** Reads counts, shapes, colours, sizes, the kind of scene and the video settings from a sentence. */
+export function readPrompt(prompt: string): PromptWords {
+  const text = prompt.toLowerCase();
+  // Durations and resolutions hold numbers that are not counts of things.
+  const durationMatch = text.match(/(\d+(?:\.\d+)?)\s*(?:-\s*)?(s|sec|secs|seconds?)\b/);
+  const fpsMatch = text.match(/\b(24|30|60)\s*fps\b/);
+  const resolutionMatch = text.match(/\b(480|720|1080)p\b/);
+  const cleaned = text
+    .replace(/(\d+(?:\.\d+)?)\s*(?:-\s*)?(s|sec|secs|seconds?)\b/g, ' ')
+    .replace(/\b(24|30|60)\s*fps\b/g, ' ')
+    .replace(/\b(480|720|1080)p\b/g, ' ');
+  const words = wordsOf(cleaned);
+
+  const heights: Record<string, number> = { '480': 480, '720': 720, '1080': 1080 };
+  const resolution = resolutionMatch
+    ? {
+        width: Math.round((heights[resolutionMatch[1]!]! * 16) / 9 / 2) * 2,
+        height: heights[resolutionMatch[1]!]!,
+      }
+    : /\b(vertical|portrait)\b/.test(text)
+      ? { width: 608, height: 1080 }
+      : /\bsquare video\b/.test(text)
+        ? { width: 1080, height: 1080 }
+        : undefined;
+
+  let gravity: number | undefined;
+  if (/\bmoon\b/.test(text)) gravity = -1.62;
+  else if (/\bmars\b/.test(text)) gravity = -3.71;
+  else if (/\bjupiter\b/.test(text)) gravity = -24.79;
+  else if (/\b(zero|no) gravity\b|\bweightless\b/.test(text)) gravity = 0;
+  else if (/\blow gravity\b/.test(text)) gravity = -3;
+
+  const ballWord = /\b(ball|sphere|marble|boulder|bowling ball)\b/;
+  const knockedByBall =
+    /\bwrecking ball\b/.test(text) ||
+    (ballWord.test(text) &&
+      /\b(knock(s|ed|ing)?|hit(s|ting)?|smash(es|ed|ing)?|crash(es|ed|ing)?( into)?|topple[sd]?|toppling|struck|strikes?|destroy(s|ed)?|demolish(es|ed)?)\b/.test(
+        text,
+      ));
+
+  return {
+    phrases: nounPhrases(words),
+    scenario: scenarioPatterns.find(([, pattern]) => pattern.test(text))?.[0],
+    knockedByBall,
+    colorful: /\b(colou?rful|rainbow|random colou?rs?|multicolou?red|all colou?rs)\b/.test(text),
+    metal: /\b(metal|metallic|steel|chrome|shiny|iron)\b/.test(text),
+    rubber: /\b(rubber|bouncy)\b/.test(text),
+    icy: /\b(ice|icy|slippery|frictionless)\b/.test(text),
+    heavy: /\b(heavy|lead)\b/.test(text),
+    orbit: /\b(orbit(s|ing)?|rotating camera|spinning camera|circling|360)\b/.test(text),
+    gravity,
+    duration: durationMatch ? Number(durationMatch[1]) : undefined,
+    fps: fpsMatch ? (Number(fpsMatch[1]) as 24 | 30 | 60) : undefined,
+    resolution,
+  };
+}

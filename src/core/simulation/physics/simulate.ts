@@ -1,0 +1,65 @@
+import type { Scene } from '../scene/schema.js';
+import { createPhysicsWorld, initPhysics } from './world.js';
+
+/** Floats stored per body and frame: position x, y, z and rotation quaternion x, y, z, w. */
+export const floatsPerBody = 7;
+
+/**
+ * Where every body is in every frame. Frame 0 is the scene as written; frame i is the state
+ * i / fps seconds later. About 28 bytes per body and frame, so even the largest scene
+ * (500 bodies, 1200 frames) stays under 17 MB.
+ */
+export interface Trajectory {
+  frames: number;
+  bodies: number;
+  /** `frames * bodies * floatsPerBody` floats, frame by frame. */
+  data: Float32Array;
+}
+
+/** Frames of a scene's video: `duration * fps`, at least one. */
+export function frameCount(scene: Scene): number {
+  return Math.max(1, Math.round(scene.duration * scene.fps));
+}
+
+/** The `floatsPerBody * bodies` floats of one frame, without copying. */
+export function frameOf(trajectory: Trajectory, frame: number): Float32Array {
+  const size = trajectory.bodies * floatsPerBody;
+  return trajectory.data.subarray(frame * size, (frame + 1) * size);
+}
+
+/**
+ * Runs the physics of `scene` for its whole duration, in fixed sub-steps of at most 1/120 s.
+ * Deterministic: the same scene gives the same trajectory, bit for bit.
+ */
+export async function simulate(
+  scene: Scene,
+  options: { onFrame?: (frame: number, total: number) => void; signal?: AbortSignal } = {},
+): Promise<Trajectory> {
+  await initPhysics();
+  const frames = frameCount(scene);
+  const world = createPhysicsWorld(scene);
+  const bodies = scene.objects.length;
+  const data = new Float32Array(frames * bodies * floatsPerBody);
+  try {
+    for (let frame = 0; frame < frames; frame++) {
+      options.signal?.throwIfAborted();
+      if (frame > 0) for (let s = 0; s < world.substeps; s++) world.step();
+      let offset = frame * bodies * floatsPerBody;
+      for (const body of world.bodies) {
+        const p = body.translation();
+        const q = body.rotation();
+        data[offset++] = p.x;
+        data[offset++] = p.y;
+        data[offset++] = p.z;
+        data[offset++] = q.x;
+        data[offset++] = q.y;
+        data[offset++] = q.z;
+        data[offset++] = q.w;
+      }
+      options.onFrame?.(frame + 1, frames);
+    }
+  } finally {
+    world.dispose();
+  }
+  return { frames, bodies, data };
+}

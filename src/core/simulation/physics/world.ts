@@ -1,0 +1,111 @@
+import RAPIER from '@dimforge/rapier3d-compat';
+import type { Scene, SceneObject, Vec3 } from '../scene/schema.js';
+
+let ready: Promise<void> | undefined;
+
+/** Loads Rapier's WebAssembly once per process. */
+export function initPhysics(): Promise<void> {
+  ready ??= RAPIER.init();
+  return ready;
+}
+
+/** A unit quaternion `[x, y, z, w]`. */
+export type Quat = [number, number, number, number];
+
+/** Euler angles in degrees, turned about x, then y, then z (fixed axes), as a quaternion. */
+export function quaternionFromEuler([xDeg, yDeg, zDeg]: Vec3): Quat {
+  const [x, y, z] = [xDeg, yDeg, zDeg].map((d) => (d * Math.PI) / 360) as Vec3;
+  const [cx, sx, cy, sy, cz, sz] = [
+    Math.cos(x),
+    Math.sin(x),
+    Math.cos(y),
+    Math.sin(y),
+    Math.cos(z),
+    Math.sin(z),
+  ];
+  // q = qz * qy * qx
+  return [
+    sx * cy * cz - cx * sy * sz,
+    cx * sy * cz + sx * cy * sz,
+    cx * cy * sz - sx * sy * cz,
+    cx * cy * cz + sx * sy * sz,
+  ];
+}
+
+function colliderOf(o: SceneObject): RAPIER.ColliderDesc {
+  const [sx, sy, sz] = o.size;
+  switch (o.shape) {
+    case 'box':
+      return RAPIER.ColliderDesc.cuboid(sx / 2, sy / 2, sz / 2);
+    case 'sphere':
+      return RAPIER.ColliderDesc.ball(sx / 2);
+    case 'cylinder':
+      return RAPIER.ColliderDesc.cylinder(sy / 2, sx / 2);
+    case 'capsule':
+      // `size[1]` is the whole height, caps included.
+      return RAPIER.ColliderDesc.capsule(Math.max(0, sy - sx) / 2, sx / 2);
+  }
+}
+
+/** A Rapier world built from a scene, stepped in fixed sub-steps. Free it with `dispose`. */
+export interface PhysicsWorld {
+  readonly bodies: readonly RAPIER.RigidBody[];
+  /** Advances the world by one sub-step of `dt` seconds. */
+  step(): void;
+  readonly dt: number;
+  dispose(): void;
+}
+
+/**
+ * Builds the world of `scene`. Bodies are created in scene order, the order Rapier's determinism
+ * depends on. The sub-step is the frame time split into equal parts of at most 1/120 s.
+ */
+export function createPhysicsWorld(scene: Scene): PhysicsWorld & { substeps: number } {
+  const substeps = Math.ceil(120 / scene.fps);
+  const dt = 1 / (scene.fps * substeps);
+  const world = new RAPIER.World({ x: scene.gravity[0], y: scene.gravity[1], z: scene.gravity[2] });
+  world.timestep = dt;
+
+  if (scene.ground.enabled) {
+    const half = scene.ground.size / 2;
+    const ground = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(0, -0.5, 0));
+    world.createCollider(
+      RAPIER.ColliderDesc.cuboid(half, 0.5, half)
+        .setFriction(scene.ground.friction)
+        .setRestitution(scene.ground.restitution),
+      ground,
+    );
+  }
+
+  const bodies = scene.objects.map((o) => {
+    const [qx, qy, qz, qw] = quaternionFromEuler(o.rotation);
+    const desc = (o.body === 'static' ? RAPIER.RigidBodyDesc.fixed() : RAPIER.RigidBodyDesc.dynamic())
+      .setTranslation(...o.position)
+      .setRotation({ x: qx, y: qy, z: qz, w: qw });
+    if (o.body === 'dynamic') {
+      desc
+        .setLinvel(...o.velocity)
+        .setAngvel({ x: o.angularVelocity[0], y: o.angularVelocity[1], z: o.angularVelocity[2] })
+        // Small or fast bodies would otherwise pass through thin ones between two sub-steps.
+        .setCcdEnabled(true);
+    }
+    const body = world.createRigidBody(desc);
+    const collider = colliderOf(o)
+      .setFriction(o.friction)
+      .setRestitution(o.restitution)
+      // A bouncy ball bounces on any floor: the livelier of the two surfaces decides.
+      .setRestitutionCombineRule(RAPIER.CoefficientCombineRule.Max);
+    if (o.mass !== undefined) collider.setMass(o.mass);
+    else collider.setDensity(o.density);
+    world.createCollider(collider, body);
+    return body;
+  });
+
+  return {
+    bodies,
+    dt,
+    substeps,
+    step: () => world.step(),
+    dispose: () => world.free(),
+  };
+}

@@ -1,0 +1,154 @@
+import { SimulationError } from '../errors.js';
+import { createEncoder, type EncoderSettings, type Spawner } from './encoder.js';
+import { frameOf, simulate } from './physics/simulate.js';
+import type { RenderQuality } from './renderer/index.js';
+import { createRenderer } from './renderer/index.js';
+import type { Scene } from './scene/schema.js';
+
+/** Where a simulation is: physics first, then drawing frames, then ffmpeg finishing the file. */
+export interface SimulationProgress {
+  stage: 'simulate' | 'render' | 'encode';
+  frame: number;
+  totalFrames: number;
+}
+
+/** Milliseconds spent in each part of one simulation. */
+export interface SimulationTimings {
+  /** Rapier: every sub-step of every frame. */
+  simulateMs: number;
+  /** GL context, shaders, buffers and the ffmpeg process. */
+  setupMs: number;
+  /** Issuing draw calls. */
+  renderMs: number;
+  /** readPixels: waiting for the rasteriser to finish, then copying the frame out. */
+  readbackMs: number;
+  /** Waiting for ffmpeg: a full pipe while frames are drawn, then the end of the file. */
+  encodeWaitMs: number;
+  totalMs: number;
+}
+
+/** What a finished simulation produced. */
+export interface SimulationResult {
+  frames: number;
+  width: number;
+  height: number;
+  fps: number;
+  durationSeconds: number;
+  quality: RenderQuality;
+  timings: SimulationTimings;
+}
+
+/** Everything the pipeline needs, plain data so that it can cross to the render worker. */
+export interface SimulationJob {
+  scene: Scene;
+  outFile: string;
+  quality?: Partial<RenderQuality>;
+  encoder?: Partial<EncoderSettings>;
+  ffmpegPath?: string;
+}
+
+/** Frames in flight: one being drawn, the rest on their way into ffmpeg's pipe. */
+const framesInFlight = 3;
+
+/**
+ * Simulates, renders and encodes `job.scene` in this process. Drawing frame n+1 overlaps with
+ * ffmpeg encoding frame n in its own process; a small pool of frame buffers bounds memory.
+ * Needs a live X display (see render-process.ts, which runs this in a worker).
+ */
+export async function runPipeline(
+  job: SimulationJob,
+  options: {
+    onProgress?: (progress: SimulationProgress) => void;
+    signal?: AbortSignal;
+    spawn?: Spawner;
+  } = {},
+): Promise<SimulationResult> {
+  const { scene } = job;
+  const { signal, onProgress } = options;
+  const started = performance.now();
+  const trajectory = await simulate(scene, {
+    signal,
+    onFrame: (frame, totalFrames) => onProgress?.({ stage: 'simulate', frame, totalFrames }),
+  }).catch((error: unknown) => {
+    throw signal?.aborted ? canceled(error) : error;
+  });
+  const simulated = performance.now();
+  const totalFrames = trajectory.frames;
+
+  const renderer = createRenderer(scene, trajectory, job.quality);
+  const { width, height } = renderer;
+  const encoder = createEncoder({ width, height, fps: scene.fps }, job.outFile, {
+    settings: job.encoder,
+    ffmpegPath: job.ffmpegPath,
+    spawn: options.spawn,
+  });
+  const onAbort = () => encoder.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const setUp = performance.now();
+
+  const free: Uint8Array[] = Array.from({ length: framesInFlight }, () => new Uint8Array(width * height * 4));
+  let waitForFree: (() => void) | undefined;
+  let renderMs = 0;
+  let readbackMs = 0;
+  let encodeWaitMs = 0;
+  try {
+    for (let frame = 0; frame < totalFrames; frame++) {
+      signal?.throwIfAborted();
+      let t = performance.now();
+      if (free.length === 0) await new Promise<void>((resolve) => (waitForFree = resolve));
+      const buffer = free.pop()!;
+      encodeWaitMs += performance.now() - t;
+
+      t = performance.now();
+      renderer.draw(frame, frameOf(trajectory, frame));
+      const drawn = performance.now();
+      renderer.read(buffer);
+      const read = performance.now();
+      renderMs += drawn - t;
+      readbackMs += read - drawn;
+
+      await encoder.write(buffer, () => {
+        free.push(buffer);
+        waitForFree?.();
+        waitForFree = undefined;
+      });
+      encodeWaitMs += performance.now() - read;
+      onProgress?.({ stage: 'render', frame: frame + 1, totalFrames });
+    }
+    const t = performance.now();
+    onProgress?.({ stage: 'encode', frame: totalFrames, totalFrames });
+    await encoder.finish();
+    encodeWaitMs += performance.now() - t;
+  } catch (error) {
+    encoder.abort();
+    throw signal?.aborted ? canceled(error) : error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    renderer.dispose();
+  }
+
+  return {
+    frames: totalFrames,
+    width,
+    height,
+    fps: scene.fps,
+    durationSeconds: totalFrames / scene.fps,
+    quality: renderer.quality,
+    timings: {
+      simulateMs: simulated - started,
+      setupMs: setUp - simulated,
+      renderMs,
+      readbackMs,
+      encodeWaitMs,
+      totalMs: performance.now() - started,
+    },
+  };
+}
+
+/** The error a canceled simulation ends with. */
+export function canceled(cause?: unknown): SimulationError {
+  return new SimulationError('SIMULATION_CANCELED', 'The simulation was canceled', {
+    cause,
+    userMessage: 'The simulation was canceled.',
+  });
+}

@@ -1,0 +1,121 @@
+import type { Trajectory } from '../physics/simulate.js';
+import type { Scene } from '../scene/schema.js';
+import { cameraAt } from './camera.js';
+import { createGlContext } from './context.js';
+import { createSceneDrawer, type FrameView } from './draw.js';
+import { multiply } from './math.js';
+import { createShadowTarget, fitLight, sceneBounds, shadowArea } from './shadow.js';
+import { createResolvePass, createSupersampleTarget } from './targets.js';
+
+/** How hard the renderer works for each frame. */
+export interface RenderQuality {
+  /** Samples per pixel along each axis: 1 (none), 2 or 4. */
+  supersample: 1 | 2 | 4;
+  /** Edge of the square shadow map, in texels. */
+  shadowMapSize: number;
+  /** Shadow map reads per pixel: 4 (filtered edges) or 1 (supersampling does the filtering). */
+  shadowTaps: 1 | 4;
+}
+
+/**
+ * What two cores afford. llvmpipe pays for every shaded pixel and every texture read, so 2x2
+ * supersampling is the default up to about 0.5 megapixels a frame (4x that many samples), and
+ * larger frames are drawn once per pixel with filtered shadows and derivative-smoothed grid lines.
+ */
+export function defaultQuality(width: number, height: number): RenderQuality {
+  const supersample = width * height <= 960 * 540 ? 2 : 1;
+  return {
+    supersample,
+    shadowMapSize: Math.max(width, height) > 800 ? 2048 : 1024,
+    shadowTaps: supersample > 1 ? 1 : 4,
+  };
+}
+
+/** Draws frames of one scene and reads them back as top-down RGBA rows. */
+export interface FrameRenderer {
+  readonly width: number;
+  readonly height: number;
+  readonly quality: RenderQuality;
+  /** Draws frame `index` with the given body poses (7 floats per body, scene order). */
+  draw(index: number, poses: Float32Array): void;
+  /** Waits for the drawing to finish and copies the frame into `into` (width * height * 4 bytes). */
+  read(into: Uint8Array): void;
+  dispose(): void;
+}
+
+// Renders upside down, so that rows come back from readPixels top first, as video wants them.
+// biome-ignore format: a matrix reads better in columns
+const flipY = new Float32Array([1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+
+/**
+ * Creates the GL context and everything the scene needs on the GPU. Must run in a process whose
+ * DISPLAY names a live X server (the render worker).
+ */
+export function createRenderer(
+  scene: Scene,
+  trajectory: Trajectory,
+  quality?: Partial<RenderQuality>,
+): FrameRenderer {
+  const { width, height } = scene.resolution;
+  const q: RenderQuality = { ...defaultQuality(width, height), ...quality };
+  const ctx = createGlContext(width, height);
+  const { gl } = ctx;
+  const target = createSupersampleTarget(gl, width, height, q.supersample);
+  const resolve = q.supersample > 1 ? createResolvePass(gl, target) : undefined;
+  const shadow = scene.lights.directional.shadows ? createShadowTarget(gl, q.shadowMapSize) : undefined;
+  const bounds = sceneBounds(scene, trajectory);
+  const light = fitLight(scene.lights.directional.direction, bounds, q.shadowMapSize);
+  const drawer = createSceneDrawer(ctx, scene, {
+    shadowTaps: q.shadowTaps,
+    shadowArea: shadow ? shadowArea(scene.lights.directional.direction, bounds) : undefined,
+  });
+  const aspect = width / height;
+  const still = !scene.camera.orbit;
+  let previous: Float32Array | undefined;
+  let shadowFresh = false;
+
+  return {
+    width,
+    height,
+    quality: q,
+    draw(index, poses) {
+      // Once everything has come to rest the frame cannot change: keep the one already drawn.
+      const unchanged = previous !== undefined && equal(previous, poses);
+      if (unchanged && still) return;
+      const camera = cameraAt(scene, index / scene.fps, aspect);
+      const view: FrameView = {
+        viewProjection: multiply(flipY, camera.viewProjection),
+        cameraPosition: camera.position,
+        lightViewProjection: light.viewProjection,
+        shadowBias: light.texelBias,
+        fogStart: camera.fogStart,
+        fogEnd: camera.fogEnd,
+      };
+      if (!unchanged) {
+        drawer.setPoses(poses);
+        shadowFresh = false;
+        previous = poses.slice();
+      }
+      if (shadow && !shadowFresh) {
+        drawer.drawShadow(shadow, view);
+        shadowFresh = true;
+      }
+      drawer.drawScene(target, view, shadow);
+      resolve?.draw(width, height);
+    },
+    read(into) {
+      // Without supersampling the scene target is the frame: read it directly, no copy pass.
+      gl.bindFramebuffer(gl.FRAMEBUFFER, resolve ? null : target.framebuffer);
+      gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, into);
+    },
+    dispose() {
+      ctx.destroy();
+    },
+  };
+}
+
+function equal(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

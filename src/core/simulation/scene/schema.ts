@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+/**
+ * Bounds of a scene. They keep one simulation within what two CPU cores render in seconds, and
+ * keep numbers where the physics engine stays stable.
+ */
+export const sceneLimits = {
+  maxObjects: 500,
+  maxDurationSeconds: 20,
+  fps: [24, 30, 60] as const,
+  maxWidth: 1920,
+  maxHeight: 1080,
+  minSide: 16,
+  /** Smallest and largest extent of an object, in metres. */
+  minSize: 0.02,
+  maxSize: 100,
+  /** Every coordinate stays within this distance of the origin, in metres. */
+  maxCoordinate: 1000,
+  maxSpeed: 200,
+  maxAngularSpeed: 100,
+  maxGravity: 100,
+  maxMass: 100_000,
+  maxDensity: 100_000,
+  maxGroundSize: 1000,
+} as const;
+
+const finite = () => z.number({ error: 'must be a finite number' });
+
+const between = (min: number, max: number) =>
+  finite().min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
+
+const positive = (max: number) => finite().gt(0, 'must be > 0').max(max, `must be <= ${max}`);
+
+const vec3 = (limit: number) =>
+  z.tuple([between(-limit, limit), between(-limit, limit), between(-limit, limit)], {
+    error: 'must be a list of 3 numbers [x, y, z]',
+  });
+
+const color = z
+  .string({ error: 'must be a colour like #ff0000' })
+  .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #ff0000')
+  .transform((value) => value.toLowerCase());
+
+/** The shapes the physics engine and the renderer both know. */
+export const shapes = ['box', 'sphere', 'cylinder', 'capsule'] as const;
+export type Shape = (typeof shapes)[number];
+
+const size = z.tuple(
+  [
+    positive(sceneLimits.maxSize).min(sceneLimits.minSize, `must be >= ${sceneLimits.minSize}`),
+    positive(sceneLimits.maxSize).min(sceneLimits.minSize, `must be >= ${sceneLimits.minSize}`),
+    positive(sceneLimits.maxSize).min(sceneLimits.minSize, `must be >= ${sceneLimits.minSize}`),
+  ],
+  { error: 'must be a list of 3 sizes [x, y, z] in metres' },
+);
+
+/**
+ * One body. `size` is the full extent along x, y, z in metres: a box's edges; a sphere's diameter
+ * (x); a cylinder's or capsule's diameter (x) and total height (y). Rotation is in degrees, applied
+ * in x, y, z order.
+ */
+export const sceneObjectSchema = z.strictObject({
+  id: z.string().max(64, 'must be at most 64 characters').optional(),
+  shape: z.enum(shapes, { error: `must be one of ${shapes.join(', ')}` }),
+  body: z.enum(['dynamic', 'static'], { error: 'must be dynamic or static' }).default('dynamic'),
+  size,
+  position: vec3(sceneLimits.maxCoordinate),
+  rotation: vec3(360 * 4).default([0, 0, 0]),
+  velocity: vec3(sceneLimits.maxSpeed).default([0, 0, 0]),
+  /** Radians per second around x, y, z. */
+  angularVelocity: vec3(sceneLimits.maxAngularSpeed).default([0, 0, 0]),
+  /** Kilograms; when given it wins over `density`. */
+  mass: positive(sceneLimits.maxMass).optional(),
+  /** Kilograms per cubic metre. */
+  density: positive(sceneLimits.maxDensity).default(1000),
+  friction: between(0, 2).default(0.6),
+  restitution: between(0, 1).default(0.2),
+  color: color.default('#d0d0d0'),
+  roughness: between(0, 1).default(0.5),
+  metalness: between(0, 1).default(0),
+});
+
+const cameraSchema = z.strictObject({
+  position: vec3(sceneLimits.maxCoordinate).default([8, 6, 12]),
+  lookAt: vec3(sceneLimits.maxCoordinate).default([0, 1, 0]),
+  /** Vertical field of view, in degrees. */
+  fov: between(10, 120).default(45),
+  /** Turns the camera around `lookAt` (about the y axis) while the video plays. */
+  orbit: z.strictObject({ degreesPerSecond: between(-360, 360) }).optional(),
+});
+
+const lightsSchema = z.strictObject({
+  ambient: z
+    .strictObject({ color: color.default('#ffffff'), intensity: between(0, 2).default(0.35) })
+    .default({ color: '#ffffff', intensity: 0.35 }),
+  directional: z
+    .strictObject({
+      /** The direction the light travels, from the sun towards the scene. */
+      direction: vec3(1000)
+        .default([0.6, -1.3, -0.75])
+        .refine(([x, y, z]) => Math.hypot(x, y, z) > 1e-6, 'must not be [0, 0, 0]'),
+      color: color.default('#ffffff'),
+      intensity: between(0, 10).default(1),
+      shadows: z.boolean({ error: 'must be true or false' }).default(true),
+    })
+    .default({ direction: [0.6, -1.3, -0.75], color: '#ffffff', intensity: 1, shadows: true }),
+});
+
+const groundSchema = z.strictObject({
+  enabled: z.boolean({ error: 'must be true or false' }).default(true),
+  /** Edge of the square ground, in metres. */
+  size: positive(sceneLimits.maxGroundSize).default(60),
+  color: color.default('#8a8f98'),
+  grid: z.boolean({ error: 'must be true or false' }).default(true),
+  gridColor: color.default('#5d626b'),
+  friction: between(0, 2).default(0.7),
+  restitution: between(0, 1).default(0.1),
+});
+
+const even = (value: number) => value % 2 === 0;
+
+const resolutionSchema = z.strictObject({
+  width: z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(sceneLimits.minSide, `must be >= ${sceneLimits.minSide}`)
+    .max(sceneLimits.maxWidth, `must be <= ${sceneLimits.maxWidth}`)
+    .refine(even, 'must be even (H.264 with yuv420p needs even sides)'),
+  height: z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(sceneLimits.minSide, `must be >= ${sceneLimits.minSide}`)
+    .max(sceneLimits.maxHeight, `must be <= ${sceneLimits.maxHeight}`)
+    .refine(even, 'must be even (H.264 with yuv420p needs even sides)'),
+});
+
+/** A whole simulation: what is in it, how it is lit and filmed, and for how long. */
+export const sceneSchema = z.strictObject({
+  /** Seconds of video. */
+  duration: positive(sceneLimits.maxDurationSeconds).default(3),
+  fps: z.literal(sceneLimits.fps, { error: 'must be 24, 30 or 60' }).default(30),
+  resolution: resolutionSchema.default({ width: 1280, height: 720 }),
+  seed: z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(0, 'must be >= 0')
+    .max(2 ** 31 - 1, `must be <= ${2 ** 31 - 1}`)
+    .default(0),
+  gravity: vec3(sceneLimits.maxGravity).default([0, -9.81, 0]),
+  background: color.default('#c9d6e3'),
+  ground: groundSchema.default(groundSchema.parse({})),
+  objects: z
+    .array(sceneObjectSchema, { error: 'must be a list of objects' })
+    .max(sceneLimits.maxObjects, `must have at most ${sceneLimits.maxObjects} objects`),
+  camera: cameraSchema.default(cameraSchema.parse({})),
+  lights: lightsSchema.default(lightsSchema.parse({})),
+});
+
+/** A scene with every default filled in: what the physics and the renderer consume. */
+export type Scene = z.output<typeof sceneSchema>;
+/** A scene as a person or a model writes it: most fields may be left out. */
+export type SceneInput = z.input<typeof sceneSchema>;
+export type SceneObject = Scene['objects'][number];
+export type SceneObjectInput = z.input<typeof sceneObjectSchema>;
+export type Vec3 = [number, number, number];
