@@ -10,7 +10,10 @@ export const realTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/** Resolves with the promise's value, or `undefined` when it takes longer than `ms` (or fails). */
+/**
+ * Resolves with the promise's value, or `undefined` when it takes longer than `ms`; a rejection
+ * within `ms` is passed on. Keeps answers within Discord's 3 s to answer an interaction.
+ */
 export async function within<T>(
   promise: Promise<T>,
   ms: number,
@@ -20,8 +23,10 @@ export async function within<T>(
   const timeout = new Promise<undefined>((resolve) => {
     handle = timers.setTimeout(() => resolve(undefined), ms);
   });
+  // A rejection after the timeout has nobody listening; keep it from becoming unhandled.
+  promise.catch(() => undefined);
   try {
-    return await Promise.race([promise.catch(() => undefined), timeout]);
+    return await Promise.race([promise, timeout]);
   } finally {
     timers.clearTimeout(handle);
   }

@@ -19,7 +19,7 @@ function labelled(modal: { components: Component[] }) {
 
 function predictionFor(prompt: string) {
   return [...h.replicate.state.predictions.predictions.values()].find(
-    (p) => p.prediction.input.prompt === prompt,
+    (p) => p.prediction.input?.prompt === prompt,
   );
 }
 
@@ -56,8 +56,8 @@ describe('forms built from the schema', () => {
     expect(done.files[0]?.name).toMatch(/\.mp4$/);
 
     const prediction = predictionFor('the statue slowly turns its head')!;
-    expect(prediction.prediction.input.first_frame_image).toMatch(new RegExp(`^${h.replicate.baseUrl}/`));
-    expect(prediction.prediction.input.prompt_optimizer).toBe(false);
+    expect(prediction.prediction.input?.first_frame_image).toMatch(new RegExp(`^${h.replicate.baseUrl}/`));
+    expect(prediction.prediction.input?.prompt_optimizer).toBe(false);
     expect(h.replicate.state.predictions.files.size).toBeGreaterThan(0);
   });
 
@@ -115,7 +115,7 @@ describe('forms built from the schema', () => {
     const generate = h.discord.pressButton(stepMessage, go.custom_id);
     expect((await h.discord.waitForCallback(generate)).json.type).toBe(5);
     await waitForEdit(h, generate.token, /^✅ Done/);
-    expect(predictionFor('a paper boat on a river')?.prediction.input[numeric.custom_id!]).toBeUndefined();
+    expect(predictionFor('a paper boat on a river')?.prediction.input?.[numeric.custom_id!]).toBeUndefined();
   });
 
   it('/animate takes the image option and runs the default image-to-video model', async () => {
@@ -132,7 +132,7 @@ describe('forms built from the schema', () => {
     const done = await waitForEdit(h, command.token, /^✅ Done/);
     expect(done.json.content).toContain('Model: minimax/video-01-live');
     const prediction = predictionFor('waves rock the boat')!;
-    expect(prediction.prediction.input.first_frame_image).toMatch(new RegExp(`^${h.replicate.baseUrl}/`));
+    expect(prediction.prediction.input?.first_frame_image).toMatch(new RegExp(`^${h.replicate.baseUrl}/`));
   });
 
   it('says plainly when an attachment is not an image, only to the user, and removes the public message', async () => {

@@ -7,6 +7,7 @@ import {
   createGenerationService,
   type ReelbotGenerationService,
 } from '../../../src/core/generations/service.js';
+import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
 import { createReplicateApi } from '../../../src/core/replicate/client.js';

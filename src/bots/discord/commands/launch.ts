@@ -44,12 +44,11 @@ export async function launchModel(
   ctx: BotContext,
   request: LaunchRequest,
 ): Promise<void> {
-  const model = await within(ctx.catalog.getModel(request.model), ctx.lookupTimeoutMs, ctx.timers);
+  const lookupMs = request.lookupMs ?? ctx.lookupTimeoutMs;
+  const model = await within(ctx.catalog.getModel(request.model), lookupMs, ctx.timers);
   if (!model) {
     if (request.advanced)
-      throw new UpstreamError(
-        `Replicate took longer than ${ctx.lookupTimeoutMs} ms to describe ${request.model}`,
-      );
+      throw new UpstreamError(`Replicate took longer than ${lookupMs} ms to describe ${request.model}`);
     await startGeneration(interaction, ctx, (messageRef) =>
       ctx.service.start({
         requester: requesterOf(interaction),
