@@ -151,4 +151,23 @@ describe('buttons', () => {
     const params = h.discord.pressButton(command.originalMessageId!, button(done, 'Parameters').custom_id);
     expect((await h.discord.waitForCallback(params)).json.data.content).toContain('a bridge in the fog');
   });
+
+  it('delivers a video that finished while the bot was down when it starts again', async () => {
+    const { command, generation } = await startHeld('a ferry crossing at night');
+    await h.bot.idle();
+    const mark = h.discord.mark();
+    await h.restartBot({}, async () => {
+      const succeeded = waitForEvent(h, (e) => e.type === 'succeeded' && e.generation.id === generation.id);
+      finish(generation.predictionId!);
+      await succeeded;
+    });
+    const done = await waitForEdit(h, command.token, /^✅ Done/, mark);
+    expect(done.files[0]?.name).toBe(`reelbot-${generation.id}.mp4`);
+    await h.bot.idle();
+    // Delivered once: the ref now says so, and another restart does not post it again.
+    const again = h.discord.mark();
+    await h.restartBot();
+    await h.bot.idle();
+    expect(h.discord.calls.slice(again).filter((call) => call.route.includes(command.token))).toHaveLength(0);
+  });
 });

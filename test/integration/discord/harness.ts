@@ -34,8 +34,11 @@ export interface DiscordHarness {
   catalog: Catalog;
   service: ReelbotGenerationService;
   bot: DiscordBot;
-  /** Stops the bot and builds a new one on the same store and service, as after a restart. */
-  restartBot(overrides?: Partial<DiscordBotDeps>): Promise<DiscordBot>;
+  /**
+   * Stops the bot and builds a new one on the same store and service, as after a restart;
+   * `whileDown` runs in between.
+   */
+  restartBot(overrides?: Partial<DiscordBotDeps>, whileDown?: () => Promise<void>): Promise<DiscordBot>;
   close(): Promise<void>;
 }
 
@@ -107,8 +110,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     catalog,
     service,
     bot,
-    async restartBot(overrides) {
+    async restartBot(overrides, whileDown) {
       await bot.stop();
+      await whileDown?.();
       bot = build(overrides);
       harness.bot = bot;
       await bot.start();
