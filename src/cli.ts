@@ -3,7 +3,7 @@
  * The `reelbot` command. Each subcommand lives in `src/cli/<name>.ts` and is loaded only when run,
  * so `reelbot form` does not pay for discord.js or headless-gl.
  */
-import { ReelbotError } from './core/errors.js';
+import { ConfigError, ReelbotError } from './core/errors.js';
 
 interface Subcommand {
   summary: string;
@@ -31,6 +31,10 @@ const subcommands: Record<string, Subcommand> = {
   models: {
     summary: '[--collection SLUG] [--search TEXT]: list video models',
     load: () => import('./cli/models.js'),
+  },
+  'slack-manifest': {
+    summary: '[--socket]: print the Slack app manifest for this deployment',
+    load: () => import('./cli/slack-manifest.js'),
   },
   'register-commands': {
     summary: '[--guild ID]: push commands.json to Discord',
@@ -65,7 +69,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ReelbotError) process.stderr.write(`reelbot: ${error.message} [${error.code}]\n`);
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof ReelbotError)
+      process.stderr.write(`reelbot: ${error.message} [${error.code}]\n`);
     else
       process.stderr.write(
         `reelbot: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

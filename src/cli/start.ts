@@ -1,5 +1,86 @@
-/** `reelbot start`: not built yet. */
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('reelbot start is not available yet.\n');
-  return 1;
+import { parseArgs } from 'node:util';
+import type { ChatAdapter } from '../core/chat/adapter.js';
+import { loadConfig } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+import type { RawMount } from '../web/index.js';
+import { startWebServer } from '../web/index.js';
+import { createCoreRuntime } from './runtime.js';
+
+/**
+ * `reelbot start`: the web gallery, every configured bot and the workers. Unfinished generations
+ * resume. SIGTERM or SIGINT stops taking new work, lets status edits in flight finish, and closes
+ * the database; what is still running resumes on the next start.
+ */
+export async function run(argv: string[]): Promise<number> {
+  parseArgs({ args: argv, options: {}, allowPositionals: false });
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  const core = createCoreRuntime(config, logger);
+  const { service, catalog, store, db } = core;
+
+  const adapters: ChatAdapter[] = [];
+  const mounts: RawMount[] = [];
+  if (config.slack) {
+    // Loaded only when configured: a gallery-only process need not pay for Bolt or discord.js.
+    const { createSlackBot, slackEventsPath } = await import('../bots/slack/index.js');
+    const slack = createSlackBot({
+      config,
+      service,
+      catalog,
+      store,
+      logger,
+    });
+    if (slack.httpHandler) mounts.push({ path: slackEventsPath, handler: slack.httpHandler });
+    adapters.push(slack);
+  }
+  if (config.discord) {
+    const { createDiscordBot } = await import('../bots/discord/index.js');
+    adapters.push(
+      createDiscordBot({
+        config,
+        service,
+        catalog,
+        store: { generations: store, catalogCache: core.catalogCache },
+        logger,
+      }),
+    );
+  }
+
+  const web = await startWebServer(
+    { config, store, logger, events: service, replicateWebhook: service.handleWebhook, service, mounts },
+    config.port,
+  );
+  if (!config.replicate.token)
+    logger.warn('REPLICATE_API_TOKEN is not set: the gallery runs, but new videos cannot be made');
+  else
+    catalog
+      .warm()
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, 'catalog warm-up failed; it will load on demand'),
+      );
+
+  for (const adapter of adapters) {
+    await adapter.start();
+    logger.info({ platform: adapter.platform }, 'bot started');
+  }
+  await service.resume();
+  logger.info(
+    { url: config.publicUrl ?? web.url, bots: adapters.map((a) => a.platform) },
+    'reelbot is running',
+  );
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'shutting down: no new work; unfinished generations resume on next start');
+  // Bots first, so no new interaction arrives while the service winds down; their stop() waits
+  // for status edits already in flight.
+  await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
+  await service.close();
+  await web.close();
+  db.close();
+  logger.info('stopped');
+  logger.flush();
+  return 0;
 }

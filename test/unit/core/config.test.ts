@@ -55,9 +55,11 @@ describe('loadConfig', () => {
         expect.stringMatching(/^PORT must be a port number/),
         expect.stringMatching(/^PUBLIC_URL must be an http\(s\) URL/),
         expect.stringMatching(/^SLACK_BOT_TOKEN must be a bot token starting with xoxb-/),
+        expect.stringContaining('DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is missing'),
+        expect.stringContaining('SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET'),
       ]),
     );
-    expect(problems).toHaveLength(3);
+    expect(problems).toHaveLength(5);
   });
 
   it('names the missing partner of a half-configured platform', () => {

@@ -1,0 +1,60 @@
+import type { Config } from '../core/config.js';
+import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
+import type { Logger } from '../core/logger.js';
+import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
+import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
+import {
+  type CatalogCache,
+  createCatalogCache,
+  createGenerationStore,
+  type Database,
+  type GenerationStore,
+  openDatabase,
+} from '../core/store/index.js';
+
+/** The platform-free core, wired once for a process: what `start` and `generate` share. */
+export interface CoreRuntime {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  store: GenerationStore;
+  catalogCache: CatalogCache;
+  api: ReplicateApi;
+  catalog: Catalog;
+  service: ReelbotGenerationService;
+  /** Stops the service (unfinished work resumes next start) and closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the store under DATA_DIR and builds the Replicate client, the catalog and the service. */
+export function createCoreRuntime(config: Config, logger: Logger): CoreRuntime {
+  const db = openDatabase(config.dataDir);
+  const store = createGenerationStore(db);
+  const api = createReplicateApi({
+    token: config.replicate.token,
+    apiUrl: config.replicate.apiUrl,
+    logger: logger.child({ part: 'replicate' }),
+  });
+  const catalogCache = createCatalogCache(db);
+  const catalog = createCatalog({
+    api,
+    cache: catalogCache,
+    ttlMs: config.catalogTtlMs,
+    logger: logger.child({ part: 'catalog' }),
+  });
+  const service = createGenerationService({ config, store, api, catalog, logger });
+  return {
+    config,
+    logger,
+    db,
+    store,
+    catalogCache,
+    api,
+    catalog,
+    service,
+    async close() {
+      await service.close();
+      db.close();
+    },
+  };
+}
