@@ -59,15 +59,16 @@ export function cancelRow(generationId: string): Row {
 
 /** Re-roll, Parameters and Open in gallery, under a finished (or failed) video. */
 export function resultRow(generation: Generation, links: GalleryLinks): Row {
-  const components: Row['components'] = [];
-  if (generation.source === 'replicate')
-    components.push({
+  // Re-roll works for simulations too: the service runs the prompt again with a new seed.
+  const components: Row['components'] = [
+    {
       type: ComponentType.Button,
       style: ButtonStyle.Primary,
       label: 'Re-roll',
       emoji: { name: '🎲' },
       custom_id: buttonId({ action: 'reroll', generationId: generation.id }),
-    });
+    },
+  ];
   components.push({
     type: ComponentType.Button,
     style: ButtonStyle.Secondary,
