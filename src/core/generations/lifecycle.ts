@@ -2,6 +2,7 @@ import { codeOf, NotFoundError, ReelbotError, UpstreamError, userMessageOf } fro
 import type { ReplicatePrediction } from '../replicate/types.js';
 import type { LifecycleContext } from './context.js';
 import { friendlyFailure, upstreamErrorText } from './failure-reason.js';
+import { createMediaKeeper, type MediaKeeper } from './media-keeper.js';
 import { createOutputDownloader, type OutputDownloader } from './output-download.js';
 import { pickOutputs } from './outputs.js';
 import { createPredictionFor, findSentPrediction } from './prediction-start.js';
@@ -19,10 +20,13 @@ export interface Lifecycle {
   push(generationId: string, prediction: ReplicatePrediction): Promise<void>;
   readonly tracker: Tracker;
   readonly downloader: OutputDownloader;
+  /** Keeps finished files as generation results (shared with simulations). */
+  readonly keeper: MediaKeeper;
 }
 
 export function createLifecycle(ctx: LifecycleContext): Lifecycle {
-  const downloader = createOutputDownloader(ctx);
+  const keeper = createMediaKeeper(ctx);
+  const downloader = createOutputDownloader(ctx, keeper);
   const tracker = createTracker(ctx, apply);
 
   function emitCurrent(generationId: string, make: (g: Generation) => Parameters<typeof ctx.emit>[0]) {
@@ -226,5 +230,6 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
     push: (generationId, prediction) => tracker.push(generationId, prediction),
     tracker,
     downloader,
+    keeper,
   };
 }

@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { codeOf, MediaError, userMessageOf } from '../errors.js';
 import { downloadToTemp, imageTypes, videoTypes } from '../media/download.js';
-import { makePoster, probe, type VideoProbe } from '../media/ffmpeg.js';
 import { createHostAllowList } from '../media/host-allow-list.js';
-import { createWorkLimit } from '../media/work-limit.js';
 import type { LifecycleContext } from './context.js';
+import type { MediaKeeper } from './media-keeper.js';
 import { isImageUrl } from './outputs.js';
-import { isFinal, type StoredMedia } from './types.js';
+import { isFinal } from './types.js';
 
 /** Downloads, checks and keeps the output of a succeeded prediction, once across workers. */
 export interface OutputDownloader {
@@ -23,10 +20,9 @@ export interface OutputDownloader {
   abortAll(): Promise<void>;
 }
 
-export function createOutputDownloader(ctx: LifecycleContext): OutputDownloader {
+export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeeper): OutputDownloader {
   const allowList = createHostAllowList(ctx.download.allowedHosts);
   const inflight = new Map<string, { promise: Promise<void>; controller: AbortController }>();
-  const ffmpegSlots = createWorkLimit();
 
   function fail(generationId: string, error: unknown) {
     const log = ctx.logger.child({ generationId });
@@ -43,28 +39,6 @@ export function createOutputDownloader(ctx: LifecycleContext): OutputDownloader 
     if (won && generation) ctx.emit({ type: 'failed', generation, reason });
   }
 
-  async function postProcess(tempPath: string, id: string, ext: string, image: boolean) {
-    let info: VideoProbe | undefined;
-    try {
-      info = await probe(tempPath);
-    } catch (error) {
-      // The magic bytes looked right but the file does not play: never keep it as a success.
-      throw new MediaError('MEDIA_UNREADABLE', `Output of ${id} is not a readable ${ext}`, {
-        cause: error,
-        userMessage: 'Replicate returned a damaged video, so nothing was saved.',
-      });
-    }
-    let posterTemp: string | undefined;
-    if (!image) {
-      posterTemp = path.join(ctx.storage.tempDir, `${id}.poster.jpg`);
-      await makePoster(tempPath, posterTemp, { durationSeconds: info.durationSeconds }).catch((error) => {
-        ctx.logger.child({ generationId: id }).warn({ err: error }, 'no poster');
-        posterTemp = undefined;
-      });
-    }
-    return { info, posterTemp };
-  }
-
   async function download(generationId: string, signal: AbortSignal): Promise<void> {
     const log = ctx.logger.child({ generationId });
     const url = ctx.store.internals(generationId)?.outputUrl;
@@ -78,8 +52,6 @@ export function createOutputDownloader(ctx: LifecycleContext): OutputDownloader 
     const generation = ctx.store.get(generationId);
     if (generation) ctx.emit({ type: 'downloading', generation });
     const image = isImageUrl(url);
-    let tempPath: string | undefined;
-    let posterTemp: string | undefined;
     try {
       const file = await downloadToTemp({
         url,
@@ -94,46 +66,17 @@ export function createOutputDownloader(ctx: LifecycleContext): OutputDownloader 
         idleTimeoutMs: ctx.timings.downloadIdleTimeoutMs,
         logger: log,
       });
-      tempPath = file.tempPath;
-      const processed = await ffmpegSlots.run(() =>
-        postProcess(file.tempPath, generationId, file.ext, image),
-      );
-      posterTemp = processed.posterTemp;
-      signal.throwIfAborted();
-      const key = `media/${generationId}.${file.ext}`;
-      const posterKey = posterTemp ? `media/${generationId}.poster.jpg` : undefined;
-      await ctx.storage.commit(file.tempPath, key);
-      if (posterTemp && posterKey) await ctx.storage.commit(posterTemp, posterKey);
-      const media: StoredMedia = {
-        path: key,
-        sha256: file.sha256,
-        bytes: file.bytes,
-        mime: file.mime,
-        width: processed.info.width,
-        height: processed.info.height,
-        durationSeconds: image ? undefined : processed.info.durationSeconds,
-        posterPath: posterKey,
-      };
       // The expiring Replicate URL goes with the success: from now on only our copy exists.
-      const won = ctx.store.transition(generationId, ['downloading'], {
-        status: 'succeeded',
-        media,
-        outputUrl: null,
-        progress: 100,
-        completedAt: ctx.clock(),
+      const release = () => ctx.store.releaseDownload(generationId, ctx.workerId);
+      await keeper.keep(generationId, file, {
+        image,
+        from: ['downloading'],
+        patch: { outputUrl: null },
+        signal,
+        onKept: release,
       });
-      ctx.store.releaseDownload(generationId, ctx.workerId);
-      if (!won) {
-        // Canceled while we downloaded: keep nothing.
-        await ctx.storage.remove(key);
-        if (posterKey) await ctx.storage.remove(posterKey);
-        return;
-      }
-      log.info({ bytes: file.bytes, sha256: file.sha256, path: key }, 'output kept');
-      const done = ctx.store.get(generationId)!;
-      ctx.emit({ type: 'succeeded', generation: done, media });
+      release();
     } catch (error) {
-      for (const file of [tempPath, posterTemp]) if (file) await fs.promises.rm(file, { force: true });
       if (signal.aborted) {
         // Shutdown or cancel: let the next worker (or the next start) take it.
         ctx.store.releaseDownload(generationId, ctx.workerId);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config.js';
@@ -14,7 +14,11 @@ import { prepareInput, randomSeed, seedField } from './input.js';
 import { createInProcessJobRunner, type JobRunner } from './job-runner.js';
 import { createLifecycle } from './lifecycle.js';
 import { assertUnderUserLimit } from './queue.js';
-import type { GenerationRequest, GenerationService } from './service-types.js';
+import type { GenerationRequest, GenerationService, SimulationRequest } from './service-types.js';
+import { runSimulation, type Simulator, simulationModel } from './simulation-job.js';
+
+export type { Simulator } from './simulation-job.js';
+
 import {
   type Generation,
   type GenerationEvent,
@@ -52,6 +56,8 @@ export interface GenerationServiceDeps {
   attachmentDispatcher?: Dispatcher;
   /** Names this process in download claims; random by default. */
   workerId?: string;
+  /** The physics simulation (src/core/simulation); the service offers `simulate` only with one. */
+  simulator?: Simulator;
 }
 
 /** The service with what the web server and the CLI need besides the bots' interface. */
@@ -60,6 +66,12 @@ export interface ReelbotGenerationService extends GenerationService {
   handleWebhook: WebhookHandler;
   /** 1-based place of a waiting generation, 0 when running, undefined when not held here. */
   queuePosition(generationId: string): number | undefined;
+}
+
+function noSimulator(): ReelbotError {
+  return new ReelbotError('SIMULATION_UNAVAILABLE', 'this reelbot has no simulator', {
+    userMessage: 'Physics simulations are not available on this reelbot.',
+  });
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -119,10 +131,19 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
   });
 
   function submit(generation: Generation, resumed = false) {
-    const position = runner.submit(
-      { id: generation.id, run: (signal) => lifecycle.run(generation.id, signal) },
-      { resumed },
-    );
+    const simulator = deps.simulator;
+    const run =
+      generation.source === 'simulation'
+        ? (signal: AbortSignal) =>
+            simulator
+              ? runSimulation(ctx, lifecycle.keeper, simulator, generation.id, signal)
+              : Promise.resolve(
+                  logger
+                    .child({ generationId: generation.id })
+                    .warn('no simulator here; left for one that has'),
+                )
+        : (signal: AbortSignal) => lifecycle.run(generation.id, signal);
+    const position = runner.submit({ id: generation.id, run }, { resumed });
     if (position > 0) emit({ type: 'queued', generation: store.get(generation.id)!, position });
   }
 
@@ -138,11 +159,11 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     assertUnderUserLimit(inFlight, config.limits.perUser, requester.userId);
   }
 
-  function record(generation: Omit<Parameters<GenerationStore['insert']>[0], 'source' | 'status'>) {
+  function record(generation: Omit<Parameters<GenerationStore['insert']>[0], 'status'>) {
     // Checked again right before the insert, with no await in between: two quick requests of one
     // user cannot both slip under the limit.
     checkUserLimit(generation.requester);
-    const created = store.insert({ ...generation, source: 'replicate', status: 'queued' });
+    const created = store.insert({ ...generation, status: 'queued' });
     logger
       .child({ generationId: created.id })
       .info({ model: created.model, user: created.requester.userId }, 'generation recorded');
@@ -183,7 +204,26 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     },
   });
 
+  async function simulate(request: SimulationRequest): Promise<Generation> {
+    assertOpen();
+    const prompt = request.prompt.trim();
+    if (!prompt) throw new ValidationError([{ field: 'prompt', message: 'prompt is required' }]);
+    const seed = request.seed ?? randomInt(0, 2 ** 31 - 1);
+    return record({
+      source: 'simulation',
+      requester: request.requester,
+      model: simulationModel,
+      prompt,
+      input: { prompt, seed },
+      seed,
+      messageRef: request.messageRef,
+    });
+  }
+
   return {
+    // Offered only with a simulator, so the bots can tell whether /simulate works here.
+    ...(deps.simulator ? { simulate } : {}),
+
     async start(request: GenerationRequest) {
       assertOpen();
       const model = await deps.catalog.getModel(request.model);
@@ -197,6 +237,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       });
       assertOpen();
       return record({
+        source: 'replicate',
         requester: request.requester,
         model: model.model.ref,
         version: model.versionId,
@@ -211,10 +252,10 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       assertOpen();
       const previous = store.get(generationId);
       if (!previous) throw new NotFoundError('generation', generationId);
-      if (previous.source !== 'replicate')
-        throw new ValidationError([
-          { field: 'generation', message: 'only Replicate generations can be rerolled' },
-        ]);
+      if (previous.source === 'simulation') {
+        if (!deps.simulator) throw noSimulator();
+        return simulate({ requester, prompt: previous.prompt ?? '' });
+      }
       const model = await deps.catalog.getModel(previous.model);
       const input = { ...previous.input };
       const field = seedField(model.fields);
@@ -224,13 +265,13 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
         input.seed = seed;
       }
       return record({
+        source: 'replicate',
         requester,
         model: previous.model,
         version: model.versionId ?? previous.version,
         prompt: previous.prompt,
         input,
         seed,
-        messageRef: undefined,
       });
     },
 

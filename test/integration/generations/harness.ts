@@ -8,6 +8,7 @@ import type { LifecycleTimings } from '../../../src/core/generations/context.js'
 import {
   createGenerationService,
   type ReelbotGenerationService,
+  type Simulator,
 } from '../../../src/core/generations/service.js';
 import type { Generation, GenerationEvent, Requester } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
@@ -61,6 +62,7 @@ export function startService(
     webhookSecret?: string;
     /** Really wait (default: every wait is recorded and shortened to at most 5 ms). */
     realTime?: boolean;
+    simulator?: Simulator;
   },
 ): ServiceUnderTest {
   const config = loadConfig({
@@ -96,6 +98,7 @@ export function startService(
     logger,
     sleep,
     timings: options.timings,
+    simulator: options.simulator,
   });
   const events: GenerationEvent[] = [];
   service.subscribe((event) => events.push(event));

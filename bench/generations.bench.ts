@@ -1,0 +1,243 @@
+/**
+ * Generation benchmark: 200 concurrent generations through the real service against the fake
+ * Replicate, which runs in a child process so that its CPU and memory are not counted as ours.
+ * Prints our CPU time and peak memory per generation, the CPU of ffprobe/ffmpeg children, our
+ * download throughput next to `curl` fetching the same files in the same run, and whether memory
+ * stays flat while a 300 MB output is downloaded (it is streamed to disk, never held whole).
+ *
+ * Run with `npm run bench` (all benchmarks) or `npm run bench -- generations`.
+ */
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { loadConfig } from '../src/core/config.js';
+import { createGenerationService } from '../src/core/generations/service.js';
+import type { Generation, GenerationEvent } from '../src/core/generations/types.js';
+import { silentLogger } from '../src/core/logger.js';
+import { downloadToTemp, videoTypes } from '../src/core/media/download.js';
+import { createHostAllowList } from '../src/core/media/host-allow-list.js';
+import { createCatalog } from '../src/core/replicate/catalog.js';
+import { createReplicateApi } from '../src/core/replicate/client.js';
+import { createCatalogCache, createGenerationStore, openDatabase } from '../src/core/store/index.js';
+
+const concurrent = 200;
+const hugeBytes = 300 * 1024 * 1024;
+const smallModel = 'minimax/video-01';
+const hugeModel = 'tencent/hunyuan-video';
+const rawConcurrency = 16;
+const run = promisify(execFile);
+const mb = (bytes: number) => bytes / (1024 * 1024);
+
+/** Starts the fake in its own process and returns its URLs. */
+async function startFake() {
+  const script = path.resolve(import.meta.dirname, '../test/fakes/replicate/standalone.ts');
+  const behaviours = {
+    default: { steps: 4, tickMs: 5 },
+    models: { [hugeModel]: { steps: 1, tickMs: 5, output: 'huge', hugeBytes } },
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(behaviours)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`fake Replicate exited (${code})`)));
+  });
+  const urls = JSON.parse(line) as { apiUrl: string; baseUrl: string; token: string };
+  return { ...urls, stop: () => child.stdin!.end() };
+}
+
+/** CPU seconds of children this process has waited for (ffprobe, ffmpeg), from /proc. */
+function childrenCpuSeconds(): number {
+  try {
+    const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    // After the command name: field 16 (cutime) and 17 (cstime) are indexes 13 and 14 here.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Samples RSS every 20 ms until stopped. */
+function sampleRss() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
+/** curl writes each file to disk too, as we do, so the two are compared on the same work. */
+async function curlAll(urls: string[], parallel: number, dir: string) {
+  fs.mkdirSync(dir, { recursive: true });
+  const args = ['-s', '--fail', '--parallel', '--parallel-max', String(parallel)];
+  for (const [i, url] of urls.entries()) args.push('-o', path.join(dir, `curl-${i}.mp4`), url);
+  const started = performance.now();
+  await run('curl', args, { maxBuffer: 1 << 20 });
+  const seconds = (performance.now() - started) / 1000;
+  for (const file of fs.readdirSync(dir)) if (file.startsWith('curl-')) fs.rmSync(path.join(dir, file));
+  return seconds;
+}
+
+async function ourDownloads(urls: string[], parallel: number, tempDir: string, port: string) {
+  const allowList = createHostAllowList([`127.0.0.1:${port}`]);
+  const queue = [...urls];
+  let bytes = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, urls.length) }, async () => {
+      for (let url = queue.shift(); url; url = queue.shift()) {
+        const file = await downloadToTemp({
+          url,
+          tempDir,
+          maxBytes: 500 * 1024 * 1024,
+          allowList,
+          accept: videoTypes,
+        });
+        bytes += file.bytes;
+        fs.rmSync(file.tempPath);
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, bytes };
+}
+
+const fake = await startFake();
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-bench-gen-'));
+const config = loadConfig({
+  DATA_DIR: dataDir,
+  REPLICATE_API_TOKEN: fake.token,
+  REPLICATE_API_URL: fake.apiUrl,
+  DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
+  MAX_JOBS_TOTAL: String(concurrent),
+  MAX_JOBS_PER_USER: String(concurrent),
+});
+const logger = silentLogger();
+const db = openDatabase(dataDir);
+const store = createGenerationStore(db);
+const api = createReplicateApi({ token: fake.token, apiUrl: fake.apiUrl, logger });
+const catalog = createCatalog({ api, cache: createCatalogCache(db), ttlMs: 3600_000, logger });
+const service = createGenerationService({ config, store, api, catalog, logger });
+const marks = new Map<string, { downloading?: number; done?: number }>();
+const finals = new Map<string, (g: Generation) => void>();
+service.subscribe((event: GenerationEvent) => {
+  const mark = marks.get(event.generation.id) ?? {};
+  if (event.type === 'downloading') mark.downloading = performance.now();
+  if (event.type === 'succeeded' || event.type === 'failed' || event.type === 'canceled') {
+    mark.done = performance.now();
+    finals.get(event.generation.id)?.(event.generation);
+  }
+  marks.set(event.generation.id, mark);
+});
+
+async function generateOne(user: string, model: string): Promise<Generation> {
+  const started = await service.start({
+    requester: { platform: 'cli', userId: user },
+    model,
+    values: { prompt: `bench ${user}` },
+  });
+  const final = await new Promise<Generation>((resolve) => finals.set(started.id, resolve));
+  return store.get(final.id)!;
+}
+
+try {
+  // Warm-up: catalog cache, JIT, the fake's sample video.
+  await generateOne('warmup', smallModel);
+
+  // 1. 200 generations at once.
+  const rss = sampleRss();
+  const rssBefore = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
+  const children0 = childrenCpuSeconds();
+  const t0 = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: concurrent }, (_, i) => generateOne(`user${i}`, smallModel)),
+  );
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const childrenCpu = childrenCpuSeconds() - children0;
+  const peak = rss.stop();
+  const succeeded = results.filter((g) => g.status === 'succeeded');
+  const ourCpu = (cpu.user + cpu.system) / 1e6;
+  const downloadMs = succeeded.map((g) => marks.get(g.id)!.done! - marks.get(g.id)!.downloading!);
+  downloadMs.sort((a, b) => a - b);
+
+  // 2. The same files, fetched by our downloader alone and by curl, 16 at a time.
+  const urls = succeeded.map((g) => `${fake.baseUrl}/files-out/${g.predictionId}.mp4`);
+  const port = new URL(fake.baseUrl).port;
+  const tempDir = path.join(dataDir, 'bench-tmp');
+  const ours = await ourDownloads(urls, rawConcurrency, tempDir, port);
+  const curlSeconds = await curlAll(urls, rawConcurrency, tempDir);
+
+  // 3. One 300 MB output: memory must stay flat.
+  const hugeRss = sampleRss();
+  const hugeBefore = process.memoryUsage().rss;
+  const hugeStart = performance.now();
+  const huge = await generateOne('huge', hugeModel);
+  const hugeWall = (performance.now() - hugeStart) / 1000;
+  const hugePeak = hugeRss.stop();
+  const hugeMark = marks.get(huge.id)!;
+  const hugeUrl = [`${fake.baseUrl}/files-out/${huge.predictionId}.mp4`];
+  const hugeRawRss = sampleRss();
+  const hugeOurs = await ourDownloads(hugeUrl, 1, tempDir, port);
+  const hugeRawPeak = hugeRawRss.stop();
+  const hugeCurl = await curlAll(hugeUrl, 1, tempDir);
+
+  const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(46)} ${value}\n`);
+  process.stdout.write(
+    `\n${concurrent} concurrent generations (fake Replicate in another process, default polling 1 s -> 5 s)\n`,
+  );
+  line('succeeded', `${succeeded.length}/${concurrent}`);
+  line('wall time', `${wall.toFixed(1)} s`);
+  line('our CPU (user+system), total', `${ourCpu.toFixed(2)} s`);
+  line('our CPU per generation', `${((ourCpu / concurrent) * 1000).toFixed(1)} ms`);
+  line(
+    'ffprobe/ffmpeg CPU per generation (children)',
+    `${((childrenCpu / concurrent) * 1000).toFixed(1)} ms`,
+  );
+  line('RSS before -> peak', `${mb(rssBefore).toFixed(0)} MB -> ${mb(peak).toFixed(0)} MB`);
+  line('peak RSS growth per generation', `${((mb(peak - rssBefore) / concurrent) * 1024).toFixed(0)} KB`);
+  line(
+    'download+probe+poster per generation p50/p99',
+    `${downloadMs[Math.floor(downloadMs.length / 2)]?.toFixed(0)} / ${downloadMs[Math.floor(downloadMs.length * 0.99)]?.toFixed(0)} ms`,
+  );
+  process.stdout.write(
+    `\nThe same ${urls.length} files (${mb(ours.bytes).toFixed(1)} MB), ${rawConcurrency} at a time\n`,
+  );
+  line(
+    'our downloader (checks, sha256, temp file)',
+    `${ours.seconds.toFixed(2)} s, ${(mb(ours.bytes) / ours.seconds).toFixed(0)} MB/s`,
+  );
+  line(
+    'curl --parallel to /dev/null',
+    `${curlSeconds.toFixed(2)} s, ${(mb(ours.bytes) / curlSeconds).toFixed(0)} MB/s`,
+  );
+  process.stdout.write(`\nOne ${mb(hugeBytes).toFixed(0)} MB output\n`);
+  line(
+    'generation',
+    `${huge.status}, ${hugeWall.toFixed(1)} s (download+probe+poster ${((hugeMark.done! - hugeMark.downloading!) / 1000).toFixed(1)} s)`,
+  );
+  line(
+    'RSS before -> peak during the generation',
+    `${mb(hugeBefore).toFixed(0)} MB -> ${mb(hugePeak).toFixed(0)} MB (${mb(hugePeak - hugeBefore) < 64 ? 'flat' : 'NOT flat'})`,
+  );
+  line(
+    'our downloader alone',
+    `${hugeOurs.seconds.toFixed(2)} s, ${(mb(hugeOurs.bytes) / hugeOurs.seconds).toFixed(0)} MB/s, peak RSS ${mb(hugeRawPeak).toFixed(0)} MB`,
+  );
+  line('curl, to a file', `${hugeCurl.toFixed(2)} s, ${(mb(hugeBytes) / hugeCurl).toFixed(0)} MB/s`);
+  if (succeeded.length !== concurrent || huge.status !== 'succeeded') process.exitCode = 1;
+} finally {
+  await service.close();
+  db.close();
+  fake.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MediaError } from '../errors.js';
+import { makePoster, probe, type VideoProbe } from '../media/ffmpeg.js';
+import { createWorkLimit } from '../media/work-limit.js';
+import type { GenerationPatch } from '../store/generations.js';
+import type { LifecycleContext } from './context.js';
+import type { GenerationStatus, StoredMedia } from './types.js';
+
+/** A finished, verified file in the storage's temp directory. */
+export interface FinishedFile {
+  tempPath: string;
+  /** `mp4`, `webm`, `png`... */
+  ext: string;
+  mime: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** Turns a finished file into the stored result of a generation. */
+export interface MediaKeeper {
+  /**
+   * Probes the file (a file that does not play is never kept), makes a poster for videos, moves
+   * both into storage as `media/<id>.<ext>` and `media/<id>.poster.jpg`, and marks the generation
+   * succeeded if it is still in one of `from` (then emits `succeeded`). Returns the media, or
+   * undefined when the generation moved on meanwhile (canceled): then nothing is kept. Temp files
+   * are gone afterwards either way; throws `MediaError` when the file is unreadable.
+   */
+  keep(
+    generationId: string,
+    file: FinishedFile,
+    options: {
+      image?: boolean;
+      from: readonly GenerationStatus[];
+      patch?: GenerationPatch;
+      signal?: AbortSignal;
+      /** Runs once the result is recorded, before subscribers hear of it (e.g. to release a claim). */
+      onKept?: () => void;
+    },
+  ): Promise<StoredMedia | undefined>;
+}
+
+export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
+  // ffprobe and ffmpeg are CPU-bound child processes: more at once than cores only adds waiting.
+  const ffmpegSlots = createWorkLimit();
+
+  async function inspect(tempPath: string, id: string, ext: string, image: boolean) {
+    let info: VideoProbe;
+    try {
+      info = await probe(tempPath);
+    } catch (error) {
+      throw new MediaError('MEDIA_UNREADABLE', `Result of ${id} is not a readable ${ext}`, {
+        cause: error,
+        userMessage: 'The video came back damaged, so nothing was saved.',
+      });
+    }
+    let posterTemp: string | undefined;
+    if (!image) {
+      posterTemp = path.join(ctx.storage.tempDir, `${id}.poster.jpg`);
+      await makePoster(tempPath, posterTemp, { durationSeconds: info.durationSeconds }).catch((error) => {
+        ctx.logger.child({ generationId: id }).warn({ err: error }, 'no poster');
+        posterTemp = undefined;
+      });
+    }
+    return { info, posterTemp };
+  }
+
+  return {
+    async keep(generationId, file, options) {
+      const image = options.image ?? false;
+      let posterTemp: string | undefined;
+      try {
+        const inspected = await ffmpegSlots.run(() => inspect(file.tempPath, generationId, file.ext, image));
+        posterTemp = inspected.posterTemp;
+        options.signal?.throwIfAborted();
+        const key = `media/${generationId}.${file.ext}`;
+        const posterKey = posterTemp ? `media/${generationId}.poster.jpg` : undefined;
+        await ctx.storage.commit(file.tempPath, key);
+        if (posterTemp && posterKey) await ctx.storage.commit(posterTemp, posterKey);
+        const media: StoredMedia = {
+          path: key,
+          sha256: file.sha256,
+          bytes: file.bytes,
+          mime: file.mime,
+          width: inspected.info.width,
+          height: inspected.info.height,
+          durationSeconds: image ? undefined : inspected.info.durationSeconds,
+          posterPath: posterKey,
+        };
+        const won = ctx.store.transition(generationId, options.from, {
+          ...options.patch,
+          status: 'succeeded',
+          media,
+          progress: 100,
+          completedAt: ctx.clock(),
+        });
+        if (!won) {
+          // Canceled while we worked: keep nothing.
+          await ctx.storage.remove(key);
+          if (posterKey) await ctx.storage.remove(posterKey);
+          return undefined;
+        }
+        options.onKept?.();
+        ctx.logger
+          .child({ generationId })
+          .info({ bytes: file.bytes, sha256: file.sha256, path: key }, 'result kept');
+        ctx.emit({ type: 'succeeded', generation: ctx.store.get(generationId)!, media });
+        return media;
+      } finally {
+        for (const temp of [file.tempPath, posterTemp]) if (temp) await fs.promises.rm(temp, { force: true });
+      }
+    },
+  };
+}

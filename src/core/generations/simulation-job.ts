@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileTypeFromFile } from 'file-type';
+import { codeOf, MediaError, userMessageOf } from '../errors.js';
+import type { LifecycleContext } from './context.js';
+import type { MediaKeeper } from './media-keeper.js';
+import { isFinal } from './types.js';
+
+/**
+ * The seam to the physics simulation (`src/core/simulation`, built separately): what the service
+ * needs to offer `simulate`. The simulation module provides an implementation (interpret the
+ * prompt into a scene, simulate, render, encode); `reelbot start` passes it to
+ * `createGenerationService({ simulator })`. Without one, the service has no `simulate` and the bots
+ * say so.
+ */
+export interface Simulator {
+  /** Renders the prompt's scene into an MP4 at `outFile`; deterministic for a prompt and seed. */
+  render(
+    request: { prompt: string; seed: number },
+    outFile: string,
+    options: { signal: AbortSignal; onProgress?: (percent: number) => void },
+  ): Promise<{ scene?: unknown }>;
+}
+
+/** The model name simulations are recorded under. */
+export const simulationModel = 'physics';
+
+async function describeFile(file: string) {
+  const hash = createHash('sha256');
+  await pipeline(fs.createReadStream(file), hash);
+  const type = await fileTypeFromFile(file);
+  if (type?.ext !== 'mp4')
+    throw new MediaError('MEDIA_NOT_MP4', `simulation wrote ${type?.mime ?? 'an unknown file'}, not an MP4`);
+  return {
+    bytes: (await fs.promises.stat(file)).size,
+    sha256: hash.digest('hex'),
+    ext: 'mp4',
+    mime: type.mime,
+  };
+}
+
+/**
+ * The job body of a simulation: render, then keep the video like any other. After a restart a
+ * simulation that was rendering simply renders again (the seed makes it the same video).
+ */
+export async function runSimulation(
+  ctx: LifecycleContext,
+  keeper: MediaKeeper,
+  simulator: Simulator,
+  generationId: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const generation = ctx.store.get(generationId);
+  if (!generation || isFinal(generation.status)) return;
+  const log = ctx.logger.child({ generationId });
+  if (generation.status !== 'processing') {
+    if (
+      !ctx.store.transition(generationId, ['queued', 'starting'], {
+        status: 'processing',
+        startedAt: ctx.clock(),
+      })
+    )
+      return;
+    ctx.emit({ type: 'started', generation: ctx.store.get(generationId)! });
+  }
+  const tempPath = path.join(ctx.storage.tempDir, `${generationId}.simulation.mp4`);
+  await fs.promises.mkdir(ctx.storage.tempDir, { recursive: true });
+  let shown = -1;
+  try {
+    await simulator.render({ prompt: generation.prompt ?? '', seed: generation.seed ?? 0 }, tempPath, {
+      signal,
+      onProgress: (percent) => {
+        const whole = Math.floor(percent);
+        if (whole === shown) return;
+        shown = whole;
+        ctx.store.transition(generationId, ['processing'], { progress: whole });
+        const current = ctx.store.get(generationId);
+        if (current?.status === 'processing')
+          ctx.emit({ type: 'progress', generation: current, percent: whole });
+      },
+    });
+    signal.throwIfAborted();
+    const file = await describeFile(tempPath);
+    await keeper.keep(generationId, { tempPath, ...file }, { from: ['processing'], signal });
+  } catch (error) {
+    await fs.promises.rm(tempPath, { force: true });
+    if (signal.aborted) return; // canceled, or shutdown: the next start renders it again
+    const reason = userMessageOf(error);
+    if (
+      ctx.store.transition(generationId, ['processing'], {
+        status: 'failed',
+        error: reason,
+        errorCode: codeOf(error),
+        completedAt: ctx.clock(),
+      })
+    ) {
+      log.warn({ code: codeOf(error), err: error }, 'simulation failed');
+      ctx.emit({ type: 'failed', generation: ctx.store.get(generationId)!, reason });
+    }
+  }
+}
