@@ -162,6 +162,25 @@ describe('forms built from the schema', () => {
     ).toBe(true);
   });
 
+  it('says plainly when an image is too big', async () => {
+    const big = h.discord.uploadAttachment({
+      bytes: Buffer.concat([await pngBytes(), Buffer.alloc(11 * 1024 * 1024)]),
+      filename: 'huge.png',
+      contentType: 'image/png',
+    });
+    const command = h.discord.sendCommand('animate', [
+      { name: 'image', value: big },
+      { name: 'prompt', value: 'too big to move' },
+    ]);
+    const followUp = await h.discord.waitForCall(
+      (call) =>
+        call.method === 'POST' &&
+        call.route === `/webhooks/${h.discord.state.applicationId}/${command.token}`,
+    );
+    expect(followUp.json.flags & 64).toBe(64);
+    expect(followUp.json.content).toBe('The image is too large: at most 10 MB, please.');
+  });
+
   it('refuses an image for a model that takes none, in plain words', async () => {
     const image = h.discord.uploadAttachment({
       bytes: await pngBytes(),
