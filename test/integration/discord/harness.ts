@@ -7,6 +7,7 @@ import {
   createGenerationService,
   type ReelbotGenerationService,
 } from '../../../src/core/generations/service.js';
+import type { Simulator } from '../../../src/core/generations/simulation-job.js';
 import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
@@ -48,6 +49,8 @@ export interface HarnessOptions {
   bot?: Partial<DiscordBotDeps>;
   /** Replicate URL for the catalog, e.g. one that never answers. */
   catalogApiUrl?: string;
+  /** The physics renderer behind `/simulate`; none by default. */
+  simulator?: Simulator;
 }
 
 // Waits inside the core (polling, back-off) are shortened so tests do not idle.
@@ -83,7 +86,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     ? createReplicateApi({ token: config.replicate.token, apiUrl: options.catalogApiUrl, logger })
     : api;
   const catalog = createCatalog({ api: catalogApi, cache: catalogCache, ttlMs: 60_000, logger });
-  const service = createGenerationService({ config, store, api, catalog, logger, sleep: quickSleep });
+  const service = createGenerationService({
+    config,
+    store,
+    api,
+    catalog,
+    logger,
+    sleep: quickSleep,
+    simulator: options.simulator,
+  });
 
   const build = (overrides: Partial<DiscordBotDeps> = {}) =>
     createDiscordBot({
