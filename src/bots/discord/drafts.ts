@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AttachmentInput } from '../../core/generations/service-types.js';
 import type { CatalogModelWithFields } from '../../core/replicate/catalog.js';
 import type { RawValue } from '../../core/replicate/coerce.js';
+import type { Field } from '../../core/replicate/schema.js';
 
 /**
  * A form being filled: the model, what was typed so far (slash command options and modal pages),
@@ -15,6 +16,8 @@ export interface FormDraft {
   values: Record<string, RawValue>;
   /** Images by field name. */
   attachments: Record<string, AttachmentInput[]>;
+  /** The fields as the form shows them, fixed when the form first opens. */
+  formFields?: Field[];
   createdAt: number;
 }
 

@@ -13,7 +13,7 @@ import { AttachmentError, ReelbotError, ValidationError } from '../../core/error
 import { pageOf } from '../../core/forms/plan.js';
 import type { AttachmentInput } from '../../core/generations/service-types.js';
 import { coerceInput, type RawValue } from '../../core/replicate/coerce.js';
-import { imageFields } from '../../core/replicate/schema.js';
+import { type Field, imageFields } from '../../core/replicate/schema.js';
 import type { BotContext } from './context.js';
 import { buttonId, draftIdOf, formPrefix } from './custom-id.js';
 import { draftAttachments, draftInitialValues, type FormDraft } from './drafts.js';
@@ -47,8 +47,22 @@ export function attachmentInput(attachment: Attachment, field?: string): Attachm
   return input;
 }
 
+/**
+ * The fields as the form asks for them. An upload cannot be pre-filled, so an image given with the
+ * slash command becomes optional: left empty, it is kept.
+ */
+function formFields(draft: FormDraft): Field[] {
+  // Fixed at the first page: pages must not move under a form being filled.
+  draft.formFields ??= draft.model.fields.map((field) =>
+    draft.attachments[field.name]?.length
+      ? { ...field, required: false, description: 'Leave empty to keep the image you already gave.' }
+      : field,
+  );
+  return draft.formFields;
+}
+
 function planOf(draft: FormDraft) {
-  return planDiscordForm(draft.model.fields, { initialValues: draftInitialValues(draft) });
+  return planDiscordForm(formFields(draft), { initialValues: draftInitialValues(draft) });
 }
 
 /** Opens page `page` of the draft's form, pre-filled with what was typed so far. */
@@ -57,7 +71,7 @@ export async function openFormPage(
   draft: FormDraft,
   page: number,
 ): Promise<void> {
-  const modal = buildDiscordModal(draft.model.model, draft.model.fields, page, formPrefix(draft.id), {
+  const modal = buildDiscordModal(draft.model.model, formFields(draft), page, formPrefix(draft.id), {
     initialValues: draftInitialValues(draft),
   });
   await interaction.showModal(modal);

@@ -61,6 +61,32 @@ describe('forms built from the schema', () => {
     expect(h.replicate.state.predictions.files.size).toBeGreaterThan(0);
   });
 
+  it('keeps the image of the command when the advanced form leaves the upload empty', async () => {
+    const image = h.discord.uploadAttachment({
+      bytes: await pngBytes(),
+      filename: 'kept.png',
+      contentType: 'image/png',
+    });
+    const command = h.discord.sendCommand('video', [
+      { name: 'model', value: 'minimax/video-01-live' },
+      { name: 'prompt', value: 'the kept image moves' },
+      { name: 'image', value: image },
+      { name: 'advanced', value: true },
+    ]);
+    const modal = (await h.discord.waitForCallback(command)).json.data;
+    const upload = labelled(modal).find((c) => c.custom_id === 'first_frame_image') as Component & {
+      required?: boolean;
+    };
+    expect(upload.required).toBe(false);
+    const submit = h.discord.submitModal(modal.custom_id, [
+      { customId: 'prompt', value: 'the kept image moves' },
+    ]);
+    await waitForEdit(h, submit.token, /^✅ Done/);
+    expect(predictionFor('the kept image moves')?.prediction.input?.first_frame_image).toMatch(
+      new RegExp(`^${h.replicate.baseUrl}/`),
+    );
+  });
+
   it('offers the form again with the values kept when a value is invalid, then walks the pages', async () => {
     const command = h.discord.sendCommand('video', [
       { name: 'model', value: 'anotherjesse/zeroscope-v2-xl' },
