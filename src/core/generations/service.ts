@@ -26,7 +26,8 @@ import {
   isFinal,
   type Requester,
 } from './types.js';
-import { createWebhookHandler, type WebhookHandler } from './webhook.js';
+import type { WebhookHandler } from './webhook.js';
+import { createWebhookEndpoint } from './webhook-endpoint.js';
 
 /** What the generation service is built from. Defaults are real; tests pass fakes and short timings. */
 export interface GenerationServiceDeps {
@@ -92,7 +93,6 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     deps.runner ??
     createInProcessJobRunner({ total: config.limits.total, logger: logger.child({ part: 'jobs' }) });
   let closed = false;
-  let secret: Promise<string> | undefined;
 
   function emit(event: GenerationEvent) {
     for (const listener of listeners) {
@@ -133,18 +133,26 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
   function submit(generation: Generation, resumed = false) {
     const simulator = deps.simulator;
     const run =
-      generation.source === 'simulation'
-        ? (signal: AbortSignal) =>
-            simulator
-              ? runSimulation(ctx, lifecycle.keeper, simulator, generation.id, signal)
-              : Promise.resolve(
-                  logger
-                    .child({ generationId: generation.id })
-                    .warn('no simulator here; left for one that has'),
-                )
-        : (signal: AbortSignal) => lifecycle.run(generation.id, signal);
+      generation.source === 'replicate'
+        ? (signal: AbortSignal) => lifecycle.run(generation.id, signal)
+        : simulator
+          ? (signal: AbortSignal) => runSimulation(ctx, lifecycle.keeper, simulator, generation.id, signal)
+          : async () => failUnrenderable(generation.id);
     const position = runner.submit({ id: generation.id, run }, { resumed });
     if (position > 0) emit({ type: 'queued', generation: store.get(generation.id)!, position });
+  }
+
+  /** A simulation left by a process that could render, picked up by one that cannot. */
+  function failUnrenderable(generationId: string) {
+    const reason = noSimulator().userMessage;
+    const done = {
+      status: 'failed' as const,
+      error: reason,
+      errorCode: 'SIMULATION_UNAVAILABLE',
+      completedAt: clock(),
+    };
+    if (store.transition(generationId, ['queued', 'starting', 'processing'], done))
+      emit({ type: 'failed', generation: store.get(generationId)!, reason });
   }
 
   function assertOpen() {
@@ -171,37 +179,14 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     return store.get(created.id)!;
   }
 
-  function webhookSecret(): Promise<string> {
-    if (config.replicate.webhookSecret) return Promise.resolve(config.replicate.webhookSecret);
-    secret ??= api.getWebhookSecret().then(
-      (answer) => answer.key,
-      (error) => {
-        secret = undefined; // ask again next time
-        throw error;
-      },
-    );
-    return secret;
-  }
-
-  const handleWebhook = createWebhookHandler({
-    secret: webhookSecret,
-    rememberDelivery: (id) => store.rememberWebhook(id),
-    clock,
+  const webhook = createWebhookEndpoint({
+    configuredSecret: config.replicate.webhookSecret,
+    api,
+    store,
     logger: logger.child({ part: 'webhook' }),
-    onPrediction: async (prediction, hintedGenerationId) => {
-      const generation =
-        store.getByPrediction(prediction.id) ??
-        (hintedGenerationId ? store.get(hintedGenerationId) : undefined);
-      if (!generation) {
-        logger.info(
-          { predictionId: prediction.id },
-          'webhook for a prediction reelbot does not know; ignored',
-        );
-        return;
-      }
-      if (closed) return; // the next start polls it
-      await lifecycle.push(generation.id, prediction);
-    },
+    clock,
+    push: (generationId, prediction) => lifecycle.push(generationId, prediction),
+    isClosed: () => closed,
   });
 
   async function simulate(request: SimulationRequest): Promise<Generation> {
@@ -318,7 +303,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       assertOpen();
       const unfinished = store.listUnfinished();
       if (config.publicUrl)
-        void webhookSecret().catch((error) => logger.warn({ err: error }, 'no webhook secret yet'));
+        void webhook.secret().catch((error) => logger.warn({ err: error }, 'no webhook secret yet'));
       for (const generation of unfinished) {
         if (runner.position(generation.id) !== undefined) continue;
         logger
@@ -336,7 +321,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       await ownDispatcher?.close();
     },
 
-    handleWebhook,
+    handleWebhook: webhook.handle,
     queuePosition: (generationId) => runner.position(generationId),
   };
 }

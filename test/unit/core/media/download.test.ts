@@ -37,6 +37,10 @@ beforeAll(async () => {
     }
     if (url === '/truncated-once.mp4')
       return res.writeHead(200, { 'content-length': video.length }).end(video);
+    if (url === '/stall.mp4') {
+      res.writeHead(200, { 'content-length': video.length });
+      return res.write(video.subarray(0, 3000)); // and then nothing
+    }
     if (url === '/page.mp4')
       return res.writeHead(200, { 'content-length': 5000 }).end(Buffer.alloc(5000, 'x'));
     if (url === '/flaky.mp4' && n <= 2) return res.writeHead(503).end();
@@ -100,6 +104,14 @@ describe('downloading an output', () => {
     expect(error.code).toBe('DOWNLOAD_TRUNCATED');
     expect(run.waits).toEqual([2000, 4000, 8000]);
     expect(hits.get('/truncated.mp4')).toBe(4);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('gives up on a stalled body after the idle timeout, and retries', async () => {
+    const run = options(`${base}/stall.mp4`, { idleTimeoutMs: 50, retryDelaysMs: [1, 1] });
+    const error = await failure(downloadToTemp(run.options));
+    expect(error.code).toBe('DOWNLOAD_TRUNCATED');
+    expect(hits.get('/stall.mp4')).toBe(3);
     expect(leftovers()).toEqual([]);
   });
 
