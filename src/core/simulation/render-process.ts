@@ -77,7 +77,13 @@ export async function renderSimulation(
       encoder: options.encoder,
       ffmpegPath: options.ffmpegPath,
     };
-    const { result, startupMs } = await runWorker(job, display, options, started);
+    const { result, startupMs } = await runWorker(job, display, options, started).catch(
+      async (error: unknown) => {
+        // A canceled or failed render leaves no half-written video behind.
+        await fs.promises.rm(job.outFile, { force: true });
+        throw error;
+      },
+    );
     const { size } = await fs.promises.stat(job.outFile);
     return {
       ...result,

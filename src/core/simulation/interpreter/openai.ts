@@ -78,8 +78,9 @@ export async function interpretWithOpenAI(
       },
     );
   }
+  let scene: Scene;
   try {
-    return parseScene({ ...clampSceneInput(raw), seed });
+    scene = parseScene({ ...clampSceneInput(raw), seed });
   } catch (error) {
     throw new SimulationError(
       'SCENE_INTERPRETER_FAILED',
@@ -89,4 +90,11 @@ export async function interpretWithOpenAI(
       },
     );
   }
+  // Nothing left after clamping means the answer was no scene of this sentence at all.
+  if (scene.objects.length === 0)
+    throw new SimulationError(
+      'SCENE_INTERPRETER_FAILED',
+      `OpenAI (${options.model}) answered with an unusable scene: no objects`,
+    );
+  return scene;
 }

@@ -24,6 +24,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
   // Our schema sets plain messages such as "must be > 0"; zod's own start with a capital letter.
   if (/^(must|has)\b/.test(issue.message)) return issue.message;
   switch (issue.code) {
@@ -50,11 +51,20 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
+/** One line per bad path, the first thing wrong with it: `-1` is "> 0", not also ">= 0.02". */
+function problemsOf(error: z.ZodError): string[] {
+  const byPath = new Map<string, string>();
+  for (const issue of error.issues) {
+    const at = formatPath(issue.path);
+    if (!byPath.has(at)) byPath.set(at, `${at} ${describe(issue)}`);
+  }
+  return [...byPath.values()];
+}
+
 /** Every problem of `input` as a scene, e.g. `objects[3].size[1] must be > 0`; empty when it fits. */
 export function sceneProblems(input: unknown): string[] {
-  const result = sceneSchema.safeParse(input);
-  if (result.success) return [];
-  return result.error.issues.map((issue) => `${formatPath(issue.path)} ${describe(issue)}`);
+  const result = sceneSchema.safeParse(input, { reportInput: true });
+  return result.success ? [] : problemsOf(result.error);
 }
 
 /**
@@ -62,9 +72,7 @@ export function sceneProblems(input: unknown): string[] {
  * @throws {SceneInvalidError} naming the path of every bad value.
  */
 export function parseScene(input: unknown): Scene {
-  const result = sceneSchema.safeParse(input);
+  const result = sceneSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  throw new SceneInvalidError(
-    result.error.issues.map((issue) => `${formatPath(issue.path)} ${describe(issue)}`),
-  );
+  throw new SceneInvalidError(problemsOf(result.error));
 }

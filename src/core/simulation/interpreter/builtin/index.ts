@@ -138,8 +138,10 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
       ball.velocity = [6, 1, 0];
     }
     objects.push(ball);
-    // Frame the last stretch of the ball's flight, not where it starts.
-    layout.min[0] = Math.min(layout.min[0], ball.position[0] + 3);
+    // Frame the last stretch of the ball's flight, not where it starts, and where the debris flies.
+    const height = layout.max[1] - Math.max(0, layout.min[1]);
+    layout.min[0] = Math.min(layout.min[0], ball.position[0] + 4);
+    if (structural) layout.max[0] += height * 0.9;
   }
 
   const resolution = words.resolution ?? { width: 1280, height: 720 };

@@ -177,12 +177,16 @@ export function ramp(count: number, shape: Shape, look: Look, random: Random): L
   const rotation: Vec3 = shape === 'cylinder' || shape === 'capsule' ? [90, 0, 0] : [0, 0, -18];
   const size = sizeOf(shape, s);
   const lift = shape === 'cylinder' || shape === 'capsule' ? size[0] / 2 : size[1] / 2;
+  // Rows fill the upper part of the ramp; more bodies wait in layers above them.
+  const rowsPerLayer = Math.max(1, Math.floor((length * 0.6) / (s * 1.3)));
   for (let i = 0; i < count; i++) {
-    const row = Math.floor(i / perRow);
+    const line = Math.floor(i / perRow);
+    const row = line % rowsPerLayer;
+    const layer = Math.floor(line / rowsPerLayer);
     const col = i % perRow;
     const u = -length / 2 + s + row * s * 1.3;
     const w = (col - (perRow - 1) / 2) * s * 1.3 + random.between(-0.05, 0.05);
-    const up = thickness / 2 + lift + 0.01;
+    const up = thickness / 2 + lift + 0.01 + layer * s * 1.15;
     objects.push({
       shape,
       size,
@@ -234,8 +238,8 @@ export function dominoes(count: number, look: Look, pushed: boolean): Layout {
 /** A heavy ball thrown at `layout` from -x so that it hits a third of the way up. */
 export function wreckingBall(layout: Layout, look: Look): SceneObjectInput {
   const height = layout.max[1] - Math.max(0, layout.min[1]);
-  const d = Math.min(3, Math.max(0.7, height * 0.22));
-  const targetY = Math.max(d / 2, height * 0.33);
+  const d = Math.min(3, Math.max(0.8, height * 0.25));
+  const targetY = Math.max(d / 2, height * 0.5);
   const distance = 7;
   const speed = 11;
   const t = distance / speed;
@@ -251,7 +255,7 @@ export function wreckingBall(layout: Layout, look: Look): SceneObjectInput {
     color: look.colors[0] ?? '#30343b',
     roughness: 0.3,
     metalness: 0.6,
-    density: 6000,
+    density: 8000,
     friction: 0.6,
     restitution: 0.1,
   };

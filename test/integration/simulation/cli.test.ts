@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulate } from '../../../src/cli/simulate.js';
+import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../../fakes/openai/server.js';
+
+let dir: string;
+let fake: FakeOpenAI;
+
+function output() {
+  let text = '';
+  return {
+    write: (chunk: string) => (text += chunk),
+    get text() {
+      return text;
+    },
+  };
+}
+
+const small = {
+  duration: 1,
+  fps: 24,
+  resolution: { width: 320, height: 240 },
+  objects: [
+    { shape: 'sphere', size: [1, 1, 1], position: [0, 3, 0], color: '#2f6fd6' },
+    { shape: 'box', size: [1, 1, 1], position: [1.2, 0.5, 0], color: '#d8342c' },
+  ],
+  camera: { position: [4, 3, 6], lookAt: [0, 1, 0] },
+};
+
+beforeAll(async () => {
+  dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'reelbot-simulate-'));
+  fake = await startFakeOpenAI({ apiKey: 'sk-test' });
+});
+afterAll(async () => {
+  await fake.close();
+  await fs.promises.rm(dir, { recursive: true, force: true });
+});
+
+function generationsIn(dataDir: string) {
+  const db = openDatabase(dataDir);
+  try {
+    return createGenerationStore(db).list({ source: 'simulation' }).items;
+  } finally {
+    db.close();
+  }
+}
+
+describe('reelbot simulate', () => {
+  it('renders a scene file, records it as a generation with its media, and copies it to --out', async () => {
+    const dataDir = path.join(dir, 'scene-file');
+    const sceneFile = path.join(dir, 'scene.json');
+    await fs.promises.writeFile(sceneFile, JSON.stringify(small));
+    const out = path.join(dir, 'copies', 'ball.mp4');
+    const stdout = output();
+    const stderr = output();
+    const code = await simulate({
+      argv: ['a ball drops next to a box', '--scene', sceneFile, '--seed', '9', '--out', out],
+      env: { DATA_DIR: dataDir },
+      stdout,
+      stderr,
+      requester: { platform: 'cli', userId: 'tester' },
+    });
+    expect(stderr.text).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.text).toMatch(/2 objects, 1 s at 320x240, 24 fps, seed 9/);
+    expect(stdout.text).toMatch(/Rendering frame 24\/24/);
+
+    const [generation, ...others] = generationsIn(dataDir);
+    expect(others).toHaveLength(0);
+    expect(generation).toMatchObject({
+      source: 'simulation',
+      model: 'physics',
+      prompt: 'a ball drops next to a box',
+      status: 'succeeded',
+      seed: 9,
+      progress: 100,
+      requester: { platform: 'cli', userId: 'tester' },
+      media: {
+        path: `media/${generation!.id}.mp4`,
+        posterPath: `media/${generation!.id}.jpg`,
+        mime: 'video/mp4',
+        width: 320,
+        height: 240,
+        durationSeconds: 1,
+      },
+    });
+    expect(generation!.input).toMatchObject({ seed: 9, objects: [{ shape: 'sphere' }, { shape: 'box' }] });
+    expect(stdout.text).toContain(`Generation ${generation!.id}`);
+
+    const video = await fs.promises.readFile(path.join(dataDir, generation!.media!.path));
+    expect(generation!.media!.bytes).toBe(video.length);
+    expect(generation!.media!.sha256).toBe(createHash('sha256').update(video).digest('hex'));
+    const poster = await fs.promises.readFile(path.join(dataDir, generation!.media!.posterPath!));
+    expect(poster.subarray(0, 2).toString('hex')).toBe('ffd8');
+    expect((await fs.promises.readFile(out)).equals(video)).toBe(true);
+    // Work files are gone.
+    expect(await fs.promises.readdir(path.join(dataDir, 'tmp'))).toEqual([]);
+  });
+
+  it('asks OpenAI for the scene when a key is configured', async () => {
+    fake.answer({ kind: 'json', value: small });
+    const dataDir = path.join(dir, 'openai');
+    const stdout = output();
+    const code = await simulate({
+      argv: ['a blue ball falls beside a red box'],
+      env: {
+        DATA_DIR: dataDir,
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: fake.baseUrl,
+        OPENAI_MODEL: 'gpt-test',
+      },
+      stdout,
+      stderr: output(),
+    });
+    expect(code).toBe(0);
+    expect(stdout.text).toContain('Scene by gpt-test: 2 objects');
+    expect(fake.requests.at(-1)!.body.model).toBe('gpt-test');
+    expect(generationsIn(dataDir)[0]).toMatchObject({
+      status: 'succeeded',
+      prompt: 'a blue ball falls beside a red box',
+    });
+  });
+
+  it('names every bad path of a scene file and renders nothing', async () => {
+    const dataDir = path.join(dir, 'bad');
+    const sceneFile = path.join(dir, 'bad.json');
+    const bad = structuredClone(small);
+    bad.objects[1]!.size = [1, 0, 1];
+    (bad as { fps: number }).fps = 25;
+    await fs.promises.writeFile(sceneFile, JSON.stringify(bad));
+    const stderr = output();
+    const code = await simulate({
+      argv: ['--scene', sceneFile],
+      env: { DATA_DIR: dataDir },
+      stdout: output(),
+      stderr,
+    });
+    expect(code).toBe(1);
+    expect(stderr.text).toContain('  - fps must be 24, 30 or 60');
+    expect(stderr.text).toContain('  - objects[1].size[1] must be > 0');
+    expect(fs.existsSync(path.join(dataDir, 'reelbot.sqlite'))).toBe(false);
+  });
+
+  it('explains its usage', async () => {
+    const stderr = output();
+    expect(await simulate({ argv: [], env: { DATA_DIR: dir }, stdout: output(), stderr })).toBe(2);
+    expect(stderr.text).toContain('Usage: reelbot simulate "PROMPT"');
+    expect(
+      await simulate({ argv: ['x', '--seed', '1.5'], env: { DATA_DIR: dir }, stdout: output(), stderr }),
+    ).toBe(2);
+    expect(stderr.text).toContain('--seed 1.5: write a whole number');
+  });
+});
