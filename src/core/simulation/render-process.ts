@@ -54,7 +54,7 @@ function workerCommand(): { file: string; execArgv: string[] } {
  * DISPLAY: the given one, or a private Xvfb started here and stopped afterwards. Progress arrives
  * through `onProgress`; `signal` cancels.
  *
- * Why a worker and not `process.env.DISPLAY = ...`: only config.ts touches the environment, and
+ * Why a worker rather than changing DISPLAY here: only config.ts touches the environment, and
  * headless-gl opens its X connection once per process and keeps it, so a private Xvfb that stops
  * after each render would leave this process holding a dead connection.
  */
