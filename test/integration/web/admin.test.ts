@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationService } from '../../../src/core/generations/service-types.js';
@@ -9,6 +8,7 @@ import {
   bob,
   createTestData,
   makeSampleMedia,
+  removeTempDirs,
   seedGallery,
   startTestServer,
   type TestData,
@@ -29,7 +29,7 @@ function setAge(stored: string, mtimeMs: number) {
 }
 
 beforeAll(async () => {
-  sample = await makeSampleMedia(fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-sample-')));
+  sample = await makeSampleMedia();
   data = createTestData();
   seeded = seedGallery(data, sample);
   // A service that cancels the way the real one does: the generation ends as canceled.
@@ -46,6 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   data?.db.close();
+  removeTempDirs();
 });
 
 describe('admin authentication', () => {

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicGeneration } from '../../../src/web/public-generation.js';
 import {
   ada,
   createTestData,
   makeSampleMedia,
+  removeTempDirs,
   seedGallery,
   startTestServer,
   type TestData,
@@ -30,7 +28,7 @@ async function getPage(query = ''): Promise<Page> {
 }
 
 beforeAll(async () => {
-  const sample = await makeSampleMedia(fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-sample-')));
+  const sample = await makeSampleMedia();
   data = createTestData();
   seeded = seedGallery(data, sample);
   server = await startTestServer(data);
@@ -39,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   data?.db.close();
+  removeTempDirs();
 });
 
 describe('GET /api/generations', () => {

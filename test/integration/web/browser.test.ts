@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import {
   bob,
   createTestData,
   makeSampleMedia,
+  removeTempDirs,
   seedGallery,
   startTestServer,
   type TestData,
@@ -38,7 +38,7 @@ function watch(page: Page) {
 
 beforeAll(async () => {
   fs.mkdirSync(artifacts, { recursive: true });
-  sample = await makeSampleMedia(fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-sample-')));
+  sample = await makeSampleMedia();
   data = createTestData();
   seeded = seedGallery(data, sample);
   const prompts = [
@@ -80,6 +80,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   data?.db.close();
+  removeTempDirs();
 });
 
 describe('the gallery in a real browser', () => {

@@ -13,8 +13,24 @@ import { startWebServer, type WebDeps } from '../../../src/web/index.js';
 
 const run = promisify(execFile);
 
+const tempDirs: string[] = [];
+
+/** A fresh directory under the system temp dir, removed by {@link removeTempDirs}. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every directory {@link tempDir} made in this test file (close databases first). */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** A real two-second H.264 MP4 and a JPEG poster, made once per test file. */
-export async function makeSampleMedia(dir: string): Promise<{ video: string; poster: string }> {
+export async function makeSampleMedia(
+  dir = tempDir('reelbot-sample-'),
+): Promise<{ video: string; poster: string }> {
   const video = path.join(dir, 'sample.mp4');
   const poster = path.join(dir, 'sample.jpg');
   await run('ffmpeg', [
@@ -43,7 +59,7 @@ export const t0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 
 /** A temp DATA_DIR with a store whose clock the test moves. */
 export function createTestData(options: { adminToken?: string } = {}) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-web-'));
+  const dataDir = tempDir('reelbot-web-');
   fs.mkdirSync(path.join(dataDir, 'media'));
   const clock = { now: t0 };
   const db = openDatabase(dataDir);

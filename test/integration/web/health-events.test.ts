@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Generation, GenerationEvent, GenerationListener } from '../../../src/core/generations/types.js';
-import { ada, createTestData, startTestServer, type TestData } from './fixture.js';
+import { ada, createTestData, removeTempDirs, startTestServer, type TestData } from './fixture.js';
 
 let data: TestData;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -23,6 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   data?.db.close();
+  removeTempDirs();
 });
 
 describe('GET /healthz', () => {

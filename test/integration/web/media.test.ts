@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +6,7 @@ import {
   createTestData,
   makeSampleMedia,
   rawRequest,
+  removeTempDirs,
   seedGallery,
   startTestServer,
   type TestData,
@@ -18,8 +18,7 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 let videoBytes: Buffer;
 
 beforeAll(async () => {
-  const sampleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-sample-'));
-  const sample = await makeSampleMedia(sampleDir);
+  const sample = await makeSampleMedia();
   videoBytes = fs.readFileSync(sample.video);
   data = createTestData();
   seeded = seedGallery(data, sample);
@@ -29,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   data?.db.close();
+  removeTempDirs();
 });
 
 describe('GET /media/:id', () => {

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ada,
   createTestData,
   longError,
   makeSampleMedia,
+  removeTempDirs,
   seedGallery,
   startTestServer,
   type TestData,
@@ -29,7 +27,7 @@ function cardOf(html: string, id: string): string {
 }
 
 beforeAll(async () => {
-  const sample = await makeSampleMedia(fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-sample-')));
+  const sample = await makeSampleMedia();
   data = createTestData();
   seeded = seedGallery(data, sample);
   server = await startTestServer(data);
@@ -38,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   data?.db.close();
+  removeTempDirs();
 });
 
 describe('gallery page', () => {

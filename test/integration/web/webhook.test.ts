@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReplicateWebhookHandler } from '../../../src/web/index.js';
-import { createTestData, startTestServer, type TestData } from './fixture.js';
+import { createTestData, removeTempDirs, startTestServer, type TestData } from './fixture.js';
 
 let data: TestData;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -40,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   data?.db.close();
+  removeTempDirs();
 });
 
 describe('POST /webhooks/replicate', () => {
