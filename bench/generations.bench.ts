@@ -152,6 +152,10 @@ try {
   // Warm-up: catalog cache, JIT, the fake's sample video.
   await generateOne('warmup', smallModel);
 
+  const loadBefore = os
+    .loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
   // 1. 200 generations at once.
   const rss = sampleRss();
   const rssBefore = process.memoryUsage().rss;
@@ -192,6 +196,13 @@ try {
   const hugeCurl = await curlAll(hugeUrl, 1, tempDir);
 
   const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(46)} ${value}\n`);
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
+  process.stdout.write(
+    `${os.availableParallelism()} CPUs; load average before the run ${loadBefore}, after ${load}\n`,
+  );
   process.stdout.write(
     `\n${concurrent} concurrent generations (fake Replicate in another process, default polling 1 s -> 5 s)\n`,
   );
@@ -217,7 +228,7 @@ try {
     `${ours.seconds.toFixed(2)} s, ${(mb(ours.bytes) / ours.seconds).toFixed(0)} MB/s`,
   );
   line(
-    'curl --parallel to /dev/null',
+    'curl --parallel, to files',
     `${curlSeconds.toFixed(2)} s, ${(mb(ours.bytes) / curlSeconds).toFixed(0)} MB/s`,
   );
   process.stdout.write(`\nOne ${mb(hugeBytes).toFixed(0)} MB output\n`);

@@ -93,6 +93,12 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
       }
       case 'succeeded': {
         const outputs = pickOutputs(prediction.output);
+        if (!outputs.primary && prediction.data_removed)
+          return fail(
+            generationId,
+            'Replicate deleted the video (outputs are kept about an hour) before reelbot could save it.',
+            'PREDICTION_DATA_REMOVED',
+          );
         if (!outputs.primary)
           return fail(generationId, 'The model finished without producing a video.', 'PREDICTION_NO_OUTPUT');
         const lastLine = parseLogProgress(prediction.logs).lastLine;
