@@ -1,6 +1,6 @@
 import { SimulationError } from '../errors.js';
 import { createEncoder, type EncoderSettings, type Spawner } from './encoder.js';
-import { frameOf, simulate } from './physics/simulate.js';
+import { frameOf, type Trajectory } from './physics/trajectory.js';
 import type { RenderQuality } from './renderer/index.js';
 import { createRenderer } from './renderer/index.js';
 import type { Scene } from './scene/schema.js';
@@ -14,10 +14,10 @@ export interface SimulationProgress {
 
 /** Milliseconds spent in each part of one simulation. */
 export interface SimulationTimings {
-  /** Rapier: every sub-step of every frame. */
-  simulateMs: number;
   /** GL context, shaders, buffers and the ffmpeg process. */
   setupMs: number;
+  /** Rapier, every sub-step of every frame; or, with the physics in a thread, the wait for it. */
+  simulateMs: number;
   /** Issuing draw calls. */
   renderMs: number;
   /** readPixels: waiting for the rasteriser to finish, then copying the frame out. */
@@ -61,21 +61,15 @@ export async function runPipeline(
     onProgress?: (progress: SimulationProgress) => void;
     signal?: AbortSignal;
     spawn?: Spawner;
+    /** The physics, computed elsewhere meanwhile (render-process.ts); simulated here when absent. */
+    trajectory?: Promise<Trajectory>;
   } = {},
 ): Promise<SimulationResult> {
   const { scene } = job;
   const { signal, onProgress } = options;
   const started = performance.now();
-  const trajectory = await simulate(scene, {
-    signal,
-    onFrame: (frame, totalFrames) => onProgress?.({ stage: 'simulate', frame, totalFrames }),
-  }).catch((error: unknown) => {
-    throw signal?.aborted ? canceled(error) : error;
-  });
-  const simulated = performance.now();
-  const totalFrames = trajectory.frames;
-
-  const renderer = createRenderer(scene, trajectory, job.quality);
+  // GL and ffmpeg start while the physics runs elsewhere: they need only the scene.
+  const renderer = createRenderer(scene, job.quality);
   const { width, height } = renderer;
   const encoder = createEncoder({ width, height, fps: scene.fps }, job.outFile, {
     settings: job.encoder,
@@ -85,6 +79,25 @@ export async function runPipeline(
   const onAbort = () => encoder.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const setUp = performance.now();
+
+  let trajectory: Trajectory;
+  try {
+    trajectory = await (options.trajectory ??
+      import('./physics/simulate.js').then(({ simulate }) =>
+        simulate(scene, {
+          signal,
+          onFrame: (frame, totalFrames) => onProgress?.({ stage: 'simulate', frame, totalFrames }),
+        }),
+      ));
+    renderer.prepare(trajectory);
+  } catch (error) {
+    encoder.abort();
+    signal?.removeEventListener('abort', onAbort);
+    renderer.dispose();
+    throw signal?.aborted ? canceled(error) : error;
+  }
+  const simulated = performance.now();
+  const totalFrames = trajectory.frames;
 
   const free: Uint8Array[] = Array.from({ length: framesInFlight }, () => new Uint8Array(width * height * 4));
   let waitForFree: (() => void) | undefined;
@@ -135,8 +148,8 @@ export async function runPipeline(
     durationSeconds: totalFrames / scene.fps,
     quality: renderer.quality,
     timings: {
-      simulateMs: simulated - started,
-      setupMs: setUp - simulated,
+      setupMs: setUp - started,
+      simulateMs: simulated - setUp,
       renderMs,
       readbackMs,
       encodeWaitMs,

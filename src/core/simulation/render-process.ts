@@ -6,6 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { childEnvironment } from '../config.js';
 import { SimulationError } from '../errors.js';
 import type { EncoderSettings } from './encoder.js';
+import { simulateInThread } from './physics/in-thread.js';
+import type { Trajectory } from './physics/trajectory.js';
 import type { SimulationJob, SimulationProgress, SimulationResult, SimulationTimings } from './pipeline.js';
 import type { RenderQuality } from './renderer/index.js';
 import { startXvfb, type XServer, type XvfbSpawner } from './renderer/xvfb.js';
@@ -29,7 +31,9 @@ export interface RenderResult extends SimulationResult {
   outFile: string;
   bytes: number;
   timings: SimulationTimings & {
-    /** Starting Xvfb and the worker, up to the worker's first progress message. */
+    /** The physics thread, from its start to the trajectory; it overlaps Xvfb and worker start-up. */
+    physicsMs: number;
+    /** From the call until the worker reports its first frame drawn. */
     startupMs: number;
     /** From the call to the finished file. */
     wallMs: number;
@@ -44,9 +48,7 @@ function workerCommand(): { file: string; execArgv: string[] } {
   const file = path.join(path.dirname(here), `worker${extension}`);
   const loader =
     extension === '.ts' ? ['--import', pathToFileURL(createRequire(here).resolve('tsx')).href] : [];
-  // Rapier is a large WebAssembly module: V8 re-compiling its hot functions with TurboFan costs
-  // more CPU than a three-second simulation gains from them (measured: 1.0 s against 0.5 s).
-  return { file, execArgv: [...loader, '--liftoff-only'] };
+  return { file, execArgv: loader };
 }
 
 /**
@@ -65,9 +67,22 @@ export async function renderSimulation(
 ): Promise<RenderResult> {
   const started = performance.now();
   options.signal?.throwIfAborted();
-  await fs.promises.mkdir(path.dirname(path.resolve(outFile)), { recursive: true });
+  // The physics starts at once, in a thread, while Xvfb and the render worker start up.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let physicsMs = 0;
+  const physics = simulateInThread(scene, {
+    signal: stop.signal,
+    onFrame: (frame, totalFrames) => options.onProgress?.({ stage: 'simulate', frame, totalFrames }),
+  }).then((trajectory) => {
+    physicsMs = performance.now() - started;
+    return trajectory;
+  });
+  physics.catch(() => {});
   let xserver: XServer | undefined;
   try {
+    await fs.promises.mkdir(path.dirname(path.resolve(outFile)), { recursive: true });
     if (!options.display) xserver = await startXvfb(options.xvfb);
     const display = options.display ?? xserver!.display;
     const job: SimulationJob = {
@@ -77,7 +92,7 @@ export async function renderSimulation(
       encoder: options.encoder,
       ffmpegPath: options.ffmpegPath,
     };
-    const { result, startupMs } = await runWorker(job, display, options, started).catch(
+    const { result, startupMs } = await runWorker(job, display, options, started, physics).catch(
       async (error: unknown) => {
         // A canceled or failed render leaves no half-written video behind.
         await fs.promises.rm(job.outFile, { force: true });
@@ -89,9 +104,11 @@ export async function renderSimulation(
       ...result,
       outFile: job.outFile,
       bytes: size,
-      timings: { ...result.timings, startupMs, wallMs: performance.now() - started },
+      timings: { ...result.timings, physicsMs, startupMs, wallMs: performance.now() - started },
     };
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    stop.abort();
     await xserver?.stop();
   }
 }
@@ -101,6 +118,7 @@ function runWorker(
   display: string,
   options: RenderOptions,
   started: number,
+  physics: Promise<Trajectory>,
 ): Promise<{ result: SimulationResult; startupMs: number }> {
   const { file, execArgv } = workerCommand();
   const child: ChildProcess = fork(file, [], {
@@ -119,6 +137,7 @@ function runWorker(
     let startupMs: number | undefined;
     let result: SimulationResult | undefined;
     let failure: SimulationError | undefined;
+    let physicsFailure: unknown;
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       if (child.connected) child.send({ type: 'cancel' } satisfies WorkerRequest);
@@ -156,6 +175,7 @@ function runWorker(
       clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
       if (result && !failure) return resolve({ result, startupMs: startupMs ?? 0 });
+      if (physicsFailure && !options.signal?.aborted) return reject(physicsFailure);
       if (options.signal?.aborted)
         return reject(
           new SimulationError('SIMULATION_CANCELED', 'The simulation was canceled', {
@@ -171,5 +191,14 @@ function runWorker(
       );
     });
     child.send({ type: 'run', job } satisfies WorkerRequest);
+    physics.then(
+      (trajectory) => {
+        if (child.connected) child.send({ type: 'trajectory', trajectory } satisfies WorkerRequest);
+      },
+      (error: unknown) => {
+        physicsFailure = error;
+        if (child.connected) child.send({ type: 'cancel' } satisfies WorkerRequest);
+      },
+    );
   });
 }

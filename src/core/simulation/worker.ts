@@ -5,10 +5,18 @@
  * its own Xvfb (see render-process.ts). It also keeps a crash in native GL code away from the bot.
  */
 import { ReelbotError } from '../errors.js';
+import type { Trajectory } from './physics/trajectory.js';
 import { runPipeline } from './pipeline.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const controller = new AbortController();
+let receiveTrajectory: (trajectory: Trajectory) => void = () => {};
+const trajectory = new Promise<Trajectory>((resolve, reject) => {
+  receiveTrajectory = resolve;
+  controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+});
+// Nobody may await it (a cancel before the run starts); that is no unhandled rejection.
+trajectory.catch(() => {});
 
 function send(reply: WorkerReply): Promise<void> {
   return new Promise((resolve) => {
@@ -22,8 +30,13 @@ process.on('message', (message: WorkerRequest) => {
     controller.abort();
     return;
   }
+  if (message.type === 'trajectory') {
+    receiveTrajectory(message.trajectory);
+    return;
+  }
   runPipeline(message.job, {
     signal: controller.signal,
+    trajectory,
     onProgress: (progress) => void send({ type: 'progress', progress }),
   }).then(
     async (result) => {

@@ -28,7 +28,8 @@ export function cameraAt(scene: Scene, time: number, aspect: number): CameraView
   const groundHalf = scene.ground.enabled ? scene.ground.size / 2 : 200;
   const fogEnd = Math.max(groundHalf + Math.hypot(x, z), distance * 2);
   const fogStart = Math.max(fogEnd * 0.55, distance * 1.4);
-  const near = Math.min(1, Math.max(0.05, distance * 0.01));
+  // As far out as is safe: the depth buffer has 16 bits, and its precision is set by the near plane.
+  const near = Math.min(2, Math.max(0.05, distance * 0.05));
   const far = fogEnd * 1.5 + 10;
   const projection = perspective((fov * Math.PI) / 180, aspect, near, far);
   return { position, viewProjection: multiply(projection, lookAt(position, target)), fogStart, fogEnd };

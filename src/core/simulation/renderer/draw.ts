@@ -1,8 +1,8 @@
-import type { Scene, Shape, Vec3 } from '../scene/schema.js';
-import { shapes } from '../scene/schema.js';
+import type { Scene, Vec3 } from '../scene/schema.js';
+import { type Shape, shapes } from '../scene/shapes.js';
 import type { GlContext } from './context.js';
 import type { Mat4 } from './math.js';
-import { type Mesh, unitMeshes, vertexFloats } from './meshes.js';
+import { type Mesh, segmentsFor, unitMesh, vertexFloats } from './meshes.js';
 import { createProgram, type Program } from './program.js';
 import {
   bodyFragment,
@@ -21,13 +21,20 @@ const poseFloats = 7;
 /** Floats per instance that never change: scale (3), capsule stretch (1), colour (3), material (2). */
 const lookFloats = 9;
 
+interface MeshBuffers {
+  vertices: WebGLBuffer;
+  indices: WebGLBuffer;
+  indexCount: number;
+}
+
 interface Group {
   shape: Shape;
   first: number;
   count: number;
-  vertices: WebGLBuffer;
-  indices: WebGLBuffer;
-  indexCount: number;
+  /** Detailed enough for the camera. */
+  mesh: MeshBuffers;
+  /** Coarser, for the shadow map, whose texels are bigger than pixels anyway. */
+  shadowMesh: MeshBuffers;
 }
 
 /** What one frame is seen through. */
@@ -90,7 +97,11 @@ function instanceLook(o: Scene['objects'][number]): number[] {
 export function createSceneDrawer(
   ctx: GlContext,
   scene: Scene,
-  options: { shadowTaps: 1 | 4; shadowArea?: GroundRect },
+  options: {
+    shadowTaps: 1 | 4;
+    /** Pixels per metre at 1 m from the camera, in the drawn (supersampled) image. */
+    pixelsPerMetre: number;
+  },
 ) {
   const { gl, instancing } = ctx;
   const defines = { SHADOW_TAPS: options.shadowTaps };
@@ -103,7 +114,16 @@ export function createSceneDrawer(
     withDefines(groundFragment, { SHADOW_TAPS: 0 }),
     'ground',
   );
-  const meshes = unitMeshes();
+  const upload = (mesh: Mesh): MeshBuffers => {
+    const vertices = gl.createBuffer()!;
+    gl.bindBuffer(gl.ARRAY_BUFFER, vertices);
+    gl.bufferData(gl.ARRAY_BUFFER, mesh.vertices, gl.STATIC_DRAW);
+    const indices = gl.createBuffer()!;
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indices);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, mesh.indices, gl.STATIC_DRAW);
+    return { vertices, indices, indexCount: mesh.indices.length };
+  };
+  const camera = scene.camera.position;
 
   // Scene index of each instance slot, grouped by shape.
   const order: number[] = [];
@@ -111,20 +131,22 @@ export function createSceneDrawer(
   for (const shape of shapes) {
     const members = scene.objects.flatMap((o, i) => (o.shape === shape ? [i] : []));
     if (members.length === 0) continue;
-    const mesh: Mesh = meshes[shape];
-    const vertices = gl.createBuffer()!;
-    gl.bindBuffer(gl.ARRAY_BUFFER, vertices);
-    gl.bufferData(gl.ARRAY_BUFFER, mesh.vertices, gl.STATIC_DRAW);
-    const indices = gl.createBuffer()!;
-    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indices);
-    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, mesh.indices, gl.STATIC_DRAW);
+    // The largest any member of the group looks from where the camera starts, with room to come closer.
+    const radiusPixels = Math.max(
+      ...members.map((i) => {
+        const o = scene.objects[i]!;
+        const radius = Math.max(o.size[0], o.size[2]) / 2;
+        const distance = Math.max(0.5, Math.hypot(...o.position.map((v, k) => v - camera[k]!)) - radius);
+        return (1.5 * radius * options.pixelsPerMetre) / distance;
+      }),
+    );
+    const segments = segmentsFor(radiusPixels);
     groups.push({
       shape,
       first: order.length,
       count: members.length,
-      vertices,
-      indices,
-      indexCount: mesh.indices.length,
+      mesh: upload(unitMesh(shape, segments)),
+      shadowMesh: upload(unitMesh(shape, Math.max(8, segments / 2 + ((segments / 2) % 2)))),
     });
     order.push(...members);
   }
@@ -143,17 +165,25 @@ export function createSceneDrawer(
 
   const half = scene.ground.size / 2;
   const ground: GroundRect = { x0: -half, z0: -half, x1: half, z1: half };
-  const area = options.shadowArea && {
-    x0: Math.max(ground.x0, Math.min(ground.x1, options.shadowArea.x0)),
-    z0: Math.max(ground.z0, Math.min(ground.z1, options.shadowArea.z0)),
-    x1: Math.max(ground.x0, Math.min(ground.x1, options.shadowArea.x1)),
-    z1: Math.max(ground.z0, Math.min(ground.z1, options.shadowArea.z1)),
-  };
-  const shadowed = area ? groundTriangles([area]) : [];
-  const plain = groundTriangles(area ? around(ground, area) : [ground]);
   const groundBuffer = gl.createBuffer()!;
-  gl.bindBuffer(gl.ARRAY_BUFFER, groundBuffer);
-  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([...shadowed, ...plain]), gl.STATIC_DRAW);
+  // Ground vertices: first the part shadows can reach, then the rest.
+  let shadowedVertices = 0;
+  let plainVertices = 0;
+  const setShadowArea = (area: GroundRect | undefined) => {
+    const clipped = area && {
+      x0: Math.max(ground.x0, Math.min(ground.x1, area.x0)),
+      z0: Math.max(ground.z0, Math.min(ground.z1, area.z0)),
+      x1: Math.max(ground.x0, Math.min(ground.x1, area.x1)),
+      z1: Math.max(ground.z0, Math.min(ground.z1, area.z1)),
+    };
+    const shadowed = clipped ? groundTriangles([clipped]) : [];
+    const plain = groundTriangles(clipped ? around(ground, clipped) : [ground]);
+    shadowedVertices = shadowed.length / 2;
+    plainVertices = plain.length / 2;
+    gl.bindBuffer(gl.ARRAY_BUFFER, groundBuffer);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([...shadowed, ...plain]), gl.STATIC_DRAW);
+  };
+  setShadowArea(undefined);
 
   const enabled: number[] = [];
   const attribute = (
@@ -180,12 +210,13 @@ export function createSceneDrawer(
     }
   };
 
-  const drawBodies = (program: Program) => {
+  const drawBodies = (program: Program, lod: 'mesh' | 'shadowMesh') => {
     for (const group of groups) {
+      const mesh = group[lod];
       const v = vertexFloats * 4;
-      attribute(program, 'aPosition', group.vertices, 3, v, 0, 0);
-      attribute(program, 'aNormal', group.vertices, 3, v, 12, 0);
-      attribute(program, 'aSide', group.vertices, 1, v, 24, 0);
+      attribute(program, 'aPosition', mesh.vertices, 3, v, 0, 0);
+      attribute(program, 'aNormal', mesh.vertices, 3, v, 12, 0);
+      attribute(program, 'aSide', mesh.vertices, 1, v, 24, 0);
       const p = poseFloats * 4;
       attribute(program, 'iTranslation', poseBuffer, 3, p, group.first * p, 1);
       attribute(program, 'iRotation', poseBuffer, 4, p, group.first * p + 12, 1);
@@ -193,14 +224,8 @@ export function createSceneDrawer(
       attribute(program, 'iScale', lookBuffer, 4, l, group.first * l, 1);
       attribute(program, 'iColor', lookBuffer, 3, l, group.first * l + 16, 1);
       attribute(program, 'iMaterial', lookBuffer, 2, l, group.first * l + 28, 1);
-      gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, group.indices);
-      instancing.drawElementsInstancedANGLE(
-        gl.TRIANGLES,
-        group.indexCount,
-        gl.UNSIGNED_SHORT,
-        0,
-        group.count,
-      );
+      gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, mesh.indices);
+      instancing.drawElementsInstancedANGLE(gl.TRIANGLES, mesh.indexCount, gl.UNSIGNED_SHORT, 0, group.count);
       release();
     }
   };
@@ -257,6 +282,9 @@ export function createSceneDrawer(
   };
 
   return {
+    /** Limits the ground drawn with shadow map reads to `area`; all of it is plain until then. */
+    setShadowArea,
+
     /** Uploads the poses of one frame: `floatsPerBody` floats per body, in scene order. */
     setPoses(frame: Float32Array): void {
       for (let slot = 0; slot < order.length; slot++) {
@@ -279,7 +307,7 @@ export function createSceneDrawer(
       gl.cullFace(gl.FRONT);
       gl.useProgram(shadowProgram.program);
       gl.uniformMatrix4fv(shadowProgram.uniform('uLightViewProjection'), false, view.lightViewProjection);
-      drawBodies(shadowProgram);
+      drawBodies(shadowProgram, 'shadowMesh');
       gl.cullFace(gl.BACK);
     },
 
@@ -297,13 +325,17 @@ export function createSceneDrawer(
       // Bodies first: the depth test then skips the ground's costly grid and shadow lookups behind them.
       gl.useProgram(bodyProgram.program);
       setShading(bodyProgram, view, shadow);
-      drawBodies(bodyProgram);
+      drawBodies(bodyProgram, 'mesh');
       if (scene.ground.enabled) {
         // Drawn last, the ground only tests depth: writing it would cost a pass over the buffer.
+        // Pushed back a little, so that with 16-bit depth it never shows through a resting body.
         gl.depthMask(false);
-        if (shadowed.length > 0) drawGround(groundProgram, view, shadow, 0, shadowed.length / 2);
-        if (plain.length > 0)
-          drawGround(plainGroundProgram, view, undefined, shadowed.length / 2, plain.length / 2);
+        gl.enable(gl.POLYGON_OFFSET_FILL);
+        gl.polygonOffset(2, 4);
+        if (shadowedVertices > 0) drawGround(groundProgram, view, shadow, 0, shadowedVertices);
+        if (plainVertices > 0)
+          drawGround(plainGroundProgram, view, undefined, shadowedVertices, plainVertices);
+        gl.disable(gl.POLYGON_OFFSET_FILL);
         gl.depthMask(true);
       }
       gl.frontFace(gl.CCW);

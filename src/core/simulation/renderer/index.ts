@@ -1,10 +1,10 @@
-import type { Trajectory } from '../physics/simulate.js';
+import type { Trajectory } from '../physics/trajectory.js';
 import type { Scene } from '../scene/schema.js';
 import { cameraAt } from './camera.js';
 import { createGlContext } from './context.js';
 import { createSceneDrawer, type FrameView } from './draw.js';
 import { multiply } from './math.js';
-import { createShadowTarget, fitLight, sceneBounds, shadowArea } from './shadow.js';
+import { createShadowTarget, fitLight, type LightFit, sceneBounds, shadowArea } from './shadow.js';
 import { createResolvePass, createSupersampleTarget } from './targets.js';
 
 /** How hard the renderer works for each frame. */
@@ -26,7 +26,7 @@ export function defaultQuality(width: number, height: number): RenderQuality {
   const supersample = width * height <= 960 * 540 ? 2 : 1;
   return {
     supersample,
-    shadowMapSize: Math.max(width, height) > 800 ? 2048 : 1024,
+    shadowMapSize: 1024,
     shadowTaps: supersample > 1 ? 1 : 4,
   };
 }
@@ -36,6 +36,8 @@ export interface FrameRenderer {
   readonly width: number;
   readonly height: number;
   readonly quality: RenderQuality;
+  /** Fits the shadow map to where the bodies go; call once the trajectory is known, before `draw`. */
+  prepare(trajectory: Trajectory): void;
   /** Draws frame `index` with the given body poses (7 floats per body, scene order). */
   draw(index: number, poses: Float32Array): void;
   /** Waits for the drawing to finish and copies the frame into `into` (width * height * 4 bytes). */
@@ -48,14 +50,11 @@ export interface FrameRenderer {
 const flipY = new Float32Array([1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
 
 /**
- * Creates the GL context and everything the scene needs on the GPU. Must run in a process whose
- * DISPLAY names a live X server (the render worker).
+ * Creates the GL context and everything the scene needs on the GPU, before the physics is done:
+ * `prepare` then fits the shadows to the trajectory. Must run in a process whose DISPLAY names a
+ * live X server (the render worker).
  */
-export function createRenderer(
-  scene: Scene,
-  trajectory: Trajectory,
-  quality?: Partial<RenderQuality>,
-): FrameRenderer {
+export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): FrameRenderer {
   const { width, height } = scene.resolution;
   const q: RenderQuality = { ...defaultQuality(width, height), ...quality };
   const ctx = createGlContext(width, height);
@@ -63,12 +62,11 @@ export function createRenderer(
   const target = createSupersampleTarget(gl, width, height, q.supersample);
   const resolve = q.supersample > 1 ? createResolvePass(gl, target) : undefined;
   const shadow = scene.lights.directional.shadows ? createShadowTarget(gl, q.shadowMapSize) : undefined;
-  const bounds = sceneBounds(scene, trajectory);
-  const light = fitLight(scene.lights.directional.direction, bounds, q.shadowMapSize);
   const drawer = createSceneDrawer(ctx, scene, {
+    pixelsPerMetre: (height * q.supersample) / 2 / Math.tan((scene.camera.fov * Math.PI) / 360),
     shadowTaps: q.shadowTaps,
-    shadowArea: shadow ? shadowArea(scene.lights.directional.direction, bounds) : undefined,
   });
+  let light: LightFit | undefined;
   const aspect = width / height;
   const still = !scene.camera.orbit;
   let previous: Float32Array | undefined;
@@ -78,7 +76,14 @@ export function createRenderer(
     width,
     height,
     quality: q,
+    prepare(trajectory) {
+      const bounds = sceneBounds(scene, trajectory);
+      const { direction } = scene.lights.directional;
+      light = fitLight(direction, bounds, q.shadowMapSize);
+      if (shadow) drawer.setShadowArea(shadowArea(direction, bounds));
+    },
     draw(index, poses) {
+      if (!light) throw new Error('FrameRenderer.prepare must come before draw');
       // Once everything has come to rest the frame cannot change: keep the one already drawn.
       const unchanged = previous !== undefined && equal(previous, poses);
       if (unchanged && still) return;

@@ -1,4 +1,4 @@
-import type { Shape } from '../scene/schema.js';
+import type { Shape } from '../scene/shapes.js';
 
 /**
  * A unit mesh, 1 m across, centred on the origin, interleaved as position (3), normal (3) and
@@ -140,12 +140,29 @@ function cylinder(segments: number): Mesh {
   return m.build();
 }
 
-/** The unit mesh of every shape, detailed enough to look round at 1080p. */
-export function unitMeshes(): Record<Shape, Mesh> {
-  return {
-    box: box(),
-    sphere: sphere(32, 18, false),
-    cylinder: cylinder(32),
-    capsule: sphere(32, 18, true),
-  };
+/**
+ * Segments around a round shape whose silhouette is `radiusPixels` across on screen, so that the
+ * polygon strays less than half a pixel from the circle: more would only cost triangles, which
+ * llvmpipe pays for one by one.
+ */
+export function segmentsFor(radiusPixels: number): number {
+  const r = Number.isFinite(radiusPixels) ? Math.max(1, radiusPixels) : 48;
+  const exact = r <= 0.5 ? 8 : Math.PI / Math.acos(1 - 0.5 / r);
+  const n = Math.min(48, Math.max(8, Math.ceil(exact)));
+  return n + (n % 2);
+}
+
+/** The unit mesh of `shape`, with `segments` around (and half as many rings) when it is round. */
+export function unitMesh(shape: Shape, segments: number): Mesh {
+  const rings = Math.max(4, segments / 2 + ((segments / 2) % 2));
+  switch (shape) {
+    case 'box':
+      return box();
+    case 'sphere':
+      return sphere(segments, rings, false);
+    case 'cylinder':
+      return cylinder(segments);
+    case 'capsule':
+      return sphere(segments, rings, true);
+  }
 }

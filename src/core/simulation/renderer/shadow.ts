@@ -1,5 +1,5 @@
 import { SimulationError } from '../../errors.js';
-import { floatsPerBody, type Trajectory } from '../physics/simulate.js';
+import { floatsPerBody, type Trajectory } from '../physics/trajectory.js';
 import type { Scene, Vec3 } from '../scene/schema.js';
 import { lookAt, type Mat4, multiply, normalize, ortho, transformPoint } from './math.js';
 

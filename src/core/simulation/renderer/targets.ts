@@ -11,7 +11,7 @@ export interface SupersampleTarget {
   factor: number;
 }
 
-/** A colour texture with a 24-bit depth (and stencil) renderbuffer, `factor` times the frame size. */
+/** A colour texture with a 16-bit depth renderbuffer, `factor` times the frame size. */
 export function createSupersampleTarget(
   gl: WebGLRenderingContext,
   width: number,
@@ -33,12 +33,13 @@ export function createSupersampleTarget(
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
   const depth = gl.createRenderbuffer()!;
   gl.bindRenderbuffer(gl.RENDERBUFFER, depth);
-  // DEPTH_STENCIL is the only 24-bit depth format WebGL 1 offers; 16 bits z-fight on the ground.
-  gl.renderbufferStorage(gl.RENDERBUFFER, gl.DEPTH_STENCIL, w, h);
+  // 16 bits rather than 24+8: half the memory to clear and test every frame. The camera's near plane
+  // and the ground's polygon offset keep it free of z-fighting.
+  gl.renderbufferStorage(gl.RENDERBUFFER, gl.DEPTH_COMPONENT16, w, h);
   const framebuffer = gl.createFramebuffer()!;
   gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
   gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
-  gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.DEPTH_STENCIL_ATTACHMENT, gl.RENDERBUFFER, depth);
+  gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, depth);
   const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
   if (status !== gl.FRAMEBUFFER_COMPLETE)
     throw new SimulationError(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shapes } from './shapes.js';
 
 /**
  * Bounds of a scene. They keep one simulation within what two CPU cores render in seconds, and
@@ -41,9 +42,7 @@ const color = z
   .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #ff0000')
   .transform((value) => value.toLowerCase());
 
-/** The shapes the physics engine and the renderer both know. */
-export const shapes = ['box', 'sphere', 'cylinder', 'capsule'] as const;
-export type Shape = (typeof shapes)[number];
+export { type Shape, shapes } from './shapes.js';
 
 const size = z.tuple(
   [
