@@ -21,6 +21,12 @@ export interface RenderOptions {
   /** An X display to render on (`config.display`); when absent a private Xvfb is started and stopped. */
   display?: string;
   xvfb?: { command?: string; spawn?: XvfbSpawner };
+  /**
+   * Where the physics runs while the render worker starts: in a worker thread (the default: the
+   * caller's event loop stays free, as a bot needs), or inline on this thread, which starts sooner
+   * and suits a command-line process with nothing else to do.
+   */
+  physics?: 'thread' | 'inline';
   quality?: Partial<RenderQuality>;
   encoder?: Partial<EncoderSettings>;
   ffmpegPath?: string;
@@ -72,14 +78,23 @@ export async function renderSimulation(
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let physicsMs = 0;
-  const physics = simulateInThread(scene, {
-    signal: stop.signal,
-    onFrame: (frame, totalFrames) => options.onProgress?.({ stage: 'simulate', frame, totalFrames }),
-  }).then((trajectory) => {
+  const onFrame = (frame: number, totalFrames: number) =>
+    options.onProgress?.({ stage: 'simulate', frame, totalFrames });
+  const timed = (trajectory: Trajectory) => {
     physicsMs = performance.now() - started;
     return trajectory;
-  });
-  physics.catch(() => {});
+  };
+  // In a thread the physics starts at once; inline, once the worker is on its way (it blocks).
+  const threaded =
+    options.physics === 'inline'
+      ? undefined
+      : simulateInThread(scene, { signal: stop.signal, onFrame }).then(timed);
+  threaded?.catch(() => {});
+  const physics = () =>
+    threaded ??
+    import('./physics/simulate.js').then(({ simulate }) =>
+      simulate(scene, { signal: stop.signal, onFrame }).then(timed),
+    );
   let xserver: XServer | undefined;
   try {
     await fs.promises.mkdir(path.dirname(path.resolve(outFile)), { recursive: true });
@@ -118,7 +133,7 @@ function runWorker(
   display: string,
   options: RenderOptions,
   started: number,
-  physics: Promise<Trajectory>,
+  physics: () => Promise<Trajectory>,
 ): Promise<{ result: SimulationResult; startupMs: number }> {
   const { file, execArgv } = workerCommand();
   const child: ChildProcess = fork(file, [], {
@@ -191,7 +206,7 @@ function runWorker(
       );
     });
     child.send({ type: 'run', job } satisfies WorkerRequest);
-    physics.then(
+    physics().then(
       (trajectory) => {
         if (child.connected) child.send({ type: 'trajectory', trajectory } satisfies WorkerRequest);
       },

@@ -2,7 +2,6 @@
  * Worker-thread entry that runs the physics of one scene (see in-thread.ts): off the caller's
  * event loop, and at the same time as the render worker process starts.
  */
-import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { codeOf } from '../../errors.js';
 import type { Scene } from '../scene/schema.js';
@@ -13,11 +12,6 @@ export type PhysicsThreadMessage =
   | { type: 'progress'; frame: number; totalFrames: number }
   | { type: 'done'; frames: number; bodies: number; data: Float32Array }
   | { type: 'failed'; code: string; message: string };
-
-// Rapier is a large WebAssembly module. V8 re-compiling its hot functions with TurboFan costs more
-// CPU than a simulation of seconds gains from them (measured: 1.36 s of CPU against 0.69 s for 100
-// bodies over 90 frames). The flag is process-wide; only wasm compiled from now on is affected.
-setFlagsFromString('--liftoff-only');
 
 const post = (message: PhysicsThreadMessage, transfer: ArrayBuffer[] = []) =>
   parentPort!.postMessage(message, transfer);

@@ -2,7 +2,8 @@ import type { Trajectory } from '../physics/trajectory.js';
 import type { Scene } from '../scene/schema.js';
 import { cameraAt } from './camera.js';
 import { createGlContext } from './context.js';
-import { createSceneDrawer, type FrameView } from './draw.js';
+import { dirtyRect, movedBodies } from './dirty.js';
+import { createSceneDrawer, type FrameView, type PixelRect } from './draw.js';
 import { multiply } from './math.js';
 import { createShadowTarget, fitLight, type LightFit, sceneBounds, shadowArea } from './shadow.js';
 import { createResolvePass, createSupersampleTarget } from './targets.js';
@@ -60,7 +61,9 @@ export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): 
   const ctx = createGlContext(width, height);
   const { gl } = ctx;
   const target = createSupersampleTarget(gl, width, height, q.supersample);
-  const resolve = q.supersample > 1 ? createResolvePass(gl, target) : undefined;
+  // With supersampling the frame is the resolved copy; without, the scene target itself.
+  const frame = q.supersample > 1 ? createSupersampleTarget(gl, width, height, 1) : target;
+  const resolve = q.supersample > 1 ? createResolvePass(gl, target, frame) : undefined;
   const shadow = scene.lights.directional.shadows ? createShadowTarget(gl, q.shadowMapSize) : undefined;
   const drawer = createSceneDrawer(ctx, scene, {
     pixelsPerMetre: (height * q.supersample) / 2 / Math.tan((scene.camera.fov * Math.PI) / 360),
@@ -69,8 +72,20 @@ export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): 
   let light: LightFit | undefined;
   const aspect = width / height;
   const still = !scene.camera.orbit;
+  const viewAt = (index: number): FrameView => {
+    const camera = cameraAt(scene, index / scene.fps, aspect);
+    return {
+      viewProjection: multiply(flipY, camera.viewProjection),
+      cameraPosition: camera.position,
+      lightViewProjection: light?.viewProjection ?? flipY,
+      shadowBias: light?.texelBias ?? 0,
+      fogStart: camera.fogStart,
+      fogEnd: camera.fogEnd,
+    };
+  };
+  const [dx, dy, dz] = scene.lights.directional.direction;
+  const toLight = [-dx, -dy, -dz].map((v) => v / Math.hypot(dx, dy, dz));
   let previous: Float32Array | undefined;
-  let shadowFresh = false;
 
   return {
     width,
@@ -84,33 +99,40 @@ export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): 
     },
     draw(index, poses) {
       if (!light) throw new Error('FrameRenderer.prepare must come before draw');
-      // Once everything has come to rest the frame cannot change: keep the one already drawn.
-      const unchanged = previous !== undefined && equal(previous, poses);
-      if (unchanged && still) return;
-      const camera = cameraAt(scene, index / scene.fps, aspect);
-      const view: FrameView = {
-        viewProjection: multiply(flipY, camera.viewProjection),
-        cameraPosition: camera.position,
-        lightViewProjection: light.viewProjection,
-        shadowBias: light.texelBias,
-        fogStart: camera.fogStart,
-        fogEnd: camera.fogEnd,
-      };
-      if (!unchanged) {
+      const view = viewAt(index);
+      if (!previous) {
         drawer.setPoses(poses);
-        shadowFresh = false;
+        if (shadow) drawer.drawShadow(shadow, view);
+        drawer.drawScene(target, view, shadow);
+        resolve?.draw();
         previous = poses.slice();
+        return;
       }
-      if (shadow && !shadowFresh) {
-        drawer.drawShadow(shadow, view);
-        shadowFresh = true;
+      // Only what moved is drawn again: bodies at rest keep their poses bit for bit, and with a
+      // still camera everything outside the moved bodies and their shadows stays as it was.
+      const moved = movedBodies(previous, poses);
+      if (moved.length === 0 && still) return;
+      if (moved.length > 0) {
+        drawer.setPoses(poses);
+        if (shadow) {
+          const size = shadow.size;
+          drawer.drawShadow(
+            shadow,
+            view,
+            dirtyRect(scene, moved, previous, poses, light.viewProjection, size, size),
+          );
+        }
       }
-      drawer.drawScene(target, view, shadow);
-      resolve?.draw(width, height);
+      const dirty = still
+        ? dirtyRect(scene, moved, previous, poses, view.viewProjection, target.width, target.height, toLight)
+        : undefined;
+      previous = poses.slice();
+      if (dirty?.width === 0) return;
+      drawer.drawScene(target, view, shadow, dirty);
+      resolve?.draw(dirty && scaleDown(dirty, q.supersample, width, height));
     },
     read(into) {
-      // Without supersampling the scene target is the frame: read it directly, no copy pass.
-      gl.bindFramebuffer(gl.FRAMEBUFFER, resolve ? null : target.framebuffer);
+      gl.bindFramebuffer(gl.FRAMEBUFFER, frame.framebuffer);
       gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, into);
     },
     dispose() {
@@ -119,8 +141,14 @@ export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): 
   };
 }
 
-function equal(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** A rectangle of supersampled pixels as the frame pixels that cover it. */
+function scaleDown(rect: PixelRect, factor: number, width: number, height: number): PixelRect {
+  const x = Math.floor(rect.x / factor);
+  const y = Math.floor(rect.y / factor);
+  return {
+    x,
+    y,
+    width: Math.min(width, Math.ceil((rect.x + rect.width) / factor)) - x,
+    height: Math.min(height, Math.ceil((rect.y + rect.height) / factor)) - y,
+  };
 }

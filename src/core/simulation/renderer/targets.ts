@@ -50,8 +50,16 @@ export function createSupersampleTarget(
   return { framebuffer, texture, width: w, height: h, factor };
 }
 
-/** Draws a supersampled target into the default framebuffer at frame size, box-filtered. */
-export function createResolvePass(gl: WebGLRenderingContext, target: SupersampleTarget) {
+/**
+ * Box-filters a supersampled target down into `output`, a target of frame size. Drawing into a
+ * framebuffer of our own (not the default one) keeps the pixels outside a scissor rectangle
+ * from one frame to the next.
+ */
+export function createResolvePass(
+  gl: WebGLRenderingContext,
+  target: SupersampleTarget,
+  output: SupersampleTarget,
+) {
   const taps = target.factor === 4 ? 4 : 1;
   const program: Program = createProgram(
     gl,
@@ -64,10 +72,16 @@ export function createResolvePass(gl: WebGLRenderingContext, target: Supersample
   // One triangle that covers the screen: no seam along a diagonal.
   gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 3, -1, -1, 3]), gl.STATIC_DRAW);
   return {
-    draw(width: number, height: number): void {
-      gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-      gl.viewport(0, 0, width, height);
+    /** Resolves all of the frame, or only `dirty` (in output pixels). */
+    draw(dirty?: { x: number; y: number; width: number; height: number }): void {
+      gl.bindFramebuffer(gl.FRAMEBUFFER, output.framebuffer);
+      gl.viewport(0, 0, output.width, output.height);
+      if (dirty) {
+        gl.enable(gl.SCISSOR_TEST);
+        gl.scissor(dirty.x, dirty.y, dirty.width, dirty.height);
+      }
       gl.disable(gl.DEPTH_TEST);
+      gl.disable(gl.CULL_FACE);
       gl.useProgram(program.program);
       gl.bindBuffer(gl.ARRAY_BUFFER, triangle);
       const position = program.attribute('aPosition');
@@ -79,6 +93,7 @@ export function createResolvePass(gl: WebGLRenderingContext, target: Supersample
       gl.uniform2f(program.uniform('uOffset'), 1 / target.width, 1 / target.height);
       gl.drawArrays(gl.TRIANGLES, 0, 3);
       gl.disableVertexAttribArray(position);
+      gl.disable(gl.SCISSOR_TEST);
     },
   };
 }

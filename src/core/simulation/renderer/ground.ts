@@ -1,0 +1,111 @@
+import type { Scene } from '../scene/schema.js';
+import type { AttributeBinder } from './attributes.js';
+import { type FrameView, type Lighting, linear } from './lighting.js';
+import { createProgram, type Program } from './program.js';
+import { groundFragment, groundVertex, withDefines } from './shaders.js';
+import type { ShadowTarget } from './shadow.js';
+
+/** A rectangle on the ground: x from `x0` to `x1`, z from `z0` to `z1`. */
+export interface GroundRect {
+  x0: number;
+  z0: number;
+  x1: number;
+  z1: number;
+}
+
+/** Two counter-clockwise (seen from above) triangles per rectangle, as world x, z pairs. */
+function triangles(rects: GroundRect[]): number[] {
+  return rects.flatMap(({ x0, z0, x1, z1 }) => [x0, z0, x0, z1, x1, z1, x0, z0, x1, z1, x1, z0]);
+}
+
+/** The ground square minus `inner`, as up to four rectangles around it. */
+function around(ground: GroundRect, inner: GroundRect): GroundRect[] {
+  const rects: GroundRect[] = [
+    { x0: ground.x0, z0: ground.z0, x1: inner.x0, z1: ground.z1 },
+    { x0: inner.x1, z0: ground.z0, x1: ground.x1, z1: ground.z1 },
+    { x0: inner.x0, z0: ground.z0, x1: inner.x1, z1: inner.z0 },
+    { x0: inner.x0, z0: inner.z1, x1: inner.x1, z1: ground.z1 },
+  ];
+  return rects.filter((r) => r.x1 > r.x0 && r.z1 > r.z0);
+}
+
+/**
+ * The ground: a grid, lit, fogged, and shadowed only inside the area shadows can reach, since
+ * shadow map reads are what llvmpipe charges most for. It is always drawn after the bodies, testing
+ * depth without writing it, pushed back a little so 16-bit depth never lets it show through.
+ */
+export function createGroundDrawer(
+  gl: WebGLRenderingContext,
+  scene: Scene,
+  lighting: Lighting,
+  attributes: AttributeBinder,
+  shadowTaps: 1 | 4,
+) {
+  const lit = createProgram(
+    gl,
+    groundVertex,
+    withDefines(groundFragment, { SHADOW_TAPS: shadowTaps }),
+    'ground',
+  );
+  const plain = createProgram(gl, groundVertex, withDefines(groundFragment, { SHADOW_TAPS: 0 }), 'ground');
+  const half = scene.ground.size / 2;
+  const whole: GroundRect = { x0: -half, z0: -half, x1: half, z1: half };
+  const buffer = gl.createBuffer()!;
+  // Vertices: first the part shadows can reach, then the rest.
+  let shadowed = 0;
+  let rest = 0;
+
+  const draw = (
+    program: Program,
+    view: FrameView,
+    shadow: ShadowTarget | undefined,
+    first: number,
+    count: number,
+  ) => {
+    if (count === 0) return;
+    gl.useProgram(program.program);
+    lighting.apply(program, view, shadow);
+    gl.uniform3fv(program.uniform('uColor'), linear(scene.ground.color));
+    gl.uniform3fv(program.uniform('uGridColor'), linear(scene.ground.gridColor));
+    gl.uniform1f(program.uniform('uGrid'), scene.ground.grid ? 1 : 0);
+    attributes.bind(program, 'aGround', buffer, 2, 8, 0);
+    gl.drawArrays(gl.TRIANGLES, first, count);
+    attributes.release();
+  };
+  const behindBodies = (drawing: () => void) => {
+    gl.depthMask(false);
+    gl.enable(gl.POLYGON_OFFSET_FILL);
+    gl.polygonOffset(2, 4);
+    drawing();
+    gl.disable(gl.POLYGON_OFFSET_FILL);
+    gl.depthMask(true);
+  };
+
+  const ground = {
+    /** Limits shadow map reads to `area` of the ground; none of it reads them until this is set. */
+    setShadowArea(area: GroundRect | undefined): void {
+      const clipped = area && {
+        x0: Math.max(whole.x0, Math.min(whole.x1, area.x0)),
+        z0: Math.max(whole.z0, Math.min(whole.z1, area.z0)),
+        x1: Math.max(whole.x0, Math.min(whole.x1, area.x1)),
+        z1: Math.max(whole.z0, Math.min(whole.z1, area.z1)),
+      };
+      const inside = clipped ? triangles([clipped]) : [];
+      const outside = triangles(clipped ? around(whole, clipped) : [whole]);
+      shadowed = inside.length / 2;
+      rest = outside.length / 2;
+      gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+      gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([...inside, ...outside]), gl.STATIC_DRAW);
+    },
+
+    /** The whole ground, lit, with shadows where they can fall. */
+    drawLit(view: FrameView, shadow: ShadowTarget | undefined): void {
+      behindBodies(() => {
+        draw(shadow ? lit : plain, view, shadow, 0, shadowed);
+        draw(plain, view, undefined, shadowed, rest);
+      });
+    },
+  };
+  ground.setShadowArea(undefined);
+  return ground;
+}
