@@ -153,6 +153,16 @@ describe('renderSimulation (real Rapier, headless-gl under its own Xvfb, ffmpeg)
       expect(result.timings[key]).toBeGreaterThanOrEqual(0);
   });
 
+  it('draws the same frames when it redraws only what moved as when it redraws everything', async () => {
+    const raw = { ...scene, resolution: { width: 160, height: 120 } };
+    const [partial, full] = [path.join(dir, 'partial.rgba'), path.join(dir, 'full.rgba')];
+    await renderSimulation(raw, partial, { encoder: { format: 'rgba' } });
+    await renderSimulation(raw, full, { encoder: { format: 'rgba' }, quality: { partialRedraw: false } });
+    const [a, b] = [await fs.promises.readFile(partial), await fs.promises.readFile(full)];
+    expect(a.length).toBe(160 * 120 * 4 * 24);
+    expect(a.equals(b)).toBe(true);
+  });
+
   it('says what to install when Xvfb is missing', async () => {
     const failure = renderSimulation(scene, path.join(dir, 'never.mp4'), {
       xvfb: { command: path.join(dir, 'no-such-Xvfb') },

@@ -16,6 +16,11 @@ export interface RenderQuality {
   shadowMapSize: number;
   /** Shadow map reads per pixel: 4 (filtered edges) or 1 (supersampling does the filtering). */
   shadowTaps: 1 | 4;
+  /**
+   * Redraw only the part of a frame that changed (what moved, and its shadows), keeping the rest
+   * of the previous frame. The frames are the same as full redraws, at a fraction of the work.
+   */
+  partialRedraw: boolean;
 }
 
 /**
@@ -29,6 +34,7 @@ export function defaultQuality(width: number, height: number): RenderQuality {
     supersample,
     shadowMapSize: 1024,
     shadowTaps: supersample > 1 ? 1 : 4,
+    partialRedraw: true,
   };
 }
 
@@ -100,7 +106,7 @@ export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): 
     draw(index, poses) {
       if (!light) throw new Error('FrameRenderer.prepare must come before draw');
       const view = viewAt(index);
-      if (!previous) {
+      if (!previous || !q.partialRedraw) {
         drawer.setPoses(poses);
         if (shadow) drawer.drawShadow(shadow, view);
         drawer.drawScene(target, view, shadow);
