@@ -1,9 +1,9 @@
 import type { ApplicationCommandOptionChoiceData, AutocompleteInteraction } from 'discord.js';
+import { within } from '../../core/chat/timers.js';
 import { codeOf } from '../../core/errors.js';
 import { truncate } from '../../core/forms/text.js';
 import type { CatalogModel } from '../../core/replicate/catalog.js';
 import type { BotContext } from './context.js';
-import { within } from './timers.js';
 
 const maxChoices = 25;
 const choiceMax = 100;

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { ChatAdapter } from '../../core/chat/adapter.js';
+import { realTimers, type Timers } from '../../core/chat/timers.js';
 import type { Config } from '../../core/config.js';
 import { ConfigError, codeOf } from '../../core/errors.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
@@ -18,7 +19,6 @@ import { createGalleryLinks } from './links.js';
 import { asDiscordMessageRef } from './message-ref.js';
 import { createInteractionRouter } from './router.js';
 import { createStatusMessages } from './status-messages.js';
-import { realTimers, type Timers } from './timers.js';
 
 /** What the Discord bot is built from. Everything past `logger` has a real default. */
 export interface DiscordBotDeps {

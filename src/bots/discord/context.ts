@@ -1,3 +1,4 @@
+import type { Timers } from '../../core/chat/timers.js';
 import type { Config } from '../../core/config.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Logger } from '../../core/logger.js';
@@ -6,7 +7,6 @@ import type { GenerationStore } from '../../core/store/generations.js';
 import type { FormDrafts } from './drafts.js';
 import type { GalleryLinks } from './links.js';
 import type { StatusMessages } from './status-messages.js';
-import type { Timers } from './timers.js';
 
 /** What every interaction handler works with. */
 export interface BotContext {

@@ -1,4 +1,4 @@
-import type { Timers } from './timers.js';
+import type { Timers } from '../../core/chat/timers.js';
 
 export interface EditThrottleOptions<T> {
   /** Least time between two sends, from the start of one to the start of the next. */

@@ -1,4 +1,5 @@
 import type { REST } from 'discord.js';
+import type { Timers } from '../../core/chat/timers.js';
 import { codeOf } from '../../core/errors.js';
 import type { Generation, GenerationEvent } from '../../core/generations/types.js';
 import { isFinal } from '../../core/generations/types.js';
@@ -8,7 +9,6 @@ import { buildFinalMessage, type FinalMessage, type FinalMessageDeps } from './f
 import { createMessageEditor, isTooLarge, type MessageEdit } from './message-editor.js';
 import type { DiscordMessageRef } from './message-ref.js';
 import { endedBody, runningBody, viewOf } from './status-view.js';
-import type { Timers } from './timers.js';
 
 export interface StatusMessageOptions {
   generation: Generation;

@@ -1,12 +1,13 @@
 import { App } from '@slack/bolt';
 import type { ChatAdapter } from '../../core/chat/adapter.js';
+import { realTimers } from '../../core/chat/timers.js';
 import type { GenerationEvent } from '../../core/generations/types.js';
 import { boltLogger } from './bolt-logger.js';
 import { catchUp } from './catch-up.js';
 import { helpText } from './commands/help.js';
 import { registerModalCommands } from './commands/open-modal.js';
 import { registerSimulate } from './commands/simulate.js';
-import { realTimers, type SlackBotDeps, slackSettings } from './deps.js';
+import { type SlackBotDeps, slackSettings } from './deps.js';
 import { slackBotScopes } from './manifest.js';
 import { registerChooser } from './modal/chooser.js';
 import { createFormLoader } from './modal/model-form.js';
@@ -40,6 +41,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const slack = slackSettings(deps.config);
   const logger = deps.logger.child({ platform: 'slack' });
   const clock = deps.clock ?? Date.now;
+  const timers = deps.timers ?? realTimers;
   const clientOptions = { ...deps.clientOptions, slackApiUrl: slack.apiUrl };
   const boltLog = boltLogger(logger);
   const { mode, receiver, httpHandler } = createReceiver(slack, boltLog, clientOptions);
@@ -67,7 +69,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     service: deps.service,
     logger,
     clock,
-    timers: deps.timers ?? realTimers,
+    timers,
     intervalMs: deps.statusIntervalMs ?? 1500,
     deliver,
   });
@@ -94,6 +96,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     postStatus,
     botToken: slack.botToken,
     deadlineMs: deps.submitDeadlineMs ?? 2000,
+    timers,
     logger,
   });
   registerCancel(app, { service: deps.service, logger });

@@ -1,15 +1,10 @@
 import type { webApi } from '@slack/bolt';
+import type { Timers } from '../../core/chat/timers.js';
 import type { Config } from '../../core/config.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Logger } from '../../core/logger.js';
 import type { Catalog } from '../../core/replicate/catalog.js';
 import type { GenerationStore } from '../../core/store/index.js';
-
-/** Timers the status throttle uses; real ones by default, controllable ones in unit tests. */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 /** Shrinks a video to fit an upload limit; returns the path of the smaller copy (deleted after upload). */
 export type FitVideo = (input: {
@@ -28,6 +23,7 @@ export interface SlackBotDeps {
   /** Lets the bot deliver videos that finished while it was down (optional). */
   store?: Pick<GenerationStore, 'list'>;
   clock?: () => number;
+  /** Timers for the status throttle and the submit deadline; Node's by default. */
   timers?: Timers;
   /** Status message edits per generation: at most one per this many ms (default 1500). */
   statusIntervalMs?: number;
@@ -57,8 +53,3 @@ export function galleryLink(config: SlackBotDeps['config'], generationId: string
   const base = config.publicUrl ?? `http://localhost:${config.port}`;
   return `${base}/g/${encodeURIComponent(generationId)}`;
 }
-
-export const realTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};

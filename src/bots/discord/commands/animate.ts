@@ -1,7 +1,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
+import { within } from '../../../core/chat/timers.js';
 import { ReelbotError } from '../../../core/errors.js';
 import type { BotContext } from '../context.js';
-import { within } from '../timers.js';
 import { launchModel } from './launch.js';
 
 /** The model `/animate` runs when none is named: the configured one, else the most run. */

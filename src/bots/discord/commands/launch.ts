@@ -1,4 +1,5 @@
 import type { Attachment, ChatInputCommandInteraction } from 'discord.js';
+import { within } from '../../../core/chat/timers.js';
 import { UpstreamError, ValidationError } from '../../../core/errors.js';
 import type { CatalogModelWithFields } from '../../../core/replicate/catalog.js';
 import type { RawValue } from '../../../core/replicate/coerce.js';
@@ -6,7 +7,6 @@ import { imageFields, promptField } from '../../../core/replicate/schema.js';
 import type { BotContext } from '../context.js';
 import { attachmentInput, openFormPage, startFromDraft } from '../form-flow.js';
 import { requesterOf, startGeneration } from '../generation-start.js';
-import { within } from '../timers.js';
 
 /** What `/video` and `/animate` ask for. */
 export interface LaunchRequest {

@@ -1,4 +1,5 @@
 import type { App, webApi } from '@slack/bolt';
+import { type Timers, within } from '../../../core/chat/timers.js';
 import type { AttachmentInput, GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
@@ -20,16 +21,12 @@ import { videoCallbackId } from './views.js';
 type Outcome = { done: true; generation: Generation } | { done: true; error: unknown } | { done: false };
 
 /** Waits for `promise` at most `ms`; a slower one keeps running and is handled by the caller. */
-function within(promise: Promise<Generation>, ms: number): Promise<Outcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => resolve({ done: false }), ms);
-  });
+async function outcomeWithin(promise: Promise<Generation>, ms: number, timers: Timers): Promise<Outcome> {
   const settled = promise.then(
     (generation): Outcome => ({ done: true, generation }),
     (error: unknown): Outcome => ({ done: true, error }),
   );
-  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
+  return (await within(settled, ms, timers)) ?? { done: false };
 }
 
 function inputBlockIds(view: { blocks?: unknown[] }): Set<string> {
@@ -55,6 +52,7 @@ export function registerSubmit(
     postStatus: PostStatus;
     botToken: string;
     deadlineMs: number;
+    timers: Timers;
     logger: Logger;
   },
 ) {
@@ -126,7 +124,7 @@ export function registerSubmit(
       values: raw,
       attachments,
     });
-    const outcome = await within(started, deps.deadlineMs);
+    const outcome = await outcomeWithin(started, deps.deadlineMs, deps.timers);
     if (outcome.done && 'error' in outcome) {
       deps.logger.info(
         { err: outcome.error, code: errorCodeOf(outcome.error), model },

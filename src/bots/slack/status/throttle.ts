@@ -1,4 +1,4 @@
-import type { Timers } from '../deps.js';
+import type { Timers } from '../../../core/chat/timers.js';
 
 /** Sends the newest value of each key, at most once per interval, never two at once per key. */
 export interface Throttle<T> {

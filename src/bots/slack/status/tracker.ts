@@ -1,8 +1,9 @@
 import type { webApi } from '@slack/bolt';
+import type { Timers } from '../../../core/chat/timers.js';
 import type { GenerationService } from '../../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
-import { galleryLink, type SlackBotDeps, type Timers } from '../deps.js';
+import { galleryLink, type SlackBotDeps } from '../deps.js';
 import { errorCodeOf } from '../slack-errors.js';
 import type { Deliver } from './delivery.js';
 import { renderEvent } from './render.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Timers } from '../../../../src/bots/slack/deps.js';
 import { createThrottle } from '../../../../src/bots/slack/status/throttle.js';
+import type { Timers } from '../../../../src/core/chat/timers.js';
 
 /** A clock and timers that move only when the test says so. */
 function manualTime() {

@@ -1,4 +1,4 @@
-/** Timer functions, injected so throttling can be tested with a fake clock. */
+/** Timer functions, injected so throttling and deadlines can be tested with a fake clock. */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -12,7 +12,7 @@ export const realTimers: Timers = {
 
 /**
  * Resolves with the promise's value, or `undefined` when it takes longer than `ms`; a rejection
- * within `ms` is passed on. Keeps answers within Discord's 3 s to answer an interaction.
+ * within `ms` is passed on. Keeps answers within the 3 s both chat platforms give an interaction.
  */
 export async function within<T>(
   promise: Promise<T>,
