@@ -39,26 +39,56 @@ function clampCount(count: number | undefined, fallback: number, max = sceneLimi
 }
 
 /**
- * Places the camera in front of, to the right of and above the layout, far enough back that the
- * whole box fits the vertical field of view.
+ * Places the camera in front of, to the right of and above the layout (or mostly in front of it,
+ * for long rows such as dominoes), as close as it can stand with all of the box in view: the
+ * box's corners are checked against both fields of view, so long layouts fill the width.
  */
 function frame(layout: Layout, fov: number, aspect: number, side = false): Scene['camera'] {
   const min = layout.min.map((v, k) => (k === 1 ? Math.max(0, v) : v)) as Vec3;
-  const max = layout.max;
+  const max = layout.max.map((v, k) => (k === 1 ? Math.max(v, 1) : v)) as Vec3;
   const center: Vec3 = [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
-  const radius = Math.max(1.5, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]) / 2);
-  const half = (fov * Math.PI) / 360;
-  // The narrower of the two fields of view decides how far back the camera stands.
-  const narrow = Math.min(half, Math.atan(Math.tan(half) * aspect));
-  const distance = (radius / Math.sin(narrow)) * 0.95;
-  const direction = side ? [0.15, 0.45, 1] : [0.6, 0.5, 1];
-  const length = Math.hypot(direction[0]!, direction[1]!, direction[2]!);
   const lookAt: Vec3 = [center[0], Math.max(0.5, center[1] * 0.8), center[2]];
+  const raw = side ? [0.15, 0.45, 1] : [0.6, 0.5, 1];
+  const back = raw.map((v) => v / Math.hypot(...raw)) as Vec3;
+  // The camera's axes: it looks along -back; "right" is level, "up" completes the frame.
+  const right = normalize([back[2], 0, -back[0]]) as Vec3;
+  const up = [
+    back[1] * right[2] - back[2] * right[1],
+    back[2] * right[0] - back[0] * right[2],
+    back[0] * right[1] - back[1] * right[0],
+  ];
+  const tanV = Math.tan((fov * Math.PI) / 360) * 0.9;
+  const tanH = tanV * aspect;
+  const corners = Array.from({ length: 8 }, (_, c) =>
+    [0, 1, 2].map((k) => ((c >> k) & 1 ? max[k]! : min[k]!)),
+  );
+  const fits = (distance: number) =>
+    corners.every((corner) => {
+      const v = corner.map((x, k) => x - (lookAt[k]! + back[k]! * distance));
+      const depth = -(v[0]! * back[0] + v[1]! * back[1] + v[2]! * back[2]);
+      const x = v[0]! * right[0]! + v[2]! * right[2]!;
+      const y = v[0]! * up[0]! + v[1]! * up[1]! + v[2]! * up[2]!;
+      return depth > 0.5 && Math.abs(x) <= depth * tanH && Math.abs(y) <= depth * tanV;
+    });
+  // Fitting only gets easier further back, so halve the interval down to a centimetre.
+  let near = 1;
+  let far = 2000;
+  while (far - near > 0.01) {
+    const mid = (near + far) / 2;
+    if (fits(mid)) far = mid;
+    else near = mid;
+  }
+  const distance = Math.max(4, far);
   return {
-    position: lookAt.map((v, k) => round(v + (direction[k]! / length) * distance)) as Vec3,
+    position: lookAt.map((v, k) => round(v + back[k]! * distance)) as Vec3,
     lookAt: lookAt.map(round) as Vec3,
     fov,
   };
+}
+
+function normalize(v: number[]): number[] {
+  const length = Math.hypot(...v) || 1;
+  return v.map((x) => x / length);
 }
 
 function round(value: number): number {
@@ -172,7 +202,11 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
     resolution,
     seed,
     gravity: [0, words.gravity ?? -9.81, 0],
-    ground: scenario === 'bouncing' ? { restitution: 0.6 } : {},
+    ground: {
+      // Large enough that its edge hides in the fog behind what is filmed.
+      size: Math.min(sceneLimits.maxGroundSize, Math.max(60, Math.ceil(4 * Math.hypot(...camera.position)))),
+      ...(scenario === 'bouncing' ? { restitution: 0.6 } : {}),
+    },
     objects: objects.map((o) => ({
       ...o,
       size: o.size.map(round) as Vec3,
