@@ -73,7 +73,7 @@ export async function renderSimulation(
 ): Promise<RenderResult> {
   const started = performance.now();
   options.signal?.throwIfAborted();
-  // The physics starts at once, in a thread, while Xvfb and the render worker start up.
+  // The physics runs while Xvfb and the render worker start up; `stop` ends it on any way out.
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -170,7 +170,8 @@ function runWorker(
       } else {
         const { code, message, userMessage } = reply.error;
         failure = new SimulationError(
-          code as `SIMULATION_${string}`,
+          // The worker sends the code of a SimulationError (or SIMULATION_FAILED for anything else).
+          code as ConstructorParameters<typeof SimulationError>[0],
           message,
           userMessage ? { userMessage } : {},
         );
