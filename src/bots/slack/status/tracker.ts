@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import { createKeyedEditThrottle } from '../../../core/chat/keyed-edit-throttle.js';
 import type { Timers } from '../../../core/chat/timers.js';
 import type { GenerationService } from '../../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../../core/generations/types.js';
@@ -8,7 +9,6 @@ import { errorCodeOf } from '../slack-errors.js';
 import type { Deliver } from './delivery.js';
 import { renderEvent } from './render.js';
 import { type StatusRef, statusRefOf } from './status-ref.js';
-import { createThrottle } from './throttle.js';
 
 /** Events of generations whose status message is not posted yet, and finished ids, at most this many. */
 const maxRemembered = 500;
@@ -62,7 +62,7 @@ export function createStatusTracker(deps: {
   const lastSeen = new Map<string, GenerationEvent>();
   const deliveries = new Set<Promise<void>>();
 
-  const throttle = createThrottle<GenerationEvent>({
+  const throttle = createKeyedEditThrottle<GenerationEvent>({
     intervalMs: deps.intervalMs,
     clock: deps.clock,
     timers: deps.timers,
@@ -77,7 +77,7 @@ export function createStatusTracker(deps: {
       deps.service.setMessageRef(id, { ...closed });
       if (event.type === 'succeeded') await deps.deliver(event.generation, event.media, closed);
     },
-    onError(id, error) {
+    onError(error, id) {
       deps.logger.warn(
         { err: error, generationId: id, code: errorCodeOf(error) },
         'Slack status update failed',

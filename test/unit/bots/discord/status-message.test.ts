@@ -4,7 +4,7 @@ import type { DiscordMessageRef } from '../../../../src/bots/discord/message-ref
 import { createStatusMessage } from '../../../../src/bots/discord/status-message.js';
 import type { Generation } from '../../../../src/core/generations/types.js';
 import { silentLogger } from '../../../../src/core/logger.js';
-import { createManualClock, flushMicrotasks } from './manual-clock.js';
+import { createManualClock, flushMicrotasks } from '../../core/chat/manual-clock.js';
 
 /** A stand-in for discord.js's REST at its method boundary: records calls, answers like Discord. */
 function recordingRest(options: { failWebhook?: unknown } = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEditThrottle } from '../../../../src/bots/discord/edit-throttle.js';
+import { createEditThrottle } from '../../../../src/core/chat/edit-throttle.js';
 import { createManualClock, flushMicrotasks } from './manual-clock.js';
 
 function setup(sendImpl?: (value: string) => Promise<void>) {
@@ -81,5 +81,18 @@ describe('edit throttle', () => {
     expect(sent.map((s) => s.value)).toEqual(['a']);
     expect(time.pending).toBe(0);
     await throttle.idle();
+  });
+
+  it('sends the waiting value at once on flush, without waiting out the interval', async () => {
+    const { time, sent, throttle } = setup();
+    throttle.push('a');
+    await flushMicrotasks();
+    throttle.push('b');
+    expect(throttle.busy).toBe(true);
+    await throttle.flush();
+    expect(sent.map((s) => s.value)).toEqual(['a', 'b']);
+    expect(sent[1]!.at).toBe(sent[0]!.at);
+    expect(throttle.busy).toBe(false);
+    expect(time.pending).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createThrottle } from '../../../../src/bots/slack/status/throttle.js';
+import { createKeyedEditThrottle } from '../../../../src/core/chat/keyed-edit-throttle.js';
 import type { Timers } from '../../../../src/core/chat/timers.js';
 
 /** A clock and timers that move only when the test says so. */
@@ -57,7 +57,7 @@ describe('status edit throttle', () => {
   it('sends the first value at once, then at most one per interval, always ending on the last', async () => {
     const time = manualTime();
     const send = recordingSend();
-    const throttle = createThrottle<string>({
+    const throttle = createKeyedEditThrottle<string>({
       intervalMs: 1500,
       clock: time.clock,
       timers: time.timers,
@@ -92,7 +92,7 @@ describe('status edit throttle', () => {
   it('never has two edits of one key in flight, and keys do not wait for each other', async () => {
     const time = manualTime();
     const send = recordingSend();
-    const throttle = createThrottle<string>({
+    const throttle = createKeyedEditThrottle<string>({
       intervalMs: 1000,
       clock: time.clock,
       timers: time.timers,
@@ -114,7 +114,7 @@ describe('status edit throttle', () => {
     const time = manualTime();
     const failures: string[] = [];
     const values: string[] = [];
-    const throttle = createThrottle<string>({
+    const throttle = createKeyedEditThrottle<string>({
       intervalMs: 1500,
       clock: time.clock,
       timers: time.timers,
@@ -122,7 +122,7 @@ describe('status edit throttle', () => {
         values.push(value);
         if (value === 'boom') throw new Error('slack said no');
       },
-      onError: (key, error) => failures.push(`${key}: ${(error as Error).message}`),
+      onError: (error, key) => failures.push(`${key}: ${(error as Error).message}`),
     });
     throttle.push('g', 'boom');
     throttle.push('g', 'last');
