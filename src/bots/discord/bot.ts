@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { ChatAdapter } from '../../core/chat/adapter.js';
+import { createGalleryLinks } from '../../core/chat/gallery-links.js';
 import { realTimers, type Timers } from '../../core/chat/timers.js';
 import type { Config } from '../../core/config.js';
 import { ConfigError, codeOf } from '../../core/errors.js';
@@ -15,7 +16,6 @@ import type { GenerationStore } from '../../core/store/generations.js';
 import { registerCommands } from './command-registration.js';
 import type { BotContext } from './context.js';
 import { createFormDrafts } from './drafts.js';
-import { createGalleryLinks } from './links.js';
 import { asDiscordMessageRef } from './message-ref.js';
 import { createInteractionRouter } from './router.js';
 import { createStatusMessages } from './status-messages.js';

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { GalleryLinks } from '../../core/chat/gallery-links.js';
 import { codeOf, userMessageOf } from '../../core/errors.js';
 import type { StatusView } from '../../core/generations/status-text.js';
 import type { Generation } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
 import type { fitToSize } from '../../core/media/ffmpeg.js';
 import type { MediaStorage } from '../../core/media/storage.js';
-import type { GalleryLinks } from './links.js';
 import type { MessageEdit } from './message-editor.js';
 import { noMentions, resultRow, statusContent } from './status-view.js';
 

@@ -6,6 +6,7 @@ import {
   ComponentType,
   type RESTPatchAPIChannelMessageJSONBody,
 } from 'discord.js';
+import type { GalleryLinks } from '../../core/chat/gallery-links.js';
 import { truncate } from '../../core/forms/text.js';
 import {
   describeEvent,
@@ -15,7 +16,6 @@ import {
 } from '../../core/generations/status-text.js';
 import type { Generation, GenerationEvent } from '../../core/generations/types.js';
 import { buttonId } from './custom-id.js';
-import type { GalleryLinks } from './links.js';
 
 type Body = RESTPatchAPIChannelMessageJSONBody;
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;

@@ -1,5 +1,6 @@
 import { App } from '@slack/bolt';
 import type { ChatAdapter } from '../../core/chat/adapter.js';
+import { createGalleryLinks } from '../../core/chat/gallery-links.js';
 import { realTimers } from '../../core/chat/timers.js';
 import type { GenerationEvent } from '../../core/generations/types.js';
 import { boltLogger } from './bolt-logger.js';
@@ -42,6 +43,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const logger = deps.logger.child({ platform: 'slack' });
   const clock = deps.clock ?? Date.now;
   const timers = deps.timers ?? realTimers;
+  const links = createGalleryLinks(deps.config);
   const clientOptions = { ...deps.clientOptions, slackApiUrl: slack.apiUrl };
   const boltLog = boltLogger(logger);
   const { mode, receiver, httpHandler } = createReceiver(slack, boltLog, clientOptions);
@@ -58,6 +60,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const deliver = createDelivery({
     client,
     config: deps.config,
+    links,
     service: deps.service,
     logger,
     uploadLimitBytes: Math.min(deps.uploadLimitBytes ?? slackUploadLimitBytes, slackUploadLimitBytes),
@@ -65,7 +68,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   });
   const tracker = createStatusTracker({
     client,
-    config: deps.config,
+    links,
     service: deps.service,
     logger,
     clock,
@@ -75,7 +78,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   });
   const postStatus = createStatusPoster({
     client,
-    config: deps.config,
+    links,
     service: deps.service,
     tracker,
     logger,

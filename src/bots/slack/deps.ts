@@ -47,9 +47,3 @@ export function slackSettings(config: SlackBotDeps['config']): NonNullable<Confi
     throw new Error('createSlackBot needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)');
   return config.slack;
 }
-
-/** `${publicUrl}/g/<id>`, or the local web server when no public URL is set. */
-export function galleryLink(config: SlackBotDeps['config'], generationId: string): string {
-  const base = config.publicUrl ?? `http://localhost:${config.port}`;
-  return `${base}/g/${encodeURIComponent(generationId)}`;
-}

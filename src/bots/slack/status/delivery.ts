@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { webApi } from '@slack/bolt';
+import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
 import type { GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation, StoredMedia } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
 import { fitToSize } from '../../../core/media/ffmpeg.js';
-import { type FitVideo, galleryLink, type SlackBotDeps } from '../deps.js';
+import type { FitVideo, SlackBotDeps } from '../deps.js';
 import { clip, escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import type { StatusRef } from './status-ref.js';
@@ -43,6 +44,7 @@ function fitWithFfmpeg(dataDir: string): FitVideo {
 export function createDelivery(deps: {
   client: webApi.WebClient;
   config: SlackBotDeps['config'];
+  links: GalleryLinks;
   service: Pick<GenerationService, 'setMessageRef'>;
   logger: Logger;
   uploadLimitBytes: number;
@@ -72,7 +74,7 @@ export function createDelivery(deps: {
 
   return async function deliver(generation: Generation, media: StoredMedia, ref: StatusRef): Promise<void> {
     if (ref.delivered) return;
-    const link = galleryLink(config, generation.id);
+    const link = deps.links.generation(generation.id);
     const log = logger.child({ generationId: generation.id });
     let file: { path: string; temp?: boolean } | undefined;
     try {

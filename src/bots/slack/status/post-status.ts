@@ -1,8 +1,8 @@
 import type { webApi } from '@slack/bolt';
+import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
 import type { GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
-import { galleryLink, type SlackBotDeps } from '../deps.js';
 import { errorCodeOf, plainWords, slackProblemOf } from '../slack-errors.js';
 import { renderGeneration } from './render.js';
 import type { StatusRef } from './status-ref.js';
@@ -22,7 +22,7 @@ export interface StatusPlace {
  */
 export function createStatusPoster(deps: {
   client: webApi.WebClient;
-  config: SlackBotDeps['config'];
+  links: GalleryLinks;
   service: Pick<GenerationService, 'setMessageRef'>;
   tracker: StatusTracker;
   logger: Logger;
@@ -31,7 +31,7 @@ export function createStatusPoster(deps: {
   const { client, logger } = deps;
 
   async function post(channel: string, generation: Generation, note?: string) {
-    const message = renderGeneration(generation, deps.clock(), galleryLink(deps.config, generation.id));
+    const message = renderGeneration(generation, deps.clock(), deps.links.generation(generation.id));
     const blocks = note
       ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: note }] }, ...message.blocks]
       : message.blocks;

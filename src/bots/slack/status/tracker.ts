@@ -1,10 +1,10 @@
 import type { webApi } from '@slack/bolt';
+import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
 import { createKeyedEditThrottle } from '../../../core/chat/keyed-edit-throttle.js';
 import type { Timers } from '../../../core/chat/timers.js';
 import type { GenerationService } from '../../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
-import { galleryLink, type SlackBotDeps } from '../deps.js';
 import { errorCodeOf } from '../slack-errors.js';
 import type { Deliver } from './delivery.js';
 import { renderEvent } from './render.js';
@@ -48,7 +48,7 @@ function finalEvent(generation: Generation): GenerationEvent | undefined {
  */
 export function createStatusTracker(deps: {
   client: webApi.WebClient;
-  config: SlackBotDeps['config'];
+  links: GalleryLinks;
   service: Pick<GenerationService, 'setMessageRef'>;
   logger: Logger;
   clock: () => number;
@@ -69,7 +69,7 @@ export function createStatusTracker(deps: {
     async send(id, event) {
       const ref = refs.get(id);
       if (!ref) return;
-      const message = renderEvent(event, deps.clock(), galleryLink(deps.config, id));
+      const message = renderEvent(event, deps.clock(), deps.links.generation(id));
       await deps.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
       if (!isFinal(event.generation.status)) return;
       refs.delete(id);

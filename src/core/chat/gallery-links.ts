@@ -1,6 +1,9 @@
-import type { Config } from '../../core/config.js';
+import type { Config } from '../config.js';
 
-/** Links into the web gallery. */
+/**
+ * Links into the web gallery, for chat messages. The paths are the web app's: `GET /g/:id`
+ * (src/web/routes/detail.ts) and `GET /?user=` (src/web/routes/gallery.ts); a test serves both.
+ */
 export interface GalleryLinks {
   /** The gallery filtered to one user. */
   user(userId: string): string;
@@ -8,6 +11,7 @@ export interface GalleryLinks {
   generation(generationId: string): string;
 }
 
+/** Links under `PUBLIC_URL`, or under the local web server when no public URL is set. */
 export function createGalleryLinks(config: Pick<Config, 'publicUrl' | 'port'>): GalleryLinks {
   const base = config.publicUrl ?? `http://localhost:${config.port}`;
   return {
