@@ -8,8 +8,8 @@ import { ConfigError, codeOf } from '../../core/errors.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
-import { fitToSize } from '../../core/media/ffmpeg.js';
 import { createLocalMediaStorage, type MediaStorage } from '../../core/media/storage.js';
+import type { FitVideo } from '../../core/media/upload.js';
 import type { Catalog } from '../../core/replicate/catalog.js';
 import type { CatalogCache } from '../../core/store/catalog-cache.js';
 import type { GenerationStore } from '../../core/store/generations.js';
@@ -35,7 +35,7 @@ export interface DiscordBotDeps {
   /** Where finished media is read from; local disk under DATA_DIR by default. */
   media?: MediaStorage;
   /** Re-encodes a video to fit the upload limit; the core's `fitToSize` by default. */
-  fitToSize?: typeof fitToSize;
+  fitToSize?: FitVideo;
   clock?: () => number;
   timers?: Timers;
   /** Least time between two edits of one status message; 1500 ms. */
@@ -86,7 +86,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
     logger,
     final: {
       media: deps.media ?? createLocalMediaStorage(deps.config.dataDir),
-      fit: deps.fitToSize ?? fitToSize,
+      fit: deps.fitToSize,
       links,
       logger,
     },

@@ -1,19 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { GalleryLinks } from '../../core/chat/gallery-links.js';
 import { codeOf, userMessageOf } from '../../core/errors.js';
 import type { StatusView } from '../../core/generations/status-text.js';
 import type { Generation } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
-import type { fitToSize } from '../../core/media/ffmpeg.js';
 import type { MediaStorage } from '../../core/media/storage.js';
+import { type FitVideo, prepareUpload } from '../../core/media/upload.js';
 import type { MessageEdit } from './message-editor.js';
 import { noMentions, resultRow, statusContent } from './status-view.js';
 
 export interface FinalMessageDeps {
   media: MediaStorage;
-  fit: typeof fitToSize;
+  /** Re-encodes a video to fit the upload limit; the core's `fitToSize` when not given. */
+  fit?: FitVideo;
   links: GalleryLinks;
   logger: Logger;
 }
@@ -86,10 +85,7 @@ export async function buildFinalMessage(
   deps: FinalMessageDeps,
 ): Promise<FinalMessage> {
   const media = generation.media;
-  let temp: string | undefined;
-  const cleanup = async () => {
-    if (temp) await fs.promises.rm(temp, { force: true });
-  };
+  const nothingToClean = async () => {};
   if (!media) {
     const body = {
       content: statusContent(
@@ -100,37 +96,30 @@ export async function buildFinalMessage(
       components: [resultRow(generation, deps.links)],
       allowed_mentions: noMentions,
     };
-    return { edit: { body }, cleanup };
+    return { edit: { body }, cleanup: nothingToClean };
   }
   const log = deps.logger.child({ generationId: generation.id });
-  let file = deps.media.localPath(media.path);
-  let ext = extensions[media.mime] ?? 'mp4';
-  let contentType = media.mime;
+  const upload = await prepareUpload(media, limit, {
+    storage: deps.media,
+    label: `${generation.id}-discord`,
+    fit: deps.fit,
+  });
+  if (upload.kind === 'too-big') {
+    const { error } = upload;
+    log.warn(
+      { err: error, code: codeOf(error), bytes: media.bytes, limit },
+      'the video cannot fit the upload limit',
+    );
+    const why =
+      codeOf(error) === 'MEDIA_CANNOT_FIT'
+        ? userMessageOf(error)
+        : `The video is too big to attach here (${megabytes(limit)} limit).`;
+    return { edit: await posterMessage(generation, view, limit, deps, why), cleanup: nothingToClean };
+  }
   let note: string | undefined;
-  if (media.bytes > limit) {
-    temp = path.join(deps.media.tempDir, `${generation.id}-discord-${randomBytes(4).toString('hex')}.mp4`);
-    try {
-      await fs.promises.mkdir(deps.media.tempDir, { recursive: true });
-      const fitted = await deps.fit(file, limit, temp);
-      log.info(
-        { from: media.bytes, to: fitted.bytes, limit },
-        're-encoded the video to fit the upload limit',
-      );
-      file = fitted.path;
-      ext = 'mp4';
-      contentType = 'video/mp4';
-      note = `Re-encoded to fit the ${megabytes(limit)} upload limit here; the original is in the gallery.`;
-    } catch (error) {
-      log.warn(
-        { err: error, code: codeOf(error), bytes: media.bytes, limit },
-        'the video cannot fit the upload limit',
-      );
-      const why =
-        codeOf(error) === 'MEDIA_CANNOT_FIT'
-          ? userMessageOf(error)
-          : `The video is too big to attach here (${megabytes(limit)} limit).`;
-      return { edit: await posterMessage(generation, view, limit, deps, why), cleanup };
-    }
+  if (upload.reencoded) {
+    log.info({ from: media.bytes, to: upload.bytes, limit }, 're-encoded the video to fit the upload limit');
+    note = `Re-encoded to fit the ${megabytes(limit)} upload limit here; the original is in the gallery.`;
   }
   const fallback = await posterMessage(
     generation,
@@ -139,8 +128,11 @@ export async function buildFinalMessage(
     deps,
     `The video is too big to attach here (${megabytes(limit)} limit).`,
   );
-  const data = await fs.promises.readFile(file);
-  const name = `reelbot-${generation.id}.${ext}`;
+  const data = await fs.promises.readFile(upload.path).catch(async (error: unknown) => {
+    await upload.cleanup();
+    throw error;
+  });
+  const name = `reelbot-${generation.id}.${extensions[upload.mime] ?? 'mp4'}`;
   return {
     edit: {
       body: {
@@ -149,9 +141,9 @@ export async function buildFinalMessage(
         attachments: [{ id: '0', filename: name }],
         allowed_mentions: noMentions,
       },
-      files: [{ name, data, contentType }],
+      files: [{ name, data, contentType: upload.mime }],
     },
     fallback,
-    cleanup,
+    cleanup: upload.cleanup,
   };
 }

@@ -3,15 +3,9 @@ import type { Timers } from '../../core/chat/timers.js';
 import type { Config } from '../../core/config.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Logger } from '../../core/logger.js';
+import type { FitVideo } from '../../core/media/upload.js';
 import type { Catalog } from '../../core/replicate/catalog.js';
 import type { GenerationStore } from '../../core/store/index.js';
-
-/** Shrinks a video to fit an upload limit; returns the path of the smaller copy (deleted after upload). */
-export type FitVideo = (input: {
-  path: string;
-  maxBytes: number;
-  generationId: string;
-}) => Promise<{ path: string; bytes: number }>;
 
 /** Everything the Slack bot needs; I/O comes in, nothing is reached for. */
 export interface SlackBotDeps {

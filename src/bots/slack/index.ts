@@ -5,6 +5,6 @@
  */
 export { createSlackBot, type SlackBot } from './app.js';
 export { animateShortcutId } from './commands/open-modal.js';
-export type { FitVideo, SlackBotDeps } from './deps.js';
+export type { SlackBotDeps } from './deps.js';
 export { slackAppManifest, slackBotScopes, slackCommands } from './manifest.js';
 export { type NodeHandler, slackEventsPath } from './receiver.js';

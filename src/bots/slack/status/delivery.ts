@@ -1,12 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { webApi } from '@slack/bolt';
 import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
 import type { GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation, StoredMedia } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
-import { fitToSize } from '../../../core/media/ffmpeg.js';
-import type { FitVideo, SlackBotDeps } from '../deps.js';
+import { createLocalMediaStorage } from '../../../core/media/storage.js';
+import { type FitVideo, prepareUpload, type UploadFile } from '../../../core/media/upload.js';
+import type { SlackBotDeps } from '../deps.js';
 import { clip, escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import type { StatusRef } from './status-ref.js';
@@ -24,17 +23,6 @@ export function videoCaption(generation: Generation, galleryUrl: string): string
   return lines.join('\n');
 }
 
-/** The default re-encode: core's `fitToSize` into a temp file next to the media. */
-function fitWithFfmpeg(dataDir: string): FitVideo {
-  return async ({ path: input, maxBytes, generationId }) => {
-    const dir = path.join(dataDir, 'tmp');
-    await fs.promises.mkdir(dir, { recursive: true });
-    const out = path.join(dir, `slack-${generationId}-${process.pid}.mp4`);
-    const fitted = await fitToSize(input, maxBytes, out);
-    return { path: fitted.path, bytes: fitted.bytes };
-  };
-}
-
 /**
  * Uploads a finished video into the thread of its status message with `files.uploadV2`
  * (getUploadURLExternal, the POST of the bytes, completeUploadExternal). A video over the limit
@@ -50,35 +38,32 @@ export function createDelivery(deps: {
   uploadLimitBytes: number;
   fitVideo?: FitVideo;
 }) {
-  const { client, config, logger } = deps;
-  const shrink = deps.fitVideo ?? fitWithFfmpeg(config.dataDir);
+  const { client, logger } = deps;
+  const storage = createLocalMediaStorage(deps.config.dataDir);
 
   async function replyInThread(ref: StatusRef, text: string) {
     await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text });
-  }
-
-  /** The file to upload: the kept video, or a copy re-encoded to fit the limit. */
-  async function fileToSend(
-    generation: Generation,
-    media: StoredMedia,
-  ): Promise<{ path: string; temp?: boolean }> {
-    const file = path.resolve(config.dataDir, media.path);
-    if (media.bytes <= deps.uploadLimitBytes) return { path: file };
-    logger.info(
-      { generationId: generation.id, bytes: media.bytes, limit: deps.uploadLimitBytes },
-      'video over the Slack upload limit; re-encoding',
-    );
-    const fitted = await shrink({ path: file, maxBytes: deps.uploadLimitBytes, generationId: generation.id });
-    return { path: fitted.path, temp: fitted.path !== file };
   }
 
   return async function deliver(generation: Generation, media: StoredMedia, ref: StatusRef): Promise<void> {
     if (ref.delivered) return;
     const link = deps.links.generation(generation.id);
     const log = logger.child({ generationId: generation.id });
-    let file: { path: string; temp?: boolean } | undefined;
+    let file: UploadFile | undefined;
     try {
-      file = await fileToSend(generation, media);
+      const prepared = await prepareUpload(media, deps.uploadLimitBytes, {
+        storage,
+        label: `${generation.id}-slack`,
+        fit: deps.fitVideo,
+      });
+      // Told in the thread like any other failed upload.
+      if (prepared.kind === 'too-big') throw prepared.error;
+      file = prepared;
+      if (file.reencoded)
+        log.info(
+          { bytes: media.bytes, to: file.bytes, limit: deps.uploadLimitBytes },
+          'video over the Slack upload limit; re-encoded it',
+        );
       await client.filesUploadV2({
         channel_id: ref.channel,
         thread_ts: ref.ts,
@@ -102,7 +87,7 @@ export function createDelivery(deps: {
         log.warn({ err: replyError }, 'could not tell the thread either; trying again at the next start');
       }
     } finally {
-      if (file?.temp) await fs.promises.rm(file.path, { force: true });
+      await file?.cleanup();
     }
   };
 }
