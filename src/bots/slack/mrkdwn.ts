@@ -7,8 +7,3 @@ export function escapeMrkdwn(text: string): string {
 export function mrkdwnLink(url: string, label: string): string {
   return `<${url}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>`;
 }
-
-/** Cuts text to `max` characters with an ellipsis, for Slack's per-field limits. */
-export function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

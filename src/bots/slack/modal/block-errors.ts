@@ -1,6 +1,6 @@
 import { AttachmentError, ValidationError } from '../../../core/errors.js';
+import { truncate } from '../../../core/forms/text.js';
 import { slackModelBlockId } from '../form/index.js';
-import { clip } from '../mrkdwn.js';
 import { plainWords } from '../slack-errors.js';
 
 /** `response_action: errors`: a message per input block, keyed by block id. */
@@ -22,7 +22,10 @@ export function blockErrorsOf(error: unknown, blockIds: Set<string>, imageBlock?
   const errors: BlockErrors = {};
   const add = (blockId: string, message: string) => {
     const target = blockIds.has(blockId) ? blockId : slackModelBlockId;
-    errors[target] = clip(errors[target] ? `${errors[target]}; ${message}` : capitalised(message), errorMax);
+    errors[target] = truncate(
+      errors[target] ? `${errors[target]}; ${message}` : capitalised(message),
+      errorMax,
+    );
   };
   if (error instanceof ValidationError) {
     for (const problem of error.problems) add(problem.field, problem.message);

@@ -1,4 +1,5 @@
 import type { App, BlockAction, BlockSuggestion, ExternalSelectAction } from '@slack/bolt';
+import { truncate } from '../../../core/forms/text.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Catalog } from '../../../core/replicate/catalog.js';
 import {
@@ -8,7 +9,6 @@ import {
   slackViewLimits,
 } from '../form/index.js';
 import { decodeContext } from '../metadata.js';
-import { clip } from '../mrkdwn.js';
 import type { ShowModelForm } from './model-form.js';
 
 /** How long type-ahead waits for Replicate when nothing is cached (Slack waits 3 s in all). */
@@ -40,13 +40,13 @@ export function registerChooser(
               value: string;
               description?: { type: 'plain_text'; text: string };
             } = {
-              text: { type: 'plain_text', text: clip(model.ref, slackViewLimits.optionText) },
+              text: { type: 'plain_text', text: truncate(model.ref, slackViewLimits.optionText) },
               value: model.ref,
             };
             if (model.description)
               option.description = {
                 type: 'plain_text',
-                text: clip(model.description, slackViewLimits.optionDescription),
+                text: truncate(model.description, slackViewLimits.optionDescription),
               };
             return option;
           }),

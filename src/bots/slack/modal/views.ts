@@ -1,9 +1,10 @@
+import { truncate } from '../../../core/forms/text.js';
 import type { CatalogModelWithFields } from '../../../core/replicate/catalog.js';
 import { imageFields } from '../../../core/replicate/schema.js';
 import type { Field } from '../../../core/replicate/schema-types.js';
 import { buildSlackModal, type SlackModalView, slackViewLimits } from '../form/index.js';
 import { encodeContext, type ModalContext } from '../metadata.js';
-import { clip, escapeMrkdwn } from '../mrkdwn.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
 
 /** The callback id of every reelbot modal; its submit starts a generation. */
 export const videoCallbackId = 'reelbot_generate';
@@ -16,7 +17,7 @@ function titleOf(context: ModalContext): string {
 function withNote(view: SlackModalView, text: string, at = view.blocks.length): SlackModalView {
   if (view.blocks.length >= slackViewLimits.blocks) return view;
   const blocks = [...view.blocks];
-  blocks.splice(at, 0, { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 2000) }] });
+  blocks.splice(at, 0, { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 2000) }] });
   return { ...view, blocks };
 }
 
@@ -65,7 +66,7 @@ export function formView(
     initialValues,
   });
   const description = detail.model.description.trim();
-  return description ? withNote(view, escapeMrkdwn(clip(description, 300)), 1) : view;
+  return description ? withNote(view, escapeMrkdwn(truncate(description, 300)), 1) : view;
 }
 
 /** The chooser with a sentence saying why the chosen model's form cannot be shown. */

@@ -1,12 +1,13 @@
 import type { webApi } from '@slack/bolt';
 import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
+import { truncate } from '../../../core/forms/text.js';
 import type { GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation, StoredMedia } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
 import { createLocalMediaStorage } from '../../../core/media/storage.js';
 import { type FitVideo, prepareUpload, type UploadFile } from '../../../core/media/upload.js';
 import type { SlackBotDeps } from '../deps.js';
-import { clip, escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
+import { escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import type { StatusRef } from './status-ref.js';
 
@@ -18,7 +19,8 @@ export function videoCaption(generation: Generation, galleryUrl: string): string
   const lines = [
     `*${escapeMrkdwn(generation.model)}*${generation.seed !== undefined ? ` · seed ${generation.seed}` : ''}`,
   ];
-  if (generation.prompt) lines.push(`> ${escapeMrkdwn(clip(generation.prompt.replace(/\s+/g, ' '), 1500))}`);
+  if (generation.prompt)
+    lines.push(`> ${escapeMrkdwn(truncate(generation.prompt.replace(/\s+/g, ' '), 1500))}`);
   lines.push(mrkdwnLink(galleryUrl, 'Open in the gallery'));
   return lines.join('\n');
 }

@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
+import { truncate } from '../../../core/forms/text.js';
 import { describeEvent, describeGeneration, type StatusView } from '../../../core/generations/status-text.js';
 import type { Generation, GenerationEvent } from '../../../core/generations/types.js';
-import { clip, escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
+import { escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
 
 /** The action id of the Cancel button on a status message; its value is the generation id. */
 export const cancelActionId = 'reelbot_cancel';
@@ -26,8 +27,8 @@ export function renderStatus(view: StatusView, generationId: string, galleryUrl:
   if (view.failure) {
     const lines = [escapeMrkdwn(view.failure.reason)];
     if (view.failure.upstream)
-      lines.push(`Replicate said: \`${escapeMrkdwn(clip(view.failure.upstream, 500))}\``);
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(lines.join('\n'), 3000) } });
+      lines.push(`Replicate said: \`${escapeMrkdwn(truncate(view.failure.upstream, 500))}\``);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
   }
   const details = view.details.filter((line) => !line.startsWith('Time taken'));
   if (view.state === 'succeeded') details.push('The video is in the thread below.');
@@ -36,7 +37,7 @@ export function renderStatus(view: StatusView, generationId: string, galleryUrl:
     type: 'context',
     elements: details.map((line) => ({
       type: 'mrkdwn',
-      text: clip(line.startsWith('<') ? line : escapeMrkdwn(line), 3000),
+      text: truncate(line.startsWith('<') ? line : escapeMrkdwn(line), 3000),
     })),
   });
   if (!view.final) {
@@ -54,7 +55,7 @@ export function renderStatus(view: StatusView, generationId: string, galleryUrl:
       ],
     });
   }
-  return { text: clip(view.headline, 3000), blocks };
+  return { text: truncate(view.headline, 3000), blocks };
 }
 
 /** The status message for an event. */
