@@ -3,6 +3,8 @@ import { createGenerationService, type ReelbotGenerationService } from '../core/
 import type { Logger } from '../core/logger.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
 import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
+import type { RenderOptions } from '../core/simulation/render-process.js';
+import { createSimulator } from '../core/simulation/simulator.js';
 import {
   type CatalogCache,
   createCatalogCache,
@@ -26,8 +28,21 @@ export interface CoreRuntime {
   close(): Promise<void>;
 }
 
-/** Opens the store under DATA_DIR and builds the Replicate client, the catalog and the service. */
-export function createCoreRuntime(config: Config, logger: Logger): CoreRuntime {
+/** Choices a command makes about the core it runs. */
+export interface CoreRuntimeOptions {
+  /** Where a simulation's physics runs: a worker thread (default, keeps a bot responsive) or inline. */
+  simulationPhysics?: RenderOptions['physics'];
+}
+
+/**
+ * Opens the store under DATA_DIR and builds the Replicate client, the catalog, the simulator and
+ * the generation service.
+ */
+export function createCoreRuntime(
+  config: Config,
+  logger: Logger,
+  options: CoreRuntimeOptions = {},
+): CoreRuntime {
   const db = openDatabase(config.dataDir);
   const store = createGenerationStore(db);
   const api = createReplicateApi({
@@ -42,7 +57,12 @@ export function createCoreRuntime(config: Config, logger: Logger): CoreRuntime {
     ttlMs: config.catalogTtlMs,
     logger: logger.child({ part: 'catalog' }),
   });
-  const service = createGenerationService({ config, store, api, catalog, logger });
+  const simulator = createSimulator({
+    openai: config.openai,
+    renderOptions: { display: config.display, physics: options.simulationPhysics },
+    logger: logger.child({ part: 'simulation' }),
+  });
+  const service = createGenerationService({ config, store, api, catalog, logger, simulator });
   return {
     config,
     logger,

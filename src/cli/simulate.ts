@@ -4,16 +4,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.js';
 import { codeOf, ReelbotError } from '../core/errors.js';
-import type { Requester } from '../core/generations/types.js';
-import {
-  interpretPrompt,
-  parseScene,
-  recordSimulation,
-  type Scene,
-  SceneInvalidError,
-  type SimulationProgress,
-} from '../core/simulation/index.js';
-import { createGenerationStore, openDatabase } from '../core/store/index.js';
+import type { GenerationEvent, Requester } from '../core/generations/types.js';
+import { silentLogger } from '../core/logger.js';
+import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../core/simulation/index.js';
+import { createCoreRuntime } from './runtime.js';
 
 const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--out FILE.mp4]
 
@@ -40,28 +34,18 @@ export interface SimulateOptions {
   requester?: Requester;
 }
 
-const stageNames: Record<SimulationProgress['stage'], string> = {
-  simulate: 'Simulating',
-  render: 'Rendering',
-  encode: 'Finishing the MP4',
-};
-
 /** One progress line, rewritten in place on a terminal, printed every quarter elsewhere. */
 function createProgressPrinter(out: Output) {
   let lastKey = '';
   return {
-    show({ stage, frame, totalFrames }: SimulationProgress) {
-      const percent = Math.floor((frame / Math.max(1, totalFrames)) * 100);
-      const line =
-        stage === 'encode'
-          ? `${stageNames[stage]}...`
-          : `${stageNames[stage]} frame ${frame}/${totalFrames} (${percent} %)`;
+    show(note: string, percent: number) {
+      const line = `${note} (${percent} %)`;
       if (out.isTTY) {
         out.write(`\r\x1b[2K${line}`);
         return;
       }
-      const key = `${stage}|${Math.floor(percent / 25)}`;
-      if (key !== lastKey) out.write(`${line}\n`);
+      const key = `${note.split(' ')[0]}|${Math.floor(percent / 25)}`;
+      if (key !== lastKey || percent >= 95) out.write(`${line}\n`);
       lastKey = key;
     },
     end() {
@@ -164,34 +148,54 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     `${scene.objects.length} objects, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps, seed ${scene.seed}\n`,
   );
 
-  const db = openDatabase(config.dataDir);
-  const store = createGenerationStore(db);
+  const core = createCoreRuntime(config, silentLogger(), {
+    // This process has nothing else to do meanwhile: the physics runs inline, which starts sooner.
+    simulationPhysics: 'inline',
+  });
+  const { service } = core;
   const printer = createProgressPrinter(stdout);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
   const requester: Requester = options.requester ?? { platform: 'cli', userId: os.userInfo().username };
+  const startedAt = Date.now();
+  let generationId: string | undefined;
+  // Only this command's job runs in this process, so every event before the id is known is ours.
+  const finished = new Promise<GenerationEvent>((resolve) => {
+    const unsubscribe = service.subscribe((event) => {
+      if (generationId && event.generation.id !== generationId) return;
+      if (event.type === 'progress' && event.log) printer.show(event.log, event.percent ?? 0);
+      if (event.type === 'succeeded' || event.type === 'failed' || event.type === 'canceled') {
+        unsubscribe();
+        resolve(event);
+      }
+    });
+  });
+  const onSigint = () => {
+    if (generationId) void service.cancel(generationId, { userId: requester.userId, admin: true });
+  };
+  process.once('SIGINT', onSigint);
   try {
-    const { generation, render } = await recordSimulation(
-      { scene, prompt: prompt ?? undefined, requester },
-      {
-        store,
-        dataDir: config.dataDir,
-        // This process has nothing else to do meanwhile: the physics runs inline, which starts sooner.
-        renderOptions: { display: config.display, physics: 'inline' },
-        signal: controller.signal,
-        onCreated: (g) => stdout.write(`Generation ${g.id}\n`),
-        onProgress: (p) => printer.show(p),
-      },
-    );
+    const generation = await service.simulate!({
+      requester,
+      prompt: prompt ?? `scene ${path.basename(sceneFile!)}`,
+      seed: scene.seed,
+      scene,
+    });
+    generationId = generation.id;
+    stdout.write(`Generation ${generation.id}\n`);
+    const outcome = await finished;
     printer.end();
-    const media = generation.media!;
+    if (outcome.type !== 'succeeded') {
+      const reason = outcome.type === 'failed' ? outcome.reason : 'canceled';
+      stderr.write(
+        `reelbot simulate: ${reason} [${outcome.generation.errorCode ?? outcome.type.toUpperCase()}]\n`,
+      );
+      return 1;
+    }
+    const { media } = outcome;
     const file = path.join(config.dataDir, media.path);
-    const t = render.timings;
     stdout.write(
       `Saved ${file} (${(media.bytes / (1024 * 1024)).toFixed(2)} MB, ${media.durationSeconds} s, ${media.width}x${media.height})\n` +
-        `Poster ${path.join(config.dataDir, media.posterPath!)}\n` +
-        `Took ${(t.wallMs / 1000).toFixed(1)} s: simulate ${(t.simulateMs / 1000).toFixed(2)} s, render ${((t.renderMs + t.readbackMs) / 1000).toFixed(2)} s, waiting on ffmpeg ${(t.encodeWaitMs / 1000).toFixed(2)} s\n`,
+        (media.posterPath ? `Poster ${path.join(config.dataDir, media.posterPath)}\n` : '') +
+        `Took ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`,
     );
     if (out) {
       await fs.promises.mkdir(path.dirname(path.resolve(out)), { recursive: true });
@@ -199,15 +203,9 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       stdout.write(`Copied to ${path.resolve(out)}\n`);
     }
     return 0;
-  } catch (error) {
-    printer.end();
-    stderr.write(
-      `reelbot simulate: ${error instanceof Error ? error.message : String(error)} [${codeOf(error)}]\n`,
-    );
-    return 1;
   } finally {
     process.off('SIGINT', onSigint);
-    db.close();
+    await core.close();
   }
 }
 

@@ -32,6 +32,8 @@ export interface SimulationRequest {
   requester: Requester;
   prompt: string;
   seed?: number;
+  /** A scene to render as it is (e.g. `reelbot simulate --scene`); the prompt is interpreted otherwise. */
+  scene?: unknown;
   messageRef?: Record<string, unknown>;
 }
 

@@ -199,7 +199,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       requester: request.requester,
       model: simulationModel,
       prompt,
-      input: { prompt, seed },
+      input: request.scene === undefined ? { prompt, seed } : { prompt, seed, scene: request.scene },
       seed,
       messageRef: request.messageRef,
     });

@@ -16,11 +16,15 @@ import { isFinal } from './types.js';
  * say so.
  */
 export interface Simulator {
-  /** Renders the prompt's scene into an MP4 at `outFile`; deterministic for a prompt and seed. */
+  /**
+   * Renders the prompt's scene (or `scene`, when the request brings one) into an MP4 at `outFile`;
+   * deterministic for a prompt and seed. `note` is a progress line a person reads.
+   * @returns the scene it rendered, kept with the generation's input.
+   */
   render(
-    request: { prompt: string; seed: number },
+    request: { prompt: string; seed: number; scene?: unknown },
     outFile: string,
-    options: { signal: AbortSignal; onProgress?: (percent: number) => void },
+    options: { signal: AbortSignal; onProgress?: (percent: number, note?: string) => void },
   ): Promise<{ scene?: unknown }>;
 }
 
@@ -69,19 +73,26 @@ export async function runSimulation(
   await fs.promises.mkdir(ctx.storage.tempDir, { recursive: true });
   let shown = -1;
   try {
-    await simulator.render({ prompt: generation.prompt ?? '', seed: generation.seed ?? 0 }, tempPath, {
-      signal,
-      onProgress: (percent) => {
-        const whole = Math.floor(percent);
-        if (whole === shown) return;
-        shown = whole;
-        ctx.store.transition(generationId, ['processing'], { progress: whole });
-        const current = ctx.store.get(generationId);
-        if (current?.status === 'processing')
-          ctx.emit({ type: 'progress', generation: current, percent: whole });
+    const rendered = await simulator.render(
+      { prompt: generation.prompt ?? '', seed: generation.seed ?? 0, scene: generation.input.scene },
+      tempPath,
+      {
+        signal,
+        onProgress: (percent, note) => {
+          const whole = Math.floor(percent);
+          if (whole === shown) return;
+          shown = whole;
+          ctx.store.transition(generationId, ['processing'], { progress: whole, lastLog: note });
+          const current = ctx.store.get(generationId);
+          if (current?.status === 'processing')
+            ctx.emit({ type: 'progress', generation: current, percent: whole, log: note });
+        },
       },
-    });
+    );
     signal.throwIfAborted();
+    // The scene a prompt became is kept, so the gallery shows what was simulated.
+    if (rendered.scene !== undefined && generation.input.scene === undefined)
+      ctx.store.update(generationId, { input: { ...generation.input, scene: rendered.scene } });
     const file = await describeFile(tempPath);
     await keeper.keep(generationId, { tempPath, ...file }, { from: ['processing'], signal });
   } catch (error) {

@@ -81,14 +81,14 @@ describe('reelbot simulate', () => {
       requester: { platform: 'cli', userId: 'tester' },
       media: {
         path: `media/${generation!.id}.mp4`,
-        posterPath: `media/${generation!.id}.jpg`,
+        posterPath: `media/${generation!.id}.poster.jpg`,
         mime: 'video/mp4',
         width: 320,
         height: 240,
         durationSeconds: 1,
       },
     });
-    expect(generation!.input).toMatchObject({ seed: 9, objects: [{ shape: 'sphere' }, { shape: 'box' }] });
+    expect(generation!.input.scene).toMatchObject({ seed: 9, objects: [{ shape: 'sphere' }, { shape: 'box' }] });
     expect(stdout.text).toContain(`Generation ${generation!.id}`);
 
     const video = await fs.promises.readFile(path.join(dataDir, generation!.media!.path));

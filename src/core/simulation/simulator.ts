@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import type { Simulator } from '../generations/simulation-job.js';
+import { interpretPrompt } from './interpreter/index.js';
+import type { OpenAIInterpreterOptions } from './interpreter/openai.js';
+import type { SimulationProgress } from './pipeline.js';
+import { type RenderOptions, renderSimulation } from './render-process.js';
+import { parseScene } from './scene/validate.js';
+
+/** How the generation service's simulations are interpreted and rendered. */
+export interface SimulatorOptions {
+  /** `config.openai`; without it the built-in interpreter reads the prompt. */
+  openai?: OpenAIInterpreterOptions;
+  /** `display` (config.display), physics placement, quality, encoder settings. */
+  renderOptions?: Omit<RenderOptions, 'onProgress' | 'signal'>;
+  logger?: Logger;
+}
+
+const stageNames: Record<SimulationProgress['stage'], string> = {
+  simulate: 'Simulating',
+  render: 'Rendering',
+  encode: 'Finishing the MP4',
+};
+
+/** One percentage for the whole job: physics is quick, drawing is most of it, encoding trails it. */
+export function percentOf({ stage, frame, totalFrames }: SimulationProgress): number {
+  const share = totalFrames > 0 ? frame / totalFrames : 1;
+  if (stage === 'simulate') return Math.round(share * 10);
+  if (stage === 'render') return 10 + Math.round(share * 85);
+  return 95;
+}
+
+/** A line a person reads, such as `Rendering frame 45/90`. */
+export function progressNote({ stage, frame, totalFrames }: SimulationProgress): string {
+  return stage === 'encode'
+    ? `${stageNames[stage]}...`
+    : `${stageNames[stage]} frame ${frame}/${totalFrames}`;
+}
+
+/**
+ * The simulation behind the generation service's `simulate`: a given scene is validated and
+ * rendered as it is; otherwise the prompt is interpreted (OpenAI when configured, falling back to
+ * the built-in interpreter) with the generation's seed, so a re-render after a restart is the
+ * same video.
+ */
+export function createSimulator(options: SimulatorOptions = {}): Simulator {
+  return {
+    async render(request, outFile, { signal, onProgress }) {
+      let scene = request.scene === undefined ? undefined : parseScene(request.scene);
+      if (!scene) {
+        const interpretation = await interpretPrompt(request.prompt, {
+          seed: request.seed,
+          openai: options.openai,
+        });
+        if (interpretation.fallbackReason)
+          options.logger?.warn(
+            { reason: interpretation.fallbackReason },
+            'OpenAI could not interpret; built-in used',
+          );
+        scene = interpretation.scene;
+      }
+      await renderSimulation(scene, outFile, {
+        ...options.renderOptions,
+        signal,
+        onProgress: (progress) => onProgress?.(percentOf(progress), progressNote(progress)),
+      });
+      return { scene };
+    },
+  };
+}
