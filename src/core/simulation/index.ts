@@ -10,5 +10,5 @@ export type { SimulationProgress, SimulationResult, SimulationTimings } from './
 export { type RenderOptions, type RenderResult, renderSimulation } from './render-process.js';
 export type { RenderQuality } from './renderer/index.js';
 export { type Scene, type SceneInput, sceneLimits } from './scene/schema.js';
-export { createSimulator, type SimulatorOptions } from './simulator.js';
 export { parseScene, SceneInvalidError, sceneProblems } from './scene/validate.js';
+export { createSimulator, type SimulatorOptions } from './simulator.js';

@@ -88,7 +88,10 @@ describe('reelbot simulate', () => {
         durationSeconds: 1,
       },
     });
-    expect(generation!.input.scene).toMatchObject({ seed: 9, objects: [{ shape: 'sphere' }, { shape: 'box' }] });
+    expect(generation!.input.scene).toMatchObject({
+      seed: 9,
+      objects: [{ shape: 'sphere' }, { shape: 'box' }],
+    });
     expect(stdout.text).toContain(`Generation ${generation!.id}`);
 
     const video = await fs.promises.readFile(path.join(dataDir, generation!.media!.path));
