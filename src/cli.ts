@@ -21,7 +21,7 @@ const subcommands: Record<string, Subcommand> = {
     load: () => import('./cli/generate.js'),
   },
   simulate: {
-    summary: '"PROMPT" [--scene FILE.json] [--out FILE.mp4]: make a physics video, offline',
+    summary: '"PROMPT" [--scene FILE.json] [--seed N] [--out FILE.mp4]: make a physics video, offline',
     load: () => import('./cli/simulate.js'),
   },
   form: {

@@ -6,76 +6,10 @@ import type {
   GenerationStatus,
   Platform,
   Requester,
-  StoredMedia,
 } from '../generations/types.js';
+import { type GenerationPatch, type GenerationRow, patchColumns, toGeneration } from './generation-rows.js';
 
-/** A row of `generations` as SQLite returns it. */
-interface GenerationRow {
-  id: string;
-  source: GenerationSource;
-  platform: Platform;
-  workspace_id: string | null;
-  channel_id: string | null;
-  user_id: string;
-  user_name: string | null;
-  model: string;
-  version: string | null;
-  prompt: string | null;
-  input_json: string;
-  seed: number | null;
-  prediction_id: string | null;
-  prediction_requested_at: number | null;
-  status: GenerationStatus;
-  error: string | null;
-  error_code: string | null;
-  upstream_error: string | null;
-  progress: number | null;
-  last_log: string | null;
-  output_url: string | null;
-  extra_outputs_json: string | null;
-  media_path: string | null;
-  media_sha256: string | null;
-  media_bytes: number | null;
-  media_mime: string | null;
-  media_width: number | null;
-  media_height: number | null;
-  media_duration: number | null;
-  poster_path: string | null;
-  download_claim: string | null;
-  download_claimed_at: number | null;
-  download_attempts: number;
-  cancel_requested: number;
-  message_ref_json: string | null;
-  created_at: number;
-  started_at: number | null;
-  completed_at: number | null;
-  updated_at: number;
-  rowid?: number;
-}
-
-/** Fields the core may change on a generation; absent keys stay as they are, `null` clears. */
-export interface GenerationPatch {
-  status?: GenerationStatus;
-  version?: string | null;
-  predictionId?: string | null;
-  predictionRequestedAt?: number | null;
-  error?: string | null;
-  errorCode?: string | null;
-  upstreamError?: string | null;
-  progress?: number | null;
-  lastLog?: string | null;
-  outputUrl?: string | null;
-  extraOutputs?: string[] | null;
-  media?: StoredMedia | null;
-  seed?: number | null;
-  input?: Record<string, unknown>;
-  messageRef?: Record<string, unknown> | null;
-  cancelRequested?: boolean;
-  downloadAttempts?: number;
-  startedAt?: number | null;
-  completedAt?: number | null;
-}
-
+export type { GenerationPatch } from './generation-rows.js';
 /** What a new generation needs. */
 export interface NewGeneration {
   id?: string;
@@ -122,94 +56,6 @@ const runningStatuses: GenerationStatus[] = ['queued', 'starting', 'processing',
 /** A short, URL-safe, sortable-enough id such as `g_k3x9q2m7a1`. */
 export function newGenerationId(): string {
   return `g_${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;
-}
-
-function toGeneration(row: GenerationRow): Generation {
-  const media: StoredMedia | undefined = row.media_path
-    ? {
-        path: row.media_path,
-        sha256: row.media_sha256 ?? '',
-        bytes: row.media_bytes ?? 0,
-        mime: row.media_mime ?? 'application/octet-stream',
-        width: row.media_width ?? undefined,
-        height: row.media_height ?? undefined,
-        durationSeconds: row.media_duration ?? undefined,
-        posterPath: row.poster_path ?? undefined,
-      }
-    : undefined;
-  return {
-    id: row.id,
-    source: row.source,
-    requester: {
-      platform: row.platform,
-      workspaceId: row.workspace_id ?? undefined,
-      channelId: row.channel_id ?? undefined,
-      userId: row.user_id,
-      userName: row.user_name ?? undefined,
-    },
-    model: row.model,
-    version: row.version ?? undefined,
-    prompt: row.prompt ?? undefined,
-    input: JSON.parse(row.input_json) as Record<string, unknown>,
-    seed: row.seed ?? undefined,
-    predictionId: row.prediction_id ?? undefined,
-    status: row.status,
-    error: row.error ?? undefined,
-    errorCode: row.error_code ?? undefined,
-    upstreamError: row.upstream_error ?? undefined,
-    progress: row.progress ?? undefined,
-    lastLog: row.last_log ?? undefined,
-    media,
-    extraOutputs: row.extra_outputs_json ? (JSON.parse(row.extra_outputs_json) as string[]) : undefined,
-    messageRef: row.message_ref_json
-      ? (JSON.parse(row.message_ref_json) as Record<string, unknown>)
-      : undefined,
-    createdAt: row.created_at,
-    startedAt: row.started_at ?? undefined,
-    completedAt: row.completed_at ?? undefined,
-    updatedAt: row.updated_at,
-  };
-}
-
-function patchColumns(patch: GenerationPatch): Record<string, unknown> {
-  const columns: Record<string, unknown> = {};
-  const set = (column: string, value: unknown) => {
-    if (value !== undefined) columns[column] = value;
-  };
-  set('status', patch.status);
-  set('version', patch.version);
-  set('prediction_id', patch.predictionId);
-  set('prediction_requested_at', patch.predictionRequestedAt);
-  set('error', patch.error);
-  set('error_code', patch.errorCode);
-  set('upstream_error', patch.upstreamError);
-  set('progress', patch.progress);
-  set('last_log', patch.lastLog);
-  set('output_url', patch.outputUrl);
-  set('seed', patch.seed);
-  set('download_attempts', patch.downloadAttempts);
-  set('started_at', patch.startedAt);
-  set('completed_at', patch.completedAt);
-  if (patch.cancelRequested !== undefined) columns.cancel_requested = patch.cancelRequested ? 1 : 0;
-  if (patch.input !== undefined) columns.input_json = JSON.stringify(patch.input);
-  if (patch.extraOutputs !== undefined)
-    columns.extra_outputs_json = patch.extraOutputs === null ? null : JSON.stringify(patch.extraOutputs);
-  if (patch.messageRef !== undefined)
-    columns.message_ref_json = patch.messageRef === null ? null : JSON.stringify(patch.messageRef);
-  if (patch.media !== undefined) {
-    const m = patch.media;
-    Object.assign(columns, {
-      media_path: m?.path ?? null,
-      media_sha256: m?.sha256 ?? null,
-      media_bytes: m?.bytes ?? null,
-      media_mime: m?.mime ?? null,
-      media_width: m?.width ?? null,
-      media_height: m?.height ?? null,
-      media_duration: m?.durationSeconds ?? null,
-      poster_path: m?.posterPath ?? null,
-    });
-  }
-  return columns;
 }
 
 /**
