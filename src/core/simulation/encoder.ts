@@ -137,7 +137,8 @@ export function createEncoder(
     async write(frame, released) {
       if (failure) throw failure;
       const fits = stdin.write(frame, () => released());
-      if (!fits) await Promise.race([once(stdin, 'drain'), exited]);
+      // A broken pipe (EPIPE) only means ffmpeg died: wait for its exit, which says why.
+      if (!fits) await Promise.race([once(stdin, 'drain').catch(() => exited), exited]);
       if (failure) throw failure;
     },
     async finish() {

@@ -78,6 +78,23 @@ describe('encoder', () => {
     });
   });
 
+  it('reports ffmpeg dying mid-video with its own words, not as a broken pipe', async () => {
+    const fake = fakeFfmpeg();
+    const encoder = createEncoder({ width: 16, height: 16, fps: 30 }, 'out.mp4', { spawn: () => fake.child });
+    const write = encoder.write(new Uint8Array(16 * 16 * 4), () => {});
+    // ffmpeg gives up while the frame waits in the pipe: stdin breaks first, then the process closes.
+    (fake.child.stderr as PassThrough).write('Conversion failed!\n');
+    const stdin = fake.child.stdin!;
+    const broken = new Promise((resolve) => stdin.once('close', resolve));
+    stdin.destroy(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    await broken;
+    fake.child.emit('close', 1, null);
+    await expect(write).rejects.toMatchObject({
+      code: 'SIMULATION_ENCODE_FAILED',
+      message: expect.stringContaining('Conversion failed!'),
+    });
+  });
+
   it('says to install ffmpeg when there is none', async () => {
     const encoder = createEncoder({ width: 16, height: 16, fps: 30 }, 'out.mp4', {
       ffmpegPath: '/no/such/ffmpeg',
