@@ -16,6 +16,7 @@ import type { GenerationStore } from '../../core/store/generations.js';
 import { registerCommands } from './command-registration.js';
 import type { BotContext } from './context.js';
 import { createFormDrafts } from './drafts.js';
+import { discordLogger } from './logger.js';
 import { asDiscordMessageRef } from './message-ref.js';
 import { createInteractionRouter } from './router.js';
 import { createStatusMessages } from './status-messages.js';
@@ -72,7 +73,7 @@ const finalCatchUpMs = 60 * 60 * 1000;
 export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
   const discord = deps.config.discord;
   if (!discord) throw new ConfigError(['the Discord bot needs DISCORD_TOKEN and DISCORD_APPLICATION_ID']);
-  const logger = deps.logger.child({ platform: 'discord' });
+  const logger = discordLogger(deps.logger);
   const clock = deps.clock ?? Date.now;
   const timers = deps.timers ?? realTimers;
   const links = createGalleryLinks(deps.config);
