@@ -168,8 +168,10 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
   }
 
   function record(generation: Omit<Parameters<GenerationStore['insert']>[0], 'status'>) {
-    // Checked again right before the insert, with no await in between: two quick requests of one
-    // user cannot both slip under the limit.
+    // Checked again right before the insert, with no await in between: the service cannot have
+    // closed meanwhile (a row recorded now would be made on the next start after the user was
+    // told no), and two quick requests of one user cannot both slip under the limit.
+    assertOpen();
     checkUserLimit(generation.requester);
     const created = store.insert({ ...generation, status: 'queued' });
     logger
@@ -220,7 +222,6 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
         api,
         dispatcher: deps.attachmentDispatcher,
       });
-      assertOpen();
       return record({
         source: 'replicate',
         requester: request.requester,

@@ -195,3 +195,22 @@ describe('restart safety', () => {
     }
   });
 });
+
+describe('shutdown', () => {
+  it('refuses a reroll that was still looking up its model when the service closed, and records nothing', async () => {
+    fake.state.predictions.configure(model, { steps: 1, tickMs: 1 });
+    const sut = startService(fake, { dataDir: tempDataDir() });
+    try {
+      const first = await sut.service.start({ requester: alice, model, values: { prompt: 'once' } });
+      await waitForFinal(sut, first.id);
+      const rerolled = sut.service.reroll(first.id, alice);
+      const closing = sut.service.close();
+      await expect(rerolled).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
+      await closing;
+      // A row recorded now would be resumed, and made, on the next start after the user was told no.
+      expect(sut.store.list().items.map((g) => g.id)).toEqual([first.id]);
+    } finally {
+      await sut.close();
+    }
+  });
+});
