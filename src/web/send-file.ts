@@ -50,9 +50,11 @@ export async function sendFile(req: Request, res: Response, options: FileToSend)
       res.status(304).end();
       return true;
     }
-    // A Range that comes with an If-Range for an older version must get the whole new file.
+    // A Range that comes with an If-Range for an older version must get the whole new file. If-Range
+    // holds one validator compared strongly (RFC 9110): a weak ETag never proves the bytes are the same.
     const ifRange = req.get('if-range');
-    const rangeHeader = ifRange && !etagMatches(ifRange, etag) ? undefined : req.headers.range;
+    const rangeHeader =
+      !ifRange || (ifRange.trim() === etag && !etag.startsWith('W/')) ? req.headers.range : undefined;
     const range = parseRange(rangeHeader, size);
     if (range.kind === 'unsatisfiable') {
       res.status(416).setHeader('Content-Range', `bytes */${size}`);

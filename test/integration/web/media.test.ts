@@ -91,6 +91,25 @@ describe('GET /media/:id', () => {
     expect((await response.arrayBuffer()).byteLength).toBe(videoBytes.length);
   });
 
+  it('compares If-Range strongly: a weak ETag, even the current one, gets the whole file', async () => {
+    const url = `${server.url}/media/${seeded.fox.id}/poster`;
+    const first = await fetch(url);
+    const poster = Buffer.from(await first.arrayBuffer());
+    const weak = first.headers.get('etag')!;
+    expect(weak).toMatch(/^W\//);
+    const response = await fetch(url, { headers: { Range: 'bytes=0-9', 'If-Range': weak } });
+    expect(response.status).toBe(200);
+    expect((await response.arrayBuffer()).byteLength).toBe(poster.length);
+  });
+
+  it('serves the range when If-Range names the current strong ETag', async () => {
+    const response = await fetch(`${server.url}/media/${seeded.fox.id}`, {
+      headers: { Range: 'bytes=0-9', 'If-Range': `"${seeded.fox.media!.sha256}"` },
+    });
+    expect(response.status).toBe(206);
+    expect((await response.arrayBuffer()).byteLength).toBe(10);
+  });
+
   it('offers a download with a sensible file name', async () => {
     const response = await fetch(`${server.url}/media/${seeded.fox.id}?download=1`);
     expect(response.status).toBe(200);
