@@ -58,7 +58,8 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 || value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
-const statusLabels: Record<GenerationStatus, string> = {
+/** What each status is called on badges and in the status filter. */
+export const statusLabels: Record<GenerationStatus, string> = {
   queued: 'Queued',
   starting: 'Starting',
   processing: 'Processing',

@@ -7,7 +7,7 @@ import {
   type statusFilters,
 } from '../filters.js';
 import { card, displayName } from './card.js';
-import { platformLabels } from './format.js';
+import { platformLabels, statusLabels } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageContext } from './layout.js';
 
@@ -20,16 +20,7 @@ export interface GalleryView {
   models: string[];
 }
 
-const statusNames: Record<(typeof statusFilters)[number], string> = {
-  running: 'Running',
-  queued: 'Queued',
-  starting: 'Starting',
-  processing: 'Processing',
-  downloading: 'Saving',
-  succeeded: 'Done',
-  failed: 'Failed',
-  canceled: 'Canceled',
-};
+const statusNames: Record<(typeof statusFilters)[number], string> = { running: 'Running', ...statusLabels };
 
 function select(name: string, label: string, current: string | undefined, options: [string, string][]) {
   return html`<label class="field"><span class="visually-hidden">${label}</span>
