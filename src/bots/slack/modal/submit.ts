@@ -104,26 +104,20 @@ export function registerSubmit(
     for (const field of Object.keys(files)) delete raw[field];
     const imageBlock = Object.keys(files)[0];
 
-    let attachments: AttachmentInput[];
-    try {
-      attachments = await attachmentsOf(client, context, files);
-    } catch (error) {
-      // A missing files:read is named here: without it Slack serves its sign-in page, not the image.
-      deps.logger.info({ err: error, code: errorCodeOf(error) }, 'Slack files unavailable');
-      return ack({ response_action: 'errors', errors: blockErrorsOf(error, blocks, imageBlock) });
-    }
-
-    const started = deps.service.start({
-      requester: slackRequester({
-        userId: body.user.id,
-        userName: body.user.name,
-        teamId: body.team?.id ?? context.teamId,
-        channelId: context.channelId,
+    // The deadline covers reading the files too: Slack's 3 s run from the submit, not from start.
+    const started = attachmentsOf(client, context, files).then((attachments) =>
+      deps.service.start({
+        requester: slackRequester({
+          userId: body.user.id,
+          userName: body.user.name,
+          teamId: body.team?.id ?? context.teamId,
+          channelId: context.channelId,
+        }),
+        model,
+        values: raw,
+        attachments,
       }),
-      model,
-      values: raw,
-      attachments,
-    });
+    );
     const outcome = await outcomeWithin(started, deps.deadlineMs, deps.timers);
     if (outcome.done && 'error' in outcome) {
       deps.logger.info(
