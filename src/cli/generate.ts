@@ -167,6 +167,8 @@ export async function generate(options: GenerateOptions): Promise<number> {
       attachments,
     });
     generationId = started.id;
+    // Ctrl-C during start (model lookup, image upload) had nothing to cancel yet.
+    if (interrupted) onSigint();
     stdout.write(
       `Generation ${started.id} (${started.model})${started.seed !== undefined ? `, seed ${started.seed}` : ''}\n`,
     );

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generate } from '../../../src/cli/generate.js';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate, tempDataDir } from './harness.js';
@@ -49,6 +49,25 @@ describe('reelbot generate', () => {
     const saved = /Saved (\S+\.mp4) \(/.exec(out.text)?.[1];
     expect(saved && fs.existsSync(saved)).toBe(true);
     expect(fake.state.predictions.files.size).toBe(1);
+  });
+
+  it('cancels when Ctrl-C comes while the generation is still being started', async () => {
+    // The image upload waits out a 429 for a second: Ctrl-C lands inside service.start().
+    fake.inject({ method: 'POST', pathPrefix: '/v1/files', status: 429, headers: { 'retry-after': '1' } });
+    const uploads = () => fake.state.requests.filter((r) => r.path === '/v1/files').length;
+    const before = uploads();
+    const err = collector();
+    const running = generate({
+      argv: ['minimax/video-01-live', '--input', 'prompt=stop', '--image', (await fakeMedia()).image],
+      env: env(),
+      stdout: collector(),
+      stderr: err,
+      requester: { platform: 'cli', userId: 'tester' },
+    });
+    await vi.waitFor(() => expect(uploads()).toBe(before + 1), { timeout: 5000, interval: 10 });
+    process.emit('SIGINT');
+    expect(await running).toBe(130);
+    expect(err.text).toMatch(/^Canceled g_/);
   });
 
   it('explains bad input and bad usage', async () => {
