@@ -11,7 +11,10 @@ export interface CheckResult {
   [detail: string]: unknown;
 }
 
-/** Runs `ffmpeg -version` once and remembers the answer: ffmpeg does not come and go while we run. */
+/**
+ * Runs `ffmpeg -version` and remembers a good answer: ffmpeg does not go away while we run. A bad
+ * answer is asked again next time, so installing ffmpeg heals `/healthz` without a restart.
+ */
 export function createFfmpegCheck(command = 'ffmpeg', spawnProcess: typeof spawn = spawn) {
   let answer: Promise<CheckResult> | undefined;
   return (): Promise<CheckResult> => {
@@ -33,6 +36,9 @@ export function createFfmpegCheck(command = 'ffmpeg', spawnProcess: typeof spawn
             : { ok: false, error: `ffmpeg -version exited with ${code}` },
         );
       });
+    }).then((result) => {
+      if (!result.ok) answer = undefined;
+      return result;
     });
     return answer;
   };
