@@ -6,6 +6,9 @@ import type { WebDeps } from '../types.js';
 
 // Proxies close idle connections after about a minute; a comment line now and then keeps it open.
 const heartbeatMs = 25_000;
+// A client that stopped reading would make us buffer every event for it; past this it is cut off
+// (EventSource reconnects by itself, and a page reload picks up the current state anyway).
+export const maxBufferedBytes = 256 * 1024;
 
 /**
  * `GET /events`: server-sent events, one `generation` event per change of any generation, carrying
@@ -32,6 +35,10 @@ export function eventRoutes(events: WebDeps['events']): Router {
       if (event.type === 'succeeded' || event.type === 'failed' || event.type === 'canceled')
         Object.assign(update, { status: event.type, final: true });
       if (event.type === 'progress' && event.percent !== undefined) update.progress = event.percent;
+      if (res.writableLength > maxBufferedBytes) {
+        res.destroy();
+        return;
+      }
       res.write(`event: generation\ndata: ${JSON.stringify(update)}\n\n`);
     });
     // Written after subscribing: a client that has read this line misses no event.

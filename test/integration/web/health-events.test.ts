@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Generation, GenerationEvent, GenerationListener } from '../../../src/core/generations/types.js';
 import { ada, createTestData, removeTempDirs, startTestServer, type TestData } from './fixture.js';
@@ -89,6 +91,24 @@ describe('GET /events', () => {
     expect(await next()).toContain(`"id":"${one.id}","status":"failed","final":true`);
     controller.abort();
     await vi.waitFor(() => expect(listeners.size).toBe(0));
+  });
+
+  it('cuts off a client that stopped reading instead of buffering events for it forever', async () => {
+    const one = data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
+    // A raw socket that sends the request and then never reads: the stalled browser tab.
+    const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(`GET /events?ids=${one.id} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    socket.pause();
+    await vi.waitFor(() => expect(listeners.size).toBe(1));
+    const processing: Generation = { ...one, status: 'processing', lastLog: 'x'.repeat(1000) };
+    // Bounded: far more than the kernel's socket buffers and our limit can hold.
+    for (let i = 0; i < 200_000 && listeners.size > 0; i++) {
+      emit({ type: 'progress', generation: processing, percent: i % 100 });
+      if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(listeners.size).toBe(0);
+    socket.destroy();
   });
 
   it('is absent when the app has no event source, and the pages then poll', async () => {
