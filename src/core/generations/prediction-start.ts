@@ -28,14 +28,12 @@ function refusedVersion(error: unknown): boolean {
 export async function createPredictionFor(
   ctx: LifecycleContext,
   generation: Generation,
-  signal?: AbortSignal,
 ): Promise<ReplicatePrediction> {
   const base = {
     model: generation.model,
     input: generation.input,
     webhook: ctx.publicUrl ? webhookUrlFor(ctx.publicUrl, generation.id) : undefined,
     webhookEventsFilter: ctx.publicUrl ? [...webhookEvents] : undefined,
-    signal,
   };
   if (!generation.version) return ctx.api.createPrediction(base);
   try {
