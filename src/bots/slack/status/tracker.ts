@@ -70,12 +70,20 @@ export function createStatusTracker(deps: {
       const ref = refs.get(id);
       if (!ref) return;
       const message = renderEvent(event, deps.clock(), deps.links.generation(id));
-      await deps.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
-      if (!isFinal(event.generation.status)) return;
+      if (!isFinal(event.generation.status)) {
+        await deps.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
+        return;
+      }
       refs.delete(id);
-      const closed: StatusRef = { ...ref, closed: true };
-      deps.service.setMessageRef(id, { ...closed });
-      if (event.type === 'succeeded') await deps.deliver(event.generation, event.media, closed);
+      let shown = ref;
+      try {
+        await deps.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
+        shown = { ...ref, closed: true };
+        deps.service.setMessageRef(id, { ...shown });
+      } finally {
+        // The video goes into the thread even when the last edit failed; a restart retries the edit.
+        if (event.type === 'succeeded') await deps.deliver(event.generation, event.media, shown);
+      }
     },
     onError(error, id) {
       deps.logger.warn(
