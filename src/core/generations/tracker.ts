@@ -1,6 +1,9 @@
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, RateLimitError, ReelbotError, UpstreamError } from '../errors.js';
 import { finalPredictionStatuses, type ReplicatePrediction } from '../replicate/types.js';
 import type { LifecycleContext } from './context.js';
+
+/** Refusals in a row (401, 402, 422 on a poll) before a generation is failed instead of polled again. */
+export const refusalsBeforeGivingUp = 3;
 
 /** Applies one snapshot of a prediction to its generation (progress, final state, download). */
 export type ApplyPrediction = (generationId: string, prediction: ReplicatePrediction) => Promise<void>;
@@ -78,6 +81,7 @@ export function createTracker(ctx: LifecycleContext, apply: ApplyPrediction): Tr
       const log = ctx.logger.child({ generationId, predictionId });
       const { pollInitialMs, pollMaxMs, pollFactor } = ctx.timings;
       let delay = pollInitialMs;
+      let refusals = 0;
       tracking.add(generationId);
       try {
         while (!signal.aborted) {
@@ -91,8 +95,15 @@ export function createTracker(ctx: LifecycleContext, apply: ApplyPrediction): Tr
           let prediction: ReplicatePrediction;
           try {
             prediction = await ctx.api.getPrediction(predictionId);
+            refusals = 0;
           } catch (error) {
             if (error instanceof NotFoundError) throw error;
+            // An outage or a rate limit passes, so those are waited out for as long as it takes.
+            // A refusal (a revoked token, billing) does not fix itself: polling it for ever would
+            // leave the user watching "processing" with no end.
+            const transient = error instanceof RateLimitError || error instanceof UpstreamError;
+            if (!transient && error instanceof ReelbotError && ++refusals >= refusalsBeforeGivingUp)
+              throw error;
             log.warn({ err: error }, 'polling failed; trying again');
             continue;
           }

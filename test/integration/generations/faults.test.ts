@@ -58,6 +58,19 @@ describe('faults on the way', () => {
     expect(fake.state.faults.every((f) => f.times === 0)).toBe(true);
   });
 
+  it('fails a generation whose polls Replicate keeps refusing, instead of polling for ever', async () => {
+    fake.state.predictions.configure(model, {});
+    fake.inject({ method: 'GET', pathPrefix: '/v1/predictions/', status: 401, times: 1000 });
+    try {
+      const done = await run('revoked token');
+      expect(done.status).toBe('failed');
+      expect(done.errorCode).toBe('REPLICATE_UNAUTHORIZED');
+      expect(done.error).toContain('REPLICATE_API_TOKEN');
+    } finally {
+      fake.state.faults.length = 0;
+    }
+  });
+
   it('finds the prediction when the create answer is lost, instead of sending a second one', async () => {
     fake.state.predictions.configure(model, { dropCreateResponse: true });
     const before = fake.state.predictions.predictions.size;
