@@ -19,12 +19,17 @@ export interface Simulator {
   /**
    * Renders the prompt's scene (or `scene`, when the request brings one) into an MP4 at `outFile`;
    * deterministic for a prompt and seed. `note` is a progress line a person reads.
-   * @returns the scene it rendered, kept with the generation's input.
+   * @returns the scene it rendered.
    */
   render(
     request: { prompt: string; seed: number; scene?: unknown },
     outFile: string,
-    options: { signal: AbortSignal; onProgress?: (percent: number, note?: string) => void },
+    options: {
+      signal: AbortSignal;
+      onProgress?: (percent: number, note?: string) => void;
+      /** Told the scene before rendering starts, so a restart mid-render renders the same one. */
+      onScene?: (scene: unknown) => void;
+    },
   ): Promise<{ scene?: unknown }>;
 }
 
@@ -73,7 +78,7 @@ export async function runSimulation(
   await fs.promises.mkdir(ctx.storage.tempDir, { recursive: true });
   let shown = -1;
   try {
-    const rendered = await simulator.render(
+    await simulator.render(
       { prompt: generation.prompt ?? '', seed: generation.seed ?? 0, scene: generation.input.scene },
       tempPath,
       {
@@ -87,12 +92,15 @@ export async function runSimulation(
           if (current?.status === 'processing')
             ctx.emit({ type: 'progress', generation: current, percent: whole, log: note });
         },
+        // The scene a prompt became is kept before rendering: the gallery shows what was simulated,
+        // and a restart mid-render renders this scene instead of asking an LLM again.
+        onScene: (scene) => {
+          if (generation.input.scene === undefined)
+            ctx.store.update(generationId, { input: { ...generation.input, scene } });
+        },
       },
     );
     signal.throwIfAborted();
-    // The scene a prompt became is kept, so the gallery shows what was simulated.
-    if (rendered.scene !== undefined && generation.input.scene === undefined)
-      ctx.store.update(generationId, { input: { ...generation.input, scene: rendered.scene } });
     const file = await describeFile(tempPath);
     await keeper.keep(generationId, { tempPath, ...file }, { from: ['processing'], signal });
   } catch (error) {

@@ -39,12 +39,12 @@ export function progressNote({ stage, frame, totalFrames }: SimulationProgress):
 /**
  * The simulation behind the generation service's `simulate`: a given scene is validated and
  * rendered as it is; otherwise the prompt is interpreted (OpenAI when configured, falling back to
- * the built-in interpreter) with the generation's seed, so a re-render after a restart is the
- * same video.
+ * the built-in interpreter) with the generation's seed. The scene goes to `onScene` before
+ * rendering, so the service keeps it and a re-render after a restart is the same video.
  */
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   return {
-    async render(request, outFile, { signal, onProgress }) {
+    async render(request, outFile, { signal, onProgress, onScene }) {
       let scene = request.scene === undefined ? undefined : parseScene(request.scene);
       if (!scene) {
         const interpretation = await interpretPrompt(request.prompt, {
@@ -58,6 +58,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
           );
         scene = interpretation.scene;
       }
+      onScene?.(scene);
       await renderSimulation(scene, outFile, {
         ...options.renderOptions,
         signal,

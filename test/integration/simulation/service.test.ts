@@ -22,9 +22,12 @@ afterAll(async () => {
 describe('simulations through the generation service (what /simulate uses)', () => {
   it('interprets the prompt offline, renders it, keeps the video and the scene it became', async () => {
     const events: GenerationEvent[] = [];
+    let sceneKeptWhileRendering = false;
     const done = new Promise<GenerationEvent>((resolve) => {
       core.service.subscribe((event) => {
         events.push(event);
+        if (event.type === 'progress' && event.log?.startsWith('Rendering'))
+          sceneKeptWhileRendering ||= core.store.get(event.generation.id)?.input.scene !== undefined;
         if (event.type === 'succeeded' || event.type === 'failed') resolve(event);
       });
     });
@@ -40,6 +43,8 @@ describe('simulations through the generation service (what /simulate uses)', () 
     expect(stored).toMatchObject({ source: 'simulation', model: 'physics', seed: 7, status: 'succeeded' });
     const scene = stored.input.scene as { seed: number; objects: { shape: string }[] };
     expect(scene.seed).toBe(7);
+    // Kept before the render finished, so a restart mid-render renders the same scene.
+    expect(sceneKeptWhileRendering).toBe(true);
     expect(scene.objects.filter((o) => o.shape === 'sphere')).toHaveLength(3);
     const video = fs.readFileSync(path.join(dataDir, stored.media!.path));
     expect(video.subarray(4, 8).toString()).toBe('ftyp');
