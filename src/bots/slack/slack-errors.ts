@@ -7,7 +7,6 @@ const scopePurpose: Record<string, string> = {
   'files:read': 'read the images you share',
   'files:write': 'upload finished videos',
   commands: 'receive slash commands',
-  'channels:read': 'look up channels',
 };
 
 /** A Slack Web API error reduced to what the bot decides on. */
