@@ -1,7 +1,7 @@
 import { App } from '@slack/bolt';
 import type { ChatAdapter } from '../../core/chat/adapter.js';
 import { createGalleryLinks } from '../../core/chat/gallery-links.js';
-import { realTimers } from '../../core/chat/timers.js';
+import { realTimers, within } from '../../core/chat/timers.js';
 import type { GenerationEvent } from '../../core/generations/types.js';
 import { boltLogger } from './bolt-logger.js';
 import { catchUp } from './catch-up.js';
@@ -110,6 +110,19 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       text: helpText({ simulationAvailable: Boolean(deps.service.simulate) }),
     });
   });
+  // Handlers still running when stop() is called (a submit posting its status message) are let
+  // finish, so shutting down never leaves a person with a modal accepted and nothing posted.
+  const handling = new Set<Promise<void>>();
+  const handlerGraceMs = 10_000;
+  app.use(async ({ next }) => {
+    const running = next();
+    handling.add(running);
+    try {
+      await running;
+    } finally {
+      handling.delete(running);
+    }
+  });
   app.error(async (error) => {
     logger.error({ err: error, code: errorCodeOf(error) }, 'Slack handler failed');
   });
@@ -149,6 +162,8 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     async stop() {
       const wasStarted = started;
       started = false;
+      // Bounded: a handler stuck behind a long Replicate back-off must not hold the shutdown.
+      await within(Promise.allSettled([...handling]), handlerGraceMs, timers);
       unsubscribe?.();
       unsubscribe = undefined;
       if (wasStarted && mode === 'socket') await app.stop();
