@@ -1,6 +1,6 @@
-import { SimulationError } from '../../errors.js';
 import { floatsPerBody, type Trajectory } from '../physics/trajectory.js';
 import type { Scene, Vec3 } from '../scene/schema.js';
+import { createColorDepthTarget } from './framebuffer.js';
 import { lookAt, type Mat4, multiply, normalize, ortho, transformPoint } from './math.js';
 
 /** An RGBA8 texture that holds packed light-space depth, and the framebuffer that draws into it. */
@@ -12,28 +12,8 @@ export interface ShadowTarget {
 
 /** Creates the shadow target. Its depth buffer is a renderbuffer; the texture keeps packed depth. */
 export function createShadowTarget(gl: WebGLRenderingContext, size: number): ShadowTarget {
-  const texture = gl.createTexture()!;
-  gl.bindTexture(gl.TEXTURE_2D, texture);
-  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, size, size, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
   // Packed depth must never be blended between texels.
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-  const depth = gl.createRenderbuffer()!;
-  gl.bindRenderbuffer(gl.RENDERBUFFER, depth);
-  gl.renderbufferStorage(gl.RENDERBUFFER, gl.DEPTH_COMPONENT16, size, size);
-  const framebuffer = gl.createFramebuffer()!;
-  gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
-  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
-  gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, depth);
-  const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
-  if (status !== gl.FRAMEBUFFER_COMPLETE)
-    throw new SimulationError(
-      'RENDER_FRAMEBUFFER',
-      `The shadow framebuffer is incomplete (0x${status.toString(16)})`,
-    );
-  gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  const { framebuffer, texture } = createColorDepthTarget(gl, size, size, gl.NEAREST, 'shadow');
   return { framebuffer, texture, size };
 }
 

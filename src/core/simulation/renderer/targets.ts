@@ -1,4 +1,5 @@
 import { SimulationError } from '../../errors.js';
+import { createColorDepthTarget } from './framebuffer.js';
 import { createProgram, type Program } from './program.js';
 import { resolveFragment, resolveVertex, withDefines } from './shaders.js';
 
@@ -23,30 +24,9 @@ export function createSupersampleTarget(
   const max = gl.getParameter(gl.MAX_RENDERBUFFER_SIZE) as number;
   if (w > max || h > max)
     throw new SimulationError('RENDER_TOO_LARGE', `${w}x${h} exceeds the GL limit of ${max} pixels a side`);
-  const texture = gl.createTexture()!;
-  gl.bindTexture(gl.TEXTURE_2D, texture);
-  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, w, h, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
+  // Supersampled frames are averaged down, so they are sampled linearly; a 1x frame is copied as is.
   const filter = factor === 1 ? gl.NEAREST : gl.LINEAR;
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, filter);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, filter);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-  const depth = gl.createRenderbuffer()!;
-  gl.bindRenderbuffer(gl.RENDERBUFFER, depth);
-  // 16 bits rather than 24+8: half the memory to clear and test every frame. The camera's near plane
-  // and the ground's polygon offset keep it free of z-fighting.
-  gl.renderbufferStorage(gl.RENDERBUFFER, gl.DEPTH_COMPONENT16, w, h);
-  const framebuffer = gl.createFramebuffer()!;
-  gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
-  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
-  gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, depth);
-  const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
-  if (status !== gl.FRAMEBUFFER_COMPLETE)
-    throw new SimulationError(
-      'RENDER_FRAMEBUFFER',
-      `The supersample framebuffer is incomplete (0x${status.toString(16)})`,
-    );
-  gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  const { framebuffer, texture } = createColorDepthTarget(gl, w, h, filter, 'supersample');
   return { framebuffer, texture, width: w, height: h, factor };
 }
 
