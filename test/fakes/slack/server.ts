@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody, sendJson } from '../replicate/http.js';
+import { readBody, sendJson } from '../http.js';
 import { CallLog, type RecordedCall, type WaitOptions } from './call-log.js';
 import { chatMethods } from './chat-methods.js';
 import { addFile, fileMethods, workspaceMethods } from './file-methods.js';
