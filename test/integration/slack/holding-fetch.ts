@@ -1,3 +1,8 @@
+import fs from 'node:fs';
+import { fakeMedia } from '../../fakes/replicate/media.js';
+import { fileJson } from '../../fakes/slack/index.js';
+import type { SlackHarness } from './harness.js';
+
 /** Holds `files.info` calls until released, as a slow Slack would. */
 export function holdingFetch() {
   let holding = true;
@@ -23,4 +28,34 @@ export function holdingFetch() {
       for (const resolve of held.splice(0)) resolve();
     },
   };
+}
+
+/**
+ * `/animate` as a person does it: open the modal, choose an image-to-video model, attach an image
+ * and submit. Resolves with the submit's answer still pending, so a test can hold Slack meanwhile.
+ */
+export async function submitAnimateWithImage(
+  h: SlackHarness,
+  options: { person: { id: string }; prompt: string; fileName: string },
+) {
+  const { person } = options;
+  const since = h.slack.log.last;
+  await h.client.slashCommand({ command: '/animate', text: options.prompt, person });
+  const open = await h.slack.waitForCall('views.open', () => true, { since });
+  const viewId = (open.response as { view: { id: string } }).view.id;
+  await h.client.viewAction({
+    view: h.slack.viewPayload(viewId),
+    actionId: 'model',
+    value: 'ali-vilab/i2vgen-xl',
+    person,
+  });
+  await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
+  const png = fs.readFileSync((await fakeMedia()).image);
+  const file = h.slack.addFile({ name: options.fileName, bytes: png, user: person.id });
+  const submit = h.client.viewSubmission({
+    view: h.slack.viewPayload(viewId),
+    inputs: { image: [fileJson(file)] },
+    person,
+  });
+  return { since, submit };
 }

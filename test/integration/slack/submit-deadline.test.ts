@@ -1,9 +1,6 @@
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeMedia } from '../../fakes/replicate/media.js';
-import { fileJson } from '../../fakes/slack/index.js';
 import { type SlackHarness, startSlackHarness } from './harness.js';
-import { holdingFetch } from './holding-fetch.js';
+import { holdingFetch, submitAnimateWithImage } from './holding-fetch.js';
 
 describe('Slack modal submit deadline', () => {
   let h: SlackHarness;
@@ -23,24 +20,10 @@ describe('Slack modal submit deadline', () => {
 
   it('closes the modal in time while Slack is slow to describe the file, then posts the status', async () => {
     const person = { id: 'U0SLOWFILE' };
-    const since = h.slack.log.last;
-    await h.client.slashCommand({ command: '/animate', text: 'waves roll in', person });
-    const open = await h.slack.waitForCall('views.open', () => true, { since });
-    const viewId = (open.response as { view: { id: string } }).view.id;
-    await h.client.viewAction({
-      view: h.slack.viewPayload(viewId),
-      actionId: 'model',
-      value: 'ali-vilab/i2vgen-xl',
+    const { since, submit } = await submitAnimateWithImage(h, {
       person,
-    });
-    await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
-
-    const png = fs.readFileSync((await fakeMedia()).image);
-    const file = h.slack.addFile({ name: 'sea.png', bytes: png, user: person.id });
-    const submit = h.client.viewSubmission({
-      view: h.slack.viewPayload(viewId),
-      inputs: { image: [fileJson(file)] },
-      person,
+      prompt: 'waves roll in',
+      fileName: 'sea.png',
     });
     await slow.firstHeld;
     // files.info is still held: the answer must not wait for it.
