@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PublicGeneration } from '../../../src/web/public-generation.js';
-import {
-  ada,
-  createTestData,
-  makeSampleMedia,
-  removeTempDirs,
-  seedGallery,
-  startTestServer,
-  type TestData,
-} from './fixture.js';
+import { ada, useSeededGallery } from './fixture.js';
 
-let data: TestData;
-let seeded: ReturnType<typeof seedGallery>;
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const gallery = useSeededGallery();
 
 interface Page {
   items: PublicGeneration[];
@@ -21,40 +11,27 @@ interface Page {
 }
 
 async function getPage(query = ''): Promise<Page> {
-  const response = await fetch(`${server.url}/api/generations${query}`);
+  const response = await fetch(`${gallery.server.url}/api/generations${query}`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   return (await response.json()) as Page;
 }
 
-beforeAll(async () => {
-  const sample = await makeSampleMedia();
-  data = createTestData();
-  seeded = seedGallery(data, sample);
-  server = await startTestServer(data);
-});
-
-afterAll(async () => {
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
-});
-
 describe('GET /api/generations', () => {
   it('lists newest first with public links', async () => {
     const page = await getPage();
     expect(page.items.map((item) => item.id)).toEqual([
-      seeded.hostile.id,
-      seeded.running.id,
-      seeded.failed.id,
-      seeded.boxes.id,
-      seeded.fox.id,
+      gallery.seeded.hostile.id,
+      gallery.seeded.running.id,
+      gallery.seeded.failed.id,
+      gallery.seeded.boxes.id,
+      gallery.seeded.fox.id,
     ]);
-    const fox = page.items.find((item) => item.id === seeded.fox.id)!;
+    const fox = page.items.find((item) => item.id === gallery.seeded.fox.id)!;
     expect(fox.media).toMatchObject({
-      url: `/media/${seeded.fox.id}`,
-      posterUrl: `/media/${seeded.fox.id}/poster`,
-      downloadUrl: `/media/${seeded.fox.id}?download=1`,
+      url: `/media/${gallery.seeded.fox.id}`,
+      posterUrl: `/media/${gallery.seeded.fox.id}/poster`,
+      downloadUrl: `/media/${gallery.seeded.fox.id}?download=1`,
       mime: 'video/mp4',
       width: 320,
     });
@@ -65,21 +42,21 @@ describe('GET /api/generations', () => {
 
   it('filters by status, model, platform, source, user and search', async () => {
     const ids = async (query: string) => (await getPage(query)).items.map((item) => item.id);
-    expect(await ids('?status=failed')).toEqual([seeded.failed.id]);
-    expect(await ids('?status=running')).toEqual([seeded.running.id]);
-    expect(await ids('?model=physics')).toEqual([seeded.boxes.id]);
-    expect(await ids('?platform=discord')).toEqual([seeded.failed.id, seeded.fox.id]);
-    expect(await ids('?source=simulation')).toEqual([seeded.boxes.id]);
-    expect(await ids(`?user=${ada.userId}`)).toEqual([seeded.failed.id, seeded.fox.id]);
-    expect(await ids('?q=fox')).toEqual([seeded.fox.id]);
-    expect(await ids('?q=snow&status=succeeded&model=minimax%2Fvideo-01')).toEqual([seeded.fox.id]);
+    expect(await ids('?status=failed')).toEqual([gallery.seeded.failed.id]);
+    expect(await ids('?status=running')).toEqual([gallery.seeded.running.id]);
+    expect(await ids('?model=physics')).toEqual([gallery.seeded.boxes.id]);
+    expect(await ids('?platform=discord')).toEqual([gallery.seeded.failed.id, gallery.seeded.fox.id]);
+    expect(await ids('?source=simulation')).toEqual([gallery.seeded.boxes.id]);
+    expect(await ids(`?user=${ada.userId}`)).toEqual([gallery.seeded.failed.id, gallery.seeded.fox.id]);
+    expect(await ids('?q=fox')).toEqual([gallery.seeded.fox.id]);
+    expect(await ids('?q=snow&status=succeeded&model=minimax%2Fvideo-01')).toEqual([gallery.seeded.fox.id]);
     expect(await ids('?status=&q=')).toHaveLength(5);
   });
 
   it('pages with a keyset cursor', async () => {
     for (let i = 0; i < 60; i += 1) {
-      data.clock.now += 1000;
-      data.store.insert({
+      gallery.data.clock.now += 1000;
+      gallery.data.store.insert({
         source: 'replicate',
         requester: ada,
         model: 'bulk/model',
@@ -91,7 +68,7 @@ describe('GET /api/generations', () => {
     expect(first.items).toHaveLength(48);
     expect(first.next).toBeTruthy();
     expect(first.nextUrl).toBe(`/api/generations?model=bulk%2Fmodel&after=${first.next}`);
-    const second = (await (await fetch(`${server.url}${first.nextUrl}`)).json()) as Page;
+    const second = (await (await fetch(`${gallery.server.url}${first.nextUrl}`)).json()) as Page;
     expect(second.items).toHaveLength(12);
     expect(second.next).toBeNull();
     const all = [...first.items, ...second.items].map((item) => item.prompt);
@@ -107,7 +84,7 @@ describe('GET /api/generations', () => {
       ['?after=not-a-cursor', 'after'],
       ['?status=failed&status=succeeded', 'status'],
     ] as const) {
-      const response = await fetch(`${server.url}/api/generations${query}`);
+      const response = await fetch(`${gallery.server.url}/api/generations${query}`);
       expect(response.status, query).toBe(400);
       const body = (await response.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('INPUT_INVALID');
@@ -116,7 +93,7 @@ describe('GET /api/generations', () => {
   });
 
   it('never includes internal fields', async () => {
-    const leaky = data.store.insert({
+    const leaky = gallery.data.store.insert({
       source: 'replicate',
       requester: ada,
       model: 'a/b',
@@ -124,20 +101,20 @@ describe('GET /api/generations', () => {
       input: {},
       messageRef: { interactionToken: 'secret-interaction-token' },
     });
-    data.store.update(leaky.id, {
+    gallery.data.store.update(leaky.id, {
       status: 'processing',
       predictionId: 'pred-secret-id',
       outputUrl: 'https://replicate.delivery/secret/output.mp4',
       extraOutputs: ['https://replicate.delivery/secret/extra.mp4'],
     });
-    expect(data.store.claimDownload(leaky.id, 'worker-secret-claim', 60_000)).toBe(true);
+    expect(gallery.data.store.claimDownload(leaky.id, 'worker-secret-claim', 60_000)).toBe(true);
     for (const url of [
       `/api/generations/${leaky.id}`,
       '/api/generations?q=leaky',
       `/g/${leaky.id}`,
       '/?q=leaky',
     ]) {
-      const text = await (await fetch(`${server.url}${url}`)).text();
+      const text = await (await fetch(`${gallery.server.url}${url}`)).text();
       expect(text, url).toContain(leaky.id);
       for (const secret of [
         'replicate.delivery',
@@ -147,34 +124,33 @@ describe('GET /api/generations', () => {
       ])
         expect(text, `${url} leaks ${secret}`).not.toContain(secret);
     }
-    const one = (await (await fetch(`${server.url}/api/generations/${seeded.fox.id}`)).json()) as Record<
-      string,
-      unknown
-    >;
+    const one = (await (
+      await fetch(`${gallery.server.url}/api/generations/${gallery.seeded.fox.id}`)
+    ).json()) as Record<string, unknown>;
     expect(Object.keys(one)).not.toEqual(expect.arrayContaining(['messageRef']));
-    expect(JSON.stringify(one)).not.toContain(data.dataDir);
-    expect(JSON.stringify(one)).not.toContain(`media/${seeded.fox.id}.mp4`);
+    expect(JSON.stringify(one)).not.toContain(gallery.data.dataDir);
+    expect(JSON.stringify(one)).not.toContain(`media/${gallery.seeded.fox.id}.mp4`);
   });
 });
 
 describe('GET /api/generations/:id', () => {
   it('returns one generation, with the whole error when it failed', async () => {
-    const response = await fetch(`${server.url}/api/generations/${seeded.failed.id}`);
+    const response = await fetch(`${gallery.server.url}/api/generations/${gallery.seeded.failed.id}`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as PublicGeneration;
     expect(body).toMatchObject({
-      id: seeded.failed.id,
+      id: gallery.seeded.failed.id,
       status: 'failed',
       final: true,
       errorCode: 'PREDICTION_FAILED',
       upstreamError: 'CUDA out of memory. Tried to allocate 2.00 GiB',
     });
-    expect(body.error).toBe(seeded.failed.error);
+    expect(body.error).toBe(gallery.seeded.failed.error);
   });
 
   it('answers 404 in JSON for unknown ids', async () => {
     for (const id of ['g_nope', '..%2F..%2Fetc', 'x'.repeat(300)]) {
-      const response = await fetch(`${server.url}/api/generations/${id}`);
+      const response = await fetch(`${gallery.server.url}/api/generations/${id}`);
       expect(response.status, id).toBe(404);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
     }

@@ -5,6 +5,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../../src/core/config.js';
 import type { Generation } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
@@ -199,6 +200,34 @@ export async function startTestServer(data: TestData, deps: Partial<WebDeps> = {
     0,
     '127.0.0.1',
   );
+}
+
+/** The seeded gallery, served: what most suites test against. Filled in by the suite's `beforeAll`. */
+export interface SeededGallery {
+  sample: { video: string; poster: string };
+  data: TestData;
+  seeded: ReturnType<typeof seedGallery>;
+  server: Awaited<ReturnType<typeof startTestServer>>;
+}
+
+/**
+ * Seeds the gallery with sample media and serves it for the calling suite, and takes it all down
+ * afterwards. The returned object's fields are set once `beforeAll` has run.
+ */
+export function useSeededGallery(): SeededGallery {
+  const gallery = {} as SeededGallery;
+  beforeAll(async () => {
+    gallery.sample = await makeSampleMedia();
+    gallery.data = createTestData();
+    gallery.seeded = seedGallery(gallery.data, gallery.sample);
+    gallery.server = await startTestServer(gallery.data);
+  });
+  afterAll(async () => {
+    await gallery.server?.close();
+    gallery.data?.db.close();
+    removeTempDirs();
+  });
+  return gallery;
 }
 
 /** A GET with the path sent exactly as written (fetch would normalise `..`). */

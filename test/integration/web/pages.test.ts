@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ada,
-  createTestData,
-  longError,
-  makeSampleMedia,
-  removeTempDirs,
-  seedGallery,
-  startTestServer,
-  type TestData,
-} from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { ada, longError, useSeededGallery } from './fixture.js';
 
-let data: TestData;
-let seeded: ReturnType<typeof seedGallery>;
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const gallery = useSeededGallery();
 
 async function page(pathAndQuery: string): Promise<{ status: number; headers: Headers; html: string }> {
-  const response = await fetch(`${server.url}${pathAndQuery}`);
+  const response = await fetch(`${gallery.server.url}${pathAndQuery}`);
   return { status: response.status, headers: response.headers, html: await response.text() };
 }
 
@@ -26,39 +15,26 @@ function cardOf(html: string, id: string): string {
   return html.slice(start, html.indexOf('</li>', start));
 }
 
-beforeAll(async () => {
-  const sample = await makeSampleMedia();
-  data = createTestData();
-  seeded = seedGallery(data, sample);
-  server = await startTestServer(data);
-});
-
-afterAll(async () => {
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
-});
-
 describe('gallery page', () => {
   it('renders every card with poster, model, user, platform and status', async () => {
     const { status, headers, html } = await page('/');
     expect(status).toBe(200);
     expect(headers.get('content-type')).toMatch(/^text\/html/);
-    const fox = cardOf(html, seeded.fox.id);
-    expect(fox).toContain(`src="/media/${seeded.fox.id}/poster"`);
+    const fox = cardOf(html, gallery.seeded.fox.id);
+    expect(fox).toContain(`src="/media/${gallery.seeded.fox.id}/poster"`);
     expect(fox).toContain('minimax/video-01');
     expect(fox).toContain('Ada');
     expect(fox).toContain('Discord');
     expect(fox).toContain('0:02');
     expect(fox).toContain('badge--succeeded');
-    const running = cardOf(html, seeded.running.id);
+    const running = cardOf(html, gallery.seeded.running.id);
     expect(running).toContain('data-running');
     expect(running).toContain('Processing 40%');
     expect(running).toContain('<progress');
   });
 
   it('shows failed cards red with the error cut short', async () => {
-    const card = cardOf((await page('/')).html, seeded.failed.id);
+    const card = cardOf((await page('/')).html, gallery.seeded.failed.id);
     expect(card).toContain('card--failed');
     const shown = /<p class="card__error"[^>]*>([^<]*)<\/p>/.exec(card)?.[1];
     expect(shown).toBeDefined();
@@ -72,7 +48,7 @@ describe('gallery page', () => {
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
-    const detail = await page(`/g/${seeded.hostile.id}`);
+    const detail = await page(`/g/${gallery.seeded.hostile.id}`);
     expect(detail.html).not.toContain('<script>alert(1)</script>');
     expect(detail.html).not.toContain('<img src=x');
     expect(detail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -83,11 +59,11 @@ describe('gallery page', () => {
 
   it('filters through the query string and keeps the filter form filled', async () => {
     const { html } = await page('/?status=failed');
-    expect(html).toContain(`data-generation-id="${seeded.failed.id}"`);
-    expect(html).not.toContain(`data-generation-id="${seeded.fox.id}"`);
+    expect(html).toContain(`data-generation-id="${gallery.seeded.failed.id}"`);
+    expect(html).not.toContain(`data-generation-id="${gallery.seeded.fox.id}"`);
     expect(html).toContain('<option value="failed" selected>');
     const search = await page('/?q=boxes');
-    expect(search.html).toContain(`data-generation-id="${seeded.boxes.id}"`);
+    expect(search.html).toContain(`data-generation-id="${gallery.seeded.boxes.id}"`);
     expect(search.html.match(/data-generation-id=/g)).toHaveLength(1);
   });
 
@@ -100,8 +76,8 @@ describe('gallery page', () => {
 
   it('pages with an Older link that carries the filters', async () => {
     for (let i = 0; i < 50; i += 1) {
-      data.clock.now += 1000;
-      data.store.insert({
+      gallery.data.clock.now += 1000;
+      gallery.data.store.insert({
         source: 'simulation',
         requester: ada,
         model: 'physics',
@@ -131,13 +107,15 @@ describe('gallery page', () => {
 
 describe('detail page', () => {
   it('has the player with poster, download, parameters, seed and timings', async () => {
-    const { status, html } = await page(`/g/${seeded.fox.id}`);
+    const { status, html } = await page(`/g/${gallery.seeded.fox.id}`);
     expect(status).toBe(200);
     expect(html).toMatch(
-      new RegExp(`<video[^>]+src="/media/${seeded.fox.id}"[^>]+poster="/media/${seeded.fox.id}/poster"`),
+      new RegExp(
+        `<video[^>]+src="/media/${gallery.seeded.fox.id}"[^>]+poster="/media/${gallery.seeded.fox.id}/poster"`,
+      ),
     );
-    expect(html).toContain(`href="/media/${seeded.fox.id}?download=1"`);
-    expect(html).toContain(`download="reelbot-minimax-video-01-${seeded.fox.id}.mp4"`);
+    expect(html).toContain(`href="/media/${gallery.seeded.fox.id}?download=1"`);
+    expect(html).toContain(`download="reelbot-minimax-video-01-${gallery.seeded.fox.id}.mp4"`);
     expect(html).toContain('prompt_optimizer');
     expect(html).toContain('<code>true</code>');
     expect(html).toContain('<code>42</code>');
@@ -147,14 +125,14 @@ describe('detail page', () => {
   });
 
   it('shows the whole error of a failed generation', async () => {
-    const { html } = await page(`/g/${seeded.failed.id}`);
+    const { html } = await page(`/g/${gallery.seeded.failed.id}`);
     expect(html).toContain(longError);
     expect(html).toContain('PREDICTION_FAILED');
     expect(html).toContain('CUDA out of memory. Tried to allocate 2.00 GiB');
   });
 
   it('folds long parameter values such as scenes', async () => {
-    const { html } = await page(`/g/${seeded.boxes.id}`);
+    const { html } = await page(`/g/${gallery.seeded.boxes.id}`);
     expect(html).toContain('<details>');
     expect(html).toContain('&quot;gravity&quot;: -9.81');
   });
@@ -169,8 +147,14 @@ describe('detail page', () => {
 
 describe('security headers', () => {
   it('sends a CSP without unsafe-inline and the other hardening headers on every response', async () => {
-    for (const url of ['/', `/g/${seeded.fox.id}`, '/api/generations', `/media/${seeded.fox.id}`, '/nope']) {
-      const response = await fetch(`${server.url}${url}`);
+    for (const url of [
+      '/',
+      `/g/${gallery.seeded.fox.id}`,
+      '/api/generations',
+      `/media/${gallery.seeded.fox.id}`,
+      '/nope',
+    ]) {
+      const response = await fetch(`${gallery.server.url}${url}`);
       await response.arrayBuffer();
       const csp = response.headers.get('content-security-policy');
       expect(csp, url).toContain("default-src 'self'");
@@ -195,10 +179,10 @@ describe('security headers', () => {
     const css = /href="(\/assets\/app\.css\?v=[0-9a-f]+)"/.exec(html)?.[1];
     const js = /src="(\/assets\/app\.js\?v=[0-9a-f]+)"/.exec(html)?.[1];
     for (const url of [css, js]) {
-      const response = await fetch(`${server.url}${url}`);
+      const response = await fetch(`${gallery.server.url}${url}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toContain('immutable');
     }
-    expect((await fetch(`${server.url}/assets/..%2f..%2fapp.ts`)).status).toBe(404);
+    expect((await fetch(`${gallery.server.url}/assets/..%2f..%2fapp.ts`)).status).toBe(404);
   });
 });
