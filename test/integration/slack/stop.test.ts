@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SlackHarness, startSlackHarness } from './harness.js';
-import { holdingFetch, submitAnimateWithImage } from './holding-fetch.js';
+import { describe, expect, it } from 'vitest';
+import { submitAnimateWithImage, useSlowFilesHarness } from './slow-files.js';
 
 describe('Slack bot shutdown', () => {
-  let h: SlackHarness;
-  const slow = holdingFetch();
-  beforeAll(async () => {
-    h = await startSlackHarness({
-      bot: {
-        submitDeadlineMs: 50,
-        clientOptions: { retryConfig: { retries: 0 }, fetch: slow.fetchFn as never },
-      },
-    });
-  });
-  afterAll(async () => {
-    slow.release();
-    await h?.close();
-  });
+  const context = useSlowFilesHarness();
 
   it('lets a submit already being handled post its status message before stop() resolves', async () => {
+    const { h, slow } = context;
     const person = { id: 'U0STOPPING' };
     const { since, submit } = await submitAnimateWithImage(h, {
       person,

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SlackHarness, startSlackHarness } from './harness.js';
-import { holdingFetch, submitAnimateWithImage } from './holding-fetch.js';
+import { describe, expect, it } from 'vitest';
+import { submitAnimateWithImage, useSlowFilesHarness } from './slow-files.js';
 
 describe('Slack modal submit deadline', () => {
-  let h: SlackHarness;
-  const slow = holdingFetch();
-  beforeAll(async () => {
-    h = await startSlackHarness({
-      bot: {
-        submitDeadlineMs: 50,
-        clientOptions: { retryConfig: { retries: 0 }, fetch: slow.fetchFn as never },
-      },
-    });
-  });
-  afterAll(async () => {
-    slow.release();
-    await h?.close();
-  });
+  const context = useSlowFilesHarness();
 
   it('closes the modal in time while Slack is slow to describe the file, then posts the status', async () => {
+    const { h, slow } = context;
     const person = { id: 'U0SLOWFILE' };
     const { since, submit } = await submitAnimateWithImage(h, {
       person,

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 import { fileJson } from '../../fakes/slack/index.js';
-import type { SlackHarness } from './harness.js';
+import { type SlackHarness, startSlackHarness } from './harness.js';
 
 /** Holds `files.info` calls until released, as a slow Slack would. */
 export function holdingFetch() {
@@ -58,4 +59,29 @@ export async function submitAnimateWithImage(
     person,
   });
   return { since, submit };
+}
+
+/** A Slack harness whose bot reads files through a {@link holdingFetch}, with a short submit deadline. */
+export interface SlowFilesHarness {
+  slow: ReturnType<typeof holdingFetch>;
+  /** Set once the suite's `beforeAll` has run. */
+  h: SlackHarness;
+}
+
+/** Starts a {@link SlowFilesHarness} for the calling suite and closes it afterwards. */
+export function useSlowFilesHarness(): SlowFilesHarness {
+  const context = { slow: holdingFetch() } as SlowFilesHarness;
+  beforeAll(async () => {
+    context.h = await startSlackHarness({
+      bot: {
+        submitDeadlineMs: 50,
+        clientOptions: { retryConfig: { retries: 0 }, fetch: context.slow.fetchFn as never },
+      },
+    });
+  });
+  afterAll(async () => {
+    context.slow.release();
+    await context.h?.close();
+  });
+  return context;
 }
