@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ffmpeg, { type FfmpegCommand, type FfprobeData } from 'fluent-ffmpeg';
 import { MediaError } from '../errors.js';
+import { playableMp4OutputArgs } from './playable-mp4.js';
 
 /** Which binaries to run; the system's `ffmpeg` and `ffprobe` by default. */
 export interface FfmpegOptions {
@@ -214,12 +215,7 @@ export async function fitToSize(
           `${Math.floor(kbps * 1.5)}k`,
           '-bufsize',
           `${kbps * 2}k`,
-          '-pix_fmt',
-          'yuv420p',
-          '-movflags',
-          '+faststart',
-          '-f',
-          'mp4',
+          ...playableMp4OutputArgs,
         ]);
       if (info.hasAudio) cmd.audioCodec('aac').audioBitrate(audioKbps);
       else cmd.noAudio();

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import { once } from 'node:events';
 import { SimulationError } from '../errors.js';
+import { playableMp4OutputArgs } from '../media/playable-mp4.js';
 
 /** How frames become a video. */
 export interface EncoderSettings {
@@ -71,13 +72,7 @@ export function ffmpegArguments(
     ...(settings.tune ? ['-tune', settings.tune] : []),
     '-crf',
     String(settings.crf),
-    '-pix_fmt',
-    'yuv420p',
-    // The index goes first so that chat clients and browsers start playing before the end arrives.
-    '-movflags',
-    '+faststart',
-    '-f',
-    'mp4',
+    ...playableMp4OutputArgs,
     '-y',
     outFile,
   ];
