@@ -21,31 +21,15 @@ export function movedBodies(previous: Float32Array, current: Float32Array): numb
   return moved;
 }
 
-/** The corners of the box around a sphere at `center`, and of its shadow pushed down to y = 0. */
-function sweptCorners(
-  center: ArrayLike<number>,
-  radius: number,
-  toGround: readonly number[] | undefined,
-): number[][] {
-  const centers = [[center[0]!, center[1]!, center[2]!]];
-  if (toGround) {
-    const t = Math.max(0, center[1]!) / toGround[1]!;
-    centers.push([center[0]! - toGround[0]! * t, 0, center[2]! - toGround[2]! * t]);
-  }
-  return centers.flatMap((c) =>
-    [-1, 1].flatMap((sx) =>
-      [-1, 1].flatMap((sy) =>
-        [-1, 1].map((sz) => [c[0]! + sx * radius, c[1]! + sy * radius, c[2]! + sz * radius]),
-      ),
-    ),
-  );
-}
-
 /**
  * The rectangle of a `width` x `height` framebuffer that can differ between two frames seen through
  * `viewProjection`: where each moved body was and is, and, with `toLight`, the volume between it and
  * its shadow on the ground (so shadows on the ground and on other bodies are inside too). Undefined
  * when the whole frame must be drawn (a point behind the camera, or most of the frame anyway).
+ *
+ * It runs for every frame and every moved body, so it allocates nothing: the corners of the box
+ * around each body's bounding sphere, and of that box pushed along the light to y = 0, are
+ * projected one by one.
  */
 export function dirtyRect(
   scene: Scene,
@@ -66,18 +50,32 @@ export function dirtyRect(
   let y1 = Number.NEGATIVE_INFINITY;
   for (const body of moved) {
     const o = scene.objects[body]!;
-    const radius = Math.hypot(...o.size) / 2;
+    const radius = Math.hypot(o.size[0], o.size[1], o.size[2]) / 2;
+    const at = body * floatsPerBody;
     for (const poses of [previous, current]) {
-      const center = poses.subarray(body * floatsPerBody, body * floatsPerBody + 3);
-      for (const [x, y, z] of sweptCorners(center, radius, toGround)) {
-        const w = m[3]! * x! + m[7]! * y! + m[11]! * z! + m[15]!;
-        if (w <= 1e-6) return undefined;
-        const px = ((m[0]! * x! + m[4]! * y! + m[8]! * z! + m[12]!) / w) * 0.5 + 0.5;
-        const py = ((m[1]! * x! + m[5]! * y! + m[9]! * z! + m[13]!) / w) * 0.5 + 0.5;
-        x0 = Math.min(x0, px);
-        x1 = Math.max(x1, px);
-        y0 = Math.min(y0, py);
-        y1 = Math.max(y1, py);
+      for (let copy = 0; copy < (toGround ? 2 : 1); copy++) {
+        let cx = poses[at]!;
+        let cy = poses[at + 1]!;
+        let cz = poses[at + 2]!;
+        if (copy === 1) {
+          const t = Math.max(0, cy) / toGround![1]!;
+          cx -= toGround![0]! * t;
+          cz -= toGround![2]! * t;
+          cy = 0;
+        }
+        for (let corner = 0; corner < 8; corner++) {
+          const x = cx + (corner & 1 ? radius : -radius);
+          const y = cy + (corner & 2 ? radius : -radius);
+          const z = cz + (corner & 4 ? radius : -radius);
+          const w = m[3]! * x + m[7]! * y + m[11]! * z + m[15]!;
+          if (w <= 1e-6) return undefined;
+          const px = ((m[0]! * x + m[4]! * y + m[8]! * z + m[12]!) / w) * 0.5 + 0.5;
+          const py = ((m[1]! * x + m[5]! * y + m[9]! * z + m[13]!) / w) * 0.5 + 0.5;
+          if (px < x0) x0 = px;
+          if (px > x1) x1 = px;
+          if (py < y0) y0 = py;
+          if (py > y1) y1 = py;
+        }
       }
     }
   }
