@@ -159,6 +159,11 @@ export function createSceneDrawer(
     /** Limits the ground's shadow map reads to where shadows can fall. */
     setShadowArea: ground.setShadowArea,
 
+    /** Draws the ground once for a still camera; frames then read it back (see ground.ts). */
+    bakeGround(view: FrameView, target: SupersampleTarget): void {
+      if (scene.ground.enabled) ground.bake(view, target.width, target.height);
+    },
+
     /** Uploads the poses of one frame: `floatsPerBody` floats per body, in scene order. */
     setPoses(frame: Float32Array): void {
       for (let slot = 0; slot < order.length; slot++) {

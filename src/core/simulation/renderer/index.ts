@@ -21,6 +21,11 @@ export interface RenderQuality {
    * of the previous frame. The frames are the same as full redraws, at a fraction of the work.
    */
   partialRedraw: boolean;
+  /**
+   * Under a still camera, draw the ground's grid, light and fog once and read them back in every
+   * frame, rather than work them out for every pixel again (see ground.ts).
+   */
+  bakedGround: boolean;
 }
 
 /**
@@ -35,6 +40,7 @@ export function defaultQuality(width: number, height: number): RenderQuality {
     shadowMapSize: 1024,
     shadowTaps: supersample > 1 ? 1 : 4,
     partialRedraw: true,
+    bakedGround: true,
   };
 }
 
@@ -92,6 +98,7 @@ export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): 
   const [dx, dy, dz] = scene.lights.directional.direction;
   const toLight = [-dx, -dy, -dz].map((v) => v / Math.hypot(dx, dy, dz));
   let previous: Float32Array | undefined;
+  if (still && q.bakedGround) drawer.bakeGround(viewAt(0), target);
 
   return {
     width,

@@ -206,6 +206,30 @@ void main() {
 }
 `;
 
+/**
+ * The ground under a still camera: it looks the same in every frame but for its shadows, so its
+ * grid, light and fog are drawn once into two plates, fully lit and fully shadowed (see ground.ts),
+ * and each frame only reads them, mixed by the shadow map where shadows can fall.
+ */
+export const bakedGroundFragment = `
+precision highp float;
+uniform sampler2D uLitPlate;
+uniform sampler2D uShadedPlate;
+uniform vec2 uPlateTexel;
+uniform float uShadowBias;
+varying vec3 vLight;
+${shadowLookup}
+void main() {
+  vec2 uv = gl_FragCoord.xy * uPlateTexel;
+  vec4 litColor = texture2D(uLitPlate, uv);
+#if SHADOW_TAPS == 0
+  gl_FragColor = litColor;
+#else
+  gl_FragColor = mix(texture2D(uShadedPlate, uv), litColor, lit(vLight, uShadowBias * 1.5));
+#endif
+}
+`;
+
 /** Averages each block of supersampled pixels into one. */
 export const resolveVertex = `
 precision highp float;
