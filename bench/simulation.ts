@@ -3,6 +3,8 @@
  * through the real pipeline (its own Xvfb, the render worker, Rapier, headless-gl, ffmpeg), next to
  * the encode floor: ffmpeg alone encoding the very same raw frames from memory, with the same
  * settings. Targets on two cores: the whole pipeline within 3 s, and within 1.5x the floor.
+ * Measured both cold (a worker started for the job, as `reelbot simulate` does) and warm (the
+ * worker `reelbot start` keeps up between jobs).
  *
  * Options: --runs N (default 3; the median run is reported), --preset NAME, --crf N, --tune NAME,
  * --supersample 1|2|4, --prompt "TEXT".
@@ -20,6 +22,7 @@ import {
 } from '../src/core/simulation/encoder.js';
 import { interpretBuiltin } from '../src/core/simulation/interpreter/builtin/index.js';
 import { type RenderResult, renderSimulation } from '../src/core/simulation/render-process.js';
+import { startRenderWorker } from '../src/core/simulation/render-worker.js';
 import type { RenderQuality } from '../src/core/simulation/renderer/index.js';
 
 const { values } = parseArgs({
@@ -81,51 +84,75 @@ function median<T>(items: T[], key: (item: T) => number): T {
   return [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)]!;
 }
 
+/** One way of running the pipeline, its median run, and how it compares with the floor. */
+function report(title: string, results: RenderResult[], floor: number): void {
+  const best = median(results, (r) => r.timings.wallMs);
+  const t = best.timings;
+  const ratio = t.wallMs / floor;
+  console.log(
+    `\n${title}: median of ${results.length} (${results.map((r) => s(r.timings.wallMs)).join(', ')})`,
+  );
+  console.log(`  simulate (Rapier)          ${s(t.physicsMs)}`);
+  console.log(
+    `  start-up to first frame    ${s(t.startupMs)}   (GL and ffmpeg set-up ${s(t.setupMs)}, then waiting for the physics ${s(t.simulateMs)})`,
+  );
+  console.log(`  render (draw calls)        ${s(t.renderMs)}`);
+  console.log(`  read back (readPixels)     ${s(t.readbackMs)}`);
+  console.log(`  encode (waiting on ffmpeg) ${s(t.encodeWaitMs)}`);
+  console.log(
+    `  total wall time            ${s(t.wallMs)}   target < 3.00 s: ${t.wallMs < 3000 ? 'met' : 'missed'}`,
+  );
+  console.log(
+    `  total / floor              ${ratio.toFixed(2)}x   target < 1.50x: ${ratio < 1.5 ? 'met' : 'missed'}`,
+  );
+  console.log(
+    `  real time / total          ${((scene.duration * 1000) / t.wallMs).toFixed(2)}x faster than real time`,
+  );
+}
+
 try {
   console.log(
     `Simulation benchmark: "${values.prompt}", ${bodies} bodies, ${scene.duration} s at ${scene.fps} fps, ` +
       `${scene.resolution.width}x${scene.resolution.height}, libx264 -preset ${encoder.preset} -crf ${encoder.crf}` +
       `${encoder.tune ? ` -tune ${encoder.tune}` : ''}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(2)}`,
   );
-  const results: RenderResult[] = [];
-  for (let i = 0; i < runs; i++) {
-    // As `reelbot simulate` runs it: physics inline while the render worker starts.
-    const result = await renderSimulation(scene, path.join(work, `run-${i}.mp4`), {
-      quality,
-      encoder,
-      physics: 'inline',
-    });
-    results.push(result);
-    console.log(`  run ${i + 1}: ${s(result.timings.wallMs)}`);
+  // Cold, as `reelbot simulate` runs it: Xvfb and the worker start for the job, with the physics
+  // inline meanwhile.
+  const cold: RenderResult[] = [];
+  for (let i = 0; i < runs; i++)
+    cold.push(
+      await renderSimulation(scene, path.join(work, `cold-${i}.mp4`), {
+        quality,
+        encoder,
+        physics: 'inline',
+      }),
+    );
+  // Warm, as `reelbot start` serves /simulate: its worker is up, and has made a video before.
+  const worker = startRenderWorker();
+  const warm: RenderResult[] = [];
+  try {
+    await renderSimulation(scene, path.join(work, 'warm-up.mp4'), { quality, encoder, worker });
+    for (let i = 0; i < runs; i++)
+      warm.push(
+        await renderSimulation(scene, path.join(work, `warm-${i}.mp4`), { quality, encoder, worker }),
+      );
+  } finally {
+    await worker.close();
   }
+
   const frames = await rawFrames();
   const floors: number[] = [];
   for (let i = 0; i < runs; i++) floors.push(await encodeFloor(frames, path.join(work, `floor-${i}.mp4`)));
   const floor = median(floors, (ms) => ms);
-  const best = median(results, (r) => r.timings.wallMs);
-  const t = best.timings;
-  const ratio = t.wallMs / floor;
-
+  const sample = cold[0]!;
   console.log(
-    `\nMedian of ${runs} runs (quality: ${JSON.stringify(best.quality)}, ${best.frames} frames, ${(best.bytes / 1024).toFixed(0)} KB):`,
-  );
-  console.log(`  simulate (Rapier, inline) ${s(t.physicsMs)}   overlaps the start-up below`);
-  console.log(
-    `  start-up to first frame   ${s(t.startupMs)}   (Xvfb, worker process, GL set-up ${s(t.setupMs)}, waiting for the physics ${s(t.simulateMs)})`,
-  );
-  console.log(`  render (draw calls)       ${s(t.renderMs)}`);
-  console.log(`  read back (readPixels)    ${s(t.readbackMs)}`);
-  console.log(`  encode (waiting on ffmpeg) ${s(t.encodeWaitMs)}`);
-  console.log(
-    `  total wall time           ${s(t.wallMs)}   target < 3.00 s: ${t.wallMs < 3000 ? 'met' : 'missed'}`,
-  );
-  console.log(`  encode floor (ffmpeg only) ${s(floor)}   (runs: ${floors.map(s).join(', ')})`);
-  console.log(
-    `  total / floor             ${ratio.toFixed(2)}x   target < 1.50x: ${ratio < 1.5 ? 'met' : 'missed'}`,
+    `\nQuality ${JSON.stringify(sample.quality)}, ${sample.frames} frames, ${(sample.bytes / 1024).toFixed(0)} KB`,
   );
   console.log(
-    `  real time / total         ${((scene.duration * 1000) / t.wallMs).toFixed(2)}x faster than real time`,
+    `Encode floor (ffmpeg alone, frames from memory): ${s(floor)} (runs: ${floors.map(s).join(', ')})`,
   );
+  report('Cold: `reelbot simulate` (Xvfb and worker start for the job, physics meanwhile)', cold, floor);
+  report('Warm: /simulate under `reelbot start` (worker kept up, simulates itself)', warm, floor);
 } finally {
   await fs.promises.rm(work, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
 import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
 import type { RenderOptions } from '../core/simulation/render-process.js';
+import { type RenderWorker, startRenderWorker } from '../core/simulation/render-worker.js';
 import { createSimulator } from '../core/simulation/simulator.js';
 import {
   type CatalogCache,
@@ -24,7 +25,9 @@ export interface CoreRuntime {
   api: ReplicateApi;
   catalog: Catalog;
   service: ReelbotGenerationService;
-  /** Stops the service (unfinished work resumes next start) and closes the database. */
+  /** The render worker kept warm between simulations, when the command asked for one. */
+  renderWorker?: RenderWorker;
+  /** Stops the service (unfinished work resumes next start), the render worker and the database. */
   close(): Promise<void>;
 }
 
@@ -32,6 +35,11 @@ export interface CoreRuntime {
 export interface CoreRuntimeOptions {
   /** Where a simulation's physics runs: a worker thread (default, keeps a bot responsive) or inline. */
   simulationPhysics?: RenderOptions['physics'];
+  /**
+   * Keep one render worker (and its Xvfb) up between simulations, as a long-running bot wants:
+   * each `/simulate` then skips their start-up. One-shot commands start one per job instead.
+   */
+  warmRenderWorker?: boolean;
 }
 
 /**
@@ -57,9 +65,10 @@ export function createCoreRuntime(
     ttlMs: config.catalogTtlMs,
     logger: logger.child({ part: 'catalog' }),
   });
+  const renderWorker = options.warmRenderWorker ? startRenderWorker({ display: config.display }) : undefined;
   const simulator = createSimulator({
     openai: config.openai,
-    renderOptions: { display: config.display, physics: options.simulationPhysics },
+    renderOptions: { display: config.display, physics: options.simulationPhysics, worker: renderWorker },
     logger: logger.child({ part: 'simulation' }),
   });
   const service = createGenerationService({ config, store, api, catalog, logger, simulator });
@@ -72,8 +81,10 @@ export function createCoreRuntime(
     api,
     catalog,
     service,
+    renderWorker,
     async close() {
       await service.close();
+      await renderWorker?.close();
       db.close();
     },
   };

@@ -15,7 +15,7 @@ export async function run(argv: string[]): Promise<number> {
   parseArgs({ args: argv, options: {}, allowPositionals: false });
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
-  const core = createCoreRuntime(config, logger);
+  const core = createCoreRuntime(config, logger, { warmRenderWorker: true });
   const { service, catalog, store, db } = core;
 
   const adapters: ChatAdapter[] = [];
@@ -59,6 +59,14 @@ export async function run(argv: string[]): Promise<number> {
         logger.warn({ err: error }, 'catalog warm-up failed; it will load on demand'),
       );
 
+  // Xvfb, the worker process, headless-gl and Rapier start now rather than on the first /simulate.
+  core.renderWorker
+    ?.warm()
+    .then(() => logger.info({ pid: core.renderWorker?.pid }, 'render worker ready'))
+    .catch((error: unknown) =>
+      logger.warn({ err: error }, 'the render worker could not start; /simulate will say why when used'),
+    );
+
   for (const adapter of adapters) {
     await adapter.start();
     logger.info({ platform: adapter.platform }, 'bot started');
@@ -78,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   // for status edits already in flight.
   await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
   await service.close();
+  await core.renderWorker?.close();
   await web.close();
   db.close();
   logger.info('stopped');

@@ -8,6 +8,7 @@ export { type Interpretation, interpretPrompt } from './interpreter/index.js';
 export type { OpenAIInterpreterOptions } from './interpreter/openai.js';
 export type { SimulationProgress, SimulationResult, SimulationTimings } from './pipeline.js';
 export { type RenderOptions, type RenderResult, renderSimulation } from './render-process.js';
+export { type RenderWorker, startRenderWorker } from './render-worker.js';
 export type { RenderQuality } from './renderer/index.js';
 export { type Scene, type SceneInput, sceneLimits } from './scene/schema.js';
 export { parseScene, SceneInvalidError, sceneProblems } from './scene/validate.js';

@@ -1,4 +1,4 @@
-import { SimulationError } from '../errors.js';
+import { canceled } from './canceled.js';
 import { createEncoder, type EncoderSettings, type Spawner } from './encoder.js';
 import { frameOf, type Trajectory } from './physics/trajectory.js';
 import type { RenderQuality } from './renderer/index.js';
@@ -156,12 +156,4 @@ export async function runPipeline(
       totalMs: performance.now() - started,
     },
   };
-}
-
-/** The error a canceled simulation ends with. */
-export function canceled(cause?: unknown): SimulationError {
-  return new SimulationError('SIMULATION_CANCELED', 'The simulation was canceled', {
-    cause,
-    userMessage: 'The simulation was canceled.',
-  });
 }

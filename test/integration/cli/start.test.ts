@@ -65,6 +65,15 @@ function startReelbot(env: Record<string, string>): StartedProcess {
   };
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function eventually<T>(
   probe: () => Promise<T | undefined>,
   what: string,
@@ -100,7 +109,7 @@ describe('reelbot start', () => {
     expect(stderr).toContain('DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is missing');
   });
 
-  it('serves the gallery, resumes an unfinished generation, and stops cleanly on SIGTERM', async () => {
+  it('serves the gallery, resumes an unfinished generation, keeps a render worker warm, and stops cleanly on SIGTERM', async () => {
     // A generation a previous process accepted but never started: the new process must finish it.
     const db = openDatabase(dataDir);
     const pending = createGenerationStore(db).insert({
@@ -122,6 +131,11 @@ describe('reelbot start', () => {
     const listening = await run.waitForLine((line) => line.msg === 'web server listening');
     const url = String(listening.url);
 
+    // The render worker and its Xvfb start with the bot, not with the first /simulate.
+    const ready = await run.waitForLine((line) => line.msg === 'render worker ready');
+    const workerPid = Number(ready.pid);
+    expect(isAlive(workerPid)).toBe(true);
+
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
 
@@ -137,5 +151,6 @@ describe('reelbot start', () => {
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
     expect(run.lines.some((line) => line.msg === 'stopped')).toBe(true);
+    expect(isAlive(workerPid)).toBe(false);
   });
 });

@@ -1,0 +1,238 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { childEnvironment } from '../config.js';
+import { SimulationError } from '../errors.js';
+import { canceled } from './canceled.js';
+import type { Trajectory } from './physics/trajectory.js';
+import type { SimulationJob, SimulationProgress, SimulationResult } from './pipeline.js';
+import { startXvfb, type XServer, type XvfbSpawner } from './renderer/xvfb.js';
+import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+/** Where the worker draws: a given X display, or a private Xvfb it starts and stops. */
+export interface RenderWorkerOptions {
+  /** An X display to render on (`config.display`); when absent a private Xvfb is started. */
+  display?: string;
+  xvfb?: { command?: string; spawn?: XvfbSpawner };
+}
+
+/** One job for {@link RenderWorker.render}. */
+export interface WorkerJobOptions {
+  onProgress?: (progress: SimulationProgress) => void;
+  signal?: AbortSignal;
+  /**
+   * The physics, started by the caller once the job is on its way to the worker (so that it
+   * overlaps the worker starting). Without it the worker simulates the scene itself.
+   */
+  physics?: () => Promise<Trajectory>;
+  /** `performance.now()` when the caller's clock started; `startupMs` counts from it. */
+  started?: number;
+}
+
+/** A render worker process with its X display, which renders jobs one at a time. */
+export interface RenderWorker {
+  /**
+   * Renders `job` once the jobs before it are done. `startupMs` runs from `options.started` (or the
+   * call) to the first frame drawn.
+   */
+  render(
+    job: SimulationJob,
+    options?: WorkerJobOptions,
+  ): Promise<{ result: SimulationResult; startupMs: number }>;
+  /** Starts Xvfb and the worker process now, so that the first job does not wait for them. */
+  warm(): Promise<void>;
+  /** The worker's process id while it runs (for logs and tests). */
+  readonly pid: number | undefined;
+  /** Stops the worker, then its Xvfb. Jobs still running fail as canceled. */
+  close(): Promise<void>;
+}
+
+/** The worker process and the X server it draws on, while both run. */
+interface Live {
+  child: ChildProcess;
+  xserver?: XServer;
+  exited: Promise<void>;
+  stderr(): string;
+  /** Handlers of the job running now, keyed by job id. */
+  jobs: Map<number, (reply: WorkerReply) => void>;
+  onExit: Set<(code: number | null, signal: NodeJS.Signals | null) => void>;
+}
+
+const here = fileURLToPath(import.meta.url);
+const extension = path.extname(here);
+
+/** How to start the worker: from TypeScript sources through tsx, or plainly from built files. */
+function workerCommand(): { file: string; execArgv: string[] } {
+  const file = path.join(path.dirname(here), `worker${extension}`);
+  const loader =
+    extension === '.ts' ? ['--import', pathToFileURL(createRequire(here).resolve('tsx')).href] : [];
+  return { file, execArgv: loader };
+}
+
+/** A worker stuck in native code gets this long to notice a cancel before it is killed. */
+const cancelGraceMs = 5000;
+
+/**
+ * Starts (lazily, or at once with `warm`) a render worker that stays up between jobs: the bot pays
+ * for Xvfb, Node, headless-gl and Rapier starting once rather than for every `/simulate`. A worker
+ * that crashes fails its job and is started afresh, with a fresh Xvfb, for the next one.
+ */
+export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWorker {
+  let live: Promise<Live> | undefined;
+  let current: Live | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  let nextId = 1;
+  let closed = false;
+  /** The X server of a worker that died, stopping: the next one starts once it is gone. */
+  let retiring: Promise<void> = Promise.resolve();
+
+  async function launch(): Promise<Live> {
+    await retiring;
+    const xserver = options.display ? undefined : await startXvfb(options.xvfb);
+    const { file, execArgv } = workerCommand();
+    const child = fork(file, [], {
+      execArgv,
+      env: childEnvironment({ DISPLAY: options.display ?? xserver!.display }),
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
+    const state: Live = {
+      child,
+      xserver,
+      exited: new Promise((resolve) => child.once('exit', () => resolve())),
+      stderr: () => stderr,
+      jobs: new Map(),
+      onExit: new Set(),
+    };
+    child.on('message', (reply: WorkerReply) => state.jobs.get(reply.id)?.(reply));
+    child.on('error', () => {
+      // A failed fork ends in 'exit' too, which fails the job; nothing more to do here.
+    });
+    child.once('exit', (code, signal) => {
+      if (live && current === state) {
+        live = undefined;
+        current = undefined;
+      }
+      for (const handler of state.onExit) handler(code, signal);
+      // Its X connection is closed now, so the X server can go.
+      retiring = xserver?.stop() ?? Promise.resolve();
+    });
+    current = state;
+    return state;
+  }
+
+  function ensure(): Promise<Live> {
+    if (closed)
+      return Promise.reject(new SimulationError('RENDER_WORKER_CLOSED', 'The render worker is closed'));
+    live ??= launch().catch((error: unknown) => {
+      live = undefined;
+      throw error;
+    });
+    return live;
+  }
+
+  async function runJob(
+    job: SimulationJob,
+    jobOptions: WorkerJobOptions,
+  ): Promise<{ result: SimulationResult; startupMs: number }> {
+    const { signal, onProgress } = jobOptions;
+    const started = jobOptions.started ?? performance.now();
+    if (signal?.aborted) throw canceled();
+    const state = await ensure();
+    if (signal?.aborted) throw canceled();
+    const id = nextId++;
+    const send = (request: WorkerRequest) => {
+      if (state.child.connected) state.child.send(request);
+    };
+
+    return new Promise((resolve, reject) => {
+      let startupMs: number | undefined;
+      let physicsFailure: unknown;
+      let killTimer: NodeJS.Timeout | undefined;
+      const settle = (outcome: () => void) => {
+        clearTimeout(killTimer);
+        signal?.removeEventListener('abort', onAbort);
+        state.jobs.delete(id);
+        state.onExit.delete(onExit);
+        outcome();
+      };
+      const onAbort = () => {
+        send({ type: 'cancel', id });
+        killTimer = setTimeout(() => state.child.kill('SIGKILL'), cancelGraceMs);
+      };
+      const onExit = (code: number | null, exitSignal: NodeJS.Signals | null) =>
+        settle(() =>
+          reject(
+            signal?.aborted
+              ? canceled()
+              : (physicsFailure ??
+                  new SimulationError(
+                    'RENDER_WORKER_CRASHED',
+                    `The render worker exited with ${exitSignal ?? code} before finishing: ${state.stderr().trim().slice(-1500) || 'no output'}`,
+                  )),
+          ),
+        );
+      state.onExit.add(onExit);
+      state.jobs.set(id, (reply) => {
+        if (reply.type === 'progress') {
+          if (reply.progress.stage === 'render') startupMs ??= performance.now() - started;
+          onProgress?.(reply.progress);
+        } else if (reply.type === 'done') {
+          settle(() => resolve({ result: reply.result, startupMs: startupMs ?? 0 }));
+        } else {
+          const { code, message, userMessage } = reply.error;
+          settle(() =>
+            reject(
+              physicsFailure && !signal?.aborted
+                ? physicsFailure
+                : new SimulationError(
+                    // The worker sends the code of a SimulationError (or SIMULATION_FAILED for anything else).
+                    code as ConstructorParameters<typeof SimulationError>[0],
+                    message,
+                    userMessage ? { userMessage } : {},
+                  ),
+            ),
+          );
+        }
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      send({ type: 'run', id, job, physics: jobOptions.physics ? 'sent' : 'here' });
+      jobOptions.physics?.().then(
+        (trajectory) => send({ type: 'trajectory', id, trajectory }),
+        (error: unknown) => {
+          physicsFailure = error;
+          send({ type: 'cancel', id });
+        },
+      );
+    });
+  }
+
+  return {
+    render(job, jobOptions = {}) {
+      // One job at a time: the worker draws with one GL context, and two would only share two cores.
+      const result = queue.then(() => runJob(job, jobOptions));
+      queue = result.catch(() => {});
+      return result;
+    },
+    async warm() {
+      await ensure();
+    },
+    get pid() {
+      return current?.child.pid;
+    },
+    async close() {
+      closed = true;
+      const state = await live?.catch(() => undefined);
+      if (!state) return;
+      state.child.kill('SIGTERM');
+      await state.exited;
+      await state.xserver?.stop();
+    },
+  };
+}
