@@ -38,6 +38,12 @@ function workerWithServers(): { worker: RenderWorker; servers: ChildProcess[] } 
 
 const gone = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
+/** Resident memory of a process, in MB. */
+function residentMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+}
+
 describe('a warm render worker (one process and one Xvfb for many simulations)', () => {
   it('renders job after job, queued, in the same process on the same Xvfb, and simulates itself', async () => {
     const { worker, servers } = workerWithServers();
@@ -123,6 +129,21 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
       expect(worker.pid).not.toBe(pid);
       expect(servers).toHaveLength(2);
       expect(gone(servers[0]!)).toBe(true);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('does not grow from video to video', async () => {
+    const { worker } = workerWithServers();
+    const wide = parseScene({ ...scene(1), resolution: { width: 640, height: 360 } });
+    try {
+      // The first videos settle the heap and the driver's caches.
+      for (let i = 0; i < 4; i++) await renderSimulation(wide, path.join(dir, 'settle.mp4'), { worker });
+      const before = residentMb(worker.pid!);
+      for (let i = 0; i < 16; i++) await renderSimulation(wide, path.join(dir, 'steady.mp4'), { worker });
+      // A GL context per video kept about 4 MB of each one: 64 MB over these 16.
+      expect(residentMb(worker.pid!) - before).toBeLessThan(16);
     } finally {
       await worker.close();
     }

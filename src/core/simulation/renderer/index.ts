@@ -1,7 +1,7 @@
 import type { Trajectory } from '../physics/trajectory.js';
 import type { Scene } from '../scene/schema.js';
 import { cameraAt } from './camera.js';
-import { createGlContext } from './context.js';
+import { acquireGlContext } from './context.js';
 import { dirtyRect, movedBodies } from './dirty.js';
 import { createSceneDrawer, type FrameView, type PixelRect } from './draw.js';
 import { multiply } from './math.js';
@@ -70,7 +70,7 @@ const flipY = new Float32Array([1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
 export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): FrameRenderer {
   const { width, height } = scene.resolution;
   const q: RenderQuality = { ...defaultQuality(width, height), ...quality };
-  const ctx = createGlContext(width, height);
+  const ctx = acquireGlContext();
   const { gl } = ctx;
   const target = createSupersampleTarget(gl, width, height, q.supersample);
   // With supersampling the frame is the resolved copy; without, the scene target itself.
@@ -149,7 +149,7 @@ export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): 
       gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, into);
     },
     dispose() {
-      ctx.destroy();
+      ctx.release();
     },
   };
 }
