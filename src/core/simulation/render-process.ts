@@ -13,6 +13,8 @@ import type { Scene } from './scene/schema.js';
 /** Options of {@link renderSimulation}. */
 export interface RenderOptions {
   onProgress?: (progress: SimulationProgress) => void;
+  /** Called when the warm worker has other jobs ahead of this one, with how many. */
+  onQueued?: (ahead: number) => void;
   signal?: AbortSignal;
   /** A warm worker to render on (see render-worker.ts); without it one is started for this job. */
   worker?: RenderWorker;
@@ -100,6 +102,7 @@ export async function renderSimulation(
       .render(job, {
         signal: options.signal,
         onProgress: options.onProgress,
+        onQueued: options.onQueued,
         physics: cold ? physics : undefined,
         started,
       })

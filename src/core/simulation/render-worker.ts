@@ -20,6 +20,8 @@ export interface RenderWorkerOptions {
 /** One job for {@link RenderWorker.render}. */
 export interface WorkerJobOptions {
   onProgress?: (progress: SimulationProgress) => void;
+  /** Called at once when other jobs are ahead of this one, with how many. */
+  onQueued?: (ahead: number) => void;
   signal?: AbortSignal;
   /**
    * The physics, started by the caller once the job is on its way to the worker (so that it
@@ -33,8 +35,8 @@ export interface WorkerJobOptions {
 /** A render worker process with its X display, which renders jobs one at a time. */
 export interface RenderWorker {
   /**
-   * Renders `job` once the jobs before it are done. `startupMs` runs from `options.started` (or the
-   * call) to the first frame drawn.
+   * Renders `job` once the jobs before it are done; canceled while it waits, it leaves the queue at
+   * once. `startupMs` runs from `options.started` (or the call) to the first frame drawn.
    */
   render(
     job: SimulationJob,
@@ -70,6 +72,20 @@ function workerCommand(): { file: string; execArgv: string[] } {
   return { file, execArgv: loader };
 }
 
+/** Resolves when `turn` settles; rejects as canceled as soon as `signal` aborts. */
+function untilTurn(turn: Promise<unknown>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return turn.then(() => undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(canceled());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void turn.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
+
 /** A worker stuck in native code gets this long to notice a cancel before it is killed. */
 const cancelGraceMs = 5000;
 
@@ -82,6 +98,8 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
   let live: Promise<Live> | undefined;
   let current: Live | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  /** Jobs queued or running. */
+  let waiting = 0;
   let nextId = 1;
   let closed = false;
   /** The X server of a worker that died, stopping: the next one starts once it is gone. */
@@ -216,9 +234,15 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
   return {
     render(job, jobOptions = {}) {
       // One job at a time: the worker draws with one GL context, and two would only share two cores.
-      const result = queue.then(() => runJob(job, jobOptions));
-      queue = result.catch(() => {});
-      return result;
+      const ahead = waiting++;
+      if (ahead > 0) jobOptions.onQueued?.(ahead);
+      const turn = queue;
+      const result = untilTurn(turn, jobOptions.signal).then(() => runJob(job, jobOptions));
+      // The next job waits for this one, or, if this one left the queue early, for the one before.
+      queue = Promise.allSettled([turn, result]);
+      return result.finally(() => {
+        waiting--;
+      });
     },
     async warm() {
       await ensure();

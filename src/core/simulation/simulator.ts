@@ -36,6 +36,11 @@ export function progressNote({ stage, frame, totalFrames }: SimulationProgress):
     : `${stageNames[stage]} frame ${frame}/${totalFrames}`;
 }
 
+/** What a simulation waiting for the renderer shows, such as `Waiting for 2 other simulations`. */
+export function queuedNote(ahead: number): string {
+  return `Waiting for ${ahead} other simulation${ahead === 1 ? '' : 's'} to finish`;
+}
+
 /**
  * The simulation behind the generation service's `simulate`: a given scene is validated and
  * rendered as it is; otherwise the prompt is interpreted (OpenAI when configured, falling back to
@@ -63,6 +68,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         ...options.renderOptions,
         signal,
         onProgress: (progress) => onProgress?.(percentOf(progress), progressNote(progress)),
+        onQueued: (ahead) => onProgress?.(0, queuedNote(ahead)),
       });
       return { scene };
     },

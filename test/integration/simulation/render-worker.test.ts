@@ -80,6 +80,41 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
     });
   });
 
+  it('tells a queued job how many are ahead, lets it leave the queue at once, and keeps the order', async () => {
+    const { worker } = workerWithServers();
+    try {
+      const events: string[] = [];
+      const first = worker
+        .render({ scene: scene(4), outFile: path.join(dir, 'first.mp4') })
+        .then(() => events.push('first done'));
+      const leaving = new AbortController();
+      const queued: number[] = [];
+      const second = worker.render(
+        { scene: scene(1), outFile: path.join(dir, 'second.mp4') },
+        { signal: leaving.signal, onQueued: (ahead) => queued.push(ahead) },
+      );
+      const third = worker.render(
+        { scene: scene(1), outFile: path.join(dir, 'third.mp4') },
+        {
+          onQueued: (ahead) => queued.push(ahead),
+          onProgress: () => {
+            if (events.at(-1) !== 'third started') events.push('third started');
+          },
+        },
+      );
+      expect(queued).toEqual([1, 2]);
+      leaving.abort();
+      await expect(second).rejects.toMatchObject({ code: 'SIMULATION_CANCELED' });
+      events.push('second left');
+      await Promise.all([first, third]);
+      // The second left while the first was still drawing; the third waited for the first.
+      expect(events.indexOf('second left')).toBeLessThan(events.indexOf('first done'));
+      expect(events.indexOf('first done')).toBeLessThan(events.indexOf('third started'));
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('stays warm after a canceled job, which leaves no file behind', async () => {
     const { worker, servers } = workerWithServers();
     try {

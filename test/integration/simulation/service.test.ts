@@ -55,3 +55,39 @@ describe('simulations through the generation service (what /simulate uses)', () 
     ).toBe(true);
   });
 });
+
+describe('simulations under reelbot start (one warm render worker)', () => {
+  it('runs two at once one after the other, and the second says it is waiting', async () => {
+    const warmDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-sim-warm-'));
+    const warm = createCoreRuntime(loadConfig({ DATA_DIR: warmDir }), silentLogger(), {
+      warmRenderWorker: true,
+    });
+    try {
+      const logs = new Map<string, string[]>();
+      const finished = new Map<string, GenerationEvent>();
+      let allDone: () => void = () => {};
+      const done = new Promise<void>((resolve) => (allDone = resolve));
+      warm.service.subscribe((event) => {
+        const id = event.generation.id;
+        if (event.type === 'progress' && event.log) logs.set(id, [...(logs.get(id) ?? []), event.log]);
+        if (event.type === 'succeeded' || event.type === 'failed') {
+          finished.set(id, event);
+          if (finished.size === 2) allDone();
+        }
+      });
+      const requester = { platform: 'slack' as const, userId: 'u2', userName: 'Grace' };
+      const waiting = 'Waiting for 1 other simulation to finish';
+      const first = await warm.service.simulate!({ requester, prompt: 'a stack of 5 boxes', seed: 1 });
+      const second = await warm.service.simulate!({ requester, prompt: 'two red balls bouncing', seed: 2 });
+      await done;
+      expect([...finished.values()].map((e) => e.type)).toEqual(['succeeded', 'succeeded']);
+      // Whichever reached the renderer second waited, and said so before anything else.
+      const waited = [first, second].filter((g) => logs.get(g.id)?.includes(waiting));
+      expect(waited).toHaveLength(1);
+      expect(logs.get(waited[0]!.id)?.[0]).toBe(waiting);
+    } finally {
+      await warm.close();
+      fs.rmSync(warmDir, { recursive: true, force: true });
+    }
+  });
+});
