@@ -36,7 +36,44 @@ function workerWithServers(): { worker: RenderWorker; servers: ChildProcess[] } 
   return { worker: startRenderWorker({ xvfb: { spawn: xvfbSpawn } }), servers };
 }
 
+/** Runs `use` with a fresh worker (see workerWithServers), closes it, and hands both back. */
+async function withWorker(
+  use: (w: { worker: RenderWorker; servers: ChildProcess[] }) => Promise<void>,
+): Promise<{ worker: RenderWorker; servers: ChildProcess[] }> {
+  const w = workerWithServers();
+  try {
+    await use(w);
+  } finally {
+    await w.worker.close();
+  }
+  return w;
+}
+
 const gone = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/**
+ * Renders a 10-second video on `worker` and calls `interrupt` once its third frame is drawn. It
+ * must fail, and leave no file behind.
+ */
+async function interruptedAtFrame3(
+  worker: RenderWorker,
+  name: string,
+  interrupt: () => void,
+  signal?: AbortSignal,
+): Promise<never> {
+  const out = path.join(dir, `${name}.mp4`);
+  const rendering = renderSimulation(scene(10), out, {
+    worker,
+    signal,
+    onProgress: (p) => {
+      if (p.stage === 'render' && p.frame === 3) interrupt();
+    },
+  });
+  await rendering.catch(() => {});
+  expect(fs.existsSync(out)).toBe(false);
+  await rendering;
+  throw new Error('the interrupted render finished');
+}
 
 /** Resident memory of a process, in MB. */
 function residentMb(pid: number): number {
@@ -46,8 +83,7 @@ function residentMb(pid: number): number {
 
 describe('a warm render worker (one process and one Xvfb for many simulations)', () => {
   it('renders job after job, queued, in the same process on the same Xvfb, and simulates itself', async () => {
-    const { worker, servers } = workerWithServers();
-    try {
+    const { worker, servers } = await withWorker(async ({ worker, servers }) => {
       await worker.warm();
       const pid = worker.pid;
       expect(pid).toBeGreaterThan(0);
@@ -69,9 +105,7 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
       expect(worker.pid).toBe(pid);
       expect(servers).toHaveLength(1);
       expect(gone(servers[0]!)).toBe(false);
-    } finally {
-      await worker.close();
-    }
+    });
     expect(gone(servers[0]!)).toBe(true);
     await expect(
       worker.render({ scene: scene(1), outFile: path.join(dir, 'late.mp4') }),
@@ -81,8 +115,7 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
   });
 
   it('tells a queued job how many are ahead, lets it leave the queue at once, and keeps the order', async () => {
-    const { worker } = workerWithServers();
-    try {
+    await withWorker(async ({ worker }) => {
       const events: string[] = [];
       const first = worker
         .render({ scene: scene(4), outFile: path.join(dir, 'first.mp4') })
@@ -110,77 +143,53 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
       // The second left while the first was still drawing; the third waited for the first.
       expect(events.indexOf('second left')).toBeLessThan(events.indexOf('first done'));
       expect(events.indexOf('first done')).toBeLessThan(events.indexOf('third started'));
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   it('stays warm after a canceled job, which leaves no file behind', async () => {
-    const { worker, servers } = workerWithServers();
-    try {
+    await withWorker(async ({ worker, servers }) => {
       await worker.warm();
       const pid = worker.pid;
       const controller = new AbortController();
-      const out = path.join(dir, 'canceled.mp4');
-      const failure = renderSimulation(scene(10), out, {
-        worker,
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (p.stage === 'render' && p.frame === 3) controller.abort();
-        },
-      });
-      await expect(failure).rejects.toMatchObject({ code: 'SIMULATION_CANCELED' });
-      expect(fs.existsSync(out)).toBe(false);
+      await expect(
+        interruptedAtFrame3(worker, 'canceled', () => controller.abort(), controller.signal),
+      ).rejects.toMatchObject({ code: 'SIMULATION_CANCELED' });
 
       const next = await renderSimulation(scene(1), path.join(dir, 'after-cancel.mp4'), { worker });
       expect(next.frames).toBe(24);
       expect(worker.pid).toBe(pid);
       expect(servers).toHaveLength(1);
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   it('fails the job of a worker that dies, and starts a fresh worker and Xvfb for the next job', async () => {
-    const { worker, servers } = workerWithServers();
-    try {
+    await withWorker(async ({ worker, servers }) => {
       await worker.warm();
       const pid = worker.pid!;
-      const out = path.join(dir, 'crashed.mp4');
-      const failure = renderSimulation(scene(10), out, {
-        worker,
-        onProgress: (p) => {
-          if (p.stage === 'render' && p.frame === 3) process.kill(pid, 'SIGKILL');
-        },
-      });
-      await expect(failure).rejects.toMatchObject({
+      await expect(
+        interruptedAtFrame3(worker, 'crashed', () => process.kill(pid, 'SIGKILL')),
+      ).rejects.toMatchObject({
         code: 'RENDER_WORKER_CRASHED',
         message: expect.stringContaining('SIGKILL'),
       });
-      expect(fs.existsSync(out)).toBe(false);
 
       const next = await renderSimulation(scene(1), path.join(dir, 'after-crash.mp4'), { worker });
       expect(next.frames).toBe(24);
       expect(worker.pid).not.toBe(pid);
       expect(servers).toHaveLength(2);
       expect(gone(servers[0]!)).toBe(true);
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   it('does not grow from video to video', async () => {
-    const { worker } = workerWithServers();
     const wide = parseScene({ ...scene(1), resolution: { width: 640, height: 360 } });
-    try {
+    await withWorker(async ({ worker }) => {
       // The first videos settle the heap and the driver's caches.
       for (let i = 0; i < 4; i++) await renderSimulation(wide, path.join(dir, 'settle.mp4'), { worker });
       const before = residentMb(worker.pid!);
       for (let i = 0; i < 16; i++) await renderSimulation(wide, path.join(dir, 'steady.mp4'), { worker });
       // A GL context per video kept about 4 MB of each one: 64 MB over these 16.
       expect(residentMb(worker.pid!) - before).toBeLessThan(16);
-    } finally {
-      await worker.close();
-    }
+    });
   });
 });

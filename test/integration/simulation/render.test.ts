@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationProgress } from '../../../src/core/simulation/pipeline.js';
 import { renderSimulation } from '../../../src/core/simulation/render-process.js';
+import type { RenderQuality } from '../../../src/core/simulation/renderer/index.js';
 import { parseScene } from '../../../src/core/simulation/scene/validate.js';
 
 const run = promisify(execFile);
@@ -63,6 +64,14 @@ async function decodeFrame(file: string, index: number): Promise<Buffer> {
     { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 },
   );
   return stdout;
+}
+
+/** The raw RGBA frames of the scene at 160x120, drawn with `quality`. */
+async function rawFrames(name: string, quality?: Partial<RenderQuality>): Promise<Buffer> {
+  const out = path.join(dir, `${name}.rgba`);
+  const small = { ...scene, resolution: { width: 160, height: 120 } };
+  await renderSimulation(small, out, { encoder: { format: 'rgba' }, quality });
+  return fs.promises.readFile(out);
 }
 
 function variance(pixels: Buffer): number {
@@ -154,21 +163,13 @@ describe('renderSimulation (real Rapier, headless-gl under its own Xvfb, ffmpeg)
   });
 
   it('draws the same frames when it redraws only what moved as when it redraws everything', async () => {
-    const raw = { ...scene, resolution: { width: 160, height: 120 } };
-    const [partial, full] = [path.join(dir, 'partial.rgba'), path.join(dir, 'full.rgba')];
-    await renderSimulation(raw, partial, { encoder: { format: 'rgba' } });
-    await renderSimulation(raw, full, { encoder: { format: 'rgba' }, quality: { partialRedraw: false } });
-    const [a, b] = [await fs.promises.readFile(partial), await fs.promises.readFile(full)];
-    expect(a.length).toBe(160 * 120 * 4 * 24);
-    expect(a.equals(b)).toBe(true);
+    const [partial, full] = [await rawFrames('partial'), await rawFrames('full', { partialRedraw: false })];
+    expect(partial.length).toBe(160 * 120 * 4 * 24);
+    expect(partial.equals(full)).toBe(true);
   });
 
   it('draws the ground once for a still camera, and its frames match drawing it every time', async () => {
-    const raw = { ...scene, resolution: { width: 160, height: 120 } };
-    const [baked, drawn] = [path.join(dir, 'baked.rgba'), path.join(dir, 'drawn.rgba')];
-    await renderSimulation(raw, baked, { encoder: { format: 'rgba' } });
-    await renderSimulation(raw, drawn, { encoder: { format: 'rgba' }, quality: { bakedGround: false } });
-    const [a, b] = [await fs.promises.readFile(baked), await fs.promises.readFile(drawn)];
+    const [a, b] = [await rawFrames('baked'), await rawFrames('drawn', { bakedGround: false })];
     expect(a.length).toBe(b.length);
     // Full light and full shade are the same to the bit; only the filtered edges of shadows mix
     // gamma-encoded plates, a shade off.
