@@ -74,6 +74,14 @@ async function rawFrames(name: string, quality?: Partial<RenderQuality>): Promis
   return fs.promises.readFile(out);
 }
 
+/** Neighbouring pixels (across a row) of RGBA frames 160 wide whose green differs by more than 96. */
+function hardSteps(frames: Buffer): number {
+  let steps = 0;
+  for (let i = 4; i < frames.length; i += 4)
+    if ((i / 4) % 160 !== 0 && Math.abs(frames[i + 1]! - frames[i - 3]!) > 96) steps++;
+  return steps;
+}
+
 function variance(pixels: Buffer): number {
   let sum = 0;
   let squares = 0;
@@ -162,10 +170,26 @@ describe('renderSimulation (real Rapier, headless-gl under its own Xvfb, ffmpeg)
       expect(result.timings[key]).toBeGreaterThanOrEqual(0);
   });
 
-  it('draws the same frames when it redraws only what moved as when it redraws everything', async () => {
-    const [partial, full] = [await rawFrames('partial'), await rawFrames('full', { partialRedraw: false })];
-    expect(partial.length).toBe(160 * 120 * 4 * 24);
-    expect(partial.equals(full)).toBe(true);
+  it.each([
+    ['supersampled', { supersample: 2 }],
+    ['edge-smoothed', { supersample: 1, smoothEdges: true }],
+  ] as const)(
+    'draws the same %s frames when it redraws only what moved as when it redraws everything',
+    async (name, quality) => {
+      const partial = await rawFrames(`${name}-partial`, quality);
+      const full = await rawFrames(`${name}-full`, { ...quality, partialRedraw: false });
+      expect(partial.length).toBe(160 * 120 * 4 * 24);
+      expect(partial.equals(full)).toBe(true);
+    },
+  );
+
+  it('smooths the stair steps along the edges of bodies drawn once per pixel, and leaves the rest', async () => {
+    const sharp = await rawFrames('sharp', { supersample: 1, smoothEdges: false });
+    const smooth = await rawFrames('smooth', { supersample: 1, smoothEdges: true });
+    expect(hardSteps(smooth)).toBeLessThan(0.7 * hardSteps(sharp));
+    let differing = 0;
+    for (let i = 0; i < sharp.length; i++) if (sharp[i] !== smooth[i]) differing++;
+    expect(differing / sharp.length).toBeLessThan(0.1);
   });
 
   it('draws the ground once for a still camera, and its frames match drawing it every time', async () => {

@@ -230,14 +230,15 @@ void main() {
 }
 `;
 
-/** Averages each block of supersampled pixels into one. */
+/** Averages each block of supersampled pixels into one; at 1x, copies each pixel. */
 export const resolveVertex = `
 precision highp float;
 attribute vec2 aPosition;
+uniform float uDepth;
 varying vec2 vUv;
 void main() {
   vUv = aPosition * 0.5 + 0.5;
-  gl_Position = vec4(aPosition, 0.0, 1.0);
+  gl_Position = vec4(aPosition, uDepth, 1.0);
 }
 `;
 
@@ -255,6 +256,42 @@ void main() {
   gl_FragColor = 0.25 * (texture2D(uImage, vUv - uOffset) + texture2D(uImage, vUv + uOffset)
     + texture2D(uImage, vUv + vec2(uOffset.x, -uOffset.y)) + texture2D(uImage, vUv + vec2(-uOffset.x, uOffset.y)));
 #endif
+}
+`;
+
+/**
+ * Edge smoothing for frames drawn once per pixel, where 2x2 supersampling costs too much (FXAA, after
+ * Timothy Lottes): where the luma of a pixel and its four diagonal neighbours spans little, the
+ * pixel stays as it is; on an edge it is blurred along the edge, up to 4 pixels each way, with
+ * bilinear taps. Five reads on flat pixels (most of a frame), nine on edges.
+ */
+export const smoothEdgesFragment = `
+precision highp float;
+uniform sampler2D uImage;
+uniform vec2 uOffset;
+varying vec2 vUv;
+float luma(vec3 c) { return dot(c, vec3(0.299, 0.587, 0.114)); }
+void main() {
+  vec4 middle = texture2D(uImage, vUv);
+  float lumaNW = luma(texture2D(uImage, vUv + vec2(-1.0, -1.0) * uOffset).rgb);
+  float lumaNE = luma(texture2D(uImage, vUv + vec2(1.0, -1.0) * uOffset).rgb);
+  float lumaSW = luma(texture2D(uImage, vUv + vec2(-1.0, 1.0) * uOffset).rgb);
+  float lumaSE = luma(texture2D(uImage, vUv + vec2(1.0, 1.0) * uOffset).rgb);
+  float lumaM = luma(middle.rgb);
+  float lumaMin = min(lumaM, min(min(lumaNW, lumaNE), min(lumaSW, lumaSE)));
+  float lumaMax = max(lumaM, max(max(lumaNW, lumaNE), max(lumaSW, lumaSE)));
+  if (lumaMax - lumaMin < max(0.0625, lumaMax * 0.125)) {
+    gl_FragColor = middle;
+    return;
+  }
+  vec2 along = vec2((lumaSW + lumaSE) - (lumaNW + lumaNE), (lumaNW + lumaSW) - (lumaNE + lumaSE));
+  float reduce = max((lumaNW + lumaNE + lumaSW + lumaSE) * 0.03125, 1.0 / 128.0);
+  float scale = 1.0 / (min(abs(along.x), abs(along.y)) + reduce);
+  along = clamp(along * scale, -8.0, 8.0) * uOffset;
+  vec3 near = 0.5 * (texture2D(uImage, vUv - along / 6.0).rgb + texture2D(uImage, vUv + along / 6.0).rgb);
+  vec3 far = 0.5 * near + 0.25 * (texture2D(uImage, vUv - along * 0.5).rgb + texture2D(uImage, vUv + along * 0.5).rgb);
+  float lumaFar = luma(far);
+  gl_FragColor = vec4(lumaFar < lumaMin || lumaFar > lumaMax ? near : far, 1.0);
 }
 `;
 
