@@ -7,7 +7,8 @@
  * worker `reelbot start` keeps up between jobs).
  *
  * Options: --runs N (default 3; the median run is reported), --preset NAME, --crf N, --tune NAME,
- * --supersample 1|2|4, --prompt "TEXT".
+ * --supersample 1|2|4, --quality JSON (any RenderQuality fields, e.g. '{"smoothEdges":false}'),
+ * --prompt "TEXT".
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     crf: { type: 'string' },
     tune: { type: 'string' },
     supersample: { type: 'string' },
+    quality: { type: 'string' },
     prompt: { type: 'string', default: '100 colourful boxes, balls and cylinders falling' },
   },
 });
@@ -42,9 +44,10 @@ const encoder: EncoderSettings = {
   ...(values.crf ? { crf: Number(values.crf) } : {}),
   ...(values.tune ? { tune: values.tune } : {}),
 };
-const quality: Partial<RenderQuality> = values.supersample
-  ? { supersample: Number(values.supersample) as 1 | 2 | 4 }
-  : {};
+const quality: Partial<RenderQuality> = {
+  ...(values.supersample ? { supersample: Number(values.supersample) as 1 | 2 | 4 } : {}),
+  ...(values.quality ? (JSON.parse(values.quality) as Partial<RenderQuality>) : {}),
+};
 
 const scene = {
   ...interpretBuiltin(values.prompt!, 0),

@@ -119,11 +119,14 @@ export function createEdgeSmoothingPass(
   source: SupersampleTarget,
   output: SupersampleTarget,
 ): ScreenPass {
-  const copy = createScreenPass(gl, withDefines(resolveFragment, { TAPS: 1 }), 'copy', source, output);
   const smooth = createScreenPass(gl, smoothEdgesFragment, 'edge smoothing', source, output, true);
   return {
     draw(dirty) {
-      copy.draw(dirty);
+      // A copy inside the driver, far cheaper than a pass that samples every pixel.
+      const { x, y, width, height } = dirty ?? { x: 0, y: 0, width: output.width, height: output.height };
+      gl.bindFramebuffer(gl.FRAMEBUFFER, source.framebuffer);
+      gl.bindTexture(gl.TEXTURE_2D, output.texture);
+      gl.copyTexSubImage2D(gl.TEXTURE_2D, 0, x, y, x, y, width, height);
       smooth.draw(dirty);
     },
   };
