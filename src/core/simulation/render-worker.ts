@@ -46,7 +46,7 @@ export interface RenderWorker {
   warm(): Promise<void>;
   /** The worker's process id while it runs (for logs and tests). */
   readonly pid: number | undefined;
-  /** Stops the worker, then its Xvfb. Jobs still running fail as canceled. */
+  /** Stops the worker, then its Xvfb. A job still running fails as canceled; later ones are refused. */
   close(): Promise<void>;
 }
 
@@ -58,7 +58,9 @@ interface Live {
   stderr(): string;
   /** Handlers of the job running now, keyed by job id. */
   jobs: Map<number, (reply: WorkerReply) => void>;
-  onExit: Set<(code: number | null, signal: NodeJS.Signals | null) => void>;
+  onExit: Set<() => void>;
+  /** Why the process is gone, once it is: its exit, or the error that kept it from starting. */
+  ended?: { code: number | null; signal: NodeJS.Signals | null; error?: Error };
 }
 
 const here = fileURLToPath(import.meta.url);
@@ -102,6 +104,7 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
   let waiting = 0;
   let nextId = 1;
   let closed = false;
+  let closing: Promise<void> | undefined;
   /** The X server of a worker that died, stopping: the next one starts once it is gone. */
   let retiring: Promise<void> = Promise.resolve();
 
@@ -129,20 +132,26 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
       onExit: new Set(),
     };
     child.on('message', (reply: WorkerReply) => state.jobs.get(reply.id)?.(reply));
-    child.on('error', () => {
-      // A failed fork ends in 'exit' too, which fails the job; nothing more to do here.
+    // A process that never started reports only an error, no exit.
+    child.on('error', (error) => {
+      if (child.pid === undefined) retire(state, { code: null, signal: null, error });
     });
-    child.once('exit', (code, signal) => {
-      if (live && current === state) {
-        live = undefined;
-        current = undefined;
-      }
-      for (const handler of state.onExit) handler(code, signal);
-      // Its X connection is closed now, so the X server can go.
-      retiring = xserver?.stop() ?? Promise.resolve();
-    });
+    child.once('exit', (code, signal) => retire(state, { code, signal }));
     current = state;
     return state;
+  }
+
+  /** Forgets a worker that is gone, fails its job, and stops its X server. */
+  function retire(state: Live, ended: NonNullable<Live['ended']>): void {
+    if (state.ended) return;
+    state.ended = ended;
+    if (current === state) {
+      live = undefined;
+      current = undefined;
+    }
+    for (const handler of state.onExit) handler();
+    // Its X connection is closed now, so the X server can go.
+    retiring = state.xserver?.stop() ?? Promise.resolve();
   }
 
   function ensure(): Promise<Live> {
@@ -184,18 +193,28 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
         send({ type: 'cancel', id });
         killTimer = setTimeout(() => state.child.kill('SIGKILL'), cancelGraceMs);
       };
-      const onExit = (code: number | null, exitSignal: NodeJS.Signals | null) =>
+      const onExit = () => {
+        const { code, signal: exitSignal, error } = state.ended!;
         settle(() =>
           reject(
-            signal?.aborted
+            signal?.aborted || closed
               ? canceled()
               : (physicsFailure ??
-                  new SimulationError(
-                    'RENDER_WORKER_CRASHED',
-                    `The render worker exited with ${exitSignal ?? code} before finishing: ${state.stderr().trim().slice(-1500) || 'no output'}`,
-                  )),
+                  (error
+                    ? new SimulationError(
+                        'RENDER_WORKER_FAILED',
+                        `The render worker could not start: ${error.message}`,
+                        {
+                          cause: error,
+                        },
+                      )
+                    : new SimulationError(
+                        'RENDER_WORKER_CRASHED',
+                        `The render worker exited with ${exitSignal ?? code} before finishing: ${state.stderr().trim().slice(-1500) || 'no output'}`,
+                      ))),
           ),
         );
+      };
       state.onExit.add(onExit);
       state.jobs.set(id, (reply) => {
         if (reply.type === 'progress') {
@@ -219,6 +238,8 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
           );
         }
       });
+      // Gone between starting and this job: fail it now rather than wait for an exit already past.
+      if (state.ended) return onExit();
       signal?.addEventListener('abort', onAbort, { once: true });
       send({ type: 'run', id, job, physics: jobOptions.physics ? 'sent' : 'here' });
       jobOptions.physics?.().then(
@@ -250,13 +271,18 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
     get pid() {
       return current?.child.pid;
     },
-    async close() {
-      closed = true;
-      const state = await live?.catch(() => undefined);
-      if (!state) return;
-      state.child.kill('SIGTERM');
-      await state.exited;
-      await state.xserver?.stop();
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        const state = await live?.catch(() => undefined);
+        if (state) {
+          state.child.kill('SIGTERM');
+          await state.exited;
+        }
+        // Set when the worker exited: its X server stopping.
+        await retiring;
+      })();
+      return closing;
     },
   };
 }

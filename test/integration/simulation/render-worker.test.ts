@@ -181,6 +181,16 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
     });
   });
 
+  it('cancels the job running when it closes, and stops its Xvfb', async () => {
+    const { servers } = await withWorker(async ({ worker, servers }) => {
+      await expect(interruptedAtFrame3(worker, 'closing', () => void worker.close())).rejects.toMatchObject({
+        code: 'SIMULATION_CANCELED',
+      });
+      expect(servers).toHaveLength(1);
+    });
+    expect(gone(servers[0]!)).toBe(true);
+  });
+
   it('does not grow from video to video', async () => {
     const wide = parseScene({ ...scene(1), resolution: { width: 640, height: 360 } });
     await withWorker(async ({ worker }) => {
