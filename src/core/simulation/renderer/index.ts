@@ -1,7 +1,7 @@
 import type { Trajectory } from '../physics/trajectory.js';
 import type { Scene } from '../scene/schema.js';
 import { cameraAt } from './camera.js';
-import { acquireGlContext } from './context.js';
+import { acquireGlContext, type GlContext } from './context.js';
 import { dirtyRect, movedBodies } from './dirty.js';
 import { createSceneDrawer, type FrameView, type PixelRect } from './draw.js';
 import { multiply } from './math.js';
@@ -81,9 +81,23 @@ const flipY = new Float32Array([1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
  * live X server (the render worker).
  */
 export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): FrameRenderer {
+  const ctx = acquireGlContext();
+  try {
+    return buildRenderer(scene, quality, ctx);
+  } catch (error) {
+    // A scene the GL cannot take (too large, say) leaves nothing behind in the shared context.
+    ctx.release();
+    throw error;
+  }
+}
+
+function buildRenderer(
+  scene: Scene,
+  quality: Partial<RenderQuality> | undefined,
+  ctx: GlContext,
+): FrameRenderer {
   const { width, height } = scene.resolution;
   const q: RenderQuality = { ...defaultQuality(width, height), ...quality };
-  const ctx = acquireGlContext();
   const { gl } = ctx;
   const target = createSupersampleTarget(gl, width, height, q.supersample);
   // The frame is the scene target resolved, or smoothed, into a copy; or else the target itself.
