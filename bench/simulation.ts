@@ -99,8 +99,10 @@ function report(title: string, results: RenderResult[], floor: number): void {
   console.log(
     `  start-up to first frame    ${s(t.startupMs)}   (GL and ffmpeg set-up ${s(t.setupMs)}, then waiting for the physics ${s(t.simulateMs)})`,
   );
-  console.log(`  render (draw calls)        ${s(t.renderMs)}`);
-  console.log(`  read back (readPixels)     ${s(t.readbackMs)}`);
+  console.log(
+    `  render (drawing)           ${s(t.renderMs)}   (draw calls, and the rasteriser where a pass reads the one before)`,
+  );
+  console.log(`  read back (readPixels)     ${s(t.readbackMs)}   (the last pass finishing, then the copy)`);
   console.log(`  encode (waiting on ffmpeg) ${s(t.encodeWaitMs)}`);
   console.log(
     `  total wall time            ${s(t.wallMs)}   target < 3.00 s: ${t.wallMs < 3000 ? 'met' : 'missed'}`,

@@ -18,9 +18,12 @@ export interface SimulationTimings {
   setupMs: number;
   /** Rapier, every sub-step of every frame; or, with the physics in a thread, the wait for it. */
   simulateMs: number;
-  /** Issuing draw calls. */
+  /**
+   * Drawing: issuing draw calls, and waiting for the rasteriser wherever a pass reads what the
+   * pass before drew (the shadow map, the frame that edge smoothing reads).
+   */
   renderMs: number;
-  /** readPixels: waiting for the rasteriser to finish, then copying the frame out. */
+  /** readPixels: waiting for the last pass to finish, then copying the frame out. */
   readbackMs: number;
   /** Waiting for ffmpeg: a full pipe while frames are drawn, then the end of the file. */
   encodeWaitMs: number;
