@@ -71,6 +71,7 @@ function resetState(gl: WebGLRenderingContext): void {
   for (const capability of [gl.SCISSOR_TEST, gl.DEPTH_TEST, gl.CULL_FACE, gl.POLYGON_OFFSET_FILL, gl.BLEND])
     gl.disable(capability);
   gl.depthMask(true);
+  gl.depthFunc(gl.LESS);
   gl.colorMask(true, true, true, true);
   gl.frontFace(gl.CCW);
   gl.cullFace(gl.BACK);
