@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { cpuTime } from '../src/core/simulation/cpu-time.js';
 import {
   defaultEncoderSettings,
   type EncoderSettings,
@@ -59,9 +60,16 @@ const bodies = scene.objects.filter((o) => o.body === 'dynamic').length;
 const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'reelbot-bench-sim-'));
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-/** ffmpeg alone: the raw frames are all in memory and written as fast as ffmpeg takes them. */
-async function encodeFloor(frames: Buffer[], outFile: string): Promise<number> {
+/** CPU-s as text. */
+const cpu = (ms: number) => `${(ms / 1000).toFixed(2)} CPU-s`;
+
+/**
+ * ffmpeg alone: the raw frames are all in memory and written as fast as ffmpeg takes them. Gives
+ * its wall time, and the CPU ffmpeg used (from /proc, when there is one).
+ */
+async function encodeFloor(frames: Buffer[], outFile: string): Promise<{ wallMs: number; cpuMs?: number }> {
   const { width, height } = scene.resolution;
+  const before = cpuTime().childrenMs;
   const started = performance.now();
   const child = spawn('ffmpeg', ffmpegArguments({ width, height, fps: scene.fps }, encoder, outFile), {
     stdio: ['pipe', 'ignore', 'inherit'],
@@ -71,7 +79,9 @@ async function encodeFloor(frames: Buffer[], outFile: string): Promise<number> {
   child.stdin.end();
   const [code] = await exited;
   if (code !== 0) throw new Error(`ffmpeg exited with ${code}`);
-  return performance.now() - started;
+  const wallMs = performance.now() - started;
+  const after = cpuTime().childrenMs;
+  return { wallMs, ...(before !== undefined && after !== undefined ? { cpuMs: after - before } : {}) };
 }
 
 async function rawFrames(): Promise<Buffer[]> {
@@ -88,7 +98,7 @@ function median<T>(items: T[], key: (item: T) => number): T {
 }
 
 /** One way of running the pipeline, its median run, and how it compares with the floor. */
-function report(title: string, results: RenderResult[], floor: number): void {
+function report(title: string, results: RenderResult[], floor: number, warmPhysics: boolean): void {
   const best = median(results, (r) => r.timings.wallMs);
   const t = best.timings;
   const ratio = t.wallMs / floor;
@@ -110,6 +120,14 @@ function report(title: string, results: RenderResult[], floor: number): void {
   console.log(
     `  total / floor              ${ratio.toFixed(2)}x   target < 1.50x: ${ratio < 1.5 ? 'met' : 'missed'}`,
   );
+  if (t.encoderCpuMs !== undefined) {
+    const share = (t.cpuMs + t.encoderCpuMs) / (2 * t.wallMs);
+    const inWorker = warmPhysics ? 'physics, drawing' : 'drawing';
+    console.log(
+      `  CPU                        ${cpu(t.cpuMs)} in the worker (${inWorker}, reading back, feeding ffmpeg), ` +
+        `${cpu(t.encoderCpuMs)} in ffmpeg: ${(share * 100).toFixed(0)} % of two cores over the pipeline`,
+    );
+  }
   console.log(
     `  real time / total          ${((scene.duration * 1000) / t.wallMs).toFixed(2)}x faster than real time`,
   );
@@ -146,18 +164,27 @@ try {
   }
 
   const frames = await rawFrames();
-  const floors: number[] = [];
+  const floors: { wallMs: number; cpuMs?: number }[] = [];
   for (let i = 0; i < runs; i++) floors.push(await encodeFloor(frames, path.join(work, `floor-${i}.mp4`)));
-  const floor = median(floors, (ms) => ms);
+  const floorRun = median(floors, (f) => f.wallMs);
+  const floor = floorRun.wallMs;
   const sample = cold[0]!;
   console.log(
     `\nQuality ${JSON.stringify(sample.quality)}, ${sample.frames} frames, ${(sample.bytes / 1024).toFixed(0)} KB`,
   );
   console.log(
-    `Encode floor (ffmpeg alone, frames from memory): ${s(floor)} (runs: ${floors.map(s).join(', ')})`,
+    `Encode floor (ffmpeg alone, frames from memory): ${s(floor)} (runs: ${floors.map((f) => s(f.wallMs)).join(', ')})` +
+      (floorRun.cpuMs === undefined
+        ? ''
+        : `; ${cpu(floorRun.cpuMs)}, ${((floorRun.cpuMs / (2 * floor)) * 100).toFixed(0)} % of two cores`),
   );
-  report('Cold: `reelbot simulate` (Xvfb and worker start for the job, physics meanwhile)', cold, floor);
-  report('Warm: /simulate under `reelbot start` (worker kept up, simulates itself)', warm, floor);
+  report(
+    'Cold: `reelbot simulate` (Xvfb and worker start for the job, physics meanwhile)',
+    cold,
+    floor,
+    false,
+  );
+  report('Warm: /simulate under `reelbot start` (worker kept up, simulates itself)', warm, floor, true);
 } finally {
   await fs.promises.rm(work, { recursive: true, force: true });
 }

@@ -1,4 +1,5 @@
 import { canceled } from './canceled.js';
+import { type CpuTime, cpuTime } from './cpu-time.js';
 import { createEncoder, type EncoderSettings, type Spawner } from './encoder.js';
 import { frameOf, type Trajectory } from './physics/trajectory.js';
 import type { RenderQuality } from './renderer/index.js';
@@ -28,6 +29,12 @@ export interface SimulationTimings {
   /** Waiting for ffmpeg: a full pipe while frames are drawn, then the end of the file. */
   encodeWaitMs: number;
   totalMs: number;
+  /**
+   * CPU used meanwhile: by the process that ran the pipeline (drawing, reading back, feeding ffmpeg,
+   * and the physics when it ran here), and by ffmpeg. `encoderCpuMs` is missing without /proc.
+   */
+  cpuMs: number;
+  encoderCpuMs?: number;
 }
 
 /** What a finished simulation produced. */
@@ -71,6 +78,7 @@ export async function runPipeline(
   const { scene } = job;
   const { signal, onProgress } = options;
   const started = performance.now();
+  const cpuAtStart = cpuTime();
   // GL and ffmpeg start while the physics runs elsewhere: they need only the scene.
   const renderer = createRenderer(scene, job.quality);
   const { width, height } = renderer;
@@ -157,6 +165,17 @@ export async function runPipeline(
       readbackMs,
       encodeWaitMs,
       totalMs: performance.now() - started,
+      ...cpuSince(cpuAtStart),
     },
   };
+}
+
+/** The CPU this process and its finished children have used since `start`. */
+function cpuSince(start: CpuTime): Pick<SimulationTimings, 'cpuMs' | 'encoderCpuMs'> {
+  const now = cpuTime();
+  const encoderCpuMs =
+    now.childrenMs !== undefined && start.childrenMs !== undefined
+      ? now.childrenMs - start.childrenMs
+      : undefined;
+  return { cpuMs: now.selfMs - start.selfMs, ...(encoderCpuMs === undefined ? {} : { encoderCpuMs }) };
 }
