@@ -168,6 +168,9 @@ describe('renderSimulation (real Rapier, headless-gl under its own Xvfb, ffmpeg)
       'wallMs',
     ] as const)
       expect(result.timings[key]).toBeGreaterThanOrEqual(0);
+    // CPU: the worker drew the frames, and ffmpeg (reaped by the worker) encoded them.
+    expect(result.timings.cpuMs).toBeGreaterThan(0);
+    expect(result.timings.encoderCpuMs).toBeGreaterThan(0);
   });
 
   it.each([
