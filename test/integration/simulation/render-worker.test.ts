@@ -196,10 +196,16 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
     await withWorker(async ({ worker }) => {
       // The first videos settle the heap and the driver's caches.
       for (let i = 0; i < 4; i++) await renderSimulation(wide, path.join(dir, 'settle.mp4'), { worker });
-      const before = residentMb(worker.pid!);
-      for (let i = 0; i < 16; i++) await renderSimulation(wide, path.join(dir, 'steady.mp4'), { worker });
-      // A GL context per video kept about 4 MB of each one: 64 MB over these 16.
-      expect(residentMb(worker.pid!) - before).toBeLessThan(16);
+      const growth: number[] = [];
+      for (let i = 0; i < 16; i++) {
+        const before = residentMb(worker.pid!);
+        await renderSimulation(wide, path.join(dir, 'steady.mp4'), { worker });
+        growth.push(residentMb(worker.pid!) - before);
+      }
+      // A GL context per video kept about 4 MB of every one. The median ignores the odd jump of a
+      // heap or an allocator arena growing under load, which a leak is not.
+      const median = growth.sort((a, b) => a - b)[growth.length / 2]!;
+      expect(median).toBeLessThan(1);
     });
   });
 });
