@@ -230,7 +230,7 @@ void main() {
 }
 `;
 
-/** Averages each block of supersampled pixels into one; at 1x, copies each pixel. */
+/** Averages each block of supersampled pixels into one. */
 export const resolveVertex = `
 precision highp float;
 attribute vec2 aPosition;

@@ -125,6 +125,7 @@ export function createEdgeSmoothingPass(
       // A copy inside the driver, far cheaper than a pass that samples every pixel.
       const { x, y, width, height } = dirty ?? { x: 0, y: 0, width: output.width, height: output.height };
       gl.bindFramebuffer(gl.FRAMEBUFFER, source.framebuffer);
+      gl.activeTexture(gl.TEXTURE0);
       gl.bindTexture(gl.TEXTURE_2D, output.texture);
       gl.copyTexSubImage2D(gl.TEXTURE_2D, 0, x, y, x, y, width, height);
       smooth.draw(dirty);
