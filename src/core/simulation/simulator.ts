@@ -36,7 +36,7 @@ export function progressNote({ stage, frame, totalFrames }: SimulationProgress):
     : `${stageNames[stage]} frame ${frame}/${totalFrames}`;
 }
 
-/** What a simulation waiting for the renderer shows, such as `Waiting for 2 other simulations`. */
+/** What a simulation waiting for the renderer shows, such as `Waiting for 2 other simulations to finish`. */
 export function queuedNote(ahead: number): string {
   return `Waiting for ${ahead} other simulation${ahead === 1 ? '' : 's'} to finish`;
 }
