@@ -2,19 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSlackBot } from '../../../src/bots/slack/index.js';
-import { messageText, nextEvent, type SlackHarness, startSlackHarness } from './harness.js';
+import { messageText, nextEvent, openModelForm, type SlackHarness, startSlackHarness } from './harness.js';
 
 const zeroscope = 'anotherjesse/zeroscope-v2-xl';
 const hunyuan = 'tencent/hunyuan-video';
 
 /** /video → model → submit; resolves with the status message ts once it is posted. */
 async function submitVideo(h: SlackHarness, person: { id: string }, model = zeroscope) {
-  const since = h.slack.log.last;
-  await h.client.slashCommand({ command: '/video', text: 'a paper boat', person });
-  const open = await h.slack.waitForCall('views.open', () => true, { since });
-  const viewId = (open.response as { view: { id: string } }).view.id;
-  await h.client.viewAction({ view: h.slack.viewPayload(viewId), actionId: 'model', value: model, person });
-  await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
+  const { viewId, since } = await openModelForm(h, {
+    command: '/video',
+    text: 'a paper boat',
+    model,
+    person,
+  });
   await h.client.viewSubmission({ view: h.slack.viewPayload(viewId), person });
   const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'C0GENERAL', {
     since,

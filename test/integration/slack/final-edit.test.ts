@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SlackHarness, startSlackHarness } from './harness.js';
+import { openModelForm, type SlackHarness, startSlackHarness } from './harness.js';
 
 const hunyuan = 'tencent/hunyuan-video';
 
@@ -29,17 +29,12 @@ describe('Slack final status edit', () => {
 
   it('still uploads the video into the thread when Slack refuses the last edit', async () => {
     const person = { id: 'U0FINAL01' };
-    const since = h.slack.log.last;
-    await h.client.slashCommand({ command: '/video', text: 'a paper boat in the rain', person });
-    const open = await h.slack.waitForCall('views.open', () => true, { since });
-    const viewId = (open.response as { view: { id: string } }).view.id;
-    await h.client.viewAction({
-      view: h.slack.viewPayload(viewId),
-      actionId: 'model',
-      value: hunyuan,
+    const { viewId, since } = await openModelForm(h, {
+      command: '/video',
+      text: 'a paper boat in the rain',
+      model: hunyuan,
       person,
     });
-    await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
     const submit = await h.client.viewSubmission({ view: h.slack.viewPayload(viewId), person });
     expect(submit.json.response_action).toBeUndefined();
 

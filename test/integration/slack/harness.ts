@@ -154,3 +154,32 @@ export function nextEvent(
     });
   });
 }
+
+/**
+ * Runs a slash command that opens the model chooser (`/video`, `/animate`), picks `model`, and
+ * waits for the modal to show that model's form. Returns the view id, the command's HTTP reply,
+ * and the log position it started from.
+ */
+export async function openModelForm(
+  h: SlackHarness,
+  options: {
+    command: '/video' | '/animate';
+    text: string;
+    model: string;
+    person: { id: string; name?: string };
+  },
+) {
+  const { person } = options;
+  const since = h.slack.log.last;
+  const reply = await h.client.slashCommand({ command: options.command, text: options.text, person });
+  const open = await h.slack.waitForCall('views.open', () => true, { since });
+  const viewId = (open.response as { view: { id: string } }).view.id;
+  await h.client.viewAction({
+    view: h.slack.viewPayload(viewId),
+    actionId: 'model',
+    value: options.model,
+    person,
+  });
+  await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
+  return { viewId, reply, since };
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 import { fileJson } from '../../fakes/slack/index.js';
-import { type SlackHarness, startSlackHarness } from './harness.js';
+import { openModelForm, type SlackHarness, startSlackHarness } from './harness.js';
 
 const i2vgen = 'ali-vilab/i2vgen-xl';
 const minimaxLive = 'minimax/video-01-live';
@@ -19,12 +19,7 @@ describe('Slack images: file_input and "Animate this image"', () => {
   });
 
   async function openAnimate(person: { id: string }, model: string, text = '') {
-    const since = h.slack.log.last;
-    await h.client.slashCommand({ command: '/animate', text, person });
-    const open = await h.slack.waitForCall('views.open', () => true, { since });
-    const viewId = (open.response as { view: { id: string } }).view.id;
-    await h.client.viewAction({ view: h.slack.viewPayload(viewId), actionId: 'model', value: model, person });
-    await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
+    const { viewId, since } = await openModelForm(h, { command: '/animate', text, model, person });
     return { viewId, since };
   }
 

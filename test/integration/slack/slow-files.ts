@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 import { fileJson } from '../../fakes/slack/index.js';
-import { type SlackHarness, startSlackHarness } from './harness.js';
+import { openModelForm, type SlackHarness, startSlackHarness } from './harness.js';
 
 /** Holds `files.info` calls until released, as a slow Slack would. */
 export function holdingFetch() {
@@ -40,17 +40,12 @@ export async function submitAnimateWithImage(
   options: { person: { id: string }; prompt: string; fileName: string },
 ) {
   const { person } = options;
-  const since = h.slack.log.last;
-  await h.client.slashCommand({ command: '/animate', text: options.prompt, person });
-  const open = await h.slack.waitForCall('views.open', () => true, { since });
-  const viewId = (open.response as { view: { id: string } }).view.id;
-  await h.client.viewAction({
-    view: h.slack.viewPayload(viewId),
-    actionId: 'model',
-    value: 'ali-vilab/i2vgen-xl',
+  const { viewId, since } = await openModelForm(h, {
+    command: '/animate',
+    text: options.prompt,
+    model: 'ali-vilab/i2vgen-xl',
     person,
   });
-  await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
   const png = fs.readFileSync((await fakeMedia()).image);
   const file = h.slack.addFile({ name: options.fileName, bytes: png, user: person.id });
   const submit = h.client.viewSubmission({

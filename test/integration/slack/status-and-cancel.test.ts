@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../fakes/slack/index.js';
-import { messageText, nextEvent, type SlackHarness, startSlackHarness } from './harness.js';
+import { messageText, nextEvent, openModelForm, type SlackHarness, startSlackHarness } from './harness.js';
 
 const hunyuan = 'tencent/hunyuan-video';
 
@@ -17,17 +17,12 @@ describe('Slack status message: progress and Cancel', () => {
 
   /** Runs /video → model → submit for `person`; returns the status message ts and the prediction id. */
   async function startGeneration(person: { id: string; name?: string }) {
-    const since = h.slack.log.last;
-    await h.client.slashCommand({ command: '/video', text: 'waves on a pier', person });
-    const open = await h.slack.waitForCall('views.open', () => true, { since });
-    const viewId = (open.response as { view: { id: string } }).view.id;
-    await h.client.viewAction({
-      view: h.slack.viewPayload(viewId),
-      actionId: 'model',
-      value: hunyuan,
+    const { viewId, since } = await openModelForm(h, {
+      command: '/video',
+      text: 'waves on a pier',
+      model: hunyuan,
       person,
     });
-    await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
     const started = nextEvent(
       h.service,
       (e) => e.type === 'started' && e.generation.requester.userId === person.id,

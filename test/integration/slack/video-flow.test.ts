@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RecordedCall } from '../../fakes/slack/index.js';
-import { messageText, publicUrl, type SlackHarness, startSlackHarness } from './harness.js';
+import { messageText, openModelForm, publicUrl, type SlackHarness, startSlackHarness } from './harness.js';
 
 const zeroscope = 'anotherjesse/zeroscope-v2-xl';
 
@@ -18,13 +18,8 @@ describe('Slack /video: modal, status message, video in the thread', () => {
 
   /** Opens the modal with /video and picks a model; returns the view id after views.update. */
   async function openForm(person: { id: string; name?: string }, text: string, model: string) {
-    const since = h.slack.log.last;
-    const reply = await h.client.slashCommand({ command: '/video', text, person });
+    const { viewId, reply } = await openModelForm(h, { command: '/video', text, model, person });
     expect(reply.status).toBe(200);
-    const open = await h.slack.waitForCall('views.open', () => true, { since });
-    const viewId = (open.response as { view: { id: string } }).view.id;
-    await h.client.viewAction({ view: h.slack.viewPayload(viewId), actionId: 'model', value: model, person });
-    await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
     return viewId;
   }
 
