@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulationUnavailable } from '../../../src/bots/slack/commands/simulate.js';
 import { createSlackBot } from '../../../src/bots/slack/index.js';
 import { allScopes, createSignedClient, serveHandler } from '../../fakes/slack/index.js';
-import { messageText, type SlackHarness, signingSecret, startSlackHarness } from './harness.js';
+import {
+  messageText,
+  openModelForm,
+  type SlackHarness,
+  signingSecret,
+  startSlackHarness,
+} from './harness.js';
 
 const zeroscope = 'anotherjesse/zeroscope-v2-xl';
 
@@ -79,17 +85,13 @@ describe('Slack requests Slack did not sign', () => {
   });
 
   async function submitVideo(person: { id: string }, channelId = 'C0GENERAL') {
-    const since = h.slack.log.last;
-    await h.client.slashCommand({ command: '/video', text: 'a kite', person, channelId });
-    const open = await h.slack.waitForCall('views.open', () => true, { since });
-    const viewId = (open.response as { view: { id: string } }).view.id;
-    await h.client.viewAction({
-      view: h.slack.viewPayload(viewId),
-      actionId: 'model',
-      value: zeroscope,
+    const { viewId, since } = await openModelForm(h, {
+      command: '/video',
+      text: 'a kite',
+      model: zeroscope,
       person,
+      channelId,
     });
-    await h.slack.waitForCall('views.update', (c) => c.args.view_id === viewId, { since });
     await h.client.viewSubmission({ view: h.slack.viewPayload(viewId), person });
     return since;
   }

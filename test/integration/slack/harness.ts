@@ -167,11 +167,18 @@ export async function openModelForm(
     text: string;
     model: string;
     person: { id: string; name?: string };
+    /** Where the command is typed; the harness's default channel otherwise. */
+    channelId?: string;
   },
 ) {
-  const { person } = options;
+  const { person, channelId } = options;
   const since = h.slack.log.last;
-  const reply = await h.client.slashCommand({ command: options.command, text: options.text, person });
+  const reply = await h.client.slashCommand({
+    command: options.command,
+    text: options.text,
+    person,
+    ...(channelId ? { channelId } : {}),
+  });
   const open = await h.slack.waitForCall('views.open', () => true, { since });
   const viewId = (open.response as { view: { id: string } }).view.id;
   await h.client.viewAction({
