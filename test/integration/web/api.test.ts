@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PublicGeneration } from '../../../src/web/public-generation.js';
-import { ada, useSeededGallery } from './fixture.js';
+import { ada, insertMany, useSeededGallery } from './fixture.js';
 
 const gallery = useSeededGallery();
 
@@ -54,16 +54,7 @@ describe('GET /api/generations', () => {
   });
 
   it('pages with a keyset cursor', async () => {
-    for (let i = 0; i < 60; i += 1) {
-      gallery.data.clock.now += 1000;
-      gallery.data.store.insert({
-        source: 'replicate',
-        requester: ada,
-        model: 'bulk/model',
-        prompt: `bulk ${i}`,
-        input: {},
-      });
-    }
+    insertMany(gallery.data, 60, { source: 'replicate', model: 'bulk/model', prompt: 'bulk' });
     const first = await getPage('?model=bulk%2Fmodel');
     expect(first.items).toHaveLength(48);
     expect(first.next).toBeTruthy();

@@ -71,6 +71,18 @@ export function createTestData(options: { adminToken?: string } = {}) {
 
 export type TestData = ReturnType<typeof createTestData>;
 
+/** Records `count` queued generations by Ada, a second apart, prompted `${prompt} 0`, `${prompt} 1`... */
+export function insertMany(
+  data: TestData,
+  count: number,
+  fields: { source: 'replicate' | 'simulation'; model: string; prompt: string },
+): void {
+  for (let i = 0; i < count; i += 1) {
+    data.clock.now += 1000;
+    data.store.insert({ ...fields, requester: ada, prompt: `${fields.prompt} ${i}`, input: {} });
+  }
+}
+
 /** Copies a sample video (and poster) into DATA_DIR/media for `id` and records it as succeeded. */
 export function attachMedia(
   data: TestData,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ada, longError, useSeededGallery } from './fixture.js';
+import { ada, insertMany, longError, useSeededGallery } from './fixture.js';
 
 const gallery = useSeededGallery();
 
@@ -75,16 +75,7 @@ describe('gallery page', () => {
   });
 
   it('pages with an Older link that carries the filters', async () => {
-    for (let i = 0; i < 50; i += 1) {
-      gallery.data.clock.now += 1000;
-      gallery.data.store.insert({
-        source: 'simulation',
-        requester: ada,
-        model: 'physics',
-        prompt: `pile ${i}`,
-        input: {},
-      });
-    }
+    insertMany(gallery.data, 50, { source: 'simulation', model: 'physics', prompt: 'pile' });
     const first = await page('/?source=simulation');
     expect(first.html.match(/class="card /g)).toHaveLength(48);
     const next = /<a class="button" rel="next" href="([^"]+)"/
