@@ -2,11 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ReplicateModel } from '../../../src/core/replicate/types.js';
 
-/** Where the real schemas live: `../shared/fixtures/replicate/schemas/` next to the checkout. */
-export const schemaFixtureDir = path.resolve(
-  import.meta.dirname,
-  '../../../../shared/fixtures/replicate/schemas',
-);
+/** Where the real schemas live: `test/fixtures/replicate/schemas/` (provenance in its README). */
+export const schemaFixtureDir = path.resolve(import.meta.dirname, '../../fixtures/replicate/schemas');
 
 /** A fixture file: a real model's schema with where it came from. */
 export interface SchemaFixture {

@@ -87,7 +87,7 @@ const catalogRoutes: FakeRoute<FakeReplicateState>[] = [
 
 /**
  * A local stand-in for the Replicate HTTP API on 127.0.0.1: collections, models and versions from
- * the real schemas in ../shared/fixtures, plus predictions, files and webhooks (predictions.ts).
+ * the real schemas in test/fixtures/replicate, plus predictions, files and webhooks (predictions.ts).
  * The real `replicate` client talks to it through REPLICATE_API_URL.
  */
 export async function startFakeReplicate(

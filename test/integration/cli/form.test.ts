@@ -38,7 +38,7 @@ const writeTemp = (name: string, content: unknown) => {
 describe('reelbot form', () => {
   it('prints every Discord modal page of a real schema (fixture wrapper), each within limits', async () => {
     const file = realSchema('anotherjesse__zeroscope-v2-xl.json');
-    expect(file.startsWith('../shared/fixtures/replicate/schemas/')).toBe(true);
+    expect(file.startsWith('test/fixtures/replicate/schemas/')).toBe(true);
     const { code, stdout, stderr } = await reelbot('form', '--schema', file, '--platform', 'discord');
     expect(stderr).toBe('');
     expect(code).toBe(0);
