@@ -12,7 +12,7 @@ export interface Job {
 /**
  * Runs generation jobs under the global limit, in order. The in-process runner below serves one
  * machine; a Redis-backed queue (e.g. BullMQ) implements the same interface so that workers on
- * many machines share the work (DESIGN.md, "Growing past one machine"). Jobs keep their state in
+ * many machines share the work (docs/architecture.md, "Growing past one machine"). Jobs keep their state in
  * the store, so whichever worker runs a job continues from there.
  */
 export interface JobRunner {

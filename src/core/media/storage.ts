@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 /**
  * Where finished media lives. Keys are paths relative to DATA_DIR such as `media/g_abc.mp4`, which
  * is what `StoredMedia.path` holds. Local disk today; an S3-compatible store implements the same
- * interface later (DESIGN.md, "Growing past one machine").
+ * interface later (docs/architecture.md, "Growing past one machine").
  */
 export interface MediaStorage {
   /** A directory for work files (downloads in progress, re-encodes); on the same disk as the media. */
