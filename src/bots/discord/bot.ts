@@ -18,6 +18,7 @@ import type { BotContext } from './context.js';
 import { createFormDrafts } from './drafts.js';
 import { discordLogger } from './logger.js';
 import { asDiscordMessageRef } from './message-ref.js';
+import { createDiscordTransport } from './rest-transport.js';
 import { createInteractionRouter } from './router.js';
 import { createStatusMessages } from './status-messages.js';
 
@@ -77,7 +78,12 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
   const clock = deps.clock ?? Date.now;
   const timers = deps.timers ?? realTimers;
   const links = createGalleryLinks(deps.config);
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: discord.apiUrl } });
+  // Not discord.js's default transport: its uploads break once our undici is loaded (rest-transport.ts).
+  const transport = createDiscordTransport();
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: discord.apiUrl, makeRequest: transport.makeRequest },
+  });
   const statuses = createStatusMessages({
     rest: client.rest,
     service: deps.service,
@@ -165,6 +171,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
       unsubscribe = undefined;
       await statuses.close();
       await client.destroy();
+      await transport.close();
       logger.info('Discord bot stopped');
     },
 
