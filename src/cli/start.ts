@@ -5,16 +5,20 @@ import { createLogger } from '../core/logger.js';
 import type { RawMount } from '../web/index.js';
 import { startWebServer } from '../web/index.js';
 import { createCoreRuntime } from './runtime.js';
+import { killChildProcesses, watchStopSignals } from './shutdown.js';
 
 /**
  * `reelbot start`: the web gallery, every configured bot and the workers. Unfinished generations
  * resume. SIGTERM or SIGINT stops taking new work, lets status edits in flight finish, and closes
- * the database; what is still running resumes on the next start.
+ * the database; what is still running resumes on the next start. The process, with its children,
+ * is gone within seconds of the signal, whatever is in flight (shutdown.ts).
  */
 export async function run(argv: string[]): Promise<number> {
   parseArgs({ args: argv, options: {}, allowPositionals: false });
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  // From here on, so that a signal during start-up also ends the process, and its children.
+  const stop = watchStopSignals(logger);
   const core = createCoreRuntime(config, logger, { warmRenderWorker: true });
   const { service, catalog, store, db } = core;
 
@@ -77,10 +81,7 @@ export async function run(argv: string[]): Promise<number> {
     'reelbot is running',
   );
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await stop.received;
   logger.info({ signal }, 'shutting down: no new work; unfinished generations resume on next start');
   // Bots first, so no new interaction arrives while the service winds down; their stop() waits
   // for status edits already in flight.
@@ -89,7 +90,11 @@ export async function run(argv: string[]): Promise<number> {
   await core.renderWorker?.close();
   await web.close();
   db.close();
+  // Nothing of ours should be left; an ffmpeg still encoding for a job that will resume would be.
+  const strays = killChildProcesses();
+  if (strays.length > 0) logger.warn({ pids: strays }, 'killed child processes still running');
   logger.info('stopped');
   logger.flush();
+  stop.stopped();
   return 0;
 }

@@ -80,7 +80,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(replicate.state.predictions.files.size).toBeGreaterThan(0);
   });
 
-  it('stops on SIGTERM mid-job, every child with it, and the next start delivers the video once', async () => {
+  it('stops within 10 s of SIGTERM while a job and a Discord request hang, and the next start delivers the video once', async () => {
     reelbot ??= await startReelbot(env());
     replicate.state.predictions.configure('minimax/video-01', { manual: true });
     const before = replicate.state.predictions.predictions.size;
@@ -89,24 +89,31 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       { name: 'model', value: 'minimax/video-01' },
       { name: 'prompt', value: 'a lighthouse in a storm' },
     ]);
+    // Discord never answers the first edit of the status message.
+    const edits = `/webhooks/${discord.state.applicationId}/${command.token}/messages`;
+    discord.inject({ method: 'PATCH', routePrefix: edits, status: 0, hang: true });
+    await discord.waitForCall((call) => call.status === 0 && call.route.startsWith(edits));
     await reelbot.waitForLine((line) => line.msg === 'prediction started', 'the prediction to start', {
       after,
     });
     expect(replicate.state.predictions.predictions.size).toBe(before + 1);
     const prediction = [...replicate.state.predictions.predictions.values()].at(-1)!;
 
+    // stop() fails unless the process, the render worker and Xvfb are all gone within 10 s.
     const stopped = await reelbot.stop();
-    expect(stopped.code).toBe(0);
-    expect(reelbot.lines.some((line) => line.msg === 'stopped')).toBe(true);
+    expect(stopped.code).not.toBe(0);
+    expect(reelbot.lines.some((line) => /^shutdown took longer/.test(line.msg ?? ''))).toBe(true);
     reelbot = undefined;
 
     // While reelbot is down, the prediction finishes.
     while (prediction.prediction.status !== 'succeeded')
       replicate.state.predictions.advance(prediction.prediction.id);
     reelbot = await startReelbot(env());
-    const final = await discord.waitForCall(isFinalEdit(command.token));
-    await expectPlayableUpload(final);
-    await reelbot.stop();
+    await expectPlayableUpload(await discord.waitForCall(isFinalEdit(command.token)));
+
+    const clean = await reelbot.stop();
+    expect(clean.code).toBe(0);
+    expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
     reelbot = undefined;
     // Once: no second upload of the same video, before or after the restart.
     expect(discord.calls.filter(isFinalEdit(command.token))).toHaveLength(1);
