@@ -5,7 +5,7 @@ import { createLogger } from '../core/logger.js';
 import type { RawMount } from '../web/index.js';
 import { startWebServer } from '../web/index.js';
 import { createCoreRuntime } from './runtime.js';
-import { killChildProcesses, watchStopSignals } from './shutdown.js';
+import { watchStopSignals } from './shutdown.js';
 
 /**
  * `reelbot start`: the web gallery, every configured bot and the workers. Unfinished generations
@@ -90,11 +90,9 @@ export async function run(argv: string[]): Promise<number> {
   await core.renderWorker?.close();
   await web.close();
   db.close();
-  // Nothing of ours should be left; an ffmpeg still encoding for a job that will resume would be.
-  const strays = killChildProcesses();
-  if (strays.length > 0) logger.warn({ pids: strays }, 'killed child processes still running');
   logger.info('stopped');
   logger.flush();
+  // Should anything still be open (an ffmpeg for a job that resumes next start), it is ended soon.
   stop.stopped();
   return 0;
 }
