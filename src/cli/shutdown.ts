@@ -77,6 +77,8 @@ export const defaultShutdownLimits = { deadlineMs: 7000, lingerMs: 1000 } satisf
 export interface StopSignals {
   /** Resolves with the first SIGTERM or SIGINT. */
   readonly received: Promise<NodeJS.Signals>;
+  /** Starts the deadline without a signal: for a start-up that failed and is closing what it opened. */
+  arm(): void;
   /**
    * Call once everything was closed in order: the event loop should now drain and the process end
    * by itself. What is still open gets `lingerMs`, then the process exits anyway, naming it.
@@ -98,6 +100,7 @@ export function watchStopSignals(
   host: ShutdownHost = realHost,
 ): StopSignals {
   let orderly = false;
+  let armed = false;
   const force = (why: string) => {
     const killed = host.killChildren();
     const open = host.openResources();
@@ -105,6 +108,12 @@ export function watchStopSignals(
     else logger.error({ open, killed }, `${why}; exiting without finishing the shutdown`);
     logger.flush();
     host.exit(orderly ? 0 : 1);
+  };
+
+  const arm = () => {
+    if (armed) return;
+    armed = true;
+    setTimeout(() => force(`shutdown took longer than ${limits.deadlineMs} ms`), limits.deadlineMs).unref();
   };
 
   const received = new Promise<NodeJS.Signals>((resolve) => {
@@ -115,7 +124,7 @@ export function watchStopSignals(
     const onSignal = (signal: NodeJS.Signals) => {
       if (++signals > 1) return logger.info({ signal }, 'already shutting down');
       resolve(signal);
-      setTimeout(() => force(`shutdown took longer than ${limits.deadlineMs} ms`), limits.deadlineMs).unref();
+      arm();
     };
     host.on('SIGTERM', () => onSignal('SIGTERM'));
     host.on('SIGINT', () => onSignal('SIGINT'));
@@ -123,6 +132,7 @@ export function watchStopSignals(
 
   return {
     received,
+    arm,
     stopped() {
       orderly = true;
       setTimeout(() => force(`still open ${limits.lingerMs} ms after stopping`), limits.lingerMs).unref();

@@ -71,11 +71,28 @@ export async function run(argv: string[]): Promise<number> {
       logger.warn({ err: error }, 'the render worker could not start; /simulate will say why when used'),
     );
 
-  for (const adapter of adapters) {
-    await adapter.start();
-    logger.info({ platform: adapter.platform }, 'bot started');
+  // Bots first, so no new interaction arrives while the service winds down; their stop() waits
+  // for status edits already in flight.
+  const close = async () => {
+    await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
+    await service.close();
+    await core.renderWorker?.close();
+    await web.close();
+    db.close();
+  };
+  try {
+    for (const adapter of adapters) {
+      await adapter.start();
+      logger.info({ platform: adapter.platform }, 'bot started');
+    }
+    await service.resume();
+  } catch (error) {
+    // A bot that cannot start (a refused token) must not leave the gallery, the worker and Xvfb up.
+    stop.arm();
+    await close();
+    stop.stopped();
+    throw error;
   }
-  await service.resume();
   logger.info(
     { url: config.publicUrl ?? web.url, bots: adapters.map((a) => a.platform) },
     'reelbot is running',
@@ -83,13 +100,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const signal = await stop.received;
   logger.info({ signal }, 'shutting down: no new work; unfinished generations resume on next start');
-  // Bots first, so no new interaction arrives while the service winds down; their stop() waits
-  // for status edits already in flight.
-  await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
-  await service.close();
-  await core.renderWorker?.close();
-  await web.close();
-  db.close();
+  await close();
   logger.info('stopped');
   logger.flush();
   // Should anything still be open (an ffmpeg for a job that resumes next start), it is ended soon.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
-import { probeVideo, type ReelbotProcess, startReelbot } from './reelbot-process.js';
+import { probeVideo, type ReelbotProcess, spawnReelbot, startReelbot } from './reelbot-process.js';
 
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
@@ -117,5 +117,18 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     reelbot = undefined;
     // Once: no second upload of the same video, before or after the restart.
     expect(discord.calls.filter(isFinalEdit(command.token))).toHaveLength(1);
+  });
+
+  it('says in one sentence that Discord refused the token, and leaves nothing running', async () => {
+    const refused = spawnReelbot({ ...env(), DISCORD_TOKEN: 'not-the-token' });
+    try {
+      expect((await refused.exited).code).toBe(1);
+      // The gallery, the render worker and Xvfb started before the bot: they must not outlive it.
+      await refused.gone();
+    } finally {
+      refused.kill();
+    }
+    expect(refused.stderr()).toContain('Discord refused DISCORD_TOKEN');
+    expect(refused.stderr()).not.toMatch(/^\s+at /m);
   });
 });

@@ -19,12 +19,14 @@ interface ProcessId {
   startTime: string;
 }
 
-/** `bin/reelbot start`, running as its own process, with its log as it comes. */
-export interface ReelbotProcess {
+/** `bin/reelbot start`, spawned as its own process, with its log as it comes. */
+export interface SpawnedReelbot {
   readonly pid: number;
-  /** The web server's base URL, from its "web server listening" line. */
-  readonly url: string;
   readonly lines: LogLine[];
+  /** The end of what it wrote to stderr. */
+  stderr(): string;
+  /** Resolves when the process itself exits (its children may still run: see `gone`). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /**
    * Resolves with the first log line (from line `options.after` on) that matches; fails when the
    * process exits first, or after `options.timeoutMs` (30 s).
@@ -35,12 +37,20 @@ export interface ReelbotProcess {
     options?: { after?: number; timeoutMs?: number },
   ): Promise<LogLine>;
   /**
-   * Sends SIGTERM and resolves once the process and every process it started (the render worker,
-   * Xvfb, ffmpeg) are gone. Rejects, after killing what is left, if that takes over 10 s.
+   * Resolves with the exit once the process and every process it started (the render worker, Xvfb,
+   * ffmpeg) are gone. Rejects, after killing what is left, if that takes over 10 s from now.
    */
+  gone(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends SIGTERM, then {@link SpawnedReelbot.gone}. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILLs the whole tree; for cleanup after a failed test. */
   kill(): void;
+}
+
+/** A started `reelbot start`: it said "reelbot is running". */
+export interface ReelbotProcess extends SpawnedReelbot {
+  /** The web server's base URL, from its "reelbot is running" line. */
+  readonly url: string;
 }
 
 function readStat(pid: number): { ppid: number; state: string; startTime: string } | undefined {
@@ -91,11 +101,10 @@ function describeProcess(id: ProcessId): string {
 }
 
 /**
- * Starts `bin/reelbot start` exactly as `make start` does: configuration through the environment
- * only (a clean one, so a developer's own tokens never leak in), JSON logs on stdout. Resolves once
- * it logs "reelbot is running".
+ * Spawns `bin/reelbot start` exactly as `make start` does: configuration through the environment
+ * only (a clean one, so a developer's own tokens never leak in), JSON logs on stdout.
  */
-export async function startReelbot(env: Record<string, string>): Promise<ReelbotProcess> {
+export function spawnReelbot(env: Record<string, string>): SpawnedReelbot {
   const child: ChildProcess = spawn(path.join(root, 'bin/reelbot'), ['start'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
@@ -114,6 +123,7 @@ export async function startReelbot(env: Record<string, string>): Promise<Reelbot
     } catch {
       lines.push({ msg: text });
     }
+    track();
     for (const listener of [...listeners]) listener();
   });
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -163,38 +173,48 @@ export async function startReelbot(env: Record<string, string>): Promise<Reelbot
     if (!exited) child.kill('SIGKILL');
   };
 
-  const running = await waitForLine((line) => line.msg === 'reelbot is running', 'reelbot to start').catch(
-    (error: unknown) => {
-      kill();
-      throw error;
-    },
-  );
-  track();
+  const gone: SpawnedReelbot['gone'] = async () => {
+    const deadline = Date.now() + stopLimitMs;
+    for (;;) {
+      track();
+      const left = [...tree.values()].filter(isRunning);
+      if (exited && left.length === 0) return exit;
+      if (Date.now() > deadline) {
+        const names = [...(exited ? [] : [`${pid} (reelbot)`]), ...left.map(describeProcess)];
+        kill();
+        throw new Error(`still running after ${stopLimitMs} ms: ${names.join(', ')}\n${tail()}`);
+      }
+      // A bounded poll of /proc: nothing signals us when a grandchild (Xvfb) ends.
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
 
   return {
     pid,
-    url: String(running.url),
     lines,
+    stderr: () => stderr,
+    exited: exit,
     waitForLine,
     kill,
-    async stop() {
+    gone,
+    stop() {
       track();
       child.kill('SIGTERM');
-      const deadline = Date.now() + stopLimitMs;
-      for (;;) {
-        track();
-        const left = [...tree.values()].filter(isRunning);
-        if (exited && left.length === 0) return exit;
-        if (Date.now() > deadline) {
-          const names = [...(exited ? [] : [`${pid} (reelbot)`]), ...left.map(describeProcess)];
-          kill();
-          throw new Error(`still running ${stopLimitMs} ms after SIGTERM: ${names.join(', ')}\n${tail()}`);
-        }
-        // A bounded poll of /proc: nothing signals us when a grandchild (Xvfb) ends.
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      return gone();
     },
   };
+}
+
+/** Spawns `bin/reelbot start` (see {@link spawnReelbot}) and resolves once it logs "reelbot is running". */
+export async function startReelbot(env: Record<string, string>): Promise<ReelbotProcess> {
+  const spawned = spawnReelbot(env);
+  const running = await spawned
+    .waitForLine((line) => line.msg === 'reelbot is running', 'reelbot to start')
+    .catch((error: unknown) => {
+      spawned.kill();
+      throw error;
+    });
+  return { ...spawned, url: String(running.url) };
 }
 
 /** What ffprobe says of `bytes`, as a file: codec and duration. */

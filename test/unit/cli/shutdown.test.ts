@@ -67,6 +67,14 @@ describe('watchStopSignals', () => {
     expect(host.exits).toEqual([0]);
   });
 
+  it('keeps the same deadline for a start-up that failed and closes without a signal', async () => {
+    const host = fakeHost();
+    const stop = watchStopSignals(silentLogger(), limits, host);
+    stop.arm();
+    await vi.advanceTimersByTimeAsync(7000);
+    expect(host.exits).toEqual([1]);
+  });
+
   it('arms nothing before a signal', async () => {
     const host = fakeHost();
     watchStopSignals(silentLogger(), limits, host);
