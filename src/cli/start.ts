@@ -5,16 +5,20 @@ import { createLogger } from '../core/logger.js';
 import type { RawMount } from '../web/index.js';
 import { startWebServer } from '../web/index.js';
 import { createCoreRuntime } from './runtime.js';
+import { watchStopSignals } from './shutdown.js';
 
 /**
  * `reelbot start`: the web gallery, every configured bot and the workers. Unfinished generations
  * resume. SIGTERM or SIGINT stops taking new work, lets status edits in flight finish, and closes
- * the database; what is still running resumes on the next start.
+ * the database; what is still running resumes on the next start. The process, with its children,
+ * is gone within seconds of the signal, whatever is in flight (shutdown.ts).
  */
 export async function run(argv: string[]): Promise<number> {
   parseArgs({ args: argv, options: {}, allowPositionals: false });
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  // From here on, so that a signal during start-up also ends the process, and its children.
+  const stop = watchStopSignals(logger);
   const core = createCoreRuntime(config, logger, { warmRenderWorker: true });
   const { service, catalog, store, db } = core;
 
@@ -67,29 +71,39 @@ export async function run(argv: string[]): Promise<number> {
       logger.warn({ err: error }, 'the render worker could not start; /simulate will say why when used'),
     );
 
-  for (const adapter of adapters) {
-    await adapter.start();
-    logger.info({ platform: adapter.platform }, 'bot started');
+  // Bots first, so no new interaction arrives while the service winds down; their stop() waits
+  // for status edits already in flight.
+  const close = async () => {
+    await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
+    await service.close();
+    await core.renderWorker?.close();
+    await web.close();
+    db.close();
+  };
+  try {
+    for (const adapter of adapters) {
+      await adapter.start();
+      logger.info({ platform: adapter.platform }, 'bot started');
+    }
+    await service.resume();
+  } catch (error) {
+    // A bot that cannot start (a refused token) must not leave the gallery, the worker and Xvfb up.
+    stop.arm();
+    await close();
+    stop.stopped();
+    throw error;
   }
-  await service.resume();
   logger.info(
     { url: config.publicUrl ?? web.url, bots: adapters.map((a) => a.platform) },
     'reelbot is running',
   );
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await stop.received;
   logger.info({ signal }, 'shutting down: no new work; unfinished generations resume on next start');
-  // Bots first, so no new interaction arrives while the service winds down; their stop() waits
-  // for status edits already in flight.
-  await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
-  await service.close();
-  await core.renderWorker?.close();
-  await web.close();
-  db.close();
+  await close();
   logger.info('stopped');
   logger.flush();
+  // Should anything still be open (an ffmpeg for a job that resumes next start), it is ended soon.
+  stop.stopped();
   return 0;
 }

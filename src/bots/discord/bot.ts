@@ -4,7 +4,7 @@ import type { ChatAdapter } from '../../core/chat/adapter.js';
 import { createGalleryLinks } from '../../core/chat/gallery-links.js';
 import { realTimers, type Timers } from '../../core/chat/timers.js';
 import type { Config } from '../../core/config.js';
-import { ConfigError, codeOf } from '../../core/errors.js';
+import { ConfigError, codeOf, ReelbotError } from '../../core/errors.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
@@ -18,6 +18,7 @@ import type { BotContext } from './context.js';
 import { createFormDrafts } from './drafts.js';
 import { discordLogger } from './logger.js';
 import { asDiscordMessageRef } from './message-ref.js';
+import { createDiscordTransport } from './rest-transport.js';
 import { createInteractionRouter } from './router.js';
 import { createStatusMessages } from './status-messages.js';
 
@@ -65,6 +66,19 @@ export interface DiscordBot extends ChatAdapter {
 // A finished generation whose final message was never shown (the bot was down) gets it at start.
 const finalCatchUpMs = 60 * 60 * 1000;
 
+/** What `reelbot start` tells the person running it when discord.js cannot log in. */
+function loginError(error: unknown, apiUrl: string): Error {
+  if ((error as { code?: unknown }).code === 'TokenInvalid')
+    return new ConfigError([
+      'Discord refused DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot, Reset Token)',
+    ]);
+  return new ReelbotError(
+    'DISCORD_LOGIN_FAILED',
+    `could not log in to Discord at ${apiUrl}: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
+}
+
 /**
  * Creates the Discord bot: slash commands, autocomplete, forms, buttons and status messages, all
  * turned into calls on the generation service. `start` registers commands (when changed), logs
@@ -77,7 +91,12 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
   const clock = deps.clock ?? Date.now;
   const timers = deps.timers ?? realTimers;
   const links = createGalleryLinks(deps.config);
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: discord.apiUrl } });
+  // Not discord.js's default transport: its uploads break once our undici is loaded (rest-transport.ts).
+  const transport = createDiscordTransport();
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: discord.apiUrl, makeRequest: transport.makeRequest },
+  });
   const statuses = createStatusMessages({
     rest: client.rest,
     service: deps.service,
@@ -150,7 +169,9 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
         logger.warn({ err: error, shardId }, 'Discord gateway error'),
       );
       const ready = once(client, Events.ClientReady);
-      await client.login(discord.token);
+      await client.login(discord.token).catch((error: unknown) => {
+        throw loginError(error, discord.apiUrl);
+      });
       await ready;
       logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'Discord bot connected');
       statuses.resume(leftBehind());
@@ -165,6 +186,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
       unsubscribe = undefined;
       await statuses.close();
       await client.destroy();
+      await transport.close();
       logger.info('Discord bot stopped');
     },
 

@@ -29,6 +29,8 @@ export interface InjectedDiscordFault {
   body?: unknown;
   headers?: Record<string, string>;
   times: number;
+  /** Never answer: the request is recorded with status 0 and held until the client gives up or `close`. */
+  hang?: boolean;
 }
 
 export interface FakeDiscordOptions {
@@ -160,6 +162,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const fault = faults.find(
         (f) => f.times > 0 && route.startsWith(f.routePrefix) && (!f.method || f.method === method),
       );
+      if (fault?.hang) {
+        fault.times--;
+        state.calls.push(call);
+        notify();
+        return;
+      }
       if (fault) {
         fault.times--;
         call.status = fault.status;

@@ -14,6 +14,7 @@ export interface RecordedCall {
   json?: Payload;
   files: ReceivedFile[];
   multipart: boolean;
+  /** The HTTP status answered; 0 while a `hang` fault holds the request. */
   status: number;
   /** What the fake answered, when JSON. */
   response?: Payload;

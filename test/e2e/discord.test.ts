@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
+import { fakeMedia } from '../fakes/replicate/media.js';
+import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
+import { probeVideo, type ReelbotProcess, spawnReelbot, startReelbot } from './reelbot-process.js';
+
+let discord: FakeDiscord;
+let replicate: FakeReplicate;
+let dataDir: string;
+let reelbot: ReelbotProcess | undefined;
+
+beforeAll(async () => {
+  discord = await startFakeDiscord();
+  replicate = await startFakeReplicate();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-discord-'));
+});
+afterAll(async () => {
+  reelbot?.kill();
+  await discord?.close();
+  await replicate?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const env = () => ({
+  DATA_DIR: dataDir,
+  PORT: '0',
+  REPLICATE_API_URL: replicate.apiUrl,
+  REPLICATE_API_TOKEN: replicate.state.token,
+  DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
+  DISCORD_TOKEN: discord.state.token,
+  DISCORD_APPLICATION_ID: discord.state.applicationId,
+  DISCORD_API_URL: discord.apiUrl,
+});
+
+/** The final edit of an interaction's status message: "Done", with the video attached. */
+const isFinalEdit = (token: string) => (call: RecordedCall) =>
+  call.method === 'PATCH' &&
+  call.route.includes(`/${token}/messages/`) &&
+  /^✅ Done/.test(call.json?.content ?? '');
+
+/** Asserts the final edit carried one MP4 that ffprobe reads as a video of more than a second. */
+async function expectPlayableUpload(call: RecordedCall): Promise<void> {
+  expect(call.status).toBe(200);
+  expect(call.multipart).toBe(true);
+  expect(call.files).toHaveLength(1);
+  const file = call.files[0]!;
+  expect(file.name).toMatch(/\.mp4$/);
+  const info = await probeVideo(file.bytes);
+  expect(info.codec).toBe('h264');
+  expect(info.durationSeconds).toBeGreaterThan(1);
+}
+
+// A process start (tsx, discord.js, the render worker) takes seconds, more on a busy machine.
+describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 }, () => {
+  it('answers /video and /animate with an attached PNG with a playable MP4 upload', async () => {
+    reelbot = await startReelbot(env());
+
+    const video = discord.sendCommand('video', [
+      { name: 'model', value: 'tencent/hunyuan-video' },
+      { name: 'prompt', value: 'a red fox running through snow' },
+    ]);
+    expect((await discord.waitForCallback(video)).json.type).toBe(5);
+    await expectPlayableUpload(await discord.waitForCall(isFinalEdit(video.token)));
+
+    const image = discord.uploadAttachment({
+      bytes: fs.readFileSync((await fakeMedia()).image),
+      filename: 'boat.png',
+      contentType: 'image/png',
+    });
+    const animate = discord.sendCommand('animate', [
+      { name: 'image', value: image },
+      { name: 'prompt', value: 'waves rock the boat' },
+    ]);
+    expect((await discord.waitForCallback(animate)).json.type).toBe(5);
+    await expectPlayableUpload(await discord.waitForCall(isFinalEdit(animate.token)));
+    // The image reached the model through Replicate's Files API.
+    expect(replicate.state.predictions.files.size).toBeGreaterThan(0);
+  });
+
+  it('stops within 10 s of SIGTERM while a job and a Discord request hang, and the next start delivers the video once', async () => {
+    reelbot ??= await startReelbot(env());
+    replicate.state.predictions.configure('minimax/video-01', { manual: true });
+    const before = replicate.state.predictions.predictions.size;
+    const after = reelbot.lines.length;
+    const command = discord.sendCommand('video', [
+      { name: 'model', value: 'minimax/video-01' },
+      { name: 'prompt', value: 'a lighthouse in a storm' },
+    ]);
+    // Discord never answers the first edit of the status message.
+    const edits = `/webhooks/${discord.state.applicationId}/${command.token}/messages`;
+    discord.inject({ method: 'PATCH', routePrefix: edits, status: 0, hang: true });
+    await discord.waitForCall((call) => call.status === 0 && call.route.startsWith(edits));
+    await reelbot.waitForLine((line) => line.msg === 'prediction started', 'the prediction to start', {
+      after,
+    });
+    expect(replicate.state.predictions.predictions.size).toBe(before + 1);
+    const prediction = [...replicate.state.predictions.predictions.values()].at(-1)!;
+
+    // stop() fails unless the process, the render worker and Xvfb are all gone within 10 s.
+    const stopped = await reelbot.stop();
+    expect(stopped.code).not.toBe(0);
+    expect(reelbot.lines.some((line) => /^shutdown took longer/.test(line.msg ?? ''))).toBe(true);
+    reelbot = undefined;
+
+    // While reelbot is down, the prediction finishes.
+    while (prediction.prediction.status !== 'succeeded')
+      replicate.state.predictions.advance(prediction.prediction.id);
+    reelbot = await startReelbot(env());
+    await expectPlayableUpload(await discord.waitForCall(isFinalEdit(command.token)));
+
+    const clean = await reelbot.stop();
+    expect(clean.code).toBe(0);
+    expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
+    reelbot = undefined;
+    // Once: no second upload of the same video, before or after the restart.
+    expect(discord.calls.filter(isFinalEdit(command.token))).toHaveLength(1);
+  });
+
+  it('says in one sentence that Discord refused the token, and leaves nothing running', async () => {
+    const refused = spawnReelbot({ ...env(), DISCORD_TOKEN: 'not-the-token' });
+    try {
+      expect((await refused.exited).code).toBe(1);
+      // The gallery, the render worker and Xvfb started before the bot: they must not outlive it.
+      await refused.gone();
+    } finally {
+      refused.kill();
+    }
+    expect(refused.stderr()).toContain('Discord refused DISCORD_TOKEN');
+    expect(refused.stderr()).not.toMatch(/^\s+at /m);
+  });
+});

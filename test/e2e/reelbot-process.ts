@@ -1,0 +1,232 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { probe } from '../../src/core/media/ffmpeg.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** One JSON log line of the process (pino), or `{ msg }` for a line that is not JSON. */
+export type LogLine = Record<string, unknown> & { msg?: string };
+
+/** How long a stopped process, with everything it started, may take to be gone: the issue's limit. */
+export const stopLimitMs = 10_000;
+
+/** A process id with its start time, so that a reused id is not taken for the process we saw. */
+interface ProcessId {
+  pid: number;
+  startTime: string;
+}
+
+/** `bin/reelbot start`, spawned as its own process, with its log as it comes. */
+export interface SpawnedReelbot {
+  readonly pid: number;
+  readonly lines: LogLine[];
+  /** The end of what it wrote to stderr. */
+  stderr(): string;
+  /** Resolves when the process itself exits (its children may still run: see `gone`). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Resolves with the first log line (from line `options.after` on) that matches; fails when the
+   * process exits first, or after `options.timeoutMs` (30 s).
+   */
+  waitForLine(
+    predicate: (line: LogLine) => boolean,
+    what: string,
+    options?: { after?: number; timeoutMs?: number },
+  ): Promise<LogLine>;
+  /**
+   * Resolves with the exit once the process and every process it started (the render worker, Xvfb,
+   * ffmpeg) are gone. Rejects, after killing what is left, if that takes over 10 s from now.
+   */
+  gone(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends SIGTERM, then {@link SpawnedReelbot.gone}. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILLs the whole tree; for cleanup after a failed test. */
+  kill(): void;
+}
+
+/** A started `reelbot start`: it said "reelbot is running". */
+export interface ReelbotProcess extends SpawnedReelbot {
+  /** The web server's base URL, from its "reelbot is running" line. */
+  readonly url: string;
+}
+
+function readStat(pid: number): { ppid: number; state: string; startTime: string } | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may hold spaces: the fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0]!, ppid: Number(fields[1]), startTime: fields[19]! };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every process below `pid` now, found through the parent ids in /proc. */
+function descendantsOf(pid: number): ProcessId[] {
+  const children = new Map<number, ProcessId[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (!stat) continue;
+    const list = children.get(stat.ppid) ?? [];
+    list.push({ pid: Number(entry), startTime: stat.startTime });
+    children.set(stat.ppid, list);
+  }
+  const found: ProcessId[] = [];
+  const visit = (parent: number) => {
+    for (const child of children.get(parent) ?? []) {
+      found.push(child);
+      visit(child.pid);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+/** Still running: present, the same process (start time), and not a zombie waiting to be reaped. */
+function isRunning(id: ProcessId): boolean {
+  const stat = readStat(id.pid);
+  return stat !== undefined && stat.startTime === id.startTime && stat.state !== 'Z';
+}
+
+function describeProcess(id: ProcessId): string {
+  try {
+    return `${id.pid} (${fs.readFileSync(`/proc/${id.pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()})`;
+  } catch {
+    return String(id.pid);
+  }
+}
+
+/**
+ * Spawns `bin/reelbot start` exactly as `make start` does: configuration through the environment
+ * only (a clean one, so a developer's own tokens never leak in), JSON logs on stdout.
+ */
+export function spawnReelbot(env: Record<string, string>): SpawnedReelbot {
+  const child: ChildProcess = spawn(path.join(root, 'bin/reelbot'), ['start'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const pid = child.pid!;
+  const lines: LogLine[] = [];
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  readline.createInterface({ input: child.stdout! }).on('line', (text) => {
+    try {
+      lines.push(JSON.parse(text) as LogLine);
+    } catch {
+      lines.push({ msg: text });
+    }
+    track();
+    for (const listener of [...listeners]) listener();
+  });
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+      for (const listener of [...listeners]) listener();
+    }),
+  );
+  // Every process seen below ours, so that one orphaned by an early exit is still checked.
+  const tree = new Map<number, ProcessId>();
+  const track = () => {
+    if (exited) return;
+    for (const id of descendantsOf(pid)) tree.set(id.pid, id);
+  };
+  const tail = () =>
+    `${lines
+      .slice(-15)
+      .map((line) => JSON.stringify(line))
+      .join('\n')}\n${stderr}`;
+
+  const waitForLine: ReelbotProcess['waitForLine'] = (predicate, what, options = {}) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const line = lines.slice(options.after ?? 0).find(predicate);
+        if (line) return done(() => resolve(line));
+        if (exited)
+          return done(() => reject(new Error(`reelbot exited (${exited?.code}) before ${what}:\n${tail()}`)));
+      };
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`timed out waiting for ${what}:\n${tail()}`))),
+        options.timeoutMs ?? 30_000,
+      );
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        settle();
+      };
+      listeners.add(check);
+      check();
+    });
+
+  const kill = () => {
+    track();
+    for (const id of [...tree.values()].filter(isRunning)) process.kill(id.pid, 'SIGKILL');
+    if (!exited) child.kill('SIGKILL');
+  };
+
+  const gone: SpawnedReelbot['gone'] = async () => {
+    const deadline = Date.now() + stopLimitMs;
+    for (;;) {
+      track();
+      const left = [...tree.values()].filter(isRunning);
+      if (exited && left.length === 0) return exit;
+      if (Date.now() > deadline) {
+        const names = [...(exited ? [] : [`${pid} (reelbot)`]), ...left.map(describeProcess)];
+        kill();
+        throw new Error(`still running after ${stopLimitMs} ms: ${names.join(', ')}\n${tail()}`);
+      }
+      // A bounded poll of /proc: nothing signals us when a grandchild (Xvfb) ends.
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
+  return {
+    pid,
+    lines,
+    stderr: () => stderr,
+    exited: exit,
+    waitForLine,
+    kill,
+    gone,
+    stop() {
+      track();
+      child.kill('SIGTERM');
+      return gone();
+    },
+  };
+}
+
+/** Spawns `bin/reelbot start` (see {@link spawnReelbot}) and resolves once it logs "reelbot is running". */
+export async function startReelbot(env: Record<string, string>): Promise<ReelbotProcess> {
+  const spawned = spawnReelbot(env);
+  const running = await spawned
+    .waitForLine((line) => line.msg === 'reelbot is running', 'reelbot to start')
+    .catch((error: unknown) => {
+      spawned.kill();
+      throw error;
+    });
+  return { ...spawned, url: String(running.url) };
+}
+
+/** What ffprobe says of `bytes`, as a file: codec and duration. */
+export async function probeVideo(bytes: Buffer): Promise<Awaited<ReturnType<typeof probe>>> {
+  const file = path.join(
+    os.tmpdir(),
+    `reelbot-e2e-${process.pid}-${Math.random().toString(36).slice(2)}.mp4`,
+  );
+  fs.writeFileSync(file, bytes);
+  try {
+    return await probe(file);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}

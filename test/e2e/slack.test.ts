@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slackEventsPath } from '../../src/bots/slack/receiver.js';
+import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
+import { createSignedClient, type FakeSlack, startFakeSlack } from '../fakes/slack/index.js';
+import { probeVideo, type ReelbotProcess, startReelbot } from './reelbot-process.js';
+
+const signingSecret = 'e2e-signing-secret-0123456789abcdef';
+const zeroscope = 'anotherjesse/zeroscope-v2-xl';
+
+let slack: FakeSlack;
+let replicate: FakeReplicate;
+let dataDir: string;
+let reelbot: ReelbotProcess | undefined;
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+  replicate = await startFakeReplicate();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-slack-'));
+});
+afterAll(async () => {
+  reelbot?.kill();
+  await slack?.close();
+  await replicate?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+// A process start (tsx, Bolt, the render worker) takes seconds, more on a busy machine.
+describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 120_000 }, () => {
+  it('answers /video through the model chooser with a playable MP4 in the thread, and stops cleanly', async () => {
+    reelbot = await startReelbot({
+      DATA_DIR: dataDir,
+      PORT: '0',
+      REPLICATE_API_URL: replicate.apiUrl,
+      REPLICATE_API_TOKEN: replicate.state.token,
+      DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+    });
+    // Slack signs every request into Bolt's endpoint on reelbot's own web server.
+    const client = createSignedClient({
+      url: `${reelbot.url}${slackEventsPath}`,
+      signingSecret,
+      teamId: slack.workspace.teamId,
+      responseUrl: () => slack.responseUrl(),
+    });
+    const person = { id: 'U0E2E0001', name: 'grace' };
+
+    const reply = await client.slashCommand({ command: '/video', text: 'a lighthouse at dawn', person });
+    expect(reply.status).toBe(200);
+    const open = await slack.waitForCall('views.open', () => true, { timeoutMs: 30_000 });
+    const viewId = (open.response as { view: { id: string } }).view.id;
+    await client.viewAction({ view: slack.viewPayload(viewId), actionId: 'model', value: zeroscope, person });
+    await slack.waitForCall('views.update', (call) => call.args.view_id === viewId);
+    const submit = await client.viewSubmission({ view: slack.viewPayload(viewId), inputs: {}, person });
+    expect(submit.status).toBe(200);
+    expect(submit.json.response_action).toBeUndefined();
+
+    const post = await slack.waitForCall('chat.postMessage', (call) => call.args.channel === 'C0GENERAL');
+    const ts = (post.response as { ts: string }).ts;
+    const complete = await slack.waitForCall('files.completeUploadExternal', () => true, {
+      timeoutMs: 30_000,
+    });
+    expect(complete.args.thread_ts).toBe(ts);
+    const fileId = (complete.response as { files: { id: string }[] }).files[0]!.id;
+    const uploaded = slack.workspace.files.get(fileId)!;
+    expect(uploaded.mimetype).toBe('video/mp4');
+    const info = await probeVideo(uploaded.bytes);
+    expect(info.codec).toBe('h264');
+    expect(info.durationSeconds).toBeGreaterThan(1);
+
+    // stop() fails unless the process, the render worker and Xvfb are all gone within 10 s.
+    const stopped = await reelbot.stop();
+    expect(stopped.code).toBe(0);
+    expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
+    reelbot = undefined;
+    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(1);
+  });
+});
