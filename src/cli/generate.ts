@@ -70,7 +70,7 @@ function createProgressPrinter(out: Output) {
         return;
       }
       // Without a terminal, print only real changes (not every tick of the elapsed time).
-      const key = `${view.label}|${view.percent ?? ''}|${view.queuePosition ?? ''}`;
+      const key = `${view.label}|${view.percent ?? ''}|${view.queuePosition ?? ''}|${view.ownAhead ?? ''}`;
       if (key !== last) out.write(`${line}\n`);
       last = key;
     },

@@ -20,7 +20,10 @@ export interface Config {
     maxBytes: number;
   };
   limits: {
+    /** Running generations of one person; more wait in line. */
     perUser: number;
+    /** Waiting generations of one person, past which a request is refused. */
+    queuedPerUser: number;
     total: number;
   };
   catalogTtlMs: number;
@@ -41,6 +44,7 @@ export const configDefaults = {
   DOWNLOAD_ALLOWED_HOSTS: 'replicate.delivery,*.replicate.delivery',
   DOWNLOAD_MAX_BYTES: 500 * 1024 * 1024,
   MAX_JOBS_PER_USER: 2,
+  MAX_QUEUED_PER_USER: 5,
   MAX_JOBS_TOTAL: 8,
   CATALOG_TTL_SECONDS: 3600,
   DISCORD_API_URL: 'https://discord.com/api',
@@ -97,6 +101,11 @@ const envSchema = z.object({
     configDefaults.DOWNLOAD_MAX_BYTES,
   ),
   MAX_JOBS_PER_USER: positiveInt('such as 2').default(configDefaults.MAX_JOBS_PER_USER),
+  MAX_QUEUED_PER_USER: z.coerce
+    .number({ message: 'must be a whole number, such as 5 (0 refuses instead of queueing)' })
+    .int('must be a whole number, such as 5 (0 refuses instead of queueing)')
+    .min(0, 'must be 0 or more, such as 5 (0 refuses instead of queueing)')
+    .default(configDefaults.MAX_QUEUED_PER_USER),
   MAX_JOBS_TOTAL: positiveInt('such as 8').default(configDefaults.MAX_JOBS_TOTAL),
   CATALOG_TTL_SECONDS: positiveInt('such as 3600').default(configDefaults.CATALOG_TTL_SECONDS),
   DISCORD_TOKEN: optionalText,
@@ -188,7 +197,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.REPLICATE_WEBHOOK_SECRET,
     },
     download: { allowedHosts, maxBytes: e.DOWNLOAD_MAX_BYTES },
-    limits: { perUser: e.MAX_JOBS_PER_USER, total: e.MAX_JOBS_TOTAL },
+    limits: {
+      perUser: e.MAX_JOBS_PER_USER,
+      queuedPerUser: e.MAX_QUEUED_PER_USER,
+      total: e.MAX_JOBS_TOTAL,
+    },
     catalogTtlMs: e.CATALOG_TTL_SECONDS * 1000,
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID

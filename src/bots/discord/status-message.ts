@@ -2,6 +2,7 @@ import type { REST } from 'discord.js';
 import { createEditThrottle } from '../../core/chat/edit-throttle.js';
 import type { Timers } from '../../core/chat/timers.js';
 import { codeOf } from '../../core/errors.js';
+import type { QueuePlace } from '../../core/generations/queue.js';
 import type { Generation, GenerationEvent } from '../../core/generations/types.js';
 import { isFinal } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
@@ -39,7 +40,7 @@ interface Pending {
 export function createStatusMessage(options: StatusMessageOptions) {
   const { generation: first, clock, logger } = options;
   const log = logger.child({ generationId: first.id });
-  let queuePosition: number | undefined;
+  let queuePlace: QueuePlace | undefined;
   let finalStarted = false;
   let building: Promise<void> = Promise.resolve();
   let done = false;
@@ -101,17 +102,17 @@ export function createStatusMessage(options: StatusMessageOptions) {
 
   return {
     /** Shows `generation` as it is now; `event` adds what only the event carries. */
-    update(generation: Generation, event?: GenerationEvent, position?: number) {
+    update(generation: Generation, event?: GenerationEvent, place?: QueuePlace) {
       if (finalStarted || done) return;
-      if (event?.type === 'queued') queuePosition = event.position;
-      else if (position !== undefined) queuePosition = position;
-      if (generation.status !== 'queued') queuePosition = undefined;
+      if (event?.type === 'queued') queuePlace = { position: event.position, ownAhead: event.ownAhead };
+      else if (place !== undefined) queuePlace = place;
+      if (generation.status !== 'queued') queuePlace = undefined;
       if (isFinal(generation.status)) {
         finalStarted = true;
         showFinal(generation, event);
         return;
       }
-      const view = viewOf(generation, { now: clock(), event, queuePosition });
+      const view = viewOf(generation, { now: clock(), event, queuePlace });
       throttle.push({ edit: { body: runningBody(generation, view) } });
     },
     /** Resolves once every state given so far is on the message. */

@@ -1,5 +1,6 @@
 import type { REST } from 'discord.js';
 import type { Timers } from '../../core/chat/timers.js';
+import type { QueuePlace } from '../../core/generations/queue.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Generation, GenerationEvent } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
@@ -17,8 +18,8 @@ export interface StatusMessagesOptions {
   final: FinalMessageDeps;
 }
 
-/** The service's place in its queue, when it tells (`ReelbotGenerationService.queuePosition`). */
-type WithQueuePosition = { queuePosition?(generationId: string): number | undefined };
+/** A generation's place in the service's queue, when it tells (`ReelbotGenerationService.queuePlace`). */
+type WithQueuePlace = { queuePlace?(generationId: string): QueuePlace | undefined };
 
 /**
  * Every live status message, by generation id. Service events for Discord generations become
@@ -58,7 +59,7 @@ export function createStatusMessages(options: StatusMessagesOptions) {
     return message;
   }
 
-  const queuePosition = (id: string) => (options.service as WithQueuePosition).queuePosition?.(id);
+  const queuePlace = (id: string) => (options.service as WithQueuePlace).queuePlace?.(id);
 
   return {
     /** Renders one service event (events of other platforms are ignored). */
@@ -73,14 +74,14 @@ export function createStatusMessages(options: StatusMessagesOptions) {
     follow(generation: Generation, ref: DiscordMessageRef) {
       if (closed) return;
       const current = options.service.get(generation.id) ?? generation;
-      ensure(current, ref)?.update(current, undefined, queuePosition(current.id));
+      ensure(current, ref)?.update(current, undefined, queuePlace(current.id));
     },
     /** Picks up the status messages of generations a previous process left. */
     resume(generations: Generation[]) {
       for (const generation of generations) {
         if (closed) return;
         if (generation.requester.platform !== 'discord') continue;
-        ensure(generation)?.update(generation, undefined, queuePosition(generation.id));
+        ensure(generation)?.update(generation, undefined, queuePlace(generation.id));
       }
     },
     /** Resolves once every status message shows the newest state it was given. */

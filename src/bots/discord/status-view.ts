@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import type { GalleryLinks } from '../../core/chat/gallery-links.js';
 import { truncate } from '../../core/forms/text.js';
+import type { QueuePlace } from '../../core/generations/queue.js';
 import {
   describeEvent,
   describeGeneration,
@@ -28,11 +29,15 @@ const contentMax = 2000;
 /** The status of a generation as it is now, with the newest event's details when there is one. */
 export function viewOf(
   generation: Generation,
-  options: { now: number; event?: GenerationEvent; queuePosition?: number },
+  options: { now: number; event?: GenerationEvent; queuePlace?: QueuePlace },
 ): StatusView {
   if (options.event && options.event.generation.id === generation.id && options.event.type !== 'queued')
     return describeEvent({ ...options.event, generation } as GenerationEvent, { now: options.now });
-  return describeGeneration(generation, { now: options.now, queuePosition: options.queuePosition });
+  return describeGeneration(generation, {
+    now: options.now,
+    queuePosition: options.queuePlace?.position,
+    ownAhead: options.queuePlace?.ownAhead,
+  });
 }
 
 /** The text of a status message: who asked, the status lines, and an optional note. */

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
-import { type AdmissionQueue, createAdmissionQueue } from './queue.js';
+import { type AdmissionQueue, createAdmissionQueue, type QueuePlace } from './queue.js';
 
 /** One unit of work: a generation from its start until it is final (or the runner closes). */
 export interface Job {
   /** The generation id. */
   id: string;
+  /** Whose job it is (platform and user): at most `perUser` of one owner run at once. */
+  owner?: string;
   /** Does the work; returns when done, or soon after `signal` aborts (shutdown, cancel). */
   run(signal: AbortSignal): Promise<void>;
 }
@@ -17,32 +19,39 @@ export interface Job {
  */
 export interface JobRunner {
   /**
-   * Queues a job behind the global limit, first in first out; returns its 1-based queue position,
-   * or 0 when it starts now. `resumed` jobs (already running on Replicate) start at once.
+   * Queues a job behind the global and per-owner limits, first in first out; returns its 1-based
+   * queue position, or 0 when it starts now. `resumed` jobs (already running on Replicate) start at once.
    */
   submit(job: Job, options?: { resumed?: boolean }): number;
   /** Stops a job: drops it from the queue, or aborts it when running. True when it was known. */
   cancel(id: string): boolean;
   /** 1-based place in the queue, 0 when running, undefined when unknown. */
   position(id: string): number | undefined;
-  /** Called with the new position of every waiting job whenever the queue moves. */
-  onQueueChange(listener: (positions: ReadonlyMap<string, number>) => void): () => void;
+  /** Where a waiting job stands; undefined when it runs or is unknown. */
+  place(id: string): QueuePlace | undefined;
+  /** Called with the new place of every waiting job whenever the queue moves. */
+  onQueueChange(listener: (places: ReadonlyMap<string, QueuePlace>) => void): () => void;
   /** Takes no more jobs, aborts running ones and waits for them to return. Waiting jobs stay undone. */
   close(): Promise<void>;
 }
 
 /** The in-process runner: jobs are promises in this process; the limit is counted here. */
-export function createInProcessJobRunner(options: { total: number; logger: Logger }): JobRunner {
-  const queue: AdmissionQueue = createAdmissionQueue({ total: options.total });
+export function createInProcessJobRunner(options: {
+  total: number;
+  /** Running jobs of one owner; unlimited when absent. */
+  perUser?: number;
+  logger: Logger;
+}): JobRunner {
+  const queue: AdmissionQueue = createAdmissionQueue({ total: options.total, perUser: options.perUser });
   const jobs = new Map<string, Job>();
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  const listeners = new Set<(positions: ReadonlyMap<string, number>) => void>();
+  const listeners = new Set<(places: ReadonlyMap<string, QueuePlace>) => void>();
   let closed = false;
 
   function announce() {
     if (listeners.size === 0) return;
-    const positions = new Map(queue.waiting().map((id, i) => [id, i + 1] as const));
-    for (const listener of listeners) listener(positions);
+    const places = new Map(queue.waiting().map((id) => [id, queue.place(id)!] as const));
+    for (const listener of listeners) listener(places);
   }
 
   function launch(id: string) {
@@ -72,7 +81,7 @@ export function createInProcessJobRunner(options: { total: number; logger: Logge
       if (closed) throw new Error('job runner is closed');
       if (jobs.has(job.id)) return queue.position(job.id) ?? 0;
       jobs.set(job.id, job);
-      const position = queue.push(job.id, { admitted: submitOptions.resumed });
+      const position = queue.push(job.id, { owner: job.owner, admitted: submitOptions.resumed });
       if (position === 0) launch(job.id);
       return position;
     },
@@ -89,6 +98,7 @@ export function createInProcessJobRunner(options: { total: number; logger: Logge
       return true;
     },
     position: (id) => queue.position(id),
+    place: (id) => queue.place(id),
     onQueueChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

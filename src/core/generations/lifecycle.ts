@@ -102,6 +102,9 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
         if (!outputs.primary)
           return fail(generationId, 'The model finished without producing a video.', 'PREDICTION_NO_OUTPUT');
         const lastLine = parseLogProgress(prediction.logs).lastLine;
+        const predictSeconds = prediction.metrics?.predict_time;
+        if (typeof predictSeconds === 'number' && predictSeconds > 0)
+          ctx.store.recordPredictTime(generationId, predictSeconds);
         ctx.store.transition(generationId, ['processing', 'downloading'], {
           outputUrl: outputs.primary,
           extraOutputs: outputs.extras.length > 0 ? outputs.extras : null,

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import { realTimers, type Timers } from '../chat/timers.js';
 import type { Config } from '../config.js';
 import { NotFoundError, ReelbotError, ValidationError } from '../errors.js';
 import { createGuardedDispatcher } from '../media/guarded-dispatcher.js';
@@ -10,21 +11,24 @@ import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
 import type { GenerationStore } from '../store/generations.js';
 import { abortableSleep, defaultTimings, type LifecycleContext, type LifecycleTimings } from './context.js';
+import { typicalRunOf, typicalRunWindow } from './estimate.js';
 import { prepareInput, randomSeed, seedField } from './input.js';
 import { createInProcessJobRunner, type JobRunner } from './job-runner.js';
 import { createLifecycle } from './lifecycle.js';
-import { assertUnderUserLimit } from './queue.js';
+import { assertUnderUserCap, type QueuePlace } from './queue.js';
 import type { GenerationRequest, GenerationService, SimulationRequest } from './service-types.js';
 import { runSimulation, type Simulator, simulationModel } from './simulation-job.js';
 
 export type { Simulator } from './simulation-job.js';
 
+import { createTicker } from './ticker.js';
 import {
   type Generation,
   type GenerationEvent,
   type GenerationListener,
   isFinal,
   type Requester,
+  type TypicalRun,
 } from './types.js';
 import type { WebhookHandler } from './webhook.js';
 import { createWebhookEndpoint } from './webhook-endpoint.js';
@@ -50,6 +54,10 @@ export interface GenerationServiceDeps {
   runner?: JobRunner;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Timers of the status ticks; Node's by default. */
+  timers?: Timers;
+  /** A running generation quiet this long gets a `tick` event (default 8 s: status edits at least every 10 s). */
+  statusTickMs?: number;
   timings?: Partial<LifecycleTimings>;
   /** For output downloads; by default an agent that refuses private addresses not listed by name. */
   downloadDispatcher?: Dispatcher;
@@ -67,6 +75,8 @@ export interface ReelbotGenerationService extends GenerationService {
   handleWebhook: WebhookHandler;
   /** 1-based place of a waiting generation, 0 when running, undefined when not held here. */
   queuePosition(generationId: string): number | undefined;
+  /** Where a waiting generation stands; undefined when it runs or is not held here. */
+  queuePlace(generationId: string): QueuePlace | undefined;
 }
 
 function noSimulator(): ReelbotError {
@@ -91,10 +101,46 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     : createGuardedDispatcher(createHostAllowList(config.download.allowedHosts));
   const runner =
     deps.runner ??
-    createInProcessJobRunner({ total: config.limits.total, logger: logger.child({ part: 'jobs' }) });
+    createInProcessJobRunner({
+      total: config.limits.total,
+      perUser: config.limits.perUser,
+      logger: logger.child({ part: 'jobs' }),
+    });
   let closed = false;
+  const ticker = createTicker({
+    intervalMs: deps.statusTickMs ?? 8000,
+    timers: deps.timers ?? realTimers,
+    tick: (generationId) => {
+      const generation = store.get(generationId);
+      if (!generation || isFinal(generation.status) || runner.position(generationId) === undefined) return;
+      const place = runner.place(generationId);
+      if (generation.status === 'queued' && place) emit({ type: 'queued', generation, ...place });
+      else emit({ type: 'tick', generation });
+    },
+  });
 
-  function emit(event: GenerationEvent) {
+  // A model's typical run, read once and again after each of its successes.
+  const typicalRuns = new Map<string, TypicalRun | undefined>();
+  function typicalRun(model: string): TypicalRun | undefined {
+    if (!typicalRuns.has(model))
+      typicalRuns.set(model, typicalRunOf(store.recentPredictTimes(model, typicalRunWindow)));
+    return typicalRuns.get(model);
+  }
+
+  function withEstimate(event: GenerationEvent): GenerationEvent {
+    const { generation } = event;
+    if (generation.source !== 'replicate') return event;
+    if (event.type === 'succeeded') typicalRuns.delete(generation.model);
+    if (event.type !== 'started' && event.type !== 'progress' && event.type !== 'tick') return event;
+    const typical = typicalRun(generation.model);
+    return typical ? { ...event, typical } : event;
+  }
+
+  function emit(told: GenerationEvent) {
+    const event = withEstimate(told);
+    const ended = event.type === 'succeeded' || event.type === 'failed' || event.type === 'canceled';
+    if (ended || isFinal(event.generation.status)) ticker.forget(event.generation.id);
+    else ticker.touch(event.generation.id);
     for (const listener of listeners) {
       try {
         listener(event);
@@ -123,10 +169,10 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
   };
   const lifecycle = createLifecycle(ctx);
 
-  runner.onQueueChange((positions) => {
-    for (const [id, position] of positions) {
+  runner.onQueueChange((places) => {
+    for (const [id, place] of places) {
       const generation = store.get(id);
-      if (generation?.status === 'queued') emit({ type: 'queued', generation, position });
+      if (generation?.status === 'queued') emit({ type: 'queued', generation, ...place });
     }
   });
 
@@ -138,8 +184,11 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
         : simulator
           ? (signal: AbortSignal) => runSimulation(ctx, lifecycle.keeper, simulator, generation.id, signal)
           : async () => failUnrenderable(generation.id);
-    const position = runner.submit({ id: generation.id, run }, { resumed });
-    if (position > 0) emit({ type: 'queued', generation: store.get(generation.id)!, position });
+    const owner = `${generation.requester.platform}:${generation.requester.userId}`;
+    const position = runner.submit({ id: generation.id, owner, run }, { resumed });
+    ticker.touch(generation.id);
+    const place = runner.place(generation.id);
+    if (position > 0 && place) emit({ type: 'queued', generation: store.get(generation.id)!, ...place });
   }
 
   /** A simulation left by a process that could render, picked up by one that cannot. */
@@ -164,7 +213,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
 
   function checkUserLimit(requester: Requester) {
     const inFlight = store.countRunning({ platform: requester.platform, userId: requester.userId });
-    assertUnderUserLimit(inFlight, config.limits.perUser, requester.userId);
+    assertUnderUserCap(inFlight, config.limits, requester.userId);
   }
 
   function record(generation: Omit<Parameters<GenerationStore['insert']>[0], 'status'>) {
@@ -305,7 +354,13 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       const unfinished = store.listUnfinished();
       if (config.publicUrl)
         void webhook.secret().catch((error) => logger.warn({ err: error }, 'no webhook secret yet'));
-      for (const generation of unfinished) {
+      // Work already under way first (it takes its slots at once), then the waiting, oldest first,
+      // so the queue comes back in the order it had.
+      const inFlightFirst = [
+        ...unfinished.filter((g) => g.status !== 'queued'),
+        ...unfinished.filter((g) => g.status === 'queued'),
+      ];
+      for (const generation of inFlightFirst) {
         if (runner.position(generation.id) !== undefined) continue;
         logger
           .child({ generationId: generation.id })
@@ -317,6 +372,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     async close() {
       if (closed) return;
       closed = true;
+      ticker.close();
       await runner.close();
       await lifecycle.downloader.abortAll();
       await ownDispatcher?.close();
@@ -324,5 +380,6 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
 
     handleWebhook: webhook.handle,
     queuePosition: (generationId) => runner.position(generationId),
+    queuePlace: (generationId) => runner.place(generationId),
   };
 }

@@ -1,4 +1,5 @@
-import type { Generation, GenerationEvent, GenerationStatus } from './types.js';
+import { formatRemaining, remainingMs } from './estimate.js';
+import type { Generation, GenerationEvent, GenerationStatus, TypicalRun } from './types.js';
 
 export { friendlyFailure, upstreamErrorText } from './failure-reason.js';
 
@@ -18,6 +19,10 @@ export interface StatusView {
   elapsedMs?: number;
   /** 1-based place in the queue while waiting. */
   queuePosition?: number;
+  /** While waiting on the person's own limit: how many of theirs are ahead. */
+  ownAhead?: number;
+  /** While generating, once something tells: `about 40 s left`. */
+  remaining?: string;
   /** The newest line of the model's log while it runs. */
   lastLog?: string;
   /** One line that says it all: `⏳ Generating 45% · 1m 05s`. */
@@ -61,6 +66,10 @@ function clip(text: string, max: number): string {
 export interface DescribeOptions {
   now?: number;
   queuePosition?: number;
+  /** How many of the person's own generations are ahead of a waiting one (their limit holds it). */
+  ownAhead?: number;
+  /** The model's typical run, for the time-left estimate. */
+  typical?: TypicalRun;
   /** Longest prompt shown; chat messages have room for more than status lines. Default 300. */
   promptMax?: number;
 }
@@ -87,6 +96,10 @@ export function describeGeneration(generation: Generation, options: DescribeOpti
     view.queuePosition = options.queuePosition;
     parts[0] = `${emoji} Queued, #${options.queuePosition} in line`;
   }
+  if (state === 'queued' && options.ownAhead && options.ownAhead > 0) {
+    view.ownAhead = options.ownAhead;
+    parts[0] = `${emoji} Queued: ${options.ownAhead} of yours ahead`;
+  }
   if (state === 'processing' && generation.progress !== undefined) {
     view.percent = Math.round(generation.progress);
     view.bar = progressBar(generation.progress);
@@ -94,6 +107,17 @@ export function describeGeneration(generation: Generation, options: DescribeOpti
   }
   if (!final && generation.lastLog) view.lastLog = clip(generation.lastLog, 200);
   parts.push(final ? `took ${view.elapsed}` : view.elapsed!);
+  if (state === 'processing') {
+    view.remaining = formatRemaining(
+      remainingMs({
+        startedAt: generation.startedAt,
+        now,
+        percent: generation.progress,
+        typical: options.typical,
+      }),
+    );
+    if (view.remaining) parts.push(view.remaining);
+  }
   view.headline = parts.join(' · ');
 
   view.details.push(`Model: ${generation.model}`);
@@ -109,11 +133,19 @@ export function describeGeneration(generation: Generation, options: DescribeOpti
   return view;
 }
 
-/** Describes the generation an event is about, with the queue position a `queued` event carries. */
-export function describeEvent(event: GenerationEvent, options: Omit<DescribeOptions, 'queuePosition'> = {}) {
+/**
+ * Describes the generation an event is about, with what the event carries: the queue place of a
+ * `queued` event, the model's typical run of a running one.
+ */
+export function describeEvent(
+  event: GenerationEvent,
+  options: Omit<DescribeOptions, 'queuePosition' | 'ownAhead' | 'typical'> = {},
+) {
   const view = describeGeneration(event.generation, {
     ...options,
     queuePosition: event.type === 'queued' ? event.position : undefined,
+    ownAhead: event.type === 'queued' ? event.ownAhead : undefined,
+    typical: 'typical' in event ? event.typical : undefined,
   });
   if (event.type === 'progress') {
     if (event.percent !== undefined && view.percent === undefined) {

@@ -80,11 +80,31 @@ export interface Generation {
   updatedAt: number;
 }
 
+/** What this model's past runs say about how long a run takes (see estimate.ts). */
+export interface TypicalRun {
+  /** The median run time of its recent successes, in ms. */
+  ms: number;
+  /** How many runs that median is of. */
+  runs: number;
+}
+
 /** What the service tells subscribers as a generation moves. */
 export type GenerationEvent =
-  | { type: 'queued'; generation: Generation; position: number }
-  | { type: 'started'; generation: Generation }
-  | { type: 'progress'; generation: Generation; percent?: number; log?: string }
+  | {
+      type: 'queued';
+      generation: Generation;
+      /** 1-based place among every waiting generation. */
+      position: number;
+      /** How many of the same person's generations are ahead of it, when their limit holds it back. */
+      ownAhead?: number;
+    }
+  | { type: 'started'; generation: Generation; typical?: TypicalRun }
+  | { type: 'progress'; generation: Generation; percent?: number; log?: string; typical?: TypicalRun }
+  /**
+   * Nothing changed for a while (8 s): sent so the elapsed time on status messages moves even
+   * when the model prints nothing.
+   */
+  | { type: 'tick'; generation: Generation; typical?: TypicalRun }
   | { type: 'downloading'; generation: Generation }
   | { type: 'succeeded'; generation: Generation; media: StoredMedia }
   | { type: 'failed'; generation: Generation; reason: string; upstreamError?: string }

@@ -8,6 +8,7 @@ import type {
   Requester,
 } from '../generations/types.js';
 import { type GenerationPatch, type GenerationRow, patchColumns, toGeneration } from './generation-rows.js';
+import { createRunHistory } from './run-history.js';
 
 export type { GenerationPatch } from './generation-rows.js';
 /** What a new generation needs. */
@@ -82,6 +83,8 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
   }
 
   return {
+    ...createRunHistory(db),
+
     insert(input: NewGeneration): Generation {
       const now = clock();
       const id = input.id ?? newGenerationId();

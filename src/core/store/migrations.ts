@@ -99,6 +99,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX generations_platform_status_created ON generations (platform, status, created_at DESC, id DESC);
     `,
   },
+  {
+    version: 3,
+    name: 'predict_time: how long Replicate ran each prediction, for time-left estimates',
+    up: `
+      -- Replicate's metrics.predict_time in seconds; the median of a model's recent ones is its typical run
+      ALTER TABLE generations ADD COLUMN predict_time REAL;
+    `,
+  },
 ];
 
 /** Applies every migration the database has not seen, each in its own transaction. */

@@ -30,6 +30,8 @@ export function eventRoutes(events: WebDeps['events']): Router {
     });
     const unsubscribe = events.subscribe((event: GenerationEvent) => {
       if (wanted && !wanted.has(event.generation.id)) return;
+      // A tick changes nothing the gallery shows: it only moves chat status messages' elapsed time.
+      if (event.type === 'tick') return;
       const update = toLiveUpdate(event.generation);
       // The event's type is the truth even if the generation object was snapshotted a step earlier.
       if (event.type === 'succeeded' || event.type === 'failed' || event.type === 'canceled')

@@ -25,7 +25,10 @@ const user = (id: string): Requester => ({
 beforeAll(async () => {
   fake = await startFakeReplicate();
   fake.state.predictions.configure(model, { manual: true, steps: 2 });
-  sut = startService(fake, { dataDir: tempDataDir(), env: { MAX_JOBS_TOTAL: '1', MAX_JOBS_PER_USER: '1' } });
+  sut = startService(fake, {
+    dataDir: tempDataDir(),
+    env: { MAX_JOBS_TOTAL: '1', MAX_JOBS_PER_USER: '1', MAX_QUEUED_PER_USER: '0' },
+  });
 });
 afterAll(async () => {
   await sut.close();
@@ -36,7 +39,7 @@ const start = (who: string, prompt = who) =>
   sut.service.start({ requester: user(who), model, values: { prompt } });
 
 describe('limits, queue and cancel', () => {
-  it('queues beyond the global limit in order, reporting positions, and refuses a user over their limit', async () => {
+  it('queues beyond the global limit in order, reporting positions, and refuses a user over their limit with no queue of their own', async () => {
     const first = await start('ann');
     const running = await waitForEvent(sut, (e) => e.generation.id === first.id && e.type === 'started');
     const second = await start('ben');

@@ -44,6 +44,37 @@ describe('status text', () => {
     expect(view.headline).toMatch(/#3 in line/);
   });
 
+  it('says how many of the person’s own videos are ahead when their limit holds one back', () => {
+    const view = describeEvent(
+      {
+        type: 'queued',
+        generation: { ...base, status: 'queued', progress: undefined },
+        position: 4,
+        ownAhead: 1,
+      },
+      { now: 1_000_000 },
+    );
+    expect(view.ownAhead).toBe(1);
+    expect(view.headline).toBe('🕒 Queued: 1 of yours ahead · 0s');
+  });
+
+  it('adds the time left from the model’s typical run, and moves it with each tick', () => {
+    const running = { ...base, progress: undefined, lastLog: undefined, startedAt: 1_000_000 };
+    const typical = { ms: 60_000, runs: 20 };
+    const first = describeEvent({ type: 'tick', generation: running, typical }, { now: 1_020_000 });
+    expect(first.headline).toBe('⏳ Generating · 20s · about 40 s left');
+    const later = describeEvent({ type: 'tick', generation: running, typical }, { now: 1_045_000 });
+    expect(later.headline).toBe('⏳ Generating · 45s · about 15 s left');
+    // Past its typical run and with no percent, it promises nothing.
+    expect(describeEvent({ type: 'tick', generation: running, typical }, { now: 1_090_000 }).remaining).toBe(
+      undefined,
+    );
+    // No history, no percent: no estimate.
+    expect(
+      describeEvent({ type: 'tick', generation: running }, { now: 1_020_000 }).remaining,
+    ).toBeUndefined();
+  });
+
   it('summarises a finished generation: model, prompt, seed and time taken', () => {
     const view = describeGeneration({ ...base, status: 'succeeded', completedAt: 1_083_000 }, { now: 9e9 });
     expect(view.final).toBe(true);
