@@ -31,6 +31,10 @@ export interface FakeModelBehaviour {
   tickMs?: number;
   /** Steps move only through `advance(id)`. */
   manual?: boolean;
+  /** Prints no logs at all: no loading line, no progress bars. */
+  quiet?: boolean;
+  /** Replicate's `metrics.predict_time` of a success, in seconds (default half a second per step). */
+  predictTime?: number;
   /** Ends as `failed` with this error. */
   failWith?: string;
   /** Ends as `aborted`. */
@@ -160,14 +164,18 @@ function lifecycle(server: FakeReplicateState) {
     if (entry.step === 1) {
       pred.status = 'processing';
       pred.started_at = now;
-      pred.logs = 'Loading pipeline...\n';
-      notify(entry, 'logs');
+      if (!entry.behaviour.quiet) {
+        pred.logs = 'Loading pipeline...\n';
+        notify(entry, 'logs');
+      }
     } else if (entry.step <= steps + 1) {
-      pred.logs += `${tqdmLine(entry.step - 1, steps)}\n`;
-      notify(entry, 'logs');
+      if (!entry.behaviour.quiet) {
+        pred.logs += `${tqdmLine(entry.step - 1, steps)}\n`;
+        notify(entry, 'logs');
+      }
     } else {
       pred.completed_at = now;
-      pred.metrics = { predict_time: steps * 0.5 };
+      pred.metrics = { predict_time: entry.behaviour.predictTime ?? steps * 0.5 };
       if (entry.behaviour.failWith) {
         pred.status = 'failed';
         pred.error = entry.behaviour.failWith;

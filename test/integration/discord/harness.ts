@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDiscordBot, type DiscordBot, type DiscordBotDeps } from '../../../src/bots/discord/index.js';
+import type { Timers } from '../../../src/core/chat/timers.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import {
   createGenerationService,
@@ -51,6 +52,11 @@ export interface HarnessOptions {
   catalogApiUrl?: string;
   /** The physics renderer behind `/simulate`; none by default. */
   simulator?: Simulator;
+  /**
+   * A clock for the store, the service and the bot, with the timers of the service's status
+   * ticks: a test moves time with it. The bot's edit throttle keeps real timers (10 ms).
+   */
+  time?: { clock: () => number; timers: Timers };
 }
 
 // Waits inside the core (polling, back-off) are shortened so tests do not idle.
@@ -73,7 +79,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
   });
   const logger = silentLogger();
   const db = openDatabase(config.dataDir);
-  const store = createGenerationStore(db);
+  const store = createGenerationStore(db, options.time?.clock);
   const catalogCache = createCatalogCache(db);
   const api = createReplicateApi({
     token: config.replicate.token,
@@ -94,6 +100,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     logger,
     sleep: quickSleep,
     simulator: options.simulator,
+    clock: options.time?.clock,
+    timers: options.time?.timers,
   });
 
   const build = (overrides: Partial<DiscordBotDeps> = {}) =>
@@ -105,6 +113,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
       logger,
       // Short enough for tests to see every state; the 1.5 s rule itself is a unit test.
       statusEditIntervalMs: 10,
+      ...(options.time ? { clock: options.time.clock } : {}),
       ...options.bot,
       ...overrides,
     });

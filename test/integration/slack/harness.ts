@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSlackBot, type SlackBot, type SlackBotDeps } from '../../../src/bots/slack/index.js';
+import type { Timers } from '../../../src/core/chat/timers.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import {
   createGenerationService,
@@ -56,7 +57,17 @@ export interface SlackHarness {
  * compressed to a few ms so a generation takes well under a second.
  */
 export async function startSlackHarness(
-  options: { slack?: FakeSlackOptions; bot?: Partial<SlackBotDeps>; socketMode?: boolean } = {},
+  options: {
+    slack?: FakeSlackOptions;
+    bot?: Partial<SlackBotDeps>;
+    socketMode?: boolean;
+    env?: Record<string, string>;
+    /**
+     * A clock for the store, the service and the bot, with the timers of the service's status
+     * ticks: a test moves time with it. The bot's edit throttle keeps real timers.
+     */
+    time?: { clock: () => number; timers: Timers };
+  } = {},
 ): Promise<SlackHarness> {
   const replicate = await startFakeReplicate();
   const slack = await startFakeSlack(options.slack);
@@ -72,11 +83,12 @@ export async function startSlackHarness(
     SLACK_API_URL: slack.apiUrl,
     ...(options.socketMode ? { SLACK_APP_TOKEN: slack.appToken } : {}),
     MAX_JOBS_PER_USER: '4',
+    ...options.env,
   });
   const logger = silentLogger();
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5)));
   const db: Database = openDatabase(config.dataDir);
-  const store = createGenerationStore(db);
+  const store = createGenerationStore(db, options.time?.clock);
   const api = createReplicateApi({
     token: config.replicate.token,
     apiUrl: config.replicate.apiUrl,
@@ -85,7 +97,16 @@ export async function startSlackHarness(
     logger,
   });
   const catalog = createCatalog({ api, cache: createCatalogCache(db), ttlMs: 60_000, logger });
-  const service = createGenerationService({ config, store, api, catalog, logger, sleep });
+  const service = createGenerationService({
+    config,
+    store,
+    api,
+    catalog,
+    logger,
+    sleep,
+    clock: options.time?.clock,
+    timers: options.time?.timers,
+  });
   const botDeps: SlackBotDeps = {
     config,
     service,
@@ -95,6 +116,7 @@ export async function startSlackHarness(
     clientOptions: { retryConfig: { retries: 0 } },
     // Short, so a test waits less; the throttle itself is tested with a controlled clock.
     statusIntervalMs: 100,
+    ...(options.time ? { clock: options.time.clock } : {}),
     ...options.bot,
   };
   const bot = createSlackBot(botDeps);
