@@ -69,7 +69,8 @@ export function createInProcessJobRunner(options: {
         if (!closed) {
           const admitted = queue.release(id);
           for (const next of admitted) launch(next);
-          if (admitted.length > 0) announce();
+          // Even with nobody admitted (resumed work above the limit), the owner's count moved.
+          announce();
         }
       }
     })();

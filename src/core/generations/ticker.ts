@@ -35,14 +35,14 @@ export function createTicker(options: {
   function touch(id: string) {
     if (closed) return;
     forget(id);
-    pending.set(
-      id,
-      timers.setTimeout(() => {
-        pending.delete(id);
-        // A tick that goes out touches the count itself; one that does not ends it.
-        if (!closed) options.tick(id);
-      }, intervalMs),
-    );
+    const handle = timers.setTimeout(() => {
+      pending.delete(id);
+      // A tick that goes out touches the count itself; one that does not ends it.
+      if (!closed) options.tick(id);
+    }, intervalMs);
+    // A tick is cosmetic: it must never be what keeps a stopping process alive.
+    (handle as { unref?: () => void } | undefined)?.unref?.();
+    pending.set(id, handle);
   }
 
   return {
