@@ -24,6 +24,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+const model = 'minimax/video-01';
 const env = () => ({
   DATA_DIR: dataDir,
   PORT: '0',
@@ -51,6 +52,25 @@ async function expectPlayableUpload(call: RecordedCall): Promise<void> {
   const info = await probeVideo(file.bytes);
   expect(info.codec).toBe('h264');
   expect(info.durationSeconds).toBeGreaterThan(1);
+}
+
+/** Waits for an edit of the status message of `token` whose text matches, from call `after` on. */
+const statusEdit = (token: string, match: RegExp, after = 0) =>
+  discord.waitForCall(
+    (call: RecordedCall) =>
+      call.method === 'PATCH' &&
+      call.status === 200 &&
+      call.route.includes(`/${token}/messages/`) &&
+      match.test(call.json?.content ?? ''),
+    after,
+  );
+
+const predictionOf = (prompt: string) =>
+  [...replicate.state.predictions.predictions.values()].find((e) => e.prediction.input?.prompt === prompt);
+
+function finish(prompt: string) {
+  const entry = predictionOf(prompt)!;
+  while (entry.prediction.status !== 'succeeded') replicate.state.predictions.advance(entry.prediction.id);
 }
 
 // A process start (tsx, discord.js, the render worker) takes seconds, more on a busy machine.
@@ -117,6 +137,53 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     reelbot = undefined;
     // Once: no second upload of the same video, before or after the restart.
     expect(discord.calls.filter(isFinalEdit(command.token))).toHaveLength(1);
+  });
+
+  it('keeps a person’s queue across SIGTERM: the same places after the restart, then run in the order asked for', async () => {
+    replicate.state.predictions.configure(model, { manual: true, steps: 1 });
+    const oneAtATime = { ...env(), MAX_JOBS_PER_USER: '1' };
+    reelbot = await startReelbot(oneAtATime);
+    const video = (prompt: string) =>
+      discord.sendCommand('video', [
+        { name: 'model', value: model },
+        { name: 'prompt', value: prompt },
+      ]);
+    const mine = () =>
+      [...replicate.state.predictions.predictions.values()].filter((e) =>
+        String(e.prediction.input?.prompt).endsWith('in my line'),
+      );
+    const first = video('first in my line');
+    await statusEdit(first.token, /^⏳ Generating/);
+    const second = video('second in my line');
+    await statusEdit(second.token, /^🕒 Queued: 1 of yours ahead/);
+    const third = video('third in my line');
+    await statusEdit(third.token, /^🕒 Queued: 2 of yours ahead/);
+    expect(mine()).toHaveLength(1);
+
+    expect((await reelbot.stop()).code).toBe(0);
+    const restartedAt = discord.mark();
+    reelbot = await startReelbot(oneAtATime);
+    // The line is back as it was, before anything moved.
+    await statusEdit(third.token, /^🕒 Queued: 2 of yours ahead/, restartedAt);
+    expect(mine()).toHaveLength(1);
+
+    finish('first in my line');
+    await statusEdit(first.token, /^✅ Done/, restartedAt);
+    await statusEdit(second.token, /^⏳ Generating/, restartedAt);
+    await statusEdit(third.token, /^🕒 Queued: 1 of yours ahead/, restartedAt);
+    finish('second in my line');
+    await statusEdit(second.token, /^✅ Done/, restartedAt);
+    await statusEdit(third.token, /^⏳ Generating/, restartedAt);
+    finish('third in my line');
+    await statusEdit(third.token, /^✅ Done/, restartedAt);
+
+    // Each ran once, in the order asked for.
+    const order = mine()
+      .sort((a, b) => (a.prediction.created_at ?? '').localeCompare(b.prediction.created_at ?? ''))
+      .map((e) => e.prediction.input?.prompt);
+    expect(order).toEqual(['first in my line', 'second in my line', 'third in my line']);
+    expect((await reelbot.stop()).code).toBe(0);
+    reelbot = undefined;
   });
 
   it('says in one sentence that Discord refused the token, and leaves nothing running', async () => {
