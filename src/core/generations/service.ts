@@ -11,24 +11,22 @@ import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
 import type { GenerationStore } from '../store/generations.js';
 import { abortableSleep, defaultTimings, type LifecycleContext, type LifecycleTimings } from './context.js';
-import { typicalRunOf, typicalRunWindow } from './estimate.js';
 import { prepareInput, randomSeed, seedField } from './input.js';
 import { createInProcessJobRunner, type JobRunner } from './job-runner.js';
 import { createLifecycle } from './lifecycle.js';
+import { createLiveStatus } from './live-status.js';
 import { assertUnderUserCap, type QueuePlace } from './queue.js';
 import type { GenerationRequest, GenerationService, SimulationRequest } from './service-types.js';
 import { runSimulation, type Simulator, simulationModel } from './simulation-job.js';
 
 export type { Simulator } from './simulation-job.js';
 
-import { createTicker } from './ticker.js';
 import {
   type Generation,
   type GenerationEvent,
   type GenerationListener,
   isFinal,
   type Requester,
-  type TypicalRun,
 } from './types.js';
 import type { WebhookHandler } from './webhook.js';
 import { createWebhookEndpoint } from './webhook-endpoint.js';
@@ -107,40 +105,16 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       logger: logger.child({ part: 'jobs' }),
     });
   let closed = false;
-  const ticker = createTicker({
-    intervalMs: deps.statusTickMs ?? 8000,
+  const live = createLiveStatus({
+    store,
+    runner,
     timers: deps.timers ?? realTimers,
-    tick: (generationId) => {
-      const generation = store.get(generationId);
-      if (!generation || isFinal(generation.status) || runner.position(generationId) === undefined) return;
-      const place = runner.place(generationId);
-      if (generation.status === 'queued' && place) emit({ type: 'queued', generation, ...place });
-      else emit({ type: 'tick', generation });
-    },
+    intervalMs: deps.statusTickMs ?? 8000,
+    emit: (event) => emit(event),
   });
 
-  // A model's typical run, read once and again after each of its successes.
-  const typicalRuns = new Map<string, TypicalRun | undefined>();
-  function typicalRun(model: string): TypicalRun | undefined {
-    if (!typicalRuns.has(model))
-      typicalRuns.set(model, typicalRunOf(store.recentPredictTimes(model, typicalRunWindow)));
-    return typicalRuns.get(model);
-  }
-
-  function withEstimate(event: GenerationEvent): GenerationEvent {
-    const { generation } = event;
-    if (generation.source !== 'replicate') return event;
-    if (event.type === 'succeeded') typicalRuns.delete(generation.model);
-    if (event.type !== 'started' && event.type !== 'progress' && event.type !== 'tick') return event;
-    const typical = typicalRun(generation.model);
-    return typical ? { ...event, typical } : event;
-  }
-
   function emit(told: GenerationEvent) {
-    const event = withEstimate(told);
-    const ended = event.type === 'succeeded' || event.type === 'failed' || event.type === 'canceled';
-    if (ended || isFinal(event.generation.status)) ticker.forget(event.generation.id);
-    else ticker.touch(event.generation.id);
+    const event = live.prepare(told);
     for (const listener of listeners) {
       try {
         listener(event);
@@ -186,7 +160,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
           : async () => failUnrenderable(generation.id);
     const owner = `${generation.requester.platform}:${generation.requester.userId}`;
     const position = runner.submit({ id: generation.id, owner, run }, { resumed });
-    ticker.touch(generation.id);
+    live.watch(generation.id);
     const place = runner.place(generation.id);
     if (position > 0 && place) emit({ type: 'queued', generation: store.get(generation.id)!, ...place });
   }
@@ -372,7 +346,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     async close() {
       if (closed) return;
       closed = true;
-      ticker.close();
+      live.close();
       await runner.close();
       await lifecycle.downloader.abortAll();
       await ownDispatcher?.close();

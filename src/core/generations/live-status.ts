@@ -1,0 +1,64 @@
+import type { Timers } from '../chat/timers.js';
+import type { GenerationStore } from '../store/generations.js';
+import { typicalRunOf, typicalRunWindow } from './estimate.js';
+import type { JobRunner } from './job-runner.js';
+import { createTicker } from './ticker.js';
+import { type GenerationEvent, isFinal, type TypicalRun } from './types.js';
+
+/**
+ * What keeps status messages alive between real changes: a `tick` (or, while waiting, a fresh
+ * `queued`) for a generation quiet for `intervalMs`, and the model's typical run on the events of
+ * a running one, for the time-left estimate. The service passes every event through `prepare`.
+ */
+export function createLiveStatus(options: {
+  store: Pick<GenerationStore, 'get' | 'recentPredictTimes'>;
+  runner: Pick<JobRunner, 'position' | 'place'>;
+  timers: Timers;
+  intervalMs: number;
+  /** The service's emit: the event goes back through `prepare`. */
+  emit(event: GenerationEvent): void;
+}) {
+  const { store, runner } = options;
+  const ticker = createTicker({
+    intervalMs: options.intervalMs,
+    timers: options.timers,
+    tick: (generationId) => {
+      const generation = store.get(generationId);
+      if (!generation || isFinal(generation.status) || runner.position(generationId) === undefined) return;
+      const place = runner.place(generationId);
+      if (generation.status === 'queued' && place) options.emit({ type: 'queued', generation, ...place });
+      else options.emit({ type: 'tick', generation });
+    },
+  });
+
+  // A model's typical run, read once and again after each of its successes.
+  const typicalRuns = new Map<string, TypicalRun | undefined>();
+  function typicalRun(model: string): TypicalRun | undefined {
+    if (!typicalRuns.has(model))
+      typicalRuns.set(model, typicalRunOf(store.recentPredictTimes(model, typicalRunWindow)));
+    return typicalRuns.get(model);
+  }
+
+  function withEstimate(event: GenerationEvent): GenerationEvent {
+    const { generation } = event;
+    if (generation.source !== 'replicate') return event;
+    if (event.type === 'succeeded') typicalRuns.delete(generation.model);
+    if (event.type !== 'started' && event.type !== 'progress' && event.type !== 'tick') return event;
+    const typical = typicalRun(generation.model);
+    return typical ? { ...event, typical } : event;
+  }
+
+  return {
+    /** Adds the estimate to an event about to go out, and restarts (or ends) its quiet-time count. */
+    prepare(told: GenerationEvent): GenerationEvent {
+      const event = withEstimate(told);
+      const ended = event.type === 'succeeded' || event.type === 'failed' || event.type === 'canceled';
+      if (ended || isFinal(event.generation.status)) ticker.forget(event.generation.id);
+      else ticker.touch(event.generation.id);
+      return event;
+    },
+    /** Starts the quiet-time count of a generation just handed to the runner. */
+    watch: (generationId: string) => ticker.touch(generationId),
+    close: () => ticker.close(),
+  };
+}
