@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulationUnavailable } from '../../../src/bots/slack/commands/simulate.js';
-import { createSlackBot } from '../../../src/bots/slack/index.js';
+import { createSlackBot, slackEventsPath } from '../../../src/bots/slack/index.js';
 import { allScopes, createSignedClient, serveHandler } from '../../fakes/slack/index.js';
 import {
   messageText,
@@ -21,17 +21,20 @@ describe('Slack requests Slack did not sign', () => {
     await h?.close();
   });
 
-  it.each(['none', 'bad', 'stale'] as const)('refuses a request signed %s with 401', async (signing) => {
-    const since = h.slack.log.last;
-    const reply = await h.http!.client.slashCommand({ command: '/video', text: 'sneaky' }, signing);
-    expect(reply.status).toBe(401);
-    const submit = await h.http!.client.viewSubmission(
-      { view: { id: 'V0FORGED', blocks: [], private_metadata: '{"c":"C0GENERAL","u":"U0X"}' } },
-      signing,
-    );
-    expect(submit.status).toBe(401);
-    expect(h.slack.log.calls.filter((c) => c.seq > since)).toEqual([]);
-  });
+  it.each(['none', 'bad', 'stale', 'future', 'far-future'] as const)(
+    'refuses a request signed %s with 401',
+    async (signing) => {
+      const since = h.slack.log.last;
+      const reply = await h.http!.client.slashCommand({ command: '/video', text: 'sneaky' }, signing);
+      expect(reply.status).toBe(401);
+      const submit = await h.http!.client.viewSubmission(
+        { view: { id: 'V0FORGED', blocks: [], private_metadata: '{"c":"C0GENERAL","u":"U0X"}' } },
+        signing,
+      );
+      expect(submit.status).toBe(401);
+      expect(h.slack.log.calls.filter((c) => c.seq > since)).toEqual([]);
+    },
+  );
 
   it('answers 503 until the bot is started and after it stops', async () => {
     const idle = createSlackBot(h.botDeps);
@@ -55,6 +58,24 @@ describe('Slack requests Slack did not sign', () => {
   it('answers only POST', async () => {
     const reply = await fetch(h.http!.eventsUrl);
     expect(reply.status).toBe(405);
+  });
+
+  it('answers on /slack/events with the security headers of every other route', async () => {
+    const gallery = await fetch(h.http!.eventsUrl.replace(slackEventsPath, '/'));
+    expect(gallery.headers.get('content-security-policy')).toBeTruthy();
+    const answers = [
+      (await h.http!.client.slashCommand({ command: '/reelbot', text: 'help' })).headers!,
+      (await h.http!.client.slashCommand({ command: '/reelbot' }, 'future')).headers!,
+      (await fetch(h.http!.eventsUrl)).headers,
+    ];
+    for (const headers of answers)
+      for (const name of [
+        'content-security-policy',
+        'x-content-type-options',
+        'x-frame-options',
+        'referrer-policy',
+      ])
+        expect(headers.get(name), name).toBe(gallery.headers.get(name));
   });
 
   it('explains itself with /reelbot help', async () => {
