@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runReelbot } from '../../e2e/reelbot-process.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-faults-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** A file of `bytes` zeros that takes no disk: what a mistaken path to a big file looks like. */
+function sparseFile(name: string, bytes: number): string {
+  const file = path.join(tmp, name);
+  fs.closeSync(fs.openSync(file, 'w'));
+  fs.truncateSync(file, bytes);
+  return file;
+}
+
+// Each case is a real `bin/reelbot` process; tsx start-up takes seconds on a busy machine.
+describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_000 }, () => {
+  it('stops reading a scene at 1 MB, even from /dev/zero', async () => {
+    const run = await runReelbot(['simulate', 'x', '--scene', '/dev/zero'], { DATA_DIR: tmp });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'reelbot simulate: The scene file /dev/zero is over 1 MB; scenes are small JSON files, a few KB each.\n',
+    );
+  });
+
+  it('refuses an image over 10 MB and a schema over 2 MB before doing anything with them', async () => {
+    const image = sparseFile('huge.png', 10 * 1024 * 1024 + 1);
+    const schema = sparseFile('huge.json', 2 * 1024 * 1024 + 1);
+    const [generate, form] = await Promise.all([
+      runReelbot(['generate', 'acme/model', '--image', image], { DATA_DIR: tmp }),
+      runReelbot(['form', '--schema', schema, '--platform', 'slack'], { DATA_DIR: tmp }),
+    ]);
+    expect(generate.code).toBe(1);
+    expect(generate.stderr).toMatch(
+      new RegExp(`^reelbot generate: The image ${image} is over 10 MB;[^\\n]*\\n$`),
+    );
+    expect(form.code).toBe(1);
+    expect(form.stderr).toMatch(
+      new RegExp(`^reelbot form: The schema file ${schema} is over 2 MB;[^\\n]*\\n$`),
+    );
+  });
+
+  it('names every bad variable in one message', async () => {
+    const run = await runReelbot(['start'], {
+      DATA_DIR: tmp,
+      ADMIN_TOKEN: 'short',
+      DOWNLOAD_ALLOWED_HOSTS: 'evil host',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ADMIN_TOKEN must be at least 16 characters');
+    expect(run.stderr).toContain('DOWNLOAD_ALLOWED_HOSTS has "evil host"');
+  });
+});
