@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.js';
-import { codeOf, FileError, ReelbotError } from '../core/errors.js';
+import { codeOf, FileError, ReelbotError, ValidationError } from '../core/errors.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
 import { silentLogger } from '../core/logger.js';
+import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
 import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../core/simulation/index.js';
 import { createCoreRuntime } from './runtime.js';
@@ -119,6 +120,8 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   const config = loadConfig(options.env as NodeJS.ProcessEnv | undefined);
   let scene: Scene;
   try {
+    // Before interpreting: a prompt the service would refuse should not cost an OpenAI call.
+    if (prompt) assertPromptLength(prompt);
     if (sceneFile) {
       scene = await readScene(sceneFile, seed);
       stdout.write(`Scene from ${sceneFile}: `);
@@ -147,7 +150,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       );
       return 1;
     }
-    if (error instanceof FileError) {
+    if (error instanceof FileError || error instanceof ValidationError) {
       stderr.write(`reelbot simulate: ${error.message.replace(/\.?$/, '.')}\n`);
       return 1;
     }

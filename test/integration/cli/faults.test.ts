@@ -52,4 +52,13 @@ describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_0
     expect(run.stderr).toContain('ADMIN_TOKEN must be at least 16 characters');
     expect(run.stderr).toContain('DOWNLOAD_ALLOWED_HOSTS has "evil host"');
   });
+
+  it('refuses a 100,000-character prompt before interpreting it', async () => {
+    const run = await runReelbot(['simulate', 'x'.repeat(100_000)], { DATA_DIR: tmp });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'reelbot simulate: Prompts can be at most 2,000 characters; yours has 100,000.\n',
+    );
+    expect(run.stdout).not.toContain('Scene');
+  });
 });

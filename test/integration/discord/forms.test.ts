@@ -144,6 +144,34 @@ describe('forms built from the schema', () => {
     expect(predictionFor('a paper boat on a river')?.prediction.input?.[numeric.custom_id!]).toBeUndefined();
   });
 
+  it('refuses a prompt over 2,000 characters from the form, saying how long it is', async () => {
+    const command = h.discord.sendCommand('video', [
+      { name: 'model', value: 'minimax/video-01-live' },
+      { name: 'prompt', value: 'a very long story' },
+      { name: 'advanced', value: true },
+    ]);
+    const modal = (await h.discord.waitForCallback(command)).json.data;
+    const image = h.discord.uploadAttachment({
+      bytes: await pngBytes(),
+      filename: 'story.png',
+      contentType: 'image/png',
+    });
+    const uploadsBefore = h.replicate.state.predictions.files.size;
+    const submit = h.discord.submitModal(modal.custom_id, [
+      { customId: 'prompt', value: 'w'.repeat(3000) },
+      { customId: 'first_frame_image', files: [image] },
+    ]);
+    const answer = await h.discord.waitForCall(
+      (call) =>
+        call.method === 'POST' && call.route === `/webhooks/${h.discord.state.applicationId}/${submit.token}`,
+    );
+    expect(answer.json.flags & 64).toBe(64);
+    expect(answer.json.content).toContain('Prompts can be at most 2,000 characters; yours has 3,000');
+    expect(predictionFor('w'.repeat(3000))).toBeUndefined();
+    // Refused before the image went to Replicate.
+    expect(h.replicate.state.predictions.files.size).toBe(uploadsBefore);
+  });
+
   it('/animate takes the image option and runs the default image-to-video model', async () => {
     const image = h.discord.uploadAttachment({
       bytes: await pngBytes(),

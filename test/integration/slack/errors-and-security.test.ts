@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulationUnavailable } from '../../../src/bots/slack/commands/simulate.js';
 import { createSlackBot, slackEventsPath } from '../../../src/bots/slack/index.js';
+import { fakeMedia } from '../../fakes/replicate/media.js';
 import { allScopes, createSignedClient, serveHandler } from '../../fakes/slack/index.js';
 import {
   messageText,
@@ -165,5 +167,62 @@ describe('Slack without chat:write', () => {
     expect(reply.json.response_type).toBe('ephemeral');
     expect(String(reply.json.text)).toContain('`chat:write`');
     expect(h.slack.log.of('views.open', (c) => c.seq > since)).toEqual([]);
+  });
+});
+
+describe('Slack prompts over 2,000 characters', () => {
+  let h: SlackHarness;
+  const renders: string[] = [];
+  beforeAll(async () => {
+    h = await startSlackHarness({
+      simulator: {
+        async render(request, outFile) {
+          renders.push(request.prompt);
+          await fs.promises.copyFile((await fakeMedia()).video, outFile);
+          return {};
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('refuses a 100,000-character /simulate in a sentence, storing nothing', async () => {
+    const person = { id: 'U0LONGSIM' };
+    const since = h.slack.log.last;
+    const reply = await h.client.slashCommand({ command: '/simulate', text: 'x'.repeat(100_000), person });
+    expect(reply.status).toBe(200);
+    const answer = await h.slack.waitForCall('response_url', () => true, { since });
+    expect(answer.args).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(answer.args.text)).toContain('Prompts can be at most 2,000 characters; yours has 100,000.');
+    expect(h.store.list({ userId: person.id }).items).toEqual([]);
+    expect(renders).toEqual([]);
+
+    // Just under the cap is a video as usual.
+    await h.client.slashCommand({ command: '/simulate', text: 'b'.repeat(2000), person });
+    await h.slack.waitForCall('files.completeUploadExternal', () => true, { since });
+    expect(renders).toEqual(['b'.repeat(2000)]);
+  });
+
+  it('marks an over-long prompt on its block in the /video form, leaving the modal open', async () => {
+    const person = { id: 'U0LONGVID' };
+    const { viewId, since } = await openModelForm(h, {
+      command: '/video',
+      text: 'a kite',
+      model: zeroscope,
+      person,
+    });
+    const submit = await h.client.viewSubmission({
+      view: h.slack.viewPayload(viewId),
+      inputs: { prompt: 'k'.repeat(2500) },
+      person,
+    });
+    expect(submit.json.response_action).toBe('errors');
+    expect((submit.json.errors as Record<string, string>).prompt).toContain(
+      'Prompts can be at most 2,000 characters; yours has 2,500',
+    );
+    expect(h.slack.log.of('chat.postMessage', (c) => c.seq > since)).toEqual([]);
+    expect(h.store.list({ userId: person.id }).items).toEqual([]);
   });
 });
