@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
 import { runReelbot } from '../../e2e/reelbot-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-faults-'));
@@ -61,4 +63,68 @@ describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_0
     );
     expect(run.stdout).not.toContain('Scene');
   });
+
+  it('names a damaged, truncated or misplaced database, says what to do, and leaves it as it was', async () => {
+    const garbage = dataDirWith((file) =>
+      fs.writeFileSync(file, 'these are not the bytes of a database\n'.repeat(200)),
+    );
+    const truncated = dataDirWith((file) => {
+      const db = openDatabase(path.dirname(file));
+      const store = createGenerationStore(db);
+      for (let i = 0; i < 200; i++)
+        store.insert({
+          source: 'replicate',
+          requester: { platform: 'cli', userId: 'tester' },
+          model: 'minimax/video-01',
+          prompt: `a lighthouse at dawn, take ${i} `.repeat(20),
+          input: {},
+          status: 'queued',
+        });
+      db.close();
+      fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+    });
+    const directory = dataDirWith((file) => fs.mkdirSync(file));
+    const cases = [
+      { dir: garbage, says: 'is damaged or is not an SQLite database', code: 'DATABASE_CORRUPT' },
+      { dir: truncated, says: 'is truncated', code: 'DATABASE_CORRUPT' },
+      { dir: directory, says: 'is a directory', code: 'DATABASE_NOT_A_FILE' },
+    ];
+    const before = cases.map(({ dir }) => fingerprint(dir));
+    const runs = await Promise.all(
+      cases.map(({ dir }) => runReelbot(['start'], { DATA_DIR: dir, PORT: '0' })),
+    );
+    runs.forEach((run, i) => {
+      const { dir, says, code } = cases[i]!;
+      const file = path.join(dir, 'reelbot.sqlite');
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain(`The database ${file} ${says}`);
+      expect(run.stderr).toContain('Restore it from a backup, or move it away');
+      expect(run.stderr).toContain(`[${code}]`);
+      // One sentence for a person, not a stack trace.
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      expect(fingerprint(dir)).toEqual(before[i]);
+    });
+  });
 });
+
+let dataDirs = 0;
+/** A fresh DATA_DIR whose `reelbot.sqlite` `make` puts in place. */
+function dataDirWith(make: (file: string) => void): string {
+  const dir = path.join(tmp, `data-${++dataDirs}`);
+  fs.mkdirSync(dir);
+  make(path.join(dir, 'reelbot.sqlite'));
+  return dir;
+}
+
+/** Every entry of a DATA_DIR with its size and content hash: what "left as it was" means. */
+function fingerprint(dir: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const name of fs.readdirSync(dir)) {
+    const full = path.join(dir, name);
+    const stat = fs.statSync(full);
+    entries[name] = stat.isFile()
+      ? createHash('sha256').update(fs.readFileSync(full)).digest('hex')
+      : `directory of ${fs.readdirSync(full).length}`;
+  }
+  return entries;
+}
