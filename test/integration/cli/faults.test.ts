@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
 import { runReelbot } from '../../e2e/reelbot-process.js';
+import { databaseWithGenerations } from '../../fixtures/databases/index.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-faults-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -68,21 +68,9 @@ describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_0
     const garbage = dataDirWith((file) =>
       fs.writeFileSync(file, 'these are not the bytes of a database\n'.repeat(200)),
     );
-    const truncated = dataDirWith((file) => {
-      const db = openDatabase(path.dirname(file));
-      const store = createGenerationStore(db);
-      for (let i = 0; i < 200; i++)
-        store.insert({
-          source: 'replicate',
-          requester: { platform: 'cli', userId: 'tester' },
-          model: 'minimax/video-01',
-          prompt: `a lighthouse at dawn, take ${i} `.repeat(20),
-          input: {},
-          status: 'queued',
-        });
-      db.close();
-      fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
-    });
+    const truncated = dataDirWith((file) =>
+      databaseWithGenerations(path.dirname(file), 200, { truncate: true }),
+    );
     const directory = dataDirWith((file) => fs.mkdirSync(file));
     const cases = [
       { dir: garbage, says: 'is damaged or is not an SQLite database', code: 'DATABASE_CORRUPT' },

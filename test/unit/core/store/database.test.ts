@@ -3,28 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGenerationStore, DatabaseError, openDatabase } from '../../../../src/core/store/index.js';
+import { databaseWithGenerations } from '../../../fixtures/databases/index.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-database-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 let dirs = 0;
-/** A DATA_DIR holding a database with `rows` generations, closed. */
-function filledDataDir(rows: number): { dir: string; file: string } {
-  const dir = path.join(tmp, `data-${++dirs}`);
-  const db = openDatabase(dir);
-  const store = createGenerationStore(db);
-  for (let i = 0; i < rows; i++)
-    store.insert({
-      source: 'simulation',
-      requester: { platform: 'cli', userId: 'tester' },
-      model: 'physics',
-      prompt: `marbles down a ramp, take ${i} `.repeat(20),
-      input: {},
-      status: 'queued',
-    });
-  db.close();
-  return { dir, file: path.join(dir, 'reelbot.sqlite') };
-}
+const dataDir = () => path.join(tmp, `data-${++dirs}`);
 
 function refusal(dir: string): DatabaseError {
   try {
@@ -38,8 +23,8 @@ function refusal(dir: string): DatabaseError {
 
 describe('openDatabase on a file it cannot use', () => {
   it('names a truncated database and leaves its bytes alone', () => {
-    const { dir, file } = filledDataDir(100);
-    fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+    const dir = dataDir();
+    const file = databaseWithGenerations(dir, 100, { truncate: true });
     const before = fs.readFileSync(file);
     const error = refusal(dir);
     expect(error.code).toBe('DATABASE_CORRUPT');
@@ -68,7 +53,8 @@ describe('openDatabase on a file it cannot use', () => {
   });
 
   it('opens a whole database, and an empty file, as before', () => {
-    const { dir } = filledDataDir(100);
+    const dir = dataDir();
+    databaseWithGenerations(dir, 100);
     const db = openDatabase(dir);
     expect(createGenerationStore(db).list({}).items.length).toBeGreaterThan(0);
     db.close();
