@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelFromFixture } from '../../fakes/replicate/catalog.js';
+import { loadSyntheticSchemas } from '../../fixtures/schemas/index.js';
 import { type DiscordHarness, pngBytes, startHarness, waitForEdit } from './harness.js';
 
 let h: DiscordHarness;
@@ -6,6 +8,9 @@ beforeAll(async () => {
   h = await startHarness();
   for (const model of ['minimax/video-01-live', 'anotherjesse/zeroscope-v2-xl'])
     h.replicate.state.predictions.configure(model, { steps: 1, tickMs: 2 });
+  const noInputs = loadSyntheticSchemas().find((fixture) => fixture.name === 'no-inputs')!;
+  h.replicate.addModel(modelFromFixture(noInputs));
+  h.replicate.state.predictions.configure('synthetic/no-inputs', { steps: 1, tickMs: 2 });
 });
 afterAll(async () => {
   await h?.close();
@@ -250,5 +255,19 @@ describe('forms built from the schema', () => {
     expect(answer.json.type).toBe(4);
     expect(answer.json.data.flags & 64).toBe(64);
     expect(answer.json.data.content).toContain('takes no image');
+  });
+
+  it('runs a model that takes no input at once, even when the advanced form was asked for', async () => {
+    const command = h.discord.sendCommand('video', [
+      { name: 'model', value: 'synthetic/no-inputs' },
+      { name: 'prompt', value: 'plasma' },
+      { name: 'advanced', value: true },
+    ]);
+    const done = await waitForEdit(h, command.token, /^✅ Done/);
+    expect(done.files[0]?.name).toMatch(/\.mp4$/);
+    const prediction = [...h.replicate.state.predictions.predictions.values()].find(
+      (p) => p.prediction.model === 'synthetic/no-inputs',
+    );
+    expect(prediction?.prediction.input).toEqual({});
   });
 });
