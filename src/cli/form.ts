@@ -62,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
       values.schema,
       maxSchemaBytes,
       'schema file',
-      "the largest real model schema is far smaller; pass the model's OpenAPI schema JSON",
+      'real model schemas are tens of KB, so this is not one',
     );
     content = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
