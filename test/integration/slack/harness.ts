@@ -1,13 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSlackBot, type SlackBot, type SlackBotDeps } from '../../../src/bots/slack/index.js';
+import {
+  createSlackBot,
+  type SlackBot,
+  type SlackBotDeps,
+  slackEventsPath,
+} from '../../../src/bots/slack/index.js';
 import type { Timers } from '../../../src/core/chat/timers.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
 } from '../../../src/core/generations/service.js';
+import type { Simulator } from '../../../src/core/generations/simulation-job.js';
 import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
@@ -19,6 +25,7 @@ import {
   type GenerationStore,
   openDatabase,
 } from '../../../src/core/store/index.js';
+import { startWebServer, type WebServer } from '../../../src/web/index.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
 import {
   createSignedClient,
@@ -27,7 +34,6 @@ import {
   type FakeSlackOptions,
   type SignedClient,
   type SocketClient,
-  serveHandler,
   startFakeSlack,
 } from '../../fakes/slack/index.js';
 
@@ -61,6 +67,8 @@ export async function startSlackHarness(
     slack?: FakeSlackOptions;
     bot?: Partial<SlackBotDeps>;
     socketMode?: boolean;
+    /** What renders `/simulate`; without one the service offers no simulations. */
+    simulator?: Simulator;
     env?: Record<string, string>;
     /**
      * A clock for the store, the service and the bot, with the timers of the service's status
@@ -104,6 +112,7 @@ export async function startSlackHarness(
     catalog,
     logger,
     sleep,
+    simulator: options.simulator,
     clock: options.time?.clock,
     timers: options.time?.timers,
   });
@@ -123,13 +132,19 @@ export async function startSlackHarness(
   await service.resume();
   await bot.start();
   const people = { teamId: slack.workspace.teamId, responseUrl: () => slack.responseUrl() };
-  let host: Awaited<ReturnType<typeof serveHandler>> | undefined;
+  let host: WebServer | undefined;
   let http: SlackHarness['http'];
   let client: SocketClient;
   if (bot.httpHandler) {
-    host = await serveHandler(bot.httpHandler);
-    const signed = createSignedClient({ url: host.url, signingSecret, ...people });
-    http = { eventsUrl: host.url, client: signed };
+    // Mounted on the real web app, as `reelbot start` mounts it, so its headers and routing apply.
+    host = await startWebServer(
+      { config, store, logger, mounts: [{ path: slackEventsPath, handler: bot.httpHandler }] },
+      0,
+      '127.0.0.1',
+    );
+    const eventsUrl = `${host.url}${slackEventsPath}`;
+    const signed = createSignedClient({ url: eventsUrl, signingSecret, ...people });
+    http = { eventsUrl, client: signed };
     client = signed;
   } else {
     await slack.socketMode.connected();
