@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { type Dispatcher, request } from 'undici';
 import { DownloadError } from '../errors.js';
 import { privateAddressError } from './guarded-dispatcher.js';
 import { type HostAllowList, isPrivateAddress } from './host-allow-list.js';
+import { partFileName } from './part-files.js';
 
 /** File types (as `file-type` names them) a video model may return. */
 export const videoTypes = ['mp4', 'm4v', 'mov', 'webm', 'gif'] as const;
@@ -21,6 +22,8 @@ export interface DownloadOptions {
   url: string;
   /** Where the temporary file goes; a directory under DATA_DIR, so the final rename is atomic. */
   tempDir: string;
+  /** Named in the temporary file, so that what a dead process left can be told apart (part-files.ts). */
+  owner?: string;
   maxBytes: number;
   allowList: HostAllowList;
   /** Accepted `file-type` extensions, e.g. {@link videoTypes}. */
@@ -31,10 +34,22 @@ export interface DownloadOptions {
   retryDelaysMs?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
   maxRedirects?: number;
+  /**
+   * Opens the temporary file for writing (it must not exist yet); `fs.promises.open(path, 'wx')` by
+   * default. Tests pass a file that fills up at a chosen byte.
+   */
+  openFile?: (path: string) => Promise<DownloadFile>;
   /** Longest silence between two chunks before the attempt counts as stalled. */
   idleTimeoutMs?: number;
   logger?: Logger;
   onProgress?: (bytes: number, total?: number) => void;
+}
+
+/** What a download writes to: the part of a `FileHandle` it uses. */
+export interface DownloadFile {
+  /** Writes at the current position; may take fewer bytes than given (a short write). */
+  writev(buffers: Buffer[]): Promise<{ bytesWritten: number }>;
+  close(): Promise<void>;
 }
 
 /** A verified download, still in its temporary file. */
@@ -135,18 +150,27 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
   };
 
   fs.mkdirSync(options.tempDir, { recursive: true });
-  const tempPath = path.join(options.tempDir, `download-${randomBytes(8).toString('hex')}.part`);
-  const file = await fs.promises.open(tempPath, 'wx');
+  const tempPath = path.join(options.tempDir, partFileName(options.owner));
+  let file: DownloadFile;
+  try {
+    file = await (options.openFile ?? ((target) => fs.promises.open(target, 'wx')))(tempPath);
+  } catch (error) {
+    discard(response.body);
+    throw isDiskFull(error) ? diskFull(tempPath, bytes, error) : error;
+  }
   // Chunks are gathered and written about a megabyte at a time: one write per network chunk
   // (16-64 KB) costs more in syscalls than the hashing does.
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  let written = 0;
   const flush = async () => {
     if (pendingBytes === 0) return;
     const batch = pending;
     pending = [];
     pendingBytes = 0;
-    await file.writev(batch);
+    await writeFully(file, batch, (n) => {
+      written += n;
+    });
   };
   try {
     try {
@@ -177,14 +201,65 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
       await file.close();
     }
     signal.throwIfAborted();
+    if (written !== bytes) throw diskFull(tempPath, written);
     if (expected !== undefined && bytes !== expected) throw truncated(bytes, expected);
     return { tempPath, bytes, sha256: hash.digest('hex'), ext: type!.ext, mime: type!.mime };
   } catch (error) {
     await fs.promises.rm(tempPath, { force: true });
     if (error instanceof DownloadError || signal.aborted) throw error;
+    if (isDiskFull(error)) {
+      discard(response.body);
+      throw diskFull(tempPath, written, error);
+    }
     // undici reports a body that ended early (or stalled) as a stream error.
     throw truncated(bytes, expected, error);
   }
+}
+
+/**
+ * Writes every byte of `buffers`. A write may take only part of what it was given (a file size
+ * limit, a disk filling up); the rest is written again, which then fails with the reason.
+ */
+async function writeFully(
+  file: DownloadFile,
+  buffers: Buffer[],
+  onWritten: (bytes: number) => void,
+): Promise<void> {
+  let rest = buffers;
+  while (rest.length > 0) {
+    const { bytesWritten } = await file.writev(rest);
+    if (bytesWritten === 0) throw Object.assign(new Error('write made no progress'), { code: 'ENOSPC' });
+    onWritten(bytesWritten);
+    let skip = bytesWritten;
+    while (skip > 0 && rest.length > 0) {
+      const head = rest[0]!;
+      if (head.length <= skip) {
+        skip -= head.length;
+        rest = rest.slice(1);
+      } else {
+        rest = [head.subarray(skip), ...rest.slice(1)];
+        skip = 0;
+      }
+    }
+  }
+}
+
+/** No room left: the disk or the quota is full, or the file hit the process's size limit. */
+function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT';
+}
+
+function diskFull(tempPath: string, written: number, cause?: unknown): DownloadError {
+  return new DownloadError(
+    'DOWNLOAD_DISK_FULL',
+    `No space left to save the download in ${path.dirname(tempPath)} after ${written} bytes`,
+    {
+      cause,
+      userMessage: 'The server ran out of disk space while saving the video, so it was not kept.',
+      context: { written, code: (cause as NodeJS.ErrnoException | undefined)?.code },
+    },
+  );
 }
 
 /** Drops a body we will not read; undici reports the abort as an error nobody needs to see. */

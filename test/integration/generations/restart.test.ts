@@ -180,7 +180,7 @@ describe('restart safety', () => {
     const hourAgo = createGenerationStore(first.db, () => Date.now() - 3600_000);
     hourAgo.transition(id, ['starting'], { status: 'processing', predictionId: sent.prediction.id });
     hourAgo.update(id, { outputUrl: sent.prediction.output as string });
-    expect(hourAgo.claimDownload(id, 'dead-worker', 60_000)).toBe(true);
+    expect(hourAgo.claimDownload(id, 'dead-worker', 60_000).claimed).toBe(true);
     await first.close();
 
     const sut = startService(fake, { dataDir });
