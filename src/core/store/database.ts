@@ -5,6 +5,11 @@ import { migrate } from './migrations.js';
 
 export type { Database };
 
+/** The database file under a data directory. */
+export function databaseFile(dataDir: string): string {
+  return path.join(dataDir, 'reelbot.sqlite');
+}
+
 /**
  * Opens (and creates) the SQLite database under `dataDir`, in WAL mode so the web server reads
  * while workers write, and brings its schema up to date. `:memory:` opens a private database.
@@ -13,7 +18,7 @@ export function openDatabase(dataDir: string | ':memory:'): Database {
   let file: string = ':memory:';
   if (dataDir !== ':memory:') {
     fs.mkdirSync(dataDir, { recursive: true });
-    file = path.join(dataDir, 'reelbot.sqlite');
+    file = databaseFile(dataDir);
   }
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
