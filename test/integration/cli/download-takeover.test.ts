@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReelbotProcess, startReelbot } from '../../e2e/reelbot-process.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
+import { until } from '../generations/harness.js';
 import { partFiles, seedQueuedGeneration, tempDataDir, waitForFinalGeneration } from './process-helpers.js';
 
 const model = 'minimax/video-01';
@@ -28,15 +29,6 @@ const env = () => ({
   DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
 });
 
-/** Resolves once `condition` holds, checked every few ms; fails after `timeoutMs`. */
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('reelbot start killed mid-download', { timeout: 120_000 }, () => {
   it('is taken over by the next start as soon as the dead claim lapses: one more download, no leftovers', async () => {
     // The output trickles out, so the first process is surely mid-download when it is killed.
@@ -46,8 +38,8 @@ describe('reelbot start killed mid-download', { timeout: 120_000 }, () => {
     const first = await startReelbot(env());
     running.push(first);
     const prediction = () => [...fake.state.predictions.predictions.values()][0];
-    await until(() => (prediction()?.downloads ?? 0) === 1, 'the first download to begin');
-    await until(() => partFiles(dataDir).length === 1, 'the download to reach the disk');
+    await until(() => (prediction()?.downloads ?? 0) === 1, 30_000);
+    await until(() => partFiles(dataDir).length === 1, 30_000);
     first.kill(); // SIGKILL: no shutdown, the claim stays in the database
     await first.exited;
     const killedAt = Date.now();
