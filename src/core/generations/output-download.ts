@@ -50,30 +50,29 @@ export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeepe
   /**
    * Renews the claim every `claimHeartbeatMs` while a download runs. A beat that finds the claim
    * gone (this process froze past the lease and another took over) stops the download here.
+   * Real timers, not `ctx.sleep`: other processes judge the lease by the wall clock, so the beats
+   * must keep to it too.
    */
   function beat(generationId: string, lost: AbortController): () => void {
-    const stop = new AbortController();
-    void (async () => {
-      while (!stop.signal.aborted) {
-        await ctx.sleep(ctx.timings.claimHeartbeatMs, stop.signal);
-        if (stop.signal.aborted) return;
-        let held: boolean;
-        try {
-          held = ctx.store.beatDownload(generationId, ctx.workerId);
-        } catch (error) {
-          // A beat the database refused (busy): the lease leaves room for the next one.
-          ctx.logger.child({ generationId }).warn({ err: error }, 'download heartbeat failed');
-          continue;
-        }
-        if (held) continue;
-        // Released on the way out (kept, failed, canceled): nothing more to renew.
-        if (ctx.store.internals(generationId)?.downloadClaim === undefined) return;
-        ctx.logger.child({ generationId }).warn('download claim taken over by another worker; stopping here');
-        lost.abort(new Error('download claim lost'));
+    const log = ctx.logger.child({ generationId });
+    const timer = setInterval(() => {
+      let held: boolean;
+      try {
+        held = ctx.store.beatDownload(generationId, ctx.workerId);
+      } catch (error) {
+        // A beat the database refused (busy): the lease leaves room for the next one.
+        log.warn({ err: error }, 'download heartbeat failed');
         return;
       }
-    })();
-    return () => stop.abort();
+      if (held) return;
+      clearInterval(timer);
+      // Released on the way out (kept, failed, canceled): nothing more to renew.
+      if (ctx.store.internals(generationId)?.downloadClaim === undefined) return;
+      log.warn('download claim taken over by another worker; stopping here');
+      lost.abort(new Error('download claim lost'));
+    }, ctx.timings.claimHeartbeatMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** Downloads under a claim this process holds; hands over to {@link watch} if the claim is lost. */
