@@ -34,15 +34,23 @@ export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeepe
 
   function fail(generationId: string, error: unknown) {
     const log = ctx.logger.child({ generationId });
-    const reason = userMessageOf(error);
-    const won = ctx.store.transition(generationId, ['downloading', 'processing', 'starting'], {
-      status: 'failed',
-      error: reason,
-      errorCode: codeOf(error),
-      completedAt: ctx.clock(),
-    });
-    ctx.store.releaseDownload(generationId, ctx.workerId);
     log.error({ code: codeOf(error), err: error }, 'output could not be kept');
+    const reason = userMessageOf(error);
+    let won: boolean;
+    try {
+      won = ctx.store.transition(generationId, ['downloading', 'processing', 'starting'], {
+        status: 'failed',
+        error: reason,
+        errorCode: codeOf(error),
+        completedAt: ctx.clock(),
+      });
+      ctx.store.releaseDownload(generationId, ctx.workerId);
+    } catch (storeError) {
+      // The database refused too (a disk full for SQLite as well): the claim stops beating, and
+      // the next start, or another worker, takes the download over once it lapses.
+      log.error({ err: storeError }, 'the failure could not be recorded');
+      return;
+    }
     const generation = ctx.store.get(generationId);
     if (won && generation) ctx.emit({ type: 'failed', generation, reason });
   }
