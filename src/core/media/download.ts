@@ -6,6 +6,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import { DownloadError } from '../errors.js';
+import { type DownloadFile, diskFull, isDiskFull, writeFully } from './download-file.js';
 import { privateAddressError } from './guarded-dispatcher.js';
 import { type HostAllowList, isPrivateAddress } from './host-allow-list.js';
 import { partFileName } from './part-files.js';
@@ -17,6 +18,8 @@ export const imageTypes = ['png', 'jpg', 'webp'] as const;
 
 /** The waits between attempts: three retries after 2, 4 and 8 seconds. */
 export const defaultRetryDelaysMs = [2000, 4000, 8000] as const;
+
+export type { DownloadFile } from './download-file.js';
 
 export interface DownloadOptions {
   url: string;
@@ -43,13 +46,6 @@ export interface DownloadOptions {
   idleTimeoutMs?: number;
   logger?: Logger;
   onProgress?: (bytes: number, total?: number) => void;
-}
-
-/** What a download writes to: the part of a `FileHandle` it uses. */
-export interface DownloadFile {
-  /** Writes at the current position; may take fewer bytes than given (a short write). */
-  writev(buffers: Buffer[]): Promise<{ bytesWritten: number }>;
-  close(): Promise<void>;
 }
 
 /** A verified download, still in its temporary file. */
@@ -214,52 +210,6 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
     // undici reports a body that ended early (or stalled) as a stream error.
     throw truncated(bytes, expected, error);
   }
-}
-
-/**
- * Writes every byte of `buffers`. A write may take only part of what it was given (a file size
- * limit, a disk filling up); the rest is written again, which then fails with the reason.
- */
-async function writeFully(
-  file: DownloadFile,
-  buffers: Buffer[],
-  onWritten: (bytes: number) => void,
-): Promise<void> {
-  let rest = buffers;
-  while (rest.length > 0) {
-    const { bytesWritten } = await file.writev(rest);
-    if (bytesWritten === 0) throw Object.assign(new Error('write made no progress'), { code: 'ENOSPC' });
-    onWritten(bytesWritten);
-    let skip = bytesWritten;
-    while (skip > 0 && rest.length > 0) {
-      const head = rest[0]!;
-      if (head.length <= skip) {
-        skip -= head.length;
-        rest = rest.slice(1);
-      } else {
-        rest = [head.subarray(skip), ...rest.slice(1)];
-        skip = 0;
-      }
-    }
-  }
-}
-
-/** No room left: the disk or the quota is full, or the file hit the process's size limit. */
-function isDiskFull(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT';
-}
-
-function diskFull(tempPath: string, written: number, cause?: unknown): DownloadError {
-  return new DownloadError(
-    'DOWNLOAD_DISK_FULL',
-    `No space left to save the download in ${path.dirname(tempPath)} after ${written} bytes`,
-    {
-      cause,
-      userMessage: 'The server ran out of disk space while saving the video, so it was not kept.',
-      context: { written, code: (cause as NodeJS.ErrnoException | undefined)?.code },
-    },
-  );
 }
 
 /** Drops a body we will not read; undici reports the abort as an error nobody needs to see. */
