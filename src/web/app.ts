@@ -38,8 +38,9 @@ export function createWebApp(deps: WebDeps): express.Express {
 
   const app = express();
   app.disable('x-powered-by');
-  if (deps.mounts?.length) app.use(mountsFirst(deps.mounts));
+  // Headers first, so raw mounts (Slack's /slack/events) answer with them like every other route.
   app.use(securityHeaders({ https: deps.config.publicUrl?.startsWith('https:') ?? false }));
+  if (deps.mounts?.length) app.use(mountsFirst(deps.mounts));
 
   app.use(assetRoutes(assets));
   app.use(galleryRoutes({ store: deps.store, models: cachedModels(deps.store, clock), pageContext }));

@@ -248,3 +248,52 @@ export async function probeVideo(bytes: Buffer): Promise<Awaited<ReturnType<type
     fs.rmSync(file, { force: true });
   }
 }
+
+/** How a one-shot `bin/reelbot` command ended, with all it wrote. */
+export interface ReelbotRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one `bin/reelbot` command (`simulate`, `generate`, `form`, or `start` that should refuse to
+ * start) to its end, in a clean environment like {@link spawnReelbot}. Output is kept to its last
+ * 64 KB, so a command that prints without end cannot fill the test's memory; after `timeoutMs`
+ * (60 s) the command is killed and the run fails.
+ */
+export function runReelbot(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { timeoutMs?: number } = {},
+): Promise<ReelbotRun> {
+  const child = spawn(path.join(root, 'bin/reelbot'), args, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout = (stdout + chunk.toString()).slice(-65_536);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-65_536);
+  });
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`reelbot ${args.join(' ')} still running after ${timeoutMs} ms:\n${stderr}`));
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}

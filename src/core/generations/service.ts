@@ -6,6 +6,7 @@ import { NotFoundError, ReelbotError, ValidationError } from '../errors.js';
 import { createGuardedDispatcher } from '../media/guarded-dispatcher.js';
 import { createHostAllowList } from '../media/host-allow-list.js';
 import { createLocalMediaStorage, type MediaStorage } from '../media/storage.js';
+import { assertPromptLength } from '../prompt-limit.js';
 import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
 import type { GenerationStore } from '../store/generations.js';
@@ -196,6 +197,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     assertOpen();
     const prompt = request.prompt.trim();
     if (!prompt) throw new ValidationError([{ field: 'prompt', message: 'prompt is required' }]);
+    assertPromptLength(prompt);
     const seed = request.seed ?? randomInt(0, 2 ** 31 - 1);
     return record({
       source: 'simulation',

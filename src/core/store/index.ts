@@ -1,5 +1,5 @@
 export { type CatalogCache, createCatalogCache } from './catalog-cache.js';
-export { type Database, openDatabase } from './database.js';
+export { type Database, DatabaseError, openDatabase } from './database.js';
 export type { ClaimResult } from './download-claims.js';
 export {
   createGenerationStore,
