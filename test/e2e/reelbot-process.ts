@@ -100,10 +100,8 @@ function describeProcess(id: ProcessId): string {
   }
 }
 
-/** How to run the command, besides its environment. */
+/** How to run `reelbot start`, besides its environment. */
 export interface SpawnOptions {
-  /** The subcommand and its arguments; `['start']` by default. */
-  args?: string[];
   /** Runs under `ulimit -f` with this many KiB: writes past it fail with EFBIG, as on a full disk. */
   fileSizeLimitKiB?: number;
 }
@@ -114,7 +112,7 @@ export interface SpawnOptions {
  */
 export function spawnReelbot(env: Record<string, string>, options: SpawnOptions = {}): SpawnedReelbot {
   const bin = path.join(root, 'bin/reelbot');
-  const args = options.args ?? ['start'];
+  const args = ['start'];
   // bash sets the limit and then becomes reelbot (exec), so the pid stays the one we watch.
   const [command, argv] =
     options.fileSizeLimitKiB === undefined
@@ -223,7 +221,7 @@ export function spawnReelbot(env: Record<string, string>, options: SpawnOptions 
 /** Spawns `bin/reelbot start` (see {@link spawnReelbot}) and resolves once it logs "reelbot is running". */
 export async function startReelbot(
   env: Record<string, string>,
-  options: Omit<SpawnOptions, 'args'> = {},
+  options: SpawnOptions = {},
 ): Promise<ReelbotProcess> {
   const spawned = spawnReelbot(env, options);
   const running = await spawned

@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
-import { spawnReelbot } from '../../e2e/reelbot-process.js';
+import { runReelbot } from '../../e2e/reelbot-process.js';
 import { tempDataDir } from './process-helpers.js';
 
 const dirs: string[] = [];
@@ -11,12 +11,8 @@ afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `reelbot backup ...args` on `dataDir` as its own process; resolves with its exit and output. */
-async function backup(dataDir: string, ...args: string[]) {
-  const run = spawnReelbot({ DATA_DIR: dataDir }, { args: ['backup', ...args] });
-  const { code } = await run.exited;
-  return { code, stdout: run.lines.map((line) => line.msg).join('\n'), stderr: run.stderr() };
-}
+/** Runs `reelbot backup ...args` on `dataDir` as its own process, to its end. */
+const backup = (dataDir: string, ...args: string[]) => runReelbot(['backup', ...args], { DATA_DIR: dataDir });
 
 const requester = { platform: 'cli' as const, userId: 'tester' };
 
