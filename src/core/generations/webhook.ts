@@ -142,6 +142,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     }
     if (!prediction || typeof prediction.id !== 'string' || typeof prediction.status !== 'string')
       return { status: 400, body: { error: 'body is not a prediction' } };
+    // Ids are looked up and recorded only once the signature holds: nobody else can burn them.
     if (options.seenDelivery(check.id)) {
       options.logger.debug({ webhookId: check.id }, 'webhook replayed; ignored');
       return { status: 200, body: { ok: true, replay: true } };
