@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DownloadError } from '../errors.js';
 
@@ -52,4 +53,18 @@ export function diskFull(tempPath: string, written: number, cause?: unknown): Do
       context: { written, code: (cause as NodeJS.ErrnoException | undefined)?.code },
     },
   );
+}
+
+/** Bytes free for an unprivileged writer in `dir` (fs.statfs). */
+export async function freeBytesIn(dir: string): Promise<number> {
+  const stats = await fs.statfs(dir);
+  return stats.bavail * stats.bsize;
+}
+
+/** A download announced as larger than the room left: refused before a byte is written. */
+export function noRoomFor(dir: string, expected: number, free: number): DownloadError {
+  return new DownloadError('DOWNLOAD_DISK_FULL', `${expected} bytes announced, ${free} free in ${dir}`, {
+    userMessage: 'The server ran out of disk space while saving the video, so it was not kept.',
+    context: { expected, free },
+  });
 }

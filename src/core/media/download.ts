@@ -6,7 +6,14 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import { DownloadError } from '../errors.js';
-import { type DownloadFile, diskFull, isDiskFull, writeFully } from './download-file.js';
+import {
+  type DownloadFile,
+  diskFull,
+  freeBytesIn,
+  isDiskFull,
+  noRoomFor,
+  writeFully,
+} from './download-file.js';
 import { privateAddressError } from './guarded-dispatcher.js';
 import { type HostAllowList, isPrivateAddress } from './host-allow-list.js';
 import { partFileName } from './part-files.js';
@@ -42,6 +49,8 @@ export interface DownloadOptions {
    * default. Tests pass a file that fills up at a chosen byte.
    */
   openFile?: (path: string) => Promise<DownloadFile>;
+  /** Free bytes in a directory; `fs.statfs` by default. */
+  freeBytes?: (dir: string) => Promise<number>;
   /** Longest silence between two chunks before the attempt counts as stalled. */
   idleTimeoutMs?: number;
   logger?: Logger;
@@ -130,6 +139,15 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
     discard(response.body);
     throw tooLarge(options.maxBytes);
   }
+  fs.mkdirSync(options.tempDir, { recursive: true });
+  if (expected !== undefined) {
+    // Refused before it starts: filling the disk to the last byte would fail the database too.
+    const free = await (options.freeBytes ?? freeBytesIn)(options.tempDir);
+    if (expected > free) {
+      discard(response.body);
+      throw noRoomFor(options.tempDir, expected, free);
+    }
+  }
 
   const hash = createHash('sha256');
   let bytes = 0;
@@ -145,7 +163,6 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
     type = found;
   };
 
-  fs.mkdirSync(options.tempDir, { recursive: true });
   const tempPath = path.join(options.tempDir, partFileName(options.owner));
   let file: DownloadFile;
   try {

@@ -141,6 +141,24 @@ describe('downloading an output', () => {
     }
   });
 
+  it('refuses a download announced as larger than the free space, before writing a byte', async () => {
+    const route = '/ok.mp4?room=small';
+    const dirs: string[] = [];
+    const { options: opts, waits } = options(`${base}${route}`, {
+      freeBytes: async (dir) => {
+        dirs.push(dir);
+        return video.length - 1;
+      },
+      openFile: () => Promise.reject(new Error('no file may be opened')),
+    });
+    const error = await failure(downloadToTemp(opts));
+    expect(error.code).toBe('DOWNLOAD_DISK_FULL');
+    expect(error.context).toEqual({ expected: video.length, free: video.length - 1 });
+    expect(dirs).toEqual([tempDir]);
+    expect(waits).toEqual([]);
+    expect(hits.get(route)).toBe(1);
+  });
+
   it('writes the rest of a short write, so the file holds every byte it was hashed with', async () => {
     const file = await downloadToTemp(
       options(`${base}/ok.mp4`, { openFile: shortWritingFile(4096) }).options,
