@@ -1,6 +1,6 @@
 import express from 'express';
 import { errorHandler, notFound } from './error-handler.js';
-import { createFfmpegCheck } from './health-checks.js';
+import { createFfmpegCheck, freeBytesNeeded } from './health-checks.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { assetRoutes, loadAssets } from './routes/assets.js';
@@ -53,6 +53,7 @@ export function createWebApp(deps: WebDeps): express.Express {
     healthRoutes({
       store: deps.store,
       dataDir: deps.config.dataDir,
+      neededFreeBytes: freeBytesNeeded(deps.config.download.maxBytes),
       checkFfmpeg: createFfmpegCheck(deps.ffmpegPath),
     }),
   );

@@ -100,12 +100,25 @@ function describeProcess(id: ProcessId): string {
   }
 }
 
+/** How to run `reelbot start`, besides its environment. */
+export interface SpawnOptions {
+  /** Runs under `ulimit -f` with this many KiB: writes past it fail with EFBIG, as on a full disk. */
+  fileSizeLimitKiB?: number;
+}
+
 /**
  * Spawns `bin/reelbot start` exactly as `make start` does: configuration through the environment
  * only (a clean one, so a developer's own tokens never leak in), JSON logs on stdout.
  */
-export function spawnReelbot(env: Record<string, string>): SpawnedReelbot {
-  const child: ChildProcess = spawn(path.join(root, 'bin/reelbot'), ['start'], {
+export function spawnReelbot(env: Record<string, string>, options: SpawnOptions = {}): SpawnedReelbot {
+  const bin = path.join(root, 'bin/reelbot');
+  const args = ['start'];
+  // bash sets the limit and then becomes reelbot (exec), so the pid stays the one we watch.
+  const [command, argv] =
+    options.fileSizeLimitKiB === undefined
+      ? [bin, args]
+      : ['bash', ['-c', `ulimit -f ${options.fileSizeLimitKiB} && exec "$0" "$@"`, bin, ...args]];
+  const child: ChildProcess = spawn(command, argv, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -206,8 +219,11 @@ export function spawnReelbot(env: Record<string, string>): SpawnedReelbot {
 }
 
 /** Spawns `bin/reelbot start` (see {@link spawnReelbot}) and resolves once it logs "reelbot is running". */
-export async function startReelbot(env: Record<string, string>): Promise<ReelbotProcess> {
-  const spawned = spawnReelbot(env);
+export async function startReelbot(
+  env: Record<string, string>,
+  options: SpawnOptions = {},
+): Promise<ReelbotProcess> {
+  const spawned = spawnReelbot(env, options);
   const running = await spawned
     .waitForLine((line) => line.msg === 'reelbot is running', 'reelbot to start')
     .catch((error: unknown) => {

@@ -94,6 +94,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export function createGenerationService(deps: GenerationServiceDeps): ReelbotGenerationService {
   const { config, store, api, logger } = deps;
   const clock = deps.clock ?? Date.now;
+  const createdAt = clock();
   const listeners = new Set<GenerationListener>();
   const ownDispatcher = deps.downloadDispatcher
     ? undefined
@@ -328,6 +329,9 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     async resume() {
       assertOpen();
       const unfinished = store.listUnfinished();
+      await lifecycle.downloader
+        .removeAbandoned(createdAt)
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not clean the temp directory'));
       if (config.publicUrl)
         void webhook.secret().catch((error) => logger.warn({ err: error }, 'no webhook secret yet'));
       // Work already under way first (it takes its slots at once), then the waiting, oldest first,

@@ -6,6 +6,11 @@ import { migrate } from './migrations.js';
 
 export type { Database };
 
+/** The database file under a data directory. */
+export function databaseFile(dataDir: string): string {
+  return path.join(dataDir, 'reelbot.sqlite');
+}
+
 /**
  * The database file cannot be used as it is: `DATABASE_NOT_A_FILE` (a directory or a device where
  * the file should be) or `DATABASE_CORRUPT` (damaged, truncated, or not SQLite). The message names
@@ -93,7 +98,7 @@ export function openDatabase(dataDir: string | ':memory:'): Database {
   let file: string = ':memory:';
   if (dataDir !== ':memory:') {
     fs.mkdirSync(dataDir, { recursive: true });
-    file = path.join(dataDir, 'reelbot.sqlite');
+    file = databaseFile(dataDir);
     checkFile(file);
   }
   let db: Database | undefined;

@@ -101,6 +101,17 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 3,
+    name: 'download claims carry a heartbeat; webhook deliveries are pruned by age',
+    up: `
+      -- the claim's owner beats every few seconds; a claim that stopped beating is taken over
+      ALTER TABLE generations ADD COLUMN download_heartbeat_at INTEGER;
+      UPDATE generations SET download_heartbeat_at = download_claimed_at WHERE download_claim IS NOT NULL;
+      -- deliveries older than the replay window are deleted by age
+      CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at);
+    `,
+  },
+  {
+    version: 4,
     name: 'predict_time: how long Replicate ran each prediction, for time-left estimates',
     up: `
       -- Replicate's metrics.predict_time in seconds; the median of a model's recent ones is its typical run

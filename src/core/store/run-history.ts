@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 
 /**
  * How long each model's predictions took, from Replicate's `metrics.predict_time`, kept with the
- * generation (migration 3), for the status message's time-left estimate.
+ * generation (migration 4), for the status message's time-left estimate.
  */
 export function createRunHistory(db: Database) {
   const record = db.prepare<[number, string]>('UPDATE generations SET predict_time = ? WHERE id = ?');
