@@ -48,9 +48,22 @@ export function createInProcessJobRunner(options: {
   const listeners = new Set<(places: ReadonlyMap<string, QueuePlace>) => void>();
   let closed = false;
 
+  // What each waiting job was last told, so a job end re-announces only places that moved: every
+  // announcement edits a chat message, and platforms rate-limit edits.
+  const told = new Map<string, string>();
+  const keyOf = (place: QueuePlace) => `${place.position}:${place.ownAhead ?? ''}`;
   function announce() {
-    if (listeners.size === 0) return;
-    const places = new Map(queue.waiting().map((id) => [id, queue.place(id)!] as const));
+    const places = new Map<string, QueuePlace>();
+    const waiting = new Set(queue.waiting());
+    for (const id of told.keys()) if (!waiting.has(id)) told.delete(id);
+    for (const id of waiting) {
+      const place = queue.place(id)!;
+      const key = keyOf(place);
+      if (told.get(id) === key) continue;
+      told.set(id, key);
+      places.set(id, place);
+    }
+    if (places.size === 0) return;
     for (const listener of listeners) listener(places);
   }
 
@@ -69,7 +82,7 @@ export function createInProcessJobRunner(options: {
         if (!closed) {
           const admitted = queue.release(id);
           for (const next of admitted) launch(next);
-          // Even with nobody admitted (resumed work above the limit), the owner's count moved.
+          // Even with nobody admitted (resumed work above the limit), an owner's count may have moved.
           announce();
         }
       }
@@ -83,6 +96,8 @@ export function createInProcessJobRunner(options: {
       if (jobs.has(job.id)) return queue.position(job.id) ?? 0;
       jobs.set(job.id, job);
       const position = queue.push(job.id, { owner: job.owner, admitted: submitOptions.resumed });
+      // The caller tells a new job its place; later announcements only say what moved.
+      if (position > 0) told.set(job.id, keyOf(queue.place(job.id)!));
       if (position === 0) launch(job.id);
       return position;
     },
