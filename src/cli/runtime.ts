@@ -1,4 +1,5 @@
 import type { Config } from '../core/config.js';
+import type { GenerationStore } from '../core/generations/generation-store.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
 import type { Logger } from '../core/logger.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
@@ -11,7 +12,6 @@ import {
   createCatalogCache,
   createGenerationStore,
   type Database,
-  type GenerationStore,
   openDatabase,
 } from '../core/store/index.js';
 

@@ -5,6 +5,7 @@ import { createGalleryLinks } from '../../core/chat/gallery-links.js';
 import { realTimers, type Timers } from '../../core/chat/timers.js';
 import type { Config } from '../../core/config.js';
 import { ConfigError, codeOf, ReelbotError } from '../../core/errors.js';
+import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
@@ -12,7 +13,6 @@ import { createLocalMediaStorage, type MediaStorage } from '../../core/media/sto
 import type { FitVideo } from '../../core/media/upload.js';
 import type { Catalog } from '../../core/replicate/catalog.js';
 import type { CatalogCache } from '../../core/store/catalog-cache.js';
-import type { GenerationStore } from '../../core/store/generations.js';
 import { registerCommands } from './command-registration.js';
 import type { BotContext } from './context.js';
 import { createFormDrafts } from './drafts.js';

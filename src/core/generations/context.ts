@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { MediaStorage } from '../media/storage.js';
 import type { ReplicateApi } from '../replicate/client.js';
-import type { GenerationStore } from '../store/generations.js';
+import type { GenerationStore } from './generation-store.js';
 import type { GenerationEvent } from './types.js';
 
 /** The Replicate calls the lifecycle makes. */

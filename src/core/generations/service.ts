@@ -10,8 +10,8 @@ import { createLocalMediaStorage, type MediaStorage } from '../media/storage.js'
 import { assertPromptLength } from '../prompt-limit.js';
 import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
-import type { GenerationStore } from '../store/generations.js';
 import { abortableSleep, defaultTimings, type LifecycleContext, type LifecycleTimings } from './context.js';
+import type { GenerationStore } from './generation-store.js';
 import { prepareInput, randomSeed, seedField } from './input.js';
 import { createInProcessJobRunner, type JobRunner } from './job-runner.js';
 import { createLifecycle } from './lifecycle.js';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createDiscordBot, type DiscordBot, type DiscordBotDeps } from '../../../src/bots/discord/index.js';
 import type { Timers } from '../../../src/core/chat/timers.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
+import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -18,7 +19,6 @@ import {
   createCatalogCache,
   createGenerationStore,
   type Database,
-  type GenerationStore,
   openDatabase,
 } from '../../../src/core/store/index.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../../fakes/discord/server.js';

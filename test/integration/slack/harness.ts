@@ -9,6 +9,7 @@ import {
 } from '../../../src/bots/slack/index.js';
 import type { Timers } from '../../../src/core/chat/timers.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
+import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -22,7 +23,6 @@ import {
   createCatalogCache,
   createGenerationStore,
   type Database,
-  type GenerationStore,
   openDatabase,
 } from '../../../src/core/store/index.js';
 import { startWebServer, type WebServer } from '../../../src/web/index.js';
