@@ -45,6 +45,8 @@ export interface SpawnedReelbot {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILLs the whole tree; for cleanup after a failed test. */
   kill(): void;
+  /** Closes our end of its stdout, as `| head` does once it read enough: its next write fails. */
+  closeOutput(): void;
 }
 
 /** A started `reelbot start`: it said "reelbot is running". */
@@ -101,11 +103,11 @@ function describeProcess(id: ProcessId): string {
 }
 
 /**
- * Spawns `bin/reelbot start` exactly as `make start` does: configuration through the environment
- * only (a clean one, so a developer's own tokens never leak in), JSON logs on stdout.
+ * Spawns `bin/reelbot start` (or `args`) exactly as `make start` does: configuration through the
+ * environment only (a clean one, so a developer's own tokens never leak in), JSON logs on stdout.
  */
-export function spawnReelbot(env: Record<string, string>): SpawnedReelbot {
-  const child: ChildProcess = spawn(path.join(root, 'bin/reelbot'), ['start'], {
+export function spawnReelbot(env: Record<string, string>, args: string[] = ['start']): SpawnedReelbot {
+  const child: ChildProcess = spawn(path.join(root, 'bin/reelbot'), args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -197,6 +199,7 @@ export function spawnReelbot(env: Record<string, string>): SpawnedReelbot {
     waitForLine,
     kill,
     gone,
+    closeOutput: () => child.stdout!.destroy(),
     stop() {
       track();
       child.kill('SIGTERM');
