@@ -32,6 +32,10 @@ const subcommands: Record<string, Subcommand> = {
     summary: '[--collection SLUG] [--search TEXT]: list video models',
     load: () => import('./cli/models.js'),
   },
+  backup: {
+    summary: 'FILE [--force]: copy the database, consistently, while reelbot runs',
+    load: () => import('./cli/backup.js'),
+  },
   'slack-manifest': {
     summary: '[--socket]: print the Slack app manifest for this deployment',
     load: () => import('./cli/slack-manifest.js'),

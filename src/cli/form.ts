@@ -1,9 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildDiscordModals, validateDiscordModal } from '../bots/discord/form/index.js';
 import { buildSlackModals, validateSlackView } from '../bots/slack/form/index.js';
+import { FileError } from '../core/errors.js';
+import { readFileCapped } from '../core/read-capped.js';
 import { fieldsFromSchema } from '../core/replicate/schema.js';
+
+/** Real schemas are tens of KB; the cap only keeps a wrong file from filling memory. */
+export const maxSchemaBytes = 2 * 1024 * 1024;
 
 const usage = 'Usage: reelbot form --schema FILE.json --platform discord|slack [--model OWNER/NAME]\n';
 
@@ -54,9 +58,19 @@ export async function run(argv: string[]): Promise<number> {
   }
   let content: unknown;
   try {
-    content = JSON.parse(fs.readFileSync(values.schema, 'utf8'));
+    const bytes = await readFileCapped(
+      values.schema,
+      maxSchemaBytes,
+      'schema file',
+      'real model schemas are tens of KB, so this is not one',
+    );
+    content = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    process.stderr.write(`reelbot form: cannot read ${values.schema}: ${(error as Error).message}\n`);
+    process.stderr.write(
+      error instanceof FileError
+        ? `reelbot form: ${error.message}\n`
+        : `reelbot form: cannot read ${values.schema}: ${(error as Error).message}\n`,
+    );
     return 1;
   }
   const found = readSchemaFile(content, values.schema);

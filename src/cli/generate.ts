@@ -1,13 +1,14 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { type Config, loadConfig } from '../core/config.js';
-import { ReelbotError } from '../core/errors.js';
+import { FileError, ReelbotError } from '../core/errors.js';
 import type { AttachmentInput } from '../core/generations/service-types.js';
 import { describeEvent, formatElapsed } from '../core/generations/status-text.js';
 import type { Generation, GenerationEvent, Requester } from '../core/generations/types.js';
+import { maxAttachmentBytes } from '../core/media/attachments.js';
+import { readFileCapped } from '../core/read-capped.js';
 import { createCoreRuntime } from './runtime.js';
 
 const usage = `Usage: reelbot generate OWNER/NAME [--input key=value ...] [--image FILE] [--wait | --detach]
@@ -50,10 +51,15 @@ function parseInputs(pairs: string[]): Record<string, string | string[]> {
   return values;
 }
 
-function readImage(file: string): AttachmentInput {
-  const full = path.resolve(file);
-  if (!fs.existsSync(full)) throw new ReelbotError('CLI_USAGE', `--image ${file}: no such file`);
-  return { url: `file:${path.basename(full)}`, filename: path.basename(full), data: fs.readFileSync(full) };
+async function readImage(file: string): Promise<AttachmentInput> {
+  const name = path.basename(file);
+  const data = await readFileCapped(
+    file,
+    maxAttachmentBytes,
+    'image',
+    'models take JPEG, PNG, GIF or WebP images of at most that size',
+  );
+  return { url: `file:${name}`, filename: name, data };
 }
 
 /** One status line, rewritten in place on a terminal and printed on change elsewhere. */
@@ -123,10 +129,16 @@ export async function generate(options: GenerateOptions): Promise<number> {
     if (parsed.values.wait && parsed.values.detach)
       throw new ReelbotError('CLI_USAGE', '--wait and --detach cannot go together');
     values = parseInputs(parsed.values.input ?? []);
-    attachments = (parsed.values.image ?? []).map(readImage);
   } catch (error) {
     stderr.write(`reelbot generate: ${(error as Error).message}\n${usage}`);
     return 2;
+  }
+  try {
+    attachments = await Promise.all((parsed.values.image ?? []).map(readImage));
+  } catch (error) {
+    if (!(error instanceof FileError)) throw error;
+    stderr.write(`reelbot generate: ${error.message}\n`);
+    return 1;
   }
 
   const config = loadConfig(options.env as NodeJS.ProcessEnv | undefined);

@@ -1,5 +1,5 @@
-import { REST } from 'discord.js';
 import { registerCommands } from '../bots/discord/command-registration.js';
+import { createDiscordRest } from '../bots/discord/rest-transport.js';
 import { loadConfig } from '../core/config.js';
 import { createCatalogCache } from '../core/store/catalog-cache.js';
 import { openDatabase } from '../core/store/database.js';
@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 1;
   }
-  const rest = new REST({ api: config.discord.apiUrl }).setToken(config.discord.token);
+  const { rest, close } = createDiscordRest(config.discord);
   const db = openDatabase(config.dataDir);
   try {
     const result = await registerCommands({
@@ -47,5 +47,6 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } finally {
     db.close();
+    await close();
   }
 }

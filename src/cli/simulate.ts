@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.js';
-import { codeOf, ReelbotError } from '../core/errors.js';
+import { codeOf, FileError, ReelbotError, ValidationError } from '../core/errors.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
 import { silentLogger } from '../core/logger.js';
+import { assertPromptLength } from '../core/prompt-limit.js';
+import { readFileCapped } from '../core/read-capped.js';
 import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../core/simulation/index.js';
 import { createCoreRuntime } from './runtime.js';
 
@@ -54,10 +56,19 @@ function createProgressPrinter(out: Output) {
   };
 }
 
-function readScene(file: string, seed: number | undefined): Scene {
+/** Scenes are a few KB of JSON; a cap keeps /dev/zero or a video named by mistake out of memory. */
+export const maxSceneBytes = 1024 * 1024;
+
+async function readScene(file: string, seed: number | undefined): Promise<Scene> {
+  const bytes = await readFileCapped(
+    file,
+    maxSceneBytes,
+    'scene file',
+    'scenes are small JSON files, a few KB each',
+  );
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(path.resolve(file), 'utf8'));
+    raw = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     throw new ReelbotError('CLI_USAGE', `--scene ${file}: ${(error as Error).message}`);
   }
@@ -109,8 +120,10 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   const config = loadConfig(options.env as NodeJS.ProcessEnv | undefined);
   let scene: Scene;
   try {
+    // Before interpreting: a prompt the service would refuse should not cost an OpenAI call.
+    if (prompt) assertPromptLength(prompt);
     if (sceneFile) {
-      scene = readScene(sceneFile, seed);
+      scene = await readScene(sceneFile, seed);
       stdout.write(`Scene from ${sceneFile}: `);
     } else {
       const interpretation = await interpretPrompt(prompt!, {
@@ -135,6 +148,10 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       stderr.write(
         `reelbot simulate: the scene has problems:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`,
       );
+      return 1;
+    }
+    if (error instanceof FileError || error instanceof ValidationError) {
+      stderr.write(`reelbot simulate: ${error.message.replace(/\.?$/, '.')}\n`);
       return 1;
     }
     if (codeOf(error) === 'CLI_USAGE') {

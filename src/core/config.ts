@@ -176,10 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is missing: install the app to your workspace and copy the xoxb- token',
     );
-  if (!parsed.success) throw new ConfigError(problems);
-  const e = parsed.data;
-
-  const allowedHosts = e.DOWNLOAD_ALLOWED_HOSTS.split(',')
+  // Read from the raw value, not the parsed one, so a bad host is named beside every other problem.
+  const allowedHosts = (set.DOWNLOAD_ALLOWED_HOSTS ?? configDefaults.DOWNLOAD_ALLOWED_HOSTS)
+    .split(',')
     .map((host) => host.trim().toLowerCase())
     .filter(Boolean);
   for (const host of allowedHosts) {
@@ -188,7 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `DOWNLOAD_ALLOWED_HOSTS has "${host}", which is not a host name; write e.g. replicate.delivery,*.replicate.delivery`,
       );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
 
   return {
     dataDir: path.resolve(e.DATA_DIR),

@@ -155,3 +155,14 @@ export function userMessageOf(error: unknown): string {
 export function codeOf(error: unknown): string {
   return error instanceof ReelbotError ? error.code : 'INTERNAL';
 }
+
+/** A file a user named cannot be read, or is too large to read whole (`FILE_TOO_LARGE`). */
+export class FileError extends ReelbotError {
+  constructor(
+    code: 'FILE_TOO_LARGE' | 'FILE_UNREADABLE',
+    message: string,
+    options: { cause?: unknown; context?: Record<string, unknown> } = {},
+  ) {
+    super(code, message, { ...options, userMessage: message });
+  }
+}

@@ -1,6 +1,6 @@
 import express from 'express';
 import { errorHandler, notFound } from './error-handler.js';
-import { createFfmpegCheck } from './health-checks.js';
+import { createFfmpegCheck, freeBytesNeeded } from './health-checks.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { assetRoutes, loadAssets } from './routes/assets.js';
@@ -38,8 +38,9 @@ export function createWebApp(deps: WebDeps): express.Express {
 
   const app = express();
   app.disable('x-powered-by');
-  if (deps.mounts?.length) app.use(mountsFirst(deps.mounts));
+  // Headers first, so raw mounts (Slack's /slack/events) answer with them like every other route.
   app.use(securityHeaders({ https: deps.config.publicUrl?.startsWith('https:') ?? false }));
+  if (deps.mounts?.length) app.use(mountsFirst(deps.mounts));
 
   app.use(assetRoutes(assets));
   app.use(galleryRoutes({ store: deps.store, models: cachedModels(deps.store, clock), pageContext }));
@@ -52,6 +53,7 @@ export function createWebApp(deps: WebDeps): express.Express {
     healthRoutes({
       store: deps.store,
       dataDir: deps.config.dataDir,
+      neededFreeBytes: freeBytesNeeded(deps.config.download.maxBytes),
       checkFfmpeg: createFfmpegCheck(deps.ffmpegPath),
     }),
   );

@@ -5,6 +5,15 @@ import type { GenerationStore } from '../core/store/index.js';
 /** Below this much free space in DATA_DIR, downloads and encodes start failing: report unhealthy. */
 export const minFreeBytes = 512 * 1024 * 1024;
 
+/**
+ * The free space `/healthz` asks for: room for one more download of the largest size allowed
+ * (DOWNLOAD_MAX_BYTES), and never less than {@link minFreeBytes}. Reported before a download can
+ * fail with DOWNLOAD_DISK_FULL.
+ */
+export function freeBytesNeeded(downloadMaxBytes: number): number {
+  return Math.max(minFreeBytes, downloadMaxBytes);
+}
+
 /** One check's answer. */
 export interface CheckResult {
   ok: boolean;
@@ -54,12 +63,15 @@ export function checkDatabase(store: GenerationStore): CheckResult {
   }
 }
 
-/** Free space in DATA_DIR (fs.statfs), healthy above {@link minFreeBytes}. */
-export async function checkDisk(dataDir: string): Promise<CheckResult> {
+/** Free space in DATA_DIR (fs.statfs), healthy from `neededBytes` up; below that it says so. */
+export async function checkDisk(dataDir: string, neededBytes: number = minFreeBytes): Promise<CheckResult> {
   try {
     const stats = await fs.statfs(dataDir);
     const freeBytes = stats.bavail * stats.bsize;
-    return { ok: freeBytes >= minFreeBytes, freeBytes, totalBytes: stats.blocks * stats.bsize };
+    const result = { freeBytes, neededBytes, totalBytes: stats.blocks * stats.bsize };
+    return freeBytes >= neededBytes
+      ? { ok: true, ...result }
+      : { ok: false, error: 'low disk space: downloads will fail', ...result };
   } catch {
     return { ok: false, error: 'data directory not readable' };
   }

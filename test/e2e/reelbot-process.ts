@@ -102,12 +102,27 @@ function describeProcess(id: ProcessId): string {
   }
 }
 
+/** How to run `reelbot start`, besides its environment. */
+export interface SpawnOptions {
+  /** Another command than `start`, with its arguments. */
+  args?: string[];
+  /** Runs under `ulimit -f` with this many KiB: writes past it fail with EFBIG, as on a full disk. */
+  fileSizeLimitKiB?: number;
+}
+
 /**
  * Spawns `bin/reelbot start` (or `args`) exactly as `make start` does: configuration through the
  * environment only (a clean one, so a developer's own tokens never leak in), JSON logs on stdout.
  */
-export function spawnReelbot(env: Record<string, string>, args: string[] = ['start']): SpawnedReelbot {
-  const child: ChildProcess = spawn(path.join(root, 'bin/reelbot'), args, {
+export function spawnReelbot(env: Record<string, string>, options: SpawnOptions = {}): SpawnedReelbot {
+  const bin = path.join(root, 'bin/reelbot');
+  const args = options.args ?? ['start'];
+  // bash sets the limit and then becomes reelbot (exec), so the pid stays the one we watch.
+  const [command, argv] =
+    options.fileSizeLimitKiB === undefined
+      ? [bin, args]
+      : ['bash', ['-c', `ulimit -f ${options.fileSizeLimitKiB} && exec "$0" "$@"`, bin, ...args]];
+  const child: ChildProcess = spawn(command, argv, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -209,8 +224,11 @@ export function spawnReelbot(env: Record<string, string>, args: string[] = ['sta
 }
 
 /** Spawns `bin/reelbot start` (see {@link spawnReelbot}) and resolves once it logs "reelbot is running". */
-export async function startReelbot(env: Record<string, string>): Promise<ReelbotProcess> {
-  const spawned = spawnReelbot(env);
+export async function startReelbot(
+  env: Record<string, string>,
+  options: SpawnOptions = {},
+): Promise<ReelbotProcess> {
+  const spawned = spawnReelbot(env, options);
   const running = await spawned
     .waitForLine((line) => line.msg === 'reelbot is running', 'reelbot to start')
     .catch((error: unknown) => {
@@ -232,4 +250,53 @@ export async function probeVideo(bytes: Buffer): Promise<Awaited<ReturnType<type
   } finally {
     fs.rmSync(file, { force: true });
   }
+}
+
+/** How a one-shot `bin/reelbot` command ended, with all it wrote. */
+export interface ReelbotRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one `bin/reelbot` command (`simulate`, `generate`, `form`, or `start` that should refuse to
+ * start) to its end, in a clean environment like {@link spawnReelbot}. Output is kept to its last
+ * 64 KB, so a command that prints without end cannot fill the test's memory; after `timeoutMs`
+ * (60 s) the command is killed and the run fails.
+ */
+export function runReelbot(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { timeoutMs?: number } = {},
+): Promise<ReelbotRun> {
+  const child = spawn(path.join(root, 'bin/reelbot'), args, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout = (stdout + chunk.toString()).slice(-65_536);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-65_536);
+  });
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`reelbot ${args.join(' ')} still running after ${timeoutMs} ms:\n${stderr}`));
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
 }

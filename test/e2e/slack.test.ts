@@ -51,6 +51,11 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
 
     const reply = await client.slashCommand({ command: '/video', text: 'a lighthouse at dawn', person });
     expect(reply.status).toBe(200);
+    // Same headers as the gallery; a request signed for ten minutes ahead is refused, not replayable.
+    expect(reply.headers!.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(reply.headers!.get('x-content-type-options')).toBe('nosniff');
+    const ahead = await client.slashCommand({ command: '/video', text: 'from the future', person }, 'future');
+    expect(ahead.status).toBe(401);
     const open = await slack.waitForCall('views.open', () => true, { timeoutMs: 30_000 });
     const viewId = (open.response as { view: { id: string } }).view.id;
     await client.viewAction({ view: slack.viewPayload(viewId), actionId: 'model', value: zeroscope, person });

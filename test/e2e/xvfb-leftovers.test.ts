@@ -45,7 +45,10 @@ async function deadProcess(): Promise<ProcessIdentity> {
 describe('no Xvfb outlives reelbot', { timeout: 120_000 }, () => {
   it('`reelbot simulate` whose reader went away (SIGPIPE) exits 141 quietly, its worker and Xvfb with it', async () => {
     const dataDir = path.join(root, 'simulate');
-    const run = spawnReelbot({ DATA_DIR: dataDir }, ['simulate', 'twenty red balls fall onto a blue ramp']);
+    const run = spawnReelbot(
+      { DATA_DIR: dataDir },
+      { args: ['simulate', 'twenty red balls fall onto a blue ramp'] },
+    );
     running.push(run);
     await run.waitForLine((line) => /^Rendering/.test(line.msg ?? ''), 'the first frames');
     const records = xvfbRecords(dataDir);

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { RESTOptions, ResponseLike } from 'discord.js';
+import { REST, type RESTOptions, type ResponseLike } from 'discord.js';
 import { Agent, type Dispatcher, Headers, request } from 'undici';
 
 /** How discord.js's REST client reaches Discord: {@link createDiscordTransport}. */
@@ -83,4 +83,17 @@ export function createDiscordTransport(options: { dispatcher?: Dispatcher } = {}
       await own?.close();
     },
   };
+}
+
+/**
+ * A REST client on our transport, for work outside the gateway client (`reelbot register-commands`).
+ * `close()` ends its connections.
+ */
+export function createDiscordRest(discord: { apiUrl: string; token: string }): {
+  rest: REST;
+  close(): Promise<void>;
+} {
+  const transport = createDiscordTransport();
+  const rest = new REST({ api: discord.apiUrl, makeRequest: transport.makeRequest });
+  return { rest: rest.setToken(discord.token), close: () => transport.close() };
 }

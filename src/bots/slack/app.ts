@@ -46,7 +46,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const links = createGalleryLinks(deps.config);
   const clientOptions = { ...deps.clientOptions, slackApiUrl: slack.apiUrl };
   const boltLog = boltLogger(logger);
-  const { mode, receiver, httpHandler } = createReceiver(slack, boltLog, clientOptions);
+  const { mode, receiver, httpHandler } = createReceiver(slack, boltLog, clientOptions, clock);
   const app = new App({
     token: slack.botToken,
     receiver,

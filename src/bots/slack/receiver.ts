@@ -7,6 +7,7 @@ import {
   type webApi,
 } from '@slack/bolt';
 import type { Config } from '../../core/config.js';
+import { webhookToleranceMs } from '../../core/generations/webhook.js';
 
 /** The path Slack posts events, commands and interactions to in HTTP mode. */
 export const slackEventsPath = '/slack/events';
@@ -23,14 +24,25 @@ export interface SlackReceiver {
 }
 
 /**
+ * Whether Slack's `x-slack-request-timestamp` (seconds) is within five minutes of `nowMs`, either
+ * way: the window our Replicate webhook keeps. Bolt refuses only old requests, so a request signed
+ * with a timestamp from the future would otherwise stay replayable until that time has passed.
+ */
+export function isFreshSlackTimestamp(header: string | string[] | undefined, nowMs: number): boolean {
+  if (typeof header !== 'string' || !/^\d{1,12}$/.test(header.trim())) return false;
+  return Math.abs(Number(header) * 1000 - nowMs) <= webhookToleranceMs;
+}
+
+/**
  * Socket Mode when an app token is set, HTTP otherwise. In HTTP mode the receiver's own server is
- * never started: the web server mounts `httpHandler` at `/slack/events`, and Bolt checks the
- * v0 signature and the 5-minute timestamp window itself, answering 401 when they are wrong.
+ * never started: the web server mounts `httpHandler` at `/slack/events`; it refuses a timestamp
+ * outside five minutes either way, then Bolt checks the v0 signature, answering 401 when wrong.
  */
 export function createReceiver(
   slack: NonNullable<Config['slack']>,
   logger: BoltLogger,
   clientOptions: webApi.WebClientOptions,
+  clock: () => number = Date.now,
 ): SlackReceiver {
   if (slack.appToken) {
     return {
@@ -52,6 +64,14 @@ export function createReceiver(
     // Whatever path the web server mounted us at, every request here is for the events endpoint.
     if (req.method !== 'POST') {
       res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('Slack posts events here.');
+      return;
+    }
+    if (!isFreshSlackTimestamp(req.headers['x-slack-request-timestamp'], clock())) {
+      logger.warn('refused a Slack request: its timestamp is missing or over 5 minutes off');
+      req.resume();
+      res
+        .writeHead(401, { 'content-type': 'text/plain' })
+        .end('The request timestamp is missing or more than 5 minutes off.');
       return;
     }
     req.url = slackEventsPath;

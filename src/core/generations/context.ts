@@ -19,8 +19,13 @@ export interface LifecycleTimings {
   pollFactor: number;
   /** Waits before the download retries (2, 4 and 8 s). */
   downloadRetryDelaysMs: readonly number[];
-  /** A download claim older than this belongs to a worker that died; another may take over. */
-  claimStaleAfterMs: number;
+  /**
+   * A download claim whose heartbeat is older than this belongs to a process that died (or froze);
+   * another may take it over. Several heartbeats fit in it, so one slow beat loses nothing.
+   */
+  claimLeaseMs: number;
+  /** How often the owner of a download claim renews it. */
+  claimHeartbeatMs: number;
   /** How long a stalled download (no bytes) is given before the try counts as failed. */
   downloadIdleTimeoutMs: number;
 }
@@ -30,7 +35,8 @@ export const defaultTimings = {
   pollMaxMs: 5000,
   pollFactor: 1.5,
   downloadRetryDelaysMs: [2000, 4000, 8000],
-  claimStaleAfterMs: 10 * 60 * 1000,
+  claimLeaseMs: 10_000,
+  claimHeartbeatMs: 3_000,
   downloadIdleTimeoutMs: 60_000,
 } satisfies LifecycleTimings;
 

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { ValidationError } from '../errors.js';
 import { prepareAttachment } from '../media/attachments.js';
+import { assertPromptLength } from '../prompt-limit.js';
 import type { ReplicateApi } from '../replicate/client.js';
 import { coerceInput, type RawValue } from '../replicate/coerce.js';
 import { imageFields, promptField } from '../replicate/schema.js';
@@ -54,7 +55,7 @@ function assignAttachments(fields: Field[], attachments: AttachmentInput[]): Map
 
 /**
  * Turns form values and attachments into a model input: coerces every value (one problem per bad
- * field), checks and uploads each image through Replicate's Files API, and picks a random seed when
+ * field), holds the prompt to {@link assertPromptLength}, checks and uploads each image through Replicate's Files API, and picks a random seed when
  * the model has a seed input left empty, so the result can be reproduced and rerolled. A bad image
  * throws `AttachmentError` before anything is recorded or started.
  */
@@ -68,14 +69,16 @@ export async function prepareInput(options: {
   const { fields } = options;
   const assigned = assignAttachments(fields, options.attachments ?? []);
   const input = coerceInput(fields, options.values, { deferred: assigned.keys() });
+  const prompt = promptField(fields);
+  const promptValue = prompt ? input[prompt.name] : undefined;
+  // Before any upload: an over-long prompt is refused without touching Replicate.
+  if (prompt && typeof promptValue === 'string') assertPromptLength(promptValue, prompt.name);
   for (const [name, attachment] of assigned) {
     const uploaded = await prepareAttachment(attachment, options.api, { dispatcher: options.dispatcher });
     input[name] = uploaded.url;
   }
   const seed = seedField(fields);
   if (seed && input.seed === undefined) input.seed = randomSeed(seed);
-  const prompt = promptField(fields);
-  const promptValue = prompt ? input[prompt.name] : undefined;
   return {
     input,
     prompt: typeof promptValue === 'string' ? promptValue : undefined,

@@ -34,6 +34,11 @@ export interface MediaKeeper {
       from: readonly GenerationStatus[];
       patch?: GenerationPatch;
       signal?: AbortSignal;
+      /**
+       * Asked right before the file is moved into place: false when another worker took the job
+       * over meanwhile, and then nothing is kept here.
+       */
+      stillOurs?: () => boolean;
       /** Runs once the result is recorded, before subscribers hear of it (e.g. to release a claim). */
       onKept?: () => void;
     },
@@ -73,6 +78,7 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
         const inspected = await ffmpegSlots.run(() => inspect(file.tempPath, generationId, file.ext, image));
         posterTemp = inspected.posterTemp;
         options.signal?.throwIfAborted();
+        if (options.stillOurs && !options.stillOurs()) return undefined;
         const key = `media/${generationId}.${file.ext}`;
         const posterKey = posterTemp ? `media/${generationId}.poster.jpg` : undefined;
         await ctx.storage.commit(file.tempPath, key);

@@ -6,6 +6,7 @@ import { NotFoundError, ReelbotError, ValidationError } from '../errors.js';
 import { createGuardedDispatcher } from '../media/guarded-dispatcher.js';
 import { createHostAllowList } from '../media/host-allow-list.js';
 import { createLocalMediaStorage, type MediaStorage } from '../media/storage.js';
+import { assertPromptLength } from '../prompt-limit.js';
 import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
 import type { GenerationStore } from '../store/generations.js';
@@ -85,6 +86,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export function createGenerationService(deps: GenerationServiceDeps): ReelbotGenerationService {
   const { config, store, api, logger } = deps;
   const clock = deps.clock ?? Date.now;
+  const createdAt = clock();
   const listeners = new Set<GenerationListener>();
   const ownDispatcher = deps.downloadDispatcher
     ? undefined
@@ -195,6 +197,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     assertOpen();
     const prompt = request.prompt.trim();
     if (!prompt) throw new ValidationError([{ field: 'prompt', message: 'prompt is required' }]);
+    assertPromptLength(prompt);
     const seed = request.seed ?? randomInt(0, 2 ** 31 - 1);
     return record({
       source: 'simulation',
@@ -303,6 +306,9 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     async resume() {
       assertOpen();
       const unfinished = store.listUnfinished();
+      await lifecycle.downloader
+        .removeAbandoned(createdAt)
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not clean the temp directory'));
       if (config.publicUrl)
         void webhook.secret().catch((error) => logger.warn({ err: error }, 'no webhook secret yet'));
       for (const generation of unfinished) {

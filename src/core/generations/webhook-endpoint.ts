@@ -36,7 +36,10 @@ export function createWebhookEndpoint(options: {
 
   const verified = createWebhookHandler({
     secret,
-    rememberDelivery: (id) => store.rememberWebhook(id),
+    seenDelivery: (id) => store.seenWebhook(id),
+    rememberDelivery: (id) => {
+      store.rememberWebhook(id);
+    },
     clock: options.clock,
     logger,
     onPrediction: async (prediction, hintedGenerationId) => {

@@ -89,8 +89,10 @@ export function verifyWebhookSignature(
 export interface WebhookHandlerOptions {
   /** The `whsec_` secret: from config, or fetched from Replicate once and kept. */
   secret: () => Promise<string>;
-  /** Records a delivery id; false when it was seen before. */
-  rememberDelivery: (id: string) => boolean;
+  /** Whether a delivery id was handled before. */
+  seenDelivery: (id: string) => boolean;
+  /** Records a delivery id as handled: called only once its update has been applied. */
+  rememberDelivery: (id: string) => void;
   /** Applies a verified prediction update; `generationId` comes from the webhook URL when known. */
   onPrediction: (prediction: ReplicatePrediction, generationId: string | undefined) => Promise<void>;
   logger: Logger;
@@ -114,7 +116,8 @@ export function generationIdOf(...urls: (string | undefined)[]): string | undefi
 /**
  * The Replicate webhook endpoint as a pure function over headers and raw body. Answers 401 to a
  * bad or stale signature (Replicate then retries, which a good request will not need), 200 to a
- * replay without acting on it again, 400 to a body that is not a prediction.
+ * replay of a delivery already applied without acting on it again, 400 to a body that is not a
+ * prediction. When applying fails the error propagates (a 500), and the id stays unrecorded.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const clock = options.clock ?? Date.now;
@@ -139,13 +142,17 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     }
     if (!prediction || typeof prediction.id !== 'string' || typeof prediction.status !== 'string')
       return { status: 400, body: { error: 'body is not a prediction' } };
-    // Only after the signature holds: otherwise anyone could burn delivery ids.
-    if (!options.rememberDelivery(check.id)) {
+    // Ids are looked up and recorded only once the signature holds: nobody else can burn them.
+    if (options.seenDelivery(check.id)) {
       options.logger.debug({ webhookId: check.id }, 'webhook replayed; ignored');
       return { status: 200, body: { ok: true, replay: true } };
     }
     const webhookUrl = (prediction as { webhook?: string }).webhook;
     await options.onPrediction(prediction, generationIdOf(request.url, webhookUrl));
+    // Recorded after the update is applied, never before: a delivery that failed (the answer was
+    // 500) is applied when Replicate sends it again with the same id. Two copies arriving at once
+    // both apply, which is harmless: applying a snapshot is idempotent.
+    options.rememberDelivery(check.id);
     return { status: 200, body: { ok: true } };
   };
 }

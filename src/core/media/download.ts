@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -6,8 +6,17 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import { DownloadError } from '../errors.js';
+import {
+  type DownloadFile,
+  diskFull,
+  freeBytesIn,
+  isDiskFull,
+  noRoomFor,
+  writeFully,
+} from './download-file.js';
 import { privateAddressError } from './guarded-dispatcher.js';
 import { type HostAllowList, isPrivateAddress } from './host-allow-list.js';
+import { partFileName } from './part-files.js';
 
 /** File types (as `file-type` names them) a video model may return. */
 export const videoTypes = ['mp4', 'm4v', 'mov', 'webm', 'gif'] as const;
@@ -17,10 +26,14 @@ export const imageTypes = ['png', 'jpg', 'webp'] as const;
 /** The waits between attempts: three retries after 2, 4 and 8 seconds. */
 export const defaultRetryDelaysMs = [2000, 4000, 8000] as const;
 
+export type { DownloadFile } from './download-file.js';
+
 export interface DownloadOptions {
   url: string;
   /** Where the temporary file goes; a directory under DATA_DIR, so the final rename is atomic. */
   tempDir: string;
+  /** Named in the temporary file, so that what a dead process left can be told apart (part-files.ts). */
+  owner?: string;
   maxBytes: number;
   allowList: HostAllowList;
   /** Accepted `file-type` extensions, e.g. {@link videoTypes}. */
@@ -31,6 +44,13 @@ export interface DownloadOptions {
   retryDelaysMs?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
   maxRedirects?: number;
+  /**
+   * Opens the temporary file for writing (it must not exist yet); `fs.promises.open(path, 'wx')` by
+   * default. Tests pass a file that fills up at a chosen byte.
+   */
+  openFile?: (path: string) => Promise<DownloadFile>;
+  /** Free bytes in a directory; `fs.statfs` by default. */
+  freeBytes?: (dir: string) => Promise<number>;
   /** Longest silence between two chunks before the attempt counts as stalled. */
   idleTimeoutMs?: number;
   logger?: Logger;
@@ -119,6 +139,15 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
     discard(response.body);
     throw tooLarge(options.maxBytes);
   }
+  fs.mkdirSync(options.tempDir, { recursive: true });
+  if (expected !== undefined) {
+    // Refused before it starts: filling the disk to the last byte would fail the database too.
+    const free = await (options.freeBytes ?? freeBytesIn)(options.tempDir);
+    if (expected > free) {
+      discard(response.body);
+      throw noRoomFor(options.tempDir, expected, free);
+    }
+  }
 
   const hash = createHash('sha256');
   let bytes = 0;
@@ -134,19 +163,27 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
     type = found;
   };
 
-  fs.mkdirSync(options.tempDir, { recursive: true });
-  const tempPath = path.join(options.tempDir, `download-${randomBytes(8).toString('hex')}.part`);
-  const file = await fs.promises.open(tempPath, 'wx');
+  const tempPath = path.join(options.tempDir, partFileName(options.owner));
+  let file: DownloadFile;
+  try {
+    file = await (options.openFile ?? ((target) => fs.promises.open(target, 'wx')))(tempPath);
+  } catch (error) {
+    discard(response.body);
+    throw isDiskFull(error) ? diskFull(tempPath, bytes, error) : error;
+  }
   // Chunks are gathered and written about a megabyte at a time: one write per network chunk
   // (16-64 KB) costs more in syscalls than the hashing does.
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  let written = 0;
   const flush = async () => {
     if (pendingBytes === 0) return;
     const batch = pending;
     pending = [];
     pendingBytes = 0;
-    await file.writev(batch);
+    await writeFully(file, batch, (n) => {
+      written += n;
+    });
   };
   try {
     try {
@@ -177,11 +214,16 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
       await file.close();
     }
     signal.throwIfAborted();
+    if (written !== bytes) throw diskFull(tempPath, written);
     if (expected !== undefined && bytes !== expected) throw truncated(bytes, expected);
     return { tempPath, bytes, sha256: hash.digest('hex'), ext: type!.ext, mime: type!.mime };
   } catch (error) {
     await fs.promises.rm(tempPath, { force: true });
     if (error instanceof DownloadError || signal.aborted) throw error;
+    if (isDiskFull(error)) {
+      discard(response.body);
+      throw diskFull(tempPath, written, error);
+    }
     // undici reports a body that ended early (or stalled) as a stream error.
     throw truncated(bytes, expected, error);
   }

@@ -85,10 +85,16 @@ function classify(
     return { ...inner, kind: inner.kind === 'longtext' ? 'text' : inner.kind, array: true };
   }
   if (Array.isArray(node.enum)) {
-    const values = node.enum.filter(
-      (value): value is string | number =>
-        typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)),
-    );
+    // Some schemas repeat a value (laion-ai/laionide-v2 lists "40" twice); platforms refuse
+    // duplicate options, and the second copy adds nothing.
+    const values = [
+      ...new Set(
+        node.enum.filter(
+          (value): value is string | number =>
+            typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)),
+        ),
+      ),
+    ];
     if (values.length > 0) {
       const options: FieldOption[] = values.map((value) => ({ label: String(value), value }));
       return { kind: 'enum', options, valueType: valueTypeOf(values, type) };
@@ -103,6 +109,12 @@ function classify(
     const step = type === 'integer' ? 1 : 0;
     if (exclusiveMin !== undefined) min = exclusiveMin + step;
     if (exclusiveMax !== undefined) max = exclusiveMax - step;
+    if (type === 'integer') {
+      // A decimal bound on an integer (sharaddition/paraphrase-gpt: minimum 0.01) means the
+      // nearest whole number inside it; Slack refuses a decimal bound on an integer input.
+      if (min !== undefined) min = Math.ceil(min);
+      if (max !== undefined) max = Math.floor(max);
+    }
     return { kind: type, min, max };
   }
   if (type === 'object') return { kind: 'json' };

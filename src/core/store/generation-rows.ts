@@ -40,6 +40,7 @@ export interface GenerationRow {
   poster_path: string | null;
   download_claim: string | null;
   download_claimed_at: number | null;
+  download_heartbeat_at: number | null;
   download_attempts: number;
   cancel_requested: number;
   message_ref_json: string | null;

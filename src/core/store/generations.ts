@@ -7,7 +7,9 @@ import type {
   Platform,
   Requester,
 } from '../generations/types.js';
+import { createDownloadClaims } from './download-claims.js';
 import { type GenerationPatch, type GenerationRow, patchColumns, toGeneration } from './generation-rows.js';
+import { createWebhookDeliveries } from './webhook-deliveries.js';
 
 export type { GenerationPatch } from './generation-rows.js';
 /** What a new generation needs. */
@@ -47,6 +49,7 @@ export interface GenerationInternals {
   predictionRequestedAt?: number;
   downloadClaim?: string;
   downloadClaimedAt?: number;
+  downloadHeartbeatAt?: number;
   downloadAttempts: number;
   cancelRequested: boolean;
 }
@@ -129,6 +132,7 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
         predictionRequestedAt: row.prediction_requested_at ?? undefined,
         downloadClaim: row.download_claim ?? undefined,
         downloadClaimedAt: row.download_claimed_at ?? undefined,
+        downloadHeartbeatAt: row.download_heartbeat_at ?? undefined,
         downloadAttempts: row.download_attempts,
         cancelRequested: row.cancel_requested === 1,
       };
@@ -142,32 +146,6 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
     /** Applies a patch only while the status is one of `from`; returns whether it won. */
     transition(id: string, from: readonly GenerationStatus[], patch: GenerationPatch): boolean {
       return update(id, patch, from);
-    },
-
-    /**
-     * Takes the download of a generation for `owner`. Succeeds when nobody holds it, or when the
-     * holder's claim is older than `staleAfterMs` (a worker that crashed mid-download).
-     */
-    claimDownload(id: string, owner: string, staleAfterMs: number): boolean {
-      const now = clock();
-      const result = db
-        .prepare(
-          `UPDATE generations
-             SET download_claim = @owner, download_claimed_at = @now, status = 'downloading',
-                 download_attempts = download_attempts + 1, updated_at = @now
-           WHERE id = @id AND status IN ('processing', 'downloading', 'starting')
-             AND (download_claim IS NULL OR download_claimed_at < @staleBefore)`,
-        )
-        .run({ id, owner, now, staleBefore: now - staleAfterMs });
-      return result.changes === 1;
-    },
-
-    /** Lets go of a download claim, so another worker (or a retry) can take it. */
-    releaseDownload(id: string, owner: string): void {
-      db.prepare(
-        `UPDATE generations SET download_claim = NULL, download_claimed_at = NULL
-          WHERE id = ? AND download_claim = ?`,
-      ).run(id, owner);
     },
 
     /** Every generation that has not ended, oldest first: the work to resume after a restart. */
@@ -262,13 +240,8 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
       return db.prepare('DELETE FROM generations WHERE id = ?').run(id).changes === 1;
     },
 
-    /** Records a webhook delivery id; false when it was seen before (a replay). */
-    rememberWebhook(deliveryId: string): boolean {
-      const result = db
-        .prepare('INSERT OR IGNORE INTO webhook_deliveries (id, received_at) VALUES (?, ?)')
-        .run(deliveryId, clock());
-      return result.changes === 1;
-    },
+    ...createDownloadClaims(db, clock),
+    ...createWebhookDeliveries(db, clock),
   };
 }
 

@@ -1,5 +1,6 @@
 export { type CatalogCache, createCatalogCache } from './catalog-cache.js';
-export { type Database, openDatabase } from './database.js';
+export { type Database, DatabaseError, openDatabase } from './database.js';
+export type { ClaimResult } from './download-claims.js';
 export {
   createGenerationStore,
   type GenerationCursor,
@@ -10,3 +11,4 @@ export {
   newGenerationId,
 } from './generations.js';
 export { migrate, migrations } from './migrations.js';
+export { webhookReplayWindowMs } from './webhook-deliveries.js';

@@ -99,6 +99,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX generations_platform_status_created ON generations (platform, status, created_at DESC, id DESC);
     `,
   },
+  {
+    version: 3,
+    name: 'download claims carry a heartbeat; webhook deliveries are pruned by age',
+    up: `
+      -- the claim's owner beats every few seconds; a claim that stopped beating is taken over
+      ALTER TABLE generations ADD COLUMN download_heartbeat_at INTEGER;
+      UPDATE generations SET download_heartbeat_at = download_claimed_at WHERE download_claim IS NOT NULL;
+      -- deliveries older than the replay window are deleted by age
+      CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at);
+    `,
+  },
 ];
 
 /** Applies every migration the database has not seen, each in its own transaction. */

@@ -6,12 +6,17 @@ import { type CheckResult, checkDatabase, checkDisk } from '../health-checks.js'
 export function healthRoutes(deps: {
   store: GenerationStore;
   dataDir: string;
+  /** Free bytes DATA_DIR needs to count as healthy (see `freeBytesNeeded`). */
+  neededFreeBytes: number;
   checkFfmpeg: () => Promise<CheckResult>;
 }): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
     const database = checkDatabase(deps.store);
-    const [disk, ffmpeg] = await Promise.all([checkDisk(deps.dataDir), deps.checkFfmpeg()]);
+    const [disk, ffmpeg] = await Promise.all([
+      checkDisk(deps.dataDir, deps.neededFreeBytes),
+      deps.checkFfmpeg(),
+    ]);
     const ok = database.ok && disk.ok && ffmpeg.ok;
     res.setHeader('Cache-Control', 'no-store');
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unhealthy', checks: { database, disk, ffmpeg } });

@@ -28,15 +28,15 @@ function needsImage(fixture: SchemaFixture): boolean {
   return (input?.required ?? []).some((name) => /image|frame/.test(name));
 }
 
-/** Builds model objects as the API returns them, from the fixtures. */
-export function fixtureModels(): ReplicateModel[] {
-  return loadSchemaFixtures().map((fixture, index) => ({
+/** One fixture as the API returns the model; `runCount` orders collection listings. */
+export function modelFromFixture(fixture: SchemaFixture, runCount = 1000): ReplicateModel {
+  return {
     url: `https://replicate.com/${fixture.owner}/${fixture.name}`,
     owner: fixture.owner,
     name: fixture.name,
     description: `${fixture.owner}/${fixture.name}: ${needsImage(fixture) ? 'animates an image' : 'makes a video from text'}`,
     visibility: 'public',
-    run_count: 1000 * (index + 1),
+    run_count: runCount,
     cover_image_url: null,
     latest_version: {
       id: fixture.version_id,
@@ -44,7 +44,12 @@ export function fixtureModels(): ReplicateModel[] {
       cog_version: '0.9.0',
       openapi_schema: fixture.openapi_schema,
     },
-  }));
+  };
+}
+
+/** Builds model objects as the API returns them, from the fixtures. */
+export function fixtureModels(): ReplicateModel[] {
+  return loadSchemaFixtures().map((fixture, index) => modelFromFixture(fixture, 1000 * (index + 1)));
 }
 
 /** The two collections reelbot reads, split by whether the model needs an image. */

@@ -54,6 +54,8 @@ export interface FakePrediction {
   timer?: NodeJS.Timeout;
   /** Output GETs served, per file name. */
   downloads: number;
+  /** Output GETs whose whole body went out (a download cut off midway is not counted). */
+  completeDownloads: number;
 }
 
 export interface FakeFile {
@@ -204,6 +206,7 @@ function lifecycle(server: FakeReplicateState) {
       behaviour,
       step: 0,
       downloads: 0,
+      completeDownloads: 0,
       prediction: {
         id,
         model,
@@ -257,6 +260,9 @@ async function serveOutput(ctx: Parameters<FakeRoute<FakeReplicateState>['handle
   if (!match || !entry || entry.prediction.status !== 'succeeded')
     return ctx.json(404, { detail: 'Not found.' });
   entry.downloads++;
+  res.once('finish', () => {
+    if (!res.destroyed) entry.completeDownloads++;
+  });
   const media = await fakeMedia();
   const mode = entry.behaviour.output ?? 'video';
   if (match[3] === 'png') {
@@ -292,7 +298,9 @@ async function serveOutput(ctx: Parameters<FakeRoute<FakeReplicateState>['handle
       res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': video.length });
       let offset = 0;
       const trickle = () => {
-        if (offset >= video.length || res.destroyed) return res.end();
+        // A reader that went away (a killed process) gets no end: its download stays incomplete.
+        if (res.destroyed) return;
+        if (offset >= video.length) return res.end();
         res.write(video.subarray(offset, offset + 1024));
         offset += 1024;
         setTimeout(trickle, entry.behaviour.trickleMs ?? 1);

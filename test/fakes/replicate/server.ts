@@ -40,6 +40,8 @@ export interface FakeReplicate {
   apiUrl: string;
   baseUrl: string;
   state: FakeReplicateState;
+  /** Serves one more model, listed in the text-to-video collection (before the catalog first reads it). */
+  addModel(model: ReplicateModel): void;
   /** Answers the next `times` matching requests with a fault. */
   inject(fault: Omit<InjectedFault, 'times'> & { times?: number }): void;
   close(): Promise<void>;
@@ -159,6 +161,10 @@ export async function startFakeReplicate(
     apiUrl: `${state.baseUrl}/v1`,
     baseUrl: state.baseUrl,
     state,
+    addModel(model) {
+      state.models.set(`${model.owner}/${model.name}`, model);
+      state.collections['text-to-video']!.models.push(model);
+    },
     inject(fault) {
       state.faults.push({ ...fault, times: fault.times ?? 1 });
     },

@@ -8,8 +8,21 @@ export interface SlackPerson {
   name?: string;
 }
 
-/** How a request is signed: properly, with a wrong secret, not at all, or with an old timestamp. */
-export type Signing = 'valid' | 'bad' | 'none' | 'stale';
+/**
+ * How a request is signed: properly, with a wrong secret, not at all, or properly but with a
+ * timestamp ten minutes old (`stale`), ten minutes ahead (`future`) or a year ahead (`far-future`).
+ */
+export type Signing = 'valid' | 'bad' | 'none' | 'stale' | 'future' | 'far-future';
+
+/** The timestamp offset, in seconds, of each way of signing. */
+const timestampOffsetSec: Record<Signing, number> = {
+  valid: 0,
+  bad: 0,
+  none: 0,
+  stale: -10 * 60,
+  future: 10 * 60,
+  'far-future': 365 * 24 * 3600,
+};
 
 /** Bolt's answer to a request. */
 export interface SlackReply {
@@ -17,6 +30,8 @@ export interface SlackReply {
   text: string;
   /** The body parsed as JSON; empty when Bolt answered with no JSON (a plain ack). */
   json: Record<string, unknown>;
+  /** HTTP only: the response headers. */
+  headers?: Headers;
 }
 
 export interface SignedClientOptions {
@@ -247,8 +262,8 @@ function createPayloadClient(transport: SlackTransport, options: PayloadOptions)
 export function createSignedClient(options: SignedClientOptions) {
   async function send(body: string, contentType: string, signing: Signing = 'valid'): Promise<SlackReply> {
     const nowSec = Math.floor(Date.now() / 1000);
-    // Bolt refuses requests more than 5 minutes old.
-    const timestamp = signing === 'stale' ? nowSec - 10 * 60 : nowSec;
+    // reelbot refuses requests more than 5 minutes off, either way.
+    const timestamp = nowSec + timestampOffsetSec[signing];
     const headers: Record<string, string> = { 'content-type': contentType };
     if (signing !== 'none') {
       const secret = signing === 'bad' ? `${options.signingSecret}-wrong` : options.signingSecret;
@@ -263,7 +278,7 @@ export function createSignedClient(options: SignedClientOptions) {
     } catch {
       json = {};
     }
-    return { status: response.status, text, json };
+    return { status: response.status, text, json, headers: response.headers };
   }
   const form = 'application/x-www-form-urlencoded';
   const transport: SlackTransport = {

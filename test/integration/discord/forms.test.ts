@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelFromFixture } from '../../fakes/replicate/catalog.js';
+import { loadSyntheticSchemas } from '../../fixtures/schemas/index.js';
 import { type DiscordHarness, pngBytes, startHarness, waitForEdit } from './harness.js';
 
 let h: DiscordHarness;
@@ -6,6 +8,9 @@ beforeAll(async () => {
   h = await startHarness();
   for (const model of ['minimax/video-01-live', 'anotherjesse/zeroscope-v2-xl'])
     h.replicate.state.predictions.configure(model, { steps: 1, tickMs: 2 });
+  const noInputs = loadSyntheticSchemas().find((fixture) => fixture.name === 'no-inputs')!;
+  h.replicate.addModel(modelFromFixture(noInputs));
+  h.replicate.state.predictions.configure('synthetic/no-inputs', { steps: 1, tickMs: 2 });
 });
 afterAll(async () => {
   await h?.close();
@@ -144,6 +149,34 @@ describe('forms built from the schema', () => {
     expect(predictionFor('a paper boat on a river')?.prediction.input?.[numeric.custom_id!]).toBeUndefined();
   });
 
+  it('refuses a prompt over 2,000 characters from the form, saying how long it is', async () => {
+    const command = h.discord.sendCommand('video', [
+      { name: 'model', value: 'minimax/video-01-live' },
+      { name: 'prompt', value: 'a very long story' },
+      { name: 'advanced', value: true },
+    ]);
+    const modal = (await h.discord.waitForCallback(command)).json.data;
+    const image = h.discord.uploadAttachment({
+      bytes: await pngBytes(),
+      filename: 'story.png',
+      contentType: 'image/png',
+    });
+    const uploadsBefore = h.replicate.state.predictions.files.size;
+    const submit = h.discord.submitModal(modal.custom_id, [
+      { customId: 'prompt', value: 'w'.repeat(3000) },
+      { customId: 'first_frame_image', files: [image] },
+    ]);
+    const answer = await h.discord.waitForCall(
+      (call) =>
+        call.method === 'POST' && call.route === `/webhooks/${h.discord.state.applicationId}/${submit.token}`,
+    );
+    expect(answer.json.flags & 64).toBe(64);
+    expect(answer.json.content).toContain('Prompts can be at most 2,000 characters; yours has 3,000');
+    expect(predictionFor('w'.repeat(3000))).toBeUndefined();
+    // Refused before the image went to Replicate.
+    expect(h.replicate.state.predictions.files.size).toBe(uploadsBefore);
+  });
+
   it('/animate takes the image option and runs the default image-to-video model', async () => {
     const image = h.discord.uploadAttachment({
       bytes: await pngBytes(),
@@ -222,5 +255,19 @@ describe('forms built from the schema', () => {
     expect(answer.json.type).toBe(4);
     expect(answer.json.data.flags & 64).toBe(64);
     expect(answer.json.data.content).toContain('takes no image');
+  });
+
+  it('runs a model that takes no input at once, even when the advanced form was asked for', async () => {
+    const command = h.discord.sendCommand('video', [
+      { name: 'model', value: 'synthetic/no-inputs' },
+      { name: 'prompt', value: 'plasma' },
+      { name: 'advanced', value: true },
+    ]);
+    const done = await waitForEdit(h, command.token, /^✅ Done/);
+    expect(done.files[0]?.name).toMatch(/\.mp4$/);
+    const prediction = [...h.replicate.state.predictions.predictions.values()].find(
+      (p) => p.prediction.model === 'synthetic/no-inputs',
+    );
+    expect(prediction?.prediction.input).toEqual({});
   });
 });

@@ -180,7 +180,7 @@ describe('restart safety', () => {
     const hourAgo = createGenerationStore(first.db, () => Date.now() - 3600_000);
     hourAgo.transition(id, ['starting'], { status: 'processing', predictionId: sent.prediction.id });
     hourAgo.update(id, { outputUrl: sent.prediction.output as string });
-    expect(hourAgo.claimDownload(id, 'dead-worker', 60_000)).toBe(true);
+    expect(hourAgo.claimDownload(id, 'dead-worker', 60_000).claimed).toBe(true);
     await first.close();
 
     const sut = startService(fake, { dataDir });
@@ -190,6 +190,46 @@ describe('restart safety', () => {
       expect(done.status).toBe('succeeded');
       expect(fake.state.predictions.downloadsOf(sent.prediction.id)).toBe(1);
       expect(sut.store.internals(id)?.downloadClaim).toBeUndefined();
+    } finally {
+      await sut.close();
+    }
+  });
+});
+
+describe('leftovers of a killed process', () => {
+  it('deletes at start the .part files no live claim owns, and keeps those of a process still downloading', async () => {
+    const dataDir = tempDataDir();
+    const tmp = path.join(dataDir, 'tmp');
+    fs.mkdirSync(tmp, { recursive: true });
+    // A process still downloading beside us: its claim beats.
+    const db = openDatabase(dataDir);
+    const store = createGenerationStore(db);
+    const busy = store.insert({
+      source: 'replicate',
+      requester: alice,
+      model,
+      input: {},
+      status: 'processing',
+    });
+    expect(store.claimDownload(busy.id, 'w_alive', 10_000).claimed).toBe(true);
+    db.close();
+    const files = {
+      dead: 'download-w_dead-0123456789abcdef.part',
+      alive: 'download-w_alive-0123456789abcdef.part',
+      unnamed: 'download-0123456789abcdef.part',
+    };
+    const hourAgo = new Date(Date.now() - 3600_000);
+    for (const name of Object.values(files)) {
+      fs.writeFileSync(path.join(tmp, name), 'half a video');
+      fs.utimesSync(path.join(tmp, name), hourAgo, hourAgo);
+    }
+    // Other work files are not downloads: left alone.
+    fs.writeFileSync(path.join(tmp, 'g_x.poster.jpg'), 'poster');
+
+    const sut = startService(fake, { dataDir });
+    try {
+      await sut.service.resume();
+      expect(fs.readdirSync(tmp).sort()).toEqual([files.alive, 'g_x.poster.jpg']);
     } finally {
       await sut.close();
     }

@@ -1,14 +1,18 @@
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Requester } from '../../../src/core/generations/types.js';
 import { signedHeaders } from '../../fakes/replicate/webhooks.js';
 import {
   alice,
   type FakeReplicate,
+  finishPrediction,
   type ServiceUnderTest,
   startFakeReplicate,
   startService,
   startWebhookReceiver,
   tempDataDir,
+  waitForEvent,
   waitForFinal,
 } from './harness.js';
 
@@ -143,5 +147,52 @@ describe('webhooks', () => {
 
     const fresh = signedHeaders(fake.state.predictions.webhookSecret, delivery.body);
     expect((await service.handleWebhook(request(fresh))).status).toBe(200);
+  });
+
+  it('applies a delivery that failed the first time when Replicate sends it again with the same id', async () => {
+    const dataDir = tempDataDir();
+    const secret = `whsec_${Buffer.from('a retried delivery').toString('base64')}`;
+    // Real time and no poll for ten minutes: only the webhook can finish this generation.
+    const one = startService(fake, {
+      dataDir,
+      webhookSecret: secret,
+      realTime: true,
+      timings: { pollInitialMs: 600_000 },
+    });
+    try {
+      fake.state.predictions.configure(model, { manual: true, steps: 1 });
+      const started = await one.service.start({ requester: alice, model, values: { prompt: 'retried' } });
+      const running = await waitForEvent(one, (e) => e.generation.id === started.id && e.type === 'started');
+      const predictionId = running.generation.predictionId!;
+      finishPrediction(fake, predictionId);
+      const body = JSON.stringify(fake.state.predictions.predictions.get(predictionId)!.prediction);
+      const delivery = {
+        headers: signedHeaders(secret, body, { id: 'msg_retried_once' }),
+        rawBody: Buffer.from(body),
+        url: `/webhooks/replicate?generation=${started.id}`,
+      };
+
+      // The database refuses the update once, as a full disk would: the web route answers 500.
+      const other = new BetterSqlite3(path.join(dataDir, 'reelbot.sqlite'));
+      other.exec(`CREATE TRIGGER refuse_output BEFORE UPDATE OF output_url ON generations
+        WHEN NEW.output_url IS NOT NULL BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+      await expect(one.service.handleWebhook(delivery)).rejects.toThrow('database or disk is full');
+      other.exec('DROP TRIGGER refuse_output');
+      other.close();
+      expect(one.store.get(started.id)?.status).toBe('processing');
+
+      // Replicate's retry carries the same webhook-id: it is applied, not taken for a replay.
+      expect(await one.service.handleWebhook(delivery)).toEqual({ status: 200, body: { ok: true } });
+      const done = await waitForFinal(one, started.id);
+      expect(done.status).toBe('succeeded');
+      expect(fake.state.predictions.downloadsOf(predictionId)).toBe(1);
+      // Once applied, the same id again is a replay.
+      expect(await one.service.handleWebhook(delivery)).toEqual({
+        status: 200,
+        body: { ok: true, replay: true },
+      });
+    } finally {
+      await one.close();
+    }
   });
 });

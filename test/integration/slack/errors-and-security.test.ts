@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulationUnavailable } from '../../../src/bots/slack/commands/simulate.js';
-import { createSlackBot } from '../../../src/bots/slack/index.js';
+import { createSlackBot, slackEventsPath } from '../../../src/bots/slack/index.js';
+import { fakeMedia } from '../../fakes/replicate/media.js';
 import { allScopes, createSignedClient, serveHandler } from '../../fakes/slack/index.js';
 import {
   messageText,
@@ -21,17 +23,20 @@ describe('Slack requests Slack did not sign', () => {
     await h?.close();
   });
 
-  it.each(['none', 'bad', 'stale'] as const)('refuses a request signed %s with 401', async (signing) => {
-    const since = h.slack.log.last;
-    const reply = await h.http!.client.slashCommand({ command: '/video', text: 'sneaky' }, signing);
-    expect(reply.status).toBe(401);
-    const submit = await h.http!.client.viewSubmission(
-      { view: { id: 'V0FORGED', blocks: [], private_metadata: '{"c":"C0GENERAL","u":"U0X"}' } },
-      signing,
-    );
-    expect(submit.status).toBe(401);
-    expect(h.slack.log.calls.filter((c) => c.seq > since)).toEqual([]);
-  });
+  it.each(['none', 'bad', 'stale', 'future', 'far-future'] as const)(
+    'refuses a request signed %s with 401',
+    async (signing) => {
+      const since = h.slack.log.last;
+      const reply = await h.http!.client.slashCommand({ command: '/video', text: 'sneaky' }, signing);
+      expect(reply.status).toBe(401);
+      const submit = await h.http!.client.viewSubmission(
+        { view: { id: 'V0FORGED', blocks: [], private_metadata: '{"c":"C0GENERAL","u":"U0X"}' } },
+        signing,
+      );
+      expect(submit.status).toBe(401);
+      expect(h.slack.log.calls.filter((c) => c.seq > since)).toEqual([]);
+    },
+  );
 
   it('answers 503 until the bot is started and after it stops', async () => {
     const idle = createSlackBot(h.botDeps);
@@ -55,6 +60,24 @@ describe('Slack requests Slack did not sign', () => {
   it('answers only POST', async () => {
     const reply = await fetch(h.http!.eventsUrl);
     expect(reply.status).toBe(405);
+  });
+
+  it('answers on /slack/events with the security headers of every other route', async () => {
+    const gallery = await fetch(h.http!.eventsUrl.replace(slackEventsPath, '/'));
+    expect(gallery.headers.get('content-security-policy')).toBeTruthy();
+    const answers = [
+      (await h.http!.client.slashCommand({ command: '/reelbot', text: 'help' })).headers!,
+      (await h.http!.client.slashCommand({ command: '/reelbot' }, 'future')).headers!,
+      (await fetch(h.http!.eventsUrl)).headers,
+    ];
+    for (const headers of answers)
+      for (const name of [
+        'content-security-policy',
+        'x-content-type-options',
+        'x-frame-options',
+        'referrer-policy',
+      ])
+        expect(headers.get(name), name).toBe(gallery.headers.get(name));
   });
 
   it('explains itself with /reelbot help', async () => {
@@ -144,5 +167,62 @@ describe('Slack without chat:write', () => {
     expect(reply.json.response_type).toBe('ephemeral');
     expect(String(reply.json.text)).toContain('`chat:write`');
     expect(h.slack.log.of('views.open', (c) => c.seq > since)).toEqual([]);
+  });
+});
+
+describe('Slack prompts over 2,000 characters', () => {
+  let h: SlackHarness;
+  const renders: string[] = [];
+  beforeAll(async () => {
+    h = await startSlackHarness({
+      simulator: {
+        async render(request, outFile) {
+          renders.push(request.prompt);
+          await fs.promises.copyFile((await fakeMedia()).video, outFile);
+          return {};
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('refuses a 100,000-character /simulate in a sentence, storing nothing', async () => {
+    const person = { id: 'U0LONGSIM' };
+    const since = h.slack.log.last;
+    const reply = await h.client.slashCommand({ command: '/simulate', text: 'x'.repeat(100_000), person });
+    expect(reply.status).toBe(200);
+    const answer = await h.slack.waitForCall('response_url', () => true, { since });
+    expect(answer.args).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(answer.args.text)).toContain('Prompts can be at most 2,000 characters; yours has 100,000.');
+    expect(h.store.list({ userId: person.id }).items).toEqual([]);
+    expect(renders).toEqual([]);
+
+    // Just under the cap is a video as usual.
+    await h.client.slashCommand({ command: '/simulate', text: 'b'.repeat(2000), person });
+    await h.slack.waitForCall('files.completeUploadExternal', () => true, { since });
+    expect(renders).toEqual(['b'.repeat(2000)]);
+  });
+
+  it('marks an over-long prompt on its block in the /video form, leaving the modal open', async () => {
+    const person = { id: 'U0LONGVID' };
+    const { viewId, since } = await openModelForm(h, {
+      command: '/video',
+      text: 'a kite',
+      model: zeroscope,
+      person,
+    });
+    const submit = await h.client.viewSubmission({
+      view: h.slack.viewPayload(viewId),
+      inputs: { prompt: 'k'.repeat(2500) },
+      person,
+    });
+    expect(submit.json.response_action).toBe('errors');
+    expect((submit.json.errors as Record<string, string>).prompt).toContain(
+      'Prompts can be at most 2,000 characters; yours has 2,500',
+    );
+    expect(h.slack.log.of('chat.postMessage', (c) => c.seq > since)).toEqual([]);
+    expect(h.store.list({ userId: person.id }).items).toEqual([]);
   });
 });

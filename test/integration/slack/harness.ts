@@ -1,12 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSlackBot, type SlackBot, type SlackBotDeps } from '../../../src/bots/slack/index.js';
+import {
+  createSlackBot,
+  type SlackBot,
+  type SlackBotDeps,
+  slackEventsPath,
+} from '../../../src/bots/slack/index.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
 } from '../../../src/core/generations/service.js';
+import type { Simulator } from '../../../src/core/generations/simulation-job.js';
 import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
@@ -18,6 +24,7 @@ import {
   type GenerationStore,
   openDatabase,
 } from '../../../src/core/store/index.js';
+import { startWebServer, type WebServer } from '../../../src/web/index.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
 import {
   createSignedClient,
@@ -26,7 +33,6 @@ import {
   type FakeSlackOptions,
   type SignedClient,
   type SocketClient,
-  serveHandler,
   startFakeSlack,
 } from '../../fakes/slack/index.js';
 
@@ -56,7 +62,13 @@ export interface SlackHarness {
  * compressed to a few ms so a generation takes well under a second.
  */
 export async function startSlackHarness(
-  options: { slack?: FakeSlackOptions; bot?: Partial<SlackBotDeps>; socketMode?: boolean } = {},
+  options: {
+    slack?: FakeSlackOptions;
+    bot?: Partial<SlackBotDeps>;
+    socketMode?: boolean;
+    /** What renders `/simulate`; without one the service offers no simulations. */
+    simulator?: Simulator;
+  } = {},
 ): Promise<SlackHarness> {
   const replicate = await startFakeReplicate();
   const slack = await startFakeSlack(options.slack);
@@ -85,7 +97,15 @@ export async function startSlackHarness(
     logger,
   });
   const catalog = createCatalog({ api, cache: createCatalogCache(db), ttlMs: 60_000, logger });
-  const service = createGenerationService({ config, store, api, catalog, logger, sleep });
+  const service = createGenerationService({
+    config,
+    store,
+    api,
+    catalog,
+    logger,
+    sleep,
+    simulator: options.simulator,
+  });
   const botDeps: SlackBotDeps = {
     config,
     service,
@@ -101,13 +121,19 @@ export async function startSlackHarness(
   await service.resume();
   await bot.start();
   const people = { teamId: slack.workspace.teamId, responseUrl: () => slack.responseUrl() };
-  let host: Awaited<ReturnType<typeof serveHandler>> | undefined;
+  let host: WebServer | undefined;
   let http: SlackHarness['http'];
   let client: SocketClient;
   if (bot.httpHandler) {
-    host = await serveHandler(bot.httpHandler);
-    const signed = createSignedClient({ url: host.url, signingSecret, ...people });
-    http = { eventsUrl: host.url, client: signed };
+    // Mounted on the real web app, as `reelbot start` mounts it, so its headers and routing apply.
+    host = await startWebServer(
+      { config, store, logger, mounts: [{ path: slackEventsPath, handler: bot.httpHandler }] },
+      0,
+      '127.0.0.1',
+    );
+    const eventsUrl = `${host.url}${slackEventsPath}`;
+    const signed = createSignedClient({ url: eventsUrl, signingSecret, ...people });
+    http = { eventsUrl, client: signed };
     client = signed;
   } else {
     await slack.socketMode.connected();

@@ -98,7 +98,7 @@ describe('GET /api/generations', () => {
       outputUrl: 'https://replicate.delivery/secret/output.mp4',
       extraOutputs: ['https://replicate.delivery/secret/extra.mp4'],
     });
-    expect(gallery.data.store.claimDownload(leaky.id, 'worker-secret-claim', 60_000)).toBe(true);
+    expect(gallery.data.store.claimDownload(leaky.id, 'worker-secret-claim', 60_000).claimed).toBe(true);
     for (const url of [
       `/api/generations/${leaky.id}`,
       '/api/generations?q=leaky',

@@ -42,6 +42,29 @@ describe('GET /healthz', () => {
     expect(body.checks.ffmpeg!.version).toMatch(/\d/);
   });
 
+  it('reports low disk once DATA_DIR has less room than one more download of the largest size', async () => {
+    const free = (await (await fetch(`${server.url}/healthz`)).json()) as {
+      checks: { disk: { freeBytes: number; neededBytes: number } };
+    };
+    expect(free.checks.disk.neededBytes).toBe(512 * 1024 * 1024);
+    // DOWNLOAD_MAX_BYTES above what this disk has free: the next big download would not fit.
+    const maxBytes = free.checks.disk.freeBytes * 2 + 1024 ** 3;
+    const config = { ...data.config, download: { ...data.config.download, maxBytes } };
+    const tight = await startTestServer(data, { config });
+    try {
+      const response = await fetch(`${tight.url}/healthz`);
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as { checks: { disk: Record<string, unknown> } };
+      expect(body.checks.disk).toMatchObject({
+        ok: false,
+        error: 'low disk space: downloads will fail',
+        neededBytes: maxBytes,
+      });
+    } finally {
+      await tight.close();
+    }
+  });
+
   it('answers 503 when ffmpeg is missing', async () => {
     const noFfmpeg = await startTestServer(data, { ffmpegPath: '/nonexistent/ffmpeg' });
     try {

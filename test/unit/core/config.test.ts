@@ -100,4 +100,13 @@ describe('loadConfig', () => {
       expect.stringContaining('DOWNLOAD_ALLOWED_HOSTS has "http://evil/"'),
     ]);
   });
+
+  it('names a bad allow-list beside every other bad variable, not after them', () => {
+    const problems = problemsOf({ ADMIN_TOKEN: 'short', DOWNLOAD_ALLOWED_HOSTS: 'evil host', PORT: 'x' });
+    expect(problems).toEqual([
+      expect.stringContaining('PORT must be a port number'),
+      expect.stringContaining('ADMIN_TOKEN must be at least 16 characters'),
+      expect.stringContaining('DOWNLOAD_ALLOWED_HOSTS has "evil host"'),
+    ]);
+  });
 });

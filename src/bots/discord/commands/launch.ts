@@ -78,7 +78,8 @@ export async function launchModel(
   }
   const draft = ctx.drafts.create({ userId: interaction.user.id, model, values, attachments });
   const missing = missingRequired(model, values, new Set(Object.keys(attachments)));
-  if (request.advanced || missing.length > 0) {
+  // A model that takes no input (andreasjansson/plasma) has no form to show: it starts at once.
+  if (model.fields.length > 0 && (request.advanced || missing.length > 0)) {
     await openFormPage(interaction, draft, 0);
     return;
   }

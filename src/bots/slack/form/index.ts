@@ -10,6 +10,7 @@
  * names). Files come from `slackViewFiles`.
  */
 export * from './limits.js';
+export * from './model-option.js';
 export * from './state.js';
 export type * from './types.js';
 export * from './validate.js';

@@ -1,6 +1,7 @@
 import { type FormPlan, type PlannedField, planForm, truncate } from '../../../core/forms/plan.js';
 import type { Field } from '../../../core/replicate/schema-types.js';
 import { slackFormLimits, slackImageFileTypes, slackViewLimits } from './limits.js';
+import { modelOptionValue } from './model-option.js';
 import type {
   SlackElement,
   SlackFormModel,
@@ -143,7 +144,7 @@ function chooserBlock(model: SlackFormModel | undefined): SlackInputBlock {
   };
   if (model !== undefined) {
     const ref = typeof model === 'string' ? model : model.ref;
-    element.initial_option = option(ref, ref);
+    element.initial_option = option(ref, modelOptionValue(ref));
   }
   return {
     type: 'input',

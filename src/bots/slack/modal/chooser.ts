@@ -3,12 +3,15 @@ import { truncate } from '../../../core/forms/text.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Catalog } from '../../../core/replicate/catalog.js';
 import {
+  modelFromOption,
+  modelOptionPrefix,
+  modelOptionValue,
   parseSlackViewState,
   type SlackStateValues,
   slackModelActionId,
   slackViewLimits,
 } from '../form/index.js';
-import { decodeContext } from '../metadata.js';
+import { decodeContext, type ModalContext } from '../metadata.js';
 import type { ShowModelForm } from './model-form.js';
 
 /** How long type-ahead waits for Replicate when nothing is cached (Slack waits 3 s in all). */
@@ -32,24 +35,22 @@ export function registerChooser(
         timeoutMs: suggestionTimeoutMs,
       });
       await ack({
-        options: models
-          .filter((model) => model.ref.length <= slackViewLimits.optionValue)
-          .map((model) => {
-            const option: {
-              text: { type: 'plain_text'; text: string };
-              value: string;
-              description?: { type: 'plain_text'; text: string };
-            } = {
-              text: { type: 'plain_text', text: truncate(model.ref, slackViewLimits.optionText) },
-              value: model.ref,
+        options: models.map((model) => {
+          const option: {
+            text: { type: 'plain_text'; text: string };
+            value: string;
+            description?: { type: 'plain_text'; text: string };
+          } = {
+            text: { type: 'plain_text', text: truncate(model.ref, slackViewLimits.optionText) },
+            value: modelOptionValue(model.ref),
+          };
+          if (model.description)
+            option.description = {
+              type: 'plain_text',
+              text: truncate(model.description, slackViewLimits.optionDescription),
             };
-            if (model.description)
-              option.description = {
-                type: 'plain_text',
-                text: truncate(model.description, slackViewLimits.optionDescription),
-              };
-            return option;
-          }),
+          return option;
+        }),
       });
     } catch (error) {
       deps.logger.warn({ err: error }, 'model search failed');
@@ -57,14 +58,32 @@ export function registerChooser(
     }
   });
 
+  /** A shortened option value names a model the catalog search by its beginning finds again. */
+  async function chosenModel(value: string, collection: ModalContext['collection']) {
+    const prefix = modelOptionPrefix(value);
+    if (prefix === value) return value;
+    try {
+      const found = await deps.catalog.search(prefix, { collection, timeoutMs: suggestionTimeoutMs });
+      return modelFromOption(
+        value,
+        found.map((model) => model.ref),
+      );
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'model search failed');
+      return undefined;
+    }
+  }
+
   app.action<BlockAction<ExternalSelectAction>>(
     { type: 'block_actions', action_id: slackModelActionId },
     async ({ ack, body, action, client }) => {
       await ack();
       const view = body.view;
-      const model = action.selected_option?.value;
+      const value = action.selected_option?.value;
       const context = decodeContext(view?.private_metadata);
-      if (!view || !model || !context) return;
+      if (!view || !value || !context) return;
+      const model = await chosenModel(value, context.collection);
+      if (!model) return;
       await deps.showModelForm({
         client,
         view: { id: view.id, hash: view.hash },

@@ -4,6 +4,7 @@ import type { AttachmentInput, GenerationService } from '../../../core/generatio
 import type { Generation } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
 import {
+  modelFromOption,
   parseSlackViewState,
   type SlackStateValues,
   selectedSlackModel,
@@ -87,7 +88,8 @@ export function registerSubmit(
     const context = decodeContext(view.private_metadata);
     const values = view.state.values as SlackStateValues;
     const blocks = inputBlockIds(view);
-    const model = selectedSlackModel(values) ?? context?.model;
+    const selected = selectedSlackModel(values);
+    const model = selected === undefined ? context?.model : modelFromOption(selected, [context?.model]);
     if (!context || !model) {
       return ack({
         response_action: 'errors',

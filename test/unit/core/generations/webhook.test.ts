@@ -48,10 +48,9 @@ describe('webhook signatures', () => {
     const applied: string[] = [];
     const handler = createWebhookHandler({
       secret: async () => secret,
+      seenDelivery: (id) => seen.has(id),
       rememberDelivery: (id) => {
-        if (seen.has(id)) return false;
         seen.add(id);
-        return true;
       },
       onPrediction: async (prediction, generationId) => {
         applied.push(`${prediction.id}:${generationId}`);
@@ -70,5 +69,31 @@ describe('webhook signatures', () => {
     const forged = { ...headers, 'webhook-id': 'msg_7' };
     expect((await handler(request(forged))).status).toBe(401);
     expect(seen.has('msg_7')).toBe(false);
+  });
+
+  it('applies a delivery again when its first try failed, and remembers it only once applied', async () => {
+    const seen = new Set<string>();
+    const applied: string[] = [];
+    let failuresLeft = 1;
+    const handler = createWebhookHandler({
+      secret: async () => secret,
+      seenDelivery: (id) => seen.has(id),
+      rememberDelivery: (id) => {
+        seen.add(id);
+      },
+      onPrediction: async (prediction) => {
+        if (failuresLeft-- > 0) throw new Error('database is locked');
+        applied.push(prediction.id);
+      },
+      logger: silentLogger(),
+      clock: () => now,
+    });
+    const headers = signedHeaders(secret, body.toString(), { id: 'msg_8', timestamp: now / 1000 });
+    await expect(handler(request(headers))).rejects.toThrow('database is locked');
+    expect(seen.has('msg_8')).toBe(false);
+    expect(await handler(request(headers))).toEqual({ status: 200, body: { ok: true } });
+    expect(applied).toEqual(['p1']);
+    expect(await handler(request(headers))).toMatchObject({ body: { replay: true } });
+    expect(applied).toEqual(['p1']);
   });
 });

@@ -6,7 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DownloadError } from '../../../../src/core/errors.js';
-import { downloadToTemp, imageTypes, videoTypes } from '../../../../src/core/media/download.js';
+import {
+  type DownloadFile,
+  downloadToTemp,
+  imageTypes,
+  videoTypes,
+} from '../../../../src/core/media/download.js';
 import { createGuardedDispatcher } from '../../../../src/core/media/guarded-dispatcher.js';
 import { createHostAllowList } from '../../../../src/core/media/host-allow-list.js';
 import { fakeMedia } from '../../../fakes/replicate/media.js';
@@ -24,7 +29,8 @@ beforeAll(async () => {
     const url = req.url ?? '/';
     const n = (hits.get(url) ?? 0) + 1;
     hits.set(url, n);
-    if (url === '/ok.mp4') return res.writeHead(200, { 'content-length': video.length }).end(video);
+    if (url === '/ok.mp4' || url.startsWith('/ok.mp4?'))
+      return res.writeHead(200, { 'content-length': video.length }).end(video);
     if (url === '/chunked.mp4') {
       res.writeHead(200);
       res.write(video.subarray(0, 5000));
@@ -85,7 +91,84 @@ async function failure(promise: Promise<unknown>): Promise<DownloadError> {
 
 const leftovers = () => fs.readdirSync(tempDir).filter((f) => f.endsWith('.part'));
 
+/**
+ * A real file on a disk that fills up after `roomBytes`: the write that crosses it takes only what
+ * fits (a short write, as the kernel does), and every write after it fails with `code`.
+ */
+function fillingFile(roomBytes: number, code: 'ENOSPC' | 'EFBIG' = 'ENOSPC') {
+  return async (target: string): Promise<DownloadFile> => {
+    const handle = await fs.promises.open(target, 'wx');
+    let written = 0;
+    return {
+      async writev(buffers) {
+        const room = roomBytes - written;
+        if (room <= 0) throw Object.assign(new Error(`${code}: no room left, write`), { code });
+        const { bytesWritten } = await handle.writev([Buffer.concat(buffers).subarray(0, room)]);
+        written += bytesWritten;
+        return { bytesWritten };
+      },
+      close: () => handle.close(),
+    };
+  };
+}
+
+/** A real file whose every write takes at most `step` bytes, and never fails. */
+function shortWritingFile(step: number) {
+  return async (target: string): Promise<DownloadFile> => {
+    const handle = await fs.promises.open(target, 'wx');
+    return {
+      writev: (buffers) => handle.writev([Buffer.concat(buffers).subarray(0, step)]),
+      close: () => handle.close(),
+    };
+  };
+}
+
 describe('downloading an output', () => {
+  it('fails with DOWNLOAD_DISK_FULL when the disk fills, at once and keeping nothing', async () => {
+    for (const code of ['ENOSPC', 'EFBIG'] as const) {
+      const route = `/ok.mp4?full=${code}`;
+      const { options: opts, waits } = options(`${base}${route}`, { openFile: fillingFile(10_000, code) });
+      const error = await failure(downloadToTemp(opts));
+      expect(error.code).toBe('DOWNLOAD_DISK_FULL');
+      expect(error.userMessage).toBe(
+        'The server ran out of disk space while saving the video, so it was not kept.',
+      );
+      expect(error.context).toMatchObject({ written: 10_000, code });
+      // Retrying cannot make room: one request, no waits, and no partial file left behind.
+      expect(waits).toEqual([]);
+      expect(hits.get(route)).toBe(1);
+      expect(leftovers()).toEqual([]);
+    }
+  });
+
+  it('refuses a download announced as larger than the free space, before writing a byte', async () => {
+    const route = '/ok.mp4?room=small';
+    const dirs: string[] = [];
+    const { options: opts, waits } = options(`${base}${route}`, {
+      freeBytes: async (dir) => {
+        dirs.push(dir);
+        return video.length - 1;
+      },
+      openFile: () => Promise.reject(new Error('no file may be opened')),
+    });
+    const error = await failure(downloadToTemp(opts));
+    expect(error.code).toBe('DOWNLOAD_DISK_FULL');
+    expect(error.context).toEqual({ expected: video.length, free: video.length - 1 });
+    expect(dirs).toEqual([tempDir]);
+    expect(waits).toEqual([]);
+    expect(hits.get(route)).toBe(1);
+  });
+
+  it('writes the rest of a short write, so the file holds every byte it was hashed with', async () => {
+    const file = await downloadToTemp(
+      options(`${base}/ok.mp4`, { openFile: shortWritingFile(4096) }).options,
+    );
+    const onDisk = fs.readFileSync(file.tempPath);
+    expect(onDisk.equals(video)).toBe(true);
+    expect(file.sha256).toBe(createHash('sha256').update(onDisk).digest('hex'));
+    fs.rmSync(file.tempPath);
+  });
+
   it('streams to a temp file with the sha256, size and type of the bytes', async () => {
     const file = await downloadToTemp(options(`${base}/ok.mp4`).options);
     expect(file.ext).toBe('mp4');

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createGenerationStore, migrations, openDatabase } from '../../../../src/core/store/index.js';
+import {
+  createGenerationStore,
+  migrations,
+  openDatabase,
+  webhookReplayWindowMs,
+} from '../../../../src/core/store/index.js';
 
 const requester = {
   platform: 'discord' as const,
@@ -72,7 +77,7 @@ describe('generation store', () => {
     expect(store.get(id)?.status).toBe('starting');
   });
 
-  it('gives a download claim to one worker, and again only once it is stale', () => {
+  it('gives a download claim to one worker, keeps it while it beats, and hands it over once the beats stop', () => {
     let now = 1_000_000;
     const store = freshStore(() => now);
     const { id } = store.insert({
@@ -82,11 +87,71 @@ describe('generation store', () => {
       input: {},
       status: 'processing',
     });
-    expect(store.claimDownload(id, 'worker-a', 60_000)).toBe(true);
-    expect(store.claimDownload(id, 'worker-b', 60_000)).toBe(false);
-    now += 61_000;
-    expect(store.claimDownload(id, 'worker-b', 60_000)).toBe(true);
-    expect(store.internals(id)).toMatchObject({ downloadClaim: 'worker-b', downloadAttempts: 2 });
+    const lease = 10_000;
+    expect(store.claimDownload(id, 'worker-a', lease)).toEqual({ claimed: true });
+    // Beating every few seconds keeps the claim long past one lease.
+    for (let i = 0; i < 10; i++) {
+      now += 3_000;
+      expect(store.beatDownload(id, 'worker-a')).toBe(true);
+      expect(store.claimDownload(id, 'worker-b', lease)).toEqual({
+        claimed: false,
+        holder: { owner: 'worker-a', heartbeatAt: now },
+      });
+    }
+    expect(store.liveDownloadOwners(lease)).toEqual(new Set(['worker-a']));
+    // worker-a dies: one lease after its last beat, the claim is free to take.
+    now += lease;
+    expect(store.claimDownload(id, 'worker-b', lease)).toMatchObject({ claimed: false });
+    now += 1;
+    expect(store.liveDownloadOwners(lease)).toEqual(new Set());
+    expect(store.claimDownload(id, 'worker-b', lease)).toEqual({ claimed: true, takenFrom: 'worker-a' });
+    expect(store.internals(id)).toMatchObject({
+      downloadClaim: 'worker-b',
+      downloadHeartbeatAt: now,
+      downloadAttempts: 2,
+    });
+    // worker-a wakes up: its beat tells it the claim is gone, and a release of its own does nothing.
+    expect(store.beatDownload(id, 'worker-a')).toBe(false);
+    store.releaseDownload(id, 'worker-a');
+    expect(store.internals(id)?.downloadClaim).toBe('worker-b');
+    store.releaseDownload(id, 'worker-b');
+    expect(store.internals(id)).toMatchObject({ downloadClaim: undefined, downloadHeartbeatAt: undefined });
+  });
+
+  it('lets exactly one of two processes take over a lapsed claim', () => {
+    let now = 1_000_000;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-claims-'));
+    // Two connections to one file, as two processes have.
+    const first = createGenerationStore(openDatabase(dataDir), () => now);
+    const second = createGenerationStore(openDatabase(dataDir), () => now);
+    const { id } = first.insert({
+      source: 'replicate',
+      requester,
+      model: 'a/b',
+      input: {},
+      status: 'processing',
+    });
+    expect(first.claimDownload(id, 'dead', 10_000).claimed).toBe(true);
+    now += 10_001;
+    const results = [
+      first.claimDownload(id, 'worker-b', 10_000),
+      second.claimDownload(id, 'worker-c', 10_000),
+    ];
+    expect(results.filter((r) => r.claimed)).toHaveLength(1);
+    expect(first.internals(id)?.downloadClaim).toBe('worker-b');
+  });
+
+  it('refuses a claim on a generation that has ended', () => {
+    const store = freshStore();
+    const { id } = store.insert({
+      source: 'replicate',
+      requester,
+      model: 'a/b',
+      input: {},
+      status: 'canceled',
+    });
+    expect(store.claimDownload(id, 'worker-a', 10_000)).toEqual({ claimed: false });
+    expect(store.claimDownload('g_missing', 'worker-a', 10_000)).toEqual({ claimed: false });
   });
 
   it('pages newest first with a keyset cursor and filters by status, model and prompt text', () => {
@@ -116,7 +181,30 @@ describe('generation store', () => {
 
   it('ignores a replayed webhook delivery', () => {
     const store = freshStore();
+    expect(store.seenWebhook('msg_1')).toBe(false);
     expect(store.rememberWebhook('msg_1')).toBe(true);
+    expect(store.seenWebhook('msg_1')).toBe(true);
     expect(store.rememberWebhook('msg_1')).toBe(false);
+  });
+
+  it('forgets webhook delivery ids once they are older than the replay window, by an index', () => {
+    let now = 10 * webhookReplayWindowMs;
+    const db = openDatabase(':memory:');
+    const store = createGenerationStore(db, () => now);
+    store.rememberWebhook('msg_old');
+    now += webhookReplayWindowMs / 2;
+    store.rememberWebhook('msg_recent');
+    now += webhookReplayWindowMs / 2 + 1;
+    // Recording a new id prunes on the way (at most once a minute).
+    store.rememberWebhook('msg_new');
+    expect(store.seenWebhook('msg_old')).toBe(false);
+    expect(store.seenWebhook('msg_recent')).toBe(true);
+    expect(store.seenWebhook('msg_new')).toBe(true);
+    now += webhookReplayWindowMs + 1;
+    expect(store.pruneWebhooks()).toBe(2);
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN DELETE FROM webhook_deliveries WHERE received_at < ?')
+      .all(0) as { detail: string }[];
+    expect(plan.map((row) => row.detail).join(' ')).toContain('webhook_deliveries_received');
   });
 });

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runReelbot } from '../../e2e/reelbot-process.js';
+import { databaseWithGenerations } from '../../fixtures/databases/index.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-faults-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** A file of `bytes` zeros that takes no disk: what a mistaken path to a big file looks like. */
+function sparseFile(name: string, bytes: number): string {
+  const file = path.join(tmp, name);
+  fs.closeSync(fs.openSync(file, 'w'));
+  fs.truncateSync(file, bytes);
+  return file;
+}
+
+// Each case is a real `bin/reelbot` process; tsx start-up takes seconds on a busy machine.
+describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_000 }, () => {
+  it('stops reading a scene at 1 MB, even from /dev/zero', async () => {
+    const run = await runReelbot(['simulate', 'x', '--scene', '/dev/zero'], { DATA_DIR: tmp });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'reelbot simulate: The scene file /dev/zero is over 1 MB; scenes are small JSON files, a few KB each.\n',
+    );
+  });
+
+  it('refuses an image over 10 MB and a schema over 2 MB before doing anything with them', async () => {
+    const image = sparseFile('huge.png', 10 * 1024 * 1024 + 1);
+    const schema = sparseFile('huge.json', 2 * 1024 * 1024 + 1);
+    const [generate, form] = await Promise.all([
+      runReelbot(['generate', 'acme/model', '--image', image], { DATA_DIR: tmp }),
+      runReelbot(['form', '--schema', schema, '--platform', 'slack'], { DATA_DIR: tmp }),
+    ]);
+    expect(generate.code).toBe(1);
+    expect(generate.stderr).toMatch(
+      new RegExp(`^reelbot generate: The image ${image} is over 10 MB;[^\\n]*\\n$`),
+    );
+    expect(form.code).toBe(1);
+    expect(form.stderr).toMatch(
+      new RegExp(`^reelbot form: The schema file ${schema} is over 2 MB;[^\\n]*\\n$`),
+    );
+  });
+
+  it('names every bad variable in one message', async () => {
+    const run = await runReelbot(['start'], {
+      DATA_DIR: tmp,
+      ADMIN_TOKEN: 'short',
+      DOWNLOAD_ALLOWED_HOSTS: 'evil host',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ADMIN_TOKEN must be at least 16 characters');
+    expect(run.stderr).toContain('DOWNLOAD_ALLOWED_HOSTS has "evil host"');
+  });
+
+  it('refuses a 100,000-character prompt before interpreting it', async () => {
+    const run = await runReelbot(['simulate', 'x'.repeat(100_000)], { DATA_DIR: tmp });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'reelbot simulate: Prompts can be at most 2,000 characters; yours has 100,000.\n',
+    );
+    expect(run.stdout).not.toContain('Scene');
+  });
+
+  it('names a damaged, truncated or misplaced database, says what to do, and leaves it as it was', async () => {
+    const garbage = dataDirWith((file) =>
+      fs.writeFileSync(file, 'these are not the bytes of a database\n'.repeat(200)),
+    );
+    const truncated = dataDirWith((file) =>
+      databaseWithGenerations(path.dirname(file), 200, { truncate: true }),
+    );
+    const directory = dataDirWith((file) => fs.mkdirSync(file));
+    const cases = [
+      { dir: garbage, says: 'is damaged or is not an SQLite database', code: 'DATABASE_CORRUPT' },
+      { dir: truncated, says: 'is truncated', code: 'DATABASE_CORRUPT' },
+      { dir: directory, says: 'is a directory', code: 'DATABASE_NOT_A_FILE' },
+    ];
+    const before = cases.map(({ dir }) => fingerprint(dir));
+    const runs = await Promise.all(
+      cases.map(({ dir }) => runReelbot(['start'], { DATA_DIR: dir, PORT: '0' })),
+    );
+    runs.forEach((run, i) => {
+      const { dir, says, code } = cases[i]!;
+      const file = path.join(dir, 'reelbot.sqlite');
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain(`The database ${file} ${says}`);
+      expect(run.stderr).toContain('Restore it from a backup, or move it away');
+      expect(run.stderr).toContain(`[${code}]`);
+      // One sentence for a person, not a stack trace.
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      expect(fingerprint(dir)).toEqual(before[i]);
+    });
+  });
+});
+
+let dataDirs = 0;
+/** A fresh DATA_DIR whose `reelbot.sqlite` `make` puts in place. */
+function dataDirWith(make: (file: string) => void): string {
+  const dir = path.join(tmp, `data-${++dataDirs}`);
+  fs.mkdirSync(dir);
+  make(path.join(dir, 'reelbot.sqlite'));
+  return dir;
+}
+
+/** Every entry of a DATA_DIR with its size and content hash: what "left as it was" means. */
+function fingerprint(dir: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const name of fs.readdirSync(dir)) {
+    const full = path.join(dir, name);
+    const stat = fs.statSync(full);
+    entries[name] = stat.isFile()
+      ? createHash('sha256').update(fs.readFileSync(full)).digest('hex')
+      : `directory of ${fs.readdirSync(full).length}`;
+  }
+  return entries;
+}
