@@ -86,6 +86,8 @@ const reelbot = spawnReelbot({
   MAX_JOBS_TOTAL: '16',
   RENDER_WORKER: 'lazy',
   RENDER_IDLE_SECONDS: String(idleSeconds),
+  // To try Node flags on reelbot alone: FOOTPRINT_NODE_OPTIONS='--max-semi-space-size=4'.
+  ...(process.env.FOOTPRINT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.FOOTPRINT_NODE_OPTIONS } : {}),
 });
 try {
   await reelbot.waitForLine((line) => line.msg === 'reelbot is running', 'reelbot to start', {
