@@ -7,7 +7,7 @@ import type { Trajectory } from './physics/trajectory.js';
 import type { SimulationJob, SimulationProgress, SimulationResult, SimulationTimings } from './pipeline.js';
 import { type RenderWorker, startRenderWorker } from './render-worker.js';
 import type { RenderQuality } from './renderer/index.js';
-import type { XvfbSpawner } from './renderer/xvfb.js';
+import type { XvfbOptions } from './renderer/xvfb.js';
 import type { Scene } from './scene/schema.js';
 
 /** Options of {@link renderSimulation}. */
@@ -20,7 +20,7 @@ export interface RenderOptions {
   worker?: RenderWorker;
   /** An X display to render on (`config.display`); when absent a private Xvfb is started and stopped. */
   display?: string;
-  xvfb?: { command?: string; spawn?: XvfbSpawner };
+  xvfb?: XvfbOptions;
   /**
    * Where the physics runs while a cold render worker starts: in a worker thread (the default: the
    * caller's event loop stays free, as a bot needs), or inline on this thread, which starts sooner

@@ -1,21 +1,29 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { childEnvironment } from '../config.js';
 import { SimulationError } from '../errors.js';
 import { canceled } from './canceled.js';
 import type { Trajectory } from './physics/trajectory.js';
 import type { SimulationJob, SimulationProgress, SimulationResult } from './pipeline.js';
-import { startXvfb, type XServer, type XvfbSpawner } from './renderer/xvfb.js';
+import { startXvfb, type XServer, type XvfbOptions } from './renderer/xvfb.js';
+import { workerCommand } from './worker-command.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 /** Where the worker draws: a given X display, or a private Xvfb it starts and stops. */
 export interface RenderWorkerOptions {
   /** An X display to render on (`config.display`); when absent a private Xvfb is started. */
   display?: string;
-  xvfb?: { command?: string; spawn?: XvfbSpawner };
+  xvfb?: XvfbOptions;
+  /**
+   * Stop the worker and its Xvfb once no job has come for this long; the next job starts them
+   * again. Without it they stay up until `close`.
+   */
+  idleMs?: number;
+  /** Told when the worker process is up, and when it stopped for being idle. */
+  onState?: (event: RenderWorkerState) => void;
 }
+
+/** What {@link RenderWorkerOptions.onState} hears. */
+export type RenderWorkerState = { type: 'started'; pid: number } | { type: 'idle-stopped'; idleMs: number };
 
 /** One job for {@link RenderWorker.render}. */
 export interface WorkerJobOptions {
@@ -63,17 +71,6 @@ interface Live {
   ended?: { code: number | null; signal: NodeJS.Signals | null; error?: Error };
 }
 
-const here = fileURLToPath(import.meta.url);
-const extension = path.extname(here);
-
-/** How to start the worker: from TypeScript sources through tsx, or plainly from built files. */
-function workerCommand(): { file: string; execArgv: string[] } {
-  const file = path.join(path.dirname(here), `worker${extension}`);
-  const loader =
-    extension === '.ts' ? ['--import', pathToFileURL(createRequire(here).resolve('tsx')).href] : [];
-  return { file, execArgv: loader };
-}
-
 /** Resolves when `turn` settles; rejects as canceled as soon as `signal` aborts. */
 function untilTurn(turn: Promise<unknown>, signal: AbortSignal | undefined): Promise<void> {
   if (!signal) return turn.then(() => undefined);
@@ -107,6 +104,30 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
   let closing: Promise<void> | undefined;
   /** The X server of a worker that died, stopping: the next one starts once it is gone. */
   let retiring: Promise<void> = Promise.resolve();
+  let idleTimer: NodeJS.Timeout | undefined;
+
+  /** With `idleMs`, stops the worker and its Xvfb once that long passed without a job. */
+  function idleFromNow(): void {
+    const { idleMs } = options;
+    if (idleMs === undefined || closed || waiting > 0) return;
+    clearTimeout(idleTimer);
+    // unref'd: an idle worker never keeps a finished process alive.
+    idleTimer = setTimeout(() => void rest(idleMs), idleMs).unref();
+  }
+
+  async function rest(idleMs: number): Promise<void> {
+    const state = current;
+    if (!state || waiting > 0 || closed) return;
+    // Detached at once: a job that comes now starts a fresh worker rather than join a stopping one.
+    live = undefined;
+    current = undefined;
+    // ...and it waits for this one, with its Xvfb, to be gone first.
+    retiring = state.exited.then(() => state.xserver?.stop());
+    state.child.kill('SIGTERM');
+    await state.exited;
+    await retiring;
+    options.onState?.({ type: 'idle-stopped', idleMs });
+  }
 
   async function launch(): Promise<Live> {
     await retiring;
@@ -138,6 +159,7 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
     });
     child.once('exit', (code, signal) => retire(state, { code, signal }));
     current = state;
+    if (child.pid !== undefined) options.onState?.({ type: 'started', pid: child.pid });
     return state;
   }
 
@@ -255,6 +277,7 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
   return {
     render(job, jobOptions = {}) {
       // One job at a time: the worker draws with one GL context, and two would only share two cores.
+      clearTimeout(idleTimer);
       const ahead = waiting++;
       if (ahead > 0) jobOptions.onQueued?.(ahead);
       const turn = queue;
@@ -263,10 +286,12 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
       queue = Promise.allSettled([turn, result]);
       return result.finally(() => {
         waiting--;
+        idleFromNow();
       });
     },
     async warm() {
       await ensure();
+      idleFromNow();
     },
     get pid() {
       return current?.child.pid;
@@ -274,6 +299,7 @@ export function startRenderWorker(options: RenderWorkerOptions = {}): RenderWork
     close() {
       closing ??= (async () => {
         closed = true;
+        clearTimeout(idleTimer);
         const state = await live?.catch(() => undefined);
         if (state) {
           state.child.kill('SIGTERM');

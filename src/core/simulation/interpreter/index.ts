@@ -1,7 +1,7 @@
 import { codeOf } from '../../errors.js';
 import type { Scene } from '../scene/schema.js';
 import { interpretBuiltin } from './builtin/index.js';
-import { interpretWithOpenAI, type OpenAIInterpreterOptions } from './openai.js';
+import type { OpenAIInterpreterOptions } from './openai.js';
 
 /** A scene and where it came from. */
 export interface Interpretation {
@@ -23,6 +23,8 @@ export async function interpretPrompt(
   const seed = options.seed ?? 0;
   if (options.openai) {
     try {
+      // Loaded on first use: the OpenAI library costs a bot that never simulates about 10 MB.
+      const { interpretWithOpenAI } = await import('./openai.js');
       return { scene: await interpretWithOpenAI(prompt, seed, options.openai), interpreter: 'openai' };
     } catch (error) {
       const reason = `${codeOf(error)}: ${error instanceof Error ? error.message : String(error)}`;
