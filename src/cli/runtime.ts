@@ -5,10 +5,10 @@ import { createGenerationService, type ReelbotGenerationService } from '../core/
 import type { Logger } from '../core/logger.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
 import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
-import type { RenderOptions } from '../core/simulation/render-process.js';
-import { type RenderWorker, startRenderWorker } from '../core/simulation/render-worker.js';
-import { createXvfbRegistry } from '../core/simulation/renderer/xvfb-registry.js';
-import { createSimulator } from '../core/simulation/simulator.js';
+import type { RenderOptions } from '../simulation/render-process.js';
+import { type RenderWorker, startRenderWorker } from '../simulation/render-worker.js';
+import { createXvfbRegistry } from '../simulation/renderer/xvfb-registry.js';
+import { createSimulator } from '../simulation/simulator.js';
 import {
   type CatalogCache,
   createCatalogCache,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identify, isRunning } from '../../src/core/process-table.js';
-import type { XvfbRecord } from '../../src/core/simulation/renderer/xvfb-registry.js';
+import type { XvfbRecord } from '../../src/simulation/renderer/xvfb-registry.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { identify, isRunning, type ProcessIdentity } from '../../src/core/process-table.js';
-import { startXvfb, type XServer } from '../../src/core/simulation/renderer/xvfb.js';
-import type { XvfbRecord } from '../../src/core/simulation/renderer/xvfb-registry.js';
+import { startXvfb, type XServer } from '../../src/simulation/renderer/xvfb.js';
+import type { XvfbRecord } from '../../src/simulation/renderer/xvfb-registry.js';
 import { type SpawnedReelbot, spawnReelbot, startReelbot } from './reelbot-process.js';
 
 let root: string;

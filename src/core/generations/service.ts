@@ -64,7 +64,7 @@ export interface GenerationServiceDeps {
   attachmentDispatcher?: Dispatcher;
   /** Names this process in download claims; random by default. */
   workerId?: string;
-  /** The physics simulation (src/core/simulation); the service offers `simulate` only with one. */
+  /** The physics simulation (src/simulation); the service offers `simulate` only with one. */
   simulator?: Simulator;
 }
 

@@ -8,13 +8,7 @@ import type {
   GenerationStore,
   NewGeneration,
 } from '../generations/generation-store.js';
-import type {
-  Generation,
-  GenerationSource,
-  GenerationStatus,
-  Platform,
-  Requester,
-} from '../generations/types.js';
+import type { Generation, GenerationStatus, Platform } from '../generations/types.js';
 import { createDownloadClaims } from './download-claims.js';
 import { type GenerationRow, patchColumns, toGeneration } from './generation-rows.js';
 import { createRunHistory } from './run-history.js';

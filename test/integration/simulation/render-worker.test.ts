@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identify, isRunning } from '../../../src/core/process-table.js';
-import { type RenderResult, renderSimulation } from '../../../src/core/simulation/render-process.js';
+import { type RenderResult, renderSimulation } from '../../../src/simulation/render-process.js';
 import {
   type RenderWorker,
   type RenderWorkerState,
   startRenderWorker,
-} from '../../../src/core/simulation/render-worker.js';
-import type { XvfbSpawner } from '../../../src/core/simulation/renderer/xvfb.js';
-import { parseScene } from '../../../src/core/simulation/scene/validate.js';
+} from '../../../src/simulation/render-worker.js';
+import type { XvfbSpawner } from '../../../src/simulation/renderer/xvfb.js';
+import { parseScene } from '../../../src/simulation/scene/validate.js';
 
 let dir: string;
 beforeAll(async () => {

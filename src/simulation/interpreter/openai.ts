@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { SimulationError } from '../../errors.js';
+import { SimulationError } from '../../core/errors.js';
 import { clampSceneInput } from '../scene/clamp.js';
 import { sceneJsonSchema } from '../scene/json-schema.js';
 import type { Scene } from '../scene/schema.js';

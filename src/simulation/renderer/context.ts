@@ -1,5 +1,5 @@
 import createGL from 'gl';
-import { SimulationError } from '../../errors.js';
+import { SimulationError } from '../../core/errors.js';
 
 /** The WebGL 1 context and the extensions the renderer cannot do without, lent to one video. */
 export interface GlContext {

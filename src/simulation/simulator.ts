@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Simulator } from '../generations/simulation-job.js';
+import type { Simulator } from '../core/generations/simulation-job.js';
 import { interpretPrompt } from './interpreter/index.js';
 import type { OpenAIInterpreterOptions } from './interpreter/openai.js';
 import type { SimulationProgress } from './pipeline.js';

@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { childEnvironment } from '../config.js';
-import { SimulationError } from '../errors.js';
+import { childEnvironment } from '../core/config.js';
+import { SimulationError } from '../core/errors.js';
 import { canceled } from './canceled.js';
 import type { Trajectory } from './physics/trajectory.js';
 import type { SimulationJob, SimulationProgress, SimulationResult } from './pipeline.js';

@@ -5,7 +5,7 @@
  * started with the DISPLAY of its own Xvfb. It also keeps a crash in native GL code away from the
  * bot.
  */
-import { ReelbotError } from '../errors.js';
+import { ReelbotError } from '../core/errors.js';
 import type { Trajectory } from './physics/trajectory.js';
 import { runPipeline } from './pipeline.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';

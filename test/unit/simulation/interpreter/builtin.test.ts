@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { interpretBuiltin } from '../../../../../src/core/simulation/interpreter/builtin/index.js';
-import { readPrompt } from '../../../../../src/core/simulation/interpreter/builtin/words.js';
-import type { Scene } from '../../../../../src/core/simulation/scene/schema.js';
-import { sceneProblems } from '../../../../../src/core/simulation/scene/validate.js';
+import { interpretBuiltin } from '../../../../src/simulation/interpreter/builtin/index.js';
+import { readPrompt } from '../../../../src/simulation/interpreter/builtin/words.js';
+import type { Scene } from '../../../../src/simulation/scene/schema.js';
+import { sceneProblems } from '../../../../src/simulation/scene/validate.js';
 
 const dynamic = (scene: Scene) => scene.objects.filter((o) => o.body === 'dynamic');
 

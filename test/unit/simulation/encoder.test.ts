@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createEncoder, ffmpegArguments } from '../../../../src/core/simulation/encoder.js';
+import { createEncoder, ffmpegArguments } from '../../../src/simulation/encoder.js';
 
 /** A stand-in ffmpeg whose stdin takes a chunk only when the test lets it. */
 function fakeFfmpeg() {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { interpretBuiltin } from '../../../../../src/core/simulation/interpreter/builtin/index.js';
-import { interpretPrompt } from '../../../../../src/core/simulation/interpreter/index.js';
-import { type FakeOpenAI, startFakeOpenAI } from '../../../../fakes/openai/server.js';
+import { interpretBuiltin } from '../../../../src/simulation/interpreter/builtin/index.js';
+import { interpretPrompt } from '../../../../src/simulation/interpreter/index.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../../../fakes/openai/server.js';
 
 let fake: FakeOpenAI;
 const openai = () => ({ apiKey: 'sk-test', baseUrl: fake.baseUrl, model: 'gpt-4o-mini', maxRetries: 1 });

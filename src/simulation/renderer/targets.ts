@@ -1,4 +1,4 @@
-import { SimulationError } from '../../errors.js';
+import { SimulationError } from '../../core/errors.js';
 import type { PixelRect } from './draw.js';
 import { createColorDepthTarget } from './framebuffer.js';
 import { createProgram, type Program } from './program.js';

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { SimulationError } from '../../errors.js';
+import { SimulationError } from '../../core/errors.js';
 import type { Scene } from '../scene/schema.js';
 import type { PhysicsThreadMessage } from './thread.js';
 import type { Trajectory } from './trajectory.js';

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import readline from 'node:readline';
-import { SimulationError } from '../../errors.js';
+import { SimulationError } from '../../core/errors.js';
 import type { XvfbRegistry } from './xvfb-registry.js';
 
 /** An X server this process started; `stop` ends it. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { interpretBuiltin } from '../../../../src/core/simulation/interpreter/builtin/index.js';
-import { floatsPerBody, frameOf, simulate } from '../../../../src/core/simulation/physics/simulate.js';
-import { quaternionFromEuler } from '../../../../src/core/simulation/physics/world.js';
-import { parseScene } from '../../../../src/core/simulation/scene/validate.js';
+import { interpretBuiltin } from '../../../src/simulation/interpreter/builtin/index.js';
+import { floatsPerBody, frameOf, simulate } from '../../../src/simulation/physics/simulate.js';
+import { quaternionFromEuler } from '../../../src/simulation/physics/world.js';
+import { parseScene } from '../../../src/simulation/scene/validate.js';
 
 describe('physics', () => {
   it('brings a dropped ball to rest on the ground, never below it', async () => {

@@ -1,4 +1,4 @@
-import { SimulationError } from '../../errors.js';
+import { SimulationError } from '../../core/errors.js';
 
 /** A framebuffer drawing into an RGBA8 texture, with a depth renderbuffer behind it. */
 export interface ColorDepthTarget {

@@ -1,4 +1,4 @@
-import { SimulationError } from '../../errors.js';
+import { SimulationError } from '../../core/errors.js';
 
 /** A linked program with its attribute and uniform locations looked up by name. */
 export interface Program {

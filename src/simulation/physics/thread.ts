@@ -3,7 +3,7 @@
  * event loop, and at the same time as the render worker process starts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { codeOf } from '../../errors.js';
+import { codeOf } from '../../core/errors.js';
 import type { Scene } from '../scene/schema.js';
 import { simulate } from './simulate.js';
 

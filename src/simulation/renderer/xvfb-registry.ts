@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { commandLine, identify, isRunning, type ProcessIdentity } from '../../process-table.js';
+import { commandLine, identify, isRunning, type ProcessIdentity } from '../../core/process-table.js';
 
 /** What a pid file says: the Xvfb, and the reelbot process it serves. */
 export interface XvfbRecord {

@@ -1,4 +1,4 @@
-import { SimulationError } from '../errors.js';
+import { SimulationError } from '../core/errors.js';
 
 /**
  * The error a canceled simulation ends with. It lives apart from the pipeline so that the bot's

@@ -1,4 +1,4 @@
-import { codeOf } from '../../errors.js';
+import { codeOf } from '../../core/errors.js';
 import type { Scene } from '../scene/schema.js';
 import { interpretBuiltin } from './builtin/index.js';
 import type { OpenAIInterpreterOptions } from './openai.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { SimulationError } from '../../errors.js';
+import { SimulationError } from '../../core/errors.js';
 import { type Scene, sceneSchema } from './schema.js';
 
 /** A scene that does not fit the schema; each problem starts with the path it is about. */

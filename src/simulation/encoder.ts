@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import { once } from 'node:events';
-import { SimulationError } from '../errors.js';
-import { playableMp4OutputArgs } from '../media/playable-mp4.js';
+import { SimulationError } from '../core/errors.js';
+import { playableMp4OutputArgs } from '../core/media/playable-mp4.js';
 
 /** How frames become a video. */
 export interface EncoderSettings {
