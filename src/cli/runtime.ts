@@ -4,18 +4,18 @@ import type { GenerationStore } from '../core/generations/generation-store.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
 import type { Logger } from '../core/logger.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
+import type { CatalogCache } from '../core/replicate/catalog-cache.js';
 import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
-import type { RenderOptions } from '../simulation/render-process.js';
-import { type RenderWorker, startRenderWorker } from '../simulation/render-worker.js';
-import { createXvfbRegistry } from '../simulation/renderer/xvfb-registry.js';
-import { createSimulator } from '../simulation/simulator.js';
 import {
-  type CatalogCache,
   createCatalogCache,
   createGenerationStore,
   type Database,
   openDatabase,
 } from '../core/store/index.js';
+import type { RenderOptions } from '../simulation/render-process.js';
+import { type RenderWorker, startRenderWorker } from '../simulation/render-worker.js';
+import { createXvfbRegistry } from '../simulation/renderer/xvfb-registry.js';
+import { createSimulator } from '../simulation/simulator.js';
 
 /** The platform-free core, wired once for a process: what `start` and `generate` share. */
 export interface CoreRuntime {

@@ -1,11 +1,11 @@
 import type { REST } from 'discord.js';
 import { createEditThrottle } from '../../core/chat/edit-throttle.js';
-import type { Timers } from '../../core/chat/timers.js';
 import { codeOf } from '../../core/errors.js';
 import type { QueuePlace } from '../../core/generations/queue.js';
 import type { Generation, GenerationEvent } from '../../core/generations/types.js';
 import { isFinal } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
+import type { Timers } from '../../core/timers.js';
 import { buildFinalMessage, type FinalMessage, type FinalMessageDeps } from './final-message.js';
 import { createMessageEditor, isTooLarge, type MessageEdit } from './message-editor.js';
 import type { DiscordMessageRef } from './message-ref.js';

@@ -1,9 +1,9 @@
 import type { REST } from 'discord.js';
-import type { Timers } from '../../core/chat/timers.js';
 import type { QueuePlace } from '../../core/generations/queue.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Generation, GenerationEvent } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
+import type { Timers } from '../../core/timers.js';
 import type { FinalMessageDeps } from './final-message.js';
 import { asDiscordMessageRef, type DiscordMessageRef } from './message-ref.js';
 import { createStatusMessage, type StatusMessage } from './status-message.js';

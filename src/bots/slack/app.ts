@@ -1,8 +1,8 @@
 import { App } from '@slack/bolt';
 import type { ChatAdapter } from '../../core/chat/adapter.js';
 import { createGalleryLinks } from '../../core/chat/gallery-links.js';
-import { realTimers, within } from '../../core/chat/timers.js';
 import type { GenerationEvent } from '../../core/generations/types.js';
+import { realTimers, within } from '../../core/timers.js';
 import { boltLogger } from './bolt-logger.js';
 import { catchUp } from './catch-up.js';
 import { helpText } from './commands/help.js';

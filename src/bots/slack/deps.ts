@@ -1,11 +1,11 @@
 import type { webApi } from '@slack/bolt';
-import type { Timers } from '../../core/chat/timers.js';
 import type { Config } from '../../core/config.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Logger } from '../../core/logger.js';
 import type { FitVideo } from '../../core/media/upload.js';
 import type { Catalog } from '../../core/replicate/catalog.js';
+import type { Timers } from '../../core/timers.js';
 
 /** Everything the Slack bot needs; I/O comes in, nothing is reached for. */
 export interface SlackBotDeps {

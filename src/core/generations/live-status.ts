@@ -1,4 +1,4 @@
-import type { Timers } from '../chat/timers.js';
+import type { Timers } from '../timers.js';
 import { typicalRunOf, typicalRunWindow } from './estimate.js';
 import type { GenerationStore } from './generation-store.js';
 import type { JobRunner } from './job-runner.js';

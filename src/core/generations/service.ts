@@ -1,7 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { realTimers, type Timers } from '../chat/timers.js';
 import type { Config } from '../config.js';
 import { NotFoundError, ReelbotError, ValidationError } from '../errors.js';
 import { createGuardedDispatcher } from '../media/guarded-dispatcher.js';
@@ -10,6 +9,7 @@ import { createLocalMediaStorage, type MediaStorage } from '../media/storage.js'
 import { assertPromptLength } from '../prompt-limit.js';
 import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
+import { realTimers, type Timers } from '../timers.js';
 import { abortableSleep, defaultTimings, type LifecycleContext, type LifecycleTimings } from './context.js';
 import type { GenerationStore } from './generation-store.js';
 import { prepareInput, randomSeed, seedField } from './input.js';

@@ -7,7 +7,6 @@ import {
   type SlackBotDeps,
   slackEventsPath,
 } from '../../../src/bots/slack/index.js';
-import type { Timers } from '../../../src/core/chat/timers.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import {
@@ -25,6 +24,7 @@ import {
   type Database,
   openDatabase,
 } from '../../../src/core/store/index.js';
+import type { Timers } from '../../../src/core/timers.js';
 import { startWebServer, type WebServer } from '../../../src/web/index.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
 import {

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clampSceneInput } from '../../../src/simulation/scene/clamp.js';
 import { sceneJsonSchema } from '../../../src/simulation/scene/json-schema.js';
-import {
-  parseScene,
-  SceneInvalidError,
-  sceneProblems,
-} from '../../../src/simulation/scene/validate.js';
+import { parseScene, SceneInvalidError, sceneProblems } from '../../../src/simulation/scene/validate.js';
 
 const box = { shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] };
 

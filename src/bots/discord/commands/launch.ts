@@ -1,9 +1,9 @@
 import type { Attachment, ChatInputCommandInteraction } from 'discord.js';
-import { within } from '../../../core/chat/timers.js';
 import { UpstreamError, ValidationError } from '../../../core/errors.js';
 import type { CatalogModelWithFields } from '../../../core/replicate/catalog.js';
 import type { RawValue } from '../../../core/replicate/coerce.js';
 import { imageFields, promptField } from '../../../core/replicate/schema.js';
+import { within } from '../../../core/timers.js';
 import type { BotContext } from '../context.js';
 import { attachmentInput, openFormPage, startFromDraft } from '../form-flow.js';
 import { requesterOf, startGeneration } from '../generation-start.js';

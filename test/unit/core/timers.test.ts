@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { within } from '../../../../src/core/chat/timers.js';
-import { createManualClock } from './manual-clock.js';
+import { within } from '../../../src/core/timers.js';
+import { createManualClock } from './chat/manual-clock.js';
 
 describe('within', () => {
   it('gives the value of a promise that settles in time, and clears its timer', async () => {
