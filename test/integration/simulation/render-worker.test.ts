@@ -200,7 +200,8 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
     expect(gone(servers[0]!)).toBe(true);
   });
 
-  it('does not grow from video to video', async () => {
+  // Twenty renders: on a loaded 2-core machine they take longer than the default 30 s.
+  it('does not grow from video to video', { timeout: 120_000 }, async () => {
     const wide = parseScene({ ...scene(1), resolution: { width: 640, height: 360 } });
     await withWorker(async ({ worker }) => {
       // The first videos settle the heap and the driver's caches.
