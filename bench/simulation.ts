@@ -23,8 +23,8 @@ import {
   ffmpegArguments,
 } from '../src/simulation/encoder.js';
 import { interpretBuiltin } from '../src/simulation/interpreter/builtin/index.js';
-import { type RenderResult, renderSimulation } from '../src/simulation/render-process.js';
-import { startRenderWorker } from '../src/simulation/render-worker.js';
+import { type RenderResult, renderSimulation } from '../src/simulation/render-on-worker.js';
+import { startRenderWorker } from '../src/simulation/render-worker-handle.js';
 import type { RenderQuality } from '../src/simulation/renderer/index.js';
 
 const { values } = parseArgs({

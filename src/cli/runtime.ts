@@ -12,8 +12,8 @@ import {
   type Database,
   openDatabase,
 } from '../core/store/index.js';
-import type { RenderOptions } from '../simulation/render-process.js';
-import { type RenderWorker, startRenderWorker } from '../simulation/render-worker.js';
+import type { RenderOptions } from '../simulation/render-on-worker.js';
+import { type RenderWorker, startRenderWorker } from '../simulation/render-worker-handle.js';
 import { createXvfbRegistry } from '../simulation/renderer/xvfb-registry.js';
 import { createSimulator } from '../simulation/simulator.js';
 

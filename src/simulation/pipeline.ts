@@ -63,7 +63,7 @@ const framesInFlight = 3;
 /**
  * Simulates, renders and encodes `job.scene` in this process. Drawing frame n+1 overlaps with
  * ffmpeg encoding frame n in its own process; a small pool of frame buffers bounds memory.
- * Needs a live X display (see render-process.ts, which runs this in a worker).
+ * Needs a live X display (see render-on-worker.ts, which runs this in a worker).
  */
 export async function runPipeline(
   job: SimulationJob,
@@ -71,7 +71,7 @@ export async function runPipeline(
     onProgress?: (progress: SimulationProgress) => void;
     signal?: AbortSignal;
     spawn?: Spawner;
-    /** The physics, computed elsewhere meanwhile (render-process.ts); simulated here when absent. */
+    /** The physics, computed elsewhere meanwhile (render-on-worker.ts); simulated here when absent. */
     trajectory?: Promise<Trajectory>;
   } = {},
 ): Promise<SimulationResult> {

@@ -3,7 +3,7 @@ import type { Simulator } from '../core/generations/simulation-job.js';
 import { interpretPrompt } from './interpreter/index.js';
 import type { OpenAIInterpreterOptions } from './interpreter/openai.js';
 import type { SimulationProgress } from './pipeline.js';
-import { type RenderOptions, renderSimulation } from './render-process.js';
+import { type RenderOptions, renderSimulation } from './render-on-worker.js';
 import { parseScene } from './scene/validate.js';
 
 /** How the generation service's simulations are interpreted and rendered. */

@@ -17,10 +17,10 @@ import { registerCommands } from './command-registration.js';
 import type { BotContext } from './context.js';
 import { createFormDrafts } from './drafts.js';
 import { discordLogger } from './logger.js';
-import { asDiscordMessageRef } from './message-ref.js';
 import { createDiscordTransport } from './rest-transport.js';
 import { createInteractionRouter } from './router.js';
-import { createStatusMessages } from './status-messages.js';
+import { asDiscordMessageRef } from './status/status-ref.js';
+import { createStatusMessages } from './status/tracker.js';
 
 /** What the Discord bot is built from. Everything past `logger` has a real default. */
 export interface DiscordBotDeps {

@@ -6,7 +6,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Catalog } from '../../core/replicate/catalog.js';
 import type { Timers } from '../../core/timers.js';
 import type { FormDrafts } from './drafts.js';
-import type { StatusMessages } from './status-messages.js';
+import type { StatusMessages } from './status/tracker.js';
 
 /** What every interaction handler works with. */
 export interface BotContext {

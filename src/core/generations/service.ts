@@ -13,12 +13,12 @@ import { realTimers, type Timers } from '../timers.js';
 import { abortableSleep, defaultTimings, type LifecycleContext, type LifecycleTimings } from './context.js';
 import type { GenerationStore } from './generation-store.js';
 import { prepareInput, randomSeed, seedField } from './input.js';
-import { createInProcessJobRunner, type JobRunner } from './job-runner.js';
+import { createInProcessJobRunner, type JobRunner } from './job-queue.js';
 import { createLifecycle } from './lifecycle.js';
 import { createLiveStatus } from './live-status.js';
-import { assertUnderUserCap, type QueuePlace } from './queue.js';
 import type { GenerationRequest, GenerationService, SimulationRequest } from './service-types.js';
 import { runSimulation, type Simulator, simulationModel } from './simulation-job.js';
+import { assertUnderUserCap } from './user-limits.js';
 
 export type { Simulator } from './simulation-job.js';
 
@@ -74,8 +74,6 @@ export interface ReelbotGenerationService extends GenerationService {
   handleWebhook: WebhookHandler;
   /** 1-based place of a waiting generation, 0 when running, undefined when not held here. */
   queuePosition(generationId: string): number | undefined;
-  /** Where a waiting generation stands; undefined when it runs or is not held here. */
-  queuePlace(generationId: string): QueuePlace | undefined;
 }
 
 function noSimulator(): ReelbotError {

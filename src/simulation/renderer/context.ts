@@ -20,7 +20,7 @@ let open: OpenContext | undefined;
 /**
  * Lends this process's headless WebGL 1 context, opening it on first use. It connects to the X
  * display named by the DISPLAY variable of this process, once per process: so it runs in the
- * render worker, which is started with its own DISPLAY (see render-worker.ts).
+ * render worker, which is started with its own DISPLAY (see render-worker-handle.ts).
  *
  * One context serves every video a warm worker makes, because destroying one does not give back
  * all it held: a context per video grew the worker by about 4 MB a video (0.8 MB even with every

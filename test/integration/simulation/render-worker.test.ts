@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identify, isRunning } from '../../../src/core/process-table.js';
-import { type RenderResult, renderSimulation } from '../../../src/simulation/render-process.js';
+import { type RenderResult, renderSimulation } from '../../../src/simulation/render-on-worker.js';
 import {
   type RenderWorker,
   type RenderWorkerState,
   startRenderWorker,
-} from '../../../src/simulation/render-worker.js';
+} from '../../../src/simulation/render-worker-handle.js';
 import type { XvfbSpawner } from '../../../src/simulation/renderer/xvfb.js';
 import { parseScene } from '../../../src/simulation/scene/validate.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationProgress } from '../../../src/simulation/pipeline.js';
-import { renderSimulation } from '../../../src/simulation/render-process.js';
+import { renderSimulation } from '../../../src/simulation/render-on-worker.js';
 import type { RenderQuality } from '../../../src/simulation/renderer/index.js';
 import { parseScene } from '../../../src/simulation/scene/validate.js';
 

@@ -6,7 +6,7 @@ import { imageFields, promptField } from '../../../core/replicate/schema.js';
 import { within } from '../../../core/timers.js';
 import type { BotContext } from '../context.js';
 import { attachmentInput, openFormPage, startFromDraft } from '../form-flow.js';
-import { requesterOf, startGeneration } from '../generation-start.js';
+import { startModelGeneration } from '../generation-start.js';
 
 /** What `/video` and `/animate` ask for. */
 export interface LaunchRequest {
@@ -49,15 +49,11 @@ export async function launchModel(
   if (!model) {
     if (request.advanced)
       throw new UpstreamError(`Replicate took longer than ${lookupMs} ms to describe ${request.model}`);
-    await startGeneration(interaction, ctx, (messageRef) =>
-      ctx.service.start({
-        requester: requesterOf(interaction),
-        model: request.model,
-        values: request.prompt ? { prompt: request.prompt } : {},
-        attachments: request.image ? [attachmentInput(request.image)] : [],
-        messageRef: { ...messageRef },
-      }),
-    );
+    await startModelGeneration(interaction, ctx, {
+      model: request.model,
+      values: request.prompt ? { prompt: request.prompt } : {},
+      attachments: request.image ? [attachmentInput(request.image)] : [],
+    });
     return;
   }
 

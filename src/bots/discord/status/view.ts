@@ -6,17 +6,17 @@ import {
   ComponentType,
   type RESTPatchAPIChannelMessageJSONBody,
 } from 'discord.js';
-import type { GalleryLinks } from '../../core/chat/gallery-links.js';
-import { truncate } from '../../core/forms/text.js';
-import type { QueuePlace } from '../../core/generations/queue.js';
+import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
+import { truncate } from '../../../core/forms/text.js';
 import {
   describeEvent,
   describeGeneration,
   type StatusView,
   statusLines,
-} from '../../core/generations/status-text.js';
-import type { Generation, GenerationEvent } from '../../core/generations/types.js';
-import { buttonId } from './custom-id.js';
+} from '../../../core/generations/status-text.js';
+import type { Generation, GenerationEvent } from '../../../core/generations/types.js';
+import type { QueuePlace } from '../../../core/generations/user-limits.js';
+import { buttonId } from '../custom-id.js';
 
 type Body = RESTPatchAPIChannelMessageJSONBody;
 type Row = APIActionRowComponent<APIComponentInMessageActionRow>;

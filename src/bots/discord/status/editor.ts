@@ -6,7 +6,7 @@ import {
   type RESTPatchAPIChannelMessageJSONBody,
   Routes,
 } from 'discord.js';
-import type { DiscordMessageRef } from './message-ref.js';
+import type { DiscordMessageRef } from './status-ref.js';
 
 /** A message body and its files, sent as one edit. */
 export interface MessageEdit {

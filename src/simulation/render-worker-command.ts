@@ -7,7 +7,7 @@ const extension = path.extname(here);
 
 /** How to start the worker: from TypeScript sources through tsx, or plainly from built files. */
 export function workerCommand(): { file: string; execArgv: string[] } {
-  const file = path.join(path.dirname(here), `worker${extension}`);
+  const file = path.join(path.dirname(here), `render-worker-main${extension}`);
   const loader =
     extension === '.ts' ? ['--import', pathToFileURL(createRequire(here).resolve('tsx')).href] : [];
   return { file, execArgv: loader };

@@ -1,6 +1,6 @@
 /**
  * The render worker: a child process that simulates, renders and encodes jobs one after another,
- * kept warm between them (see render-worker.ts). It exists because headless-gl connects to the X
+ * kept warm between them (see render-worker-handle.ts). It exists because headless-gl connects to the X
  * display named by DISPLAY once per process and keeps that connection for good, so the worker is
  * started with the DISPLAY of its own Xvfb. It also keeps a crash in native GL code away from the
  * bot.
@@ -8,7 +8,7 @@
 import { ReelbotError } from '../core/errors.js';
 import type { Trajectory } from './physics/trajectory.js';
 import { runPipeline } from './pipeline.js';
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { WorkerReply, WorkerRequest } from './render-worker-protocol.js';
 
 interface RunningJob {
   controller: AbortController;

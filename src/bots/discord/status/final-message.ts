@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import type { GalleryLinks } from '../../core/chat/gallery-links.js';
-import { codeOf, userMessageOf } from '../../core/errors.js';
-import type { StatusView } from '../../core/generations/status-text.js';
-import type { Generation } from '../../core/generations/types.js';
-import type { Logger } from '../../core/logger.js';
-import type { MediaStorage } from '../../core/media/storage.js';
-import { type FitVideo, prepareUpload } from '../../core/media/upload.js';
-import type { MessageEdit } from './message-editor.js';
-import { noMentions, resultRow, statusContent } from './status-view.js';
+import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
+import { codeOf, userMessageOf } from '../../../core/errors.js';
+import type { StatusView } from '../../../core/generations/status-text.js';
+import type { Generation } from '../../../core/generations/types.js';
+import type { Logger } from '../../../core/logger.js';
+import type { MediaStorage } from '../../../core/media/storage.js';
+import { type FitVideo, prepareUpload } from '../../../core/media/upload.js';
+import type { MessageEdit } from './editor.js';
+import { noMentions, resultRow, statusContent } from './view.js';
 
 export interface FinalMessageDeps {
   media: MediaStorage;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type AdmissionQueue, createAdmissionQueue, type QueuePlace } from './queue.js';
+import { type AdmissionQueue, createAdmissionQueue, type QueuePlace } from './user-limits.js';
 
 /** One unit of work: a generation from its start until it is final (or the runner closes). */
 export interface Job {

@@ -1,12 +1,11 @@
 import type { REST } from 'discord.js';
-import type { QueuePlace } from '../../core/generations/queue.js';
-import type { GenerationService } from '../../core/generations/service-types.js';
-import type { Generation, GenerationEvent } from '../../core/generations/types.js';
-import type { Logger } from '../../core/logger.js';
-import type { Timers } from '../../core/timers.js';
+import type { GenerationService } from '../../../core/generations/service-types.js';
+import type { Generation, GenerationEvent } from '../../../core/generations/types.js';
+import type { Logger } from '../../../core/logger.js';
+import type { Timers } from '../../../core/timers.js';
 import type { FinalMessageDeps } from './final-message.js';
-import { asDiscordMessageRef, type DiscordMessageRef } from './message-ref.js';
-import { createStatusMessage, type StatusMessage } from './status-message.js';
+import { createStatusMessage, type StatusMessage } from './message.js';
+import { asDiscordMessageRef, type DiscordMessageRef } from './status-ref.js';
 
 export interface StatusMessagesOptions {
   rest: REST;
@@ -17,9 +16,6 @@ export interface StatusMessagesOptions {
   logger: Logger;
   final: FinalMessageDeps;
 }
-
-/** A generation's place in the service's queue, when it tells (`ReelbotGenerationService.queuePlace`). */
-type WithQueuePlace = { queuePlace?(generationId: string): QueuePlace | undefined };
 
 /**
  * Every live status message, by generation id. Service events for Discord generations become
@@ -59,7 +55,7 @@ export function createStatusMessages(options: StatusMessagesOptions) {
     return message;
   }
 
-  const queuePlace = (id: string) => (options.service as WithQueuePlace).queuePlace?.(id);
+  const queuePlace = (id: string) => options.service.queuePlace(id);
 
   return {
     /** Renders one service event (events of other platforms are ignored). */

@@ -4,9 +4,9 @@ import { SimulationError } from '../core/errors.js';
 import { canceled } from './canceled.js';
 import type { Trajectory } from './physics/trajectory.js';
 import type { SimulationJob, SimulationProgress, SimulationResult } from './pipeline.js';
+import { workerCommand } from './render-worker-command.js';
+import type { WorkerReply, WorkerRequest } from './render-worker-protocol.js';
 import { startXvfb, type XServer, type XvfbOptions } from './renderer/xvfb.js';
-import { workerCommand } from './worker-command.js';
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 /** Where the worker draws: a given X display, or a private Xvfb it starts and stops. */
 export interface RenderWorkerOptions {

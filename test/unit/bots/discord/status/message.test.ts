@@ -1,10 +1,10 @@
 import { DiscordAPIError, type REST } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import type { DiscordMessageRef } from '../../../../src/bots/discord/message-ref.js';
-import { createStatusMessage } from '../../../../src/bots/discord/status-message.js';
-import type { Generation } from '../../../../src/core/generations/types.js';
-import { silentLogger } from '../../../../src/core/logger.js';
-import { createManualClock, flushMicrotasks } from '../../core/chat/manual-clock.js';
+import { createStatusMessage } from '../../../../../src/bots/discord/status/message.js';
+import type { DiscordMessageRef } from '../../../../../src/bots/discord/status/status-ref.js';
+import type { Generation } from '../../../../../src/core/generations/types.js';
+import { silentLogger } from '../../../../../src/core/logger.js';
+import { createManualClock, flushMicrotasks } from '../../../core/chat/manual-clock.js';
 
 /** A stand-in for discord.js's REST at its method boundary: records calls, answers like Discord. */
 function recordingRest(options: { failWebhook?: unknown } = {}) {

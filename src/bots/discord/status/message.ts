@@ -1,15 +1,15 @@
 import type { REST } from 'discord.js';
-import { createEditThrottle } from '../../core/chat/edit-throttle.js';
-import { codeOf } from '../../core/errors.js';
-import type { QueuePlace } from '../../core/generations/queue.js';
-import type { Generation, GenerationEvent } from '../../core/generations/types.js';
-import { isFinal } from '../../core/generations/types.js';
-import type { Logger } from '../../core/logger.js';
-import type { Timers } from '../../core/timers.js';
+import { createEditThrottle } from '../../../core/chat/edit-throttle.js';
+import { codeOf } from '../../../core/errors.js';
+import type { Generation, GenerationEvent } from '../../../core/generations/types.js';
+import { isFinal } from '../../../core/generations/types.js';
+import type { QueuePlace } from '../../../core/generations/user-limits.js';
+import type { Logger } from '../../../core/logger.js';
+import type { Timers } from '../../../core/timers.js';
+import { createMessageEditor, isTooLarge, type MessageEdit } from './editor.js';
 import { buildFinalMessage, type FinalMessage, type FinalMessageDeps } from './final-message.js';
-import { createMessageEditor, isTooLarge, type MessageEdit } from './message-editor.js';
-import type { DiscordMessageRef } from './message-ref.js';
-import { endedBody, runningBody, viewOf } from './status-view.js';
+import type { DiscordMessageRef } from './status-ref.js';
+import { endedBody, runningBody, viewOf } from './view.js';
 
 export interface StatusMessageOptions {
   generation: Generation;

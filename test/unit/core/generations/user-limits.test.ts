@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LimitError } from '../../../../src/core/errors.js';
-import { assertUnderUserCap, createAdmissionQueue } from '../../../../src/core/generations/queue.js';
+import { assertUnderUserCap, createAdmissionQueue } from '../../../../src/core/generations/user-limits.js';
 
 describe('admission queue', () => {
   it('admits up to the global limit, then queues first in first out', () => {

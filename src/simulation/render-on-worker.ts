@@ -5,7 +5,7 @@ import type { EncoderSettings } from './encoder.js';
 import { simulateInThread } from './physics/in-thread.js';
 import type { Trajectory } from './physics/trajectory.js';
 import type { SimulationJob, SimulationProgress, SimulationResult, SimulationTimings } from './pipeline.js';
-import { type RenderWorker, startRenderWorker } from './render-worker.js';
+import { type RenderWorker, startRenderWorker } from './render-worker-handle.js';
 import type { RenderQuality } from './renderer/index.js';
 import type { XvfbOptions } from './renderer/xvfb.js';
 import type { Scene } from './scene/schema.js';
@@ -16,7 +16,7 @@ export interface RenderOptions {
   /** Called when the warm worker has other jobs ahead of this one, with how many. */
   onQueued?: (ahead: number) => void;
   signal?: AbortSignal;
-  /** A warm worker to render on (see render-worker.ts); without it one is started for this job. */
+  /** A warm worker to render on (see render-worker-handle.ts); without it one is started for this job. */
   worker?: RenderWorker;
   /** An X display to render on (`config.display`); when absent a private Xvfb is started and stopped. */
   display?: string;
@@ -48,7 +48,7 @@ export interface RenderResult extends SimulationResult {
 
 /**
  * Simulates, renders and encodes `scene` into an MP4 at `outFile`, in a render worker process with
- * its own DISPLAY (see render-worker.ts). Progress arrives through `onProgress`; `signal` cancels.
+ * its own DISPLAY (see render-worker-handle.ts). Progress arrives through `onProgress`; `signal` cancels.
  *
  * With `options.worker` the job goes to that warm worker, which simulates too. Without it a worker
  * (and a private Xvfb, unless `display` is given) is started for this job and stopped after it,
