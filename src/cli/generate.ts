@@ -9,6 +9,7 @@ import { describeEvent, formatElapsed } from '../core/generations/status-text.js
 import type { Generation, GenerationEvent, Requester } from '../core/generations/types.js';
 import { maxAttachmentBytes } from '../core/media/attachments.js';
 import { readFileCapped } from '../core/read-capped.js';
+import { loadPrices } from '../core/spend/prices.js';
 import { createCoreRuntime } from './runtime.js';
 
 const usage = `Usage: reelbot generate OWNER/NAME [--input key=value ...] [--image FILE] [--wait | --detach]
@@ -149,7 +150,8 @@ export async function generate(options: GenerateOptions): Promise<number> {
     return 1;
   }
   const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
-  const runtime = createCoreRuntime(config, logger);
+  const prices = await loadPrices(config.spend.pricesFile);
+  const runtime = createCoreRuntime(config, logger, { prices });
   const { service } = runtime;
   const printer = createProgressPrinter(stdout);
   let generationId: string | undefined;

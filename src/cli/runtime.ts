@@ -6,6 +6,7 @@ import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.
 import type { RenderOptions } from '../core/simulation/render-process.js';
 import { type RenderWorker, startRenderWorker } from '../core/simulation/render-worker.js';
 import { createSimulator } from '../core/simulation/simulator.js';
+import type { PriceTable } from '../core/spend/prices.js';
 import {
   type CatalogCache,
   createCatalogCache,
@@ -40,6 +41,8 @@ export interface CoreRuntimeOptions {
    * each `/simulate` then skips their start-up. One-shot commands start one per job instead.
    */
   warmRenderWorker?: boolean;
+  /** What predictions cost (`loadPrices(config.spend.pricesFile)`); the shipped table otherwise. */
+  prices?: PriceTable;
 }
 
 /**
@@ -71,7 +74,15 @@ export function createCoreRuntime(
     renderOptions: { display: config.display, physics: options.simulationPhysics, worker: renderWorker },
     logger: logger.child({ part: 'simulation' }),
   });
-  const service = createGenerationService({ config, store, api, catalog, logger, simulator });
+  const service = createGenerationService({
+    config,
+    store,
+    api,
+    catalog,
+    logger,
+    simulator,
+    prices: options.prices,
+  });
   return {
     config,
     logger,

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ChatAdapter } from '../core/chat/adapter.js';
 import { loadConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
+import { loadPrices } from '../core/spend/prices.js';
 import type { RawMount } from '../web/index.js';
 import { startWebServer } from '../web/index.js';
 import { createCoreRuntime } from './runtime.js';
@@ -17,9 +18,10 @@ export async function run(argv: string[]): Promise<number> {
   parseArgs({ args: argv, options: {}, allowPositionals: false });
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  const prices = await loadPrices(config.spend.pricesFile);
   // From here on, so that a signal during start-up also ends the process, and its children.
   const stop = watchStopSignals(logger);
-  const core = createCoreRuntime(config, logger, { warmRenderWorker: true });
+  const core = createCoreRuntime(config, logger, { warmRenderWorker: true, prices });
   const { service, catalog, store, db } = core;
 
   const adapters: ChatAdapter[] = [];

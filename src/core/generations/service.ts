@@ -10,6 +10,8 @@ import { createLocalMediaStorage, type MediaStorage } from '../media/storage.js'
 import { assertPromptLength } from '../prompt-limit.js';
 import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
+import { defaultPrices } from '../spend/default-prices.js';
+import type { PriceTable } from '../spend/prices.js';
 import type { GenerationStore } from '../store/generations.js';
 import { abortableSleep, defaultTimings, type LifecycleContext, type LifecycleTimings } from './context.js';
 import { prepareInput, randomSeed, seedField } from './input.js';
@@ -66,6 +68,8 @@ export interface GenerationServiceDeps {
   workerId?: string;
   /** The physics simulation (src/core/simulation); the service offers `simulate` only with one. */
   simulator?: Simulator;
+  /** Replicate's prices (the shipped table by default; `PRICES_FILE` replaces it). */
+  prices?: PriceTable;
 }
 
 /** The service with what the web server and the CLI need besides the bots' interface. */
@@ -142,6 +146,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       maxBytes: config.download.maxBytes,
       dispatcher: deps.downloadDispatcher ?? ownDispatcher,
     },
+    prices: deps.prices ?? defaultPrices,
   };
   const lifecycle = createLifecycle(ctx);
 

@@ -10,6 +10,7 @@ import type {
 import { createDownloadClaims } from './download-claims.js';
 import { type GenerationPatch, type GenerationRow, patchColumns, toGeneration } from './generation-rows.js';
 import { createRunHistory } from './run-history.js';
+import { createSpendQueries } from './spend.js';
 import { createWebhookDeliveries } from './webhook-deliveries.js';
 
 export type { GenerationPatch } from './generation-rows.js';
@@ -244,6 +245,7 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
     ...createDownloadClaims(db, clock),
     ...createWebhookDeliveries(db, clock),
     ...createRunHistory(db),
+    ...createSpendQueries(db),
   };
 }
 

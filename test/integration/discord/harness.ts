@@ -13,6 +13,7 @@ import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
+import { loadPrices } from '../../../src/core/spend/prices.js';
 import {
   type CatalogCache,
   createCatalogCache,
@@ -100,6 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     logger,
     sleep: quickSleep,
     simulator: options.simulator,
+    prices: await loadPrices(config.spend.pricesFile),
     clock: options.time?.clock,
     timers: options.time?.timers,
   });

@@ -18,6 +18,7 @@ import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
+import { loadPrices } from '../../../src/core/spend/prices.js';
 import {
   createCatalogCache,
   createGenerationStore,
@@ -113,6 +114,7 @@ export async function startSlackHarness(
     logger,
     sleep,
     simulator: options.simulator,
+    prices: await loadPrices(config.spend.pricesFile),
     clock: options.time?.clock,
     timers: options.time?.timers,
   });
