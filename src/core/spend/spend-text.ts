@@ -1,8 +1,8 @@
 import type { Generation } from '../generations/types.js';
 
-/** Seconds for people: `12.5 s`, `0.8 s`, `125 s`. */
+/** Seconds for people: `12.5 s`, `0.8 s`, `125 s`, `3,600 s`. */
 export function formatSeconds(seconds: number): string {
-  return `${seconds >= 100 ? Math.round(seconds) : Number(seconds.toFixed(1))} s`;
+  return `${seconds >= 100 ? Math.round(seconds).toLocaleString('en-US') : Number(seconds.toFixed(1))} s`;
 }
 
 /** Dollars for people: `$0.02`, `$1.25`. */
