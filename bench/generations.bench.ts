@@ -119,6 +119,7 @@ const config = loadConfig({
   DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
   MAX_JOBS_TOTAL: String(concurrent),
   MAX_JOBS_PER_USER: String(concurrent),
+  DAILY_VIDEOS_PER_USER: '0',
 });
 const logger = silentLogger();
 const db = openDatabase(dataDir);

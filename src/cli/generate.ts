@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { type Config, loadConfig } from '../core/config.js';
 import { FileError, ReelbotError } from '../core/errors.js';
 import type { AttachmentInput } from '../core/generations/service-types.js';
+import { loadPrices } from '../core/generations/spend/prices.js';
 import { describeEvent, formatElapsed } from '../core/generations/status-text.js';
 import type { Generation, GenerationEvent, Requester } from '../core/generations/types.js';
 import { maxAttachmentBytes } from '../core/media/attachments.js';
@@ -149,7 +150,8 @@ export async function generate(options: GenerateOptions): Promise<number> {
     return 1;
   }
   const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
-  const runtime = createCoreRuntime(config, logger);
+  const prices = await loadPrices(config.spend.pricesFile);
+  const runtime = createCoreRuntime(config, logger, { prices });
   const { service } = runtime;
   const printer = createProgressPrinter(stdout);
   let generationId: string | undefined;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from '../core/config.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
+import type { PriceTable } from '../core/generations/spend/prices.js';
 import type { Logger } from '../core/logger.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
 import type { CatalogCache } from '../core/replicate/catalog-cache.js';
@@ -44,6 +45,8 @@ export interface CoreRuntimeOptions {
    * simulation starts its own.
    */
   renderWorker?: Config['renderWorker']['mode'];
+  /** What predictions cost (`loadPrices(config.spend.pricesFile)`); the shipped table otherwise. */
+  prices?: PriceTable;
 }
 
 /**
@@ -96,7 +99,15 @@ export function createCoreRuntime(
     },
     logger: logger.child({ part: 'simulation' }),
   });
-  const service = createGenerationService({ config, store, api, catalog, logger, simulator });
+  const service = createGenerationService({
+    config,
+    store,
+    api,
+    catalog,
+    logger,
+    simulator,
+    prices: options.prices,
+  });
   return {
     config,
     logger,

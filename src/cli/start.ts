@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { ChatAdapter } from '../core/chat/adapter.js';
 import { loadConfig } from '../core/config.js';
+import { loadPrices } from '../core/generations/spend/prices.js';
 import { createLogger } from '../core/logger.js';
 import type { RawMount } from '../web/index.js';
 import { startWebServer } from '../web/index.js';
@@ -17,9 +18,10 @@ export async function run(argv: string[]): Promise<number> {
   parseArgs({ args: argv, options: {}, allowPositionals: false });
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  const prices = await loadPrices(config.spend.pricesFile);
   // From here on, so that a signal during start-up also ends the process, and its children.
   const stop = watchStopSignals(logger);
-  const core = createCoreRuntime(config, logger, { renderWorker: config.renderWorker.mode });
+  const core = createCoreRuntime(config, logger, { renderWorker: config.renderWorker.mode, prices });
   const { service, catalog, store, db } = core;
 
   const adapters: ChatAdapter[] = [];

@@ -27,6 +27,17 @@ export interface Config {
     total: number;
   };
   catalogTtlMs: number;
+  /** Prices and the daily quotas every server gets unless its own settings say otherwise. */
+  spend: {
+    /** A JSON price table merged over the shipped one. */
+    pricesFile?: string;
+    /** Replicate videos one person may ask for per UTC day; 0 means no limit. */
+    dailyVideosPerUser: number;
+    /** Replicate compute seconds one server may use per UTC day; unset means no limit. */
+    dailyGpuSecondsPerServer?: number;
+    /** Estimated US dollars one server may spend per UTC day; unset means no limit. */
+    dailyUsdPerServer?: number;
+  };
   discord?: { token: string; applicationId: string; apiUrl: string };
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
   openai?: { apiKey: string; baseUrl?: string; model: string };
@@ -52,6 +63,7 @@ export const configDefaults = {
   MAX_QUEUED_PER_USER: 5,
   MAX_JOBS_TOTAL: 8,
   CATALOG_TTL_SECONDS: 3600,
+  DAILY_VIDEOS_PER_USER: 20,
   DISCORD_API_URL: 'https://discord.com/api',
   SLACK_API_URL: 'https://slack.com/api/',
   OPENAI_MODEL: 'gpt-4o-mini',
@@ -115,6 +127,20 @@ const envSchema = z.object({
     .default(configDefaults.MAX_QUEUED_PER_USER),
   MAX_JOBS_TOTAL: positiveInt('such as 8').default(configDefaults.MAX_JOBS_TOTAL),
   CATALOG_TTL_SECONDS: positiveInt('such as 3600').default(configDefaults.CATALOG_TTL_SECONDS),
+  PRICES_FILE: optionalText,
+  DAILY_VIDEOS_PER_USER: z.coerce
+    .number({ message: 'must be a whole number, such as 20 (0 for no limit)' })
+    .int('must be a whole number, such as 20 (0 for no limit)')
+    .min(0, 'must be 0 or more, such as 20 (0 for no limit)')
+    .default(configDefaults.DAILY_VIDEOS_PER_USER),
+  DAILY_GPU_SECONDS_PER_SERVER: positiveInt(
+    'compute seconds such as 3600 (leave it unset for no limit)',
+  ).optional(),
+  DAILY_USD_PER_SERVER: z.coerce
+    .number({ message: 'must be an amount in US dollars, such as 5 or 2.50' })
+    .positive('must be above 0, such as 5 or 2.50 (leave it unset for no limit)')
+    .finite('must be an amount in US dollars, such as 5 or 2.50')
+    .optional(),
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: z
     .string()
@@ -216,6 +242,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       total: e.MAX_JOBS_TOTAL,
     },
     catalogTtlMs: e.CATALOG_TTL_SECONDS * 1000,
+    spend: {
+      pricesFile: e.PRICES_FILE ? path.resolve(e.PRICES_FILE) : undefined,
+      dailyVideosPerUser: e.DAILY_VIDEOS_PER_USER,
+      dailyGpuSecondsPerServer: e.DAILY_GPU_SECONDS_PER_SERVER,
+      dailyUsdPerServer: e.DAILY_USD_PER_SERVER,
+    },
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
         ? {

@@ -98,6 +98,28 @@ export class LimitError extends ReelbotError {
   }
 }
 
+/** Which daily quota a request ran into. */
+export type QuotaKind = 'user-videos' | 'server-gpu-seconds' | 'server-usd';
+
+/**
+ * A daily quota is used up. `used` and `limit` are in the quota's unit (videos, seconds, dollars);
+ * `resetsAt` is when the day ends (ms).
+ */
+export class QuotaError extends ReelbotError {
+  constructor(
+    readonly kind: QuotaKind,
+    readonly used: number,
+    readonly limit: number,
+    readonly resetsAt: number,
+    userMessage: string,
+  ) {
+    super('QUOTA_REACHED', `${kind} quota reached: ${used} of ${limit}`, {
+      userMessage,
+      context: { kind, used, limit, resetsAt },
+    });
+  }
+}
+
 /** A download of a prediction output or a chat attachment failed for good. */
 export class DownloadError extends ReelbotError {
   constructor(

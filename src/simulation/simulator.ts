@@ -64,13 +64,14 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         scene = interpretation.scene;
       }
       onScene?.(scene);
-      await renderSimulation(scene, outFile, {
+      const { timings } = await renderSimulation(scene, outFile, {
         ...options.renderOptions,
         signal,
         onProgress: (progress) => onProgress?.(percentOf(progress), progressNote(progress)),
         onQueued: (ahead) => onProgress?.(0, queuedNote(ahead)),
       });
-      return { scene };
+      // The render worker's CPU and ffmpeg's: what the video cost this machine.
+      return { scene, cpuSeconds: (timings.cpuMs + (timings.encoderCpuMs ?? 0)) / 1000 };
     },
   };
 }

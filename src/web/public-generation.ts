@@ -29,6 +29,10 @@ export interface PublicGeneration {
     height?: number;
     durationSeconds?: number;
   };
+  /** What it used: Replicate's billed seconds (`predictTime`) and other metrics, or a simulation's CPU seconds. */
+  metrics?: { predictTime?: number; cpuTime?: number; [name: string]: unknown };
+  /** Estimated US dollars from reelbot's price table; absent when the price is unknown. */
+  costUsd?: number;
   links: { page: string; api: string };
   createdAt: string;
   startedAt?: string;
@@ -77,6 +81,14 @@ export function toPublicGeneration(generation: Generation): PublicGeneration {
           durationSeconds: media.durationSeconds,
         }
       : undefined,
+    metrics: generation.metrics
+      ? {
+          ...generation.metrics.other,
+          predictTime: generation.metrics.predictTime,
+          cpuTime: generation.metrics.cpuTime,
+        }
+      : undefined,
+    costUsd: generation.costUsd,
     links: { page: `/g/${id}`, api: `/api/generations/${id}` },
     createdAt: iso(generation.createdAt)!,
     startedAt: iso(generation.startedAt),

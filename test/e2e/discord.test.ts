@@ -188,6 +188,44 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     reelbot = undefined;
   });
 
+  it('shows what a video cost, then refuses a person at the daily limit without creating a prediction', async () => {
+    replicate.state.predictions.configure(model, { steps: 1, predictTime: 30 });
+    reelbot = await startReelbot({ ...env(), DAILY_VIDEOS_PER_USER: '1' });
+    const user = {
+      id: '310000000000000042',
+      username: 'hedy',
+      global_name: 'Hedy',
+      discriminator: '0',
+      avatar: null,
+    };
+    const video = (prompt: string) =>
+      discord.sendCommand(
+        'video',
+        [
+          { name: 'model', value: model },
+          { name: 'prompt', value: prompt },
+        ],
+        { user },
+      );
+    const first = video('a windmill at dawn');
+    const done = await discord.waitForCall(isFinalEdit(first.token));
+    // minimax/video-01 is sold per video: $0.50 in the shipped price table.
+    expect(done.json.content).toContain('GPU 30 s · about $0.50');
+
+    const before = replicate.state.predictions.predictions.size;
+    const refused = video('a second windmill');
+    const answer = await discord.waitForCall(
+      (call) =>
+        call.method === 'POST' && call.route === `/webhooks/${discord.state.applicationId}/${refused.token}`,
+    );
+    expect(answer.json.flags & 64).toBe(64);
+    expect(answer.json.content).toBe('You have made 1 of 1 videos today; the count resets at 00:00 UTC.');
+    expect(replicate.state.predictions.predictions.size).toBe(before);
+    expect(reelbot.lines.some((line) => line.code === 'QUOTA_REACHED')).toBe(true);
+    expect((await reelbot.stop()).code).toBe(0);
+    reelbot = undefined;
+  });
+
   it('says in one sentence that Discord refused the token, and leaves nothing running', async () => {
     const refused = spawnReelbot({ ...env(), DISCORD_TOKEN: 'not-the-token' });
     try {

@@ -9,6 +9,7 @@ import { catchUp } from './catch-up.js';
 import { helpText } from './commands/help.js';
 import { registerModalCommands } from './commands/open-modal.js';
 import { registerSimulate } from './commands/simulate.js';
+import { usageText } from './commands/usage.js';
 import { slackBotScopes } from './manifest.js';
 import { registerChooser } from './modal/chooser.js';
 import { createFormLoader } from './modal/model-form.js';
@@ -104,11 +105,13 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   });
   registerCancel(app, { service: deps.service, logger });
   registerSimulate(app, { service: deps.service, postStatus, logger });
-  app.command('/reelbot', async ({ ack }) => {
-    await ack({
-      response_type: 'ephemeral',
-      text: helpText({ simulationAvailable: Boolean(deps.service.simulate) }),
-    });
+  app.command('/reelbot', async ({ ack, command }) => {
+    const [subcommand] = command.text.trim().toLowerCase().split(/\s+/);
+    const text =
+      subcommand === 'usage'
+        ? await usageText({ service: deps.service, client, logger }, command)
+        : helpText({ simulationAvailable: Boolean(deps.service.simulate) });
+    await ack({ response_type: 'ephemeral', text });
   });
   // Handlers still running when stop() is called (a submit posting its status message) are let
   // finish, so shutting down never leaves a person with a modal accepted and nothing posted.

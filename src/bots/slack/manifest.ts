@@ -2,7 +2,7 @@ import { animateShortcutId } from './commands/open-modal.js';
 import { slackEventsPath } from './receiver.js';
 
 /** The bot scopes reelbot asks for when installed. */
-export const slackBotScopes = ['commands', 'chat:write', 'files:read', 'files:write'];
+export const slackBotScopes = ['commands', 'chat:write', 'files:read', 'files:write', 'users:read'];
 
 /** The slash commands the bot answers, with their help text. */
 export const slackCommands = [

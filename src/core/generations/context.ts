@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { MediaStorage } from '../media/storage.js';
 import type { ReplicateApi } from '../replicate/client.js';
 import type { GenerationStore } from './generation-store.js';
+import type { PriceTable } from './spend/prices.js';
 import type { GenerationEvent } from './types.js';
 
 /** The Replicate calls the lifecycle makes. */
@@ -55,6 +56,8 @@ export interface LifecycleContext {
   workerId: string;
   publicUrl?: string;
   download: { allowedHosts: readonly string[]; maxBytes: number; dispatcher?: Dispatcher };
+  /** What a prediction costs, for the price shown beside each video. */
+  prices: PriceTable;
 }
 
 /** `ms` of the injected sleep, cut short by an abort. */

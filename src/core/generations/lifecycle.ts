@@ -8,6 +8,7 @@ import { pickOutputs } from './outputs.js';
 import { createTracker, type Tracker } from './prediction-poller.js';
 import { createPredictionFor, findSentPrediction } from './prediction-start.js';
 import { parseLogProgress } from './progress.js';
+import { costOf } from './spend/cost.js';
 import { type Generation, type GenerationStatus, isFinal } from './types.js';
 
 const running: GenerationStatus[] = ['queued', 'starting', 'processing', 'downloading'];
@@ -70,6 +71,21 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
     return won;
   }
 
+  /** Keeps what a finished prediction used (Replicate bills failed and canceled runs too) and its cost. */
+  function recordSpend(generation: Generation, prediction: ReplicatePrediction) {
+    const { predict_time: predictTime, ...other } = prediction.metrics ?? {};
+    const seconds = typeof predictTime === 'number' && predictTime >= 0 ? predictTime : undefined;
+    ctx.store.recordSpend(generation.id, {
+      predictTime: seconds,
+      other,
+      costUsd: costOf(ctx.prices, {
+        model: generation.model,
+        predictTime: seconds,
+        succeeded: prediction.status === 'succeeded',
+      }),
+    });
+  }
+
   async function apply(generationId: string, prediction: ReplicatePrediction): Promise<void> {
     const generation = ctx.store.get(generationId);
     if (!generation || isFinal(generation.status)) return;
@@ -102,9 +118,7 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
         if (!outputs.primary)
           return fail(generationId, 'The model finished without producing a video.', 'PREDICTION_NO_OUTPUT');
         const lastLine = parseLogProgress(prediction.logs).lastLine;
-        const predictSeconds = prediction.metrics?.predict_time;
-        if (typeof predictSeconds === 'number' && predictSeconds > 0)
-          ctx.store.recordPredictTime(generationId, predictSeconds);
+        recordSpend(generation, prediction);
         ctx.store.transition(generationId, ['processing', 'downloading'], {
           outputUrl: outputs.primary,
           extraOutputs: outputs.extras.length > 0 ? outputs.extras : null,
@@ -116,6 +130,7 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
         return;
       }
       case 'canceled': {
+        recordSpend(generation, prediction);
         if (ctx.store.transition(generationId, running, { status: 'canceled', completedAt: ctx.clock() }))
           emitCurrent(generationId, (g) => ({ type: 'canceled', generation: g }));
         return;
@@ -123,6 +138,7 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
       default: {
         // failed and aborted (which the client's wait() would poll forever) are both final.
         const status = prediction.status === 'aborted' ? 'aborted' : 'failed';
+        recordSpend(generation, prediction);
         const upstream =
           upstreamErrorText(prediction.error) ?? (status === 'aborted' ? 'aborted' : undefined);
         fail(

@@ -1,3 +1,4 @@
+import type { UsageReport } from './spend/usage.js';
 import type { Generation, GenerationListener, Requester } from './types.js';
 import type { QueuePlace } from './user-limits.js';
 
@@ -40,7 +41,7 @@ export interface SimulationRequest {
 
 /**
  * The service bots, the CLI and the web call. Implemented in `src/core/generations/service.ts`.
- * `start` throws `ValidationError` (with one problem per field), `LimitError`, `AttachmentError`,
+ * `start` throws `ValidationError` (with one problem per field), `LimitError`, `QuotaError`, `AttachmentError`,
  * `NotFoundError`, `RateLimitError` or `UpstreamError`; anything after it is reported as events.
  */
 export interface GenerationService {
@@ -51,6 +52,8 @@ export interface GenerationService {
   /** Cancels a running generation; only its owner or an admin may. */
   cancel(generationId: string, by: { userId: string; admin?: boolean }): Promise<Generation>;
   get(generationId: string): Generation | undefined;
+  /** What the person used today against the quotas; `admin` adds their server's day and week. */
+  usage(requester: Requester, options: { admin: boolean }): UsageReport;
   /** Keeps platform message references (e.g. the status message id) with a generation. */
   setMessageRef(generationId: string, messageRef: Record<string, unknown>): void;
   /** Where a waiting generation stands; undefined when it runs or is not held here. */

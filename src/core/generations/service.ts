@@ -18,6 +18,11 @@ import { createLifecycle } from './lifecycle.js';
 import { createLiveStatus } from './live-status.js';
 import type { GenerationRequest, GenerationService, SimulationRequest } from './service-types.js';
 import { runSimulation, type Simulator, simulationModel } from './simulation-job.js';
+import { defaultPrices } from './spend/default-prices.js';
+import { createLimitsFor, type LimitsFor } from './spend/limits.js';
+import type { PriceTable } from './spend/prices.js';
+import { assertWithinQuota } from './spend/quota.js';
+import { usageReport } from './spend/usage.js';
 import { assertUnderUserCap } from './user-limits.js';
 
 export type { Simulator } from './simulation-job.js';
@@ -34,7 +39,7 @@ import { createWebhookEndpoint } from './webhook-endpoint.js';
 
 /** What the generation service is built from. Defaults are real; tests pass fakes and short timings. */
 export interface GenerationServiceDeps {
-  config: Pick<Config, 'dataDir' | 'publicUrl' | 'download' | 'limits' | 'replicate'>;
+  config: Pick<Config, 'dataDir' | 'publicUrl' | 'download' | 'limits' | 'replicate' | 'spend'>;
   store: GenerationStore;
   api: Pick<
     ReplicateApi,
@@ -66,6 +71,10 @@ export interface GenerationServiceDeps {
   workerId?: string;
   /** The physics simulation (src/simulation); the service offers `simulate` only with one. */
   simulator?: Simulator;
+  /** Replicate's prices (the shipped table by default; `PRICES_FILE` replaces it). */
+  prices?: PriceTable;
+  /** Each place's daily quotas; the environment's (`config.spend`) everywhere by default. */
+  limitsFor?: LimitsFor;
 }
 
 /** The service with what the web server and the CLI need besides the bots' interface. */
@@ -104,6 +113,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       perUser: config.limits.perUser,
       logger: logger.child({ part: 'jobs' }),
     });
+  const limitsFor = deps.limitsFor ?? createLimitsFor(config.spend);
   let closed = false;
   const live = createLiveStatus({
     store,
@@ -140,6 +150,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       maxBytes: config.download.maxBytes,
       dispatcher: deps.downloadDispatcher ?? ownDispatcher,
     },
+    prices: deps.prices ?? defaultPrices,
   };
   const lifecycle = createLifecycle(ctx);
 
@@ -190,12 +201,22 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     assertUnderUserCap(inFlight, config.limits, requester.userId);
   }
 
+  /**
+   * Replicate videos are paid for: past a daily quota they are refused before anything is sent.
+   * The command line is the operator's own, and holds no quota.
+   */
+  function checkQuota(requester: Requester) {
+    if (requester.platform === 'cli') return;
+    assertWithinQuota(store, requester, limitsFor(requester), clock());
+  }
+
   function record(generation: Omit<Parameters<GenerationStore['insert']>[0], 'status'>) {
     // Checked again right before the insert, with no await in between: the service cannot have
     // closed meanwhile (a row recorded now would be made on the next start after the user was
-    // told no), and two quick requests of one user cannot both slip under the limit.
+    // told no), and two quick requests of one user cannot both slip under the limits.
     assertOpen();
     checkUserLimit(generation.requester);
+    if (generation.source === 'replicate') checkQuota(generation.requester);
     const created = store.insert({ ...generation, status: 'queued' });
     logger
       .child({ generationId: created.id })
@@ -237,6 +258,8 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
 
     async start(request: GenerationRequest) {
       assertOpen();
+      // Before the catalog and any attachment upload: a refused request costs nothing.
+      checkQuota(request.requester);
       const model = await deps.catalog.getModel(request.model);
       checkUserLimit(request.requester);
       const prepared = await prepareInput({
@@ -266,6 +289,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
         if (!deps.simulator) throw noSimulator();
         return simulate({ requester, prompt: previous.prompt ?? '' });
       }
+      checkQuota(requester);
       const model = await deps.catalog.getModel(previous.model);
       const input = { ...previous.input };
       const field = seedField(model.fields);
@@ -314,6 +338,9 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     },
 
     get: (generationId) => store.get(generationId),
+
+    usage: (requester, options) =>
+      usageReport({ usage: store, limitsFor }, requester, { ...options, now: clock() }),
 
     setMessageRef(generationId, messageRef) {
       store.update(generationId, { messageRef });

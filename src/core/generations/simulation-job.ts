@@ -19,7 +19,7 @@ export interface Simulator {
   /**
    * Renders the prompt's scene (or `scene`, when the request brings one) into an MP4 at `outFile`;
    * deterministic for a prompt and seed. `note` is a progress line a person reads.
-   * @returns the scene it rendered.
+   * @returns the scene it rendered, and the local CPU seconds it took when measured.
    */
   render(
     request: { prompt: string; seed: number; scene?: unknown },
@@ -30,7 +30,7 @@ export interface Simulator {
       /** Told the scene before rendering starts, so a restart mid-render renders the same one. */
       onScene?: (scene: unknown) => void;
     },
-  ): Promise<{ scene?: unknown }>;
+  ): Promise<{ scene?: unknown; cpuSeconds?: number }>;
 }
 
 /** The model name simulations are recorded under. */
@@ -78,7 +78,7 @@ export async function runSimulation(
   await fs.promises.mkdir(ctx.storage.tempDir, { recursive: true });
   let shown = -1;
   try {
-    await simulator.render(
+    const rendered = await simulator.render(
       { prompt: generation.prompt ?? '', seed: generation.seed ?? 0, scene: generation.input.scene },
       tempPath,
       {
@@ -101,6 +101,8 @@ export async function runSimulation(
       },
     );
     signal.throwIfAborted();
+    if (rendered.cpuSeconds !== undefined)
+      ctx.store.recordSpend(generationId, { cpuSeconds: rendered.cpuSeconds });
     const file = await describeFile(tempPath);
     await keeper.keep(generationId, { tempPath, ...file }, { from: ['processing'], signal });
   } catch (error) {

@@ -1,4 +1,5 @@
 import { formatRemaining, remainingMs } from './estimate.js';
+import { describeSpend } from './spend/spend-text.js';
 import type { Generation, GenerationEvent, GenerationStatus, TypicalRun } from './types.js';
 
 export { friendlyFailure, upstreamErrorText } from './failure-reason.js';
@@ -27,7 +28,9 @@ export interface StatusView {
   lastLog?: string;
   /** One line that says it all: `⏳ Generating 45% · 1m 05s`. */
   headline: string;
-  /** Lines to show under the headline: model, prompt, seed, time taken. */
+  /** What it used once finished: `GPU 12.5 s · about $0.02`, `CPU 3.1 s`. */
+  spend?: string;
+  /** Lines to show under the headline: model, prompt, seed, time taken, what it used. */
   details: string[];
   /** Why it failed: a sentence for people, and Replicate's own words. */
   failure?: { reason: string; upstream?: string };
@@ -124,6 +127,8 @@ export function describeGeneration(generation: Generation, options: DescribeOpti
   if (generation.prompt) view.details.push(`Prompt: ${clip(generation.prompt, options.promptMax ?? 300)}`);
   if (generation.seed !== undefined) view.details.push(`Seed: ${generation.seed}`);
   if (final) view.details.push(`Time taken: ${view.elapsed}`);
+  view.spend = final ? describeSpend(generation) : undefined;
+  if (view.spend) view.details.push(view.spend);
   if (state === 'failed') {
     view.failure = {
       reason: generation.error ?? 'The generation failed.',

@@ -47,6 +47,19 @@ export interface StoredMedia {
   posterPath?: string;
 }
 
+/**
+ * What running a generation used: Replicate's `metrics` of its prediction (`predict_time` is the
+ * billed compute seconds), or the local CPU a simulation took.
+ */
+export interface GenerationMetrics {
+  /** Replicate's `metrics.predict_time`, in seconds. */
+  predictTime?: number;
+  /** Local CPU seconds of a simulation: the render worker's and ffmpeg's. */
+  cpuTime?: number;
+  /** Replicate's other metrics, as it named them (`total_time`, token counts...). */
+  other?: Record<string, unknown>;
+}
+
 /** One generation as the store holds it. */
 export interface Generation {
   id: string;
@@ -72,6 +85,9 @@ export interface Generation {
   media?: StoredMedia;
   /** Further outputs of an array output, recorded but not downloaded. */
   extraOutputs?: string[];
+  metrics?: GenerationMetrics;
+  /** Estimated cost in US dollars, from the price table; absent when the price is unknown. */
+  costUsd?: number;
   /** Platform message references the bot needs to edit its status message later (opaque to core). */
   messageRef?: Record<string, unknown>;
   createdAt: number;

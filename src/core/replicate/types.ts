@@ -51,7 +51,8 @@ export interface ReplicatePrediction {
   started_at?: string | null;
   completed_at?: string | null;
   urls?: { get?: string; cancel?: string; stream?: string; web?: string };
-  metrics?: { predict_time?: number };
+  /** `predict_time` is the billed compute seconds; others (`total_time`...) vary by model. */
+  metrics?: { predict_time?: number; [name: string]: unknown };
 }
 
 /** A file uploaded through the Files API. */

@@ -1,6 +1,7 @@
 import type { GenerationPatch } from '../generations/generation-store.js';
 import type {
   Generation,
+  GenerationMetrics,
   GenerationSource,
   GenerationStatus,
   Platform,
@@ -45,11 +46,24 @@ export interface GenerationRow {
   download_attempts: number;
   cancel_requested: number;
   message_ref_json: string | null;
+  predict_time?: number | null;
+  metrics_json?: string | null;
+  cpu_seconds?: number | null;
+  cost_usd?: number | null;
   created_at: number;
   started_at: number | null;
   completed_at: number | null;
   updated_at: number;
   rowid?: number;
+}
+
+function metricsOf(row: GenerationRow): GenerationMetrics | undefined {
+  if (row.predict_time == null && row.cpu_seconds == null && !row.metrics_json) return undefined;
+  const metrics: GenerationMetrics = {};
+  if (row.predict_time != null) metrics.predictTime = row.predict_time;
+  if (row.cpu_seconds != null) metrics.cpuTime = row.cpu_seconds;
+  if (row.metrics_json) metrics.other = JSON.parse(row.metrics_json) as Record<string, unknown>;
+  return metrics;
 }
 
 /** A row as the rest of reelbot sees it. */
@@ -90,6 +104,8 @@ export function toGeneration(row: GenerationRow): Generation {
     lastLog: row.last_log ?? undefined,
     media,
     extraOutputs: row.extra_outputs_json ? (JSON.parse(row.extra_outputs_json) as string[]) : undefined,
+    metrics: metricsOf(row),
+    costUsd: row.cost_usd ?? undefined,
     messageRef: row.message_ref_json
       ? (JSON.parse(row.message_ref_json) as Record<string, unknown>)
       : undefined,

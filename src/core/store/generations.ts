@@ -12,6 +12,7 @@ import type { Generation, GenerationStatus, Platform } from '../generations/type
 import { createDownloadClaims } from './download-claims.js';
 import { type GenerationRow, patchColumns, toGeneration } from './generation-rows.js';
 import { createRunHistory } from './run-history.js';
+import { createSpendQueries } from './spend.js';
 import { createWebhookDeliveries } from './webhook-deliveries.js';
 
 const runningStatuses: GenerationStatus[] = ['queued', 'starting', 'processing', 'downloading'];
@@ -203,6 +204,7 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
     ...createDownloadClaims(db, clock),
     ...createWebhookDeliveries(db, clock),
     ...createRunHistory(db),
+    ...createSpendQueries(db),
   };
 }
 

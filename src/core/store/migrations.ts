@@ -118,6 +118,20 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE generations ADD COLUMN predict_time REAL;
     `,
   },
+  {
+    version: 5,
+    name: 'spend: Replicate metrics, simulation CPU time and cost per generation; usage by server',
+    up: `
+      -- Replicate's metrics besides predict_time, as it sent them
+      ALTER TABLE generations ADD COLUMN metrics_json TEXT;
+      -- local CPU seconds of a simulation
+      ALTER TABLE generations ADD COLUMN cpu_seconds REAL;
+      -- estimated US dollars from the price table at the time; NULL when the price was unknown
+      ALTER TABLE generations ADD COLUMN cost_usd REAL;
+      -- a server's usage today and this week (quotas, /usage)
+      CREATE INDEX generations_workspace_created ON generations (platform, workspace_id, created_at);
+    `,
+  },
 ];
 
 /** Applies every migration the database has not seen, each in its own transaction. */

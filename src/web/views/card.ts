@@ -1,3 +1,4 @@
+import { describeSpend } from '../../core/generations/spend/spend-text.js';
 import type { Generation } from '../../core/generations/types.js';
 import { isFinal } from '../../core/generations/types.js';
 import { formatClock, fullTime, platformLabels, relativeTime, statusLabel, truncate } from './format.js';
@@ -42,6 +43,7 @@ export function card(generation: Generation, now: number): SafeHtml {
   const running = !isFinal(generation.status);
   const error = generation.error ?? generation.upstreamError;
   const duration = generation.media?.durationSeconds;
+  const spend = describeSpend(generation);
   return html`<li class="card card--${generation.status}" data-generation-id="${generation.id}" data-status="${generation.status}"${
     running ? html` data-running` : ''
   }${generation.progress === undefined ? '' : html` data-percent="${generation.progress}"`}>
@@ -63,6 +65,7 @@ export function card(generation: Generation, now: number): SafeHtml {
         <span class="card__model">${generation.model}</span>
         <span class="chip chip--${generation.source}">${generation.source === 'simulation' ? 'Simulation' : 'Replicate'}</span>
       </p>
+      ${spend ? html`<p class="card__meta card__meta--muted card__spend" data-spend>${spend}</p>` : ''}
       <p class="card__meta card__meta--muted">
         <span>${displayName(generation)}</span>
         <span>${platformLabels[generation.requester.platform] ?? generation.requester.platform}</span>

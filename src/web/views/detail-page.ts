@@ -1,3 +1,4 @@
+import { describeSpend } from '../../core/generations/spend/spend-text.js';
 import type { Generation } from '../../core/generations/types.js';
 import { isFinal } from '../../core/generations/types.js';
 import { badge, displayName, progressBar } from './card.js';
@@ -91,6 +92,7 @@ export function detailPage(context: PageContext, generation: Generation, downloa
       ${fact('Model', html`<a href="/?model=${encodeURIComponent(generation.model)}">${generation.model}</a>`)}
       ${fact('Version', generation.version ? html`<code title="${generation.version}">${generation.version.slice(0, 12)}</code>` : undefined)}
       ${fact('Source', generation.source === 'simulation' ? 'Physics simulation' : 'Replicate')}
+      ${fact(generation.source === 'simulation' ? 'Local compute' : 'Compute and cost', describeSpend(generation))}
       ${fact('Seed', generation.seed === undefined ? undefined : html`<code>${generation.seed}</code>`)}
       ${fact('Requested by', html`<a href="/?user=${encodeURIComponent(requester.userId)}">${displayName(generation)}</a>`)}
       ${fact('Platform', platformLabels[requester.platform] ?? requester.platform)}

@@ -22,7 +22,17 @@ export interface ActorInput {
   user?: APIUser;
   /** The interaction's `attachment_size_limit`; the fake's default otherwise. */
   attachmentSizeLimit?: number;
+  /**
+   * The member's permissions in the channel, as Discord's decimal bit string; by default a member
+   * without Manage Server (0x20) or Administrator (0x8).
+   */
+  memberPermissions?: string;
 }
+
+/** A plain member's permissions: neither Manage Server (0x20) nor Administrator (0x8). */
+export const memberPermissions = '2248473465835073';
+/** A server admin: Manage Server on top of a plain member's permissions. */
+export const managerPermissions = String(BigInt(memberPermissions) | 0x20n);
 
 function optionType(option: CommandOptionInput): number {
   if (option.type) return option.type;
@@ -48,7 +58,7 @@ function base(state: FakeDiscordState, type: number, actor: ActorInput, data: un
     guild: { id: state.guildId, locale: 'en-US', features: [] },
     channel_id: state.channelId,
     channel: { id: state.channelId, type: 0, guild_id: state.guildId, name: 'videos' },
-    member: { ...state.member(user), permissions: '2248473465835073' },
+    member: { ...state.member(user), permissions: actor.memberPermissions ?? memberPermissions },
     app_permissions: '2248473465835073',
     locale: 'en-US',
     guild_locale: 'en-US',

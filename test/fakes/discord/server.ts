@@ -18,7 +18,7 @@ import { snowflake } from './snowflake.js';
 import type { FakeDiscordState, InteractionRecord, RecordedCall } from './state.js';
 
 export type { GatewayFrame } from './gateway.js';
-export { defaultUser } from './interactions.js';
+export { defaultUser, managerPermissions, memberPermissions } from './interactions.js';
 export type { FakeDiscordState, InteractionRecord, RecordedCall } from './state.js';
 
 /** A canned failure for the next `times` calls whose route starts with `routePrefix`. */

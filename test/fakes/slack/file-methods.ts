@@ -120,4 +120,23 @@ export const workspaceMethods: Record<string, MethodHandler> = {
       channel: { id, name: channel.name, is_channel: true, is_private: false, is_member: channel.isMember },
     };
   },
+
+  // Everyone is a member the fake knows by id; `admins` and `owners` name who holds those roles.
+  'users.info': ({ args, workspace }) => {
+    const id = requireString(args, 'user');
+    const isOwner = workspace.owners.has(id);
+    return {
+      ok: true,
+      user: {
+        id,
+        team_id: workspace.teamId,
+        name: id.toLowerCase(),
+        deleted: false,
+        is_admin: isOwner || workspace.admins.has(id),
+        is_owner: isOwner,
+        is_primary_owner: false,
+        is_bot: false,
+      },
+    };
+  },
 };

@@ -59,6 +59,9 @@ export interface FakeWorkspace {
   views: Map<string, FakeView>;
   files: Map<string, FakeFile>;
   uploads: Map<string, PendingUpload>;
+  /** Workspace admins and owners, by user id (users.info says is_admin / is_owner). */
+  admins: Set<string>;
+  owners: Set<string>;
   /** One-shot errors: the next call of a method answers `{ ok: false, error }`. */
   faults: { method: string; error: string; extra?: Record<string, unknown> }[];
   baseUrl: string;
@@ -67,7 +70,14 @@ export interface FakeWorkspace {
 }
 
 /** Every scope reelbot asks for when installed. */
-export const allScopes = ['commands', 'chat:write', 'files:read', 'files:write', 'channels:read'];
+export const allScopes = [
+  'commands',
+  'chat:write',
+  'files:read',
+  'files:write',
+  'channels:read',
+  'users:read',
+];
 
 /** The scope each Web API method of the fake needs, as Slack documents it. */
 export const requiredScope: Record<string, string | undefined> = {
@@ -78,6 +88,7 @@ export const requiredScope: Record<string, string | undefined> = {
   'files.completeUploadExternal': 'files:write',
   'files.info': 'files:read',
   'conversations.info': 'channels:read',
+  'users.info': 'users:read',
 };
 
 export function createWorkspace(options: {
@@ -100,6 +111,8 @@ export function createWorkspace(options: {
     views: new Map(),
     files: new Map(),
     uploads: new Map(),
+    admins: new Set(),
+    owners: new Set(),
     faults: [],
     baseUrl: '',
     nextId(prefix) {

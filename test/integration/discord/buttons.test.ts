@@ -119,6 +119,9 @@ describe('buttons', () => {
     const jobs = h.discord.sendCommand('jobs', []);
     const list = (await h.discord.waitForCallback(jobs)).json.data;
     expect(list.flags & 64).toBe(64);
+    // Earlier tests of this file made videos too; the two running ones count from the moment asked.
+    const countedWhileRunning = Number(/^You today: (\d+) of 20 videos/.exec(list.content)?.[1]);
+    expect(countedWhileRunning).toBeGreaterThanOrEqual(2);
     expect(list.content).toContain('first of two');
     expect(list.content).toContain('second of two');
     const cancels = list.components.flatMap((r: { components: { custom_id: string }[] }) => r.components);
@@ -136,7 +139,10 @@ describe('buttons', () => {
     await waitForEdit(h, first.command.token, /^🚫 Canceled/);
     await waitForEdit(h, second.command.token, /^🚫 Canceled/);
     const empty = h.discord.sendCommand('jobs', []);
-    expect((await h.discord.waitForCallback(empty)).json.data.content).toBe('You have no running jobs.');
+    // The two canceled videos are given back: they no longer count against the day's quota.
+    const emptyContent = (await h.discord.waitForCallback(empty)).json.data.content as string;
+    expect(emptyContent).toMatch(/^You have no running jobs\.\nYou today: \d+ of 20 videos/);
+    expect(emptyContent).toContain(`You today: ${countedWhileRunning - 2} of 20 videos`);
   });
 
   it('keeps working after a restart: the status message goes on, and old buttons still act', async () => {

@@ -12,7 +12,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const names = ['video', 'animate', 'models', 'simulate', 'gallery', 'jobs'];
+const names = ['video', 'animate', 'models', 'simulate', 'gallery', 'jobs', 'usage'];
 
 describe('command registration', () => {
   it('registers commands.json at start, and not again while it is unchanged', async () => {

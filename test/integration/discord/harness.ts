@@ -9,6 +9,7 @@ import {
   type ReelbotGenerationService,
 } from '../../../src/core/generations/service.js';
 import type { Simulator } from '../../../src/core/generations/simulation-job.js';
+import { loadPrices } from '../../../src/core/generations/spend/prices.js';
 import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
@@ -100,6 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     logger,
     sleep: quickSleep,
     simulator: options.simulator,
+    prices: await loadPrices(config.spend.pricesFile),
     clock: options.time?.clock,
     timers: options.time?.timers,
   });

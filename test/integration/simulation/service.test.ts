@@ -46,6 +46,9 @@ describe('simulations through the generation service (what /simulate uses)', () 
     // Kept before the render finished, so a restart mid-render renders the same scene.
     expect(sceneKeptWhileRendering).toBe(true);
     expect(scene.objects.filter((o) => o.shape === 'sphere')).toHaveLength(3);
+    // What it cost this machine: the render worker's CPU and ffmpeg's, shown as CPU seconds.
+    expect(stored.metrics?.cpuTime).toBeGreaterThan(0);
+    expect(outcome.type === 'succeeded' && outcome.generation.metrics?.cpuTime).toBe(stored.metrics?.cpuTime);
     const video = fs.readFileSync(path.join(dataDir, stored.media!.path));
     expect(video.subarray(4, 8).toString()).toBe('ftyp');
     const progress = events.filter((e) => e.type === 'progress');

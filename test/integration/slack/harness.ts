@@ -14,6 +14,7 @@ import {
   type ReelbotGenerationService,
 } from '../../../src/core/generations/service.js';
 import type { Simulator } from '../../../src/core/generations/simulation-job.js';
+import { loadPrices } from '../../../src/core/generations/spend/prices.js';
 import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
@@ -113,6 +114,7 @@ export async function startSlackHarness(
     logger,
     sleep,
     simulator: options.simulator,
+    prices: await loadPrices(config.spend.pricesFile),
     clock: options.time?.clock,
     timers: options.time?.timers,
   });

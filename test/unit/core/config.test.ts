@@ -37,6 +37,20 @@ describe('loadConfig', () => {
     expect(problems[1]).toMatch(/^RENDER_IDLE_SECONDS must be above 0/);
   });
 
+  it('reads the daily quotas: 20 videos a person by default, server budgets off unless set', () => {
+    expect(loadConfig({}).spend).toEqual({ dailyVideosPerUser: 20 });
+    expect(
+      loadConfig({
+        DAILY_VIDEOS_PER_USER: '0',
+        DAILY_GPU_SECONDS_PER_SERVER: '3600',
+        DAILY_USD_PER_SERVER: '2.5',
+      }).spend,
+    ).toMatchObject({ dailyVideosPerUser: 0, dailyGpuSecondsPerServer: 3600, dailyUsdPerServer: 2.5 });
+    const problems = problemsOf({ DAILY_VIDEOS_PER_USER: '-1', DAILY_USD_PER_SERVER: 'five' });
+    expect(problems.join('\n')).toMatch(/DAILY_VIDEOS_PER_USER must be 0 or more/);
+    expect(problems.join('\n')).toMatch(/DAILY_USD_PER_SERVER must be an amount in US dollars/);
+  });
+
   it('turns on each platform only when its tokens are set', () => {
     const config = loadConfig({
       DISCORD_TOKEN: 'abc.def',

@@ -5,6 +5,7 @@ import { runGalleryCommand } from './gallery.js';
 import { runJobsCommand } from './jobs.js';
 import { runModelsCommand } from './models.js';
 import { runSimulateCommand } from './simulate.js';
+import { runUsageCommand } from './usage.js';
 import { runVideoCommand } from './video.js';
 
 export type CommandHandler = (interaction: ChatInputCommandInteraction, ctx: BotContext) => Promise<void>;
@@ -17,4 +18,5 @@ export const commandHandlers: Record<string, CommandHandler> = {
   simulate: runSimulateCommand,
   gallery: runGalleryCommand,
   jobs: runJobsCommand,
+  usage: runUsageCommand,
 };

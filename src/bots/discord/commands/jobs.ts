@@ -7,6 +7,7 @@ import {
   MessageFlags,
 } from 'discord.js';
 import { truncate } from '../../../core/forms/text.js';
+import { usageLines } from '../../../core/generations/spend/usage.js';
 import { describeGeneration } from '../../../core/generations/status-text.js';
 import type { BotContext } from '../context.js';
 import { buttonId } from '../custom-id.js';
@@ -23,8 +24,17 @@ export async function runJobsCommand(
     { userId: interaction.user.id, platform: 'discord', status: 'running' },
     { limit: maxJobs },
   );
+  const today = usageLines(
+    ctx.service.usage(
+      { platform: 'discord', workspaceId: interaction.guildId ?? undefined, userId: interaction.user.id },
+      { admin: false },
+    ),
+  ).lines[0];
   if (items.length === 0) {
-    await interaction.reply({ content: 'You have no running jobs.', flags: MessageFlags.Ephemeral });
+    await interaction.reply({
+      content: `You have no running jobs.\n${today}`,
+      flags: MessageFlags.Ephemeral,
+    });
     return;
   }
   const now = ctx.clock();
@@ -44,7 +54,7 @@ export async function runJobsCommand(
     });
   });
   await interaction.reply({
-    content: truncate(`Your running jobs:\n${lines.join('\n')}`, 2000),
+    content: truncate(`${today}\nYour running jobs:\n${lines.join('\n')}`, 2000),
     components: rows,
     flags: MessageFlags.Ephemeral,
   });

@@ -8,6 +8,7 @@ export function helpText(options: { simulationAvailable: boolean }): string {
     options.simulationAvailable
       ? '• `/simulate <prompt>`: a physics simulation, e.g. `/simulate 30 marbles roll down a ramp`.'
       : '• `/simulate <prompt>`: physics simulations, coming soon.',
+    '• `/reelbot usage`: what you used today against the daily limits (admins also see the workspace).',
     '• `/reelbot help`: this message.',
     'A status message shows progress; press *Cancel* on it to stop. Every video is also kept in the gallery.',
   ].join('\n');

@@ -29,7 +29,7 @@ describe('Slack app manifest', () => {
     });
     expect(manifest.features.slash_commands.every((c) => (c as { url?: string }).url === url)).toBe(true);
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'files:read', 'files:write']),
+      expect.arrayContaining(['commands', 'chat:write', 'files:read', 'files:write', 'users:read']),
     );
   });
 
