@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MediaError } from '../errors.js';
 import { makePoster, probe, type VideoProbe } from '../media/ffmpeg.js';
+import { readMp4Header } from '../media/mp4-header.js';
 import { createWorkLimit } from '../media/work-limit.js';
 import type { GenerationPatch } from '../store/generations.js';
 import type { LifecycleContext } from './context.js';
@@ -44,23 +45,34 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
   // ffprobe and ffmpeg are CPU-bound child processes: more at once than cores only adds waiting.
   const ffmpegSlots = createWorkLimit();
 
-  async function inspect(tempPath: string, id: string, ext: string, image: boolean) {
-    let info: VideoProbe;
+  /** ffprobe's verdict, as a MediaError naming the generation when the file does not read. */
+  async function probed(tempPath: string, id: string, ext: string): Promise<VideoProbe> {
     try {
-      info = await probe(tempPath);
+      return await probe(tempPath);
     } catch (error) {
       throw new MediaError('MEDIA_UNREADABLE', `Result of ${id} is not a readable ${ext}`, {
         cause: error,
         userMessage: 'The video came back damaged, so nothing was saved.',
       });
     }
+  }
+
+  async function inspect(tempPath: string, id: string, ext: string, image: boolean) {
+    // Most results are MP4: their header gives size and duration without a child process. ffprobe
+    // still decides for anything else, and for an MP4 whose poster frame will not decode.
+    const header = image ? undefined : await readMp4Header(tempPath).catch(() => undefined);
+    const info: Pick<VideoProbe, 'width' | 'height' | 'durationSeconds'> =
+      header ?? (await probed(tempPath, id, ext));
     let posterTemp: string | undefined;
     if (!image) {
       posterTemp = path.join(ctx.storage.tempDir, `${id}.poster.jpg`);
-      await makePoster(tempPath, posterTemp, { durationSeconds: info.durationSeconds }).catch((error) => {
-        ctx.logger.child({ generationId: id }).warn({ err: error }, 'no poster');
-        posterTemp = undefined;
-      });
+      await makePoster(tempPath, posterTemp, { durationSeconds: info.durationSeconds }).catch(
+        async (error) => {
+          ctx.logger.child({ generationId: id }).warn({ err: error }, 'no poster');
+          posterTemp = undefined;
+          if (header) await probed(tempPath, id, ext);
+        },
+      );
     }
     return { info, posterTemp };
   }
