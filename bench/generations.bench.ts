@@ -63,19 +63,39 @@ function childrenCpuSeconds(): number {
   }
 }
 
+/** The kernel's peak RSS of this process (VmHWM), in bytes; undefined off Linux. */
+function peakRssFromKernel(): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Samples RSS every 20 ms until stopped. `memoryUsage.rss()`, not `memoryUsage()`: the latter walks
- * every heap space, and 50 times a second that was 10 ms of "our" CPU per generation.
+ * Peak RSS from now until stopped. On Linux the kernel keeps the peak (reset through clear_refs), so
+ * nothing runs meanwhile: sampling every 20 ms cost 6 to 10 ms of "our" CPU per generation on a
+ * busy machine. Elsewhere it samples `memoryUsage.rss()` every 20 ms.
  */
 function sampleRss() {
+  let kernel = false;
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    kernel = peakRssFromKernel() !== undefined;
+  } catch {
+    // Not Linux, or /proc is read-only: sample instead.
+  }
   let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
+  const timer = kernel
+    ? undefined
+    : setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage.rss());
+      }, 20);
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss());
+      return Math.max(peak, (kernel && peakRssFromKernel()) || 0, process.memoryUsage.rss());
     },
   };
 }
