@@ -81,6 +81,8 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
     async keep(generationId, file, options) {
       const image = options.image ?? false;
       let posterTemp: string | undefined;
+      // Committed work files are gone: removing them again is only two more system calls.
+      const committed: string[] = [];
       try {
         const inspected = await ffmpegSlots.run(() => inspect(file.tempPath, generationId, file.ext, image));
         posterTemp = inspected.posterTemp;
@@ -88,7 +90,11 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
         const key = `media/${generationId}.${file.ext}`;
         const posterKey = posterTemp ? `media/${generationId}.poster.jpg` : undefined;
         await ctx.storage.commit(file.tempPath, key);
-        if (posterTemp && posterKey) await ctx.storage.commit(posterTemp, posterKey);
+        committed.push(file.tempPath);
+        if (posterTemp && posterKey) {
+          await ctx.storage.commit(posterTemp, posterKey);
+          committed.push(posterTemp);
+        }
         const media: StoredMedia = {
           path: key,
           sha256: file.sha256,
@@ -119,7 +125,8 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
         ctx.emit({ type: 'succeeded', generation: ctx.store.get(generationId)!, media });
         return media;
       } finally {
-        for (const temp of [file.tempPath, posterTemp]) if (temp) await fs.promises.rm(temp, { force: true });
+        for (const temp of [file.tempPath, posterTemp])
+          if (temp && !committed.includes(temp)) await fs.promises.rm(temp, { force: true });
       }
     },
   };

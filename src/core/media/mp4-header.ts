@@ -12,6 +12,8 @@ export interface Mp4VideoHeader {
 
 /** Box types that may open an ISO base media file; anything else is not one. */
 const openingBoxes = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pdin', 'uuid', 'styp']);
+/** Bytes read at once from the start of the file. */
+const openingBytes = 64 * 1024;
 /** A moov box larger than this is left to ffprobe: hours of samples, not worth holding in memory. */
 const maxMoovBytes = 16 * 1024 * 1024;
 
@@ -99,11 +101,17 @@ async function readAt(handle: fs.promises.FileHandle, position: number, length: 
 export async function readMp4Header(file: string): Promise<Mp4VideoHeader | undefined> {
   const handle = await fs.promises.open(file, 'r');
   try {
-    const { size } = await handle.stat();
+    // One read holds ftyp and moov of a +faststart file, which is what models mostly send.
+    const opening = await readAt(handle, 0, openingBytes);
+    const size = opening.length < openingBytes ? opening.length : (await handle.stat()).size;
+    const read = (position: number, length: number) =>
+      position + length <= opening.length
+        ? opening.subarray(position, position + length)
+        : readAt(handle, position, length);
     let offset = 0;
     let first = true;
     while (offset + 8 <= size) {
-      const head = await readAt(handle, offset, 16);
+      const head = await read(offset, Math.min(16, size - offset));
       if (head.length < 8) return undefined;
       const type = head.toString('latin1', 4, 8);
       if (first && !openingBoxes.has(type)) return undefined;
@@ -118,7 +126,7 @@ export async function readMp4Header(file: string): Promise<Mp4VideoHeader | unde
       if (boxSize < header || offset + boxSize > size) return undefined;
       if (type === 'moov') {
         if (boxSize > maxMoovBytes) return undefined;
-        const moov = await readAt(handle, offset, boxSize);
+        const moov = await read(offset, boxSize);
         if (moov.length < boxSize) return undefined;
         return parseMoov(moov, { type, start: header, end: boxSize });
       }
