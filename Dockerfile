@@ -9,8 +9,11 @@ RUN apt-get update \
       libxi-dev libxext-dev libx11-dev libglu1-mesa-dev \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# tsx is a runtime dependency: reelbot runs its TypeScript sources directly, with no build step.
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
+# reelbot runs compiled JavaScript in the image: one lean process, no TypeScript loader.
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -22,7 +25,8 @@ RUN apt-get update \
 COPY --from=build /app/node_modules ./node_modules
 COPY package.json commands.json ./
 COPY bin ./bin
-COPY src ./src
+# No sources: bin/reelbot runs dist/cli.js.
+COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/data && chown -R node:node /app/data
 USER node
 ENV NODE_ENV=production DATA_DIR=/app/data PORT=3000

@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 DEB_PACKAGES := ffmpeg xvfb xauth libxi-dev libxext-dev libx11-dev libglu1-mesa-dev pkg-config chromium
 
-.PHONY: setup start test lint typecheck unit bench bench-sim
+.PHONY: setup build start test lint typecheck unit bench bench-sim
 
 setup: node_modules/.installed
 
@@ -25,7 +25,14 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-start: setup
+# The compiled build that bin/reelbot runs (one lean process); rebuilt when a source changed.
+# Without it bin/reelbot runs the sources through tsx, so nothing breaks when it is missing or stale.
+build: dist/cli.js
+
+dist/cli.js: node_modules/.installed tsconfig.json tsconfig.build.json $(shell find src -type f)
+	npm run build
+
+start: setup build
 	bin/reelbot start
 
 lint: setup

@@ -16,16 +16,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuTime } from '../src/core/simulation/cpu-time.js';
+import { cpuTime } from '../src/simulation/cpu-time.js';
 import {
   defaultEncoderSettings,
   type EncoderSettings,
   ffmpegArguments,
-} from '../src/core/simulation/encoder.js';
-import { interpretBuiltin } from '../src/core/simulation/interpreter/builtin/index.js';
-import { type RenderResult, renderSimulation } from '../src/core/simulation/render-process.js';
-import { startRenderWorker } from '../src/core/simulation/render-worker.js';
-import type { RenderQuality } from '../src/core/simulation/renderer/index.js';
+} from '../src/simulation/encoder.js';
+import { interpretBuiltin } from '../src/simulation/interpreter/builtin/index.js';
+import { type RenderResult, renderSimulation } from '../src/simulation/render-on-worker.js';
+import { startRenderWorker } from '../src/simulation/render-worker-handle.js';
+import type { RenderQuality } from '../src/simulation/renderer/index.js';
 
 const { values } = parseArgs({
   options: {

@@ -68,6 +68,17 @@ async function main(argv: string[]): Promise<number> {
   return (await module.run(rest)) ?? 0;
 }
 
+// A reader that went away (`reelbot simulate ... | head -1`) ends the command quietly, as SIGPIPE
+// ends other programs in a pipeline (128 + 13), rather than with a stack trace. Node ignores
+// SIGPIPE itself, so the closed pipe shows up as EPIPE here. What this process started (the
+// render worker, Xvfb's guard) notices it is gone and stops too.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    throw error;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

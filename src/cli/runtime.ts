@@ -1,20 +1,22 @@
+import path from 'node:path';
 import type { Config } from '../core/config.js';
+import type { GenerationStore } from '../core/generations/generation-store.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
 import type { Logger } from '../core/logger.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
+import type { CatalogCache } from '../core/replicate/catalog-cache.js';
 import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
-import type { RenderOptions } from '../core/simulation/render-process.js';
-import { type RenderWorker, startRenderWorker } from '../core/simulation/render-worker.js';
-import { createSimulator } from '../core/simulation/simulator.js';
 import type { PriceTable } from '../core/spend/prices.js';
 import {
-  type CatalogCache,
   createCatalogCache,
   createGenerationStore,
   type Database,
-  type GenerationStore,
   openDatabase,
 } from '../core/store/index.js';
+import type { RenderOptions } from '../simulation/render-on-worker.js';
+import { type RenderWorker, startRenderWorker } from '../simulation/render-worker-handle.js';
+import { createXvfbRegistry } from '../simulation/renderer/xvfb-registry.js';
+import { createSimulator } from '../simulation/simulator.js';
 
 /** The platform-free core, wired once for a process: what `start` and `generate` share. */
 export interface CoreRuntime {
@@ -37,10 +39,12 @@ export interface CoreRuntimeOptions {
   /** Where a simulation's physics runs: a worker thread (default, keeps a bot responsive) or inline. */
   simulationPhysics?: RenderOptions['physics'];
   /**
-   * Keep one render worker (and its Xvfb) up between simulations, as a long-running bot wants:
-   * each `/simulate` then skips their start-up. One-shot commands start one per job instead.
+   * Keep one render worker (and its Xvfb) between simulations, as a long-running bot wants: `eager`
+   * starts it at once and keeps it up, `lazy` starts it with the first simulation and stops it
+   * after `config.renderWorker.idleMs` without one. Without it (one-shot commands) each
+   * simulation starts its own.
    */
-  warmRenderWorker?: boolean;
+  renderWorker?: Config['renderWorker']['mode'];
   /** What predictions cost (`loadPrices(config.spend.pricesFile)`); the shipped table otherwise. */
   prices?: PriceTable;
 }
@@ -68,10 +72,31 @@ export function createCoreRuntime(
     ttlMs: config.catalogTtlMs,
     logger: logger.child({ part: 'catalog' }),
   });
-  const renderWorker = options.warmRenderWorker ? startRenderWorker({ display: config.display }) : undefined;
+  // Xvfb servers a killed reelbot left behind with this data folder end here (see xvfb-registry.ts).
+  const xvfbRegistry = createXvfbRegistry(path.join(config.dataDir, 'run'));
+  const leftovers = xvfbRegistry.sweep();
+  if (leftovers.length > 0)
+    logger.warn({ pids: leftovers }, 'ended Xvfb servers a stopped reelbot left running');
+  const xvfb = { registry: xvfbRegistry };
+  const renderWorker = options.renderWorker
+    ? startRenderWorker({
+        display: config.display,
+        xvfb,
+        idleMs: options.renderWorker === 'lazy' ? config.renderWorker.idleMs : undefined,
+        onState: (event) => {
+          if (event.type === 'started') logger.info({ pid: event.pid }, 'render worker ready');
+          else logger.info({ idleSeconds: event.idleMs / 1000 }, 'render worker stopped: no simulation came');
+        },
+      })
+    : undefined;
   const simulator = createSimulator({
     openai: config.openai,
-    renderOptions: { display: config.display, physics: options.simulationPhysics, worker: renderWorker },
+    renderOptions: {
+      display: config.display,
+      xvfb,
+      physics: options.simulationPhysics,
+      worker: renderWorker,
+    },
     logger: logger.child({ part: 'simulation' }),
   });
   const service = createGenerationService({

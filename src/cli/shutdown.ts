@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Logger } from '../core/logger.js';
+import { readProcessStat } from '../core/process-table.js';
 
 /** Every process below `pid`, deepest first, read from the parent ids in /proc (Linux). */
 export function descendantPids(pid: number = process.pid): number[] {
@@ -13,15 +14,9 @@ export function descendantPids(pid: number = process.pid): number[] {
   const children = new Map<number, number[]>();
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // ended while we looked
-    }
-    // `pid (comm) state ppid ...`; comm may hold spaces and parentheses, so read after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    const stat = readProcessStat(Number(entry));
+    if (!stat) continue; // ended while we looked
+    children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), Number(entry)]);
   }
   const found: number[] = [];
   const visit = (parent: number) => {

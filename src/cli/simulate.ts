@@ -8,7 +8,7 @@ import type { GenerationEvent, Requester } from '../core/generations/types.js';
 import { silentLogger } from '../core/logger.js';
 import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
-import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../core/simulation/index.js';
+import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../simulation/index.js';
 import { createCoreRuntime } from './runtime.js';
 
 const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--out FILE.mp4]

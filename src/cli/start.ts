@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   const prices = await loadPrices(config.spend.pricesFile);
   // From here on, so that a signal during start-up also ends the process, and its children.
   const stop = watchStopSignals(logger);
-  const core = createCoreRuntime(config, logger, { warmRenderWorker: true, prices });
+  const core = createCoreRuntime(config, logger, { renderWorker: config.renderWorker.mode, prices });
   const { service, catalog, store, db } = core;
 
   const adapters: ChatAdapter[] = [];
@@ -65,13 +65,14 @@ export async function run(argv: string[]): Promise<number> {
         logger.warn({ err: error }, 'catalog warm-up failed; it will load on demand'),
       );
 
-  // Xvfb, the worker process, headless-gl and Rapier start now rather than on the first /simulate.
-  core.renderWorker
-    ?.warm()
-    .then(() => logger.info({ pid: core.renderWorker?.pid }, 'render worker ready'))
-    .catch((error: unknown) =>
-      logger.warn({ err: error }, 'the render worker could not start; /simulate will say why when used'),
-    );
+  // Eager: Xvfb, the worker process, headless-gl and Rapier start now rather than on the first
+  // /simulate. Lazy: they start with it, and stop when simulations stop coming (runtime.ts).
+  if (config.renderWorker.mode === 'eager')
+    core.renderWorker
+      ?.warm()
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, 'the render worker could not start; /simulate will say why when used'),
+      );
 
   // Bots first, so no new interaction arrives while the service winds down; their stop() waits
   // for status edits already in flight.

@@ -44,6 +44,11 @@ export interface Config {
   adminToken?: string;
   /** The X display for the simulation renderer; unset means the renderer starts its own Xvfb. */
   display?: string;
+  /**
+   * When `reelbot start` runs its render worker (and Xvfb): `lazy` from the first simulation until
+   * `idleMs` pass without one, `eager` from start to stop.
+   */
+  renderWorker: { mode: 'lazy' | 'eager'; idleMs: number };
 }
 
 /** Defaults for every optional variable; one object, checked against the options it fills. */
@@ -62,6 +67,8 @@ export const configDefaults = {
   DISCORD_API_URL: 'https://discord.com/api',
   SLACK_API_URL: 'https://slack.com/api/',
   OPENAI_MODEL: 'gpt-4o-mini',
+  RENDER_WORKER: 'lazy' as 'lazy' | 'eager',
+  RENDER_IDLE_SECONDS: 300,
 } satisfies Record<string, string | number>;
 
 const optionalText = z
@@ -162,6 +169,12 @@ const envSchema = z.object({
     .min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`')
     .optional(),
   DISPLAY: optionalText,
+  RENDER_WORKER: z
+    .enum(['lazy', 'eager'], {
+      message: 'must be lazy (start at the first simulation, stop when idle) or eager (always up)',
+    })
+    .default(configDefaults.RENDER_WORKER),
+  RENDER_IDLE_SECONDS: positiveInt('such as 300').default(configDefaults.RENDER_IDLE_SECONDS),
 });
 
 /**
@@ -256,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     adminToken: e.ADMIN_TOKEN,
     display: e.DISPLAY,
+    renderWorker: { mode: e.RENDER_WORKER, idleMs: e.RENDER_IDLE_SECONDS * 1000 },
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
-import type { GenerationCursor, GenerationFilter } from '../core/store/index.js';
+import type { GenerationCursor, GenerationFilter } from '../core/generations/generation-store.js';
 
 /** How many cards a gallery page and an API page hold. */
 export const pageSize = 48;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import type { GenerationStore } from '../core/store/index.js';
+import type { GenerationStore } from '../core/generations/generation-store.js';
 
 /** Below this much free space in DATA_DIR, downloads and encodes start failing: report unhealthy. */
 export const minFreeBytes = 512 * 1024 * 1024;

@@ -1,7 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type {
+  GenerationCursor,
+  GenerationFilter,
+  GenerationStore,
+} from '../core/generations/generation-store.js';
 import type { Generation } from '../core/generations/types.js';
-import type { GenerationCursor, GenerationFilter, GenerationStore } from '../core/store/index.js';
 import { resolveStoredFile } from './media-files.js';
 
 /** A file under DATA_DIR, named relative to it. */

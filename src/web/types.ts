@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../core/config.js';
+import type { GenerationStore } from '../core/generations/generation-store.js';
 import type { GenerationService } from '../core/generations/service-types.js';
 import type { GenerationListener } from '../core/generations/types.js';
 import type { Logger } from '../core/logger.js';
-import type { GenerationStore } from '../core/store/index.js';
 
 /** The Replicate webhook as the generation service offers it: a pure function over the raw body. */
 export type ReplicateWebhookHandler = (request: {

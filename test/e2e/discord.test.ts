@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identify, isRunning } from '../../src/core/process-table.js';
+import type { XvfbRecord } from '../../src/simulation/renderer/xvfb-registry.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
@@ -235,5 +237,33 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     }
     expect(refused.stderr()).toContain('Discord refused DISCORD_TOKEN');
     expect(refused.stderr()).not.toMatch(/^\s+at /m);
+  });
+
+  it('starts the render worker with the first /simulate, stops it with its Xvfb when idle, and starts it again', async () => {
+    reelbot?.kill();
+    reelbot = await startReelbot({ ...env(), RENDER_IDLE_SECONDS: '1' });
+    const isReady = (line: { msg?: string }) => line.msg === 'render worker ready';
+    const isIdle = (line: { msg?: string }) => /^render worker stopped/.test(line.msg ?? '');
+    expect(reelbot.lines.some(isReady)).toBe(false);
+
+    const first = discord.sendCommand('simulate', [{ name: 'prompt', value: 'a ball falls on a box' }]);
+    const ready = await reelbot.waitForLine(isReady, 'the render worker to start');
+    const worker = identify(Number(ready.pid))!;
+    const xvfbRecord = path.join(dataDir, 'run', fs.readdirSync(path.join(dataDir, 'run'))[0]!);
+    const xvfb = (JSON.parse(fs.readFileSync(xvfbRecord, 'utf8')) as XvfbRecord).xvfb;
+    await expectPlayableUpload(await discord.waitForCall(isFinalEdit(first.token)));
+
+    const idle = reelbot.lines.length;
+    await reelbot.waitForLine(isIdle, 'the idle stop');
+    expect(isRunning(worker)).toBe(false);
+    expect(isRunning(xvfb)).toBe(false);
+    expect(fs.existsSync(xvfbRecord)).toBe(false);
+
+    const second = discord.sendCommand('simulate', [{ name: 'prompt', value: 'two boxes tumble' }]);
+    const again = await reelbot.waitForLine(isReady, 'the render worker to start again', { after: idle });
+    expect(Number(again.pid)).not.toBe(worker.pid);
+    await expectPlayableUpload(await discord.waitForCall(isFinalEdit(second.token)));
+    expect((await reelbot.stop()).code).toBe(0);
+    reelbot = undefined;
   });
 });

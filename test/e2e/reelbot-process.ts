@@ -45,6 +45,8 @@ export interface SpawnedReelbot {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILLs the whole tree; for cleanup after a failed test. */
   kill(): void;
+  /** Closes our end of its stdout, as `| head` does once it read enough: its next write fails. */
+  closeOutput(): void;
 }
 
 /** A started `reelbot start`: it said "reelbot is running". */
@@ -102,17 +104,19 @@ function describeProcess(id: ProcessId): string {
 
 /** How to run `reelbot start`, besides its environment. */
 export interface SpawnOptions {
+  /** Another command than `start`, with its arguments. */
+  args?: string[];
   /** Runs under `ulimit -f` with this many KiB: writes past it fail with EFBIG, as on a full disk. */
   fileSizeLimitKiB?: number;
 }
 
 /**
- * Spawns `bin/reelbot start` exactly as `make start` does: configuration through the environment
- * only (a clean one, so a developer's own tokens never leak in), JSON logs on stdout.
+ * Spawns `bin/reelbot start` (or `args`) exactly as `make start` does: configuration through the
+ * environment only (a clean one, so a developer's own tokens never leak in), JSON logs on stdout.
  */
 export function spawnReelbot(env: Record<string, string>, options: SpawnOptions = {}): SpawnedReelbot {
   const bin = path.join(root, 'bin/reelbot');
-  const args = ['start'];
+  const args = options.args ?? ['start'];
   // bash sets the limit and then becomes reelbot (exec), so the pid stays the one we watch.
   const [command, argv] =
     options.fileSizeLimitKiB === undefined
@@ -210,6 +214,7 @@ export function spawnReelbot(env: Record<string, string>, options: SpawnOptions 
     waitForLine,
     kill,
     gone,
+    closeOutput: () => child.stdout!.destroy(),
     stop() {
       track();
       child.kill('SIGTERM');

@@ -1,8 +1,8 @@
 import type { ApplicationCommandOptionChoiceData, AutocompleteInteraction } from 'discord.js';
-import { within } from '../../core/chat/timers.js';
 import { codeOf } from '../../core/errors.js';
 import { truncate } from '../../core/forms/text.js';
 import type { CatalogModel } from '../../core/replicate/catalog.js';
+import { within } from '../../core/timers.js';
 import type { BotContext } from './context.js';
 
 const maxChoices = 25;

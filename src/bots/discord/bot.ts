@@ -2,25 +2,25 @@ import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { ChatAdapter } from '../../core/chat/adapter.js';
 import { createGalleryLinks } from '../../core/chat/gallery-links.js';
-import { realTimers, type Timers } from '../../core/chat/timers.js';
 import type { Config } from '../../core/config.js';
 import { ConfigError, codeOf, ReelbotError } from '../../core/errors.js';
+import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
 import { createLocalMediaStorage, type MediaStorage } from '../../core/media/storage.js';
 import type { FitVideo } from '../../core/media/upload.js';
 import type { Catalog } from '../../core/replicate/catalog.js';
-import type { CatalogCache } from '../../core/store/catalog-cache.js';
-import type { GenerationStore } from '../../core/store/generations.js';
+import type { CatalogCache } from '../../core/replicate/catalog-cache.js';
+import { realTimers, type Timers } from '../../core/timers.js';
 import { registerCommands } from './command-registration.js';
 import type { BotContext } from './context.js';
 import { createFormDrafts } from './drafts.js';
 import { discordLogger } from './logger.js';
-import { asDiscordMessageRef } from './message-ref.js';
 import { createDiscordTransport } from './rest-transport.js';
 import { createInteractionRouter } from './router.js';
-import { createStatusMessages } from './status-messages.js';
+import { asDiscordMessageRef } from './status/status-ref.js';
+import { createStatusMessages } from './status/tracker.js';
 
 /** What the Discord bot is built from. Everything past `logger` has a real default. */
 export interface DiscordBotDeps {

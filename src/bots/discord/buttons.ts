@@ -6,8 +6,8 @@ import type { BotContext } from './context.js';
 import { type ButtonAction, parseButtonId } from './custom-id.js';
 import { handleFormButton } from './form-flow.js';
 import { requesterOf, startGeneration } from './generation-start.js';
-import { asDiscordMessageRef } from './message-ref.js';
-import { noMentions } from './status-view.js';
+import { asDiscordMessageRef } from './status/status-ref.js';
+import { noMentions } from './status/view.js';
 
 /** Cancel: the owner, or someone who may manage messages here. */
 async function cancel(interaction: ButtonInteraction, ctx: BotContext, generationId: string) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type REST, type RESTPutAPIApplicationCommandsJSONBody, Routes } from 'discord.js';
 import type { Logger } from '../../core/logger.js';
-import type { CatalogCache } from '../../core/store/catalog-cache.js';
+import type { CatalogCache } from '../../core/replicate/catalog-cache.js';
 
 /** `commands.json` at the repository root: the slash commands exactly as Discord's API takes them. */
 export const commandsFile = path.resolve(import.meta.dirname, '../../../commands.json');

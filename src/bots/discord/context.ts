@@ -1,12 +1,12 @@
 import type { GalleryLinks } from '../../core/chat/gallery-links.js';
-import type { Timers } from '../../core/chat/timers.js';
 import type { Config } from '../../core/config.js';
+import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Logger } from '../../core/logger.js';
 import type { Catalog } from '../../core/replicate/catalog.js';
-import type { GenerationStore } from '../../core/store/generations.js';
+import type { Timers } from '../../core/timers.js';
 import type { FormDrafts } from './drafts.js';
-import type { StatusMessages } from './status-messages.js';
+import type { StatusMessages } from './status/tracker.js';
 
 /** What every interaction handler works with. */
 export interface BotContext {

@@ -24,7 +24,7 @@ import {
   parseDiscordModalSubmit,
   planDiscordForm,
 } from './form/index.js';
-import { requesterOf, startGeneration } from './generation-start.js';
+import { startModelGeneration } from './generation-start.js';
 import { submittedComponents } from './modal-values.js';
 import { describeError, replyPrivately } from './reply.js';
 
@@ -110,17 +110,10 @@ export async function startFromDraft(
   draft: FormDraft,
 ): Promise<void> {
   try {
-    const generation = await startGeneration(
+    const generation = await startModelGeneration(
       interaction,
       ctx,
-      (messageRef) =>
-        ctx.service.start({
-          requester: requesterOf(interaction),
-          model: draft.model.model.ref,
-          values: draft.values,
-          attachments: draftAttachments(draft),
-          messageRef: { ...messageRef },
-        }),
+      { model: draft.model.model.ref, values: draft.values, attachments: draftAttachments(draft) },
       (error) => offerFix(interaction, draft, error),
     );
     if (generation) ctx.drafts.delete(draft.id);

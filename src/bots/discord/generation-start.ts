@@ -1,9 +1,10 @@
 import type { RepliableInteraction } from 'discord.js';
 import { ValidationError } from '../../core/errors.js';
+import type { GenerationRequest } from '../../core/generations/service-types.js';
 import type { Generation, Requester } from '../../core/generations/types.js';
 import type { BotContext } from './context.js';
-import { asDiscordMessageRef, type DiscordMessageRef, messageRefOf } from './message-ref.js';
 import { deferPublicly } from './reply.js';
+import { asDiscordMessageRef, type DiscordMessageRef, messageRefOf } from './status/status-ref.js';
 
 /** The person and place of an interaction, as the core records them. */
 export function requesterOf(interaction: RepliableInteraction): Requester {
@@ -47,4 +48,23 @@ export async function startGeneration(
     .info({ model: generation.model, user: interaction.user.id }, 'Discord generation started');
   ctx.statuses.follow(generation, ref);
   return generation;
+}
+
+/**
+ * The one way a Discord command or form starts a model: the interaction's person and place, the
+ * values and images given, and the status message as the generation's message.
+ */
+export function startModelGeneration(
+  interaction: RepliableInteraction,
+  ctx: BotContext,
+  request: Pick<GenerationRequest, 'model' | 'values' | 'attachments'>,
+  onInvalid?: (error: ValidationError) => Promise<void>,
+): Promise<Generation | undefined> {
+  return startGeneration(
+    interaction,
+    ctx,
+    (messageRef) =>
+      ctx.service.start({ ...request, requester: requesterOf(interaction), messageRef: { ...messageRef } }),
+    onInvalid,
+  );
 }

@@ -11,4 +11,4 @@ export {
   type RegisterCommandsResult,
   registerCommands,
 } from './command-registration.js';
-export type { DiscordMessageRef } from './message-ref.js';
+export type { DiscordMessageRef } from './status/status-ref.js';

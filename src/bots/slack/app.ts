@@ -1,15 +1,15 @@
 import { App } from '@slack/bolt';
 import type { ChatAdapter } from '../../core/chat/adapter.js';
 import { createGalleryLinks } from '../../core/chat/gallery-links.js';
-import { realTimers, within } from '../../core/chat/timers.js';
 import type { GenerationEvent } from '../../core/generations/types.js';
+import { realTimers, within } from '../../core/timers.js';
 import { boltLogger } from './bolt-logger.js';
+import { type SlackBotDeps, slackSettings } from './bot-deps.js';
 import { catchUp } from './catch-up.js';
 import { helpText } from './commands/help.js';
 import { registerModalCommands } from './commands/open-modal.js';
 import { registerSimulate } from './commands/simulate.js';
 import { usageText } from './commands/usage.js';
-import { type SlackBotDeps, slackSettings } from './deps.js';
 import { slackBotScopes } from './manifest.js';
 import { registerChooser } from './modal/chooser.js';
 import { createFormLoader } from './modal/model-form.js';

@@ -1,6 +1,6 @@
+import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GenerationStatus } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
-import type { GenerationStore } from '../../core/store/index.js';
 import type { StatusTracker } from './status/tracker.js';
 
 /** Older results are left alone: the thread has moved on. */

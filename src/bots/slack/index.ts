@@ -4,7 +4,7 @@
  * `SLACK_APP_TOKEN` is set).
  */
 export { createSlackBot, type SlackBot } from './app.js';
+export type { SlackBotDeps } from './bot-deps.js';
 export { animateShortcutId } from './commands/open-modal.js';
-export type { SlackBotDeps } from './deps.js';
 export { slackAppManifest, slackBotScopes, slackCommands } from './manifest.js';
 export { type NodeHandler, slackEventsPath } from './receiver.js';

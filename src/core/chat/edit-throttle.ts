@@ -1,4 +1,4 @@
-import type { Timers } from './timers.js';
+import type { Timers } from '../timers.js';
 
 /** How an edit throttle is built. */
 export interface EditThrottleOptions<T> {

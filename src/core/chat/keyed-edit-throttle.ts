@@ -1,5 +1,5 @@
+import type { Timers } from '../timers.js';
 import { createEditThrottle, type EditThrottle } from './edit-throttle.js';
-import type { Timers } from './timers.js';
 
 /** One edit throttle per key (a generation's status message), made when the key is first pushed. */
 export interface KeyedEditThrottle<T> {

@@ -6,9 +6,9 @@ import { friendlyFailure, upstreamErrorText } from './failure-reason.js';
 import { createMediaKeeper, type MediaKeeper } from './media-keeper.js';
 import { createOutputDownloader, type OutputDownloader } from './output-download.js';
 import { pickOutputs } from './outputs.js';
+import { createTracker, type Tracker } from './prediction-poller.js';
 import { createPredictionFor, findSentPrediction } from './prediction-start.js';
 import { parseLogProgress } from './progress.js';
-import { createTracker, type Tracker } from './tracker.js';
 import { type Generation, type GenerationStatus, isFinal } from './types.js';
 
 const running: GenerationStatus[] = ['queued', 'starting', 'processing', 'downloading'];

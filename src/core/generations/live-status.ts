@@ -1,7 +1,7 @@
-import type { Timers } from '../chat/timers.js';
-import type { GenerationStore } from '../store/generations.js';
+import type { Timers } from '../timers.js';
 import { typicalRunOf, typicalRunWindow } from './estimate.js';
-import type { JobRunner } from './job-runner.js';
+import type { GenerationStore } from './generation-store.js';
+import type { JobRunner } from './job-queue.js';
 import { createTicker } from './ticker.js';
 import { type GenerationEvent, isFinal, type TypicalRun } from './types.js';
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { MediaError } from '../errors.js';
 import { makePoster, probe, type VideoProbe } from '../media/ffmpeg.js';
 import { createWorkLimit } from '../media/work-limit.js';
-import type { GenerationPatch } from '../store/generations.js';
 import type { LifecycleContext } from './context.js';
+import type { GenerationPatch } from './generation-store.js';
 import type { GenerationStatus, StoredMedia } from './types.js';
 
 /** A finished, verified file in the storage's temp directory. */

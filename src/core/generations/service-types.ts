@@ -1,5 +1,6 @@
 import type { UsageReport } from '../spend/usage.js';
 import type { Generation, GenerationListener, Requester } from './types.js';
+import type { QueuePlace } from './user-limits.js';
 
 /** A chat image to use as a model's image input. The core fetches, checks and uploads it. */
 export interface AttachmentInput {
@@ -55,6 +56,8 @@ export interface GenerationService {
   usage(requester: Requester, options: { admin: boolean }): UsageReport;
   /** Keeps platform message references (e.g. the status message id) with a generation. */
   setMessageRef(generationId: string, messageRef: Record<string, unknown>): void;
+  /** Where a waiting generation stands; undefined when it runs or is not held here. */
+  queuePlace(generationId: string): QueuePlace | undefined;
   /** Every event of every generation. Returns an unsubscribe function. */
   subscribe(listener: GenerationListener): () => void;
   /** Picks up every unfinished generation after a restart. */

@@ -1,7 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { realTimers, type Timers } from '../chat/timers.js';
 import type { Config } from '../config.js';
 import { NotFoundError, ReelbotError, ValidationError } from '../errors.js';
 import { createGuardedDispatcher } from '../media/guarded-dispatcher.js';
@@ -15,15 +14,16 @@ import { createLimitsFor, type LimitsFor } from '../spend/limits.js';
 import type { PriceTable } from '../spend/prices.js';
 import { assertWithinQuota } from '../spend/quota.js';
 import { usageReport } from '../spend/usage.js';
-import type { GenerationStore } from '../store/generations.js';
+import { realTimers, type Timers } from '../timers.js';
 import { abortableSleep, defaultTimings, type LifecycleContext, type LifecycleTimings } from './context.js';
+import type { GenerationStore } from './generation-store.js';
 import { prepareInput, randomSeed, seedField } from './input.js';
-import { createInProcessJobRunner, type JobRunner } from './job-runner.js';
+import { createInProcessJobRunner, type JobRunner } from './job-queue.js';
 import { createLifecycle } from './lifecycle.js';
 import { createLiveStatus } from './live-status.js';
-import { assertUnderUserCap, type QueuePlace } from './queue.js';
 import type { GenerationRequest, GenerationService, SimulationRequest } from './service-types.js';
 import { runSimulation, type Simulator, simulationModel } from './simulation-job.js';
+import { assertUnderUserCap } from './user-limits.js';
 
 export type { Simulator } from './simulation-job.js';
 
@@ -69,7 +69,7 @@ export interface GenerationServiceDeps {
   attachmentDispatcher?: Dispatcher;
   /** Names this process in download claims; random by default. */
   workerId?: string;
-  /** The physics simulation (src/core/simulation); the service offers `simulate` only with one. */
+  /** The physics simulation (src/simulation); the service offers `simulate` only with one. */
   simulator?: Simulator;
   /** Replicate's prices (the shipped table by default; `PRICES_FILE` replaces it). */
   prices?: PriceTable;
@@ -83,8 +83,6 @@ export interface ReelbotGenerationService extends GenerationService {
   handleWebhook: WebhookHandler;
   /** 1-based place of a waiting generation, 0 when running, undefined when not held here. */
   queuePosition(generationId: string): number | undefined;
-  /** Where a waiting generation stands; undefined when it runs or is not held here. */
-  queuePlace(generationId: string): QueuePlace | undefined;
 }
 
 function noSimulator(): ReelbotError {

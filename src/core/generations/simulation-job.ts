@@ -9,7 +9,7 @@ import type { MediaKeeper } from './media-keeper.js';
 import { isFinal } from './types.js';
 
 /**
- * The seam to the physics simulation (`src/core/simulation`, built separately): what the service
+ * The seam to the physics simulation (`src/simulation`, built separately): what the service
  * needs to offer `simulate`. The simulation module provides an implementation (interpret the
  * prompt into a scene, simulate, render, encode); `reelbot start` passes it to
  * `createGenerationService({ simulator })`. Without one, the service has no `simulate` and the bots

@@ -1,4 +1,4 @@
-import type { Timers } from '../chat/timers.js';
+import type { Timers } from '../timers.js';
 
 /** Keeps status messages alive while nothing happens to a generation. */
 export interface Ticker {

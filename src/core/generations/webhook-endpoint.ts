@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ReplicateApi } from '../replicate/client.js';
 import type { ReplicatePrediction } from '../replicate/types.js';
-import type { GenerationStore } from '../store/generations.js';
+import type { GenerationStore } from './generation-store.js';
 import { createWebhookHandler, type WebhookHandler } from './webhook.js';
 
 /**

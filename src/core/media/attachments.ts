@@ -1,7 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { type Dispatcher, request } from 'undici';
 import { AttachmentError, ReelbotError } from '../errors.js';
-import type { ReplicateApi } from '../replicate/client.js';
 import { discard } from './download.js';
 import { type Dimensions, imageDimensions } from './image-dimensions.js';
 
@@ -144,12 +143,20 @@ export async function fetchImage(source: AttachmentSource, options: AttachmentOp
 }
 
 /**
+ * Where a checked image goes so a model can read it: Replicate's Files API (`ReplicateApi`
+ * satisfies it). Declared here, where it is used, so media stays below replicate.
+ */
+export interface ImageUploader {
+  uploadFile(data: Blob, filename: string): Promise<{ urls: { get: string } }>;
+}
+
+/**
  * Turns a chat attachment into a model input: fetch, check, upload through Replicate's Files API.
  * Returns the URL the model reads the image from. Throws `AttachmentError` for a bad file.
  */
 export async function prepareAttachment(
   source: AttachmentSource,
-  api: Pick<ReplicateApi, 'uploadFile'>,
+  api: ImageUploader,
   options: AttachmentOptions = {},
 ): Promise<{ url: string; image: Omit<CheckedImage, 'bytes'> }> {
   const bytes = source.data ? Buffer.from(source.data) : await fetchImage(source, options);

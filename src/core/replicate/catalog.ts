@@ -1,6 +1,6 @@
 import { NotFoundError, RateLimitError, ReelbotError, UpstreamError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { CatalogCache } from '../store/catalog-cache.js';
+import type { CatalogCache } from './catalog-cache.js';
 import {
   type CatalogCollection,
   type CatalogModel,

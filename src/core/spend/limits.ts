@@ -1,5 +1,4 @@
 import type { Config } from '../config.js';
-import type { Platform } from '../generations/types.js';
 
 /** The daily quotas of one place. Unset server budgets mean no limit. */
 export interface SpendLimits {
@@ -11,7 +10,7 @@ export interface SpendLimits {
 
 /** A server: a Discord guild or a Slack workspace (none in DMs and on the command line). */
 export interface Place {
-  platform: Platform;
+  platform: string;
   workspaceId?: string;
 }
 

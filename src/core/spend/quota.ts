@@ -1,8 +1,7 @@
 import { QuotaError } from '../errors.js';
-import type { Requester } from '../generations/types.js';
-import type { SpendQueries } from '../store/spend.js';
 import { dayMs, utcDayStart } from './day.js';
 import type { SpendLimits } from './limits.js';
+import type { Spender, SpendStore } from './spend-store.js';
 import { formatSeconds, formatUsd } from './spend-text.js';
 
 /** `00:00 UTC`: every quota day ends at midnight UTC. */
@@ -18,8 +17,8 @@ const count = (n: number) => n.toLocaleString('en-US');
  * far: videos still running when it runs out may end a little past it.
  */
 export function assertWithinQuota(
-  usage: Pick<SpendQueries, 'usageSince'>,
-  requester: Requester,
+  usage: Pick<SpendStore, 'usageSince'>,
+  requester: Spender,
   limits: SpendLimits,
   now: number,
 ): void {

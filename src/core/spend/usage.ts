@@ -1,8 +1,7 @@
-import type { Requester } from '../generations/types.js';
-import type { SpendQueries, UsageTotals } from '../store/spend.js';
 import { dayMs, utcDayStart, utcWeekStart } from './day.js';
 import type { LimitsFor, SpendLimits } from './limits.js';
 import { resetTime } from './quota.js';
+import type { Spender, SpendStore, UsageTotals } from './spend-store.js';
 import { approximateUsd, formatSeconds, formatUsd } from './spend-text.js';
 
 /** What `/usage` tells: the person's day, and a server admin the server's day and week too. */
@@ -17,8 +16,8 @@ export interface UsageReport {
 
 /** Builds the usage report of `requester` at `now`; `admin` adds the server's day and week. */
 export function usageReport(
-  deps: { usage: Pick<SpendQueries, 'usageSince'>; limitsFor: LimitsFor },
-  requester: Requester,
+  deps: { usage: Pick<SpendStore, 'usageSince'>; limitsFor: LimitsFor },
+  requester: Spender,
   options: { admin: boolean; now: number },
 ): UsageReport {
   const since = utcDayStart(options.now);

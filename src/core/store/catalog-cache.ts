@@ -1,13 +1,8 @@
 import type { Database } from 'better-sqlite3';
+import type { CachedEntry, CatalogCache } from '../replicate/catalog-cache.js';
 
-/** A cached value and when it was fetched. */
-export interface CachedEntry<T> {
-  value: T;
-  fetchedAt: number;
-}
-
-/** Key-value cache for Replicate catalog answers (collections, models, versions). */
-export function createCatalogCache(db: Database, clock: () => number = Date.now) {
+/** The catalog's cache of Replicate answers, in the `catalog_cache` table. */
+export function createCatalogCache(db: Database, clock: () => number = Date.now): CatalogCache {
   return {
     get<T>(key: string): CachedEntry<T> | undefined {
       const row = db
@@ -34,5 +29,3 @@ export function createCatalogCache(db: Database, clock: () => number = Date.now)
     },
   };
 }
-
-export type CatalogCache = ReturnType<typeof createCatalogCache>;

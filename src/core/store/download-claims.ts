@@ -1,13 +1,5 @@
 import type { Database } from 'better-sqlite3';
-
-/** The answer to a claim attempt. */
-export type ClaimResult =
-  | { claimed: true /** The owner whose lapsed claim this one replaced. */; takenFrom?: string }
-  | {
-      claimed: false;
-      /** Who holds the claim, and when it last beat; absent when the generation cannot be downloaded. */
-      holder?: { owner: string; heartbeatAt: number };
-    };
+import type { ClaimResult } from '../generations/generation-store.js';
 
 const claimable = `status IN ('processing', 'downloading', 'starting')`;
 

@@ -1,3 +1,4 @@
+import type { GenerationPatch } from '../generations/generation-store.js';
 import type {
   Generation,
   GenerationMetrics,
@@ -54,29 +55,6 @@ export interface GenerationRow {
   completed_at: number | null;
   updated_at: number;
   rowid?: number;
-}
-
-/** Fields the core may change on a generation; absent keys stay as they are, `null` clears. */
-export interface GenerationPatch {
-  status?: GenerationStatus;
-  version?: string | null;
-  predictionId?: string | null;
-  predictionRequestedAt?: number | null;
-  error?: string | null;
-  errorCode?: string | null;
-  upstreamError?: string | null;
-  progress?: number | null;
-  lastLog?: string | null;
-  outputUrl?: string | null;
-  extraOutputs?: string[] | null;
-  media?: StoredMedia | null;
-  seed?: number | null;
-  input?: Record<string, unknown>;
-  messageRef?: Record<string, unknown> | null;
-  cancelRequested?: boolean;
-  downloadAttempts?: number;
-  startedAt?: number | null;
-  completedAt?: number | null;
 }
 
 function metricsOf(row: GenerationRow): GenerationMetrics | undefined {

@@ -1,60 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type {
-  Generation,
-  GenerationSource,
-  GenerationStatus,
-  Platform,
-  Requester,
-} from '../generations/types.js';
+  GenerationCursor,
+  GenerationFilter,
+  GenerationInternals,
+  GenerationPatch,
+  GenerationStore,
+  NewGeneration,
+} from '../generations/generation-store.js';
+import type { Generation, GenerationStatus, Platform } from '../generations/types.js';
 import { createDownloadClaims } from './download-claims.js';
-import { type GenerationPatch, type GenerationRow, patchColumns, toGeneration } from './generation-rows.js';
+import { type GenerationRow, patchColumns, toGeneration } from './generation-rows.js';
 import { createRunHistory } from './run-history.js';
 import { createSpendQueries } from './spend.js';
 import { createWebhookDeliveries } from './webhook-deliveries.js';
-
-export type { GenerationPatch } from './generation-rows.js';
-/** What a new generation needs. */
-export interface NewGeneration {
-  id?: string;
-  source: GenerationSource;
-  requester: Requester;
-  model: string;
-  version?: string;
-  prompt?: string;
-  input: Record<string, unknown>;
-  seed?: number;
-  status?: GenerationStatus;
-  messageRef?: Record<string, unknown>;
-}
-
-/** Gallery and API filters. */
-export interface GenerationFilter {
-  status?: GenerationStatus | 'running';
-  model?: string;
-  platform?: Platform;
-  source?: GenerationSource;
-  userId?: string;
-  /** Free text over prompts. */
-  search?: string;
-}
-
-/** Keyset position: the last row of the previous page. */
-export interface GenerationCursor {
-  createdAt: number;
-  id: string;
-}
-
-/** Internal fields the service needs but that are never shown to users. */
-export interface GenerationInternals {
-  outputUrl?: string;
-  predictionRequestedAt?: number;
-  downloadClaim?: string;
-  downloadClaimedAt?: number;
-  downloadHeartbeatAt?: number;
-  downloadAttempts: number;
-  cancelRequested: boolean;
-}
 
 const runningStatuses: GenerationStatus[] = ['queued', 'starting', 'processing', 'downloading'];
 
@@ -67,7 +26,7 @@ export function newGenerationId(): string {
  * Typed queries over `generations`. Every state change that two workers could race on is a single
  * `UPDATE ... WHERE status IN (...)`, so exactly one of them wins.
  */
-export function createGenerationStore(db: Database, clock: () => number = Date.now) {
+export function createGenerationStore(db: Database, clock: () => number = Date.now): GenerationStore {
   const byId = db.prepare<[string], GenerationRow>('SELECT * FROM generations WHERE id = ?');
   const byPrediction = db.prepare<[string], GenerationRow>(
     'SELECT * FROM generations WHERE prediction_id = ?',
@@ -248,8 +207,6 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
     ...createSpendQueries(db),
   };
 }
-
-export type GenerationStore = ReturnType<typeof createGenerationStore>;
 
 /** Turns what a person typed into an FTS5 query of prefix terms, with no FTS syntax of theirs. */
 function toFtsQuery(text: string): string {

@@ -1,44 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import type { Platform } from '../generations/types.js';
-
-/** What one generation used, recorded once it is known. */
-export interface SpendRecord {
-  /** Replicate's `metrics.predict_time`, seconds. */
-  predictTime?: number;
-  /** Replicate's other metrics. */
-  other?: Record<string, unknown>;
-  /** Local CPU seconds of a simulation. */
-  cpuSeconds?: number;
-  costUsd?: number;
-}
-
-/** Whose usage: one person, or a whole server (Discord guild, Slack workspace). */
-export interface UsageScope {
-  platform: Platform;
-  userId?: string;
-  workspaceId?: string;
-}
-
-/** What a person or server used in a span of time; failed and canceled videos are given back. */
-export interface UsageTotals {
-  /** Replicate videos asked for, running ones included. */
-  videos: number;
-  /** Replicate's billed seconds of those that finished. */
-  gpuSeconds: number;
-  /** The dollars of those whose price is known. */
-  costUsd: number;
-  /** Finished videos with compute seconds but no known price: the dollars leave them out. */
-  unpriced: number;
-  simulations: number;
-  cpuSeconds: number;
-}
+import type { SpendRecord, SpendStore, UsageScope, UsageTotals } from '../spend/spend-store.js';
 
 /**
  * Spend kept with each generation (migration 5) and summed for quotas and `/usage`. Usage counts
  * from the generations themselves: a video counts from the moment it is recorded, and one that
  * fails or is canceled stops counting, so there is no separate ledger to keep in step.
  */
-export function createSpendQueries(db: Database) {
+export function createSpendQueries(db: Database): SpendStore {
   const record = db.prepare<Record<string, unknown>>(
     `UPDATE generations SET predict_time = coalesce(@predictTime, predict_time),
        metrics_json = coalesce(@other, metrics_json), cpu_seconds = coalesce(@cpuSeconds, cpu_seconds),
@@ -46,7 +14,7 @@ export function createSpendQueries(db: Database) {
      WHERE id = @id`,
   );
   // Served by generations_user_created and generations_workspace_created: one range of created_at.
-  const totals = db.prepare<Record<string, unknown>, Omit<UsageTotals, never>>(
+  const totals = db.prepare<Record<string, unknown>, UsageTotals>(
     `SELECT
        count(*) FILTER (WHERE source = 'replicate') AS videos,
        coalesce(sum(predict_time) FILTER (WHERE source = 'replicate'), 0) AS gpuSeconds,
@@ -59,7 +27,6 @@ export function createSpendQueries(db: Database) {
        AND (@userId IS NULL OR user_id = @userId) AND (@workspaceId IS NULL OR workspace_id = @workspaceId)`,
   );
   return {
-    /** Keeps what a generation used; fields left out keep what was recorded before. */
     recordSpend(id: string, spend: SpendRecord): void {
       record.run({
         id,
@@ -69,7 +36,6 @@ export function createSpendQueries(db: Database) {
         costUsd: spend.costUsd ?? null,
       });
     },
-    /** What `scope` used since `since` (ms). */
     usageSince(scope: UsageScope, since: number): UsageTotals {
       return totals.get({
         since,
@@ -80,5 +46,3 @@ export function createSpendQueries(db: Database) {
     },
   };
 }
-
-export type SpendQueries = ReturnType<typeof createSpendQueries>;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { NotFoundError } from '../../core/errors.js';
-import type { GenerationStore } from '../../core/store/index.js';
+import type { GenerationStore } from '../../core/generations/generation-store.js';
 import { encodeCursor, generationIdPattern, pageSize, parseListQuery, queryString } from '../filters.js';
 import { toPublicGeneration } from '../public-generation.js';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { NotFoundError } from '../../core/errors.js';
-import type { GenerationStore } from '../../core/store/index.js';
+import type { GenerationStore } from '../../core/generations/generation-store.js';
 import { generationIdPattern } from '../filters.js';
 import { downloadName } from '../media-files.js';
 import { detailPage } from '../views/detail-page.js';

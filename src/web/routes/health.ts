@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { GenerationStore } from '../../core/store/index.js';
+import type { GenerationStore } from '../../core/generations/generation-store.js';
 import { type CheckResult, checkDatabase, checkDisk } from '../health-checks.js';
 
 /** `GET /healthz`: 200 when the database, the disk and ffmpeg are fine, 503 with details otherwise. */

@@ -127,6 +127,8 @@ describe('reelbot start', () => {
       REPLICATE_API_URL: fake.apiUrl,
       REPLICATE_API_TOKEN: fake.state.token,
       DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
+      // Lazy (the default) starts it with the first simulation; this test checks the warm one.
+      RENDER_WORKER: 'eager',
     });
     const listening = await run.waitForLine((line) => line.msg === 'web server listening');
     const url = String(listening.url);

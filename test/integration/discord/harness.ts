@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDiscordBot, type DiscordBot, type DiscordBotDeps } from '../../../src/bots/discord/index.js';
-import type { Timers } from '../../../src/core/chat/timers.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
+import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -12,16 +12,16 @@ import type { Simulator } from '../../../src/core/generations/simulation-job.js'
 import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
+import type { CatalogCache } from '../../../src/core/replicate/catalog-cache.js';
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
 import { loadPrices } from '../../../src/core/spend/prices.js';
 import {
-  type CatalogCache,
   createCatalogCache,
   createGenerationStore,
   type Database,
-  type GenerationStore,
   openDatabase,
 } from '../../../src/core/store/index.js';
+import type { Timers } from '../../../src/core/timers.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../../fakes/discord/server.js';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';

@@ -1,6 +1,6 @@
 import type { APIUser } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realTimers } from '../../../src/core/chat/timers.js';
+import { realTimers } from '../../../src/core/timers.js';
 import { managerPermissions } from '../../fakes/discord/server.js';
 import { type DiscordHarness, startHarness, waitForEvent } from './harness.js';
 

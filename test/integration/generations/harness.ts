@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { LifecycleTimings } from '../../../src/core/generations/context.js';
+import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -14,7 +15,6 @@ import type { Generation, GenerationEvent, Requester } from '../../../src/core/g
 import { silentLogger } from '../../../src/core/logger.js';
 import { createCatalog } from '../../../src/core/replicate/catalog.js';
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
-import type { GenerationStore } from '../../../src/core/store/index.js';
 import {
   createCatalogCache,
   createGenerationStore,

@@ -20,7 +20,7 @@ let sut: ServiceUnderTest;
 const renders: { prompt: string; seed: number }[] = [];
 let hold: Promise<void> | undefined;
 
-/** Stands in for src/core/simulation at the seam: renders a real MP4 with ffmpeg, with progress. */
+/** Stands in for src/simulation at the seam: renders a real MP4 with ffmpeg, with progress. */
 const simulator: Simulator = {
   async render(request, outFile, { signal, onProgress }) {
     renders.push(request);

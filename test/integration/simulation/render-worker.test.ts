@@ -3,10 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RenderResult, renderSimulation } from '../../../src/core/simulation/render-process.js';
-import { type RenderWorker, startRenderWorker } from '../../../src/core/simulation/render-worker.js';
-import type { XvfbSpawner } from '../../../src/core/simulation/renderer/xvfb.js';
-import { parseScene } from '../../../src/core/simulation/scene/validate.js';
+import { identify, isRunning } from '../../../src/core/process-table.js';
+import { type RenderResult, renderSimulation } from '../../../src/simulation/render-on-worker.js';
+import {
+  type RenderWorker,
+  type RenderWorkerState,
+  startRenderWorker,
+} from '../../../src/simulation/render-worker-handle.js';
+import type { XvfbSpawner } from '../../../src/simulation/renderer/xvfb.js';
+import { parseScene } from '../../../src/simulation/scene/validate.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -26,21 +31,25 @@ const scene = (duration: number) =>
   });
 
 /** A worker on its own Xvfb, with every Xvfb it starts kept for inspection. */
-function workerWithServers(): { worker: RenderWorker; servers: ChildProcess[] } {
+function workerWithServers(options: Parameters<typeof startRenderWorker>[0] = {}): {
+  worker: RenderWorker;
+  servers: ChildProcess[];
+} {
   const servers: ChildProcess[] = [];
   const xvfbSpawn: XvfbSpawner = (command, args, options) => {
     const child = spawn(command, args, options);
     servers.push(child);
     return child;
   };
-  return { worker: startRenderWorker({ xvfb: { spawn: xvfbSpawn } }), servers };
+  return { worker: startRenderWorker({ ...options, xvfb: { spawn: xvfbSpawn } }), servers };
 }
 
 /** Runs `use` with a fresh worker (see workerWithServers), closes it, and hands both back. */
 async function withWorker(
   use: (w: { worker: RenderWorker; servers: ChildProcess[] }) => Promise<void>,
+  options?: Parameters<typeof startRenderWorker>[0],
 ): Promise<{ worker: RenderWorker; servers: ChildProcess[] }> {
-  const w = workerWithServers();
+  const w = workerWithServers(options);
   try {
     await use(w);
   } finally {
@@ -191,7 +200,8 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
     expect(gone(servers[0]!)).toBe(true);
   });
 
-  it('does not grow from video to video', async () => {
+  // Twenty renders: on a loaded 2-core machine they take longer than the default 30 s.
+  it('does not grow from video to video', { timeout: 120_000 }, async () => {
     const wide = parseScene({ ...scene(1), resolution: { width: 640, height: 360 } });
     await withWorker(async ({ worker }) => {
       // The first videos settle the heap and the driver's caches.
@@ -207,5 +217,67 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
       const median = growth.sort((a, b) => a - b)[growth.length / 2]!;
       expect(median).toBeLessThan(1);
     });
+  });
+});
+
+/** The worker's state changes as they come, and a wait for the next one (no sleeps). */
+function stateLog() {
+  const seen: RenderWorkerState[] = [];
+  const waiters: (() => void)[] = [];
+  return {
+    seen,
+    onState(event: RenderWorkerState) {
+      seen.push(event);
+      for (const wake of waiters.splice(0)) wake();
+    },
+    /** The first event of `type` from index `after` on; fails after 20 s without one. */
+    next(type: RenderWorkerState['type'], after: number): Promise<RenderWorkerState> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${type} in ${JSON.stringify(seen)}`)), 20_000);
+        const check = () => {
+          const found = seen.slice(after).find((event) => event.type === type);
+          if (!found) return void waiters.push(check);
+          clearTimeout(timer);
+          resolve(found);
+        };
+        check();
+      });
+    },
+  };
+}
+
+describe('a lazy render worker (started by the first job, stopped when idle)', () => {
+  it('starts with the first job, stops with its Xvfb after the idle time, and starts again for the next', async () => {
+    const log = stateLog();
+    const { servers } = await withWorker(
+      async ({ worker, servers }) => {
+        expect(worker.pid).toBeUndefined();
+        expect(servers).toHaveLength(0);
+
+        const first = await renderSimulation(scene(1), path.join(dir, 'lazy-1.mp4'), { worker });
+        expect(first.frames).toBe(24);
+        const started = await log.next('started', 0);
+        const firstPid = started.type === 'started' ? started.pid : 0;
+        const firstWorker = identify(firstPid)!;
+        expect(servers).toHaveLength(1);
+
+        const stopped = await log.next('idle-stopped', 1);
+        expect(stopped).toEqual({ type: 'idle-stopped', idleMs: 300 });
+        // Both processes are gone, not merely forgotten.
+        expect(isRunning(firstWorker)).toBe(false);
+        expect(gone(servers[0]!)).toBe(true);
+        expect(worker.pid).toBeUndefined();
+
+        const second = await renderSimulation(scene(1), path.join(dir, 'lazy-2.mp4'), { worker });
+        expect(second.bytes).toBe(first.bytes);
+        const again = await log.next('started', 2);
+        expect(again.type === 'started' && again.pid).not.toBe(firstPid);
+        expect(servers).toHaveLength(2);
+        expect(gone(servers[1]!)).toBe(false);
+      },
+      { idleMs: 300, onState: log.onState },
+    );
+    expect(gone(servers[1]!)).toBe(true);
+    expect(log.seen.map((event) => event.type)).toEqual(['started', 'idle-stopped', 'started']);
   });
 });

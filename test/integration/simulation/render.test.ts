@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulationProgress } from '../../../src/core/simulation/pipeline.js';
-import { renderSimulation } from '../../../src/core/simulation/render-process.js';
-import type { RenderQuality } from '../../../src/core/simulation/renderer/index.js';
-import { parseScene } from '../../../src/core/simulation/scene/validate.js';
+import type { SimulationProgress } from '../../../src/simulation/pipeline.js';
+import { renderSimulation } from '../../../src/simulation/render-on-worker.js';
+import type { RenderQuality } from '../../../src/simulation/renderer/index.js';
+import { parseScene } from '../../../src/simulation/scene/validate.js';
 
 const run = promisify(execFile);
 let dir: string;

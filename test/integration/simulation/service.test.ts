@@ -63,7 +63,7 @@ describe('simulations under reelbot start (one warm render worker)', () => {
   it('runs two at once one after the other, and the second says it is waiting', async () => {
     const warmDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-sim-warm-'));
     const warm = createCoreRuntime(loadConfig({ DATA_DIR: warmDir }), silentLogger(), {
-      warmRenderWorker: true,
+      renderWorker: 'eager',
     });
     try {
       const logs = new Map<string, string[]>();

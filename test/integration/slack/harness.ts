@@ -7,8 +7,8 @@ import {
   type SlackBotDeps,
   slackEventsPath,
 } from '../../../src/bots/slack/index.js';
-import type { Timers } from '../../../src/core/chat/timers.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
+import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -23,9 +23,9 @@ import {
   createCatalogCache,
   createGenerationStore,
   type Database,
-  type GenerationStore,
   openDatabase,
 } from '../../../src/core/store/index.js';
+import type { Timers } from '../../../src/core/timers.js';
 import { startWebServer, type WebServer } from '../../../src/web/index.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
 import {

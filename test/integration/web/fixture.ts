@@ -7,9 +7,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../../src/core/config.js';
+import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import type { Generation } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { createGenerationStore, type GenerationStore, openDatabase } from '../../../src/core/store/index.js';
+import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
 import { startWebServer, type WebDeps } from '../../../src/web/index.js';
 
 const run = promisify(execFile);

@@ -23,6 +23,18 @@ describe('loadConfig', () => {
     expect(config.discord).toBeUndefined();
     expect(config.slack).toBeUndefined();
     expect(config.openai).toBeUndefined();
+    expect(config.renderWorker).toEqual({ mode: 'lazy', idleMs: 300_000 });
+  });
+
+  it('reads when the render worker runs, and refuses what it cannot mean', () => {
+    expect(loadConfig({ RENDER_WORKER: 'eager', RENDER_IDLE_SECONDS: '2' }).renderWorker).toEqual({
+      mode: 'eager',
+      idleMs: 2000,
+    });
+    const problems = problemsOf({ RENDER_WORKER: 'sometimes', RENDER_IDLE_SECONDS: '0' });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^RENDER_WORKER must be lazy .* or eager/);
+    expect(problems[1]).toMatch(/^RENDER_IDLE_SECONDS must be above 0/);
   });
 
   it('reads the daily quotas: 20 videos a person by default, server budgets off unless set', () => {

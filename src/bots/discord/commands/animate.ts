@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { within } from '../../../core/chat/timers.js';
 import { ReelbotError } from '../../../core/errors.js';
+import { within } from '../../../core/timers.js';
 import type { BotContext } from '../context.js';
 import { launchModel } from './launch.js';
 

@@ -1,12 +1,12 @@
 import type { Attachment, ChatInputCommandInteraction } from 'discord.js';
-import { within } from '../../../core/chat/timers.js';
 import { UpstreamError, ValidationError } from '../../../core/errors.js';
 import type { CatalogModelWithFields } from '../../../core/replicate/catalog.js';
 import type { RawValue } from '../../../core/replicate/coerce.js';
 import { imageFields, promptField } from '../../../core/replicate/schema.js';
+import { within } from '../../../core/timers.js';
 import type { BotContext } from '../context.js';
 import { attachmentInput, openFormPage, startFromDraft } from '../form-flow.js';
-import { requesterOf, startGeneration } from '../generation-start.js';
+import { startModelGeneration } from '../generation-start.js';
 
 /** What `/video` and `/animate` ask for. */
 export interface LaunchRequest {
@@ -49,15 +49,11 @@ export async function launchModel(
   if (!model) {
     if (request.advanced)
       throw new UpstreamError(`Replicate took longer than ${lookupMs} ms to describe ${request.model}`);
-    await startGeneration(interaction, ctx, (messageRef) =>
-      ctx.service.start({
-        requester: requesterOf(interaction),
-        model: request.model,
-        values: request.prompt ? { prompt: request.prompt } : {},
-        attachments: request.image ? [attachmentInput(request.image)] : [],
-        messageRef: { ...messageRef },
-      }),
-    );
+    await startModelGeneration(interaction, ctx, {
+      model: request.model,
+      values: request.prompt ? { prompt: request.prompt } : {},
+      attachments: request.image ? [attachmentInput(request.image)] : [],
+    });
     return;
   }
 

@@ -1,8 +1,8 @@
 import type { App, webApi } from '@slack/bolt';
-import { type Timers, within } from '../../../core/chat/timers.js';
 import type { AttachmentInput, GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
+import { type Timers, within } from '../../../core/timers.js';
 import {
   modelFromOption,
   parseSlackViewState,

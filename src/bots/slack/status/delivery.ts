@@ -6,7 +6,7 @@ import type { Generation, StoredMedia } from '../../../core/generations/types.js
 import type { Logger } from '../../../core/logger.js';
 import { createLocalMediaStorage } from '../../../core/media/storage.js';
 import { type FitVideo, prepareUpload, type UploadFile } from '../../../core/media/upload.js';
-import type { SlackBotDeps } from '../deps.js';
+import type { SlackBotDeps } from '../bot-deps.js';
 import { escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import type { StatusRef } from './status-ref.js';

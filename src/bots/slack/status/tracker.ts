@@ -1,10 +1,10 @@
 import type { webApi } from '@slack/bolt';
 import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
 import { createKeyedEditThrottle } from '../../../core/chat/keyed-edit-throttle.js';
-import type { Timers } from '../../../core/chat/timers.js';
 import type { GenerationService } from '../../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
+import type { Timers } from '../../../core/timers.js';
 import { errorCodeOf } from '../slack-errors.js';
 import type { Deliver } from './delivery.js';
 import { renderEvent } from './render.js';

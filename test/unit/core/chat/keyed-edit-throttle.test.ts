@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createKeyedEditThrottle } from '../../../../src/core/chat/keyed-edit-throttle.js';
-import type { Timers } from '../../../../src/core/chat/timers.js';
+import type { Timers } from '../../../../src/core/timers.js';
 
 /** A clock and timers that move only when the test says so. */
 function manualTime() {

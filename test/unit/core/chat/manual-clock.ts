@@ -1,4 +1,4 @@
-import type { Timers } from '../../../../src/core/chat/timers.js';
+import type { Timers } from '../../../../src/core/timers.js';
 
 /** A clock and timers that move only when a test says so. */
 export function createManualClock(start = 1_000_000) {

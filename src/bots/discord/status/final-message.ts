@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
+import { codeOf, userMessageOf } from '../../../core/errors.js';
+import type { StatusView } from '../../../core/generations/status-text.js';
+import type { Generation } from '../../../core/generations/types.js';
+import type { Logger } from '../../../core/logger.js';
+import type { MediaStorage } from '../../../core/media/storage.js';
+import { type FitVideo, prepareUpload } from '../../../core/media/upload.js';
+import type { MessageEdit } from './editor.js';
+import { noMentions, resultRow, statusContent } from './view.js';
+
+export interface FinalMessageDeps {
+  media: MediaStorage;
+  /** Re-encodes a video to fit the upload limit; the core's `fitToSize` when not given. */
+  fit?: FitVideo;
+  links: GalleryLinks;
+  logger: Logger;
+}
+
+/** The finished message, a smaller one to send when Discord still refuses it, and temp-file cleanup. */
+export interface FinalMessage {
+  edit: MessageEdit;
+  /** The poster and a gallery link, for when the video cannot be uploaded. */
+  fallback?: MessageEdit;
+  cleanup(): Promise<void>;
+}
+
+const extensions: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'video/quicktime': 'mov',
+  'video/webm': 'webm',
+  'image/gif': 'gif',
+};
+
+function megabytes(bytes: number): string {
+  return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
+}
+
+async function posterMessage(
+  generation: Generation,
+  view: StatusView,
+  limit: number,
+  deps: FinalMessageDeps,
+  note: string,
+): Promise<MessageEdit> {
+  const content = statusContent(
+    generation,
+    view,
+    `${note}\nWatch it in the gallery: ${deps.links.generation(generation.id)}`,
+  );
+  const body = {
+    content,
+    components: [resultRow(generation, deps.links)],
+    attachments: [],
+    allowed_mentions: noMentions,
+  };
+  const posterPath = generation.media?.posterPath;
+  if (!posterPath) return { body };
+  try {
+    const data = await fs.promises.readFile(deps.media.localPath(posterPath));
+    if (data.length > limit) return { body };
+    const name = `reelbot-${generation.id}-poster.jpg`;
+    return {
+      body: { ...body, attachments: [{ id: '0', filename: name }] },
+      files: [{ name, data, contentType: 'image/jpeg' }],
+    };
+  } catch (error) {
+    deps.logger.warn(
+      { err: error, generationId: generation.id },
+      'poster unreadable; sending the link alone',
+    );
+    return { body };
+  }
+}
+
+/**
+ * The message of a finished video: the video attached when it fits the interaction's upload limit,
+ * else re-encoded with the core's `fitToSize`, else the poster and a gallery link. Model, prompt,
+ * seed and time taken are in the text; Re-roll, Parameters and Open in gallery below.
+ */
+export async function buildFinalMessage(
+  generation: Generation,
+  view: StatusView,
+  limit: number,
+  deps: FinalMessageDeps,
+): Promise<FinalMessage> {
+  const media = generation.media;
+  const nothingToClean = async () => {};
+  if (!media) {
+    const body = {
+      content: statusContent(
+        generation,
+        view,
+        `Watch it in the gallery: ${deps.links.generation(generation.id)}`,
+      ),
+      components: [resultRow(generation, deps.links)],
+      allowed_mentions: noMentions,
+    };
+    return { edit: { body }, cleanup: nothingToClean };
+  }
+  const log = deps.logger.child({ generationId: generation.id });
+  const upload = await prepareUpload(media, limit, {
+    storage: deps.media,
+    label: `${generation.id}-discord`,
+    fit: deps.fit,
+  });
+  if (upload.kind === 'too-big') {
+    const { error } = upload;
+    log.warn(
+      { err: error, code: codeOf(error), bytes: media.bytes, limit },
+      'the video cannot fit the upload limit',
+    );
+    const why =
+      codeOf(error) === 'MEDIA_CANNOT_FIT'
+        ? userMessageOf(error)
+        : `The video is too big to attach here (${megabytes(limit)} limit).`;
+    return { edit: await posterMessage(generation, view, limit, deps, why), cleanup: nothingToClean };
+  }
+  let note: string | undefined;
+  if (upload.reencoded) {
+    log.info({ from: media.bytes, to: upload.bytes, limit }, 're-encoded the video to fit the upload limit');
+    note = `Re-encoded to fit the ${megabytes(limit)} upload limit here; the original is in the gallery.`;
+  }
+  const fallback = await posterMessage(
+    generation,
+    view,
+    limit,
+    deps,
+    `The video is too big to attach here (${megabytes(limit)} limit).`,
+  );
+  const data = await fs.promises.readFile(upload.path).catch(async (error: unknown) => {
+    await upload.cleanup();
+    throw error;
+  });
+  const name = `reelbot-${generation.id}.${extensions[upload.mime] ?? 'mp4'}`;
+  return {
+    edit: {
+      body: {
+        content: statusContent(generation, view, note),
+        components: [resultRow(generation, deps.links)],
+        attachments: [{ id: '0', filename: name }],
+        allowed_mentions: noMentions,
+      },
+      files: [{ name, data, contentType: upload.mime }],
+    },
+    fallback,
+    cleanup: upload.cleanup,
+  };
+}

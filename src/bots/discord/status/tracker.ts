@@ -1,0 +1,100 @@
+import type { REST } from 'discord.js';
+import type { GenerationService } from '../../../core/generations/service-types.js';
+import type { Generation, GenerationEvent } from '../../../core/generations/types.js';
+import type { Logger } from '../../../core/logger.js';
+import type { Timers } from '../../../core/timers.js';
+import type { FinalMessageDeps } from './final-message.js';
+import { createStatusMessage, type StatusMessage } from './message.js';
+import { asDiscordMessageRef, type DiscordMessageRef } from './status-ref.js';
+
+export interface StatusMessagesOptions {
+  rest: REST;
+  service: GenerationService;
+  clock: () => number;
+  timers: Timers;
+  intervalMs: number;
+  logger: Logger;
+  final: FinalMessageDeps;
+}
+
+/**
+ * Every live status message, by generation id. Service events for Discord generations become
+ * edits; a generation whose message is not known yet (after a restart) gets one from its
+ * `messageRef`.
+ */
+export function createStatusMessages(options: StatusMessagesOptions) {
+  const live = new Map<string, StatusMessage>();
+  let closed = false;
+
+  function ensure(generation: Generation, ref?: DiscordMessageRef): StatusMessage | undefined {
+    const existing = live.get(generation.id);
+    if (existing) return existing;
+    const known = ref ?? asDiscordMessageRef(generation.messageRef);
+    if (!known || known.finalShown) return undefined;
+    const message = createStatusMessage({
+      generation,
+      ref: known,
+      rest: options.rest,
+      clock: options.clock,
+      timers: options.timers,
+      intervalMs: options.intervalMs,
+      logger: options.logger,
+      final: options.final,
+      saveRef: (next) => {
+        try {
+          options.service.setMessageRef(generation.id, { ...next });
+        } catch (error) {
+          options.logger.warn({ err: error, generationId: generation.id }, 'could not keep the message ref');
+        }
+      },
+      onDone: () => {
+        if (live.get(generation.id) === message) live.delete(generation.id);
+      },
+    });
+    live.set(generation.id, message);
+    return message;
+  }
+
+  const queuePlace = (id: string) => options.service.queuePlace(id);
+
+  return {
+    /** Renders one service event (events of other platforms are ignored). */
+    handle(event: GenerationEvent) {
+      if (closed || event.generation.requester.platform !== 'discord') return;
+      ensure(event.generation)?.update(event.generation, event);
+    },
+    /**
+     * Starts following a generation whose status message is `ref` and shows its current state
+     * (events may have come before the message was known).
+     */
+    follow(generation: Generation, ref: DiscordMessageRef) {
+      if (closed) return;
+      const current = options.service.get(generation.id) ?? generation;
+      ensure(current, ref)?.update(current, undefined, queuePlace(current.id));
+    },
+    /** Picks up the status messages of generations a previous process left. */
+    resume(generations: Generation[]) {
+      for (const generation of generations) {
+        if (closed) return;
+        if (generation.requester.platform !== 'discord') continue;
+        ensure(generation)?.update(generation, undefined, queuePlace(generation.id));
+      }
+    },
+    /** Resolves once every status message shows the newest state it was given. */
+    async idle() {
+      await Promise.all([...live.values()].map((message) => message.idle()));
+    },
+    /** Lets edits in flight finish, then drops the rest. */
+    async close() {
+      closed = true;
+      await Promise.all([...live.values()].map((message) => message.idle()));
+      for (const message of live.values()) message.close();
+      live.clear();
+    },
+    get size() {
+      return live.size;
+    },
+  };
+}
+
+export type StatusMessages = ReturnType<typeof createStatusMessages>;

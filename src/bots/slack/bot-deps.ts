@@ -1,0 +1,43 @@
+import type { webApi } from '@slack/bolt';
+import type { Config } from '../../core/config.js';
+import type { GenerationStore } from '../../core/generations/generation-store.js';
+import type { GenerationService } from '../../core/generations/service-types.js';
+import type { Logger } from '../../core/logger.js';
+import type { FitVideo } from '../../core/media/upload.js';
+import type { Catalog } from '../../core/replicate/catalog.js';
+import type { Timers } from '../../core/timers.js';
+
+/** Everything the Slack bot needs; I/O comes in, nothing is reached for. */
+export interface SlackBotDeps {
+  /** `config.slack` must be set; `publicUrl`/`port` make gallery links, `dataDir` finds media. */
+  config: Pick<Config, 'slack' | 'publicUrl' | 'port' | 'dataDir'>;
+  service: GenerationService;
+  catalog: Pick<Catalog, 'search' | 'getModel'>;
+  logger: Logger;
+  /** Lets the bot deliver videos that finished while it was down (optional). */
+  store?: Pick<GenerationStore, 'list'>;
+  clock?: () => number;
+  /** Timers for the status throttle and the submit deadline; Node's by default. */
+  timers?: Timers;
+  /** Status message edits per generation: at most one per this many ms (default 1500). */
+  statusIntervalMs?: number;
+  /** Largest video uploaded into Slack (default 1 GB, Slack's own limit). */
+  uploadLimitBytes?: number;
+  /** Re-encodes a video over `uploadLimitBytes`; core's ffmpeg `fitToSize` by default. */
+  fitVideo?: FitVideo;
+  /**
+   * How long a modal submit waits for the service before closing the modal; a later failure is
+   * then told as an ephemeral message (Slack wants an answer within 3 s).
+   */
+  submitDeadlineMs?: number;
+  /** Extra Web API client options (tests turn retries off). */
+  clientOptions?: Omit<webApi.WebClientOptions, 'slackApiUrl'>;
+}
+
+/** The Slack settings, checked once: the bot cannot run without them. */
+export function slackSettings(config: SlackBotDeps['config']): NonNullable<Config['slack']> {
+  if (!config.slack) throw new Error('createSlackBot needs config.slack (SLACK_BOT_TOKEN is not set)');
+  if (!config.slack.appToken && !config.slack.signingSecret)
+    throw new Error('createSlackBot needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)');
+  return config.slack;
+}

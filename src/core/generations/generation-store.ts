@@ -1,0 +1,145 @@
+import type { SpendStore } from '../spend/spend-store.js';
+import type {
+  Generation,
+  GenerationSource,
+  GenerationStatus,
+  Platform,
+  Requester,
+  StoredMedia,
+} from './types.js';
+
+/*
+ * The port the generation service keeps its work behind: declared here, where it is used, and
+ * implemented by src/core/store (SQLite today). Nothing in this folder imports the store.
+ */
+
+/** Fields the core may change on a generation; absent keys stay as they are, `null` clears. */
+export interface GenerationPatch {
+  status?: GenerationStatus;
+  version?: string | null;
+  predictionId?: string | null;
+  predictionRequestedAt?: number | null;
+  error?: string | null;
+  errorCode?: string | null;
+  upstreamError?: string | null;
+  progress?: number | null;
+  lastLog?: string | null;
+  outputUrl?: string | null;
+  extraOutputs?: string[] | null;
+  media?: StoredMedia | null;
+  seed?: number | null;
+  input?: Record<string, unknown>;
+  messageRef?: Record<string, unknown> | null;
+  cancelRequested?: boolean;
+  downloadAttempts?: number;
+  startedAt?: number | null;
+  completedAt?: number | null;
+}
+
+/** What a new generation needs. */
+export interface NewGeneration {
+  id?: string;
+  source: GenerationSource;
+  requester: Requester;
+  model: string;
+  version?: string;
+  prompt?: string;
+  input: Record<string, unknown>;
+  seed?: number;
+  status?: GenerationStatus;
+  messageRef?: Record<string, unknown>;
+}
+
+/** Gallery and API filters. */
+export interface GenerationFilter {
+  status?: GenerationStatus | 'running';
+  model?: string;
+  platform?: Platform;
+  source?: GenerationSource;
+  userId?: string;
+  /** Free text over prompts. */
+  search?: string;
+}
+
+/** Keyset position: the last row of the previous page. */
+export interface GenerationCursor {
+  createdAt: number;
+  id: string;
+}
+
+/** Internal fields the service needs but that are never shown to users. */
+export interface GenerationInternals {
+  outputUrl?: string;
+  predictionRequestedAt?: number;
+  downloadClaim?: string;
+  downloadClaimedAt?: number;
+  downloadHeartbeatAt?: number;
+  downloadAttempts: number;
+  cancelRequested: boolean;
+}
+
+/** The answer to a claim attempt. */
+export type ClaimResult =
+  | { claimed: true /** The owner whose lapsed claim this one replaced. */; takenFrom?: string }
+  | {
+      claimed: false;
+      /** Who holds the claim, and when it last beat; absent when the generation cannot be downloaded. */
+      holder?: { owner: string; heartbeatAt: number };
+    };
+
+/** One page of the gallery, and where the next one starts. */
+export interface GenerationPage {
+  items: Generation[];
+  next?: GenerationCursor;
+}
+
+/**
+ * Where generations are kept. Every state change two workers could race on is one guarded
+ * write, so exactly one of them wins.
+ */
+export interface GenerationStore extends SpendStore {
+  insert(input: NewGeneration): Generation;
+  get(id: string): Generation | undefined;
+  getByPrediction(predictionId: string): Generation | undefined;
+  /** Fields for the service only: never put these in an API response. */
+  internals(id: string): GenerationInternals | undefined;
+  /** Applies a patch unconditionally. */
+  update(id: string, patch: GenerationPatch): boolean;
+  /** Applies a patch only while the status is one of `from`; returns whether it won. */
+  transition(id: string, from: readonly GenerationStatus[], patch: GenerationPatch): boolean;
+  /** Every generation that has not ended, oldest first: the work to resume after a restart. */
+  listUnfinished(): Generation[];
+  /** How many generations are running (queued ones included), for one user or platform or all. */
+  countRunning(filter?: { platform?: Platform; userId?: string }): number;
+  /** A page of generations, newest first, after `cursor`. */
+  list(filter?: GenerationFilter, options?: { cursor?: GenerationCursor; limit?: number }): GenerationPage;
+  /** Distinct model names, for the gallery's filter. */
+  models(): string[];
+  /** Count and bytes by status, for the admin view. */
+  stats(): { status: GenerationStatus; count: number; bytes: number }[];
+  delete(id: string): boolean;
+
+  /**
+   * Takes the download of a generation for `owner`: when nobody holds it, when `owner` already
+   * does, or when the holder's heartbeat is older than `leaseMs`.
+   */
+  claimDownload(id: string, owner: string, leaseMs: number): ClaimResult;
+  /** Renews `owner`'s claim; false when the claim is no longer `owner`'s. */
+  beatDownload(id: string, owner: string): boolean;
+  /** Lets go of a download claim, so another worker (or a retry) can take it. */
+  releaseDownload(id: string, owner: string): void;
+  /** Owners whose claims beat within `leaseMs`: the processes downloading right now. */
+  liveDownloadOwners(leaseMs: number): Set<string>;
+
+  /** Whether a webhook delivery id was handled before (a replay). */
+  seenWebhook(deliveryId: string): boolean;
+  /** Records a handled delivery id; false when it was recorded before. */
+  rememberWebhook(deliveryId: string): boolean;
+  /** Deletes delivery ids older than the replay window; returns how many. */
+  pruneWebhooks(): number;
+
+  /** Keeps how long Replicate ran a generation's prediction, in seconds. */
+  recordPredictTime(id: string, seconds: number): void;
+  /** The run times (seconds) of the model's newest `limit` successes, newest first. */
+  recentPredictTimes(model: string, limit: number): number[];
+}

@@ -1,0 +1,72 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { SimulationError } from '../../core/errors.js';
+import type { Scene } from '../scene/schema.js';
+import type { PhysicsThreadMessage } from './thread.js';
+import type { Trajectory } from './trajectory.js';
+
+const here = fileURLToPath(import.meta.url);
+const extension = path.extname(here);
+
+function startThread(scene: Scene): Worker {
+  const entry = pathToFileURL(path.join(path.dirname(here), `thread${extension}`)).href;
+  if (extension !== '.ts') return new Worker(new URL(entry), { workerData: { scene } });
+  // From TypeScript sources a thread needs tsx too, and `--import` in a Worker's execArgv is
+  // ignored on Node 20: so the thread registers tsx itself before loading its entry.
+  const tsx = pathToFileURL(createRequire(here).resolve('tsx/package.json')).href.replace(
+    /package\.json$/,
+    'dist/esm/api/index.mjs',
+  );
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: { scene } });
+}
+
+/**
+ * Runs the physics of `scene` in a worker thread: the caller's event loop stays free (a bot keeps
+ * answering while a 20-second scene simulates), and the physics overlaps with whatever the caller
+ * starts meanwhile, such as the render worker process.
+ */
+export function simulateInThread(
+  scene: Scene,
+  options: { onFrame?: (frame: number, totalFrames: number) => void; signal?: AbortSignal } = {},
+): Promise<Trajectory> {
+  options.signal?.throwIfAborted();
+  const thread = startThread(scene);
+  return new Promise<Trajectory>((resolve, reject) => {
+    const onAbort = () => {
+      void thread.terminate();
+      reject(
+        new SimulationError('SIMULATION_CANCELED', 'The simulation was canceled', {
+          userMessage: 'The simulation was canceled.',
+        }),
+      );
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => options.signal?.removeEventListener('abort', onAbort);
+    thread.on('message', (message: PhysicsThreadMessage) => {
+      if (message.type === 'progress') options.onFrame?.(message.frame, message.totalFrames);
+      else if (message.type === 'done') {
+        settle();
+        resolve({ frames: message.frames, bodies: message.bodies, data: message.data });
+      } else {
+        settle();
+        reject(new SimulationError('SIMULATION_PHYSICS_FAILED', `The physics failed: ${message.message}`));
+      }
+    });
+    thread.on('error', (error) => {
+      settle();
+      reject(
+        new SimulationError('SIMULATION_PHYSICS_FAILED', `The physics thread failed: ${error.message}`, {
+          cause: error,
+        }),
+      );
+    });
+    thread.on('exit', (code) => {
+      settle();
+      // Without a message first, the thread died on its own (out of memory, a crash in Rapier).
+      reject(new SimulationError('SIMULATION_PHYSICS_FAILED', `The physics thread exited with ${code}`));
+    });
+  }).finally(() => void thread.terminate());
+}

@@ -1,0 +1,181 @@
+import { canceled } from './canceled.js';
+import { type CpuTime, cpuTime } from './cpu-time.js';
+import { createEncoder, type EncoderSettings, type Spawner } from './encoder.js';
+import { frameOf, type Trajectory } from './physics/trajectory.js';
+import type { RenderQuality } from './renderer/index.js';
+import { createRenderer } from './renderer/index.js';
+import type { Scene } from './scene/schema.js';
+
+/** Where a simulation is: physics first, then drawing frames, then ffmpeg finishing the file. */
+export interface SimulationProgress {
+  stage: 'simulate' | 'render' | 'encode';
+  frame: number;
+  totalFrames: number;
+}
+
+/** Milliseconds spent in each part of one simulation. */
+export interface SimulationTimings {
+  /** GL context, shaders, buffers and the ffmpeg process. */
+  setupMs: number;
+  /** Rapier, every sub-step of every frame; or, with the physics in a thread, the wait for it. */
+  simulateMs: number;
+  /**
+   * Drawing: issuing draw calls, and waiting for the rasteriser wherever a pass reads what the
+   * pass before drew (the shadow map, the frame that edge smoothing reads).
+   */
+  renderMs: number;
+  /** readPixels: waiting for the last pass to finish, then copying the frame out. */
+  readbackMs: number;
+  /** Waiting for ffmpeg: a full pipe while frames are drawn, then the end of the file. */
+  encodeWaitMs: number;
+  totalMs: number;
+  /**
+   * CPU used meanwhile: by the process that ran the pipeline (drawing, reading back, feeding ffmpeg,
+   * and the physics when it ran here), and by ffmpeg. `encoderCpuMs` is missing without /proc.
+   */
+  cpuMs: number;
+  encoderCpuMs?: number;
+}
+
+/** What a finished simulation produced. */
+export interface SimulationResult {
+  frames: number;
+  width: number;
+  height: number;
+  fps: number;
+  durationSeconds: number;
+  quality: RenderQuality;
+  timings: SimulationTimings;
+}
+
+/** Everything the pipeline needs, plain data so that it can cross to the render worker. */
+export interface SimulationJob {
+  scene: Scene;
+  outFile: string;
+  quality?: Partial<RenderQuality>;
+  encoder?: Partial<EncoderSettings>;
+  ffmpegPath?: string;
+}
+
+/** Frames in flight: one being drawn, the rest on their way into ffmpeg's pipe. */
+const framesInFlight = 3;
+
+/**
+ * Simulates, renders and encodes `job.scene` in this process. Drawing frame n+1 overlaps with
+ * ffmpeg encoding frame n in its own process; a small pool of frame buffers bounds memory.
+ * Needs a live X display (see render-on-worker.ts, which runs this in a worker).
+ */
+export async function runPipeline(
+  job: SimulationJob,
+  options: {
+    onProgress?: (progress: SimulationProgress) => void;
+    signal?: AbortSignal;
+    spawn?: Spawner;
+    /** The physics, computed elsewhere meanwhile (render-on-worker.ts); simulated here when absent. */
+    trajectory?: Promise<Trajectory>;
+  } = {},
+): Promise<SimulationResult> {
+  const { scene } = job;
+  const { signal, onProgress } = options;
+  const started = performance.now();
+  const cpuAtStart = cpuTime();
+  // GL and ffmpeg start while the physics runs elsewhere: they need only the scene.
+  const renderer = createRenderer(scene, job.quality);
+  const { width, height } = renderer;
+  const encoder = createEncoder({ width, height, fps: scene.fps }, job.outFile, {
+    settings: job.encoder,
+    ffmpegPath: job.ffmpegPath,
+    spawn: options.spawn,
+  });
+  const onAbort = () => encoder.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const setUp = performance.now();
+
+  let trajectory: Trajectory;
+  try {
+    trajectory = await (options.trajectory ??
+      import('./physics/simulate.js').then(({ simulate }) =>
+        simulate(scene, {
+          signal,
+          onFrame: (frame, totalFrames) => onProgress?.({ stage: 'simulate', frame, totalFrames }),
+        }),
+      ));
+    renderer.prepare(trajectory);
+  } catch (error) {
+    encoder.abort();
+    signal?.removeEventListener('abort', onAbort);
+    renderer.dispose();
+    throw signal?.aborted ? canceled(error) : error;
+  }
+  const simulated = performance.now();
+  const totalFrames = trajectory.frames;
+
+  const free: Uint8Array[] = Array.from({ length: framesInFlight }, () => new Uint8Array(width * height * 4));
+  let waitForFree: (() => void) | undefined;
+  let renderMs = 0;
+  let readbackMs = 0;
+  let encodeWaitMs = 0;
+  try {
+    for (let frame = 0; frame < totalFrames; frame++) {
+      signal?.throwIfAborted();
+      let t = performance.now();
+      if (free.length === 0) await new Promise<void>((resolve) => (waitForFree = resolve));
+      const buffer = free.pop()!;
+      encodeWaitMs += performance.now() - t;
+
+      t = performance.now();
+      renderer.draw(frame, frameOf(trajectory, frame));
+      const drawn = performance.now();
+      renderer.read(buffer);
+      const read = performance.now();
+      renderMs += drawn - t;
+      readbackMs += read - drawn;
+
+      await encoder.write(buffer, () => {
+        free.push(buffer);
+        waitForFree?.();
+        waitForFree = undefined;
+      });
+      encodeWaitMs += performance.now() - read;
+      onProgress?.({ stage: 'render', frame: frame + 1, totalFrames });
+    }
+    const t = performance.now();
+    onProgress?.({ stage: 'encode', frame: totalFrames, totalFrames });
+    await encoder.finish();
+    encodeWaitMs += performance.now() - t;
+  } catch (error) {
+    encoder.abort();
+    throw signal?.aborted ? canceled(error) : error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    renderer.dispose();
+  }
+
+  return {
+    frames: totalFrames,
+    width,
+    height,
+    fps: scene.fps,
+    durationSeconds: totalFrames / scene.fps,
+    quality: renderer.quality,
+    timings: {
+      setupMs: setUp - started,
+      simulateMs: simulated - setUp,
+      renderMs,
+      readbackMs,
+      encodeWaitMs,
+      totalMs: performance.now() - started,
+      ...cpuSince(cpuAtStart),
+    },
+  };
+}
+
+/** The CPU this process and its finished children have used since `start`. */
+function cpuSince(start: CpuTime): Pick<SimulationTimings, 'cpuMs' | 'encoderCpuMs'> {
+  const now = cpuTime();
+  const encoderCpuMs =
+    now.childrenMs !== undefined && start.childrenMs !== undefined
+      ? now.childrenMs - start.childrenMs
+      : undefined;
+  return { cpuMs: now.selfMs - start.selfMs, ...(encoderCpuMs === undefined ? {} : { encoderCpuMs }) };
+}

@@ -1,0 +1,14 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = fileURLToPath(import.meta.url);
+const extension = path.extname(here);
+
+/** How to start the worker: from TypeScript sources through tsx, or plainly from built files. */
+export function workerCommand(): { file: string; execArgv: string[] } {
+  const file = path.join(path.dirname(here), `render-worker-main${extension}`);
+  const loader =
+    extension === '.ts' ? ['--import', pathToFileURL(createRequire(here).resolve('tsx')).href] : [];
+  return { file, execArgv: loader };
+}

@@ -1,0 +1,78 @@
+/**
+ * The render worker: a child process that simulates, renders and encodes jobs one after another,
+ * kept warm between them (see render-worker-handle.ts). It exists because headless-gl connects to the X
+ * display named by DISPLAY once per process and keeps that connection for good, so the worker is
+ * started with the DISPLAY of its own Xvfb. It also keeps a crash in native GL code away from the
+ * bot.
+ */
+import { ReelbotError } from '../core/errors.js';
+import type { Trajectory } from './physics/trajectory.js';
+import { runPipeline } from './pipeline.js';
+import type { WorkerReply, WorkerRequest } from './render-worker-protocol.js';
+
+interface RunningJob {
+  controller: AbortController;
+  receiveTrajectory(trajectory: Trajectory): void;
+}
+
+const running = new Map<number, RunningJob>();
+
+function send(reply: WorkerReply): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send(reply, undefined, {}, () => resolve());
+  });
+}
+
+function run({ id, job, physics }: Extract<WorkerRequest, { type: 'run' }>): void {
+  const controller = new AbortController();
+  let receiveTrajectory: (trajectory: Trajectory) => void = () => {};
+  const trajectory =
+    physics === 'sent'
+      ? new Promise<Trajectory>((resolve, reject) => {
+          receiveTrajectory = resolve;
+          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
+            once: true,
+          });
+        })
+      : undefined;
+  // A cancel before the pipeline awaits it is no unhandled rejection.
+  trajectory?.catch(() => {});
+  running.set(id, { controller, receiveTrajectory: (t) => receiveTrajectory(t) });
+  runPipeline(job, {
+    signal: controller.signal,
+    trajectory,
+    onProgress: (progress) => void send({ type: 'progress', id, progress }),
+  })
+    .then(
+      (result) => send({ type: 'done', id, result }),
+      (error: unknown) =>
+        send({
+          type: 'failed',
+          id,
+          error: {
+            code: error instanceof ReelbotError ? error.code : 'SIMULATION_FAILED',
+            message: error instanceof Error ? error.message : String(error),
+            userMessage: error instanceof ReelbotError ? error.userMessage : undefined,
+          },
+        }),
+    )
+    .finally(() => {
+      running.delete(id);
+      if (!process.connected && running.size === 0) process.exit(0);
+    });
+}
+
+process.on('message', (message: WorkerRequest) => {
+  if (message.type === 'run') run(message);
+  else if (message.type === 'trajectory') running.get(message.id)?.receiveTrajectory(message.trajectory);
+  else running.get(message.id)?.controller.abort();
+});
+
+// The parent going away (a crash, a kill -9) must not leave this worker drawing for nobody.
+// Jobs stop at their next frame; one stuck in native code gets two seconds.
+process.on('disconnect', () => {
+  for (const job of running.values()) job.controller.abort();
+  if (running.size === 0) process.exit(0);
+  setTimeout(() => process.exit(1), 2000);
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { interpretBuiltin } from '../../../../src/simulation/interpreter/builtin/index.js';
+import { readPrompt } from '../../../../src/simulation/interpreter/builtin/words.js';
+import type { Scene } from '../../../../src/simulation/scene/schema.js';
+import { sceneProblems } from '../../../../src/simulation/scene/validate.js';
+
+const dynamic = (scene: Scene) => scene.objects.filter((o) => o.body === 'dynamic');
+
+describe('built-in interpreter', () => {
+  it('gives the same scene for the same prompt and seed, and another for another seed', () => {
+    const prompt = 'thirty colourful marbles falling';
+    expect(interpretBuiltin(prompt, 7)).toEqual(interpretBuiltin(prompt, 7));
+    expect(interpretBuiltin(prompt, 7).objects).not.toEqual(interpretBuiltin(prompt, 8).objects);
+  });
+
+  it('builds a tower of 20 red boxes and a ball that knocks it over', () => {
+    const scene = interpretBuiltin('a tower of 20 red boxes knocked over by a ball');
+    const boxes = scene.objects.filter((o) => o.shape === 'box');
+    const balls = scene.objects.filter((o) => o.shape === 'sphere');
+    expect(boxes).toHaveLength(20);
+    expect(new Set(boxes.map((b) => b.color))).toEqual(new Set(['#d8342c']));
+    expect(balls).toHaveLength(1);
+    const ball = balls[0]!;
+    // Thrown from the left, towards the tower.
+    expect(ball.velocity[0]).toBeGreaterThan(0);
+    expect(ball.position[0]).toBeLessThan(Math.min(...boxes.map((b) => b.position[0])));
+    // Stacked: the tower is taller than it is wide.
+    expect(Math.max(...boxes.map((b) => b.position[1]))).toBeGreaterThan(3);
+  });
+
+  it('reads counts as digits and words', () => {
+    expect(readPrompt('twenty-five blue balls').phrases[0]).toMatchObject({ shape: 'sphere', count: 25 });
+    expect(readPrompt('a dozen big crates').phrases[0]).toMatchObject({
+      shape: 'box',
+      count: 12,
+      sizeScale: 1.6,
+    });
+    expect(readPrompt('a hundred tiny cubes').phrases[0]).toMatchObject({ count: 100, sizeScale: 0.4 });
+    expect(readPrompt('7 green and yellow cylinders').phrases[0]).toMatchObject({
+      shape: 'cylinder',
+      count: 7,
+      colors: ['#3aa64c', '#f2c218'],
+    });
+    expect(readPrompt('five bouncing balls for 6 seconds at 60 fps in 480p')).toMatchObject({
+      phrases: [{ count: 5 }],
+      scenario: 'bouncing',
+      duration: 6,
+      fps: 60,
+      resolution: { width: 854, height: 480 },
+    });
+  });
+
+  it.each([
+    ['a pyramid of 15 blue cubes', 'box', 15],
+    ['a stack of 6 crates', 'box', 6],
+    ['40 dominoes', 'box', 40],
+    ['eight bouncing balls', 'sphere', 8],
+    ['five capsules rolling down a ramp', 'capsule', 5],
+    ['12 cylinders falling', 'cylinder', 12],
+  ] as const)('understands "%s"', (prompt, shape, count) => {
+    const scene = interpretBuiltin(prompt);
+    expect(sceneProblems(scene)).toEqual([]);
+    expect(dynamic(scene).filter((o) => o.shape === shape)).toHaveLength(count);
+  });
+
+  it('makes a ramp static and the bouncing balls bouncy', () => {
+    const ramp = interpretBuiltin('marbles rolling down a ramp');
+    expect(ramp.objects.filter((o) => o.body === 'static')).toHaveLength(1);
+    const bouncy = interpretBuiltin('bouncing balls');
+    expect(dynamic(bouncy).every((o) => o.restitution >= 0.8)).toBe(true);
+  });
+
+  it('starts every body on or above the ground, inside the limits', () => {
+    for (const prompt of [
+      'a tower of 100 boxes knocked over by a ball',
+      '300 tiny balls falling',
+      'a pyramid of 55 huge bricks hit by a wrecking ball',
+      '50 dominoes knocked over by a ball',
+      'a hundred balls rolling down a ramp on the moon',
+    ]) {
+      const scene = interpretBuiltin(prompt, 3);
+      expect(sceneProblems(scene), prompt).toEqual([]);
+      for (const o of scene.objects)
+        expect(o.position[1] - o.size[1] / 2, prompt).toBeGreaterThanOrEqual(-1e-6);
+    }
+    expect(interpretBuiltin('balls on the moon').gravity[1]).toBeCloseTo(-1.62);
+  });
+
+  it('falls back to a pile of falling boxes when it understands nothing', () => {
+    const scene = interpretBuiltin('something nice');
+    expect(dynamic(scene).length).toBeGreaterThan(0);
+    expect(sceneProblems(scene)).toEqual([]);
+  });
+});
