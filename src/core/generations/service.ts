@@ -339,6 +339,8 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
 
     get: (generationId) => store.get(generationId),
 
+    checkQuota,
+
     usage: (requester, options) =>
       usageReport({ usage: store, limitsFor }, requester, { ...options, now: clock() }),
 
