@@ -5,11 +5,11 @@ import { pino } from 'pino';
 import { type Config, loadConfig } from '../core/config.js';
 import { FileError, ReelbotError } from '../core/errors.js';
 import type { AttachmentInput } from '../core/generations/service-types.js';
+import { loadPrices } from '../core/generations/spend/prices.js';
 import { describeEvent, formatElapsed } from '../core/generations/status-text.js';
 import type { Generation, GenerationEvent, Requester } from '../core/generations/types.js';
 import { maxAttachmentBytes } from '../core/media/attachments.js';
 import { readFileCapped } from '../core/read-capped.js';
-import { loadPrices } from '../core/spend/prices.js';
 import { createCoreRuntime } from './runtime.js';
 
 const usage = `Usage: reelbot generate OWNER/NAME [--input key=value ...] [--image FILE] [--wait | --detach]

@@ -2,11 +2,11 @@ import path from 'node:path';
 import type { Config } from '../core/config.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
+import type { PriceTable } from '../core/generations/spend/prices.js';
 import type { Logger } from '../core/logger.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
 import type { CatalogCache } from '../core/replicate/catalog-cache.js';
 import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
-import type { PriceTable } from '../core/spend/prices.js';
 import {
   createCatalogCache,
   createGenerationStore,

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { ChatAdapter } from '../core/chat/adapter.js';
 import { loadConfig } from '../core/config.js';
+import { loadPrices } from '../core/generations/spend/prices.js';
 import { createLogger } from '../core/logger.js';
-import { loadPrices } from '../core/spend/prices.js';
 import type { RawMount } from '../web/index.js';
 import { startWebServer } from '../web/index.js';
 import { createCoreRuntime } from './runtime.js';

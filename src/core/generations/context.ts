@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { MediaStorage } from '../media/storage.js';
 import type { ReplicateApi } from '../replicate/client.js';
-import type { PriceTable } from '../spend/prices.js';
 import type { GenerationStore } from './generation-store.js';
+import type { PriceTable } from './spend/prices.js';
 import type { GenerationEvent } from './types.js';
 
 /** The Replicate calls the lifecycle makes. */

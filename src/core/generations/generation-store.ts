@@ -1,4 +1,4 @@
-import type { SpendStore } from '../spend/spend-store.js';
+import type { SpendLedger } from './spend/ledger.js';
 import type {
   Generation,
   GenerationSource,
@@ -97,7 +97,7 @@ export interface GenerationPage {
  * Where generations are kept. Every state change two workers could race on is one guarded
  * write, so exactly one of them wins.
  */
-export interface GenerationStore extends SpendStore {
+export interface GenerationStore extends SpendLedger {
   insert(input: NewGeneration): Generation;
   get(id: string): Generation | undefined;
   getByPrediction(predictionId: string): Generation | undefined;

@@ -1,6 +1,5 @@
 import { codeOf, NotFoundError, ReelbotError, UpstreamError, userMessageOf } from '../errors.js';
 import type { ReplicatePrediction } from '../replicate/types.js';
-import { costOf } from '../spend/cost.js';
 import type { LifecycleContext } from './context.js';
 import { friendlyFailure, upstreamErrorText } from './failure-reason.js';
 import { createMediaKeeper, type MediaKeeper } from './media-keeper.js';
@@ -9,6 +8,7 @@ import { pickOutputs } from './outputs.js';
 import { createTracker, type Tracker } from './prediction-poller.js';
 import { createPredictionFor, findSentPrediction } from './prediction-start.js';
 import { parseLogProgress } from './progress.js';
+import { costOf } from './spend/cost.js';
 import { type Generation, type GenerationStatus, isFinal } from './types.js';
 
 const running: GenerationStatus[] = ['queued', 'starting', 'processing', 'downloading'];

@@ -1,4 +1,4 @@
-import type { UsageReport } from '../spend/usage.js';
+import type { UsageReport } from './spend/usage.js';
 import type { Generation, GenerationListener, Requester } from './types.js';
 import type { QueuePlace } from './user-limits.js';
 
@@ -52,11 +52,6 @@ export interface GenerationService {
   /** Cancels a running generation; only its owner or an admin may. */
   cancel(generationId: string, by: { userId: string; admin?: boolean }): Promise<Generation>;
   get(generationId: string): Generation | undefined;
-  /**
-   * Throws `QuotaError` when the person (or their server) has used up a daily quota, so a bot can
-   * say so before the person fills a form that `start` would refuse anyway.
-   */
-  checkQuota(requester: Requester): void;
   /** What the person used today against the quotas; `admin` adds their server's day and week. */
   usage(requester: Requester, options: { admin: boolean }): UsageReport;
   /** Keeps platform message references (e.g. the status message id) with a generation. */

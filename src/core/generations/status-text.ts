@@ -1,5 +1,5 @@
-import { describeSpend } from '../spend/spend-text.js';
 import { formatRemaining, remainingMs } from './estimate.js';
+import { describeSpend } from './spend/spend-text.js';
 import type { Generation, GenerationEvent, GenerationStatus, TypicalRun } from './types.js';
 
 export { friendlyFailure, upstreamErrorText } from './failure-reason.js';

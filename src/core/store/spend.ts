@@ -1,12 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import type { SpendRecord, SpendStore, UsageScope, UsageTotals } from '../spend/spend-store.js';
+import type { SpendLedger, SpendRecord, UsageScope, UsageTotals } from '../generations/spend/ledger.js';
 
 /**
  * Spend kept with each generation (migration 5) and summed for quotas and `/usage`. Usage counts
  * from the generations themselves: a video counts from the moment it is recorded, and one that
  * fails or is canceled stops counting, so there is no separate ledger to keep in step.
  */
-export function createSpendQueries(db: Database): SpendStore {
+export function createSpendQueries(db: Database): SpendLedger {
   const record = db.prepare<Record<string, unknown>>(
     `UPDATE generations SET predict_time = coalesce(@predictTime, predict_time),
        metrics_json = coalesce(@other, metrics_json), cpu_seconds = coalesce(@cpuSeconds, cpu_seconds),
@@ -14,7 +14,7 @@ export function createSpendQueries(db: Database): SpendStore {
      WHERE id = @id`,
   );
   // Served by generations_user_created and generations_workspace_created: one range of created_at.
-  const totals = db.prepare<Record<string, unknown>, UsageTotals>(
+  const totals = db.prepare<Record<string, unknown>, Omit<UsageTotals, never>>(
     `SELECT
        count(*) FILTER (WHERE source = 'replicate') AS videos,
        coalesce(sum(predict_time) FILTER (WHERE source = 'replicate'), 0) AS gpuSeconds,
@@ -27,6 +27,7 @@ export function createSpendQueries(db: Database): SpendStore {
        AND (@userId IS NULL OR user_id = @userId) AND (@workspaceId IS NULL OR workspace_id = @workspaceId)`,
   );
   return {
+    /** Keeps what a generation used; fields left out keep what was recorded before. */
     recordSpend(id: string, spend: SpendRecord): void {
       record.run({
         id,
@@ -36,6 +37,7 @@ export function createSpendQueries(db: Database): SpendStore {
         costUsd: spend.costUsd ?? null,
       });
     },
+    /** What `scope` used since `since` (ms). */
     usageSince(scope: UsageScope, since: number): UsageTotals {
       return totals.get({
         since,

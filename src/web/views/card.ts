@@ -1,6 +1,6 @@
+import { describeSpend } from '../../core/generations/spend/spend-text.js';
 import type { Generation } from '../../core/generations/types.js';
 import { isFinal } from '../../core/generations/types.js';
-import { describeSpend } from '../../core/spend/spend-text.js';
 import { formatClock, fullTime, platformLabels, relativeTime, statusLabel, truncate } from './format.js';
 import { html, type SafeHtml } from './html.js';
 

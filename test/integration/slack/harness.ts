@@ -14,11 +14,11 @@ import {
   type ReelbotGenerationService,
 } from '../../../src/core/generations/service.js';
 import type { Simulator } from '../../../src/core/generations/simulation-job.js';
+import { loadPrices } from '../../../src/core/generations/spend/prices.js';
 import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
-import { loadPrices } from '../../../src/core/spend/prices.js';
 import {
   createCatalogCache,
   createGenerationStore,

@@ -7,8 +7,8 @@ import {
   MessageFlags,
 } from 'discord.js';
 import { truncate } from '../../../core/forms/text.js';
+import { usageLines } from '../../../core/generations/spend/usage.js';
 import { describeGeneration } from '../../../core/generations/status-text.js';
-import { usageLines } from '../../../core/spend/usage.js';
 import type { BotContext } from '../context.js';
 import { buttonId } from '../custom-id.js';
 

@@ -1,6 +1,6 @@
 import { type ChatInputCommandInteraction, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { truncate } from '../../../core/forms/text.js';
-import { usageLines } from '../../../core/spend/usage.js';
+import { usageLines } from '../../../core/generations/spend/usage.js';
 import type { BotContext } from '../context.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { GenerationService } from '../../../core/generations/service-types.js';
+import { usageLines } from '../../../core/generations/spend/usage.js';
 import type { Logger } from '../../../core/logger.js';
-import { usageLines } from '../../../core/spend/usage.js';
 import { errorCodeOf } from '../slack-errors.js';
 
 /**

@@ -1,7 +1,8 @@
-import { QuotaError } from '../errors.js';
+import { QuotaError } from '../../errors.js';
+import type { Requester } from '../types.js';
 import { dayMs, utcDayStart } from './day.js';
+import type { SpendLedger } from './ledger.js';
 import type { SpendLimits } from './limits.js';
-import type { Spender, SpendStore } from './spend-store.js';
 import { formatSeconds, formatUsd } from './spend-text.js';
 
 /** `00:00 UTC`: every quota day ends at midnight UTC. */
@@ -17,8 +18,8 @@ const count = (n: number) => n.toLocaleString('en-US');
  * far: videos still running when it runs out may end a little past it.
  */
 export function assertWithinQuota(
-  usage: Pick<SpendStore, 'usageSince'>,
-  requester: Spender,
+  usage: Pick<SpendLedger, 'usageSince'>,
+  requester: Requester,
   limits: SpendLimits,
   now: number,
 ): void {

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { QuotaError } from '../../../../src/core/errors.js';
-import type { Requester } from '../../../../src/core/generations/types.js';
-import { createLimitsFor } from '../../../../src/core/spend/limits.js';
-import { assertWithinQuota } from '../../../../src/core/spend/quota.js';
-import { createGenerationStore, openDatabase } from '../../../../src/core/store/index.js';
+import { QuotaError } from '../../../../../src/core/errors.js';
+import { createLimitsFor } from '../../../../../src/core/generations/spend/limits.js';
+import { assertWithinQuota } from '../../../../../src/core/generations/spend/quota.js';
+import type { Requester } from '../../../../../src/core/generations/types.js';
+import { createGenerationStore, openDatabase } from '../../../../../src/core/store/index.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-quota-'));
 const db = openDatabase(dir);

@@ -1,15 +1,9 @@
-/*
- * The port spend keeps its figures behind: declared here, where it is used, and implemented by
- * src/core/store (SQLite, from the generations themselves). Nothing in this folder imports the store.
- */
+import type { Platform } from '../types.js';
 
-/** Who is asking, as far as quotas care: a person, on a platform, maybe in a server. */
-export interface Spender {
-  platform: string;
-  /** Discord guild or Slack workspace; absent in DMs and on the command line. */
-  workspaceId?: string;
-  userId: string;
-}
+/*
+ * The port quotas and /usage read spend through: declared here, where it is used, and implemented
+ * by src/core/store (columns kept with each generation).
+ */
 
 /** What one generation used, recorded once it is known. */
 export interface SpendRecord {
@@ -24,7 +18,7 @@ export interface SpendRecord {
 
 /** Whose usage: one person, or a whole server (Discord guild, Slack workspace). */
 export interface UsageScope {
-  platform: string;
+  platform: Platform;
   userId?: string;
   workspaceId?: string;
 }
@@ -43,10 +37,10 @@ export interface UsageTotals {
   cpuSeconds: number;
 }
 
-/** Where spend is kept and summed. */
-export interface SpendStore {
-  /** Keeps what a generation used; fields left out keep what was recorded before. */
+/** Spend kept with each generation, and summed for quotas and `/usage`. */
+export interface SpendLedger {
+  /** Keeps what one generation used, once it is known. */
   recordSpend(id: string, spend: SpendRecord): void;
-  /** What `scope` used since `since` (ms). */
+  /** What a person or server used since `since` (ms); failed and canceled videos do not count. */
   usageSince(scope: UsageScope, since: number): UsageTotals;
 }

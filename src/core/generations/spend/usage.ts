@@ -1,7 +1,8 @@
+import type { Requester } from '../types.js';
 import { dayMs, utcDayStart, utcWeekStart } from './day.js';
+import type { SpendLedger, UsageTotals } from './ledger.js';
 import type { LimitsFor, SpendLimits } from './limits.js';
 import { resetTime } from './quota.js';
-import type { Spender, SpendStore, UsageTotals } from './spend-store.js';
 import { approximateUsd, formatSeconds, formatUsd } from './spend-text.js';
 
 /** What `/usage` tells: the person's day, and a server admin the server's day and week too. */
@@ -16,8 +17,8 @@ export interface UsageReport {
 
 /** Builds the usage report of `requester` at `now`; `admin` adds the server's day and week. */
 export function usageReport(
-  deps: { usage: Pick<SpendStore, 'usageSince'>; limitsFor: LimitsFor },
-  requester: Spender,
+  deps: { usage: Pick<SpendLedger, 'usageSince'>; limitsFor: LimitsFor },
+  requester: Requester,
   options: { admin: boolean; now: number },
 ): UsageReport {
   const since = utcDayStart(options.now);

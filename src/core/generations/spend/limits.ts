@@ -1,4 +1,5 @@
-import type { Config } from '../config.js';
+import type { Config } from '../../config.js';
+import type { Platform } from '../types.js';
 
 /** The daily quotas of one place. Unset server budgets mean no limit. */
 export interface SpendLimits {
@@ -10,7 +11,7 @@ export interface SpendLimits {
 
 /** A server: a Discord guild or a Slack workspace (none in DMs and on the command line). */
 export interface Place {
-  platform: string;
+  platform: Platform;
   workspaceId?: string;
 }
 

@@ -1,3 +1,5 @@
+import type { Generation } from '../types.js';
+
 /** Seconds for people: `12.5 s`, `0.8 s`, `125 s`, `3,600 s`. */
 export function formatSeconds(seconds: number): string {
   return `${seconds >= 100 ? Math.round(seconds).toLocaleString('en-US') : Number(seconds.toFixed(1))} s`;
@@ -18,11 +20,9 @@ export function approximateUsd(usd: number): string {
  * dollars only when the price is known), `CPU 3.1 s` for a simulation; undefined when nothing was
  * measured (still running, or made before reelbot kept it).
  */
-export function describeSpend(generation: {
-  source: 'replicate' | 'simulation';
-  metrics?: { predictTime?: number; cpuTime?: number };
-  costUsd?: number;
-}): string | undefined {
+export function describeSpend(
+  generation: Pick<Generation, 'source' | 'metrics' | 'costUsd'>,
+): string | undefined {
   const { metrics, costUsd } = generation;
   const parts: string[] = [];
   if (generation.source === 'simulation') {

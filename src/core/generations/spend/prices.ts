@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
-import { readFileCapped } from '../read-capped.js';
+import { ConfigError } from '../../errors.js';
+import { readFileCapped } from '../../read-capped.js';
 import { defaultPrices } from './default-prices.js';
 
 /** How one model is billed: by the second on a hardware of the table, or per video it makes. */

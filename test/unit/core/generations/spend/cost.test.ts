@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../../src/core/errors.js';
-import { costOf } from '../../../../src/core/spend/cost.js';
-import { defaultPrices } from '../../../../src/core/spend/default-prices.js';
-import { loadPrices } from '../../../../src/core/spend/prices.js';
-import { describeSpend } from '../../../../src/core/spend/spend-text.js';
+import { ConfigError } from '../../../../../src/core/errors.js';
+import { costOf } from '../../../../../src/core/generations/spend/cost.js';
+import { defaultPrices } from '../../../../../src/core/generations/spend/default-prices.js';
+import { loadPrices } from '../../../../../src/core/generations/spend/prices.js';
+import { describeSpend } from '../../../../../src/core/generations/spend/spend-text.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-prices-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
