@@ -174,6 +174,8 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     usage: (requester, options) =>
       usageReport({ usage: store, limitsFor }, requester, { ...options, now: clock() }),
 
+    checkQuota: (requester) => admission.checkQuota(requester),
+
     setMessageRef(generationId, messageRef) {
       store.update(generationId, { messageRef });
     },
