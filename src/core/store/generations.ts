@@ -11,6 +11,7 @@ import type {
 import type { Generation, GenerationStatus, Platform } from '../generations/types.js';
 import { createDownloadClaims } from './download-claims.js';
 import { type GenerationRow, patchColumns, toGeneration } from './generation-rows.js';
+import { placeCondition } from './place-filter.js';
 import { createRunHistory } from './run-history.js';
 import { createSpendQueries } from './spend.js';
 import { createWebhookDeliveries } from './webhook-deliveries.js';
@@ -158,6 +159,11 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
       if (filter.userId) {
         where.push('g.user_id = @userId');
         params.userId = filter.userId;
+      }
+      if (filter.place) {
+        const place = placeCondition(filter.place);
+        where.push(place.sql);
+        Object.assign(params, place.params);
       }
       if (filter.search?.trim()) {
         // The unary + keeps SQLite from driving the query by the match list (fetching and sorting every

@@ -59,14 +59,23 @@ export async function makeSampleMedia(
 export const adminToken = 'test-admin-token-0123456789';
 export const t0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 
-/** A temp DATA_DIR with a store whose clock the test moves. */
-export function createTestData(options: { adminToken?: string } = {}) {
+/**
+ * A temp DATA_DIR with a store whose clock the test moves. The gallery is public unless `private`:
+ * the suites that test pages, filters and media look at every place's videos at once, and
+ * privacy.test.ts tests what a link or session may see.
+ */
+export function createTestData(options: { adminToken?: string; private?: boolean } = {}) {
   const dataDir = tempDir('reelbot-web-');
   fs.mkdirSync(path.join(dataDir, 'media'));
   const clock = { now: t0 };
   const db = openDatabase(dataDir);
   const store = createGenerationStore(db, () => clock.now);
-  const config = loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN: options.adminToken ?? adminToken, PORT: '0' });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    ADMIN_TOKEN: options.adminToken ?? adminToken,
+    PORT: '0',
+    GALLERY_PUBLIC: options.private ? 'false' : 'true',
+  });
   return { dataDir, clock, db, store, config };
 }
 
