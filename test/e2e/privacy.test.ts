@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenerationStore, openDatabase } from '../../src/core/store/index.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
-import { type ReelbotProcess, startReelbot } from './reelbot-process.js';
+import { type ReelbotProcess, runReelbot, startReelbot } from './reelbot-process.js';
 
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe('`reelbot start` keeps each server to its own videos', { timeout: 120_000 }, () => {
-  it("answers /gallery privately with a signed link to this server's gallery; unsigned URLs are 404", async () => {
+  it("answers /gallery privately with a signed link to this server's gallery; unsigned URLs are 404, a revoked link too", async () => {
     reelbot = await startReelbot({
       DATA_DIR: dataDir,
       PORT: '0',
@@ -81,6 +81,12 @@ describe('`reelbot start` keeps each server to its own videos', { timeout: 120_0
     const everything = await (await fetch(`${server}/`, { headers: { cookie } })).text();
     expect(everything).toContain(ids.theirs);
     expect((await fetch(`${server}${signInPath}`, { redirect: 'manual' })).status).toBe(401);
+
+    // One link revoked from the command line opens nothing in the running process.
+    const revoke = await runReelbot(['revoke-link', link.href], { DATA_DIR: dataDir });
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(revoke.stdout).toContain(`discord:${discord.state.guildId}`);
+    expect((await fetch(`${server}${link.pathname}${link.search}`)).status).toBe(404);
 
     await reelbot.stop();
     reelbot = undefined;
