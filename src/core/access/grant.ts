@@ -1,5 +1,4 @@
-import type { Generation } from '../generations/types.js';
-import { isInPlace, type Place } from './place.js';
+import { isInPlace, type Place, type PlaceSource } from './place.js';
 
 /**
  * What one web request may see: everything (the operator, or a public gallery), one place's
@@ -12,7 +11,7 @@ export type Grant =
   | { kind: 'nothing' };
 
 /** Whether a grant shows this generation. */
-export function canSee(grant: Grant, generation: Pick<Generation, 'id' | 'requester'>): boolean {
+export function canSee(grant: Grant, generation: { id: string; requester: PlaceSource }): boolean {
   switch (grant.kind) {
     case 'everything':
       return true;

@@ -1,4 +1,13 @@
-import type { Generation, Requester } from '../generations/types.js';
+/**
+ * The fields of a generation's requester a place is read from (the generations' `Requester` fits;
+ * declared here because generations stand on a floor above this module).
+ */
+export interface PlaceSource {
+  platform: string;
+  workspaceId?: string;
+  channelId?: string;
+  userId: string;
+}
 
 /**
  * Where a generation belongs, and so who may see it: a Discord server or Slack workspace (its
@@ -13,7 +22,7 @@ export type Place =
 const isSlackDm = (channelId: string | undefined) => channelId?.startsWith('D') ?? false;
 
 /** The place of a requester, from the platform, workspace, channel and user the store keeps. */
-export function placeOf(requester: Requester): Place {
+export function placeOf(requester: PlaceSource): Place {
   const { platform } = requester;
   if (platform !== 'discord' && platform !== 'slack') return { kind: 'operator' };
   if (!requester.workspaceId || (platform === 'slack' && isSlackDm(requester.channelId)))
@@ -40,6 +49,6 @@ export function parsePlaceKey(key: string): Place | undefined {
 }
 
 /** Whether a generation belongs to a place. */
-export function isInPlace(generation: Pick<Generation, 'requester'>, place: Place): boolean {
+export function isInPlace(generation: { requester: PlaceSource }, place: Place): boolean {
   return placeKey(placeOf(generation.requester)) === placeKey(place);
 }
