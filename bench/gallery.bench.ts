@@ -1,7 +1,9 @@
 /**
  * Gallery benchmark: 100,000 generations in SQLite, the web server in this process, and a load
  * client in ANOTHER process on loopback asking for pages of 48 (HTML and JSON, with filters, a
- * search and a deep cursor). Prints p50/p99 per scenario; the target is p99 under 20 ms.
+ * search and a deep cursor). Prints p50/p99 per scenario, alone and with 4 concurrent clients, and
+ * the server's CPU per request, which neighbours on a shared machine move far less than latency.
+ * The target is p99 under 20 ms with 4 concurrent clients.
  *
  * Run with `npm run bench` (all benchmarks) or `npm run bench -- gallery`.
  */
@@ -40,6 +42,8 @@ interface RunResult {
   max: number;
   bytes: number;
   errors: number;
+  /** The server's CPU (user + system) per request: unlike latency, barely moved by neighbours. */
+  serverCpuMs: number;
 }
 
 // --- seeding --------------------------------------------------------------------------------
@@ -169,6 +173,12 @@ async function runClient(baseUrl: string, scenarios: Scenario[]): Promise<RunRes
     const body = Buffer.from(await response.body.arrayBuffer());
     return { ms: performance.now() - started, ok: response.statusCode === 200, bytes: body.length };
   };
+  // The server reads its own CPU clock when asked over the IPC channel, before and after each run.
+  const serverCpuUs = () =>
+    new Promise<number>((resolve) => {
+      process.once('message', (message: { cpuUs: number }) => resolve(message.cpuUs));
+      process.send!('cpu');
+    });
   const results: RunResult[] = [];
   for (const scenario of scenarios) {
     const url = `${baseUrl}${scenario.path}`;
@@ -178,6 +188,7 @@ async function runClient(baseUrl: string, scenarios: Scenario[]): Promise<RunRes
       let errors = 0;
       let bytes = 0;
       let issued = 0;
+      const cpuBefore = await serverCpuUs();
       const deadline = performance.now() + maxMsPerRun;
       await Promise.all(
         Array.from({ length: workers }, async () => {
@@ -190,6 +201,7 @@ async function runClient(baseUrl: string, scenarios: Scenario[]): Promise<RunRes
           }
         }),
       );
+      const serverCpuMs = (await serverCpuUs()) - cpuBefore;
       latencies.sort((a, b) => a - b);
       results.push({
         name: scenario.name,
@@ -200,6 +212,7 @@ async function runClient(baseUrl: string, scenarios: Scenario[]): Promise<RunRes
         max: latencies.at(-1) ?? Number.NaN,
         bytes,
         errors,
+        serverCpuMs: serverCpuMs / 1000 / Math.max(1, latencies.length),
       });
     }
   }
@@ -214,10 +227,14 @@ function loadFrom(baseUrl: string, scenarios: Scenario[]): Promise<RunResult[]> 
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', import.meta.filename, '--client', baseUrl, JSON.stringify(scenarios)],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
     );
+    child.on('message', () => {
+      const cpu = process.cpuUsage();
+      child.send({ cpuUs: cpu.user + cpu.system });
+    });
     let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
     });
     child.on('error', reject);
@@ -228,15 +245,26 @@ function loadFrom(baseUrl: string, scenarios: Scenario[]): Promise<RunResult[]> 
   });
 }
 
-async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-bench-'));
+/**
+ * `--data DIR` keeps the seeded database in DIR and reuses it on the next run (seeding takes half a
+ * minute); without it each run seeds a fresh temporary directory and removes it afterwards.
+ */
+async function main(keptDir: string | undefined) {
+  const dataDir = keptDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-bench-'));
   const db = openDatabase(dataDir);
   const store = createGenerationStore(db);
   let started = performance.now();
-  seed(db);
-  process.stdout.write(
-    `seeded ${total.toLocaleString('en')} generations in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
-  );
+  const seeded = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM generations').get()!.n;
+  if (seeded === 0) {
+    seed(db);
+    process.stdout.write(
+      `seeded ${total.toLocaleString('en')} generations in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+  } else if (seeded !== total) {
+    throw new Error(
+      `${dataDir} holds ${seeded} generations, not the ${total} this benchmark seeds: remove it`,
+    );
+  } else process.stdout.write(`reusing the ${total.toLocaleString('en')} generations in ${dataDir}\n`);
 
   const deep = db
     .prepare<[], { created_at: number; id: string }>(
@@ -257,6 +285,8 @@ async function main() {
     { name: 'api ?status&platform', path: '/api/generations?status=succeeded&platform=discord' },
     { name: 'api ?source=simulation', path: '/api/generations?source=simulation' },
     { name: 'api ?q=lighthouse storm', path: '/api/generations?q=lighthouse%20storm' },
+    // Four terms that meet in a handful of prompts: few hits spread over the whole history.
+    { name: 'api ?q=rare combination', path: '/api/generations?q=lighthouse%20storm%20volcano%20nebula' },
     { name: 'api ?q&status=failed', path: '/api/generations?q=dragon&status=failed' },
     { name: 'api ?after (page ~1000)', path: `/api/generations?after=${cursor}` },
     { name: 'api /:id', path: `/api/generations/${deep.id}` },
@@ -271,7 +301,7 @@ async function main() {
   } finally {
     await server.close();
     db.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!keptDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
   // Tail latency on a shared machine says as much about the neighbours as about us: show the load.
   const load = os.loadavg().map((value) => value.toFixed(1));
@@ -280,6 +310,8 @@ async function main() {
       `${os.cpus().length} CPUs, load average ${load.join(' ')}\n\n`,
   );
 
+  // The target is for 4 concurrent clients; the sequential row is there to show the cost of queueing.
+  const judged = (r: RunResult) => r.mode !== 'sequential';
   const rows = results.map((r) => [
     r.name,
     r.mode,
@@ -287,20 +319,37 @@ async function main() {
     r.p50.toFixed(2),
     r.p99.toFixed(2),
     r.max.toFixed(2),
+    r.serverCpuMs.toFixed(2),
     `${(r.bytes / 1024).toFixed(0)} KB`,
-    r.errors ? `${r.errors} errors` : r.mode === 'sequential' ? (r.p99 < targetP99Ms ? 'ok' : 'SLOW') : '',
+    r.errors
+      ? `${r.errors} errors`
+      : judged(r)
+        ? `${r.p99.toFixed(1)} ${r.p99 < targetP99Ms ? '<' : '>='} ${targetP99Ms} ${r.p99 < targetP99Ms ? 'ok' : 'SLOW'}`
+        : '',
   ]);
-  const header = ['scenario', 'mode', 'n', 'p50 ms', 'p99 ms', 'max ms', 'body', `p99<${targetP99Ms}`];
+  const header = [
+    'scenario',
+    'mode',
+    'n',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'server CPU ms/req',
+    'body',
+    'p99 vs target',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   for (const row of [header, ...rows])
     process.stdout.write(
       `${row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}\n`,
     );
 
-  const slow = results.filter((r) => r.mode === 'sequential' && r.p99 >= targetP99Ms);
+  const concurrent = results.filter(judged);
+  const fast = concurrent.filter((r) => r.p99 < targetP99Ms);
   const errors = results.reduce((sum, r) => sum + r.errors, 0);
   process.stdout.write(
-    `\n${slow.length === 0 ? 'every' : `${results.length / 2 - slow.length} of ${results.length / 2}`} scenario(s) under the p99 target of ${targetP99Ms} ms (sequential)${errors ? `; ${errors} failed requests` : ''}\n`,
+    `\n${fast.length} of ${concurrent.length} scenarios under the p99 target of ${targetP99Ms} ms with ${concurrency} concurrent clients` +
+      `${errors ? `; ${errors} failed requests` : ''}\n`,
   );
   if (errors > 0) process.exitCode = 1;
 }
@@ -318,6 +367,8 @@ if (seedOnlyAt >= 0) {
     JSON.parse(process.argv[clientAt + 2]!) as Scenario[],
   );
   process.stdout.write(JSON.stringify(results));
+  process.disconnect?.();
 } else {
-  await main();
+  const dataAt = process.argv.indexOf('--data');
+  await main(dataAt >= 0 ? process.argv[dataAt + 1] : undefined);
 }

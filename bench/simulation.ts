@@ -17,11 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuTime } from '../src/simulation/cpu-time.js';
-import {
-  defaultEncoderSettings,
-  type EncoderSettings,
-  ffmpegArguments,
-} from '../src/simulation/encoder.js';
+import { defaultEncoderSettings, type EncoderSettings, ffmpegArguments } from '../src/simulation/encoder.js';
 import { interpretBuiltin } from '../src/simulation/interpreter/builtin/index.js';
 import { type RenderResult, renderSimulation } from '../src/simulation/render-on-worker.js';
 import { startRenderWorker } from '../src/simulation/render-worker-handle.js';

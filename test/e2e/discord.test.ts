@@ -214,14 +214,13 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
 
     const before = replicate.state.predictions.predictions.size;
     const refused = video('a second windmill');
-    const answer = await discord.waitForCall(
-      (call) =>
-        call.method === 'POST' && call.route === `/webhooks/${discord.state.applicationId}/${refused.token}`,
-    );
-    expect(answer.json.flags & 64).toBe(64);
-    expect(answer.json.content).toBe('You have made 1 of 1 videos today; the count resets at 00:00 UTC.');
+    // Told at once, only to her, before anything is deferred or looked up.
+    const answer = (await discord.waitForCallback(refused)).json;
+    expect(answer.type).toBe(4);
+    expect(answer.data.flags & 64).toBe(64);
+    expect(answer.data.content).toBe('You have made 1 of 1 videos today; the count resets at 00:00 UTC.');
     expect(replicate.state.predictions.predictions.size).toBe(before);
-    expect(reelbot.lines.some((line) => line.code === 'QUOTA_REACHED')).toBe(true);
+    await reelbot.waitForLine((line) => line.code === 'QUOTA_REACHED', 'the refusal in the log');
     expect((await reelbot.stop()).code).toBe(0);
     reelbot = undefined;
   });

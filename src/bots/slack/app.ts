@@ -1,6 +1,7 @@
 import { App } from '@slack/bolt';
 import type { ChatAdapter } from '../../core/chat/adapter.js';
 import { createGalleryLinks } from '../../core/chat/gallery-links.js';
+import { QuotaError } from '../../core/errors.js';
 import type { GenerationEvent } from '../../core/generations/types.js';
 import { realTimers, within } from '../../core/timers.js';
 import { boltLogger } from './bolt-logger.js';
@@ -94,6 +95,15 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     // Without chat:write no status message could be posted: say so before the form is filled in.
     scopeProblem: () =>
       grantedScopes && !grantedScopes.has('chat:write') ? missingScopeMessage('chat:write') : undefined,
+    quotaProblem: ({ userId, teamId }) => {
+      try {
+        deps.service.checkQuota({ platform: 'slack', workspaceId: teamId, userId });
+        return undefined;
+      } catch (error) {
+        if (error instanceof QuotaError) return error.userMessage;
+        throw error;
+      }
+    },
   });
   registerChooser(app, { catalog: deps.catalog, showModelForm, logger });
   registerSubmit(app, {

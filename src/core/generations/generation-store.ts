@@ -58,7 +58,7 @@ export interface GenerationFilter {
   platform?: Platform;
   source?: GenerationSource;
   userId?: string;
-  /** Free text over prompts. */
+  /** Free text over prompts: every word must start a word of the prompt. */
   search?: string;
   /** Only the generations of this place (what a signed gallery link may see). */
   place?: Place;

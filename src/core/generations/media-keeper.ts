@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MediaError } from '../errors.js';
 import { makePoster, probe, type VideoProbe } from '../media/ffmpeg.js';
+import { readMp4Header } from '../media/mp4-header.js';
 import { createWorkLimit } from '../media/work-limit.js';
 import type { LifecycleContext } from './context.js';
 import type { GenerationPatch } from './generation-store.js';
@@ -49,23 +50,34 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
   // ffprobe and ffmpeg are CPU-bound child processes: more at once than cores only adds waiting.
   const ffmpegSlots = createWorkLimit();
 
-  async function inspect(tempPath: string, id: string, ext: string, image: boolean) {
-    let info: VideoProbe;
+  /** ffprobe's verdict, as a MediaError naming the generation when the file does not read. */
+  async function probed(tempPath: string, id: string, ext: string): Promise<VideoProbe> {
     try {
-      info = await probe(tempPath);
+      return await probe(tempPath);
     } catch (error) {
       throw new MediaError('MEDIA_UNREADABLE', `Result of ${id} is not a readable ${ext}`, {
         cause: error,
         userMessage: 'The video came back damaged, so nothing was saved.',
       });
     }
+  }
+
+  async function inspect(tempPath: string, id: string, ext: string, image: boolean) {
+    // Most results are MP4: their header gives size and duration without a child process. ffprobe
+    // still decides for anything else, and for an MP4 whose poster frame will not decode.
+    const header = image ? undefined : await readMp4Header(tempPath).catch(() => undefined);
+    const info: Pick<VideoProbe, 'width' | 'height' | 'durationSeconds'> =
+      header ?? (await probed(tempPath, id, ext));
     let posterTemp: string | undefined;
     if (!image) {
       posterTemp = path.join(ctx.storage.tempDir, `${id}.poster.jpg`);
-      await makePoster(tempPath, posterTemp, { durationSeconds: info.durationSeconds }).catch((error) => {
-        ctx.logger.child({ generationId: id }).warn({ err: error }, 'no poster');
-        posterTemp = undefined;
-      });
+      await makePoster(tempPath, posterTemp, { durationSeconds: info.durationSeconds }).catch(
+        async (error) => {
+          ctx.logger.child({ generationId: id }).warn({ err: error }, 'no poster');
+          posterTemp = undefined;
+          if (header) await probed(tempPath, id, ext);
+        },
+      );
     }
     return { info, posterTemp };
   }
@@ -74,6 +86,8 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
     async keep(generationId, file, options) {
       const image = options.image ?? false;
       let posterTemp: string | undefined;
+      // Committed work files are gone: removing them again is only two more system calls.
+      const committed: string[] = [];
       try {
         const inspected = await ffmpegSlots.run(() => inspect(file.tempPath, generationId, file.ext, image));
         posterTemp = inspected.posterTemp;
@@ -82,7 +96,11 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
         const key = `media/${generationId}.${file.ext}`;
         const posterKey = posterTemp ? `media/${generationId}.poster.jpg` : undefined;
         await ctx.storage.commit(file.tempPath, key);
-        if (posterTemp && posterKey) await ctx.storage.commit(posterTemp, posterKey);
+        committed.push(file.tempPath);
+        if (posterTemp && posterKey) {
+          await ctx.storage.commit(posterTemp, posterKey);
+          committed.push(posterTemp);
+        }
         const media: StoredMedia = {
           path: key,
           sha256: file.sha256,
@@ -113,7 +131,8 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
         ctx.emit({ type: 'succeeded', generation: ctx.store.get(generationId)!, media });
         return media;
       } finally {
-        for (const temp of [file.tempPath, posterTemp]) if (temp) await fs.promises.rm(temp, { force: true });
+        for (const temp of [file.tempPath, posterTemp])
+          if (temp && !committed.includes(temp)) await fs.promises.rm(temp, { force: true });
       }
     },
   };

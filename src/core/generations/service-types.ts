@@ -54,6 +54,11 @@ export interface GenerationService {
   get(generationId: string): Generation | undefined;
   /** What the person used today against the quotas; `admin` adds their server's day and week. */
   usage(requester: Requester, options: { admin: boolean }): UsageReport;
+  /**
+   * Throws `QuotaError` when the person (or their server) has used up a daily quota, so a bot can
+   * say so before the person fills a form that `start` would refuse anyway.
+   */
+  checkQuota(requester: Requester): void;
   /** Keeps platform message references (e.g. the status message id) with a generation. */
   setMessageRef(generationId: string, messageRef: Record<string, unknown>): void;
   /** Where a waiting generation stands; undefined when it runs or is not held here. */

@@ -32,8 +32,15 @@ export function createLocalMediaStorage(dataDir: string): MediaStorage {
     tempDir,
     async commit(tempPath, key) {
       const target = resolve(key);
-      await fs.promises.mkdir(path.dirname(target), { recursive: true });
-      await fs.promises.rename(tempPath, target);
+      // The directory is nearly always there: create it only when the rename says it is not, rather
+      // than walking the path with mkdir for every file.
+      try {
+        await fs.promises.rename(tempPath, target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync(tempPath)) throw error;
+        await fs.promises.mkdir(path.dirname(target), { recursive: true });
+        await fs.promises.rename(tempPath, target);
+      }
     },
     localPath: resolve,
     createReadStream(key, range) {

@@ -86,6 +86,19 @@ describe('the daily video quota on Discord', () => {
     );
     expect(h.replicate.state.predictions.predictions.size).toBe(predictionsBefore);
     expect(h.store.list({ userId: grace.id, search: 'too many' }).items).toHaveLength(0);
+    // Asked for the form, she is told at once rather than after filling it in.
+    const advanced = h.discord.sendCommand(
+      'video',
+      [
+        { name: 'model', value: model },
+        { name: 'prompt', value: 'a form she cannot send' },
+        { name: 'advanced', value: true },
+      ],
+      { user: grace },
+    );
+    const answer = (await h.discord.waitForCallback(advanced)).json;
+    expect(answer.type).toBe(4);
+    expect(answer.data.content).toBe('You have made 2 of 2 videos today; the count resets at 00:00 UTC.');
 
     // Someone else on the same server has their own count.
     expect(await video(linus, 'a penguin on an ice floe')).toBe('succeeded');

@@ -35,14 +35,35 @@ describe('Slack: what a video cost, the daily quota and /reelbot usage', () => {
     expect(messageText(final.args)).toContain('GPU 61.5 s · about $0.50');
 
     const predictions = h.replicate.state.predictions.predictions.size;
-    const second = await openModelForm(h, { command: '/video', text: 'another kite', model, person });
-    const refused = await h.client.viewSubmission({ view: h.slack.viewPayload(second.viewId), person });
+    // At the limit, /video says so at once instead of opening a form that could not be sent.
+    const since = h.slack.log.last;
+    const asked = await h.client.slashCommand({ command: '/video', text: 'another kite', person });
+    expect(asked.json).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'You have made 1 of 1 videos today; the count resets at 00:00 UTC.',
+    });
+    expect(h.slack.log.calls.slice(since).filter((c) => c.method === 'views.open')).toHaveLength(0);
+    expect(h.replicate.state.predictions.predictions.size).toBe(predictions);
+    expect(h.store.list({ userId: person.id }).items).toHaveLength(1);
+  });
+
+  it('refuses a form opened before the limit was reached when it is sent after', async () => {
+    const person = { id: 'U0QUOTA02' };
+    const early = await openModelForm(h, { command: '/video', text: 'an early kite', model, person });
+    const other = await openModelForm(h, { command: '/video', text: 'a quicker kite', model, person });
+    const done = nextEvent(
+      h.service,
+      (e) => e.type === 'succeeded' && e.generation.prompt === 'a quicker kite',
+    );
+    await h.client.viewSubmission({ view: h.slack.viewPayload(other.viewId), person });
+    await done;
+    const predictions = h.replicate.state.predictions.predictions.size;
+    const refused = await h.client.viewSubmission({ view: h.slack.viewPayload(early.viewId), person });
     expect(refused.json.response_action).toBe('errors');
     expect(JSON.stringify(refused.json.errors)).toContain(
       'You have made 1 of 1 videos today; the count resets at 00:00 UTC.',
     );
     expect(h.replicate.state.predictions.predictions.size).toBe(predictions);
-    expect(h.store.list({ userId: person.id }).items).toHaveLength(1);
   });
 
   it('`/reelbot usage` shows a member their day, and a workspace admin the workspace too', async () => {
@@ -62,8 +83,8 @@ describe('Slack: what a video cost, the daily quota and /reelbot usage', () => {
       person: { id: 'U0ADMIN01' },
     });
     expect(admin.json.text).toContain('You today: 0 of 1 videos');
-    expect(admin.json.text).toContain('This workspace today: 1 video · GPU 61.5 s · about $0.50');
-    expect(admin.json.text).toContain('This workspace, last 7 days: 1 video');
+    expect(admin.json.text).toContain('This workspace today: 2 videos · GPU 123 s · about $1.00');
+    expect(admin.json.text).toContain('This workspace, last 7 days: 2 videos');
     const lookup = await h.slack.waitForCall('users.info', (c) => c.args.user === 'U0ADMIN01');
     expect((lookup.response as { user: { is_admin: boolean } }).user.is_admin).toBe(true);
   });

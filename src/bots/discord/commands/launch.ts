@@ -44,6 +44,12 @@ export async function launchModel(
   ctx: BotContext,
   request: LaunchRequest,
 ): Promise<void> {
+  // Before any form: a person past a daily quota is told now, not after filling it in.
+  ctx.service.checkQuota({
+    platform: 'discord',
+    workspaceId: interaction.guildId ?? undefined,
+    userId: interaction.user.id,
+  });
   const lookupMs = request.lookupMs ?? ctx.lookupTimeoutMs;
   const model = await within(ctx.catalog.getModel(request.model), lookupMs, ctx.timers);
   if (!model) {

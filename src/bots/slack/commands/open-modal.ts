@@ -51,11 +51,18 @@ async function openModal(
 /** `/video`, `/animate` and the "Animate this image" message shortcut: all open the same modal. */
 export function registerModalCommands(
   app: App,
-  deps: { showModelForm: ShowModelForm; logger: Logger; scopeProblem: () => string | undefined },
+  deps: {
+    showModelForm: ShowModelForm;
+    logger: Logger;
+    scopeProblem: () => string | undefined;
+    /** Why this person may not start a video today (a used-up quota), before the form is filled in. */
+    quotaProblem: (person: { userId: string; teamId?: string }) => string | undefined;
+  },
 ) {
   const command = (name: string, collection?: CatalogCollection) =>
     app.command(name, async ({ command, ack, client, respond }) => {
-      const problem = deps.scopeProblem();
+      const problem =
+        deps.scopeProblem() ?? deps.quotaProblem({ userId: command.user_id, teamId: command.team_id });
       if (problem) return ack({ response_type: 'ephemeral', text: problem });
       await ack();
       const parsed = parseCommandText(command.text);
@@ -83,7 +90,8 @@ export function registerModalCommands(
         });
         return;
       }
-      const problem = deps.scopeProblem();
+      const problem =
+        deps.scopeProblem() ?? deps.quotaProblem({ userId: shortcut.user.id, teamId: shortcut.team?.id });
       if (problem) return void (await respond({ response_type: 'ephemeral', text: problem }));
       const context: ModalContext = {
         channelId: shortcut.channel.id,

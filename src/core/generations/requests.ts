@@ -1,0 +1,111 @@
+import { randomInt } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import { NotFoundError, ReelbotError, ValidationError } from '../errors.js';
+import { assertPromptLength } from '../prompt-limit.js';
+import type { Catalog } from '../replicate/catalog.js';
+import type { ReplicateApi } from '../replicate/client.js';
+import type { Admission } from './admission.js';
+import type { GenerationStore } from './generation-store.js';
+import { prepareInput, randomSeed, seedField } from './input.js';
+import type { GenerationRequest, SimulationRequest } from './service-types.js';
+import { simulationModel } from './simulation-job.js';
+import type { Generation, Requester } from './types.js';
+
+/** The refusal when this process has no physics renderer. */
+export function noSimulator(): ReelbotError {
+  return new ReelbotError('SIMULATION_UNAVAILABLE', 'this reelbot has no simulator', {
+    userMessage: 'Physics simulations are not available on this reelbot.',
+  });
+}
+
+export interface RequestDeps {
+  admission: Admission;
+  store: GenerationStore;
+  api: Pick<ReplicateApi, 'uploadFile'>;
+  catalog: Pick<Catalog, 'getModel'>;
+  /** For chat attachments; undici's global dispatcher by default. */
+  attachmentDispatcher?: Dispatcher;
+  /** Whether a simulator renders physics here. */
+  canSimulate: boolean;
+}
+
+/**
+ * Turns what people ask for into admitted generations: a model with form values and images, the
+ * same input again with a new seed, or a sentence for physics. Cheap refusals come first, so a
+ * refused request never fetches a schema or uploads an image.
+ */
+export function createRequests(deps: RequestDeps) {
+  const { admission, store } = deps;
+
+  async function simulate(request: SimulationRequest): Promise<Generation> {
+    admission.assertOpen();
+    const prompt = request.prompt.trim();
+    if (!prompt) throw new ValidationError([{ field: 'prompt', message: 'prompt is required' }]);
+    assertPromptLength(prompt);
+    const seed = request.seed ?? randomInt(0, 2 ** 31 - 1);
+    return admission.record({
+      source: 'simulation',
+      requester: request.requester,
+      model: simulationModel,
+      prompt,
+      input: request.scene === undefined ? { prompt, seed } : { prompt, seed, scene: request.scene },
+      seed,
+      messageRef: request.messageRef,
+    });
+  }
+
+  async function start(request: GenerationRequest): Promise<Generation> {
+    admission.assertOpen();
+    // Before the catalog and any attachment upload: a refused request costs nothing.
+    admission.checkQuota(request.requester);
+    const model = await deps.catalog.getModel(request.model);
+    admission.checkUserLimit(request.requester);
+    const prepared = await prepareInput({
+      fields: model.fields,
+      values: request.values,
+      attachments: request.attachments,
+      api: deps.api,
+      dispatcher: deps.attachmentDispatcher,
+    });
+    return admission.record({
+      source: 'replicate',
+      requester: request.requester,
+      model: model.model.ref,
+      version: model.versionId,
+      prompt: prepared.prompt,
+      input: prepared.input,
+      seed: prepared.seed,
+      messageRef: request.messageRef,
+    });
+  }
+
+  async function reroll(generationId: string, requester: Requester): Promise<Generation> {
+    admission.assertOpen();
+    const previous = store.get(generationId);
+    if (!previous) throw new NotFoundError('generation', generationId);
+    if (previous.source === 'simulation') {
+      if (!deps.canSimulate) throw noSimulator();
+      return simulate({ requester, prompt: previous.prompt ?? '' });
+    }
+    admission.checkQuota(requester);
+    const model = await deps.catalog.getModel(previous.model);
+    const input = { ...previous.input };
+    const field = seedField(model.fields);
+    let seed = previous.seed;
+    if (field) {
+      seed = randomSeed(field);
+      input.seed = seed;
+    }
+    return admission.record({
+      source: 'replicate',
+      requester,
+      model: previous.model,
+      version: model.versionId ?? previous.version,
+      prompt: previous.prompt,
+      input,
+      seed,
+    });
+  }
+
+  return { start, reroll, simulate };
+}

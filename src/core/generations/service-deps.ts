@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { Config } from '../config.js';
+import type { MediaStorage } from '../media/storage.js';
+import type { Catalog } from '../replicate/catalog.js';
+import type { ReplicateApi } from '../replicate/client.js';
+import type { Timers } from '../timers.js';
+import type { LifecycleTimings } from './context.js';
+import type { GenerationStore } from './generation-store.js';
+import type { JobRunner } from './job-queue.js';
+import type { GenerationService } from './service-types.js';
+import type { Simulator } from './simulation-job.js';
+import type { LimitsFor } from './spend/limits.js';
+import type { PriceTable } from './spend/prices.js';
+import type { WebhookHandler } from './webhook.js';
+
+/** What the generation service is built from. Defaults are real; tests pass fakes and short timings. */
+export interface GenerationServiceDeps {
+  config: Pick<Config, 'dataDir' | 'publicUrl' | 'download' | 'limits' | 'replicate' | 'spend'>;
+  store: GenerationStore;
+  api: Pick<
+    ReplicateApi,
+    | 'createPrediction'
+    | 'getPrediction'
+    | 'cancelPrediction'
+    | 'listPredictions'
+    | 'uploadFile'
+    | 'getWebhookSecret'
+  >;
+  catalog: Pick<Catalog, 'getModel'>;
+  logger: Logger;
+  /** Media storage; local disk under DATA_DIR by default. */
+  storage?: MediaStorage;
+  /** The job runner; in-process with `config.limits.total` by default. */
+  runner?: JobRunner;
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Timers of the status ticks; Node's by default. */
+  timers?: Timers;
+  /** A running generation quiet this long gets a `tick` event (default 8 s: status edits at least every 10 s). */
+  statusTickMs?: number;
+  timings?: Partial<LifecycleTimings>;
+  /** For output downloads; by default an agent that refuses private addresses not listed by name. */
+  downloadDispatcher?: Dispatcher;
+  /** For chat attachments (Discord CDN, Slack files); undici's global dispatcher by default. */
+  attachmentDispatcher?: Dispatcher;
+  /** Names this process in download claims; random by default. */
+  workerId?: string;
+  /** The physics simulation (src/simulation); the service offers `simulate` only with one. */
+  simulator?: Simulator;
+  /** Replicate's prices (the shipped table by default; `PRICES_FILE` replaces it). */
+  prices?: PriceTable;
+  /** Each place's daily quotas; the environment's (`config.spend`) everywhere by default. */
+  limitsFor?: LimitsFor;
+}
+
+/** The service with what the web server and the CLI need besides the bots' interface. */
+export interface ReelbotGenerationService extends GenerationService {
+  /** The handler for `POST /webhooks/replicate` (pure: headers and raw body in, status out). */
+  handleWebhook: WebhookHandler;
+  /** 1-based place of a waiting generation, 0 when running, undefined when not held here. */
+  queuePosition(generationId: string): number | undefined;
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { GenerationFilter, GenerationStore } from '../../../../src/core/generations/generation-store.js';
+import type { Generation } from '../../../../src/core/generations/types.js';
+import { fewMatches } from '../../../../src/core/store/generation-list.js';
+import { createGenerationStore, openDatabase } from '../../../../src/core/store/index.js';
+
+const words = ['lighthouse', 'storm', 'lantern', 'harbor', 'fox', 'foxglove', 'neon', 'rain'];
+
+/**
+ * When each generation says it was created, by insertion order: in order, three to a millisecond (so
+ * the id decides within one); mostly in order, with every 50th row dated far back (an import); or
+ * in no order at all.
+ */
+const clocks = {
+  'in time order': (i: number) => 1_000 + Math.floor(i / 3),
+  'mostly in time order': (i: number) => (i % 50 === 49 ? 1_000 + i * 7 - 5_000 : 10_000 + i * 7),
+  shuffled: (i: number) => 1_000 + ((i * 7_919) % 1_500),
+};
+
+/**
+ * 1,500 generations: "the" is in every prompt (far more matches than {@link fewMatches}), "lighthouse"
+ * in about one in eight, "lighthouse storm" together in a few dozen.
+ */
+function seededStore(createdAt: (i: number) => number): { store: GenerationStore; all: Generation[] } {
+  let now = 0;
+  const store = createGenerationStore(openDatabase(':memory:'), () => now);
+  let state = 7;
+  const random = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  for (let i = 0; i < 1_500; i++) {
+    now = createdAt(i);
+    const picked = Array.from({ length: 3 }, () => words[Math.floor(random() * words.length)]);
+    const generation = store.insert({
+      source: 'replicate',
+      requester: { platform: i % 2 ? 'slack' : 'discord', userId: `u${i % 5}` },
+      model: 'a/b',
+      prompt: `The ${picked.join(', ')}!`,
+      input: {},
+    });
+    if (i % 3 === 0) store.update(generation.id, { status: 'failed' });
+  }
+  const all = store.list({}, { limit: 200 }).items;
+  let next = store.list({}, { limit: 200 }).next;
+  while (next) {
+    const page = store.list({}, { limit: 200, cursor: next });
+    all.push(...page.items);
+    next = page.next;
+  }
+  return { store, all };
+}
+
+/** Every id the store gives for `filter`, following cursors `limit` at a time. */
+function pageThrough(store: GenerationStore, filter: GenerationFilter, limit: number): string[] {
+  const ids: string[] = [];
+  let page = store.list(filter, { limit });
+  ids.push(...page.items.map((g) => g.id));
+  while (page.next) {
+    page = store.list(filter, { limit, cursor: page.next });
+    expect(page.items.length).toBeGreaterThan(0);
+    ids.push(...page.items.map((g) => g.id));
+  }
+  return ids;
+}
+
+/** What the search means, written out: every typed word starts some word of the prompt. */
+function expected(all: Generation[], text: string, keep: (g: Generation) => boolean = () => true): string[] {
+  const typed = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  return all
+    .filter((g) => {
+      const promptWords = (g.prompt ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u);
+      return keep(g) && typed.every((word) => promptWords.some((p) => p.startsWith(word)));
+    })
+    .map((g) => g.id);
+}
+
+describe.each(Object.keys(clocks) as (keyof typeof clocks)[])(
+  'searching generations inserted %s',
+  (order) => {
+    const { store, all } = seededStore(clocks[order]);
+
+    it('orders the unfiltered list newest first, ties broken by id', () => {
+      expect(all).toHaveLength(1_500);
+      const keys = all.map((g) => [g.createdAt, g.id] as const);
+      const sorted = [...keys].sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? 1 : -1));
+      expect(keys).toEqual(sorted);
+    });
+
+    it.each([
+      ['a word in every prompt', 'the', 1_500],
+      ['a common word', 'lighthouse', 200],
+      ['a prefix that starts two words', 'fox', 200],
+      ['a rare pair', 'lighthouse storm', 10],
+      ['a rarer triple', 'storm lantern neon', 1],
+    ])('pages through %s with cursors and finds exactly its matches', (_name, text, atLeast) => {
+      const want = expected(all, text);
+      expect(want.length).toBeGreaterThanOrEqual(atLeast);
+      for (const limit of [7, 48]) expect(pageThrough(store, { search: text }, limit)).toEqual(want);
+    });
+
+    it('covers both plans: more matches than the few-matches bound, and fewer', () => {
+      expect(expected(all, 'the').length).toBeGreaterThan(fewMatches);
+      expect(expected(all, 'lighthouse storm').length).toBeLessThanOrEqual(fewMatches);
+    });
+
+    it('combines a search with the other filters under both plans', () => {
+      const failedSlack = (g: Generation) => g.status === 'failed' && g.requester.platform === 'slack';
+      for (const text of ['the', 'lighthouse storm']) {
+        const want = expected(all, text, failedSlack);
+        expect(want.length).toBeGreaterThan(0);
+        expect(pageThrough(store, { search: text, status: 'failed', platform: 'slack' }, 5)).toEqual(want);
+      }
+    });
+
+    it('finds nothing for words no prompt has, or for nothing but punctuation', () => {
+      expect(store.list({ search: 'zebra' })).toEqual({ items: [], next: undefined });
+      expect(store.list({ search: 'lighthouse zebra' })).toEqual({ items: [], next: undefined });
+      expect(store.list({ search: '"*()' })).toEqual({ items: [], next: undefined });
+    });
+  },
+);
