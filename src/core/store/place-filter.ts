@@ -2,7 +2,7 @@ import type { Place } from '../access/place.js';
 
 /**
  * The SQL condition (over `g`, the generations table) matching {@link placeOf}: the rows of one
- * place. Kept beside the store so the two stay one rule; the privacy test proves they agree.
+ * place. test/unit/core/store/place-filter.test.ts proves the two are one rule.
  */
 export function placeCondition(place: Place): { sql: string; params: Record<string, string> } {
   if (place.kind === 'operator') return { sql: `g.platform IN ('cli', 'web')`, params: {} };

@@ -1,9 +1,10 @@
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeOf } from '../../../src/core/access/place.js';
 import { createGalleryLinks } from '../../../src/core/chat/gallery-links.js';
 import {
   createTestData,
+  launchChromium,
   makeSampleMedia,
   removeTempDirs,
   seedGallery,
@@ -20,10 +21,7 @@ beforeAll(async () => {
   data = createTestData({ private: true });
   seeded = seedGallery(data, await makeSampleMedia());
   server = await startTestServer(data);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
