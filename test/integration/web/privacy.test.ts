@@ -244,6 +244,23 @@ describe('the operator', () => {
     expect((await get('/api/admin/stats', jar)).status).toBe(401);
   });
 
+  it('marks the session cookie Secure when PUBLIC_URL is https', async () => {
+    const https = await startTestServer(
+      { ...data, config: { ...data.config, publicUrl: 'https://gallery.example' } },
+      { access: { signer, sessions } },
+    );
+    try {
+      const signIn = await fetch(`${https.url}/sign-in`, {
+        method: 'POST',
+        body: new URLSearchParams({ token: adminToken }),
+        redirect: 'manual',
+      });
+      expect(signIn.headers.get('set-cookie')).toMatch(/; Secure/i);
+    } finally {
+      await https.close();
+    }
+  });
+
   it("signs in once with the start command's link; the link does not work twice", async () => {
     const token = sessions.issueSignInToken();
     const first = await get(`/sign-in?token=${token}`);
