@@ -292,7 +292,8 @@ async function main(keptDir: string | undefined) {
     { name: 'api /:id', path: `/api/generations/${deep.id}` },
   ];
 
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0' });
+  // The open gallery: what is measured is listing and rendering; a signed link adds one HMAC and a place filter.
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', GALLERY_PUBLIC: 'true' });
   const server = await startWebServer({ config, store, logger: silentLogger() }, 0, '127.0.0.1');
   started = performance.now();
   let results: RunResult[];

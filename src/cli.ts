@@ -36,6 +36,10 @@ const subcommands: Record<string, Subcommand> = {
     summary: 'FILE [--force]: copy the database, consistently, while reelbot runs',
     load: () => import('./cli/backup.js'),
   },
+  'revoke-link': {
+    summary: 'URL: make one gallery link open nothing from now on',
+    load: () => import('./cli/revoke-link.js'),
+  },
   'slack-manifest': {
     summary: '[--socket]: print the Slack app manifest for this deployment',
     load: () => import('./cli/slack-manifest.js'),

@@ -1,10 +1,14 @@
 import { parseArgs } from 'node:util';
+import { loadLinkSecret } from '../core/access/link-secret.js';
+import { createLinkSigner } from '../core/access/link-token.js';
 import type { ChatAdapter } from '../core/chat/adapter.js';
 import { loadConfig } from '../core/config.js';
 import { loadPrices } from '../core/generations/spend/prices.js';
 import { createLogger } from '../core/logger.js';
+import { createRevokedLinks } from '../core/store/index.js';
 import type { RawMount } from '../web/index.js';
 import { startWebServer } from '../web/index.js';
+import { createOperatorSessions } from '../web/operator-sessions.js';
 import { createCoreRuntime } from './runtime.js';
 import { watchStopSignals } from './shutdown.js';
 
@@ -52,8 +56,22 @@ export async function run(argv: string[]): Promise<number> {
     );
   }
 
+  const revokedLinks = createRevokedLinks(db);
+  const access = {
+    signer: createLinkSigner({ secret: loadLinkSecret(config), isRevoked: revokedLinks.isRevoked }),
+    sessions: createOperatorSessions(),
+  };
   const web = await startWebServer(
-    { config, store, logger, events: service, replicateWebhook: service.handleWebhook, service, mounts },
+    {
+      config,
+      store,
+      logger,
+      events: service,
+      replicateWebhook: service.handleWebhook,
+      service,
+      mounts,
+      access,
+    },
     config.port,
   );
   if (!config.replicate.token)
@@ -100,6 +118,11 @@ export async function run(argv: string[]): Promise<number> {
     { url: config.publicUrl ?? web.url, bots: adapters.map((a) => a.platform) },
     'reelbot is running',
   );
+  // On the terminal only, never in the log: whoever holds this link is the operator, once.
+  if (!config.gallery.public)
+    process.stderr.write(
+      `\n  Sign in to the gallery as the operator (works once, for 24 hours):\n  ${config.publicUrl ?? web.url}/sign-in?token=${access.sessions.issueSignInToken()}\n\n`,
+    );
 
   const signal = await stop.received;
   logger.info({ signal }, 'shutting down: no new work; unfinished generations resume on next start');

@@ -42,6 +42,11 @@ export interface Config {
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
   openai?: { apiKey: string; baseUrl?: string; model: string };
   adminToken?: string;
+  /**
+   * Who may see the gallery. `secret` (LINK_SECRET) signs links; unset, a key generated once is
+   * kept in DATA_DIR. `public` (GALLERY_PUBLIC) opens every video to anyone, as before privacy.
+   */
+  gallery: { linkSecret?: string; public: boolean };
   /** The X display for the simulation renderer; unset means the renderer starts its own Xvfb. */
   display?: string;
   /**
@@ -168,6 +173,12 @@ const envSchema = z.object({
     .trim()
     .min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`')
     .optional(),
+  LINK_SECRET: z
+    .string()
+    .trim()
+    .min(32, 'must be at least 32 characters; generate one with `openssl rand -hex 32`')
+    .optional(),
+  GALLERY_PUBLIC: z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).default('false'),
   DISPLAY: optionalText,
   RENDER_WORKER: z
     .enum(['lazy', 'eager'], {
@@ -268,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL }
       : undefined,
     adminToken: e.ADMIN_TOKEN,
+    gallery: { linkSecret: e.LINK_SECRET, public: e.GALLERY_PUBLIC === 'true' || e.GALLERY_PUBLIC === '1' },
     display: e.DISPLAY,
     renderWorker: { mode: e.RENDER_WORKER, idleMs: e.RENDER_IDLE_SECONDS * 1000 },
   };

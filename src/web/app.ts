@@ -1,6 +1,10 @@
 import express from 'express';
+import { loadLinkSecret } from '../core/access/link-secret.js';
+import { createLinkSigner } from '../core/access/link-token.js';
+import { accessMiddleware, isOperator } from './access.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { createFfmpegCheck, freeBytesNeeded } from './health-checks.js';
+import { createOperatorSessions } from './operator-sessions.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { assetRoutes, loadAssets } from './routes/assets.js';
@@ -9,6 +13,7 @@ import { eventRoutes } from './routes/events.js';
 import { cachedModels, galleryRoutes } from './routes/gallery.js';
 import { healthRoutes } from './routes/health.js';
 import { mediaRoutes } from './routes/media.js';
+import { signInRoutes } from './routes/sign-in.js';
 import { webhookRoutes } from './routes/webhook.js';
 import { securityHeaders } from './security-headers.js';
 import type { RawMount, WebDeps } from './types.js';
@@ -36,13 +41,20 @@ export function createWebApp(deps: WebDeps): express.Express {
     now: clock(),
   });
 
+  const https = deps.config.publicUrl?.startsWith('https:') ?? false;
+  const signer = deps.access?.signer ?? createLinkSigner({ secret: loadLinkSecret(deps.config), clock });
+  const sessions = deps.access?.sessions ?? createOperatorSessions(clock);
+
   const app = express();
   app.disable('x-powered-by');
   // Headers first, so raw mounts (Slack's /slack/events) answer with them like every other route.
-  app.use(securityHeaders({ https: deps.config.publicUrl?.startsWith('https:') ?? false }));
+  app.use(securityHeaders({ https }));
   if (deps.mounts?.length) app.use(mountsFirst(deps.mounts));
 
   app.use(assetRoutes(assets));
+  app.use(signInRoutes({ adminToken: deps.config.adminToken, https, sessions, pageContext }));
+  // Everything below shows videos: each route asks grantOf(res) what this request may see.
+  app.use(accessMiddleware({ config: deps.config, signer, sessions, clock }));
   app.use(galleryRoutes({ store: deps.store, models: cachedModels(deps.store, clock), pageContext }));
   app.use(detailRoutes({ store: deps.store, pageContext }));
   app.use(mediaRoutes(deps));
@@ -57,7 +69,7 @@ export function createWebApp(deps: WebDeps): express.Express {
       checkFfmpeg: createFfmpegCheck(deps.ffmpegPath),
     }),
   );
-  app.use(adminRoutes({ ...deps, clock }));
+  app.use(adminRoutes({ ...deps, clock, isOperator }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger, pageContext));

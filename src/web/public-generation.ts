@@ -1,3 +1,4 @@
+import { linkKeyParam } from '../core/chat/gallery-links.js';
 import type { Generation, GenerationStatus } from '../core/generations/types.js';
 import { isFinal } from '../core/generations/types.js';
 
@@ -46,8 +47,11 @@ const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date
  * Copies the fields users may see, one by one, so a field added to {@link Generation} later stays
  * private until someone decides otherwise.
  */
-export function toPublicGeneration(generation: Generation): PublicGeneration {
+export function toPublicGeneration(generation: Generation, linkKey?: string): PublicGeneration {
   const { id, media } = generation;
+  // Media URLs carry the key the request came with, so they open on their own (a player, curl).
+  const signed = (url: string) =>
+    linkKey ? `${url}${url.includes('?') ? '&' : '?'}${linkKeyParam}=${linkKey}` : url;
   return {
     id,
     source: generation.source,
@@ -70,9 +74,9 @@ export function toPublicGeneration(generation: Generation): PublicGeneration {
     },
     media: media
       ? {
-          url: `/media/${id}`,
-          downloadUrl: `/media/${id}?download=1`,
-          posterUrl: media.posterPath ? `/media/${id}/poster` : undefined,
+          url: signed(`/media/${id}`),
+          downloadUrl: signed(`/media/${id}?download=1`),
+          posterUrl: media.posterPath ? signed(`/media/${id}/poster`) : undefined,
           mime: media.mime,
           bytes: media.bytes,
           sha256: media.sha256,

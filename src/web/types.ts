@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LinkSigner } from '../core/access/link-token.js';
 import type { Config } from '../core/config.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 import type { GenerationService } from '../core/generations/service-types.js';
 import type { GenerationListener } from '../core/generations/types.js';
 import type { Logger } from '../core/logger.js';
+import type { OperatorSessions } from './operator-sessions.js';
 
 /** The Replicate webhook as the generation service offers it: a pure function over the raw body. */
 export type ReplicateWebhookHandler = (request: {
@@ -33,6 +35,12 @@ export interface WebDeps {
   /** Raw Node handlers mounted before any body parser, e.g. Slack's Bolt receiver at /slack/events. */
   mounts?: RawMount[];
   clock?: () => number;
+  /**
+   * Who may see what: the signer of gallery links (by default keyed from LINK_SECRET or DATA_DIR,
+   * without revocations) and the operator's sessions (`reelbot start` passes its own, to print a
+   * sign-in link).
+   */
+  access?: { signer?: LinkSigner; sessions?: OperatorSessions };
   /** The ffmpeg the health check runs (`ffmpeg -version`); `ffmpeg` from PATH by default. */
   ffmpegPath?: string;
 }

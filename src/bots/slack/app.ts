@@ -7,6 +7,7 @@ import { realTimers, within } from '../../core/timers.js';
 import { boltLogger } from './bolt-logger.js';
 import { type SlackBotDeps, slackSettings } from './bot-deps.js';
 import { catchUp } from './catch-up.js';
+import { galleryText } from './commands/gallery.js';
 import { helpText } from './commands/help.js';
 import { registerModalCommands } from './commands/open-modal.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -120,7 +121,9 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     const text =
       subcommand === 'usage'
         ? await usageText({ service: deps.service, client, logger }, command)
-        : helpText({ simulationAvailable: Boolean(deps.service.simulate) });
+        : subcommand === 'gallery'
+          ? galleryText(links, command)
+          : helpText({ simulationAvailable: Boolean(deps.service.simulate) });
     await ack({ response_type: 'ephemeral', text });
   });
   // Handlers still running when stop() is called (a submit posting its status message) are let

@@ -10,7 +10,7 @@ import type { Timers } from '../../core/timers.js';
 /** Everything the Slack bot needs; I/O comes in, nothing is reached for. */
 export interface SlackBotDeps {
   /** `config.slack` must be set; `publicUrl`/`port` make gallery links, `dataDir` finds media. */
-  config: Pick<Config, 'slack' | 'publicUrl' | 'port' | 'dataDir'>;
+  config: Pick<Config, 'slack' | 'publicUrl' | 'port' | 'dataDir' | 'gallery'>;
   service: GenerationService;
   catalog: Pick<Catalog, 'search' | 'getModel'>;
   logger: Logger;

@@ -1,3 +1,4 @@
+import type { Place } from '../access/place.js';
 import type { SpendLedger } from './spend/ledger.js';
 import type {
   Generation,
@@ -59,6 +60,8 @@ export interface GenerationFilter {
   userId?: string;
   /** Free text over prompts: every word must start a word of the prompt. */
   search?: string;
+  /** Only the generations of this place (what a signed gallery link may see). */
+  place?: Place;
 }
 
 /** Keyset position: the last row of the previous page. */

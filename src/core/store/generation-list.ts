@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { GenerationCursor, GenerationFilter } from '../generations/generation-store.js';
 import type { GenerationStatus } from '../generations/types.js';
 import { type GenerationRow, toGeneration } from './generation-rows.js';
+import { placeCondition } from './place-filter.js';
 import { createStatementCache } from './statement-cache.js';
 
 export interface ListOptions {
@@ -56,6 +57,11 @@ function conditions(filter: GenerationFilter, cursor: GenerationCursor | undefin
   if (filter.userId) {
     where.push('g.user_id = @userId');
     params.userId = filter.userId;
+  }
+  if (filter.place) {
+    const place = placeCondition(filter.place);
+    where.push(place.sql);
+    Object.assign(params, place.params);
   }
   if (cursor) {
     where.push('(g.created_at < @cursorCreated OR (g.created_at = @cursorCreated AND g.id < @cursorId))');

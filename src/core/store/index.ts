@@ -2,4 +2,5 @@ export { createCatalogCache } from './catalog-cache.js';
 export { type Database, DatabaseError, openDatabase } from './database.js';
 export { createGenerationStore, newGenerationId } from './generations.js';
 export { migrate, migrations } from './migrations.js';
+export { createRevokedLinks, type RevokedLinks } from './revoked-links.js';
 export { webhookReplayWindowMs } from './webhook-deliveries.js';

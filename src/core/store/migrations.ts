@@ -132,6 +132,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX generations_workspace_created ON generations (platform, workspace_id, created_at);
     `,
   },
+  {
+    version: 6,
+    name: 'revoked gallery links, by signature, kept until they would have expired',
+    up: `
+      CREATE TABLE revoked_links (
+        signature TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies every migration the database has not seen, each in its own transaction. */

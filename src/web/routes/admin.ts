@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import { NotFoundError, ReelbotError } from '../../core/errors.js';
 import { isFinal } from '../../core/generations/types.js';
 import { requireAdmin } from '../admin-auth.js';
@@ -7,15 +7,19 @@ import { applyCleanup, filesOf, mediaFiles, planCleanup, removeFiles } from '../
 import type { WebDeps } from '../types.js';
 
 /**
- * Admin endpoints behind `Authorization: Bearer ADMIN_TOKEN`:
+ * Admin endpoints behind `Authorization: Bearer ADMIN_TOKEN` or the operator's session:
  * `GET /api/admin/stats`, `POST /api/admin/cleanup[?dry_run=1]`, `DELETE /api/admin/generations/:id`.
  */
 export function adminRoutes(
-  deps: Pick<WebDeps, 'config' | 'store' | 'service' | 'logger'> & { clock: () => number },
+  deps: Pick<WebDeps, 'config' | 'store' | 'service' | 'logger'> & {
+    clock: () => number;
+    /** Whether a signed-in operator's browser made the request. */
+    isOperator?: (res: Response) => boolean;
+  },
 ): Router {
   const router = Router();
   const { store, config } = deps;
-  router.use('/api/admin', requireAdmin(config.adminToken));
+  router.use('/api/admin', requireAdmin(config.adminToken, deps.isOperator));
   router.use('/api/admin', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

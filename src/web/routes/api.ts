@@ -1,23 +1,35 @@
 import { Router } from 'express';
+import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
+import { grantOf, linkKeyOf } from '../access.js';
 import { encodeCursor, generationIdPattern, pageSize, parseListQuery, queryString } from '../filters.js';
 import { toPublicGeneration } from '../public-generation.js';
 
 /**
  * `GET /api/generations` (the gallery's filters and cursor) and `GET /api/generations/:id`.
  * Answers carry only {@link toPublicGeneration} fields: no output URLs, claims or file paths.
+ * Only what the request's link or session may see is listed; without one, nothing.
  */
 export function apiRoutes(deps: { store: GenerationStore }): Router {
   const router = Router();
 
   router.get('/api/generations', (req, res) => {
     const query = parseListQuery(req.query);
-    const page = deps.store.list(query.filter, { cursor: query.cursor, limit: pageSize });
-    const next = page.next ? encodeCursor(page.next) : null;
+    const grant = grantOf(res);
+    const key = linkKeyOf(res);
     res.setHeader('Cache-Control', 'no-store');
+    if (grant.kind === 'nothing' || grant.kind === 'generation') {
+      const only = grant.kind === 'generation' ? deps.store.get(grant.generationId) : undefined;
+      const items = only && canSee(grant, only) ? [toPublicGeneration(only, key)] : [];
+      res.json({ items, next: null, nextUrl: null });
+      return;
+    }
+    const filter = grant.kind === 'place' ? { ...query.filter, place: grant.place } : query.filter;
+    const page = deps.store.list(filter, { cursor: query.cursor, limit: pageSize });
+    const next = page.next ? encodeCursor(page.next) : null;
     res.json({
-      items: page.items.map(toPublicGeneration),
+      items: page.items.map((generation) => toPublicGeneration(generation, key)),
       next,
       nextUrl: next ? `/api/generations${queryString(query.params, { after: next })}` : null,
     });
@@ -26,9 +38,9 @@ export function apiRoutes(deps: { store: GenerationStore }): Router {
   router.get('/api/generations/:id', (req, res) => {
     const { id } = req.params;
     const generation = generationIdPattern.test(id) ? deps.store.get(id) : undefined;
-    if (!generation) throw new NotFoundError('generation', id);
+    if (!generation || !canSee(grantOf(res), generation)) throw new NotFoundError('generation', id);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(toPublicGeneration(generation));
+    res.json(toPublicGeneration(generation, linkKeyOf(res)));
   });
 
   return router;

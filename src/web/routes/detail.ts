@@ -1,18 +1,20 @@
 import { Router } from 'express';
+import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
+import { grantOf } from '../access.js';
 import { generationIdPattern } from '../filters.js';
 import { downloadName } from '../media-files.js';
 import { detailPage } from '../views/detail-page.js';
 import type { PageContext } from '../views/layout.js';
 
-/** `GET /g/:id`: the page of one generation. */
+/** `GET /g/:id`: the page of one generation, for whoever may see it (else 404, as if it did not exist). */
 export function detailRoutes(deps: { store: GenerationStore; pageContext: () => PageContext }): Router {
   const router = Router();
   router.get('/g/:id', (req, res) => {
     const { id } = req.params;
     const generation = generationIdPattern.test(id) ? deps.store.get(id) : undefined;
-    if (!generation) throw new NotFoundError('generation', id);
+    if (!generation || !canSee(grantOf(res), generation)) throw new NotFoundError('generation', id);
     const name = generation.media ? downloadName(generation) : undefined;
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(detailPage(deps.pageContext(), generation, name).value);

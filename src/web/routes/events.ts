@@ -1,6 +1,8 @@
 import { Router } from 'express';
+import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { GenerationEvent } from '../../core/generations/types.js';
+import { grantOf } from '../access.js';
 import { toLiveUpdate } from '../public-generation.js';
 import type { WebDeps } from '../types.js';
 
@@ -12,12 +14,14 @@ export const maxBufferedBytes = 256 * 1024;
 
 /**
  * `GET /events`: server-sent events, one `generation` event per change of any generation, carrying
- * only id, status and progress. `?ids=a,b` narrows the stream to those generations.
+ * only id, status and progress, of the generations the request's link or session may see (none:
+ * 404). `?ids=a,b` narrows the stream to those generations.
  */
 export function eventRoutes(events: WebDeps['events']): Router {
   const router = Router();
   router.get('/events', (req, res) => {
-    if (!events) throw new NotFoundError('page', req.path);
+    const grant = grantOf(res);
+    if (!events || grant.kind === 'nothing') throw new NotFoundError('page', req.path);
     const wanted =
       typeof req.query.ids === 'string' && req.query.ids
         ? new Set(req.query.ids.split(',').slice(0, 200))
@@ -30,6 +34,7 @@ export function eventRoutes(events: WebDeps['events']): Router {
     });
     const unsubscribe = events.subscribe((event: GenerationEvent) => {
       if (wanted && !wanted.has(event.generation.id)) return;
+      if (!canSee(grant, event.generation)) return;
       // A tick changes nothing the gallery shows: it only moves chat status messages' elapsed time.
       if (event.type === 'tick') return;
       const update = toLiveUpdate(event.generation);

@@ -1,6 +1,8 @@
 import { Router } from 'express';
+import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
+import { grantOf } from '../access.js';
 import { encodeCursor, generationIdPattern, pageSize, parseListQuery } from '../filters.js';
 import { card } from '../views/card.js';
 import { galleryPage } from '../views/gallery-page.js';
@@ -28,8 +30,12 @@ export function galleryRoutes(deps: {
   const router = Router();
 
   router.get('/', (req, res) => {
+    const grant = grantOf(res);
+    // A link to one video opens that video's page, not its place's gallery.
+    if (grant.kind === 'nothing' || grant.kind === 'generation') throw new NotFoundError('page', req.path);
     const query = parseListQuery(req.query);
-    const page = deps.store.list(query.filter, { cursor: query.cursor, limit: pageSize });
+    const filter = grant.kind === 'place' ? { ...query.filter, place: grant.place } : query.filter;
+    const page = deps.store.list(filter, { cursor: query.cursor, limit: pageSize });
     const body = galleryPage(deps.pageContext(), {
       items: page.items,
       next: page.next && encodeCursor(page.next),
@@ -43,7 +49,7 @@ export function galleryRoutes(deps: {
   router.get('/g/:id/card', (req, res) => {
     const { id } = req.params;
     const generation = generationIdPattern.test(id) ? deps.store.get(id) : undefined;
-    if (!generation) throw new NotFoundError('generation', id);
+    if (!generation || !canSee(grantOf(res), generation)) throw new NotFoundError('generation', id);
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(card(generation, deps.pageContext().now).value);
   });

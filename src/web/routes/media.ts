@@ -1,28 +1,33 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
+import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
+import type { Generation } from '../../core/generations/types.js';
+import { grantOf } from '../access.js';
 import { generationIdPattern } from '../filters.js';
 import { contentTypeOf, downloadName, resolveStoredFile } from '../media-files.js';
 import { sendFile } from '../send-file.js';
 import type { WebDeps } from '../types.js';
 
 // Media of a generation never changes once written; a day keeps browsers from asking again.
-const mediaCacheControl = 'public, max-age=86400';
+// Private: who may see it depends on the link or session, so no shared cache may keep it.
+const mediaCacheControl = 'private, max-age=86400';
 
 /**
  * `GET /media/:id` (the video) and `GET /media/:id/poster`. The id is looked up in the store and
  * only the paths recorded there are opened: nothing from the request reaches the file system.
+ * A signed link (`?key=`, or the cookie it left) or the operator's session is needed: else 404.
  */
 export function mediaRoutes(deps: Pick<WebDeps, 'config' | 'store'>): Router {
   const router = Router();
 
-  function generationOf(id: string) {
+  function generationOf(id: string, res: Response): Generation {
     const generation = generationIdPattern.test(id) ? deps.store.get(id) : undefined;
-    if (!generation?.media) throw new NotFoundError('video', id);
+    if (!generation?.media || !canSee(grantOf(res), generation)) throw new NotFoundError('video', id);
     return generation;
   }
 
   router.get('/media/:id', async (req, res) => {
-    const generation = generationOf(req.params.id);
+    const generation = generationOf(req.params.id, res);
     const media = generation.media!;
     const file = resolveStoredFile(deps.config.dataDir, media.path);
     const sent =
@@ -38,7 +43,7 @@ export function mediaRoutes(deps: Pick<WebDeps, 'config' | 'store'>): Router {
   });
 
   router.get('/media/:id/poster', async (req, res) => {
-    const generation = generationOf(req.params.id);
+    const generation = generationOf(req.params.id, res);
     const file = resolveStoredFile(deps.config.dataDir, generation.media?.posterPath);
     const sent =
       file &&

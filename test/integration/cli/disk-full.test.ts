@@ -43,7 +43,7 @@ describe('reelbot start on a disk that fills up', { timeout: 120_000 }, () => {
       { fileSizeLimitKiB: 32 * 1024 },
     );
 
-    const { generation } = await waitForFinalGeneration(reelbot.url, id, Date.now() + 60_000);
+    const { generation } = await waitForFinalGeneration(reelbot.url, id, Date.now() + 60_000, dataDir);
     expect(generation).toMatchObject({
       status: 'failed',
       errorCode: 'DOWNLOAD_DISK_FULL',

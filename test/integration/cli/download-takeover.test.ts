@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReelbotProcess, startReelbot } from '../../e2e/reelbot-process.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
 import { until } from '../generations/harness.js';
-import { partFiles, seedQueuedGeneration, tempDataDir, waitForFinalGeneration } from './process-helpers.js';
+import {
+  operatorKey,
+  partFiles,
+  seedQueuedGeneration,
+  tempDataDir,
+  waitForFinalGeneration,
+} from './process-helpers.js';
 
 const model = 'minimax/video-01';
 let fake: FakeReplicate;
@@ -50,7 +56,7 @@ describe('reelbot start killed mid-download', { timeout: 120_000 }, () => {
 
     const second = await startReelbot(env());
     running.push(second);
-    const { generation, seen } = await waitForFinalGeneration(second.url, id, killedAt + 30_000);
+    const { generation, seen } = await waitForFinalGeneration(second.url, id, killedAt + 30_000, dataDir);
     expect(generation.status).toBe('succeeded');
     expect(seen.at(-1)).toBe('succeeded');
 
@@ -63,7 +69,7 @@ describe('reelbot start killed mid-download', { timeout: 120_000 }, () => {
     );
     expect(takeover).toMatchObject({ generationId: id, removedFiles: 1 });
     expect(partFiles(dataDir)).toEqual([]);
-    const video = await fetch(`${second.url}/media/${id}`);
+    const video = await fetch(`${second.url}/media/${id}?${operatorKey(dataDir)}`);
     expect(video.headers.get('content-type')).toBe('video/mp4');
     expect(fs.existsSync(path.join(dataDir, 'media', `${id}.mp4`))).toBe(true);
     await second.stop();

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
+import { createLinkSigner } from '../../../src/core/access/link-token.js';
 import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
 
 /** A fresh DATA_DIR under the system temp directory. */
@@ -27,6 +29,15 @@ export function seedQueuedGeneration(dataDir: string, model: string, prompt: str
   }
 }
 
+/**
+ * `key=...` for URLs of the operator's videos (those the command line made): the gallery is
+ * private, and this is the link a process keyed from this DATA_DIR accepts.
+ */
+export function operatorKey(dataDir: string): string {
+  const signer = createLinkSigner({ secret: loadLinkSecret({ dataDir, gallery: { public: false } }) });
+  return `key=${signer.sign({ place: { kind: 'operator' } })}`;
+}
+
 /** A generation as `GET /api/generations/:id` shows it. */
 export interface ApiGeneration {
   id: string;
@@ -44,10 +55,12 @@ export async function waitForFinalGeneration(
   baseUrl: string,
   id: string,
   deadline: number,
+  dataDir: string,
 ): Promise<{ generation: ApiGeneration; seen: string[] }> {
   const seen: string[] = [];
+  const url = `${baseUrl}/api/generations/${id}?${operatorKey(dataDir)}`;
   for (;;) {
-    const generation = (await (await fetch(`${baseUrl}/api/generations/${id}`)).json()) as ApiGeneration;
+    const generation = (await (await fetch(url)).json()) as ApiGeneration;
     if (seen.at(-1) !== generation.status) seen.push(generation.status);
     if (generation.final) return { generation, seen };
     if (Date.now() > deadline)

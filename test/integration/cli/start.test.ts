@@ -6,6 +6,7 @@ import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
+import { operatorKey } from './process-helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
@@ -142,11 +143,13 @@ describe('reelbot start', () => {
     expect(health.status).toBe(200);
 
     const finished = await eventually(async () => {
-      const body = (await (await fetch(`${url}/api/generations/${pending.id}`)).json()) as { status: string };
+      const body = (await (
+        await fetch(`${url}/api/generations/${pending.id}?${operatorKey(dataDir)}`)
+      ).json()) as { status: string };
       return ['succeeded', 'failed'].includes(body.status) ? body : undefined;
     }, 'the resumed generation to finish');
     expect(finished.status).toBe('succeeded');
-    const video = await fetch(`${url}/media/${pending.id}`);
+    const video = await fetch(`${url}/media/${pending.id}?${operatorKey(dataDir)}`);
     expect(video.headers.get('content-type')).toBe('video/mp4');
     expect((await video.arrayBuffer()).byteLength).toBeGreaterThan(1000);
 

@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as registerCommandsCli } from '../../../src/cli/register-commands.js';
+import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
+import { createLinkSigner } from '../../../src/core/access/link-token.js';
 import { type DiscordHarness, startHarness, waitForEdit } from './harness.js';
 
 let h: DiscordHarness;
@@ -112,12 +114,19 @@ describe('other commands', () => {
     expect(embed.description).not.toContain('tencent/hunyuan-video');
   });
 
-  it('/gallery links to the gallery filtered to the user', async () => {
+  it("/gallery answers privately with a signed link to this server's gallery", async () => {
     const command = h.discord.sendCommand('gallery', []);
     const answer = (await h.discord.waitForCallback(command)).json.data;
     expect(answer.flags & 64).toBe(64);
-    const link = answer.components[0].components[0];
-    expect(link.url).toBe(`https://reelbot.example/?user=${command.user.id}`);
+    const link = new URL(answer.components[0].components[0].url);
+    expect(`${link.origin}${link.pathname}`).toBe('https://reelbot.example/');
+    const check = createLinkSigner({ secret: loadLinkSecret(h.config) }).verify(
+      link.searchParams.get('key')!,
+    );
+    expect(check).toMatchObject({
+      ok: true,
+      claims: { place: { kind: 'server', platform: 'discord', workspaceId: h.discord.state.guildId } },
+    });
   });
 
   it('tells plainly when a model does not exist', async () => {

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeOf } from '../../../src/core/access/place.js';
+import { createGalleryLinks } from '../../../src/core/chat/gallery-links.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { startWebServer, type WebServer } from '../../../src/web/index.js';
 import type { PublicGeneration } from '../../../src/web/public-generation.js';
@@ -53,16 +55,20 @@ describe('what a video cost', () => {
     expect(generation.metrics?.predictTime).toBe(12.5);
     expect(generation.costUsd).toBeCloseTo(12.5 * 0.001525, 9);
 
+    // The gallery is private: a server's signed link, as /gallery hands out, opens it.
+    const key = new URL(createGalleryLinks(h.config).place(placeOf(generation.requester))).searchParams.get(
+      'key',
+    );
     const api = (await (
-      await fetch(`${web.url}/api/generations/${generation.id}`)
+      await fetch(`${web.url}/api/generations/${generation.id}?key=${key}`)
     ).json()) as PublicGeneration;
     expect(api.metrics?.predictTime).toBe(12.5);
     expect(api.costUsd).toBeCloseTo(0.0190625, 9);
 
-    const gallery = await (await fetch(`${web.url}/`)).text();
+    const gallery = await (await fetch(`${web.url}/?key=${key}`)).text();
     const card = gallery.slice(gallery.indexOf(`data-generation-id="${generation.id}"`));
     expect(card.slice(0, card.indexOf('</li>'))).toContain('GPU 12.5 s · about $0.02');
-    const detail = await (await fetch(`${web.url}/g/${generation.id}`)).text();
+    const detail = await (await fetch(`${web.url}/g/${generation.id}?key=${key}`)).text();
     expect(detail).toContain('GPU 12.5 s · about $0.02');
   });
 

@@ -71,7 +71,9 @@ describe('/video', () => {
     expect(done.json.content).toContain(`Seed: ${generation.seed}`);
     expect(done.json.content).toMatch(/Time taken: \d+s/);
     expect(buttonsOf(done).map((b) => b.label)).toEqual(['Re-roll', 'Parameters', 'Open in gallery']);
-    expect(buttonsOf(done)[2]!.url).toBe(`https://reelbot.example/g/${generation.id}`);
+    expect(buttonsOf(done)[2]!.url).toMatch(
+      new RegExp(`^https://reelbot.example/g/${generation.id}\\?key=[\\w.-]+$`),
+    );
 
     expect(done.multipart).toBe(true);
     const file = done.files[0]!;
@@ -117,7 +119,7 @@ describe('/video', () => {
     );
     const done = await waitForEdit(h, interaction.token, /^✅ Done/);
     const generation = h.store.list({ search: 'very long journey' }).items[0]!;
-    expect(done.json.content).toContain(`https://reelbot.example/g/${generation.id}`);
+    expect(done.json.content).toContain(`https://reelbot.example/g/${generation.id}?key=`);
     expect(done.files.map((f) => f.contentType)).toEqual(['image/jpeg']);
     expect(done.files[0]!.bytes.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
   });

@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulationUnavailable } from '../../../src/bots/slack/commands/simulate.js';
 import { createSlackBot, slackEventsPath } from '../../../src/bots/slack/index.js';
+import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
+import { createLinkSigner } from '../../../src/core/access/link-token.js';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 import { allScopes, createSignedClient, serveHandler } from '../../fakes/slack/index.js';
 import {
   messageText,
   openModelForm,
+  publicUrl,
   type SlackHarness,
   signingSecret,
   startSlackHarness,
@@ -85,6 +88,25 @@ describe('Slack requests Slack did not sign', () => {
     expect(reply.json.response_type).toBe('ephemeral');
     for (const surface of ['/video', '/animate', 'Animate this image', '/simulate'])
       expect(String(reply.json.text)).toContain(surface);
+  });
+
+  it("answers /reelbot gallery privately with a signed link to this workspace's gallery, and in a DM to the person's own", async () => {
+    const signer = createLinkSigner({ secret: loadLinkSecret(h.config) });
+    const placeIn = async (channelId: string) => {
+      const reply = await h.client.slashCommand({ command: '/reelbot', text: 'gallery', channelId });
+      expect(reply.json.response_type).toBe('ephemeral');
+      const url = new URL(/<(https:[^|>]+)\|/.exec(String(reply.json.text))![1]!);
+      expect(`${url.origin}${url.pathname}`).toBe(`${publicUrl}/`);
+      const check = signer.verify(url.searchParams.get('key')!);
+      if (!check.ok) throw new Error(`the link does not verify: ${check.reason}`);
+      return check.claims.place;
+    };
+    expect(await placeIn('C0CHANNEL1')).toEqual({
+      kind: 'server',
+      platform: 'slack',
+      workspaceId: 'T0TEAM001',
+    });
+    expect(await placeIn('D0DIRECT01')).toEqual({ kind: 'dm', platform: 'slack', userId: 'U0PERSON1' });
   });
 
   it('answers /simulate with a clear sentence until the service can simulate', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationEvent, GenerationListener } from '../../../src/core/generations/types.js';
 import {
@@ -8,6 +8,7 @@ import {
   attachMedia,
   bob,
   createTestData,
+  launchChromium,
   makeSampleMedia,
   removeTempDirs,
   seedGallery,
@@ -70,10 +71,7 @@ beforeAll(async () => {
       },
     },
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

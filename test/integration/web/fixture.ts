@@ -5,6 +5,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../../src/core/config.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
@@ -59,14 +60,23 @@ export async function makeSampleMedia(
 export const adminToken = 'test-admin-token-0123456789';
 export const t0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 
-/** A temp DATA_DIR with a store whose clock the test moves. */
-export function createTestData(options: { adminToken?: string } = {}) {
+/**
+ * A temp DATA_DIR with a store whose clock the test moves. The gallery is public unless `private`:
+ * the suites that test pages, filters and media look at every place's videos at once, and
+ * privacy.test.ts tests what a link or session may see.
+ */
+export function createTestData(options: { adminToken?: string; private?: boolean } = {}) {
   const dataDir = tempDir('reelbot-web-');
   fs.mkdirSync(path.join(dataDir, 'media'));
   const clock = { now: t0 };
   const db = openDatabase(dataDir);
   const store = createGenerationStore(db, () => clock.now);
-  const config = loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN: options.adminToken ?? adminToken, PORT: '0' });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    ADMIN_TOKEN: options.adminToken ?? adminToken,
+    PORT: '0',
+    GALLERY_PUBLIC: options.private ? 'false' : 'true',
+  });
   return { dataDir, clock, db, store, config };
 }
 
@@ -268,5 +278,13 @@ export function rawRequest(
     );
     request.on('error', reject);
     request.end();
+  });
+}
+
+/** Debian's Chromium, headless, through playwright-core: the browser every gallery test drives. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
 }

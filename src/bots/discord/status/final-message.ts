@@ -46,7 +46,7 @@ async function posterMessage(
   const content = statusContent(
     generation,
     view,
-    `${note}\nWatch it in the gallery: ${deps.links.generation(generation.id)}`,
+    `${note}\nWatch it in the gallery: ${deps.links.generation(generation)}`,
   );
   const body = {
     content,
@@ -91,7 +91,7 @@ export async function buildFinalMessage(
       content: statusContent(
         generation,
         view,
-        `Watch it in the gallery: ${deps.links.generation(generation.id)}`,
+        `Watch it in the gallery: ${deps.links.generation(generation)}`,
       ),
       components: [resultRow(generation, deps.links)],
       allowed_mentions: noMentions,

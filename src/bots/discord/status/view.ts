@@ -85,7 +85,7 @@ export function resultRow(generation: Generation, links: GalleryLinks): Row {
       type: ComponentType.Button,
       style: ButtonStyle.Link,
       label: 'Open in gallery',
-      url: links.generation(generation.id),
+      url: links.generation(generation),
     });
   return { type: ComponentType.ActionRow, components };
 }

@@ -49,7 +49,7 @@ export function createDelivery(deps: {
 
   return async function deliver(generation: Generation, media: StoredMedia, ref: StatusRef): Promise<void> {
     if (ref.delivered) return;
-    const link = deps.links.generation(generation.id);
+    const link = deps.links.generation(generation);
     const log = logger.child({ generationId: generation.id });
     let file: UploadFile | undefined;
     try {

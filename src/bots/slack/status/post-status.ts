@@ -31,7 +31,7 @@ export function createStatusPoster(deps: {
   const { client, logger } = deps;
 
   async function post(channel: string, generation: Generation, note?: string) {
-    const message = renderGeneration(generation, deps.clock(), deps.links.generation(generation.id));
+    const message = renderGeneration(generation, deps.clock(), deps.links.generation(generation));
     const blocks = note
       ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: note }] }, ...message.blocks]
       : message.blocks;

@@ -69,7 +69,7 @@ export function createStatusTracker(deps: {
     async send(id, event) {
       const ref = refs.get(id);
       if (!ref) return;
-      const message = renderEvent(event, deps.clock(), deps.links.generation(id));
+      const message = renderEvent(event, deps.clock(), deps.links.generation(event.generation));
       if (!isFinal(event.generation.status)) {
         await deps.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
         return;

@@ -62,7 +62,7 @@ function setup(ref: Partial<DiscordMessageRef> = {}, rest = recordingRest()) {
       fit: (() => {
         throw new Error('not used');
       }) as never,
-      links: { user: (id) => `https://g/?user=${id}`, generation: (id) => `https://g/g/${id}` },
+      links: { place: () => 'https://g/', generation: (g) => `https://g/g/${g.id}` },
       logger: silentLogger(),
     },
     saveRef: (next) => saved.push(next),

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGenerationStore, openDatabase } from '../../src/core/store/index.js';
+import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/server.js';
+import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
+import { type ReelbotProcess, runReelbot, startReelbot } from './reelbot-process.js';
+
+let discord: FakeDiscord;
+let replicate: FakeReplicate;
+let dataDir: string;
+let reelbot: ReelbotProcess | undefined;
+const ids = { ours: '', theirs: '' };
+
+beforeAll(async () => {
+  discord = await startFakeDiscord();
+  replicate = await startFakeReplicate();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-privacy-'));
+  // One video of the fake Discord's server, one of another server, both made before this start.
+  const db = openDatabase(dataDir);
+  const store = createGenerationStore(db);
+  const made = (workspaceId: string, prompt: string) =>
+    store.insert({
+      source: 'replicate',
+      requester: { platform: 'discord', workspaceId, channelId: 'c1', userId: 'u1', userName: 'Ada' },
+      model: 'minimax/video-01',
+      prompt,
+      input: { prompt },
+      status: 'failed',
+    }).id;
+  ids.ours = made(discord.state.guildId, 'a kite over the dunes');
+  ids.theirs = made('other-guild', 'a secret from next door');
+  db.close();
+});
+afterAll(async () => {
+  reelbot?.kill();
+  await discord?.close();
+  await replicate?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('`reelbot start` keeps each server to its own videos', { timeout: 120_000 }, () => {
+  it("answers /gallery privately with a signed link to this server's gallery; unsigned URLs are 404, a revoked link too", async () => {
+    reelbot = await startReelbot({
+      DATA_DIR: dataDir,
+      PORT: '0',
+      REPLICATE_API_URL: replicate.apiUrl,
+      REPLICATE_API_TOKEN: replicate.state.token,
+      DISCORD_TOKEN: discord.state.token,
+      DISCORD_APPLICATION_ID: discord.state.applicationId,
+      DISCORD_API_URL: discord.apiUrl,
+    });
+    const server = reelbot.url;
+
+    const command = discord.sendCommand('gallery', []);
+    const callback = (await discord.waitForCallback(command)).json;
+    expect(callback.type).toBe(4);
+    expect(callback.data.flags & 64).toBe(64);
+    const link = new URL(/https?:\/\/\S+/.exec(callback.data.content)![0]);
+    expect(link.searchParams.get('key')).toBeTruthy();
+
+    // The link's host is PUBLIC_URL's (unset here: localhost and PORT=0): its path is what counts.
+    const signed = await fetch(`${server}${link.pathname}${link.search}`);
+    expect(signed.status).toBe(200);
+    const page = await signed.text();
+    expect(page).toContain(ids.ours);
+    expect(page).not.toContain(ids.theirs);
+
+    for (const unsigned of ['/', `/g/${ids.ours}`, `/api/generations/${ids.ours}`])
+      expect((await fetch(`${server}${unsigned}`)).status, unsigned).toBe(404);
+    const listed = (await (await fetch(`${server}/api/generations`)).json()) as { items: unknown[] };
+    expect(listed.items).toEqual([]);
+
+    // The operator's one-time sign-in link is on the terminal, and works once.
+    const signIn = /(\S+\/sign-in\?token=\S+)/.exec(reelbot.stderr())![1]!;
+    const signInPath = new URL(signIn).pathname + new URL(signIn).search;
+    const first = await fetch(`${server}${signInPath}`, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const everything = await (await fetch(`${server}/`, { headers: { cookie } })).text();
+    expect(everything).toContain(ids.theirs);
+    expect((await fetch(`${server}${signInPath}`, { redirect: 'manual' })).status).toBe(401);
+
+    // One link revoked from the command line opens nothing in the running process.
+    const revoke = await runReelbot(['revoke-link', link.href], { DATA_DIR: dataDir });
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(revoke.stdout).toContain(`discord:${discord.state.guildId}`);
+    expect((await fetch(`${server}${link.pathname}${link.search}`)).status).toBe(404);
+
+    await reelbot.stop();
+    reelbot = undefined;
+  });
+});
