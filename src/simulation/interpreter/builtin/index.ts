@@ -2,6 +2,7 @@ import { createRandom, hashText } from '../../random.js';
 import type { Scene, SceneInput, SceneObjectInput, Shape, Vec3 } from '../../scene/schema.js';
 import { sceneLimits } from '../../scene/schema.js';
 import { parseScene } from '../../scene/validate.js';
+import { compose } from './compose.js';
 import {
   dominoes,
   falling,
@@ -13,6 +14,7 @@ import {
   tower,
   wreckingBall,
 } from './layouts.js';
+import { describeParts, readParts } from './parts.js';
 import { type NounPhrase, type PromptWords, rainbow, readPrompt } from './words.js';
 
 const defaultColors: Record<Shape, string> = {
@@ -119,45 +121,53 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
   const look = lookOf(words, main, shape);
   const count = main?.count;
 
+  const composed = compose(
+    readParts(prompt),
+    prompt.toLowerCase(),
+    words.colorful ? rainbow : undefined,
+    random,
+  );
   let layout: Layout;
-  switch (scenario) {
-    case 'tower':
-      layout = tower(clampCount(count, 12), shape, look);
-      break;
-    case 'pyramid':
-      layout = pyramid(clampCount(count, 15), shape, look);
-      break;
-    case 'stack':
-      layout = stack(clampCount(count, 6, 60), shape, look, random);
-      break;
-    case 'ramp':
-      layout = ramp(clampCount(count, 6, 120), shape, look, random);
-      break;
-    case 'bouncing':
-      layout = falling(
-        clampCount(count, 8),
-        subjects.length ? [...new Set(subjects.map((p) => p.shape))] : ['sphere'],
-        { ...look, rubber: true },
-        random,
-        true,
-      );
-      break;
-    case 'dominoes':
-      layout = dominoes(clampCount(count, 20), look, !words.knockedByBall);
-      break;
-    default:
-      layout = falling(
-        clampCount(count, 12),
-        subjects.length ? [...new Set(subjects.map((p) => p.shape))] : [shape],
-        subjects.length > 1
-          ? { ...look, colors: words.colorful ? rainbow : subjects.flatMap(colorsOf) }
-          : look,
-        random,
-      );
-  }
+  if (composed) layout = composed.layout;
+  else
+    switch (scenario) {
+      case 'tower':
+        layout = tower(clampCount(count, 12), shape, look);
+        break;
+      case 'pyramid':
+        layout = pyramid(clampCount(count, 15), shape, look);
+        break;
+      case 'stack':
+        layout = stack(clampCount(count, 6, 60), shape, look, random);
+        break;
+      case 'ramp':
+        layout = ramp(clampCount(count, 6, 120), shape, look, random);
+        break;
+      case 'bouncing':
+        layout = falling(
+          clampCount(count, 8),
+          subjects.length ? [...new Set(subjects.map((p) => p.shape))] : ['sphere'],
+          { ...look, rubber: true },
+          random,
+          true,
+        );
+        break;
+      case 'dominoes':
+        layout = dominoes(clampCount(count, 20), look, !words.knockedByBall);
+        break;
+      default:
+        layout = falling(
+          clampCount(count, 12),
+          subjects.length ? [...new Set(subjects.map((p) => p.shape))] : [shape],
+          subjects.length > 1
+            ? { ...look, colors: words.colorful ? rainbow : subjects.flatMap(colorsOf) }
+            : look,
+          random,
+        );
+    }
 
   const objects: SceneObjectInput[] = [...layout.objects];
-  if (words.knockedByBall && (structural || scenario === 'dominoes')) {
+  if (!composed && words.knockedByBall && (structural || scenario === 'dominoes')) {
     const ball = wreckingBall(layout, lookOf(words, ballPhrase, 'sphere'));
     if (!ballPhrase?.colors.length) ball.color = '#30343b';
     if (scenario === 'dominoes') {
@@ -182,20 +192,25 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
       objects,
       // Room for what falls or scatters: bodies end up about as far out as the structure is tall.
       min: layout.min.map((v, k) =>
-        k === 1 ? v : v - (structural ? (layout.max[1] - layout.min[1]) * 0.4 : 0.5),
+        k === 1 ? v : v - (structural && !composed ? (layout.max[1] - layout.min[1]) * 0.4 : 0.5),
       ) as Vec3,
       max: layout.max.map((v, k) =>
-        k === 1 ? v : v + (structural ? (layout.max[1] - layout.min[1]) * 0.4 : 0.5),
+        k === 1 ? v : v + (structural && !composed ? (layout.max[1] - layout.min[1]) * 0.4 : 0.5),
       ) as Vec3,
     },
     fov,
     resolution.width / resolution.height,
-    scenario === 'dominoes' || scenario === 'ramp',
+    composed ? composed.side : scenario === 'dominoes' || scenario === 'ramp',
   );
   if (words.orbit) camera.orbit = { degreesPerSecond: 30 };
 
-  const defaultDuration =
-    scenario === 'dominoes' ? Math.min(12, 2 + objects.length * 0.12) : scenario === 'ramp' ? 4 : 3;
+  const defaultDuration = composed
+    ? composed.duration
+    : scenario === 'dominoes'
+      ? Math.min(12, 2 + objects.length * 0.12)
+      : scenario === 'ramp'
+        ? 4
+        : 3;
   const scene: SceneInput = {
     duration: Math.min(sceneLimits.maxDurationSeconds, words.duration ?? defaultDuration),
     fps: words.fps ?? 30,
@@ -205,7 +220,7 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
     ground: {
       // Large enough that its edge hides in the fog behind what is filmed.
       size: Math.min(sceneLimits.maxGroundSize, Math.max(60, Math.ceil(4 * Math.hypot(...camera.position)))),
-      ...(scenario === 'bouncing' ? { restitution: 0.6 } : {}),
+      ...(scenario === 'bouncing' && !composed ? { restitution: 0.6 } : {}),
     },
     objects: objects.map((o) => ({
       ...o,
@@ -217,6 +232,11 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
     camera,
   };
   return parseScene(scene);
+}
+
+/** What the built-in interpreter reads in a sentence, e.g. "8 blue balls, a ramp, a wall of 15 yellow boxes". */
+export function readingOf(prompt: string): string {
+  return describeParts(readParts(prompt));
 }
 
 function colorsOf(phrase: NounPhrase): string[] {

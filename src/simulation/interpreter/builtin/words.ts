@@ -39,7 +39,7 @@ export const rainbow = [
   '#d63fa6',
 ];
 
-const shapeWords: Readonly<Record<string, Shape>> = {
+export const shapeWords: Readonly<Record<string, Shape>> = {
   box: 'box',
   boxes: 'box',
   cube: 'box',
@@ -75,7 +75,7 @@ const shapeWords: Readonly<Record<string, Shape>> = {
   pills: 'capsule',
 };
 
-const sizeWords: Readonly<Record<string, number>> = {
+export const sizeWords: Readonly<Record<string, number>> = {
   tiny: 0.4,
   little: 0.6,
   small: 0.65,
@@ -168,7 +168,7 @@ export function wordsOf(prompt: string): string[] {
   return prompt.toLowerCase().match(/\d+(?:\.\d+)?|[a-z]+/g) ?? [];
 }
 
-function numberAt(words: string[], end: number): { value: number; start: number } | undefined {
+export function numberAt(words: string[], end: number): { value: number; start: number } | undefined {
   const word = words[end];
   if (word === undefined) return undefined;
   if (/^\d+$/.test(word)) return { value: Number(word), start: end };

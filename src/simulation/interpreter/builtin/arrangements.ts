@@ -1,0 +1,152 @@
+import type { SceneObjectInput, Shape, Vec3 } from '../../scene/schema.js';
+import { bounds, type Layout, type Look, material, sizeOf } from './layouts.js';
+
+function finish(objects: SceneObjectInput[]): Layout {
+  return { objects, ...bounds(objects) };
+}
+
+/** Moves every body of a layout, and its bounds, by `offset`. */
+export function translate(layout: Layout, offset: Vec3): Layout {
+  const shift = (v: Vec3) => v.map((x, k) => x + offset[k]!) as Vec3;
+  return {
+    objects: layout.objects.map((o) => ({ ...o, position: shift(o.position) })),
+    min: shift(layout.min),
+    max: shift(layout.max),
+  };
+}
+
+/** A wall across the x axis (it spans z, rows go up), so that what comes from -x runs into it. */
+export function wall(count: number, shape: Shape, look: Look): Layout {
+  const size = sizeOf(shape, 0.6 * look.sizeScale);
+  const columns = Math.max(1, Math.ceil(Math.sqrt(count * 1.7)));
+  const objects: SceneObjectInput[] = [];
+  for (let i = 0; i < count; i++) {
+    const row = Math.floor(i / columns);
+    const inRow = Math.min(columns, count - row * columns);
+    const col = i % columns;
+    objects.push({
+      shape,
+      size,
+      position: [0, size[1] / 2 + row * size[1] * 1.001, (col - (inRow - 1) / 2) * size[2] * 1.01],
+      ...material(look, row),
+    });
+  }
+  return finish(objects);
+}
+
+/** Bodies in a line along x, standing apart. */
+export function row(count: number, shape: Shape, look: Look): Layout {
+  const size = sizeOf(shape, 0.6 * look.sizeScale);
+  const step = size[0] * 1.6;
+  return finish(
+    Array.from({ length: count }, (_, i) => ({
+      shape,
+      size,
+      position: [(i - (count - 1) / 2) * step, size[1] / 2, 0] as Vec3,
+      ...material(look, i),
+    })),
+  );
+}
+
+/** Bodies standing on a circle. */
+export function ring(count: number, shape: Shape, look: Look): Layout {
+  const size = sizeOf(shape, 0.6 * look.sizeScale);
+  const radius = Math.max(1, (count * size[0] * 1.6) / (2 * Math.PI));
+  return finish(
+    Array.from({ length: count }, (_, i) => {
+      const a = (2 * Math.PI * i) / count;
+      return {
+        shape,
+        size,
+        position: [radius * Math.cos(a), size[1] / 2, radius * Math.sin(a)] as Vec3,
+        rotation: [0, (-a * 180) / Math.PI, 0] as Vec3,
+        ...material(look, i),
+      };
+    }),
+  );
+}
+
+/** Bodies on a square grid on the ground, or heaped in layers when `pile`. */
+export function grid(count: number, shape: Shape, look: Look, pile = false): Layout {
+  const size = sizeOf(shape, 0.6 * look.sizeScale);
+  const side = Math.max(1, Math.ceil(Math.sqrt(pile ? count / 2 : count)));
+  const step = size[0] * (pile ? 1.02 : 1.5);
+  const perLayer = side * side;
+  return finish(
+    Array.from({ length: count }, (_, i) => {
+      const layer = Math.floor(i / perLayer);
+      const k = i % perLayer;
+      const inset = layer * step * 0.5;
+      return {
+        shape,
+        size,
+        position: [
+          (k % side) * step - ((side - 1) * step) / 2 + inset * (k % side < side - 1 ? 1 : 0),
+          size[1] / 2 + layer * size[1] * 1.01,
+          Math.floor(k / side) * step - ((side - 1) * step) / 2,
+        ] as Vec3,
+        ...material(look, i),
+      };
+    }),
+  );
+}
+
+/** Bowling pins in a triangle whose tip points at -x, where the ball comes from. */
+export function pins(count: number, look: Look): Layout {
+  const size: Vec3 = [0.24 * look.sizeScale, 0.75 * look.sizeScale, 0.24 * look.sizeScale];
+  const objects: SceneObjectInput[] = [];
+  for (let r = 0; objects.length < count; r++)
+    for (let j = 0; j <= r && objects.length < count; j++)
+      objects.push({
+        shape: 'cylinder',
+        size,
+        position: [r * 0.45, size[1] / 2, (j - r / 2) * 0.5],
+        ...material(look, objects.length),
+        density: 400,
+      });
+  return finish(objects);
+}
+
+/** An open box of five static panels, `inner` metres wide and deep, glassy when asked. */
+export function container(inner: number, look: Look, glass: boolean): Layout {
+  const t = 0.08;
+  const h = Math.max(0.8, inner * 0.5);
+  const panel = (size: Vec3, position: Vec3): SceneObjectInput => ({
+    shape: 'box',
+    body: 'static',
+    size,
+    position,
+    color: glass ? '#cfe8ef' : (look.colors[0] ?? '#e07a3f'),
+    roughness: glass ? 0.05 : 0.6,
+    metalness: glass ? 0.1 : 0,
+    friction: 0.5,
+  });
+  const half = inner / 2 + t / 2;
+  return finish([
+    panel([inner + 2 * t, t, inner + 2 * t], [0, t / 2, 0]),
+    panel([t, h, inner + 2 * t], [-half, h / 2, 0]),
+    panel([t, h, inner + 2 * t], [half, h / 2, 0]),
+    panel([inner, h, t], [0, h / 2, -half]),
+    panel([inner, h, t], [0, h / 2, half]),
+  ]);
+}
+
+/** Static steps going down towards +x; the top step is at x = 0. */
+export function stairs(steps: number): Layout {
+  const rise = 0.45;
+  const run = 0.9;
+  return finish(
+    Array.from({ length: steps }, (_, k) => {
+      const height = (steps - k) * rise;
+      return {
+        shape: 'box' as const,
+        body: 'static' as const,
+        size: [run, height, 3] as Vec3,
+        position: [k * run, height / 2, 0] as Vec3,
+        color: '#9aa0a8',
+        roughness: 0.8,
+        friction: 0.7,
+      };
+    }),
+  );
+}

@@ -1,0 +1,237 @@
+import type { Random } from '../../random.js';
+import type { SceneObjectInput, Vec3 } from '../../scene/schema.js';
+import { container, grid, pins, ring, row, stairs, translate, wall } from './arrangements.js';
+import {
+  bounds,
+  dominoes,
+  type Layout,
+  type Look,
+  material,
+  pyramid,
+  ramp,
+  sizeOf,
+  tower,
+  wreckingBall,
+} from './layouts.js';
+import type { Part } from './parts.js';
+
+/** A scene of several parts, before the camera is placed. */
+export interface Composition {
+  layout: Layout;
+  /** Film from the side: things travel along x. */
+  side: boolean;
+  duration: number;
+}
+
+const defaultColors = { box: '#e07a3f', sphere: '#2f6fd6', cylinder: '#3aa64c', capsule: '#7d4cc2' } as const;
+
+function lookOfPart(part: Part, colorful: string[] | undefined): Look {
+  const fallback = part.kind === 'pins' ? '#f4f4f4' : part.wooden ? '#b9895a' : defaultColors[part.shape];
+  return {
+    colors: colorful ?? (part.colors.length ? part.colors : [fallback]),
+    sizeScale: part.sizeScale ?? 1,
+    metal: part.metal,
+    rubber: part.rubber,
+    icy: false,
+    heavy: part.heavy || part.metal,
+  };
+}
+
+function countOf(part: Part, fallback: number): number {
+  const plural = /s$/.test(part.noun);
+  return Math.max(1, Math.min(300, Math.round(part.count ?? (plural ? fallback : 1))));
+}
+
+/** A singular box that things go into is a container, not a body. */
+function isContainer(part: Part): boolean {
+  return (
+    part.kind === 'group' &&
+    part.shape === 'box' &&
+    !part.arrangement &&
+    countOf(part, 2) === 1 &&
+    part.relation === 'into'
+  );
+}
+
+function targetLayout(part: Part, look: Look, moverCount: number): Layout {
+  if (part.kind === 'pins') return pins(countOf(part, 10), look);
+  if (isContainer(part)) return container(Math.max(2, Math.sqrt(moverCount) * 0.8), look, part.glass);
+  const count = countOf(part, 12);
+  switch (part.arrangement) {
+    case 'tower':
+      return tower(count, part.shape, look);
+    case 'pyramid':
+      return pyramid(countOf(part, 10), part.shape, look);
+    case 'wall':
+      return wall(countOf(part, 15), part.shape, look);
+    case 'row':
+      return /^domino/.test(part.noun) ? dominoes(count, look, false) : row(count, part.shape, look);
+    case 'ring':
+      return ring(count, part.shape, look);
+    case 'pile':
+      return grid(count, part.shape, look, true);
+    default:
+      return count === 1 ? tower(1, part.shape, look) : grid(count, part.shape, look);
+  }
+}
+
+/** The movers' bodies in a loose cluster centred on `center`, `spread` metres across, layered upwards. */
+function cluster(
+  movers: Part[],
+  looks: Look[],
+  center: Vec3,
+  spread: number,
+  random: Random,
+): SceneObjectInput[] {
+  const objects: SceneObjectInput[] = [];
+  movers.forEach((part, m) => {
+    const n = countOf(part, 8);
+    for (let i = 0; i < n; i++)
+      objects.push({
+        shape: part.shape,
+        size: sizeOf(part.shape, 0.5 * looks[m]!.sizeScale),
+        position: [0, 0, 0],
+        ...material(looks[m]!, i),
+      });
+  });
+  const s = Math.max(...objects.map((o) => o.size[1]));
+  const side = Math.max(1, Math.floor(spread / (s * 1.3)));
+  objects.forEach((o, i) => {
+    const layer = Math.floor(i / (side * side));
+    const k = i % (side * side);
+    o.position = [
+      center[0] + ((k % side) - (side - 1) / 2) * s * 1.3 + random.between(-0.05, 0.05),
+      center[1] + layer * s * 1.4 + random.between(0, 0.2),
+      center[2] + (Math.floor(k / side) - (side - 1) / 2) * s * 1.3 + random.between(-0.05, 0.05),
+    ];
+  });
+  return objects;
+}
+
+const fallingVerb =
+  /\b(falls?|falling|drops?|dropped|dropping|pours?|pouring|rains?|raining|lands?|tumbles?)\b/;
+
+/**
+ * Composes the parts of a sentence such as "eight blue balls roll down a ramp into a wall of 15
+ * yellow boxes": what has no preposition in front of it moves, a ramp or stairs carry it, and the
+ * first thing it goes into, onto or at is the target it is aimed at. Returns nothing when the
+ * sentence names no target and no stairs, for the single-layout reading to handle.
+ */
+export function compose(
+  parts: Part[],
+  text: string,
+  colorful: string[] | undefined,
+  random: Random,
+): Composition | undefined {
+  const support = parts.find((p) => p.kind === 'ramp' || p.kind === 'stairs');
+  const agents = parts.filter((p) => p.agent);
+  if (agents.length) {
+    // Passive: "a tower of boxes knocked over by a ball" aims the ball at the tower.
+    const hit = parts.find((p) => !p.agent && (p.kind === 'group' || p.kind === 'pins'));
+    if (hit)
+      parts = parts.map((p) =>
+        p === hit ? { ...p, relation: 'through' } : p.agent ? { ...p, relation: undefined } : p,
+      );
+  }
+  const movers = parts.filter((p) => p.kind === 'group' && !p.relation);
+  const target = parts.find(
+    (p) => (p.kind === 'group' || p.kind === 'pins') && p.relation && !movers.includes(p),
+  );
+  if (!movers.length || (!target && support?.kind !== 'stairs')) return undefined;
+  const looks = movers.map((p) => lookOfPart(p, colorful));
+  const moverCount = movers.reduce((sum, p) => sum + countOf(p, 8), 0);
+  const targetLook = target && lookOfPart(target, colorful);
+  let placed = target && targetLayout(target, targetLook!, moverCount);
+  const objects: SceneObjectInput[] = [];
+  let side = true;
+  let duration = 4;
+
+  const atFoot = (foot: number) => {
+    if (!placed) return;
+    placed = translate(placed, [foot - placed.min[0], 0, -(placed.min[2] + placed.max[2]) / 2]);
+  };
+
+  if (support?.kind === 'ramp') {
+    const rolled = ramp(
+      moverCount,
+      movers[0]!.shape,
+      { ...looks[0]!, colors: looks.flatMap((l) => l.colors) },
+      random,
+    );
+    objects.push(...rolled.objects);
+    atFoot(4.5 * Math.cos((18 * Math.PI) / 180) + 2.5);
+    duration = 5;
+  } else if (support?.kind === 'stairs') {
+    const steps = stairs(6);
+    objects.push(...steps.objects);
+    const poured = cluster(movers, looks, [0, 2.7 + 0.5, 0], 0.9, random);
+    for (const o of poured) o.velocity = [1.2, 0, random.between(-0.2, 0.2)];
+    objects.push(...poured);
+    atFoot(5 * 0.9 + 0.45 + 2);
+    duration = 5;
+  } else if (placed && target) {
+    const center: Vec3 = [(placed.min[0] + placed.max[0]) / 2, 0, (placed.min[2] + placed.max[2]) / 2];
+    const width = Math.min(placed.max[0] - placed.min[0], placed.max[2] - placed.min[2]);
+    const drops =
+      target.relation === 'onto' ||
+      target.relation === 'over' ||
+      (target.relation === 'into' && (fallingVerb.test(text) || isContainer(target)));
+    if (drops) {
+      side = false;
+      duration = 3;
+      objects.push(
+        ...cluster(
+          movers,
+          looks,
+          [center[0], placed.max[1] + 1.5, center[2]],
+          Math.max(0.6, width * 0.6),
+          random,
+        ),
+      );
+    } else if (target.relation === 'into' || target.relation === 'through') {
+      if (moverCount === 1) {
+        const ball = wreckingBall(placed, looks[0]!);
+        const m = material(looks[0]!, 0);
+        Object.assign(ball, {
+          shape: movers[0]!.shape,
+          color: m.color,
+          metalness: m.metalness,
+          roughness: m.roughness,
+        });
+        if (target.kind === 'pins') {
+          // A bowling ball rolls along the ground at the head pin.
+          const d = 0.6 * looks[0]!.sizeScale;
+          ball.size = [d, d, d];
+          ball.position = [placed.min[0] - 6, d / 2, center[2]];
+          ball.velocity = [9, 0, 0];
+        }
+        objects.push(ball);
+      } else {
+        // Thrown from -x, each starting higher by what gravity takes on the way.
+        const speed = 10;
+        const distance = 7;
+        const t = distance / speed;
+        const height = placed.max[1] - Math.max(0, placed.min[1]);
+        const thrown = cluster(
+          movers,
+          looks,
+          [placed.min[0] - distance, Math.max(0.4, height * 0.4) + 0.5 * 9.81 * t * t, center[2]],
+          Math.max(1, width),
+          random,
+        );
+        for (const o of thrown) o.velocity = [speed, 0, 0];
+        objects.push(...thrown);
+      }
+    } else {
+      // Beside, around, under, down: set next to the target, on the ground.
+      const next = cluster(movers, looks, [placed.min[0] - 2, 0.4, center[2]], 2, random);
+      objects.push(...next);
+    }
+  }
+  if (placed) objects.push(...placed.objects);
+  const all = bounds(objects);
+  // Room for what scatters after the hit.
+  const height = all.max[1] - Math.max(0, all.min[1]);
+  all.max[0] += height * 0.3;
+  return { layout: { objects, ...all }, side, duration };
+}

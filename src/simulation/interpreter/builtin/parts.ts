@@ -1,0 +1,214 @@
+import type { Shape } from '../../scene/schema.js';
+import { colorWords, numberAt, shapeWords, sizeWords, wordsOf } from './words.js';
+
+/** How the bodies of one noun phrase are set out. */
+export type Arrangement = 'tower' | 'wall' | 'pyramid' | 'row' | 'pile' | 'ring' | 'grid';
+
+/** How a part meets the parts before it, from the preposition in front of it. */
+export type Relation = 'into' | 'onto' | 'down' | 'beside' | 'around' | 'through' | 'over' | 'under';
+
+/** One thing a sentence names: "a wall of 15 yellow boxes", "a ramp", "ten pins". */
+export interface Part {
+  kind: 'group' | 'ramp' | 'stairs' | 'pins';
+  shape: Shape;
+  /** The noun as written, e.g. `crates`. */
+  noun: string;
+  count?: number;
+  colorNames: string[];
+  colors: string[];
+  sizeScale?: number;
+  arrangement?: Arrangement;
+  metal: boolean;
+  wooden: boolean;
+  glass: boolean;
+  heavy: boolean;
+  rubber: boolean;
+  relation?: Relation;
+  /** Named after "by": it does the moving ("a tower knocked over by a ball"). */
+  agent?: boolean;
+}
+
+const arrangementWords: Readonly<Record<string, Arrangement>> = {
+  tower: 'tower',
+  towers: 'tower',
+  wall: 'wall',
+  walls: 'wall',
+  pyramid: 'pyramid',
+  pyramids: 'pyramid',
+  row: 'row',
+  rows: 'row',
+  line: 'row',
+  pile: 'pile',
+  heap: 'pile',
+  ring: 'ring',
+  circle: 'ring',
+  grid: 'grid',
+};
+
+/** Prepositions and the relation they name; longest first so "on top of" wins over "on". */
+const relationPhrases: [string[], Relation][] = [
+  [['on', 'top', 'of'], 'onto'],
+  [['next', 'to'], 'beside'],
+  [['knocks', 'down'], 'into'],
+  [['knock', 'down'], 'into'],
+  [['knocks', 'over'], 'into'],
+  [['knock', 'over'], 'into'],
+  [['into'], 'into'],
+  [['at'], 'into'],
+  [['towards'], 'into'],
+  [['toward'], 'into'],
+  [['hits'], 'into'],
+  [['smashes'], 'into'],
+  [['onto'], 'onto'],
+  [['on'], 'onto'],
+  [['off'], 'down'],
+  [['down'], 'down'],
+  [['from'], 'down'],
+  [['beside'], 'beside'],
+  [['between'], 'beside'],
+  [['around'], 'around'],
+  [['through'], 'through'],
+  [['over'], 'over'],
+  [['under'], 'under'],
+];
+
+const pinWords = new Set(['pin', 'pins', 'skittle', 'skittles']);
+const rampWords = new Set(['ramp', 'ramps', 'slope', 'incline']);
+const stairWords = new Set(['stairs', 'steps', 'staircase', 'stair']);
+
+function relationAt(words: string[], i: number): { relation: Relation; length: number } | undefined {
+  for (const [phrase, relation] of relationPhrases)
+    if (phrase.every((w, k) => words[i + k] === w)) return { relation, length: phrase.length };
+  return undefined;
+}
+
+function emptyPart(kind: Part['kind'], shape: Shape, noun: string): Part {
+  return {
+    kind,
+    shape,
+    noun,
+    colorNames: [],
+    colors: [],
+    metal: false,
+    wooden: false,
+    glass: false,
+    heavy: false,
+    rubber: false,
+  };
+}
+
+/** Reads the words in front of a noun, back to where the previous part ended. */
+function readModifiers(part: Part, words: string[], noun: number, from: number): void {
+  for (let i = noun - 1; i >= from; i--) {
+    const w = words[i]!;
+    if (colorWords[w] && w !== 'wooden' && w !== 'wood') {
+      part.colorNames.unshift(w);
+      part.colors.unshift(colorWords[w]!);
+    } else if (sizeWords[w] !== undefined) part.sizeScale ??= sizeWords[w];
+    else if (/^(steel|metal|metallic|iron|chrome|shiny)$/.test(w)) part.metal = true;
+    else if (w === 'wooden' || w === 'wood') part.wooden = true;
+    else if (w === 'glass') part.glass = true;
+    else if (w === 'bowling' || w === 'wrecking') {
+      part.heavy = true;
+      part.noun = `${w} ${part.noun}`;
+    } else if (w === 'heavy' || w === 'lead') part.heavy = true;
+    else if (w === 'rubber' || w === 'bouncy') part.rubber = true;
+    else {
+      const number = numberAt(words, i);
+      if (number) {
+        part.count = number.value;
+        break;
+      }
+    }
+  }
+}
+
+/** Reads every noun phrase of a sentence, its arrangement and the preposition that leads to it. */
+export function readParts(prompt: string): Part[] {
+  const words = wordsOf(
+    prompt.toLowerCase().replace(/\b\d+(\.\d+)?\s*(s|sec|secs|seconds?|fps)\b|\b\d+p\b/g, ' '),
+  );
+  const parts: Part[] = [];
+  let pending: Relation | undefined;
+  let agent = false;
+  let consumed = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === 'by') {
+      agent = true;
+      pending = undefined;
+      consumed = i + 1;
+      continue;
+    }
+    const relation = relationAt(words, i);
+    if (relation) {
+      pending = relation.relation;
+      i += relation.length - 1;
+      consumed = i + 1;
+      continue;
+    }
+    let part: Part | undefined;
+    let end = i;
+    const arrangement = arrangementWords[w];
+    if (arrangement && words[i + 1] === 'of') {
+      const j = words.findIndex((x, k) => k > i + 1 && k < i + 8 && (shapeWords[x] || pinWords.has(x)));
+      if (j >= 0) {
+        part = emptyPart(
+          pinWords.has(words[j]!) ? 'pins' : 'group',
+          shapeWords[words[j]!] ?? 'cylinder',
+          words[j]!,
+        );
+        part.arrangement = arrangement;
+        readModifiers(part, words, j, i + 2);
+        end = j;
+      }
+    } else if (rampWords.has(w)) part = emptyPart('ramp', 'box', 'ramp');
+    else if (stairWords.has(w)) part = emptyPart('stairs', 'box', 'stairs');
+    else if (pinWords.has(w)) {
+      part = emptyPart('pins', 'cylinder', w);
+      readModifiers(part, words, i, consumed);
+    } else if (shapeWords[w]) {
+      part = emptyPart('group', shapeWords[w]!, w);
+      readModifiers(part, words, i, consumed);
+    }
+    if (!part) continue;
+    if (agent) part.agent = true;
+    else if (pending) part.relation = pending;
+    pending = undefined;
+    agent = false;
+    parts.push(part);
+    consumed = end + 1;
+    i = end;
+  }
+  return parts;
+}
+
+function plural(part: Part): boolean {
+  return part.count === undefined ? /s$/.test(part.noun) && part.noun !== 'glass' : part.count !== 1;
+}
+
+function describePart(part: Part): string {
+  if (part.kind === 'ramp') return 'a ramp';
+  if (part.kind === 'stairs') return 'stairs';
+  const words = [
+    ...(part.heavy && !/^(bowling|wrecking) /.test(part.noun) ? ['heavy'] : []),
+    ...part.colorNames,
+    ...(part.metal ? ['steel'] : []),
+    ...(part.wooden ? ['wooden'] : []),
+    ...(part.glass ? ['glass'] : []),
+    part.noun,
+  ].join(' ');
+  const many = plural(part);
+  const counted =
+    part.count !== undefined && part.count !== 1
+      ? `${part.count} ${words}`
+      : many
+        ? words
+        : `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
+  return part.arrangement ? `a ${part.arrangement} of ${counted}` : counted;
+}
+
+/** What the built-in interpreter understood, e.g. "8 blue balls, a ramp, a wall of 15 yellow boxes". */
+export function describeParts(parts: Part[]): string {
+  return parts.length ? parts.map(describePart).join(', ') : 'nothing it knows; a few falling boxes';
+}

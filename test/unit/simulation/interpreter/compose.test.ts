@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { interpretBuiltin, readingOf } from '../../../../src/simulation/interpreter/builtin/index.js';
+import type { Scene } from '../../../../src/simulation/scene/schema.js';
+import { sceneProblems } from '../../../../src/simulation/scene/validate.js';
+
+type Body = Scene['objects'][number];
+const of = (scene: Scene, shape: Body['shape'], body: Body['body'] = 'dynamic') =>
+  scene.objects.filter((o) => o.shape === shape && o.body === body);
+const centre = (bodies: Body[], k: 0 | 1 | 2) =>
+  bodies.reduce((sum, b) => sum + b.position[k], 0) / bodies.length;
+const extent = (bodies: Body[], k: 0 | 1 | 2) => ({
+  min: Math.min(...bodies.map((b) => b.position[k] - b.size[k] / 2)),
+  max: Math.max(...bodies.map((b) => b.position[k] + b.size[k] / 2)),
+});
+
+/** True when the camera looks at a point and every body is in front of it. */
+function framesAll(scene: Scene): boolean {
+  const { position, lookAt } = scene.camera;
+  const forward = lookAt.map((v, k) => v - position[k]!);
+  return scene.objects.every(
+    (o) => o.position.reduce((dot, v, k) => dot + (v - position[k]!) * forward[k]!, 0) > 0,
+  );
+}
+
+describe('built-in interpreter, sentences with several parts', () => {
+  it('rolls eight blue balls down a ramp into a wall of 15 yellow boxes', () => {
+    const prompt = 'eight blue balls roll down a ramp into a wall of 15 yellow boxes';
+    const scene = interpretBuiltin(prompt);
+    const balls = of(scene, 'sphere');
+    const wall = of(scene, 'box');
+    expect(balls).toHaveLength(8);
+    expect(new Set(balls.map((b) => b.color))).toEqual(new Set(['#2f6fd6']));
+    expect(wall).toHaveLength(15);
+    expect(new Set(wall.map((b) => b.color))).toEqual(new Set(['#f2c218']));
+    const ramp = of(scene, 'box', 'static');
+    expect(ramp).toHaveLength(1);
+    // The wall stands beyond the foot of the ramp, across the balls' path (z), the balls uphill.
+    const rampFoot = ramp[0]!.position[0] + (ramp[0]!.size[0] / 2) * Math.cos((18 * Math.PI) / 180);
+    expect(extent(wall, 0).min).toBeGreaterThan(rampFoot);
+    expect(extent(wall, 2).min).toBeLessThan(centre(balls, 2));
+    expect(extent(wall, 2).max).toBeGreaterThan(centre(balls, 2));
+    expect(Math.max(...balls.map((b) => b.position[0]))).toBeLessThan(extent(wall, 0).min);
+    expect(Math.min(...balls.map((b) => b.position[1]))).toBeGreaterThan(1);
+    expect(framesAll(scene)).toBe(true);
+    expect(sceneProblems(scene)).toEqual([]);
+    expect(readingOf(prompt)).toBe('8 blue balls, a ramp, a wall of 15 yellow boxes');
+  });
+
+  it('drops a heavy steel ball from above a pyramid of wooden crates', () => {
+    const prompt = 'a heavy steel ball falls onto a pyramid of wooden crates';
+    const scene = interpretBuiltin(prompt);
+    const [ball, ...rest] = of(scene, 'sphere');
+    const crates = of(scene, 'box');
+    expect(rest).toHaveLength(0);
+    expect(crates.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(crates.map((c) => c.color))).toEqual(new Set(['#b9895a']));
+    expect(ball!.metalness).toBeGreaterThan(0.5);
+    expect(ball!.density).toBeGreaterThan(2000);
+    // Above the top of the pyramid and within its footprint.
+    expect(ball!.position[1]).toBeGreaterThan(extent(crates, 1).max);
+    expect(ball!.position[0]).toBeGreaterThan(extent(crates, 0).min);
+    expect(ball!.position[0]).toBeLessThan(extent(crates, 0).max);
+    expect(readingOf(prompt)).toBe('a heavy steel ball, a pyramid of wooden crates');
+  });
+
+  it('drops three red balls and two green cylinders into an open glass box', () => {
+    const prompt = 'three red balls and two green cylinders drop into a glass box';
+    const scene = interpretBuiltin(prompt);
+    const balls = of(scene, 'sphere');
+    const cylinders = of(scene, 'cylinder');
+    const panels = of(scene, 'box', 'static');
+    expect(balls).toHaveLength(3);
+    expect(new Set(balls.map((b) => b.color))).toEqual(new Set(['#d8342c']));
+    expect(cylinders).toHaveLength(2);
+    expect(new Set(cylinders.map((b) => b.color))).toEqual(new Set(['#3aa64c']));
+    expect(panels).toHaveLength(5);
+    const box = { x: extent(panels, 0), y: extent(panels, 1), z: extent(panels, 2) };
+    for (const body of [...balls, ...cylinders]) {
+      expect(body.position[0]).toBeGreaterThan(box.x.min);
+      expect(body.position[0]).toBeLessThan(box.x.max);
+      expect(body.position[2]).toBeGreaterThan(box.z.min);
+      expect(body.position[2]).toBeLessThan(box.z.max);
+      expect(body.position[1]).toBeGreaterThan(box.y.max);
+    }
+    expect(readingOf(prompt)).toBe('3 red balls, 2 green cylinders, a glass box');
+  });
+
+  it('rolls a bowling ball along the ground at ten pins', () => {
+    const prompt = 'a bowling ball knocks down ten pins';
+    const scene = interpretBuiltin(prompt);
+    const [ball] = of(scene, 'sphere');
+    const pins = of(scene, 'cylinder');
+    expect(pins).toHaveLength(10);
+    expect(ball!.position[0]).toBeLessThan(extent(pins, 0).min);
+    expect(ball!.velocity[0]).toBeGreaterThan(0);
+    // Aimed at the pins: it moves along x, level with them, in line with the triangle.
+    expect(ball!.position[2]).toBeGreaterThan(extent(pins, 2).min);
+    expect(ball!.position[2]).toBeLessThan(extent(pins, 2).max);
+    expect(ball!.position[1]).toBeLessThan(extent(pins, 1).max);
+    expect(readingOf(prompt)).toBe('a bowling ball, 10 pins');
+  });
+
+  it('pours marbles down stairs from the top step', () => {
+    const prompt = 'marbles pour down stairs';
+    const scene = interpretBuiltin(prompt);
+    const steps = of(scene, 'box', 'static');
+    const marbles = of(scene, 'sphere');
+    expect(steps.length).toBeGreaterThanOrEqual(4);
+    expect(marbles.length).toBeGreaterThan(1);
+    const top = steps.reduce((a, b) => (a.size[1] > b.size[1] ? a : b));
+    for (const m of marbles) expect(m.position[1]).toBeGreaterThan(top.size[1]);
+    expect(readingOf(prompt)).toBe('marbles, stairs');
+    expect(framesAll(scene)).toBe(true);
+  });
+
+  it('throws a wrecking ball at a tower it names after the ball', () => {
+    const scene = interpretBuiltin('a red wrecking ball smashes a tower of green crates');
+    const [ball] = of(scene, 'sphere');
+    const crates = of(scene, 'box');
+    expect(ball!.color).toBe('#d8342c');
+    expect(new Set(crates.map((c) => c.color))).toEqual(new Set(['#3aa64c']));
+    expect(ball!.position[0]).toBeLessThan(extent(crates, 0).min);
+    expect(ball!.velocity[0]).toBeGreaterThan(0);
+  });
+
+  it('still gives a valid scene, and says so, for a sentence it cannot read', () => {
+    const scene = interpretBuiltin('the feeling of a quiet Sunday');
+    expect(scene.objects.length).toBeGreaterThan(0);
+    expect(sceneProblems(scene)).toEqual([]);
+    expect(readingOf('the feeling of a quiet Sunday')).toMatch(/nothing/);
+  });
+});
