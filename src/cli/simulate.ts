@@ -17,6 +17,7 @@ Makes a physics video from a sentence, offline (OpenAI helps when OPENAI_API_KEY
 records it as a generation so the gallery and the bots show it.
   --scene FILE.json   simulate this scene instead of interpreting the prompt
   --seed N            the same prompt and seed give the same video (default 0)
+  --scene-only        print the scene as JSON and stop, without rendering
   --out FILE.mp4      also copy the video here
 Ctrl-C cancels.
 `;
@@ -84,6 +85,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   let sceneFile: string | undefined;
   let seed: number | undefined;
   let out: string | undefined;
+  let sceneOnly = false;
   try {
     const { values, positionals } = parseArgs({
       args: options.argv,
@@ -91,6 +93,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       options: {
         scene: { type: 'string' },
         seed: { type: 'string' },
+        'scene-only': { type: 'boolean' },
         out: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -102,6 +105,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     prompt = positionals.join(' ').trim() || undefined;
     sceneFile = values.scene;
     out = values.out;
+    sceneOnly = values['scene-only'] === true;
     if (!prompt && !sceneFile)
       throw new ReelbotError('CLI_USAGE', 'describe the scene in words, or give --scene FILE.json');
     if (values.seed !== undefined) {
@@ -139,6 +143,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
           `OpenAI could not help (${interpretation.fallbackReason}); using the built-in interpreter.\n`,
         );
       scene = interpretation.scene;
+      if (interpretation.reading) stdout.write(`Read as: ${interpretation.reading}\n`);
       stdout.write(
         interpretation.interpreter === 'openai' ? `Scene by ${config.openai!.model}: ` : 'Scene: ',
       );
@@ -164,6 +169,11 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   stdout.write(
     `${scene.objects.length} objects, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps, seed ${scene.seed}\n`,
   );
+
+  if (sceneOnly) {
+    stdout.write(`${JSON.stringify(scene, null, 2)}\n`);
+    return 0;
+  }
 
   const core = createCoreRuntime(config, silentLogger(), {
     // This process has nothing else to do meanwhile: the physics runs inline, which starts sooner.

@@ -1,6 +1,6 @@
 import { codeOf } from '../../core/errors.js';
 import type { Scene } from '../scene/schema.js';
-import { interpretBuiltin } from './builtin/index.js';
+import { interpretBuiltin, readingOf } from './builtin/index.js';
 import type { OpenAIInterpreterOptions } from './openai.js';
 
 /** A scene and where it came from. */
@@ -9,6 +9,8 @@ export interface Interpretation {
   interpreter: 'openai' | 'builtin';
   /** Why the built-in interpreter stepped in for OpenAI, e.g. `SCENE_INTERPRETER_FAILED: ...`. */
   fallbackReason?: string;
+  /** What the built-in interpreter understood, e.g. "8 blue balls, a ramp, a wall of 15 yellow boxes". */
+  reading?: string;
 }
 
 /**
@@ -28,8 +30,13 @@ export async function interpretPrompt(
       return { scene: await interpretWithOpenAI(prompt, seed, options.openai), interpreter: 'openai' };
     } catch (error) {
       const reason = `${codeOf(error)}: ${error instanceof Error ? error.message : String(error)}`;
-      return { scene: interpretBuiltin(prompt, seed), interpreter: 'builtin', fallbackReason: reason };
+      return {
+        scene: interpretBuiltin(prompt, seed),
+        interpreter: 'builtin',
+        fallbackReason: reason,
+        reading: readingOf(prompt),
+      };
     }
   }
-  return { scene: interpretBuiltin(prompt, seed), interpreter: 'builtin' };
+  return { scene: interpretBuiltin(prompt, seed), interpreter: 'builtin', reading: readingOf(prompt) };
 }

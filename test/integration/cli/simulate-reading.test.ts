@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Scene } from '../../../src/simulation/scene/schema.js';
+import { runReelbot } from '../../e2e/reelbot-process.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-reading-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// A real `bin/reelbot` process; tsx start-up takes seconds on a busy machine.
+describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
+  it('says how it read a sentence of several parts and prints the composed scene without rendering', async () => {
+    const run = await runReelbot(
+      ['simulate', 'eight blue balls roll down a ramp into a wall of 15 yellow boxes', '--scene-only'],
+      { DATA_DIR: tmp },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [readAs, summary, ...json] = run.stdout.split('\n');
+    expect(readAs).toBe('Read as: 8 blue balls, a ramp, a wall of 15 yellow boxes');
+    expect(summary).toMatch(/^Scene: 24 objects, /);
+    const scene = JSON.parse(json.join('\n')) as Scene;
+    expect(scene.objects.filter((o) => o.shape === 'sphere' && o.color === '#2f6fd6')).toHaveLength(8);
+    expect(scene.objects.filter((o) => o.shape === 'box' && o.color === '#f2c218')).toHaveLength(15);
+    // Nothing was rendered: no video in the data directory.
+    expect(fs.readdirSync(tmp, { recursive: true }).filter((f) => String(f).endsWith('.mp4'))).toEqual([]);
+  });
+});
