@@ -62,8 +62,6 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
             'OpenAI could not interpret; built-in used',
           );
         scene = interpretation.scene;
-        // The status message in chat says how the sentence was read until rendering reports.
-        if (interpretation.reading) onProgress?.(0, `Read as: ${interpretation.reading}`);
       }
       onScene?.(scene);
       const { timings } = await renderSimulation(scene, outFile, {
