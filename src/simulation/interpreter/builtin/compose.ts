@@ -84,12 +84,13 @@ function cluster(
   random: Random,
 ): SceneObjectInput[] {
   const objects: SceneObjectInput[] = [];
+  const lone = movers.length === 1 && countOf(movers[0]!, 8) === 1;
   movers.forEach((part, m) => {
     const n = countOf(part, 8);
     for (let i = 0; i < n; i++)
       objects.push({
         shape: part.shape,
-        size: sizeOf(part.shape, 0.5 * looks[m]!.sizeScale),
+        size: sizeOf(part.shape, (lone ? 0.9 : 0.5) * looks[m]!.sizeScale),
         position: [0, 0, 0],
         ...material(looks[m]!, i),
       });
@@ -142,6 +143,9 @@ export function compose(
   const moverCount = movers.reduce((sum, p) => sum + countOf(p, 8), 0);
   const targetLook = target && lookOfPart(target, colorful);
   let placed = target && targetLayout(target, targetLook!, moverCount);
+  // What is hit is light unless said otherwise (crates, cardboard boxes, pins), so a hit shows.
+  if (placed && !target!.heavy && !target!.metal)
+    for (const o of placed.objects) if (o.body !== 'static') o.density = Math.min(o.density ?? 1000, 300);
   const objects: SceneObjectInput[] = [];
   let side = true;
   let duration = 4;
@@ -183,7 +187,7 @@ export function compose(
         ...cluster(
           movers,
           looks,
-          [center[0], placed.max[1] + 1.5, center[2]],
+          [center[0], placed.max[1] + 3, center[2]],
           Math.max(0.6, width * 0.6),
           random,
         ),

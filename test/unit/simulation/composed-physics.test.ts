@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { interpretBuiltin } from '../../../src/simulation/interpreter/builtin/index.js';
+import { floatsPerBody, frameOf, simulate } from '../../../src/simulation/physics/simulate.js';
+import type { Scene } from '../../../src/simulation/scene/schema.js';
+
+type Body = Scene['objects'][number];
+
+/** How far each body matching `pick` moved from its start by the last frame. */
+async function outcome(prompt: string, pick: (o: Body) => boolean) {
+  const scene = interpretBuiltin(prompt);
+  const trajectory = await simulate(scene);
+  const first = frameOf(trajectory, 0);
+  const last = frameOf(trajectory, trajectory.frames - 1);
+  const at = (frame: Float32Array, i: number) =>
+    [0, 1, 2].map((k) => frame[i * floatsPerBody + k]!) as [number, number, number];
+  const picked = scene.objects.flatMap((o, i) => (pick(o) ? [i] : []));
+  return picked.map((i) => ({
+    start: at(first, i),
+    end: at(last, i),
+    moved: Math.hypot(...at(last, i).map((v, k) => v - at(first, i)[k]!)),
+  }));
+}
+
+// What the composed scenes do when run: the movers reach what they were aimed at.
+describe('composed scenes, run through the physics', { timeout: 60_000 }, () => {
+  it('the balls rolling down the ramp knock boxes out of the wall', async () => {
+    const wall = await outcome(
+      'eight blue balls roll down a ramp into a wall of 15 yellow boxes',
+      (o) => o.color === '#f2c218',
+    );
+    expect(wall.filter((b) => b.moved > 0.3).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the bowling ball knocks pins over', async () => {
+    const pins = await outcome('a bowling ball knocks down ten pins', (o) => o.shape === 'cylinder');
+    expect(pins.filter((p) => p.moved > 0.2).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the balls and cylinders dropped into the glass box end up inside it', async () => {
+    const scene = interpretBuiltin('three red balls and two green cylinders drop into a glass box');
+    const panels = scene.objects.filter((o) => o.body === 'static');
+    const xs = panels.map((p) => p.position[0]);
+    const dropped = await outcome(
+      'three red balls and two green cylinders drop into a glass box',
+      (o) => o.body === 'dynamic',
+    );
+    for (const body of dropped) {
+      expect(body.end[0]).toBeGreaterThan(Math.min(...xs));
+      expect(body.end[0]).toBeLessThan(Math.max(...xs));
+      expect(body.end[1]).toBeLessThan(body.start[1] - 1);
+    }
+  });
+
+  it('the steel ball lands on the pyramid and moves crates', async () => {
+    const crates = await outcome(
+      'a heavy steel ball falls onto a pyramid of wooden crates',
+      (o) => o.shape === 'box',
+    );
+    expect(crates.some((c) => c.moved > 0.1)).toBe(true);
+  });
+
+  it('the marbles come down the stairs', async () => {
+    const marbles = await outcome('marbles pour down stairs', (o) => o.shape === 'sphere');
+    for (const m of marbles) expect(m.end[1]).toBeLessThan(m.start[1] - 1.5);
+  });
+});
