@@ -134,10 +134,27 @@ export function compose(
         p === hit ? { ...p, relation: 'through' } : p.agent ? { ...p, relation: undefined } : p,
       );
   }
+  // Arrangements the single-layout reading does not know stand as the target when nothing else is.
+  const standing = parts.find(
+    (p) =>
+      !p.relation &&
+      (p.arrangement === 'wall' ||
+        p.arrangement === 'ring' ||
+        p.arrangement === 'grid' ||
+        (p.arrangement === 'row' && !/^domino/.test(p.noun))),
+  );
+  const related = parts.find((p) => (p.kind === 'group' || p.kind === 'pins') && p.relation);
+  if (!related && !support && standing)
+    parts = parts.map((p) => (p === standing ? { ...p, relation: 'beside' } : p));
   const movers = parts.filter((p) => p.kind === 'group' && !p.relation);
   const target = parts.find(
     (p) => (p.kind === 'group' || p.kind === 'pins') && p.relation && !movers.includes(p),
   );
+  if (target && !movers.length && !support) {
+    // Only an arrangement: it stands there, filmed from the front.
+    const layout = targetLayout(target, lookOfPart(target, colorful), 0);
+    return { layout, side: false, duration: 3 };
+  }
   if (!movers.length || (!target && support?.kind !== 'stairs')) return undefined;
   const looks = movers.map((p) => lookOfPart(p, colorful));
   const moverCount = movers.reduce((sum, p) => sum + countOf(p, 8), 0);

@@ -17,6 +17,8 @@ export interface Part {
   colorNames: string[];
   colors: string[];
   sizeScale?: number;
+  /** The size word as written, e.g. `huge`. */
+  sizeName?: string;
   arrangement?: Arrangement;
   metal: boolean;
   wooden: boolean;
@@ -104,8 +106,10 @@ function readModifiers(part: Part, words: string[], noun: number, from: number):
     if (colorWords[w] && w !== 'wooden' && w !== 'wood') {
       part.colorNames.unshift(w);
       part.colors.unshift(colorWords[w]!);
-    } else if (sizeWords[w] !== undefined) part.sizeScale ??= sizeWords[w];
-    else if (/^(steel|metal|metallic|iron|chrome|shiny)$/.test(w)) part.metal = true;
+    } else if (sizeWords[w] !== undefined && part.sizeScale === undefined) {
+      part.sizeScale = sizeWords[w];
+      part.sizeName = w;
+    } else if (/^(steel|metal|metallic|iron|chrome|shiny)$/.test(w)) part.metal = true;
     else if (w === 'wooden' || w === 'wood') part.wooden = true;
     else if (w === 'glass') part.glass = true;
     else if (w === 'bowling' || w === 'wrecking') {
@@ -192,6 +196,7 @@ function describePart(part: Part): string {
   if (part.kind === 'stairs') return 'stairs';
   const words = [
     ...(part.heavy && !/^(bowling|wrecking) /.test(part.noun) ? ['heavy'] : []),
+    ...(part.sizeName ? [part.sizeName] : []),
     ...part.colorNames,
     ...(part.metal ? ['steel'] : []),
     ...(part.wooden ? ['wooden'] : []),

@@ -129,4 +129,33 @@ describe('built-in interpreter, sentences with several parts', () => {
     expect(sceneProblems(scene)).toEqual([]);
     expect(readingOf('the feeling of a quiet Sunday')).toMatch(/nothing/);
   });
+
+  it('builds an arrangement named on its own, and keeps size words in the reading', () => {
+    const wall = of(interpretBuiltin('a wall of boxes'), 'box');
+    expect(wall).toHaveLength(15);
+    // A wall across x: wide in z, one body deep in x.
+    expect(extent(wall, 2).max - extent(wall, 2).min).toBeGreaterThan(2);
+    expect(extent(wall, 0).max - extent(wall, 0).min).toBeLessThan(1);
+    expect(readingOf('a giant ball smashes through a wall of 60 tiny bricks')).toBe(
+      'a giant ball, a wall of 60 tiny bricks',
+    );
+  });
+
+  it.each([
+    'a ball next to a tower of red blocks',
+    'ten balls fall on a grid of 16 cubes',
+    'a pile of 30 crates hit by a huge ball',
+    'five marbles roll down a ramp into ten pins',
+    '50 balls drop into a box',
+    'a cube on top of a cylinder',
+    'balls thrown at a tower of 40 cans',
+    '200 marbles pour down stairs into a row of 10 blocks',
+    'a ring of 12 barrels around a big ball',
+    'on into at',
+  ])('gives a valid, framed scene with nothing under the ground for "%s"', (prompt) => {
+    const scene = interpretBuiltin(prompt);
+    expect(sceneProblems(scene)).toEqual([]);
+    expect(framesAll(scene)).toBe(true);
+    for (const o of scene.objects) expect(o.position[1] - o.size[1] / 2).toBeGreaterThan(-0.01);
+  });
 });
