@@ -3,6 +3,7 @@ import type { SceneObjectInput, Vec3 } from '../../scene/schema.js';
 import { container, grid, pins, ring, row, stairs, translate, wall } from './arrangements.js';
 import {
   bounds,
+  defaultColors,
   dominoes,
   type Layout,
   type Look,
@@ -22,8 +23,6 @@ export interface Composition {
   side: boolean;
   duration: number;
 }
-
-const defaultColors = { box: '#e07a3f', sphere: '#2f6fd6', cylinder: '#3aa64c', capsule: '#7d4cc2' } as const;
 
 function lookOfPart(part: Part, colorful: string[] | undefined): Look {
   const fallback = part.kind === 'pins' ? '#f4f4f4' : part.wooden ? '#b9895a' : defaultColors[part.shape];

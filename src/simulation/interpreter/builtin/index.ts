@@ -4,6 +4,7 @@ import { sceneLimits } from '../../scene/schema.js';
 import { parseScene } from '../../scene/validate.js';
 import { compose } from './compose.js';
 import {
+  defaultColors,
   dominoes,
   falling,
   type Layout,
@@ -16,13 +17,6 @@ import {
 } from './layouts.js';
 import { describeParts, readParts } from './parts.js';
 import { type NounPhrase, type PromptWords, rainbow, readPrompt } from './words.js';
-
-const defaultColors: Record<Shape, string> = {
-  box: '#e07a3f',
-  sphere: '#2f6fd6',
-  cylinder: '#3aa64c',
-  capsule: '#7d4cc2',
-};
 
 function lookOf(words: PromptWords, phrase: NounPhrase | undefined, shape: Shape): Look {
   const colors = words.colorful ? rainbow : phrase?.colors.length ? phrase.colors : [defaultColors[shape]];

@@ -1,6 +1,14 @@
 import type { Random } from '../../random.js';
 import type { SceneObjectInput, Shape, Vec3 } from '../../scene/schema.js';
 
+/** The colour of a shape nobody named a colour for. */
+export const defaultColors: Readonly<Record<Shape, string>> = {
+  box: '#e07a3f',
+  sphere: '#2f6fd6',
+  cylinder: '#3aa64c',
+  capsule: '#7d4cc2',
+};
+
 /** How the objects of a layout look and feel. */
 export interface Look {
   colors: string[];
