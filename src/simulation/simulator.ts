@@ -51,6 +51,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   return {
     async render(request, outFile, { signal, onProgress, onScene }) {
       let scene = request.scene === undefined ? undefined : parseScene(request.scene);
+      let reading: string | undefined;
       if (!scene) {
         const interpretation = await interpretPrompt(request.prompt, {
           seed: request.seed,
@@ -62,8 +63,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
             'OpenAI could not interpret; built-in used',
           );
         scene = interpretation.scene;
+        reading = interpretation.reading;
       }
-      onScene?.(scene);
+      onScene?.(scene, reading);
       const { timings } = await renderSimulation(scene, outFile, {
         ...options.renderOptions,
         signal,

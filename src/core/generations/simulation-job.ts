@@ -27,8 +27,11 @@ export interface Simulator {
     options: {
       signal: AbortSignal;
       onProgress?: (percent: number, note?: string) => void;
-      /** Told the scene before rendering starts, so a restart mid-render renders the same one. */
-      onScene?: (scene: unknown) => void;
+      /**
+       * Told the scene before rendering starts, so a restart mid-render renders the same one, and
+       * how the sentence was read ("8 blue balls, a ramp, ..."), for the status message.
+       */
+      onScene?: (scene: unknown, reading?: string) => void;
     },
   ): Promise<{ scene?: unknown; cpuSeconds?: number }>;
 }
@@ -94,9 +97,11 @@ export async function runSimulation(
         },
         // The scene a prompt became is kept before rendering: the gallery shows what was simulated,
         // and a restart mid-render renders this scene instead of asking an LLM again.
-        onScene: (scene) => {
+        onScene: (scene, reading) => {
           if (generation.input.scene === undefined)
-            ctx.store.update(generationId, { input: { ...generation.input, scene } });
+            ctx.store.update(generationId, {
+              input: { ...generation.input, scene, ...(reading ? { reading } : {}) },
+            });
         },
       },
     );

@@ -125,6 +125,8 @@ export function describeGeneration(generation: Generation, options: DescribeOpti
 
   view.details.push(`Model: ${generation.model}`);
   if (generation.prompt) view.details.push(`Prompt: ${clip(generation.prompt, options.promptMax ?? 300)}`);
+  // How the built-in interpreter read a simulation's sentence, so people can rephrase it.
+  if (typeof generation.input.reading === 'string') view.details.push(`Read as: ${generation.input.reading}`);
   if (generation.seed !== undefined) view.details.push(`Seed: ${generation.seed}`);
   if (final) view.details.push(`Time taken: ${view.elapsed}`);
   view.spend = final ? describeSpend(generation) : undefined;

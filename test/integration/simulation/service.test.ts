@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CoreRuntime, createCoreRuntime } from '../../../src/cli/runtime.js';
 import { loadConfig } from '../../../src/core/config.js';
+import { describeGeneration } from '../../../src/core/generations/status-text.js';
 import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 
@@ -46,6 +47,9 @@ describe('simulations through the generation service (what /simulate uses)', () 
     // Kept before the render finished, so a restart mid-render renders the same scene.
     expect(sceneKeptWhileRendering).toBe(true);
     expect(scene.objects.filter((o) => o.shape === 'sphere')).toHaveLength(3);
+    // The chat message says how the sentence was read, as `reelbot simulate` prints it.
+    expect(stored.input.reading).toBe('3 green balls');
+    expect(describeGeneration(stored).details).toContain('Read as: 3 green balls');
     // What it cost this machine: the render worker's CPU and ffmpeg's, shown as CPU seconds.
     expect(stored.metrics?.cpuTime).toBeGreaterThan(0);
     expect(outcome.type === 'succeeded' && outcome.generation.metrics?.cpuTime).toBe(stored.metrics?.cpuTime);
