@@ -63,4 +63,15 @@ describe('composed scenes, run through the physics', { timeout: 60_000 }, () => 
     const marbles = await outcome('marbles pour down stairs', (o) => o.shape === 'sphere');
     for (const m of marbles) expect(m.end[1]).toBeLessThan(m.start[1] - 1.5);
   });
+
+  it('the pushed domino of a spiral topples all 30 by the end', async () => {
+    const prompt = 'a row of 30 dominoes in a spiral, the first one pushed';
+    const scene = interpretBuiltin(prompt);
+    const radii = scene.objects.map((o) => Math.hypot(o.position[0], o.position[2]));
+    // A spiral: every domino further out than the one before it.
+    for (let i = 1; i < radii.length; i++) expect(radii[i]).toBeGreaterThan(radii[i - 1]!);
+    const dominoes = await outcome(prompt, () => true);
+    expect(dominoes).toHaveLength(30);
+    for (const d of dominoes) expect(d.end[1]).toBeLessThan(scene.objects[0]!.size[1] * 0.35);
+  });
 });

@@ -150,3 +150,40 @@ export function stairs(steps: number): Layout {
     }),
   );
 }
+
+/**
+ * Dominoes on a spiral out from the middle, turns 2 m apart so a falling domino never reaches
+ * the next turn; the innermost one is tipped along the path.
+ */
+export function spiralDominoes(count: number, look: Look): Layout {
+  const height = 1.6 * look.sizeScale;
+  const size: Vec3 = [0.2 * look.sizeScale, height, 0.8 * look.sizeScale];
+  const spacing = height * 0.55;
+  const growth = (Math.max(2, height * 1.25) * look.sizeScale) / (2 * Math.PI);
+  const objects: SceneObjectInput[] = [];
+  let angle = 0;
+  for (let i = 0; i < count; i++) {
+    const radius = 1.5 * look.sizeScale + growth * angle;
+    const tangent = normalized([
+      growth * Math.cos(angle) - radius * Math.sin(angle),
+      growth * Math.sin(angle) + radius * Math.cos(angle),
+    ]);
+    objects.push({
+      shape: 'box',
+      size,
+      position: [radius * Math.cos(angle), height / 2, radius * Math.sin(angle)],
+      rotation: [0, (-Math.atan2(tangent[1], tangent[0]) * 180) / Math.PI, 0],
+      // Spin about the level axis across the path tips it forwards, into the next one.
+      angularVelocity: i === 0 ? [2.2 * tangent[1], 0, -2.2 * tangent[0]] : [0, 0, 0],
+      ...material(look, i),
+      friction: 0.5,
+    });
+    angle += spacing / Math.hypot(radius, growth);
+  }
+  return finish(objects);
+}
+
+function normalized([x, z]: [number, number]): [number, number] {
+  const length = Math.hypot(x, z) || 1;
+  return [x / length, z / length];
+}

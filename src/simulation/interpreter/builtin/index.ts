@@ -2,6 +2,7 @@ import { createRandom, hashText } from '../../random.js';
 import type { Scene, SceneInput, SceneObjectInput, Shape, Vec3 } from '../../scene/schema.js';
 import { sceneLimits } from '../../scene/schema.js';
 import { parseScene } from '../../scene/validate.js';
+import { spiralDominoes } from './arrangements.js';
 import { compose } from './compose.js';
 import {
   defaultColors,
@@ -115,6 +116,7 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
   const look = lookOf(words, main, shape);
   const count = main?.count;
 
+  const spiral = /\bspiral\b/.test(prompt.toLowerCase()) && !words.knockedByBall;
   const composed = compose(
     readParts(prompt),
     prompt.toLowerCase(),
@@ -147,7 +149,9 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
         );
         break;
       case 'dominoes':
-        layout = dominoes(clampCount(count, 20), look, !words.knockedByBall);
+        layout = spiral
+          ? spiralDominoes(clampCount(count, 20), look)
+          : dominoes(clampCount(count, 20), look, !words.knockedByBall);
         break;
       default:
         layout = falling(
@@ -201,7 +205,7 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
   const defaultDuration = composed
     ? composed.duration
     : scenario === 'dominoes'
-      ? Math.min(12, 2 + objects.length * 0.12)
+      ? Math.min(12, 2 + objects.length * (spiral ? 0.26 : 0.12))
       : scenario === 'ramp'
         ? 4
         : 3;
