@@ -1,13 +1,6 @@
 import type { Place } from '../access/place.js';
 import type { SpendLedger } from './spend/ledger.js';
-import type {
-  Generation,
-  GenerationSource,
-  GenerationStatus,
-  Platform,
-  Requester,
-  StoredMedia,
-} from './types.js';
+import type { Generation, GenerationSource, GenerationStatus, Platform, StoredMedia } from './types.js';
 
 /*
  * The port the generation service keeps its work behind: declared here, where it is used, and
@@ -37,19 +30,11 @@ export interface GenerationPatch {
   completedAt?: number | null;
 }
 
-/** What a new generation needs. */
-export interface NewGeneration {
-  id?: string;
-  source: GenerationSource;
-  requester: Requester;
-  model: string;
-  version?: string;
-  prompt?: string;
-  input: Record<string, unknown>;
-  seed?: number;
-  status?: GenerationStatus;
-  messageRef?: Record<string, unknown>;
-}
+/** What a new generation needs: its request as a `Generation` holds it, and optionally its id and first status. */
+export type NewGeneration = Pick<
+  Generation,
+  'source' | 'requester' | 'model' | 'version' | 'prompt' | 'input' | 'seed' | 'messageRef'
+> & { id?: string; status?: GenerationStatus };
 
 /** Gallery and API filters. */
 export interface GenerationFilter {

@@ -1,5 +1,5 @@
-import type { Database } from 'better-sqlite3';
 import type { ClaimResult } from '../generations/generation-store.js';
+import type { StatementCache } from './statement-cache.js';
 
 const claimable = `status IN ('processing', 'downloading', 'starting')`;
 
@@ -9,21 +9,19 @@ const claimable = `status IN ('processing', 'downloading', 'starting')`;
  * belongs to a process that died (or froze), and another may take it over. Every change is one
  * guarded UPDATE, so two processes never hold the same download at once.
  */
-export function createDownloadClaims(db: Database, clock: () => number) {
-  const current = db.prepare<[string], { status: string; owner: string | null; beat: number }>(
+export function createDownloadClaims(prepared: StatementCache, clock: () => number) {
+  const current = prepared<[string], { status: string; owner: string | null; beat: number }>(
     `SELECT status, download_claim AS owner,
             coalesce(download_heartbeat_at, download_claimed_at, 0) AS beat
        FROM generations WHERE id = ?`,
   );
   const take = (guard: string, params: Record<string, unknown>) =>
-    db
-      .prepare(
-        `UPDATE generations
+    prepared(
+      `UPDATE generations
             SET download_claim = @owner, download_claimed_at = @now, download_heartbeat_at = @now,
                 status = 'downloading', download_attempts = download_attempts + 1, updated_at = @now
           WHERE id = @id AND ${claimable} AND ${guard}`,
-      )
-      .run(params).changes === 1;
+    ).run(params).changes === 1;
 
   return {
     /**
@@ -52,15 +50,17 @@ export function createDownloadClaims(db: Database, clock: () => number) {
     /** Renews `owner`'s claim; false when the claim is no longer `owner`'s (taken over, or released). */
     beatDownload(id: string, owner: string): boolean {
       return (
-        db
-          .prepare('UPDATE generations SET download_heartbeat_at = ? WHERE id = ? AND download_claim = ?')
-          .run(clock(), id, owner).changes === 1
+        prepared('UPDATE generations SET download_heartbeat_at = ? WHERE id = ? AND download_claim = ?').run(
+          clock(),
+          id,
+          owner,
+        ).changes === 1
       );
     },
 
     /** Lets go of a download claim, so another worker (or a retry) can take it. */
     releaseDownload(id: string, owner: string): void {
-      db.prepare(
+      prepared(
         `UPDATE generations SET download_claim = NULL, download_claimed_at = NULL, download_heartbeat_at = NULL
           WHERE id = ? AND download_claim = ?`,
       ).run(id, owner);
@@ -68,12 +68,10 @@ export function createDownloadClaims(db: Database, clock: () => number) {
 
     /** Owners whose claims beat within `leaseMs`: the processes downloading right now. */
     liveDownloadOwners(leaseMs: number): Set<string> {
-      const rows = db
-        .prepare<[number], { owner: string }>(
-          `SELECT DISTINCT download_claim AS owner FROM generations
+      const rows = prepared<[number], { owner: string }>(
+        `SELECT DISTINCT download_claim AS owner FROM generations
             WHERE download_claim IS NOT NULL AND download_heartbeat_at >= ?`,
-        )
-        .all(clock() - leaseMs);
+      ).all(clock() - leaseMs);
       return new Set(rows.map((row) => row.owner));
     },
   };

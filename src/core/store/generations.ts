@@ -150,8 +150,8 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
       return prepared('DELETE FROM generations WHERE id = ?').run(id).changes === 1;
     },
 
-    ...createDownloadClaims(db, clock),
-    ...createWebhookDeliveries(db, clock),
+    ...createDownloadClaims(prepared, clock),
+    ...createWebhookDeliveries(prepared, clock),
     ...createRunHistory(db),
     ...createSpendQueries(db),
   };

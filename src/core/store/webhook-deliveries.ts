@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { StatementCache } from './statement-cache.js';
 
 /**
  * How long a webhook id is kept. Signatures older than five minutes are refused anyway
@@ -12,7 +12,7 @@ const pruneEveryMs = 60 * 1000;
 
 /** Webhook delivery ids already handled, so a replay is not acted on twice. */
 export function createWebhookDeliveries(
-  db: Database,
+  prepared: StatementCache,
   clock: () => number,
   windowMs: number = webhookReplayWindowMs,
 ) {
@@ -20,14 +20,13 @@ export function createWebhookDeliveries(
 
   function pruneWebhooks(): number {
     prunedAt = clock();
-    return db.prepare('DELETE FROM webhook_deliveries WHERE received_at < ?').run(prunedAt - windowMs)
-      .changes;
+    return prepared('DELETE FROM webhook_deliveries WHERE received_at < ?').run(prunedAt - windowMs).changes;
   }
 
   return {
     /** Whether a delivery id was handled before (a replay). */
     seenWebhook(deliveryId: string): boolean {
-      return db.prepare('SELECT 1 FROM webhook_deliveries WHERE id = ?').get(deliveryId) !== undefined;
+      return prepared('SELECT 1 FROM webhook_deliveries WHERE id = ?').get(deliveryId) !== undefined;
     },
 
     /**
@@ -36,9 +35,10 @@ export function createWebhookDeliveries(
      */
     rememberWebhook(deliveryId: string): boolean {
       if (clock() - prunedAt >= pruneEveryMs) pruneWebhooks();
-      const result = db
-        .prepare('INSERT OR IGNORE INTO webhook_deliveries (id, received_at) VALUES (?, ?)')
-        .run(deliveryId, clock());
+      const result = prepared('INSERT OR IGNORE INTO webhook_deliveries (id, received_at) VALUES (?, ?)').run(
+        deliveryId,
+        clock(),
+      );
       return result.changes === 1;
     },
 
