@@ -45,7 +45,7 @@ export function createBlockedTerms(terms: readonly string[]): BlockedTerms {
  * operator's log; the person is not told which word, so the list is not probed word by word.
  */
 export function promptBlocked(term: string): ReelbotError {
-  return new ReelbotError('PROMPT_BLOCKED', 'prompt uses a blocked term', {
+  return new ReelbotError('PROMPT_BLOCKED', `prompt uses the blocked term "${term}"`, {
     userMessage: 'This prompt uses a term this server does not allow.',
     context: { term },
   });
