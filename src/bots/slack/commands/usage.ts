@@ -8,7 +8,11 @@ import { errorCodeOf } from '../slack-errors.js';
  * Whether a person is a workspace admin or owner (users.info, scope `users:read`). A failed lookup
  * counts as "no": the server's figures are shown to those Slack says may see them.
  */
-async function isWorkspaceAdmin(client: webApi.WebClient, userId: string, logger: Logger): Promise<boolean> {
+export async function isWorkspaceAdmin(
+  client: webApi.WebClient,
+  userId: string,
+  logger: Logger,
+): Promise<boolean> {
   try {
     const { user } = await client.users.info({ user: userId });
     return Boolean(user?.is_admin || user?.is_owner);
