@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type APIUser, PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../fakes/discord/server.js';
 import { until } from '../generations/harness.js';
-import { type DiscordHarness, startHarness, waitForEdit } from './harness.js';
+import { buttonOf, type DiscordHarness, startHarness, waitForEdit } from './harness.js';
 
 const model = 'tencent/hunyuan-video';
 let h: DiscordHarness;
@@ -30,14 +29,6 @@ const mod: APIUser = {
   avatar: null,
 };
 
-function deleteButton(call: RecordedCall): string {
-  const found = (call.json.components as { components: { label: string; custom_id: string }[] }[])
-    .flatMap((row) => row.components)
-    .find((b) => b.label === 'Delete');
-  if (!found) throw new Error(`no Delete button in ${JSON.stringify(call.json.components)}`);
-  return found.custom_id;
-}
-
 /** Makes a video and returns its final message, the generation and its files on disk. */
 async function madeVideo(prompt: string) {
   h.replicate.state.predictions.configure(model, { steps: 1, tickMs: 2 });
@@ -60,7 +51,7 @@ describe('the Delete button', () => {
     const { command, done, generation, files } = await madeVideo('a lighthouse in fog');
     const messageId = command.originalMessageId!;
 
-    const stranger = h.discord.pressButton(messageId, deleteButton(done), { user: bob });
+    const stranger = h.discord.pressButton(messageId, buttonOf(done, 'Delete').custom_id, { user: bob });
     const refusal = await h.discord.waitForCall(
       (call) =>
         call.method === 'POST' &&
@@ -71,7 +62,7 @@ describe('the Delete button', () => {
     expect(h.store.get(generation.id)).toBeDefined();
     for (const file of files) expect(fs.existsSync(file)).toBe(true);
 
-    const press = h.discord.pressButton(messageId, deleteButton(done));
+    const press = h.discord.pressButton(messageId, buttonOf(done, 'Delete').custom_id);
     const edited = await waitForEdit(h, press.token, /^🗑️ This video was deleted/);
     expect(edited.json.components).toEqual([]);
     expect(edited.json.attachments).toEqual([]);
@@ -82,7 +73,7 @@ describe('the Delete button', () => {
 
   it('deletes for a member with Manage Messages', async () => {
     const { command, done, generation, files } = await madeVideo('a windmill at dusk');
-    const press = h.discord.pressButton(command.originalMessageId!, deleteButton(done), {
+    const press = h.discord.pressButton(command.originalMessageId!, buttonOf(done, 'Delete').custom_id, {
       user: mod,
       memberPermissions: String(PermissionFlagsBits.ManageMessages),
     });
