@@ -6,7 +6,7 @@ import { errorCodeOf } from '../slack-errors.js';
 
 /**
  * Whether a person is a workspace admin or owner (users.info, scope `users:read`). A failed lookup
- * counts as "no": the server's figures are shown to those Slack says may see them.
+ * counts as "no": usage figures and deleting others' videos stay with those Slack says are admins.
  */
 export async function isWorkspaceAdmin(
   client: webApi.WebClient,
@@ -19,7 +19,7 @@ export async function isWorkspaceAdmin(
   } catch (error) {
     logger.warn(
       { err: error, code: errorCodeOf(error), user: userId },
-      'users.info failed; usage shown as to a member',
+      'users.info failed; treated as a member, not an admin',
     );
     return false;
   }
