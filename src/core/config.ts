@@ -47,6 +47,8 @@ export interface Config {
    * kept in DATA_DIR. `public` (GALLERY_PUBLIC) opens every video to anyone, as before privacy.
    */
   gallery: { linkSecret?: string; public: boolean };
+  /** Words no prompt may use (BLOCKED_TERMS); matched ignoring case and accents, on word boundaries. */
+  moderation: { blockedTerms: string[] };
   /** The X display for the simulation renderer; unset means the renderer starts its own Xvfb. */
   display?: string;
   /**
@@ -179,6 +181,7 @@ const envSchema = z.object({
     .min(32, 'must be at least 32 characters; generate one with `openssl rand -hex 32`')
     .optional(),
   GALLERY_PUBLIC: z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).default('false'),
+  BLOCKED_TERMS: optionalText,
   DISPLAY: optionalText,
   RENDER_WORKER: z
     .enum(['lazy', 'eager'], {
@@ -280,6 +283,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     adminToken: e.ADMIN_TOKEN,
     gallery: { linkSecret: e.LINK_SECRET, public: e.GALLERY_PUBLIC === 'true' || e.GALLERY_PUBLIC === '1' },
+    moderation: {
+      blockedTerms: (e.BLOCKED_TERMS ?? '')
+        .split(',')
+        .map((term) => term.trim())
+        .filter((term) => term !== ''),
+    },
     display: e.DISPLAY,
     renderWorker: { mode: e.RENDER_WORKER, idleMs: e.RENDER_IDLE_SECONDS * 1000 },
   };

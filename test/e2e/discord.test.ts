@@ -36,6 +36,7 @@ const env = () => ({
   DISCORD_TOKEN: discord.state.token,
   DISCORD_APPLICATION_ID: discord.state.applicationId,
   DISCORD_API_URL: discord.apiUrl,
+  BLOCKED_TERMS: 'gore',
 });
 
 /** The final edit of an interaction's status message: "Done", with the video attached. */
@@ -100,6 +101,45 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     await expectPlayableUpload(await discord.waitForCall(isFinalEdit(animate.token)));
     // The image reached the model through Replicate's Files API.
     expect(replicate.state.predictions.files.size).toBeGreaterThan(0);
+  });
+
+  it('refuses a blocked term with no prediction, and Delete removes a video with an audit line', async () => {
+    reelbot ??= await startReelbot(env());
+    const predictions = replicate.state.predictions.predictions.size;
+    const blocked = discord.sendCommand('video', [
+      { name: 'model', value: model },
+      { name: 'prompt', value: 'a field of Gore' },
+    ]);
+    await discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${blocked.token}`) &&
+        JSON.stringify(call.json ?? {}).includes('This prompt uses a term this server does not allow.'),
+    );
+    await reelbot.waitForLine(
+      (line) => line.code === 'PROMPT_BLOCKED' && line.term === 'gore',
+      'the refusal log',
+    );
+    expect(replicate.state.predictions.predictions.size).toBe(predictions);
+
+    const video = discord.sendCommand('video', [
+      { name: 'model', value: model },
+      { name: 'prompt', value: 'a paper crane unfolding' },
+    ]);
+    const done = await discord.waitForCall(isFinalEdit(video.token));
+    const button = (done.json.components as { components: { label: string; custom_id: string }[] }[])
+      .flatMap((row) => row.components)
+      .find((b) => b.label === 'Delete')!;
+    const audit = await Promise.all([
+      reelbot.waitForLine((line) => line.audit === 'delete', 'the audit line'),
+      discord.pressButton(video.originalMessageId!, button.custom_id),
+    ]);
+    const deletedId = audit[0].generationId;
+    await statusEdit(audit[1].token, /^🗑️ This video was deleted/);
+    expect(deletedId).toEqual(expect.stringMatching(/^g_/));
+    const left = fs
+      .readdirSync(path.join(dataDir, 'media'))
+      .filter((name) => name.includes(String(deletedId)));
+    expect(left).toEqual([]);
   });
 
   it('stops within 10 s of SIGTERM while a job and a Discord request hang, and the next start delivers the video once', async () => {

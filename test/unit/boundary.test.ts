@@ -34,7 +34,7 @@ const within = (target: string | undefined, folder: string) =>
  */
 const coreFloors: string[][] = [
   ['errors.ts', 'logger.ts', 'timers.ts', 'process-table.ts'],
-  ['config.ts', 'read-capped.ts', 'prompt-limit.ts'],
+  ['config.ts', 'read-capped.ts', 'prompt-limit.ts', 'blocked-terms.ts'],
   ['media', 'replicate', 'access'],
   ['generations', 'forms'],
   ['store'],

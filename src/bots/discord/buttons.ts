@@ -28,6 +28,27 @@ async function cancel(interaction: ButtonInteraction, ctx: BotContext, generatio
   }
 }
 
+/**
+ * Delete: the requester, or someone who may manage messages here. The message loses its video
+ * first and says it was deleted; then the files and the gallery entry go.
+ */
+async function remove(interaction: ButtonInteraction, ctx: BotContext, generationId: string) {
+  await interaction.deferUpdate();
+  const admin = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
+  await ctx.service.delete(generationId, {
+    userId: interaction.user.id,
+    admin,
+    removeFromChat: async () => {
+      await interaction.editReply({
+        content: `🗑️ This video was deleted by <@${interaction.user.id}>.`,
+        components: [],
+        attachments: [],
+        allowedMentions: noMentions,
+      });
+    },
+  });
+}
+
 /** Re-roll: the same input with a new seed, as a new status message. */
 async function reroll(interaction: ButtonInteraction, ctx: BotContext, generationId: string) {
   await startGeneration(interaction, ctx, () => ctx.service.reroll(generationId, requesterOf(interaction)));
@@ -60,6 +81,8 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
       return reroll(interaction, ctx, action.generationId);
     case 'params':
       return parameters(interaction, ctx, action.generationId);
+    case 'delete':
+      return remove(interaction, ctx, action.generationId);
     case 'form-edit':
       return handleFormButton(interaction, ctx, action);
     default:

@@ -6,10 +6,11 @@ export type ButtonAction =
   | { action: 'cancel'; generationId: string }
   | { action: 'reroll'; generationId: string }
   | { action: 'params'; generationId: string }
+  | { action: 'delete'; generationId: string }
   /** Re-opens a form page with what was typed, after invalid values. */
   | { action: 'form-edit'; draftId: string; page: number };
 
-const generationActions = ['cancel', 'reroll', 'params'] as const;
+const generationActions = ['cancel', 'reroll', 'params', 'delete'] as const;
 
 /** The prefix of form custom_ids (modals, "More options", "Generate now"): `rf:<draftId>`. */
 export function formPrefix(draftId: string): string {

@@ -19,6 +19,7 @@ import { registerSubmit } from './modal/submit.js';
 import { createReceiver, type NodeHandler } from './receiver.js';
 import { errorCodeOf, missingScopeMessage } from './slack-errors.js';
 import { registerCancel } from './status/cancel.js';
+import { registerDelete } from './status/delete.js';
 import { createDelivery, slackUploadLimitBytes } from './status/delivery.js';
 import { createStatusPoster } from './status/post-status.js';
 import { createStatusTracker } from './status/tracker.js';
@@ -115,6 +116,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     logger,
   });
   registerCancel(app, { service: deps.service, logger });
+  registerDelete(app, { service: deps.service, client, logger });
   registerSimulate(app, { service: deps.service, postStatus, logger });
   app.command('/reelbot', async ({ ack, command }) => {
     const [subcommand] = command.text.trim().toLowerCase().split(/\s+/);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { createBlockedTerms, promptBlocked } from '../blocked-terms.js';
 import type { Config } from '../config.js';
 import { ReelbotError } from '../errors.js';
 import type { GenerationStore, NewGeneration } from './generation-store.js';
@@ -9,7 +10,7 @@ import { assertUnderUserCap } from './user-limits.js';
 
 /** What admission checks against, and where an admitted generation goes. */
 export interface AdmissionDeps {
-  config: Pick<Config, 'limits'>;
+  config: Pick<Config, 'limits' | 'moderation'>;
   store: GenerationStore;
   limitsFor: LimitsFor;
   clock: () => number;
@@ -21,13 +22,14 @@ export interface AdmissionDeps {
 
 /**
  * The gate every new generation passes: the service is open, the person is under their running and
- * queued limits, and a paid (Replicate) video is within the daily quotas. `record` checks again
+ * queued limits, the prompt uses no blocked term, and a paid (Replicate) video is within the daily quotas. `record` checks again
  * right before the insert, with no await in between, so the service cannot have closed meanwhile
  * (a row recorded then would be made on the next start after the user was told no), and two quick
  * requests of one person cannot both slip under the limits.
  */
 export function createAdmission(deps: AdmissionDeps) {
   const { store, logger } = deps;
+  const blockedTerms = createBlockedTerms(deps.config.moderation.blockedTerms);
 
   function assertOpen() {
     if (deps.isClosed())
@@ -50,14 +52,31 @@ export function createAdmission(deps: AdmissionDeps) {
     assertWithinQuota(store, requester, deps.limitsFor(requester), deps.clock());
   }
 
+  /**
+   * Refuses a prompt that uses a blocked term, before anything is uploaded or predicted. Logged
+   * with the term, so the operator sees what was refused and why.
+   */
+  function checkPrompt(prompt: string | undefined, requester: Requester) {
+    if (!prompt) return;
+    const term = blockedTerms.find(prompt);
+    if (term === undefined) return;
+    logger.warn(
+      { code: 'PROMPT_BLOCKED', term, platform: requester.platform, user: requester.userId },
+      'prompt refused: blocked term',
+    );
+    throw promptBlocked(term);
+  }
+
   return {
     assertOpen,
+    checkPrompt,
     checkUserLimit,
     checkQuota,
     /** Records an admitted generation as queued and hands it to the job queue. */
     record(generation: Omit<NewGeneration, 'status'>): Generation {
       assertOpen();
       checkUserLimit(generation.requester);
+      checkPrompt(generation.prompt, generation.requester);
       if (generation.source === 'replicate') checkQuota(generation.requester);
       const created = store.insert({ ...generation, status: 'queued' });
       logger

@@ -4,6 +4,7 @@ import { NotFoundError, ReelbotError, ValidationError } from '../errors.js';
 import { assertPromptLength } from '../prompt-limit.js';
 import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
+import { promptField } from '../replicate/schema.js';
 import type { Admission } from './admission.js';
 import type { GenerationStore } from './generation-store.js';
 import { prepareInput, randomSeed, seedField } from './input.js';
@@ -60,6 +61,10 @@ export function createRequests(deps: RequestDeps) {
     admission.checkQuota(request.requester);
     const model = await deps.catalog.getModel(request.model);
     admission.checkUserLimit(request.requester);
+    // Before any attachment is uploaded; record checks every prompt again, this one included.
+    const promptName = promptField(model.fields)?.name;
+    const typed = promptName ? request.values[promptName] : undefined;
+    if (typeof typed === 'string') admission.checkPrompt(typed, request.requester);
     const prepared = await prepareInput({
       fields: model.fields,
       values: request.values,

@@ -16,7 +16,10 @@ import type { WebhookHandler } from './webhook.js';
 
 /** What the generation service is built from. Defaults are real; tests pass fakes and short timings. */
 export interface GenerationServiceDeps {
-  config: Pick<Config, 'dataDir' | 'publicUrl' | 'download' | 'limits' | 'replicate' | 'spend'>;
+  config: Pick<
+    Config,
+    'dataDir' | 'publicUrl' | 'download' | 'limits' | 'replicate' | 'spend' | 'moderation'
+  >;
   store: GenerationStore;
   api: Pick<
     ReplicateApi,

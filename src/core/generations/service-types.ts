@@ -1,3 +1,4 @@
+import type { DeleteBy } from './delete.js';
 import type { UsageReport } from './spend/usage.js';
 import type { Generation, GenerationListener, Requester } from './types.js';
 import type { QueuePlace } from './user-limits.js';
@@ -51,6 +52,11 @@ export interface GenerationService {
   simulate?(request: SimulationRequest): Promise<Generation>;
   /** Cancels a running generation; only its owner or an admin may. */
   cancel(generationId: string, by: { userId: string; admin?: boolean }): Promise<Generation>;
+  /**
+   * Deletes a video for its requester or an admin: `by.removeFromChat` first, then its media
+   * files, then its gallery entry; written to the audit log. Throws `DELETE_NOT_ALLOWED` otherwise.
+   */
+  delete(generationId: string, by: DeleteBy): Promise<Generation>;
   get(generationId: string): Generation | undefined;
   /** What the person used today against the quotas; `admin` adds their server's day and week. */
   usage(requester: Requester, options: { admin: boolean }): UsageReport;

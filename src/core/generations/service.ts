@@ -18,6 +18,7 @@ export type { Simulator } from './simulation-job.js';
 
 import { createAdmission } from './admission.js';
 import { cancelGeneration } from './cancel.js';
+import { deleteGeneration } from './delete.js';
 import { createRequests, noSimulator } from './requests.js';
 import type { Generation, GenerationEvent, GenerationListener } from './types.js';
 import { createWebhookEndpoint } from './webhook-endpoint.js';
@@ -148,26 +149,31 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     canSimulate: deps.simulator !== undefined,
   });
 
+  const cancel: ReelbotGenerationService['cancel'] = (generationId, by) =>
+    cancelGeneration(
+      {
+        store,
+        api,
+        logger,
+        clock,
+        emit,
+        dequeue: (id) => runner.cancel(id),
+        abortDownload: (id) => lifecycle.downloader.abort(id),
+      },
+      generationId,
+      by,
+    );
+
   return {
     // Offered only with a simulator, so the bots can tell whether /simulate works here.
     ...(deps.simulator ? { simulate: requests.simulate } : {}),
     start: requests.start,
     reroll: requests.reroll,
 
-    cancel: (generationId, by) =>
-      cancelGeneration(
-        {
-          store,
-          api,
-          logger,
-          clock,
-          emit,
-          dequeue: (id) => runner.cancel(id),
-          abortDownload: (id) => lifecycle.downloader.abort(id),
-        },
-        generationId,
-        by,
-      ),
+    cancel,
+
+    delete: (generationId, by) =>
+      deleteGeneration({ store, storage: ctx.storage, logger, cancel }, generationId, by),
 
     get: (generationId) => store.get(generationId),
 

@@ -63,7 +63,10 @@ export function adminRoutes(
     const files = filesOf(store.get(id) ?? generation);
     store.delete(id);
     await removeFiles(config.dataDir, files);
-    deps.logger.info({ generationId: id, files }, 'admin deleted a generation');
+    deps.logger.info(
+      { audit: 'delete', generationId: id, by: 'admin', admin: true, files },
+      'admin deleted a generation',
+    );
     res.json({ deleted: id, files });
   });
 

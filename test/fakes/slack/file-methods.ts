@@ -92,6 +92,18 @@ export const fileMethods: Record<string, MethodHandler> = {
     return { ok: true, files: files.map(fileJson) };
   },
 
+  /** The bot may delete the files it uploaded; they leave their thread messages too. */
+  'files.delete': ({ args, workspace }) => {
+    const id = requireString(args, 'file');
+    const file = workspace.files.get(id);
+    if (!file) throw new SlackApiFault('file_not_found');
+    if (file.user !== workspace.botUserId) throw new SlackApiFault('cant_delete_file');
+    workspace.files.delete(id);
+    for (const message of workspace.messages.values())
+      if (message.files) message.files = message.files.filter((f) => f.id !== id);
+    return { ok: true };
+  },
+
   'files.info': ({ args, workspace }) => {
     const file = workspace.files.get(requireString(args, 'file'));
     if (!file) throw new SlackApiFault('file_not_found');

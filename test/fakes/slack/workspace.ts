@@ -87,6 +87,7 @@ export const requiredScope: Record<string, string | undefined> = {
   'files.getUploadURLExternal': 'files:write',
   'files.completeUploadExternal': 'files:write',
   'files.info': 'files:read',
+  'files.delete': 'files:write',
   'conversations.info': 'channels:read',
   'users.info': 'users:read',
 };

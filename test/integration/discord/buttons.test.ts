@@ -1,7 +1,12 @@
 import type { APIUser } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../fakes/discord/server.js';
-import { type DiscordHarness, startHarness, waitForEdit, waitForEvent } from './harness.js';
+import {
+  buttonOf as button,
+  type DiscordHarness,
+  startHarness,
+  waitForEdit,
+  waitForEvent,
+} from './harness.js';
 
 let h: DiscordHarness;
 beforeAll(async () => {
@@ -19,14 +24,6 @@ const bob: APIUser = {
   discriminator: '0',
   avatar: null,
 };
-
-function button(call: RecordedCall, label: string): { custom_id: string } {
-  const found = (call.json.components as { components: { label: string; custom_id: string }[] }[])
-    .flatMap((row) => row.components)
-    .find((b) => b.label === label);
-  if (!found) throw new Error(`no ${label} button in ${JSON.stringify(call.json.components)}`);
-  return found;
-}
 
 /** Starts a /video whose prediction waits for the test; resolves once it runs. */
 async function startHeld(prompt: string) {

@@ -70,8 +70,13 @@ describe('/video', () => {
     expect(generation.seed).toEqual(expect.any(Number));
     expect(done.json.content).toContain(`Seed: ${generation.seed}`);
     expect(done.json.content).toMatch(/Time taken: \d+s/);
-    expect(buttonsOf(done).map((b) => b.label)).toEqual(['Re-roll', 'Parameters', 'Open in gallery']);
-    expect(buttonsOf(done)[2]!.url).toMatch(
+    expect(buttonsOf(done).map((b) => b.label)).toEqual([
+      'Re-roll',
+      'Parameters',
+      'Delete',
+      'Open in gallery',
+    ]);
+    expect(buttonsOf(done)[3]!.url).toMatch(
       new RegExp(`^https://reelbot.example/g/${generation.id}\\?key=[\\w.-]+$`),
     );
 

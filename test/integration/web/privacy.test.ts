@@ -271,3 +271,36 @@ describe('the operator', () => {
     expect(again.headers.get('set-cookie')).toBeNull();
   });
 });
+
+describe('deleting on the web', () => {
+  it('is refused to the holder of a link to one video, and done for the signed-in operator', async () => {
+    const id = seeded.fox.id;
+    const key = signer.sign({ place: w1, generationId: id });
+    const opened = await get(withKey(`/g/${id}`, key));
+    expect(opened.status).toBe(200);
+    const linkCookie = (opened.headers.get('set-cookie') ?? '').split(';')[0]!;
+    for (const headers of [{}, { cookie: linkCookie }] as Record<string, string>[]) {
+      const refused = await fetch(`${server.url}${withKey(`/api/admin/generations/${id}`, key)}`, {
+        method: 'DELETE',
+        headers,
+      });
+      expect(refused.status).toBe(401);
+    }
+    expect(data.store.get(id)).toBeDefined();
+
+    const signIn = await fetch(`${server.url}/sign-in`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: adminToken }),
+      redirect: 'manual',
+    });
+    const operator = { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0]! };
+    const deleted = await fetch(`${server.url}/api/admin/generations/${id}`, {
+      method: 'DELETE',
+      headers: operator,
+    });
+    expect(deleted.status).toBe(200);
+    expect(data.store.get(id)).toBeUndefined();
+    expect((await get(`/media/${id}`, operator)).status).toBe(404);
+    expect((await get(`/api/generations/${id}`, operator)).status).toBe(404);
+  });
+});

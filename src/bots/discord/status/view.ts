@@ -62,7 +62,7 @@ export function cancelRow(generationId: string): Row {
   };
 }
 
-/** Re-roll, Parameters and Open in gallery, under a finished (or failed) video. */
+/** Re-roll, Parameters, Delete and Open in gallery, under a finished (or failed) video. */
 export function resultRow(generation: Generation, links: GalleryLinks): Row {
   // Re-roll works for simulations too: the service runs the prompt again with a new seed.
   const components: Row['components'] = [
@@ -80,6 +80,13 @@ export function resultRow(generation: Generation, links: GalleryLinks): Row {
     label: 'Parameters',
     custom_id: buttonId({ action: 'params', generationId: generation.id }),
   });
+  if (generation.status === 'succeeded')
+    components.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Danger,
+      label: 'Delete',
+      custom_id: buttonId({ action: 'delete', generationId: generation.id }),
+    });
   if (generation.status === 'succeeded')
     components.push({
       type: ComponentType.Button,

@@ -6,16 +6,20 @@ import { errorCodeOf } from '../slack-errors.js';
 
 /**
  * Whether a person is a workspace admin or owner (users.info, scope `users:read`). A failed lookup
- * counts as "no": the server's figures are shown to those Slack says may see them.
+ * counts as "no": usage figures and deleting others' videos stay with those Slack says are admins.
  */
-async function isWorkspaceAdmin(client: webApi.WebClient, userId: string, logger: Logger): Promise<boolean> {
+export async function isWorkspaceAdmin(
+  client: webApi.WebClient,
+  userId: string,
+  logger: Logger,
+): Promise<boolean> {
   try {
     const { user } = await client.users.info({ user: userId });
     return Boolean(user?.is_admin || user?.is_owner);
   } catch (error) {
     logger.warn(
       { err: error, code: errorCodeOf(error), user: userId },
-      'users.info failed; usage shown as to a member',
+      'users.info failed; treated as a member, not an admin',
     );
     return false;
   }

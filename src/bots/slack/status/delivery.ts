@@ -66,7 +66,7 @@ export function createDelivery(deps: {
           { bytes: media.bytes, to: file.bytes, limit: deps.uploadLimitBytes },
           'video over the Slack upload limit; re-encoded it',
         );
-      await client.filesUploadV2({
+      const uploaded = await client.filesUploadV2({
         channel_id: ref.channel,
         thread_ts: ref.ts,
         file: file.path,
@@ -75,7 +75,11 @@ export function createDelivery(deps: {
         initial_comment: videoCaption(generation, link),
       });
       log.info({ channel: ref.channel }, 'video uploaded to Slack');
-      deps.service.setMessageRef(generation.id, { ...ref, delivered: true });
+      const fileIds = uploaded.files
+        .flatMap((completed) => completed.files ?? [])
+        .map((f) => f.id)
+        .filter((id): id is string => typeof id === 'string');
+      deps.service.setMessageRef(generation.id, { ...ref, delivered: true, fileIds });
     } catch (error) {
       log.warn({ err: error, code: errorCodeOf(error) }, 'could not upload the video to Slack');
       try {

@@ -6,6 +6,8 @@ import { escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
 
 /** The action id of the Cancel button on a status message; its value is the generation id. */
 export const cancelActionId = 'reelbot_cancel';
+/** The action id of the Delete button on a finished video's status message; its value is the generation id. */
+export const deleteActionId = 'reelbot_delete';
 
 /** A Slack message: the notification text and the blocks. */
 export interface SlackMessage {
@@ -49,6 +51,21 @@ export function renderStatus(view: StatusView, generationId: string, galleryUrl:
           type: 'button',
           action_id: cancelActionId,
           text: { type: 'plain_text', text: 'Cancel' },
+          style: 'danger',
+          value: generationId,
+        },
+      ],
+    });
+  }
+  if (view.final && view.state === 'succeeded') {
+    blocks.push({
+      type: 'actions',
+      block_id: 'reelbot_result_actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: deleteActionId,
+          text: { type: 'plain_text', text: 'Delete' },
           style: 'danger',
           value: generationId,
         },

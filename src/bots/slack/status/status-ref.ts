@@ -11,6 +11,8 @@ export interface StatusRef {
   closed?: boolean;
   /** The video is in the thread: do not upload it again. */
   delivered?: boolean;
+  /** The Slack files of the video in the thread, so Delete can take them down. */
+  fileIds?: string[];
 }
 
 /** Reads a status reference out of a generation's opaque `messageRef`. */
@@ -25,5 +27,8 @@ export function statusRefOf(messageRef: Record<string, unknown> | undefined): St
     teamId: typeof messageRef.teamId === 'string' ? messageRef.teamId : undefined,
     closed: messageRef.closed === true,
     delivered: messageRef.delivered === true,
+    fileIds: Array.isArray(messageRef.fileIds)
+      ? messageRef.fileIds.filter((id): id is string => typeof id === 'string')
+      : undefined,
   };
 }
