@@ -88,7 +88,11 @@ describe('OpenAI interpreter, against a fake chat completions endpoint', () => {
 
   it('uses the built-in interpreter without asking anyone when no key is configured', async () => {
     const result = await interpretPrompt(prompt, { seed: 1 });
-    expect(result).toEqual({ scene: interpretBuiltin(prompt, 1), interpreter: 'builtin' });
+    expect(result).toEqual({
+      scene: interpretBuiltin(prompt, 1),
+      interpreter: 'builtin',
+      reading: '2 red balls, a blue box',
+    });
     expect(fake.requests).toHaveLength(0);
   });
 });
