@@ -18,22 +18,17 @@ export async function writeFully(
   buffers: Buffer[],
   onWritten: (bytes: number) => void,
 ): Promise<void> {
-  let rest = buffers;
+  // Empty buffers are dropped: a write of nothing but them would look like a full disk.
+  let rest = buffers.filter((buffer) => buffer.length > 0);
   while (rest.length > 0) {
     const { bytesWritten } = await file.writev(rest);
     if (bytesWritten === 0) throw Object.assign(new Error('write made no progress'), { code: 'ENOSPC' });
     onWritten(bytesWritten);
+    let done = 0;
     let skip = bytesWritten;
-    while (skip > 0 && rest.length > 0) {
-      const head = rest[0]!;
-      if (head.length <= skip) {
-        skip -= head.length;
-        rest = rest.slice(1);
-      } else {
-        rest = [head.subarray(skip), ...rest.slice(1)];
-        skip = 0;
-      }
-    }
+    while (done < rest.length && rest[done]!.length <= skip) skip -= rest[done++]!.length;
+    rest = rest.slice(done);
+    if (skip > 0) rest[0] = rest[0]!.subarray(skip);
   }
 }
 
@@ -67,4 +62,80 @@ export function noRoomFor(dir: string, expected: number, free: number): Download
     userMessage: 'The server ran out of disk space while saving the video, so it was not kept.',
     context: { expected, free },
   });
+}
+
+/** Writes a download's chunks in order while more arrive; see {@link createFileWriter}. */
+export interface FileWriter {
+  /** Queues a chunk; false when enough is queued that reading should pause until `onDrain`. */
+  push(chunk: Buffer): boolean;
+  /** Resolves once every queued byte is written; rejects with the write's error (ENOSPC, EFBIG). */
+  finish(): Promise<void>;
+}
+
+export interface FileWriterOptions {
+  /** Bytes written so far, after each write. */
+  onWritten(total: number): void;
+  /** The queue fell below its limit: reading may go on. */
+  onDrain(): void;
+  /** A write failed: nothing more will be written. */
+  onError(error: unknown): void;
+}
+
+/** Queued bytes past which reading pauses: the disk is slower than the network for now. */
+const maxQueuedBytes = 8 * 1024 * 1024;
+
+/**
+ * One write at a time, in order, each taking everything that arrived while the previous one ran:
+ * the network is read while the disk writes, and a slow disk gets larger (fewer) writes.
+ */
+export function createFileWriter(file: DownloadFile, options: FileWriterOptions): FileWriter {
+  let queue: Buffer[] = [];
+  let queuedBytes = 0;
+  let written = 0;
+  let writing: Promise<void> | undefined;
+  let failure: { error: unknown } | undefined;
+  let paused = false;
+
+  const writeQueued = () => {
+    if (writing || failure || queuedBytes === 0) return;
+    const batch = queue;
+    queue = [];
+    queuedBytes = 0;
+    writing = writeFully(file, batch, (n) => {
+      written += n;
+      options.onWritten(written);
+    }).then(
+      () => {
+        writing = undefined;
+        if (paused) {
+          paused = false;
+          options.onDrain();
+        }
+        writeQueued();
+      },
+      (error: unknown) => {
+        writing = undefined;
+        failure = { error };
+        options.onError(error);
+      },
+    );
+  };
+
+  return {
+    push(chunk) {
+      if (failure) return false;
+      queue.push(chunk);
+      queuedBytes += chunk.length;
+      writeQueued();
+      if (queuedBytes >= maxQueuedBytes) paused = true;
+      return !paused;
+    },
+    async finish() {
+      while (writing) {
+        await writing;
+        if (failure) throw failure.error;
+      }
+      if (failure) throw failure.error;
+    },
+  };
 }

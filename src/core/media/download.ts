@@ -1,21 +1,22 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Logger } from 'pino';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { DownloadError } from '../errors.js';
 import {
+  createFileWriter,
   type DownloadFile,
   diskFull,
   freeBytesIn,
   isDiskFull,
   noRoomFor,
-  writeFully,
 } from './download-file.js';
+import { hashFileAsWritten } from './file-hasher.js';
 import { privateAddressError } from './guarded-dispatcher.js';
 import { type HostAllowList, isPrivateAddress } from './host-allow-list.js';
+import { openGet } from './http-body.js';
 import { partFileName } from './part-files.js';
 
 /** File types (as `file-type` names them) a video model may return. */
@@ -69,7 +70,8 @@ export interface DownloadedFile {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const sniffBytes = 4100;
-const writeBatchBytes = 1024 * 1024;
+/** onProgress is told at most once a megabyte: a call per 64 KB chunk showed in profiles. */
+const progressStepBytes = 1024 * 1024;
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
 function refusedHost(url: URL): DownloadError {
@@ -93,15 +95,13 @@ async function openResponse(options: DownloadOptions, signal: AbortSignal) {
   const maxRedirects = options.maxRedirects ?? 5;
   for (let hop = 0; hop <= maxRedirects; hop++) {
     checkUrl(url, options.allowList);
-    const response = await request(url, {
-      method: 'GET',
+    const response = await openGet(url, {
       dispatcher: options.dispatcher,
       signal,
-      headersTimeout: options.idleTimeoutMs ?? 30_000,
-      bodyTimeout: options.idleTimeoutMs ?? 30_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
     });
     if (redirectStatuses.has(response.statusCode)) {
-      await response.body.dump();
+      await response.drain();
       const location = response.headers.location;
       if (typeof location !== 'string')
         throw new DownloadError('DOWNLOAD_BAD_REDIRECT', `Redirect from ${url.host} without a location`);
@@ -130,13 +130,13 @@ function httpError(status: number, url: URL): DownloadError {
 async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<DownloadedFile> {
   const { response, url } = await openResponse(options, signal);
   if (response.statusCode !== 200) {
-    await response.body.dump();
+    await response.drain();
     throw httpError(response.statusCode, url);
   }
   const lengthHeader = response.headers['content-length'];
   const expected = typeof lengthHeader === 'string' ? Number(lengthHeader) : undefined;
   if (expected !== undefined && expected > options.maxBytes) {
-    discard(response.body);
+    response.discard();
     throw tooLarge(options.maxBytes);
   }
   fs.mkdirSync(options.tempDir, { recursive: true });
@@ -144,14 +144,25 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
     // Refused before it starts: filling the disk to the last byte would fail the database too.
     const free = await (options.freeBytes ?? freeBytesIn)(options.tempDir);
     if (expected > free) {
-      discard(response.body);
+      response.discard();
       throw noRoomFor(options.tempDir, expected, free);
     }
   }
 
-  const hash = createHash('sha256');
+  const tempPath = path.join(options.tempDir, partFileName(options.owner));
+  let file: DownloadFile;
+  try {
+    file = await (options.openFile ?? ((target) => fs.promises.open(target, 'wx')))(tempPath);
+  } catch (error) {
+    response.discard();
+    throw isDiskFull(error) ? diskFull(tempPath, 0, error) : error;
+  }
+  const hash = hashFileAsWritten(tempPath);
   let bytes = 0;
+  let written = 0;
+  let sniffed: Buffer[] | undefined = [];
   let type: { ext: string; mime: string } | undefined;
+  let progressAt = 0;
   const checkType = async (sample: Buffer) => {
     const found = await fileTypeFromBuffer(sample);
     if (!found || !options.accept.includes(found.ext))
@@ -162,69 +173,59 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
       );
     type = found;
   };
-
-  const tempPath = path.join(options.tempDir, partFileName(options.owner));
-  let file: DownloadFile;
-  try {
-    file = await (options.openFile ?? ((target) => fs.promises.open(target, 'wx')))(tempPath);
-  } catch (error) {
-    discard(response.body);
-    throw isDiskFull(error) ? diskFull(tempPath, bytes, error) : error;
-  }
-  // Chunks are gathered and written about a megabyte at a time: one write per network chunk
-  // (16-64 KB) costs more in syscalls than the hashing does.
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let written = 0;
-  const flush = async () => {
-    if (pendingBytes === 0) return;
-    const batch = pending;
-    pending = [];
-    pendingBytes = 0;
-    await writeFully(file, batch, (n) => {
-      written += n;
-    });
-  };
+  const writer = createFileWriter(file, {
+    onWritten(total) {
+      written = total;
+      hash.advance(total);
+    },
+    onDrain: () => reading.resume(),
+    onError: (error) => response.discard(error as Error),
+  });
+  const reading = response.read((chunk) => {
+    bytes += chunk.length;
+    if (bytes > options.maxBytes) {
+      response.discard(tooLarge(options.maxBytes));
+      return false;
+    }
+    const more = writer.push(chunk);
+    if (bytes - progressAt >= progressStepBytes) {
+      progressAt = bytes;
+      options.onProgress?.(bytes, expected);
+    }
+    if (!sniffed) return more;
+    sniffed.push(chunk);
+    if (bytes < sniffBytes) return more;
+    // The type is known from the first 4 KB: refuse a wrong file before reading the rest.
+    const sample = Buffer.concat(sniffed);
+    sniffed = undefined;
+    checkType(sample).then(
+      () => reading.resume(),
+      (error: Error) => response.discard(error),
+    );
+    return false;
+  });
   try {
     try {
-      const onAbort = () => response.body.destroy(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        for await (const chunk of response.body as AsyncIterable<Buffer>) {
-          bytes += chunk.length;
-          if (bytes > options.maxBytes) {
-            discard(response.body);
-            throw tooLarge(options.maxBytes);
-          }
-          hash.update(chunk);
-          pending.push(chunk);
-          pendingBytes += chunk.length;
-          // The type is known from the first 4 KB: refuse a wrong file before reading the rest.
-          if (!type && pendingBytes >= sniffBytes && bytes === pendingBytes)
-            await checkType(Buffer.concat(pending));
-          if (pendingBytes >= writeBatchBytes) await flush();
-          options.onProgress?.(bytes, expected);
-        }
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-      }
-      if (!type) await checkType(Buffer.concat(pending));
-      await flush();
+      await reading.done;
+      if (sniffed) await checkType(Buffer.concat(sniffed));
     } finally {
+      // Never close the file under a write still running.
+      await writer.finish().catch(() => {});
       await file.close();
     }
+    await writer.finish();
     signal.throwIfAborted();
     if (written !== bytes) throw diskFull(tempPath, written);
     if (expected !== undefined && bytes !== expected) throw truncated(bytes, expected);
-    return { tempPath, bytes, sha256: hash.digest('hex'), ext: type!.ext, mime: type!.mime };
+    const sha256 = await hash.digest(bytes);
+    options.onProgress?.(bytes, expected);
+    return { tempPath, bytes, sha256, ext: type!.ext, mime: type!.mime };
   } catch (error) {
+    hash.drop();
     await fs.promises.rm(tempPath, { force: true });
     if (error instanceof DownloadError || signal.aborted) throw error;
-    if (isDiskFull(error)) {
-      discard(response.body);
-      throw diskFull(tempPath, written, error);
-    }
-    // undici reports a body that ended early (or stalled) as a stream error.
+    if (isDiskFull(error)) throw diskFull(tempPath, written, error);
+    // undici reports a body that ended early (or stalled) as an error of the transfer.
     throw truncated(bytes, expected, error);
   }
 }

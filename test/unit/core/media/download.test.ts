@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,17 +20,24 @@ let server: http.Server;
 let base: string;
 let port: number;
 let video: Buffer;
+/** 24 MB that plays as the sample video: random bytes in a `free` box, so misordered writes show. */
+let big: Buffer;
 const hits = new Map<string, number>();
 const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-dl-'));
 
 beforeAll(async () => {
   video = fs.readFileSync((await fakeMedia()).video);
+  const filler = randomBytes(24 * 1024 * 1024 - video.length);
+  filler.writeUInt32BE(filler.length, 0);
+  filler.write('free', 4, 'ascii');
+  big = Buffer.concat([video, filler]);
   server = http.createServer((req, res) => {
     const url = req.url ?? '/';
     const n = (hits.get(url) ?? 0) + 1;
     hits.set(url, n);
     if (url === '/ok.mp4' || url.startsWith('/ok.mp4?'))
       return res.writeHead(200, { 'content-length': video.length }).end(video);
+    if (url === '/big.mp4') return res.writeHead(200, { 'content-length': big.length }).end(big);
     if (url === '/chunked.mp4') {
       res.writeHead(200);
       res.write(video.subarray(0, 5000));
@@ -166,6 +173,42 @@ describe('downloading an output', () => {
     const onDisk = fs.readFileSync(file.tempPath);
     expect(onDisk.equals(video)).toBe(true);
     expect(file.sha256).toBe(createHash('sha256').update(onDisk).digest('hex'));
+    fs.rmSync(file.tempPath);
+  });
+
+  it('keeps a large body whole and in order on a disk slower than the network, one write at a time', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const slowDisk = async (target: string): Promise<DownloadFile> => {
+      const handle = await fs.promises.open(target, 'wx');
+      return {
+        async writev(buffers) {
+          mostInFlight = Math.max(mostInFlight, ++inFlight);
+          // A megabyte per write, after a turn of the event loop: the body arrives faster than that.
+          await new Promise(setImmediate);
+          const taken = await handle.writev([Buffer.concat(buffers).subarray(0, 1024 * 1024)]);
+          inFlight--;
+          return taken;
+        },
+        close: () => handle.close(),
+      };
+    };
+    const progress: number[] = [];
+    const file = await downloadToTemp(
+      options(`${base}/big.mp4`, {
+        openFile: slowDisk,
+        maxBytes: 64 * 1024 * 1024,
+        onProgress: (bytes) => progress.push(bytes),
+      }).options,
+    );
+    expect(file.bytes).toBe(big.length);
+    expect(file.sha256).toBe(createHash('sha256').update(big).digest('hex'));
+    expect(fs.readFileSync(file.tempPath).equals(big)).toBe(true);
+    expect(mostInFlight).toBe(1);
+    // Told as it goes, about once a megabyte, and of the whole at the end.
+    expect(progress.length).toBeGreaterThan(10);
+    expect(progress.length).toBeLessThan(30);
+    expect(progress.at(-1)).toBe(big.length);
     fs.rmSync(file.tempPath);
   });
 
