@@ -81,19 +81,20 @@ export function resultRow(generation: Generation, links: GalleryLinks): Row {
     custom_id: buttonId({ action: 'params', generationId: generation.id }),
   });
   if (generation.status === 'succeeded')
-    components.push({
-      type: ComponentType.Button,
-      style: ButtonStyle.Danger,
-      label: 'Delete',
-      custom_id: buttonId({ action: 'delete', generationId: generation.id }),
-    });
-  if (generation.status === 'succeeded')
-    components.push({
-      type: ComponentType.Button,
-      style: ButtonStyle.Link,
-      label: 'Open in gallery',
-      url: links.generation(generation),
-    });
+    components.push(
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Danger,
+        label: 'Delete',
+        custom_id: buttonId({ action: 'delete', generationId: generation.id }),
+      },
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Link,
+        label: 'Open in gallery',
+        url: links.generation(generation),
+      },
+    );
   return { type: ComponentType.ActionRow, components };
 }
 
