@@ -19,6 +19,14 @@ export interface ListOptions {
  */
 export const fewMatches = 500;
 
+/** Filters that are one column equal to the value given. */
+const equalityFilters = [
+  ['model', 'model'],
+  ['platform', 'platform'],
+  ['source', 'source'],
+  ['userId', 'user_id'],
+] as const satisfies readonly (readonly [keyof GenerationFilter, string])[];
+
 const runningStatuses: GenerationStatus[] = ['queued', 'starting', 'processing', 'downloading'];
 const newestFirst = 'ORDER BY g.created_at DESC, g.id DESC';
 
@@ -42,21 +50,11 @@ function conditions(filter: GenerationFilter, cursor: GenerationCursor | undefin
     where.push('g.status = @status');
     params.status = filter.status;
   }
-  if (filter.model) {
-    where.push('g.model = @model');
-    params.model = filter.model;
-  }
-  if (filter.platform) {
-    where.push('g.platform = @platform');
-    params.platform = filter.platform;
-  }
-  if (filter.source) {
-    where.push('g.source = @source');
-    params.source = filter.source;
-  }
-  if (filter.userId) {
-    where.push('g.user_id = @userId');
-    params.userId = filter.userId;
+  for (const [key, column] of equalityFilters) {
+    const value = filter[key];
+    if (!value) continue;
+    where.push(`g.${column} = @${key}`);
+    params[key] = value;
   }
   if (filter.place) {
     const place = placeCondition(filter.place);
