@@ -2,7 +2,7 @@
 # (as root) and is quick when everything is there already.
 
 SHELL := /bin/bash
-DEB_PACKAGES := ffmpeg xvfb xauth libxi-dev libxext-dev libx11-dev libglu1-mesa-dev pkg-config chromium
+DEB_PACKAGES := ffmpeg xvfb xauth libxi-dev libxext-dev libx11-dev libglu1-mesa-dev pkg-config chromium redis-server postgresql
 
 .PHONY: setup build start test lint typecheck unit bench bench-sim
 
