@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import RAPIER from '@dimforge/rapier3d-compat';
-import type { Scene, SceneObject, Vec3 } from '../scene/schema.js';
+import type { Scene, SceneJoint, SceneObject, Vec3 } from '../scene/schema.js';
 
 let ready: Promise<void> | undefined;
 
@@ -65,6 +65,45 @@ function colliderOf(o: SceneObject): RAPIER.ColliderDesc {
   }
 }
 
+const vector = ([x, y, z]: Vec3) => ({ x, y, z });
+
+/** Rapier's description of one joint of the scene. */
+function jointData(joint: SceneJoint): RAPIER.JointData {
+  const [a, b] = [vector(joint.anchorA), vector(joint.anchorB)];
+  switch (joint.kind) {
+    case 'revolute': {
+      const [x, y, z] = joint.axis;
+      const length = Math.hypot(x, y, z);
+      return RAPIER.JointData.revolute(a, b, { x: x / length, y: y / length, z: z / length });
+    }
+    case 'spherical':
+      return RAPIER.JointData.spherical(a, b);
+    case 'fixed':
+      return RAPIER.JointData.fixed(a, { x: 0, y: 0, z: 0, w: 1 }, b, { x: 0, y: 0, z: 0, w: 1 });
+    case 'rope':
+      return RAPIER.JointData.rope(joint.length!, a, b);
+  }
+}
+
+/**
+ * Joins the bodies the scene's joints name (validation made each id name exactly one object). A
+ * joint to the world holds to one fixed body at the origin, so its anchor is a world point.
+ */
+function addJoints(world: RAPIER.World, scene: Scene, bodies: readonly RAPIER.RigidBody[]): void {
+  if (scene.joints.length === 0) return;
+  const byId = new Map<string, RAPIER.RigidBody>();
+  scene.objects.forEach((o, i) => {
+    if (o.id !== undefined) byId.set(o.id, bodies[i]!);
+  });
+  const needsAnchor = scene.joints.some((joint) => joint.b === undefined);
+  const anchor = needsAnchor ? world.createRigidBody(RAPIER.RigidBodyDesc.fixed()) : undefined;
+  for (const joint of scene.joints) {
+    const first = byId.get(joint.a)!;
+    const second = joint.b === undefined ? anchor! : byId.get(joint.b)!;
+    world.createImpulseJoint(jointData(joint), first, second, true);
+  }
+}
+
 /** A Rapier world built from a scene, stepped in fixed sub-steps. Free it with `dispose`. */
 export interface PhysicsWorld {
   readonly bodies: readonly RAPIER.RigidBody[];
@@ -117,6 +156,8 @@ export function createPhysicsWorld(scene: Scene): PhysicsWorld & { substeps: num
     world.createCollider(collider, body);
     return body;
   });
+
+  addJoints(world, scene, bodies);
 
   return {
     bodies,
