@@ -67,8 +67,23 @@ function colliderOf(o: SceneObject): RAPIER.ColliderDesc {
 
 const vector = ([x, y, z]: Vec3) => ({ x, y, z });
 
-/** Rapier's description of one joint of the scene. */
-function jointData(joint: SceneJoint): RAPIER.JointData {
+/** `a * b` for unit quaternions `[x, y, z, w]`. */
+function multiply([ax, ay, az, aw]: Quat, [bx, by, bz, bw]: Quat): Quat {
+  return [
+    aw * bx + ax * bw + ay * bz - az * by,
+    aw * by - ax * bz + ay * bw + az * bx,
+    aw * bz + ax * by - ay * bx + az * bw,
+    aw * bw - ax * bx - ay * by - az * bz,
+  ];
+}
+
+const rotation = ([x, y, z, w]: Quat) => ({ x, y, z, w });
+
+/**
+ * Rapier's description of one joint of the scene. `turn` is how the first body is turned relative
+ * to the second as placed: a fixed joint welds them that way, not squared up to each other.
+ */
+function jointData(joint: SceneJoint, turn: Quat): RAPIER.JointData {
   const [a, b] = [vector(joint.anchorA), vector(joint.anchorB)];
   switch (joint.kind) {
     case 'revolute': {
@@ -79,7 +94,7 @@ function jointData(joint: SceneJoint): RAPIER.JointData {
     case 'spherical':
       return RAPIER.JointData.spherical(a, b);
     case 'fixed':
-      return RAPIER.JointData.fixed(a, { x: 0, y: 0, z: 0, w: 1 }, b, { x: 0, y: 0, z: 0, w: 1 });
+      return RAPIER.JointData.fixed(a, rotation([0, 0, 0, 1]), b, rotation(turn));
     case 'rope':
       return RAPIER.JointData.rope(joint.length!, a, b);
   }
@@ -91,16 +106,27 @@ function jointData(joint: SceneJoint): RAPIER.JointData {
  */
 function addJoints(world: RAPIER.World, scene: Scene, bodies: readonly RAPIER.RigidBody[]): void {
   if (scene.joints.length === 0) return;
-  const byId = new Map<string, RAPIER.RigidBody>();
+  const byId = new Map<string, { body: RAPIER.RigidBody; turn: Quat }>();
   scene.objects.forEach((o, i) => {
-    if (o.id !== undefined) byId.set(o.id, bodies[i]!);
+    if (o.id !== undefined) byId.set(o.id, { body: bodies[i]!, turn: quaternionFromEuler(o.rotation) });
   });
   const needsAnchor = scene.joints.some((joint) => joint.b === undefined);
   const anchor = needsAnchor ? world.createRigidBody(RAPIER.RigidBodyDesc.fixed()) : undefined;
   for (const joint of scene.joints) {
     const first = byId.get(joint.a)!;
-    const second = joint.b === undefined ? anchor! : byId.get(joint.b)!;
-    world.createImpulseJoint(jointData(joint), first, second, true);
+    const second = joint.b === undefined ? undefined : byId.get(joint.b)!;
+    // The turn of the first body seen from the second: second⁻¹ · first (the world is unturned).
+    const [x, y, z, w] = second?.turn ?? [0, 0, 0, 1];
+    const turn = multiply([-x, -y, -z, w], first.turn);
+    const created = world.createImpulseJoint(
+      jointData(joint, turn),
+      first.body,
+      second?.body ?? anchor!,
+      true,
+    );
+    // Joined bodies pass through each other where they meet, as chain links and hinges do; left
+    // touching, they would push apart at the joint and shake.
+    created.setContactsEnabled(false);
   }
 }
 

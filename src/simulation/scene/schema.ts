@@ -85,9 +85,10 @@ const jointKinds = ['revolute', 'spherical', 'fixed', 'rope'] as const;
 /**
  * Holds two bodies together, or one body to a point of the world. Anchors are where the joint
  * grips each body, in that body's own frame (before its rotation); for the world, a world point.
- * A `revolute` joint turns about `axis` (a hinge, a seesaw's pivot), a `spherical` one turns every
- * way (a chain link, a pendulum), a `fixed` one welds, and a `rope` lets the anchors come closer
- * but never further apart than `length`.
+ * A `revolute` joint turns about `axis` (a hinge, a seesaw's pivot; the same axis in each body's
+ * own frame), a `spherical` one turns every way (a chain link, a pendulum), a `fixed` one welds the
+ * two as they are placed, and a `rope` lets the anchors come closer but never further apart than
+ * `length`. Joined bodies do not collide with each other.
  */
 export const jointSchema = z.strictObject({
   kind: z.enum(jointKinds, { error: `must be one of ${jointKinds.join(', ')}` }),

@@ -1,6 +1,7 @@
 import type { Random } from '../../random.js';
-import type { SceneObjectInput, Vec3 } from '../../scene/schema.js';
+import type { SceneJointInput, SceneObjectInput, Vec3 } from '../../scene/schema.js';
 import { container, grid, pins, ring, row, stairs, translate, wall } from './arrangements.js';
+import { hangOnChain, hangsOnChain } from './contraptions.js';
 import {
   bounds,
   defaultColors,
@@ -22,6 +23,8 @@ export interface Composition {
   /** Film from the side: things travel along x. */
   side: boolean;
   duration: number;
+  /** What holds bodies together: a wrecking ball's chain. */
+  joints: SceneJointInput[];
 }
 
 function lookOfPart(part: Part, colorful: string[] | undefined): Look {
@@ -152,7 +155,7 @@ export function compose(
   if (target && !movers.length && !support) {
     // Only an arrangement: it stands there, filmed from the front.
     const layout = targetLayout(target, lookOfPart(target, colorful), 0);
-    return { layout, side: false, duration: 3 };
+    return { layout, side: false, duration: 3, joints: [] };
   }
   if (!movers.length || (!target && support?.kind !== 'stairs')) return undefined;
   const looks = movers.map((p) => lookOfPart(p, colorful));
@@ -165,6 +168,7 @@ export function compose(
   const objects: SceneObjectInput[] = [];
   let side = true;
   let duration = 4;
+  const joints: SceneJointInput[] = [];
 
   const atFoot = (foot: number) => {
     if (!placed) return;
@@ -218,14 +222,21 @@ export function compose(
           metalness: m.metalness,
           roughness: m.roughness,
         });
-        if (target.kind === 'pins') {
-          // A bowling ball rolls along the ground at the head pin.
-          const d = 0.6 * looks[0]!.sizeScale;
-          ball.size = [d, d, d];
-          ball.position = [placed.min[0] - 6, d / 2, center[2]];
-          ball.velocity = [9, 0, 0];
+        if (target.kind !== 'pins' && hangsOnChain(text)) {
+          const rig = hangOnChain(ball, placed);
+          objects.push(...rig.objects);
+          joints.push(...rig.joints);
+          duration = 5;
+        } else {
+          if (target.kind === 'pins') {
+            // A bowling ball rolls along the ground at the head pin.
+            const d = 0.6 * looks[0]!.sizeScale;
+            ball.size = [d, d, d];
+            ball.position = [placed.min[0] - 6, d / 2, center[2]];
+            ball.velocity = [9, 0, 0];
+          }
+          objects.push(ball);
         }
-        objects.push(ball);
       } else {
         // Thrown from -x, each starting higher by what gravity takes on the way.
         const speed = 10;
@@ -253,5 +264,5 @@ export function compose(
   // Room for what scatters after the hit.
   const height = all.max[1] - Math.max(0, all.min[1]);
   all.max[0] += height * 0.3;
-  return { layout: { objects, ...all }, side, duration };
+  return { layout: { objects, ...all }, side, duration, joints };
 }
