@@ -77,6 +77,30 @@ function targetLayout(part: Part, look: Look, moverCount: number): Layout {
   }
 }
 
+/** `part`'s bodies in a ring round the middle of `inner`, clear of it. */
+function encircle(part: Part, look: Look, inner: Layout): SceneObjectInput[] {
+  const circle = ring(countOf(part, part.kind === 'pins' ? 10 : 12), part.shape, look);
+  if (part.kind === 'pins') {
+    // Pins keep their own tall shape, stood up on the ground.
+    const pin = pins(1, look).objects[0]!;
+    for (const o of circle.objects)
+      Object.assign(o, {
+        size: pin.size,
+        density: pin.density,
+        position: [o.position[0], pin.size[1] / 2, o.position[2]],
+      });
+  }
+  const center: Vec3 = [(inner.min[0] + inner.max[0]) / 2, 0, (inner.min[2] + inner.max[2]) / 2];
+  const reach = Math.hypot(inner.max[0] - inner.min[0], inner.max[2] - inner.min[2]) / 2 + 0.6;
+  const first = circle.objects[0]!.position;
+  const radius = Math.hypot(first[0], first[2]);
+  const grow = Math.max(1, reach / radius);
+  return circle.objects.map((o) => ({
+    ...o,
+    position: [center[0] + o.position[0] * grow, o.position[1], center[2] + o.position[2] * grow] as Vec3,
+  }));
+}
+
 /** The movers' bodies in a loose cluster centred on `center`, `spread` metres across, layered upwards. */
 function cluster(
   movers: Part[],
@@ -152,10 +176,26 @@ export function compose(
   const target = parts.find(
     (p) => (p.kind === 'group' || p.kind === 'pins') && p.relation && !movers.includes(p),
   );
-  if (target && !movers.length && !support) {
-    // Only an arrangement: it stands there, filmed from the front.
-    const layout = targetLayout(target, lookOfPart(target, colorful), 0);
-    return { layout, side: false, duration: 3, joints: [] };
+  // "A ring of boxes around a ball": arranged things stand round or beside the target; they do not move.
+  const standsBy =
+    (target?.relation === 'around' || target?.relation === 'beside') && movers.every((p) => p.arrangement);
+  if (target && !support && (!movers.length || standsBy)) {
+    // Only arrangements: they stand there, filmed from the front; what stands "around" or
+    // "beside" the target is set round it or next to it.
+    const placed = targetLayout(target, lookOfPart(target, colorful), 0);
+    const objects = [...placed.objects];
+    const standers = parts.filter(
+      (p) => p !== target && !p.relation && (p.kind === 'group' || p.kind === 'pins'),
+    );
+    for (const part of standers) {
+      const look = lookOfPart(part, colorful);
+      if (target.relation === 'around') objects.push(...encircle(part, look, placed));
+      else {
+        const beside = targetLayout(part, look, 0);
+        objects.push(...translate(beside, [placed.min[0] - beside.max[0] - 1, 0, 0]).objects);
+      }
+    }
+    return { layout: { objects, ...bounds(objects) }, side: false, duration: 3, joints: [] };
   }
   if (!movers.length || (!target && support?.kind !== 'stairs')) return undefined;
   const looks = movers.map((p) => lookOfPart(p, colorful));

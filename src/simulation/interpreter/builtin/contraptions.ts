@@ -23,8 +23,8 @@ const contraptionPatterns: [RegExp, Contraption][] = [
 
 /** The jointed scene a sentence names, if any ("Newton's cradle", "a seesaw", "a swinging gate"). */
 export function contraptionOf(text: string): Contraption | undefined {
-  // A wrecking ball on a chain is the ball of a knock-down scene, hung by `hangOnChain`.
-  const rest = text.replace(/\bwrecking balls?( on (a|its) chain)?\b/g, '');
+  // A wrecking ball, or a ball on a chain, is the ball of a knock-down scene, hung by `hangOnChain`.
+  const rest = text.replace(/\bwrecking balls?\b|\b(on|from) (a|its) chain\b/g, '');
   return contraptionPatterns.find(([pattern]) => pattern.test(rest))?.[1];
 }
 

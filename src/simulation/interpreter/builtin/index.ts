@@ -177,15 +177,28 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
           ? spiralDominoes(clampCount(count, 20), look)
           : dominoes(clampCount(count, 20), look, !words.knockedByBall);
         break;
-      default:
+      default: {
+        // Several things named with their own counts fall together, each as many as it says.
+        const each =
+          subjects.length > 1 && subjects.some((p) => p.count !== undefined)
+            ? subjects.flatMap((p) =>
+                Array.from({ length: clampCount(p.count, /s$/.test(p.noun) ? 6 : 1, 100) }, (_, i) => ({
+                  shape: p.shape,
+                  color: words.colorful ? rainbow[i % rainbow.length]! : colorsOf(p)[i % colorsOf(p).length]!,
+                })),
+              )
+            : undefined;
         layout = falling(
-          clampCount(count, 12),
+          each?.length ?? clampCount(count, 12),
           subjects.length ? [...new Set(subjects.map((p) => p.shape))] : [shape],
           subjects.length > 1
             ? { ...look, colors: words.colorful ? rainbow : subjects.flatMap(colorsOf) }
             : look,
           random,
+          false,
+          each,
         );
+      }
     }
 
   const objects: SceneObjectInput[] = [...layout.objects];
@@ -327,9 +340,8 @@ export function readingOf(prompt: string): string {
     return describeContraption(kind, contraptionCount(kind, firstCount(text)));
   }
   const reading = describeParts(readParts(prompt));
-  return hangsOnChain(prompt) && /\bwrecking ball/.test(reading)
-    ? reading.replace(/wrecking ball/, 'wrecking ball on a chain')
-    : reading;
+  // The ball that swings is the first one named: "a steel ball on a chain", "a wrecking ball".
+  return hangsOnChain(prompt) ? reading.replace(/\b(ball|cannonball|sphere)\b/, '$1 on a chain') : reading;
 }
 
 function colorsOf(phrase: NounPhrase): string[] {
