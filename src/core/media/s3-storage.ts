@@ -112,9 +112,10 @@ export function createS3MediaStorage(options: S3MediaOptions): S3MediaStorage {
   }
 
   async function stat(key: string): Promise<MediaStat | undefined> {
+    checkKey(key);
     const { client, sdk } = await connect();
     try {
-      const head = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: checkKey(key) }));
+      const head = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
       return { bytes: head.ContentLength ?? 0, modifiedMs: head.LastModified?.getTime() ?? 0 };
     } catch (error) {
       if (isMissing(error)) return undefined;
@@ -123,12 +124,13 @@ export function createS3MediaStorage(options: S3MediaOptions): S3MediaStorage {
   }
 
   async function open(key: string, range?: { start: number; end: number }): Promise<Readable | undefined> {
+    checkKey(key);
     const { client, sdk } = await connect();
     try {
       const object = await client.send(
         new sdk.GetObjectCommand({
           Bucket: bucket,
-          Key: checkKey(key),
+          Key: key,
           Range: range ? `bytes=${range.start}-${range.end}` : undefined,
         }),
       );
@@ -144,6 +146,7 @@ export function createS3MediaStorage(options: S3MediaOptions): S3MediaStorage {
     tempDir,
 
     async commit(tempPath, key) {
+      checkKey(key);
       const { client } = await connect();
       const { Upload } = await import('@aws-sdk/lib-storage');
       const bytes = (await fs.promises.stat(tempPath)).size;
@@ -155,7 +158,7 @@ export function createS3MediaStorage(options: S3MediaOptions): S3MediaStorage {
         leavePartsOnError: false,
         params: {
           Bucket: bucket,
-          Key: checkKey(key),
+          Key: key,
           Body: fs.createReadStream(tempPath),
           ContentLength: bytes,
           ContentType: contentTypes[path.extname(key).toLowerCase()] ?? 'application/octet-stream',
@@ -193,10 +196,11 @@ export function createS3MediaStorage(options: S3MediaOptions): S3MediaStorage {
     },
 
     async remove(key) {
+      checkKey(key);
       const { client, sdk } = await connect();
       try {
         // DeleteObject answers 204 for a key that is not there: removing twice is fine.
-        await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: checkKey(key) }));
+        await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: key }));
       } catch (error) {
         if (!isMissing(error)) throw failed('DELETE', key, error);
       }
