@@ -49,6 +49,9 @@ const contentTypes: Record<string, string> = {
 
 const minPartBytes = 5 * 1024 * 1024;
 
+/** Connections to the bucket at once: streams to gallery viewers, uploads and downloads together. */
+const maxSockets = 512;
+
 // The same rule as on disk: a key is a plain relative name, so a corrupt row reaches nothing else.
 function checkKey(key: string): string {
   if (!key || key.includes('\0') || key.startsWith('/') || key.split('/').some((part) => part === '..'))
@@ -85,6 +88,15 @@ export function createS3MediaStorage(options: S3MediaOptions): S3MediaStorage {
         endpoint: options.endpoint,
         forcePathStyle: options.forcePathStyle,
         credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
+        // Each gallery viewer's video holds one socket while it streams: the SDK's default of 50
+        // would make the 51st viewer (and every upload) wait for one to end. A dead endpoint fails
+        // within seconds instead of hanging the request that asked.
+        requestHandler: {
+          connectionTimeout: 5_000,
+          socketTimeout: 60_000,
+          httpAgent: { keepAlive: true, maxSockets: maxSockets },
+          httpsAgent: { keepAlive: true, maxSockets: maxSockets },
+        },
         // Checksums only where S3 demands them: several S3-compatible stores (older MinIO, R2's
         // multipart) refuse the SDK's default CRC trailers on streamed bodies.
         ...(options.endpoint

@@ -139,6 +139,19 @@ describe('S3 media storage', () => {
     await copy.release();
   });
 
+  it('keeps answering while more videos stream at once than the SDK has sockets by default (50)', async () => {
+    await storage.commit(work('s.mp4', randomBytes(4 * 1024 * 1024)), 'media/g_s.mp4');
+    // Viewers that paused their video: each response stays open, unread.
+    const held = await Promise.all(
+      Array.from({ length: 60 }, () => storage.open('media/g_s.mp4', { start: 0, end: 4 * 1024 * 1024 - 1 })),
+    );
+    try {
+      expect(await storage.stat('media/g_s.mp4')).toMatchObject({ bytes: 4 * 1024 * 1024 });
+    } finally {
+      for (const stream of held) stream?.destroy();
+    }
+  });
+
   it('refuses keys that leave the bucket folder structure, before any request', async () => {
     for (const bad of ['../x.mp4', '/media/x.mp4', 'media/../../x.mp4', 'a\0b', ''])
       await expect(storage.stat(bad), bad).rejects.toMatchObject({ code: 'MEDIA_KEY_INVALID' });
