@@ -4,7 +4,7 @@ import { createLinkSigner } from '../core/access/link-token.js';
 import { createMediaStorage } from '../core/media/configured-storage.js';
 import { accessMiddleware, isOperator } from './access.js';
 import { errorHandler, notFound } from './error-handler.js';
-import { createFfmpegCheck, freeBytesNeeded } from './health-checks.js';
+import { createFfmpegCheck, createStorageCheck, freeBytesNeeded } from './health-checks.js';
 import { createOperatorSessions } from './operator-sessions.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
@@ -69,6 +69,7 @@ export function createWebApp(deps: WebDeps): express.Express {
       dataDir: deps.config.dataDir,
       neededFreeBytes: freeBytesNeeded(deps.config.download.maxBytes),
       checkFfmpeg: createFfmpegCheck(deps.ffmpegPath),
+      checkStorage: media.check && createStorageCheck({ check: media.check.bind(media) }),
     }),
   );
   app.use(adminRoutes({ ...deps, media, clock, isOperator }));

@@ -22,8 +22,8 @@ export interface RawMount {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
-/** What the gallery does with stored media: stream it, list it for stats and clean-up, remove it. */
-export type WebMedia = Pick<MediaStorage, 'stat' | 'open' | 'list' | 'remove'>;
+/** What the gallery does with stored media: stream it, list it for stats and clean-up, remove it, check it. */
+export type WebMedia = Pick<MediaStorage, 'stat' | 'open' | 'list' | 'remove' | 'check'>;
 
 /** What the web app needs from the rest of reelbot. */
 export interface WebDeps {

@@ -30,8 +30,10 @@ export interface S3MediaOptions {
   partSizeBytes?: number;
 }
 
-/** An S3 MediaStorage that can also let go of its connections. */
+/** An S3 MediaStorage that can always check its bucket and let go of its connections. */
 export interface S3MediaStorage extends MediaStorage {
+  /** HEAD of the bucket: `MEDIA_STORAGE_NO_BUCKET`, `_DENIED` or `_FAILED` when it cannot be used. */
+  check(): Promise<void>;
   /** Closes the client's keep-alive sockets, so a process (or a test's server) can end. */
   close(): Promise<void>;
 }
@@ -63,6 +65,15 @@ interface AwsError {
   name?: string;
   Code?: string;
   $metadata?: { httpStatusCode?: number };
+}
+
+const refusals = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch']);
+
+/** The code of a failed call; a refused HEAD has no body to name the reason, so its 403 decides. */
+function codeFor(name: string, status: number | undefined): `MEDIA_${string}` {
+  if (name === 'NoSuchBucket') return 'MEDIA_STORAGE_NO_BUCKET';
+  if (refusals.has(name) || status === 403) return 'MEDIA_STORAGE_DENIED';
+  return 'MEDIA_STORAGE_FAILED';
 }
 
 function isMissing(error: unknown): boolean {
@@ -108,15 +119,10 @@ export function createS3MediaStorage(options: S3MediaOptions): S3MediaStorage {
   }
 
   /** The SDK's failure as a MediaError with a code a log can be searched for. */
-  function failed(operation: string, key: string, error: unknown): MediaError {
+  function failed(operation: string, key: string, error: unknown, known?: string): MediaError {
     const e = error as AwsError;
-    const name = e?.name ?? e?.Code ?? 'Error';
-    const code =
-      name === 'NoSuchBucket'
-        ? 'MEDIA_STORAGE_NO_BUCKET'
-        : name === 'AccessDenied' || name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch'
-          ? 'MEDIA_STORAGE_DENIED'
-          : 'MEDIA_STORAGE_FAILED';
+    const name = known ?? e?.name ?? e?.Code ?? 'Error';
+    const code = codeFor(name, e?.$metadata?.httpStatusCode);
     return new MediaError(code, `S3 ${operation} of ${key} in bucket ${bucket} failed: ${name}`, {
       cause: error,
       userMessage: 'The media storage cannot be reached right now. Please try again later.',
@@ -239,6 +245,16 @@ export function createS3MediaStorage(options: S3MediaOptions): S3MediaStorage {
             };
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
+    },
+
+    async check() {
+      const { client, sdk } = await connect();
+      try {
+        await client.send(new sdk.HeadBucketCommand({ Bucket: bucket }));
+      } catch (error) {
+        // HEAD answers carry no error body: a 404 here is the bucket itself missing.
+        throw failed('HEAD', bucket, error, isMissing(error) ? 'NoSuchBucket' : undefined);
+      }
     },
 
     describe(key) {

@@ -54,6 +54,11 @@ export interface MediaStorage {
   list(prefix: string): AsyncIterable<StoredObject>;
   /** Where a person finds the object: a path on disk, or an `s3://bucket/key` URL. */
   describe(key: string): string;
+  /**
+   * Throws (with a code) when the storage cannot be used: for a bucket, that it is missing, refused
+   * or unreachable. Absent for the local disk, whose free space `/healthz` checks on its own.
+   */
+  check?(): Promise<void>;
   /** Lets go of connections (a bucket's keep-alive sockets); absent when there is nothing to close. */
   close?(): Promise<void>;
 }

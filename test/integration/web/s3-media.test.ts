@@ -45,12 +45,8 @@ async function recorded(status: 'succeeded' | 'failed'): Promise<Generation> {
   return data.store.get(generation.id)!;
 }
 
-beforeAll(async () => {
-  sample = await makeSampleMedia();
-  videoBytes = fs.readFileSync(sample.video);
-  s3 = await startFakeS3();
-  data = createTestData();
-  media = createS3MediaStorage({
+function bucketOptions() {
+  return {
     bucket: s3.bucket,
     endpoint: s3.endpoint,
     region: s3.region,
@@ -58,7 +54,15 @@ beforeAll(async () => {
     secretAccessKey: s3.secretAccessKey,
     forcePathStyle: true,
     tempDir: path.join(data.dataDir, 'tmp'),
-  });
+  };
+}
+
+beforeAll(async () => {
+  sample = await makeSampleMedia();
+  videoBytes = fs.readFileSync(sample.video);
+  s3 = await startFakeS3();
+  data = createTestData();
+  media = createS3MediaStorage(bucketOptions());
   server = await startTestServer(data, { media });
 });
 
@@ -71,6 +75,24 @@ afterAll(async () => {
 });
 
 describe('the gallery with media in S3', () => {
+  it('reports the bucket in /healthz, and 503 when it is missing', async () => {
+    const healthy = await fetch(`${server.url}/healthz`);
+    expect(((await healthy.json()) as { checks: { storage: unknown } }).checks.storage).toEqual({ ok: true });
+    const missing = createS3MediaStorage({ ...bucketOptions(), bucket: 'not-made' });
+    const broken = await startTestServer(data, { media: missing });
+    try {
+      const answer = await fetch(`${broken.url}/healthz`);
+      expect(answer.status).toBe(503);
+      expect(((await answer.json()) as { checks: { storage: unknown } }).checks.storage).toEqual({
+        ok: false,
+        error: 'media storage: MEDIA_STORAGE_NO_BUCKET',
+      });
+    } finally {
+      await broken.close();
+      await missing.close();
+    }
+  });
+
   it('streams ranges from the bucket: 206 with exactly those bytes, suffix ranges, 416 past the end', async () => {
     const { id } = await recorded('succeeded');
     const url = `${server.url}/media/${id}`;

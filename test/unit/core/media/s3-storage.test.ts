@@ -157,6 +157,16 @@ describe('S3 media storage', () => {
       await expect(storage.stat(bad), bad).rejects.toMatchObject({ code: 'MEDIA_KEY_INVALID' });
   });
 
+  it('checks the bucket: fine when it is there, a coded error when it is missing or refused', async () => {
+    await storage.check();
+    await expect(storageWith({ bucket: 'not-made' }).check()).rejects.toMatchObject({
+      code: 'MEDIA_STORAGE_NO_BUCKET',
+    });
+    await expect(storageWith({ accessKeyId: 'NOBODY' }).check()).rejects.toMatchObject({
+      code: 'MEDIA_STORAGE_DENIED',
+    });
+  });
+
   it('names a missing bucket and refused credentials with their own codes', async () => {
     const noBucket = storageWith({ bucket: 'not-made' });
     await expect(noBucket.commit(work('n.mp4', 'x'), 'media/n.mp4')).rejects.toMatchObject({
