@@ -25,12 +25,10 @@ export function healthRoutes(deps: {
     ]);
     const ok = database.ok && disk.ok && ffmpeg.ok && (storage?.ok ?? true);
     res.setHeader('Cache-Control', 'no-store');
-    res
-      .status(ok ? 200 : 503)
-      .json({
-        status: ok ? 'ok' : 'unhealthy',
-        checks: { database, disk, ffmpeg, ...(storage && { storage }) },
-      });
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'unhealthy',
+      checks: { database, disk, ffmpeg, ...(storage && { storage }) },
+    });
   });
   return router;
 }
