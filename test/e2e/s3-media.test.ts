@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { type FakeS3, startFakeS3 } from '../fakes/s3/server.js';
-import { probeVideo, type ReelbotProcess, startReelbot } from './reelbot-process.js';
+import { probeVideo, type ReelbotProcess, runReelbot, startReelbot } from './reelbot-process.js';
 
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
@@ -126,7 +126,6 @@ describe('`reelbot start` with media in S3 (s3rver), as its own process', { time
   });
 
   it('refuses to start with half the S3 variables, saying which are missing', async () => {
-    const { runReelbot } = await import('./reelbot-process.js');
     const run = await runReelbot(['start'], { DATA_DIR: dataDir, PORT: '0', S3_BUCKET: s3.bucket });
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain(
