@@ -2,13 +2,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { type Config, loadConfig } from '../core/config.js';
+import { loadConfig } from '../core/config.js';
 import { FileError, ReelbotError } from '../core/errors.js';
 import type { AttachmentInput } from '../core/generations/service-types.js';
 import { loadPrices } from '../core/generations/spend/prices.js';
 import { describeEvent, formatElapsed } from '../core/generations/status-text.js';
 import type { Generation, GenerationEvent, Requester } from '../core/generations/types.js';
 import { maxAttachmentBytes } from '../core/media/attachments.js';
+import type { MediaStorage } from '../core/media/storage.js';
 import { readFileCapped } from '../core/read-capped.js';
 import { createCoreRuntime } from './runtime.js';
 
@@ -84,14 +85,14 @@ function createProgressPrinter(out: Output) {
   };
 }
 
-function describeSaved(config: Config, generation: Generation): string {
+function describeSaved(storage: Pick<MediaStorage, 'describe'>, generation: Generation): string {
   const media = generation.media!;
-  const file = path.join(config.dataDir, media.path);
+  const file = storage.describe(media.path);
   const facts = [`${(media.bytes / (1024 * 1024)).toFixed(1)} MB`];
   if (media.durationSeconds) facts.push(`${media.durationSeconds.toFixed(1)} s`);
   if (media.width && media.height) facts.push(`${media.width}x${media.height}`);
   const lines = [`Saved ${file} (${facts.join(', ')})`];
-  if (media.posterPath) lines.push(`Poster ${path.join(config.dataDir, media.posterPath)}`);
+  if (media.posterPath) lines.push(`Poster ${storage.describe(media.posterPath)}`);
   if (generation.seed !== undefined) lines.push(`Seed ${generation.seed}`);
   if (generation.extraOutputs?.length)
     lines.push(
@@ -195,7 +196,7 @@ export async function generate(options: GenerateOptions): Promise<number> {
       return 0;
     }
     if (generation.status === 'succeeded') {
-      stdout.write(describeSaved(config, generation));
+      stdout.write(describeSaved(runtime.media, generation));
       stdout.write(`Took ${formatElapsed((generation.completedAt ?? Date.now()) - generation.createdAt)}\n`);
       return 0;
     }

@@ -4,6 +4,8 @@ import type { GenerationStore } from '../core/generations/generation-store.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
 import type { PriceTable } from '../core/generations/spend/prices.js';
 import type { Logger } from '../core/logger.js';
+import { createMediaStorage } from '../core/media/configured-storage.js';
+import type { MediaStorage } from '../core/media/storage.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
 import type { CatalogCache } from '../core/replicate/catalog-cache.js';
 import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
@@ -27,6 +29,8 @@ export interface CoreRuntime {
   catalogCache: CatalogCache;
   api: ReplicateApi;
   catalog: Catalog;
+  /** Finished media: DATA_DIR/media, or the S3 bucket when S3_* is set. One client per process. */
+  media: MediaStorage;
   service: ReelbotGenerationService;
   /** The render worker kept warm between simulations, when the command asked for one. */
   renderWorker?: RenderWorker;
@@ -99,9 +103,11 @@ export function createCoreRuntime(
     },
     logger: logger.child({ part: 'simulation' }),
   });
+  const media = createMediaStorage(config);
   const service = createGenerationService({
     config,
     store,
+    storage: media,
     api,
     catalog,
     logger,
@@ -116,11 +122,13 @@ export function createCoreRuntime(
     catalogCache,
     api,
     catalog,
+    media,
     service,
     renderWorker,
     async close() {
       await service.close();
       await renderWorker?.close();
+      await media.close?.();
       db.close();
     },
   };

@@ -6,6 +6,7 @@ import { loadConfig } from '../core/config.js';
 import { codeOf, FileError, ReelbotError, ValidationError } from '../core/errors.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
 import { silentLogger } from '../core/logger.js';
+import { withLocalFile } from '../core/media/storage.js';
 import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
 import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../simulation/index.js';
@@ -218,15 +219,14 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       return 1;
     }
     const { media } = outcome;
-    const file = path.join(config.dataDir, media.path);
     stdout.write(
-      `Saved ${file} (${(media.bytes / (1024 * 1024)).toFixed(2)} MB, ${media.durationSeconds} s, ${media.width}x${media.height})\n` +
-        (media.posterPath ? `Poster ${path.join(config.dataDir, media.posterPath)}\n` : '') +
+      `Saved ${core.media.describe(media.path)} (${(media.bytes / (1024 * 1024)).toFixed(2)} MB, ${media.durationSeconds} s, ${media.width}x${media.height})\n` +
+        (media.posterPath ? `Poster ${core.media.describe(media.posterPath)}\n` : '') +
         `Took ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`,
     );
     if (out) {
       await fs.promises.mkdir(path.dirname(path.resolve(out)), { recursive: true });
-      await fs.promises.copyFile(file, path.resolve(out));
+      await withLocalFile(core.media, media.path, (file) => fs.promises.copyFile(file, path.resolve(out)));
       stdout.write(`Copied to ${path.resolve(out)}\n`);
     }
     return 0;

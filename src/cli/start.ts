@@ -35,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
     const { createSlackBot, slackEventsPath } = await import('../bots/slack/index.js');
     const slack = createSlackBot({
       config,
+      media: core.media,
       service,
       catalog,
       store,
@@ -51,6 +52,7 @@ export async function run(argv: string[]): Promise<number> {
         service,
         catalog,
         store: { generations: store, catalogCache: core.catalogCache },
+        media: core.media,
         logger,
       }),
     );
@@ -66,6 +68,7 @@ export async function run(argv: string[]): Promise<number> {
       config,
       store,
       logger,
+      media: core.media,
       events: service,
       replicateWebhook: service.handleWebhook,
       service,
@@ -99,6 +102,7 @@ export async function run(argv: string[]): Promise<number> {
     await service.close();
     await core.renderWorker?.close();
     await web.close();
+    await core.media.close?.();
     db.close();
   };
   try {

@@ -58,6 +58,18 @@ export interface Config {
    * `idleMs` pass without one, `eager` from start to stop.
    */
   renderWorker: { mode: 'lazy' | 'eager'; idleMs: number };
+  /**
+   * Finished media in an S3-compatible bucket (S3_*) instead of DATA_DIR/media. `endpoint` is unset
+   * for AWS itself; `forcePathStyle` is on by default with an endpoint (MinIO, s3rver want it).
+   */
+  s3?: {
+    bucket: string;
+    endpoint?: string;
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    forcePathStyle: boolean;
+  };
 }
 
 /** Defaults for every optional variable; one object, checked against the options it fills. */
@@ -194,7 +206,27 @@ const envSchema = z.object({
     })
     .default(configDefaults.RENDER_WORKER),
   RENDER_IDLE_SECONDS: positiveInt('such as 300').default(configDefaults.RENDER_IDLE_SECONDS),
+  S3_BUCKET: optionalText,
+  S3_ENDPOINT: url('for example http://minio:9000 or https://<account>.r2.cloudflarestorage.com').optional(),
+  S3_REGION: optionalText,
+  S3_ACCESS_KEY_ID: optionalText,
+  S3_SECRET_ACCESS_KEY: optionalText,
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).optional(),
 });
+
+/** The variables that together name a bucket; all or none must be set (S3_ENDPOINT may be left out for AWS). */
+const s3Required = ['S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/** What is missing from a half-configured bucket, in one sentence; nothing when S3 is off or complete. */
+function s3Problems(set: Partial<Record<string, string>>): string[] {
+  const given = Object.keys(set).filter((name) => name.startsWith('S3_'));
+  if (given.length === 0) return [];
+  const missing = s3Required.filter((name) => !set[name]);
+  if (missing.length === 0) return [];
+  return [
+    `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing: media in S3 needs the bucket, its region (auto for R2) and an access key pair; unset every S3_ variable to keep media in DATA_DIR/media`,
+  ];
+}
 
 /**
  * Reads and validates the environment. Throws one {@link ConfigError} that lists every missing or
@@ -242,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `DOWNLOAD_ALLOWED_HOSTS has "${host}", which is not a host name; write e.g. replicate.delivery,*.replicate.delivery`,
       );
   }
+  problems.push(...s3Problems(set));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -298,6 +331,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     display: e.DISPLAY,
     renderWorker: { mode: e.RENDER_WORKER, idleMs: e.RENDER_IDLE_SECONDS * 1000 },
+    s3:
+      e.S3_BUCKET && e.S3_REGION && e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+        ? {
+            bucket: e.S3_BUCKET,
+            endpoint: e.S3_ENDPOINT?.replace(/\/+$/, ''),
+            region: e.S3_REGION,
+            accessKeyId: e.S3_ACCESS_KEY_ID,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE
+              ? e.S3_FORCE_PATH_STYLE === 'true' || e.S3_FORCE_PATH_STYLE === '1'
+              : e.S3_ENDPOINT !== undefined,
+          }
+        : undefined,
   };
 }
 

@@ -1,9 +1,10 @@
 import express from 'express';
 import { loadLinkSecret } from '../core/access/link-secret.js';
 import { createLinkSigner } from '../core/access/link-token.js';
+import { createMediaStorage } from '../core/media/configured-storage.js';
 import { accessMiddleware, isOperator } from './access.js';
 import { errorHandler, notFound } from './error-handler.js';
-import { createFfmpegCheck, freeBytesNeeded } from './health-checks.js';
+import { createFfmpegCheck, createStorageCheck, freeBytesNeeded } from './health-checks.js';
 import { createOperatorSessions } from './operator-sessions.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
@@ -44,6 +45,7 @@ export function createWebApp(deps: WebDeps): express.Express {
   const https = deps.config.publicUrl?.startsWith('https:') ?? false;
   const signer = deps.access?.signer ?? createLinkSigner({ secret: loadLinkSecret(deps.config), clock });
   const sessions = deps.access?.sessions ?? createOperatorSessions(clock);
+  const media = deps.media ?? createMediaStorage(deps.config);
 
   const app = express();
   app.disable('x-powered-by');
@@ -57,7 +59,7 @@ export function createWebApp(deps: WebDeps): express.Express {
   app.use(accessMiddleware({ config: deps.config, signer, sessions, clock }));
   app.use(galleryRoutes({ store: deps.store, models: cachedModels(deps.store, clock), pageContext }));
   app.use(detailRoutes({ store: deps.store, pageContext }));
-  app.use(mediaRoutes(deps));
+  app.use(mediaRoutes({ store: deps.store, media }));
   app.use(apiRoutes(deps));
   app.use(eventRoutes(deps.events));
   app.use(webhookRoutes(deps.replicateWebhook));
@@ -67,9 +69,10 @@ export function createWebApp(deps: WebDeps): express.Express {
       dataDir: deps.config.dataDir,
       neededFreeBytes: freeBytesNeeded(deps.config.download.maxBytes),
       checkFfmpeg: createFfmpegCheck(deps.ffmpegPath),
+      checkStorage: media.check && createStorageCheck({ check: media.check.bind(media) }),
     }),
   );
-  app.use(adminRoutes({ ...deps, clock, isOperator }));
+  app.use(adminRoutes({ ...deps, media, clock, isOperator }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger, pageContext));

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import { codeOf } from '../core/errors.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 
 /** Below this much free space in DATA_DIR, downloads and encodes start failing: report unhealthy. */
@@ -51,6 +52,15 @@ export function createFfmpegCheck(command = 'ffmpeg', spawnProcess: typeof spawn
     });
     return answer;
   };
+}
+
+/** The media storage's own check (a bucket's HEAD), as a result with the error's code. */
+export function createStorageCheck(media: { check(): Promise<void> }): () => Promise<CheckResult> {
+  return () =>
+    media.check().then(
+      () => ({ ok: true }),
+      (error: unknown) => ({ ok: false, error: `media storage: ${codeOf(error)}` }),
+    );
 }
 
 /** The database answers a query. */

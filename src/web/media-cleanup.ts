@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type {
   GenerationCursor,
@@ -6,9 +5,10 @@ import type {
   GenerationStore,
 } from '../core/generations/generation-store.js';
 import type { Generation } from '../core/generations/types.js';
-import { resolveStoredFile } from './media-files.js';
+import { servableKey } from './media-files.js';
+import type { WebMedia } from './types.js';
 
-/** A file under DATA_DIR, named relative to it. */
+/** A stored file, named by its key (relative to DATA_DIR on disk). */
 export interface StoredFile {
   path: string;
   bytes: number;
@@ -28,39 +28,15 @@ export interface CleanupPlan {
  */
 export const orphanGraceMs = 60 * 60 * 1000;
 
-/** Where downloads and posters live. */
-export function mediaDir(dataDir: string): string {
-  return path.resolve(dataDir, 'media');
-}
+/** Where downloads and posters live: the key prefix in the media storage. */
+export const mediaPrefix = 'media/';
 
-async function walk(dir: string): Promise<string[]> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const nested = await Promise.all(
-    entries.map(async (entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return walk(full);
-      return entry.isFile() ? [full] : [];
-    }),
-  );
-  return nested.flat();
-}
-
-/** Every file under DATA_DIR/media with its size and age. */
-export async function mediaFiles(dataDir: string): Promise<(StoredFile & { mtimeMs: number })[]> {
-  const files = await walk(mediaDir(dataDir));
-  const stats = await Promise.all(
-    files.map(async (file) => {
-      const stat = await fs.stat(file).catch(() => undefined);
-      return stat && { path: path.relative(dataDir, file), bytes: stat.size, mtimeMs: stat.mtimeMs };
-    }),
-  );
-  return stats.filter((entry) => entry !== undefined);
+/** Every file under media/ with its size and age. */
+export async function mediaFiles(media: WebMedia): Promise<(StoredFile & { mtimeMs: number })[]> {
+  const files: (StoredFile & { mtimeMs: number })[] = [];
+  for await (const object of media.list(mediaPrefix))
+    files.push({ path: object.key, bytes: object.bytes, mtimeMs: object.modifiedMs });
+  return files;
 }
 
 /** Every generation matching `filter`, page by page, without holding them all at once. */
@@ -79,33 +55,32 @@ export function filesOf(generation: Generation): string[] {
   return media ? [media.path, media.posterPath].filter((file): file is string => Boolean(file)) : [];
 }
 
-async function sizeOf(dataDir: string, stored: string): Promise<StoredFile | undefined> {
-  const full = resolveStoredFile(dataDir, stored);
-  if (!full) return undefined;
-  const stat = await fs.stat(full).catch(() => undefined);
-  return stat?.isFile() ? { path: path.relative(dataDir, full), bytes: stat.size } : undefined;
+async function sizeOf(media: WebMedia, stored: string): Promise<StoredFile | undefined> {
+  const key = servableKey(stored);
+  const stat = key ? await media.stat(key).catch(() => undefined) : undefined;
+  return key && stat ? { path: key, bytes: stat.bytes } : undefined;
 }
 
 /** Finds the files of failed generations and the files in media/ no generation refers to. */
 export async function planCleanup(
   store: GenerationStore,
-  dataDir: string,
+  media: WebMedia,
   now: number,
 ): Promise<CleanupPlan> {
   const referenced = new Set<string>();
   for (const generation of allGenerations(store, {}))
-    for (const file of filesOf(generation)) referenced.add(path.normalize(file));
+    for (const file of filesOf(generation)) referenced.add(path.posix.normalize(file));
 
   const failed: CleanupPlan['failed'] = [];
   for (const generation of allGenerations(store, { status: 'failed' })) {
-    const files = (await Promise.all(filesOf(generation).map((file) => sizeOf(dataDir, file)))).filter(
+    const files = (await Promise.all(filesOf(generation).map((file) => sizeOf(media, file)))).filter(
       (file) => file !== undefined,
     );
     if (files.length > 0) failed.push({ id: generation.id, files });
   }
 
-  const orphans = (await mediaFiles(dataDir))
-    .filter((file) => !referenced.has(path.normalize(file.path)) && now - file.mtimeMs > orphanGraceMs)
+  const orphans = (await mediaFiles(media))
+    .filter((file) => !referenced.has(path.posix.normalize(file.path)) && now - file.mtimeMs > orphanGraceMs)
     .map(({ path: file, bytes }) => ({ path: file, bytes }));
 
   const all = [...failed.flatMap((entry) => entry.files), ...orphans];
@@ -115,28 +90,26 @@ export async function planCleanup(
 /** Deletes what a plan lists and forgets the media of the failed generations in it. */
 export async function applyCleanup(
   store: GenerationStore,
-  dataDir: string,
+  media: WebMedia,
   plan: CleanupPlan,
 ): Promise<void> {
   for (const entry of plan.failed) {
     store.update(entry.id, { media: null });
     await removeFiles(
-      dataDir,
+      media,
       entry.files.map((file) => file.path),
     );
   }
-  // Orphans come from our own walk of media/, not from the store: any name may be there (temp files too).
-  const root = mediaDir(dataDir) + path.sep;
-  for (const orphan of plan.orphans) {
-    const full = path.resolve(dataDir, orphan.path);
-    if (full.startsWith(root)) await fs.rm(full, { force: true });
-  }
+  // Orphans come from our own listing of media/, not from the store: any name may be there (temp files too).
+  for (const orphan of plan.orphans)
+    if (orphan.path.startsWith(mediaPrefix) && !orphan.path.split('/').includes('..'))
+      await media.remove(orphan.path);
 }
 
-/** Removes stored files (paths relative to DATA_DIR); missing ones are fine. */
-export async function removeFiles(dataDir: string, stored: string[]): Promise<void> {
+/** Removes stored files (keys as the store recorded them); missing ones are fine. */
+export async function removeFiles(media: WebMedia, stored: string[]): Promise<void> {
   for (const file of stored) {
-    const full = resolveStoredFile(dataDir, file);
-    if (full) await fs.rm(full, { force: true });
+    const key = servableKey(file);
+    if (key) await media.remove(key);
   }
 }

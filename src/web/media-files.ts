@@ -23,16 +23,15 @@ const extensionsByType: Record<string, string> = {
 };
 
 /**
- * The absolute path of a file the store recorded (relative to `dataDir`), or undefined when it
- * would leave `dataDir` or is not a media file. Only store values reach this, never request paths.
+ * The storage key of a file the store recorded, or undefined when it would leave the storage
+ * (absolute, `..`) or is not a media file. Only store values reach this, never request paths.
  */
-export function resolveStoredFile(dataDir: string, stored: string | undefined): string | undefined {
+export function servableKey(stored: string | undefined): string | undefined {
   if (!stored || stored.includes('\0') || path.isAbsolute(stored)) return undefined;
-  const root = path.resolve(dataDir);
-  const full = path.resolve(root, stored);
-  if (!full.startsWith(root + path.sep)) return undefined;
-  if (!servableExtensions.has(path.extname(full).toLowerCase())) return undefined;
-  return full;
+  const key = path.posix.normalize(stored.replaceAll('\\', '/'));
+  if (key.startsWith('../') || key === '..' || key.startsWith('/')) return undefined;
+  if (!servableExtensions.has(path.extname(key).toLowerCase())) return undefined;
+  return key;
 }
 
 /** The Content-Type of a stored file: the recorded one when it is a plain media type, else by extension. */

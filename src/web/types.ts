@@ -5,6 +5,7 @@ import type { GenerationStore } from '../core/generations/generation-store.js';
 import type { GenerationService } from '../core/generations/service-types.js';
 import type { GenerationListener } from '../core/generations/types.js';
 import type { Logger } from '../core/logger.js';
+import type { MediaStorage } from '../core/media/storage.js';
 import type { OperatorSessions } from './operator-sessions.js';
 
 /** The Replicate webhook as the generation service offers it: a pure function over the raw body. */
@@ -20,6 +21,9 @@ export interface RawMount {
   path: string;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
+
+/** What the gallery does with stored media: stream it, list it for stats and clean-up, remove it, check it. */
+export type WebMedia = Pick<MediaStorage, 'stat' | 'open' | 'list' | 'remove' | 'check'>;
 
 /** What the web app needs from the rest of reelbot. */
 export interface WebDeps {
@@ -41,6 +45,8 @@ export interface WebDeps {
    * sign-in link).
    */
   access?: { signer?: LinkSigner; sessions?: OperatorSessions };
+  /** Where the videos and posters are; the one `config` names (DATA_DIR or S3) by default. */
+  media?: WebMedia;
   /** The ffmpeg the health check runs (`ffmpeg -version`); `ffmpeg` from PATH by default. */
   ffmpegPath?: string;
 }

@@ -8,7 +8,8 @@ import type { GenerationStore } from '../../core/generations/generation-store.js
 import type { GenerationService } from '../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
-import { createLocalMediaStorage, type MediaStorage } from '../../core/media/storage.js';
+import { createMediaStorage } from '../../core/media/configured-storage.js';
+import type { MediaStorage } from '../../core/media/storage.js';
 import type { FitVideo } from '../../core/media/upload.js';
 import type { Catalog } from '../../core/replicate/catalog.js';
 import type { CatalogCache } from '../../core/replicate/catalog-cache.js';
@@ -35,7 +36,7 @@ export interface DiscordBotDeps {
     catalogCache: CatalogCache;
   };
   logger: Logger;
-  /** Where finished media is read from; local disk under DATA_DIR by default. */
+  /** Where finished media is read from; the configured storage (DATA_DIR or S3) by default. */
   media?: MediaStorage;
   /** Re-encodes a video to fit the upload limit; the core's `fitToSize` by default. */
   fitToSize?: FitVideo;
@@ -108,7 +109,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
     logger,
     ownsGuild: createShardOwnership(discord.shards),
     final: {
-      media: deps.media ?? createLocalMediaStorage(deps.config.dataDir),
+      media: deps.media ?? createMediaStorage(deps.config),
       fit: deps.fitToSize,
       links,
       logger,

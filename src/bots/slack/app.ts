@@ -69,6 +69,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     logger,
     uploadLimitBytes: Math.min(deps.uploadLimitBytes ?? slackUploadLimitBytes, slackUploadLimitBytes),
     fitVideo: deps.fitVideo,
+    media: deps.media,
   });
   const tracker = createStatusTracker({
     client,

@@ -3,14 +3,15 @@ import type { Config } from '../../core/config.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Logger } from '../../core/logger.js';
+import type { MediaStorage } from '../../core/media/storage.js';
 import type { FitVideo } from '../../core/media/upload.js';
 import type { Catalog } from '../../core/replicate/catalog.js';
 import type { Timers } from '../../core/timers.js';
 
 /** Everything the Slack bot needs; I/O comes in, nothing is reached for. */
 export interface SlackBotDeps {
-  /** `config.slack` must be set; `publicUrl`/`port` make gallery links, `dataDir` finds media. */
-  config: Pick<Config, 'slack' | 'publicUrl' | 'port' | 'dataDir' | 'gallery'>;
+  /** `config.slack` must be set; `publicUrl`/`port` make gallery links, `dataDir`/`s3` find media. */
+  config: Pick<Config, 'slack' | 'publicUrl' | 'port' | 'dataDir' | 'gallery' | 's3'>;
   service: GenerationService;
   catalog: Pick<Catalog, 'search' | 'getModel'>;
   logger: Logger;
@@ -25,6 +26,8 @@ export interface SlackBotDeps {
   uploadLimitBytes?: number;
   /** Re-encodes a video over `uploadLimitBytes`; core's ffmpeg `fitToSize` by default. */
   fitVideo?: FitVideo;
+  /** Where finished videos are read from; the one `config` names (DATA_DIR or S3) by default. */
+  media?: MediaStorage;
   /**
    * How long a modal submit waits for the service before closing the modal; a later failure is
    * then told as an ephemeral message (Slack wants an answer within 3 s).

@@ -18,7 +18,7 @@ import type { WebhookHandler } from './webhook.js';
 export interface GenerationServiceDeps {
   config: Pick<
     Config,
-    'dataDir' | 'publicUrl' | 'download' | 'limits' | 'replicate' | 'spend' | 'moderation'
+    'dataDir' | 'publicUrl' | 'download' | 'limits' | 'replicate' | 'spend' | 'moderation' | 's3'
   >;
   store: GenerationStore;
   api: Pick<
@@ -32,7 +32,7 @@ export interface GenerationServiceDeps {
   >;
   catalog: Pick<Catalog, 'getModel'>;
   logger: Logger;
-  /** Media storage; local disk under DATA_DIR by default. */
+  /** Media storage; the one `config` names (S3 when `s3` is set, else DATA_DIR) by default. */
   storage?: MediaStorage;
   /** The job runner; in-process with `config.limits.total` by default. */
   runner?: JobRunner;

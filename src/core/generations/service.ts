@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createMediaStorage } from '../media/configured-storage.js';
 import { createGuardedDispatcher } from '../media/guarded-dispatcher.js';
 import { createHostAllowList } from '../media/host-allow-list.js';
-import { createLocalMediaStorage } from '../media/storage.js';
 import { realTimers } from '../timers.js';
 import { abortableSleep, defaultTimings, type LifecycleContext } from './context.js';
 import { createInProcessJobRunner } from './job-queue.js';
@@ -69,7 +69,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
   const ctx: LifecycleContext = {
     store,
     api,
-    storage: deps.storage ?? createLocalMediaStorage(config.dataDir),
+    storage: deps.storage ?? createMediaStorage(config),
     logger,
     clock,
     sleep: abortableSleep(deps.sleep ?? realSleep),

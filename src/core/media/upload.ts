@@ -11,7 +11,10 @@ export type FitVideo = (
   out: string,
 ) => Promise<Pick<FitResult, 'path' | 'bytes'>>;
 
-/** A file ready to upload: the kept video, or a re-encoded copy that `cleanup` removes. */
+/**
+ * A file ready to upload: the kept video (a local copy of it when storage is remote), or a
+ * re-encoded copy; `cleanup` removes whichever of them is a work file.
+ */
 export interface UploadFile {
   kind: 'file';
   path: string;
@@ -19,7 +22,7 @@ export interface UploadFile {
   mime: string;
   /** True when this is a smaller copy, not the kept original. */
   reencoded: boolean;
-  /** Removes the re-encoded copy, if any; call it once the upload is done or given up. */
+  /** Removes the re-encoded or downloaded copy, if any; call it once the upload is done or given up. */
   cleanup(): Promise<void>;
 }
 
@@ -33,7 +36,7 @@ export type PreparedUpload = UploadFile | UploadTooBig;
 
 export interface PrepareUploadOptions {
   /** Where the kept media is read from, and where the re-encoded copy is written. */
-  storage: Pick<MediaStorage, 'localPath' | 'tempDir'>;
+  storage: Pick<MediaStorage, 'fetchLocal' | 'tempDir'>;
   /** Names the temp copy, e.g. `g_abc-discord`. */
   label: string;
   fit?: FitVideo;
@@ -49,15 +52,16 @@ export async function prepareUpload(
   limitBytes: number,
   options: PrepareUploadOptions,
 ): Promise<PreparedUpload> {
-  const original = options.storage.localPath(media.path);
+  // Free on disk; from a bucket, ffmpeg and the platform's upload both want a file here.
+  const original = await options.storage.fetchLocal(media.path);
   if (media.bytes <= limitBytes) {
     return {
       kind: 'file',
-      path: original,
+      path: original.path,
       bytes: media.bytes,
       mime: media.mime,
       reencoded: false,
-      cleanup: async () => {},
+      cleanup: original.release,
     };
   }
   const { tempDir } = options.storage;
@@ -65,7 +69,7 @@ export async function prepareUpload(
   const cleanup = () => fs.promises.rm(temp, { force: true });
   try {
     await fs.promises.mkdir(tempDir, { recursive: true });
-    const fitted = await (options.fit ?? fitToSize)(original, limitBytes, temp);
+    const fitted = await (options.fit ?? fitToSize)(original.path, limitBytes, temp);
     return {
       kind: 'file',
       path: fitted.path,
@@ -77,5 +81,7 @@ export async function prepareUpload(
   } catch (error) {
     await cleanup();
     return { kind: 'too-big', error };
+  } finally {
+    await original.release();
   }
 }

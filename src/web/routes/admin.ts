@@ -4,7 +4,7 @@ import { isFinal } from '../../core/generations/types.js';
 import { requireAdmin } from '../admin-auth.js';
 import { generationIdPattern } from '../filters.js';
 import { applyCleanup, filesOf, mediaFiles, planCleanup, removeFiles } from '../media-cleanup.js';
-import type { WebDeps } from '../types.js';
+import type { WebDeps, WebMedia } from '../types.js';
 
 /**
  * Admin endpoints behind `Authorization: Bearer ADMIN_TOKEN` or the operator's session:
@@ -12,6 +12,7 @@ import type { WebDeps } from '../types.js';
  */
 export function adminRoutes(
   deps: Pick<WebDeps, 'config' | 'store' | 'service' | 'logger'> & {
+    media: WebMedia;
     clock: () => number;
     /** Whether a signed-in operator's browser made the request. */
     isOperator?: (res: Response) => boolean;
@@ -27,7 +28,7 @@ export function adminRoutes(
 
   router.get('/api/admin/stats', async (_req, res) => {
     const byStatus = store.stats();
-    const files = await mediaFiles(config.dataDir);
+    const files = await mediaFiles(deps.media);
     res.json({
       byStatus,
       total: {
@@ -40,9 +41,9 @@ export function adminRoutes(
 
   router.post('/api/admin/cleanup', async (req, res) => {
     const dryRun = ['1', 'true', 'yes'].includes(String(req.query.dry_run ?? '').toLowerCase());
-    const plan = await planCleanup(store, config.dataDir, deps.clock());
+    const plan = await planCleanup(store, deps.media, deps.clock());
     if (!dryRun) {
-      await applyCleanup(store, config.dataDir, plan);
+      await applyCleanup(store, deps.media, plan);
       deps.logger.info({ files: plan.files, bytes: plan.bytes }, 'admin clean-up removed files');
     }
     res.json({ dryRun, deleted: !dryRun, ...plan });
@@ -62,7 +63,7 @@ export function adminRoutes(
     // Read again: the job may have recorded its files while it was being canceled.
     const files = filesOf(store.get(id) ?? generation);
     store.delete(id);
-    await removeFiles(config.dataDir, files);
+    await removeFiles(deps.media, files);
     deps.logger.info(
       { audit: 'delete', generationId: id, by: 'admin', admin: true, files },
       'admin deleted a generation',

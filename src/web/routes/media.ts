@@ -4,9 +4,9 @@ import { NotFoundError } from '../../core/errors.js';
 import type { Generation } from '../../core/generations/types.js';
 import { grantOf } from '../access.js';
 import { generationIdPattern } from '../filters.js';
-import { contentTypeOf, downloadName, resolveStoredFile } from '../media-files.js';
+import { contentTypeOf, downloadName, servableKey } from '../media-files.js';
 import { sendFile } from '../send-file.js';
-import type { WebDeps } from '../types.js';
+import type { WebDeps, WebMedia } from '../types.js';
 
 // Media of a generation never changes once written; a day keeps browsers from asking again.
 // Private: who may see it depends on the link or session, so no shared cache may keep it.
@@ -14,10 +14,11 @@ const mediaCacheControl = 'private, max-age=86400';
 
 /**
  * `GET /media/:id` (the video) and `GET /media/:id/poster`. The id is looked up in the store and
- * only the paths recorded there are opened: nothing from the request reaches the file system.
+ * only the keys recorded there are opened: nothing from the request reaches the storage.
  * A signed link (`?key=`, or the cookie it left) or the operator's session is needed: else 404.
+ * Media in a bucket streams through this process too, so browsers never need to reach the bucket.
  */
-export function mediaRoutes(deps: Pick<WebDeps, 'config' | 'store'>): Router {
+export function mediaRoutes(deps: Pick<WebDeps, 'store'> & { media: WebMedia }): Router {
   const router = Router();
 
   function generationOf(id: string, res: Response): Generation {
@@ -29,12 +30,13 @@ export function mediaRoutes(deps: Pick<WebDeps, 'config' | 'store'>): Router {
   router.get('/media/:id', async (req, res) => {
     const generation = generationOf(req.params.id, res);
     const media = generation.media!;
-    const file = resolveStoredFile(deps.config.dataDir, media.path);
+    const key = servableKey(media.path);
     const sent =
-      file &&
+      key &&
       (await sendFile(req, res, {
-        file,
-        contentType: contentTypeOf(file, media.mime),
+        storage: deps.media,
+        key,
+        contentType: contentTypeOf(key, media.mime),
         etag: /^[0-9a-f]{64}$/i.test(media.sha256) ? `"${media.sha256.toLowerCase()}"` : undefined,
         cacheControl: mediaCacheControl,
         downloadName: req.query.download === '1' ? downloadName(generation) : undefined,
@@ -44,12 +46,13 @@ export function mediaRoutes(deps: Pick<WebDeps, 'config' | 'store'>): Router {
 
   router.get('/media/:id/poster', async (req, res) => {
     const generation = generationOf(req.params.id, res);
-    const file = resolveStoredFile(deps.config.dataDir, generation.media?.posterPath);
+    const key = servableKey(generation.media?.posterPath);
     const sent =
-      file &&
+      key &&
       (await sendFile(req, res, {
-        file,
-        contentType: contentTypeOf(file),
+        storage: deps.media,
+        key,
+        contentType: contentTypeOf(key),
         cacheControl: mediaCacheControl,
       }));
     if (!sent) throw new NotFoundError('poster', generation.id);

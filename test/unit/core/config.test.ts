@@ -24,6 +24,57 @@ describe('loadConfig', () => {
     expect(config.slack).toBeUndefined();
     expect(config.openai).toBeUndefined();
     expect(config.renderWorker).toEqual({ mode: 'lazy', idleMs: 300_000 });
+    expect(config.s3).toBeUndefined();
+  });
+
+  it('keeps media in S3 only when the bucket, region and key pair are all set', () => {
+    const bucket = {
+      S3_BUCKET: 'videos',
+      S3_REGION: 'auto',
+      S3_ACCESS_KEY_ID: 'AKIA1',
+      S3_SECRET_ACCESS_KEY: 'shh-secret',
+    };
+    // AWS itself: no endpoint, virtual-host URLs.
+    expect(loadConfig(bucket).s3).toEqual({
+      bucket: 'videos',
+      endpoint: undefined,
+      region: 'auto',
+      accessKeyId: 'AKIA1',
+      secretAccessKey: 'shh-secret',
+      forcePathStyle: false,
+    });
+    // MinIO and friends: an endpoint turns path-style URLs on unless told otherwise.
+    expect(loadConfig({ ...bucket, S3_ENDPOINT: 'http://minio:9000/' }).s3).toMatchObject({
+      endpoint: 'http://minio:9000',
+      forcePathStyle: true,
+    });
+    expect(
+      loadConfig({ ...bucket, S3_ENDPOINT: 'https://r2.example.com', S3_FORCE_PATH_STYLE: 'false' }).s3,
+    ).toMatchObject({ forcePathStyle: false });
+  });
+
+  it('names what a half-configured bucket lacks, without echoing the secret', () => {
+    const problems = problemsOf({ S3_BUCKET: 'videos', S3_SECRET_ACCESS_KEY: 'shh-secret' });
+    expect(problems).toEqual([
+      expect.stringContaining(
+        'S3_BUCKET, S3_SECRET_ACCESS_KEY are set but S3_REGION, S3_ACCESS_KEY_ID are missing',
+      ),
+    ]);
+    expect(problems.join('\n')).not.toContain('shh-secret');
+    expect(problemsOf({ S3_ENDPOINT: 'http://minio:9000' })).toEqual([
+      expect.stringContaining(
+        'S3_ENDPOINT is set but S3_BUCKET, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY are missing',
+      ),
+    ]);
+    expect(
+      problemsOf({
+        S3_ENDPOINT: 'minio:9000',
+        S3_BUCKET: 'v',
+        S3_REGION: 'r',
+        S3_ACCESS_KEY_ID: 'a',
+        S3_SECRET_ACCESS_KEY: 's',
+      }),
+    ).toEqual([expect.stringContaining('S3_ENDPOINT must be an http(s) URL')]);
   });
 
   it('reads when the render worker runs, and refuses what it cannot mean', () => {

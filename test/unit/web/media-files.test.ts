@@ -1,13 +1,10 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Generation } from '../../../src/core/generations/types.js';
-import { contentTypeOf, downloadName, resolveStoredFile } from '../../../src/web/media-files.js';
-
-const dataDir = path.resolve('/srv/reelbot/data');
+import { contentTypeOf, downloadName, servableKey } from '../../../src/web/media-files.js';
 
 describe('stored media files', () => {
-  it('resolves store paths inside DATA_DIR only, and media files only', () => {
-    expect(resolveStoredFile(dataDir, 'media/g_1.mp4')).toBe(path.join(dataDir, 'media/g_1.mp4'));
+  it('takes store paths inside the storage only, and media files only', () => {
+    expect(servableKey('media/g_1.mp4')).toBe('media/g_1.mp4');
     for (const bad of [
       '../x.mp4',
       '/etc/passwd',
@@ -17,7 +14,7 @@ describe('stored media files', () => {
       '',
       undefined,
     ])
-      expect(resolveStoredFile(dataDir, bad), String(bad)).toBeUndefined();
+      expect(servableKey(bad), String(bad)).toBeUndefined();
   });
 
   it('picks the content type from a plain recorded type or the extension', () => {

@@ -4,7 +4,7 @@ import { codeOf, userMessageOf } from '../../../core/errors.js';
 import type { StatusView } from '../../../core/generations/status-text.js';
 import type { Generation } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
-import type { MediaStorage } from '../../../core/media/storage.js';
+import { type MediaStorage, withLocalFile } from '../../../core/media/storage.js';
 import { type FitVideo, prepareUpload } from '../../../core/media/upload.js';
 import type { MessageEdit } from './editor.js';
 import { noMentions, resultRow, statusContent } from './view.js';
@@ -57,7 +57,7 @@ async function posterMessage(
   const posterPath = generation.media?.posterPath;
   if (!posterPath) return { body };
   try {
-    const data = await fs.promises.readFile(deps.media.localPath(posterPath));
+    const data = await withLocalFile(deps.media, posterPath, (file) => fs.promises.readFile(file));
     if (data.length > limit) return { body };
     const name = `reelbot-${generation.id}-poster.jpg`;
     return {

@@ -4,7 +4,7 @@ import { truncate } from '../../../core/forms/text.js';
 import type { GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation, StoredMedia } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
-import { createLocalMediaStorage } from '../../../core/media/storage.js';
+import { createMediaStorage } from '../../../core/media/configured-storage.js';
 import { type FitVideo, prepareUpload, type UploadFile } from '../../../core/media/upload.js';
 import type { SlackBotDeps } from '../bot-deps.js';
 import { escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
@@ -39,9 +39,11 @@ export function createDelivery(deps: {
   logger: Logger;
   uploadLimitBytes: number;
   fitVideo?: FitVideo;
+  /** Where the videos are; the configured storage when not given. */
+  media?: SlackBotDeps['media'];
 }) {
   const { client, logger } = deps;
-  const storage = createLocalMediaStorage(deps.config.dataDir);
+  const storage = deps.media ?? createMediaStorage(deps.config);
 
   async function replyInThread(ref: StatusRef, text: string) {
     await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text });

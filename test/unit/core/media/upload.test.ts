@@ -18,9 +18,9 @@ beforeAll(() => {
   execFileSync('ffmpeg', [
     ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=24,noise=alls=60:allf=t'],
     ...['-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '10', '-pix_fmt', 'yuv420p'],
-    storage.localPath(media.path),
+    storage.describe(media.path),
   ]);
-  media.bytes = fs.statSync(storage.localPath(media.path)).size;
+  media.bytes = fs.statSync(storage.describe(media.path)).size;
 });
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -32,13 +32,13 @@ describe('prepareUpload', () => {
     const upload = await prepareUpload(media, media.bytes, { storage, label: 'g_up-test' });
     expect(upload).toMatchObject({
       kind: 'file',
-      path: storage.localPath(media.path),
+      path: storage.describe(media.path),
       bytes: media.bytes,
       mime: 'video/mp4',
       reencoded: false,
     });
     if (upload.kind === 'file') await upload.cleanup();
-    expect(fs.existsSync(storage.localPath(media.path))).toBe(true);
+    expect(fs.existsSync(storage.describe(media.path))).toBe(true);
   });
 
   it('re-encodes a video over the limit into a temp copy that cleanup removes', async () => {
@@ -54,7 +54,7 @@ describe('prepareUpload', () => {
     expect((await probe(upload.path)).codec).toBe('h264');
     await upload.cleanup();
     expect(tempFiles()).toEqual([]);
-    expect(fs.statSync(storage.localPath(media.path)).size).toBe(media.bytes);
+    expect(fs.statSync(storage.describe(media.path)).size).toBe(media.bytes);
   });
 
   it('says too-big with the reason when it cannot fit, leaving nothing behind', async () => {
@@ -75,7 +75,7 @@ describe('prepareUpload', () => {
         return { path: out, bytes: 5 };
       },
     });
-    expect(calls).toEqual([{ input: storage.localPath(media.path), limit: 1000, out: expect.any(String) }]);
+    expect(calls).toEqual([{ input: storage.describe(media.path), limit: 1000, out: expect.any(String) }]);
     expect(upload).toMatchObject({ kind: 'file', path: calls[0]!.out, bytes: 5, reencoded: true });
     if (upload.kind === 'file') await upload.cleanup();
     expect(tempFiles()).toEqual([]);
