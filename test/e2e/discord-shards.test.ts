@@ -99,7 +99,7 @@ describe('`reelbot start` with a sharded Discord gateway', { timeout: 120_000 },
 
   it('refuses shard ids outside the count with a sentence that says how to fix it', async () => {
     const refused = spawnReelbot(env({ DISCORD_SHARDS: '2', DISCORD_SHARD_IDS: '0-2' }));
-    const exit = await refused.gone();
+    const exit = await refused.exited;
     expect(exit.code).not.toBe(0);
     expect(refused.stderr()).toContain(
       'DISCORD_SHARD_IDS has 2, but DISCORD_SHARDS=2 numbers the shards 0 to 1',
