@@ -56,6 +56,11 @@ export interface Config {
    * `idleMs` pass without one, `eager` from start to stop.
    */
   renderWorker: { mode: 'lazy' | 'eager'; idleMs: number };
+  /**
+   * REDIS_URL: jobs go to BullMQ queues on this Redis and events travel over its pub/sub, so bots,
+   * web and workers can be separate processes. Unset, everything runs in one process.
+   */
+  redis?: { url: string };
 }
 
 /** Defaults for every optional variable; one object, checked against the options it fills. */
@@ -189,6 +194,13 @@ const envSchema = z.object({
     })
     .default(configDefaults.RENDER_WORKER),
   RENDER_IDLE_SECONDS: positiveInt('such as 300').default(configDefaults.RENDER_IDLE_SECONDS),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol), {
+      message: 'must be a redis:// or rediss:// URL, for example redis://127.0.0.1:6379',
+    })
+    .optional(),
 });
 
 /**
@@ -291,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     display: e.DISPLAY,
     renderWorker: { mode: e.RENDER_WORKER, idleMs: e.RENDER_IDLE_SECONDS * 1000 },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
   };
 }
 

@@ -37,7 +37,7 @@ const coreFloors: string[][] = [
   ['config.ts', 'read-capped.ts', 'prompt-limit.ts', 'blocked-terms.ts'],
   ['media', 'replicate', 'access'],
   ['generations', 'forms'],
-  ['store'],
+  ['store', 'redis'],
   ['chat'],
 ];
 
