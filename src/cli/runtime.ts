@@ -1,9 +1,12 @@
 import path from 'node:path';
 import type { Config } from '../core/config.js';
+import { createInProcessEventBus, type EventBus } from '../core/generations/event-bus.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
 import type { PriceTable } from '../core/generations/spend/prices.js';
 import type { Logger } from '../core/logger.js';
+import { createBullmqJobRunner } from '../core/redis/bullmq-runner.js';
+import { createRedisEventBus } from '../core/redis/event-bus.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
 import type { CatalogCache } from '../core/replicate/catalog-cache.js';
 import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
@@ -30,6 +33,10 @@ export interface CoreRuntime {
   service: ReelbotGenerationService;
   /** The render worker kept warm between simulations, when the command asked for one. */
   renderWorker?: RenderWorker;
+  /** Where the service's events travel: this process, or every process on REDIS_URL. */
+  bus: EventBus;
+  /** Resolves once events from other processes arrive (the Redis subscription is up). */
+  ready: Promise<void>;
   /** Stops the service (unfinished work resumes next start), the render worker and the database. */
   close(): Promise<void>;
 }
@@ -47,6 +54,11 @@ export interface CoreRuntimeOptions {
   renderWorker?: Config['renderWorker']['mode'];
   /** What predictions cost (`loadPrices(config.spend.pricesFile)`); the shipped table otherwise. */
   prices?: PriceTable;
+  /**
+   * Whether this process performs jobs (true by default). A bot or web process on REDIS_URL only
+   * submits; the `reelbot worker` processes perform.
+   */
+  performsJobs?: boolean;
 }
 
 /**
@@ -99,6 +111,19 @@ export function createCoreRuntime(
     },
     logger: logger.child({ part: 'simulation' }),
   });
+  // With REDIS_URL, jobs and events are shared by every process of the deployment.
+  const redisBus = config.redis
+    ? createRedisEventBus({ url: config.redis.url, logger: logger.child({ part: 'events' }) })
+    : undefined;
+  const bus = redisBus ?? createInProcessEventBus();
+  const runner = config.redis
+    ? createBullmqJobRunner({
+        url: config.redis.url,
+        total: config.limits.total,
+        perUser: config.limits.perUser,
+        logger: logger.child({ part: 'jobs' }),
+      })
+    : undefined;
   const service = createGenerationService({
     config,
     store,
@@ -107,6 +132,9 @@ export function createCoreRuntime(
     logger,
     simulator,
     prices: options.prices,
+    runner,
+    bus,
+    performsJobs: options.performsJobs,
   });
   return {
     config,
@@ -118,8 +146,11 @@ export function createCoreRuntime(
     catalog,
     service,
     renderWorker,
+    bus,
+    ready: redisBus?.ready ?? Promise.resolve(),
     async close() {
       await service.close();
+      await bus.close();
       await renderWorker?.close();
       db.close();
     },
