@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
@@ -15,7 +15,7 @@ const spawned: SpawnedReelbot[] = [];
 
 beforeAll(async () => {
   [discord, replicate, redis] = await Promise.all([
-    startFakeDiscord(),
+    startFakeDiscord({ waitTimeoutMs: 90_000 }),
     startFakeReplicate(),
     startRedisServer(),
   ]);
@@ -98,6 +98,61 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
     const [botExit, workerExit] = await Promise.all([bot.process.stop(), worker.process.stop()]);
     expect(botExit.code).toBe(0);
     expect(workerExit.code).toBe(0);
+  });
+
+  it('a worker killed with -9 mid-job: the other worker finishes the video, downloaded once', async () => {
+    const model = 'minimax/video-01';
+    replicate.state.predictions.configure(model, { manual: true });
+    const [bot, ...workers] = await Promise.all([
+      running(['start', '--role', 'bot'], env()),
+      running(['worker'], env()),
+      running(['worker'], env()),
+    ]);
+    const requestsBefore = replicate.state.requests.length;
+    const video = discord.sendCommand('video', [
+      { name: 'model', value: model },
+      { name: 'prompt', value: 'a heron in the reeds' },
+    ]);
+    const started = (w: (typeof workers)[number]) =>
+      w.process.lines.find((l) => l.msg === 'prediction started');
+    const taker = await vi.waitFor(
+      () => {
+        const found = workers.find(started);
+        if (!found) throw new Error('no worker started the prediction yet');
+        return found;
+      },
+      { timeout: 60_000, interval: 50 },
+    );
+    const generationId = started(taker)!.generationId;
+    const survivor = workers.find((w) => w !== taker)!;
+    taker.process.kill();
+    await taker.process.exited;
+
+    const entry = [...replicate.state.predictions.predictions.values()].find(
+      (e) => e.prediction.input?.prompt === 'a heron in the reeds',
+    )!;
+    while (entry.prediction.status !== 'succeeded') replicate.state.predictions.advance(entry.prediction.id);
+
+    const done = await discord.waitForCall(isFinalEdit(video.token)).catch((error: Error) => {
+      const tail = survivor.process.lines.slice(-20).map((l) => JSON.stringify(l));
+      throw new Error(`${error.message}\nthe surviving worker said:\n${tail.join('\n')}`);
+    });
+    expect(done.files).toHaveLength(1);
+    expect(survivor.process.lines.some((l) => l.generationId === generationId)).toBe(true);
+    const downloads = replicate.state.requests
+      .slice(requestsBefore)
+      .filter((r) => r.method === 'GET' && r.path.startsWith('/files-out/'));
+    expect(downloads).toHaveLength(1);
+    // One prediction: the survivor continued the dead worker's, it did not start another.
+    expect(
+      [...replicate.state.predictions.predictions.values()].filter(
+        (e) => e.prediction.input?.prompt === 'a heron in the reeds',
+      ),
+    ).toHaveLength(1);
+
+    const [botExit, survivorExit] = await Promise.all([bot.process.stop(), survivor.process.stop()]);
+    expect(botExit.code).toBe(0);
+    expect(survivorExit.code).toBe(0);
   });
 
   it('refuses a role alone without REDIS_URL, saying what to set', async () => {

@@ -17,7 +17,10 @@ export interface BullmqRunnerOptions {
   logger: Logger;
   /** Prefix of every key and channel, so deployments (or tests) can share one Redis. */
   prefix?: string;
-  /** A running job's slot lasts this long without renewal (default 30 s, BullMQ's lock time). */
+  /**
+   * A running job's slot and BullMQ lock last this long without renewal (default 15 s): how soon a
+   * job of a worker that died (kill -9) goes to another worker, with the stalled check below.
+   */
   leaseMs?: number;
   /** A job held back by a limit looks again after this long if no job end wakes it (default 5 s). */
   holdMs?: number;
@@ -43,7 +46,7 @@ const queueNames: Record<JobKind, string> = { generation: 'generations', render:
 export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRunner {
   const { logger } = options;
   const prefix = options.prefix ?? 'reelbot';
-  const leaseMs = options.leaseMs ?? 30_000;
+  const leaseMs = options.leaseMs ?? 15_000;
   const holdMs = options.holdMs ?? 5_000;
   // BullMQ's blocking commands need unlimited retries per request.
   const redis = new Redis(options.url, { maxRetriesPerRequest: null });
@@ -209,6 +212,8 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
             prefix,
             concurrency: options.total,
             lockDuration: leaseMs,
+            // Checked every 5 s by default: a dead worker's job moves on within about 20 s.
+            stalledInterval: leaseMs / 3,
             // A job here is resumable from the store: a worker dying under it is no reason to fail it.
             maxStalledCount: 1000,
           }),
