@@ -100,6 +100,54 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
     expect(workerExit.code).toBe(0);
   });
 
+  it('tells a person’s place in line from the shared queue, and runs their videos one at a time', async () => {
+    const model = 'minimax/video-01';
+    replicate.state.predictions.configure(model, { manual: true, steps: 1 });
+    const oneAtATime = { ...env(), MAX_JOBS_PER_USER: '1' };
+    const [bot, worker] = await Promise.all([
+      running(['start', '--role', 'bot'], oneAtATime),
+      running(['worker'], oneAtATime),
+    ]);
+    const video = (prompt: string) =>
+      discord.sendCommand('video', [
+        { name: 'model', value: model },
+        { name: 'prompt', value: prompt },
+      ]);
+    const statusEdit = (token: string, match: RegExp) =>
+      discord.waitForCall(
+        (call) =>
+          call.method === 'PATCH' &&
+          call.status === 200 &&
+          call.route.includes(`/${token}/messages/`) &&
+          match.test(call.json?.content ?? ''),
+      );
+    const finish = (prompt: string) => {
+      const entry = [...replicate.state.predictions.predictions.values()].find(
+        (e) => e.prediction.input?.prompt === prompt,
+      )!;
+      while (entry.prediction.status !== 'succeeded')
+        replicate.state.predictions.advance(entry.prediction.id);
+    };
+    const first = video('first of mine');
+    await statusEdit(first.token, /^⏳ Generating/);
+    const second = video('second of mine');
+    // The worker holds it back (the limit is counted in Redis); the bot tells its place.
+    await statusEdit(second.token, /^🕒 Queued: 1 of yours ahead/);
+    const created = (prompt: string) =>
+      [...replicate.state.predictions.predictions.values()].filter(
+        (e) => e.prediction.input?.prompt === prompt,
+      );
+    expect(created('second of mine')).toHaveLength(0);
+    finish('first of mine');
+    await statusEdit(first.token, /^✅ Done/);
+    await statusEdit(second.token, /^⏳ Generating/);
+    finish('second of mine');
+    await statusEdit(second.token, /^✅ Done/);
+    const [botExit, workerExit] = await Promise.all([bot.process.stop(), worker.process.stop()]);
+    expect(botExit.code).toBe(0);
+    expect(workerExit.code).toBe(0);
+  });
+
   it('a worker killed with -9 mid-job: the other worker finishes the video, downloaded once', async () => {
     const model = 'minimax/video-01';
     replicate.state.predictions.configure(model, { manual: true });
