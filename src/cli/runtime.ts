@@ -59,6 +59,12 @@ export interface CoreRuntimeOptions {
    * submits; the `reelbot worker` processes perform.
    */
   performsJobs?: boolean;
+  /**
+   * Join the deployment's shared queue and events when REDIS_URL is set (`reelbot start`). One-shot
+   * commands (`generate`, `simulate`) keep their jobs in process: they must not take other
+   * people's jobs from the shared queue, nor leave theirs for a worker when they exit.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -112,13 +118,14 @@ export function createCoreRuntime(
     logger: logger.child({ part: 'simulation' }),
   });
   // With REDIS_URL, jobs and events are shared by every process of the deployment.
-  const redisBus = config.redis
-    ? createRedisEventBus({ url: config.redis.url, logger: logger.child({ part: 'events' }) })
+  const redis = options.shared ? config.redis : undefined;
+  const redisBus = redis
+    ? createRedisEventBus({ url: redis.url, logger: logger.child({ part: 'events' }) })
     : undefined;
   const bus = redisBus ?? createInProcessEventBus();
-  const runner = config.redis
+  const runner = redis
     ? createBullmqJobRunner({
-        url: config.redis.url,
+        url: redis.url,
         total: config.limits.total,
         perUser: config.limits.perUser,
         logger: logger.child({ part: 'jobs' }),

@@ -35,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
     renderWorker: plan.performsJobs ? config.renderWorker.mode : undefined,
     prices,
     performsJobs: plan.performsJobs,
+    shared: true,
   });
   const { service, catalog, store, db } = core;
 
