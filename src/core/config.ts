@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { readShardPlan, type ShardPlan } from './shard-plan.js';
 
 /** Everything reelbot reads from its environment, validated once at start. */
 export interface Config {
@@ -38,7 +39,8 @@ export interface Config {
     /** Estimated US dollars one server may spend per UTC day; unset means no limit. */
     dailyUsdPerServer?: number;
   };
-  discord?: { token: string; applicationId: string; apiUrl: string };
+  /** `shards` is set when the gateway is sharded (DISCORD_SHARDS); absent, one connection. */
+  discord?: { token: string; applicationId: string; apiUrl: string; shards?: ShardPlan };
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
   openai?: { apiKey: string; baseUrl?: string; model: string };
   adminToken?: string;
@@ -160,6 +162,9 @@ const envSchema = z.object({
     .regex(/^\d{5,25}$/, 'must be the numeric Application ID from the Discord developer portal')
     .optional(),
   DISCORD_API_URL: url('for example https://discord.com/api').default(configDefaults.DISCORD_API_URL),
+  // Checked by readShardPlan, which reads both together.
+  DISCORD_SHARDS: optionalText,
+  DISCORD_SHARD_IDS: optionalText,
   SLACK_BOT_TOKEN: z
     .string()
     .trim()
@@ -237,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is missing: install the app to your workspace and copy the xoxb- token',
     );
+  const shards = readShardPlan(set.DISCORD_SHARDS, set.DISCORD_SHARD_IDS, problems);
   // Read from the raw value, not the parsed one, so a bad host is named beside every other problem.
   const allowedHosts = (set.DOWNLOAD_ALLOWED_HOSTS ?? configDefaults.DOWNLOAD_ALLOWED_HOSTS)
     .split(',')
@@ -280,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             token: e.DISCORD_TOKEN,
             applicationId: e.DISCORD_APPLICATION_ID,
             apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
+            ...(shards ? { shards } : {}),
           }
         : undefined,
     slack: e.SLACK_BOT_TOKEN

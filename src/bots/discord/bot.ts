@@ -19,6 +19,7 @@ import { createFormDrafts } from './drafts.js';
 import { discordLogger } from './logger.js';
 import { createDiscordTransport } from './rest-transport.js';
 import { createInteractionRouter } from './router.js';
+import { clientShardOptions, createShardOwnership, registersCommands } from './shards.js';
 import { asDiscordMessageRef } from './status/status-ref.js';
 import { createStatusMessages } from './status/tracker.js';
 
@@ -95,6 +96,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
   const transport = createDiscordTransport();
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
+    ...clientShardOptions(discord.shards),
     rest: { api: discord.apiUrl, makeRequest: transport.makeRequest },
   });
   const statuses = createStatusMessages({
@@ -104,6 +106,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
     timers,
     intervalMs: deps.statusEditIntervalMs ?? 1500,
     logger,
+    ownsGuild: createShardOwnership(discord.shards),
     final: {
       media: deps.media ?? createLocalMediaStorage(deps.config.dataDir),
       fit: deps.fitToSize,
@@ -149,7 +152,8 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
 
     async start() {
       client.rest.setToken(discord.token);
-      const mode = deps.registerCommands ?? 'if-changed';
+      // With the shards split over processes, the one running shard 0 registers for all of them.
+      const mode = registersCommands(discord.shards) ? (deps.registerCommands ?? 'if-changed') : 'never';
       if (mode !== 'never') {
         await registerCommands({
           rest: client.rest,
@@ -173,7 +177,10 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
         throw loginError(error, discord.apiUrl);
       });
       await ready;
-      logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'Discord bot connected');
+      logger.info(
+        { user: client.user?.tag, guilds: client.guilds.cache.size, shards: client.ws.shards.size },
+        'Discord bot connected',
+      );
       statuses.resume(leftBehind());
       void deps.catalog.warm().catch((error: unknown) => {
         logger.warn({ err: error, code: codeOf(error) }, 'could not warm the model catalog');

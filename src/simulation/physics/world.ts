@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import RAPIER from '@dimforge/rapier3d-compat';
-import type { Scene, SceneObject, Vec3 } from '../scene/schema.js';
+import type { Scene, SceneJoint, SceneObject, Vec3 } from '../scene/schema.js';
 
 let ready: Promise<void> | undefined;
 
@@ -65,6 +65,71 @@ function colliderOf(o: SceneObject): RAPIER.ColliderDesc {
   }
 }
 
+const vector = ([x, y, z]: Vec3) => ({ x, y, z });
+
+/** `a * b` for unit quaternions `[x, y, z, w]`. */
+function multiply([ax, ay, az, aw]: Quat, [bx, by, bz, bw]: Quat): Quat {
+  return [
+    aw * bx + ax * bw + ay * bz - az * by,
+    aw * by - ax * bz + ay * bw + az * bx,
+    aw * bz + ax * by - ay * bx + az * bw,
+    aw * bw - ax * bx - ay * by - az * bz,
+  ];
+}
+
+const rotation = ([x, y, z, w]: Quat) => ({ x, y, z, w });
+
+/**
+ * Rapier's description of one joint of the scene. `turn` is how the first body is turned relative
+ * to the second as placed: a fixed joint welds them that way, not squared up to each other.
+ */
+function jointData(joint: SceneJoint, turn: Quat): RAPIER.JointData {
+  const [a, b] = [vector(joint.anchorA), vector(joint.anchorB)];
+  switch (joint.kind) {
+    case 'revolute': {
+      const [x, y, z] = joint.axis;
+      const length = Math.hypot(x, y, z);
+      return RAPIER.JointData.revolute(a, b, { x: x / length, y: y / length, z: z / length });
+    }
+    case 'spherical':
+      return RAPIER.JointData.spherical(a, b);
+    case 'fixed':
+      return RAPIER.JointData.fixed(a, rotation([0, 0, 0, 1]), b, rotation(turn));
+    case 'rope':
+      return RAPIER.JointData.rope(joint.length!, a, b);
+  }
+}
+
+/**
+ * Joins the bodies the scene's joints name (validation made each id name exactly one object). A
+ * joint to the world holds to one fixed body at the origin, so its anchor is a world point.
+ */
+function addJoints(world: RAPIER.World, scene: Scene, bodies: readonly RAPIER.RigidBody[]): void {
+  if (scene.joints.length === 0) return;
+  const byId = new Map<string, { body: RAPIER.RigidBody; turn: Quat }>();
+  scene.objects.forEach((o, i) => {
+    if (o.id !== undefined) byId.set(o.id, { body: bodies[i]!, turn: quaternionFromEuler(o.rotation) });
+  });
+  const needsAnchor = scene.joints.some((joint) => joint.b === undefined);
+  const anchor = needsAnchor ? world.createRigidBody(RAPIER.RigidBodyDesc.fixed()) : undefined;
+  for (const joint of scene.joints) {
+    const first = byId.get(joint.a)!;
+    const second = joint.b === undefined ? undefined : byId.get(joint.b)!;
+    // The turn of the first body seen from the second: second⁻¹ · first (the world is unturned).
+    const [x, y, z, w] = second?.turn ?? [0, 0, 0, 1];
+    const turn = multiply([-x, -y, -z, w], first.turn);
+    const created = world.createImpulseJoint(
+      jointData(joint, turn),
+      first.body,
+      second?.body ?? anchor!,
+      true,
+    );
+    // Joined bodies pass through each other where they meet, as chain links and hinges do; left
+    // touching, they would push apart at the joint and shake.
+    created.setContactsEnabled(false);
+  }
+}
+
 /** A Rapier world built from a scene, stepped in fixed sub-steps. Free it with `dispose`. */
 export interface PhysicsWorld {
   readonly bodies: readonly RAPIER.RigidBody[];
@@ -117,6 +182,8 @@ export function createPhysicsWorld(scene: Scene): PhysicsWorld & { substeps: num
     world.createCollider(collider, body);
     return body;
   });
+
+  addJoints(world, scene, bodies);
 
   return {
     bodies,

@@ -1,4 +1,10 @@
-import { type SceneInput, type SceneObjectInput, sceneLimits, shapes } from './schema.js';
+import {
+  type SceneInput,
+  type SceneJointInput,
+  type SceneObjectInput,
+  sceneLimits,
+  shapes,
+} from './schema.js';
 
 /**
  * Pulls a scene written by a language model into bounds before strict validation: numbers are
@@ -43,6 +49,16 @@ export function clampSceneInput(raw: unknown): SceneInput {
     .map(clampObject)
     .filter((o): o is SceneObjectInput => o !== undefined)
     .slice(0, L.maxObjects);
+
+  const ids = new Set((scene.objects as SceneObjectInput[]).map((o) => o.id));
+  const joints = Array.isArray(input.joints) ? input.joints : [];
+  scene.joints = joints
+    .map(clampJoint)
+    // A joint that names no kept object is dropped, like an object without a position.
+    .filter(
+      (j): j is SceneJointInput => j !== undefined && ids.has(j.a) && (j.b === undefined || ids.has(j.b)),
+    )
+    .slice(0, L.maxJoints);
 
   const camera = record(input.camera);
   const cameraOut: Record<string, unknown> = {};
@@ -97,6 +113,23 @@ function clampObject(raw: unknown): SceneObjectInput | undefined {
   setNumber(out, 'roughness', o.roughness, 0, 1);
   setNumber(out, 'metalness', o.metalness, 0, 1);
   return out as SceneObjectInput;
+}
+
+function clampJoint(raw: unknown): SceneJointInput | undefined {
+  const j = record(raw);
+  const L = sceneLimits;
+  if (!['revolute', 'spherical', 'fixed', 'rope'].includes(j.kind as string) || typeof j.a !== 'string')
+    return undefined;
+  const out: Record<string, unknown> = { kind: j.kind, a: j.a.slice(0, 64) };
+  if (typeof j.b === 'string') out.b = j.b.slice(0, 64);
+  setVec3(out, 'anchorA', j.anchorA, L.maxCoordinate);
+  setVec3(out, 'anchorB', j.anchorB, L.maxCoordinate);
+  setVec3(out, 'axis', j.axis, 1000);
+  const axis = out.axis as number[] | undefined;
+  if (axis && Math.hypot(...axis) < 1e-6) delete out.axis;
+  setNumber(out, 'length', j.length, L.minSize, L.maxCoordinate);
+  if (out.kind === 'rope' && out.length === undefined) return undefined;
+  return out as SceneJointInput;
 }
 
 function record(value: unknown): Record<string, unknown> {

@@ -23,6 +23,7 @@ export const sceneLimits = {
   maxMass: 100_000,
   maxDensity: 100_000,
   maxGroundSize: 1000,
+  maxJoints: 500,
 } as const;
 
 const finite = () => z.number({ error: 'must be a finite number' });
@@ -77,6 +78,32 @@ export const sceneObjectSchema = z.strictObject({
   color: color.default('#d0d0d0'),
   roughness: between(0, 1).default(0.5),
   metalness: between(0, 1).default(0),
+});
+
+const jointKinds = ['revolute', 'spherical', 'fixed', 'rope'] as const;
+
+/**
+ * Holds two bodies together, or one body to a point of the world. Anchors are where the joint
+ * grips each body, in that body's own frame (before its rotation); for the world, a world point.
+ * A `revolute` joint turns about `axis` (a hinge, a seesaw's pivot; the same axis in each body's
+ * own frame), a `spherical` one turns every way (a chain link, a pendulum), a `fixed` one welds the
+ * two as they are placed, and a `rope` lets the anchors come closer but never further apart than
+ * `length`. Joined bodies do not collide with each other.
+ */
+export const jointSchema = z.strictObject({
+  kind: z.enum(jointKinds, { error: `must be one of ${jointKinds.join(', ')}` }),
+  /** The `id` of the first body. */
+  a: z.string({ error: 'must be the id of an object' }).max(64, 'must be at most 64 characters'),
+  /** The `id` of the second body; absent: the world. */
+  b: z.string({ error: 'must be the id of an object' }).max(64, 'must be at most 64 characters').optional(),
+  anchorA: vec3(sceneLimits.maxCoordinate).default([0, 0, 0]),
+  anchorB: vec3(sceneLimits.maxCoordinate).default([0, 0, 0]),
+  /** The hinge axis of a revolute joint, in both bodies' frames. */
+  axis: vec3(1000)
+    .default([0, 0, 1])
+    .refine(([x, y, z]) => Math.hypot(x, y, z) > 1e-6, 'must not be [0, 0, 0]'),
+  /** A rope's longest reach, in metres. */
+  length: positive(sceneLimits.maxCoordinate).optional(),
 });
 
 const cameraSchema = z.strictObject({
@@ -134,26 +161,61 @@ const resolutionSchema = z.strictObject({
 });
 
 /** A whole simulation: what is in it, how it is lit and filmed, and for how long. */
-export const sceneSchema = z.strictObject({
-  /** Seconds of video. */
-  duration: positive(sceneLimits.maxDurationSeconds).default(3),
-  fps: z.literal(sceneLimits.fps, { error: 'must be 24, 30 or 60' }).default(30),
-  resolution: resolutionSchema.default({ width: 1280, height: 720 }),
-  seed: z
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(0, 'must be >= 0')
-    .max(2 ** 31 - 1, `must be <= ${2 ** 31 - 1}`)
-    .default(0),
-  gravity: vec3(sceneLimits.maxGravity).default([0, -9.81, 0]),
-  background: color.default('#c9d6e3'),
-  ground: groundSchema.default(groundSchema.parse({})),
-  objects: z
-    .array(sceneObjectSchema, { error: 'must be a list of objects' })
-    .max(sceneLimits.maxObjects, `must have at most ${sceneLimits.maxObjects} objects`),
-  camera: cameraSchema.default(cameraSchema.parse({})),
-  lights: lightsSchema.default(lightsSchema.parse({})),
-});
+export const sceneSchema = z
+  .strictObject({
+    /** Seconds of video. */
+    duration: positive(sceneLimits.maxDurationSeconds).default(3),
+    fps: z.literal(sceneLimits.fps, { error: 'must be 24, 30 or 60' }).default(30),
+    resolution: resolutionSchema.default({ width: 1280, height: 720 }),
+    seed: z
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(0, 'must be >= 0')
+      .max(2 ** 31 - 1, `must be <= ${2 ** 31 - 1}`)
+      .default(0),
+    gravity: vec3(sceneLimits.maxGravity).default([0, -9.81, 0]),
+    background: color.default('#c9d6e3'),
+    ground: groundSchema.default(groundSchema.parse({})),
+    objects: z
+      .array(sceneObjectSchema, { error: 'must be a list of objects' })
+      .max(sceneLimits.maxObjects, `must have at most ${sceneLimits.maxObjects} objects`),
+    joints: z
+      .array(jointSchema, { error: 'must be a list of joints' })
+      .max(sceneLimits.maxJoints, `must have at most ${sceneLimits.maxJoints} joints`)
+      .default([]),
+    camera: cameraSchema.default(cameraSchema.parse({})),
+    lights: lightsSchema.default(lightsSchema.parse({})),
+  })
+  .superRefine((scene, context) => {
+    // Ids only matter where a joint names them: elsewhere they are labels, and may repeat.
+    const owners = new Map<string, number>();
+    for (const o of scene.objects) if (o.id !== undefined) owners.set(o.id, (owners.get(o.id) ?? 0) + 1);
+    scene.joints.forEach((joint, i) => {
+      for (const end of ['a', 'b'] as const) {
+        const id = joint[end];
+        if (id === undefined) continue;
+        const count = owners.get(id) ?? 0;
+        if (count !== 1)
+          context.addIssue({
+            code: 'custom',
+            path: ['joints', i, end],
+            message: `has "${id}", which ${count === 0 ? 'no object has' : `${count} objects have`} as its id`,
+          });
+      }
+      if (joint.a === joint.b)
+        context.addIssue({
+          code: 'custom',
+          path: ['joints', i, 'b'],
+          message: 'must name another object than a',
+        });
+      if (joint.kind === 'rope' && joint.length === undefined)
+        context.addIssue({
+          code: 'custom',
+          path: ['joints', i, 'length'],
+          message: 'must be set for a rope',
+        });
+    });
+  });
 
 /** A scene with every default filled in: what the physics and the renderer consume. */
 export type Scene = z.output<typeof sceneSchema>;
@@ -161,4 +223,6 @@ export type Scene = z.output<typeof sceneSchema>;
 export type SceneInput = z.input<typeof sceneSchema>;
 export type SceneObject = Scene['objects'][number];
 export type SceneObjectInput = z.input<typeof sceneObjectSchema>;
+export type SceneJoint = Scene['joints'][number];
+export type SceneJointInput = z.input<typeof jointSchema>;
 export type Vec3 = [number, number, number];

@@ -16,16 +16,28 @@ interface Session {
   id: string;
   sequence: number;
   identified: boolean;
+  /** `[id, count]` from the session's identify, as Discord shards: [0, 1] unsharded. */
+  shard: [number, number];
   received: GatewayFrame[];
 }
 
+/** Discord's rule: a guild's events go to shard `(guild_id >> 22) % count`; direct messages to shard 0. */
+export function shardOf(guildId: string | undefined, count: number): number {
+  return guildId ? Number((BigInt(guildId) >> 22n) % BigInt(count)) : 0;
+}
+
+const holds = (session: Session, guildId: string | undefined) =>
+  shardOf(guildId, session.shard[1]) === session.shard[0];
+
 /** A WebSocket gateway speaking enough of Discord's protocol for discord.js to log in and take events. */
 export interface FakeGateway {
+  /** The `[id, count]` of every session that identified, in order. */
+  readonly identifiedShards: [number, number][];
   /** Every frame every client sent, in order. */
   readonly received: GatewayFrame[];
   /** Sessions that identified and got READY. */
   readonly readySessions: number;
-  /** Sends a dispatch (op 0) to every identified session. */
+  /** Sends a dispatch (op 0) to every identified session whose shard holds the event's guild. */
   dispatch(event: string, data: unknown): void;
   /** Resolves once some client has identified and been sent READY and GUILD_CREATE. */
   waitForReady(): Promise<void>;
@@ -54,6 +66,7 @@ export function createGateway(
   const received: GatewayFrame[] = [];
   const waiters = new Set<() => void>();
   let readySessions = 0;
+  const identifiedShards: [number, number][] = [];
   const notify = () => {
     for (const waiter of [...waiters]) waiter();
   };
@@ -109,7 +122,14 @@ export function createGateway(
   });
 
   wss.on('connection', (socket) => {
-    const session: Session = { socket, id: snowflake(), sequence: 0, identified: false, received: [] };
+    const session: Session = {
+      socket,
+      id: snowflake(),
+      sequence: 0,
+      identified: false,
+      shard: [0, 1],
+      received: [],
+    };
     sessions.add(session);
     socket.on('close', () => sessions.delete(session));
     socket.on('message', (raw) => {
@@ -130,20 +150,23 @@ export function createGateway(
           if (frame.d?.token !== state.token) return socket.close(4004, 'Authentication failed.');
           if (frame.d?.compress) return socket.close(4002, 'Compression is not supported by the fake');
           session.identified = true;
+          session.shard = frame.d.shard ?? [0, 1];
+          identifiedShards.push(session.shard);
           send(session, {
             op: Op.Dispatch,
             t: 'READY',
             d: {
               v: 10,
               user: state.botUser,
-              guilds: [{ id: state.guildId, unavailable: true }],
+              guilds: holds(session, state.guildId) ? [{ id: state.guildId, unavailable: true }] : [],
               session_id: session.id,
               resume_gateway_url: `${state.baseUrl.replace(/^http/, 'ws')}${options.path}`,
-              shard: frame.d.shard ?? [0, 1],
+              shard: session.shard,
               application: { id: state.applicationId, flags: 0 },
             },
           });
-          send(session, { op: Op.Dispatch, t: 'GUILD_CREATE', d: guildCreate() });
+          if (holds(session, state.guildId))
+            send(session, { op: Op.Dispatch, t: 'GUILD_CREATE', d: guildCreate() });
           readySessions++;
           break;
         case Op.Resume:
@@ -170,13 +193,17 @@ export function createGateway(
     });
 
   return {
+    identifiedShards,
     received,
     get readySessions() {
       return readySessions;
     },
     dispatch(event, data) {
+      // Only the shard that holds the guild hears its events, as on Discord.
+      const guildId = (data as { guild_id?: string } | null)?.guild_id;
       for (const session of sessions)
-        if (session.identified) send(session, { op: Op.Dispatch, t: event, d: data });
+        if (session.identified && holds(session, guildId))
+          send(session, { op: Op.Dispatch, t: event, d: data });
     },
     waitForReady: () => waitFor(() => (readySessions > 0 ? true : undefined)).then(() => undefined),
     waitForOp: (op, after = 0) => waitFor(() => received.slice(after).find((frame) => frame.op === op)),

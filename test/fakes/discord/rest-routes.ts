@@ -145,12 +145,13 @@ export const routes: Route[] = [
     method: 'GET',
     path: '/gateway/bot',
     bot: true,
-    handle: ({ gatewayUrl }) => ({
+    handle: ({ gatewayUrl, state }) => ({
       status: 200,
       json: {
         url: gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
+        shards: state.recommendedShards,
+        // Large bots get a higher concurrency; with 1, discord.js waits 5 s between shard logins.
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 16 },
       },
     }),
   },

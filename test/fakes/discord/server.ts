@@ -38,6 +38,8 @@ export interface FakeDiscordOptions {
   applicationId?: string;
   /** Default `attachment_size_limit` of interactions and the channel upload limit. 10 MiB unless set. */
   attachmentSizeLimit?: number;
+  /** The shard count `/gateway/bot` recommends; 1 unless a test shards. */
+  recommendedShards?: number;
   heartbeatIntervalMs?: number;
   /** How long `waitForCall` waits before failing with a list of what did happen. */
   waitTimeoutMs?: number;
@@ -110,6 +112,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       flags: 0 as never,
     }),
     attachmentSizeLimit: options.attachmentSizeLimit ?? 10 * 1024 * 1024,
+    recommendedShards: options.recommendedShards ?? 1,
     baseUrl: '',
     calls: [],
     globalCommands: [],

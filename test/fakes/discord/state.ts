@@ -60,6 +60,8 @@ export interface FakeDiscordState {
   member: (user: APIUser) => APIGuildMember;
   /** Upload limit for bot messages in channels, and the default for interactions. */
   attachmentSizeLimit: number;
+  /** The shard count `/gateway/bot` recommends (what discord.js's `shards: 'auto'` uses). */
+  recommendedShards: number;
   /** The base URL of the server, e.g. http://127.0.0.1:1234. */
   baseUrl: string;
   calls: RecordedCall[];

@@ -15,6 +15,8 @@ export interface StatusMessagesOptions {
   intervalMs: number;
   logger: Logger;
   final: FinalMessageDeps;
+  /** Whether this process answers for a guild (sharding); every guild when absent. */
+  ownsGuild?: (guildId: string | undefined) => boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export function createStatusMessages(options: StatusMessagesOptions) {
     if (existing) return existing;
     const known = ref ?? asDiscordMessageRef(generation.messageRef);
     if (!known || known.finalShown) return undefined;
+    if (options.ownsGuild && !options.ownsGuild(known.guildId)) return undefined;
     const message = createStatusMessage({
       generation,
       ref: known,

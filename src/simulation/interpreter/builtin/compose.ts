@@ -1,6 +1,7 @@
 import type { Random } from '../../random.js';
-import type { SceneObjectInput, Vec3 } from '../../scene/schema.js';
+import type { SceneJointInput, SceneObjectInput, Vec3 } from '../../scene/schema.js';
 import { container, grid, pins, ring, row, stairs, translate, wall } from './arrangements.js';
+import { hangOnChain, hangsOnChain } from './contraptions.js';
 import {
   bounds,
   defaultColors,
@@ -22,6 +23,8 @@ export interface Composition {
   /** Film from the side: things travel along x. */
   side: boolean;
   duration: number;
+  /** What holds bodies together: a wrecking ball's chain. */
+  joints: SceneJointInput[];
 }
 
 function lookOfPart(part: Part, colorful: string[] | undefined): Look {
@@ -72,6 +75,30 @@ function targetLayout(part: Part, look: Look, moverCount: number): Layout {
     default:
       return count === 1 ? tower(1, part.shape, look) : grid(count, part.shape, look);
   }
+}
+
+/** `part`'s bodies in a ring round the middle of `inner`, clear of it. */
+function encircle(part: Part, look: Look, inner: Layout): SceneObjectInput[] {
+  const circle = ring(countOf(part, part.kind === 'pins' ? 10 : 12), part.shape, look);
+  if (part.kind === 'pins') {
+    // Pins keep their own tall shape, stood up on the ground.
+    const pin = pins(1, look).objects[0]!;
+    for (const o of circle.objects)
+      Object.assign(o, {
+        size: pin.size,
+        density: pin.density,
+        position: [o.position[0], pin.size[1] / 2, o.position[2]],
+      });
+  }
+  const center: Vec3 = [(inner.min[0] + inner.max[0]) / 2, 0, (inner.min[2] + inner.max[2]) / 2];
+  const reach = Math.hypot(inner.max[0] - inner.min[0], inner.max[2] - inner.min[2]) / 2 + 0.6;
+  const first = circle.objects[0]!.position;
+  const radius = Math.hypot(first[0], first[2]);
+  const grow = Math.max(1, reach / radius);
+  return circle.objects.map((o) => ({
+    ...o,
+    position: [center[0] + o.position[0] * grow, o.position[1], center[2] + o.position[2] * grow] as Vec3,
+  }));
 }
 
 /** The movers' bodies in a loose cluster centred on `center`, `spread` metres across, layered upwards. */
@@ -149,10 +176,26 @@ export function compose(
   const target = parts.find(
     (p) => (p.kind === 'group' || p.kind === 'pins') && p.relation && !movers.includes(p),
   );
-  if (target && !movers.length && !support) {
-    // Only an arrangement: it stands there, filmed from the front.
-    const layout = targetLayout(target, lookOfPart(target, colorful), 0);
-    return { layout, side: false, duration: 3 };
+  // "A ring of boxes around a ball": arranged things stand round or beside the target; they do not move.
+  const standsBy =
+    (target?.relation === 'around' || target?.relation === 'beside') && movers.every((p) => p.arrangement);
+  if (target && !support && (!movers.length || standsBy)) {
+    // Only arrangements: they stand there, filmed from the front; what stands "around" or
+    // "beside" the target is set round it or next to it.
+    const placed = targetLayout(target, lookOfPart(target, colorful), 0);
+    const objects = [...placed.objects];
+    const standers = parts.filter(
+      (p) => p !== target && !p.relation && (p.kind === 'group' || p.kind === 'pins'),
+    );
+    for (const part of standers) {
+      const look = lookOfPart(part, colorful);
+      if (target.relation === 'around') objects.push(...encircle(part, look, placed));
+      else {
+        const beside = targetLayout(part, look, 0);
+        objects.push(...translate(beside, [placed.min[0] - beside.max[0] - 1, 0, 0]).objects);
+      }
+    }
+    return { layout: { objects, ...bounds(objects) }, side: false, duration: 3, joints: [] };
   }
   if (!movers.length || (!target && support?.kind !== 'stairs')) return undefined;
   const looks = movers.map((p) => lookOfPart(p, colorful));
@@ -165,6 +208,7 @@ export function compose(
   const objects: SceneObjectInput[] = [];
   let side = true;
   let duration = 4;
+  const joints: SceneJointInput[] = [];
 
   const atFoot = (foot: number) => {
     if (!placed) return;
@@ -218,14 +262,21 @@ export function compose(
           metalness: m.metalness,
           roughness: m.roughness,
         });
-        if (target.kind === 'pins') {
-          // A bowling ball rolls along the ground at the head pin.
-          const d = 0.6 * looks[0]!.sizeScale;
-          ball.size = [d, d, d];
-          ball.position = [placed.min[0] - 6, d / 2, center[2]];
-          ball.velocity = [9, 0, 0];
+        if (target.kind !== 'pins' && hangsOnChain(text)) {
+          const rig = hangOnChain(ball, placed);
+          objects.push(...rig.objects);
+          joints.push(...rig.joints);
+          duration = 5;
+        } else {
+          if (target.kind === 'pins') {
+            // A bowling ball rolls along the ground at the head pin.
+            const d = 0.6 * looks[0]!.sizeScale;
+            ball.size = [d, d, d];
+            ball.position = [placed.min[0] - 6, d / 2, center[2]];
+            ball.velocity = [9, 0, 0];
+          }
+          objects.push(ball);
         }
-        objects.push(ball);
       } else {
         // Thrown from -x, each starting higher by what gravity takes on the way.
         const speed = 10;
@@ -253,5 +304,5 @@ export function compose(
   // Room for what scatters after the hit.
   const height = all.max[1] - Math.max(0, all.min[1]);
   all.max[0] += height * 0.3;
-  return { layout: { objects, ...all }, side, duration };
+  return { layout: { objects, ...all }, side, duration, joints };
 }

@@ -1,10 +1,32 @@
 import { createRandom, hashText } from '../../random.js';
-import type { Scene, SceneInput, SceneObjectInput, Shape, Vec3 } from '../../scene/schema.js';
+import type {
+  Scene,
+  SceneInput,
+  SceneJointInput,
+  SceneObjectInput,
+  Shape,
+  Vec3,
+} from '../../scene/schema.js';
 import { sceneLimits } from '../../scene/schema.js';
 import { parseScene } from '../../scene/validate.js';
 import { spiralDominoes } from './arrangements.js';
 import { compose } from './compose.js';
 import {
+  type Contraption,
+  contraptionOf,
+  describeContraption,
+  firstCount,
+  gate,
+  hangingChain,
+  hangOnChain,
+  hangsOnChain,
+  type JointedLayout,
+  newtonsCradle,
+  seesaw,
+  vessel,
+} from './contraptions.js';
+import {
+  bounds,
   defaultColors,
   dominoes,
   falling,
@@ -117,15 +139,17 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
   const count = main?.count;
 
   const spiral = /\bspiral\b/.test(prompt.toLowerCase()) && !words.knockedByBall;
-  const composed = compose(
-    readParts(prompt),
-    prompt.toLowerCase(),
-    words.colorful ? rainbow : undefined,
-    random,
-  );
+  const contraption = jointedLayout(prompt.toLowerCase(), look, random);
+  const joints: SceneJointInput[] = [...(contraption?.joints ?? [])];
+  const composed = contraption
+    ? undefined
+    : compose(readParts(prompt), prompt.toLowerCase(), words.colorful ? rainbow : undefined, random);
   let layout: Layout;
-  if (composed) layout = composed.layout;
-  else
+  if (contraption) layout = contraption;
+  else if (composed) {
+    layout = composed.layout;
+    joints.push(...composed.joints);
+  } else
     switch (scenario) {
       case 'tower':
         layout = tower(clampCount(count, 12), shape, look);
@@ -153,32 +177,54 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
           ? spiralDominoes(clampCount(count, 20), look)
           : dominoes(clampCount(count, 20), look, !words.knockedByBall);
         break;
-      default:
+      default: {
+        // Several things named with their own counts fall together, each as many as it says.
+        const each =
+          subjects.length > 1 && subjects.some((p) => p.count !== undefined)
+            ? subjects.flatMap((p) =>
+                Array.from({ length: clampCount(p.count, /s$/.test(p.noun) ? 6 : 1, 100) }, (_, i) => ({
+                  shape: p.shape,
+                  color: words.colorful ? rainbow[i % rainbow.length]! : colorsOf(p)[i % colorsOf(p).length]!,
+                })),
+              )
+            : undefined;
         layout = falling(
-          clampCount(count, 12),
+          each?.length ?? clampCount(count, 12),
           subjects.length ? [...new Set(subjects.map((p) => p.shape))] : [shape],
           subjects.length > 1
             ? { ...look, colors: words.colorful ? rainbow : subjects.flatMap(colorsOf) }
             : look,
           random,
+          false,
+          each,
         );
+      }
     }
 
   const objects: SceneObjectInput[] = [...layout.objects];
-  if (!composed && words.knockedByBall && (structural || scenario === 'dominoes')) {
+  if (!composed && !contraption && words.knockedByBall && (structural || scenario === 'dominoes')) {
     const ball = wreckingBall(layout, lookOf(words, ballPhrase, 'sphere'));
     if (!ballPhrase?.colors.length) ball.color = '#30343b';
-    if (scenario === 'dominoes') {
-      // Thrown at the first domino's upper half, along the line.
-      const first = layout.objects[0]!;
-      ball.size = [0.6, 0.6, 0.6];
-      ball.position = [first.position[0] - 2.5, first.size[1] * 0.75 + 0.35, first.position[2]];
-      ball.velocity = [6, 1, 0];
-    }
-    objects.push(ball);
-    // Frame the last stretch of the ball's flight, not where it starts, and where the debris flies.
     const height = layout.max[1] - Math.max(0, layout.min[1]);
-    layout.min[0] = Math.min(layout.min[0], ball.position[0] + 4);
+    if (hangsOnChain(prompt) && scenario !== 'dominoes') {
+      const rig = hangOnChain(ball, layout);
+      objects.push(...rig.objects);
+      joints.push(...rig.joints);
+      // Frame the swing from the crane's top down to where the debris flies.
+      layout.min[0] = Math.min(layout.min[0], ...rig.objects.map((o) => o.position[0] - 0.5));
+      layout.max[1] = Math.max(layout.max[1], ...rig.objects.map((o) => o.position[1] + o.size[1] / 2));
+    } else {
+      if (scenario === 'dominoes') {
+        // Thrown at the first domino's upper half, along the line.
+        const first = layout.objects[0]!;
+        ball.size = [0.6, 0.6, 0.6];
+        ball.position = [first.position[0] - 2.5, first.size[1] * 0.75 + 0.35, first.position[2]];
+        ball.velocity = [6, 1, 0];
+      }
+      objects.push(ball);
+      // Frame the last stretch of the ball's flight, not where it starts, and where the debris flies.
+      layout.min[0] = Math.min(layout.min[0], ball.position[0] + 4);
+    }
     if (structural) layout.max[0] += height * 0.9;
   }
 
@@ -198,17 +244,23 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
     },
     fov,
     resolution.width / resolution.height,
-    composed ? composed.side : scenario === 'dominoes' || scenario === 'ramp',
+    contraption
+      ? contraption.side
+      : composed
+        ? composed.side
+        : scenario === 'dominoes' || scenario === 'ramp',
   );
   if (words.orbit) camera.orbit = { degreesPerSecond: 30 };
 
-  const defaultDuration = composed
-    ? composed.duration
-    : scenario === 'dominoes'
-      ? Math.min(12, 2 + objects.length * (spiral ? 0.26 : 0.12))
-      : scenario === 'ramp'
-        ? 4
-        : 3;
+  const defaultDuration = contraption
+    ? contraption.duration
+    : composed
+      ? composed.duration
+      : scenario === 'dominoes'
+        ? Math.min(12, 2 + objects.length * (spiral ? 0.26 : 0.12))
+        : scenario === 'ramp'
+          ? 4
+          : 3;
   const scene: SceneInput = {
     duration: Math.min(sceneLimits.maxDurationSeconds, words.duration ?? defaultDuration),
     fps: words.fps ?? 30,
@@ -227,14 +279,69 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
       rotation: o.rotation?.map(round) as Vec3 | undefined,
       velocity: o.velocity?.map(round) as Vec3 | undefined,
     })),
+    joints,
     camera,
   };
   return parseScene(scene);
 }
 
+/** Each jointed scene's default count of bodies, and the most and fewest it may have. */
+const contraptionCounts: Partial<Record<Contraption, [fallback: number, max: number, min: number]>> = {
+  cradle: [5, 9, 2],
+  chain: [12, 30, 3],
+  bowl: [40, 200, 1],
+  funnel: [40, 200, 1],
+};
+
+function contraptionCount(kind: Contraption, count: number | undefined): number {
+  const [fallback, max, min] = contraptionCounts[kind] ?? [1, 1, 1];
+  return Math.max(min, clampCount(count, fallback, max));
+}
+
+/** The jointed scene a sentence names, built; undefined when it names none. */
+function jointedLayout(
+  text: string,
+  look: Look,
+  random: ReturnType<typeof createRandom>,
+): JointedLayout | undefined {
+  const kind = contraptionOf(text);
+  const count = firstCount(text);
+  switch (kind) {
+    case undefined:
+      return undefined;
+    case 'cradle':
+      return newtonsCradle(contraptionCount(kind, count), look);
+    case 'seesaw':
+      return seesaw(look);
+    case 'gate':
+      return gate(look);
+    case 'chain':
+      return hangingChain(contraptionCount(kind, count), look);
+    case 'pendulum': {
+      // Nothing to hit: the ball swings through where a target's face would be, at the origin.
+      const ball = wreckingBall({ objects: [], min: [0, 0, 0], max: [0, 2, 0] }, look);
+      const rig = hangOnChain(
+        { ...ball, color: look.colors[0] ?? '#30343b' },
+        { objects: [], min: [0, 0, 0], max: [0, 2, 0] },
+      );
+      return { ...rig, ...bounds(rig.objects), duration: 6, side: true };
+    }
+    case 'bowl':
+    case 'funnel':
+      return vessel(contraptionCount(kind, count), look, random, kind === 'funnel');
+  }
+}
+
 /** What the built-in interpreter reads in a sentence, e.g. "8 blue balls, a ramp, a wall of 15 yellow boxes". */
 export function readingOf(prompt: string): string {
-  return describeParts(readParts(prompt));
+  const text = prompt.toLowerCase();
+  const kind = contraptionOf(text);
+  if (kind) {
+    return describeContraption(kind, contraptionCount(kind, firstCount(text)));
+  }
+  const reading = describeParts(readParts(prompt));
+  // The ball that swings is the first one named: "a steel ball on a chain", "a wrecking ball".
+  return hangsOnChain(prompt) ? reading.replace(/\b(ball|cannonball|sphere)\b/, '$1 on a chain') : reading;
 }
 
 function colorsOf(phrase: NounPhrase): string[] {

@@ -136,12 +136,23 @@ export function stack(count: number, shape: Shape, look: Look, random: Random): 
 }
 
 /** Bodies dropped from staggered heights over a patch of ground, each tumbling its own way. */
-export function falling(count: number, shapes: Shape[], look: Look, random: Random, bounce = false): Layout {
+/**
+ * Bodies dropped from a loose cloud above the ground: shapes and colours taken in turn, or, when
+ * `each` is given, body by body (so "three capsules and four cylinders" are three and four).
+ */
+export function falling(
+  count: number,
+  shapes: Shape[],
+  look: Look,
+  random: Random,
+  bounce = false,
+  each?: { shape: Shape; color: string }[],
+): Layout {
   const s = 0.7 * look.sizeScale;
   const spread = Math.max(1.5, Math.sqrt(count) * s * 0.9);
   const objects: SceneObjectInput[] = [];
   for (let i = 0; i < count; i++) {
-    const shape = shapes[i % shapes.length]!;
+    const shape = each?.[i]?.shape ?? shapes[i % shapes.length]!;
     const size = sizeOf(shape, s * random.between(0.8, 1.2));
     objects.push({
       shape,
@@ -154,6 +165,7 @@ export function falling(count: number, shapes: Shape[], look: Look, random: Rand
       rotation: bounce ? [0, 0, 0] : [random.between(0, 360), random.between(0, 360), random.between(0, 360)],
       velocity: bounce ? [random.between(-0.6, 0.6), 0, random.between(-0.6, 0.6)] : [0, 0, 0],
       ...material(look, i),
+      ...(each?.[i] ? { color: each[i]!.color } : {}),
       ...(bounce ? { restitution: 0.85 } : {}),
     });
   }

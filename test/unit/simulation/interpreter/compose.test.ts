@@ -113,14 +113,22 @@ describe('built-in interpreter, sentences with several parts', () => {
     expect(framesAll(scene)).toBe(true);
   });
 
-  it('throws a wrecking ball at a tower it names after the ball', () => {
+  it('swings a wrecking ball on a chain at a tower it names after the ball', () => {
     const scene = interpretBuiltin('a red wrecking ball smashes a tower of green crates');
     const [ball] = of(scene, 'sphere');
     const crates = of(scene, 'box');
     expect(ball!.color).toBe('#d8342c');
     expect(new Set(crates.map((c) => c.color))).toEqual(new Set(['#3aa64c']));
     expect(ball!.position[0]).toBeLessThan(extent(crates, 0).min);
-    expect(ball!.velocity[0]).toBeGreaterThan(0);
+    // Let go from the side, held from above: a chain of links and a rope to the pivot.
+    expect(ball!.velocity).toEqual([0, 0, 0]);
+    const rope = scene.joints.find((j) => j.kind === 'rope')!;
+    expect(rope.a).toBe(ball!.id);
+    expect(rope.anchorB[1]).toBeGreaterThan(ball!.position[1]);
+    expect(of(scene, 'capsule').length).toBeGreaterThanOrEqual(4);
+    expect(readingOf('a red wrecking ball smashes a tower of green crates')).toMatch(
+      /wrecking ball on a chain/,
+    );
   });
 
   it('still gives a valid scene, and says so, for a sentence it cannot read', () => {

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { interpretBuiltin, readingOf } from '../../../../src/simulation/interpreter/builtin/index.js';
+import {
+  floatsPerBody,
+  frameOf,
+  simulate,
+  type Trajectory,
+} from '../../../../src/simulation/physics/simulate.js';
+import type { Scene } from '../../../../src/simulation/scene/schema.js';
+import { sceneProblems } from '../../../../src/simulation/scene/validate.js';
+
+const at = (trajectory: Trajectory, frame: number, body: number) =>
+  Array.from(frameOf(trajectory, frame).subarray(body * floatsPerBody, body * floatsPerBody + 7));
+const last = (trajectory: Trajectory) => trajectory.frames - 1;
+const index = (scene: Scene, id: string) => scene.objects.findIndex((o) => o.id === id);
+
+/** A shorter, smaller copy for the physics: the scene as read, filmed for `seconds`. */
+const briefly = (scene: Scene, seconds: number): Scene => ({ ...scene, duration: seconds, fps: 24 });
+
+describe('built-in interpreter, scenes held by joints', () => {
+  it("swings the first ball of a Newton's cradle into the row, and the last one flies out", async () => {
+    const prompt = "a newton's cradle with 5 steel balls";
+    const scene = interpretBuiltin(prompt);
+    expect(sceneProblems(scene)).toEqual([]);
+    expect(readingOf(prompt)).toBe("a Newton's cradle of 5 balls");
+    expect(scene.joints.filter((j) => j.kind === 'revolute')).toHaveLength(5);
+    const trajectory = await simulate(briefly(scene, 1.5));
+    const lastBall = index(scene, 'ball-4');
+    const start = scene.objects[lastBall]!.position[0];
+    const furthest = Math.max(
+      ...Array.from({ length: trajectory.frames }, (_, f) => at(trajectory, f, lastBall)[0]!),
+    );
+    expect(furthest - start).toBeGreaterThan(0.3);
+  });
+
+  it('drops a weight on one end of a seesaw and the ball on the other end goes up', async () => {
+    const scene = interpretBuiltin('a seesaw launches a red ball');
+    expect(readingOf('a seesaw launches a red ball')).toMatch(/seesaw/);
+    const trajectory = await simulate(briefly(scene, 2.5));
+    const rider = index(scene, 'rider');
+    const plank = index(scene, 'plank');
+    const heights = Array.from({ length: trajectory.frames }, (_, f) => at(trajectory, f, rider)[1]!);
+    expect(Math.max(...heights)).toBeGreaterThan(scene.objects[rider]!.position[1] + 1);
+    // The plank turned on its hinge and stayed on it.
+    const [x, y] = at(trajectory, last(trajectory), plank);
+    expect(Math.hypot(x!, y! - 1)).toBeLessThan(0.1);
+  });
+
+  it('swings a gate open on its hinge when a ball hits it', async () => {
+    const scene = interpretBuiltin('a ball is thrown at a wooden gate');
+    expect(scene.joints).toEqual([expect.objectContaining({ kind: 'revolute', a: 'gate', axis: [0, 1, 0] })]);
+    const trajectory = await simulate(briefly(scene, 2));
+    const gate = index(scene, 'gate');
+    const [, , , qx, qy, qz, qw] = at(trajectory, last(trajectory), gate);
+    // Turned about y by more than 20 degrees, and about nothing else.
+    expect(2 * Math.asin(Math.min(1, Math.abs(qy!)))).toBeGreaterThan((20 * Math.PI) / 180);
+    expect(Math.abs(qx!) + Math.abs(qz!)).toBeLessThan(0.05);
+    expect(qw).toBeDefined();
+  });
+
+  it('lets a chain of links fall from level and hang from its bar without coming apart', async () => {
+    const scene = interpretBuiltin('a chain of 10 links swings from a bar');
+    expect(readingOf('a chain of 10 links swings from a bar')).toBe(
+      'a chain of 10 links swinging from a bar',
+    );
+    const trajectory = await simulate(briefly(scene, 3));
+    const links = scene.objects.filter((o) => o.shape === 'capsule').length;
+    expect(links).toBe(10);
+    const end = at(trajectory, last(trajectory), links - 1);
+    const pivot = scene.joints[0]!.anchorB;
+    // It hangs: below the pivot, within the chain's length of it, above the ground.
+    expect(end[1]!).toBeLessThan(pivot[1]! - 2);
+    expect(Math.hypot(end[0]! - pivot[0]!, end[1]! - pivot[1]!)).toBeLessThan(10 * 0.45 * 1.1);
+    expect(end[1]!).toBeGreaterThan(0);
+  });
+
+  it('pours marbles into a bowl, where they stay, and through a funnel, out of which they run', async () => {
+    const bowl = interpretBuiltin('30 marbles poured into a bowl');
+    expect(readingOf('30 marbles poured into a bowl')).toBe('30 marbles poured into a bowl');
+    const inBowl = await simulate(briefly(bowl, 3));
+    const marbles = bowl.objects.flatMap((o, i) => (o.shape === 'sphere' ? [i] : []));
+    expect(marbles).toHaveLength(30);
+    for (const i of marbles) {
+      const [x, y, z] = at(inBowl, last(inBowl), i);
+      expect(Math.hypot(x!, z!)).toBeLessThan(2.4);
+      expect(y!).toBeGreaterThan(0.1);
+    }
+    const funnel = interpretBuiltin('20 marbles pour through a funnel');
+    const through = await simulate(briefly(funnel, 4));
+    const below = funnel.objects
+      .flatMap((o, i) => (o.shape === 'sphere' ? [i] : []))
+      .filter((i) => at(through, last(through), i)[1]! < 1.6);
+    expect(below.length).toBeGreaterThan(10);
+  });
+
+  it('knocks boxes off the tower with a wrecking ball on a chain', async () => {
+    const scene = interpretBuiltin('a wrecking ball on a chain smashes a tower of 8 boxes');
+    const boxes = scene.objects.flatMap((o, i) => (o.shape === 'box' && o.body === 'dynamic' ? [i] : []));
+    const trajectory = await simulate(briefly(scene, 3));
+    const moved = boxes.filter((i) => {
+      const start = scene.objects[i]!.position;
+      const end = at(trajectory, last(trajectory), i);
+      return Math.hypot(end[0]! - start[0], end[2]! - start[2]) > 0.5;
+    });
+    expect(moved.length).toBeGreaterThan(2);
+  });
+});
