@@ -12,8 +12,12 @@ interface Subcommand {
 
 const subcommands: Record<string, Subcommand> = {
   start: {
-    summary: 'run the web gallery, every configured bot and the workers',
+    summary: '[--role all|bot|web|worker]: run the web gallery, every configured bot and the workers',
     load: () => import('./cli/start.js'),
+  },
+  worker: {
+    summary: 'take jobs from the Redis queues (REDIS_URL) and perform them: no web, no bots',
+    load: () => import('./cli/worker.js'),
   },
   generate: {
     summary:

@@ -1,11 +1,14 @@
 import path from 'node:path';
 import type { Config } from '../core/config.js';
+import { createInProcessEventBus, type EventBus } from '../core/generations/event-bus.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
 import type { PriceTable } from '../core/generations/spend/prices.js';
 import type { Logger } from '../core/logger.js';
 import { createMediaStorage } from '../core/media/configured-storage.js';
 import type { MediaStorage } from '../core/media/storage.js';
+import { createBullmqJobRunner } from '../core/redis/bullmq-runner.js';
+import { createRedisEventBus } from '../core/redis/event-bus.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
 import type { CatalogCache } from '../core/replicate/catalog-cache.js';
 import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
@@ -34,6 +37,10 @@ export interface CoreRuntime {
   service: ReelbotGenerationService;
   /** The render worker kept warm between simulations, when the command asked for one. */
   renderWorker?: RenderWorker;
+  /** Where the service's events travel: this process, or every process on REDIS_URL. */
+  bus: EventBus;
+  /** Resolves once events from other processes arrive (the Redis subscription is up). */
+  ready: Promise<void>;
   /** Stops the service (unfinished work resumes next start), the render worker and the database. */
   close(): Promise<void>;
 }
@@ -51,6 +58,17 @@ export interface CoreRuntimeOptions {
   renderWorker?: Config['renderWorker']['mode'];
   /** What predictions cost (`loadPrices(config.spend.pricesFile)`); the shipped table otherwise. */
   prices?: PriceTable;
+  /**
+   * Whether this process performs jobs (true by default). A bot or web process on REDIS_URL only
+   * submits; the `reelbot worker` processes perform.
+   */
+  performsJobs?: boolean;
+  /**
+   * Join the deployment's shared queue and events when REDIS_URL is set (`reelbot start`). One-shot
+   * commands (`generate`, `simulate`) keep their jobs in process: they must not take other
+   * people's jobs from the shared queue, nor leave theirs for a worker when they exit.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -104,6 +122,20 @@ export function createCoreRuntime(
     logger: logger.child({ part: 'simulation' }),
   });
   const media = createMediaStorage(config);
+  // With REDIS_URL, jobs and events are shared by every process of the deployment.
+  const redis = options.shared ? config.redis : undefined;
+  const redisBus = redis
+    ? createRedisEventBus({ url: redis.url, logger: logger.child({ part: 'events' }) })
+    : undefined;
+  const bus = redisBus ?? createInProcessEventBus();
+  const runner = redis
+    ? createBullmqJobRunner({
+        url: redis.url,
+        total: config.limits.total,
+        perUser: config.limits.perUser,
+        logger: logger.child({ part: 'jobs' }),
+      })
+    : undefined;
   const service = createGenerationService({
     config,
     store,
@@ -113,6 +145,9 @@ export function createCoreRuntime(
     logger,
     simulator,
     prices: options.prices,
+    runner,
+    bus,
+    performsJobs: options.performsJobs,
   });
   return {
     config,
@@ -125,8 +160,11 @@ export function createCoreRuntime(
     media,
     service,
     renderWorker,
+    bus,
+    ready: redisBus?.ready ?? Promise.resolve(),
     async close() {
       await service.close();
+      await bus.close();
       await renderWorker?.close();
       await media.close?.();
       db.close();

@@ -9,28 +9,39 @@ import { createRevokedLinks } from '../core/store/index.js';
 import type { RawMount } from '../web/index.js';
 import { startWebServer } from '../web/index.js';
 import { createOperatorSessions } from '../web/operator-sessions.js';
+import { planRole } from './roles.js';
 import { createCoreRuntime } from './runtime.js';
 import { watchStopSignals } from './shutdown.js';
 
 /**
- * `reelbot start`: the web gallery, every configured bot and the workers. Unfinished generations
- * resume. SIGTERM or SIGINT stops taking new work, lets status edits in flight finish, and closes
+ * `reelbot start [--role all|bot|web|worker]`: the web gallery, every configured bot and the
+ * workers, or with REDIS_URL one of them (roles.ts). Unfinished generations resume. SIGTERM or SIGINT stops taking new work, lets status edits in flight finish, and closes
  * the database; what is still running resumes on the next start. The process, with its children,
  * is gone within seconds of the signal, whatever is in flight (shutdown.ts).
  */
 export async function run(argv: string[]): Promise<number> {
-  parseArgs({ args: argv, options: {}, allowPositionals: false });
+  const { values } = parseArgs({
+    args: argv,
+    options: { role: { type: 'string' } },
+    allowPositionals: false,
+  });
   const config = loadConfig();
+  const plan = planRole(values.role, config);
   const logger = createLogger({ level: config.logLevel });
   const prices = await loadPrices(config.spend.pricesFile);
   // From here on, so that a signal during start-up also ends the process, and its children.
   const stop = watchStopSignals(logger);
-  const core = createCoreRuntime(config, logger, { renderWorker: config.renderWorker.mode, prices });
+  const core = createCoreRuntime(config, logger, {
+    renderWorker: plan.performsJobs ? config.renderWorker.mode : undefined,
+    prices,
+    performsJobs: plan.performsJobs,
+    shared: true,
+  });
   const { service, catalog, store, db } = core;
 
   const adapters: ChatAdapter[] = [];
   const mounts: RawMount[] = [];
-  if (config.slack) {
+  if (config.slack && plan.bots) {
     // Loaded only when configured: a gallery-only process need not pay for Bolt or discord.js.
     const { createSlackBot, slackEventsPath } = await import('../bots/slack/index.js');
     const slack = createSlackBot({
@@ -44,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     if (slack.httpHandler) mounts.push({ path: slackEventsPath, handler: slack.httpHandler });
     adapters.push(slack);
   }
-  if (config.discord) {
+  if (config.discord && plan.bots) {
     const { createDiscordBot } = await import('../bots/discord/index.js');
     adapters.push(
       createDiscordBot({
@@ -63,23 +74,26 @@ export async function run(argv: string[]): Promise<number> {
     signer: createLinkSigner({ secret: loadLinkSecret(config), isRevoked: revokedLinks.isRevoked }),
     sessions: createOperatorSessions(),
   };
-  const web = await startWebServer(
-    {
-      config,
-      store,
-      logger,
-      media: core.media,
-      events: service,
-      replicateWebhook: service.handleWebhook,
-      service,
-      mounts,
-      access,
-    },
-    config.port,
-  );
+  // Slack's HTTP mode receives its events on the web server, so a bot process serving it runs one.
+  const web = !(plan.web || mounts.length > 0)
+    ? undefined
+    : await startWebServer(
+        {
+          config,
+          store,
+          logger,
+          media: core.media,
+          events: service,
+          replicateWebhook: service.handleWebhook,
+          service,
+          mounts,
+          access,
+        },
+        config.port,
+      );
   if (!config.replicate.token)
     logger.warn('REPLICATE_API_TOKEN is not set: the gallery runs, but new videos cannot be made');
-  else
+  else if (plan.bots || plan.web)
     catalog
       .warm()
       .catch((error: unknown) =>
@@ -88,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
 
   // Eager: Xvfb, the worker process, headless-gl and Rapier start now rather than on the first
   // /simulate. Lazy: they start with it, and stop when simulations stop coming (runtime.ts).
-  if (config.renderWorker.mode === 'eager')
+  if (plan.performsJobs && config.renderWorker.mode === 'eager')
     core.renderWorker
       ?.warm()
       .catch((error: unknown) =>
@@ -100,8 +114,9 @@ export async function run(argv: string[]): Promise<number> {
   const close = async () => {
     await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
     await service.close();
+    await core.bus.close();
     await core.renderWorker?.close();
-    await web.close();
+    await web?.close();
     await core.media.close?.();
     db.close();
   };
@@ -110,6 +125,8 @@ export async function run(argv: string[]): Promise<number> {
       await adapter.start();
       logger.info({ platform: adapter.platform }, 'bot started');
     }
+    // Events from other processes must arrive before resumed work starts telling them.
+    await core.ready;
     await service.resume();
   } catch (error) {
     // A bot that cannot start (a refused token) must not leave the gallery, the worker and Xvfb up.
@@ -119,11 +136,17 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   }
   logger.info(
-    { url: config.publicUrl ?? web.url, bots: adapters.map((a) => a.platform) },
+    {
+      role: plan.role,
+      url: web ? (config.publicUrl ?? web.url) : undefined,
+      bots: adapters.map((a) => a.platform),
+      performsJobs: plan.performsJobs,
+      queue: config.redis ? 'redis' : 'in-process',
+    },
     'reelbot is running',
   );
   // On the terminal only, never in the log: whoever holds this link is the operator, once.
-  if (!config.gallery.public)
+  if (web && !config.gallery.public)
     process.stderr.write(
       `\n  Sign in to the gallery as the operator (works once, for 24 hours):\n  ${config.publicUrl ?? web.url}/sign-in?token=${access.sessions.issueSignInToken()}\n\n`,
     );

@@ -70,6 +70,11 @@ export interface Config {
     secretAccessKey: string;
     forcePathStyle: boolean;
   };
+  /**
+   * REDIS_URL: jobs go to BullMQ queues on this Redis and events travel over its pub/sub, so bots,
+   * web and workers can be separate processes. Unset, everything runs in one process.
+   */
+  redis?: { url: string };
 }
 
 /** Defaults for every optional variable; one object, checked against the options it fills. */
@@ -212,6 +217,13 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: optionalText,
   S3_SECRET_ACCESS_KEY: optionalText,
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).optional(),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol), {
+      message: 'must be a redis:// or rediss:// URL, for example redis://127.0.0.1:6379',
+    })
+    .optional(),
 });
 
 /** The variables that together name a bucket; all or none must be set (S3_ENDPOINT may be left out for AWS). */
@@ -344,6 +356,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
               : e.S3_ENDPOINT !== undefined,
           }
         : undefined,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
   };
 }
 

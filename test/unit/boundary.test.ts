@@ -33,11 +33,11 @@ const within = (target: string | undefined, folder: string) =>
  * itself. Ports live with the module that uses them; the store implements them from above.
  */
 const coreFloors: string[][] = [
-  ['errors.ts', 'logger.ts', 'timers.ts', 'process-table.ts'],
+  ['errors.ts', 'logger.ts', 'timers.ts', 'process-table.ts', 'shard-plan.ts'],
   ['config.ts', 'read-capped.ts', 'prompt-limit.ts', 'blocked-terms.ts'],
   ['media', 'replicate', 'access'],
   ['generations', 'forms'],
-  ['store'],
+  ['store', 'redis'],
   ['chat'],
 ];
 

@@ -1,28 +1,44 @@
 import type { Logger } from 'pino';
 import { type AdmissionQueue, createAdmissionQueue, type QueuePlace } from './user-limits.js';
 
-/** One unit of work: a generation from its start until it is final (or the runner closes). */
+/** Which queue a job belongs to: Replicate tracking (cheap, mostly waiting) or a physics render (CPU). */
+export type JobKind = 'generation' | 'render';
+
+/**
+ * One unit of work, as data: a generation from its start until it is final (or the runner
+ * closes). Everything else the work needs is in the store under `id`, so a job can be handed to
+ * another process (a Redis queue) and continued there.
+ */
 export interface Job {
-  /** The generation id. */
+  /** The generation id; submitting the same id twice is one job. */
   id: string;
   /** Whose job it is (platform and user): at most `perUser` of one owner run at once. */
   owner?: string;
-  /** Does the work; returns when done, or soon after `signal` aborts (shutdown, cancel). */
-  run(signal: AbortSignal): Promise<void>;
+  kind: JobKind;
 }
 
 /**
+ * Does a job's work; returns when done, or soon after `signal` aborts (shutdown, cancel). Given
+ * to the runner by a process that can run jobs (`reelbot start`, `reelbot worker`); a process
+ * that only submits (a bot with REDIS_URL) gives none.
+ */
+export type JobPerformer = (job: Job, signal: AbortSignal) => Promise<void>;
+
+/**
  * Runs generation jobs under the global limit, in order. The in-process runner below serves one
- * machine; a Redis-backed queue (e.g. BullMQ) implements the same interface so that workers on
- * many machines share the work (docs/architecture.md, "Growing past one machine"). Jobs keep their state in
- * the store, so whichever worker runs a job continues from there.
+ * machine; the BullMQ runner (`core/redis/`) implements the same interface so that workers on
+ * many machines share the work (docs/architecture.md, "Growing past one machine"). Jobs keep their
+ * state in the store, so whichever worker runs a job continues from there.
  */
 export interface JobRunner {
   /**
    * Queues a job behind the global and per-owner limits, first in first out; returns its 1-based
    * queue position, or 0 when it starts now. `resumed` jobs (already running on Replicate) start at once.
+   * A shared queue returns 0 and tells the place through `onQueueChange` once Redis answered.
    */
   submit(job: Job, options?: { resumed?: boolean }): number;
+  /** Starts taking jobs and performing them with `perform`. Called once, by a process that can. */
+  work(perform: JobPerformer): void;
   /** Stops a job: drops it from the queue, or aborts it when running. True when it was known. */
   cancel(id: string): boolean;
   /** 1-based place in the queue, 0 when running, undefined when unknown. */
@@ -47,6 +63,9 @@ export function createInProcessJobRunner(options: {
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const listeners = new Set<(places: ReadonlyMap<string, QueuePlace>) => void>();
   let closed = false;
+  let perform: JobPerformer | undefined;
+  // Admitted before a performer was given: they start when `work` is called.
+  const admittedEarly: string[] = [];
 
   // What each waiting job was last told, so a job end re-announces only places that moved: every
   // announcement edits a chat message, and platforms rate-limit edits.
@@ -70,10 +89,15 @@ export function createInProcessJobRunner(options: {
   function launch(id: string) {
     const job = jobs.get(id);
     if (!job || closed) return;
+    const performer = perform;
+    if (!performer) {
+      admittedEarly.push(id);
+      return;
+    }
     const controller = new AbortController();
     const done = (async () => {
       try {
-        await job.run(controller.signal);
+        await performer(job, controller.signal);
       } catch (error) {
         options.logger.error({ generationId: id, err: error }, 'job ended with an error');
       } finally {
@@ -100,6 +124,10 @@ export function createInProcessJobRunner(options: {
       if (position > 0) told.set(job.id, keyOf(queue.place(job.id)!));
       if (position === 0) launch(job.id);
       return position;
+    },
+    work(performer) {
+      perform = performer;
+      for (const id of admittedEarly.splice(0)) launch(id);
     },
     cancel(id) {
       const active = running.get(id);

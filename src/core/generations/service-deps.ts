@@ -6,6 +6,7 @@ import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
 import type { Timers } from '../timers.js';
 import type { LifecycleTimings } from './context.js';
+import type { EventBus } from './event-bus.js';
 import type { GenerationStore } from './generation-store.js';
 import type { JobRunner } from './job-queue.js';
 import type { GenerationService } from './service-types.js';
@@ -36,6 +37,13 @@ export interface GenerationServiceDeps {
   storage?: MediaStorage;
   /** The job runner; in-process with `config.limits.total` by default. */
   runner?: JobRunner;
+  /**
+   * Whether this process performs jobs (gives the runner its performer). True by default; false
+   * for a process that only submits to a shared queue (`reelbot start --role bot` with REDIS_URL).
+   */
+  performsJobs?: boolean;
+  /** Where events go to reach every process; in-process by default. */
+  bus?: EventBus;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
   /** Timers of the status ticks; Node's by default. */

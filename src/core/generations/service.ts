@@ -4,7 +4,8 @@ import { createGuardedDispatcher } from '../media/guarded-dispatcher.js';
 import { createHostAllowList } from '../media/host-allow-list.js';
 import { realTimers } from '../timers.js';
 import { abortableSleep, defaultTimings, type LifecycleContext } from './context.js';
-import { createInProcessJobRunner } from './job-queue.js';
+import { createInProcessEventBus } from './event-bus.js';
+import { createInProcessJobRunner, type Job, type JobKind } from './job-queue.js';
 import { createLifecycle } from './lifecycle.js';
 import { createLiveStatus } from './live-status.js';
 import type { GenerationServiceDeps, ReelbotGenerationService } from './service-deps.js';
@@ -45,6 +46,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       perUser: config.limits.perUser,
       logger: logger.child({ part: 'jobs' }),
     });
+  const bus = deps.bus ?? createInProcessEventBus();
   const limitsFor = deps.limitsFor ?? createLimitsFor(config.spend);
   let closed = false;
   const live = createLiveStatus({
@@ -55,8 +57,12 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     emit: (event) => emit(event),
   });
 
+  // Events go out through the bus and come back to this process's listeners from it, so a worker's
+  // events reach the bot that edits the chat message, wherever it runs.
   function emit(told: GenerationEvent) {
-    const event = live.prepare(told);
+    bus.publish(live.prepare(told));
+  }
+  const unsubscribeBus = bus.subscribe((event) => {
     for (const listener of listeners) {
       try {
         listener(event);
@@ -64,7 +70,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
         logger.child({ generationId: event.generation.id }).error({ err: error }, 'event listener threw');
       }
     }
-  }
+  });
 
   const ctx: LifecycleContext = {
     store,
@@ -93,16 +99,22 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     }
   });
 
-  function submit(generation: Generation, resumed = false) {
+  /**
+   * The work of a job, derived from its generation alone (the store has the rest), so any process
+   * that can perform jobs continues one that another process submitted.
+   */
+  async function perform(job: Job, signal: AbortSignal): Promise<void> {
     const simulator = deps.simulator;
-    const run =
-      generation.source === 'replicate'
-        ? (signal: AbortSignal) => lifecycle.run(generation.id, signal)
-        : simulator
-          ? (signal: AbortSignal) => runSimulation(ctx, lifecycle.keeper, simulator, generation.id, signal)
-          : async () => failUnrenderable(generation.id);
+    if (job.kind === 'generation') return lifecycle.run(job.id, signal);
+    if (simulator) return runSimulation(ctx, lifecycle.keeper, simulator, job.id, signal);
+    failUnrenderable(job.id);
+  }
+  if (deps.performsJobs !== false) runner.work(perform);
+
+  function submit(generation: Generation, resumed = false) {
+    const kind: JobKind = generation.source === 'replicate' ? 'generation' : 'render';
     const owner = `${generation.requester.platform}:${generation.requester.userId}`;
-    const position = runner.submit({ id: generation.id, owner, run }, { resumed });
+    const position = runner.submit({ id: generation.id, owner, kind }, { resumed });
     live.watch(generation.id);
     const place = runner.place(generation.id);
     if (position > 0 && place) emit({ type: 'queued', generation: store.get(generation.id)!, ...place });
@@ -219,6 +231,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       closed = true;
       live.close();
       await runner.close();
+      unsubscribeBus();
       await lifecycle.downloader.abortAll();
       await ownDispatcher?.close();
     },

@@ -88,6 +88,16 @@ describe('loadConfig', () => {
     expect(problems[1]).toMatch(/^RENDER_IDLE_SECONDS must be above 0/);
   });
 
+  it('reads REDIS_URL, off by default, and refuses one that is not a redis URL', () => {
+    expect(loadConfig({}).redis).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+    });
+    expect(problemsOf({ REDIS_URL: 'http://127.0.0.1:6379' })).toEqual([
+      'REDIS_URL must be a redis:// or rediss:// URL, for example redis://127.0.0.1:6379',
+    ]);
+  });
+
   it('reads the daily quotas: 20 videos a person by default, server budgets off unless set', () => {
     expect(loadConfig({}).spend).toEqual({ dailyVideosPerUser: 20 });
     expect(

@@ -1,0 +1,212 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
+import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
+import { type RedisServer, startRedisServer } from '../support/redis-server.js';
+import { probeVideo, runReelbot, type SpawnedReelbot, spawnReelbot } from './reelbot-process.js';
+
+let discord: FakeDiscord;
+let replicate: FakeReplicate;
+let redis: RedisServer;
+let dataDir: string;
+const spawned: SpawnedReelbot[] = [];
+
+beforeAll(async () => {
+  [discord, replicate, redis] = await Promise.all([
+    startFakeDiscord({ waitTimeoutMs: 90_000 }),
+    startFakeReplicate(),
+    startRedisServer(),
+  ]);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-redis-'));
+});
+afterAll(async () => {
+  for (const process of spawned) process.kill();
+  await discord?.close();
+  await replicate?.close();
+  await redis?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const env = () => ({
+  DATA_DIR: dataDir,
+  PORT: '0',
+  REDIS_URL: redis.url,
+  REPLICATE_API_URL: replicate.apiUrl,
+  REPLICATE_API_TOKEN: replicate.state.token,
+  DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
+  DISCORD_TOKEN: discord.state.token,
+  DISCORD_APPLICATION_ID: discord.state.applicationId,
+  DISCORD_API_URL: discord.apiUrl,
+});
+
+/** Spawns `bin/reelbot` with `args` and waits for "reelbot is running". */
+async function running(args: string[], environment: Record<string, string>) {
+  const process = spawnReelbot(environment, { args });
+  spawned.push(process);
+  const line = await process.waitForLine(
+    (l) => l.msg === 'reelbot is running',
+    `${args.join(' ')} to start`,
+    {
+      timeoutMs: 60_000,
+    },
+  );
+  return { process, line };
+}
+
+const isFinalEdit = (token: string) => (call: RecordedCall) =>
+  call.method === 'PATCH' &&
+  call.route.includes(`/${token}/messages/`) &&
+  /^✅ Done/.test(call.json?.content ?? '');
+
+describe('a bot process and a worker process on Redis', { timeout: 180_000 }, () => {
+  it('the bot submits /video, the worker performs it, the bot posts the MP4, and SIGTERM stops both', async () => {
+    const [bot, worker] = await Promise.all([
+      running(['start', '--role', 'bot'], env()),
+      running(['worker'], env()),
+    ]);
+    expect(bot.line).toMatchObject({ role: 'bot', performsJobs: false, bots: ['discord'], queue: 'redis' });
+    expect(bot.line.url).toBeUndefined();
+    expect(worker.line).toMatchObject({ role: 'worker', performsJobs: true, bots: [] });
+
+    const video = discord.sendCommand('video', [
+      { name: 'model', value: 'minimax/video-01' },
+      { name: 'prompt', value: 'a kite over the dunes' },
+    ]);
+    expect((await discord.waitForCallback(video)).json.type).toBe(5);
+    const done = await discord.waitForCall(isFinalEdit(video.token));
+    expect(done.files).toHaveLength(1);
+    expect(done.files[0]!.name).toMatch(/\.mp4$/);
+    expect((await probeVideo(done.files[0]!.bytes)).codec).toBe('h264');
+
+    // The worker tracked the prediction and downloaded the video; the bot did neither.
+    const generationId = (
+      await worker.process.waitForLine(
+        (l) => l.msg === 'prediction started',
+        'the worker to start the prediction',
+      )
+    ).generationId;
+    expect(generationId).toEqual(expect.stringMatching(/^g_/));
+    expect(
+      worker.process.lines.some((l) => l.generationId === generationId && /download/i.test(l.msg ?? '')),
+    ).toBe(true);
+    expect(bot.process.lines.some((l) => l.msg === 'prediction started')).toBe(false);
+    expect(replicate.state.predictions.predictions.size).toBe(1);
+
+    // stop() fails unless each process, with all it started, is gone within 10 s.
+    const [botExit, workerExit] = await Promise.all([bot.process.stop(), worker.process.stop()]);
+    expect(botExit.code).toBe(0);
+    expect(workerExit.code).toBe(0);
+  });
+
+  it('tells a person’s place in line from the shared queue, and runs their videos one at a time', async () => {
+    const model = 'minimax/video-01';
+    replicate.state.predictions.configure(model, { manual: true, steps: 1 });
+    const oneAtATime = { ...env(), MAX_JOBS_PER_USER: '1' };
+    const [bot, worker] = await Promise.all([
+      running(['start', '--role', 'bot'], oneAtATime),
+      running(['worker'], oneAtATime),
+    ]);
+    const video = (prompt: string) =>
+      discord.sendCommand('video', [
+        { name: 'model', value: model },
+        { name: 'prompt', value: prompt },
+      ]);
+    const statusEdit = (token: string, match: RegExp) =>
+      discord.waitForCall(
+        (call) =>
+          call.method === 'PATCH' &&
+          call.status === 200 &&
+          call.route.includes(`/${token}/messages/`) &&
+          match.test(call.json?.content ?? ''),
+      );
+    const finish = (prompt: string) => {
+      const entry = [...replicate.state.predictions.predictions.values()].find(
+        (e) => e.prediction.input?.prompt === prompt,
+      )!;
+      while (entry.prediction.status !== 'succeeded')
+        replicate.state.predictions.advance(entry.prediction.id);
+    };
+    const first = video('first of mine');
+    await statusEdit(first.token, /^⏳ Generating/);
+    const second = video('second of mine');
+    // The worker holds it back (the limit is counted in Redis); the bot tells its place.
+    await statusEdit(second.token, /^🕒 Queued: 1 of yours ahead/);
+    const created = (prompt: string) =>
+      [...replicate.state.predictions.predictions.values()].filter(
+        (e) => e.prediction.input?.prompt === prompt,
+      );
+    expect(created('second of mine')).toHaveLength(0);
+    finish('first of mine');
+    await statusEdit(first.token, /^✅ Done/);
+    await statusEdit(second.token, /^⏳ Generating/);
+    finish('second of mine');
+    await statusEdit(second.token, /^✅ Done/);
+    const [botExit, workerExit] = await Promise.all([bot.process.stop(), worker.process.stop()]);
+    expect(botExit.code).toBe(0);
+    expect(workerExit.code).toBe(0);
+  });
+
+  it('a worker killed with -9 mid-job: the other worker finishes the video, downloaded once', async () => {
+    const model = 'minimax/video-01';
+    replicate.state.predictions.configure(model, { manual: true });
+    const [bot, ...workers] = await Promise.all([
+      running(['start', '--role', 'bot'], env()),
+      running(['worker'], env()),
+      running(['worker'], env()),
+    ]);
+    const requestsBefore = replicate.state.requests.length;
+    const video = discord.sendCommand('video', [
+      { name: 'model', value: model },
+      { name: 'prompt', value: 'a heron in the reeds' },
+    ]);
+    const started = (w: (typeof workers)[number]) =>
+      w.process.lines.find((l) => l.msg === 'prediction started');
+    const taker = await vi.waitFor(
+      () => {
+        const found = workers.find(started);
+        if (!found) throw new Error('no worker started the prediction yet');
+        return found;
+      },
+      { timeout: 60_000, interval: 50 },
+    );
+    const generationId = started(taker)!.generationId;
+    const survivor = workers.find((w) => w !== taker)!;
+    taker.process.kill();
+    await taker.process.exited;
+
+    const entry = [...replicate.state.predictions.predictions.values()].find(
+      (e) => e.prediction.input?.prompt === 'a heron in the reeds',
+    )!;
+    while (entry.prediction.status !== 'succeeded') replicate.state.predictions.advance(entry.prediction.id);
+
+    const done = await discord.waitForCall(isFinalEdit(video.token)).catch((error: Error) => {
+      const tail = survivor.process.lines.slice(-20).map((l) => JSON.stringify(l));
+      throw new Error(`${error.message}\nthe surviving worker said:\n${tail.join('\n')}`);
+    });
+    expect(done.files).toHaveLength(1);
+    expect(survivor.process.lines.some((l) => l.generationId === generationId)).toBe(true);
+    const downloads = replicate.state.requests
+      .slice(requestsBefore)
+      .filter((r) => r.method === 'GET' && r.path.startsWith('/files-out/'));
+    expect(downloads).toHaveLength(1);
+    // One prediction: the survivor continued the dead worker's, it did not start another.
+    expect(
+      [...replicate.state.predictions.predictions.values()].filter(
+        (e) => e.prediction.input?.prompt === 'a heron in the reeds',
+      ),
+    ).toHaveLength(1);
+
+    const [botExit, survivorExit] = await Promise.all([bot.process.stop(), survivor.process.stop()]);
+    expect(botExit.code).toBe(0);
+    expect(survivorExit.code).toBe(0);
+  });
+
+  it('refuses a role alone without REDIS_URL, saying what to set', async () => {
+    const { REDIS_URL: _unset, ...withoutRedis } = env();
+    const result = await runReelbot(['worker'], withoutRedis);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--role worker needs REDIS_URL');
+  });
+});
