@@ -21,6 +21,7 @@ import type { Generation, GenerationEvent } from '../src/core/generations/types.
 import { silentLogger } from '../src/core/logger.js';
 import { downloadToTemp, videoTypes } from '../src/core/media/download.js';
 import { createHostAllowList } from '../src/core/media/host-allow-list.js';
+import { sharedSpawner } from '../src/core/media/spawner.js';
 import { createCatalog } from '../src/core/replicate/catalog.js';
 import { createReplicateApi } from '../src/core/replicate/client.js';
 import { createCatalogCache, createGenerationStore, openDatabase } from '../src/core/store/index.js';
@@ -56,15 +57,28 @@ async function startFake() {
   return { ...urls, stop: () => child.stdin!.end() };
 }
 
-/** CPU seconds of children this process has waited for (ffprobe, ffmpeg), from /proc. */
-function childrenCpuSeconds(): number {
+/** CPU seconds of a process itself and of the children it has waited for, from /proc. */
+function cpuSecondsOf(pid: number | 'self'): { own: number; children: number } {
   try {
-    const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-    // After the command name: field 16 (cutime) and 17 (cstime) are indexes 13 and 14 here.
-    return (Number(fields[13]) + Number(fields[14])) / 100;
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // After the command name: utime, stime, cutime, cstime are indexes 11 to 14 here.
+    const ticks = (i: number) => Number(fields[i]) / 100;
+    return { own: ticks(11) + ticks(12), children: ticks(13) + ticks(14) };
   } catch {
-    return Number.NaN;
+    return { own: 0, children: 0 };
   }
+}
+
+/**
+ * CPU seconds of ffprobe and ffmpeg: the children this process waited for, and those the spawner
+ * (`core/media/spawner.ts`) started and waited for, with its monitor subshells. The spawner's own
+ * CPU (reading requests, forking the monitors) is reported apart, beside ours.
+ */
+function childrenCpuSeconds(): { programs: number; spawner: number } {
+  const self = cpuSecondsOf('self');
+  const pid = sharedSpawner().pid;
+  const spawner = pid ? cpuSecondsOf(pid) : { own: 0, children: 0 };
+  return { programs: self.children + spawner.children, spawner: spawner.own };
 }
 
 /** The kernel's peak RSS of this process (VmHWM), in bytes; undefined off Linux. */
@@ -197,7 +211,9 @@ try {
   );
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  const childrenCpu = childrenCpuSeconds() - children0;
+  const children1 = childrenCpuSeconds();
+  const childrenCpu = children1.programs - children0.programs;
+  const spawnerCpu = children1.spawner - children0.spawner;
   const peak = rss.stop();
   const succeeded = results.filter((g) => g.status === 'succeeded');
   const ourCpu = (cpu.user + cpu.system) / 1e6;
@@ -252,6 +268,7 @@ try {
     'our CPU per generation',
     `${cpuMs.toFixed(1)} ms (target < ${targetCpuMsPerGeneration} ms: ${cpuMs < targetCpuMsPerGeneration ? 'ok' : 'SLOW'})`,
   );
+  line('spawner shell CPU per generation', `${((spawnerCpu / concurrent) * 1000).toFixed(1)} ms`);
   line(
     'ffprobe/ffmpeg CPU per generation (children)',
     `${((childrenCpu / concurrent) * 1000).toFixed(1)} ms`,

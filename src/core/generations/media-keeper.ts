@@ -51,10 +51,16 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
   const ffmpegSlots = createWorkLimit();
 
   /** ffprobe's verdict, as a MediaError naming the generation when the file does not read. */
-  async function probed(tempPath: string, id: string, ext: string): Promise<VideoProbe> {
+  async function probed(
+    tempPath: string,
+    id: string,
+    ext: string,
+    signal?: AbortSignal,
+  ): Promise<VideoProbe> {
     try {
-      return await probe(tempPath);
+      return await probe(tempPath, { signal });
     } catch (error) {
+      if (signal?.aborted) throw error;
       throw new MediaError('MEDIA_UNREADABLE', `Result of ${id} is not a readable ${ext}`, {
         cause: error,
         userMessage: 'The video came back damaged, so nothing was saved.',
@@ -62,20 +68,21 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
     }
   }
 
-  async function inspect(tempPath: string, id: string, ext: string, image: boolean) {
+  async function inspect(tempPath: string, id: string, ext: string, image: boolean, signal?: AbortSignal) {
     // Most results are MP4: their header gives size and duration without a child process. ffprobe
     // still decides for anything else, and for an MP4 whose poster frame will not decode.
     const header = image ? undefined : await readMp4Header(tempPath).catch(() => undefined);
     const info: Pick<VideoProbe, 'width' | 'height' | 'durationSeconds'> =
-      header ?? (await probed(tempPath, id, ext));
+      header ?? (await probed(tempPath, id, ext, signal));
     let posterTemp: string | undefined;
     if (!image) {
       posterTemp = path.join(ctx.storage.tempDir, `${id}.poster.jpg`);
-      await makePoster(tempPath, posterTemp, { durationSeconds: info.durationSeconds }).catch(
+      await makePoster(tempPath, posterTemp, { durationSeconds: info.durationSeconds, signal }).catch(
         async (error) => {
+          if (signal?.aborted) throw error;
           ctx.logger.child({ generationId: id }).warn({ err: error }, 'no poster');
           posterTemp = undefined;
-          if (header) await probed(tempPath, id, ext);
+          if (header) await probed(tempPath, id, ext, signal);
         },
       );
     }
@@ -89,7 +96,9 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
       // Committed work files are gone: removing them again is only two more system calls.
       const committed: string[] = [];
       try {
-        const inspected = await ffmpegSlots.run(() => inspect(file.tempPath, generationId, file.ext, image));
+        const inspected = await ffmpegSlots.run(() =>
+          inspect(file.tempPath, generationId, file.ext, image, options.signal),
+        );
         posterTemp = inspected.posterTemp;
         options.signal?.throwIfAborted();
         if (options.stillOurs && !options.stillOurs()) return undefined;

@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import ffmpeg, { type FfmpegCommand, type FfprobeData } from 'fluent-ffmpeg';
 import { MediaError } from '../errors.js';
 import { playableMp4OutputArgs } from './playable-mp4.js';
+import { type CommandRunner, sharedSpawner } from './spawner.js';
 
-/** Which binaries to run; the system's `ffmpeg` and `ffprobe` by default. */
+/** Which binaries to run, and how; the system's `ffmpeg` and `ffprobe` through the shared spawner by default. */
 export interface FfmpegOptions {
   ffmpegPath?: string;
   ffprobePath?: string;
+  /** Starts the programs; {@link sharedSpawner} by default, so that reelbot itself never forks. */
+  runner?: CommandRunner;
+  /** Aborting kills the running ffmpeg or ffprobe. */
+  signal?: AbortSignal;
 }
 
 /** What ffprobe says about a video. */
@@ -26,27 +30,46 @@ export interface VideoProbe {
   hasAudio: boolean;
 }
 
-function command(input: string, options: FfmpegOptions): FfmpegCommand {
-  const cmd = ffmpeg(input);
-  if (options.ffmpegPath) cmd.setFfmpegPath(options.ffmpegPath);
-  if (options.ffprobePath) cmd.setFfprobePath(options.ffprobePath);
-  return cmd;
+/** The part of `ffprobe -print_format json -show_streams -show_format` that is read here. */
+interface FfprobeJson {
+  streams?: {
+    codec_type?: string;
+    codec_name?: string;
+    width?: number;
+    height?: number;
+    pix_fmt?: string;
+    avg_frame_rate?: string;
+    r_frame_rate?: string;
+    duration?: string;
+  }[];
+  format?: { format_name?: string; duration?: string };
 }
 
-function run(cmd: FfmpegCommand, out: string, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    cmd
-      .on('error', (error: Error, _stdout: string | null, stderr: string | null) =>
-        reject(
-          new MediaError('MEDIA_FFMPEG_FAILED', `ffmpeg could not ${what}: ${error.message}`, {
-            cause: stderr ? new Error(stderr.slice(-2000)) : error,
-            userMessage: 'reelbot could not process the video.',
-          }),
-        ),
-      )
-      .on('end', () => resolve())
-      .save(out);
-  });
+/** The last lines of what ffmpeg printed, as an error's cause: the reason is at the end. */
+function stderrTail(stderr: string): Error {
+  return new Error(stderr.trim().slice(-2000));
+}
+
+/**
+ * Runs ffmpeg writing `out` (overwritten); `-nostdin` because ffmpeg otherwise reads keys from its
+ * standard input. Throws `MEDIA_FFMPEG_FAILED` with the end of its stderr when it fails.
+ */
+async function runFfmpeg(args: string[], out: string, what: string, options: FfmpegOptions): Promise<void> {
+  const runner = options.runner ?? sharedSpawner();
+  const result = await runner.run(
+    options.ffmpegPath ?? 'ffmpeg',
+    ['-hide_banner', '-nostdin', '-y', ...args, out],
+    { signal: options.signal },
+  );
+  if (result.code !== 0)
+    throw new MediaError(
+      'MEDIA_FFMPEG_FAILED',
+      `ffmpeg could not ${what}: ffmpeg exited with code ${result.code}`,
+      {
+        cause: stderrTail(result.stderr),
+        userMessage: 'reelbot could not process the video.',
+      },
+    );
 }
 
 function parseRate(rate: string | undefined): number | undefined {
@@ -59,34 +82,41 @@ function parseRate(rate: string | undefined): number | undefined {
 
 /** Reads duration, size and codec of a video (or image) with ffprobe. */
 export async function probe(file: string, options: FfmpegOptions = {}): Promise<VideoProbe> {
-  const data = await new Promise<FfprobeData>((resolve, reject) =>
-    command(file, options).ffprobe((error: unknown, result: FfprobeData) =>
-      error
-        ? reject(
-            new MediaError('MEDIA_UNREADABLE', `ffprobe cannot read ${path.basename(file)}`, {
-              cause: error,
-              userMessage: 'The video file is damaged or in a format reelbot cannot read.',
-            }),
-          )
-        : resolve(result),
-    ),
+  const unreadable = (cause: unknown) =>
+    new MediaError('MEDIA_UNREADABLE', `ffprobe cannot read ${path.basename(file)}`, {
+      cause,
+      userMessage: 'The video file is damaged or in a format reelbot cannot read.',
+    });
+  const runner = options.runner ?? sharedSpawner();
+  const result = await runner.run(
+    options.ffprobePath ?? 'ffprobe',
+    ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file],
+    { signal: options.signal, captureStdout: true },
   );
-  const video = data.streams.find((s) => s.codec_type === 'video');
+  if (result.code !== 0) throw unreadable(stderrTail(result.stderr));
+  let data: FfprobeJson;
+  try {
+    data = JSON.parse(result.stdout) as FfprobeJson;
+  } catch (error) {
+    throw unreadable(error);
+  }
+  const streams = data.streams ?? [];
+  const video = streams.find((s) => s.codec_type === 'video');
   if (!video)
     throw new MediaError('MEDIA_NO_VIDEO', `${path.basename(file)} has no video stream`, {
       userMessage: 'The file has no video in it.',
     });
-  const duration = Number(data.format.duration ?? video.duration);
+  const duration = Number(data.format?.duration ?? video.duration);
   return {
     bytes: (await fs.promises.stat(file)).size,
-    format: data.format.format_name,
+    format: data.format?.format_name,
     durationSeconds: Number.isFinite(duration) && duration > 0 ? duration : undefined,
     width: video.width,
     height: video.height,
     codec: video.codec_name,
     pixelFormat: video.pix_fmt,
     frameRate: parseRate(video.avg_frame_rate) ?? parseRate(video.r_frame_rate),
-    hasAudio: data.streams.some((s) => s.codec_type === 'audio'),
+    hasAudio: streams.some((s) => s.codec_type === 'audio'),
   };
 }
 
@@ -102,16 +132,16 @@ export async function makePoster(
   const at = options.durationSeconds ? Math.min(1, options.durationSeconds / 3) : 0;
   const temp = `${out}.${randomBytes(4).toString('hex')}.jpg`;
   try {
-    await run(
-      command(input, options)
-        .seekInput(at)
-        .frames(1)
-        .videoFilter("scale='min(720,iw)':-2")
+    await runFfmpeg(
+      [
         // One thread: a poster is one frame, and posters run side by side.
-        .inputOptions(['-threads', '1'])
-        .outputOptions(['-an', '-threads', '1', '-filter_threads', '1', '-q:v', '3', '-update', '1']),
+        ...['-ss', String(at), '-threads', '1', '-i', input],
+        ...['-an', '-threads', '1', '-filter_threads', '1', '-q:v', '3', '-update', '1'],
+        ...['-vf', "scale='min(720,iw)':-2", '-frames:v', '1', '-f', 'image2'],
+      ],
       temp,
       'make a poster',
+      options,
     );
     await fs.promises.rename(temp, out);
   } finally {
@@ -179,10 +209,11 @@ export async function fitToSize(
   const work = `${out}.${randomBytes(4).toString('hex')}.part.mp4`;
   try {
     if (info.bytes <= limitBytes && isPlayableEverywhere(info)) {
-      await run(
-        command(input, options).outputOptions(['-c', 'copy', '-movflags', '+faststart']),
+      await runFfmpeg(
+        ['-i', input, '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4'],
         work,
         'copy',
+        options,
       );
       const bytes = (await fs.promises.stat(work)).size;
       if (bytes <= limitBytes) {
@@ -203,23 +234,14 @@ export async function fitToSize(
       if (videoBps < minKbps * 1000) throw cannotFit(limitBytes, `${Math.round(duration)} s need more room`);
       const height = chooseHeight(info, videoBps, minHeight);
       const kbps = Math.floor(videoBps / 1000);
-      const cmd = command(input, options)
-        .videoCodec('libx264')
-        .videoFilter(`scale=-2:${height}`)
-        .outputOptions([
-          '-preset',
-          options.preset ?? 'veryfast',
-          '-b:v',
-          `${kbps}k`,
-          '-maxrate',
-          `${Math.floor(kbps * 1.5)}k`,
-          '-bufsize',
-          `${kbps * 2}k`,
-          ...playableMp4OutputArgs,
-        ]);
-      if (info.hasAudio) cmd.audioCodec('aac').audioBitrate(audioKbps);
-      else cmd.noAudio();
-      await run(cmd, work, 'fit the video to a size');
+      const args = [
+        ...['-i', input, '-c:v', 'libx264', '-vf', `scale=-2:${height}`],
+        ...['-preset', options.preset ?? 'veryfast', '-b:v', `${kbps}k`],
+        ...['-maxrate', `${Math.floor(kbps * 1.5)}k`, '-bufsize', `${kbps * 2}k`],
+        ...(info.hasAudio ? ['-c:a', 'aac', '-b:a', `${audioKbps}k`] : ['-an']),
+        ...playableMp4OutputArgs,
+      ];
+      await runFfmpeg(args, work, 'fit the video to a size', options);
       const bytes = (await fs.promises.stat(work)).size;
       if (bytes <= limitBytes) {
         await fs.promises.rename(work, out);

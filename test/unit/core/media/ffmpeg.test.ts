@@ -78,6 +78,19 @@ describe('ffmpeg post-processing', () => {
     expect(fs.existsSync(path.join(dir, 'never.mp4'))).toBe(false);
   });
 
+  it("names ffmpeg's own reason when it fails, and ffprobe's when a file does not read", async () => {
+    const text = path.join(dir, 'not-a-video.mp4');
+    fs.writeFileSync(text, 'this is not a video');
+    const poster = await makePoster(text, path.join(dir, 'never.jpg')).catch((e: unknown) => e);
+    expect(poster).toBeInstanceOf(MediaError);
+    expect((poster as MediaError).code).toBe('MEDIA_FFMPEG_FAILED');
+    expect(((poster as MediaError).cause as Error).message).toMatch(/Invalid data/);
+    const probed = await probe(text).catch((e: unknown) => e);
+    expect((probed as MediaError).code).toBe('MEDIA_UNREADABLE');
+    expect(((probed as MediaError).cause as Error).message).toMatch(/Invalid data/);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('never'))).toEqual([]);
+  });
+
   it('makes a poster JPEG', async () => {
     const out = path.join(dir, 'poster.jpg');
     await makePoster(big, out, { durationSeconds: 3 });
