@@ -75,7 +75,7 @@ describe('limits, queue and cancel', () => {
     // Only the owner or an admin may cancel a running one; it cancels the prediction too.
     const refused = await sut.service.cancel(second.id, { userId: 'cat' }).catch((e: unknown) => e);
     expect((refused as ReelbotError).code).toBe('CANCEL_NOT_ALLOWED');
-    const predictionId = sut.store.get(second.id)!.predictionId!;
+    const predictionId = (await sut.store.get(second.id))!.predictionId!;
     const byAdmin = await sut.service.cancel(second.id, { userId: 'mod', admin: true });
     expect(byAdmin.status).toBe('canceled');
     expect(fake.state.predictions.predictions.get(predictionId)!.prediction.status).toBe('canceled');

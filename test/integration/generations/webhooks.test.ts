@@ -120,7 +120,7 @@ describe('webhooks', () => {
     const service = sut!.service;
     // A delivery this service accepted before (the first test used another data directory).
     const delivery = fake.state.predictions.deliveries.findLast(
-      (d) => d.status === 200 && sut!.store.getByPrediction(d.predictionId),
+      async (d) => d.status === 200 && (await sut!.store.getByPrediction(d.predictionId)),
     )!;
     const request = (headers: Record<string, string>, body = delivery.body) => ({
       headers,
@@ -179,7 +179,7 @@ describe('webhooks', () => {
       await expect(one.service.handleWebhook(delivery)).rejects.toThrow('database or disk is full');
       other.exec('DROP TRIGGER refuse_output');
       other.close();
-      expect(one.store.get(started.id)?.status).toBe('processing');
+      expect((await one.store.get(started.id))?.status).toBe('processing');
 
       // Replicate's retry carries the same webhook-id: it is applied, not taken for a replay.
       expect(await one.service.handleWebhook(delivery)).toEqual({ status: 200, body: { ok: true } });
