@@ -119,9 +119,12 @@ describe('webhooks', () => {
   it('refuses bad and stale signatures, and ignores a replayed delivery', async () => {
     const service = sut!.service;
     // A delivery this service accepted before (the first test used another data directory).
-    const delivery = fake.state.predictions.deliveries.findLast(
-      async (d) => d.status === 200 && (await sut!.store.getByPrediction(d.predictionId)),
-    )!;
+    const known = await Promise.all(
+      fake.state.predictions.deliveries.map(
+        async (d) => d.status === 200 && (await sut!.store.getByPrediction(d.predictionId)) !== undefined,
+      ),
+    );
+    const delivery = fake.state.predictions.deliveries.findLast((_, i) => known[i])!;
     const request = (headers: Record<string, string>, body = delivery.body) => ({
       headers,
       rawBody: Buffer.from(body),
