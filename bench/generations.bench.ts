@@ -189,7 +189,7 @@ async function generateOne(user: string, model: string): Promise<Generation> {
     values: { prompt: `bench ${user}` },
   });
   const final = await new Promise<Generation>((resolve) => finals.set(started.id, resolve));
-  return store.get(final.id)!;
+  return (await store.get(final.id))!;
 }
 
 try {

@@ -188,7 +188,7 @@ export async function generate(options: GenerateOptions): Promise<number> {
       `Generation ${started.id} (${started.model})${started.seed !== undefined ? `, seed ${started.seed}` : ''}\n`,
     );
     const final = await ended;
-    const generation = service.get(final.id) ?? final;
+    const generation = (await service.get(final.id)) ?? final;
     if (parsed.values.detach && generation.status !== 'succeeded' && generation.status !== 'failed') {
       stdout.write(
         `Replicate is working on ${generation.id}. \`reelbot start\` finishes it: it resumes unfinished generations when it starts.\n`,

@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const check = createLinkSigner({ secret: loadLinkSecret(config) }).verify(tokenOf(positionals[0]!));
+  const check = await createLinkSigner({ secret: loadLinkSecret(config) }).verify(tokenOf(positionals[0]!));
   if (!check.ok) {
     // An expired or foreign link opens nothing already; saying why saves a second look.
     process.stderr.write(
@@ -46,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const db = openDatabase(config.dataDir);
   try {
-    createRevokedLinks(db).revoke(check.signature, check.claims.expiresAt);
+    await createRevokedLinks(db).revoke(check.signature, check.claims.expiresAt);
   } finally {
     db.close();
   }

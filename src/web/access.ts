@@ -52,7 +52,7 @@ export function accessMiddleware(deps: {
   clock: () => number;
 }): RequestHandler {
   const secure = deps.config.publicUrl?.startsWith('https:') ?? false;
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const cookies = cookiesOf(req);
     res.locals.operator = deps.sessions.isOpen(cookies[sessionCookie]);
     if (deps.config.gallery.public || res.locals.operator) {
@@ -63,7 +63,7 @@ export function accessMiddleware(deps: {
     const fromUrl =
       typeof req.query[linkKeyParam] === 'string' ? (req.query[linkKeyParam] as string) : undefined;
     const key = fromUrl ?? cookies[linkCookie];
-    const check = key ? deps.signer.verify(key) : undefined;
+    const check = key ? await deps.signer.verify(key) : undefined;
     if (!check?.ok) {
       res.locals.grant = { kind: 'nothing' } satisfies Grant;
       next();

@@ -64,9 +64,9 @@ export function createStorageCheck(media: { check(): Promise<void> }): () => Pro
 }
 
 /** The database answers a query. */
-export function checkDatabase(store: GenerationStore): CheckResult {
+export async function checkDatabase(store: GenerationStore): Promise<CheckResult> {
   try {
-    store.list({}, { limit: 1 });
+    await store.list({}, { limit: 1 });
     return { ok: true };
   } catch {
     return { ok: false, error: 'database query failed' };

@@ -40,10 +40,10 @@ export async function mediaFiles(media: WebMedia): Promise<(StoredFile & { mtime
 }
 
 /** Every generation matching `filter`, page by page, without holding them all at once. */
-function* allGenerations(store: GenerationStore, filter: GenerationFilter): Generator<Generation> {
+async function* allGenerations(store: GenerationStore, filter: GenerationFilter): AsyncGenerator<Generation> {
   let cursor: GenerationCursor | undefined;
   do {
-    const page = store.list(filter, { cursor, limit: 200 });
+    const page = await store.list(filter, { cursor, limit: 200 });
     yield* page.items;
     cursor = page.next;
   } while (cursor);
@@ -68,11 +68,11 @@ export async function planCleanup(
   now: number,
 ): Promise<CleanupPlan> {
   const referenced = new Set<string>();
-  for (const generation of allGenerations(store, {}))
+  for await (const generation of allGenerations(store, {}))
     for (const file of filesOf(generation)) referenced.add(path.posix.normalize(file));
 
   const failed: CleanupPlan['failed'] = [];
-  for (const generation of allGenerations(store, { status: 'failed' })) {
+  for await (const generation of allGenerations(store, { status: 'failed' })) {
     const files = (await Promise.all(filesOf(generation).map((file) => sizeOf(media, file)))).filter(
       (file) => file !== undefined,
     );
@@ -94,7 +94,7 @@ export async function applyCleanup(
   plan: CleanupPlan,
 ): Promise<void> {
   for (const entry of plan.failed) {
-    store.update(entry.id, { media: null });
+    await store.update(entry.id, { media: null });
     await removeFiles(
       media,
       entry.files.map((file) => file.path),

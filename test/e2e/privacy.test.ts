@@ -20,17 +20,19 @@ beforeAll(async () => {
   // One video of the fake Discord's server, one of another server, both made before this start.
   const db = openDatabase(dataDir);
   const store = createGenerationStore(db);
-  const made = (workspaceId: string, prompt: string) =>
-    store.insert({
-      source: 'replicate',
-      requester: { platform: 'discord', workspaceId, channelId: 'c1', userId: 'u1', userName: 'Ada' },
-      model: 'minimax/video-01',
-      prompt,
-      input: { prompt },
-      status: 'failed',
-    }).id;
-  ids.ours = made(discord.state.guildId, 'a kite over the dunes');
-  ids.theirs = made('other-guild', 'a secret from next door');
+  const made = async (workspaceId: string, prompt: string) =>
+    (
+      await store.insert({
+        source: 'replicate',
+        requester: { platform: 'discord', workspaceId, channelId: 'c1', userId: 'u1', userName: 'Ada' },
+        model: 'minimax/video-01',
+        prompt,
+        input: { prompt },
+        status: 'failed',
+      })
+    ).id;
+  ids.ours = await made(discord.state.guildId, 'a kite over the dunes');
+  ids.theirs = await made('other-guild', 'a secret from next door');
   db.close();
 });
 afterAll(async () => {

@@ -132,18 +132,18 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
   const router = createInteractionRouter(ctx);
   let unsubscribe: (() => void) | undefined;
 
-  function leftBehind(): Generation[] {
+  async function leftBehind(): Promise<Generation[]> {
     const now = clock();
-    const unfinished = deps.store.generations
-      .listUnfinished()
-      .filter((g) => g.requester.platform === 'discord');
-    const unshown = deps.store.generations
-      .list({ platform: 'discord' }, { limit: 50 })
-      .items.filter((generation) => {
+    const unfinished = (await deps.store.generations.listUnfinished()).filter(
+      (g) => g.requester.platform === 'discord',
+    );
+    const unshown = (await deps.store.generations.list({ platform: 'discord' }, { limit: 50 })).items.filter(
+      (generation) => {
         const ref = asDiscordMessageRef(generation.messageRef);
         const endedAt = generation.completedAt ?? generation.updatedAt;
         return isFinal(generation.status) && ref && !ref.finalShown && now - endedAt < finalCatchUpMs;
-      });
+      },
+    );
     return [...unfinished, ...unshown];
   }
 
@@ -182,7 +182,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
         { user: client.user?.tag, guilds: client.guilds.cache.size, shards: client.ws.shards.size },
         'Discord bot connected',
       );
-      statuses.resume(leftBehind());
+      statuses.resume(await leftBehind());
       void deps.catalog.warm().catch((error: unknown) => {
         logger.warn({ err: error, code: codeOf(error) }, 'could not warm the model catalog');
       });

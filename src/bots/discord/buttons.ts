@@ -12,7 +12,7 @@ import { noMentions } from './status/view.js';
 /** Cancel: the owner, or someone who may manage messages here. */
 async function cancel(interaction: ButtonInteraction, ctx: BotContext, generationId: string) {
   await interaction.deferUpdate();
-  const before = ctx.service.get(generationId);
+  const before = await ctx.service.get(generationId);
   if (!before) throw new NotFoundError('generation', generationId);
   const admin = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
   const after = await ctx.service.cancel(generationId, { userId: interaction.user.id, admin });
@@ -56,7 +56,7 @@ async function reroll(interaction: ButtonInteraction, ctx: BotContext, generatio
 
 /** Parameters: everything the video was made with, only to the person who pressed. */
 async function parameters(interaction: ButtonInteraction, ctx: BotContext, generationId: string) {
-  const generation = ctx.service.get(generationId);
+  const generation = await ctx.service.get(generationId);
   if (!generation) throw new NotFoundError('generation', generationId);
   const head = [`**Parameters of ${generation.id}**`, `Model: \`${generation.model}\``];
   if (generation.version) head.push(`Version: \`${generation.version}\``);

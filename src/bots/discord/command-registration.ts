@@ -47,7 +47,7 @@ export async function registerCommands(options: RegisterCommandsOptions): Promis
   const scope = options.guildId ? `guild:${options.guildId}` : 'global';
   const key = `discord:commands:${options.applicationId}:${scope}`;
   const hash = hashOf(commands);
-  if (!options.force && options.cache?.get<{ hash: string }>(key)?.value.hash === hash) {
+  if (!options.force && (await options.cache?.get<{ hash: string }>(key))?.value.hash === hash) {
     options.logger?.debug({ scope }, 'Discord commands unchanged; not registering');
     return { pushed: false, count: commands.length, scope };
   }
@@ -55,7 +55,7 @@ export async function registerCommands(options: RegisterCommandsOptions): Promis
     ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
     : Routes.applicationCommands(options.applicationId);
   await options.rest.put(route, { body: commands });
-  options.cache?.set(key, { hash });
+  await options.cache?.set(key, { hash });
   options.logger?.info({ scope, count: commands.length }, 'Discord commands registered');
   return { pushed: true, count: commands.length, scope };
 }

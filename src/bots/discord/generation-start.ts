@@ -42,11 +42,11 @@ export async function startGeneration(
     throw error;
   }
   // A re-roll is recorded without our ref: attach it now.
-  if (!asDiscordMessageRef(generation.messageRef)) ctx.service.setMessageRef(generation.id, { ...ref });
+  if (!asDiscordMessageRef(generation.messageRef)) await ctx.service.setMessageRef(generation.id, { ...ref });
   ctx.logger
     .child({ generationId: generation.id })
     .info({ model: generation.model, user: interaction.user.id }, 'Discord generation started');
-  ctx.statuses.follow(generation, ref);
+  await ctx.statuses.follow(generation, ref);
   return generation;
 }
 

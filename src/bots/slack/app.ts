@@ -97,9 +97,9 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     // Without chat:write no status message could be posted: say so before the form is filled in.
     scopeProblem: () =>
       grantedScopes && !grantedScopes.has('chat:write') ? missingScopeMessage('chat:write') : undefined,
-    quotaProblem: ({ userId, teamId }) => {
+    quotaProblem: async ({ userId, teamId }) => {
       try {
-        deps.service.checkQuota({ platform: 'slack', workspaceId: teamId, userId });
+        await deps.service.checkQuota({ platform: 'slack', workspaceId: teamId, userId });
         return undefined;
       } catch (error) {
         if (error instanceof QuotaError) return error.userMessage;
@@ -175,7 +175,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       if (mode === 'socket') await app.start();
       started = true;
       logger.info({ mode, team: auth.team, bot: auth.user_id }, 'Slack bot ready');
-      if (deps.store) catchUp({ store: deps.store, tracker, clock, logger });
+      if (deps.store) await catchUp({ store: deps.store, tracker, clock, logger });
     },
 
     async stop() {

@@ -12,16 +12,16 @@ const finalStates: GenerationStatus[] = ['succeeded', 'failed', 'canceled'];
  * "Generating", a video never uploaded). Unfinished ones need nothing here: the service resumes
  * them and their events reach the tracker.
  */
-export function catchUp(deps: {
+export async function catchUp(deps: {
   store: Pick<GenerationStore, 'list'>;
   tracker: StatusTracker;
   clock: () => number;
   logger: Logger;
-}) {
+}): Promise<void> {
   const since = deps.clock() - catchUpWindowMs;
   try {
     for (const status of finalStates) {
-      const { items } = deps.store.list({ platform: 'slack', status }, { limit: 50 });
+      const { items } = await deps.store.list({ platform: 'slack', status }, { limit: 50 });
       for (const generation of items) {
         if ((generation.completedAt ?? generation.updatedAt) >= since) deps.tracker.catchUp(generation);
       }

@@ -23,7 +23,8 @@ export type LinkCheck =
 /** Signs and checks gallery link tokens: HMAC-SHA256 over (place, expiry, generation id). */
 export interface LinkSigner {
   sign(grant: { place: Place; generationId?: string }): string;
-  verify(token: string): LinkCheck;
+  /** Asynchronous: whether a link was revoked is asked of the store, which any process may have written. */
+  verify(token: string): Promise<LinkCheck>;
 }
 
 // The version prefix lets a later token format be told apart from this one.
@@ -34,12 +35,15 @@ const generationIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 /**
  * Tokens read `<payload>.<signature>`, both base64url, so they sit in a query string as they are.
  * `isRevoked` is asked about a token's signature (a revoked-links list); rotating the secret
- * revokes every token at once.
+ * revokes every token at once. The revoked list is asked on every check, not loaded once into
+ * memory: `reelbot revoke-link` writes it from another process (and, scaled out, web processes
+ * share one database), so a copy held here would miss revocations until a restart. It is asked
+ * only after the signature and expiry hold, so forged or stale tokens cost no query.
  */
 export function createLinkSigner(options: {
   secret: string;
   clock?: () => number;
-  isRevoked?: (signature: string) => boolean;
+  isRevoked?: (signature: string) => Promise<boolean>;
 }): LinkSigner {
   const clock = options.clock ?? Date.now;
   const mac = (payload: string) => createHmac('sha256', options.secret).update(payload).digest();
@@ -51,7 +55,7 @@ export function createLinkSigner(options: {
       return `${Buffer.from(payload).toString('base64url')}.${mac(payload).toString('base64url')}`;
     },
 
-    verify(token) {
+    async verify(token) {
       const match = tokenPattern.exec(token);
       if (!match) return { ok: false, reason: 'malformed' };
       const payload = Buffer.from(match[1]!, 'base64url').toString('utf8');
@@ -65,7 +69,7 @@ export function createLinkSigner(options: {
       if (generationId && !generationIdPattern.test(generationId)) return { ok: false, reason: 'malformed' };
       const expiresAt = Number(expires) * 1000;
       if (expiresAt <= clock()) return { ok: false, reason: 'expired' };
-      if (options.isRevoked?.(match[2]!)) return { ok: false, reason: 'revoked' };
+      if (await options.isRevoked?.(match[2]!)) return { ok: false, reason: 'revoked' };
       return {
         ok: true,
         claims: { place, generationId: generationId || undefined, expiresAt },

@@ -3,6 +3,7 @@ import { createBlockedTerms, promptBlocked } from '../blocked-terms.js';
 import type { Config } from '../config.js';
 import { ReelbotError } from '../errors.js';
 import type { GenerationStore, NewGeneration } from './generation-store.js';
+import { createKeyedLock } from './keyed-lock.js';
 import type { LimitsFor } from './spend/limits.js';
 import { assertWithinQuota } from './spend/quota.js';
 import type { Generation, Requester } from './types.js';
@@ -22,10 +23,15 @@ export interface AdmissionDeps {
 
 /**
  * The gate every new generation passes: the service is open, the person is under their running and
- * queued limits, the prompt uses no blocked term, and a paid (Replicate) video is within the daily quotas. `record` checks again
- * right before the insert, with no await in between, so the service cannot have closed meanwhile
- * (a row recorded then would be made on the next start after the user was told no), and two quick
- * requests of one person cannot both slip under the limits.
+ * queued limits, the prompt uses no blocked term, and a paid (Replicate) video is within the daily
+ * quotas. `record` checks again right before the insert.
+ *
+ * The store answers asynchronously, so a check and the insert after it are no longer one step:
+ * two requests of one person could both read "one slot left" and both insert. `record` therefore
+ * runs check-and-insert one at a time per requester (a keyed lock), so the second sees the first's
+ * row. The lock holds within this process only; across processes the Redis job queue (issue 14)
+ * is what will enforce the per-user limits. `drain()` waits for records under way, so closing the
+ * service never leaves a row recorded after the queue was closed.
  */
 export function createAdmission(deps: AdmissionDeps) {
   const { store, logger } = deps;
@@ -38,8 +44,11 @@ export function createAdmission(deps: AdmissionDeps) {
       });
   }
 
-  function checkUserLimit(requester: Requester) {
-    const inFlight = store.countRunning({ platform: requester.platform, userId: requester.userId });
+  const perRequester = createKeyedLock();
+  const recording = new Set<Promise<unknown>>();
+
+  async function checkUserLimit(requester: Requester) {
+    const inFlight = await store.countRunning({ platform: requester.platform, userId: requester.userId });
     assertUnderUserCap(inFlight, deps.config.limits, requester.userId);
   }
 
@@ -47,9 +56,9 @@ export function createAdmission(deps: AdmissionDeps) {
    * Replicate videos are paid for: past a daily quota they are refused before anything is sent.
    * The command line is the operator's own, and holds no quota.
    */
-  function checkQuota(requester: Requester) {
+  async function checkQuota(requester: Requester) {
     if (requester.platform === 'cli') return;
-    assertWithinQuota(store, requester, deps.limitsFor(requester), deps.clock());
+    await assertWithinQuota(store, requester, deps.limitsFor(requester), deps.clock());
   }
 
   /**
@@ -73,17 +82,35 @@ export function createAdmission(deps: AdmissionDeps) {
     checkUserLimit,
     checkQuota,
     /** Records an admitted generation as queued and hands it to the job queue. */
-    record(generation: Omit<NewGeneration, 'status'>): Generation {
-      assertOpen();
-      checkUserLimit(generation.requester);
-      checkPrompt(generation.prompt, generation.requester);
-      if (generation.source === 'replicate') checkQuota(generation.requester);
-      const created = store.insert({ ...generation, status: 'queued' });
-      logger
-        .child({ generationId: created.id })
-        .info({ model: created.model, user: created.requester.userId }, 'generation recorded');
-      deps.submit(created);
-      return store.get(created.id)!;
+    record(generation: Omit<NewGeneration, 'status'>): Promise<Generation> {
+      const { requester } = generation;
+      const recorded = perRequester.run(`${requester.platform}:${requester.userId}`, async () => {
+        assertOpen();
+        checkPrompt(generation.prompt, requester);
+        await checkUserLimit(requester);
+        if (generation.source === 'replicate') await checkQuota(requester);
+        // The service may have begun closing during the checks' awaits: refuse rather than
+        // record a row the user is about to be told nothing of.
+        assertOpen();
+        const created = await store.insert({ ...generation, status: 'queued' });
+        logger
+          .child({ generationId: created.id })
+          .info({ model: created.model, user: created.requester.userId }, 'generation recorded');
+        deps.submit(created);
+        // Submitting may have changed the row (a queue place, a start): answer with it as it is now.
+        return (await store.get(created.id)) ?? created;
+      });
+      recording.add(recorded);
+      void recorded.then(
+        () => recording.delete(recorded),
+        () => recording.delete(recorded),
+      );
+      return recorded;
+    },
+
+    /** Waits for every record under way (the service calls it when closing, after refusing new ones). */
+    async drain(): Promise<void> {
+      await Promise.allSettled([...recording]);
     },
   };
 }

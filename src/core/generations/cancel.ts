@@ -28,7 +28,7 @@ export async function cancelGeneration(
   by: { userId: string; admin?: boolean },
 ): Promise<Generation> {
   const { store } = deps;
-  const generation = store.get(generationId);
+  const generation = await store.get(generationId);
   if (!generation) throw new NotFoundError('generation', generationId);
   if (generation.requester.userId !== by.userId && !by.admin)
     throw new ReelbotError('CANCEL_NOT_ALLOWED', `${by.userId} may not cancel ${generationId}`, {
@@ -36,18 +36,18 @@ export async function cancelGeneration(
     });
   if (isFinal(generation.status)) return generation;
   const log = deps.logger.child({ generationId });
-  store.update(generationId, { cancelRequested: true });
+  await store.update(generationId, { cancelRequested: true });
   if (generation.predictionId)
     await deps.api.cancelPrediction(generation.predictionId).catch((error) => {
       log.warn({ err: error }, 'Replicate did not cancel the prediction');
     });
-  const won = store.transition(generationId, ['queued', 'starting', 'processing', 'downloading'], {
+  const won = await store.transition(generationId, ['queued', 'starting', 'processing', 'downloading'], {
     status: 'canceled',
     completedAt: deps.clock(),
   });
   deps.dequeue(generationId);
   deps.abortDownload(generationId);
-  const now = store.get(generationId)!;
+  const now = (await store.get(generationId))!;
   if (won) {
     log.info({ by: by.userId, admin: Boolean(by.admin) }, 'generation canceled');
     deps.emit({ type: 'canceled', generation: now });

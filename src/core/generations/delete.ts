@@ -40,18 +40,18 @@ export async function deleteGeneration(
   by: DeleteBy,
 ): Promise<Generation> {
   const { store } = deps;
-  const generation = store.get(generationId);
+  const generation = await store.get(generationId);
   if (!generation) throw new NotFoundError('generation', generationId);
   if (generation.requester.userId !== by.userId && !by.admin) throw deleteNotAllowed(by.userId, generationId);
   if (!isFinal(generation.status)) await deps.cancel(generationId, { userId: by.userId, admin: true });
   // Read again: the job may have recorded its files while it was being canceled.
-  const current = store.get(generationId) ?? generation;
+  const current = (await store.get(generationId)) ?? generation;
   await by.removeFromChat?.(current);
   const files = [current.media?.path, current.media?.posterPath].filter((file): file is string =>
     Boolean(file),
   );
   for (const file of files) await deps.storage.remove(file);
-  store.delete(generationId);
+  await store.delete(generationId);
   deps.logger.info(
     {
       audit: 'delete',

@@ -83,51 +83,57 @@ export interface GenerationPage {
 
 /**
  * Where generations are kept. Every state change two workers could race on is one guarded
- * write, so exactly one of them wins.
+ * write, so exactly one of them wins. Every method answers with a promise, so an engine reached
+ * over the network (PostgreSQL) can stand behind the same port; callers must not assume that
+ * nothing changes between two awaited calls, and put decisions that depend on a read into the
+ * guarded write (`transition`, the claims) instead.
  */
 export interface GenerationStore extends SpendLedger {
-  insert(input: NewGeneration): Generation;
-  get(id: string): Generation | undefined;
-  getByPrediction(predictionId: string): Generation | undefined;
+  insert(input: NewGeneration): Promise<Generation>;
+  get(id: string): Promise<Generation | undefined>;
+  getByPrediction(predictionId: string): Promise<Generation | undefined>;
   /** Fields for the service only: never put these in an API response. */
-  internals(id: string): GenerationInternals | undefined;
+  internals(id: string): Promise<GenerationInternals | undefined>;
   /** Applies a patch unconditionally. */
-  update(id: string, patch: GenerationPatch): boolean;
+  update(id: string, patch: GenerationPatch): Promise<boolean>;
   /** Applies a patch only while the status is one of `from`; returns whether it won. */
-  transition(id: string, from: readonly GenerationStatus[], patch: GenerationPatch): boolean;
+  transition(id: string, from: readonly GenerationStatus[], patch: GenerationPatch): Promise<boolean>;
   /** Every generation that has not ended, oldest first: the work to resume after a restart. */
-  listUnfinished(): Generation[];
+  listUnfinished(): Promise<Generation[]>;
   /** How many generations are running (queued ones included), for one user or platform or all. */
-  countRunning(filter?: { platform?: Platform; userId?: string }): number;
+  countRunning(filter?: { platform?: Platform; userId?: string }): Promise<number>;
   /** A page of generations, newest first, after `cursor`. */
-  list(filter?: GenerationFilter, options?: { cursor?: GenerationCursor; limit?: number }): GenerationPage;
+  list(
+    filter?: GenerationFilter,
+    options?: { cursor?: GenerationCursor; limit?: number },
+  ): Promise<GenerationPage>;
   /** Distinct model names, for the gallery's filter. */
-  models(): string[];
+  models(): Promise<string[]>;
   /** Count and bytes by status, for the admin view. */
-  stats(): { status: GenerationStatus; count: number; bytes: number }[];
-  delete(id: string): boolean;
+  stats(): Promise<{ status: GenerationStatus; count: number; bytes: number }[]>;
+  delete(id: string): Promise<boolean>;
 
   /**
    * Takes the download of a generation for `owner`: when nobody holds it, when `owner` already
    * does, or when the holder's heartbeat is older than `leaseMs`.
    */
-  claimDownload(id: string, owner: string, leaseMs: number): ClaimResult;
+  claimDownload(id: string, owner: string, leaseMs: number): Promise<ClaimResult>;
   /** Renews `owner`'s claim; false when the claim is no longer `owner`'s. */
-  beatDownload(id: string, owner: string): boolean;
+  beatDownload(id: string, owner: string): Promise<boolean>;
   /** Lets go of a download claim, so another worker (or a retry) can take it. */
-  releaseDownload(id: string, owner: string): void;
+  releaseDownload(id: string, owner: string): Promise<void>;
   /** Owners whose claims beat within `leaseMs`: the processes downloading right now. */
-  liveDownloadOwners(leaseMs: number): Set<string>;
+  liveDownloadOwners(leaseMs: number): Promise<Set<string>>;
 
   /** Whether a webhook delivery id was handled before (a replay). */
-  seenWebhook(deliveryId: string): boolean;
+  seenWebhook(deliveryId: string): Promise<boolean>;
   /** Records a handled delivery id; false when it was recorded before. */
-  rememberWebhook(deliveryId: string): boolean;
+  rememberWebhook(deliveryId: string): Promise<boolean>;
   /** Deletes delivery ids older than the replay window; returns how many. */
-  pruneWebhooks(): number;
+  pruneWebhooks(): Promise<number>;
 
   /** Keeps how long Replicate ran a generation's prediction, in seconds. */
-  recordPredictTime(id: string, seconds: number): void;
+  recordPredictTime(id: string, seconds: number): Promise<void>;
   /** The run times (seconds) of the model's newest `limit` successes, newest first. */
-  recentPredictTimes(model: string, limit: number): number[];
+  recentPredictTimes(model: string, limit: number): Promise<number[]>;
 }

@@ -30,14 +30,23 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
   const downloader = createOutputDownloader(ctx, keeper);
   const tracker = createTracker(ctx, apply);
 
-  function emitCurrent(generationId: string, make: (g: Generation) => Parameters<typeof ctx.emit>[0]) {
-    const generation = ctx.store.get(generationId);
+  async function emitCurrent(
+    generationId: string,
+    make: (g: Generation) => Parameters<typeof ctx.emit>[0],
+  ): Promise<void> {
+    const generation = await ctx.store.get(generationId);
     if (generation) ctx.emit(make(generation));
   }
 
   /** Ends a generation as failed (once: the guarded transition picks one winner) and says why. */
-  function fail(generationId: string, reason: string, code: string, upstream?: string, cause?: unknown) {
-    const won = ctx.store.transition(generationId, running, {
+  async function fail(
+    generationId: string,
+    reason: string,
+    code: string,
+    upstream?: string,
+    cause?: unknown,
+  ): Promise<void> {
+    const won = await ctx.store.transition(generationId, running, {
       status: 'failed',
       error: reason,
       errorCode: code,
@@ -46,7 +55,7 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
     });
     if (!won) return;
     ctx.logger.child({ generationId }).warn({ code, upstream, err: cause }, 'generation failed');
-    emitCurrent(generationId, (generation) => ({
+    await emitCurrent(generationId, (generation) => ({
       type: 'failed',
       generation,
       reason,
@@ -55,27 +64,27 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
   }
 
   /** Records the prediction of a generation that is `starting`; true when this call recorded it. */
-  function adopt(generationId: string, prediction: ReplicatePrediction): boolean {
-    const won = ctx.store.transition(generationId, ['starting'], {
+  async function adopt(generationId: string, prediction: ReplicatePrediction): Promise<boolean> {
+    const won = await ctx.store.transition(generationId, ['starting'], {
       status: 'processing',
       predictionId: prediction.id,
       startedAt: ctx.clock(),
     });
     if (won) {
       ctx.logger.child({ generationId }).info({ predictionId: prediction.id }, 'prediction started');
-      emitCurrent(generationId, (generation) => ({ type: 'started', generation }));
-    } else if (!ctx.store.get(generationId)?.predictionId) {
+      await emitCurrent(generationId, (generation) => ({ type: 'started', generation }));
+    } else if (!(await ctx.store.get(generationId))?.predictionId) {
       // Canceled while the request was in flight: keep the id, so the prediction can be canceled too.
-      ctx.store.update(generationId, { predictionId: prediction.id });
+      await ctx.store.update(generationId, { predictionId: prediction.id });
     }
     return won;
   }
 
   /** Keeps what a finished prediction used (Replicate bills failed and canceled runs too) and its cost. */
-  function recordSpend(generation: Generation, prediction: ReplicatePrediction) {
+  async function recordSpend(generation: Generation, prediction: ReplicatePrediction): Promise<void> {
     const { predict_time: predictTime, ...other } = prediction.metrics ?? {};
     const seconds = typeof predictTime === 'number' && predictTime >= 0 ? predictTime : undefined;
-    ctx.store.recordSpend(generation.id, {
+    await ctx.store.recordSpend(generation.id, {
       predictTime: seconds,
       other,
       costUsd: costOf(ctx.prices, {
@@ -87,24 +96,24 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
   }
 
   async function apply(generationId: string, prediction: ReplicatePrediction): Promise<void> {
-    const generation = ctx.store.get(generationId);
+    const generation = await ctx.store.get(generationId);
     if (!generation || isFinal(generation.status)) return;
     if (generation.predictionId && generation.predictionId !== prediction.id) return;
-    if (!generation.predictionId) adopt(generationId, prediction);
+    if (!generation.predictionId) await adopt(generationId, prediction);
     const log = ctx.logger.child({ generationId, predictionId: prediction.id });
 
     switch (prediction.status) {
       case 'starting':
       case 'processing': {
         const { percent, lastLine } = parseLogProgress(prediction.logs);
-        const current = ctx.store.get(generationId)!;
+        const current = (await ctx.store.get(generationId))!;
         if (
           (percent ?? current.progress) === current.progress &&
           (lastLine ?? current.lastLog) === current.lastLog
         )
           return;
-        ctx.store.transition(generationId, ['processing'], { progress: percent, lastLog: lastLine });
-        emitCurrent(generationId, (g) => ({ type: 'progress', generation: g, percent, log: lastLine }));
+        await ctx.store.transition(generationId, ['processing'], { progress: percent, lastLog: lastLine });
+        await emitCurrent(generationId, (g) => ({ type: 'progress', generation: g, percent, log: lastLine }));
         return;
       }
       case 'succeeded': {
@@ -118,8 +127,8 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
         if (!outputs.primary)
           return fail(generationId, 'The model finished without producing a video.', 'PREDICTION_NO_OUTPUT');
         const lastLine = parseLogProgress(prediction.logs).lastLine;
-        recordSpend(generation, prediction);
-        ctx.store.transition(generationId, ['processing', 'downloading'], {
+        await recordSpend(generation, prediction);
+        await ctx.store.transition(generationId, ['processing', 'downloading'], {
           outputUrl: outputs.primary,
           extraOutputs: outputs.extras.length > 0 ? outputs.extras : null,
           progress: 100,
@@ -130,18 +139,20 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
         return;
       }
       case 'canceled': {
-        recordSpend(generation, prediction);
-        if (ctx.store.transition(generationId, running, { status: 'canceled', completedAt: ctx.clock() }))
-          emitCurrent(generationId, (g) => ({ type: 'canceled', generation: g }));
+        await recordSpend(generation, prediction);
+        if (
+          await ctx.store.transition(generationId, running, { status: 'canceled', completedAt: ctx.clock() })
+        )
+          await emitCurrent(generationId, (g) => ({ type: 'canceled', generation: g }));
         return;
       }
       default: {
         // failed and aborted (which the client's wait() would poll forever) are both final.
         const status = prediction.status === 'aborted' ? 'aborted' : 'failed';
-        recordSpend(generation, prediction);
+        await recordSpend(generation, prediction);
         const upstream =
           upstreamErrorText(prediction.error) ?? (status === 'aborted' ? 'aborted' : undefined);
-        fail(
+        await fail(
           generationId,
           friendlyFailure(prediction.error, status),
           `PREDICTION_${status.toUpperCase()}`,
@@ -153,7 +164,7 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
 
   /** Sends the create request, once: the intent is in the store before it leaves. */
   async function send(generationId: string): Promise<void> {
-    const generation = ctx.store.get(generationId)!;
+    const generation = (await ctx.store.get(generationId))!;
     const log = ctx.logger.child({ generationId });
     let prediction: ReplicatePrediction;
     try {
@@ -169,10 +180,10 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
       return fail(generationId, userMessageOf(error), codeOf(error), (error as Error).message, error);
     }
     await tracker.serial(generationId, async () => {
-      adopt(generationId, prediction);
+      await adopt(generationId, prediction);
       if (
-        ctx.store.get(generationId)?.status === 'canceled' ||
-        ctx.store.internals(generationId)?.cancelRequested
+        (await ctx.store.get(generationId))?.status === 'canceled' ||
+        (await ctx.store.internals(generationId))?.cancelRequested
       )
         await ctx.api.cancelPrediction(prediction.id).catch((error) => {
           log.warn({ err: error }, 'could not cancel the prediction of a canceled generation');
@@ -183,8 +194,9 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
 
   /** A `starting` generation whose create request may have been sent by a worker that died. */
   async function reconcile(generationId: string): Promise<void> {
-    const generation = ctx.store.get(generationId)!;
-    const requestedAt = ctx.store.internals(generationId)?.predictionRequestedAt ?? generation.createdAt;
+    const generation = (await ctx.store.get(generationId))!;
+    const requestedAt =
+      (await ctx.store.internals(generationId))?.predictionRequestedAt ?? generation.createdAt;
     let result: Awaited<ReturnType<typeof findSentPrediction>>;
     try {
       result = await findSentPrediction(ctx, generation, requestedAt);
@@ -204,7 +216,7 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
       await tracker.push(generationId, result.found);
       return;
     }
-    fail(
+    await fail(
       generationId,
       'reelbot was interrupted while sending this video to Replicate and cannot tell whether it started, so it stopped rather than risk running it twice. Please try again.',
       result.why === 'ambiguous' ? 'START_AMBIGUOUS' : 'START_UNCONFIRMED',
@@ -212,26 +224,26 @@ export function createLifecycle(ctx: LifecycleContext): Lifecycle {
   }
 
   async function run(generationId: string, signal: AbortSignal): Promise<void> {
-    let generation = ctx.store.get(generationId);
+    let generation = await ctx.store.get(generationId);
     if (!generation || isFinal(generation.status)) return;
     if (generation.status === 'queued') {
       // Record the intent before the request leaves: a crash after this point is reconciled, never resent.
       if (
-        !ctx.store.transition(generationId, ['queued'], {
+        !(await ctx.store.transition(generationId, ['queued'], {
           status: 'starting',
           predictionRequestedAt: ctx.clock(),
-        })
+        }))
       )
         return;
       await send(generationId);
     } else if (generation.status === 'starting' && !generation.predictionId) {
-      if (ctx.store.internals(generationId)?.predictionRequestedAt) await reconcile(generationId);
+      if ((await ctx.store.internals(generationId))?.predictionRequestedAt) await reconcile(generationId);
       else {
-        ctx.store.update(generationId, { predictionRequestedAt: ctx.clock() });
+        await ctx.store.update(generationId, { predictionRequestedAt: ctx.clock() });
         await send(generationId);
       }
     }
-    generation = ctx.store.get(generationId);
+    generation = await ctx.store.get(generationId);
     if (!generation || isFinal(generation.status) || signal.aborted) return;
     if (generation.status === 'downloading') {
       await downloader.ensure(generationId, signal);

@@ -39,9 +39,9 @@ export interface MediaKeeper {
        * Asked right before the file is moved into place: false when another worker took the job
        * over meanwhile, and then nothing is kept here.
        */
-      stillOurs?: () => boolean;
+      stillOurs?: () => Promise<boolean>;
       /** Runs once the result is recorded, before subscribers hear of it (e.g. to release a claim). */
-      onKept?: () => void;
+      onKept?: () => Promise<unknown>;
     },
   ): Promise<StoredMedia | undefined>;
 }
@@ -101,7 +101,7 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
         );
         posterTemp = inspected.posterTemp;
         options.signal?.throwIfAborted();
-        if (options.stillOurs && !options.stillOurs()) return undefined;
+        if (options.stillOurs && !(await options.stillOurs())) return undefined;
         const key = `media/${generationId}.${file.ext}`;
         const posterKey = posterTemp ? `media/${generationId}.poster.jpg` : undefined;
         await ctx.storage.commit(file.tempPath, key);
@@ -120,7 +120,7 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
           durationSeconds: image ? undefined : inspected.info.durationSeconds,
           posterPath: posterKey,
         };
-        const won = ctx.store.transition(generationId, options.from, {
+        const won = await ctx.store.transition(generationId, options.from, {
           ...options.patch,
           status: 'succeeded',
           media,
@@ -133,11 +133,11 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
           if (posterKey) await ctx.storage.remove(posterKey);
           return undefined;
         }
-        options.onKept?.();
+        await options.onKept?.();
         ctx.logger
           .child({ generationId })
           .info({ bytes: file.bytes, sha256: file.sha256, path: key }, 'result kept');
-        ctx.emit({ type: 'succeeded', generation: ctx.store.get(generationId)!, media });
+        ctx.emit({ type: 'succeeded', generation: (await ctx.store.get(generationId))!, media });
         return media;
       } finally {
         for (const temp of [file.tempPath, posterTemp])

@@ -32,27 +32,27 @@ export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeepe
   const allowList = createHostAllowList(ctx.download.allowedHosts);
   const inflight = new Map<string, { promise: Promise<void>; controller: AbortController }>();
 
-  function fail(generationId: string, error: unknown) {
+  async function fail(generationId: string, error: unknown): Promise<void> {
     const log = ctx.logger.child({ generationId });
     log.error({ code: codeOf(error), err: error }, 'output could not be kept');
     const reason = userMessageOf(error);
     let won: boolean;
     try {
-      won = ctx.store.transition(generationId, ['downloading', 'processing', 'starting'], {
+      won = await ctx.store.transition(generationId, ['downloading', 'processing', 'starting'], {
         status: 'failed',
         error: reason,
         errorCode: codeOf(error),
         completedAt: ctx.clock(),
       });
-      ctx.store.releaseDownload(generationId, ctx.workerId);
+      await ctx.store.releaseDownload(generationId, ctx.workerId);
     } catch (storeError) {
       // The database refused too (a disk full for SQLite as well): the claim stops beating, and
       // the next start, or another worker, takes the download over once it lapses.
       log.error({ err: storeError }, 'the failure could not be recorded');
       return;
     }
-    const generation = ctx.store.get(generationId);
-    if (won && generation) ctx.emit({ type: 'failed', generation, reason });
+    const generation = won ? await ctx.store.get(generationId).catch(() => undefined) : undefined;
+    if (generation) ctx.emit({ type: 'failed', generation, reason });
   }
 
   /**
@@ -63,24 +63,31 @@ export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeepe
    */
   function beat(generationId: string, lost: AbortController): () => void {
     const log = ctx.logger.child({ generationId });
-    const timer = setInterval(() => {
+    let stopped = false;
+    const onBeat = async () => {
       let held: boolean;
       try {
-        held = ctx.store.beatDownload(generationId, ctx.workerId);
+        held = await ctx.store.beatDownload(generationId, ctx.workerId);
       } catch (error) {
         // A beat the database refused (busy): the lease leaves room for the next one.
         log.warn({ err: error }, 'download heartbeat failed');
         return;
       }
-      if (held) return;
+      // The download may have ended while the beat was on its way: then a lost claim is ours to forget.
+      if (held || stopped) return;
       clearInterval(timer);
+      const claim = await ctx.store.internals(generationId).catch(() => undefined);
       // Released on the way out (kept, failed, canceled): nothing more to renew.
-      if (ctx.store.internals(generationId)?.downloadClaim === undefined) return;
+      if (stopped || claim?.downloadClaim === undefined) return;
       log.warn('download claim taken over by another worker; stopping here');
       lost.abort(new Error('download claim lost'));
-    }, ctx.timings.claimHeartbeatMs);
+    };
+    const timer = setInterval(() => void onBeat(), ctx.timings.claimHeartbeatMs);
     timer.unref();
-    return () => clearInterval(timer);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
   }
 
   /** Downloads under a claim this process holds; hands over to {@link watch} if the claim is lost. */
@@ -89,8 +96,8 @@ export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeepe
     const both = AbortSignal.any([signal, lost.signal]);
     const stopBeating = beat(generationId, lost);
     try {
-      const stillOurs = () => {
-        if (!lost.signal.aborted && !ctx.store.beatDownload(generationId, ctx.workerId))
+      const stillOurs = async () => {
+        if (!lost.signal.aborted && !(await ctx.store.beatDownload(generationId, ctx.workerId)))
           lost.abort(new Error('download claim lost'));
         return !lost.signal.aborted;
       };
@@ -104,10 +111,10 @@ export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeepe
   async function downloadClaimed(
     generationId: string,
     signal: AbortSignal,
-    stillOurs: () => boolean,
+    stillOurs: () => Promise<boolean>,
   ): Promise<void> {
     const log = ctx.logger.child({ generationId });
-    const url = ctx.store.internals(generationId)?.outputUrl;
+    const url = (await ctx.store.internals(generationId))?.outputUrl;
     if (!url)
       return fail(
         generationId,
@@ -115,7 +122,7 @@ export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeepe
           userMessage: 'The model finished without producing a video.',
         }),
       );
-    const generation = ctx.store.get(generationId);
+    const generation = await ctx.store.get(generationId);
     if (generation) ctx.emit({ type: 'downloading', generation });
     const image = isImageUrl(url);
     try {
@@ -143,21 +150,21 @@ export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeepe
         stillOurs,
         onKept: release,
       });
-      release();
+      await release();
     } catch (error) {
       if (signal.aborted) {
         // Shutdown, cancel or a lost claim: the next worker (or the next start) takes it.
-        ctx.store.releaseDownload(generationId, ctx.workerId);
+        await ctx.store.releaseDownload(generationId, ctx.workerId);
         log.info('download stopped');
         return;
       }
-      fail(generationId, error);
+      await fail(generationId, error);
     }
   }
 
   /** Claims the download; a claim taken over from a dead owner takes its leftover files with it. */
   async function claim(generationId: string): Promise<ClaimResult> {
-    const result = ctx.store.claimDownload(generationId, ctx.workerId, ctx.timings.claimLeaseMs);
+    const result = await ctx.store.claimDownload(generationId, ctx.workerId, ctx.timings.claimLeaseMs);
     if (result.claimed && result.takenFrom) {
       const deadOwner = result.takenFrom;
       const removed = await removePartFiles(ctx.storage.tempDir, (file) => file.owner === deadOwner).catch(
@@ -178,7 +185,7 @@ export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeepe
     let wait = first ? untilLapse(first) : ctx.timings.pollMaxMs;
     while (!signal.aborted) {
       await ctx.sleep(wait, signal);
-      const generation = ctx.store.get(generationId);
+      const generation = await ctx.store.get(generationId);
       if (!generation || signal.aborted) return;
       if (isFinal(generation.status)) {
         if (generation.status === 'succeeded' && generation.media)
@@ -212,17 +219,20 @@ export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeepe
         return existing.promise;
       }
       if (outerSignal?.aborted) return Promise.resolve();
-      const current = ctx.store.get(generationId);
-      if (!current || isFinal(current.status)) return Promise.resolve();
       const controller = new AbortController();
       const onOuterAbort = () => controller.abort(outerSignal?.reason);
       outerSignal?.addEventListener('abort', onOuterAbort, { once: true });
-      const promise = claim(generationId)
-        .then((result) =>
-          result.claimed
+      // Registered before the first await, so a second ensure of the same generation in the
+      // meantime joins this one instead of starting its own.
+      const promise = ctx.store
+        .get(generationId)
+        .then(async (current) => {
+          if (!current || isFinal(current.status) || controller.signal.aborted) return;
+          const result = await claim(generationId);
+          return result.claimed
             ? download(generationId, controller.signal)
-            : watch(generationId, controller.signal, result),
-        )
+            : watch(generationId, controller.signal, result);
+        })
         .catch((error) => fail(generationId, error))
         .finally(() => {
           outerSignal?.removeEventListener('abort', onOuterAbort);
@@ -235,7 +245,7 @@ export function createOutputDownloader(ctx: LifecycleContext, keeper: MediaKeepe
       inflight.get(generationId)?.controller.abort(new Error('download stopped'));
     },
     async removeAbandoned(before) {
-      const live = ctx.store.liveDownloadOwners(ctx.timings.claimLeaseMs);
+      const live = await ctx.store.liveDownloadOwners(ctx.timings.claimLeaseMs);
       const removed = await removePartFiles(
         ctx.storage.tempDir,
         (file) => file.modifiedMs < before && !(file.owner && live.has(file.owner)),

@@ -97,7 +97,7 @@ export async function findSentPrediction(
         prediction.model === generation.model ||
         (generation.version !== undefined && prediction.version === generation.version);
       if (!sameModel || canonical(prediction.input ?? {}) !== wanted) continue;
-      if (ctx.store.getByPrediction(prediction.id)) continue;
+      if (await ctx.store.getByPrediction(prediction.id)) continue;
       candidates.push(prediction);
     }
     if (older || !following) break;

@@ -58,9 +58,9 @@ export function createRequests(deps: RequestDeps) {
   async function start(request: GenerationRequest): Promise<Generation> {
     admission.assertOpen();
     // Before the catalog and any attachment upload: a refused request costs nothing.
-    admission.checkQuota(request.requester);
+    await admission.checkQuota(request.requester);
     const model = await deps.catalog.getModel(request.model);
-    admission.checkUserLimit(request.requester);
+    await admission.checkUserLimit(request.requester);
     // Before any attachment is uploaded; record checks every prompt again, this one included.
     const promptName = promptField(model.fields)?.name;
     const typed = promptName ? request.values[promptName] : undefined;
@@ -86,13 +86,13 @@ export function createRequests(deps: RequestDeps) {
 
   async function reroll(generationId: string, requester: Requester): Promise<Generation> {
     admission.assertOpen();
-    const previous = store.get(generationId);
+    const previous = await store.get(generationId);
     if (!previous) throw new NotFoundError('generation', generationId);
     if (previous.source === 'simulation') {
       if (!deps.canSimulate) throw noSimulator();
       return simulate({ requester, prompt: previous.prompt ?? '' });
     }
-    admission.checkQuota(requester);
+    await admission.checkQuota(requester);
     const model = await deps.catalog.getModel(previous.model);
     const input = { ...previous.input };
     const field = seedField(model.fields);

@@ -57,16 +57,16 @@ export interface GenerationService {
    * files, then its gallery entry; written to the audit log. Throws `DELETE_NOT_ALLOWED` otherwise.
    */
   delete(generationId: string, by: DeleteBy): Promise<Generation>;
-  get(generationId: string): Generation | undefined;
+  get(generationId: string): Promise<Generation | undefined>;
   /** What the person used today against the quotas; `admin` adds their server's day and week. */
-  usage(requester: Requester, options: { admin: boolean }): UsageReport;
+  usage(requester: Requester, options: { admin: boolean }): Promise<UsageReport>;
   /**
    * Throws `QuotaError` when the person (or their server) has used up a daily quota, so a bot can
    * say so before the person fills a form that `start` would refuse anyway.
    */
-  checkQuota(requester: Requester): void;
+  checkQuota(requester: Requester): Promise<void>;
   /** Keeps platform message references (e.g. the status message id) with a generation. */
-  setMessageRef(generationId: string, messageRef: Record<string, unknown>): void;
+  setMessageRef(generationId: string, messageRef: Record<string, unknown>): Promise<void>;
   /** Where a waiting generation stands; undefined when it runs or is not held here. */
   queuePlace(generationId: string): QueuePlace | undefined;
   /** Every event of every generation. Returns an unsubscribe function. */

@@ -92,11 +92,18 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
   };
   const lifecycle = createLifecycle(ctx);
 
+  // Queue moves are announced in the order they happened: each waits for the one before, so an
+  // older place never lands after a newer one while the rows are read.
+  let announcing = Promise.resolve();
   runner.onQueueChange((places) => {
-    for (const [id, place] of places) {
-      const generation = store.get(id);
-      if (generation?.status === 'queued') emit({ type: 'queued', generation, ...place });
-    }
+    announcing = announcing
+      .then(async () => {
+        for (const [id, place] of places) {
+          const generation = await store.get(id);
+          if (generation?.status === 'queued') emit({ type: 'queued', generation, ...place });
+        }
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not announce queue places'));
   });
 
   /**
@@ -107,7 +114,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     const simulator = deps.simulator;
     if (job.kind === 'generation') return lifecycle.run(job.id, signal);
     if (simulator) return runSimulation(ctx, lifecycle.keeper, simulator, job.id, signal);
-    failUnrenderable(job.id);
+    return failUnrenderable(job.id);
   }
   if (deps.performsJobs !== false) runner.work(perform);
 
@@ -115,13 +122,14 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     const kind: JobKind = generation.source === 'replicate' ? 'generation' : 'render';
     const owner = `${generation.requester.platform}:${generation.requester.userId}`;
     const position = runner.submit({ id: generation.id, owner, kind }, { resumed });
-    live.watch(generation.id);
+    live.watch(generation);
     const place = runner.place(generation.id);
-    if (position > 0 && place) emit({ type: 'queued', generation: store.get(generation.id)!, ...place });
+    // Still queued when it is announced: the row passed in is what was recorded, which is fresh.
+    if (position > 0 && place) emit({ type: 'queued', generation, ...place });
   }
 
   /** A simulation left by a process that could render, picked up by one that cannot. */
-  function failUnrenderable(generationId: string) {
+  async function failUnrenderable(generationId: string) {
     const reason = noSimulator().userMessage;
     const done = {
       status: 'failed' as const,
@@ -129,8 +137,8 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       errorCode: 'SIMULATION_UNAVAILABLE',
       completedAt: clock(),
     };
-    if (store.transition(generationId, ['queued', 'starting', 'processing'], done))
-      emit({ type: 'failed', generation: store.get(generationId)!, reason });
+    if (await store.transition(generationId, ['queued', 'starting', 'processing'], done))
+      emit({ type: 'failed', generation: (await store.get(generationId))!, reason });
   }
 
   const webhook = createWebhookEndpoint({
@@ -194,8 +202,8 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
 
     checkQuota: (requester) => admission.checkQuota(requester),
 
-    setMessageRef(generationId, messageRef) {
-      store.update(generationId, { messageRef });
+    async setMessageRef(generationId, messageRef) {
+      await store.update(generationId, { messageRef });
     },
 
     subscribe(listener) {
@@ -205,7 +213,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
 
     async resume() {
       admission.assertOpen();
-      const unfinished = store.listUnfinished();
+      const unfinished = await store.listUnfinished();
       await lifecycle.downloader
         .removeAbandoned(createdAt)
         .catch((error: unknown) => logger.warn({ err: error }, 'could not clean the temp directory'));
@@ -230,6 +238,9 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       if (closed) return;
       closed = true;
       live.close();
+      // A record that passed its checks before `closed` finishes (insert and submit) first, so
+      // no row is added behind a closed queue.
+      await admission.drain();
       await runner.close();
       unsubscribeBus();
       await lifecycle.downloader.abortAll();

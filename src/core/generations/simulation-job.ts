@@ -64,22 +64,29 @@ export async function runSimulation(
   generationId: string,
   signal: AbortSignal,
 ): Promise<void> {
-  const generation = ctx.store.get(generationId);
+  const generation = await ctx.store.get(generationId);
   if (!generation || isFinal(generation.status)) return;
   const log = ctx.logger.child({ generationId });
   if (generation.status !== 'processing') {
     if (
-      !ctx.store.transition(generationId, ['queued', 'starting'], {
+      !(await ctx.store.transition(generationId, ['queued', 'starting'], {
         status: 'processing',
         startedAt: ctx.clock(),
-      })
+      }))
     )
       return;
-    ctx.emit({ type: 'started', generation: ctx.store.get(generationId)! });
+    ctx.emit({ type: 'started', generation: (await ctx.store.get(generationId))! });
   }
   const tempPath = path.join(ctx.storage.tempDir, `${generationId}.simulation.mp4`);
   await fs.promises.mkdir(ctx.storage.tempDir, { recursive: true });
   let shown = -1;
+  // The renderer reports synchronously; its writes (and the events after them) go one after
+  // another in that order, and all are done before the result is kept or the failure recorded,
+  // so no progress event can follow the final one.
+  let writes = Promise.resolve();
+  const inOrder = (write: () => Promise<void>) => {
+    writes = writes.then(write).catch((error: unknown) => log.warn({ err: error }, 'progress not recorded'));
+  };
   try {
     const rendered = await simulator.render(
       { prompt: generation.prompt ?? '', seed: generation.seed ?? 0, scene: generation.input.scene },
@@ -90,32 +97,38 @@ export async function runSimulation(
           const whole = Math.floor(percent);
           if (whole === shown) return;
           shown = whole;
-          ctx.store.transition(generationId, ['processing'], { progress: whole, lastLog: note });
-          const current = ctx.store.get(generationId);
-          if (current?.status === 'processing')
-            ctx.emit({ type: 'progress', generation: current, percent: whole, log: note });
+          inOrder(async () => {
+            await ctx.store.transition(generationId, ['processing'], { progress: whole, lastLog: note });
+            const current = await ctx.store.get(generationId);
+            if (current?.status === 'processing')
+              ctx.emit({ type: 'progress', generation: current, percent: whole, log: note });
+          });
         },
         // The scene a prompt became is kept before rendering: the gallery shows what was simulated,
         // and a restart mid-render renders this scene instead of asking an LLM again.
         onScene: (scene, reading) => {
           if (generation.input.scene === undefined)
-            ctx.store.update(generationId, {
-              input: { ...generation.input, scene, ...(reading ? { reading } : {}) },
+            inOrder(async () => {
+              await ctx.store.update(generationId, {
+                input: { ...generation.input, scene, ...(reading ? { reading } : {}) },
+              });
             });
         },
       },
     );
+    await writes;
     signal.throwIfAborted();
     if (rendered.cpuSeconds !== undefined)
-      ctx.store.recordSpend(generationId, { cpuSeconds: rendered.cpuSeconds });
+      await ctx.store.recordSpend(generationId, { cpuSeconds: rendered.cpuSeconds });
     const file = await describeFile(tempPath);
     await keeper.keep(generationId, { tempPath, ...file }, { from: ['processing'], signal });
   } catch (error) {
     await fs.promises.rm(tempPath, { force: true });
+    await writes;
     if (signal.aborted) return; // canceled, or shutdown: the next start renders it again
     const reason = userMessageOf(error);
     if (
-      ctx.store.transition(generationId, ['processing'], {
+      await ctx.store.transition(generationId, ['processing'], {
         status: 'failed',
         error: reason,
         errorCode: codeOf(error),
@@ -123,7 +136,7 @@ export async function runSimulation(
       })
     ) {
       log.warn({ code: codeOf(error), err: error }, 'simulation failed');
-      ctx.emit({ type: 'failed', generation: ctx.store.get(generationId)!, reason });
+      ctx.emit({ type: 'failed', generation: (await ctx.store.get(generationId))!, reason });
     }
   }
 }

@@ -37,15 +37,15 @@ export function createWebhookEndpoint(options: {
   const verified = createWebhookHandler({
     secret,
     seenDelivery: (id) => store.seenWebhook(id),
-    rememberDelivery: (id) => {
-      store.rememberWebhook(id);
+    rememberDelivery: async (id) => {
+      await store.rememberWebhook(id);
     },
     clock: options.clock,
     logger,
     onPrediction: async (prediction, hintedGenerationId) => {
       const generation =
-        store.getByPrediction(prediction.id) ??
-        (hintedGenerationId ? store.get(hintedGenerationId) : undefined);
+        (await store.getByPrediction(prediction.id)) ??
+        (hintedGenerationId ? await store.get(hintedGenerationId) : undefined);
       if (!generation) {
         logger.info(
           { predictionId: prediction.id },

@@ -90,9 +90,9 @@ export interface WebhookHandlerOptions {
   /** The `whsec_` secret: from config, or fetched from Replicate once and kept. */
   secret: () => Promise<string>;
   /** Whether a delivery id was handled before. */
-  seenDelivery: (id: string) => boolean;
+  seenDelivery: (id: string) => Promise<boolean>;
   /** Records a delivery id as handled: called only once its update has been applied. */
-  rememberDelivery: (id: string) => void;
+  rememberDelivery: (id: string) => Promise<void>;
   /** Applies a verified prediction update; `generationId` comes from the webhook URL when known. */
   onPrediction: (prediction: ReplicatePrediction, generationId: string | undefined) => Promise<void>;
   logger: Logger;
@@ -143,7 +143,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     if (!prediction || typeof prediction.id !== 'string' || typeof prediction.status !== 'string')
       return { status: 400, body: { error: 'body is not a prediction' } };
     // Ids are looked up and recorded only once the signature holds: nobody else can burn them.
-    if (options.seenDelivery(check.id)) {
+    if (await options.seenDelivery(check.id)) {
       options.logger.debug({ webhookId: check.id }, 'webhook replayed; ignored');
       return { status: 200, body: { ok: true, replay: true } };
     }
@@ -152,7 +152,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     // Recorded after the update is applied, never before: a delivery that failed (the answer was
     // 500) is applied when Replicate sends it again with the same id. Two copies arriving at once
     // both apply, which is harmless: applying a snapshot is idempotent.
-    options.rememberDelivery(check.id);
+    await options.rememberDelivery(check.id);
     return { status: 200, body: { ok: true } };
   };
 }

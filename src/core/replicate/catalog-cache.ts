@@ -9,10 +9,10 @@ export interface CachedEntry<T> {
   fetchedAt: number;
 }
 
-/** Key-value cache for Replicate catalog answers (collections, models, versions). */
+/** Key-value cache for Replicate catalog answers (collections, models, versions); asynchronous so any engine can hold it. */
 export interface CatalogCache {
-  get<T>(key: string): CachedEntry<T> | undefined;
-  set<T>(key: string, value: T): void;
+  get<T>(key: string): Promise<CachedEntry<T> | undefined>;
+  set<T>(key: string, value: T): Promise<void>;
   /** Every cached value whose key starts with `prefix`, for offline search. */
-  list<T>(prefix: string): CachedEntry<T>[];
+  list<T>(prefix: string): Promise<CachedEntry<T>[]>;
 }

@@ -79,8 +79,8 @@ export function createCatalog(options: CatalogOptions): Catalog {
   const clock = options.clock ?? Date.now;
   const inflight = new Map<string, Promise<unknown>>();
 
-  function read<T>(key: string): Stamped<T> | undefined {
-    return cache.get<Stamped<T>>(key)?.value;
+  async function read<T>(key: string): Promise<Stamped<T> | undefined> {
+    return (await cache.get<Stamped<T>>(key))?.value;
   }
   const isFresh = (entry: Stamped<unknown>) => clock() - entry.fetchedAt < ttlMs;
 
@@ -88,8 +88,8 @@ export function createCatalog(options: CatalogOptions): Catalog {
     const running = inflight.get(key);
     if (running) return running as Promise<T>;
     const promise = fetch()
-      .then((data) => {
-        cache.set<Stamped<T>>(key, { fetchedAt: clock(), data });
+      .then(async (data) => {
+        await cache.set<Stamped<T>>(key, { fetchedAt: clock(), data });
         return data;
       })
       .finally(() => inflight.delete(key));
@@ -98,7 +98,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
   }
 
   async function load<T>(key: string, what: string, fetch: () => Promise<T>): Promise<T> {
-    const cached = read<T>(key);
+    const cached = await read<T>(key);
     if (cached && isFresh(cached)) return cached.data;
     try {
       return await refresh(key, fetch);
@@ -125,11 +125,11 @@ export function createCatalog(options: CatalogOptions): Catalog {
     }
   }
 
-  function remember(model: ReplicateModel, collection: CatalogCollection): CatalogModel {
+  async function remember(model: ReplicateModel, collection: CatalogCollection): Promise<CatalogModel> {
     const entry = toCatalogModel(model, collection);
     // Collection listings carry each model's latest schema: keep it, getModel needs no request then.
     if (model.latest_version?.openapi_schema) {
-      cache.set<Stamped<CatalogModelDetail>>(modelKey(entry.ref), {
+      await cache.set<Stamped<CatalogModelDetail>>(modelKey(entry.ref), {
         fetchedAt: clock(),
         data: {
           model: entry,
@@ -143,9 +143,8 @@ export function createCatalog(options: CatalogOptions): Catalog {
 
   async function fetchCollection(slug: CatalogCollection): Promise<CatalogModel[]> {
     const collection = await api.getCollection(slug);
-    return (collection.models ?? [])
-      .map((model) => remember(model, slug))
-      .sort((a, b) => b.runCount - a.runCount);
+    const models = await Promise.all((collection.models ?? []).map((model) => remember(model, slug)));
+    return models.sort((a, b) => b.runCount - a.runCount);
   }
 
   function listModels(slug: CatalogCollection): Promise<CatalogModel[]> {
@@ -153,10 +152,11 @@ export function createCatalog(options: CatalogOptions): Catalog {
     return load(collectionKey(slug), `collection ${slug}`, () => fetchCollection(slug));
   }
 
-  function listedIn(ref: string): CatalogCollection | undefined {
-    return catalogCollections.find((slug) =>
-      read<CatalogModel[]>(collectionKey(slug))?.data.some((model) => model.ref === ref),
-    );
+  async function listedIn(ref: string): Promise<CatalogCollection | undefined> {
+    for (const slug of catalogCollections)
+      if ((await read<CatalogModel[]>(collectionKey(slug)))?.data.some((model) => model.ref === ref))
+        return slug;
+    return undefined;
   }
 
   async function fetchModel(owner: string, name: string): Promise<CatalogModelDetail> {
@@ -169,7 +169,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
       { ...model, latest_version: { id: versionId ?? '', openapi_schema: schema } },
       'text-to-video',
     );
-    const collection = listedIn(ref) ?? (probe.needsImage ? 'image-to-video' : 'text-to-video');
+    const collection = (await listedIn(ref)) ?? (probe.needsImage ? 'image-to-video' : 'text-to-video');
     return { model: { ...probe, collection }, versionId, openapiSchema: schema };
   }
 
@@ -196,7 +196,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
     const limit = searchOptions.limit ?? 25;
     const waits: Promise<unknown>[] = [];
     for (const slug of slugs) {
-      const cached = read<CatalogModel[]>(collectionKey(slug));
+      const cached = await read<CatalogModel[]>(collectionKey(slug));
       if (cached && isFresh(cached)) continue;
       const background = refresh(collectionKey(slug), () => fetchCollection(slug)).catch((error: unknown) => {
         logger.warn({ err: error, collection: slug }, 'Replicate failed; search answers from the cache');
@@ -214,8 +214,9 @@ export function createCatalog(options: CatalogOptions): Catalog {
       clearTimeout(timer);
     }
     const seen = new Set<string>();
-    const models = slugs
-      .flatMap((slug) => read<CatalogModel[]>(collectionKey(slug))?.data ?? [])
+    const listed = await Promise.all(slugs.map((slug) => read<CatalogModel[]>(collectionKey(slug))));
+    const models = listed
+      .flatMap((entry) => entry?.data ?? [])
       .filter((model) => !seen.has(model.ref) && seen.add(model.ref));
     return rankModels(models, text).slice(0, limit);
   }

@@ -30,7 +30,7 @@ export function createDownloadClaims(prepared: StatementCache, clock: () => numb
      * the row still shows the holder and heartbeat read here, so of two processes taking over the
      * same lapsed claim exactly one wins.
      */
-    claimDownload(id: string, owner: string, leaseMs: number): ClaimResult {
+    async claimDownload(id: string, owner: string, leaseMs: number): Promise<ClaimResult> {
       const now = clock();
       const row = current.get(id);
       if (!row) return { claimed: false };
@@ -48,7 +48,7 @@ export function createDownloadClaims(prepared: StatementCache, clock: () => numb
     },
 
     /** Renews `owner`'s claim; false when the claim is no longer `owner`'s (taken over, or released). */
-    beatDownload(id: string, owner: string): boolean {
+    async beatDownload(id: string, owner: string): Promise<boolean> {
       return (
         prepared('UPDATE generations SET download_heartbeat_at = ? WHERE id = ? AND download_claim = ?').run(
           clock(),
@@ -59,7 +59,7 @@ export function createDownloadClaims(prepared: StatementCache, clock: () => numb
     },
 
     /** Lets go of a download claim, so another worker (or a retry) can take it. */
-    releaseDownload(id: string, owner: string): void {
+    async releaseDownload(id: string, owner: string): Promise<void> {
       prepared(
         `UPDATE generations SET download_claim = NULL, download_claimed_at = NULL, download_heartbeat_at = NULL
           WHERE id = ? AND download_claim = ?`,
@@ -67,7 +67,7 @@ export function createDownloadClaims(prepared: StatementCache, clock: () => numb
     },
 
     /** Owners whose claims beat within `leaseMs`: the processes downloading right now. */
-    liveDownloadOwners(leaseMs: number): Set<string> {
+    async liveDownloadOwners(leaseMs: number): Promise<Set<string>> {
       const rows = prepared<[number], { owner: string }>(
         `SELECT DISTINCT download_claim AS owner FROM generations
             WHERE download_claim IS NOT NULL AND download_heartbeat_at >= ?`,

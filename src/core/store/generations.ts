@@ -45,8 +45,12 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
     return result.changes === 1;
   }
 
+  const listPage = createGenerationLister(db);
+
+  // better-sqlite3 answers synchronously; the methods are async only to fit the port, which a
+  // networked engine implements too. Each still runs its statement in one step, before it returns.
   return {
-    insert(input: NewGeneration): Generation {
+    async insert(input: NewGeneration): Promise<Generation> {
       const now = clock();
       const id = input.id ?? newGenerationId();
       prepared(
@@ -74,18 +78,18 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
       return toGeneration(byId.get(id)!);
     },
 
-    get(id: string): Generation | undefined {
+    async get(id: string): Promise<Generation | undefined> {
       const row = byId.get(id);
       return row ? toGeneration(row) : undefined;
     },
 
-    getByPrediction(predictionId: string): Generation | undefined {
+    async getByPrediction(predictionId: string): Promise<Generation | undefined> {
       const row = byPrediction.get(predictionId);
       return row ? toGeneration(row) : undefined;
     },
 
     /** Fields for the service only: never put these in an API response. */
-    internals(id: string): GenerationInternals | undefined {
+    async internals(id: string): Promise<GenerationInternals | undefined> {
       const row = byId.get(id);
       if (!row) return undefined;
       return {
@@ -100,17 +104,21 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
     },
 
     /** Applies a patch unconditionally. */
-    update(id: string, patch: GenerationPatch): boolean {
+    async update(id: string, patch: GenerationPatch): Promise<boolean> {
       return update(id, patch);
     },
 
     /** Applies a patch only while the status is one of `from`; returns whether it won. */
-    transition(id: string, from: readonly GenerationStatus[], patch: GenerationPatch): boolean {
+    async transition(
+      id: string,
+      from: readonly GenerationStatus[],
+      patch: GenerationPatch,
+    ): Promise<boolean> {
       return update(id, patch, from);
     },
 
     /** Every generation that has not ended, oldest first: the work to resume after a restart. */
-    listUnfinished(): Generation[] {
+    async listUnfinished(): Promise<Generation[]> {
       return prepared<[], GenerationRow>(
         `SELECT * FROM generations WHERE status IN ('queued','starting','processing','downloading')
             ORDER BY created_at, id`,
@@ -120,7 +128,7 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
     },
 
     /** How many generations of this user are running (queued ones included). */
-    countRunning(filter: { platform?: Platform; userId?: string } = {}): number {
+    async countRunning(filter: { platform?: Platform; userId?: string } = {}): Promise<number> {
       const row = prepared<Record<string, unknown>, { n: number }>(
         `SELECT count(*) AS n FROM generations
             WHERE status IN ('queued','starting','processing','downloading')
@@ -130,23 +138,25 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
     },
 
     /** A page of generations, newest first, after `cursor`. */
-    list: createGenerationLister(db),
+    async list(filter, options) {
+      return listPage(filter, options);
+    },
 
     /** Distinct model names, for the gallery's filter. */
-    models(): string[] {
+    async models(): Promise<string[]> {
       return prepared<[], { model: string }>('SELECT DISTINCT model FROM generations ORDER BY model')
         .all()
         .map((row) => row.model);
     },
 
     /** Count and bytes by status, for the admin view. */
-    stats(): { status: GenerationStatus; count: number; bytes: number }[] {
+    async stats(): Promise<{ status: GenerationStatus; count: number; bytes: number }[]> {
       return prepared<[], { status: GenerationStatus; count: number; bytes: number }>(
         `SELECT status, count(*) AS count, coalesce(sum(media_bytes), 0) AS bytes FROM generations GROUP BY status`,
       ).all();
     },
 
-    delete(id: string): boolean {
+    async delete(id: string): Promise<boolean> {
       return prepared('DELETE FROM generations WHERE id = ?').run(id).changes === 1;
     },
 

@@ -6,10 +6,10 @@ import type { Database } from 'better-sqlite3';
  */
 export function createRevokedLinks(db: Database, clock: () => number = Date.now) {
   return {
-    isRevoked(signature: string): boolean {
+    async isRevoked(signature: string): Promise<boolean> {
       return db.prepare('SELECT 1 FROM revoked_links WHERE signature = ?').get(signature) !== undefined;
     },
-    revoke(signature: string, expiresAt: number): void {
+    async revoke(signature: string, expiresAt: number): Promise<void> {
       const now = clock();
       db.prepare('DELETE FROM revoked_links WHERE expires_at < ?').run(now);
       db.prepare(

@@ -14,11 +14,11 @@ export function createRunHistory(db: Database) {
   );
   return {
     /** Keeps how long Replicate ran a generation's prediction, in seconds. */
-    recordPredictTime(id: string, seconds: number): void {
+    async recordPredictTime(id: string, seconds: number): Promise<void> {
       record.run(seconds, id);
     },
     /** The run times (seconds) of the model's newest `limit` successes, newest first. */
-    recentPredictTimes(model: string, limit: number): number[] {
+    async recentPredictTimes(model: string, limit: number): Promise<number[]> {
       return recent.all(model, limit).map((row) => row.predict_time);
     },
   };

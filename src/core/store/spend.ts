@@ -28,7 +28,7 @@ export function createSpendQueries(db: Database): SpendLedger {
   );
   return {
     /** Keeps what a generation used; fields left out keep what was recorded before. */
-    recordSpend(id: string, spend: SpendRecord): void {
+    async recordSpend(id: string, spend: SpendRecord): Promise<void> {
       record.run({
         id,
         predictTime: spend.predictTime ?? null,
@@ -38,7 +38,7 @@ export function createSpendQueries(db: Database): SpendLedger {
       });
     },
     /** What `scope` used since `since` (ms). */
-    usageSince(scope: UsageScope, since: number): UsageTotals {
+    async usageSince(scope: UsageScope, since: number): Promise<UsageTotals> {
       return totals.get({
         since,
         platform: scope.platform,

@@ -25,7 +25,7 @@ export function createWebhookDeliveries(
 
   return {
     /** Whether a delivery id was handled before (a replay). */
-    seenWebhook(deliveryId: string): boolean {
+    async seenWebhook(deliveryId: string): Promise<boolean> {
       return prepared('SELECT 1 FROM webhook_deliveries WHERE id = ?').get(deliveryId) !== undefined;
     },
 
@@ -33,7 +33,7 @@ export function createWebhookDeliveries(
      * Records a handled delivery id; false when it was recorded before. Ids older than the replay
      * window are deleted now and then on the way.
      */
-    rememberWebhook(deliveryId: string): boolean {
+    async rememberWebhook(deliveryId: string): Promise<boolean> {
       if (clock() - prunedAt >= pruneEveryMs) pruneWebhooks();
       const result = prepared('INSERT OR IGNORE INTO webhook_deliveries (id, received_at) VALUES (?, ?)').run(
         deliveryId,
@@ -43,6 +43,8 @@ export function createWebhookDeliveries(
     },
 
     /** Deletes delivery ids older than the replay window; returns how many. */
-    pruneWebhooks,
+    async pruneWebhooks(): Promise<number> {
+      return pruneWebhooks();
+    },
   };
 }

@@ -27,7 +27,7 @@ export function adminRoutes(
   });
 
   router.get('/api/admin/stats', async (_req, res) => {
-    const byStatus = store.stats();
+    const byStatus = await store.stats();
     const files = await mediaFiles(deps.media);
     res.json({
       byStatus,
@@ -51,7 +51,7 @@ export function adminRoutes(
 
   router.delete('/api/admin/generations/:id', async (req, res) => {
     const { id } = req.params;
-    const generation = generationIdPattern.test(id) ? store.get(id) : undefined;
+    const generation = generationIdPattern.test(id) ? await store.get(id) : undefined;
     if (!generation) throw new NotFoundError('generation', id);
     if (!isFinal(generation.status)) {
       if (!deps.service)
@@ -61,8 +61,8 @@ export function adminRoutes(
       await deps.service.cancel(id, { userId: 'admin', admin: true });
     }
     // Read again: the job may have recorded its files while it was being canceled.
-    const files = filesOf(store.get(id) ?? generation);
-    store.delete(id);
+    const files = filesOf((await store.get(id)) ?? generation);
+    await store.delete(id);
     await removeFiles(deps.media, files);
     deps.logger.info(
       { audit: 'delete', generationId: id, by: 'admin', admin: true, files },

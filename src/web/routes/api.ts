@@ -14,19 +14,19 @@ import { toPublicGeneration } from '../public-generation.js';
 export function apiRoutes(deps: { store: GenerationStore }): Router {
   const router = Router();
 
-  router.get('/api/generations', (req, res) => {
+  router.get('/api/generations', async (req, res) => {
     const query = parseListQuery(req.query);
     const grant = grantOf(res);
     const key = linkKeyOf(res);
     res.setHeader('Cache-Control', 'no-store');
     if (grant.kind === 'nothing' || grant.kind === 'generation') {
-      const only = grant.kind === 'generation' ? deps.store.get(grant.generationId) : undefined;
+      const only = grant.kind === 'generation' ? await deps.store.get(grant.generationId) : undefined;
       const items = only && canSee(grant, only) ? [toPublicGeneration(only, key)] : [];
       res.json({ items, next: null, nextUrl: null });
       return;
     }
     const filter = grant.kind === 'place' ? { ...query.filter, place: grant.place } : query.filter;
-    const page = deps.store.list(filter, { cursor: query.cursor, limit: pageSize });
+    const page = await deps.store.list(filter, { cursor: query.cursor, limit: pageSize });
     const next = page.next ? encodeCursor(page.next) : null;
     res.json({
       items: page.items.map((generation) => toPublicGeneration(generation, key)),
@@ -35,9 +35,9 @@ export function apiRoutes(deps: { store: GenerationStore }): Router {
     });
   });
 
-  router.get('/api/generations/:id', (req, res) => {
+  router.get('/api/generations/:id', async (req, res) => {
     const { id } = req.params;
-    const generation = generationIdPattern.test(id) ? deps.store.get(id) : undefined;
+    const generation = generationIdPattern.test(id) ? await deps.store.get(id) : undefined;
     if (!generation || !canSee(grantOf(res), generation)) throw new NotFoundError('generation', id);
     res.setHeader('Cache-Control', 'no-store');
     res.json(toPublicGeneration(generation, linkKeyOf(res)));

@@ -11,9 +11,9 @@ import type { PageContext } from '../views/layout.js';
 /** `GET /g/:id`: the page of one generation, for whoever may see it (else 404, as if it did not exist). */
 export function detailRoutes(deps: { store: GenerationStore; pageContext: () => PageContext }): Router {
   const router = Router();
-  router.get('/g/:id', (req, res) => {
+  router.get('/g/:id', async (req, res) => {
     const { id } = req.params;
-    const generation = generationIdPattern.test(id) ? deps.store.get(id) : undefined;
+    const generation = generationIdPattern.test(id) ? await deps.store.get(id) : undefined;
     if (!generation || !canSee(grantOf(res), generation)) throw new NotFoundError('generation', id);
     const name = generation.media ? downloadName(generation) : undefined;
     res.setHeader('Cache-Control', 'no-cache');

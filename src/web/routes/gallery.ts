@@ -8,12 +8,22 @@ import { card } from '../views/card.js';
 import { galleryPage } from '../views/gallery-page.js';
 import type { PageContext } from '../views/layout.js';
 
-/** Distinct models for the filter, refreshed at most every `ttlMs`: a scan per page view is waste. */
+/**
+ * Distinct models for the filter, refreshed at most every `ttlMs`: a scan per page view is waste.
+ * The read in flight is what is kept, so page views during a refresh share it; a failed read is
+ * forgotten, so the next view tries again.
+ */
 export function cachedModels(store: GenerationStore, clock: () => number, ttlMs = 30_000) {
-  let cached: { models: string[]; at: number } | undefined;
-  return () => {
+  let cached: { models: Promise<string[]>; at: number } | undefined;
+  return (): Promise<string[]> => {
     const now = clock();
-    if (!cached || now - cached.at > ttlMs) cached = { models: store.models(), at: now };
+    if (!cached || now - cached.at > ttlMs) {
+      const entry = { models: store.models(), at: now };
+      entry.models.catch(() => {
+        if (cached === entry) cached = undefined;
+      });
+      cached = entry;
+    }
     return cached.models;
   };
 }
@@ -24,31 +34,34 @@ export function cachedModels(store: GenerationStore, clock: () => number, ttlMs 
  */
 export function galleryRoutes(deps: {
   store: GenerationStore;
-  models: () => string[];
+  models: () => Promise<string[]>;
   pageContext: () => PageContext;
 }): Router {
   const router = Router();
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const grant = grantOf(res);
     // A link to one video opens that video's page, not its place's gallery.
     if (grant.kind === 'nothing' || grant.kind === 'generation') throw new NotFoundError('page', req.path);
     const query = parseListQuery(req.query);
     const filter = grant.kind === 'place' ? { ...query.filter, place: grant.place } : query.filter;
-    const page = deps.store.list(filter, { cursor: query.cursor, limit: pageSize });
+    const [page, models] = await Promise.all([
+      deps.store.list(filter, { cursor: query.cursor, limit: pageSize }),
+      deps.models(),
+    ]);
     const body = galleryPage(deps.pageContext(), {
       items: page.items,
       next: page.next && encodeCursor(page.next),
       params: query.params,
-      models: deps.models(),
+      models,
     });
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(body.value);
   });
 
-  router.get('/g/:id/card', (req, res) => {
+  router.get('/g/:id/card', async (req, res) => {
     const { id } = req.params;
-    const generation = generationIdPattern.test(id) ? deps.store.get(id) : undefined;
+    const generation = generationIdPattern.test(id) ? await deps.store.get(id) : undefined;
     if (!generation || !canSee(grantOf(res), generation)) throw new NotFoundError('generation', id);
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(card(generation, deps.pageContext().now).value);

@@ -17,8 +17,8 @@ export function healthRoutes(deps: {
 }): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
-    const database = checkDatabase(deps.store);
-    const [disk, ffmpeg, storage] = await Promise.all([
+    const [database, disk, ffmpeg, storage] = await Promise.all([
+      checkDatabase(deps.store),
       checkDisk(deps.dataDir, deps.neededFreeBytes),
       deps.checkFfmpeg(),
       deps.checkStorage?.(),

@@ -21,14 +21,14 @@ const mediaCacheControl = 'private, max-age=86400';
 export function mediaRoutes(deps: Pick<WebDeps, 'store'> & { media: WebMedia }): Router {
   const router = Router();
 
-  function generationOf(id: string, res: Response): Generation {
-    const generation = generationIdPattern.test(id) ? deps.store.get(id) : undefined;
+  async function generationOf(id: string, res: Response): Promise<Generation> {
+    const generation = generationIdPattern.test(id) ? await deps.store.get(id) : undefined;
     if (!generation?.media || !canSee(grantOf(res), generation)) throw new NotFoundError('video', id);
     return generation;
   }
 
   router.get('/media/:id', async (req, res) => {
-    const generation = generationOf(req.params.id, res);
+    const generation = await generationOf(req.params.id, res);
     const media = generation.media!;
     const key = servableKey(media.path);
     const sent =
@@ -45,7 +45,7 @@ export function mediaRoutes(deps: Pick<WebDeps, 'store'> & { media: WebMedia }):
   });
 
   router.get('/media/:id/poster', async (req, res) => {
-    const generation = generationOf(req.params.id, res);
+    const generation = await generationOf(req.params.id, res);
     const key = servableKey(generation.media?.posterPath);
     const sent =
       key &&

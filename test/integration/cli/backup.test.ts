@@ -24,14 +24,15 @@ describe('reelbot backup', { timeout: 60_000 }, () => {
     // The database as a running bot holds it: open, WAL mode, recent rows still in the WAL.
     const db = openDatabase(dataDir);
     const store = createGenerationStore(db);
-    const kept = ['one', 'two', 'three'].map(
-      (prompt) =>
-        store.insert({ source: 'replicate', requester, model: 'a/b', prompt, input: { prompt } }).id,
-    );
+    const kept: string[] = [];
+    for (const prompt of ['one', 'two', 'three'])
+      kept.push(
+        (await store.insert({ source: 'replicate', requester, model: 'a/b', prompt, input: { prompt } })).id,
+      );
     expect(fs.statSync(path.join(dataDir, 'reelbot.sqlite-wal')).size).toBeGreaterThan(0);
     // ...and in the middle of a write of its own, which the copy must not see half of.
     db.exec('BEGIN IMMEDIATE');
-    store.insert({ source: 'replicate', requester, model: 'a/b', prompt: 'uncommitted', input: {} });
+    await store.insert({ source: 'replicate', requester, model: 'a/b', prompt: 'uncommitted', input: {} });
 
     const file = path.join(outDir, 'reelbot-backup.sqlite');
     const result = await backup(dataDir, file);
@@ -52,10 +53,7 @@ describe('reelbot backup', { timeout: 60_000 }, () => {
     dirs.push(restored);
     fs.copyFileSync(file, path.join(restored, 'reelbot.sqlite'));
     const reopened = openDatabase(restored);
-    const ids = createGenerationStore(reopened)
-      .list()
-      .items.map((g) => g.id)
-      .sort();
+    const ids = (await createGenerationStore(reopened).list()).items.map((g) => g.id).sort();
     expect(ids).toEqual([...kept].sort());
     reopened.close();
     db.close();
@@ -65,7 +63,7 @@ describe('reelbot backup', { timeout: 60_000 }, () => {
     const dataDir = tempDataDir('backup-refuse');
     dirs.push(dataDir);
     const db = openDatabase(dataDir);
-    createGenerationStore(db).insert({ source: 'replicate', requester, model: 'a/b', input: {} });
+    await createGenerationStore(db).insert({ source: 'replicate', requester, model: 'a/b', input: {} });
     const existing = path.join(dataDir, 'old-backup.sqlite');
     fs.writeFileSync(existing, 'yesterday');
 

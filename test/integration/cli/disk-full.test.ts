@@ -31,7 +31,7 @@ describe('reelbot start on a disk that fills up', { timeout: 120_000 }, () => {
       output: 'huge',
       hugeBytes: 64 * 1024 * 1024,
     });
-    const id = seedQueuedGeneration(dataDir, model, 'a flood of pixels');
+    const id = await seedQueuedGeneration(dataDir, model, 'a flood of pixels');
     reelbot = await startReelbot(
       {
         DATA_DIR: dataDir,
@@ -66,12 +66,12 @@ describe('reelbot start on a disk that fills up', { timeout: 120_000 }, () => {
     // What the process left in the database: failed with the message, no claim, no media.
     const db = openDatabase(dataDir);
     const store = createGenerationStore(db);
-    expect(store.get(id)).toMatchObject({
+    expect(await store.get(id)).toMatchObject({
       status: 'failed',
       errorCode: 'DOWNLOAD_DISK_FULL',
       media: undefined,
     });
-    expect(store.internals(id)?.downloadClaim).toBeUndefined();
+    expect((await store.internals(id))?.downloadClaim).toBeUndefined();
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
   });

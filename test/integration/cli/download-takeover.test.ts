@@ -39,7 +39,7 @@ describe('reelbot start killed mid-download', { timeout: 120_000 }, () => {
   it('is taken over by the next start as soon as the dead claim lapses: one more download, no leftovers', async () => {
     // The output trickles out, so the first process is surely mid-download when it is killed.
     fake.state.predictions.configure(model, { steps: 1, tickMs: 5, output: 'slow', trickleMs: 50 });
-    const id = seedQueuedGeneration(dataDir, model, 'a lighthouse in a storm');
+    const id = await seedQueuedGeneration(dataDir, model, 'a lighthouse in a storm');
 
     const first = await startReelbot(env());
     running.push(first);

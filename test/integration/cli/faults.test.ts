@@ -65,13 +65,13 @@ describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_0
   });
 
   it('names a damaged, truncated or misplaced database, says what to do, and leaves it as it was', async () => {
-    const garbage = dataDirWith((file) =>
+    const garbage = await dataDirWith((file) =>
       fs.writeFileSync(file, 'these are not the bytes of a database\n'.repeat(200)),
     );
-    const truncated = dataDirWith((file) =>
+    const truncated = await dataDirWith((file) =>
       databaseWithGenerations(path.dirname(file), 200, { truncate: true }),
     );
-    const directory = dataDirWith((file) => fs.mkdirSync(file));
+    const directory = await dataDirWith((file) => fs.mkdirSync(file));
     const cases = [
       { dir: garbage, says: 'is damaged or is not an SQLite database', code: 'DATABASE_CORRUPT' },
       { dir: truncated, says: 'is truncated', code: 'DATABASE_CORRUPT' },
@@ -97,10 +97,10 @@ describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_0
 
 let dataDirs = 0;
 /** A fresh DATA_DIR whose `reelbot.sqlite` `make` puts in place. */
-function dataDirWith(make: (file: string) => void): string {
+async function dataDirWith(make: (file: string) => unknown): Promise<string> {
   const dir = path.join(tmp, `data-${++dataDirs}`);
   fs.mkdirSync(dir);
-  make(path.join(dir, 'reelbot.sqlite'));
+  await make(path.join(dir, 'reelbot.sqlite'));
   return dir;
 }
 

@@ -50,7 +50,10 @@ describe('reelbot models', () => {
     const db = openDatabase(dataDir);
     const cache = createCatalogCache(db);
     const key = 'collection:image-to-video';
-    cache.set(key, { ...cache.get<{ fetchedAt: number; data: unknown }>(key)!.value, fetchedAt: 0 });
+    await cache.set(key, {
+      ...(await cache.get<{ fetchedAt: number; data: unknown }>(key))!.value,
+      fetchedAt: 0,
+    });
     db.close();
     fake.inject({ pathPrefix: '/v1/collections/', status: 403, times: 1 });
     const stale = await reelbot(env, 'models', '--collection', 'image-to-video', '--json');

@@ -14,16 +14,18 @@ export function tempDataDir(prefix: string): string {
  * Records a generation as a previous process would have accepted it (queued, nothing sent), so
  * that `reelbot start` picks it up on resume. Returns its id.
  */
-export function seedQueuedGeneration(dataDir: string, model: string, prompt: string): string {
+export async function seedQueuedGeneration(dataDir: string, model: string, prompt: string): Promise<string> {
   const db = openDatabase(dataDir);
   try {
-    return createGenerationStore(db).insert({
-      source: 'replicate',
-      requester: { platform: 'cli', userId: 'tester' },
-      model,
-      prompt,
-      input: { prompt },
-    }).id;
+    return (
+      await createGenerationStore(db).insert({
+        source: 'replicate',
+        requester: { platform: 'cli', userId: 'tester' },
+        model,
+        prompt,
+        input: { prompt },
+      })
+    ).id;
   } finally {
     db.close();
   }

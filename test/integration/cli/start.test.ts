@@ -113,7 +113,7 @@ describe('reelbot start', () => {
   it('serves the gallery, resumes an unfinished generation, keeps a render worker warm, and stops cleanly on SIGTERM', async () => {
     // A generation a previous process accepted but never started: the new process must finish it.
     const db = openDatabase(dataDir);
-    const pending = createGenerationStore(db).insert({
+    const pending = await createGenerationStore(db).insert({
       source: 'replicate',
       requester: { platform: 'cli', userId: 'tester' },
       model: 'minimax/video-01',

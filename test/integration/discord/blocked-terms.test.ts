@@ -41,7 +41,7 @@ describe('blocked terms on Discord', () => {
     ]);
     expect(await answerContaining(refused.token, refusal)).toContain(refusal);
     expect(h.replicate.state.predictions.predictions.size).toBe(before);
-    expect(h.store.list({ search: 'NAIVE' }).items).toHaveLength(0);
+    expect((await h.store.list({ search: 'NAIVE' })).items).toHaveLength(0);
 
     // A word that only contains a term is not blocked.
     const allowed = h.discord.sendCommand('video', [
@@ -56,6 +56,6 @@ describe('blocked terms on Discord', () => {
     const refused = h.discord.sendCommand('simulate', [{ name: 'prompt', value: 'boxes fall into Gore' }]);
     expect(await answerContaining(refused.token, refusal)).toContain(refusal);
     expect(renders).toEqual([]);
-    expect(h.store.list({ search: 'boxes fall' }).items).toHaveLength(0);
+    expect((await h.store.list({ search: 'boxes fall' })).items).toHaveLength(0);
   });
 });

@@ -65,7 +65,7 @@ describe('buttons', () => {
     expect(
       canceled.json.components.flatMap((r: { components: unknown[] }) => r.components),
     ).not.toContainEqual(expect.objectContaining({ label: 'Cancel' }));
-    expect(h.store.get(generation.id)?.status).toBe('canceled');
+    expect((await h.store.get(generation.id))?.status).toBe('canceled');
     expect(
       h.replicate.state.requests.some((r) => r.path === `/v1/predictions/${generation.predictionId}/cancel`),
     ).toBe(true);
@@ -89,9 +89,9 @@ describe('buttons', () => {
     const reroll = h.discord.pressButton(command.originalMessageId!, button(done, 'Re-roll').custom_id);
     expect((await h.discord.waitForCallback(reroll)).json.type).toBe(5);
     const again = await waitForEdit(h, reroll.token, /^✅ Done/);
-    const rerolled = h.store
-      .list({ search: 'kite over the dunes' })
-      .items.find((g) => g.id !== generation.id)!;
+    const rerolled = (await h.store.list({ search: 'kite over the dunes' })).items.find(
+      (g) => g.id !== generation.id,
+    )!;
     expect(rerolled.input.prompt).toBe('a kite over the dunes');
     expect(rerolled.seed).not.toBe(generation.seed);
     expect(again.json.content).toContain(`Seed: ${rerolled.seed}`);

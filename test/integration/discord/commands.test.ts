@@ -120,7 +120,7 @@ describe('other commands', () => {
     expect(answer.flags & 64).toBe(64);
     const link = new URL(answer.components[0].components[0].url);
     expect(`${link.origin}${link.pathname}`).toBe('https://reelbot.example/');
-    const check = createLinkSigner({ secret: loadLinkSecret(h.config) }).verify(
+    const check = await createLinkSigner({ secret: loadLinkSecret(h.config) }).verify(
       link.searchParams.get('key')!,
     );
     expect(check).toMatchObject({

@@ -37,7 +37,7 @@ async function madeVideo(prompt: string) {
     { name: 'prompt', value: prompt },
   ]);
   const done = await waitForEdit(h, command.token, /^✅ Done/);
-  const generation = h.store.list({ search: prompt }).items[0]!;
+  const generation = (await h.store.list({ search: prompt })).items[0]!;
   const files = [generation.media?.path, generation.media?.posterPath]
     .filter((file): file is string => Boolean(file))
     .map((file) => path.join(h.config.dataDir, file));
@@ -59,15 +59,15 @@ describe('the Delete button', () => {
     );
     expect(refusal.json.flags & 64).toBe(64);
     expect(refusal.json.content).toContain('Only the person who asked for this video');
-    expect(h.store.get(generation.id)).toBeDefined();
+    expect(await h.store.get(generation.id)).toBeDefined();
     for (const file of files) expect(fs.existsSync(file)).toBe(true);
 
     const press = h.discord.pressButton(messageId, buttonOf(done, 'Delete').custom_id);
     const edited = await waitForEdit(h, press.token, /^🗑️ This video was deleted/);
     expect(edited.json.components).toEqual([]);
     expect(edited.json.attachments).toEqual([]);
-    await until(() => h.store.get(generation.id) === undefined);
-    expect(h.service.get(generation.id)).toBeUndefined();
+    await until(async () => (await h.store.get(generation.id)) === undefined);
+    expect(await h.service.get(generation.id)).toBeUndefined();
     for (const file of files) expect(fs.existsSync(file)).toBe(false);
   });
 
@@ -78,7 +78,7 @@ describe('the Delete button', () => {
       memberPermissions: String(PermissionFlagsBits.ManageMessages),
     });
     await waitForEdit(h, press.token, /^🗑️ This video was deleted by <@310000000000000003>/);
-    await until(() => h.store.get(generation.id) === undefined);
+    await until(async () => (await h.store.get(generation.id)) === undefined);
     for (const file of files) expect(fs.existsSync(file)).toBe(false);
   });
 });

@@ -85,7 +85,7 @@ describe('the daily video quota on Discord', () => {
       'You have made 2 of 2 videos today; the count resets at 00:00 UTC.',
     );
     expect(h.replicate.state.predictions.predictions.size).toBe(predictionsBefore);
-    expect(h.store.list({ userId: grace.id, search: 'too many' }).items).toHaveLength(0);
+    expect((await h.store.list({ userId: grace.id, search: 'too many' })).items).toHaveLength(0);
     // Asked for the form, she is told at once rather than after filling it in.
     const advanced = h.discord.sendCommand(
       'video',

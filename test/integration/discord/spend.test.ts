@@ -42,7 +42,7 @@ async function finishVideo(model: string, prompt: string) {
     { name: 'prompt', value: prompt },
   ]);
   const done = await waitForEdit(h, interaction.token, /^✅ Done/);
-  const generation = h.store.list({ userId: interaction.user.id, model }).items[0]!;
+  const generation = (await h.store.list({ userId: interaction.user.id, model })).items[0]!;
   return { done, generation };
 }
 

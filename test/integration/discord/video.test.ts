@@ -64,7 +64,7 @@ describe('/video', () => {
     for (const running of edits.slice(0, -1))
       expect(buttonsOf(running).map((b) => b.label)).toEqual(['Cancel']);
 
-    const generation = h.store.list({ userId: interaction.user.id }).items[0]!;
+    const generation = (await h.store.list({ userId: interaction.user.id })).items[0]!;
     expect(done.json.content).toContain('Model: tencent/hunyuan-video');
     expect(done.json.content).toContain('Prompt: a red fox running through snow');
     expect(generation.seed).toEqual(expect.any(Number));
@@ -123,7 +123,7 @@ describe('/video', () => {
       { attachmentSizeLimit: 20 * 1024 },
     );
     const done = await waitForEdit(h, interaction.token, /^✅ Done/);
-    const generation = h.store.list({ search: 'very long journey' }).items[0]!;
+    const generation = (await h.store.list({ search: 'very long journey' })).items[0]!;
     expect(done.json.content).toContain(`https://reelbot.example/g/${generation.id}?key=`);
     expect(done.files.map((f) => f.contentType)).toEqual(['image/jpeg']);
     expect(done.files[0]!.bytes.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));

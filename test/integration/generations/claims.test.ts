@@ -44,8 +44,8 @@ describe('download claims', () => {
         .run('w_other', stolenAt, started.id);
       await until(() => partFiles(dataDir).length === 0);
       expect(entry.completeDownloads).toBe(0);
-      expect(sut.store.get(started.id)?.status).toBe('downloading');
-      expect(sut.store.internals(started.id)?.downloadClaim).toBe('w_other');
+      expect((await sut.store.get(started.id))?.status).toBe('downloading');
+      expect((await sut.store.internals(started.id))?.downloadClaim).toBe('w_other');
 
       // The other process dies without a beat: one lease later the claim comes back here.
       entry.behaviour.output = 'video';
@@ -54,7 +54,7 @@ describe('download claims', () => {
       expect(entry.downloads).toBe(2);
       expect(entry.completeDownloads).toBe(1);
       expect(sut.events.filter((e) => e.type === 'succeeded')).toHaveLength(1);
-      expect(createGenerationStore(other).internals(started.id)?.downloadClaim).toBeUndefined();
+      expect((await createGenerationStore(other).internals(started.id))?.downloadClaim).toBeUndefined();
     } finally {
       other.close();
       await sut.close();

@@ -48,14 +48,14 @@ describe('service.delete', () => {
       removeFromChat: async (generation: Generation) => {
         expect(generation.id).toBe(done.id);
         seenByChat.push({
-          row: sut.store.get(done.id) !== undefined,
+          row: (await sut.store.get(done.id)) !== undefined,
           files: files.map((f) => fs.existsSync(f)),
         });
       },
     });
     expect(seenByChat).toEqual([{ row: true, files: files.map(() => true) }]);
     expect(deleted.id).toBe(done.id);
-    expect(sut.store.get(done.id)).toBeUndefined();
+    expect(await sut.store.get(done.id)).toBeUndefined();
     for (const file of files) expect(fs.existsSync(file)).toBe(false);
   });
 
@@ -71,11 +71,11 @@ describe('service.delete', () => {
       }),
     ).rejects.toMatchObject({ code: 'DELETE_NOT_ALLOWED' });
     expect(chatTouched).toBe(false);
-    expect(sut.store.get(done.id)).toBeDefined();
+    expect(await sut.store.get(done.id)).toBeDefined();
     for (const file of files) expect(fs.existsSync(file)).toBe(true);
 
     await sut.service.delete(done.id, { userId: 'moderator', admin: true });
-    expect(sut.store.get(done.id)).toBeUndefined();
+    expect(await sut.store.get(done.id)).toBeUndefined();
     for (const file of files) expect(fs.existsSync(file)).toBe(false);
   });
 

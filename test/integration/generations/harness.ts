@@ -151,7 +151,7 @@ export async function waitForFinal(
     (e) => e.generation.id === generationId && ['succeeded', 'failed', 'canceled'].includes(e.type),
     timeoutMs,
   );
-  return sut.store.get(generationId)!;
+  return (await sut.store.get(generationId))!;
 }
 
 /** A local server standing in for the web server's webhook route. */
@@ -213,9 +213,9 @@ export function mediaFiles(sut: ServiceUnderTest): string[] {
 }
 
 /** Resolves once `condition` holds (checked every few ms); fails after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 2));
   }

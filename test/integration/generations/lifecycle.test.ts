@@ -49,7 +49,7 @@ describe('a generation against the fake Replicate', () => {
     expect((await probe(file)).codec).toBe('h264');
     expect(fs.existsSync(path.join(sut.config.dataDir, done.media!.posterPath!))).toBe(true);
     // The expiring Replicate URL is gone once our copy exists.
-    expect(sut.store.internals(generation.id)?.outputUrl).toBeUndefined();
+    expect((await sut.store.internals(generation.id))?.outputUrl).toBeUndefined();
 
     const mine = sut.events.filter((e) => e.generation.id === generation.id).map((e) => e.type);
     expect(mine[0]).toBe('started');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LimitError, type ReelbotError } from '../../../src/core/errors.js';
+import { LimitError, QuotaError, type ReelbotError } from '../../../src/core/errors.js';
 import type { Requester } from '../../../src/core/generations/types.js';
 import {
   type FakeReplicate,
@@ -75,7 +75,7 @@ describe('limits, queue and cancel', () => {
     // Only the owner or an admin may cancel a running one; it cancels the prediction too.
     const refused = await sut.service.cancel(second.id, { userId: 'cat' }).catch((e: unknown) => e);
     expect((refused as ReelbotError).code).toBe('CANCEL_NOT_ALLOWED');
-    const predictionId = sut.store.get(second.id)!.predictionId!;
+    const predictionId = (await sut.store.get(second.id))!.predictionId!;
     const byAdmin = await sut.service.cancel(second.id, { userId: 'mod', admin: true });
     expect(byAdmin.status).toBe('canceled');
     expect(fake.state.predictions.predictions.get(predictionId)!.prediction.status).toBe('canceled');
@@ -87,5 +87,46 @@ describe('limits, queue and cancel', () => {
     const started = await waitForEvent(sut, (e) => e.generation.id === fourth.id && e.type === 'started');
     finishPrediction(fake, started.generation.predictionId!);
     expect((await waitForFinal(sut, fourth.id)).status).toBe('succeeded');
+  });
+});
+
+describe('admission under concurrent requests', () => {
+  // The store answers asynchronously: without admission's per-person lock both requests would
+  // read "nothing in flight" (or "no video today") before either inserted, and both would pass.
+  it('lets one of two simultaneous requests of a person take the last slot, and refuses the other', async () => {
+    const own = startService(fake, {
+      dataDir: tempDataDir(),
+      env: { MAX_JOBS_TOTAL: '4', MAX_JOBS_PER_USER: '1', MAX_QUEUED_PER_USER: '0' },
+    });
+    try {
+      const results = await Promise.allSettled([
+        own.service.start({ requester: user('dan'), model, values: { prompt: 'one' } }),
+        own.service.start({ requester: user('dan'), model, values: { prompt: 'two' } }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected');
+      expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(LimitError);
+      expect(await own.store.countRunning({ platform: 'discord', userId: 'dan' })).toBe(1);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('lets one of two simultaneous requests take the last video of the daily quota', async () => {
+    const own = startService(fake, {
+      dataDir: tempDataDir(),
+      env: { MAX_JOBS_TOTAL: '4', MAX_JOBS_PER_USER: '4', DAILY_VIDEOS_PER_USER: '1' },
+    });
+    try {
+      const results = await Promise.allSettled([
+        own.service.start({ requester: user('eve'), model, values: { prompt: 'one' } }),
+        own.service.start({ requester: user('eve'), model, values: { prompt: 'two' } }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected');
+      expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(QuotaError);
+    } finally {
+      await own.close();
+    }
   });
 });

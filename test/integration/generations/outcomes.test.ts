@@ -68,7 +68,7 @@ describe('generation outcomes', () => {
     expect(event.type === 'failed' && event.upstreamError).toBe(
       'torch.OutOfMemoryError: CUDA out of memory.',
     );
-    const done = sut.store.get(started.id)!;
+    const done = (await sut.store.get(started.id))!;
     expect(done).toMatchObject({ status: 'failed', errorCode: 'PREDICTION_FAILED' });
     expect(done.media).toBeUndefined();
   });
@@ -124,7 +124,7 @@ describe('generation outcomes', () => {
   });
 
   it('starts nothing for a bad attachment or a bad value', async () => {
-    const before = { created: createRequests(fake).length, rows: sut.store.list().items.length };
+    const before = { created: createRequests(fake).length, rows: (await sut.store.list()).items.length };
     const bad = await sut.service
       .start({
         requester: alice,
@@ -140,7 +140,7 @@ describe('generation outcomes', () => {
     expect(missing).toBeInstanceOf(ValidationError);
     expect((missing as ValidationError).problems.map((p) => p.field)).toContain('prompt');
     expect(createRequests(fake).length).toBe(before.created);
-    expect(sut.store.list().items.length).toBe(before.rows);
+    expect((await sut.store.list()).items.length).toBe(before.rows);
     expect(mediaFiles(sut).every((f) => !f.includes('fake'))).toBe(true);
   });
 });

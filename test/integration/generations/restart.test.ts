@@ -24,11 +24,15 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 /** A generation row as a crashed worker left it: intent recorded, prediction id not. */
-function seedStartingGeneration(dataDir: string, input: Record<string, unknown>, requestedAgoMs = 1000) {
+async function seedStartingGeneration(
+  dataDir: string,
+  input: Record<string, unknown>,
+  requestedAgoMs = 1000,
+) {
   const db = openDatabase(dataDir);
   const store = createGenerationStore(db);
   const version = fake.state.models.get(model)!.latest_version!.id;
-  const row = store.insert({
+  const row = await store.insert({
     source: 'replicate',
     requester: alice,
     model,
@@ -36,7 +40,7 @@ function seedStartingGeneration(dataDir: string, input: Record<string, unknown>,
     input,
     prompt: String(input.prompt),
   });
-  store.transition(row.id, ['queued'], {
+  await store.transition(row.id, ['queued'], {
     status: 'starting',
     predictionRequestedAt: Date.now() - requestedAgoMs,
   });
@@ -90,7 +94,7 @@ describe('restart safety', () => {
     const predictionId = downloading.generation.predictionId!;
     await until(() => fake.state.predictions.downloadsOf(predictionId) === 1);
     await first.close();
-    const left = createGenerationStore(openDatabase(dataDir)).get(started.id)!;
+    const left = (await createGenerationStore(openDatabase(dataDir)).get(started.id))!;
     expect(left.status).toBe('downloading');
     // Serve the rest quickly: this test is about the hand-over, not the trickle.
     fake.state.predictions.predictions.get(predictionId)!.behaviour.output = 'video';
@@ -111,7 +115,7 @@ describe('restart safety', () => {
     fake.state.predictions.configure(model, { steps: 1, tickMs: 2 });
     const dataDir = tempDataDir();
     const input = { prompt: 'sent, then the process died', seed: 99 };
-    const id = seedStartingGeneration(dataDir, input);
+    const id = await seedStartingGeneration(dataDir, input);
     const sent = fake.state.predictions.create(model, input); // what the dead worker's request did
     const createdBefore = createRequests(fake).length;
 
@@ -131,7 +135,7 @@ describe('restart safety', () => {
     fake.state.predictions.configure(model, { steps: 1, tickMs: 2 });
     const dataDir = tempDataDir();
     const input = { prompt: 'twins', seed: 5 };
-    const id = seedStartingGeneration(dataDir, input);
+    const id = await seedStartingGeneration(dataDir, input);
     fake.state.predictions.create(model, input); // someone else's, same input
     const ours = fake.state.predictions.create(model, input, {
       webhook: `https://reelbot.example/webhooks/replicate?generation=${id}`,
@@ -148,9 +152,9 @@ describe('restart safety', () => {
 
   it('fails clearly, and sends nothing, when it cannot tell whether the request left', async () => {
     const dataDir = tempDataDir();
-    const none = seedStartingGeneration(dataDir, { prompt: 'never arrived', seed: 1 });
+    const none = await seedStartingGeneration(dataDir, { prompt: 'never arrived', seed: 1 });
     const twin = { prompt: 'ambiguous', seed: 2 };
-    const ambiguous = seedStartingGeneration(dataDir, twin);
+    const ambiguous = await seedStartingGeneration(dataDir, twin);
     fake.state.predictions.create(model, twin);
     fake.state.predictions.create(model, twin);
     const createdBefore = createRequests(fake).length;
@@ -174,13 +178,13 @@ describe('restart safety', () => {
     const first = startService(fake, { dataDir });
     const input = { prompt: 'stale claim', seed: 3 };
     // A worker claimed the download an hour ago and died.
-    const id = seedStartingGeneration(dataDir, input);
+    const id = await seedStartingGeneration(dataDir, input);
     const sent = fake.state.predictions.create(model, input);
     finishPrediction(fake, sent.prediction.id);
     const hourAgo = createGenerationStore(first.db, () => Date.now() - 3600_000);
-    hourAgo.transition(id, ['starting'], { status: 'processing', predictionId: sent.prediction.id });
-    hourAgo.update(id, { outputUrl: sent.prediction.output as string });
-    expect(hourAgo.claimDownload(id, 'dead-worker', 60_000).claimed).toBe(true);
+    await hourAgo.transition(id, ['starting'], { status: 'processing', predictionId: sent.prediction.id });
+    await hourAgo.update(id, { outputUrl: sent.prediction.output as string });
+    expect((await hourAgo.claimDownload(id, 'dead-worker', 60_000)).claimed).toBe(true);
     await first.close();
 
     const sut = startService(fake, { dataDir });
@@ -189,7 +193,7 @@ describe('restart safety', () => {
       const done = await waitForFinal(sut, id);
       expect(done.status).toBe('succeeded');
       expect(fake.state.predictions.downloadsOf(sent.prediction.id)).toBe(1);
-      expect(sut.store.internals(id)?.downloadClaim).toBeUndefined();
+      expect((await sut.store.internals(id))?.downloadClaim).toBeUndefined();
     } finally {
       await sut.close();
     }
@@ -204,14 +208,14 @@ describe('leftovers of a killed process', () => {
     // A process still downloading beside us: its claim beats.
     const db = openDatabase(dataDir);
     const store = createGenerationStore(db);
-    const busy = store.insert({
+    const busy = await store.insert({
       source: 'replicate',
       requester: alice,
       model,
       input: {},
       status: 'processing',
     });
-    expect(store.claimDownload(busy.id, 'w_alive', 10_000).claimed).toBe(true);
+    expect((await store.claimDownload(busy.id, 'w_alive', 10_000)).claimed).toBe(true);
     db.close();
     const files = {
       dead: 'download-w_dead-0123456789abcdef.part',
@@ -248,7 +252,7 @@ describe('shutdown', () => {
       await expect(rerolled).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
       await closing;
       // A row recorded now would be resumed, and made, on the next start after the user was told no.
-      expect(sut.store.list().items.map((g) => g.id)).toEqual([first.id]);
+      expect((await sut.store.list()).items.map((g) => g.id)).toEqual([first.id]);
     } finally {
       await sut.close();
     }

@@ -84,7 +84,7 @@ describe('a person past MAX_JOBS_PER_USER', () => {
     expect((await waitForFinal(sut, third.id)).status).toBe('succeeded');
     // Ben's and Ann's third: no create for the canceled second.
     expect(createRequests(fake).length).toBe(creates + 1);
-    expect(sut.store.get(second.id)!.predictionId).toBeUndefined();
+    expect((await sut.store.get(second.id))!.predictionId).toBeUndefined();
     await sut.service.cancel(bens.id, { userId: 'ben' });
     await sut.close();
   });

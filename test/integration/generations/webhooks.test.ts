@@ -119,9 +119,12 @@ describe('webhooks', () => {
   it('refuses bad and stale signatures, and ignores a replayed delivery', async () => {
     const service = sut!.service;
     // A delivery this service accepted before (the first test used another data directory).
-    const delivery = fake.state.predictions.deliveries.findLast(
-      (d) => d.status === 200 && sut!.store.getByPrediction(d.predictionId),
-    )!;
+    const known = await Promise.all(
+      fake.state.predictions.deliveries.map(
+        async (d) => d.status === 200 && (await sut!.store.getByPrediction(d.predictionId)) !== undefined,
+      ),
+    );
+    const delivery = fake.state.predictions.deliveries.findLast((_, i) => known[i])!;
     const request = (headers: Record<string, string>, body = delivery.body) => ({
       headers,
       rawBody: Buffer.from(body),
@@ -179,7 +182,7 @@ describe('webhooks', () => {
       await expect(one.service.handleWebhook(delivery)).rejects.toThrow('database or disk is full');
       other.exec('DROP TRIGGER refuse_output');
       other.close();
-      expect(one.store.get(started.id)?.status).toBe('processing');
+      expect((await one.store.get(started.id))?.status).toBe('processing');
 
       // Replicate's retry carries the same webhook-id: it is applied, not taken for a replay.
       expect(await one.service.handleWebhook(delivery)).toEqual({ status: 200, body: { ok: true } });

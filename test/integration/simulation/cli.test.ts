@@ -40,10 +40,10 @@ afterAll(async () => {
   await fs.promises.rm(dir, { recursive: true, force: true });
 });
 
-function generationsIn(dataDir: string) {
+async function generationsIn(dataDir: string) {
   const db = openDatabase(dataDir);
   try {
-    return createGenerationStore(db).list({ source: 'simulation' }).items;
+    return (await createGenerationStore(db).list({ source: 'simulation' })).items;
   } finally {
     db.close();
   }
@@ -69,7 +69,7 @@ describe('reelbot simulate', () => {
     expect(stdout.text).toMatch(/2 objects, 1 s at 320x240, 24 fps, seed 9/);
     expect(stdout.text).toMatch(/Rendering frame 24\/24/);
 
-    const [generation, ...others] = generationsIn(dataDir);
+    const [generation, ...others] = await generationsIn(dataDir);
     expect(others).toHaveLength(0);
     expect(generation).toMatchObject({
       source: 'simulation',
@@ -122,7 +122,7 @@ describe('reelbot simulate', () => {
     expect(code).toBe(0);
     expect(stdout.text).toContain('Scene by gpt-test: 2 objects');
     expect(fake.requests.at(-1)!.body.model).toBe('gpt-test');
-    expect(generationsIn(dataDir)[0]).toMatchObject({
+    expect((await generationsIn(dataDir))[0]).toMatchObject({
       status: 'succeeded',
       prompt: 'a blue ball falls beside a red box',
     });

@@ -25,10 +25,10 @@ describe('simulations through the generation service (what /simulate uses)', () 
     const events: GenerationEvent[] = [];
     let sceneKeptWhileRendering = false;
     const done = new Promise<GenerationEvent>((resolve) => {
-      core.service.subscribe((event) => {
+      core.service.subscribe(async (event) => {
         events.push(event);
         if (event.type === 'progress' && event.log?.startsWith('Rendering'))
-          sceneKeptWhileRendering ||= core.store.get(event.generation.id)?.input.scene !== undefined;
+          sceneKeptWhileRendering ||= (await core.store.get(event.generation.id))?.input.scene !== undefined;
         if (event.type === 'succeeded' || event.type === 'failed') resolve(event);
       });
     });
@@ -40,7 +40,7 @@ describe('simulations through the generation service (what /simulate uses)', () 
     const outcome = await done;
     expect(outcome.type, outcome.type === 'failed' ? outcome.reason : '').toBe('succeeded');
 
-    const stored = core.store.get(generation.id)!;
+    const stored = (await core.store.get(generation.id))!;
     expect(stored).toMatchObject({ source: 'simulation', model: 'physics', seed: 7, status: 'succeeded' });
     const scene = stored.input.scene as { seed: number; objects: { shape: string }[] };
     expect(scene.seed).toBe(7);

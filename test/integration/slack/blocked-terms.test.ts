@@ -23,6 +23,6 @@ describe('blocked terms on Slack', () => {
       'This prompt uses a term this server does not allow.',
     );
     expect(h.replicate.state.predictions.predictions.size).toBe(before);
-    expect(h.store.list({ userId: person.id }).items).toHaveLength(0);
+    expect((await h.store.list({ userId: person.id })).items).toHaveLength(0);
   });
 });

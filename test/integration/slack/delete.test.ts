@@ -21,8 +21,8 @@ async function madeVideo(prompt: string, person: { id: string }) {
   const done = nextEvent(h.service, (e) => e.type === 'succeeded' && e.generation.prompt === prompt);
   await h.client.viewSubmission({ view: h.slack.viewPayload(form.viewId), person });
   const generation = (await done).generation;
-  await until(() => h.store.get(generation.id)?.messageRef?.delivered === true);
-  const ts = String(h.store.get(generation.id)!.messageRef!.ts);
+  await until(async () => (await h.store.get(generation.id))?.messageRef?.delivered === true);
+  const ts = String((await h.store.get(generation.id))!.messageRef!.ts);
   await h.slack.waitForCall(
     'chat.update',
     (c) => c.args.ts === ts && messageText(c.args).includes('reelbot_delete'),
@@ -54,7 +54,7 @@ describe('Slack: the Delete button', () => {
     const refusal = await h.slack.waitForCall('response_url', () => true, { since });
     expect(refusal.args).toMatchObject({ response_type: 'ephemeral' });
     expect(String(refusal.args.text)).toContain('Only the person who asked for this video');
-    expect(h.store.get(generation.id)).toBeDefined();
+    expect(await h.store.get(generation.id)).toBeDefined();
 
     await pressDelete(ts, owner);
     const edited = await h.slack.waitForCall(
@@ -63,7 +63,7 @@ describe('Slack: the Delete button', () => {
       { since },
     );
     expect(messageText(edited.args)).not.toContain('reelbot_delete');
-    await until(() => h.store.get(generation.id) === undefined);
+    await until(async () => (await h.store.get(generation.id)) === undefined);
     const fileIds = h.slack.log.of('files.delete', (c) => c.seq > since).map((c) => c.args.file);
     expect(fileIds).toHaveLength(1);
     expect(uploaded).toContain(fileIds[0]);
@@ -75,7 +75,7 @@ describe('Slack: the Delete button', () => {
     const { generation, ts, files } = await madeVideo('a kite in the rain', { id: 'U0DELOWN2' });
     h.slack.workspace.admins.add('U0DELADM1');
     await pressDelete(ts, { id: 'U0DELADM1' });
-    await until(() => h.store.get(generation.id) === undefined);
+    await until(async () => (await h.store.get(generation.id)) === undefined);
     for (const file of files) expect(fs.existsSync(file)).toBe(false);
   });
 });

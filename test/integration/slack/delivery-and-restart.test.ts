@@ -43,7 +43,7 @@ describe('Slack video delivery', () => {
     const uploaded = h.slack.workspace.files.get(fileId)!;
     expect(uploaded.mimetype).toBe('video/mp4');
     expect(uploaded.size).toBeLessThanOrEqual(45_000);
-    const generation = h.store.list({ userId: 'U0LIMIT01' }).items[0]!;
+    const generation = (await h.store.list({ userId: 'U0LIMIT01' })).items[0]!;
     expect(generation.media!.bytes).toBeGreaterThan(45_000);
     // The kept video is untouched; the smaller copy is gone after the upload.
     expect(fs.statSync(path.join(h.config.dataDir, generation.media!.path)).size).toBe(
@@ -57,7 +57,7 @@ describe('Slack video delivery', () => {
     h = await startSlackHarness({ bot: { uploadLimitBytes: 5_000 } });
     const { ts, since } = await submitVideo(h, { id: 'U0LIMIT02' });
     const note = await h.slack.waitForCall('chat.postMessage', (c) => c.args.thread_ts === ts, { since });
-    const generation = h.store.list({ userId: 'U0LIMIT02' }).items[0]!;
+    const generation = (await h.store.list({ userId: 'U0LIMIT02' })).items[0]!;
     expect(String(note.args.text)).toMatch(/^I could not upload the video: /);
     expect(String(note.args.text)).toContain(`/g/${generation.id}`);
     expect(h.slack.log.of('files.completeUploadExternal', (c) => c.seq > since)).toEqual([]);
@@ -97,6 +97,10 @@ describe('Slack video delivery', () => {
     } finally {
       await restarted.stop();
     }
-    expect(h.store.get(generation.id)!.messageRef).toMatchObject({ ts, closed: true, delivered: true });
+    expect((await h.store.get(generation.id))!.messageRef).toMatchObject({
+      ts,
+      closed: true,
+      delivered: true,
+    });
   });
 });

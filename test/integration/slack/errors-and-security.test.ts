@@ -97,7 +97,7 @@ describe('Slack requests Slack did not sign', () => {
       expect(reply.json.response_type).toBe('ephemeral');
       const url = new URL(/<(https:[^|>]+)\|/.exec(String(reply.json.text))![1]!);
       expect(`${url.origin}${url.pathname}`).toBe(`${publicUrl}/`);
-      const check = signer.verify(url.searchParams.get('key')!);
+      const check = await signer.verify(url.searchParams.get('key')!);
       if (!check.ok) throw new Error(`the link does not verify: ${check.reason}`);
       return check.claims.place;
     };
@@ -150,7 +150,7 @@ describe('Slack requests Slack did not sign', () => {
       const ts = (post.response as { ts: string }).ts;
       const note = await h.slack.waitForCall('chat.postMessage', (c) => c.args.thread_ts === ts, { since });
       expect(String(note.args.text)).toContain('`files:write`');
-      const generation = h.store.list({ userId: person.id }).items[0]!;
+      const generation = (await h.store.list({ userId: person.id })).items[0]!;
       expect(String(note.args.text)).toContain(`/g/${generation.id}`);
     } finally {
       h.slack.workspace.scopes.add('files:write');
@@ -218,7 +218,7 @@ describe('Slack prompts over 2,000 characters', () => {
     const answer = await h.slack.waitForCall('response_url', () => true, { since });
     expect(answer.args).toMatchObject({ response_type: 'ephemeral' });
     expect(String(answer.args.text)).toContain('Prompts can be at most 2,000 characters; yours has 100,000.');
-    expect(h.store.list({ userId: person.id }).items).toEqual([]);
+    expect((await h.store.list({ userId: person.id })).items).toEqual([]);
     expect(renders).toEqual([]);
 
     // Just under the cap is a video as usual.
@@ -245,6 +245,6 @@ describe('Slack prompts over 2,000 characters', () => {
       'Prompts can be at most 2,000 characters; yours has 2,500',
     );
     expect(h.slack.log.of('chat.postMessage', (c) => c.seq > since)).toEqual([]);
-    expect(h.store.list({ userId: person.id }).items).toEqual([]);
+    expect((await h.store.list({ userId: person.id })).items).toEqual([]);
   });
 });

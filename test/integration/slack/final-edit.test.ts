@@ -44,7 +44,7 @@ describe('Slack final status edit', () => {
     const ts = (post.response as { ts: string }).ts;
     await h.slack.waitForCall('files.completeUploadExternal', (c) => c.args.thread_ts === ts, { since });
     await h.bot.stop(); // lets the delivery in flight finish
-    const generation = h.store.list({ userId: person.id }).items[0]!;
+    const generation = (await h.store.list({ userId: person.id })).items[0]!;
     // Not closed: the next start shows "Done" on the message; delivered: the video is not sent again.
     expect(generation.messageRef).toMatchObject({ ts, delivered: true });
     expect(generation.messageRef?.closed).not.toBe(true);

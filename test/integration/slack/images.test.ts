@@ -58,7 +58,7 @@ describe('Slack images: file_input and "Animate this image"', () => {
     await h.slack.waitForCall('files.completeUploadExternal', (c) => c.args.thread_ts === ts, { since });
     const uploadedToReplicate = [...h.replicate.state.predictions.files.values()];
     expect(uploadedToReplicate.some((f) => f.bytes.equals(png))).toBe(true);
-    const generation = h.store.list({ userId: person.id }).items[0]!;
+    const generation = (await h.store.list({ userId: person.id })).items[0]!;
     expect(generation.status).toBe('succeeded');
     expect(String(generation.input.image)).toMatch(/^http/);
   });
@@ -117,7 +117,7 @@ describe('Slack images: file_input and "Animate this image"', () => {
     });
     const ts = (post.response as { ts: string }).ts;
     await h.slack.waitForCall('files.completeUploadExternal', (c) => c.args.thread_ts === ts, { since });
-    const generation = h.store.list({ userId: person.id }).items[0]!;
+    const generation = (await h.store.list({ userId: person.id })).items[0]!;
     expect(generation.model).toBe(minimaxLive);
     expect(String(generation.input.first_frame_image)).toMatch(/^http/);
   });

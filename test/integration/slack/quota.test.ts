@@ -44,7 +44,7 @@ describe('Slack: what a video cost, the daily quota and /reelbot usage', () => {
     });
     expect(h.slack.log.calls.slice(since).filter((c) => c.method === 'views.open')).toHaveLength(0);
     expect(h.replicate.state.predictions.predictions.size).toBe(predictions);
-    expect(h.store.list({ userId: person.id }).items).toHaveLength(1);
+    expect((await h.store.list({ userId: person.id })).items).toHaveLength(1);
   });
 
   it('refuses a form opened before the limit was reached when it is sent after', async () => {

@@ -85,7 +85,7 @@ describe('Slack status message: progress and Cancel', () => {
     const refusal = await h.slack.waitForCall('response_url', () => true, { since });
     expect(refusal.args).toMatchObject({ response_type: 'ephemeral' });
     expect(String(refusal.args.text)).toMatch(/Only the person who asked/);
-    expect(h.store.get(generation.id)!.status).not.toBe('canceled');
+    expect((await h.store.get(generation.id))!.status).not.toBe('canceled');
 
     await h.client.messageButton({
       channelId: 'C0GENERAL',
@@ -99,7 +99,7 @@ describe('Slack status message: progress and Cancel', () => {
       { since },
     );
     expect(messageText(canceled.args)).not.toContain('reelbot_cancel');
-    expect(h.store.get(generation.id)!.status).toBe('canceled');
+    expect((await h.store.get(generation.id))!.status).toBe('canceled');
     expect(h.replicate.state.predictions.predictions.get(predictionId)!.prediction.status).toBe('canceled');
     expect(h.slack.log.of('files.getUploadURLExternal', (c) => c.seq > since)).toEqual([]);
   });

@@ -99,7 +99,7 @@ describe('Slack status messages and one person’s queue', () => {
     });
     const canceled = await updateOf(second.ts, second.since, /Canceled/);
     expect(messageText(canceled.args)).not.toContain('reelbot_cancel');
-    expect(h.store.get(second.generation.id)!.status).toBe('canceled');
+    expect((await h.store.get(second.generation.id))!.status).toBe('canceled');
     expect(h.replicate.state.predictions.predictions.size).toBe(predictions);
 
     finish(running.predictionId!);

@@ -100,7 +100,7 @@ describe('Slack /video: modal, status message, video in the thread', () => {
     expect(complete.args.thread_ts).toBe(ts);
     expect(complete.args.channel_id).toBe('C0GENERAL');
 
-    const generation = h.store.list({ userId: person.id }).items[0]!;
+    const generation = (await h.store.list({ userId: person.id })).items[0]!;
     expect(generation.status).toBe('succeeded');
     expect(generation.seed).toBe(1234);
     const comment = String(complete.args.initial_comment);
@@ -123,8 +123,12 @@ describe('Slack /video: modal, status message, video in the thread', () => {
     expect(messageText(final)).toContain('Done');
     expect(messageText(final)).not.toContain('reelbot_cancel');
     // Remembered with the generation, so a restarted bot neither edits nor uploads again.
-    await vi.waitFor(() =>
-      expect(h.store.get(generation.id)!.messageRef).toMatchObject({ ts, closed: true, delivered: true }),
+    await vi.waitFor(async () =>
+      expect((await h.store.get(generation.id))!.messageRef).toMatchObject({
+        ts,
+        closed: true,
+        delivered: true,
+      }),
     );
   });
 
@@ -142,6 +146,6 @@ describe('Slack /video: modal, status message, video in the thread', () => {
     expect(errors.width).toMatch(/256/);
     expect(errors.num_inference_steps).toMatch(/500/);
     expect(h.slack.log.of('chat.postMessage', (c) => c.seq > since)).toEqual([]);
-    expect(h.store.list({ userId: person.id }).items).toEqual([]);
+    expect((await h.store.list({ userId: person.id })).items).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ import {
 
 let sample: { video: string; poster: string };
 let data: TestData;
-let seeded: ReturnType<typeof seedGallery>;
+let seeded: Awaited<ReturnType<typeof seedGallery>>;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const canceled: { id: string; by: { userId: string; admin?: boolean } }[] = [];
 
@@ -31,13 +31,15 @@ function setAge(stored: string, mtimeMs: number) {
 beforeAll(async () => {
   sample = await makeSampleMedia();
   data = createTestData();
-  seeded = seedGallery(data, sample);
+  seeded = await seedGallery(data, sample);
   // A service that cancels the way the real one does: the generation ends as canceled.
   const service: Pick<GenerationService, 'cancel'> = {
     async cancel(id, by) {
       canceled.push({ id, by });
-      data.store.transition(id, ['queued', 'starting', 'processing', 'downloading'], { status: 'canceled' });
-      return data.store.get(id)!;
+      await data.store.transition(id, ['queued', 'starting', 'processing', 'downloading'], {
+        status: 'canceled',
+      });
+      return (await data.store.get(id))!;
     },
   };
   server = await startTestServer(data, { service });
@@ -65,7 +67,7 @@ describe('admin authentication', () => {
     }
     const del = await fetch(`${server.url}/api/admin/generations/${seeded.fox.id}`, { method: 'DELETE' });
     expect(del.status).toBe(401);
-    expect(data.store.get(seeded.fox.id)).toBeDefined();
+    expect(await data.store.get(seeded.fox.id)).toBeDefined();
   });
 
   it('does not exist when no ADMIN_TOKEN is configured', async () => {
@@ -116,14 +118,14 @@ describe('GET /api/admin/stats', () => {
 
 describe('POST /api/admin/cleanup', () => {
   it('lists failed generations’ files and old orphans in a dry run, then deletes them', async () => {
-    const failedWithFiles = data.store.insert({
+    const failedWithFiles = await data.store.insert({
       source: 'replicate',
       requester: bob,
       model: 'a/b',
       input: {},
     });
-    attachMedia(data, sample, failedWithFiles.id);
-    data.store.update(failedWithFiles.id, { status: 'failed', error: 'post-processing failed' });
+    await attachMedia(data, sample, failedWithFiles.id);
+    await data.store.update(failedWithFiles.id, { status: 'failed', error: 'post-processing failed' });
     fs.writeFileSync(path.join(data.dataDir, 'media/orphan-old.mp4'), 'old orphan');
     setAge('media/orphan-old.mp4', data.clock.now - 2 * 60 * 60 * 1000);
     fs.mkdirSync(path.join(data.dataDir, 'media/nested'));
@@ -167,7 +169,7 @@ describe('POST /api/admin/cleanup', () => {
     expect(((await real.json()) as { deleted: boolean }).deleted).toBe(true);
     for (const file of ['media/orphan-old.mp4', 'media/nested/left.part', `media/${failedWithFiles.id}.mp4`])
       expect(exists(file), file).toBe(false);
-    expect(data.store.get(failedWithFiles.id)!.media).toBeUndefined();
+    expect((await data.store.get(failedWithFiles.id))!.media).toBeUndefined();
     for (const file of ['media/orphan-fresh.mp4', `media/${seeded.fox.id}.mp4`, `media/${seeded.fox.id}.jpg`])
       expect(exists(file), file).toBe(true);
     expect(exists('reelbot.sqlite')).toBe(true);
@@ -185,7 +187,7 @@ describe('DELETE /api/admin/generations/:id', () => {
       deleted: seeded.boxes.id,
       files: [`media/${seeded.boxes.id}.mp4`],
     });
-    expect(data.store.get(seeded.boxes.id)).toBeUndefined();
+    expect(await data.store.get(seeded.boxes.id)).toBeUndefined();
     expect(exists(`media/${seeded.boxes.id}.mp4`)).toBe(false);
     expect((await fetch(`${server.url}/g/${seeded.boxes.id}`)).status).toBe(404);
   });
@@ -197,19 +199,24 @@ describe('DELETE /api/admin/generations/:id', () => {
     });
     expect(response.status).toBe(200);
     expect(canceled).toEqual([{ id: seeded.running.id, by: { userId: 'admin', admin: true } }]);
-    expect(data.store.get(seeded.running.id)).toBeUndefined();
+    expect(await data.store.get(seeded.running.id)).toBeUndefined();
   });
 
   it('refuses to delete a running generation when no service can cancel it', async () => {
     const bare = await startTestServer(data);
     try {
-      const running = data.store.insert({ source: 'replicate', requester: bob, model: 'a/b', input: {} });
+      const running = await data.store.insert({
+        source: 'replicate',
+        requester: bob,
+        model: 'a/b',
+        input: {},
+      });
       const response = await fetch(`${bare.url}/api/admin/generations/${running.id}`, {
         method: 'DELETE',
         headers: auth,
       });
       expect(response.status).toBe(409);
-      expect(data.store.get(running.id)).toBeDefined();
+      expect(await data.store.get(running.id)).toBeDefined();
     } finally {
       await bare.close();
     }

@@ -54,7 +54,7 @@ describe('GET /api/generations', () => {
   });
 
   it('pages with a keyset cursor', async () => {
-    insertMany(gallery.data, 60, { source: 'replicate', model: 'bulk/model', prompt: 'bulk' });
+    await insertMany(gallery.data, 60, { source: 'replicate', model: 'bulk/model', prompt: 'bulk' });
     const first = await getPage('?model=bulk%2Fmodel');
     expect(first.items).toHaveLength(48);
     expect(first.next).toBeTruthy();
@@ -84,7 +84,7 @@ describe('GET /api/generations', () => {
   });
 
   it('never includes internal fields', async () => {
-    const leaky = gallery.data.store.insert({
+    const leaky = await gallery.data.store.insert({
       source: 'replicate',
       requester: ada,
       model: 'a/b',
@@ -92,13 +92,15 @@ describe('GET /api/generations', () => {
       input: {},
       messageRef: { interactionToken: 'secret-interaction-token' },
     });
-    gallery.data.store.update(leaky.id, {
+    await gallery.data.store.update(leaky.id, {
       status: 'processing',
       predictionId: 'pred-secret-id',
       outputUrl: 'https://replicate.delivery/secret/output.mp4',
       extraOutputs: ['https://replicate.delivery/secret/extra.mp4'],
     });
-    expect(gallery.data.store.claimDownload(leaky.id, 'worker-secret-claim', 60_000).claimed).toBe(true);
+    expect((await gallery.data.store.claimDownload(leaky.id, 'worker-secret-claim', 60_000)).claimed).toBe(
+      true,
+    );
     for (const url of [
       `/api/generations/${leaky.id}`,
       '/api/generations?q=leaky',

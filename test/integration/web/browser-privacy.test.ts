@@ -13,13 +13,13 @@ import {
 } from './fixture.js';
 
 let data: TestData;
-let seeded: ReturnType<typeof seedGallery>;
+let seeded: Awaited<ReturnType<typeof seedGallery>>;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 
 beforeAll(async () => {
   data = createTestData({ private: true });
-  seeded = seedGallery(data, await makeSampleMedia());
+  seeded = await seedGallery(data, await makeSampleMedia());
   server = await startTestServer(data);
   browser = await launchChromium();
 });

@@ -20,7 +20,7 @@ const artifacts = path.resolve(import.meta.dirname, '../../artifacts/web');
 
 let sample: { video: string; poster: string };
 let data: TestData;
-let seeded: ReturnType<typeof seedGallery>;
+let seeded: Awaited<ReturnType<typeof seedGallery>>;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 const listeners = new Set<GenerationListener>();
@@ -41,7 +41,7 @@ beforeAll(async () => {
   fs.mkdirSync(artifacts, { recursive: true });
   sample = await makeSampleMedia();
   data = createTestData();
-  seeded = seedGallery(data, sample);
+  seeded = await seedGallery(data, sample);
   const prompts = [
     'A hummingbird drinking from a red flower, macro, slow motion',
     'Neon city street at night in the rain, cinematic tracking shot',
@@ -50,9 +50,9 @@ beforeAll(async () => {
     'A steaming cup of coffee on a wooden table, morning light',
     'Origami cranes flying over a paper city',
   ];
-  prompts.forEach((prompt, i) => {
+  for (const [i, prompt] of prompts.entries()) {
     data.clock.now += 60_000;
-    const row = data.store.insert({
+    const row = await data.store.insert({
       source: i % 3 === 2 ? 'simulation' : 'replicate',
       requester: i % 2 ? ada : bob,
       model: i % 3 === 2 ? 'physics' : i % 2 ? 'minimax/video-01' : 'kwaivgi/kling-v2.1',
@@ -60,8 +60,8 @@ beforeAll(async () => {
       input: { prompt, duration: 5 },
       seed: 1000 + i,
     });
-    attachMedia(data, sample, row.id);
-  });
+    await attachMedia(data, sample, row.id);
+  }
   data.clock.now += 10 * 60_000;
   server = await startTestServer(data, {
     events: {
@@ -118,8 +118,8 @@ describe('the gallery in a real browser', () => {
     await expect.poll(() => card.locator('[data-badge]').textContent()).toBe('Processing 40%');
     await expect.poll(() => listeners.size).toBe(1);
     // As the service does: record first, then tell subscribers.
-    data.store.update(seeded.running.id, { progress: 75 });
-    emit({ type: 'progress', generation: data.store.get(seeded.running.id)!, percent: 75 });
+    await data.store.update(seeded.running.id, { progress: 75 });
+    emit({ type: 'progress', generation: (await data.store.get(seeded.running.id))!, percent: 75 });
     await page.waitForFunction(
       (id) =>
         document.querySelector(`[data-generation-id="${id}"] [data-badge]`)?.textContent === 'Processing 75%',
@@ -127,7 +127,7 @@ describe('the gallery in a real browser', () => {
       { timeout: 5000 },
     );
     expect(await card.locator('progress').evaluate((bar: HTMLProgressElement) => bar.value)).toBe(75);
-    const done = attachMedia(data, sample, seeded.running.id);
+    const done = await attachMedia(data, sample, seeded.running.id);
     emit({ type: 'succeeded', generation: done, media: done.media! });
     await page.waitForSelector(
       `[data-generation-id="${seeded.running.id}"]:not([data-running]) img.card__poster`,

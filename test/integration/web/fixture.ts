@@ -83,30 +83,30 @@ export function createTestData(options: { adminToken?: string; private?: boolean
 export type TestData = ReturnType<typeof createTestData>;
 
 /** Records `count` queued generations by Ada, a second apart, prompted `${prompt} 0`, `${prompt} 1`... */
-export function insertMany(
+export async function insertMany(
   data: TestData,
   count: number,
   fields: { source: 'replicate' | 'simulation'; model: string; prompt: string },
-): void {
+): Promise<void> {
   for (let i = 0; i < count; i += 1) {
     data.clock.now += 1000;
-    data.store.insert({ ...fields, requester: ada, prompt: `${fields.prompt} ${i}`, input: {} });
+    await data.store.insert({ ...fields, requester: ada, prompt: `${fields.prompt} ${i}`, input: {} });
   }
 }
 
 /** Copies a sample video (and poster) into DATA_DIR/media for `id` and records it as succeeded. */
-export function attachMedia(
+export async function attachMedia(
   data: TestData,
   sample: { video: string; poster: string },
   id: string,
   options: { poster?: boolean } = {},
-): Generation {
+): Promise<Generation> {
   const videoPath = `media/${id}.mp4`;
   const posterPath = options.poster === false ? undefined : `media/${id}.jpg`;
   fs.copyFileSync(sample.video, path.join(data.dataDir, videoPath));
   if (posterPath) fs.copyFileSync(sample.poster, path.join(data.dataDir, posterPath));
   const bytes = fs.readFileSync(sample.video);
-  data.store.update(id, {
+  await data.store.update(id, {
     status: 'succeeded',
     media: {
       path: videoPath,
@@ -119,7 +119,7 @@ export function attachMedia(
       durationSeconds: 2,
     },
   });
-  return data.store.get(id)!;
+  return (await data.store.get(id))!;
 }
 
 export const ada = {
@@ -141,12 +141,12 @@ export const longError =
   'The model ran out of GPU memory while decoding frame 97 of 121; try a shorter duration or a smaller size.';
 
 /** The generations most tests look at; inserted a minute apart, newest last. */
-export function seedGallery(data: TestData, sample: { video: string; poster: string }) {
+export async function seedGallery(data: TestData, sample: { video: string; poster: string }) {
   const { store, clock } = data;
   const next = () => {
     clock.now += 60_000;
   };
-  const fox = store.insert({
+  const fox = await store.insert({
     source: 'replicate',
     requester: ada,
     model: 'minimax/video-01',
@@ -155,10 +155,10 @@ export function seedGallery(data: TestData, sample: { video: string; poster: str
     input: { prompt: 'A red fox running through fresh snow at dawn', duration: 6, prompt_optimizer: true },
     seed: 42,
   });
-  store.update(fox.id, { startedAt: clock.now + 5_000, completedAt: clock.now + 65_000 });
-  attachMedia(data, sample, fox.id);
+  await store.update(fox.id, { startedAt: clock.now + 5_000, completedAt: clock.now + 65_000 });
+  await attachMedia(data, sample, fox.id);
   next();
-  const boxes = store.insert({
+  const boxes = await store.insert({
     source: 'simulation',
     requester: bob,
     model: 'physics',
@@ -166,16 +166,16 @@ export function seedGallery(data: TestData, sample: { video: string; poster: str
     input: { scene: { objects: 10, gravity: -9.81 } },
     seed: 7,
   });
-  attachMedia(data, sample, boxes.id, { poster: false });
+  await attachMedia(data, sample, boxes.id, { poster: false });
   next();
-  const failed = store.insert({
+  const failed = await store.insert({
     source: 'replicate',
     requester: ada,
     model: 'wan-video/wan-2.2-t2v-fast',
     prompt: 'A lighthouse in a storm',
     input: { prompt: 'A lighthouse in a storm' },
   });
-  store.update(failed.id, {
+  await store.update(failed.id, {
     status: 'failed',
     error: longError,
     errorCode: 'PREDICTION_FAILED',
@@ -183,16 +183,16 @@ export function seedGallery(data: TestData, sample: { video: string; poster: str
     completedAt: clock.now + 30_000,
   });
   next();
-  const running = store.insert({
+  const running = await store.insert({
     source: 'replicate',
     requester: bob,
     model: 'minimax/video-01',
     prompt: 'A paper boat on a rainy street',
     input: { prompt: 'A paper boat on a rainy street' },
   });
-  store.update(running.id, { status: 'processing', progress: 40, startedAt: clock.now + 1_000 });
+  await store.update(running.id, { status: 'processing', progress: 40, startedAt: clock.now + 1_000 });
   next();
-  const hostile = store.insert({
+  const hostile = await store.insert({
     source: 'replicate',
     requester: { ...bob, userName: '<img src=x onerror=alert(2)>' },
     model: 'minimax/video-01',
@@ -202,11 +202,11 @@ export function seedGallery(data: TestData, sample: { video: string; poster: str
   });
   next();
   return {
-    fox: store.get(fox.id)!,
-    boxes: store.get(boxes.id)!,
-    failed: store.get(failed.id)!,
-    running: store.get(running.id)!,
-    hostile: store.get(hostile.id)!,
+    fox: (await store.get(fox.id))!,
+    boxes: (await store.get(boxes.id))!,
+    failed: (await store.get(failed.id))!,
+    running: (await store.get(running.id))!,
+    hostile: (await store.get(hostile.id))!,
   };
 }
 
@@ -229,7 +229,7 @@ export async function startTestServer(data: TestData, deps: Partial<WebDeps> = {
 export interface SeededGallery {
   sample: { video: string; poster: string };
   data: TestData;
-  seeded: ReturnType<typeof seedGallery>;
+  seeded: Awaited<ReturnType<typeof seedGallery>>;
   server: Awaited<ReturnType<typeof startTestServer>>;
 }
 
@@ -242,7 +242,7 @@ export function useSeededGallery(): SeededGallery {
   beforeAll(async () => {
     gallery.sample = await makeSampleMedia();
     gallery.data = createTestData();
-    gallery.seeded = seedGallery(gallery.data, gallery.sample);
+    gallery.seeded = await seedGallery(gallery.data, gallery.sample);
     gallery.server = await startTestServer(gallery.data);
   });
   afterAll(async () => {

@@ -97,8 +97,8 @@ function eventReader(response: Response) {
 
 describe('GET /events', () => {
   it('streams id, status and progress of the generations asked for, and unsubscribes on close', async () => {
-    const one = data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
-    const other = data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
+    const one = await data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
+    const other = await data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
     const controller = new AbortController();
     const response = await fetch(`${server.url}/events?ids=${one.id}`, { signal: controller.signal });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -117,7 +117,7 @@ describe('GET /events', () => {
   });
 
   it('cuts off a client that stopped reading instead of buffering events for it forever', async () => {
-    const one = data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
+    const one = await data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
     // A raw socket that sends the request and then never reads: the stalled browser tab.
     const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1');
     await once(socket, 'connect');

@@ -124,8 +124,13 @@ describe('GET /media/:id', () => {
   });
 
   it('answers 404 when the recorded file is gone', async () => {
-    const gone = gallery.data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
-    gallery.data.store.update(gone.id, {
+    const gone = await gallery.data.store.insert({
+      source: 'replicate',
+      requester: ada,
+      model: 'a/b',
+      input: {},
+    });
+    await gallery.data.store.update(gone.id, {
       status: 'succeeded',
       media: { path: `media/${gone.id}.mp4`, sha256: '', bytes: 1, mime: 'video/mp4' },
     });
@@ -167,8 +172,13 @@ describe('GET /media/:id', () => {
       'reelbot.sqlite',
       'media/../../etc/passwd',
     ]) {
-      const row = gallery.data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
-      gallery.data.store.update(row.id, {
+      const row = await gallery.data.store.insert({
+        source: 'replicate',
+        requester: ada,
+        model: 'a/b',
+        input: {},
+      });
+      await gallery.data.store.update(row.id, {
         status: 'succeeded',
         media: { path: stored, posterPath: stored, sha256: '', bytes: 1, mime: 'video/mp4' },
       });

@@ -75,7 +75,7 @@ describe('gallery page', () => {
   });
 
   it('pages with an Older link that carries the filters', async () => {
-    insertMany(gallery.data, 50, { source: 'simulation', model: 'physics', prompt: 'pile' });
+    await insertMany(gallery.data, 50, { source: 'simulation', model: 'physics', prompt: 'pile' });
     const first = await page('/?source=simulation');
     expect(first.html.match(/class="card /g)).toHaveLength(48);
     const next = /<a class="button" rel="next" href="([^"]+)"/

@@ -21,7 +21,7 @@ const w1: Place = { kind: 'server', platform: 'discord', workspaceId: 'w1' };
 const t1: Place = { kind: 'server', platform: 'slack', workspaceId: 't1' };
 
 let data: TestData;
-let seeded: ReturnType<typeof seedGallery>;
+let seeded: Awaited<ReturnType<typeof seedGallery>>;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let signer: ReturnType<typeof createLinkSigner>;
 let revoked: ReturnType<typeof createRevokedLinks>;
@@ -37,7 +37,7 @@ const events = {
 beforeAll(async () => {
   const sample = await makeSampleMedia();
   data = createTestData({ private: true });
-  seeded = seedGallery(data, sample);
+  seeded = await seedGallery(data, sample);
   revoked = createRevokedLinks(data.db, () => data.clock.now);
   signer = createLinkSigner({
     secret: loadLinkSecret(data.config),
@@ -118,9 +118,9 @@ describe('without a valid signature', () => {
     const key = signer.sign({ place: w1, generationId: seeded.fox.id });
     data.clock.now -= 1000;
     expect((await get(withKey(`/g/${seeded.fox.id}`, key))).status).toBe(200);
-    const check = signer.verify(key);
+    const check = await signer.verify(key);
     if (!check.ok) throw new Error('expected a good key');
-    revoked.revoke(check.signature, check.claims.expiresAt);
+    await revoked.revoke(check.signature, check.claims.expiresAt);
     expect((await get(withKey(`/g/${seeded.fox.id}`, key))).status).toBe(404);
   });
 });
@@ -286,7 +286,7 @@ describe('deleting on the web', () => {
       });
       expect(refused.status).toBe(401);
     }
-    expect(data.store.get(id)).toBeDefined();
+    expect(await data.store.get(id)).toBeDefined();
 
     const signIn = await fetch(`${server.url}/sign-in`, {
       method: 'POST',
@@ -299,7 +299,7 @@ describe('deleting on the web', () => {
       headers: operator,
     });
     expect(deleted.status).toBe(200);
-    expect(data.store.get(id)).toBeUndefined();
+    expect(await data.store.get(id)).toBeUndefined();
     expect((await get(`/media/${id}`, operator)).status).toBe(404);
     expect((await get(`/api/generations/${id}`, operator)).status).toBe(404);
   });

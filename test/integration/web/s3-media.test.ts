@@ -26,13 +26,18 @@ const auth = { Authorization: `Bearer ${adminToken}` };
 
 /** Uploads the sample into the bucket for a new generation of `status`, as the media keeper does. */
 async function recorded(status: 'succeeded' | 'failed'): Promise<Generation> {
-  const generation = data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
+  const generation = await data.store.insert({
+    source: 'replicate',
+    requester: ada,
+    model: 'a/b',
+    input: {},
+  });
   const work = tempDir('reelbot-s3-web-work-');
   fs.copyFileSync(sample.video, path.join(work, 'v.mp4'));
   fs.copyFileSync(sample.poster, path.join(work, 'p.jpg'));
   await media.commit(path.join(work, 'v.mp4'), `media/${generation.id}.mp4`);
   await media.commit(path.join(work, 'p.jpg'), `media/${generation.id}.poster.jpg`);
-  data.store.update(generation.id, {
+  await data.store.update(generation.id, {
     status,
     media: {
       path: `media/${generation.id}.mp4`,
@@ -42,7 +47,7 @@ async function recorded(status: 'succeeded' | 'failed'): Promise<Generation> {
       mime: 'video/mp4',
     },
   });
-  return data.store.get(generation.id)!;
+  return (await data.store.get(generation.id))!;
 }
 
 function bucketOptions() {
@@ -146,7 +151,7 @@ describe('the gallery with media in S3', () => {
     expect(await media.exists(`media/${failed.id}.poster.jpg`)).toBe(false);
     expect(await media.exists('media/orphan.mp4')).toBe(false);
     expect(await media.exists(`media/${kept.id}.mp4`)).toBe(true);
-    expect(data.store.get(failed.id)!.media).toBeUndefined();
+    expect((await data.store.get(failed.id))!.media).toBeUndefined();
     // Nothing was ever written to DATA_DIR/media.
     expect(fs.readdirSync(path.join(data.dataDir, 'media'))).toEqual([]);
   });

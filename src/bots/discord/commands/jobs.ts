@@ -20,12 +20,12 @@ export async function runJobsCommand(
   interaction: ChatInputCommandInteraction,
   ctx: BotContext,
 ): Promise<void> {
-  const { items } = ctx.generations.list(
+  const { items } = await ctx.generations.list(
     { userId: interaction.user.id, platform: 'discord', status: 'running' },
     { limit: maxJobs },
   );
   const today = usageLines(
-    ctx.service.usage(
+    await ctx.service.usage(
       { platform: 'discord', workspaceId: interaction.guildId ?? undefined, userId: interaction.user.id },
       { admin: false },
     ),

@@ -45,7 +45,7 @@ export async function launchModel(
   request: LaunchRequest,
 ): Promise<void> {
   // Before any form: a person past a daily quota is told now, not after filling it in.
-  ctx.service.checkQuota({
+  await ctx.service.checkQuota({
     platform: 'discord',
     workspaceId: interaction.guildId ?? undefined,
     userId: interaction.user.id,

@@ -14,7 +14,7 @@ export async function runUsageCommand(
   const admin = Boolean(
     interaction.guildId && interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild),
   );
-  const report = ctx.service.usage(
+  const report = await ctx.service.usage(
     {
       platform: 'discord',
       workspaceId: interaction.guildId ?? undefined,

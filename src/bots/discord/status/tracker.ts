@@ -26,6 +26,8 @@ export interface StatusMessagesOptions {
  */
 export function createStatusMessages(options: StatusMessagesOptions) {
   const live = new Map<string, StatusMessage>();
+  // Events heard per generation, so `follow` can tell whether one overtook its read of the store.
+  const heard = new Map<string, number>();
   let closed = false;
 
   function ensure(generation: Generation, ref?: DiscordMessageRef): StatusMessage | undefined {
@@ -44,14 +46,13 @@ export function createStatusMessages(options: StatusMessagesOptions) {
       logger: options.logger,
       final: options.final,
       saveRef: (next) => {
-        try {
-          options.service.setMessageRef(generation.id, { ...next });
-        } catch (error) {
+        options.service.setMessageRef(generation.id, { ...next }).catch((error: unknown) => {
           options.logger.warn({ err: error, generationId: generation.id }, 'could not keep the message ref');
-        }
+        });
       },
       onDone: () => {
         if (live.get(generation.id) === message) live.delete(generation.id);
+        heard.delete(generation.id);
       },
     });
     live.set(generation.id, message);
@@ -64,16 +65,25 @@ export function createStatusMessages(options: StatusMessagesOptions) {
     /** Renders one service event (events of other platforms are ignored). */
     handle(event: GenerationEvent) {
       if (closed || event.generation.requester.platform !== 'discord') return;
-      ensure(event.generation)?.update(event.generation, event);
+      const message = ensure(event.generation);
+      if (!message) return;
+      heard.set(event.generation.id, (heard.get(event.generation.id) ?? 0) + 1);
+      message.update(event.generation, event);
     },
     /**
      * Starts following a generation whose status message is `ref` and shows its current state
      * (events may have come before the message was known).
      */
-    follow(generation: Generation, ref: DiscordMessageRef) {
+    async follow(generation: Generation, ref: DiscordMessageRef): Promise<void> {
       if (closed) return;
-      const current = options.service.get(generation.id) ?? generation;
-      ensure(current, ref)?.update(current, undefined, queuePlace(current.id));
+      // Known at once, so events from now on reach the message while the store is read.
+      const message = ensure(generation, ref);
+      if (!message) return;
+      const before = heard.get(generation.id) ?? 0;
+      const current = (await options.service.get(generation.id)) ?? generation;
+      // An event heard meanwhile is newer than what was read: showing the read would step back.
+      if (closed || (heard.get(generation.id) ?? 0) !== before) return;
+      message.update(current, undefined, queuePlace(current.id));
     },
     /** Picks up the status messages of generations a previous process left. */
     resume(generations: Generation[]) {

@@ -56,13 +56,14 @@ export function registerModalCommands(
     logger: Logger;
     scopeProblem: () => string | undefined;
     /** Why this person may not start a video today (a used-up quota), before the form is filled in. */
-    quotaProblem: (person: { userId: string; teamId?: string }) => string | undefined;
+    quotaProblem: (person: { userId: string; teamId?: string }) => Promise<string | undefined>;
   },
 ) {
   const command = (name: string, collection?: CatalogCollection) =>
     app.command(name, async ({ command, ack, client, respond }) => {
       const problem =
-        deps.scopeProblem() ?? deps.quotaProblem({ userId: command.user_id, teamId: command.team_id });
+        deps.scopeProblem() ??
+        (await deps.quotaProblem({ userId: command.user_id, teamId: command.team_id }));
       if (problem) return ack({ response_type: 'ephemeral', text: problem });
       await ack();
       const parsed = parseCommandText(command.text);
@@ -91,7 +92,8 @@ export function registerModalCommands(
         return;
       }
       const problem =
-        deps.scopeProblem() ?? deps.quotaProblem({ userId: shortcut.user.id, teamId: shortcut.team?.id });
+        deps.scopeProblem() ??
+        (await deps.quotaProblem({ userId: shortcut.user.id, teamId: shortcut.team?.id }));
       if (problem) return void (await respond({ response_type: 'ephemeral', text: problem }));
       const context: ModalContext = {
         channelId: shortcut.channel.id,

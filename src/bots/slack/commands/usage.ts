@@ -31,7 +31,7 @@ export async function usageText(
   command: { user_id: string; team_id: string; channel_id: string },
 ): Promise<string> {
   const admin = await isWorkspaceAdmin(deps.client, command.user_id, deps.logger);
-  const report = deps.service.usage(
+  const report = await deps.service.usage(
     {
       platform: 'slack',
       workspaceId: command.team_id,

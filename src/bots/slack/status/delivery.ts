@@ -81,7 +81,7 @@ export function createDelivery(deps: {
         .flatMap((completed) => completed.files ?? [])
         .map((f) => f.id)
         .filter((id): id is string => typeof id === 'string');
-      deps.service.setMessageRef(generation.id, { ...ref, delivered: true, fileIds });
+      await deps.service.setMessageRef(generation.id, { ...ref, delivered: true, fileIds });
     } catch (error) {
       log.warn({ err: error, code: errorCodeOf(error) }, 'could not upload the video to Slack');
       try {
@@ -90,7 +90,7 @@ export function createDelivery(deps: {
           `I could not upload the video: ${plainWords(error)} Watch it here: ${mrkdwnLink(link, 'gallery')}`,
         );
         // The thread has the reason and the link: a restart should not say it again.
-        deps.service.setMessageRef(generation.id, { ...ref, delivered: true });
+        await deps.service.setMessageRef(generation.id, { ...ref, delivered: true });
       } catch (replyError) {
         log.warn({ err: replyError }, 'could not tell the thread either; trying again at the next start');
       }

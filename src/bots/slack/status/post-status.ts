@@ -65,8 +65,9 @@ export function createStatusPoster(deps: {
       }
     }
     const ref: StatusRef = { platform: 'slack', channel: where.channel, ts: where.ts, teamId: place.teamId };
-    deps.service.setMessageRef(generation.id, { ...ref });
+    // Registered first: events that come while the ref is written still find the message.
     deps.tracker.register(generation.id, ref);
+    await deps.service.setMessageRef(generation.id, { ...ref });
     return ref;
   };
 }

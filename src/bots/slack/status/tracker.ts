@@ -79,7 +79,7 @@ export function createStatusTracker(deps: {
       try {
         await deps.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
         shown = { ...ref, closed: true };
-        deps.service.setMessageRef(id, { ...shown });
+        await deps.service.setMessageRef(id, { ...shown });
       } finally {
         // The video goes into the thread even when the last edit failed; a restart retries the edit.
         if (event.type === 'succeeded') await deps.deliver(event.generation, event.media, shown);

@@ -40,7 +40,7 @@ export interface UsageTotals {
 /** Spend kept with each generation, and summed for quotas and `/usage`. */
 export interface SpendLedger {
   /** Keeps what one generation used, once it is known. */
-  recordSpend(id: string, spend: SpendRecord): void;
+  recordSpend(id: string, spend: SpendRecord): Promise<void>;
   /** What a person or server used since `since` (ms); failed and canceled videos do not count. */
-  usageSince(scope: UsageScope, since: number): UsageTotals;
+  usageSince(scope: UsageScope, since: number): Promise<UsageTotals>;
 }

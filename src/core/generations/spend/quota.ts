@@ -13,20 +13,21 @@ const count = (n: number) => n.toLocaleString('en-US');
 /**
  * Refuses a Replicate video past a daily quota, with what was used, the limit and when it resets:
  * the person's count of videos first, then the server's compute seconds and dollars. Videos count
- * from the moment they are asked for, so two quick requests cannot both slip under; failed and
+ * from the moment they are asked for, so two quick requests (recorded one at a time per person by
+ * admission) cannot both slip under; failed and
  * canceled ones stop counting. A server's budget is checked against what its videos have used so
  * far: videos still running when it runs out may end a little past it.
  */
-export function assertWithinQuota(
+export async function assertWithinQuota(
   usage: Pick<SpendLedger, 'usageSince'>,
   requester: Requester,
   limits: SpendLimits,
   now: number,
-): void {
+): Promise<void> {
   const since = utcDayStart(now);
   const resetsAt = since + dayMs;
   if (limits.videosPerUser > 0) {
-    const mine = usage.usageSince({ platform: requester.platform, userId: requester.userId }, since);
+    const mine = await usage.usageSince({ platform: requester.platform, userId: requester.userId }, since);
     if (mine.videos >= limits.videosPerUser)
       throw new QuotaError(
         'user-videos',
@@ -37,7 +38,7 @@ export function assertWithinQuota(
       );
   }
   if (!requester.workspaceId || (!limits.gpuSecondsPerServer && !limits.usdPerServer)) return;
-  const server = usage.usageSince(
+  const server = await usage.usageSince(
     { platform: requester.platform, workspaceId: requester.workspaceId },
     since,
   );

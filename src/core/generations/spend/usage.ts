@@ -16,23 +16,23 @@ export interface UsageReport {
 }
 
 /** Builds the usage report of `requester` at `now`; `admin` adds the server's day and week. */
-export function usageReport(
+export async function usageReport(
   deps: { usage: Pick<SpendLedger, 'usageSince'>; limitsFor: LimitsFor },
   requester: Requester,
   options: { admin: boolean; now: number },
-): UsageReport {
+): Promise<UsageReport> {
   const since = utcDayStart(options.now);
   const limits = deps.limitsFor(requester);
   const report: UsageReport = {
     resetsAt: since + dayMs,
     limits,
-    user: deps.usage.usageSince({ platform: requester.platform, userId: requester.userId }, since),
+    user: await deps.usage.usageSince({ platform: requester.platform, userId: requester.userId }, since),
   };
   if (options.admin && requester.workspaceId) {
     const server = { platform: requester.platform, workspaceId: requester.workspaceId };
     report.server = {
-      day: deps.usage.usageSince(server, since),
-      week: deps.usage.usageSince(server, utcWeekStart(options.now)),
+      day: await deps.usage.usageSince(server, since),
+      week: await deps.usage.usageSince(server, utcWeekStart(options.now)),
     };
   }
   return report;

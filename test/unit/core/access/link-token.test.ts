@@ -46,43 +46,43 @@ describe('places', () => {
 describe('link tokens', () => {
   const clock = { now: t0 };
   const revoked = new Set<string>();
-  const signer = createLinkSigner({ secret, clock: () => clock.now, isRevoked: (s) => revoked.has(s) });
+  const signer = createLinkSigner({ secret, clock: () => clock.now, isRevoked: async (s) => revoked.has(s) });
 
-  it('carry the place and the video, and last 7 days', () => {
+  it('carry the place and the video, and last 7 days', async () => {
     const token = signer.sign({ place: guild, generationId: 'g_1' });
-    const check = signer.verify(token);
+    const check = await signer.verify(token);
     expect(check).toMatchObject({ ok: true, claims: { place: guild, generationId: 'g_1' } });
     clock.now = t0 + linkLifetimeMs - 1000;
-    expect(signer.verify(token).ok).toBe(true);
+    expect((await signer.verify(token)).ok).toBe(true);
     clock.now = t0 + linkLifetimeMs;
-    expect(signer.verify(token)).toEqual({ ok: false, reason: 'expired' });
+    expect(await signer.verify(token)).toEqual({ ok: false, reason: 'expired' });
     clock.now = t0;
   });
 
-  it('refuse a changed place, a changed signature, another key and garbage', () => {
+  it('refuse a changed place, a changed signature, another key and garbage', async () => {
     const token = signer.sign({ place: guild });
     const [payload, signature] = token.split('.') as [string, string];
     const otherPlace = Buffer.from(
       Buffer.from(payload, 'base64url').toString().replace('discord:G1', 'discord:G2'),
     ).toString('base64url');
-    expect(signer.verify(`${otherPlace}.${signature}`)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(await signer.verify(`${otherPlace}.${signature}`)).toEqual({ ok: false, reason: 'bad-signature' });
     const flipped = `${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
-    expect(signer.verify(`${payload}.${flipped}`)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(await signer.verify(`${payload}.${flipped}`)).toEqual({ ok: false, reason: 'bad-signature' });
     const rotated = createLinkSigner({ secret: 'b'.repeat(64), clock: () => clock.now });
-    expect(rotated.verify(token)).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(signer.verify('not-a-token').ok).toBe(false);
-    expect(signer.verify('').ok).toBe(false);
+    expect(await rotated.verify(token)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect((await signer.verify('not-a-token')).ok).toBe(false);
+    expect((await signer.verify('')).ok).toBe(false);
   });
 
-  it('can be revoked one by one', () => {
+  it('can be revoked one by one', async () => {
     const kept = signer.sign({ place: guild });
     clock.now += 1000;
     const token = signer.sign({ place: guild });
-    const check = signer.verify(token);
+    const check = await signer.verify(token);
     if (!check.ok) throw new Error('expected a good token');
     revoked.add(check.signature);
-    expect(signer.verify(token)).toEqual({ ok: false, reason: 'revoked' });
-    expect(signer.verify(kept).ok).toBe(true);
+    expect(await signer.verify(token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await signer.verify(kept)).ok).toBe(true);
   });
 
   it('grant a place its videos, or one video, and nothing of another place', () => {

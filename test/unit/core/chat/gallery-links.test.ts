@@ -8,21 +8,21 @@ const requester = { platform: 'discord' as const, workspaceId: 'G1', userId: 'U1
 
 // That these links open the web app is proven in test/integration/web/privacy.test.ts.
 describe('gallery links', () => {
-  it('are made under PUBLIC_URL, or the local web server without one, and carry a signed key', () => {
+  it('are made under PUBLIC_URL, or the local web server without one, and carry a signed key', async () => {
     const links = createGalleryLinks(
       { publicUrl: 'https://reelbot.example', port: 3000, dataDir: '/x', gallery },
       signer,
     );
     const page = new URL(links.generation({ id: 'g_1', requester }));
     expect(`${page.origin}${page.pathname}`).toBe('https://reelbot.example/g/g_1');
-    expect(signer.verify(page.searchParams.get('key')!)).toMatchObject({
+    expect(await signer.verify(page.searchParams.get('key')!)).toMatchObject({
       ok: true,
       claims: { generationId: 'g_1' },
     });
     const local = createGalleryLinks({ port: 8080, dataDir: '/x', gallery }, signer);
     const place = new URL(local.place({ kind: 'server', platform: 'slack', workspaceId: 'T1' }));
     expect(`${place.origin}${place.pathname}`).toBe('http://localhost:8080/');
-    expect(signer.verify(place.searchParams.get('key')!)).toMatchObject({
+    expect(await signer.verify(place.searchParams.get('key')!)).toMatchObject({
       ok: true,
       claims: { place: { kind: 'server', platform: 'slack', workspaceId: 'T1' }, generationId: undefined },
     });

@@ -48,8 +48,8 @@ describe('webhook signatures', () => {
     const applied: string[] = [];
     const handler = createWebhookHandler({
       secret: async () => secret,
-      seenDelivery: (id) => seen.has(id),
-      rememberDelivery: (id) => {
+      seenDelivery: async (id) => seen.has(id),
+      rememberDelivery: async (id) => {
         seen.add(id);
       },
       onPrediction: async (prediction, generationId) => {
@@ -77,8 +77,8 @@ describe('webhook signatures', () => {
     let failuresLeft = 1;
     const handler = createWebhookHandler({
       secret: async () => secret,
-      seenDelivery: (id) => seen.has(id),
-      rememberDelivery: (id) => {
+      seenDelivery: async (id) => seen.has(id),
+      rememberDelivery: async (id) => {
         seen.add(id);
       },
       onPrediction: async (prediction) => {

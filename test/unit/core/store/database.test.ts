@@ -22,9 +22,9 @@ function refusal(dir: string): DatabaseError {
 }
 
 describe('openDatabase on a file it cannot use', () => {
-  it('names a truncated database and leaves its bytes alone', () => {
+  it('names a truncated database and leaves its bytes alone', async () => {
     const dir = dataDir();
-    const file = databaseWithGenerations(dir, 100, { truncate: true });
+    const file = await databaseWithGenerations(dir, 100, { truncate: true });
     const before = fs.readFileSync(file);
     const error = refusal(dir);
     expect(error.code).toBe('DATABASE_CORRUPT');
@@ -52,11 +52,11 @@ describe('openDatabase on a file it cannot use', () => {
     expect(error.message).toContain('is a directory');
   });
 
-  it('opens a whole database, and an empty file, as before', () => {
+  it('opens a whole database, and an empty file, as before', async () => {
     const dir = dataDir();
-    databaseWithGenerations(dir, 100);
+    await databaseWithGenerations(dir, 100);
     const db = openDatabase(dir);
-    expect(createGenerationStore(db).list({}).items.length).toBeGreaterThan(0);
+    expect((await createGenerationStore(db).list({})).items.length).toBeGreaterThan(0);
     db.close();
     const empty = path.join(tmp, 'empty');
     fs.mkdirSync(empty);

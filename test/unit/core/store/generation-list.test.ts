@@ -21,7 +21,9 @@ const clocks = {
  * 1,500 generations: "the" is in every prompt (far more matches than {@link fewMatches}), "lighthouse"
  * in about one in eight, "lighthouse storm" together in a few dozen.
  */
-function seededStore(createdAt: (i: number) => number): { store: GenerationStore; all: Generation[] } {
+async function seededStore(
+  createdAt: (i: number) => number,
+): Promise<{ store: GenerationStore; all: Generation[] }> {
   let now = 0;
   const store = createGenerationStore(openDatabase(':memory:'), () => now);
   let state = 7;
@@ -32,19 +34,19 @@ function seededStore(createdAt: (i: number) => number): { store: GenerationStore
   for (let i = 0; i < 1_500; i++) {
     now = createdAt(i);
     const picked = Array.from({ length: 3 }, () => words[Math.floor(random() * words.length)]);
-    const generation = store.insert({
+    const generation = await store.insert({
       source: 'replicate',
       requester: { platform: i % 2 ? 'slack' : 'discord', userId: `u${i % 5}` },
       model: 'a/b',
       prompt: `The ${picked.join(', ')}!`,
       input: {},
     });
-    if (i % 3 === 0) store.update(generation.id, { status: 'failed' });
+    if (i % 3 === 0) await store.update(generation.id, { status: 'failed' });
   }
-  const all = store.list({}, { limit: 200 }).items;
-  let next = store.list({}, { limit: 200 }).next;
+  const all = (await store.list({}, { limit: 200 })).items;
+  let next = (await store.list({}, { limit: 200 })).next;
   while (next) {
-    const page = store.list({}, { limit: 200, cursor: next });
+    const page = await store.list({}, { limit: 200, cursor: next });
     all.push(...page.items);
     next = page.next;
   }
@@ -52,12 +54,16 @@ function seededStore(createdAt: (i: number) => number): { store: GenerationStore
 }
 
 /** Every id the store gives for `filter`, following cursors `limit` at a time. */
-function pageThrough(store: GenerationStore, filter: GenerationFilter, limit: number): string[] {
+async function pageThrough(
+  store: GenerationStore,
+  filter: GenerationFilter,
+  limit: number,
+): Promise<string[]> {
   const ids: string[] = [];
-  let page = store.list(filter, { limit });
+  let page = await store.list(filter, { limit });
   ids.push(...page.items.map((g) => g.id));
   while (page.next) {
-    page = store.list(filter, { limit, cursor: page.next });
+    page = await store.list(filter, { limit, cursor: page.next });
     expect(page.items.length).toBeGreaterThan(0);
     ids.push(...page.items.map((g) => g.id));
   }
@@ -80,8 +86,8 @@ function expected(all: Generation[], text: string, keep: (g: Generation) => bool
 
 describe.each(Object.keys(clocks) as (keyof typeof clocks)[])(
   'searching generations inserted %s',
-  (order) => {
-    const { store, all } = seededStore(clocks[order]);
+  async (order) => {
+    const { store, all } = await seededStore(clocks[order]);
 
     it('orders the unfiltered list newest first, ties broken by id', () => {
       expect(all).toHaveLength(1_500);
@@ -96,10 +102,10 @@ describe.each(Object.keys(clocks) as (keyof typeof clocks)[])(
       ['a prefix that starts two words', 'fox', 200],
       ['a rare pair', 'lighthouse storm', 10],
       ['a rarer triple', 'storm lantern neon', 1],
-    ])('pages through %s with cursors and finds exactly its matches', (_name, text, atLeast) => {
+    ])('pages through %s with cursors and finds exactly its matches', async (_name, text, atLeast) => {
       const want = expected(all, text);
       expect(want.length).toBeGreaterThanOrEqual(atLeast);
-      for (const limit of [7, 48]) expect(pageThrough(store, { search: text }, limit)).toEqual(want);
+      for (const limit of [7, 48]) expect(await pageThrough(store, { search: text }, limit)).toEqual(want);
     });
 
     it('covers both plans: more matches than the few-matches bound, and fewer', () => {
@@ -107,19 +113,21 @@ describe.each(Object.keys(clocks) as (keyof typeof clocks)[])(
       expect(expected(all, 'lighthouse storm').length).toBeLessThanOrEqual(fewMatches);
     });
 
-    it('combines a search with the other filters under both plans', () => {
+    it('combines a search with the other filters under both plans', async () => {
       const failedSlack = (g: Generation) => g.status === 'failed' && g.requester.platform === 'slack';
       for (const text of ['the', 'lighthouse storm']) {
         const want = expected(all, text, failedSlack);
         expect(want.length).toBeGreaterThan(0);
-        expect(pageThrough(store, { search: text, status: 'failed', platform: 'slack' }, 5)).toEqual(want);
+        expect(await pageThrough(store, { search: text, status: 'failed', platform: 'slack' }, 5)).toEqual(
+          want,
+        );
       }
     });
 
-    it('finds nothing for words no prompt has, or for nothing but punctuation', () => {
-      expect(store.list({ search: 'zebra' })).toEqual({ items: [], next: undefined });
-      expect(store.list({ search: 'lighthouse zebra' })).toEqual({ items: [], next: undefined });
-      expect(store.list({ search: '"*()' })).toEqual({ items: [], next: undefined });
+    it('finds nothing for words no prompt has, or for nothing but punctuation', async () => {
+      expect(await store.list({ search: 'zebra' })).toEqual({ items: [], next: undefined });
+      expect(await store.list({ search: 'lighthouse zebra' })).toEqual({ items: [], next: undefined });
+      expect(await store.list({ search: '"*()' })).toEqual({ items: [], next: undefined });
     });
   },
 );

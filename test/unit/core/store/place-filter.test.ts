@@ -27,17 +27,19 @@ const requesters: Requester[] = [
 ];
 
 describe("the store's place filter", () => {
-  it('lists exactly the rows placeOf puts in each place', () => {
+  it('lists exactly the rows placeOf puts in each place', async () => {
     const store = createGenerationStore(db);
-    const rows = requesters.map((requester) =>
-      store.insert({ source: 'replicate', requester, model: 'm/x', prompt: 'p', input: {} }),
+    const rows = await Promise.all(
+      requesters.map((requester) =>
+        store.insert({ source: 'replicate', requester, model: 'm/x', prompt: 'p', input: {} }),
+      ),
     );
     const places = new Map<string, Place>(requesters.map((r) => [placeKey(placeOf(r)), placeOf(r)]));
     // Servers of the same id on two platforms, DMs of one person on two platforms, and a Slack DM
     // inside a workspace are all told apart.
     expect(places.size).toBe(9);
     for (const [key, place] of places) {
-      const listed = store.list({ place }, { limit: 200 }).items.map((g) => g.id);
+      const listed = (await store.list({ place }, { limit: 200 })).items.map((g) => g.id);
       const expected = rows.filter((g) => placeKey(placeOf(g.requester)) === key).map((g) => g.id);
       expect(listed.sort(), key).toEqual(expected.sort());
     }

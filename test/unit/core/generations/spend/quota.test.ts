@@ -23,22 +23,22 @@ const inGuild = (userId: string, workspaceId = 'G1'): Requester => ({
   userId,
 });
 
-function made(
+async function made(
   requester: Requester,
   spend: { predictTime: number; costUsd?: number },
   status = 'succeeded' as const,
 ) {
-  const g = store.insert({ source: 'replicate', requester, model: 'a/video', input: {}, status });
-  store.recordSpend(g.id, spend);
+  const g = await store.insert({ source: 'replicate', requester, model: 'a/video', input: {}, status });
+  await store.recordSpend(g.id, spend);
   return g;
 }
 
-function refusal(
+async function refusal(
   requester: Requester,
   limits: ReturnType<ReturnType<typeof createLimitsFor>>,
-): QuotaError | undefined {
+): Promise<QuotaError | undefined> {
   try {
-    assertWithinQuota(store, requester, limits, now);
+    await assertWithinQuota(store, requester, limits, now);
     return undefined;
   } catch (error) {
     if (error instanceof QuotaError) return error;
@@ -53,36 +53,36 @@ describe('server budgets', () => {
     dailyUsdPerServer: 0.5,
   });
 
-  it('refuse once the server has used its GPU seconds or its dollars today, and say so', () => {
-    made(inGuild('ann'), { predictTime: 60, costUsd: 0.1 });
-    expect(refusal(inGuild('bo'), limitsFor(inGuild('bo')))).toBeUndefined();
+  it('refuse once the server has used its GPU seconds or its dollars today, and say so', async () => {
+    await made(inGuild('ann'), { predictTime: 60, costUsd: 0.1 });
+    expect(await refusal(inGuild('bo'), limitsFor(inGuild('bo')))).toBeUndefined();
     // A canceled one is given back, whatever it used.
-    made(inGuild('bo'), { predictTime: 500, costUsd: 5 }, 'canceled' as never);
-    expect(refusal(inGuild('bo'), limitsFor(inGuild('bo')))).toBeUndefined();
-    made(inGuild('bo'), { predictTime: 45, costUsd: 0.1 });
-    const gpu = refusal(inGuild('cy'), limitsFor(inGuild('cy')));
+    await made(inGuild('bo'), { predictTime: 500, costUsd: 5 }, 'canceled' as never);
+    expect(await refusal(inGuild('bo'), limitsFor(inGuild('bo')))).toBeUndefined();
+    await made(inGuild('bo'), { predictTime: 45, costUsd: 0.1 });
+    const gpu = await refusal(inGuild('cy'), limitsFor(inGuild('cy')));
     expect(gpu?.kind).toBe('server-gpu-seconds');
     expect(gpu?.userMessage).toBe(
       'This server has used 105 s of its 100 s of GPU time today; the budget resets at 00:00 UTC.',
     );
     expect(gpu?.resetsAt).toBe(Date.UTC(2026, 11, 3));
     // Another server, and a DM (no server), are not held by it.
-    expect(refusal(inGuild('cy', 'G2'), limitsFor(inGuild('cy', 'G2')))).toBeUndefined();
+    expect(await refusal(inGuild('cy', 'G2'), limitsFor(inGuild('cy', 'G2')))).toBeUndefined();
     expect(
-      refusal({ platform: 'discord', userId: 'cy' }, limitsFor({ platform: 'discord' })),
+      await refusal({ platform: 'discord', userId: 'cy' }, limitsFor({ platform: 'discord' })),
     ).toBeUndefined();
 
     const dollars = createLimitsFor({ dailyVideosPerUser: 0, dailyUsdPerServer: 0.2 });
-    const usd = refusal(inGuild('cy'), dollars(inGuild('cy')));
+    const usd = await refusal(inGuild('cy'), dollars(inGuild('cy')));
     expect(usd?.kind).toBe('server-usd');
     expect(usd?.userMessage).toBe(
       'This server has spent about $0.20 of its $0.20 today; the budget resets at 00:00 UTC.',
     );
   });
 
-  it('start again at midnight UTC', () => {
+  it('start again at midnight UTC', async () => {
     now = Date.UTC(2026, 11, 3, 0, 0, 0);
-    expect(refusal(inGuild('cy'), limitsFor(inGuild('cy')))).toBeUndefined();
+    expect(await refusal(inGuild('cy'), limitsFor(inGuild('cy')))).toBeUndefined();
   });
 
   it('take a server\u2019s own settings over the environment, key by key', () => {
