@@ -5,6 +5,7 @@ import type { OpenAIInterpreterOptions } from './interpreter/openai.js';
 import type { SimulationProgress } from './pipeline.js';
 import { type RenderOptions, renderSimulation } from './render-on-worker.js';
 import { parseScene } from './scene/validate.js';
+import { applyVideoChoices, renderQualityOf, resolutionOf } from './video-choices.js';
 
 /** How the generation service's simulations are interpreted and rendered. */
 export interface SimulatorOptions {
@@ -49,6 +50,10 @@ export function queuedNote(ahead: number): string {
  */
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   return {
+    checkScene(scene) {
+      parseScene(scene);
+    },
+
     async render(request, outFile, { signal, onProgress, onScene }) {
       let scene = request.scene === undefined ? undefined : parseScene(request.scene);
       let reading: string | undefined;
@@ -56,6 +61,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         const interpretation = await interpretPrompt(request.prompt, {
           seed: request.seed,
           openai: options.openai,
+          // Framed for the chosen shape: a vertical video is filmed as one, not cropped.
+          resolution: resolutionOf(request.video),
         });
         if (interpretation.fallbackReason)
           options.logger?.warn(
@@ -65,9 +72,12 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         scene = interpretation.scene;
         reading = interpretation.reading;
       }
+      scene = applyVideoChoices(scene, request.video);
       onScene?.(scene, reading);
+      const quality = renderQualityOf(request.video?.quality);
       const { timings } = await renderSimulation(scene, outFile, {
         ...options.renderOptions,
+        ...(quality ? { quality: { ...options.renderOptions?.quality, ...quality } } : {}),
         signal,
         onProgress: (progress) => onProgress?.(percentOf(progress), progressNote(progress)),
         onQueued: (ahead) => onProgress?.(0, queuedNote(ahead)),

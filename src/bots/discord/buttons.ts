@@ -70,6 +70,26 @@ async function parameters(interaction: ButtonInteraction, ctx: BotContext, gener
   });
 }
 
+/** Scene: the simulation's scene as a JSON file, only to the person who pressed, to edit and send back. */
+async function scene(interaction: ButtonInteraction, ctx: BotContext, generationId: string) {
+  const generation = await ctx.service.get(generationId);
+  if (!generation) throw new NotFoundError('generation', generationId);
+  if (generation.input.scene === undefined) {
+    await interaction.reply({ content: 'This video has no scene to send.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  await interaction.reply({
+    content: 'The scene of this video. Edit it and attach it to `/simulate` in `scene` to render it again.',
+    files: [
+      {
+        name: `scene-${generation.id}.json`,
+        attachment: Buffer.from(`${JSON.stringify(generation.input.scene, null, 2)}\n`),
+      },
+    ],
+    flags: MessageFlags.Ephemeral,
+  });
+}
+
 /** Routes a button press by its custom_id. */
 export async function handleButton(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
   if (interaction.customId.startsWith('rf:')) return handleFormButton(interaction, ctx);
@@ -83,6 +103,8 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
       return parameters(interaction, ctx, action.generationId);
     case 'delete':
       return remove(interaction, ctx, action.generationId);
+    case 'scene':
+      return scene(interaction, ctx, action.generationId);
     case 'form-edit':
       return handleFormButton(interaction, ctx, action);
     default:

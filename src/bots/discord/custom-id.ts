@@ -7,10 +7,12 @@ export type ButtonAction =
   | { action: 'reroll'; generationId: string }
   | { action: 'params'; generationId: string }
   | { action: 'delete'; generationId: string }
+  /** Sends a simulation's scene as a JSON file, to edit and attach to /simulate again. */
+  | { action: 'scene'; generationId: string }
   /** Re-opens a form page with what was typed, after invalid values. */
   | { action: 'form-edit'; draftId: string; page: number };
 
-const generationActions = ['cancel', 'reroll', 'params', 'delete'] as const;
+const generationActions = ['cancel', 'reroll', 'params', 'delete', 'scene'] as const;
 
 /** The prefix of form custom_ids (modals, "More options", "Generate now"): `rf:<draftId>`. */
 export function formPrefix(draftId: string): string {

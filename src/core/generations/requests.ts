@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { NotFoundError, ReelbotError, ValidationError } from '../errors.js';
+import { AttachmentError, NotFoundError, ReelbotError, ValidationError } from '../errors.js';
+import { fetchAttachment } from '../media/attachments.js';
 import { assertPromptLength } from '../prompt-limit.js';
 import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
@@ -11,6 +12,10 @@ import { prepareInput, randomSeed, seedField } from './input.js';
 import type { GenerationRequest, SimulationRequest } from './service-types.js';
 import { simulationModel } from './simulation-job.js';
 import type { Generation, Requester } from './types.js';
+import { checkVideoChoices, type VideoChoices } from './video-choices.js';
+
+/** A scene file is a few KB of JSON; 1 MB is room for the 500 bodies a scene may have. */
+const maxSceneFileBytes = 1024 * 1024;
 
 /** The refusal when this process has no physics renderer. */
 export function noSimulator(): ReelbotError {
@@ -28,6 +33,8 @@ export interface RequestDeps {
   attachmentDispatcher?: Dispatcher;
   /** Whether a simulator renders physics here. */
   canSimulate: boolean;
+  /** Checks a scene a person brought, before it is queued (the simulator's `checkScene`). */
+  checkScene?: (scene: unknown) => void;
 }
 
 /**
@@ -40,19 +47,59 @@ export function createRequests(deps: RequestDeps) {
 
   async function simulate(request: SimulationRequest): Promise<Generation> {
     admission.assertOpen();
-    const prompt = request.prompt.trim();
+    const video = checkVideoChoices(request.video);
+    const file = request.sceneFile;
+    const prompt = (
+      request.prompt.trim() || (file ? `the scene in ${file.filename ?? 'a file'}` : '')
+    ).trim();
     if (!prompt) throw new ValidationError([{ field: 'prompt', message: 'prompt is required' }]);
     assertPromptLength(prompt);
+    const scene = file ? await readSceneFile(file) : request.scene;
+    if (scene !== undefined) deps.checkScene?.(scene);
     const seed = request.seed ?? randomInt(0, 2 ** 31 - 1);
     return admission.record({
       source: 'simulation',
       requester: request.requester,
       model: simulationModel,
       prompt,
-      input: request.scene === undefined ? { prompt, seed } : { prompt, seed, scene: request.scene },
+      input: {
+        prompt,
+        seed,
+        ...(scene === undefined
+          ? {}
+          : { scene, ...(file ? { sceneFile: file.filename ?? 'scene.json' } : {}) }),
+        ...(video ? { video } : {}),
+      },
       seed,
       messageRef: request.messageRef,
     });
+  }
+
+  /** A scene file from chat: fetched (at most 1 MB) and read as JSON; the simulator checks the rest. */
+  async function readSceneFile(file: NonNullable<SimulationRequest['sceneFile']>): Promise<unknown> {
+    const bytes = file.data
+      ? Buffer.from(file.data)
+      : await fetchAttachment(file, {
+          maxBytes: maxSceneFileBytes,
+          dispatcher: deps.attachmentDispatcher,
+          noun: 'scene file',
+        });
+    if (bytes.length > maxSceneFileBytes)
+      throw new AttachmentError(
+        'ATTACHMENT_TOO_LARGE',
+        'scene file over 1 MB',
+        'The scene file is too large: at most 1 MB, please.',
+      );
+    try {
+      return JSON.parse(bytes.toString('utf8'));
+    } catch (error) {
+      throw new AttachmentError(
+        'ATTACHMENT_NOT_JSON',
+        `scene file is not JSON: ${(error as Error).message}`,
+        `That file is not a scene: it is not JSON (${(error as Error).message}). Attach the .json file the Scene button gives, or one like it.`,
+        error,
+      );
+    }
   }
 
   async function start(request: GenerationRequest): Promise<Generation> {
@@ -90,7 +137,18 @@ export function createRequests(deps: RequestDeps) {
     if (!previous) throw new NotFoundError('generation', generationId);
     if (previous.source === 'simulation') {
       if (!deps.canSimulate) throw noSimulator();
-      return simulate({ requester, prompt: previous.prompt ?? '' });
+      // The same kind of video again; a scene from a file is that scene again, not the file's name read as a sentence.
+      const { scene, sceneFile, video } = previous.input as {
+        scene?: unknown;
+        sceneFile?: string;
+        video?: VideoChoices;
+      };
+      return simulate({
+        requester,
+        prompt: previous.prompt ?? '',
+        ...(sceneFile ? { scene } : {}),
+        ...(video ? { video } : {}),
+      });
     }
     await admission.checkQuota(requester);
     const model = await deps.catalog.getModel(previous.model);

@@ -2,6 +2,7 @@ import type { DeleteBy } from './delete.js';
 import type { UsageReport } from './spend/usage.js';
 import type { Generation, GenerationListener, Requester } from './types.js';
 import type { QueuePlace } from './user-limits.js';
+import type { VideoChoices } from './video-choices.js';
 
 /** A chat image to use as a model's image input. The core fetches, checks and uploads it. */
 export interface AttachmentInput {
@@ -37,6 +38,10 @@ export interface SimulationRequest {
   seed?: number;
   /** A scene to render as it is (e.g. `reelbot simulate --scene`); the prompt is interpreted otherwise. */
   scene?: unknown;
+  /** A scene file attached in chat (JSON), fetched and checked like `scene`. */
+  sceneFile?: AttachmentInput;
+  /** Length, shape and quality of the video. */
+  video?: VideoChoices;
   messageRef?: Record<string, unknown>;
 }
 

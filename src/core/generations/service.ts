@@ -167,6 +167,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     catalog: deps.catalog,
     attachmentDispatcher: deps.attachmentDispatcher,
     canSimulate: deps.simulator !== undefined,
+    checkScene: deps.simulator?.checkScene?.bind(deps.simulator),
   });
 
   const cancel: ReelbotGenerationService['cancel'] = (generationId, by) =>

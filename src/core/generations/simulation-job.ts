@@ -7,6 +7,7 @@ import { codeOf, MediaError, userMessageOf } from '../errors.js';
 import type { LifecycleContext } from './context.js';
 import type { MediaKeeper } from './media-keeper.js';
 import { isFinal } from './types.js';
+import type { VideoChoices } from './video-choices.js';
 
 /**
  * The seam to the physics simulation (`src/simulation`, built separately): what the service
@@ -17,12 +18,13 @@ import { isFinal } from './types.js';
  */
 export interface Simulator {
   /**
-   * Renders the prompt's scene (or `scene`, when the request brings one) into an MP4 at `outFile`;
-   * deterministic for a prompt and seed. `note` is a progress line a person reads.
+   * Renders the prompt's scene (or `scene`, when the request brings one) into an MP4 at `outFile`,
+   * as long, as shaped and as fine as `video` says; deterministic for a prompt and seed. `note` is
+   * a progress line a person reads.
    * @returns the scene it rendered, and the local CPU seconds it took when measured.
    */
   render(
-    request: { prompt: string; seed: number; scene?: unknown },
+    request: { prompt: string; seed: number; scene?: unknown; video?: VideoChoices },
     outFile: string,
     options: {
       signal: AbortSignal;
@@ -34,6 +36,11 @@ export interface Simulator {
       onScene?: (scene: unknown, reading?: string) => void;
     },
   ): Promise<{ scene?: unknown; cpuSeconds?: number }>;
+  /**
+   * Checks a scene a person brought (a scene file) before it is queued, so its mistakes are
+   * answered at once. @throws an error whose user message names each bad path.
+   */
+  checkScene?(scene: unknown): void;
 }
 
 /** The model name simulations are recorded under. */
@@ -89,7 +96,12 @@ export async function runSimulation(
   };
   try {
     const rendered = await simulator.render(
-      { prompt: generation.prompt ?? '', seed: generation.seed ?? 0, scene: generation.input.scene },
+      {
+        prompt: generation.prompt ?? '',
+        seed: generation.seed ?? 0,
+        scene: generation.input.scene,
+        video: generation.input.video as VideoChoices | undefined,
+      },
       tempPath,
       {
         signal,

@@ -34,16 +34,21 @@ export interface CheckedImage extends Dimensions {
 
 export interface AttachmentOptions {
   maxBytes?: number;
+  /** What the file is, for the messages people read: `image` unless said. */
+  noun?: string;
   dispatcher?: Dispatcher;
   signal?: AbortSignal;
 }
 
-function tooLarge(maxBytes: number): AttachmentError {
-  const mb = Math.round(maxBytes / (1024 * 1024));
+function tooLarge(maxBytes: number, noun = 'image'): AttachmentError {
+  const size =
+    maxBytes >= 1024 * 1024
+      ? `${Math.round(maxBytes / (1024 * 1024))} MB`
+      : `${Math.round(maxBytes / 1024)} KB`;
   return new AttachmentError(
     'ATTACHMENT_TOO_LARGE',
     `attachment is larger than ${maxBytes} bytes`,
-    `The image is too large: at most ${mb} MB, please.`,
+    `The ${noun} is too large: at most ${size}, please.`,
   );
 }
 
@@ -85,10 +90,17 @@ export async function checkImage(
   return { bytes, ext, mime: type.mime, filename, ...size };
 }
 
-/** Fetches a chat image, at most `maxBytes`, following redirects (the auth header stays with its host). */
-export async function fetchImage(source: AttachmentSource, options: AttachmentOptions = {}): Promise<Buffer> {
+/**
+ * Fetches a chat attachment (an image, a scene file), at most `maxBytes`, following redirects (the
+ * auth header stays with its host).
+ */
+export async function fetchAttachment(
+  source: AttachmentSource,
+  options: AttachmentOptions = {},
+): Promise<Buffer> {
   const maxBytes = options.maxBytes ?? maxAttachmentBytes;
-  if (source.size !== undefined && source.size > maxBytes) throw tooLarge(maxBytes);
+  const noun = options.noun ?? 'image';
+  if (source.size !== undefined && source.size > maxBytes) throw tooLarge(maxBytes, noun);
   let url = new URL(source.url);
   const origin = url.host;
   for (let hop = 0; hop < 5; hop++) {
@@ -102,7 +114,7 @@ export async function fetchImage(source: AttachmentSource, options: AttachmentOp
       throw new AttachmentError(
         'ATTACHMENT_UNREADABLE',
         `cannot fetch ${url.host}: ${(error as Error).message}`,
-        'reelbot could not fetch the image. Please attach it again.',
+        `reelbot could not fetch the ${noun}. Please attach it again.`,
         error,
       );
     });
@@ -116,12 +128,12 @@ export async function fetchImage(source: AttachmentSource, options: AttachmentOp
       throw new AttachmentError(
         'ATTACHMENT_UNREADABLE',
         `GET ${url.host} answered ${response.statusCode}`,
-        'reelbot could not fetch the image. Please attach it again.',
+        `reelbot could not fetch the ${noun}. Please attach it again.`,
       );
     }
     if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
       discard(response.body);
-      throw tooLarge(maxBytes);
+      throw tooLarge(maxBytes, noun);
     }
     const chunks: Buffer[] = [];
     let total = 0;
@@ -129,7 +141,7 @@ export async function fetchImage(source: AttachmentSource, options: AttachmentOp
       total += (chunk as Buffer).length;
       if (total > maxBytes) {
         discard(response.body);
-        throw tooLarge(maxBytes);
+        throw tooLarge(maxBytes, noun);
       }
       chunks.push(chunk as Buffer);
     }
@@ -138,7 +150,7 @@ export async function fetchImage(source: AttachmentSource, options: AttachmentOp
   throw new AttachmentError(
     'ATTACHMENT_UNREADABLE',
     'too many redirects',
-    'reelbot could not fetch the image.',
+    `reelbot could not fetch the ${noun}.`,
   );
 }
 
@@ -159,7 +171,7 @@ export async function prepareAttachment(
   api: ImageUploader,
   options: AttachmentOptions = {},
 ): Promise<{ url: string; image: Omit<CheckedImage, 'bytes'> }> {
-  const bytes = source.data ? Buffer.from(source.data) : await fetchImage(source, options);
+  const bytes = source.data ? Buffer.from(source.data) : await fetchAttachment(source, options);
   const checked = await checkImage(bytes, source.filename ?? 'image', options.maxBytes);
   const name = (source.filename ?? 'image').replace(/\.[^.]*$/, '');
   const uploaded = await api

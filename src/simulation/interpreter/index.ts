@@ -20,9 +20,15 @@ export interface Interpretation {
  */
 export async function interpretPrompt(
   prompt: string,
-  options: { seed?: number; openai?: OpenAIInterpreterOptions } = {},
+  options: {
+    seed?: number;
+    openai?: OpenAIInterpreterOptions;
+    /** The frame size the video will have, which the camera is placed for. */
+    resolution?: { width: number; height: number };
+  } = {},
 ): Promise<Interpretation> {
   const seed = options.seed ?? 0;
+  const builtin = () => interpretBuiltin(prompt, seed, options.resolution);
   if (options.openai) {
     try {
       // Loaded on first use: the OpenAI library costs a bot that never simulates about 10 MB.
@@ -31,12 +37,12 @@ export async function interpretPrompt(
     } catch (error) {
       const reason = `${codeOf(error)}: ${error instanceof Error ? error.message : String(error)}`;
       return {
-        scene: interpretBuiltin(prompt, seed),
+        scene: builtin(),
         interpreter: 'builtin',
         fallbackReason: reason,
         reading: readingOf(prompt),
       };
     }
   }
-  return { scene: interpretBuiltin(prompt, seed), interpreter: 'builtin', reading: readingOf(prompt) };
+  return { scene: builtin(), interpreter: 'builtin', reading: readingOf(prompt) };
 }

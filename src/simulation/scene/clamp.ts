@@ -24,11 +24,15 @@ export function clampSceneInput(raw: unknown): SceneInput {
       Math.abs(fps - Number(input.fps)) < Math.abs(best - Number(input.fps)) ? fps : best,
     );
   const resolution = record(input.resolution);
-  if (isNumber(resolution.width) && isNumber(resolution.height))
+  if (isNumber(resolution.width) && isNumber(resolution.height)) {
+    // Scaled down, keeping its shape, until the long side and the short side both fit.
+    const [w, h] = [Math.max(resolution.width, L.minSide), Math.max(resolution.height, L.minSide)];
+    const scale = Math.min(1, L.maxLongSide / Math.max(w, h), L.maxShortSide / Math.min(w, h));
     scene.resolution = {
-      width: evenWithin(resolution.width, L.minSide, L.maxWidth),
-      height: evenWithin(resolution.height, L.minSide, L.maxHeight),
+      width: evenWithin(w * scale, L.minSide, L.maxLongSide),
+      height: evenWithin(h * scale, L.minSide, L.maxLongSide),
     };
+  }
   if (isNumber(input.seed)) scene.seed = Math.round(clamp(input.seed, 0, 2 ** 31 - 1));
   setVec3(scene, 'gravity', input.gravity, L.maxGravity);
   setColor(scene, 'background', input.background);

@@ -9,8 +9,9 @@ export const sceneLimits = {
   maxObjects: 500,
   maxDurationSeconds: 20,
   fps: [24, 30, 60] as const,
-  maxWidth: 1920,
-  maxHeight: 1080,
+  /** The long side of the frame, either way round: 1920x1080 wide or 1080x1920 tall. */
+  maxLongSide: 1920,
+  maxShortSide: 1080,
   minSide: 16,
   /** Smallest and largest extent of an object, in metres. */
   minSize: 0.02,
@@ -145,20 +146,25 @@ const groundSchema = z.strictObject({
 
 const even = (value: number) => value % 2 === 0;
 
-const resolutionSchema = z.strictObject({
-  width: z
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(sceneLimits.minSide, `must be >= ${sceneLimits.minSide}`)
-    .max(sceneLimits.maxWidth, `must be <= ${sceneLimits.maxWidth}`)
-    .refine(even, 'must be even (H.264 with yuv420p needs even sides)'),
-  height: z
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(sceneLimits.minSide, `must be >= ${sceneLimits.minSide}`)
-    .max(sceneLimits.maxHeight, `must be <= ${sceneLimits.maxHeight}`)
-    .refine(even, 'must be even (H.264 with yuv420p needs even sides)'),
-});
+const resolutionSchema = z
+  .strictObject({
+    width: z
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(sceneLimits.minSide, `must be >= ${sceneLimits.minSide}`)
+      .max(sceneLimits.maxLongSide, `must be <= ${sceneLimits.maxLongSide}`)
+      .refine(even, 'must be even (H.264 with yuv420p needs even sides)'),
+    height: z
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(sceneLimits.minSide, `must be >= ${sceneLimits.minSide}`)
+      .max(sceneLimits.maxLongSide, `must be <= ${sceneLimits.maxLongSide}`)
+      .refine(even, 'must be even (H.264 with yuv420p needs even sides)'),
+  })
+  // Tall video is as welcome as wide; what is bounded is the pixels, so one side stays within 1080.
+  .refine(({ width, height }) => Math.min(width, height) <= sceneLimits.maxShortSide, {
+    message: `must be at most ${sceneLimits.maxLongSide}x${sceneLimits.maxShortSide} or ${sceneLimits.maxShortSide}x${sceneLimits.maxLongSide}`,
+  });
 
 /** A whole simulation: what is in it, how it is lit and filmed, and for how long. */
 export const sceneSchema = z

@@ -133,7 +133,8 @@ describe('clampSceneInput', () => {
     const scene = parseScene(clamped);
     expect(scene.duration).toBe(20);
     expect(scene.fps).toBe(24);
-    expect(scene.resolution).toEqual({ width: 1920, height: 1080 });
+    // Its 4:3 shape kept, scaled until the short side is 1080.
+    expect(scene.resolution).toEqual({ width: 1440, height: 1080 });
     expect(scene.gravity).toEqual([0, -100, 0]);
     expect(scene.objects).toHaveLength(1);
     expect(scene.objects[0]).toMatchObject({

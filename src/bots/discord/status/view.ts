@@ -62,7 +62,10 @@ export function cancelRow(generationId: string): Row {
   };
 }
 
-/** Re-roll, Parameters, Delete and Open in gallery, under a finished (or failed) video. */
+/**
+ * Re-roll, Parameters, Scene (simulations), Delete and Open in gallery, under a finished (or
+ * failed) video: five, Discord's most for one row.
+ */
 export function resultRow(generation: Generation, links: GalleryLinks): Row {
   // Re-roll works for simulations too: the service runs the prompt again with a new seed.
   const components: Row['components'] = [
@@ -80,6 +83,14 @@ export function resultRow(generation: Generation, links: GalleryLinks): Row {
     label: 'Parameters',
     custom_id: buttonId({ action: 'params', generationId: generation.id }),
   });
+  if (generation.source === 'simulation' && generation.input.scene !== undefined)
+    components.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: 'Scene',
+      emoji: { name: '🧩' },
+      custom_id: buttonId({ action: 'scene', generationId: generation.id }),
+    });
   if (generation.status === 'succeeded')
     components.push(
       {

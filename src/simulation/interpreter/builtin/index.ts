@@ -120,7 +120,12 @@ function round(value: number): number {
  * ("tower", "pyramid", "stack", "falling", "rolling down a ramp", "bouncing", "dominoes",
  * "knocked over by a ball"). The same prompt and seed always give the same scene.
  */
-export function interpretBuiltin(prompt: string, seed = 0): Scene {
+export function interpretBuiltin(
+  prompt: string,
+  seed = 0,
+  /** A frame size chosen outside the sentence (chat options): it wins over one the sentence names. */
+  frameSize?: { width: number; height: number },
+): Scene {
   const words = readPrompt(prompt);
   const random = createRandom(hashText(prompt.trim().toLowerCase()) ^ seed);
   const scenario = words.scenario ?? (words.knockedByBall ? 'tower' : 'falling');
@@ -228,7 +233,7 @@ export function interpretBuiltin(prompt: string, seed = 0): Scene {
     if (structural) layout.max[0] += height * 0.9;
   }
 
-  const resolution = words.resolution ?? { width: 1280, height: 720 };
+  const resolution = frameSize ?? words.resolution ?? { width: 1280, height: 720 };
   const fov = 45;
   const camera = frame(
     {

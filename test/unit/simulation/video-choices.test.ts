@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../src/core/errors.js';
+import { checkVideoChoices } from '../../../src/core/generations/video-choices.js';
+import { interpretBuiltin } from '../../../src/simulation/interpreter/builtin/index.js';
+import { applyVideoChoices, renderQualityOf, resolutionOf } from '../../../src/simulation/video-choices.js';
+
+describe('video choices', () => {
+  it('keeps only what was chosen, and names every choice out of range', () => {
+    expect(checkVideoChoices(undefined)).toBeUndefined();
+    expect(checkVideoChoices({ duration: undefined })).toBeUndefined();
+    expect(checkVideoChoices({ duration: 4, aspect: '1:1' })).toEqual({ duration: 4, aspect: '1:1' });
+    const error = (() => {
+      try {
+        checkVideoChoices({ duration: 11, aspect: '4:3' as never, quality: 'ultra' as never });
+      } catch (caught) {
+        return caught as ValidationError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error!.problems.map((p) => p.field)).toEqual(['duration', 'aspect', 'quality']);
+  });
+
+  it('sizes the frame by aspect and quality, standard 16:9 by default', () => {
+    expect(resolutionOf(undefined)).toBeUndefined();
+    expect(resolutionOf({ duration: 3 })).toBeUndefined();
+    expect(resolutionOf({ quality: 'high' })).toEqual({ width: 1920, height: 1080 });
+    expect(resolutionOf({ aspect: '9:16' })).toEqual({ width: 720, height: 1280 });
+    expect(resolutionOf({ aspect: '1:1', quality: 'draft' })).toEqual({ width: 480, height: 480 });
+    expect(renderQualityOf('high')?.supersample).toBe(2);
+    expect(renderQualityOf('draft')?.supersample).toBe(1);
+    expect(renderQualityOf('standard')).toBeUndefined();
+  });
+
+  it('films a tall video tall: the camera is placed for the frame, not cropped from a wide one', () => {
+    const prompt = 'a wall of 40 yellow boxes';
+    const tall = interpretBuiltin(prompt, 0, resolutionOf({ aspect: '9:16' }));
+    const wide = interpretBuiltin(prompt, 0);
+    expect(tall.resolution).toEqual({ width: 720, height: 1280 });
+    // A narrower frame needs the camera further back to keep the whole wall across.
+    const distance = (s: typeof tall) =>
+      Math.hypot(...s.camera.position.map((v, k) => v - s.camera.lookAt[k]!));
+    expect(distance(tall)).toBeGreaterThan(distance(wide));
+    expect(applyVideoChoices(wide, { duration: 7 }).duration).toBe(7);
+  });
+});
