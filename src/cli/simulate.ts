@@ -5,19 +5,24 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.js';
 import { codeOf, FileError, ReelbotError, ValidationError } from '../core/errors.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
+import { checkVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
 import { silentLogger } from '../core/logger.js';
 import { withLocalFile } from '../core/media/storage.js';
 import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
 import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../simulation/index.js';
+import { applyVideoChoices, resolutionOf } from '../simulation/video-choices.js';
 import { createCoreRuntime } from './runtime.js';
 
-const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--out FILE.mp4]
+const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4]
 
 Makes a physics video from a sentence, offline (OpenAI helps when OPENAI_API_KEY is set), and
 records it as a generation so the gallery and the bots show it.
   --scene FILE.json   simulate this scene instead of interpreting the prompt
   --seed N            the same prompt and seed give the same video (default 0)
+  --duration S        seconds of video, 1 to 10
+  --aspect A          16:9 (wide, default), 9:16 (tall, for phones) or 1:1
+  --quality Q         draft (480p, quick), standard (720p, default) or high (1080p, supersampled)
   --scene-only        print the scene as JSON and stop, without rendering
   --out FILE.mp4      also copy the video here
 Ctrl-C cancels.
@@ -87,6 +92,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   let seed: number | undefined;
   let out: string | undefined;
   let sceneOnly = false;
+  let video: VideoChoices | undefined;
   try {
     const { values, positionals } = parseArgs({
       args: options.argv,
@@ -94,6 +100,9 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       options: {
         scene: { type: 'string' },
         seed: { type: 'string' },
+        duration: { type: 'string' },
+        aspect: { type: 'string' },
+        quality: { type: 'string' },
         'scene-only': { type: 'boolean' },
         out: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
@@ -117,6 +126,11 @@ export async function simulate(options: SimulateOptions): Promise<number> {
           `--seed ${values.seed}: write a whole number from 0 to ${2 ** 31 - 1}`,
         );
     }
+    video = checkVideoChoices({
+      duration: values.duration === undefined ? undefined : Number(values.duration),
+      aspect: values.aspect as VideoChoices['aspect'],
+      quality: values.quality as VideoChoices['quality'],
+    });
   } catch (error) {
     stderr.write(`reelbot simulate: ${(error as Error).message}\n${usage}`);
     return 2;
@@ -128,11 +142,12 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     // Before interpreting: a prompt the service would refuse should not cost an OpenAI call.
     if (prompt) assertPromptLength(prompt);
     if (sceneFile) {
-      scene = await readScene(sceneFile, seed);
+      scene = applyVideoChoices(await readScene(sceneFile, seed), video);
       stdout.write(`Scene from ${sceneFile}: `);
     } else {
       const interpretation = await interpretPrompt(prompt!, {
         seed,
+        resolution: resolutionOf(video),
         openai: config.openai && {
           apiKey: config.openai.apiKey,
           baseUrl: config.openai.baseUrl,
@@ -143,7 +158,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
         stderr.write(
           `OpenAI could not help (${interpretation.fallbackReason}); using the built-in interpreter.\n`,
         );
-      scene = interpretation.scene;
+      scene = applyVideoChoices(interpretation.scene, video);
       if (interpretation.reading) stdout.write(`Read as: ${interpretation.reading}\n`);
       stdout.write(
         interpretation.interpreter === 'openai' ? `Scene by ${config.openai!.model}: ` : 'Scene: ',
@@ -206,6 +221,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       prompt: prompt ?? `scene ${path.basename(sceneFile!)}`,
       seed: scene.seed,
       scene,
+      ...(video ? { video } : {}),
     });
     generationId = generation.id;
     stdout.write(`Generation ${generation.id}\n`);

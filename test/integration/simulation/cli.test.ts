@@ -156,5 +156,32 @@ describe('reelbot simulate', () => {
       await simulate({ argv: ['x', '--seed', '1.5'], env: { DATA_DIR: dir }, stdout: output(), stderr }),
     ).toBe(2);
     expect(stderr.text).toContain('--seed 1.5: write a whole number');
+    expect(
+      await simulate({ argv: ['x', '--duration', '30'], env: { DATA_DIR: dir }, stdout: output(), stderr }),
+    ).toBe(2);
+    expect(stderr.text).toContain('duration must be from 1 to 10 seconds');
+  });
+
+  it('frames the scene for the chosen shape, length and quality', async () => {
+    const stdout = output();
+    const code = await simulate({
+      argv: [
+        '100 dominoes fall in a line',
+        '--aspect',
+        '9:16',
+        '--quality',
+        'high',
+        '--duration',
+        '2',
+        '--scene-only',
+      ],
+      env: { DATA_DIR: dir },
+      stdout,
+      stderr: output(),
+    });
+    expect(code).toBe(0);
+    expect(stdout.text).toContain('2 s at 1080x1920');
+    const scene = JSON.parse(stdout.text.slice(stdout.text.indexOf('{')));
+    expect(scene.resolution).toEqual({ width: 1080, height: 1920 });
   });
 });
