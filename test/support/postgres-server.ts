@@ -8,6 +8,10 @@ import pg from 'pg';
 /** Debian's PostgreSQL 15 (the `postgresql` package in the Makefile's DEB_PACKAGES). */
 const bin = '/usr/lib/postgresql/15/bin';
 
+/** The password of the `postgres` user on every test server. */
+export const postgresTestPassword = 'reelbot-test';
+const password = postgresTestPassword;
+
 /** A private PostgreSQL on 127.0.0.1, in its own temp folder. */
 export interface PostgresServer {
   port: number;
@@ -33,19 +37,24 @@ function asPostgres(command: string, args: string[]): [string, string[]] {
 }
 
 /**
- * Starts `postgres` on a free loopback port with trust authentication, in a fresh `initdb` cluster
+ * Starts `postgres` on a free loopback port (password logins over TCP), in a fresh `initdb` cluster
  * under a temp folder, and resolves once it accepts connections. Stop it in `afterAll`.
  */
 export async function startPostgresServer(): Promise<PostgresServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-pg-'));
   const data = path.join(dir, 'data');
-  if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
+  // Logins over TCP need the password, as on a real server, so a wrong one is refused.
+  const passwordFile = path.join(dir, 'password');
+  fs.writeFileSync(passwordFile, `${password}\n`);
+  if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
   const [initCommand, initArgs] = asPostgres(path.join(bin, 'initdb'), [
     '-D',
     data,
     '-U',
     'postgres',
-    '--auth=trust',
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    `--pwfile=${passwordFile}`,
     '--encoding=UTF8',
     '--locale=C',
     '--no-sync',
@@ -86,7 +95,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   child.stdout!.resume();
   child.stderr!.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   let databases = 0;
@@ -96,7 +105,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     async createDatabase() {
       const name = `reelbot_test_${++databases}`;
       await admin.query(`CREATE DATABASE ${name}`);
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+      return `postgres://postgres:${password}@127.0.0.1:${port}/${name}`;
     },
     async stop() {
       await admin.end();
