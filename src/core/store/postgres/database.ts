@@ -3,6 +3,7 @@ import pg from 'pg';
 import { ReelbotError } from '../../errors.js';
 import { migratePostgres } from './migrations.js';
 import type { PostgresSchema } from './schema.js';
+import { describeServer } from './server-name.js';
 
 /**
  * The PostgreSQL server behind DATABASE_URL cannot be used: `DATABASE_UNREACHABLE` (nothing
@@ -18,17 +19,6 @@ export class DatabaseServerError extends ReelbotError {
     cause?: unknown,
   ) {
     super(code, message, { cause, userMessage: message, context: { server } });
-  }
-}
-
-/** DATABASE_URL with its password hidden, for messages and logs. */
-export function describeServer(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'DATABASE_URL';
   }
 }
 

@@ -9,8 +9,9 @@ import { openPostgres, type PostgresOptions } from './database.js';
 import { createPostgresGenerationStore } from './generations.js';
 import { createPostgresRevokedLinks } from './revoked-links.js';
 
-export { DatabaseServerError, describeServer } from './database.js';
+export { DatabaseServerError } from './database.js';
 export { postgresMigrations } from './migrations.js';
+export { describeServer } from './server-name.js';
 
 /** Connects to DATABASE_URL, migrates it, and returns the store's ports over one connection pool. */
 export async function openPostgresStore(
