@@ -46,7 +46,7 @@ export function storeEngines(): StoreEngine[] {
     {
       name: 'sqlite',
       async fresh() {
-        const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-store-'));
+        const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-contract-'));
         folders.push(folder);
         return folder;
       },
