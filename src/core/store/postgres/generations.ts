@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type {
   GenerationInternals,
   GenerationPatch,
@@ -11,7 +11,7 @@ import { newGenerationId } from '../generations.js';
 import type { PostgresDatabase } from './database.js';
 import { createPostgresDownloadClaims } from './download-claims.js';
 import { createPostgresGenerationLister } from './generation-list.js';
-import { generationColumns } from './schema.js';
+import { type GenerationsTable, generationColumns } from './schema.js';
 import { createPostgresSpendQueries } from './spend.js';
 import { createPostgresWebhookDeliveries } from './webhook-deliveries.js';
 
@@ -37,7 +37,7 @@ export function createPostgresGenerationStore(
     let query = db
       .updateTable('generations')
       // patchColumns names the same columns SQLite has; values are already in their stored form.
-      .set({ ...patchColumns(patch), updated_at: clock() } as never)
+      .set({ ...patchColumns(patch), updated_at: clock() } as Updateable<GenerationsTable>)
       .where('id', '=', id);
     if (onlyFrom) query = query.where('status', 'in', [...onlyFrom]);
     const result = await query.executeTakeFirst();
@@ -66,7 +66,7 @@ export function createPostgresGenerationStore(
           message_ref_json: input.messageRef ? JSON.stringify(input.messageRef) : null,
           created_at: now,
           updated_at: now,
-        } as never)
+        })
         .returning(generationColumns)
         .executeTakeFirstOrThrow();
       return toGeneration(inserted);

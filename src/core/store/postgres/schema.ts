@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { GenerationRow } from '../generation-rows.js';
 
 /*
@@ -7,7 +8,15 @@ import type { GenerationRow } from '../generation-rows.js';
  */
 
 /** `generations`, as the queries read it: every column but the search vector. */
-export type GenerationsTable = Omit<GenerationRow, 'rowid'>;
+export type GenerationsTable = Omit<
+  GenerationRow,
+  'rowid' | 'input_json' | 'download_attempts' | 'cancel_requested'
+> & {
+  // Columns with a default: optional on insert.
+  input_json: Generated<string>;
+  download_attempts: Generated<number>;
+  cancel_requested: Generated<number>;
+};
 
 export interface PostgresSchema {
   generations: GenerationsTable;
