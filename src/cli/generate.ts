@@ -152,7 +152,7 @@ export async function generate(options: GenerateOptions): Promise<number> {
   }
   const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
   const prices = await loadPrices(config.spend.pricesFile);
-  const runtime = createCoreRuntime(config, logger, { prices });
+  const runtime = await createCoreRuntime(config, logger, { prices });
   const { service } = runtime;
   const printer = createProgressPrinter(stdout);
   let generationId: string | undefined;

@@ -9,7 +9,7 @@ import {
   createCatalog,
 } from '../core/replicate/catalog.js';
 import { createReplicateApi } from '../core/replicate/client.js';
-import { createCatalogCache, openDatabase } from '../core/store/index.js';
+import { openStore } from '../core/store/index.js';
 
 const usage =
   'Usage: reelbot models [--collection text-to-video|image-to-video] [--search TEXT] [--limit N] [--json]\n';
@@ -69,11 +69,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   // Log lines go to stderr so that --json output stays clean.
   const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
-  const db = openDatabase(config.dataDir);
+  const database = await openStore(config);
   try {
     const catalog = createCatalog({
       api: createReplicateApi({ token: config.replicate.token, apiUrl: config.replicate.apiUrl, logger }),
-      cache: createCatalogCache(db),
+      cache: database.catalogCache,
       ttlMs: config.catalogTtlMs,
       logger,
     });
@@ -92,6 +92,6 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? `${JSON.stringify(models, null, 2)}\n` : table(models));
     return 0;
   } finally {
-    db.close();
+    await database.close();
   }
 }

@@ -1,8 +1,7 @@
 import { registerCommands } from '../bots/discord/command-registration.js';
 import { createDiscordRest } from '../bots/discord/rest-transport.js';
 import { loadConfig } from '../core/config.js';
-import { createCatalogCache } from '../core/store/catalog-cache.js';
-import { openDatabase } from '../core/store/database.js';
+import { openStore } from '../core/store/configured-store.js';
 
 const usage = 'Usage: reelbot register-commands [--guild ID]\n';
 
@@ -33,20 +32,20 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const { rest, close } = createDiscordRest(config.discord);
-  const db = openDatabase(config.dataDir);
+  const database = await openStore(config);
   try {
     const result = await registerCommands({
       rest,
       applicationId: config.discord.applicationId,
       guildId,
-      cache: createCatalogCache(db),
+      cache: database.catalogCache,
       force: true,
     });
     const where = guildId ? `in server ${guildId}` : 'globally';
     process.stdout.write(`Registered ${result.count} commands ${where}.\n`);
     return 0;
   } finally {
-    db.close();
+    await database.close();
     await close();
   }
 }

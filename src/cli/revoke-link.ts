@@ -4,7 +4,7 @@ import { createLinkSigner } from '../core/access/link-token.js';
 import { placeKey } from '../core/access/place.js';
 import { linkKeyParam } from '../core/chat/gallery-links.js';
 import { loadConfig } from '../core/config.js';
-import { createRevokedLinks, openDatabase } from '../core/store/index.js';
+import { openStore } from '../core/store/index.js';
 
 const usage = 'Usage: reelbot revoke-link URL\n';
 
@@ -44,11 +44,11 @@ export async function run(argv: string[]): Promise<number> {
     );
     return check.reason === 'revoked' || check.reason === 'expired' ? 0 : 1;
   }
-  const db = openDatabase(config.dataDir);
+  const database = await openStore(config);
   try {
-    await createRevokedLinks(db).revoke(check.signature, check.claims.expiresAt);
+    await database.revokedLinks.revoke(check.signature, check.claims.expiresAt);
   } finally {
-    db.close();
+    await database.close();
   }
   const what = check.claims.generationId ? `video ${check.claims.generationId}` : 'gallery';
   process.stdout.write(`Revoked the ${what} link of ${placeKey(check.claims.place)}.\n`);

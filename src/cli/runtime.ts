@@ -12,12 +12,7 @@ import { createRedisEventBus } from '../core/redis/event-bus.js';
 import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
 import type { CatalogCache } from '../core/replicate/catalog-cache.js';
 import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
-import {
-  createCatalogCache,
-  createGenerationStore,
-  type Database,
-  openDatabase,
-} from '../core/store/index.js';
+import { openStore, type Store } from '../core/store/index.js';
 import type { RenderOptions } from '../simulation/render-on-worker.js';
 import { type RenderWorker, startRenderWorker } from '../simulation/render-worker-handle.js';
 import { createXvfbRegistry } from '../simulation/renderer/xvfb-registry.js';
@@ -27,7 +22,8 @@ import { createSimulator } from '../simulation/simulator.js';
 export interface CoreRuntime {
   config: Config;
   logger: Logger;
-  db: Database;
+  /** The open store with all its ports: SQLite under DATA_DIR, or PostgreSQL with DATABASE_URL. */
+  database: Store;
   store: GenerationStore;
   catalogCache: CatalogCache;
   api: ReplicateApi;
@@ -72,22 +68,24 @@ export interface CoreRuntimeOptions {
 }
 
 /**
- * Opens the store under DATA_DIR and builds the Replicate client, the catalog, the simulator and
- * the generation service.
+ * Opens the store (SQLite under DATA_DIR, or PostgreSQL with DATABASE_URL) and builds the Replicate
+ * client, the catalog, the simulator and the generation service.
  */
-export function createCoreRuntime(
+export async function createCoreRuntime(
   config: Config,
   logger: Logger,
   options: CoreRuntimeOptions = {},
-): CoreRuntime {
-  const db = openDatabase(config.dataDir);
-  const store = createGenerationStore(db);
+): Promise<CoreRuntime> {
+  const database = await openStore(config, {
+    onIdleError: (error) => logger.warn({ err: error }, 'a database connection failed while idle'),
+  });
+  const store = database.generations;
   const api = createReplicateApi({
     token: config.replicate.token,
     apiUrl: config.replicate.apiUrl,
     logger: logger.child({ part: 'replicate' }),
   });
-  const catalogCache = createCatalogCache(db);
+  const catalogCache = database.catalogCache;
   const catalog = createCatalog({
     api,
     cache: catalogCache,
@@ -152,7 +150,7 @@ export function createCoreRuntime(
   return {
     config,
     logger,
-    db,
+    database,
     store,
     catalogCache,
     api,
@@ -167,7 +165,7 @@ export function createCoreRuntime(
       await bus.close();
       await renderWorker?.close();
       await media.close?.();
-      db.close();
+      await database.close();
     },
   };
 }

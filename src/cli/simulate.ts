@@ -191,7 +191,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     return 0;
   }
 
-  const core = createCoreRuntime(config, silentLogger(), {
+  const core = await createCoreRuntime(config, silentLogger(), {
     // This process has nothing else to do meanwhile: the physics runs inline, which starts sooner.
     simulationPhysics: 'inline',
   });

@@ -5,7 +5,6 @@ import type { ChatAdapter } from '../core/chat/adapter.js';
 import { loadConfig } from '../core/config.js';
 import { loadPrices } from '../core/generations/spend/prices.js';
 import { createLogger } from '../core/logger.js';
-import { createRevokedLinks } from '../core/store/index.js';
 import type { RawMount } from '../web/index.js';
 import { startWebServer } from '../web/index.js';
 import { createOperatorSessions } from '../web/operator-sessions.js';
@@ -31,13 +30,13 @@ export async function run(argv: string[]): Promise<number> {
   const prices = await loadPrices(config.spend.pricesFile);
   // From here on, so that a signal during start-up also ends the process, and its children.
   const stop = watchStopSignals(logger);
-  const core = createCoreRuntime(config, logger, {
+  const core = await createCoreRuntime(config, logger, {
     renderWorker: plan.performsJobs ? config.renderWorker.mode : undefined,
     prices,
     performsJobs: plan.performsJobs,
     shared: true,
   });
-  const { service, catalog, store, db } = core;
+  const { service, catalog, store, database } = core;
 
   const adapters: ChatAdapter[] = [];
   const mounts: RawMount[] = [];
@@ -69,7 +68,7 @@ export async function run(argv: string[]): Promise<number> {
     );
   }
 
-  const revokedLinks = createRevokedLinks(db);
+  const revokedLinks = database.revokedLinks;
   const access = {
     signer: createLinkSigner({ secret: loadLinkSecret(config), isRevoked: revokedLinks.isRevoked }),
     sessions: createOperatorSessions(),
@@ -118,7 +117,7 @@ export async function run(argv: string[]): Promise<number> {
     await core.renderWorker?.close();
     await web?.close();
     await core.media.close?.();
-    db.close();
+    await database.close();
   };
   try {
     for (const adapter of adapters) {

@@ -75,6 +75,11 @@ export interface Config {
    * web and workers can be separate processes. Unset, everything runs in one process.
    */
   redis?: { url: string };
+  /**
+   * DATABASE_URL: the store runs on this PostgreSQL database, shared by every process of the
+   * deployment. Unset, it is SQLite under DATA_DIR.
+   */
+  database?: { url: string };
 }
 
 /** Defaults for every optional variable; one object, checked against the options it fills. */
@@ -224,6 +229,14 @@ const envSchema = z.object({
       message: 'must be a redis:// or rediss:// URL, for example redis://127.0.0.1:6379',
     })
     .optional(),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
+      message:
+        'must be a postgres:// URL, for example postgres://reelbot:secret@127.0.0.1:5432/reelbot (unset it to keep SQLite)',
+    })
+    .optional(),
 });
 
 /** The variables that together name a bucket; all or none must be set (S3_ENDPOINT may be left out for AWS). */
@@ -357,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL } : undefined,
   };
 }
 

@@ -11,9 +11,9 @@ import { silentLogger } from '../../../src/core/logger.js';
 let core: CoreRuntime;
 let dataDir: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-sim-service-'));
-  core = createCoreRuntime(loadConfig({ DATA_DIR: dataDir }), silentLogger());
+  core = await createCoreRuntime(loadConfig({ DATA_DIR: dataDir }), silentLogger());
 });
 afterAll(async () => {
   await core.close();
@@ -66,7 +66,7 @@ describe('simulations through the generation service (what /simulate uses)', () 
 describe('simulations under reelbot start (one warm render worker)', () => {
   it('runs two at once one after the other, and the second says it is waiting', async () => {
     const warmDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-sim-warm-'));
-    const warm = createCoreRuntime(loadConfig({ DATA_DIR: warmDir }), silentLogger(), {
+    const warm = await createCoreRuntime(loadConfig({ DATA_DIR: warmDir }), silentLogger(), {
       renderWorker: 'eager',
     });
     try {

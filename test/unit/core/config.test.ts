@@ -98,6 +98,16 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads DATABASE_URL, SQLite by default, and refuses one that is not a postgres URL', () => {
+    expect(loadConfig({}).database).toBeUndefined();
+    const url = 'postgres://reelbot:secret@db:5432/reelbot';
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ url });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/reelbot' }).database).toBeDefined();
+    expect(problemsOf({ DATABASE_URL: 'mysql://db/reelbot' })).toEqual([
+      'DATABASE_URL must be a postgres:// URL, for example postgres://reelbot:secret@127.0.0.1:5432/reelbot (unset it to keep SQLite)',
+    ]);
+  });
+
   it('reads the daily quotas: 20 videos a person by default, server budgets off unless set', () => {
     expect(loadConfig({}).spend).toEqual({ dailyVideosPerUser: 20 });
     expect(

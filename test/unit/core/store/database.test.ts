@@ -1,9 +1,16 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenerationStore, DatabaseError, openDatabase } from '../../../../src/core/store/index.js';
+import { DatabaseServerError, openPostgresStore } from '../../../../src/core/store/postgres/index.js';
 import { databaseWithGenerations } from '../../../fixtures/databases/index.js';
+import {
+  type PostgresServer,
+  postgresTestPassword,
+  startPostgresServer,
+} from '../../../support/postgres-server.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-database-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -62,5 +69,66 @@ describe('openDatabase on a file it cannot use', () => {
     fs.mkdirSync(empty);
     fs.writeFileSync(path.join(empty, 'reelbot.sqlite'), '');
     openDatabase(empty).close();
+  });
+});
+
+describe('openPostgresStore on a server it cannot use', () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgresServer();
+  });
+  afterAll(() => server.stop());
+
+  async function refusal(url: string): Promise<DatabaseServerError> {
+    try {
+      await (await openPostgresStore(url)).close();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DatabaseServerError);
+      return error as DatabaseServerError;
+    }
+    throw new Error('openPostgresStore accepted the server');
+  }
+
+  it('says nothing answers at a port with no server, and how to fix it', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await refusal(`postgres://reelbot:hunter2@127.0.0.1:${port}/reelbot`);
+    expect(error.code).toBe('DATABASE_UNREACHABLE');
+    expect(error.message).toContain(
+      `No PostgreSQL server answers at postgres://reelbot:***@127.0.0.1:${port}/reelbot`,
+    );
+    expect(error.message).toContain('fix the host and port in DATABASE_URL');
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('says the login was refused for a wrong password, without repeating it', async () => {
+    const url = (await server.createDatabase()).replace(postgresTestPassword, 'wrong-password');
+    const error = await refusal(url);
+    expect(error.code).toBe('DATABASE_AUTH_FAILED');
+    expect(error.message).toContain('refused the login');
+    expect(error.message).toContain('Fix the user and password in DATABASE_URL');
+    expect(error.message).not.toContain('wrong-password');
+  });
+
+  it('says the database does not exist, and how to create it', async () => {
+    const url = `postgres://postgres:${postgresTestPassword}@127.0.0.1:${server.port}/no_such_database`;
+    const error = await refusal(url);
+    expect(error.code).toBe('DATABASE_MISSING');
+    expect(error.message).toContain('Create it (createdb, or CREATE DATABASE)');
+  });
+
+  it('opens an empty database, and two processes opening it at once migrate it once', async () => {
+    const url = await server.createDatabase();
+    const stores = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    await stores[0].generations.insert({
+      source: 'replicate',
+      requester: { platform: 'cli', userId: 'me' },
+      model: 'a/b',
+      input: {},
+    });
+    expect((await stores[1].generations.list()).items).toHaveLength(1);
+    await Promise.all(stores.map((store) => store.close()));
   });
 });

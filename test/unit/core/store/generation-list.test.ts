@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GenerationFilter, GenerationStore } from '../../../../src/core/generations/generation-store.js';
 import type { Generation } from '../../../../src/core/generations/types.js';
 import { fewMatches } from '../../../../src/core/store/generation-list.js';
-import { createGenerationStore, openDatabase } from '../../../../src/core/store/index.js';
+import { freshStore, type StoreEngine, storeEngines } from '../../../support/store-engines.js';
 
 const words = ['lighthouse', 'storm', 'lantern', 'harbor', 'fox', 'foxglove', 'neon', 'rain'];
 
@@ -22,10 +22,11 @@ const clocks = {
  * in about one in eight, "lighthouse storm" together in a few dozen.
  */
 async function seededStore(
+  engine: StoreEngine,
   createdAt: (i: number) => number,
 ): Promise<{ store: GenerationStore; all: Generation[] }> {
   let now = 0;
-  const store = createGenerationStore(openDatabase(':memory:'), () => now);
+  const store = (await freshStore(engine, () => now)).generations;
   let state = 7;
   const random = () => {
     state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -84,50 +85,52 @@ function expected(all: Generation[], text: string, keep: (g: Generation) => bool
     .map((g) => g.id);
 }
 
-describe.each(Object.keys(clocks) as (keyof typeof clocks)[])(
-  'searching generations inserted %s',
-  async (order) => {
-    const { store, all } = await seededStore(clocks[order]);
-
-    it('orders the unfiltered list newest first, ties broken by id', () => {
-      expect(all).toHaveLength(1_500);
-      const keys = all.map((g) => [g.createdAt, g.id] as const);
-      const sorted = [...keys].sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? 1 : -1));
-      expect(keys).toEqual(sorted);
-    });
-
-    it.each([
-      ['a word in every prompt', 'the', 1_500],
-      ['a common word', 'lighthouse', 200],
-      ['a prefix that starts two words', 'fox', 200],
-      ['a rare pair', 'lighthouse storm', 10],
-      ['a rarer triple', 'storm lantern neon', 1],
-    ])('pages through %s with cursors and finds exactly its matches', async (_name, text, atLeast) => {
-      const want = expected(all, text);
-      expect(want.length).toBeGreaterThanOrEqual(atLeast);
-      for (const limit of [7, 48]) expect(await pageThrough(store, { search: text }, limit)).toEqual(want);
-    });
-
-    it('covers both plans: more matches than the few-matches bound, and fewer', () => {
-      expect(expected(all, 'the').length).toBeGreaterThan(fewMatches);
-      expect(expected(all, 'lighthouse storm').length).toBeLessThanOrEqual(fewMatches);
-    });
-
-    it('combines a search with the other filters under both plans', async () => {
-      const failedSlack = (g: Generation) => g.status === 'failed' && g.requester.platform === 'slack';
-      for (const text of ['the', 'lighthouse storm']) {
-        const want = expected(all, text, failedSlack);
-        expect(want.length).toBeGreaterThan(0);
-        expect(await pageThrough(store, { search: text, status: 'failed', platform: 'slack' }, 5)).toEqual(
-          want,
-        );
-      }
-    });
-
-    it('finds nothing for words no prompt has, or for nothing but punctuation', async () => {
-      expect(await store.list({ search: 'zebra' })).toEqual({ items: [], next: undefined });
-      expect(await store.list({ search: 'lighthouse zebra' })).toEqual({ items: [], next: undefined });
-      expect(await store.list({ search: '"*()' })).toEqual({ items: [], next: undefined });
-    });
-  },
+const engines = storeEngines();
+const cases = engines.flatMap((engine) =>
+  (Object.keys(clocks) as (keyof typeof clocks)[]).map((order) => ({ engine, name: engine.name, order })),
 );
+
+describe.each(cases)('searching generations inserted $order on $name', async ({ engine, order }) => {
+  const { store, all } = await seededStore(engine, clocks[order]);
+
+  it('orders the unfiltered list newest first, ties broken by id', () => {
+    expect(all).toHaveLength(1_500);
+    const keys = all.map((g) => [g.createdAt, g.id] as const);
+    const sorted = [...keys].sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? 1 : -1));
+    expect(keys).toEqual(sorted);
+  });
+
+  it.each([
+    ['a word in every prompt', 'the', 1_500],
+    ['a common word', 'lighthouse', 200],
+    ['a prefix that starts two words', 'fox', 200],
+    ['a rare pair', 'lighthouse storm', 10],
+    ['a rarer triple', 'storm lantern neon', 1],
+  ])('pages through %s with cursors and finds exactly its matches', async (_name, text, atLeast) => {
+    const want = expected(all, text);
+    expect(want.length).toBeGreaterThanOrEqual(atLeast);
+    for (const limit of [7, 48]) expect(await pageThrough(store, { search: text }, limit)).toEqual(want);
+  });
+
+  it('covers both plans: more matches than the few-matches bound, and fewer', () => {
+    expect(expected(all, 'the').length).toBeGreaterThan(fewMatches);
+    expect(expected(all, 'lighthouse storm').length).toBeLessThanOrEqual(fewMatches);
+  });
+
+  it('combines a search with the other filters under both plans', async () => {
+    const failedSlack = (g: Generation) => g.status === 'failed' && g.requester.platform === 'slack';
+    for (const text of ['the', 'lighthouse storm']) {
+      const want = expected(all, text, failedSlack);
+      expect(want.length).toBeGreaterThan(0);
+      expect(await pageThrough(store, { search: text, status: 'failed', platform: 'slack' }, 5)).toEqual(
+        want,
+      );
+    }
+  });
+
+  it('finds nothing for words no prompt has, or for nothing but punctuation', async () => {
+    expect(await store.list({ search: 'zebra' })).toEqual({ items: [], next: undefined });
+    expect(await store.list({ search: 'lighthouse zebra' })).toEqual({ items: [], next: undefined });
+    expect(await store.list({ search: '"*()' })).toEqual({ items: [], next: undefined });
+  });
+});

@@ -1,13 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  createGenerationStore,
-  migrations,
-  openDatabase,
-  webhookReplayWindowMs,
-} from '../../../../src/core/store/index.js';
+import { migrations, webhookReplayWindowMs } from '../../../../src/core/store/index.js';
+import { postgresMigrations } from '../../../../src/core/store/postgres/index.js';
+import { freshStore, storeEngines } from '../../../support/store-engines.js';
 
 const requester = {
   platform: 'discord' as const,
@@ -17,31 +11,28 @@ const requester = {
   userName: 'Ada',
 };
 
-function freshStore(clock?: () => number) {
-  return createGenerationStore(openDatabase(':memory:'), clock);
-}
+describe.each(storeEngines())('generation store on $name', (engine) => {
+  const open = async (clock?: () => number) => (await freshStore(engine, clock)).generations;
 
-describe('generation store', () => {
   it('applies migrations once and keeps data across reopen', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-store-'));
-    const first = openDatabase(dir);
-    expect(first.pragma('journal_mode', { simple: true })).toBe('wal');
-    await createGenerationStore(first).insert({
+    const place = await engine.fresh();
+    const first = await engine.open(place);
+    await first.generations.insert({
       source: 'replicate',
       requester,
       model: 'a/b',
       input: { prompt: 'x' },
     });
-    first.close();
-    const second = openDatabase(dir);
-    const versions = second.prepare('SELECT version FROM schema_migrations').all();
-    expect(versions).toEqual(migrations.map((migration) => ({ version: migration.version })));
-    expect((await createGenerationStore(second).list()).items).toHaveLength(1);
-    second.close();
+    await first.close();
+    const second = await engine.open(place);
+    const versions = await engine.inspect(place, 'SELECT version FROM schema_migrations ORDER BY version');
+    const list = engine.name === 'sqlite' ? migrations : postgresMigrations;
+    expect(versions).toEqual(list.map((migration) => ({ version: migration.version })));
+    expect((await second.generations.list()).items).toHaveLength(1);
   });
 
   it('round-trips a generation with its media and message reference', async () => {
-    const store = freshStore();
+    const store = await open();
     const created = await store.insert({
       source: 'replicate',
       requester,
@@ -70,7 +61,7 @@ describe('generation store', () => {
   });
 
   it('lets exactly one of two racing transitions win', async () => {
-    const store = freshStore();
+    const store = await open();
     const { id } = await store.insert({ source: 'replicate', requester, model: 'a/b', input: {} });
     expect(await store.transition(id, ['queued'], { status: 'starting' })).toBe(true);
     expect(await store.transition(id, ['queued'], { status: 'starting' })).toBe(false);
@@ -79,7 +70,7 @@ describe('generation store', () => {
 
   it('gives a download claim to one worker, keeps it while it beats, and hands it over once the beats stop', async () => {
     let now = 1_000_000;
-    const store = freshStore(() => now);
+    const store = await open(() => now);
     const { id } = await store.insert({
       source: 'replicate',
       requester,
@@ -126,10 +117,10 @@ describe('generation store', () => {
 
   it('lets exactly one of two processes take over a lapsed claim', async () => {
     let now = 1_000_000;
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-claims-'));
-    // Two connections to one file, as two processes have.
-    const first = createGenerationStore(openDatabase(dataDir), () => now);
-    const second = createGenerationStore(openDatabase(dataDir), () => now);
+    const place = await engine.fresh();
+    // Two connections to one database, as two processes have.
+    const first = (await engine.open(place, () => now)).generations;
+    const second = (await engine.open(place, () => now)).generations;
     const { id } = await first.insert({
       source: 'replicate',
       requester,
@@ -139,16 +130,18 @@ describe('generation store', () => {
     });
     expect((await first.claimDownload(id, 'dead', 10_000)).claimed).toBe(true);
     now += 10_001;
-    const results = [
-      await first.claimDownload(id, 'worker-b', 10_000),
-      await second.claimDownload(id, 'worker-c', 10_000),
-    ];
+    // At once: on PostgreSQL the two UPDATEs really meet at the row.
+    const results = await Promise.all([
+      first.claimDownload(id, 'worker-b', 10_000),
+      second.claimDownload(id, 'worker-c', 10_000),
+    ]);
     expect(results.filter((r) => r.claimed)).toHaveLength(1);
-    expect((await first.internals(id))?.downloadClaim).toBe('worker-b');
+    const winner = results[0]!.claimed ? 'worker-b' : 'worker-c';
+    expect((await second.internals(id))?.downloadClaim).toBe(winner);
   });
 
   it('refuses a claim on a generation that has ended', async () => {
-    const store = freshStore();
+    const store = await open();
     const { id } = await store.insert({
       source: 'replicate',
       requester,
@@ -162,7 +155,7 @@ describe('generation store', () => {
 
   it('pages newest first with a keyset cursor and filters by status, model and prompt text', async () => {
     let now = 0;
-    const store = freshStore(() => ++now);
+    const store = await open(() => ++now);
     for (let i = 0; i < 5; i++) {
       await store.insert({
         source: i % 2 ? 'simulation' : 'replicate',
@@ -188,7 +181,7 @@ describe('generation store', () => {
   });
 
   it('ignores a replayed webhook delivery', async () => {
-    const store = freshStore();
+    const store = await open();
     expect(await store.seenWebhook('msg_1')).toBe(false);
     expect(await store.rememberWebhook('msg_1')).toBe(true);
     expect(await store.seenWebhook('msg_1')).toBe(true);
@@ -197,8 +190,8 @@ describe('generation store', () => {
 
   it('forgets webhook delivery ids once they are older than the replay window, by an index', async () => {
     let now = 10 * webhookReplayWindowMs;
-    const db = openDatabase(':memory:');
-    const store = createGenerationStore(db, () => now);
+    const place = await engine.fresh();
+    const store = (await engine.open(place, () => now)).generations;
     await store.rememberWebhook('msg_old');
     now += webhookReplayWindowMs / 2;
     await store.rememberWebhook('msg_recent');
@@ -210,9 +203,8 @@ describe('generation store', () => {
     expect(await store.seenWebhook('msg_new')).toBe(true);
     now += webhookReplayWindowMs + 1;
     expect(await store.pruneWebhooks()).toBe(2);
-    const plan = db
-      .prepare('EXPLAIN QUERY PLAN DELETE FROM webhook_deliveries WHERE received_at < ?')
-      .all(0) as { detail: string }[];
-    expect(plan.map((row) => row.detail).join(' ')).toContain('webhook_deliveries_received');
+    expect(await engine.plan(place, 'DELETE FROM webhook_deliveries WHERE received_at < 0')).toContain(
+      'webhook_deliveries_received',
+    );
   });
 });

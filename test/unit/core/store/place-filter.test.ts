@@ -1,17 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Place, placeKey, placeOf } from '../../../../src/core/access/place.js';
 import type { Requester } from '../../../../src/core/generations/types.js';
-import { createGenerationStore, openDatabase } from '../../../../src/core/store/index.js';
-
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-place-'));
-const db = openDatabase(dataDir);
-afterAll(() => {
-  db.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+import { freshStore, storeEngines } from '../../../support/store-engines.js';
 
 const requesters: Requester[] = [
   { platform: 'discord', workspaceId: 'G1', channelId: 'C1', userId: 'U1' },
@@ -26,9 +16,9 @@ const requesters: Requester[] = [
   { platform: 'web', userId: 'admin' },
 ];
 
-describe("the store's place filter", () => {
+describe.each(storeEngines())("the store's place filter on $name", (engine) => {
   it('lists exactly the rows placeOf puts in each place', async () => {
-    const store = createGenerationStore(db);
+    const store = (await freshStore(engine)).generations;
     const rows = await Promise.all(
       requesters.map((requester) =>
         store.insert({ source: 'replicate', requester, model: 'm/x', prompt: 'p', input: {} }),

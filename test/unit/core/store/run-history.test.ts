@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createGenerationStore, openDatabase } from '../../../../src/core/store/index.js';
+import { freshStore, storeEngines } from '../../../support/store-engines.js';
 
-describe('run history', () => {
+describe.each(storeEngines())('run history on $name', (engine) => {
   it("gives a model's newest successful run times, newest first, and nothing of failures or other models", async () => {
     let now = 1_000;
-    const store = createGenerationStore(openDatabase(':memory:'), () => now++);
+    const store = (await freshStore(engine, () => now++)).generations;
     const run = async (model: string, seconds: number, status: 'succeeded' | 'failed' = 'succeeded') => {
       const g = await store.insert({
         source: 'replicate',

@@ -1,0 +1,83 @@
+import { type RawBuilder, sql } from 'kysely';
+import type {
+  GenerationCursor,
+  GenerationFilter,
+  GenerationPage,
+} from '../../generations/generation-store.js';
+import type { GenerationStatus } from '../../generations/types.js';
+import { toGeneration } from '../generation-rows.js';
+import { placeCondition } from '../place-filter.js';
+import type { PostgresDatabase } from './database.js';
+import { generationColumns } from './schema.js';
+
+const runningStatuses: GenerationStatus[] = ['queued', 'starting', 'processing', 'downloading'];
+
+/**
+ * Turns what a person typed into a `to_tsquery('simple', ...)` text of prefix terms joined by AND
+ * (`word:* & other:*`), the counterpart of FTS5's `"word"* "other"*`; undefined when nothing
+ * searchable was typed. Terms hold only letters and digits, so no tsquery syntax of theirs passes.
+ */
+export function toTsQuery(text: string): string | undefined {
+  const terms = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
+  return terms.length ? terms.map((term) => `${term}:*`).join(' & ') : undefined;
+}
+
+/**
+ * An SQL text with `@name` parameters (as the SQLite adapter writes them) as a Kysely fragment with
+ * bound values, so one place rule (../place-filter.ts) serves both engines.
+ */
+function withNamedParameters(text: string, params: Record<string, unknown>): RawBuilder<unknown> {
+  const parts = text.split(/@(\w+)/);
+  return sql.join(
+    parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql.val(params[part]))),
+    sql.raw(''),
+  );
+}
+
+/**
+ * Pages of generations, newest first, with keyset cursors, on PostgreSQL. A search is one more
+ * condition on the GIN-indexed `prompt_search`; the planner chooses between walking the
+ * created_at index and reading the matches, as SQLite's adapter does by hand.
+ */
+export function createPostgresGenerationLister(db: PostgresDatabase) {
+  return async function list(
+    filter: GenerationFilter = {},
+    options: { cursor?: GenerationCursor; limit?: number } = {},
+  ): Promise<GenerationPage> {
+    const limit = Math.min(Math.max(options.limit ?? 48, 1), 200);
+    let query = db.selectFrom('generations as g').select(generationColumns.map((c) => `g.${c}` as const));
+    if (filter.status === 'running') query = query.where('g.status', 'in', runningStatuses);
+    else if (filter.status) query = query.where('g.status', '=', filter.status);
+    if (filter.model) query = query.where('g.model', '=', filter.model);
+    if (filter.platform) query = query.where('g.platform', '=', filter.platform);
+    if (filter.source) query = query.where('g.source', '=', filter.source);
+    if (filter.userId) query = query.where('g.user_id', '=', filter.userId);
+    if (filter.place) {
+      const place = placeCondition(filter.place);
+      query = query.where(withNamedParameters(place.sql, place.params) as RawBuilder<boolean>);
+    }
+    if (filter.search?.trim()) {
+      const search = toTsQuery(filter.search);
+      if (!search) return { items: [], next: undefined };
+      query = query.where(sql<boolean>`g.prompt_search @@ to_tsquery('simple', ${search})`);
+    }
+    if (options.cursor)
+      query = query.where(
+        sql<boolean>`(g.created_at, g.id) < (${options.cursor.createdAt}, ${options.cursor.id})`,
+      );
+    const rows = await query
+      .orderBy('g.created_at', 'desc')
+      .orderBy('g.id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const items = rows.slice(0, limit).map(toGeneration);
+    const last = items.at(-1);
+    const next: GenerationCursor | undefined =
+      rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : undefined;
+    return { items, next };
+  };
+}

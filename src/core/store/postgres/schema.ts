@@ -1,0 +1,75 @@
+import type { Generated } from 'kysely';
+import type { GenerationRow } from '../generation-rows.js';
+
+/*
+ * The tables as Kysely sees them. Rows of `generations` have the same columns and values as in
+ * SQLite (times in ms as BIGINT, read back as numbers; JSON kept as text; flags as 0/1), so both
+ * engines share one row mapping (generation-rows.ts).
+ */
+
+/** `generations`, as the queries read it: every column but the search vector. */
+export type GenerationsTable = Omit<
+  GenerationRow,
+  'rowid' | 'input_json' | 'download_attempts' | 'cancel_requested'
+> & {
+  // Columns with a default: optional on insert.
+  input_json: Generated<string>;
+  download_attempts: Generated<number>;
+  cancel_requested: Generated<number>;
+};
+
+export interface PostgresSchema {
+  generations: GenerationsTable;
+  catalog_cache: { key: string; value_json: string; fetched_at: number };
+  webhook_deliveries: { id: string; received_at: number };
+  revoked_links: { signature: string; expires_at: number; revoked_at: number };
+  schema_migrations: { version: number; name: string; applied_at: number };
+}
+
+/** The columns a query returns for a generation: `prompt_search` is for matching only. */
+export const generationColumns = [
+  'id',
+  'source',
+  'platform',
+  'workspace_id',
+  'channel_id',
+  'user_id',
+  'user_name',
+  'model',
+  'version',
+  'prompt',
+  'input_json',
+  'seed',
+  'prediction_id',
+  'prediction_requested_at',
+  'status',
+  'error',
+  'error_code',
+  'upstream_error',
+  'progress',
+  'last_log',
+  'output_url',
+  'extra_outputs_json',
+  'media_path',
+  'media_sha256',
+  'media_bytes',
+  'media_mime',
+  'media_width',
+  'media_height',
+  'media_duration',
+  'poster_path',
+  'download_claim',
+  'download_claimed_at',
+  'download_heartbeat_at',
+  'download_attempts',
+  'cancel_requested',
+  'message_ref_json',
+  'predict_time',
+  'metrics_json',
+  'cpu_seconds',
+  'cost_usd',
+  'created_at',
+  'started_at',
+  'completed_at',
+  'updated_at',
+] as const satisfies readonly (keyof GenerationsTable)[];
