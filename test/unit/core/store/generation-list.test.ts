@@ -3,6 +3,7 @@ import type { GenerationFilter, GenerationStore } from '../../../../src/core/gen
 import type { Generation } from '../../../../src/core/generations/types.js';
 import { fewMatches } from '../../../../src/core/store/generation-list.js';
 import { createGenerationStore, openDatabase } from '../../../../src/core/store/index.js';
+import { maxExpansions } from '../../../../src/core/store/search-terms.js';
 
 const words = ['lighthouse', 'storm', 'lantern', 'harbor', 'fox', 'foxglove', 'neon', 'rain'];
 
@@ -131,3 +132,61 @@ describe.each(Object.keys(clocks) as (keyof typeof clocks)[])(
     });
   },
 );
+
+describe('searching by prefix through the index vocabulary', async () => {
+  const store = createGenerationStore(openDatabase(':memory:'));
+  // Forty words that start with "q": more than one prefix may be widened into.
+  const manyQ = Array.from({ length: maxExpansions + 8 }, (_, i) => `q${i.toString(36)}x`);
+  const prompts = [
+    'Café lights over the harbor',
+    'a cafeteria at night',
+    'Über storm',
+    'ubiquitous fog',
+    'foxglove meadow',
+    'the fox runs',
+    ...manyQ.map((word) => `word ${word}`),
+  ];
+  const ids = new Map<string, string>();
+  for (const prompt of prompts) {
+    const generation = await store.insert({
+      source: 'replicate',
+      requester: { platform: 'discord', userId: 'u1' },
+      model: 'a/b',
+      prompt,
+      input: {},
+    });
+    ids.set(prompt, generation.id);
+  }
+  const found = async (text: string) =>
+    (await store.list({ search: text }, { limit: 200 })).items.map((g) => g.prompt).sort();
+
+  it('widens a word to every indexed word it starts, and to no other', async () => {
+    expect(await found('fox')).toEqual(['foxglove meadow', 'the fox runs']);
+    expect(await found('foxg')).toEqual(['foxglove meadow']);
+    expect(await found('caf')).toEqual(['Café lights over the harbor', 'a cafeteria at night']);
+    expect(await found('fox meadow')).toEqual(['foxglove meadow']);
+  });
+
+  it('leaves words with accents and words that start too many terms to FTS5 prefixes', async () => {
+    // The tokenizer folds "é" and "Ü": an accented word matches as FTS5 itself reads it.
+    expect(await found('café')).toEqual(['Café lights over the harbor', 'a cafeteria at night']);
+    expect(await found('über')).toEqual(['Über storm']);
+    expect(await found('q')).toHaveLength(manyQ.length);
+    expect(await found('q word')).toHaveLength(manyQ.length);
+  });
+
+  it('follows prompts that change and rows that go', async () => {
+    await store.delete(ids.get('the fox runs')!);
+    expect(await found('fox')).toEqual(['foxglove meadow']);
+    const fresh = await store.insert({
+      source: 'replicate',
+      requester: { platform: 'discord', userId: 'u1' },
+      model: 'a/b',
+      prompt: 'foxtrot dancers',
+      input: {},
+    });
+    expect(await found('foxt')).toEqual(['foxtrot dancers']);
+    await store.delete(fresh.id);
+    expect(await found('foxt')).toEqual([]);
+  });
+});
