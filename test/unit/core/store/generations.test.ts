@@ -187,6 +187,14 @@ describe('generation store', () => {
     expect(await store.countRunning({ platform: 'discord', userId: 'u1' })).toBe(5);
   });
 
+  it('names each model once, in order, for the gallery filter', async () => {
+    const store = freshStore();
+    expect(await store.models()).toEqual([]);
+    for (const model of ['wan/t2v', 'a/b', 'physics', 'a/b', 'wan/t2v', 'a/bc'])
+      await store.insert({ source: 'replicate', requester, model, input: {} });
+    expect(await store.models()).toEqual(['a/b', 'a/bc', 'physics', 'wan/t2v']);
+  });
+
   it('ignores a replayed webhook delivery', async () => {
     const store = freshStore();
     expect(await store.seenWebhook('msg_1')).toBe(false);
