@@ -144,9 +144,18 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
 
     /** Distinct model names, for the gallery's filter. */
     async models(): Promise<string[]> {
-      return prepared<[], { model: string }>('SELECT DISTINCT model FROM generations ORDER BY model')
-        .all()
-        .map((row) => row.model);
+      // A skip scan: one index seek per model. SQLite answers DISTINCT by reading every index
+      // entry, 10 ms at 100,000 generations, long enough to stall every request in flight.
+      return prepared<[], string>(
+        `WITH RECURSIVE next_model(model) AS (
+           SELECT min(model) FROM generations
+           UNION ALL
+           SELECT (SELECT min(model) FROM generations WHERE model > next_model.model)
+             FROM next_model WHERE next_model.model IS NOT NULL)
+         SELECT model FROM next_model WHERE model IS NOT NULL`,
+      )
+        .pluck()
+        .all();
     },
 
     /** Count and bytes by status, for the admin view. */

@@ -143,6 +143,14 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'the search index vocabulary, to turn a typed prefix into the exact terms it starts',
+    up: `
+      -- read-only view of generations_fts's terms; holds no data of its own (core/store/search-terms.ts)
+      CREATE VIRTUAL TABLE generations_fts_terms USING fts5vocab(generations_fts, 'row');
+    `,
+  },
 ];
 
 /** Applies every migration the database has not seen, each in its own transaction. */

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { GenerationFilter, GenerationStore } from '../../../../src/core/generations/generation-store.js';
 import type { Generation } from '../../../../src/core/generations/types.js';
 import { fewMatches } from '../../../../src/core/store/generation-list.js';
+import { createGenerationStore, openDatabase } from '../../../../src/core/store/index.js';
+import { maxExpansions } from '../../../../src/core/store/search-terms.js';
 import { freshStore, type StoreEngine, storeEngines } from '../../../support/store-engines.js';
 
 const words = ['lighthouse', 'storm', 'lantern', 'harbor', 'fox', 'foxglove', 'neon', 'rain'];
@@ -132,5 +134,64 @@ describe.each(cases)('searching generations inserted $order on $name', async ({ 
     expect(await store.list({ search: 'zebra' })).toEqual({ items: [], next: undefined });
     expect(await store.list({ search: 'lighthouse zebra' })).toEqual({ items: [], next: undefined });
     expect(await store.list({ search: '"*()' })).toEqual({ items: [], next: undefined });
+  });
+});
+
+// SQLite's own: prefixes widened through its FTS5 vocabulary table.
+describe('searching by prefix through the index vocabulary', async () => {
+  const store = createGenerationStore(openDatabase(':memory:'));
+  // Forty words that start with "q": more than one prefix may be widened into.
+  const manyQ = Array.from({ length: maxExpansions + 8 }, (_, i) => `q${i.toString(36)}x`);
+  const prompts = [
+    'Café lights over the harbor',
+    'a cafeteria at night',
+    'Über storm',
+    'ubiquitous fog',
+    'foxglove meadow',
+    'the fox runs',
+    ...manyQ.map((word) => `word ${word}`),
+  ];
+  const ids = new Map<string, string>();
+  for (const prompt of prompts) {
+    const generation = await store.insert({
+      source: 'replicate',
+      requester: { platform: 'discord', userId: 'u1' },
+      model: 'a/b',
+      prompt,
+      input: {},
+    });
+    ids.set(prompt, generation.id);
+  }
+  const found = async (text: string) =>
+    (await store.list({ search: text }, { limit: 200 })).items.map((g) => g.prompt).sort();
+
+  it('widens a word to every indexed word it starts, and to no other', async () => {
+    expect(await found('fox')).toEqual(['foxglove meadow', 'the fox runs']);
+    expect(await found('foxg')).toEqual(['foxglove meadow']);
+    expect(await found('caf')).toEqual(['Café lights over the harbor', 'a cafeteria at night']);
+    expect(await found('fox meadow')).toEqual(['foxglove meadow']);
+  });
+
+  it('leaves words with accents and words that start too many terms to FTS5 prefixes', async () => {
+    // The tokenizer folds "é" and "Ü": an accented word matches as FTS5 itself reads it.
+    expect(await found('café')).toEqual(['Café lights over the harbor', 'a cafeteria at night']);
+    expect(await found('über')).toEqual(['Über storm']);
+    expect(await found('q')).toHaveLength(manyQ.length);
+    expect(await found('q word')).toHaveLength(manyQ.length);
+  });
+
+  it('follows prompts that change and rows that go', async () => {
+    await store.delete(ids.get('the fox runs')!);
+    expect(await found('fox')).toEqual(['foxglove meadow']);
+    const fresh = await store.insert({
+      source: 'replicate',
+      requester: { platform: 'discord', userId: 'u1' },
+      model: 'a/b',
+      prompt: 'foxtrot dancers',
+      input: {},
+    });
+    expect(await found('foxt')).toEqual(['foxtrot dancers']);
+    await store.delete(fresh.id);
+    expect(await found('foxt')).toEqual([]);
   });
 });

@@ -180,6 +180,14 @@ describe.each(storeEngines())('generation store on $name', (engine) => {
     expect(await store.countRunning({ platform: 'discord', userId: 'u1' })).toBe(5);
   });
 
+  it('names each model once, in order, for the gallery filter', async () => {
+    const store = freshStore();
+    expect(await store.models()).toEqual([]);
+    for (const model of ['wan/t2v', 'a/b', 'physics', 'a/b', 'wan/t2v', 'a/bc'])
+      await store.insert({ source: 'replicate', requester, model, input: {} });
+    expect(await store.models()).toEqual(['a/b', 'a/bc', 'physics', 'wan/t2v']);
+  });
+
   it('ignores a replayed webhook delivery', async () => {
     const store = await open();
     expect(await store.seenWebhook('msg_1')).toBe(false);
