@@ -181,7 +181,7 @@ describe.each(storeEngines())('generation store on $name', (engine) => {
   });
 
   it('names each model once, in order, for the gallery filter', async () => {
-    const store = freshStore();
+    const store = await open();
     expect(await store.models()).toEqual([]);
     for (const model of ['wan/t2v', 'a/b', 'physics', 'a/b', 'wan/t2v', 'a/bc'])
       await store.insert({ source: 'replicate', requester, model, input: {} });
