@@ -25,7 +25,15 @@ import { defaultUser } from '../test/fakes/discord/interactions.js';
 import { type FakeDiscord, startFakeDiscord } from '../test/fakes/discord/server.js';
 import { type RedisServer, startRedisServer } from '../test/support/redis-server.js';
 
-const generations = 1000;
+/**
+ * 1,000 by default. On a loaded 2-core machine the posters (ffmpeg, as many at once as cores) drain
+ * about one video a second, so 1,000 take over ten minutes per setup: SCALE_GENERATIONS=200 is the
+ * quick run. Whatever is not delivered by the deadline is reported, and the figures are per video
+ * delivered.
+ */
+const generations = Number(process.env.SCALE_GENERATIONS ?? 1000);
+/** How long each setup may take to deliver every video before the figures are taken as they are. */
+const deadlineMs = Number(process.env.SCALE_DEADLINE_SECONDS ?? 1200) * 1000;
 /** Each prediction: processing, four progress steps, done; one tick apart. */
 const tickMs = 2000;
 const model = 'minimax/video-01';
@@ -171,21 +179,27 @@ async function runSetup(
         ],
         { user: { ...defaultUser, id: String(320_000_000_000_000_000n + BigInt(i)), username: `p${i}` } },
       );
-    await waitFor(`${generations} videos`, () => finals(mark) >= generations, 600_000);
+    await waitFor(`${generations} videos`, () => finals(mark) >= generations, deadlineMs).catch(
+      (error: Error) => {
+        if (gone.length > 0) throw error;
+        process.stdout.write(`${label}: ${error.message}; figures are per video delivered\n`);
+      },
+    );
+    const delivered = finals(mark);
     const wallSeconds = (performance.now() - started) / 1000;
     const cpuAfter = pids.map(treeCpuSeconds);
     const redisAfter = client ? await redisCommands(client) : 0;
     await client?.quit();
     return {
       label,
-      ok: finals(mark),
+      ok: delivered,
       wallSeconds,
       processes: processes.map(({ member }, i) => ({
         label: member.label,
-        cpuMsPerGeneration: ((cpuAfter[i]! - cpuBefore[i]!) / generations) * 1000,
+        cpuMsPerGeneration: ((cpuAfter[i]! - cpuBefore[i]!) / Math.max(1, delivered)) * 1000,
         peakRssMb: peakRssMb(pids[i]!),
       })),
-      redisPerGeneration: client ? (redisAfter - redisBefore) / generations : undefined,
+      redisPerGeneration: client ? (redisAfter - redisBefore) / Math.max(1, delivered) : undefined,
     };
   } finally {
     stopping = true;
