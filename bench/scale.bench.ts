@@ -118,6 +118,7 @@ async function runSetup(
     PUBLIC_URL: `http://127.0.0.1:${webPort}`,
     ...(redis ? { REDIS_URL: redis.url } : {}),
   };
+  const readyBefore = discord.gateway.readySessions;
   const processes: { member: Member; process: SpawnedReelbot }[] = [];
   const gone: string[] = [];
   let stopping = false;
@@ -157,13 +158,20 @@ async function runSetup(
         ),
       120_000,
     );
-    // Workers connect after they print nothing at warn: the warm-up video proves the whole path.
+    // A command sent before the bot's gateway session is ready would be lost.
+    await waitFor('the bot on the gateway', () => discord.gateway.readySessions > readyBefore, 120_000);
+    // Workers print nothing at warn: warm-up videos prove the whole path, and warm both workers.
     const warmMark = discord.mark();
-    discord.sendCommand('video', [
-      { name: 'model', value: model },
-      { name: 'prompt', value: 'warm-up' },
-    ]);
-    await waitFor('the warm-up video', () => finals(warmMark) === 1, 180_000);
+    for (let i = 0; i < 4; i++)
+      discord.sendCommand(
+        'video',
+        [
+          { name: 'model', value: model },
+          { name: 'prompt', value: `warm-up ${i}` },
+        ],
+        { user: { ...defaultUser, id: String(330_000_000_000_000_000n + BigInt(i)), username: `w${i}` } },
+      );
+    await waitFor('the warm-up videos', () => finals(warmMark) === 4, 180_000);
 
     const pids = processes.map(({ process }) => process.pid);
     const cpuBefore = pids.map(treeCpuSeconds);
@@ -221,50 +229,56 @@ const base = {
   MAX_JOBS_TOTAL: String(generations),
   DAILY_VIDEOS_PER_USER: '0',
 };
-try {
-  const embedded = await runSetup(
-    'embedded (one reelbot start)',
-    [{ label: 'start (all)', args: ['start'], port: await freePort() }],
-    base,
-    discord,
-  );
-  const shared = await runSetup(
-    'Redis: bot + web + 2 workers',
-    [
-      { label: 'bot', args: ['start', '--role', 'bot'] },
-      { label: 'web', args: ['start', '--role', 'web'], port: await freePort() },
-      { label: 'worker 1', args: ['worker'] },
-      { label: 'worker 2', args: ['worker'] },
-    ],
-    base,
-    discord,
-    redis,
-  );
-  const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(44)} ${value}\n`);
+const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(44)} ${value}\n`);
+
+/** Prints one setup's figures as soon as it is done, so a later failure does not lose them. */
+function print(result: Result) {
   process.stdout.write(
-    `${os.availableParallelism()} CPUs, load ${os
+    `\n${result.label}: ${os.availableParallelism()} CPUs, load ${os
       .loadavg()
       .map((n) => n.toFixed(1))
       .join(' ')}; ${generations} /video at once, webhooks on, predictions ~${(tickMs * 6) / 1000} s\n`,
   );
-  for (const result of [embedded, shared]) {
-    process.stdout.write(`\n${result.label}\n`);
-    line('videos delivered', `${result.ok}/${generations} in ${result.wallSeconds.toFixed(1)} s`);
-    let total = 0;
-    for (const p of result.processes) {
-      total += p.cpuMsPerGeneration;
-      line(
-        `  ${p.label}: CPU per generation, peak RSS`,
-        `${p.cpuMsPerGeneration.toFixed(1)} ms, ${p.peakRssMb.toFixed(0)} MB`,
-      );
-    }
-    line('CPU per generation, all processes', `${total.toFixed(1)} ms`);
+  line('videos delivered', `${result.ok}/${generations} in ${result.wallSeconds.toFixed(1)} s`);
+  let total = 0;
+  for (const p of result.processes) {
+    total += p.cpuMsPerGeneration;
     line(
-      'Redis round trips per generation',
-      result.redisPerGeneration === undefined ? 'none (no Redis)' : result.redisPerGeneration.toFixed(1),
+      `  ${p.label}: CPU per generation, peak RSS`,
+      `${p.cpuMsPerGeneration.toFixed(1)} ms, ${p.peakRssMb.toFixed(0)} MB`,
     );
-    if (result.ok < generations) process.exitCode = 1;
   }
+  line('CPU per generation, all processes', `${total.toFixed(1)} ms`);
+  line(
+    'Redis round trips per generation',
+    result.redisPerGeneration === undefined ? 'none (no Redis)' : result.redisPerGeneration.toFixed(1),
+  );
+  if (result.ok < generations) process.exitCode = 1;
+}
+
+try {
+  print(
+    await runSetup(
+      'embedded (one reelbot start)',
+      [{ label: 'start (all)', args: ['start'], port: await freePort() }],
+      base,
+      discord,
+    ),
+  );
+  print(
+    await runSetup(
+      'Redis: bot + web + 2 workers',
+      [
+        { label: 'bot', args: ['start', '--role', 'bot'] },
+        { label: 'web', args: ['start', '--role', 'web'], port: await freePort() },
+        { label: 'worker 1', args: ['worker'] },
+        { label: 'worker 2', args: ['worker'] },
+      ],
+      base,
+      discord,
+      redis,
+    ),
+  );
 } finally {
   await discord.close();
   replicate.stop();
