@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultUser } from '../fakes/discord/interactions.js';
+import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
+import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
+import { type PostgresServer, startPostgresServer } from '../support/postgres-server.js';
+import { type RedisServer, startRedisServer } from '../support/redis-server.js';
+import { type SpawnedReelbot, spawnReelbot } from './reelbot-process.js';
+
+// Issue 14 §3: a deployment of separate processes (bots, web, workers) on one Redis and one store.
+
+let discord: FakeDiscord;
+let replicate: FakeReplicate;
+let redis: RedisServer;
+let postgres: PostgresServer;
+let databaseUrl: string;
+let dataDir: string;
+const spawned: SpawnedReelbot[] = [];
+const sseRequests: http.ClientRequest[] = [];
+
+beforeAll(async () => {
+  [discord, replicate, redis, postgres] = await Promise.all([
+    startFakeDiscord({ waitTimeoutMs: 120_000 }),
+    startFakeReplicate(),
+    startRedisServer(),
+    startPostgresServer(),
+  ]);
+  databaseUrl = await postgres.createDatabase();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-many-'));
+});
+afterAll(async () => {
+  for (const request of sseRequests) request.destroy();
+  for (const process of spawned) process.kill();
+  await discord?.close();
+  await replicate?.close();
+  await redis?.stop();
+  await postgres?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/**
+ * The store every process shares: PostgreSQL (a private server started in beforeAll), as the issue's
+ * deployment has it. DATA_DIR is shared too, for the media (local disk in this test) and the link
+ * key; nothing else here names the store.
+ */
+function storeEnv(): Record<string, string> {
+  return { DATA_DIR: dataDir, DATABASE_URL: databaseUrl };
+}
+
+const env = (): Record<string, string> => ({
+  ...storeEnv(),
+  PORT: '0',
+  REDIS_URL: redis.url,
+  REPLICATE_API_URL: replicate.apiUrl,
+  REPLICATE_API_TOKEN: replicate.state.token,
+  DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
+  DISCORD_TOKEN: discord.state.token,
+  DISCORD_APPLICATION_ID: discord.state.applicationId,
+  DISCORD_API_URL: discord.apiUrl,
+  // Everyone sees every video, so the SSE clients below need no signed link.
+  GALLERY_PUBLIC: 'true',
+  MAX_JOBS_TOTAL: '10',
+  DAILY_VIDEOS_PER_USER: '0',
+});
+
+/** Spawns `bin/reelbot` with `args` and waits for "reelbot is running"; killed in afterAll if left. */
+async function running(args: string[]) {
+  const process = spawnReelbot(env(), { args });
+  spawned.push(process);
+  const line = await process.waitForLine(
+    (l) => l.msg === 'reelbot is running',
+    `${args.join(' ')} to start`,
+    {
+      timeoutMs: 90_000,
+    },
+  );
+  return { process, line };
+}
+
+const isFinalEdit = (token: string) => (call: RecordedCall) =>
+  call.method === 'PATCH' &&
+  call.route.includes(`/${token}/messages/`) &&
+  /^✅ Done/.test(call.json?.content ?? '');
+
+/** Someone else each time, so that no per-person limit holds the burst back. */
+const person = (i: number) => ({
+  user: { ...defaultUser, id: `3100000000000001${String(i).padStart(2, '0')}`, username: `person${i}` },
+});
+
+/** An SSE client on `url`/events: every `generation` event's data, as it arrives. */
+function listen(url: string) {
+  const updates: { id: string; status?: string; final?: boolean }[] = [];
+  const opened = new Promise<void>((resolve, reject) => {
+    const request = http.get(`${url}/events`, (response) => {
+      if (response.statusCode !== 200) return reject(new Error(`GET /events: ${response.statusCode}`));
+      let buffer = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        // The server writes `retry:` once it has subscribed: from then on nothing is missed.
+        if (buffer.includes('retry:')) resolve();
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const message = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(message)?.[1];
+          if (/^event: generation$/m.test(message) && data) updates.push(JSON.parse(data));
+        }
+      });
+    });
+    request.on('error', reject);
+    sseRequests.push(request);
+  });
+  return { updates, opened };
+}
+
+describe('one bot, two workers and two web processes on one Redis and one store', {
+  timeout: 300_000,
+}, () => {
+  it('/video x10 at once: every video arrives, each output downloaded once, by the workers alone', async () => {
+    const [bot, ...workers] = await Promise.all([
+      running(['start', '--role', 'bot']),
+      running(['worker']),
+      running(['worker']),
+    ]);
+    const requestsBefore = replicate.state.requests.length;
+    const videos = Array.from({ length: 10 }, (_, i) =>
+      discord.sendCommand(
+        'video',
+        [
+          { name: 'model', value: 'minimax/video-01' },
+          { name: 'prompt', value: `burst number ${i}` },
+        ],
+        person(i),
+      ),
+    );
+    const finals = await Promise.all(videos.map((video) => discord.waitForCall(isFinalEdit(video.token))));
+    for (const done of finals) {
+      expect(done.files).toHaveLength(1);
+      expect(done.files[0]!.name).toMatch(/\.mp4$/);
+    }
+
+    // Ten predictions, and ten output downloads: one per prediction, none twice.
+    const predictions = [...replicate.state.predictions.predictions.values()].filter((e) =>
+      /^burst number \d$/.test(String(e.prediction.input?.prompt)),
+    );
+    expect(predictions).toHaveLength(10);
+    const downloads = replicate.state.requests
+      .slice(requestsBefore)
+      .filter((r) => r.method === 'GET' && r.path.startsWith('/files-out/'))
+      .map((r) => r.path);
+    expect(downloads.sort()).toEqual(predictions.map((e) => `/files-out/${e.prediction.id}.mp4`).sort());
+
+    // The bot performed none; the workers performed all ten between them.
+    expect(bot.process.lines.some((l) => l.msg === 'prediction started')).toBe(false);
+    const startedBy = workers.map(
+      (w) => w.process.lines.filter((l) => l.msg === 'prediction started').length,
+    );
+    expect(startedBy[0]! + startedBy[1]!).toBe(10);
+
+    const exits = await Promise.all([bot, ...workers].map((p) => p.process.stop()));
+    expect(exits.map((e) => e.code)).toEqual([0, 0, 0]);
+  });
+
+  it('two web processes serve the same gallery, and a worker’s events reach SSE clients of both', async () => {
+    const [webA, webB, bot, worker] = await Promise.all([
+      running(['start', '--role', 'web']),
+      running(['start', '--role', 'web']),
+      running(['start', '--role', 'bot']),
+      running(['worker']),
+    ]);
+    const urls = [String(webA.line.url), String(webB.line.url)];
+    expect(urls[0]).not.toBe(urls[1]);
+    const clients = urls.map(listen);
+    await Promise.all(clients.map((c) => c.opened));
+
+    const video = discord.sendCommand('video', [
+      { name: 'model', value: 'minimax/video-01' },
+      { name: 'prompt', value: 'a lighthouse seen from two windows' },
+    ]);
+    await discord.waitForCall(isFinalEdit(video.token));
+    const generationId = String(
+      worker.process.lines.find((l) => l.msg === 'prediction started')?.generationId,
+    );
+    expect(generationId).toMatch(/^g_/);
+
+    // Neither web process made the video: the events came from the worker, through Redis.
+    for (const client of clients) {
+      await expect
+        .poll(() => client.updates.find((u) => u.id === generationId && u.final), { timeout: 30_000 })
+        .toMatchObject({ id: generationId, status: 'succeeded' });
+    }
+    for (const url of urls) {
+      const response = await fetch(`${url}/api/generations/${generationId}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ id: generationId, status: 'succeeded' });
+      const page = await fetch(`${url}/`);
+      expect(await page.text()).toContain(generationId);
+    }
+
+    for (const request of sseRequests) request.destroy();
+    const exits = await Promise.all([webA, webB, bot, worker].map((p) => p.process.stop()));
+    expect(exits.map((e) => e.code)).toEqual([0, 0, 0, 0]);
+  });
+});
