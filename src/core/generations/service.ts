@@ -8,6 +8,7 @@ import { createInProcessEventBus } from './event-bus.js';
 import { createInProcessJobRunner, type Job, type JobKind } from './job-queue.js';
 import { createLifecycle } from './lifecycle.js';
 import { createLiveStatus } from './live-status.js';
+import { isFinalPrediction } from './prediction-poller.js';
 import type { GenerationServiceDeps, ReelbotGenerationService } from './service-deps.js';
 import { runSimulation } from './simulation-job.js';
 import { defaultPrices } from './spend/default-prices.js';
@@ -147,7 +148,13 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     store,
     logger: logger.child({ part: 'webhook' }),
     clock,
-    push: (generationId, prediction) => lifecycle.push(generationId, prediction),
+    // A process that performs no jobs (a web or bot process) records what a webhook says, but
+    // leaves the end (download, poster) to the worker tracking the job, which reads it at its next
+    // poll: otherwise the web process would do the heavy work the workers are there for.
+    push: (generationId, prediction) =>
+      deps.performsJobs === false && isFinalPrediction(prediction)
+        ? Promise.resolve()
+        : lifecycle.push(generationId, prediction),
     isClosed: () => closed,
   });
 

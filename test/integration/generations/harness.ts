@@ -63,6 +63,8 @@ export function startService(
     /** Really wait (default: every wait is recorded and shortened to at most 5 ms). */
     realTime?: boolean;
     simulator?: Simulator;
+    /** False for a process that only takes requests and webhooks (`--role web` or `bot`). */
+    performsJobs?: boolean;
   },
 ): ServiceUnderTest {
   const config = loadConfig({
@@ -99,6 +101,7 @@ export function startService(
     sleep,
     timings: options.timings,
     simulator: options.simulator,
+    performsJobs: options.performsJobs,
   });
   const events: GenerationEvent[] = [];
   service.subscribe((event) => events.push(event));

@@ -116,6 +116,41 @@ describe('webhooks', () => {
     }
   });
 
+  it('leaves the end of a job to the worker when webhooks reach a process that performs no jobs', async () => {
+    const dataDir = tempDataDir();
+    const worker = startService(fake, { dataDir, publicUrl: receiver.url, env: { MAX_JOBS_PER_USER: '8' } });
+    // `reelbot start --role web`: takes webhooks, runs no jobs.
+    const web = startService(fake, { dataDir, publicUrl: receiver.url, performsJobs: false });
+    webhookTarget = web;
+    try {
+      fake.state.predictions.configure(model, { steps: 1, tickMs: 1 });
+      const users: Requester[] = [1, 2, 3].map((n) => ({ platform: 'slack', userId: `web${n}` }));
+      const started = await Promise.all(
+        users.map((requester) =>
+          worker.service.start({ requester, model, values: { prompt: requester.userId } }),
+        ),
+      );
+      const done = await Promise.all(started.map((g) => waitForFinal(worker, g.id)));
+      for (const generation of done) {
+        expect(generation.status).toBe('succeeded');
+        expect(fake.state.predictions.downloadsOf(generation.predictionId!)).toBe(1);
+      }
+      // The completed webhooks reached the web process, and the worker still did every download.
+      expect(receiver.answers.filter((status) => status === 200).length).toBeGreaterThanOrEqual(done.length);
+      expect(web.events.filter((e) => e.type === 'succeeded')).toEqual([]);
+      expect(
+        worker.events
+          .filter((e) => e.type === 'succeeded')
+          .map((e) => e.generation.id)
+          .sort(),
+      ).toEqual(started.map((g) => g.id).sort());
+    } finally {
+      webhookTarget = undefined;
+      await worker.close();
+      await web.close();
+    }
+  });
+
   it('refuses bad and stale signatures, and ignores a replayed delivery', async () => {
     const service = sut!.service;
     // A delivery this service accepted before (the first test used another data directory).
