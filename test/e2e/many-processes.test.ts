@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultUser } from '../fakes/discord/interactions.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
+import { type FakeS3, startFakeS3 } from '../fakes/s3/server.js';
 import { type PostgresServer, startPostgresServer } from '../support/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { type SpawnedReelbot, spawnReelbot } from './reelbot-process.js';
@@ -16,17 +17,19 @@ let discord: FakeDiscord;
 let replicate: FakeReplicate;
 let redis: RedisServer;
 let postgres: PostgresServer;
+let s3: FakeS3;
 let databaseUrl: string;
 let dataDir: string;
 const spawned: SpawnedReelbot[] = [];
 const sseRequests: http.ClientRequest[] = [];
 
 beforeAll(async () => {
-  [discord, replicate, redis, postgres] = await Promise.all([
+  [discord, replicate, redis, postgres, s3] = await Promise.all([
     startFakeDiscord({ waitTimeoutMs: 120_000 }),
     startFakeReplicate(),
     startRedisServer(),
     startPostgresServer(),
+    startFakeS3(),
   ]);
   databaseUrl = await postgres.createDatabase();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-many-'));
@@ -38,16 +41,17 @@ afterAll(async () => {
   await replicate?.close();
   await redis?.stop();
   await postgres?.stop();
+  await s3?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 /**
- * The store every process shares: PostgreSQL (a private server started in beforeAll), as the issue's
- * deployment has it. DATA_DIR is shared too, for the media (local disk in this test) and the link
- * key; nothing else here names the store.
+ * What every process shares, as on separate machines: jobs and events in Redis, the store in
+ * PostgreSQL, media in S3 (private servers started in beforeAll). Each process has a data folder
+ * of its own (see `running`); nothing else here names where state lives.
  */
 function storeEnv(): Record<string, string> {
-  return { DATA_DIR: dataDir, DATABASE_URL: databaseUrl };
+  return { DATABASE_URL: databaseUrl, ...s3.env };
 }
 
 const env = (): Record<string, string> => ({
@@ -68,7 +72,9 @@ const env = (): Record<string, string> => ({
 
 /** Spawns `bin/reelbot` with `args` and waits for "reelbot is running"; killed in afterAll if left. */
 async function running(args: string[]) {
-  const process = spawnReelbot(env(), { args });
+  // A data folder of its own: on separate machines, nothing on disk is shared.
+  const own = fs.mkdtempSync(path.join(dataDir, 'process-'));
+  const process = spawnReelbot({ ...env(), DATA_DIR: own }, { args });
   spawned.push(process);
   const line = await process.waitForLine(
     (l) => l.msg === 'reelbot is running',
@@ -116,7 +122,7 @@ function listen(url: string) {
   return { updates, opened };
 }
 
-describe('one bot, two workers and two web processes on one Redis and one store', {
+describe('one bot, two workers and two web processes on Redis, PostgreSQL and S3, each with its own disk', {
   timeout: 300_000,
 }, () => {
   it('/video x10 at once: every video arrives, each output downloaded once, by the workers alone', async () => {
@@ -198,7 +204,12 @@ describe('one bot, two workers and two web processes on one Redis and one store'
       expect(await response.json()).toMatchObject({ id: generationId, status: 'succeeded' });
       const page = await fetch(`${url}/`);
       expect(await page.text()).toContain(generationId);
+      // The video itself comes out of the bucket, whichever web process is asked.
+      const media = await fetch(`${url}/media/${generationId}`, { headers: { Range: 'bytes=0-99' } });
+      expect(media.status).toBe(206);
+      expect((await media.arrayBuffer()).byteLength).toBe(100);
     }
+    expect(s3.requests.some((r) => r.method === 'PUT' && r.url.includes(generationId))).toBe(true);
 
     for (const request of sseRequests) request.destroy();
     const exits = await Promise.all([webA, webB, bot, worker].map((p) => p.process.stop()));
