@@ -19,10 +19,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { descendantPids } from '../src/cli/shutdown.js';
 import { type SpawnedReelbot, spawnReelbot } from '../test/e2e/reelbot-process.js';
 import { defaultUser } from '../test/fakes/discord/interactions.js';
 import { type FakeDiscord, startFakeDiscord } from '../test/fakes/discord/server.js';
+import { type PostgresServer, startPostgresServer } from '../test/support/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/support/redis-server.js';
 
 /**
@@ -94,12 +96,31 @@ interface Member {
   port?: number;
 }
 
+/**
+ * Transactions PostgreSQL has finished in `url`'s database: each statement outside a transaction is
+ * one, so this counts round trips (a multi-statement transaction counts once). The statistics are
+ * flushed by each backend within about a second, so read them after the work has settled.
+ */
+async function postgresTransactions(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()',
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
 interface Result {
   label: string;
   ok: number;
   wallSeconds: number;
   processes: { label: string; cpuMsPerGeneration: number; peakRssMb: number }[];
   redisPerGeneration?: number;
+  postgresPerGeneration?: number;
 }
 
 async function runSetup(
@@ -108,6 +129,7 @@ async function runSetup(
   base: Record<string, string>,
   discord: FakeDiscord,
   redis?: RedisServer,
+  databaseUrl?: string,
 ): Promise<Result> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-bench-scale-'));
   const webPort = members.find((m) => m.port)!.port!;
@@ -117,6 +139,7 @@ async function runSetup(
     // Replicate posts its webhooks here: the web process (or the one process) receives them.
     PUBLIC_URL: `http://127.0.0.1:${webPort}`,
     ...(redis ? { REDIS_URL: redis.url } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
   const readyBefore = discord.gateway.readySessions;
   const processes: { member: Member; process: SpawnedReelbot }[] = [];
@@ -176,6 +199,7 @@ async function runSetup(
     const pids = processes.map(({ process }) => process.pid);
     const cpuBefore = pids.map(treeCpuSeconds);
     const redisBefore = client ? await redisCommands(client) : 0;
+    const postgresBefore = databaseUrl ? await postgresTransactions(databaseUrl) : 0;
     const mark = discord.mark();
     const started = performance.now();
     for (let i = 0; i < generations; i++)
@@ -198,6 +222,9 @@ async function runSetup(
     const cpuAfter = pids.map(treeCpuSeconds);
     const redisAfter = client ? await redisCommands(client) : 0;
     await client?.quit();
+    // Each backend flushes its statistics within a second of its last transaction.
+    if (databaseUrl) await new Promise((resolve) => setTimeout(resolve, 1500));
+    const postgresAfter = databaseUrl ? await postgresTransactions(databaseUrl) : 0;
     return {
       label,
       ok: delivered,
@@ -208,6 +235,10 @@ async function runSetup(
         peakRssMb: peakRssMb(pids[i]!),
       })),
       redisPerGeneration: client ? (redisAfter - redisBefore) / Math.max(1, delivered) : undefined,
+      // Less the two reads of the statistics themselves.
+      postgresPerGeneration: databaseUrl
+        ? (postgresAfter - postgresBefore - 1) / Math.max(1, delivered)
+        : undefined,
     };
   } finally {
     stopping = true;
@@ -219,6 +250,8 @@ async function runSetup(
 const discord = await startFakeDiscord({ waitTimeoutMs: 600_000 });
 const replicate = await startFakeReplicate();
 const redis = await startRedisServer();
+const postgres: PostgresServer = await startPostgresServer();
+const databaseUrl = await postgres.createDatabase();
 const base = {
   REPLICATE_API_URL: replicate.apiUrl,
   REPLICATE_API_TOKEN: replicate.token,
@@ -253,6 +286,12 @@ function print(result: Result) {
     'Redis round trips per generation',
     result.redisPerGeneration === undefined ? 'none (no Redis)' : result.redisPerGeneration.toFixed(1),
   );
+  line(
+    'PostgreSQL round trips per generation',
+    result.postgresPerGeneration === undefined
+      ? 'none (SQLite in the process)'
+      : result.postgresPerGeneration.toFixed(1),
+  );
   if (result.ok < generations) process.exitCode = 1;
 }
 
@@ -267,7 +306,7 @@ try {
   );
   print(
     await runSetup(
-      'Redis: bot + web + 2 workers',
+      'Redis + PostgreSQL: bot + web + 2 workers',
       [
         { label: 'bot', args: ['start', '--role', 'bot'] },
         { label: 'web', args: ['start', '--role', 'web'], port: await freePort() },
@@ -277,10 +316,12 @@ try {
       base,
       discord,
       redis,
+      databaseUrl,
     ),
   );
 } finally {
   await discord.close();
   replicate.stop();
   await redis.stop();
+  await postgres.stop();
 }
