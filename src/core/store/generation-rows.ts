@@ -1,4 +1,4 @@
-import type { GenerationPatch } from '../generations/generation-store.js';
+import type { GenerationInternals, GenerationPatch } from '../generations/generation-store.js';
 import type {
   Generation,
   GenerationMetrics,
@@ -117,6 +117,19 @@ export function toGeneration(row: GenerationRow): Generation {
 }
 
 /** The columns a patch sets; keys left out of the patch are left out here too. */
+/** The fields only the service reads (claims, attempts, the output URL), from a row of either engine. */
+export function internalsOf(row: GenerationRow): GenerationInternals {
+  return {
+    outputUrl: row.output_url ?? undefined,
+    predictionRequestedAt: row.prediction_requested_at ?? undefined,
+    downloadClaim: row.download_claim ?? undefined,
+    downloadClaimedAt: row.download_claimed_at ?? undefined,
+    downloadHeartbeatAt: row.download_heartbeat_at ?? undefined,
+    downloadAttempts: row.download_attempts,
+    cancelRequested: row.cancel_requested === 1,
+  };
+}
+
 export function patchColumns(patch: GenerationPatch): Record<string, unknown> {
   const columns: Record<string, unknown> = {};
   const set = (column: string, value: unknown) => {

@@ -9,7 +9,7 @@ import type {
 import type { Generation, GenerationStatus, Platform } from '../generations/types.js';
 import { createDownloadClaims } from './download-claims.js';
 import { createGenerationLister } from './generation-list.js';
-import { type GenerationRow, patchColumns, toGeneration } from './generation-rows.js';
+import { type GenerationRow, internalsOf, patchColumns, toGeneration } from './generation-rows.js';
 import { createRunHistory } from './run-history.js';
 import { createSpendQueries } from './spend.js';
 import { createStatementCache } from './statement-cache.js';
@@ -91,16 +91,7 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
     /** Fields for the service only: never put these in an API response. */
     async internals(id: string): Promise<GenerationInternals | undefined> {
       const row = byId.get(id);
-      if (!row) return undefined;
-      return {
-        outputUrl: row.output_url ?? undefined,
-        predictionRequestedAt: row.prediction_requested_at ?? undefined,
-        downloadClaim: row.download_claim ?? undefined,
-        downloadClaimedAt: row.download_claimed_at ?? undefined,
-        downloadHeartbeatAt: row.download_heartbeat_at ?? undefined,
-        downloadAttempts: row.download_attempts,
-        cancelRequested: row.cancel_requested === 1,
-      };
+      return row ? internalsOf(row) : undefined;
     },
 
     /** Applies a patch unconditionally. */

@@ -6,7 +6,7 @@ import type {
   NewGeneration,
 } from '../../generations/generation-store.js';
 import type { Generation, GenerationStatus, Platform } from '../../generations/types.js';
-import { patchColumns, toGeneration } from '../generation-rows.js';
+import { internalsOf, patchColumns, toGeneration } from '../generation-rows.js';
 import { newGenerationId } from '../generations.js';
 import type { PostgresDatabase } from './database.js';
 import { createPostgresDownloadClaims } from './download-claims.js';
@@ -84,16 +84,7 @@ export function createPostgresGenerationStore(
 
     async internals(id: string): Promise<GenerationInternals | undefined> {
       const found = await row('id', id);
-      if (!found) return undefined;
-      return {
-        outputUrl: found.output_url ?? undefined,
-        predictionRequestedAt: found.prediction_requested_at ?? undefined,
-        downloadClaim: found.download_claim ?? undefined,
-        downloadClaimedAt: found.download_claimed_at ?? undefined,
-        downloadHeartbeatAt: found.download_heartbeat_at ?? undefined,
-        downloadAttempts: found.download_attempts,
-        cancelRequested: found.cancel_requested === 1,
-      };
+      return found ? internalsOf(found) : undefined;
     },
 
     async update(id: string, patch: GenerationPatch): Promise<boolean> {
