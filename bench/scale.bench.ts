@@ -13,7 +13,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,6 +25,7 @@ import { defaultUser } from '../test/fakes/discord/interactions.js';
 import { type FakeDiscord, startFakeDiscord } from '../test/fakes/discord/server.js';
 import { type PostgresServer, startPostgresServer } from '../test/support/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/support/redis-server.js';
+import { freePort } from '../test/support/server-process.js';
 
 /**
  * 1,000 by default. On a loaded 2-core machine the posters (ffmpeg, as many at once as cores) drain
@@ -39,14 +39,6 @@ const deadlineMs = Number(process.env.SCALE_DEADLINE_SECONDS ?? 1200) * 1000;
 /** Each prediction: processing, four progress steps, done; one tick apart. */
 const tickMs = 2000;
 const model = 'minimax/video-01';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startFakeReplicate() {
   const script = path.resolve(import.meta.dirname, '../test/fakes/replicate/standalone.ts');

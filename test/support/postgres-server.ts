@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort, readyWhen } from './server-process.js';
 
 /** Debian's PostgreSQL 15 (the `postgresql` package in the Makefile's DEB_PACKAGES). */
 const bin = '/usr/lib/postgresql/15/bin';
@@ -21,14 +21,6 @@ export interface PostgresServer {
   createDatabase(): Promise<string>;
   /** Stops the server (fast shutdown) and removes its folder. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Runs a command as the `postgres` user when we are root (initdb and postgres refuse root). */
@@ -79,19 +71,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     'full_page_writes=off',
   ]);
   const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('database system is ready to accept connections')) {
-        child.stderr!.off('data', onData);
-        resolve();
-      }
-    };
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`postgres exited (${code}):\n${log}`)));
-    child.once('error', reject);
-  });
+  await readyWhen(child, 'stderr', 'database system is ready to accept connections', 'postgres');
   child.stdout!.resume();
   child.stderr!.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
