@@ -1,19 +1,9 @@
 import path from 'node:path';
 import type { Generation } from '../core/generations/types.js';
+import { mediaTypeOf, mediaTypesByExtension } from '../core/media/media-types.js';
 
 // Only media may be served, so even a corrupt row can never point at the database or a config file.
-const servableExtensions = new Set(['.mp4', '.webm', '.mov', '.gif', '.jpg', '.jpeg', '.png', '.webp']);
-
-const typesByExtension: Record<string, string> = {
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-  '.mov': 'video/quicktime',
-  '.gif': 'image/gif',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-};
+const servableExtensions = new Set(Object.keys(mediaTypesByExtension));
 
 const extensionsByType: Record<string, string> = {
   'video/mp4': 'mp4',
@@ -37,7 +27,7 @@ export function servableKey(stored: string | undefined): string | undefined {
 /** The Content-Type of a stored file: the recorded one when it is a plain media type, else by extension. */
 export function contentTypeOf(file: string, recorded?: string): string {
   if (recorded && /^(video|image)\/[\w.+-]+$/.test(recorded)) return recorded;
-  return typesByExtension[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return mediaTypeOf(file);
 }
 
 /** A download name people can keep: `reelbot-<owner>-<model>-<id>.mp4`. */

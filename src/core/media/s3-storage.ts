@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { MediaError } from '../errors.js';
+import { mediaTypeOf } from './media-types.js';
 import {
   badKey,
   type LocalCopy,
@@ -37,17 +37,6 @@ export interface S3MediaStorage extends MediaStorage {
   /** Closes the client's keep-alive sockets, so a process (or a test's server) can end. */
   close(): Promise<void>;
 }
-
-const contentTypes: Record<string, string> = {
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-  '.mov': 'video/quicktime',
-  '.gif': 'image/gif',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-};
 
 const minPartBytes = 5 * 1024 * 1024;
 
@@ -179,7 +168,7 @@ export function createS3MediaStorage(options: S3MediaOptions): S3MediaStorage {
           Key: key,
           Body: fs.createReadStream(tempPath),
           ContentLength: bytes,
-          ContentType: contentTypes[path.extname(key).toLowerCase()] ?? 'application/octet-stream',
+          ContentType: mediaTypeOf(key),
         },
       });
       try {
