@@ -146,6 +146,7 @@ export async function createCoreRuntime(
     runner,
     bus,
     performsJobs: options.performsJobs,
+    refusals: database.refusals,
   });
   return {
     config,

@@ -9,6 +9,7 @@ import type { LifecycleTimings } from './context.js';
 import type { EventBus } from './event-bus.js';
 import type { GenerationStore } from './generation-store.js';
 import type { JobRunner } from './job-queue.js';
+import type { RefusalLog } from './refusals.js';
 import type { GenerationService } from './service-types.js';
 import type { Simulator } from './simulation-job.js';
 import type { LimitsFor } from './spend/limits.js';
@@ -63,6 +64,8 @@ export interface GenerationServiceDeps {
   prices?: PriceTable;
   /** Each place's daily quotas; the environment's (`config.spend`) everywhere by default. */
   limitsFor?: LimitsFor;
+  /** Where refused requests are kept for the operator's page; they are only logged without it. */
+  refusals?: RefusalLog;
 }
 
 /** The service with what the web server and the CLI need besides the bots' interface. */

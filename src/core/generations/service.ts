@@ -10,7 +10,7 @@ import { createLifecycle } from './lifecycle.js';
 import { createLiveStatus } from './live-status.js';
 import { isFinalPrediction } from './prediction-poller.js';
 import type { GenerationServiceDeps, ReelbotGenerationService } from './service-deps.js';
-import { runSimulation } from './simulation-job.js';
+import { runSimulation, simulationModel } from './simulation-job.js';
 import { defaultPrices } from './spend/default-prices.js';
 import { createLimitsFor } from './spend/limits.js';
 import { usageReport } from './spend/usage.js';
@@ -21,6 +21,7 @@ export type { Simulator } from './simulation-job.js';
 import { createAdmission } from './admission.js';
 import { cancelGeneration } from './cancel.js';
 import { deleteGeneration } from './delete.js';
+import { createRefusalRecorder } from './refusals.js';
 import { createRequests, noSimulator } from './requests.js';
 import type { Generation, GenerationEvent, GenerationListener } from './types.js';
 import { createWebhookEndpoint } from './webhook-endpoint.js';
@@ -177,6 +178,11 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     checkScene: deps.simulator?.checkScene?.bind(deps.simulator),
   });
 
+  // Every refusal passes here, whichever check made it: one place records them all.
+  const refusals = createRefusalRecorder({ log: deps.refusals, clock, logger });
+  const modelOf = (generationId: string) => async () => (await store.get(generationId))?.model;
+  const simulate = requests.simulate;
+
   const cancel: ReelbotGenerationService['cancel'] = (generationId, by) =>
     cancelGeneration(
       {
@@ -194,9 +200,14 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
 
   return {
     // Offered only with a simulator, so the bots can tell whether /simulate works here.
-    ...(deps.simulator ? { simulate: requests.simulate } : {}),
-    start: requests.start,
-    reroll: requests.reroll,
+    ...(deps.simulator
+      ? {
+          simulate: (request) => refusals.watch(request.requester, simulationModel, () => simulate(request)),
+        }
+      : {}),
+    start: (request) => refusals.watch(request.requester, request.model, () => requests.start(request)),
+    reroll: (generationId, requester) =>
+      refusals.watch(requester, modelOf(generationId), () => requests.reroll(generationId, requester)),
 
     cancel,
 
@@ -208,7 +219,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     usage: (requester, options) =>
       usageReport({ usage: store, limitsFor }, requester, { ...options, now: clock() }),
 
-    checkQuota: (requester) => admission.checkQuota(requester),
+    checkQuota: (requester) => refusals.watch(requester, undefined, () => admission.checkQuota(requester)),
 
     async setMessageRef(generationId, messageRef) {
       await store.update(generationId, { messageRef });

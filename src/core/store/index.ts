@@ -3,6 +3,8 @@ export { openStore } from './configured-store.js';
 export { type Database, DatabaseError, openDatabase } from './database.js';
 export { createGenerationStore, newGenerationId } from './generations.js';
 export { migrate, migrations } from './migrations.js';
+export { createOperatorSessionStore } from './operator-sessions.js';
 export { createRevokedLinks, type RevokedLinks } from './revoked-links.js';
+export { createRefusalLog, createSpendOverview } from './spend-overview.js';
 export { openSqliteStore, type Store } from './store.js';
 export { webhookReplayWindowMs } from './webhook-deliveries.js';

@@ -151,6 +151,31 @@ export const migrations: readonly Migration[] = [
       CREATE VIRTUAL TABLE generations_fts_terms USING fts5vocab(generations_fts, 'row');
     `,
   },
+  {
+    version: 9,
+    name: "refused requests for the operator's page; operator sessions that outlive a restart",
+    up: `
+      -- every request admission refused (quota, limits, blocked terms, ...), kept 90 days
+      CREATE TABLE refusals (
+        id INTEGER PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        platform TEXT NOT NULL,
+        workspace_id TEXT,
+        user_id TEXT NOT NULL,
+        user_name TEXT,
+        model TEXT,
+        code TEXT NOT NULL
+      );
+      CREATE INDEX refusals_created ON refusals (created_at);
+      -- the operator's web sessions and one-time sign-in links, by the sha256 of their secret
+      CREATE TABLE operator_sessions (
+        secret_hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('session', 'sign-in')),
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX operator_sessions_expires ON operator_sessions (expires_at);
+    `,
+  },
 ];
 
 /** Applies every migration the database has not seen, each in its own transaction. */

@@ -1,9 +1,14 @@
+import type { OperatorSessionStore } from '../access/operator-session-store.js';
 import type { GenerationStore } from '../generations/generation-store.js';
+import type { RefusalLog } from '../generations/refusals.js';
+import type { SpendOverview } from '../generations/spend/overview.js';
 import type { CatalogCache } from '../replicate/catalog-cache.js';
 import { createCatalogCache } from './catalog-cache.js';
 import { openDatabase } from './database.js';
 import { createGenerationStore } from './generations.js';
+import { createOperatorSessionStore } from './operator-sessions.js';
 import { createRevokedLinks, type RevokedLinks } from './revoked-links.js';
+import { createRefusalLog, createSpendOverview } from './spend-overview.js';
 
 /**
  * Every port of the store over one open database, whichever engine holds it: SQLite (the embedded
@@ -15,6 +20,12 @@ export interface Store {
   generations: GenerationStore;
   catalogCache: CatalogCache;
   revokedLinks: RevokedLinks;
+  /** Requests the service refused, for the operator's page. */
+  refusals: RefusalLog;
+  /** The operator's spend aggregates (30 days, top lists, refusals by reason). */
+  spendOverview: SpendOverview;
+  /** The operator's web sessions, so a restart and other web processes keep them. */
+  operatorSessions: OperatorSessionStore;
   /** Closes the database (SQLite) or ends the connection pool (PostgreSQL). */
   close(): Promise<void>;
 }
@@ -27,6 +38,9 @@ export function openSqliteStore(dataDir: string | ':memory:', clock: () => numbe
     generations: createGenerationStore(db, clock),
     catalogCache: createCatalogCache(db, clock),
     revokedLinks: createRevokedLinks(db, clock),
+    refusals: createRefusalLog(db),
+    spendOverview: createSpendOverview(db),
+    operatorSessions: createOperatorSessionStore(db),
     async close() {
       db.close();
     },

@@ -7,7 +7,9 @@ import type { Store } from '../store.js';
 import { createPostgresCatalogCache } from './catalog-cache.js';
 import { openPostgres, type PostgresOptions } from './database.js';
 import { createPostgresGenerationStore } from './generations.js';
+import { createPostgresOperatorSessionStore } from './operator-sessions.js';
 import { createPostgresRevokedLinks } from './revoked-links.js';
+import { createPostgresRefusalLog, createPostgresSpendOverview } from './spend-overview.js';
 
 export { DatabaseServerError } from './database.js';
 export { postgresMigrations } from './migrations.js';
@@ -25,6 +27,9 @@ export async function openPostgresStore(
     generations: createPostgresGenerationStore(db, clock),
     catalogCache: createPostgresCatalogCache(db, clock),
     revokedLinks: createPostgresRevokedLinks(db, clock),
+    refusals: createPostgresRefusalLog(db),
+    spendOverview: createPostgresSpendOverview(db),
+    operatorSessions: createPostgresOperatorSessionStore(db),
     async close() {
       await db.destroy();
     },

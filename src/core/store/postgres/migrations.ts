@@ -98,6 +98,29 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "refused requests for the operator's page; operator sessions that outlive a restart",
+    up: `
+      CREATE TABLE refusals (
+        id BIGSERIAL PRIMARY KEY,
+        created_at BIGINT NOT NULL,
+        platform TEXT NOT NULL,
+        workspace_id TEXT,
+        user_id TEXT NOT NULL,
+        user_name TEXT,
+        model TEXT,
+        code TEXT NOT NULL
+      );
+      CREATE INDEX refusals_created ON refusals (created_at);
+      CREATE TABLE operator_sessions (
+        secret_hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('session', 'sign-in')),
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX operator_sessions_expires ON operator_sessions (expires_at);
+    `,
+  },
 ];
 
 /** Any number both engines' processes agree on: the advisory lock that serialises migrations. */

@@ -23,6 +23,17 @@ export interface PostgresSchema {
   catalog_cache: { key: string; value_json: string; fetched_at: number };
   webhook_deliveries: { id: string; received_at: number };
   revoked_links: { signature: string; expires_at: number; revoked_at: number };
+  refusals: {
+    id: Generated<number>;
+    created_at: number;
+    platform: string;
+    workspace_id: string | null;
+    user_id: string;
+    user_name: string | null;
+    model: string | null;
+    code: string;
+  };
+  operator_sessions: { secret_hash: string; kind: 'session' | 'sign-in'; expires_at: number };
   schema_migrations: { version: number; name: string; applied_at: number };
 }
 
