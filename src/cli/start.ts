@@ -71,7 +71,8 @@ export async function run(argv: string[]): Promise<number> {
   const revokedLinks = database.revokedLinks;
   const access = {
     signer: createLinkSigner({ secret: loadLinkSecret(config), isRevoked: revokedLinks.isRevoked }),
-    sessions: createOperatorSessions(),
+    // In the store: a restart, or another web process of the deployment, keeps the operator signed in.
+    sessions: createOperatorSessions({ store: database.operatorSessions }),
   };
   // Slack's HTTP mode receives its events on the web server, so a bot process serving it runs one.
   const web = !(plan.web || mounts.length > 0)
@@ -85,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
           events: service,
           replicateWebhook: service.handleWebhook,
           service,
+          spendOverview: database.spendOverview,
           mounts,
           access,
         },
@@ -145,10 +147,12 @@ export async function run(argv: string[]): Promise<number> {
     'reelbot is running',
   );
   // On the terminal only, never in the log: whoever holds this link is the operator, once.
-  if (web && !config.gallery.public)
+  if (web && !config.gallery.public) {
+    const token = await access.sessions.issueSignInToken();
     process.stderr.write(
-      `\n  Sign in to the gallery as the operator (works once, for 24 hours):\n  ${config.publicUrl ?? web.url}/sign-in?token=${access.sessions.issueSignInToken()}\n\n`,
+      `\n  Sign in to the gallery as the operator (works once, for 24 hours):\n  ${config.publicUrl ?? web.url}/sign-in?token=${token}\n\n`,
     );
+  }
 
   const signal = await stop.received;
   logger.info({ signal }, 'shutting down: no new work; unfinished generations resume on next start');

@@ -54,7 +54,7 @@ export function accessMiddleware(deps: {
   const secure = deps.config.publicUrl?.startsWith('https:') ?? false;
   return async (req, res, next) => {
     const cookies = cookiesOf(req);
-    res.locals.operator = deps.sessions.isOpen(cookies[sessionCookie]);
+    res.locals.operator = await deps.sessions.isOpen(cookies[sessionCookie]);
     if (deps.config.gallery.public || res.locals.operator) {
       res.locals.grant = { kind: 'everything' } satisfies Grant;
       next();

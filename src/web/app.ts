@@ -15,6 +15,7 @@ import { cachedModels, galleryRoutes } from './routes/gallery.js';
 import { healthRoutes } from './routes/health.js';
 import { mediaRoutes } from './routes/media.js';
 import { signInRoutes } from './routes/sign-in.js';
+import { usagePageRoutes } from './routes/usage-page.js';
 import { webhookRoutes } from './routes/webhook.js';
 import { securityHeaders } from './security-headers.js';
 import type { RawMount, WebDeps } from './types.js';
@@ -36,15 +37,16 @@ function mountsFirst(mounts: RawMount[]): express.RequestHandler {
 export function createWebApp(deps: WebDeps): express.Express {
   const clock = deps.clock ?? Date.now;
   const assets = loadAssets();
-  const pageContext = (): PageContext => ({
+  const pageContext = (res?: express.Response): PageContext => ({
     assetUrls: assets.urls,
     live: deps.events ? 'sse' : 'poll',
     now: clock(),
+    operator: res ? isOperator(res) : undefined,
   });
 
   const https = deps.config.publicUrl?.startsWith('https:') ?? false;
   const signer = deps.access?.signer ?? createLinkSigner({ secret: loadLinkSecret(deps.config), clock });
-  const sessions = deps.access?.sessions ?? createOperatorSessions(clock);
+  const sessions = deps.access?.sessions ?? createOperatorSessions({ clock });
   const media = deps.media ?? createMediaStorage(deps.config);
 
   const app = express();
@@ -73,6 +75,15 @@ export function createWebApp(deps: WebDeps): express.Express {
     }),
   );
   app.use(adminRoutes({ ...deps, media, clock, isOperator }));
+  app.use(
+    usagePageRoutes({
+      adminToken: deps.config.adminToken,
+      spendOverview: deps.spendOverview,
+      isOperator,
+      pageContext,
+      clock,
+    }),
+  );
 
   app.use(notFound);
   app.use(errorHandler(deps.logger, pageContext));

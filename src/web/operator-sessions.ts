@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { OperatorSecretKind, OperatorSessionStore } from '../core/access/operator-session-store.js';
 
 /** How long an operator stays signed in. */
 export const operatorSessionMs = 24 * 60 * 60 * 1000;
@@ -6,55 +7,71 @@ export const operatorSessionMs = 24 * 60 * 60 * 1000;
 export const signInLinkMs = 24 * 60 * 60 * 1000;
 
 const newSecret = () => randomBytes(32).toString('base64url');
-// Only hashes are kept: a heap dump or a log of this map gives no one a session.
+// Only hashes are kept: a copy of the database or a heap dump gives no one a session.
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest('base64url');
 
 /**
- * The operator's web sessions and one-time sign-in links, in memory: a restart signs everyone out,
- * which for a single operator is the safe default.
+ * Sessions in this process's memory: for tests and a web app built without a store. `reelbot start`
+ * keeps them in the store, so a restart and other web processes keep the operator signed in.
  */
-export function createOperatorSessions(clock: () => number = Date.now) {
-  const sessions = new Map<string, number>();
-  const signInLinks = new Map<string, number>();
+export function memoryOperatorSessionStore(): OperatorSessionStore {
+  const kept = new Map<string, { kind: OperatorSecretKind; expiresAt: number }>();
+  const live = (hash: string, kind: OperatorSecretKind, now: number) => {
+    const entry = kept.get(hash);
+    return entry !== undefined && entry.kind === kind && entry.expiresAt > now;
+  };
+  return {
+    async put(hash, kind, expiresAt, now) {
+      for (const [key, entry] of kept) if (entry.expiresAt <= now) kept.delete(key);
+      kept.set(hash, { kind, expiresAt });
+    },
+    async isLive(hash, kind, now) {
+      return live(hash, kind, now);
+    },
+    async take(hash, kind, now) {
+      if (!live(hash, kind, now)) return false;
+      kept.delete(hash);
+      return true;
+    },
+  };
+}
 
-  function live(map: Map<string, number>, secret: string | undefined): string | undefined {
-    if (!secret) return undefined;
-    const key = hashOf(secret);
-    const expiresAt = map.get(key);
-    if (expiresAt === undefined) return undefined;
-    if (expiresAt <= clock()) {
-      map.delete(key);
-      return undefined;
-    }
-    return key;
-  }
+/**
+ * The operator's web sessions and one-time sign-in links, kept by the hash of their secret in
+ * `store` (the database under `reelbot start`; memory by default).
+ */
+export function createOperatorSessions(
+  options: { store?: OperatorSessionStore; clock?: () => number } = {},
+) {
+  const store = options.store ?? memoryOperatorSessionStore();
+  const clock = options.clock ?? Date.now;
 
   return {
     /** Opens a session; the returned id goes into the cookie. */
-    open(): { id: string; expiresAt: number } {
+    async open(): Promise<{ id: string; expiresAt: number }> {
       const id = newSecret();
-      const expiresAt = clock() + operatorSessionMs;
-      sessions.set(hashOf(id), expiresAt);
+      const now = clock();
+      const expiresAt = now + operatorSessionMs;
+      await store.put(hashOf(id), 'session', expiresAt, now);
       return { id, expiresAt };
     },
-    isOpen(id: string | undefined): boolean {
-      return live(sessions, id) !== undefined;
+    async isOpen(id: string | undefined): Promise<boolean> {
+      return id ? store.isLive(hashOf(id), 'session', clock()) : false;
     },
-    close(id: string | undefined): void {
-      if (id) sessions.delete(hashOf(id));
+    /** Ends a session (sign-out): the cookie opens nothing afterwards, in any process. */
+    async close(id: string | undefined): Promise<void> {
+      if (id) await store.take(hashOf(id), 'session', clock());
     },
     /** A token for a sign-in link that works once. */
-    issueSignInToken(): string {
+    async issueSignInToken(): Promise<string> {
       const token = newSecret();
-      signInLinks.set(hashOf(token), clock() + signInLinkMs);
+      const now = clock();
+      await store.put(hashOf(token), 'sign-in', now + signInLinkMs, now);
       return token;
     },
-    /** Uses up a sign-in token; true the first time only. */
-    redeemSignInToken(token: string | undefined): boolean {
-      const key = live(signInLinks, token);
-      if (key === undefined) return false;
-      signInLinks.delete(key);
-      return true;
+    /** Uses up a sign-in token; true the first time only, whichever process is asked. */
+    async redeemSignInToken(token: string | undefined): Promise<boolean> {
+      return token ? store.take(hashOf(token), 'sign-in', clock()) : false;
     },
   };
 }

@@ -3,6 +3,7 @@ import type { LinkSigner } from '../core/access/link-token.js';
 import type { Config } from '../core/config.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 import type { GenerationService } from '../core/generations/service-types.js';
+import type { SpendOverview } from '../core/generations/spend/overview.js';
 import type { GenerationListener } from '../core/generations/types.js';
 import type { Logger } from '../core/logger.js';
 import type { MediaStorage } from '../core/media/storage.js';
@@ -34,8 +35,10 @@ export interface WebDeps {
   events?: { subscribe(listener: GenerationListener): () => void };
   /** Replicate webhook handler, provided by the generation service: a pure function over the raw body. */
   replicateWebhook?: ReplicateWebhookHandler;
-  /** Cancel/delete through the service when present (admin delete). */
-  service?: Pick<GenerationService, 'cancel'>;
+  /** The core's delete, for the operator's delete (the one delete every surface uses). */
+  service?: Pick<GenerationService, 'delete'>;
+  /** The operator's spend aggregates (`GET /api/admin/usage`, `/admin/usage`); 404 without. */
+  spendOverview?: SpendOverview;
   /** Raw Node handlers mounted before any body parser, e.g. Slack's Bolt receiver at /slack/events. */
   mounts?: RawMount[];
   clock?: () => number;

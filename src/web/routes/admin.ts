@@ -1,17 +1,21 @@
 import { type Response, Router } from 'express';
 import { NotFoundError, ReelbotError } from '../../core/errors.js';
-import { isFinal } from '../../core/generations/types.js';
+import { operatorUsage } from '../../core/generations/spend/overview.js';
 import { requireAdmin } from '../admin-auth.js';
 import { generationIdPattern } from '../filters.js';
-import { applyCleanup, filesOf, mediaFiles, planCleanup, removeFiles } from '../media-cleanup.js';
+import { applyCleanup, filesOf, mediaFiles, planCleanup } from '../media-cleanup.js';
 import type { WebDeps, WebMedia } from '../types.js';
+
+/** Who the web's deletes are by, in the audit line. */
+export const operatorId = 'operator';
 
 /**
  * Admin endpoints behind `Authorization: Bearer ADMIN_TOKEN` or the operator's session:
- * `GET /api/admin/stats`, `POST /api/admin/cleanup[?dry_run=1]`, `DELETE /api/admin/generations/:id`.
+ * `GET /api/admin/stats`, `GET /api/admin/usage` (the operator's 30 days of spend),
+ * `POST /api/admin/cleanup[?dry_run=1]`, `DELETE /api/admin/generations/:id`.
  */
 export function adminRoutes(
-  deps: Pick<WebDeps, 'config' | 'store' | 'service' | 'logger'> & {
+  deps: Pick<WebDeps, 'config' | 'store' | 'service' | 'logger' | 'spendOverview'> & {
     media: WebMedia;
     clock: () => number;
     /** Whether a signed-in operator's browser made the request. */
@@ -49,26 +53,22 @@ export function adminRoutes(
     res.json({ dryRun, deleted: !dryRun, ...plan });
   });
 
+  // The core's delete, as the chat buttons use it: a running video canceled first, then the files,
+  // then the row, and one audit line. The operator may delete anyone's.
   router.delete('/api/admin/generations/:id', async (req, res) => {
     const { id } = req.params;
-    const generation = generationIdPattern.test(id) ? await store.get(id) : undefined;
-    if (!generation) throw new NotFoundError('generation', id);
-    if (!isFinal(generation.status)) {
-      if (!deps.service)
-        throw new ReelbotError('CONFLICT', `generation ${id} is running and no service can cancel it`, {
-          userMessage: 'This generation is still running and cannot be canceled from here.',
-        });
-      await deps.service.cancel(id, { userId: 'admin', admin: true });
-    }
-    // Read again: the job may have recorded its files while it was being canceled.
-    const files = filesOf((await store.get(id)) ?? generation);
-    await store.delete(id);
-    await removeFiles(deps.media, files);
-    deps.logger.info(
-      { audit: 'delete', generationId: id, by: 'admin', admin: true, files },
-      'admin deleted a generation',
-    );
-    res.json({ deleted: id, files });
+    if (!generationIdPattern.test(id)) throw new NotFoundError('generation', id);
+    if (!deps.service)
+      throw new ReelbotError('CONFLICT', `no generation service can delete ${id} here`, {
+        userMessage: 'Videos cannot be deleted from this web server.',
+      });
+    const deleted = await deps.service.delete(id, { userId: operatorId, admin: true });
+    res.json({ deleted: id, files: filesOf(deleted) });
+  });
+
+  router.get('/api/admin/usage', async (req, res) => {
+    if (!deps.spendOverview) throw new NotFoundError('page', req.path);
+    res.json(await operatorUsage(deps.spendOverview, deps.clock()));
   });
 
   return router;

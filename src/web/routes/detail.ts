@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
@@ -9,7 +9,7 @@ import { detailPage } from '../views/detail-page.js';
 import type { PageContext } from '../views/layout.js';
 
 /** `GET /g/:id`: the page of one generation, for whoever may see it (else 404, as if it did not exist). */
-export function detailRoutes(deps: { store: GenerationStore; pageContext: () => PageContext }): Router {
+export function detailRoutes(deps: { store: GenerationStore; pageContext: (res?: Response) => PageContext }): Router {
   const router = Router();
   router.get('/g/:id', async (req, res) => {
     const { id } = req.params;
@@ -17,7 +17,7 @@ export function detailRoutes(deps: { store: GenerationStore; pageContext: () => 
     if (!generation || !canSee(grantOf(res), generation)) throw new NotFoundError('generation', id);
     const name = generation.media ? downloadName(generation) : undefined;
     res.setHeader('Cache-Control', 'no-cache');
-    res.type('html').send(detailPage(deps.pageContext(), generation, name).value);
+    res.type('html').send(detailPage(deps.pageContext(res), generation, name).value);
   });
   return router;
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
@@ -35,7 +35,7 @@ export function cachedModels(store: GenerationStore, clock: () => number, ttlMs 
 export function galleryRoutes(deps: {
   store: GenerationStore;
   models: () => Promise<string[]>;
-  pageContext: () => PageContext;
+  pageContext: (res?: Response) => PageContext;
 }): Router {
   const router = Router();
 
@@ -49,7 +49,7 @@ export function galleryRoutes(deps: {
       deps.store.list(filter, { cursor: query.cursor, limit: pageSize }),
       deps.models(),
     ]);
-    const body = galleryPage(deps.pageContext(), {
+    const body = galleryPage(deps.pageContext(res), {
       items: page.items,
       next: page.next && encodeCursor(page.next),
       params: query.params,

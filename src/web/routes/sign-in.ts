@@ -20,8 +20,8 @@ export function signInRoutes(deps: {
   const matches = adminTokenMatcher(deps.adminToken);
   const enabled = deps.adminToken !== undefined;
 
-  function startSession(res: express.Response) {
-    const session = deps.sessions.open();
+  async function startSession(res: express.Response) {
+    const session = await deps.sessions.open();
     res.cookie(sessionCookie, session.id, {
       httpOnly: true,
       sameSite: 'strict',
@@ -37,10 +37,10 @@ export function signInRoutes(deps: {
     res.type('html').send(signInPage(deps.pageContext(), { signedIn, enabled, note }).value);
   }
 
-  router.get('/sign-in', (req, res) => {
+  router.get('/sign-in', async (req, res) => {
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
     if (token !== undefined) {
-      if (deps.sessions.redeemSignInToken(token)) return startSession(res);
+      if (await deps.sessions.redeemSignInToken(token)) return startSession(res);
       return page(
         res,
         401,
@@ -48,17 +48,17 @@ export function signInRoutes(deps: {
         'That sign-in link was used already or has expired. Sign in with the admin token.',
       );
     }
-    page(res, 200, deps.sessions.isOpen(cookiesOf(req)[sessionCookie]));
+    page(res, 200, await deps.sessions.isOpen(cookiesOf(req)[sessionCookie]));
   });
 
-  router.post('/sign-in', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
+  router.post('/sign-in', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const given = typeof req.body?.token === 'string' ? req.body.token.trim() : undefined;
     if (matches(given)) return startSession(res);
     page(res, 401, false, enabled ? 'That is not the admin token.' : undefined);
   });
 
-  router.post('/sign-out', (req, res) => {
-    deps.sessions.close(cookiesOf(req)[sessionCookie]);
+  router.post('/sign-out', async (req, res) => {
+    await deps.sessions.close(cookiesOf(req)[sessionCookie]);
     res.clearCookie(sessionCookie, { httpOnly: true, sameSite: 'strict', secure: deps.https, path: '/' });
     res.redirect(303, '/sign-in');
   });

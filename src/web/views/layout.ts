@@ -7,6 +7,8 @@ export interface PageContext {
   /** `sse` when the server streams events at /events, `poll` when cards poll the API. */
   live: 'sse' | 'poll';
   now: number;
+  /** The signed-in operator is looking: the top bar links to the operator's pages. */
+  operator?: boolean;
 }
 
 /** The HTML document around a page: head, top bar, main. */
@@ -30,6 +32,11 @@ export function layout(
 <header class="topbar">
   <a class="brand" href="/" aria-label="reelbot gallery"><span class="brand__mark" aria-hidden="true"></span>reelbot</a>
   ${page.header}
+  ${
+    context.operator
+      ? html`<nav class="topbar__operator" aria-label="Operator"><a class="button button--ghost" href="/admin/usage">Usage</a></nav>`
+      : ''
+  }
 </header>
 <main class="main">
 ${page.body}

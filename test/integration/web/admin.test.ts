@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DeleteDeps, deleteGeneration } from '../../../src/core/generations/delete.js';
 import type { GenerationService } from '../../../src/core/generations/service-types.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { createMediaStorage } from '../../../src/core/media/configured-storage.js';
 import {
   adminToken,
   attachMedia,
@@ -32,8 +35,11 @@ beforeAll(async () => {
   sample = await makeSampleMedia();
   data = createTestData();
   seeded = await seedGallery(data, sample);
-  // A service that cancels the way the real one does: the generation ends as canceled.
-  const service: Pick<GenerationService, 'cancel'> = {
+  // The core's own delete, with a cancel that ends the generation the way the real one does.
+  const deps: DeleteDeps = {
+    store: data.store,
+    storage: createMediaStorage(data.config),
+    logger: silentLogger(),
     async cancel(id, by) {
       canceled.push({ id, by });
       await data.store.transition(id, ['queued', 'starting', 'processing', 'downloading'], {
@@ -42,6 +48,7 @@ beforeAll(async () => {
       return (await data.store.get(id))!;
     },
   };
+  const service: Pick<GenerationService, 'delete'> = { delete: (id, by) => deleteGeneration(deps, id, by) };
   server = await startTestServer(data, { service });
 });
 
@@ -198,11 +205,11 @@ describe('DELETE /api/admin/generations/:id', () => {
       headers: auth,
     });
     expect(response.status).toBe(200);
-    expect(canceled).toEqual([{ id: seeded.running.id, by: { userId: 'admin', admin: true } }]);
+    expect(canceled).toEqual([{ id: seeded.running.id, by: { userId: 'operator', admin: true } }]);
     expect(await data.store.get(seeded.running.id)).toBeUndefined();
   });
 
-  it('refuses to delete a running generation when no service can cancel it', async () => {
+  it('refuses to delete when no generation service is at hand', async () => {
     const bare = await startTestServer(data);
     try {
       const running = await data.store.insert({

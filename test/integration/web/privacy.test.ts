@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
 import { createLinkSigner, linkLifetimeMs } from '../../../src/core/access/link-token.js';
 import type { Place } from '../../../src/core/access/place.js';
+import { type DeleteBy, deleteGeneration } from '../../../src/core/generations/delete.js';
 import type { GenerationListener } from '../../../src/core/generations/types.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { createMediaStorage } from '../../../src/core/media/configured-storage.js';
 import { createRevokedLinks } from '../../../src/core/store/index.js';
 import { createOperatorSessions } from '../../../src/web/operator-sessions.js';
 import {
@@ -25,7 +28,7 @@ let seeded: Awaited<ReturnType<typeof seedGallery>>;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let signer: ReturnType<typeof createLinkSigner>;
 let revoked: ReturnType<typeof createRevokedLinks>;
-const sessions = createOperatorSessions(() => data.clock.now);
+const sessions = createOperatorSessions({ clock: () => data.clock.now });
 const listeners = new Set<GenerationListener>();
 const events = {
   subscribe(listener: GenerationListener) {
@@ -44,7 +47,21 @@ beforeAll(async () => {
     clock: () => data.clock.now,
     isRevoked: revoked.isRevoked,
   });
-  server = await startTestServer(data, { events, access: { signer, sessions } });
+  // The core's own delete; every seeded video this file deletes has ended, so nothing is canceled.
+  const service = {
+    delete: (id: string, by: DeleteBy) =>
+      deleteGeneration(
+        {
+          store: data.store,
+          storage: createMediaStorage(data.config),
+          logger: silentLogger(),
+          cancel: () => Promise.reject(new Error('nothing here is running')),
+        },
+        id,
+        by,
+      ),
+  };
+  server = await startTestServer(data, { events, service, access: { signer, sessions } });
 });
 afterAll(async () => {
   await server?.close();
@@ -262,7 +279,7 @@ describe('the operator', () => {
   });
 
   it("signs in once with the start command's link; the link does not work twice", async () => {
-    const token = sessions.issueSignInToken();
+    const token = await sessions.issueSignInToken();
     const first = await get(`/sign-in?token=${token}`);
     expect(first.status).toBe(303);
     expect((await get('/', { cookie: cookieOf(first) })).status).toBe(200);
