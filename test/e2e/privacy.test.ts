@@ -42,17 +42,20 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+const env = () => ({
+  DATA_DIR: dataDir,
+  PORT: '0',
+  REPLICATE_API_URL: replicate.apiUrl,
+  REPLICATE_API_TOKEN: replicate.state.token,
+  DISCORD_TOKEN: discord.state.token,
+  DISCORD_APPLICATION_ID: discord.state.applicationId,
+  DISCORD_API_URL: discord.apiUrl,
+  BLOCKED_TERMS: 'gore',
+});
+
 describe('`reelbot start` keeps each server to its own videos', { timeout: 120_000 }, () => {
   it("answers /gallery privately with a signed link to this server's gallery; unsigned URLs are 404, a revoked link too", async () => {
-    reelbot = await startReelbot({
-      DATA_DIR: dataDir,
-      PORT: '0',
-      REPLICATE_API_URL: replicate.apiUrl,
-      REPLICATE_API_TOKEN: replicate.state.token,
-      DISCORD_TOKEN: discord.state.token,
-      DISCORD_APPLICATION_ID: discord.state.applicationId,
-      DISCORD_API_URL: discord.apiUrl,
-    });
+    reelbot = await startReelbot(env());
     const server = reelbot.url;
 
     const command = discord.sendCommand('gallery', []);
@@ -90,6 +93,48 @@ describe('`reelbot start` keeps each server to its own videos', { timeout: 120_0
     expect(revoke.stdout).toContain(`discord:${discord.state.guildId}`);
     expect((await fetch(`${server}${link.pathname}${link.search}`)).status).toBe(404);
 
+    // A refused request is on the operator's page, and only the operator sees that page.
+    const predictions = replicate.state.predictions.predictions.size;
+    discord.sendCommand('video', [
+      { name: 'model', value: 'minimax/video-01' },
+      { name: 'prompt', value: 'a field of gore' },
+    ]);
+    await reelbot.waitForLine((line) => line.code === 'PROMPT_BLOCKED', 'the refusal');
+    expect(replicate.state.predictions.predictions.size).toBe(predictions);
+    const usage = (await (await fetch(`${server}/api/admin/usage`, { headers: { cookie } })).json()) as {
+      days: unknown[];
+      refusals: { code: string; count: number }[];
+    };
+    expect(usage.days).toHaveLength(30);
+    expect(usage.refusals).toEqual([expect.objectContaining({ code: 'PROMPT_BLOCKED', count: 1 })]);
+    const usagePage = await fetch(`${server}/admin/usage`, { headers: { cookie } });
+    expect(usagePage.status).toBe(200);
+    expect((await usagePage.text()).match(/<rect class="spend-chart__bar"/g)).toHaveLength(30);
+    expect((await fetch(`${server}/admin/usage`)).status).toBe(404);
+
+    // The operator deletes on the web through the core's delete: its audit line.
+    const [audit, deleted] = await Promise.all([
+      reelbot.waitForLine((line) => line.audit === 'delete', 'the audit line'),
+      fetch(`${server}/api/admin/generations/${ids.theirs}`, { method: 'DELETE', headers: { cookie } }),
+    ]);
+    expect(deleted.status).toBe(200);
+    expect(audit).toMatchObject({ generationId: ids.theirs, by: 'operator', admin: true });
+
+    await reelbot.stop();
+    reelbot = undefined;
+
+    // The session is in the store: a restart on the same data keeps the operator signed in.
+    reelbot = await startReelbot(env());
+    const again = await fetch(`${reelbot.url}/`, { headers: { cookie } });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain(ids.ours);
+    const out = await fetch(`${reelbot.url}/sign-out`, {
+      method: 'POST',
+      headers: { cookie },
+      redirect: 'manual',
+    });
+    expect(out.status).toBe(303);
+    expect((await fetch(`${reelbot.url}/`, { headers: { cookie } })).status).toBe(404);
     await reelbot.stop();
     reelbot = undefined;
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayMs } from '../../../src/core/generations/spend/day.js';
 import type { OperatorUsage } from '../../../src/core/generations/spend/overview.js';
+import type { Requester } from '../../../src/core/generations/types.js';
 import { createRefusalLog, createSpendOverview } from '../../../src/core/store/index.js';
 import { createOperatorSessions } from '../../../src/web/operator-sessions.js';
 import {
