@@ -25,7 +25,7 @@ beforeAll(async () => {
   // Ada's dear video three days ago, Bob's <b>cheap</b> one today, one refusal.
   const made = async (
     at: number,
-    requester: typeof ada,
+    requester: Requester,
     model: string,
     costUsd: number,
     predictTime: number,
