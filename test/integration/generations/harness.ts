@@ -18,6 +18,7 @@ import { createReplicateApi } from '../../../src/core/replicate/client.js';
 import {
   createCatalogCache,
   createGenerationStore,
+  createRefusalLog,
   type Database,
   openDatabase,
 } from '../../../src/core/store/index.js';
@@ -102,6 +103,7 @@ export function startService(
     timings: options.timings,
     simulator: options.simulator,
     performsJobs: options.performsJobs,
+    refusals: createRefusalLog(db),
   });
   const events: GenerationEvent[] = [];
   service.subscribe((event) => events.push(event));
