@@ -40,9 +40,7 @@ export function memoryOperatorSessionStore(): OperatorSessionStore {
  * The operator's web sessions and one-time sign-in links, kept by the hash of their secret in
  * `store` (the database under `reelbot start`; memory by default).
  */
-export function createOperatorSessions(
-  options: { store?: OperatorSessionStore; clock?: () => number } = {},
-) {
+export function createOperatorSessions(options: { store?: OperatorSessionStore; clock?: () => number } = {}) {
   const store = options.store ?? memoryOperatorSessionStore();
   const clock = options.clock ?? Date.now;
 

@@ -9,7 +9,10 @@ import { detailPage } from '../views/detail-page.js';
 import type { PageContext } from '../views/layout.js';
 
 /** `GET /g/:id`: the page of one generation, for whoever may see it (else 404, as if it did not exist). */
-export function detailRoutes(deps: { store: GenerationStore; pageContext: (res?: Response) => PageContext }): Router {
+export function detailRoutes(deps: {
+  store: GenerationStore;
+  pageContext: (res?: Response) => PageContext;
+}): Router {
   const router = Router();
   router.get('/g/:id', async (req, res) => {
     const { id } = req.params;

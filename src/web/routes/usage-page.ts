@@ -23,7 +23,10 @@ export function usagePageRoutes(deps: {
     requireAdmin(deps.adminToken, deps.isOperator, (res) => {
       res
         .type('html')
-        .send(errorPage(deps.pageContext(res), 401, 'Sign in as the operator at /sign-in to see this page.').value);
+        .send(
+          errorPage(deps.pageContext(res), 401, 'Sign in as the operator at /sign-in to see this page.')
+            .value,
+        );
     }),
   );
   router.get('/admin/usage', async (req, res) => {

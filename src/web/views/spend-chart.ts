@@ -11,7 +11,11 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 
 /** A day in words, for the bar's tooltip: "2026-11-03: about $1.50 · GPU 30 s · 2 videos". */
 export function describeDay(day: DaySpend): string {
-  const parts = [`${formatUsd(day.costUsd)}`, `GPU ${formatSeconds(day.gpuSeconds)}`, plural(day.videos, 'video')];
+  const parts = [
+    `${formatUsd(day.costUsd)}`,
+    `GPU ${formatSeconds(day.gpuSeconds)}`,
+    plural(day.videos, 'video'),
+  ];
   if (day.unpriced > 0) parts.push(`${day.unpriced} unpriced`);
   if (day.simulations > 0) parts.push(plural(day.simulations, 'simulation'));
   return `${isoDay(day.day)}: ${parts.join(' · ')}`;
@@ -31,9 +35,9 @@ function niceCeiling(max: number): number {
  */
 export function spendChart(days: readonly DaySpend[]): SafeHtml {
   const inDollars = days.some((day) => day.costUsd > 0);
-  const valueOf = (day: DaySpend) => (inDollars ? day.costUsd : day.gpuSeconds);
+  const barValue = (day: DaySpend) => (inDollars ? day.costUsd : day.gpuSeconds);
   const label = (value: number) => (inDollars ? formatUsd(value) : formatSeconds(value));
-  const top = niceCeiling(Math.max(0, ...days.map(valueOf)));
+  const top = niceCeiling(Math.max(0, ...days.map(barValue)));
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const slot = plotWidth / Math.max(1, days.length);
@@ -50,7 +54,7 @@ export function spendChart(days: readonly DaySpend[]): SafeHtml {
   </g>`,
   )}
   ${days.map((day, i) => {
-    const value = valueOf(day);
+    const value = barValue(day);
     const barTop = y(value);
     const x = margin.left + i * slot + slot * 0.15;
     return html`<rect class="spend-chart__bar" data-day="${isoDay(day.day)}" x="${round(x)}" y="${round(barTop)}" width="${round(slot * 0.7)}" height="${round(margin.top + plotHeight - barTop)}"><title>${describeDay(day)}</title></rect>`;

@@ -7,7 +7,11 @@ import { spendChart } from './spend-chart.js';
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-function leaders(caption: string, rows: readonly SpendLeader[], who: (row: SpendLeader) => SafeHtml | string) {
+function leaders(
+  caption: string,
+  rows: readonly SpendLeader[],
+  who: (row: SpendLeader) => SafeHtml | string,
+) {
   return html`<table class="usage-table">
   <caption>${caption}</caption>
   <thead><tr><th scope="col">${caption.replace(/^Top /, '').replace(/s$/, '')}</th><th scope="col">Dollars</th><th scope="col">GPU</th><th scope="col">Videos</th></tr></thead>
