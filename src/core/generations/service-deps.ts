@@ -9,6 +9,7 @@ import type { LifecycleTimings } from './context.js';
 import type { EventBus } from './event-bus.js';
 import type { GenerationStore } from './generation-store.js';
 import type { JobRunner } from './job-queue.js';
+import type { Moderator } from './moderation.js';
 import type { GenerationService } from './service-types.js';
 import type { Simulator } from './simulation-job.js';
 import type { LimitsFor } from './spend/limits.js';
@@ -61,6 +62,8 @@ export interface GenerationServiceDeps {
   simulator?: Simulator;
   /** Replicate's prices (the shipped table by default; `PRICES_FILE` replaces it). */
   prices?: PriceTable;
+  /** OpenAI moderation of prompts and images (with OPENAI_API_KEY); nothing is moderated without it. */
+  moderator?: Moderator;
   /** Each place's daily quotas; the environment's (`config.spend`) everywhere by default. */
   limitsFor?: LimitsFor;
 }

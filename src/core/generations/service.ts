@@ -21,6 +21,7 @@ export type { Simulator } from './simulation-job.js';
 import { createAdmission } from './admission.js';
 import { cancelGeneration } from './cancel.js';
 import { deleteGeneration } from './delete.js';
+import { createModerationGate } from './moderation.js';
 import { createRequests, noSimulator } from './requests.js';
 import type { Generation, GenerationEvent, GenerationListener } from './types.js';
 import { createWebhookEndpoint } from './webhook-endpoint.js';
@@ -175,6 +176,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     attachmentDispatcher: deps.attachmentDispatcher,
     canSimulate: deps.simulator !== undefined,
     checkScene: deps.simulator?.checkScene?.bind(deps.simulator),
+    moderation: createModerationGate({ moderator: deps.moderator, config, logger }),
   });
 
   const cancel: ReelbotGenerationService['cancel'] = (generationId, by) =>

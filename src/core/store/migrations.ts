@@ -151,6 +151,14 @@ export const migrations: readonly Migration[] = [
       CREATE VIRTUAL TABLE generations_fts_terms USING fts5vocab(generations_fts, 'row');
     `,
   },
+  {
+    version: 12,
+    name: 'moderation: the age-restricted categories a generation was flagged in (spoilers, blurred posters)',
+    up: `
+      -- JSON array of OpenAI moderation categories in MODERATION_NSFW_CATEGORIES; NULL when none
+      ALTER TABLE generations ADD COLUMN restricted_categories_json TEXT;
+    `,
+  },
 ];
 
 /** Applies every migration the database has not seen, each in its own transaction. */

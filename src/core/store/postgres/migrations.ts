@@ -98,6 +98,14 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'moderation: the age-restricted categories a generation was flagged in (spoilers, blurred posters)',
+    up: `
+      -- JSON array of OpenAI moderation categories in MODERATION_NSFW_CATEGORIES; NULL when none
+      ALTER TABLE generations ADD COLUMN restricted_categories_json TEXT;
+    `,
+  },
 ];
 
 /** Any number both engines' processes agree on: the advisory lock that serialises migrations. */
