@@ -6,6 +6,7 @@ import path from 'node:path';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { LifecycleTimings } from '../../../src/core/generations/context.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
+import type { Moderator } from '../../../src/core/generations/moderation.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -65,6 +66,8 @@ export function startService(
     simulator?: Simulator;
     /** False for a process that only takes requests and webhooks (`--role web` or `bot`). */
     performsJobs?: boolean;
+    /** OpenAI moderation (e.g. the real adapter against the fake OpenAI); none by default. */
+    moderator?: Moderator;
   },
 ): ServiceUnderTest {
   const config = loadConfig({
@@ -102,6 +105,7 @@ export function startService(
     timings: options.timings,
     simulator: options.simulator,
     performsJobs: options.performsJobs,
+    moderator: options.moderator,
   });
   const events: GenerationEvent[] = [];
   service.subscribe((event) => events.push(event));
