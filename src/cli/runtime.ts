@@ -13,6 +13,7 @@ import { type Catalog, createCatalog } from '../core/replicate/catalog.js';
 import type { CatalogCache } from '../core/replicate/catalog-cache.js';
 import { createReplicateApi, type ReplicateApi } from '../core/replicate/client.js';
 import { openStore, type Store } from '../core/store/index.js';
+import { createOpenAIModerator } from '../moderation/openai.js';
 import type { RenderOptions } from '../simulation/render-on-worker.js';
 import { type RenderWorker, startRenderWorker } from '../simulation/render-worker-handle.js';
 import { createXvfbRegistry } from '../simulation/renderer/xvfb-registry.js';
@@ -147,6 +148,9 @@ export async function createCoreRuntime(
     bus,
     performsJobs: options.performsJobs,
     refusals: database.refusals,
+    moderator: config.openai
+      ? createOpenAIModerator({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })
+      : undefined,
   });
   return {
     config,

@@ -49,8 +49,19 @@ export interface Config {
    * kept in DATA_DIR. `public` (GALLERY_PUBLIC) opens every video to anyone, as before privacy.
    */
   gallery: { linkSecret?: string; public: boolean };
-  /** Words no prompt may use (BLOCKED_TERMS); matched ignoring case and accents, on word boundaries. */
-  moderation: { blockedTerms: string[] };
+  /**
+   * What a prompt is checked against before anything is predicted. `blockedTerms` (BLOCKED_TERMS):
+   * words no prompt may use, matched ignoring case and accents, on word boundaries. With `openai`
+   * set, prompts and images also go through OpenAI moderation: `fail` (MODERATION_FAIL) says what
+   * happens when it cannot answer, `nsfwCategories` (MODERATION_NSFW_CATEGORIES) which flagged
+   * categories are let through but shown plainly only in age-restricted channels.
+   */
+  moderation: {
+    blockedTerms: string[];
+    fail: 'open' | 'closed';
+    nsfwCategories: string[];
+    timeoutMs: number;
+  };
   /** The X display for the simulation renderer; unset means the renderer starts its own Xvfb. */
   display?: string;
   /**
@@ -100,6 +111,9 @@ export const configDefaults = {
   OPENAI_MODEL: 'gpt-4o-mini',
   RENDER_WORKER: 'lazy' as 'lazy' | 'eager',
   RENDER_IDLE_SECONDS: 300,
+  MODERATION_FAIL: 'closed' as 'open' | 'closed',
+  MODERATION_NSFW_CATEGORIES: 'sexual',
+  MODERATION_TIMEOUT_SECONDS: 5,
 } satisfies Record<string, string | number>;
 
 const optionalText = z
@@ -209,6 +223,14 @@ const envSchema = z.object({
     .optional(),
   GALLERY_PUBLIC: z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).default('false'),
   BLOCKED_TERMS: optionalText,
+  MODERATION_FAIL: z
+    .enum(['open', 'closed'], {
+      message:
+        'must be closed (refuse prompts while OpenAI moderation is unreachable) or open (let them through)',
+    })
+    .default(configDefaults.MODERATION_FAIL),
+  MODERATION_NSFW_CATEGORIES: z.string().trim().default(configDefaults.MODERATION_NSFW_CATEGORIES),
+  MODERATION_TIMEOUT_SECONDS: positiveInt('such as 5').default(configDefaults.MODERATION_TIMEOUT_SECONDS),
   DISPLAY: optionalText,
   RENDER_WORKER: z
     .enum(['lazy', 'eager'], {
@@ -353,6 +375,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .split(',')
         .map((term) => term.trim())
         .filter((term) => term !== ''),
+      fail: e.MODERATION_FAIL,
+      nsfwCategories: e.MODERATION_NSFW_CATEGORIES.split(',')
+        .map((category) => category.trim().toLowerCase())
+        .filter((category) => category !== ''),
+      timeoutMs: e.MODERATION_TIMEOUT_SECONDS * 1000,
     },
     display: e.DISPLAY,
     renderWorker: { mode: e.RENDER_WORKER, idleMs: e.RENDER_IDLE_SECONDS * 1000 },

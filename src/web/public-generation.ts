@@ -34,6 +34,8 @@ export interface PublicGeneration {
   metrics?: { predictTime?: number; cpuTime?: number; [name: string]: unknown };
   /** Estimated US dollars from reelbot's price table; absent when the price is unknown. */
   costUsd?: number;
+  /** Moderation categories that make it a spoiler outside age-restricted channels (blurred in the gallery). */
+  restrictedCategories?: string[];
   links: { page: string; api: string };
   createdAt: string;
   startedAt?: string;
@@ -93,6 +95,7 @@ export function toPublicGeneration(generation: Generation, linkKey?: string): Pu
         }
       : undefined,
     costUsd: generation.costUsd,
+    restrictedCategories: generation.restrictedCategories,
     links: { page: `/g/${id}`, api: `/api/generations/${id}` },
     createdAt: iso(generation.createdAt)!,
     startedAt: iso(generation.startedAt),

@@ -5,24 +5,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identify, isRunning } from '../../src/core/process-table.js';
 import type { XvfbRecord } from '../../src/simulation/renderer/xvfb-registry.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
 import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { probeVideo, type ReelbotProcess, spawnReelbot, startReelbot } from './reelbot-process.js';
 
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
+let openai: FakeOpenAI;
 let dataDir: string;
 let reelbot: ReelbotProcess | undefined;
 
 beforeAll(async () => {
   discord = await startFakeDiscord();
   replicate = await startFakeReplicate();
+  openai = await startFakeOpenAI();
+  openai.flag('knife fight', ['violence']);
+  openai.flag('boudoir', ['sexual']);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-discord-'));
 });
 afterAll(async () => {
   reelbot?.kill();
   await discord?.close();
   await replicate?.close();
+  await openai?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -37,6 +43,8 @@ const env = () => ({
   DISCORD_APPLICATION_ID: discord.state.applicationId,
   DISCORD_API_URL: discord.apiUrl,
   BLOCKED_TERMS: 'gore',
+  OPENAI_API_KEY: 'sk-test',
+  OPENAI_BASE_URL: openai.baseUrl,
 });
 
 /** The final edit of an interaction's status message: "Done", with the video attached. */
@@ -101,9 +109,13 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     await expectPlayableUpload(await discord.waitForCall(isFinalEdit(animate.token)));
     // The image reached the model through Replicate's Files API.
     expect(replicate.state.predictions.files.size).toBeGreaterThan(0);
+    // ...after OpenAI moderation (the fake) saw it, as a data URL, and the prompt.
+    const moderated = JSON.stringify(openai.moderations().map((r) => r.body.input));
+    expect(moderated).toContain('data:image/png;base64,');
+    expect(moderated).toContain('waves rock the boat');
   });
 
-  it('refuses a blocked term with no prediction, and Delete removes a video with an audit line', async () => {
+  it('refuses a blocked term and a flagged prompt with no prediction, spoils an age-restricted video, and Delete removes it with an audit line', async () => {
     reelbot ??= await startReelbot(env());
     const predictions = replicate.state.predictions.predictions.size;
     const blocked = discord.sendCommand('video', [
@@ -121,11 +133,31 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     );
     expect(replicate.state.predictions.predictions.size).toBe(predictions);
 
+    // OpenAI moderation (the fake) flags violence: refused in plain words, logged, never predicted.
+    const flagged = discord.sendCommand('video', [
+      { name: 'model', value: model },
+      { name: 'prompt', value: 'a knife fight on a bridge' },
+    ]);
+    await Promise.all([
+      discord.waitForCall(
+        (call) =>
+          call.route.includes(`/${flagged.token}`) &&
+          JSON.stringify(call.json ?? {}).includes('This prompt was flagged for violence.'),
+      ),
+      reelbot.waitForLine((line) => line.code === 'PROMPT_FLAGGED', 'the moderation refusal log'),
+    ]);
+    expect(replicate.state.predictions.predictions.size).toBe(predictions);
+    expect(openai.moderations().map((r) => r.body.model)).toContain('omni-moderation-latest');
+
+    // Flagged `sexual` (MODERATION_NSFW_CATEGORIES' default): made, but a spoiler in this ordinary channel.
     const video = discord.sendCommand('video', [
       { name: 'model', value: model },
-      { name: 'prompt', value: 'a paper crane unfolding' },
+      { name: 'prompt', value: 'a paper crane unfolding in a boudoir' },
     ]);
     const done = await discord.waitForCall(isFinalEdit(video.token));
+    expect(done.files.map((file) => file.name)).toEqual([
+      expect.stringMatching(/^SPOILER_reelbot-g_\w+\.mp4$/),
+    ]);
     const button = (done.json.components as { components: { label: string; custom_id: string }[] }[])
       .flatMap((row) => row.components)
       .find((b) => b.label === 'Delete')!;

@@ -33,7 +33,15 @@ export interface GenerationPatch {
 /** What a new generation needs: its request as a `Generation` holds it, and optionally its id and first status. */
 export type NewGeneration = Pick<
   Generation,
-  'source' | 'requester' | 'model' | 'version' | 'prompt' | 'input' | 'seed' | 'messageRef'
+  | 'source'
+  | 'requester'
+  | 'model'
+  | 'version'
+  | 'prompt'
+  | 'input'
+  | 'seed'
+  | 'messageRef'
+  | 'restrictedCategories'
 > & { id?: string; status?: GenerationStatus };
 
 /** Gallery and API filters. */

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { ValidationError } from '../errors.js';
-import { prepareAttachment } from '../media/attachments.js';
+import { type CheckedImage, prepareAttachment } from '../media/attachments.js';
 import { assertPromptLength } from '../prompt-limit.js';
 import type { ReplicateApi } from '../replicate/client.js';
 import { coerceInput, type RawValue } from '../replicate/coerce.js';
@@ -65,6 +65,8 @@ export async function prepareInput(options: {
   attachments?: AttachmentInput[];
   api: Pick<ReplicateApi, 'uploadFile'>;
   dispatcher?: Dispatcher;
+  /** Looks at each checked image before it is uploaded (moderation); throws to refuse it. */
+  inspectImage?: (image: CheckedImage) => Promise<void>;
 }): Promise<PreparedInput> {
   const { fields } = options;
   const assigned = assignAttachments(fields, options.attachments ?? []);
@@ -74,7 +76,10 @@ export async function prepareInput(options: {
   // Before any upload: an over-long prompt is refused without touching Replicate.
   if (prompt && typeof promptValue === 'string') assertPromptLength(promptValue, prompt.name);
   for (const [name, attachment] of assigned) {
-    const uploaded = await prepareAttachment(attachment, options.api, { dispatcher: options.dispatcher });
+    const uploaded = await prepareAttachment(attachment, options.api, {
+      dispatcher: options.dispatcher,
+      inspect: options.inspectImage,
+    });
     input[name] = uploaded.url;
   }
   const seed = seedField(fields);

@@ -9,6 +9,7 @@ import { promptField } from '../replicate/schema.js';
 import type { Admission } from './admission.js';
 import type { GenerationStore } from './generation-store.js';
 import { prepareInput, randomSeed, seedField } from './input.js';
+import { type ModerationGate, mergeRestricted } from './moderation.js';
 import type { GenerationRequest, SimulationRequest } from './service-types.js';
 import { simulationModel } from './simulation-job.js';
 import type { Generation, Requester } from './types.js';
@@ -35,6 +36,8 @@ export interface RequestDeps {
   canSimulate: boolean;
   /** Checks a scene a person brought, before it is queued (the simulator's `checkScene`). */
   checkScene?: (scene: unknown) => void;
+  /** OpenAI moderation of prompts and images; lets everything through when it has no moderator. */
+  moderation: ModerationGate;
 }
 
 /**
@@ -56,8 +59,11 @@ export function createRequests(deps: RequestDeps) {
     assertPromptLength(prompt);
     const scene = file ? await readSceneFile(file) : request.scene;
     if (scene !== undefined) deps.checkScene?.(scene);
+    admission.checkPrompt(prompt, request.requester);
+    const restricted = await deps.moderation.checkText(prompt, request.requester);
     const seed = request.seed ?? randomInt(0, 2 ** 31 - 1);
     return admission.record({
+      restrictedCategories: mergeRestricted(restricted),
       source: 'simulation',
       requester: request.requester,
       model: simulationModel,
@@ -112,14 +118,22 @@ export function createRequests(deps: RequestDeps) {
     const promptName = promptField(model.fields)?.name;
     const typed = promptName ? request.values[promptName] : undefined;
     if (typeof typed === 'string') admission.checkPrompt(typed, request.requester);
+    // Moderation after the free checks, before any image is uploaded: a flagged prompt costs one call.
+    const restricted: string[] = [];
+    if (typeof typed === 'string')
+      restricted.push(...(await deps.moderation.checkText(typed, request.requester)));
     const prepared = await prepareInput({
       fields: model.fields,
       values: request.values,
       attachments: request.attachments,
       api: deps.api,
       dispatcher: deps.attachmentDispatcher,
+      inspectImage: async (image) => {
+        restricted.push(...(await deps.moderation.checkImage(image.bytes, image.mime, request.requester)));
+      },
     });
     return admission.record({
+      restrictedCategories: mergeRestricted(restricted),
       source: 'replicate',
       requester: request.requester,
       model: model.model.ref,
@@ -160,6 +174,8 @@ export function createRequests(deps: RequestDeps) {
       input.seed = seed;
     }
     return admission.record({
+      // The same prompt and images as before, checked then: the video is shown as the first was.
+      restrictedCategories: previous.restrictedCategories,
       source: 'replicate',
       requester,
       model: previous.model,

@@ -10,6 +10,7 @@ import type { EventBus } from './event-bus.js';
 import type { GenerationStore } from './generation-store.js';
 import type { JobRunner } from './job-queue.js';
 import type { RefusalLog } from './refusals.js';
+import type { Moderator } from './moderation.js';
 import type { GenerationService } from './service-types.js';
 import type { Simulator } from './simulation-job.js';
 import type { LimitsFor } from './spend/limits.js';
@@ -62,6 +63,8 @@ export interface GenerationServiceDeps {
   simulator?: Simulator;
   /** Replicate's prices (the shipped table by default; `PRICES_FILE` replaces it). */
   prices?: PriceTable;
+  /** OpenAI moderation of prompts and images (with OPENAI_API_KEY); nothing is moderated without it. */
+  moderator?: Moderator;
   /** Each place's daily quotas; the environment's (`config.spend`) everywhere by default. */
   limitsFor?: LimitsFor;
   /** Where refused requests are kept for the operator's page; they are only logged without it. */

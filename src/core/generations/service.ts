@@ -22,6 +22,7 @@ import { createAdmission } from './admission.js';
 import { cancelGeneration } from './cancel.js';
 import { deleteGeneration } from './delete.js';
 import { createRefusalRecorder } from './refusals.js';
+import { createModerationGate } from './moderation.js';
 import { createRequests, noSimulator } from './requests.js';
 import type { Generation, GenerationEvent, GenerationListener } from './types.js';
 import { createWebhookEndpoint } from './webhook-endpoint.js';
@@ -176,6 +177,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     attachmentDispatcher: deps.attachmentDispatcher,
     canSimulate: deps.simulator !== undefined,
     checkScene: deps.simulator?.checkScene?.bind(deps.simulator),
+    moderation: createModerationGate({ moderator: deps.moderator, config, logger }),
   });
 
   // Every refusal passes here, whichever check made it: one place records them all.

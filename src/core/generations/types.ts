@@ -88,6 +88,11 @@ export interface Generation {
   metrics?: GenerationMetrics;
   /** Estimated cost in US dollars, from the price table; absent when the price is unknown. */
   costUsd?: number;
+  /**
+   * Moderation categories its prompt or image was flagged in that are allowed only in age-restricted
+   * channels (MODERATION_NSFW_CATEGORIES): its video is a spoiler elsewhere, its poster blurred.
+   */
+  restrictedCategories?: string[];
   /** Platform message references the bot needs to edit its status message later (opaque to core). */
   messageRef?: Record<string, unknown>;
   createdAt: number;

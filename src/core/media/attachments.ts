@@ -163,16 +163,20 @@ export interface ImageUploader {
 }
 
 /**
- * Turns a chat attachment into a model input: fetch, check, upload through Replicate's Files API.
+ * Turns a chat attachment into a model input: fetch, check, inspect, upload through Replicate's Files API.
  * Returns the URL the model reads the image from. Throws `AttachmentError` for a bad file.
  */
 export async function prepareAttachment(
   source: AttachmentSource,
   api: ImageUploader,
-  options: AttachmentOptions = {},
+  options: AttachmentOptions & {
+    /** Looks at the checked image before it is uploaded (moderation); throws to refuse it. */
+    inspect?: (image: CheckedImage) => Promise<void>;
+  } = {},
 ): Promise<{ url: string; image: Omit<CheckedImage, 'bytes'> }> {
   const bytes = source.data ? Buffer.from(source.data) : await fetchAttachment(source, options);
   const checked = await checkImage(bytes, source.filename ?? 'image', options.maxBytes);
+  await options.inspect?.(checked);
   const name = (source.filename ?? 'image').replace(/\.[^.]*$/, '');
   const uploaded = await api
     .uploadFile(new Blob([new Uint8Array(checked.bytes)], { type: checked.mime }), `${name}.${checked.ext}`)

@@ -50,6 +50,7 @@ export interface GenerationRow {
   metrics_json?: string | null;
   cpu_seconds?: number | null;
   cost_usd?: number | null;
+  restricted_categories_json?: string | null;
   created_at: number;
   started_at: number | null;
   completed_at: number | null;
@@ -108,6 +109,9 @@ export function toGeneration(row: GenerationRow): Generation {
     costUsd: row.cost_usd ?? undefined,
     messageRef: row.message_ref_json
       ? (JSON.parse(row.message_ref_json) as Record<string, unknown>)
+      : undefined,
+    restrictedCategories: row.restricted_categories_json
+      ? (JSON.parse(row.restricted_categories_json) as string[])
       : undefined,
     createdAt: row.created_at,
     startedAt: row.started_at ?? undefined,

@@ -55,9 +55,9 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
       const id = input.id ?? newGenerationId();
       prepared(
         `INSERT INTO generations (id, source, platform, workspace_id, channel_id, user_id, user_name, model, version,
-           prompt, input_json, seed, status, message_ref_json, created_at, updated_at)
+           prompt, input_json, seed, status, message_ref_json, restricted_categories_json, created_at, updated_at)
          VALUES (@id, @source, @platform, @workspaceId, @channelId, @userId, @userName, @model, @version,
-           @prompt, @input, @seed, @status, @messageRef, @now, @now)`,
+           @prompt, @input, @seed, @status, @messageRef, @restricted, @now, @now)`,
       ).run({
         id,
         source: input.source,
@@ -73,6 +73,7 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
         seed: input.seed ?? null,
         status: input.status ?? 'queued',
         messageRef: input.messageRef ? JSON.stringify(input.messageRef) : null,
+        restricted: input.restrictedCategories?.length ? JSON.stringify(input.restrictedCategories) : null,
         now,
       });
       return toGeneration(byId.get(id)!);

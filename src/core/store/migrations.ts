@@ -174,6 +174,14 @@ export const migrations: readonly Migration[] = [
         expires_at INTEGER NOT NULL
       );
       CREATE INDEX operator_sessions_expires ON operator_sessions (expires_at);
+      `,
+  },
+  {
+    version: 12,
+    name: 'moderation: the age-restricted categories a generation was flagged in (spoilers, blurred posters)',
+    up: `
+      -- JSON array of OpenAI moderation categories in MODERATION_NSFW_CATEGORIES; NULL when none
+      ALTER TABLE generations ADD COLUMN restricted_categories_json TEXT;
     `,
   },
 ];

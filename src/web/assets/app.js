@@ -16,6 +16,21 @@
     select.addEventListener('change', () => select.form.requestSubmit());
   }
 
+  // A video flagged in an age-restricted category shows blurred until clicked once; the card's link
+  // (or the player) answers only the clicks after that. Delegated, so cards added later work too.
+  document.addEventListener(
+    'click',
+    (event) => {
+      const hidden =
+        event.target instanceof Element && event.target.closest('[data-restricted]:not(.is-revealed)');
+      if (!hidden) return;
+      event.preventDefault();
+      event.stopPropagation();
+      hidden.classList.add('is-revealed');
+    },
+    true,
+  );
+
   const body = document.body;
   const onDetail = body.dataset.page === 'detail';
   const running = () => Array.from(document.querySelectorAll('[data-generation-id][data-running]'));

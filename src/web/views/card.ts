@@ -1,3 +1,4 @@
+import { categoryInWords } from '../../core/generations/moderation.js';
 import { describeSpend } from '../../core/generations/spend/spend-text.js';
 import type { Generation } from '../../core/generations/types.js';
 import { isFinal } from '../../core/generations/types.js';
@@ -27,7 +28,23 @@ export function progressBar(generation: Generation): SafeHtml {
   return html`<progress class="progress" max="100" ${value === undefined ? '' : html`value="${value}"`} data-progress aria-label="progress"></progress>`;
 }
 
+/**
+ * Wraps a poster or player flagged in an age-restricted moderation category: blurred (CSS) with a
+ * note until a click reveals it (app.js). Others are returned as they are.
+ */
+export function restricted(generation: Generation, content: SafeHtml): SafeHtml {
+  const categories = generation.restrictedCategories ?? [];
+  if (categories.length === 0 || !generation.media) return content;
+  return html`<span class="restricted" data-restricted>${content}<span class="restricted__note">Flagged for ${categories
+    .map(categoryInWords)
+    .join(', ')}. Click to show.</span></span>`;
+}
+
 function thumbnail(generation: Generation): SafeHtml {
+  return restricted(generation, poster(generation));
+}
+
+function poster(generation: Generation): SafeHtml {
   const { media, id } = generation;
   if (media?.posterPath)
     return html`<img class="card__poster" src="/media/${id}/poster" alt="" loading="lazy" decoding="async"${

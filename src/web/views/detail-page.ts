@@ -1,7 +1,7 @@
 import { describeSpend } from '../../core/generations/spend/spend-text.js';
 import type { Generation } from '../../core/generations/types.js';
 import { isFinal } from '../../core/generations/types.js';
-import { badge, displayName, progressBar } from './card.js';
+import { badge, displayName, progressBar, restricted } from './card.js';
 import { formatBytes, formatClock, formatSpan, fullTime, platformLabels } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageContext } from './layout.js';
@@ -56,9 +56,12 @@ function failure(generation: Generation): SafeHtml {
 function player(generation: Generation): SafeHtml {
   const { media, id } = generation;
   if (media)
-    return html`<video class="player__video" controls playsinline preload="metadata" src="/media/${id}"${
-      media.posterPath ? html` poster="/media/${id}/poster"` : ''
-    }${media.width && media.height ? html` width="${media.width}" height="${media.height}"` : ''}></video>`;
+    return restricted(
+      generation,
+      html`<video class="player__video" controls playsinline preload="metadata" src="/media/${id}"${
+        media.posterPath ? html` poster="/media/${id}/poster"` : ''
+      }${media.width && media.height ? html` width="${media.width}" height="${media.height}"` : ''}></video>`,
+    );
   return html`<div class="player__placeholder player__placeholder--${generation.status}">
     ${badge(generation)}
     ${progressBar(generation)}

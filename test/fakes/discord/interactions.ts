@@ -27,6 +27,8 @@ export interface ActorInput {
    * without Manage Server (0x20) or Administrator (0x8).
    */
   memberPermissions?: string;
+  /** Act in the guild's age-restricted channel (`state.nsfwChannelId`) instead of the ordinary one. */
+  nsfwChannel?: boolean;
 }
 
 /** A plain member's permissions: neither Manage Server (0x20) nor Administrator (0x8). */
@@ -47,6 +49,9 @@ function base(state: FakeDiscordState, type: number, actor: ActorInput, data: un
   const id = snowflake();
   const token = interactionToken();
   const attachmentSizeLimit = actor.attachmentSizeLimit ?? state.attachmentSizeLimit;
+  const channel = actor.nsfwChannel
+    ? { id: state.nsfwChannelId, type: 0, guild_id: state.guildId, name: 'after-dark', nsfw: true }
+    : { id: state.channelId, type: 0, guild_id: state.guildId, name: 'videos', nsfw: false };
   const payload = {
     id,
     application_id: state.applicationId,
@@ -56,8 +61,8 @@ function base(state: FakeDiscordState, type: number, actor: ActorInput, data: un
     data,
     guild_id: state.guildId,
     guild: { id: state.guildId, locale: 'en-US', features: [] },
-    channel_id: state.channelId,
-    channel: { id: state.channelId, type: 0, guild_id: state.guildId, name: 'videos' },
+    channel_id: channel.id,
+    channel,
     member: { ...state.member(user), permissions: actor.memberPermissions ?? memberPermissions },
     app_permissions: '2248473465835073',
     locale: 'en-US',
@@ -71,7 +76,7 @@ function base(state: FakeDiscordState, type: number, actor: ActorInput, data: un
     id,
     token,
     type,
-    channelId: state.channelId,
+    channelId: channel.id,
     guildId: state.guildId,
     user,
     attachmentSizeLimit,

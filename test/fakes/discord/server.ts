@@ -103,6 +103,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     guildId: '1200000000000000001',
     guildName: 'Reel Test Guild',
     channelId: '1300000000000000001',
+    nsfwChannelId: '1300000000000000002',
     member: (user) => ({
       user,
       roles: [],

@@ -57,6 +57,8 @@ export interface FakeDiscordState {
   guildId: string;
   guildName: string;
   channelId: string;
+  /** A second text channel of the guild, age-restricted (`nsfw: true`); interactions come from `channelId` unless an actor names this one. */
+  nsfwChannelId: string;
   member: (user: APIUser) => APIGuildMember;
   /** Upload limit for bot messages in channels, and the default for interactions. */
   attachmentSizeLimit: number;

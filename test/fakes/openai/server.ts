@@ -24,11 +24,21 @@ export interface FakeOpenAI {
   requests: FakeOpenAIRequest[];
   /** What every following request gets, until changed. */
   answer(answer: FakeOpenAIAnswer): void;
+  /**
+   * Moderation flags: a text input containing `match` (case-insensitive), or any image input when
+   * `match` is `{ image: true }`, is flagged in `categories`. Later rules add to earlier ones.
+   */
+  flag(match: string | { image: true }, categories: string[]): void;
+  /** Makes `POST /v1/moderations` answer this HTTP status (e.g. 503) until called with undefined. */
+  moderationFails(status: number | undefined): void;
+  /** The moderation requests received, in order. */
+  moderations(): FakeOpenAIRequest[];
   close(): Promise<void>;
 }
 
 /**
- * A local stand-in for OpenAI's chat completions endpoint (`POST /v1/chat/completions`), on
+ * A local stand-in for OpenAI's chat completions (`POST /v1/chat/completions`) and moderation
+ * (`POST /v1/moderations`, flags set with `flag`) endpoints, on
  * 127.0.0.1 and a free port, for the real `openai` client to talk to through `baseURL`.
  * It checks the bearer token and answers good JSON, malformed JSON or an HTTP error.
  */
@@ -36,6 +46,46 @@ export async function startFakeOpenAI(options: { apiKey?: string } = {}): Promis
   const apiKey = options.apiKey ?? 'sk-test';
   const requests: FakeOpenAIRequest[] = [];
   let next: FakeOpenAIAnswer = { kind: 'error', status: 500, message: 'no answer configured' };
+  const flags: { match: string | { image: true }; categories: string[] }[] = [];
+  let moderationStatus: number | undefined;
+
+  /** OpenAI's answer to one moderation request: one result for the whole multi-modal input. */
+  function moderationResult(body: Record<string, unknown>) {
+    const raw = body.input;
+    const inputs: { type: string; text?: string }[] = Array.isArray(raw)
+      ? raw.map((item) => (typeof item === 'string' ? { type: 'text', text: item } : item))
+      : [{ type: 'text', text: String(raw) }];
+    const flagged = new Set<string>();
+    for (const input of inputs)
+      for (const rule of flags) {
+        const hit =
+          typeof rule.match === 'string'
+            ? input.type === 'text' && (input.text ?? '').toLowerCase().includes(rule.match.toLowerCase())
+            : input.type === 'image_url';
+        if (hit) for (const category of rule.categories) flagged.add(category);
+      }
+    const known = [
+      'sexual',
+      'sexual/minors',
+      'harassment',
+      'hate',
+      'violence',
+      'violence/graphic',
+      'self-harm',
+    ];
+    const categories = Object.fromEntries(
+      [...new Set([...known, ...flagged])].map((name) => [name, flagged.has(name)]),
+    );
+    const scores = Object.fromEntries(
+      Object.keys(categories).map((name) => [name, flagged.has(name) ? 0.9 : 0.01]),
+    );
+    return {
+      flagged: flagged.size > 0,
+      categories,
+      category_scores: scores,
+      category_applied_input_types: {},
+    };
+  }
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -63,6 +113,19 @@ export async function startFakeOpenAI(options: { apiKey?: string } = {}): Promis
         });
         res.end(JSON.stringify(payload));
       };
+      if (req.method === 'POST' && req.url === '/v1/moderations') {
+        if (req.headers.authorization !== `Bearer ${apiKey}`)
+          return send(401, {
+            error: { message: 'Incorrect API key provided', type: 'invalid_request_error' },
+          });
+        if (moderationStatus !== undefined)
+          return send(moderationStatus, { error: { message: 'moderation is down', type: 'server_error' } });
+        return send(200, {
+          id: `modr-${requests.length}`,
+          model: String(body.model ?? 'omni-moderation-latest'),
+          results: [moderationResult(body)],
+        });
+      }
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions')
         return send(404, {
           error: { message: `Unknown route ${req.method} ${req.url}`, type: 'invalid_request_error' },
@@ -103,6 +166,13 @@ export async function startFakeOpenAI(options: { apiKey?: string } = {}): Promis
     answer(answer) {
       next = answer;
     },
+    flag(match, categories) {
+      flags.push({ match, categories });
+    },
+    moderationFails(status) {
+      moderationStatus = status;
+    },
+    moderations: () => requests.filter((request) => request.path === '/v1/moderations'),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

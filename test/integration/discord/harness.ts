@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createDiscordBot, type DiscordBot, type DiscordBotDeps } from '../../../src/bots/discord/index.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
+import type { Moderator } from '../../../src/core/generations/moderation.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -53,6 +54,8 @@ export interface HarnessOptions {
   catalogApiUrl?: string;
   /** The physics renderer behind `/simulate`; none by default. */
   simulator?: Simulator;
+  /** OpenAI moderation (e.g. the real adapter against the fake OpenAI); none by default. */
+  moderator?: Moderator;
   /**
    * A clock for the store, the service and the bot, with the timers of the service's status
    * ticks: a test moves time with it. The bot's edit throttle keeps real timers (10 ms).
@@ -101,6 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     logger,
     sleep: quickSleep,
     simulator: options.simulator,
+    moderator: options.moderator,
     prices: await loadPrices(config.spend.pricesFile),
     clock: options.time?.clock,
     timers: options.time?.timers,

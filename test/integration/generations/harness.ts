@@ -6,6 +6,7 @@ import path from 'node:path';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { LifecycleTimings } from '../../../src/core/generations/context.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
+import type { Moderator } from '../../../src/core/generations/moderation.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -66,6 +67,8 @@ export function startService(
     simulator?: Simulator;
     /** False for a process that only takes requests and webhooks (`--role web` or `bot`). */
     performsJobs?: boolean;
+    /** OpenAI moderation (e.g. the real adapter against the fake OpenAI); none by default. */
+    moderator?: Moderator;
   },
 ): ServiceUnderTest {
   const config = loadConfig({
@@ -104,6 +107,7 @@ export function startService(
     simulator: options.simulator,
     performsJobs: options.performsJobs,
     refusals: createRefusalLog(db),
+    moderator: options.moderator,
   });
   const events: GenerationEvent[] = [];
   service.subscribe((event) => events.push(event));

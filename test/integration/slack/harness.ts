@@ -9,6 +9,7 @@ import {
 } from '../../../src/bots/slack/index.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
+import type { Moderator } from '../../../src/core/generations/moderation.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -70,6 +71,8 @@ export async function startSlackHarness(
     socketMode?: boolean;
     /** What renders `/simulate`; without one the service offers no simulations. */
     simulator?: Simulator;
+    /** OpenAI moderation (e.g. the real adapter against the fake OpenAI); none by default. */
+    moderator?: Moderator;
     env?: Record<string, string>;
     /**
      * A clock for the store, the service and the bot, with the timers of the service's status
@@ -114,6 +117,7 @@ export async function startSlackHarness(
     logger,
     sleep,
     simulator: options.simulator,
+    moderator: options.moderator,
     prices: await loadPrices(config.spend.pricesFile),
     clock: options.time?.clock,
     timers: options.time?.timers,

@@ -15,6 +15,13 @@ export interface FinalMessageDeps {
   fit?: FitVideo;
   links: GalleryLinks;
   logger: Logger;
+  /** Attach the video and poster as spoilers (`SPOILER_` file names): Discord hides them until clicked. */
+  spoiler?: boolean;
+}
+
+/** Discord shows an attachment whose name starts `SPOILER_` blurred until it is clicked. */
+function fileName(name: string, deps: FinalMessageDeps): string {
+  return deps.spoiler ? `SPOILER_${name}` : name;
 }
 
 /** The finished message, a smaller one to send when Discord still refuses it, and temp-file cleanup. */
@@ -59,7 +66,7 @@ async function posterMessage(
   try {
     const data = await withLocalFile(deps.media, posterPath, (file) => fs.promises.readFile(file));
     if (data.length > limit) return { body };
-    const name = `reelbot-${generation.id}-poster.jpg`;
+    const name = fileName(`reelbot-${generation.id}-poster.jpg`, deps);
     return {
       body: { ...body, attachments: [{ id: '0', filename: name }] },
       files: [{ name, data, contentType: 'image/jpeg' }],
@@ -132,7 +139,7 @@ export async function buildFinalMessage(
     await upload.cleanup();
     throw error;
   });
-  const name = `reelbot-${generation.id}.${extensions[upload.mime] ?? 'mp4'}`;
+  const name = fileName(`reelbot-${generation.id}.${extensions[upload.mime] ?? 'mp4'}`, deps);
   return {
     edit: {
       body: {

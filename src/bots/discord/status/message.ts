@@ -91,7 +91,12 @@ export function createStatusMessage(options: StatusMessageOptions) {
       throttle.push({ edit: { body: endedBody(generation, view, options.final.links) }, final: true });
       return;
     }
-    building = buildFinalMessage(generation, view, editor.ref.attachmentSizeLimit, options.final).then(
+    // Flagged in an age-restricted category: a spoiler unless the channel is age-restricted itself.
+    const spoiler = (generation.restrictedCategories?.length ?? 0) > 0 && editor.ref.nsfwChannel !== true;
+    building = buildFinalMessage(generation, view, editor.ref.attachmentSizeLimit, {
+      ...options.final,
+      spoiler,
+    }).then(
       (final) => throttle.push({ edit: final.edit, fallback: final.fallback, final }),
       (error: unknown) => {
         log.error({ err: error, code: codeOf(error) }, 'could not prepare the final Discord message');

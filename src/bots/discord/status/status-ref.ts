@@ -16,6 +16,11 @@ export interface DiscordMessageRef {
   tokenExpiresAt?: number;
   /** The interaction's `attachment_size_limit`: what the final upload must fit. */
   attachmentSizeLimit: number;
+  /**
+   * Whether the channel is age-restricted (`nsfw`, or a thread of such a channel): a video flagged in
+   * an age-restricted moderation category posts plainly there and as a spoiler anywhere else.
+   */
+  nsfwChannel?: boolean;
   /** Set once the final state is on the message, so it is never posted twice. */
   finalShown?: boolean;
 }
@@ -39,7 +44,16 @@ export function messageRefOf(interaction: RepliableInteraction, messageId?: stri
   };
   if (interaction.guildId) ref.guildId = interaction.guildId;
   if (messageId) ref.messageId = messageId;
+  if (inAgeRestrictedChannel(interaction)) ref.nsfwChannel = true;
   return ref;
+}
+
+/** Whether the interaction came from an age-restricted channel, or a thread in one. DMs are not. */
+function inAgeRestrictedChannel(interaction: RepliableInteraction): boolean {
+  const channel = interaction.channel;
+  if (!channel) return false;
+  if (channel.isThread()) return channel.parent?.nsfw === true;
+  return 'nsfw' in channel && channel.nsfw === true;
 }
 
 /** Reads a stored `messageRef`; undefined when it is not one of ours. */

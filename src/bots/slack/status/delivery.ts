@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
 import { truncate } from '../../../core/forms/text.js';
+import { categoryInWords } from '../../../core/generations/moderation.js';
 import type { GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation, StoredMedia } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
@@ -30,6 +31,7 @@ export function videoCaption(generation: Generation, galleryUrl: string): string
  * (getUploadURLExternal, the POST of the bytes, completeUploadExternal). A video over the limit
  * (Slack's 1 GB, or a smaller configured one) is re-encoded to fit first. When that or Slack fails,
  * the thread gets the reason in plain words (a missing `files:write` is named) and the gallery link.
+ * A video flagged in an age-restricted moderation category is only linked, with a warning.
  */
 export function createDelivery(deps: {
   client: webApi.WebClient;
@@ -53,6 +55,18 @@ export function createDelivery(deps: {
     if (ref.delivered) return;
     const link = deps.links.generation(generation);
     const log = logger.child({ generationId: generation.id });
+    const restricted = generation.restrictedCategories ?? [];
+    if (restricted.length > 0) {
+      // Slack has no spoilers and no age-restricted channels: a video flagged in an age-restricted
+      // category is not shown inline, only linked, with a warning, to the gallery (poster blurred).
+      await replyInThread(
+        ref,
+        `:warning: This video was flagged for ${restricted.map(categoryInWords).join(', ')}, so it is not shown here. Watch it in the ${mrkdwnLink(link, 'gallery')} if you choose to.`,
+      );
+      log.info({ categories: restricted }, 'age-restricted video linked, not uploaded, in Slack');
+      await deps.service.setMessageRef(generation.id, { ...ref, delivered: true });
+      return;
+    }
     let file: UploadFile | undefined;
     try {
       const prepared = await prepareUpload(media, deps.uploadLimitBytes, {

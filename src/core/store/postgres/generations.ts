@@ -64,6 +64,9 @@ export function createPostgresGenerationStore(
           seed: input.seed ?? null,
           status: input.status ?? 'queued',
           message_ref_json: input.messageRef ? JSON.stringify(input.messageRef) : null,
+          restricted_categories_json: input.restrictedCategories?.length
+            ? JSON.stringify(input.restrictedCategories)
+            : null,
           created_at: now,
           updated_at: now,
         })

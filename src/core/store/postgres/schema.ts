@@ -79,6 +79,7 @@ export const generationColumns = [
   'metrics_json',
   'cpu_seconds',
   'cost_usd',
+  'restricted_categories_json',
   'created_at',
   'started_at',
   'completed_at',

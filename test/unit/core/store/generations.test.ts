@@ -60,6 +60,31 @@ describe.each(storeEngines())('generation store on $name', (engine) => {
     expect(loaded.messageRef).toEqual({ interactionToken: 't', messageId: 'm' });
   });
 
+  it('keeps the age-restricted moderation categories of a generation, and none when it has none', async () => {
+    const store = await open();
+    const marked = await store.insert({
+      source: 'replicate',
+      requester,
+      model: 'a/b',
+      prompt: 'a portrait',
+      input: {},
+      restrictedCategories: ['sexual'],
+    });
+    const plain = await store.insert({
+      source: 'replicate',
+      requester,
+      model: 'a/b',
+      input: {},
+      restrictedCategories: [],
+    });
+    expect(marked.restrictedCategories).toEqual(['sexual']);
+    expect((await store.get(marked.id))?.restrictedCategories).toEqual(['sexual']);
+    expect((await store.list()).items.find((g) => g.id === marked.id)?.restrictedCategories).toEqual([
+      'sexual',
+    ]);
+    expect((await store.get(plain.id))?.restrictedCategories).toBeUndefined();
+  });
+
   it('lets exactly one of two racing transitions win', async () => {
     const store = await open();
     const { id } = await store.insert({ source: 'replicate', requester, model: 'a/b', input: {} });
