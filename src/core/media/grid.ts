@@ -57,8 +57,9 @@ export async function composeGrid(tiles: GridTile[], out: string, options: GridO
   const longest = Math.max(...probes.map((p) => p.durationSeconds ?? 0));
   // One tile width for all: the widest clip's at the common height, so the grid is regular.
   const width =
-    Math.max(...probes.map((p) => Math.round(((p.width ?? height) / (p.height ?? height)) * height / 2) * 2)) ||
-    height;
+    Math.max(
+      ...probes.map((p) => Math.round((((p.width ?? height) / (p.height ?? height)) * height) / 2) * 2),
+    ) || height;
   const font = options.fontFile ?? defaultGridFont;
   const labelled = fs.existsSync(font);
   const fontSize = Math.max(12, Math.round(height / 18));

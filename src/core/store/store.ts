@@ -1,8 +1,10 @@
 import type { GenerationStore } from '../generations/generation-store.js';
+import type { GroupStore } from '../generations/groups/group-store.js';
 import type { CatalogCache } from '../replicate/catalog-cache.js';
 import { createCatalogCache } from './catalog-cache.js';
 import { openDatabase } from './database.js';
 import { createGenerationStore } from './generations.js';
+import { createGroupStore } from './groups.js';
 import { createRevokedLinks, type RevokedLinks } from './revoked-links.js';
 
 /**
@@ -15,6 +17,8 @@ export interface Store {
   generations: GenerationStore;
   catalogCache: CatalogCache;
   revokedLinks: RevokedLinks;
+  /** Generations started together (compare, batch). */
+  groups: GroupStore;
   /** Closes the database (SQLite) or ends the connection pool (PostgreSQL). */
   close(): Promise<void>;
 }
@@ -27,6 +31,7 @@ export function openSqliteStore(dataDir: string | ':memory:', clock: () => numbe
     generations: createGenerationStore(db, clock),
     catalogCache: createCatalogCache(db, clock),
     revokedLinks: createRevokedLinks(db, clock),
+    groups: createGroupStore(db, clock),
     async close() {
       db.close();
     },

@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { GenerationRow } from '../generation-rows.js';
+import type { GroupMemberRow, GroupRow } from '../group-rows.js';
 
 /*
  * The tables as Kysely sees them. Rows of `generations` have the same columns and values as in
@@ -24,6 +25,8 @@ export interface PostgresSchema {
   webhook_deliveries: { id: string; received_at: number };
   revoked_links: { signature: string; expires_at: number; revoked_at: number };
   schema_migrations: { version: number; name: string; applied_at: number };
+  generation_groups: GroupRow;
+  generation_group_members: GroupMemberRow;
 }
 
 /** The columns a query returns for a generation: `prompt_search` is for matching only. */

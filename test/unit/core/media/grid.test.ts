@@ -25,7 +25,13 @@ function frameLuma(file: string, seconds: number, crop: string): number {
     'ffmpeg',
     [
       ...['-v', 'error', '-ss', String(seconds), '-i', file, '-frames:v', '1'],
-      ...['-vf', `crop=${crop},signalstats,metadata=mode=print:key=lavfi.signalstats.YAVG:file=-`, '-f', 'null', '-'],
+      ...[
+        '-vf',
+        `crop=${crop},signalstats,metadata=mode=print:key=lavfi.signalstats.YAVG:file=-`,
+        '-f',
+        'null',
+        '-',
+      ],
     ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -57,7 +63,13 @@ describe('composeGrid', () => {
     );
     const info = await probe(out);
     // Both at 240 high; each tile as wide as the widest (640x360 → 426 at 240), side by side.
-    expect(info).toMatchObject({ height: 240, width: 2 * 426, codec: 'h264', pixelFormat: 'yuv420p', hasAudio: false });
+    expect(info).toMatchObject({
+      height: 240,
+      width: 2 * 426,
+      codec: 'h264',
+      pixelFormat: 'yuv420p',
+      hasAudio: false,
+    });
     expect(info.durationSeconds).toBeGreaterThan(2.3);
     expect(info.durationSeconds).toBeLessThan(2.8);
     // The short clip is held on its last frame: its tile is not black after it ended.
