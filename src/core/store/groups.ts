@@ -33,7 +33,7 @@ export function createGroupStore(db: Database, clock: () => number = Date.now): 
     const member = db.prepare(
       'INSERT INTO generation_group_members (generation_id, group_id, position) VALUES (?, ?, ?)',
     );
-    memberIds.forEach((id, position) => member.run(id, row.id, position));
+    for (const [position, id] of memberIds.entries()) member.run(id, row.id, position);
   });
 
   return {
