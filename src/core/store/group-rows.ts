@@ -15,6 +15,7 @@ export interface GroupRow {
   status: GroupStatus;
   media_json: string | null;
   error: string | null;
+  refused_json: string | null;
   message_ref_json: string | null;
   created_at: number;
   updated_at: number;
@@ -49,6 +50,7 @@ export function toGroup(row: GroupRow, memberIds: string[]): GenerationGroup {
     status: row.status,
     ...(row.media_json ? { media: JSON.parse(row.media_json) } : {}),
     ...(row.error !== null ? { error: row.error } : {}),
+    refused: row.refused_json ? JSON.parse(row.refused_json) : [],
     ...(row.message_ref_json ? { messageRef: JSON.parse(row.message_ref_json) } : {}),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

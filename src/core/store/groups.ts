@@ -26,9 +26,9 @@ export function createGroupStore(db: Database, clock: () => number = Date.now): 
   const insert = db.transaction((row: GroupRow, memberIds: string[]) => {
     db.prepare(
       `INSERT INTO generation_groups (id, kind, platform, workspace_id, channel_id, user_id, user_name, prompt,
-         status, media_json, error, message_ref_json, created_at, updated_at)
+         status, media_json, error, refused_json, message_ref_json, created_at, updated_at)
        VALUES (@id, @kind, @platform, @workspace_id, @channel_id, @user_id, @user_name, @prompt,
-         @status, @media_json, @error, @message_ref_json, @created_at, @updated_at)`,
+         @status, @media_json, @error, @refused_json, @message_ref_json, @created_at, @updated_at)`,
     ).run(row);
     const member = db.prepare(
       'INSERT INTO generation_group_members (generation_id, group_id, position) VALUES (?, ?, ?)',
@@ -51,6 +51,7 @@ export function createGroupStore(db: Database, clock: () => number = Date.now): 
         status: 'running',
         media_json: null,
         error: null,
+        refused_json: group.refused?.length ? JSON.stringify(group.refused) : null,
         message_ref_json: group.messageRef ? JSON.stringify(group.messageRef) : null,
         created_at: now,
         updated_at: now,

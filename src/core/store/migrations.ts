@@ -167,6 +167,8 @@ export const migrations: readonly Migration[] = [
         status TEXT NOT NULL,
         media_json TEXT,
         error TEXT,
+        -- the clips admission refused when the group started: model, seed, code, reason
+        refused_json TEXT,
         message_ref_json TEXT,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createDiscordBot, type DiscordBot, type DiscordBotDeps } from '../../../src/bots/discord/index.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
+import { createGroupService, type GroupService } from '../../../src/core/generations/groups/group-service.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -12,9 +13,11 @@ import type { Simulator } from '../../../src/core/generations/simulation-job.js'
 import { loadPrices } from '../../../src/core/generations/spend/prices.js';
 import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { createLocalMediaStorage } from '../../../src/core/media/storage.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
 import type { CatalogCache } from '../../../src/core/replicate/catalog-cache.js';
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
+import { createGroupStore } from '../../../src/core/store/groups.js';
 import {
   createCatalogCache,
   createGenerationStore,
@@ -36,6 +39,7 @@ export interface DiscordHarness {
   catalogCache: CatalogCache;
   catalog: Catalog;
   service: ReelbotGenerationService;
+  groups: GroupService;
   bot: DiscordBot;
   /**
    * Stops the bot and builds a new one on the same store and service, as after a restart;
@@ -106,6 +110,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     timers: options.time?.timers,
   });
 
+  // Compare and batch, as the runtime wires them.
+  const groups = createGroupService({
+    service,
+    groups: createGroupStore(db),
+    catalog,
+    storage: createLocalMediaStorage(config.dataDir),
+    logger,
+    grid: { tileHeight: 120 },
+  });
+
   const build = (overrides: Partial<DiscordBotDeps> = {}) =>
     createDiscordBot({
       config,
@@ -113,6 +127,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
       catalog,
       store: { generations: store, catalogCache },
       logger,
+      groups,
       // Short enough for tests to see every state; the 1.5 s rule itself is a unit test.
       statusEditIntervalMs: 10,
       ...(options.time ? { clock: options.time.clock } : {}),
@@ -131,6 +146,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     catalogCache,
     catalog,
     service,
+    groups,
     bot,
     async restartBot(overrides, whileDown) {
       await bot.stop();
@@ -142,6 +158,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     },
     async close() {
       await bot.stop();
+      await groups.close();
       await service.close();
       db.close();
       await discord.close();

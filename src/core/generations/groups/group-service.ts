@@ -146,6 +146,7 @@ export function createGroupService(deps: GroupServiceDeps) {
       prompt: request.prompt,
       memberIds: members.map((member) => member.id),
       messageRef: request.messageRef,
+      refused,
     });
     for (const member of members) known.set(member.id, group.id);
     logger.info(

@@ -25,6 +25,8 @@ export interface GenerationGroup {
   media?: StoredMedia;
   /** Why the grid is missing, in words a person understands. */
   error?: string;
+  /** The clips admission refused when the group started; the message says which and why. */
+  refused: GroupRefusal[];
   /** Platform references to the group's one chat message (opaque to core). */
   messageRef?: Record<string, unknown>;
   createdAt: number;
@@ -34,6 +36,7 @@ export interface GenerationGroup {
 /** What a new group needs. */
 export type NewGroup = Pick<GenerationGroup, 'kind' | 'requester' | 'prompt' | 'memberIds' | 'messageRef'> & {
   id?: string;
+  refused?: GroupRefusal[];
 };
 
 /** Fields the group service may change; `null` clears. */

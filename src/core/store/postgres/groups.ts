@@ -36,6 +36,7 @@ export function createPostgresGroupStore(db: PostgresDatabase, clock: () => numb
         status: 'running',
         media_json: null,
         error: null,
+        refused_json: group.refused?.length ? JSON.stringify(group.refused) : null,
         message_ref_json: group.messageRef ? JSON.stringify(group.messageRef) : null,
         created_at: now,
         updated_at: now,

@@ -114,6 +114,8 @@ export const postgresMigrations: readonly PostgresMigration[] = [
         status TEXT NOT NULL,
         media_json TEXT,
         error TEXT,
+        -- the clips admission refused when the group started: model, seed, code, reason
+        refused_json TEXT,
         message_ref_json TEXT,
         created_at BIGINT NOT NULL,
         updated_at BIGINT NOT NULL

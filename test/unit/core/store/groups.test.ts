@@ -23,12 +23,14 @@ describe.each(storeEngines())('group store on $name', (engine) => {
       prompt: 'a cat',
       memberIds: [b.id, a.id],
       messageRef: { channelId: 'c1', messageId: 'm1' },
+      refused: [{ model: 'm/c', seed: 7, code: 'LIMIT_REACHED', reason: 'Too many.' }],
     });
     expect(group).toMatchObject({
       kind: 'compare',
       status: 'running',
       prompt: 'a cat',
       memberIds: [b.id, a.id],
+      refused: [{ model: 'm/c', seed: 7, code: 'LIMIT_REACHED', reason: 'Too many.' }],
       requester,
       messageRef: { channelId: 'c1', messageId: 'm1' },
     });
@@ -65,5 +67,6 @@ describe.each(storeEngines())('group store on $name', (engine) => {
       false,
     );
     expect(await store.groups.get('grp_nope')).toBeUndefined();
+    expect(group.refused).toEqual([]);
   });
 });
