@@ -101,6 +101,21 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     await expectPlayableUpload(await discord.waitForCall(isFinalEdit(animate.token)));
     // The image reached the model through Replicate's Files API.
     expect(replicate.state.predictions.files.size).toBeGreaterThan(0);
+
+    // Compare: one prompt on two models, one message that ends with the side-by-side grid.
+    const compare = discord.sendCommand('compare', [
+      { name: 'prompt', value: 'a lantern on a pier' },
+      { name: 'model1', value: 'tencent/hunyuan-video' },
+      { name: 'model2', value: 'lucataco/animate-diff' },
+    ]);
+    expect((await discord.waitForCallback(compare)).json.type).toBe(5);
+    const grid = await statusEdit(compare.token, /Side by side above/);
+    expect(grid.json.content).toContain('Compare 2 models: “a lantern on a pier”');
+    expect(grid.files).toHaveLength(1);
+    expect(grid.files[0]!.name).toMatch(/^reelbot-grp_.+\.mp4$/);
+    const tiles = await probeVideo(grid.files[0]!.bytes);
+    expect(tiles).toMatchObject({ codec: 'h264', height: 360 });
+    expect(tiles.width).toBeGreaterThan(2 * 360);
   });
 
   it('refuses a blocked term with no prediction, and Delete removes a video with an audit line', async () => {
