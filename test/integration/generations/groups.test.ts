@@ -144,7 +144,7 @@ describe('groups of generations', () => {
     }
   });
 
-  it('finishes after a restart a group whose members ended while no process composed it', async () => {
+  it('finishes after a restart a group whose members ended, or whose composer died, while down', async () => {
     fake.state.predictions.configure('lucataco/animate-diff', { steps: 1, tickMs: 2 });
     const dataDir = tempDataDir();
     const sut = startService(fake, { dataDir });
@@ -161,6 +161,13 @@ describe('groups of generations', () => {
       for (const member of started.members) await waitForFinal(sut, member.id);
       await before.groups.close();
       expect((await before.groups.get(started.group.id))?.group.status).toBe('running');
+      // A process claimed the grid eleven minutes ago and died while composing it.
+      const elevenMinutesAgo = () => Date.now() - 11 * 60_000;
+      expect(
+        await createGroupStore(sut.db, elevenMinutesAgo).transition(started.group.id, ['running'], {
+          status: 'composing',
+        }),
+      ).toBe(true);
 
       const after = groupsOver(sut);
       groups = after.groups;

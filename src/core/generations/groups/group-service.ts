@@ -43,7 +43,14 @@ export interface GroupServiceDeps {
   /** Whether this process composes grids (the one that performs jobs); true by default. */
   composes?: boolean;
   grid?: GridOptions;
+  clock?: () => number;
 }
+
+/**
+ * A grid takes seconds to compose; a group still `composing` this long after its claim belongs to a
+ * process that died while composing, and is composed again.
+ */
+const composeLeaseMs = 10 * 60 * 1000;
 
 /** One clip to start: its model and, where the model takes one, its seed. */
 interface Clip {
@@ -234,7 +241,11 @@ export function createGroupService(deps: GroupServiceDeps) {
     async resume(): Promise<void> {
       for (const group of await groups.listUnfinished()) {
         for (const id of group.memberIds) known.set(id, group.id);
-        if (group.status === 'running') track(group.id);
+        const abandoned =
+          group.status === 'composing' &&
+          (deps.clock ?? Date.now)() - group.updatedAt > composeLeaseMs &&
+          (await groups.transition(group.id, ['composing'], { status: 'running' }));
+        if (group.status === 'running' || abandoned) track(group.id);
       }
     },
     /** Stops listening and waits for grids being composed. */
