@@ -20,7 +20,7 @@ WORKDIR /app
 # ffmpeg encodes and probes videos; Xvfb gives headless-gl its display; the GL runtime libraries
 # are what the compiled gl addon links against.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg xvfb xauth libxi6 libxext6 libx11-6 libglu1-mesa libgl1 tini \
+ && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core xvfb xauth libxi6 libxext6 libx11-6 libglu1-mesa libgl1 tini \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/node_modules ./node_modules
 COPY package.json commands.json ./

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from '../core/config.js';
 import { createInProcessEventBus, type EventBus } from '../core/generations/event-bus.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
+import { createGroupService, type GroupService } from '../core/generations/groups/group-service.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
 import type { PriceTable } from '../core/generations/spend/prices.js';
 import type { Logger } from '../core/logger.js';
@@ -32,6 +33,8 @@ export interface CoreRuntime {
   /** Finished media: DATA_DIR/media, or the S3 bucket when S3_* is set. One client per process. */
   media: MediaStorage;
   service: ReelbotGenerationService;
+  /** Groups of generations shown as one (compare, batch). */
+  groups: GroupService;
   /** The render worker kept warm between simulations, when the command asked for one. */
   renderWorker?: RenderWorker;
   /** Where the service's events travel: this process, or every process on REDIS_URL. */
@@ -152,6 +155,15 @@ export async function createCoreRuntime(
       ? createOpenAIModerator({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })
       : undefined,
   });
+  // Compare and batch: members go through `service`; the process that performs jobs makes the grid.
+  const groups = createGroupService({
+    service,
+    groups: database.groups,
+    catalog,
+    storage: media,
+    logger: logger.child({ part: 'groups' }),
+    composes: options.performsJobs !== false,
+  });
   return {
     config,
     logger,
@@ -162,10 +174,12 @@ export async function createCoreRuntime(
     catalog,
     media,
     service,
+    groups,
     renderWorker,
     bus,
     ready: redisBus?.ready ?? Promise.resolve(),
     async close() {
+      await groups.close();
       await service.close();
       await bus.close();
       await renderWorker?.close();

@@ -64,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
         store: { generations: store, catalogCache: core.catalogCache },
         media: core.media,
         logger,
+        groups: core.groups,
       }),
     );
   }
@@ -114,6 +115,7 @@ export async function run(argv: string[]): Promise<number> {
   // for status edits already in flight.
   const close = async () => {
     await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
+    await core.groups.close();
     await service.close();
     await core.bus.close();
     await core.renderWorker?.close();
@@ -129,6 +131,7 @@ export async function run(argv: string[]): Promise<number> {
     // Events from other processes must arrive before resumed work starts telling them.
     await core.ready;
     await service.resume();
+    await core.groups.resume();
   } catch (error) {
     // A bot that cannot start (a refused token) must not leave the gallery, the worker and Xvfb up.
     stop.arm();

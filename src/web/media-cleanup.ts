@@ -79,8 +79,14 @@ export async function planCleanup(
     if (files.length > 0) failed.push({ id: generation.id, files });
   }
 
+  // A group's grid (compare, batch) is kept by its group, not by a generation: `media/grp_*`.
   const orphans = (await mediaFiles(media))
-    .filter((file) => !referenced.has(path.posix.normalize(file.path)) && now - file.mtimeMs > orphanGraceMs)
+    .filter(
+      (file) =>
+        !referenced.has(path.posix.normalize(file.path)) &&
+        !path.posix.basename(file.path).startsWith('grp_') &&
+        now - file.mtimeMs > orphanGraceMs,
+    )
     .map(({ path: file, bytes }) => ({ path: file, bytes }));
 
   const all = [...failed.flatMap((entry) => entry.files), ...orphans];

@@ -113,6 +113,21 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     const moderated = JSON.stringify(openai.moderations().map((r) => r.body.input));
     expect(moderated).toContain('data:image/png;base64,');
     expect(moderated).toContain('waves rock the boat');
+
+    // Compare: one prompt on two models, one message that ends with the side-by-side grid.
+    const compare = discord.sendCommand('compare', [
+      { name: 'prompt', value: 'a lantern on a pier' },
+      { name: 'model1', value: 'tencent/hunyuan-video' },
+      { name: 'model2', value: 'lucataco/animate-diff' },
+    ]);
+    expect((await discord.waitForCallback(compare)).json.type).toBe(5);
+    const grid = await statusEdit(compare.token, /Side by side above/);
+    expect(grid.json.content).toContain('Compare 2 models: “a lantern on a pier”');
+    expect(grid.files).toHaveLength(1);
+    expect(grid.files[0]!.name).toMatch(/^reelbot-grp_.+\.mp4$/);
+    const tiles = await probeVideo(grid.files[0]!.bytes);
+    expect(tiles).toMatchObject({ codec: 'h264', height: 360 });
+    expect(tiles.width).toBeGreaterThan(2 * 360);
   });
 
   it('refuses a blocked term and a flagged prompt with no prediction, spoils an age-restricted video, and Delete removes it with an audit line', async () => {

@@ -38,7 +38,8 @@ export async function handleAutocomplete(
   ctx: BotContext,
 ): Promise<void> {
   const focused = interaction.options.getFocused(true);
-  if (focused.name !== 'model') {
+  // `model` on /video and /animate; model1 to model4 on /compare.
+  if (!/^model\d?$/.test(focused.name)) {
     await interaction.respond([]);
     return;
   }

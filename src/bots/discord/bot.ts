@@ -5,6 +5,7 @@ import { createGalleryLinks } from '../../core/chat/gallery-links.js';
 import type { Config } from '../../core/config.js';
 import { ConfigError, codeOf, ReelbotError } from '../../core/errors.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
+import type { GroupService } from '../../core/generations/groups/group-service.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
@@ -21,6 +22,7 @@ import { discordLogger } from './logger.js';
 import { createDiscordTransport } from './rest-transport.js';
 import { createInteractionRouter } from './router.js';
 import { clientShardOptions, createShardOwnership, registersCommands } from './shards.js';
+import { createGroupMessages } from './status/group-message.js';
 import { asDiscordMessageRef } from './status/status-ref.js';
 import { createStatusMessages } from './status/tracker.js';
 
@@ -52,6 +54,8 @@ export interface DiscordBotDeps {
   commandGuildId?: string;
   /** The model `/animate` uses when none is given; the most run image-to-video model otherwise. */
   defaultImageModel?: string;
+  /** Compare and batch (`/compare`, `/video count:`); the commands say they are unavailable without it. */
+  groups?: GroupService;
   /** Subscribe to the service's events in `start` (default). Set false when the caller forwards events to `render`. */
   subscribe?: boolean;
 }
@@ -115,6 +119,27 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
       logger,
     },
   });
+  const finalDeps = {
+    media: deps.media ?? createMediaStorage(deps.config),
+    fit: deps.fitToSize,
+    links,
+    logger,
+  };
+  const groupMessages = deps.groups
+    ? createGroupMessages({
+        rest: client.rest,
+        clock,
+        timers,
+        intervalMs: deps.statusEditIntervalMs ?? 1500,
+        logger,
+        final: finalDeps,
+        saveRef: (groupId, ref) => {
+          deps.groups?.setMessageRef(groupId, { ...ref }).catch((error: unknown) => {
+            logger.warn({ err: error, groupId }, 'could not keep the group message ref');
+          });
+        },
+      })
+    : undefined;
   const ctx: BotContext = {
     config: deps.config,
     service: deps.service,
@@ -126,11 +151,14 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
     links,
     statuses,
     drafts: createFormDrafts(clock),
+    groups: deps.groups,
+    groupMessages,
     defaultImageModel: deps.defaultImageModel,
     lookupTimeoutMs: deps.lookupTimeoutMs ?? 2000,
   };
   const router = createInteractionRouter(ctx);
   let unsubscribe: (() => void) | undefined;
+  let unsubscribeGroups: (() => void) | undefined;
 
   async function leftBehind(): Promise<Generation[]> {
     const now = clock();
@@ -168,6 +196,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
         });
       }
       if (deps.subscribe ?? true) unsubscribe = deps.service.subscribe((event) => statuses.handle(event));
+      unsubscribeGroups = groupMessages && deps.groups?.subscribe((event) => groupMessages.handle(event));
       client.on(Events.InteractionCreate, router.onInteraction);
       client.on(Events.Error, (error) => logger.error({ err: error }, 'Discord client error'));
       client.on(Events.ShardError, (error, shardId) =>
@@ -192,7 +221,9 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
       await router.drain();
       unsubscribe?.();
       unsubscribe = undefined;
+      unsubscribeGroups?.();
       await statuses.close();
+      await groupMessages?.close();
       await client.destroy();
       await transport.close();
       logger.info('Discord bot stopped');
@@ -202,6 +233,9 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
       statuses.handle(event);
     },
 
-    idle: () => statuses.idle(),
+    idle: async () => {
+      await statuses.idle();
+      await groupMessages?.idle();
+    },
   };
 }

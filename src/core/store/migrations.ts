@@ -182,6 +182,38 @@ export const migrations: readonly Migration[] = [
     up: `
       -- JSON array of OpenAI moderation categories in MODERATION_NSFW_CATEGORIES; NULL when none
       ALTER TABLE generations ADD COLUMN restricted_categories_json TEXT;
+      `,
+  },
+  {
+    version: 13,
+    name: 'groups: generations started together (compare, batch) and their grid video',
+    up: `
+      CREATE TABLE generation_groups (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('compare', 'batch')),
+        platform TEXT NOT NULL,
+        workspace_id TEXT,
+        channel_id TEXT,
+        user_id TEXT NOT NULL,
+        user_name TEXT,
+        prompt TEXT,
+        status TEXT NOT NULL,
+        media_json TEXT,
+        error TEXT,
+        -- the clips admission refused when the group started: model, seed, code, reason
+        refused_json TEXT,
+        message_ref_json TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX generation_groups_status ON generation_groups (status, created_at);
+      -- a generation is in at most one group; position is its tile in the grid
+      CREATE TABLE generation_group_members (
+        generation_id TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL,
+        position INTEGER NOT NULL
+      );
+      CREATE INDEX generation_group_members_group ON generation_group_members (group_id, position);
     `,
   },
 ];

@@ -2,11 +2,13 @@ import type { OperatorSessionStore } from '../access/operator-session-store.js';
 import type { GenerationStore } from '../generations/generation-store.js';
 import type { RefusalLog } from '../generations/refusals.js';
 import type { SpendOverview } from '../generations/spend/overview.js';
+import type { GroupStore } from '../generations/groups/group-store.js';
 import type { CatalogCache } from '../replicate/catalog-cache.js';
 import { createCatalogCache } from './catalog-cache.js';
 import { openDatabase } from './database.js';
 import { createGenerationStore } from './generations.js';
 import { createOperatorSessionStore } from './operator-sessions.js';
+import { createGroupStore } from './groups.js';
 import { createRevokedLinks, type RevokedLinks } from './revoked-links.js';
 import { createRefusalLog, createSpendOverview } from './spend-overview.js';
 
@@ -26,6 +28,8 @@ export interface Store {
   spendOverview: SpendOverview;
   /** The operator's web sessions, so a restart and other web processes keep them. */
   operatorSessions: OperatorSessionStore;
+  /** Generations started together (compare, batch). */
+  groups: GroupStore;
   /** Closes the database (SQLite) or ends the connection pool (PostgreSQL). */
   close(): Promise<void>;
 }
@@ -41,6 +45,7 @@ export function openSqliteStore(dataDir: string | ':memory:', clock: () => numbe
     refusals: createRefusalLog(db),
     spendOverview: createSpendOverview(db),
     operatorSessions: createOperatorSessionStore(db),
+    groups: createGroupStore(db, clock),
     async close() {
       db.close();
     },

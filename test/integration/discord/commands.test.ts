@@ -14,7 +14,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const names = ['video', 'animate', 'models', 'simulate', 'gallery', 'jobs', 'usage'];
+const names = ['video', 'animate', 'models', 'simulate', 'gallery', 'jobs', 'usage', 'compare'];
 
 describe('command registration', () => {
   it('registers commands.json at start, and not again while it is unchanged', async () => {
@@ -28,6 +28,7 @@ describe('command registration', () => {
       ['prompt', 3, true],
       ['image', 11, false],
       ['advanced', 5, false],
+      ['count', 4, false],
     ]);
 
     const mark = h.discord.mark();

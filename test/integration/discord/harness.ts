@@ -5,6 +5,7 @@ import { createDiscordBot, type DiscordBot, type DiscordBotDeps } from '../../..
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import type { Moderator } from '../../../src/core/generations/moderation.js';
+import { createGroupService, type GroupService } from '../../../src/core/generations/groups/group-service.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -13,9 +14,11 @@ import type { Simulator } from '../../../src/core/generations/simulation-job.js'
 import { loadPrices } from '../../../src/core/generations/spend/prices.js';
 import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { createLocalMediaStorage } from '../../../src/core/media/storage.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
 import type { CatalogCache } from '../../../src/core/replicate/catalog-cache.js';
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
+import { createGroupStore } from '../../../src/core/store/groups.js';
 import {
   createCatalogCache,
   createGenerationStore,
@@ -37,6 +40,7 @@ export interface DiscordHarness {
   catalogCache: CatalogCache;
   catalog: Catalog;
   service: ReelbotGenerationService;
+  groups: GroupService;
   bot: DiscordBot;
   /**
    * Stops the bot and builds a new one on the same store and service, as after a restart;
@@ -110,6 +114,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     timers: options.time?.timers,
   });
 
+  // Compare and batch, as the runtime wires them.
+  const groups = createGroupService({
+    service,
+    groups: createGroupStore(db),
+    catalog,
+    storage: createLocalMediaStorage(config.dataDir),
+    logger,
+    grid: { tileHeight: 120 },
+  });
+
   const build = (overrides: Partial<DiscordBotDeps> = {}) =>
     createDiscordBot({
       config,
@@ -117,6 +131,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
       catalog,
       store: { generations: store, catalogCache },
       logger,
+      groups,
       // Short enough for tests to see every state; the 1.5 s rule itself is a unit test.
       statusEditIntervalMs: 10,
       ...(options.time ? { clock: options.time.clock } : {}),
@@ -135,6 +150,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     catalogCache,
     catalog,
     service,
+    groups,
     bot,
     async restartBot(overrides, whileDown) {
       await bot.stop();
@@ -146,6 +162,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     },
     async close() {
       await bot.stop();
+      await groups.close();
       await service.close();
       db.close();
       await discord.close();

@@ -139,6 +139,9 @@ describe('POST /api/admin/cleanup', () => {
     fs.writeFileSync(path.join(data.dataDir, 'media/nested/left.part'), 'stale temp');
     setAge('media/nested/left.part', data.clock.now - 3 * 60 * 60 * 1000);
     fs.writeFileSync(path.join(data.dataDir, 'media/orphan-fresh.mp4'), 'just renamed in');
+    // A compare's grid belongs to its group, however old.
+    fs.writeFileSync(path.join(data.dataDir, 'media/grp_abc.mp4'), 'a grid');
+    setAge('media/grp_abc.mp4', data.clock.now - 5 * 60 * 60 * 1000);
     setAge('media/orphan-fresh.mp4', data.clock.now - 60 * 1000);
     for (const file of [`media/${seeded.fox.id}.mp4`, `media/${seeded.fox.id}.jpg`])
       setAge(file, data.clock.now - 5 * 60 * 60 * 1000);
@@ -177,7 +180,12 @@ describe('POST /api/admin/cleanup', () => {
     for (const file of ['media/orphan-old.mp4', 'media/nested/left.part', `media/${failedWithFiles.id}.mp4`])
       expect(exists(file), file).toBe(false);
     expect((await data.store.get(failedWithFiles.id))!.media).toBeUndefined();
-    for (const file of ['media/orphan-fresh.mp4', `media/${seeded.fox.id}.mp4`, `media/${seeded.fox.id}.jpg`])
+    for (const file of [
+      'media/orphan-fresh.mp4',
+      'media/grp_abc.mp4',
+      `media/${seeded.fox.id}.mp4`,
+      `media/${seeded.fox.id}.jpg`,
+    ])
       expect(exists(file), file).toBe(true);
     expect(exists('reelbot.sqlite')).toBe(true);
   });

@@ -1,6 +1,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import type { BotContext } from '../context.js';
 import { runAnimateCommand } from './animate.js';
+import { runCompareCommand } from './compare.js';
 import { runGalleryCommand } from './gallery.js';
 import { runJobsCommand } from './jobs.js';
 import { runModelsCommand } from './models.js';
@@ -14,6 +15,7 @@ export type CommandHandler = (interaction: ChatInputCommandInteraction, ctx: Bot
 export const commandHandlers: Record<string, CommandHandler> = {
   video: runVideoCommand,
   animate: runAnimateCommand,
+  compare: runCompareCommand,
   models: runModelsCommand,
   simulate: runSimulateCommand,
   gallery: runGalleryCommand,

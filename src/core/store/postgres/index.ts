@@ -8,6 +8,7 @@ import { createPostgresCatalogCache } from './catalog-cache.js';
 import { openPostgres, type PostgresOptions } from './database.js';
 import { createPostgresGenerationStore } from './generations.js';
 import { createPostgresOperatorSessionStore } from './operator-sessions.js';
+import { createPostgresGroupStore } from './groups.js';
 import { createPostgresRevokedLinks } from './revoked-links.js';
 import { createPostgresRefusalLog, createPostgresSpendOverview } from './spend-overview.js';
 
@@ -30,6 +31,7 @@ export async function openPostgresStore(
     refusals: createPostgresRefusalLog(db),
     spendOverview: createPostgresSpendOverview(db),
     operatorSessions: createPostgresOperatorSessionStore(db),
+    groups: createPostgresGroupStore(db, clock),
     async close() {
       await db.destroy();
     },

@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { GenerationRow } from '../generation-rows.js';
+import type { GroupMemberRow, GroupRow } from '../group-rows.js';
 
 /*
  * The tables as Kysely sees them. Rows of `generations` have the same columns and values as in
@@ -35,6 +36,8 @@ export interface PostgresSchema {
   };
   operator_sessions: { secret_hash: string; kind: 'session' | 'sign-in'; expires_at: number };
   schema_migrations: { version: number; name: string; applied_at: number };
+  generation_groups: GroupRow;
+  generation_group_members: GroupMemberRow;
 }
 
 /** The columns a query returns for a generation: `prompt_search` is for matching only. */

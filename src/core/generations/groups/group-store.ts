@@ -1,0 +1,17 @@
+import type { GenerationGroup, GroupPatch, GroupStatus, NewGroup } from './types.js';
+
+/**
+ * The port groups are kept behind, implemented by src/core/store on both engines. A group's
+ * members are ordinary generations; the store only remembers which they are and in what order.
+ */
+export interface GroupStore {
+  /** Records a group and its members in one step. */
+  insert(group: NewGroup): Promise<GenerationGroup>;
+  get(id: string): Promise<GenerationGroup | undefined>;
+  /** The group a generation belongs to, if any. */
+  groupIdOf(generationId: string): Promise<string | undefined>;
+  /** Applies a patch only while the status is one of `from`; returns whether it won (the grid claim). */
+  transition(id: string, from: readonly GroupStatus[], patch: GroupPatch): Promise<boolean>;
+  /** Groups not yet ended (`running` or `composing`), oldest first: the work to resume after a restart. */
+  listUnfinished(): Promise<GenerationGroup[]>;
+}

@@ -1,0 +1,87 @@
+import type { GroupStore } from '../../generations/groups/group-store.js';
+import type { GenerationGroup } from '../../generations/groups/types.js';
+import { type GroupRow, groupPatchColumns, newGroupId, toGroup } from '../group-rows.js';
+import type { PostgresDatabase } from './database.js';
+
+/** Groups on PostgreSQL; the same rules as ../groups.ts. */
+export function createPostgresGroupStore(db: PostgresDatabase, clock: () => number = Date.now): GroupStore {
+  async function read(row: GroupRow | undefined): Promise<GenerationGroup | undefined> {
+    if (!row) return undefined;
+    const members = await db
+      .selectFrom('generation_group_members')
+      .select('generation_id')
+      .where('group_id', '=', row.id)
+      .orderBy('position')
+      .execute();
+    return toGroup(
+      row,
+      members.map((member) => member.generation_id),
+    );
+  }
+  const byId = (id: string) =>
+    db.selectFrom('generation_groups').selectAll().where('id', '=', id).executeTakeFirst();
+
+  return {
+    async insert(group) {
+      const now = clock();
+      const row: GroupRow = {
+        id: group.id ?? newGroupId(now),
+        kind: group.kind,
+        platform: group.requester.platform,
+        workspace_id: group.requester.workspaceId ?? null,
+        channel_id: group.requester.channelId ?? null,
+        user_id: group.requester.userId,
+        user_name: group.requester.userName ?? null,
+        prompt: group.prompt ?? null,
+        status: 'running',
+        media_json: null,
+        error: null,
+        refused_json: group.refused?.length ? JSON.stringify(group.refused) : null,
+        message_ref_json: group.messageRef ? JSON.stringify(group.messageRef) : null,
+        created_at: now,
+        updated_at: now,
+      };
+      await db.transaction().execute(async (tx) => {
+        await tx.insertInto('generation_groups').values(row).execute();
+        if (group.memberIds.length > 0)
+          await tx
+            .insertInto('generation_group_members')
+            .values(
+              group.memberIds.map((id, position) => ({ generation_id: id, group_id: row.id, position })),
+            )
+            .execute();
+      });
+      return (await read(await byId(row.id)))!;
+    },
+    async get(id) {
+      return read(await byId(id));
+    },
+    async groupIdOf(generationId) {
+      const row = await db
+        .selectFrom('generation_group_members')
+        .select('group_id')
+        .where('generation_id', '=', generationId)
+        .executeTakeFirst();
+      return row?.group_id;
+    },
+    async transition(id, from, patch) {
+      const result = await db
+        .updateTable('generation_groups')
+        .set({ ...groupPatchColumns(patch), updated_at: clock() })
+        .where('id', '=', id)
+        .where('status', 'in', [...from])
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async listUnfinished() {
+      const rows = await db
+        .selectFrom('generation_groups')
+        .selectAll()
+        .where('status', 'in', ['running', 'composing'])
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return Promise.all(rows.map(async (row) => (await read(row))!));
+    },
+  };
+}
