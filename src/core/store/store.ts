@@ -1,9 +1,11 @@
 import type { GenerationStore } from '../generations/generation-store.js';
+import type { ServerSettingsStore } from '../generations/server-settings.js';
 import type { CatalogCache } from '../replicate/catalog-cache.js';
 import { createCatalogCache } from './catalog-cache.js';
 import { openDatabase } from './database.js';
 import { createGenerationStore } from './generations.js';
 import { createRevokedLinks, type RevokedLinks } from './revoked-links.js';
+import { createServerSettingsStore } from './server-settings.js';
 
 /**
  * Every port of the store over one open database, whichever engine holds it: SQLite (the embedded
@@ -15,6 +17,8 @@ export interface Store {
   generations: GenerationStore;
   catalogCache: CatalogCache;
   revokedLinks: RevokedLinks;
+  /** Each server's settings set in chat, and their audit log. */
+  serverSettings: ServerSettingsStore;
   /** Closes the database (SQLite) or ends the connection pool (PostgreSQL). */
   close(): Promise<void>;
 }
@@ -27,6 +31,7 @@ export function openSqliteStore(dataDir: string | ':memory:', clock: () => numbe
     generations: createGenerationStore(db, clock),
     catalogCache: createCatalogCache(db, clock),
     revokedLinks: createRevokedLinks(db, clock),
+    serverSettings: createServerSettingsStore(db, clock),
     async close() {
       db.close();
     },

@@ -8,6 +8,7 @@ import { createPostgresCatalogCache } from './catalog-cache.js';
 import { openPostgres, type PostgresOptions } from './database.js';
 import { createPostgresGenerationStore } from './generations.js';
 import { createPostgresRevokedLinks } from './revoked-links.js';
+import { createPostgresServerSettingsStore } from './server-settings.js';
 
 export { DatabaseServerError } from './database.js';
 export { postgresMigrations } from './migrations.js';
@@ -25,6 +26,7 @@ export async function openPostgresStore(
     generations: createPostgresGenerationStore(db, clock),
     catalogCache: createPostgresCatalogCache(db, clock),
     revokedLinks: createPostgresRevokedLinks(db, clock),
+    serverSettings: createPostgresServerSettingsStore(db, clock),
     async close() {
       await db.destroy();
     },
