@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from '../core/config.js';
 import { createInProcessEventBus, type EventBus } from '../core/generations/event-bus.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
+import { createServerRules, type ServerRules } from '../core/generations/server-rules.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
 import type { PriceTable } from '../core/generations/spend/prices.js';
 import type { Logger } from '../core/logger.js';
@@ -31,6 +32,8 @@ export interface CoreRuntime {
   /** Finished media: DATA_DIR/media, or the S3 bucket when S3_* is set. One client per process. */
   media: MediaStorage;
   service: ReelbotGenerationService;
+  /** Each server's settings (set in chat) over the environment's defaults, with their audit log. */
+  rules: ServerRules;
   /** The render worker kept warm between simulations, when the command asked for one. */
   renderWorker?: RenderWorker;
   /** Where the service's events travel: this process, or every process on REDIS_URL. */
@@ -134,8 +137,10 @@ export async function createCoreRuntime(
         logger: logger.child({ part: 'jobs' }),
       })
     : undefined;
+  const rules = createServerRules({ config, store: database.serverSettings, catalog });
   const service = createGenerationService({
     config,
+    serverRules: rules,
     store,
     storage: media,
     api,
@@ -157,6 +162,7 @@ export async function createCoreRuntime(
     catalog,
     media,
     service,
+    rules,
     renderWorker,
     bus,
     ready: redisBus?.ready ?? Promise.resolve(),

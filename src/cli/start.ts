@@ -50,6 +50,7 @@ export async function run(argv: string[]): Promise<number> {
       catalog,
       store,
       logger,
+      rules: core.rules,
     });
     if (slack.httpHandler) mounts.push({ path: slackEventsPath, handler: slack.httpHandler });
     adapters.push(slack);
@@ -64,6 +65,7 @@ export async function run(argv: string[]): Promise<number> {
         store: { generations: store, catalogCache: core.catalogCache },
         media: core.media,
         logger,
+        rules: core.rules,
       }),
     );
   }

@@ -51,6 +51,12 @@ export interface Config {
   gallery: { linkSecret?: string; public: boolean };
   /** Words no prompt may use (BLOCKED_TERMS); matched ignoring case and accents, on word boundaries. */
   moderation: { blockedTerms: string[] };
+  /**
+   * The models chat may run (ALLOWED_MODELS): `owner/name` or `collection:SLUG` entries; by default
+   * the text-to-video and image-to-video collections. A server's own list replaces it; the command
+   * line (the operator) is not held to it.
+   */
+  allowedModels: string[];
   /** The X display for the simulation renderer; unset means the renderer starts its own Xvfb. */
   display?: string;
   /**
@@ -209,6 +215,20 @@ const envSchema = z.object({
     .optional(),
   GALLERY_PUBLIC: z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).default('false'),
   BLOCKED_TERMS: optionalText,
+  ALLOWED_MODELS: z
+    .string()
+    .trim()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .refine(
+      (entries) => entries.every((entry) => /^(?:[\w.-]+\/[\w.-]+|collection:[\w-]+)$/.test(entry)),
+      'must be a comma list of owner/name or collection:SLUG, such as collection:text-to-video,minimax/video-01',
+    )
+    .optional(),
   DISPLAY: optionalText,
   RENDER_WORKER: z
     .enum(['lazy', 'eager'], {
@@ -354,6 +374,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((term) => term.trim())
         .filter((term) => term !== ''),
     },
+    allowedModels:
+      e.ALLOWED_MODELS && e.ALLOWED_MODELS.length > 0
+        ? e.ALLOWED_MODELS
+        : ['collection:text-to-video', 'collection:image-to-video'],
     display: e.DISPLAY,
     renderWorker: { mode: e.RENDER_WORKER, idleMs: e.RENDER_IDLE_SECONDS * 1000 },
     s3:

@@ -5,6 +5,7 @@ import { createGalleryLinks } from '../../core/chat/gallery-links.js';
 import type { Config } from '../../core/config.js';
 import { ConfigError, codeOf, ReelbotError } from '../../core/errors.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
+import type { ServerRules } from '../../core/generations/server-rules.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
@@ -52,6 +53,8 @@ export interface DiscordBotDeps {
   commandGuildId?: string;
   /** The model `/animate` uses when none is given; the most run image-to-video model otherwise. */
   defaultImageModel?: string;
+  /** Each server's settings; without them `/settings` says it is unavailable and nothing is filtered. */
+  rules?: ServerRules;
   /** Subscribe to the service's events in `start` (default). Set false when the caller forwards events to `render`. */
   subscribe?: boolean;
 }
@@ -128,6 +131,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
     drafts: createFormDrafts(clock),
     defaultImageModel: deps.defaultImageModel,
     lookupTimeoutMs: deps.lookupTimeoutMs ?? 2000,
+    rules: deps.rules,
   };
   const router = createInteractionRouter(ctx);
   let unsubscribe: (() => void) | undefined;

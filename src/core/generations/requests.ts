@@ -105,13 +105,14 @@ export function createRequests(deps: RequestDeps) {
   async function start(request: GenerationRequest): Promise<Generation> {
     admission.assertOpen();
     // Before the catalog and any attachment upload: a refused request costs nothing.
+    await admission.checkPlace(request.requester, request.model);
     await admission.checkQuota(request.requester);
     const model = await deps.catalog.getModel(request.model);
     await admission.checkUserLimit(request.requester);
     // Before any attachment is uploaded; record checks every prompt again, this one included.
     const promptName = promptField(model.fields)?.name;
     const typed = promptName ? request.values[promptName] : undefined;
-    if (typeof typed === 'string') admission.checkPrompt(typed, request.requester);
+    if (typeof typed === 'string') await admission.checkPrompt(typed, request.requester);
     const prepared = await prepareInput({
       fields: model.fields,
       values: request.values,
@@ -150,6 +151,7 @@ export function createRequests(deps: RequestDeps) {
         ...(video ? { video } : {}),
       });
     }
+    await admission.checkPlace(requester, previous.model);
     await admission.checkQuota(requester);
     const model = await deps.catalog.getModel(previous.model);
     const input = { ...previous.input };

@@ -1,4 +1,4 @@
-import { type ServerSettings, type SettingKey, settingInvalid } from './server-settings.js';
+import { type ServerSettings, type SettingKey, settingInvalid, settingKeys } from './server-settings.js';
 
 const modelEntry = /^(?:[\w.-]+\/[\w.-]+|collection:[\w-]+)$/;
 
@@ -62,4 +62,27 @@ export function settingValueText(key: SettingKey, value: unknown): string {
   }
   if (value === 0 && (key === 'dailyVideosPerUser' || key === 'maxJobs')) return 'no limit';
   return String(value);
+}
+
+/** What each setting is, in the words `/settings show` uses. */
+export const settingLabels: Record<SettingKey, string> = {
+  dailyVideosPerUser: 'Videos per person per day',
+  dailyGpuSecondsPerServer: 'GPU seconds per server per day',
+  dailyUsdPerServer: 'US dollars per server per day',
+  allowedModels: 'Allowed models',
+  channels: 'Channels where reelbot answers',
+  maxJobs: 'Most jobs at once',
+  blockedTerms: 'Blocked terms',
+};
+
+/**
+ * The lines of `/settings show`: each setting with the server's own value, or the default it
+ * inherits (`defaults`), so an admin sees what is in force.
+ */
+export function settingsLines(own: ServerSettings, defaults: Required<ServerSettings>): string[] {
+  return settingKeys.map((key) => {
+    const set = own[key] !== undefined;
+    const value = settingValueText(key, set ? own[key] : defaults[key]);
+    return `${settingLabels[key]} (\`${key}\`): ${value}${set ? '' : ' (default)'}`;
+  });
 }

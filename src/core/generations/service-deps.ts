@@ -9,6 +9,7 @@ import type { LifecycleTimings } from './context.js';
 import type { EventBus } from './event-bus.js';
 import type { GenerationStore } from './generation-store.js';
 import type { JobRunner } from './job-queue.js';
+import type { ServerRules } from './server-rules.js';
 import type { GenerationService } from './service-types.js';
 import type { Simulator } from './simulation-job.js';
 import type { LimitsFor } from './spend/limits.js';
@@ -63,6 +64,12 @@ export interface GenerationServiceDeps {
   prices?: PriceTable;
   /** Each place's daily quotas; the environment's (`config.spend`) everywhere by default. */
   limitsFor?: LimitsFor;
+  /**
+   * Each server's settings over the environment's defaults (the runtime builds them on the store
+   * and the catalog). Without them every server keeps BLOCKED_TERMS and the spend defaults, and
+   * no model allow-list is enforced.
+   */
+  serverRules?: ServerRules;
 }
 
 /** The service with what the web server and the CLI need besides the bots' interface. */
