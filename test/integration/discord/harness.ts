@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createDiscordBot, type DiscordBot, type DiscordBotDeps } from '../../../src/bots/discord/index.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
+import { createServerRules, type ServerRules } from '../../../src/core/generations/server-rules.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -21,6 +22,7 @@ import {
   type Database,
   openDatabase,
 } from '../../../src/core/store/index.js';
+import { createServerSettingsStore } from '../../../src/core/store/server-settings.js';
 import type { Timers } from '../../../src/core/timers.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../../fakes/discord/server.js';
 import { fakeMedia } from '../../fakes/replicate/media.js';
@@ -36,6 +38,8 @@ export interface DiscordHarness {
   catalogCache: CatalogCache;
   catalog: Catalog;
   service: ReelbotGenerationService;
+  /** The server settings, with `serverSettings`. */
+  rules?: ServerRules;
   bot: DiscordBot;
   /**
    * Stops the bot and builds a new one on the same store and service, as after a restart;
@@ -51,6 +55,8 @@ export interface HarnessOptions {
   bot?: Partial<DiscordBotDeps>;
   /** Replicate URL for the catalog, e.g. one that never answers. */
   catalogApiUrl?: string;
+  /** Server settings on the store with the allow-list (as `reelbot start` wires them); off by default. */
+  serverSettings?: boolean;
   /** The physics renderer behind `/simulate`; none by default. */
   simulator?: Simulator;
   /**
@@ -93,8 +99,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     ? createReplicateApi({ token: config.replicate.token, apiUrl: options.catalogApiUrl, logger })
     : api;
   const catalog = createCatalog({ api: catalogApi, cache: catalogCache, ttlMs: 60_000, logger });
+  const rules = options.serverSettings
+    ? createServerRules({ config, store: createServerSettingsStore(db, options.time?.clock), catalog })
+    : undefined;
   const service = createGenerationService({
     config,
+    serverRules: rules,
     store,
     api,
     catalog,
@@ -113,6 +123,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
       catalog,
       store: { generations: store, catalogCache },
       logger,
+      rules,
       // Short enough for tests to see every state; the 1.5 s rule itself is a unit test.
       statusEditIntervalMs: 10,
       ...(options.time ? { clock: options.time.clock } : {}),
@@ -131,6 +142,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     catalogCache,
     catalog,
     service,
+    rules,
     bot,
     async restartBot(overrides, whileDown) {
       await bot.stop();
