@@ -84,7 +84,7 @@ function listedEntries(entries: string[]): string {
 export function modelNotAllowed(ref: string, entries: string[]): ReelbotError {
   const allowed = entries.map((entry) => entry.replace(/^collection:/, 'the collection '));
   return new ReelbotError('MODEL_NOT_ALLOWED', `model ${ref} is not on the allow-list`, {
-    userMessage: `${ref} is not allowed here. Allowed: ${listedEntries(allowed)}.`,
+    userMessage: `The model ${ref} is not allowed here. Allowed: ${listedEntries(allowed)}.`,
     context: { model: ref },
   });
 }

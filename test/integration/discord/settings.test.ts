@@ -86,7 +86,7 @@ describe('/settings on Discord', () => {
     const before = h.replicate.state.predictions.predictions.size;
     const refused = askForVideo('tencent/hunyuan-video', 'a lighthouse at dusk');
     expect((await privateAnswer(refused.token)).content).toBe(
-      'tencent/hunyuan-video is not allowed here. Allowed: minimax/video-01.',
+      'The model tencent/hunyuan-video is not allowed here. Allowed: minimax/video-01.',
     );
     expect(h.replicate.state.predictions.predictions.size).toBe(before);
 

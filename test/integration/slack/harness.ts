@@ -9,6 +9,7 @@ import {
 } from '../../../src/bots/slack/index.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
+import { createServerRules } from '../../../src/core/generations/server-rules.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -25,6 +26,7 @@ import {
   type Database,
   openDatabase,
 } from '../../../src/core/store/index.js';
+import { createServerSettingsStore } from '../../../src/core/store/server-settings.js';
 import type { Timers } from '../../../src/core/timers.js';
 import { startWebServer, type WebServer } from '../../../src/web/index.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
@@ -71,6 +73,8 @@ export async function startSlackHarness(
     /** What renders `/simulate`; without one the service offers no simulations. */
     simulator?: Simulator;
     env?: Record<string, string>;
+    /** Server settings on the store with the allow-list (as `reelbot start` wires them); off by default. */
+    serverSettings?: boolean;
     /**
      * A clock for the store, the service and the bot, with the timers of the service's status
      * ticks: a test moves time with it. The bot's edit throttle keeps real timers.
@@ -106,8 +110,12 @@ export async function startSlackHarness(
     logger,
   });
   const catalog = createCatalog({ api, cache: createCatalogCache(db), ttlMs: 60_000, logger });
+  const rules = options.serverSettings
+    ? createServerRules({ config, store: createServerSettingsStore(db, options.time?.clock), catalog })
+    : undefined;
   const service = createGenerationService({
     config,
+    serverRules: rules,
     store,
     api,
     catalog,
@@ -124,6 +132,7 @@ export async function startSlackHarness(
     catalog,
     store,
     logger,
+    rules,
     clientOptions: { retryConfig: { retries: 0 } },
     // Short, so a test waits less; the throttle itself is tested with a controlled clock.
     statusIntervalMs: 100,
