@@ -187,7 +187,10 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       ],
       { memberPermissions: managerPermissions },
     );
-    await answerTo(reset.token, /^Allowed models is now collection:text-to-video, collection:image-to-video \(default\)/);
+    await answerTo(
+      reset.token,
+      /^Allowed models is now collection:text-to-video, collection:image-to-video \(default\)/,
+    );
   });
 
   it('stops within 10 s of SIGTERM while a job and a Discord request hang, and the next start delivers the video once', async () => {
