@@ -106,7 +106,7 @@ export function createAdmission(deps: AdmissionDeps) {
         'SERVER_BUSY',
         `server ${place.workspaceId} has ${running} of ${max} jobs running`,
         {
-          userMessage: `This server runs at most ${max} video${max === 1 ? '' : 's'} at once, and ${running} are under way. Please try again when one finishes.`,
+          userMessage: `This server runs at most ${max} video${max === 1 ? '' : 's'} at once, and ${running} ${running === 1 ? 'is' : 'are'} under way. Please try again when one finishes.`,
           context: { running, max },
         },
       );

@@ -130,4 +130,18 @@ describe('/settings on Discord', () => {
       /^Channels where reelbot answers is now every channel/,
     );
   });
+
+  it('holds the server to its most jobs at once', async () => {
+    h.replicate.state.predictions.configure('minimax/video-01', { manual: true });
+    await settings({ action: 'set', key: 'maxJobs', value: '1' });
+    const started = waitForEvent(h, (e) => e.type === 'started' && e.generation.prompt === 'a slow river');
+    askForVideo('minimax/video-01', 'a slow river', mona);
+    await started;
+    const before = h.replicate.state.predictions.predictions.size;
+    const second = askForVideo('minimax/video-01', 'a fast river');
+    expect((await privateAnswer(second.token)).content).toBe(
+      'This server runs at most 1 video at once, and 1 is under way. Please try again when one finishes.',
+    );
+    expect(h.replicate.state.predictions.predictions.size).toBe(before);
+  });
 });
