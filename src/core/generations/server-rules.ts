@@ -177,7 +177,10 @@ export function createServerRules(deps: ServerRulesDeps): ServerRules {
     },
     async assertChannelAllowed(subject) {
       const channels = (await settings(subject)).channels ?? [];
-      if (channels.length === 0 || !subject.channelId || channels.includes(subject.channelId)) return;
+      // A Slack direct message (D…) is the person's own, as a Discord DM (which has no server) is.
+      const direct = subject.platform === 'slack' && subject.channelId?.startsWith('D');
+      if (channels.length === 0 || !subject.channelId || direct || channels.includes(subject.channelId))
+        return;
       throw new ReelbotError('CHANNEL_NOT_ALLOWED', `channel ${subject.channelId} is not open to the bot`, {
         userMessage: `reelbot answers in ${channels.map((id) => `<#${id}>`).join(', ')} here.`,
         context: { channelId: subject.channelId },

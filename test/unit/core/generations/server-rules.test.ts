@@ -82,6 +82,13 @@ describe('server rules', () => {
       message: 'reelbot answers in <#C1>, <#C2> here.',
     });
     expect(await refusal(rules.assertChannelAllowed({ ...guild, channelId: 'C2' }))).toBeUndefined();
+    // A Slack direct message is the person's own: a workspace's channels do not hold it.
+    const team = { platform: 'slack' as const, workspaceId: 'T1' };
+    await rules.change(team, 'channels', ['C1'], admin);
+    expect(await refusal(rules.assertChannelAllowed({ ...team, channelId: 'D9' }))).toBeUndefined();
+    expect(await refusal(rules.assertChannelAllowed({ ...team, channelId: 'C9' }))).toMatchObject({
+      code: 'CHANNEL_NOT_ALLOWED',
+    });
     await rules.change(
       guild,
       'dailyGpuSecondsPerServer',
