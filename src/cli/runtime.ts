@@ -3,6 +3,7 @@ import type { Config } from '../core/config.js';
 import { createInProcessEventBus, type EventBus } from '../core/generations/event-bus.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 import { createGroupService, type GroupService } from '../core/generations/groups/group-service.js';
+import { createServerRules, type ServerRules } from '../core/generations/server-rules.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
 import type { PriceTable } from '../core/generations/spend/prices.js';
 import type { Logger } from '../core/logger.js';
@@ -35,6 +36,8 @@ export interface CoreRuntime {
   service: ReelbotGenerationService;
   /** Groups of generations shown as one (compare, batch). */
   groups: GroupService;
+  /** Each server's settings (set in chat) over the environment's defaults, with their audit log. */
+  rules: ServerRules;
   /** The render worker kept warm between simulations, when the command asked for one. */
   renderWorker?: RenderWorker;
   /** Where the service's events travel: this process, or every process on REDIS_URL. */
@@ -138,8 +141,10 @@ export async function createCoreRuntime(
         logger: logger.child({ part: 'jobs' }),
       })
     : undefined;
+  const rules = createServerRules({ config, store: database.serverSettings, catalog });
   const service = createGenerationService({
     config,
+    serverRules: rules,
     store,
     storage: media,
     api,
@@ -175,6 +180,7 @@ export async function createCoreRuntime(
     media,
     service,
     groups,
+    rules,
     renderWorker,
     bus,
     ready: redisBus?.ready ?? Promise.resolve(),

@@ -50,6 +50,7 @@ export async function run(argv: string[]): Promise<number> {
       catalog,
       store,
       logger,
+      rules: core.rules,
     });
     if (slack.httpHandler) mounts.push({ path: slackEventsPath, handler: slack.httpHandler });
     adapters.push(slack);
@@ -65,6 +66,7 @@ export async function run(argv: string[]): Promise<number> {
         media: core.media,
         logger,
         groups: core.groups,
+        rules: core.rules,
       }),
     );
   }

@@ -62,6 +62,12 @@ export interface Config {
     nsfwCategories: string[];
     timeoutMs: number;
   };
+  /**
+   * The models chat may run (ALLOWED_MODELS): `owner/name` or `collection:SLUG` entries; by default
+   * the text-to-video and image-to-video collections. A server's own list replaces it; the command
+   * line (the operator) is not held to it.
+   */
+  allowedModels: string[];
   /** The X display for the simulation renderer; unset means the renderer starts its own Xvfb. */
   display?: string;
   /**
@@ -231,6 +237,20 @@ const envSchema = z.object({
     .default(configDefaults.MODERATION_FAIL),
   MODERATION_NSFW_CATEGORIES: z.string().trim().default(configDefaults.MODERATION_NSFW_CATEGORIES),
   MODERATION_TIMEOUT_SECONDS: positiveInt('such as 5').default(configDefaults.MODERATION_TIMEOUT_SECONDS),
+  ALLOWED_MODELS: z
+    .string()
+    .trim()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .refine(
+      (entries) => entries.every((entry) => /^(?:[\w.-]+\/[\w.-]+|collection:[\w-]+)$/.test(entry)),
+      'must be a comma list of owner/name or collection:SLUG, such as collection:text-to-video,minimax/video-01',
+    )
+    .optional(),
   DISPLAY: optionalText,
   RENDER_WORKER: z
     .enum(['lazy', 'eager'], {
@@ -381,6 +401,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .filter((category) => category !== ''),
       timeoutMs: e.MODERATION_TIMEOUT_SECONDS * 1000,
     },
+    allowedModels:
+      e.ALLOWED_MODELS && e.ALLOWED_MODELS.length > 0
+        ? e.ALLOWED_MODELS
+        : ['collection:text-to-video', 'collection:image-to-video'],
     display: e.DISPLAY,
     renderWorker: { mode: e.RENDER_WORKER, idleMs: e.RENDER_IDLE_SECONDS * 1000 },
     s3:

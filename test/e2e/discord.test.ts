@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identify, isRunning } from '../../src/core/process-table.js';
 import type { XvfbRecord } from '../../src/simulation/renderer/xvfb-registry.js';
-import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
+import {
+  type FakeDiscord,
+  managerPermissions,
+  type RecordedCall,
+  startFakeDiscord,
+} from '../fakes/discord/server.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
 import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
@@ -187,6 +192,52 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       .readdirSync(path.join(dataDir, 'media'))
       .filter((name) => name.includes(String(deletedId)));
     expect(left).toEqual([]);
+  });
+
+  it('takes an allow-list from /settings by a server admin, then refuses another model with no prediction', async () => {
+    reelbot ??= await startReelbot(env());
+    const answerTo = (token: string, match: RegExp) =>
+      discord.waitForCall(
+        (call) =>
+          call.method === 'POST' &&
+          call.route.includes(`/${token}`) &&
+          match.test(call.json?.data?.content ?? call.json?.content ?? ''),
+      );
+    const set = discord.sendCommand(
+      'settings',
+      [
+        { name: 'action', value: 'set' },
+        { name: 'key', value: 'allowedModels' },
+        { name: 'value', value: model },
+      ],
+      { memberPermissions: managerPermissions },
+    );
+    const told = await answerTo(set.token, /^Allowed models is now minimax\/video-01/);
+    expect(told.json.data.flags & 64).toBe(64);
+
+    const predictions = replicate.state.predictions.predictions.size;
+    const refused = discord.sendCommand('video', [
+      { name: 'model', value: 'tencent/hunyuan-video' },
+      { name: 'prompt', value: 'a kite over the dunes' },
+    ]);
+    await answerTo(
+      refused.token,
+      /^The model tencent\/hunyuan-video is not allowed here\. Allowed: minimax\/video-01\.$/,
+    );
+    expect(replicate.state.predictions.predictions.size).toBe(predictions);
+
+    const reset = discord.sendCommand(
+      'settings',
+      [
+        { name: 'action', value: 'reset' },
+        { name: 'key', value: 'allowedModels' },
+      ],
+      { memberPermissions: managerPermissions },
+    );
+    await answerTo(
+      reset.token,
+      /^Allowed models is now collection:text-to-video, collection:image-to-video \(default\)/,
+    );
   });
 
   it('stops within 10 s of SIGTERM while a job and a Discord request hang, and the next start delivers the video once', async () => {

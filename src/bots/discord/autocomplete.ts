@@ -45,6 +45,12 @@ export async function handleAutocomplete(
   }
   const collection = interaction.commandName === 'animate' ? 'image-to-video' : undefined;
   let models: CatalogModel[] = [];
+  // Only what the server allows is offered; typed refs outside it are not echoed back either.
+  const allowed =
+    (await ctx.rules?.allows({
+      platform: 'discord',
+      workspaceId: interaction.guildId ?? undefined,
+    })) ?? (() => true);
   try {
     models =
       (await within(
@@ -62,5 +68,10 @@ export async function handleAutocomplete(
       'autocomplete search failed; answering without the catalog',
     );
   }
-  await interaction.respond(modelChoices(focused.value, models));
+  await interaction.respond(
+    modelChoices(
+      focused.value,
+      models.filter((model) => allowed(model.ref)),
+    ).filter((choice) => allowed(choice.value)),
+  );
 }

@@ -6,6 +6,7 @@ import type { Config } from '../../core/config.js';
 import { ConfigError, codeOf, ReelbotError } from '../../core/errors.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GroupService } from '../../core/generations/groups/group-service.js';
+import type { ServerRules } from '../../core/generations/server-rules.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../core/generations/types.js';
 import type { Logger } from '../../core/logger.js';
@@ -56,6 +57,8 @@ export interface DiscordBotDeps {
   defaultImageModel?: string;
   /** Compare and batch (`/compare`, `/video count:`); the commands say they are unavailable without it. */
   groups?: GroupService;
+  /** Each server's settings; without them `/settings` says it is unavailable and nothing is filtered. */
+  rules?: ServerRules;
   /** Subscribe to the service's events in `start` (default). Set false when the caller forwards events to `render`. */
   subscribe?: boolean;
 }
@@ -155,6 +158,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
     groupMessages,
     defaultImageModel: deps.defaultImageModel,
     lookupTimeoutMs: deps.lookupTimeoutMs ?? 2000,
+    rules: deps.rules,
   };
   const router = createInteractionRouter(ctx);
   let unsubscribe: (() => void) | undefined;

@@ -2,6 +2,7 @@ import type { GalleryLinks } from '../../core/chat/gallery-links.js';
 import type { Config } from '../../core/config.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GroupService } from '../../core/generations/groups/group-service.js';
+import type { ServerRules } from '../../core/generations/server-rules.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Logger } from '../../core/logger.js';
 import type { Catalog } from '../../core/replicate/catalog.js';
@@ -28,6 +29,8 @@ export interface BotContext {
   groupMessages?: GroupMessages;
   /** The model `/animate` uses when none is given; the most run image-to-video model otherwise. */
   defaultImageModel?: string;
+  /** Each server's settings (allowed models and channels, `/settings`); none: the environment's everywhere. */
+  rules?: ServerRules;
   /** How long to wait for the catalog before answering an interaction anyway (Discord allows 3 s). */
   lookupTimeoutMs: number;
 }

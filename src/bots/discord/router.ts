@@ -18,6 +18,13 @@ async function dispatch(interaction: Interaction, ctx: BotContext): Promise<void
   if (interaction.isAutocomplete()) return handleAutocomplete(interaction, ctx);
   if (interaction.isChatInputCommand()) {
     const handler = commandHandlers[interaction.commandName];
+    // A server may keep the bot to some channels; /settings stays open everywhere, so its admins can change that.
+    if (handler && interaction.commandName !== 'settings')
+      await ctx.rules?.assertChannelAllowed({
+        platform: 'discord',
+        workspaceId: interaction.guildId ?? undefined,
+        channelId: interaction.channelId,
+      });
     if (handler) return handler(interaction, ctx);
     await interaction.reply({ content: 'I do not know that command.', flags: MessageFlags.Ephemeral });
     return;

@@ -1,7 +1,7 @@
 import { App } from '@slack/bolt';
 import type { ChatAdapter } from '../../core/chat/adapter.js';
 import { createGalleryLinks } from '../../core/chat/gallery-links.js';
-import { QuotaError } from '../../core/errors.js';
+import { codeOf, QuotaError, userMessageOf } from '../../core/errors.js';
 import type { GenerationEvent } from '../../core/generations/types.js';
 import { realTimers, within } from '../../core/timers.js';
 import { boltLogger } from './bolt-logger.js';
@@ -10,6 +10,7 @@ import { catchUp } from './catch-up.js';
 import { galleryText } from './commands/gallery.js';
 import { helpText } from './commands/help.js';
 import { registerModalCommands } from './commands/open-modal.js';
+import { settingsText } from './commands/settings.js';
 import { registerSimulate } from './commands/simulate.js';
 import { usageText } from './commands/usage.js';
 import { slackBotScopes } from './manifest.js';
@@ -97,17 +98,19 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     // Without chat:write no status message could be posted: say so before the form is filled in.
     scopeProblem: () =>
       grantedScopes && !grantedScopes.has('chat:write') ? missingScopeMessage('chat:write') : undefined,
-    quotaProblem: async ({ userId, teamId }) => {
+    quotaProblem: async ({ userId, teamId, channelId }) => {
       try {
+        await deps.rules?.assertChannelAllowed({ platform: 'slack', workspaceId: teamId, channelId });
         await deps.service.checkQuota({ platform: 'slack', workspaceId: teamId, userId });
         return undefined;
       } catch (error) {
-        if (error instanceof QuotaError) return error.userMessage;
+        if (error instanceof QuotaError || codeOf(error) === 'CHANNEL_NOT_ALLOWED')
+          return userMessageOf(error);
         throw error;
       }
     },
   });
-  registerChooser(app, { catalog: deps.catalog, showModelForm, logger });
+  registerChooser(app, { catalog: deps.catalog, showModelForm, logger, rules: deps.rules });
   registerSubmit(app, {
     service: deps.service,
     postStatus,
@@ -126,7 +129,9 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
         ? await usageText({ service: deps.service, client, logger }, command)
         : subcommand === 'gallery'
           ? galleryText(links, command)
-          : helpText({ simulationAvailable: Boolean(deps.service.simulate) });
+          : subcommand === 'settings'
+            ? await settingsText({ rules: deps.rules, client, logger }, command)
+            : helpText({ simulationAvailable: Boolean(deps.service.simulate) });
     await ack({ response_type: 'ephemeral', text });
   });
   // Handlers still running when stop() is called (a submit posting its status message) are let

@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Config } from '../../core/config.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
+import type { ServerRules } from '../../core/generations/server-rules.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Logger } from '../../core/logger.js';
 import type { MediaStorage } from '../../core/media/storage.js';
@@ -33,6 +34,8 @@ export interface SlackBotDeps {
    * then told as an ephemeral message (Slack wants an answer within 3 s).
    */
   submitDeadlineMs?: number;
+  /** Each workspace's settings (allowed models, `/reelbot settings`); none: the environment's everywhere. */
+  rules?: ServerRules;
   /** Extra Web API client options (tests turn retries off). */
   clientOptions?: Omit<webApi.WebClientOptions, 'slackApiUrl'>;
 }

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import { createBlockedTerms, promptBlocked } from '../blocked-terms.js';
+import { promptBlocked } from '../blocked-terms.js';
 import type { Config } from '../config.js';
 import { ReelbotError } from '../errors.js';
 import type { GenerationStore, NewGeneration } from './generation-store.js';
 import { createKeyedLock } from './keyed-lock.js';
+import { type ServerRules, settingsPlaceOf } from './server-rules.js';
 import type { LimitsFor } from './spend/limits.js';
 import { assertWithinQuota } from './spend/quota.js';
 import type { Generation, Requester } from './types.js';
@@ -14,6 +15,8 @@ export interface AdmissionDeps {
   config: Pick<Config, 'limits' | 'moderation'>;
   store: GenerationStore;
   limitsFor: LimitsFor;
+  /** Each server's own settings: blocked terms, allowed models and channels, most jobs at once. */
+  rules: ServerRules;
   clock: () => number;
   logger: Logger;
   isClosed(): boolean;
@@ -35,7 +38,7 @@ export interface AdmissionDeps {
  */
 export function createAdmission(deps: AdmissionDeps) {
   const { store, logger } = deps;
-  const blockedTerms = createBlockedTerms(deps.config.moderation.blockedTerms);
+  const { rules } = deps;
 
   function assertOpen() {
     if (deps.isClosed())
@@ -58,16 +61,17 @@ export function createAdmission(deps: AdmissionDeps) {
    */
   async function checkQuota(requester: Requester) {
     if (requester.platform === 'cli') return;
-    await assertWithinQuota(store, requester, deps.limitsFor(requester), deps.clock());
+    await assertWithinQuota(store, requester, await deps.limitsFor(requester), deps.clock());
   }
 
   /**
-   * Refuses a prompt that uses a blocked term, before anything is uploaded or predicted. Logged
-   * with the term, so the operator sees what was refused and why.
+   * Refuses a prompt that uses one of the server's blocked terms (BLOCKED_TERMS unless it set its
+   * own), before anything is uploaded or predicted. Logged with the term, so the operator sees
+   * what was refused and why.
    */
-  function checkPrompt(prompt: string | undefined, requester: Requester) {
+  async function checkPrompt(prompt: string | undefined, requester: Requester) {
     if (!prompt) return;
-    const term = blockedTerms.find(prompt);
+    const term = (await rules.blockedTerms(requester)).find(prompt);
     if (term === undefined) return;
     logger.warn(
       { code: 'PROMPT_BLOCKED', term, platform: requester.platform, user: requester.userId },
@@ -76,9 +80,42 @@ export function createAdmission(deps: AdmissionDeps) {
     throw promptBlocked(term);
   }
 
+  /**
+   * The server's own rules about where and what: the channel must be one it opened to the bot,
+   * and a Replicate model must be on its allow-list (the command line is the operator's, and
+   * runs any model). Checked before the catalog is asked, so a refused model never reaches Replicate.
+   */
+  async function checkPlace(requester: Requester, model?: string) {
+    await rules.assertChannelAllowed(requester);
+    if (model === undefined || requester.platform === 'cli') return;
+    await rules.assertModelAllowed(requester, model);
+  }
+
+  /**
+   * A server may cap its generations running or waiting at once. Counted within the requester's
+   * lock, so one person cannot slip past; two people of one server may, by one, at the same moment.
+   */
+  async function checkServerJobs(requester: Requester) {
+    const place = settingsPlaceOf(requester);
+    if (!place) return;
+    const max = (await rules.settings(requester)).maxJobs;
+    if (!max) return;
+    const running = await store.countRunning({ platform: place.platform, workspaceId: place.workspaceId });
+    if (running >= max)
+      throw new ReelbotError(
+        'SERVER_BUSY',
+        `server ${place.workspaceId} has ${running} of ${max} jobs running`,
+        {
+          userMessage: `This server runs at most ${max} video${max === 1 ? '' : 's'} at once, and ${running} ${running === 1 ? 'is' : 'are'} under way. Please try again when one finishes.`,
+          context: { running, max },
+        },
+      );
+  }
+
   return {
     assertOpen,
     checkPrompt,
+    checkPlace,
     checkUserLimit,
     checkQuota,
     /** Records an admitted generation as queued and hands it to the job queue. */
@@ -86,8 +123,10 @@ export function createAdmission(deps: AdmissionDeps) {
       const { requester } = generation;
       const recorded = perRequester.run(`${requester.platform}:${requester.userId}`, async () => {
         assertOpen();
-        checkPrompt(generation.prompt, requester);
+        await checkPlace(requester, generation.source === 'replicate' ? generation.model : undefined);
+        await checkPrompt(generation.prompt, requester);
         await checkUserLimit(requester);
+        await checkServerJobs(requester);
         if (generation.source === 'replicate') await checkQuota(requester);
         // The service may have begun closing during the checks' awaits: refuse rather than
         // record a row the user is about to be told nothing of.

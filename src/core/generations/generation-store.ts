@@ -109,7 +109,7 @@ export interface GenerationStore extends SpendLedger {
   /** Every generation that has not ended, oldest first: the work to resume after a restart. */
   listUnfinished(): Promise<Generation[]>;
   /** How many generations are running (queued ones included), for one user or platform or all. */
-  countRunning(filter?: { platform?: Platform; userId?: string }): Promise<number>;
+  countRunning(filter?: { platform?: Platform; userId?: string; workspaceId?: string }): Promise<number>;
   /** A page of generations, newest first, after `cursor`. */
   list(
     filter?: GenerationFilter,

@@ -59,7 +59,7 @@ export function createRequests(deps: RequestDeps) {
     assertPromptLength(prompt);
     const scene = file ? await readSceneFile(file) : request.scene;
     if (scene !== undefined) deps.checkScene?.(scene);
-    admission.checkPrompt(prompt, request.requester);
+    await admission.checkPrompt(prompt, request.requester);
     const restricted = await deps.moderation.checkText(prompt, request.requester);
     const seed = request.seed ?? randomInt(0, 2 ** 31 - 1);
     return admission.record({
@@ -111,13 +111,14 @@ export function createRequests(deps: RequestDeps) {
   async function start(request: GenerationRequest): Promise<Generation> {
     admission.assertOpen();
     // Before the catalog and any attachment upload: a refused request costs nothing.
+    await admission.checkPlace(request.requester, request.model);
     await admission.checkQuota(request.requester);
     const model = await deps.catalog.getModel(request.model);
     await admission.checkUserLimit(request.requester);
     // Before any attachment is uploaded; record checks every prompt again, this one included.
     const promptName = promptField(model.fields)?.name;
     const typed = promptName ? request.values[promptName] : undefined;
-    if (typeof typed === 'string') admission.checkPrompt(typed, request.requester);
+    if (typeof typed === 'string') await admission.checkPrompt(typed, request.requester);
     // Moderation after the free checks, before any image is uploaded: a flagged prompt costs one call.
     const restricted: string[] = [];
     if (typeof typed === 'string')
@@ -164,6 +165,7 @@ export function createRequests(deps: RequestDeps) {
         ...(video ? { video } : {}),
       });
     }
+    await admission.checkPlace(requester, previous.model);
     await admission.checkQuota(requester);
     const model = await deps.catalog.getModel(previous.model);
     const input = { ...previous.input };

@@ -11,6 +11,7 @@ import type { GenerationStore } from './generation-store.js';
 import type { JobRunner } from './job-queue.js';
 import type { RefusalLog } from './refusals.js';
 import type { Moderator } from './moderation.js';
+import type { ServerRules } from './server-rules.js';
 import type { GenerationService } from './service-types.js';
 import type { Simulator } from './simulation-job.js';
 import type { LimitsFor } from './spend/limits.js';
@@ -69,6 +70,12 @@ export interface GenerationServiceDeps {
   limitsFor?: LimitsFor;
   /** Where refused requests are kept for the operator's page; they are only logged without it. */
   refusals?: RefusalLog;
+  /**
+   * Each server's settings over the environment's defaults (the runtime builds them on the store
+   * and the catalog). Without them every server keeps BLOCKED_TERMS and the spend defaults, and
+   * no model allow-list is enforced.
+   */
+  serverRules?: ServerRules;
 }
 
 /** The service with what the web server and the CLI need besides the bots' interface. */

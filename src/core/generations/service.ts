@@ -9,10 +9,10 @@ import { createInProcessJobRunner, type Job, type JobKind } from './job-queue.js
 import { createLifecycle } from './lifecycle.js';
 import { createLiveStatus } from './live-status.js';
 import { isFinalPrediction } from './prediction-poller.js';
+import { createServerRules } from './server-rules.js';
 import type { GenerationServiceDeps, ReelbotGenerationService } from './service-deps.js';
 import { runSimulation, simulationModel } from './simulation-job.js';
 import { defaultPrices } from './spend/default-prices.js';
-import { createLimitsFor } from './spend/limits.js';
 import { usageReport } from './spend/usage.js';
 
 export type { GenerationServiceDeps, ReelbotGenerationService } from './service-deps.js';
@@ -50,7 +50,8 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       logger: logger.child({ part: 'jobs' }),
     });
   const bus = deps.bus ?? createInProcessEventBus();
-  const limitsFor = deps.limitsFor ?? createLimitsFor(config.spend);
+  const rules = deps.serverRules ?? createServerRules({ config, clock });
+  const limitsFor = deps.limitsFor ?? rules.limitsFor;
   let closed = false;
   const live = createLiveStatus({
     store,
@@ -164,6 +165,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     config,
     store,
     limitsFor,
+    rules,
     clock,
     logger,
     isClosed: () => closed,

@@ -120,12 +120,19 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
     },
 
     /** How many generations of this user are running (queued ones included). */
-    async countRunning(filter: { platform?: Platform; userId?: string } = {}): Promise<number> {
+    async countRunning(
+      filter: { platform?: Platform; userId?: string; workspaceId?: string } = {},
+    ): Promise<number> {
       const row = prepared<Record<string, unknown>, { n: number }>(
         `SELECT count(*) AS n FROM generations
             WHERE status IN ('queued','starting','processing','downloading')
-              AND (@platform IS NULL OR platform = @platform) AND (@userId IS NULL OR user_id = @userId)`,
-      ).get({ platform: filter.platform ?? null, userId: filter.userId ?? null });
+              AND (@platform IS NULL OR platform = @platform) AND (@userId IS NULL OR user_id = @userId)
+              AND (@workspaceId IS NULL OR workspace_id = @workspaceId)`,
+      ).get({
+        platform: filter.platform ?? null,
+        userId: filter.userId ?? null,
+        workspaceId: filter.workspaceId ?? null,
+      });
       return row?.n ?? 0;
     },
 

@@ -214,6 +214,34 @@ export const migrations: readonly Migration[] = [
         position INTEGER NOT NULL
       );
       CREATE INDEX generation_group_members_group ON generation_group_members (group_id, position);
+      `,
+  },
+  {
+    version: 8,
+    name: 'server settings set in chat, and the audit log of every change',
+    up: `
+      -- one row per setting a server changed from the environment's default; the value as JSON
+      CREATE TABLE server_settings (
+        platform TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (platform, workspace_id, key)
+      );
+      -- who changed what, when, from what to what (NULL: the default)
+      CREATE TABLE settings_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        platform TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        old_json TEXT,
+        new_json TEXT,
+        user_id TEXT NOT NULL,
+        user_name TEXT,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX settings_audit_place ON settings_audit (platform, workspace_id, id);
     `,
   },
 ];

@@ -3,6 +3,7 @@ import type { GenerationStore } from '../generations/generation-store.js';
 import type { RefusalLog } from '../generations/refusals.js';
 import type { SpendOverview } from '../generations/spend/overview.js';
 import type { GroupStore } from '../generations/groups/group-store.js';
+import type { ServerSettingsStore } from '../generations/server-settings.js';
 import type { CatalogCache } from '../replicate/catalog-cache.js';
 import { createCatalogCache } from './catalog-cache.js';
 import { openDatabase } from './database.js';
@@ -11,6 +12,7 @@ import { createOperatorSessionStore } from './operator-sessions.js';
 import { createGroupStore } from './groups.js';
 import { createRevokedLinks, type RevokedLinks } from './revoked-links.js';
 import { createRefusalLog, createSpendOverview } from './spend-overview.js';
+import { createServerSettingsStore } from './server-settings.js';
 
 /**
  * Every port of the store over one open database, whichever engine holds it: SQLite (the embedded
@@ -30,6 +32,8 @@ export interface Store {
   operatorSessions: OperatorSessionStore;
   /** Generations started together (compare, batch). */
   groups: GroupStore;
+  /** Each server's settings set in chat, and their audit log. */
+  serverSettings: ServerSettingsStore;
   /** Closes the database (SQLite) or ends the connection pool (PostgreSQL). */
   close(): Promise<void>;
 }
@@ -46,6 +50,7 @@ export function openSqliteStore(dataDir: string | ':memory:', clock: () => numbe
     spendOverview: createSpendOverview(db),
     operatorSessions: createOperatorSessionStore(db),
     groups: createGroupStore(db, clock),
+    serverSettings: createServerSettingsStore(db, clock),
     async close() {
       db.close();
     },

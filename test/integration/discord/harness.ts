@@ -6,6 +6,7 @@ import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import type { Moderator } from '../../../src/core/generations/moderation.js';
 import { createGroupService, type GroupService } from '../../../src/core/generations/groups/group-service.js';
+import { createServerRules, type ServerRules } from '../../../src/core/generations/server-rules.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -25,6 +26,7 @@ import {
   type Database,
   openDatabase,
 } from '../../../src/core/store/index.js';
+import { createServerSettingsStore } from '../../../src/core/store/server-settings.js';
 import type { Timers } from '../../../src/core/timers.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../../fakes/discord/server.js';
 import { fakeMedia } from '../../fakes/replicate/media.js';
@@ -41,6 +43,8 @@ export interface DiscordHarness {
   catalog: Catalog;
   service: ReelbotGenerationService;
   groups: GroupService;
+  /** The server settings, with `serverSettings`. */
+  rules?: ServerRules;
   bot: DiscordBot;
   /**
    * Stops the bot and builds a new one on the same store and service, as after a restart;
@@ -56,6 +60,8 @@ export interface HarnessOptions {
   bot?: Partial<DiscordBotDeps>;
   /** Replicate URL for the catalog, e.g. one that never answers. */
   catalogApiUrl?: string;
+  /** Server settings on the store with the allow-list (as `reelbot start` wires them); off by default. */
+  serverSettings?: boolean;
   /** The physics renderer behind `/simulate`; none by default. */
   simulator?: Simulator;
   /** OpenAI moderation (e.g. the real adapter against the fake OpenAI); none by default. */
@@ -100,8 +106,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     ? createReplicateApi({ token: config.replicate.token, apiUrl: options.catalogApiUrl, logger })
     : api;
   const catalog = createCatalog({ api: catalogApi, cache: catalogCache, ttlMs: 60_000, logger });
+  const rules = options.serverSettings
+    ? createServerRules({ config, store: createServerSettingsStore(db, options.time?.clock), catalog })
+    : undefined;
   const service = createGenerationService({
     config,
+    serverRules: rules,
     store,
     api,
     catalog,
@@ -132,6 +142,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
       store: { generations: store, catalogCache },
       logger,
       groups,
+      rules,
       // Short enough for tests to see every state; the 1.5 s rule itself is a unit test.
       statusEditIntervalMs: 10,
       ...(options.time ? { clock: options.time.clock } : {}),
@@ -151,6 +162,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     catalog,
     service,
     groups,
+    rules,
     bot,
     async restartBot(overrides, whileDown) {
       await bot.stop();

@@ -10,6 +10,7 @@ import {
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import type { Moderator } from '../../../src/core/generations/moderation.js';
+import { createServerRules } from '../../../src/core/generations/server-rules.js';
 import {
   createGenerationService,
   type ReelbotGenerationService,
@@ -26,6 +27,7 @@ import {
   type Database,
   openDatabase,
 } from '../../../src/core/store/index.js';
+import { createServerSettingsStore } from '../../../src/core/store/server-settings.js';
 import type { Timers } from '../../../src/core/timers.js';
 import { startWebServer, type WebServer } from '../../../src/web/index.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
@@ -74,6 +76,8 @@ export async function startSlackHarness(
     /** OpenAI moderation (e.g. the real adapter against the fake OpenAI); none by default. */
     moderator?: Moderator;
     env?: Record<string, string>;
+    /** Server settings on the store with the allow-list (as `reelbot start` wires them); off by default. */
+    serverSettings?: boolean;
     /**
      * A clock for the store, the service and the bot, with the timers of the service's status
      * ticks: a test moves time with it. The bot's edit throttle keeps real timers.
@@ -109,8 +113,12 @@ export async function startSlackHarness(
     logger,
   });
   const catalog = createCatalog({ api, cache: createCatalogCache(db), ttlMs: 60_000, logger });
+  const rules = options.serverSettings
+    ? createServerRules({ config, store: createServerSettingsStore(db, options.time?.clock), catalog })
+    : undefined;
   const service = createGenerationService({
     config,
+    serverRules: rules,
     store,
     api,
     catalog,
@@ -128,6 +136,7 @@ export async function startSlackHarness(
     catalog,
     store,
     logger,
+    rules,
     clientOptions: { retryConfig: { retries: 0 } },
     // Short, so a test waits less; the throttle itself is tested with a controlled clock.
     statusIntervalMs: 100,

@@ -5,6 +5,7 @@ import { runCompareCommand } from './compare.js';
 import { runGalleryCommand } from './gallery.js';
 import { runJobsCommand } from './jobs.js';
 import { runModelsCommand } from './models.js';
+import { runSettingsCommand } from './settings.js';
 import { runSimulateCommand } from './simulate.js';
 import { runUsageCommand } from './usage.js';
 import { runVideoCommand } from './video.js';
@@ -21,4 +22,5 @@ export const commandHandlers: Record<string, CommandHandler> = {
   gallery: runGalleryCommand,
   jobs: runJobsCommand,
   usage: runUsageCommand,
+  settings: runSettingsCommand,
 };

@@ -44,12 +44,15 @@ export async function launchModel(
   ctx: BotContext,
   request: LaunchRequest,
 ): Promise<void> {
-  // Before any form: a person past a daily quota is told now, not after filling it in.
-  await ctx.service.checkQuota({
-    platform: 'discord',
+  const requester = {
+    platform: 'discord' as const,
     workspaceId: interaction.guildId ?? undefined,
     userId: interaction.user.id,
-  });
+  };
+  // Before any form and before Replicate is asked about it: a model the server does not allow.
+  await ctx.rules?.assertModelAllowed(requester, request.model);
+  // Before any form: a person past a daily quota is told now, not after filling it in.
+  await ctx.service.checkQuota(requester);
   const lookupMs = request.lookupMs ?? ctx.lookupTimeoutMs;
   const model = await within(ctx.catalog.getModel(request.model), lookupMs, ctx.timers);
   if (!model) {

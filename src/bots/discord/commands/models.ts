@@ -46,7 +46,16 @@ export async function runModelsCommand(
   const chosen = interaction.options.getString('collection') as CatalogCollection | null;
   const collections = chosen ? [chosen] : [...catalogCollections];
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const lists = await Promise.all(collections.map((collection) => ctx.catalog.listModels(collection)));
+  const allowed =
+    (await ctx.rules?.allows({
+      platform: 'discord',
+      workspaceId: interaction.guildId ?? undefined,
+    })) ?? (() => true);
+  const lists = await Promise.all(
+    collections.map(async (collection) =>
+      (await ctx.catalog.listModels(collection)).filter((model) => allowed(model.ref)),
+    ),
+  );
   await interaction.editReply({
     embeds: collections.map((collection, i) => embedOf(collection, lists[i] ?? [])),
   });

@@ -9,6 +9,7 @@ export function helpText(options: { simulationAvailable: boolean }): string {
       ? '• `/simulate <prompt>`: a physics simulation, e.g. `/simulate 30 marbles roll down a ramp`.'
       : '• `/simulate <prompt>`: physics simulations, coming soon.',
     '• `/reelbot usage`: what you used today against the daily limits (admins also see the workspace).',
+    "• `/reelbot settings`: show or change the workspace's quotas, models, channels and blocked terms (admins and owners).",
     "• `/reelbot gallery`: a private link to this workspace's videos in the gallery, for 7 days.",
     '• `/reelbot help`: this message.',
     'A status message shows progress; press *Cancel* on it to stop. Every video is also kept in the gallery, private to this workspace.',

@@ -55,15 +55,26 @@ export function registerModalCommands(
     showModelForm: ShowModelForm;
     logger: Logger;
     scopeProblem: () => string | undefined;
-    /** Why this person may not start a video today (a used-up quota), before the form is filled in. */
-    quotaProblem: (person: { userId: string; teamId?: string }) => Promise<string | undefined>;
+    /**
+     * Why this person may not start a video here today (a used-up quota, a channel the workspace
+     * did not open to the bot), before the form is filled in.
+     */
+    quotaProblem: (person: {
+      userId: string;
+      teamId?: string;
+      channelId?: string;
+    }) => Promise<string | undefined>;
   },
 ) {
   const command = (name: string, collection?: CatalogCollection) =>
     app.command(name, async ({ command, ack, client, respond }) => {
       const problem =
         deps.scopeProblem() ??
-        (await deps.quotaProblem({ userId: command.user_id, teamId: command.team_id }));
+        (await deps.quotaProblem({
+          userId: command.user_id,
+          teamId: command.team_id,
+          channelId: command.channel_id,
+        }));
       if (problem) return ack({ response_type: 'ephemeral', text: problem });
       await ack();
       const parsed = parseCommandText(command.text);
@@ -93,7 +104,11 @@ export function registerModalCommands(
       }
       const problem =
         deps.scopeProblem() ??
-        (await deps.quotaProblem({ userId: shortcut.user.id, teamId: shortcut.team?.id }));
+        (await deps.quotaProblem({
+          userId: shortcut.user.id,
+          teamId: shortcut.team?.id,
+          channelId: shortcut.channel.id,
+        }));
       if (problem) return void (await respond({ response_type: 'ephemeral', text: problem }));
       const context: ModalContext = {
         channelId: shortcut.channel.id,

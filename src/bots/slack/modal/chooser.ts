@@ -1,5 +1,6 @@
 import type { App, BlockAction, BlockSuggestion, ExternalSelectAction } from '@slack/bolt';
 import { truncate } from '../../../core/forms/text.js';
+import type { ServerRules } from '../../../core/generations/server-rules.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Catalog } from '../../../core/replicate/catalog.js';
 import {
@@ -23,17 +24,29 @@ const suggestionTimeoutMs = 2000;
  */
 export function registerChooser(
   app: App,
-  deps: { catalog: Pick<Catalog, 'search'>; showModelForm: ShowModelForm; logger: Logger },
+  deps: {
+    catalog: Pick<Catalog, 'search'>;
+    showModelForm: ShowModelForm;
+    logger: Logger;
+    /** The workspace's allowed models: only those are offered. */
+    rules?: ServerRules;
+  },
 ) {
   app.options<'block_suggestion'>({ action_id: slackModelActionId }, async ({ body, ack }) => {
     const suggestion = body as BlockSuggestion;
     const context = decodeContext(suggestion.view?.private_metadata);
     try {
-      const models = await deps.catalog.search(suggestion.value ?? '', {
+      const allowed =
+        (await deps.rules?.allows({
+          platform: 'slack',
+          workspaceId: suggestion.team?.id ?? context?.teamId,
+        })) ?? (() => true);
+      const found = await deps.catalog.search(suggestion.value ?? '', {
         collection: context?.collection,
         limit: slackViewLimits.selectOptions,
         timeoutMs: suggestionTimeoutMs,
       });
+      const models = found.filter((model) => allowed(model.ref));
       await ack({
         options: models.map((model) => {
           const option: {

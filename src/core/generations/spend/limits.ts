@@ -15,8 +15,11 @@ export interface Place {
   workspaceId?: string;
 }
 
-/** The quotas that hold in a place. */
-export type LimitsFor = (place: Place) => SpendLimits;
+/** The quotas that hold in a place (asynchronous: a server's own settings may be read from the store). */
+export type LimitsFor = (place: Place) => Promise<SpendLimits>;
+
+/** What a server's settings override: a key left out keeps the default, `null` lifts that limit. */
+export type LimitOverrides = { [K in keyof SpendLimits]?: SpendLimits[K] | null };
 
 /**
  * The one lookup of a place's quotas: the environment's defaults, with what the server's own
@@ -25,15 +28,15 @@ export type LimitsFor = (place: Place) => SpendLimits;
  */
 export function createLimitsFor(
   defaults: Config['spend'],
-  overrides?: (place: Place) => { [K in keyof SpendLimits]?: SpendLimits[K] | null } | undefined,
+  overrides?: (place: Place) => LimitOverrides | undefined | Promise<LimitOverrides | undefined>,
 ): LimitsFor {
   const base: SpendLimits = {
     videosPerUser: defaults.dailyVideosPerUser,
     gpuSecondsPerServer: defaults.dailyGpuSecondsPerServer,
     usdPerServer: defaults.dailyUsdPerServer,
   };
-  return (place) => {
-    const own = place.workspaceId ? overrides?.(place) : undefined;
+  return async (place) => {
+    const own = place.workspaceId ? await overrides?.(place) : undefined;
     if (!own) return base;
     const pick = <K extends keyof SpendLimits>(key: K) =>
       own[key] === undefined ? base[key] : (own[key] ?? undefined);

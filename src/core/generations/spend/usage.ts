@@ -22,7 +22,7 @@ export async function usageReport(
   options: { admin: boolean; now: number },
 ): Promise<UsageReport> {
   const since = utcDayStart(options.now);
-  const limits = deps.limitsFor(requester);
+  const limits = await deps.limitsFor(requester);
   const report: UsageReport = {
     resetsAt: since + dayMs,
     limits,

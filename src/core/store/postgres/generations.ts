@@ -113,13 +113,16 @@ export function createPostgresGenerationStore(
       return rows.map(toGeneration);
     },
 
-    async countRunning(filter: { platform?: Platform; userId?: string } = {}): Promise<number> {
+    async countRunning(
+      filter: { platform?: Platform; userId?: string; workspaceId?: string } = {},
+    ): Promise<number> {
       let query = db
         .selectFrom('generations')
         .select(sql<number>`count(*)::int`.as('n'))
         .where('status', 'in', runningStatuses);
       if (filter.platform) query = query.where('platform', '=', filter.platform);
       if (filter.userId) query = query.where('user_id', '=', filter.userId);
+      if (filter.workspaceId) query = query.where('workspace_id', '=', filter.workspaceId);
       return (await query.executeTakeFirst())?.n ?? 0;
     },
 

@@ -11,6 +11,7 @@ import { createPostgresOperatorSessionStore } from './operator-sessions.js';
 import { createPostgresGroupStore } from './groups.js';
 import { createPostgresRevokedLinks } from './revoked-links.js';
 import { createPostgresRefusalLog, createPostgresSpendOverview } from './spend-overview.js';
+import { createPostgresServerSettingsStore } from './server-settings.js';
 
 export { DatabaseServerError } from './database.js';
 export { postgresMigrations } from './migrations.js';
@@ -32,6 +33,7 @@ export async function openPostgresStore(
     spendOverview: createPostgresSpendOverview(db),
     operatorSessions: createPostgresOperatorSessionStore(db),
     groups: createPostgresGroupStore(db, clock),
+    serverSettings: createPostgresServerSettingsStore(db, clock),
     async close() {
       await db.destroy();
     },

@@ -158,6 +158,32 @@ export const postgresMigrations: readonly PostgresMigration[] = [
         position INTEGER NOT NULL
       );
       CREATE INDEX generation_group_members_group ON generation_group_members (group_id, position);
+      `,
+  },
+  {
+    version: 2,
+    name: 'server settings set in chat, and the audit log of every change',
+    up: `
+      CREATE TABLE server_settings (
+        platform TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, workspace_id, key)
+      );
+      CREATE TABLE settings_audit (
+        id BIGSERIAL PRIMARY KEY,
+        platform TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        old_json TEXT,
+        new_json TEXT,
+        user_id TEXT NOT NULL,
+        user_name TEXT,
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX settings_audit_place ON settings_audit (platform, workspace_id, id);
     `,
   },
 ];

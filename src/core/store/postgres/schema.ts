@@ -38,6 +38,24 @@ export interface PostgresSchema {
   schema_migrations: { version: number; name: string; applied_at: number };
   generation_groups: GroupRow;
   generation_group_members: GroupMemberRow;
+  server_settings: {
+    platform: string;
+    workspace_id: string;
+    key: string;
+    value_json: string;
+    updated_at: number;
+  };
+  settings_audit: {
+    id: Generated<number>;
+    platform: string;
+    workspace_id: string;
+    key: string;
+    old_json: string | null;
+    new_json: string | null;
+    user_id: string;
+    user_name: string | null;
+    at: number;
+  };
 }
 
 /** The columns a query returns for a generation: `prompt_search` is for matching only. */

@@ -18,6 +18,9 @@ describe.each(storeEngines())('store ports on $name', (engine) => {
     expect((await store.listUnfinished()).map((g) => g.id)).toEqual([a.id, b.id]);
     expect(await store.countRunning()).toBe(2);
     expect(await store.countRunning({ platform: 'slack' })).toBe(0);
+    // A server's own (its most jobs at once).
+    expect(await store.countRunning({ platform: 'discord', workspaceId: 'g1' })).toBe(2);
+    expect(await store.countRunning({ platform: 'discord', workspaceId: 'g2' })).toBe(0);
     expect(await store.models()).toEqual(['m/a', 'm/b']);
     expect(await store.delete(b.id)).toBe(true);
     expect(await store.delete(b.id)).toBe(false);

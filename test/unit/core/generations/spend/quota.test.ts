@@ -35,7 +35,7 @@ async function made(
 
 async function refusal(
   requester: Requester,
-  limits: ReturnType<ReturnType<typeof createLimitsFor>>,
+  limits: Awaited<ReturnType<ReturnType<typeof createLimitsFor>>>,
 ): Promise<QuotaError | undefined> {
   try {
     await assertWithinQuota(store, requester, limits, now);
@@ -55,25 +55,25 @@ describe('server budgets', () => {
 
   it('refuse once the server has used its GPU seconds or its dollars today, and say so', async () => {
     await made(inGuild('ann'), { predictTime: 60, costUsd: 0.1 });
-    expect(await refusal(inGuild('bo'), limitsFor(inGuild('bo')))).toBeUndefined();
+    expect(await refusal(inGuild('bo'), await limitsFor(inGuild('bo')))).toBeUndefined();
     // A canceled one is given back, whatever it used.
     await made(inGuild('bo'), { predictTime: 500, costUsd: 5 }, 'canceled' as never);
-    expect(await refusal(inGuild('bo'), limitsFor(inGuild('bo')))).toBeUndefined();
+    expect(await refusal(inGuild('bo'), await limitsFor(inGuild('bo')))).toBeUndefined();
     await made(inGuild('bo'), { predictTime: 45, costUsd: 0.1 });
-    const gpu = await refusal(inGuild('cy'), limitsFor(inGuild('cy')));
+    const gpu = await refusal(inGuild('cy'), await limitsFor(inGuild('cy')));
     expect(gpu?.kind).toBe('server-gpu-seconds');
     expect(gpu?.userMessage).toBe(
       'This server has used 105 s of its 100 s of GPU time today; the budget resets at 00:00 UTC.',
     );
     expect(gpu?.resetsAt).toBe(Date.UTC(2026, 11, 3));
     // Another server, and a DM (no server), are not held by it.
-    expect(await refusal(inGuild('cy', 'G2'), limitsFor(inGuild('cy', 'G2')))).toBeUndefined();
+    expect(await refusal(inGuild('cy', 'G2'), await limitsFor(inGuild('cy', 'G2')))).toBeUndefined();
     expect(
-      await refusal({ platform: 'discord', userId: 'cy' }, limitsFor({ platform: 'discord' })),
+      await refusal({ platform: 'discord', userId: 'cy' }, await limitsFor({ platform: 'discord' })),
     ).toBeUndefined();
 
     const dollars = createLimitsFor({ dailyVideosPerUser: 0, dailyUsdPerServer: 0.2 });
-    const usd = await refusal(inGuild('cy'), dollars(inGuild('cy')));
+    const usd = await refusal(inGuild('cy'), await dollars(inGuild('cy')));
     expect(usd?.kind).toBe('server-usd');
     expect(usd?.userMessage).toBe(
       'This server has spent about $0.20 of its $0.20 today; the budget resets at 00:00 UTC.',
@@ -82,18 +82,18 @@ describe('server budgets', () => {
 
   it('start again at midnight UTC', async () => {
     now = Date.UTC(2026, 11, 3, 0, 0, 0);
-    expect(await refusal(inGuild('cy'), limitsFor(inGuild('cy')))).toBeUndefined();
+    expect(await refusal(inGuild('cy'), await limitsFor(inGuild('cy')))).toBeUndefined();
   });
 
-  it('take a server\u2019s own settings over the environment, key by key', () => {
+  it('take a server\u2019s own settings over the environment, key by key', async () => {
     const limits = createLimitsFor({ dailyVideosPerUser: 20, dailyGpuSecondsPerServer: 100 }, (place) =>
       place.workspaceId === 'G9' ? { videosPerUser: 3, gpuSecondsPerServer: null } : undefined,
     );
-    expect(limits({ platform: 'discord', workspaceId: 'G9' })).toEqual({
+    expect(await limits({ platform: 'discord', workspaceId: 'G9' })).toEqual({
       videosPerUser: 3,
       gpuSecondsPerServer: undefined,
       usdPerServer: undefined,
     });
-    expect(limits({ platform: 'discord', workspaceId: 'G1' }).gpuSecondsPerServer).toBe(100);
+    expect((await limits({ platform: 'discord', workspaceId: 'G1' })).gpuSecondsPerServer).toBe(100);
   });
 });
