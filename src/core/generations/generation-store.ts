@@ -24,6 +24,8 @@ export interface GenerationPatch {
   seed?: number | null;
   input?: Record<string, unknown>;
   messageRef?: Record<string, unknown> | null;
+  joinedMedia?: StoredMedia | null;
+  chainId?: string | null;
   cancelRequested?: boolean;
   downloadAttempts?: number;
   startedAt?: number | null;
@@ -33,7 +35,16 @@ export interface GenerationPatch {
 /** What a new generation needs: its request as a `Generation` holds it, and optionally its id and first status. */
 export type NewGeneration = Pick<
   Generation,
-  'source' | 'requester' | 'model' | 'version' | 'prompt' | 'input' | 'seed' | 'messageRef'
+  | 'source'
+  | 'requester'
+  | 'model'
+  | 'version'
+  | 'prompt'
+  | 'input'
+  | 'seed'
+  | 'messageRef'
+  | 'origin'
+  | 'chainId'
 > & { id?: string; status?: GenerationStatus };
 
 /** Gallery and API filters. */
@@ -112,6 +123,8 @@ export interface GenerationStore extends SpendLedger {
   /** Count and bytes by status, for the admin view. */
   stats(): Promise<{ status: GenerationStatus; count: number; bytes: number }[]>;
   delete(id: string): Promise<boolean>;
+  /** The parts of a chain of extends, oldest first. */
+  chain(chainId: string): Promise<Generation[]>;
 
   /**
    * Takes the download of a generation for `owner`: when nobody holds it, when `owner` already

@@ -55,9 +55,9 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
       const id = input.id ?? newGenerationId();
       prepared(
         `INSERT INTO generations (id, source, platform, workspace_id, channel_id, user_id, user_name, model, version,
-           prompt, input_json, seed, status, message_ref_json, created_at, updated_at)
+           prompt, input_json, seed, status, message_ref_json, origin_kind, origin_id, chain_id, created_at, updated_at)
          VALUES (@id, @source, @platform, @workspaceId, @channelId, @userId, @userName, @model, @version,
-           @prompt, @input, @seed, @status, @messageRef, @now, @now)`,
+           @prompt, @input, @seed, @status, @messageRef, @originKind, @originId, @chainId, @now, @now)`,
       ).run({
         id,
         source: input.source,
@@ -73,6 +73,9 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
         seed: input.seed ?? null,
         status: input.status ?? 'queued',
         messageRef: input.messageRef ? JSON.stringify(input.messageRef) : null,
+        originKind: input.origin?.kind ?? null,
+        originId: input.origin?.generationId ?? null,
+        chainId: input.chainId ?? null,
         now,
       });
       return toGeneration(byId.get(id)!);
@@ -158,6 +161,14 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
 
     async delete(id: string): Promise<boolean> {
       return prepared('DELETE FROM generations WHERE id = ?').run(id).changes === 1;
+    },
+
+    async chain(chainId: string): Promise<Generation[]> {
+      return (
+        prepared('SELECT * FROM generations WHERE chain_id = ? ORDER BY created_at, rowid').all(
+          chainId,
+        ) as GenerationRow[]
+      ).map(toGeneration);
     },
 
     ...createDownloadClaims(prepared, clock),
