@@ -128,6 +128,7 @@ export function createRequests(deps: RequestDeps) {
       input: prepared.input,
       seed: prepared.seed,
       messageRef: request.messageRef,
+      ...(request.origin ? { origin: request.origin } : {}),
     });
   }
 
@@ -167,6 +168,7 @@ export function createRequests(deps: RequestDeps) {
       prompt: previous.prompt,
       input,
       seed,
+      origin: { kind: 'reroll', generationId: previous.id },
     });
   }
 

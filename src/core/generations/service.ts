@@ -21,6 +21,7 @@ export type { Simulator } from './simulation-job.js';
 import { createAdmission } from './admission.js';
 import { cancelGeneration } from './cancel.js';
 import { deleteGeneration } from './delete.js';
+import { createExtender } from './extend.js';
 import { createRequests, noSimulator } from './requests.js';
 import type { Generation, GenerationEvent, GenerationListener } from './types.js';
 import { createWebhookEndpoint } from './webhook-endpoint.js';
@@ -177,6 +178,15 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     checkScene: deps.simulator?.checkScene?.bind(deps.simulator),
   });
 
+  const extender = createExtender({
+    admission,
+    store,
+    storage: ctx.storage,
+    api,
+    catalog: deps.catalog,
+    config,
+  });
+
   const cancel: ReelbotGenerationService['cancel'] = (generationId, by) =>
     cancelGeneration(
       {
@@ -197,6 +207,8 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     ...(deps.simulator ? { simulate: requests.simulate } : {}),
     start: requests.start,
     reroll: requests.reroll,
+    extend: extender.extend,
+    planExtend: extender.plan,
 
     cancel,
 

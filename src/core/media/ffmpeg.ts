@@ -54,7 +54,12 @@ function stderrTail(stderr: string): Error {
  * Runs ffmpeg writing `out` (overwritten); `-nostdin` because ffmpeg otherwise reads keys from its
  * standard input. Throws `MEDIA_FFMPEG_FAILED` with the end of its stderr when it fails.
  */
-export async function runFfmpeg(args: string[], out: string, what: string, options: FfmpegOptions): Promise<void> {
+export async function runFfmpeg(
+  args: string[],
+  out: string,
+  what: string,
+  options: FfmpegOptions,
+): Promise<void> {
   const runner = options.runner ?? sharedSpawner();
   const result = await runner.run(
     options.ffmpegPath ?? 'ffmpeg',
