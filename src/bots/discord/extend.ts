@@ -1,14 +1,11 @@
-import {
-  type ButtonInteraction,
-  ComponentType,
-  type ModalSubmitInteraction,
-  TextInputStyle,
-} from 'discord.js';
+import type { ButtonInteraction, ModalSubmitInteraction } from 'discord.js';
 import { ReelbotError } from '../../core/errors.js';
 import { truncate } from '../../core/forms/text.js';
 import type { BotContext } from './context.js';
 import { extendModalId } from './custom-id.js';
+import { parseDiscordModalSubmit } from './form/index.js';
 import { requesterOf, startGeneration } from './generation-start.js';
+import { submittedComponents } from './modal-values.js';
 
 /** The prompt input of the Extend modal. */
 const promptInputId = 'prompt';
@@ -38,18 +35,18 @@ export async function openExtendModal(
     title: truncate(`Extend: part ${plan.part} of ${plan.maxParts} · ${model}`, 45),
     components: [
       {
-        type: ComponentType.ActionRow,
-        components: [
-          {
-            type: ComponentType.TextInput,
-            custom_id: promptInputId,
-            label: truncate(plan.sameModel ? 'Prompt' : `Prompt (continued with ${plan.model})`, 45),
-            style: TextInputStyle.Paragraph,
-            required: false,
-            max_length: maxPromptLength,
-            ...(plan.prompt ? { value: truncate(plan.prompt, maxPromptLength) } : {}),
-          },
-        ],
+        // A Label around the text input, as the model forms have it (the newer modal layout).
+        type: 18,
+        label: truncate(plan.sameModel ? 'Prompt' : `Prompt (continued with ${plan.model})`, 45),
+        description: 'Keep it, or say what happens next.',
+        component: {
+          type: 4,
+          custom_id: promptInputId,
+          style: 2,
+          required: false,
+          max_length: maxPromptLength,
+          ...(plan.prompt ? { value: truncate(plan.prompt, maxPromptLength) } : {}),
+        },
       },
     ],
   });
@@ -63,7 +60,9 @@ export async function submitExtend(
 ): Promise<void> {
   const extend = ctx.service.extend;
   if (!extend) throw extendUnavailable();
-  const typed = interaction.fields.getTextInputValue(promptInputId).trim();
+  const { components } = submittedComponents(interaction);
+  const value = parseDiscordModalSubmit(components)[promptInputId];
+  const typed = typeof value === 'string' ? value.trim() : '';
   await startGeneration(interaction, ctx, (messageRef) =>
     extend({
       requester: requesterOf(interaction),
