@@ -91,4 +91,44 @@ describe('Extend on Discord', () => {
     expect(answer.data.content).toContain('3 parts');
     expect((await h.store.chain(root.id)).map((g) => g.id)).toHaveLength(3);
   });
+
+  it('Edit & re-run opens the form filled with the prompt, every parameter and the same image, and links back', async () => {
+    const found = (await h.store.list({ search: 'reaches the sea' })).items[0]!;
+    // As if it had been made with a parameter off its default: the form must show that value.
+    await h.store.update(found.id, { input: { ...found.input, prompt_optimizer: false } });
+    const part = (await h.store.get(found.id))!;
+    const messageId = (part.messageRef as { messageId: string }).messageId;
+    // The part's finished message, the one whose buttons name it.
+    const done = h.discord.calls.findLast(
+      (call) =>
+        call.method === 'PATCH' && JSON.stringify(call.json?.components ?? []).includes(`rb:edit:${part.id}`),
+    )!;
+    const press = h.discord.pressButton(messageId, button(done, 'Edit & re-run').custom_id);
+    const modal = (await h.discord.waitForCallback(press)).json;
+    expect(modal.type).toBe(9);
+    const labels = modal.data.components as {
+      label: string;
+      description?: string;
+      component: Record<string, unknown>;
+    }[];
+    const byId = new Map(labels.map((label) => [label.component.custom_id, label]));
+    expect(byId.get('prompt')!.component.value).toBe('the boat reaches the sea');
+    const optimizer = byId.get('prompt_optimizer')!.component as {
+      options: { value: string; default?: boolean }[];
+    };
+    const previousOptimizer = 'false';
+    expect(optimizer.options.find((option) => option.default)?.value).toBe(previousOptimizer);
+    expect(byId.get('first_frame_image')!.component.required).toBe(false);
+    expect(byId.get('first_frame_image')!.description).toMatch(/keep the same image/i);
+
+    const submit = h.discord.submitModal(modal.data.custom_id, [
+      { customId: 'prompt', value: 'the boat reaches a harbour' },
+      { customId: 'prompt_optimizer', values: [previousOptimizer] },
+    ]);
+    await waitForEdit(h, submit.token, /^✅ Done/);
+    const edited = (await h.store.list({ search: 'reaches a harbour' })).items[0]!;
+    expect(edited.origin).toEqual({ kind: 'edit', generationId: part.id });
+    expect(edited.input.first_frame_image).toBe(part.input.first_frame_image);
+    expect(edited.input.prompt_optimizer).toBe(false);
+  });
 });
