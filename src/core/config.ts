@@ -28,6 +28,8 @@ export interface Config {
     total: number;
   };
   catalogTtlMs: number;
+  /** Chains of extends: how many parts one may have, and the model that continues a clip whose own model takes no image. */
+  chains: { maxParts: number; defaultImageModel?: string };
   /** Prices and the daily quotas every server gets unless its own settings say otherwise. */
   spend: {
     /** A JSON price table merged over the shipped one. */
@@ -110,6 +112,7 @@ export const configDefaults = {
   MAX_JOBS_PER_USER: 2,
   MAX_QUEUED_PER_USER: 5,
   MAX_JOBS_TOTAL: 8,
+  MAX_CHAIN: 5,
   CATALOG_TTL_SECONDS: 3600,
   DAILY_VIDEOS_PER_USER: 20,
   DISCORD_API_URL: 'https://discord.com/api',
@@ -177,6 +180,8 @@ const envSchema = z.object({
     .min(0, 'must be 0 or more, such as 5 (0 refuses instead of queueing)')
     .default(configDefaults.MAX_QUEUED_PER_USER),
   MAX_JOBS_TOTAL: positiveInt('such as 8').default(configDefaults.MAX_JOBS_TOTAL),
+  MAX_CHAIN: positiveInt('such as 5').default(configDefaults.MAX_CHAIN),
+  DEFAULT_IMAGE_MODEL: optionalText,
   CATALOG_TTL_SECONDS: positiveInt('such as 3600').default(configDefaults.CATALOG_TTL_SECONDS),
   PRICES_FILE: optionalText,
   DAILY_VIDEOS_PER_USER: z.coerce
@@ -362,6 +367,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       total: e.MAX_JOBS_TOTAL,
     },
     catalogTtlMs: e.CATALOG_TTL_SECONDS * 1000,
+    chains: { maxParts: e.MAX_CHAIN, defaultImageModel: e.DEFAULT_IMAGE_MODEL },
     spend: {
       pricesFile: e.PRICES_FILE ? path.resolve(e.PRICES_FILE) : undefined,
       dailyVideosPerUser: e.DAILY_VIDEOS_PER_USER,

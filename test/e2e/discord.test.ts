@@ -50,6 +50,8 @@ const env = () => ({
   BLOCKED_TERMS: 'gore',
   OPENAI_API_KEY: 'sk-test',
   OPENAI_BASE_URL: openai.baseUrl,
+  // hunyuan-video takes no image: Extend continues its videos with this one.
+  DEFAULT_IMAGE_MODEL: 'minimax/video-01-live',
 });
 
 /** The final edit of an interaction's status message: "Done", with the video attached. */
@@ -91,7 +93,7 @@ function finish(prompt: string) {
 
 // A process start (tsx, discord.js, the render worker) takes seconds, more on a busy machine.
 describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 }, () => {
-  it('answers /video and /animate with an attached PNG with a playable MP4 upload', async () => {
+  it('answers /video (then Extend: the next part and the joined MP4) and /animate with an attached PNG with a playable MP4 upload', async () => {
     reelbot = await startReelbot(env());
 
     const video = discord.sendCommand('video', [
@@ -99,7 +101,29 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       { name: 'prompt', value: 'a red fox running through snow' },
     ]);
     expect((await discord.waitForCallback(video)).json.type).toBe(5);
-    await expectPlayableUpload(await discord.waitForCall(isFinalEdit(video.token)));
+    const done = await discord.waitForCall(isFinalEdit(video.token));
+    await expectPlayableUpload(done);
+
+    // Extend: the prompt modal, then the next part with the chain joined beside it.
+    const extendButton = (done.json.components as { components: { label: string; custom_id: string }[] }[])
+      .flatMap((row) => row.components)
+      .find((button) => button.label === 'Extend')!;
+    const press = discord.pressButton(video.originalMessageId!, extendButton.custom_id);
+    const modal = (await discord.waitForCallback(press)).json;
+    expect(modal.type).toBe(9);
+    const extend = discord.submitModal(modal.data.custom_id, [
+      { customId: 'prompt', value: 'the fox dives into a drift' },
+    ]);
+    expect((await discord.waitForCallback(extend)).json.type).toBe(5);
+    const extended = await discord.waitForCall(isFinalEdit(extend.token));
+    expect(extended.files.map((file) => file.name)).toEqual([
+      expect.stringMatching(/^reelbot-g_\w+\.mp4$/),
+      expect.stringMatching(/-joined\.mp4$/),
+    ]);
+    expect(predictionOf('the fox dives into a drift')?.prediction.model).toBe('minimax/video-01-live');
+    const joined = await probeVideo(extended.files[1]!.bytes);
+    expect(joined.codec).toBe('h264');
+    expect(joined.durationSeconds).toBeCloseTo(4, 0);
 
     const image = discord.uploadAttachment({
       bytes: fs.readFileSync((await fakeMedia()).image),

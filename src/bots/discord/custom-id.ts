@@ -9,10 +9,24 @@ export type ButtonAction =
   | { action: 'delete'; generationId: string }
   /** Sends a simulation's scene as a JSON file, to edit and attach to /simulate again. */
   | { action: 'scene'; generationId: string }
+  /** Continues a finished video from its last frame (opens the prompt modal). */
+  | { action: 'extend'; generationId: string }
+  /** Opens the model's form with the video's values, to run it again changed. */
+  | { action: 'edit'; generationId: string }
   /** Re-opens a form page with what was typed, after invalid values. */
   | { action: 'form-edit'; draftId: string; page: number };
 
-const generationActions = ['cancel', 'reroll', 'params', 'delete', 'scene'] as const;
+const generationActions = ['cancel', 'reroll', 'params', 'delete', 'scene', 'extend', 'edit'] as const;
+
+/** The custom_id of the Extend prompt modal: `rx:<generationId>`. */
+export function extendModalId(generationId: string): string {
+  return `rx:${generationId}`;
+}
+
+/** The generation id of an Extend modal's custom_id, or undefined. */
+export function parseExtendModalId(customId: string): string | undefined {
+  return /^rx:([A-Za-z0-9_-]{1,90})$/.exec(customId)?.[1];
+}
 
 /** The prefix of form custom_ids (modals, "More options", "Generate now"): `rf:<draftId>`. */
 export function formPrefix(draftId: string): string {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AttachmentInput } from '../../core/generations/service-types.js';
+import type { GenerationOrigin } from '../../core/generations/types.js';
 import type { CatalogModelWithFields } from '../../core/replicate/catalog.js';
 import type { RawValue } from '../../core/replicate/coerce.js';
 import type { Field } from '../../core/replicate/schema.js';
@@ -16,6 +17,8 @@ export interface FormDraft {
   values: Record<string, RawValue>;
   /** Images by field name. */
   attachments: Record<string, AttachmentInput[]>;
+  /** The generation an Edit & re-run form came from, recorded as the new one's origin. */
+  origin?: GenerationOrigin;
   /** The fields as the form shows them, fixed when the form first opens. */
   formFields?: Field[];
   createdAt: number;

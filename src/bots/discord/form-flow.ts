@@ -56,7 +56,13 @@ function formFields(draft: FormDraft): Field[] {
   draft.formFields ??= draft.model.fields.map((field) =>
     draft.attachments[field.name]?.length
       ? { ...field, required: false, description: 'Leave empty to keep the image you already gave.' }
-      : field,
+      : field.kind === 'image' && typeof draft.values[field.name] === 'string'
+        ? {
+            ...field,
+            required: false,
+            description: 'Leave empty to keep the same image, or upload a new one.',
+          }
+        : field,
   );
   return draft.formFields;
 }
@@ -113,7 +119,12 @@ export async function startFromDraft(
     const generation = await startModelGeneration(
       interaction,
       ctx,
-      { model: draft.model.model.ref, values: draft.values, attachments: draftAttachments(draft) },
+      {
+        model: draft.model.model.ref,
+        values: draft.values,
+        attachments: draftAttachments(draft),
+        ...(draft.origin ? { origin: draft.origin } : {}),
+      },
       (error) => offerFix(interaction, draft, error),
     );
     if (generation) ctx.drafts.delete(draft.id);

@@ -57,7 +57,7 @@ export async function startGeneration(
 export function startModelGeneration(
   interaction: RepliableInteraction,
   ctx: BotContext,
-  request: Pick<GenerationRequest, 'model' | 'values' | 'attachments'>,
+  request: Pick<GenerationRequest, 'model' | 'values' | 'attachments' | 'origin'>,
   onInvalid?: (error: ValidationError) => Promise<void>,
 ): Promise<Generation | undefined> {
   return startGeneration(

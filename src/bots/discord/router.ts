@@ -4,6 +4,8 @@ import { handleAutocomplete } from './autocomplete.js';
 import { handleButton } from './buttons.js';
 import { commandHandlers } from './commands/index.js';
 import type { BotContext } from './context.js';
+import { parseExtendModalId } from './custom-id.js';
+import { submitExtend } from './extend.js';
 import { handleFormSubmit } from './form-flow.js';
 import { replyWithError } from './reply.js';
 
@@ -29,7 +31,11 @@ async function dispatch(interaction: Interaction, ctx: BotContext): Promise<void
     await interaction.reply({ content: 'I do not know that command.', flags: MessageFlags.Ephemeral });
     return;
   }
-  if (interaction.isModalSubmit()) return handleFormSubmit(interaction, ctx);
+  if (interaction.isModalSubmit()) {
+    const extending = parseExtendModalId(interaction.customId);
+    if (extending) return submitExtend(interaction, ctx, extending);
+    return handleFormSubmit(interaction, ctx);
+  }
   if (interaction.isButton()) return handleButton(interaction, ctx);
 }
 

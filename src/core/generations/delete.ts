@@ -47,8 +47,8 @@ export async function deleteGeneration(
   // Read again: the job may have recorded its files while it was being canceled.
   const current = (await store.get(generationId)) ?? generation;
   await by.removeFromChat?.(current);
-  const files = [current.media?.path, current.media?.posterPath].filter((file): file is string =>
-    Boolean(file),
+  const files = [current.media?.path, current.media?.posterPath, current.joinedMedia?.path].filter(
+    (file): file is string => Boolean(file),
   );
   for (const file of files) await deps.storage.remove(file);
   await store.delete(generationId);

@@ -24,6 +24,8 @@ export interface GenerationPatch {
   seed?: number | null;
   input?: Record<string, unknown>;
   messageRef?: Record<string, unknown> | null;
+  joinedMedia?: StoredMedia | null;
+  chainId?: string | null;
   cancelRequested?: boolean;
   downloadAttempts?: number;
   startedAt?: number | null;
@@ -42,6 +44,8 @@ export type NewGeneration = Pick<
   | 'seed'
   | 'messageRef'
   | 'restrictedCategories'
+  | 'origin'
+  | 'chainId'
 > & { id?: string; status?: GenerationStatus };
 
 /** Gallery and API filters. */
@@ -120,6 +124,8 @@ export interface GenerationStore extends SpendLedger {
   /** Count and bytes by status, for the admin view. */
   stats(): Promise<{ status: GenerationStatus; count: number; bytes: number }[]>;
   delete(id: string): Promise<boolean>;
+  /** The parts of a chain of extends, oldest first. */
+  chain(chainId: string): Promise<Generation[]>;
 
   /**
    * Takes the download of a generation for `owner`: when nobody holds it, when `owner` already

@@ -4,6 +4,7 @@ import { MediaError } from '../errors.js';
 import { makePoster, probe, type VideoProbe } from '../media/ffmpeg.js';
 import { readMp4Header } from '../media/mp4-header.js';
 import { createWorkLimit } from '../media/work-limit.js';
+import { joinChain } from './chain-join.js';
 import type { LifecycleContext } from './context.js';
 import type { GenerationPatch } from './generation-store.js';
 import type { GenerationStatus, StoredMedia } from './types.js';
@@ -137,7 +138,20 @@ export function createMediaKeeper(ctx: LifecycleContext): MediaKeeper {
         ctx.logger
           .child({ generationId })
           .info({ bytes: file.bytes, sha256: file.sha256, path: key }, 'result kept');
-        ctx.emit({ type: 'succeeded', generation: (await ctx.store.get(generationId))!, media });
+        const kept = (await ctx.store.get(generationId))!;
+        // A part of a chain is posted with the chain joined: join before anyone hears it finished.
+        if (kept.origin?.kind === 'extend' && !image) {
+          const joined = await ffmpegSlots
+            .run(() => joinChain(ctx, kept, { signal: options.signal }))
+            .catch((error: unknown) => {
+              ctx.logger
+                .child({ generationId })
+                .warn({ err: error }, 'could not join the chain; the part is kept');
+              return undefined;
+            });
+          if (joined) kept.joinedMedia = joined;
+        }
+        ctx.emit({ type: 'succeeded', generation: kept, media });
         return media;
       } finally {
         for (const temp of [file.tempPath, posterTemp])

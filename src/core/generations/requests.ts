@@ -143,6 +143,7 @@ export function createRequests(deps: RequestDeps) {
       input: prepared.input,
       seed: prepared.seed,
       messageRef: request.messageRef,
+      ...(request.origin ? { origin: request.origin } : {}),
     });
   }
 
@@ -185,6 +186,7 @@ export function createRequests(deps: RequestDeps) {
       prompt: previous.prompt,
       input,
       seed,
+      origin: { kind: 'reroll', generationId: previous.id },
     });
   }
 

@@ -23,7 +23,8 @@ export interface GenerationServiceDeps {
   config: Pick<
     Config,
     'dataDir' | 'publicUrl' | 'download' | 'limits' | 'replicate' | 'spend' | 'moderation' | 's3'
-  >;
+  > &
+    Partial<Pick<Config, 'chains'>>;
   store: GenerationStore;
   api: Pick<
     ReplicateApi,
@@ -34,7 +35,8 @@ export interface GenerationServiceDeps {
     | 'uploadFile'
     | 'getWebhookSecret'
   >;
-  catalog: Pick<Catalog, 'getModel'>;
+  /** `listModels` finds an image-to-video model to extend with when none is configured. */
+  catalog: Pick<Catalog, 'getModel'> & Partial<Pick<Catalog, 'listModels'>>;
   logger: Logger;
   /** Media storage; the one `config` names (S3 when `s3` is set, else DATA_DIR) by default. */
   storage?: MediaStorage;

@@ -1,6 +1,7 @@
 import type { DeleteBy } from './delete.js';
+import type { ExtendPlan, ExtendRequest } from './extend.js';
 import type { UsageReport } from './spend/usage.js';
-import type { Generation, GenerationListener, Requester } from './types.js';
+import type { Generation, GenerationListener, GenerationOrigin, Requester } from './types.js';
 import type { QueuePlace } from './user-limits.js';
 import type { VideoChoices } from './video-choices.js';
 
@@ -29,6 +30,8 @@ export interface GenerationRequest {
   attachments?: AttachmentInput[];
   /** Platform message references to keep with the generation (opaque to core). */
   messageRef?: Record<string, unknown>;
+  /** The generation this one re-runs with changed values (Edit & re-run), kept as its origin. */
+  origin?: GenerationOrigin;
 }
 
 /** Everything a bot hands the core to start a physics simulation. */
@@ -55,6 +58,14 @@ export interface GenerationService {
   /** Same input, new seed. */
   reroll(generationId: string, requester: Requester): Promise<Generation>;
   simulate?(request: SimulationRequest): Promise<Generation>;
+  /**
+   * Extend: the next part of a finished video from its exact last frame, on an image-to-video
+   * model; once it succeeds its event carries the chain joined (`joinedMedia`). Throws
+   * `CHAIN_TOO_LONG` at `MAX_CHAIN`, `EXTEND_NOT_READY`, `NO_IMAGE_MODEL`, and what `start` throws.
+   */
+  extend?(request: ExtendRequest): Promise<Generation>;
+  /** What an extend of this video would do (model, prompt, part number), without doing it. */
+  planExtend?(generationId: string): Promise<ExtendPlan>;
   /** Cancels a running generation; only its owner or an admin may. */
   cancel(generationId: string, by: { userId: string; admin?: boolean }): Promise<Generation>;
   /**

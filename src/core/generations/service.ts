@@ -23,6 +23,7 @@ import { cancelGeneration } from './cancel.js';
 import { deleteGeneration } from './delete.js';
 import { createRefusalRecorder } from './refusals.js';
 import { createModerationGate } from './moderation.js';
+import { createExtender } from './extend.js';
 import { createRequests, noSimulator } from './requests.js';
 import type { Generation, GenerationEvent, GenerationListener } from './types.js';
 import { createWebhookEndpoint } from './webhook-endpoint.js';
@@ -171,6 +172,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     isClosed: () => closed,
     submit: (generation) => submit(generation),
   });
+  const moderation = createModerationGate({ moderator: deps.moderator, config, logger });
   const requests = createRequests({
     admission,
     store,
@@ -179,13 +181,22 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     attachmentDispatcher: deps.attachmentDispatcher,
     canSimulate: deps.simulator !== undefined,
     checkScene: deps.simulator?.checkScene?.bind(deps.simulator),
-    moderation: createModerationGate({ moderator: deps.moderator, config, logger }),
+    moderation,
   });
 
   // Every refusal passes here, whichever check made it: one place records them all.
   const refusals = createRefusalRecorder({ log: deps.refusals, clock, logger });
   const modelOf = (generationId: string) => async () => (await store.get(generationId))?.model;
   const simulate = requests.simulate;
+  const extender = createExtender({
+    admission,
+    store,
+    storage: ctx.storage,
+    api,
+    catalog: deps.catalog,
+    config,
+    moderation,
+  });
 
   const cancel: ReelbotGenerationService['cancel'] = (generationId, by) =>
     cancelGeneration(
@@ -212,6 +223,9 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     start: (request) => refusals.watch(request.requester, request.model, () => requests.start(request)),
     reroll: (generationId, requester) =>
       refusals.watch(requester, modelOf(generationId), () => requests.reroll(generationId, requester)),
+    extend: (request) =>
+      refusals.watch(request.requester, modelOf(request.generationId), () => extender.extend(request)),
+    planExtend: extender.plan,
 
     cancel,
 

@@ -60,6 +60,15 @@ export interface GenerationMetrics {
   other?: Record<string, unknown>;
 }
 
+/**
+ * The generation another came from: `extend` continues its last frame, `edit` re-ran its form with
+ * changed values, `reroll` ran its input again with a new seed.
+ */
+export interface GenerationOrigin {
+  kind: 'extend' | 'edit' | 'reroll';
+  generationId: string;
+}
+
 /** One generation as the store holds it. */
 export interface Generation {
   id: string;
@@ -93,6 +102,15 @@ export interface Generation {
    * channels (MODERATION_NSFW_CATEGORIES): its video is a spoiler elsewhere, its poster blurred.
    */
   restrictedCategories?: string[];
+  /** The generation this one was made from, when it was made from one. */
+  origin?: GenerationOrigin;
+  /**
+   * The chain of extends it belongs to: the id of the chain's first part (set on every part, the
+   * first one included, once the chain has a second part).
+   */
+  chainId?: string;
+  /** The chain's parts up to this one, joined into one video (kept on the part that made it). */
+  joinedMedia?: StoredMedia;
   /** Platform message references the bot needs to edit its status message later (opaque to core). */
   messageRef?: Record<string, unknown>;
   createdAt: number;

@@ -2,6 +2,7 @@ import type { GenerationInternals, GenerationPatch } from '../generations/genera
 import type {
   Generation,
   GenerationMetrics,
+  GenerationOrigin,
   GenerationSource,
   GenerationStatus,
   Platform,
@@ -51,6 +52,10 @@ export interface GenerationRow {
   cpu_seconds?: number | null;
   cost_usd?: number | null;
   restricted_categories_json?: string | null;
+  origin_kind?: string | null;
+  origin_id?: string | null;
+  chain_id?: string | null;
+  joined_media_json?: string | null;
   created_at: number;
   started_at: number | null;
   completed_at: number | null;
@@ -107,6 +112,11 @@ export function toGeneration(row: GenerationRow): Generation {
     extraOutputs: row.extra_outputs_json ? (JSON.parse(row.extra_outputs_json) as string[]) : undefined,
     metrics: metricsOf(row),
     costUsd: row.cost_usd ?? undefined,
+    ...(row.origin_kind && row.origin_id
+      ? { origin: { kind: row.origin_kind as GenerationOrigin['kind'], generationId: row.origin_id } }
+      : {}),
+    ...(row.chain_id ? { chainId: row.chain_id } : {}),
+    ...(row.joined_media_json ? { joinedMedia: JSON.parse(row.joined_media_json) as StoredMedia } : {}),
     messageRef: row.message_ref_json
       ? (JSON.parse(row.message_ref_json) as Record<string, unknown>)
       : undefined,
@@ -159,6 +169,9 @@ export function patchColumns(patch: GenerationPatch): Record<string, unknown> {
     columns.extra_outputs_json = patch.extraOutputs === null ? null : JSON.stringify(patch.extraOutputs);
   if (patch.messageRef !== undefined)
     columns.message_ref_json = patch.messageRef === null ? null : JSON.stringify(patch.messageRef);
+  set('chain_id', patch.chainId);
+  if (patch.joinedMedia !== undefined)
+    columns.joined_media_json = patch.joinedMedia === null ? null : JSON.stringify(patch.joinedMedia);
   if (patch.media !== undefined) {
     const m = patch.media;
     Object.assign(columns, {

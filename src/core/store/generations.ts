@@ -55,9 +55,10 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
       const id = input.id ?? newGenerationId();
       prepared(
         `INSERT INTO generations (id, source, platform, workspace_id, channel_id, user_id, user_name, model, version,
-           prompt, input_json, seed, status, message_ref_json, restricted_categories_json, created_at, updated_at)
+           prompt, input_json, seed, status, message_ref_json, restricted_categories_json, origin_kind, origin_id,
+           chain_id, created_at, updated_at)
          VALUES (@id, @source, @platform, @workspaceId, @channelId, @userId, @userName, @model, @version,
-           @prompt, @input, @seed, @status, @messageRef, @restricted, @now, @now)`,
+           @prompt, @input, @seed, @status, @messageRef, @restricted, @originKind, @originId, @chainId, @now, @now)`,
       ).run({
         id,
         source: input.source,
@@ -74,6 +75,9 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
         status: input.status ?? 'queued',
         messageRef: input.messageRef ? JSON.stringify(input.messageRef) : null,
         restricted: input.restrictedCategories?.length ? JSON.stringify(input.restrictedCategories) : null,
+        originKind: input.origin?.kind ?? null,
+        originId: input.origin?.generationId ?? null,
+        chainId: input.chainId ?? null,
         now,
       });
       return toGeneration(byId.get(id)!);
@@ -166,6 +170,14 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
 
     async delete(id: string): Promise<boolean> {
       return prepared('DELETE FROM generations WHERE id = ?').run(id).changes === 1;
+    },
+
+    async chain(chainId: string): Promise<Generation[]> {
+      return (
+        prepared('SELECT * FROM generations WHERE chain_id = ? ORDER BY created_at, rowid').all(
+          chainId,
+        ) as GenerationRow[]
+      ).map(toGeneration);
     },
 
     ...createDownloadClaims(prepared, clock),

@@ -242,6 +242,20 @@ export const migrations: readonly Migration[] = [
         at INTEGER NOT NULL
       );
       CREATE INDEX settings_audit_place ON settings_audit (platform, workspace_id, id);
+      `,
+  },
+  {
+    version: 10,
+    name: 'lineage: the generation each came from, and chains of extends with their joined video',
+    up: `
+      -- 'extend' | 'edit' | 'reroll', and the generation it came from
+      ALTER TABLE generations ADD COLUMN origin_kind TEXT;
+      ALTER TABLE generations ADD COLUMN origin_id TEXT;
+      -- the id of a chain's first part, on every part of it
+      ALTER TABLE generations ADD COLUMN chain_id TEXT;
+      -- the chain's parts up to this one joined into one video (StoredMedia as JSON)
+      ALTER TABLE generations ADD COLUMN joined_media_json TEXT;
+      CREATE INDEX generations_chain ON generations (chain_id, created_at) WHERE chain_id IS NOT NULL;
     `,
   },
 ];

@@ -19,8 +19,12 @@ export function detailRoutes(deps: {
     const generation = generationIdPattern.test(id) ? await deps.store.get(id) : undefined;
     if (!generation || !canSee(grantOf(res), generation)) throw new NotFoundError('generation', id);
     const name = generation.media ? downloadName(generation) : undefined;
+    // The parts of its chain that this visitor may see, for the links between them.
+    const parts = generation.chainId
+      ? (await deps.store.chain(generation.chainId)).filter((part) => canSee(grantOf(res), part))
+      : [];
     res.setHeader('Cache-Control', 'no-cache');
-    res.type('html').send(detailPage(deps.pageContext(res), generation, name).value);
+    res.type('html').send(detailPage(deps.pageContext(res), generation, name, parts).value);
   });
   return router;
 }

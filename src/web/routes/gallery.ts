@@ -2,6 +2,7 @@ import { type Response, Router } from 'express';
 import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
+import type { Generation } from '../../core/generations/types.js';
 import { grantOf } from '../access.js';
 import { encodeCursor, generationIdPattern, pageSize, parseListQuery } from '../filters.js';
 import { card } from '../views/card.js';
@@ -29,6 +30,31 @@ export function cachedModels(store: GenerationStore, clock: () => number, ttlMs 
 }
 
 /**
+ * A chain of extends shows as one entry: its newest finished part (which plays the joined video), marked
+ * "Part N of N"; its older parts are reached from that part's page.
+ */
+async function chainsAsOne(
+  store: Pick<GenerationStore, 'chain'>,
+  items: Generation[],
+): Promise<{ items: Generation[]; chainLengths: Map<string, number> }> {
+  const chains = new Map<string, Generation[]>();
+  for (const item of items)
+    if (item.chainId && !chains.has(item.chainId)) chains.set(item.chainId, await store.chain(item.chainId));
+  const chainLengths = new Map<string, number>();
+  const kept = items.filter((item) => {
+    // A part still running or that failed shows on its own; finished parts fold into the newest.
+    const parts = item.chainId
+      ? chains.get(item.chainId)?.filter((part) => part.status === 'succeeded')
+      : undefined;
+    if (!parts || parts.length < 2 || item.status !== 'succeeded') return true;
+    if (parts.at(-1)!.id !== item.id) return false;
+    chainLengths.set(item.id, parts.length);
+    return true;
+  });
+  return { items: kept, chainLengths };
+}
+
+/**
  * `GET /`: the gallery, with `status`, `model`, `platform`, `source`, `user`, `q` and the keyset
  * cursor `after`. `GET /g/:id/card`: one card, for the live script to swap in when a job ends.
  */
@@ -49,8 +75,10 @@ export function galleryRoutes(deps: {
       deps.store.list(filter, { cursor: query.cursor, limit: pageSize }),
       deps.models(),
     ]);
+    const { items, chainLengths } = await chainsAsOne(deps.store, page.items);
     const body = galleryPage(deps.pageContext(res), {
-      items: page.items,
+      items,
+      chainLengths,
       next: page.next && encodeCursor(page.next),
       params: query.params,
       models,

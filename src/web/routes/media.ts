@@ -13,7 +13,7 @@ import type { WebDeps, WebMedia } from '../types.js';
 const mediaCacheControl = 'private, max-age=86400';
 
 /**
- * `GET /media/:id` (the video) and `GET /media/:id/poster`. The id is looked up in the store and
+ * `GET /media/:id` (the video), `GET /media/:id/joined` (a chain joined) and `GET /media/:id/poster`. The id is looked up in the store and
  * only the keys recorded there are opened: nothing from the request reaches the storage.
  * A signed link (`?key=`, or the cookie it left) or the operator's session is needed: else 404.
  * Media in a bucket streams through this process too, so browsers never need to reach the bucket.
@@ -40,6 +40,24 @@ export function mediaRoutes(deps: Pick<WebDeps, 'store'> & { media: WebMedia }):
         etag: /^[0-9a-f]{64}$/i.test(media.sha256) ? `"${media.sha256.toLowerCase()}"` : undefined,
         cacheControl: mediaCacheControl,
         downloadName: req.query.download === '1' ? downloadName(generation) : undefined,
+      }));
+    if (!sent) throw new NotFoundError('video', generation.id);
+  });
+
+  // The chain of extends joined up to this part: the chain's main video.
+  router.get('/media/:id/joined', async (req, res) => {
+    const generation = await generationOf(req.params.id, res);
+    const joined = generation.joinedMedia;
+    const key = servableKey(joined?.path);
+    const sent =
+      key &&
+      joined &&
+      (await sendFile(req, res, {
+        storage: deps.media,
+        key,
+        contentType: contentTypeOf(key, joined.mime),
+        etag: /^[0-9a-f]{64}$/i.test(joined.sha256) ? `"${joined.sha256.toLowerCase()}"` : undefined,
+        cacheControl: mediaCacheControl,
       }));
     if (!sent) throw new NotFoundError('video', generation.id);
   });

@@ -55,11 +55,11 @@ function poster(generation: Generation): SafeHtml {
   return html`<div class="card__placeholder card__placeholder--${generation.status}" aria-hidden="true"></div>`;
 }
 
-/** One card of the gallery grid. */
-export function card(generation: Generation, now: number): SafeHtml {
+/** One card of the gallery grid; `chainLength` marks the newest part of a chain of extends. */
+export function card(generation: Generation, now: number, chainLength?: number): SafeHtml {
   const running = !isFinal(generation.status);
   const error = generation.error ?? generation.upstreamError;
-  const duration = generation.media?.durationSeconds;
+  const duration = generation.joinedMedia?.durationSeconds ?? generation.media?.durationSeconds;
   const spend = describeSpend(generation);
   return html`<li class="card card--${generation.status}" data-generation-id="${generation.id}" data-status="${generation.status}"${
     running ? html` data-running` : ''
@@ -70,6 +70,7 @@ export function card(generation: Generation, now: number): SafeHtml {
       ${badge(generation)}
       ${duration === undefined ? '' : html`<span class="card__duration">${formatClock(duration)}</span>`}
       ${progressBar(generation)}
+      ${chainLength && chainLength > 1 ? html`<span class="chip card__part" data-chain>Part ${chainLength} of ${chainLength}</span>` : ''}
     </div>
     <div class="card__body">
       <p class="card__prompt">${generation.prompt ? truncate(generation.prompt, 160) : html`<em>No prompt</em>`}</p>

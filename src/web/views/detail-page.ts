@@ -53,8 +53,32 @@ function failure(generation: Generation): SafeHtml {
   </section>`;
 }
 
+/** Where a generation came from (Edited from, Extended from) and the parts of its chain. */
+function lineage(generation: Generation, parts: readonly Generation[]): SafeHtml {
+  const origin = generation.origin;
+  const from = origin
+    ? html`<p class="lineage__origin">${
+        origin.kind === 'edit' ? 'Edited from' : origin.kind === 'extend' ? 'Extended from' : 'Re-rolled from'
+      } <a href="/g/${origin.generationId}">#${origin.generationId}</a></p>`
+    : html``;
+  if (parts.length < 2)
+    return origin ? html`<section class="panel lineage"><h2>Lineage</h2>${from}</section>` : html``;
+  return html`<section class="panel lineage"><h2>Chain of ${parts.length} parts</h2>${from}
+  <ol class="lineage__parts">${parts.map(
+    (part, index) =>
+      html`<li>${part.id === generation.id ? html`<strong>Part ${index + 1}</strong>` : html`<a href="/g/${part.id}">Part ${index + 1}</a>`}${
+        part.prompt ? html` · ${part.prompt.slice(0, 80)}` : ''
+      }</li>`,
+  )}</ol></section>`;
+}
+
 function player(generation: Generation): SafeHtml {
   const { media, id } = generation;
+  // A chain's main video is the parts joined; the part alone is its Download.
+  if (generation.joinedMedia)
+    return html`<video class="player__video" controls playsinline preload="metadata" src="/media/${id}/joined" data-joined${
+      media?.posterPath ? html` poster="/media/${id}/poster"` : ''
+    }></video>`;
   if (media)
     return restricted(
       generation,
@@ -70,7 +94,12 @@ function player(generation: Generation): SafeHtml {
 }
 
 /** The page of one generation: player, download, every parameter, seed, timings, the whole error. */
-export function detailPage(context: PageContext, generation: Generation, downloadName?: string): SafeHtml {
+export function detailPage(
+  context: PageContext,
+  generation: Generation,
+  downloadName?: string,
+  chainParts: readonly Generation[] = [],
+): SafeHtml {
   const { media, requester, id } = generation;
   const running = !isFinal(generation.status);
   const body = html`<a class="back" href="/">← Gallery</a>
@@ -91,6 +120,7 @@ export function detailPage(context: PageContext, generation: Generation, downloa
       <h1 class="detail__prompt">${generation.prompt ?? html`<em>No prompt</em>`}</h1>
     </header>
     ${failure(generation)}
+    ${lineage(generation, chainParts)}
     <section class="panel"><h2>About</h2><dl class="facts">
       ${fact('Model', html`<a href="/?model=${encodeURIComponent(generation.model)}">${generation.model}</a>`)}
       ${fact('Version', generation.version ? html`<code title="${generation.version}">${generation.version.slice(0, 12)}</code>` : undefined)}

@@ -18,6 +18,8 @@ export interface GalleryView {
   next?: string;
   params: ListQuery['params'];
   models: string[];
+  /** How many parts the chain of each newest part has (a chain shows as its newest part's card). */
+  chainLengths?: ReadonlyMap<string, number>;
 }
 
 const statusNames: Record<(typeof statusFilters)[number], string> = { running: 'Running', ...statusLabels };
@@ -72,7 +74,7 @@ export function galleryPage(context: PageContext, view: GalleryView): SafeHtml {
   const { items, params, next } = view;
   const grid =
     items.length > 0
-      ? html`<ul class="grid">${items.map((item) => card(item, context.now))}</ul>`
+      ? html`<ul class="grid">${items.map((item) => card(item, context.now, view.chainLengths?.get(item.id)))}</ul>`
       : Object.keys(params).length > 0
         ? html`<section class="empty"><h2>Nothing found</h2><p>No video matches these filters.</p>
             <p><a class="button button--ghost" href="/">Show everything</a></p></section>`

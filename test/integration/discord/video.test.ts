@@ -75,6 +75,8 @@ describe('/video', () => {
       'Parameters',
       'Delete',
       'Open in gallery',
+      'Extend',
+      'Edit & re-run',
     ]);
     expect(buttonsOf(done)[3]!.url).toMatch(
       new RegExp(`^https://reelbot.example/g/${generation.id}\\?key=[\\w.-]+$`),
@@ -142,7 +144,7 @@ describe('/video', () => {
     const failed = await waitForEdit(h, interaction.token, /^❌ Failed/);
     expect(failed.json.content).toContain('Replicate said: CUDA out of memory');
     expect(failed.files).toHaveLength(0);
-    expect(buttonsOf(failed).map((b) => b.label)).toEqual(['Re-roll', 'Parameters']);
+    expect(buttonsOf(failed).map((b) => b.label)).toEqual(['Re-roll', 'Parameters', 'Edit & re-run']);
   });
 
   it('goes on with the bot token on the channel message once the interaction token has expired', async () => {

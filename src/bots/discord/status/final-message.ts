@@ -7,7 +7,7 @@ import type { Logger } from '../../../core/logger.js';
 import { type MediaStorage, withLocalFile } from '../../../core/media/storage.js';
 import { type FitVideo, prepareUpload } from '../../../core/media/upload.js';
 import type { MessageEdit } from './editor.js';
-import { noMentions, resultRow, statusContent } from './view.js';
+import { noMentions, resultRows, statusContent } from './view.js';
 
 export interface FinalMessageDeps {
   media: MediaStorage;
@@ -57,7 +57,7 @@ async function posterMessage(
   );
   const body = {
     content,
-    components: [resultRow(generation, deps.links)],
+    components: resultRows(generation, deps.links),
     attachments: [],
     allowed_mentions: noMentions,
   };
@@ -100,7 +100,7 @@ export async function buildFinalMessage(
         view,
         `Watch it in the gallery: ${deps.links.generation(generation)}`,
       ),
-      components: [resultRow(generation, deps.links)],
+      components: resultRows(generation, deps.links),
       allowed_mentions: noMentions,
     };
     return { edit: { body }, cleanup: nothingToClean };
@@ -140,17 +140,67 @@ export async function buildFinalMessage(
     throw error;
   });
   const name = fileName(`reelbot-${generation.id}.${extensions[upload.mime] ?? 'mp4'}`, deps);
+  const joined = await joinedAttachment(generation, limit - upload.bytes, deps).catch(async (error) => {
+    await upload.cleanup();
+    throw error;
+  });
+  const notes = [note, joined?.note].filter((line): line is string => Boolean(line));
   return {
     edit: {
       body: {
-        content: statusContent(generation, view, note),
-        components: [resultRow(generation, deps.links)],
-        attachments: [{ id: '0', filename: name }],
+        content: statusContent(generation, view, notes.length ? notes.join('\n') : undefined),
+        components: resultRows(generation, deps.links),
+        attachments: [
+          { id: '0', filename: name },
+          ...(joined?.file ? [{ id: '1', filename: joined.file.name }] : []),
+        ],
         allowed_mentions: noMentions,
       },
-      files: [{ name, data, contentType: upload.mime }],
+      files: [{ name, data, contentType: upload.mime }, ...(joined?.file ? [joined.file] : [])],
     },
     fallback,
+    cleanup: async () => {
+      await upload.cleanup();
+      await joined?.cleanup();
+    },
+  };
+}
+
+/**
+ * The chain joined, as a second video beside the new part, in what is left of the upload limit
+ * (re-encoded to fit like the part); only a note with the gallery link when it cannot fit.
+ */
+async function joinedAttachment(
+  generation: Generation,
+  room: number,
+  deps: FinalMessageDeps,
+): Promise<
+  | { note: string; file?: { name: string; data: Buffer; contentType: string }; cleanup(): Promise<void> }
+  | undefined
+> {
+  const joined = generation.joinedMedia;
+  if (!joined) return undefined;
+  const seconds = joined.durationSeconds ? ` (${Math.round(joined.durationSeconds)} s)` : '';
+  const upload =
+    room > 256 * 1024
+      ? await prepareUpload(joined, room, {
+          storage: deps.media,
+          label: `${generation.id}-joined-discord`,
+          fit: deps.fit,
+        })
+      : undefined;
+  if (!upload || upload.kind === 'too-big')
+    return {
+      note: `The whole video${seconds} is too big to attach beside this part: ${deps.links.generation(generation)}`,
+      cleanup: async () => {},
+    };
+  const data = await fs.promises.readFile(upload.path).catch(async (error: unknown) => {
+    await upload.cleanup();
+    throw error;
+  });
+  return {
+    note: `Joined with the parts before it: the whole video${seconds} is attached.`,
+    file: { name: fileName(`reelbot-${generation.id}-joined.mp4`, deps), data, contentType: upload.mime },
     cleanup: upload.cleanup,
   };
 }

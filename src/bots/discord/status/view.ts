@@ -109,6 +109,37 @@ export function resultRow(generation: Generation, links: GalleryLinks): Row {
   return { type: ComponentType.ActionRow, components };
 }
 
+/**
+ * The next steps from a finished video, on a second row: Extend (a video goes on from its last
+ * frame) and Edit & re-run (a Replicate model's form again, with these values filled in).
+ */
+export function nextStepsRow(generation: Generation): Row | undefined {
+  const components: Row['components'] = [];
+  if (generation.status === 'succeeded' && generation.media?.mime.startsWith('video/'))
+    components.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: 'Extend',
+      emoji: { name: '⏩' },
+      custom_id: buttonId({ action: 'extend', generationId: generation.id }),
+    });
+  if (generation.source === 'replicate')
+    components.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: 'Edit & re-run',
+      emoji: { name: '✏️' },
+      custom_id: buttonId({ action: 'edit', generationId: generation.id }),
+    });
+  return components.length ? { type: ComponentType.ActionRow, components } : undefined;
+}
+
+/** Every button row under a finished (or failed) video. */
+export function resultRows(generation: Generation, links: GalleryLinks): Row[] {
+  const next = nextStepsRow(generation);
+  return next ? [resultRow(generation, links), next] : [resultRow(generation, links)];
+}
+
 /** The message while a generation runs: status lines and a Cancel button. */
 export function runningBody(generation: Generation, view: StatusView): Body {
   return {
@@ -122,7 +153,7 @@ export function runningBody(generation: Generation, view: StatusView): Body {
 export function endedBody(generation: Generation, view: StatusView, links: GalleryLinks): Body {
   return {
     content: statusContent(generation, view),
-    components: [resultRow(generation, links)],
+    components: resultRows(generation, links),
     attachments: [],
     allowed_mentions: noMentions,
   };

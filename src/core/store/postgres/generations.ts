@@ -67,6 +67,9 @@ export function createPostgresGenerationStore(
           restricted_categories_json: input.restrictedCategories?.length
             ? JSON.stringify(input.restrictedCategories)
             : null,
+          origin_kind: input.origin?.kind ?? null,
+          origin_id: input.origin?.generationId ?? null,
+          chain_id: input.chainId ?? null,
           created_at: now,
           updated_at: now,
         })
@@ -148,6 +151,17 @@ export function createPostgresGenerationStore(
     async delete(id: string): Promise<boolean> {
       const result = await db.deleteFrom('generations').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows === 1n;
+    },
+
+    async chain(chainId: string): Promise<Generation[]> {
+      const rows = await db
+        .selectFrom('generations')
+        .select(generationColumns)
+        .where('chain_id', '=', chainId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toGeneration);
     },
 
     ...createPostgresDownloadClaims(db, clock),

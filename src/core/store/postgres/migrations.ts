@@ -184,6 +184,17 @@ export const postgresMigrations: readonly PostgresMigration[] = [
         at BIGINT NOT NULL
       );
       CREATE INDEX settings_audit_place ON settings_audit (platform, workspace_id, id);
+      `,
+  },
+  {
+    version: 4,
+    name: 'lineage: the generation each came from, and chains of extends with their joined video',
+    up: `
+      ALTER TABLE generations ADD COLUMN origin_kind TEXT;
+      ALTER TABLE generations ADD COLUMN origin_id TEXT;
+      ALTER TABLE generations ADD COLUMN chain_id TEXT;
+      ALTER TABLE generations ADD COLUMN joined_media_json TEXT;
+      CREATE INDEX generations_chain ON generations (chain_id, created_at) WHERE chain_id IS NOT NULL;
     `,
   },
 ];

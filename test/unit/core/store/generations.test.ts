@@ -31,6 +31,47 @@ describe.each(storeEngines())('generation store on $name', (engine) => {
     expect((await second.generations.list()).items).toHaveLength(1);
   });
 
+  it('keeps origins, chains and the joined video across a reopen', async () => {
+    const place = await engine.fresh();
+    const first = (await engine.open(place)).generations;
+    const root = await first.insert({ source: 'replicate', requester, model: 'a/b', input: {} });
+    const part2 = await first.insert({
+      source: 'replicate',
+      requester,
+      model: 'a/b',
+      input: {},
+      origin: { kind: 'extend', generationId: root.id },
+      chainId: root.id,
+    });
+    await first.update(root.id, { chainId: root.id });
+    const edited = await first.insert({
+      source: 'replicate',
+      requester,
+      model: 'a/b',
+      input: {},
+      origin: { kind: 'edit', generationId: part2.id },
+    });
+    const joined = {
+      path: `media/${part2.id}.joined.mp4`,
+      sha256: 'cd',
+      bytes: 20,
+      mime: 'video/mp4',
+      durationSeconds: 3,
+    };
+    await first.update(part2.id, { joinedMedia: joined });
+    const second = (await engine.open(place)).generations;
+    expect((await second.get(part2.id))!).toMatchObject({
+      origin: { kind: 'extend', generationId: root.id },
+      chainId: root.id,
+      joinedMedia: joined,
+    });
+    expect((await second.get(edited.id))!.origin).toEqual({ kind: 'edit', generationId: part2.id });
+    expect((await second.get(edited.id))!.chainId).toBeUndefined();
+    expect((await second.chain(root.id)).map((g) => g.id)).toEqual([root.id, part2.id]);
+    await second.update(part2.id, { joinedMedia: null });
+    expect((await second.get(part2.id))!.joinedMedia).toBeUndefined();
+  });
+
   it('round-trips a generation with its media and message reference', async () => {
     const store = await open();
     const created = await store.insert({

@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { NotFoundError, ReelbotError } from '../errors.js';
+import { prepareAttachment } from '../media/attachments.js';
+import { extractLastFrame } from '../media/chain-video.js';
+import { type MediaStorage, withLocalFile } from '../media/storage.js';
+import { assertPromptLength } from '../prompt-limit.js';
+import type { Catalog, CatalogModelWithFields } from '../replicate/catalog.js';
+import type { ReplicateApi } from '../replicate/client.js';
+import { imageFields, promptField } from '../replicate/schema.js';
+import type { Admission } from './admission.js';
+import type { GenerationStore } from './generation-store.js';
+import { randomSeed, seedField } from './input.js';
+import { type ModerationGate, mergeRestricted } from './moderation.js';
+import type { Generation, Requester } from './types.js';
+
+/** The chain's length when `MAX_CHAIN` is not given. */
+export const defaultMaxChain = 5;
+
+/** What an Extend press asks for: continue `generationId`, with its prompt or a new one. */
+export interface ExtendRequest {
+  requester: Requester;
+  generationId: string;
+  /** The next part's prompt; the previous part's when absent. */
+  prompt?: string;
+  messageRef?: Record<string, unknown>;
+}
+
+/** What an extend would do, to show before it runs (the modal's title, an ephemeral note). */
+export interface ExtendPlan {
+  /** The image-to-video model that continues the clip. */
+  model: string;
+  /** True when that is the clip's own model. */
+  sameModel: boolean;
+  prompt?: string;
+  /** The number the new part would have in its chain (2 for the first extend). */
+  part: number;
+  maxParts: number;
+}
+
+export interface ExtendDeps {
+  admission: Admission;
+  store: GenerationStore;
+  storage: Pick<MediaStorage, 'fetchLocal' | 'tempDir'>;
+  api: Pick<ReplicateApi, 'uploadFile'>;
+  catalog: Pick<Catalog, 'getModel'> & Partial<Pick<Catalog, 'listModels'>>;
+  config?: Partial<Pick<Config, 'chains'>>;
+  /** OpenAI moderation of the new prompt, as for any video; none when absent. */
+  moderation?: Pick<ModerationGate, 'checkText'>;
+}
+
+/** The refusal of a chain at its cap. */
+export function chainTooLong(maxParts: number): ReelbotError {
+  return new ReelbotError('CHAIN_TOO_LONG', `chain already has ${maxParts} parts`, {
+    userMessage: `This video already has ${maxParts} parts, the most a chain may have here. Start a new one with /video or /animate.`,
+    context: { maxParts },
+  });
+}
+
+/**
+ * The parts a generation continues, oldest first, itself last: the `extend` origins followed back.
+ * A chain never forks in its links, so this is the joined video's order even when someone extended
+ * an older part twice.
+ */
+export async function lineageOf(
+  store: Pick<GenerationStore, 'get'>,
+  generation: Generation,
+  limit = 100,
+): Promise<Generation[]> {
+  const parts = [generation];
+  let current = generation;
+  while (current.origin?.kind === 'extend' && parts.length < limit) {
+    const previous = await store.get(current.origin.generationId);
+    if (!previous) break;
+    parts.unshift(previous);
+    current = previous;
+  }
+  return parts;
+}
+
+/**
+ * Extend: the next part of a clip starts from its exact last frame, given to an image-to-video
+ * model as its image (the clip's own model when it takes one, else `DEFAULT_IMAGE_MODEL`, else the
+ * most run image-to-video model). It is admitted like any request: quota, limits and blocked terms.
+ */
+export function createExtender(deps: ExtendDeps) {
+  const { admission, store } = deps;
+  const maxParts = deps.config?.chains?.maxParts ?? defaultMaxChain;
+
+  async function finishedClip(generationId: string): Promise<Generation> {
+    const previous = await store.get(generationId);
+    if (!previous) throw new NotFoundError('generation', generationId);
+    if (previous.status !== 'succeeded' || !previous.media || !previous.media.mime.startsWith('video/'))
+      throw new ReelbotError('EXTEND_NOT_READY', `generation ${generationId} has no finished video`, {
+        userMessage: 'Only a finished video can be extended.',
+      });
+    return previous;
+  }
+
+  /** The model that continues `previous`, with its schema. */
+  async function continuingModel(
+    previous: Generation,
+  ): Promise<{ model: CatalogModelWithFields; same: boolean }> {
+    if (previous.source === 'replicate') {
+      const own = await deps.catalog.getModel(previous.model);
+      if (imageFields(own.fields).length > 0) return { model: own, same: true };
+    }
+    const configured = deps.config?.chains?.defaultImageModel;
+    const ref = configured ?? (await deps.catalog.listModels?.('image-to-video'))?.[0]?.ref;
+    if (!ref)
+      throw new ReelbotError('NO_IMAGE_MODEL', 'no image-to-video model to extend with', {
+        userMessage:
+          'I could not find an image-to-video model to continue this video. Ask an admin to set DEFAULT_IMAGE_MODEL.',
+      });
+    const model = await deps.catalog.getModel(ref);
+    if (imageFields(model.fields).length === 0)
+      throw new ReelbotError('NO_IMAGE_MODEL', `${ref} takes no image`, {
+        userMessage: `The model set to continue videos (${ref}) takes no image.`,
+      });
+    return { model, same: false };
+  }
+
+  async function plan(generationId: string): Promise<ExtendPlan> {
+    const previous = await finishedClip(generationId);
+    const parts = await lineageOf(store, previous, maxParts + 1);
+    if (parts.length >= maxParts) throw chainTooLong(maxParts);
+    const { model, same } = await continuingModel(previous);
+    return {
+      model: model.model.ref,
+      sameModel: same,
+      prompt: previous.prompt,
+      part: parts.length + 1,
+      maxParts,
+    };
+  }
+
+  async function extend(request: ExtendRequest): Promise<Generation> {
+    admission.assertOpen();
+    const previous = await finishedClip(request.generationId);
+    const parts = await lineageOf(store, previous, maxParts + 1);
+    if (parts.length >= maxParts) throw chainTooLong(maxParts);
+    await admission.checkQuota(request.requester);
+    const { model, same } = await continuingModel(previous);
+    await admission.checkUserLimit(request.requester);
+    const prompt = (request.prompt ?? previous.prompt ?? '').trim() || undefined;
+    const promptName = promptField(model.fields)?.name;
+    const restricted: string[] = [];
+    if (prompt) {
+      await admission.checkPrompt(prompt, request.requester);
+      assertPromptLength(prompt, promptName);
+      restricted.push(...((await deps.moderation?.checkText(prompt, request.requester)) ?? []));
+    }
+    const frame = await lastFrameOf(previous);
+    const imageName = imageFields(model.fields)[0]!.name;
+    const uploaded = await prepareAttachment(
+      { url: `reelbot:${previous.id}`, data: frame, filename: `${previous.id}-last-frame.png` },
+      deps.api,
+    );
+    // The same model keeps every setting of the clip; another model gets only what it surely takes.
+    const input: Record<string, unknown> = same ? { ...previous.input } : {};
+    if (promptName && prompt) input[promptName] = prompt;
+    input[imageName] = uploaded.url;
+    const seed = seedField(model.fields);
+    if (seed) input.seed = randomSeed(seed);
+    const chainId = previous.chainId ?? parts[0]!.id;
+    const created = await admission.record({
+      source: 'replicate',
+      requester: request.requester,
+      model: model.model.ref,
+      version: model.versionId,
+      prompt,
+      input,
+      seed: typeof input.seed === 'number' ? input.seed : undefined,
+      messageRef: request.messageRef,
+      origin: { kind: 'extend', generationId: previous.id },
+      chainId,
+      // The last frame is the previous part's: its marks carry on with the chain.
+      restrictedCategories: mergeRestricted(previous.restrictedCategories, restricted),
+    });
+    // The first part joins its chain once the chain has a second one.
+    if (!parts[0]!.chainId) await store.update(parts[0]!.id, { chainId });
+    return created;
+  }
+
+  async function lastFrameOf(previous: Generation): Promise<Buffer> {
+    const out = path.join(deps.storage.tempDir, `${previous.id}.last-frame.png`);
+    await fs.promises.mkdir(deps.storage.tempDir, { recursive: true });
+    try {
+      await withLocalFile(deps.storage, previous.media!.path, (file) => extractLastFrame(file, out));
+      return await fs.promises.readFile(out);
+    } finally {
+      await fs.promises.rm(out, { force: true });
+    }
+  }
+
+  return { plan, extend };
+}
+
+export type Extender = ReturnType<typeof createExtender>;
