@@ -2,7 +2,7 @@ import { type Interaction, MessageFlags } from 'discord.js';
 import { codeOf, ReelbotError } from '../../core/errors.js';
 import { handleAutocomplete } from './autocomplete.js';
 import { handleButton } from './buttons.js';
-import { commandHandlers } from './commands/index.js';
+import { commandHandlers, messageCommandHandlers } from './commands/index.js';
 import type { BotContext } from './context.js';
 import { handleFormSubmit } from './form-flow.js';
 import { replyWithError } from './reply.js';
@@ -18,6 +18,12 @@ async function dispatch(interaction: Interaction, ctx: BotContext): Promise<void
   if (interaction.isAutocomplete()) return handleAutocomplete(interaction, ctx);
   if (interaction.isChatInputCommand()) {
     const handler = commandHandlers[interaction.commandName];
+    if (handler) return handler(interaction, ctx);
+    await interaction.reply({ content: 'I do not know that command.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  if (interaction.isMessageContextMenuCommand()) {
+    const handler = messageCommandHandlers[interaction.commandName];
     if (handler) return handler(interaction, ctx);
     await interaction.reply({ content: 'I do not know that command.', flags: MessageFlags.Ephemeral });
     return;
