@@ -78,7 +78,7 @@ function finish(prompt: string) {
 
 // A process start (tsx, discord.js, the render worker) takes seconds, more on a busy machine.
 describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 }, () => {
-  it('answers /video and /animate with an attached PNG with a playable MP4 upload', async () => {
+  it('answers /video, /animate and "Animate this image" with a PNG with a playable MP4 upload', async () => {
     reelbot = await startReelbot(env());
 
     const video = discord.sendCommand('video', [
@@ -88,8 +88,9 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect((await discord.waitForCallback(video)).json.type).toBe(5);
     await expectPlayableUpload(await discord.waitForCall(isFinalEdit(video.token)));
 
+    const png = fs.readFileSync((await fakeMedia()).image);
     const image = discord.uploadAttachment({
-      bytes: fs.readFileSync((await fakeMedia()).image),
+      bytes: png,
       filename: 'boat.png',
       contentType: 'image/png',
     });
@@ -101,6 +102,24 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     await expectPlayableUpload(await discord.waitForCall(isFinalEdit(animate.token)));
     // The image reached the model through Replicate's Files API.
     expect(replicate.state.predictions.files.size).toBeGreaterThan(0);
+
+    // "Animate this image" on a person's message with a PNG: the form asks for the prompt, then a video.
+    const posted = discord.postUserMessage({
+      content: 'my boat',
+      attachments: [discord.uploadAttachment({ bytes: png, filename: 'boat.png', contentType: 'image/png' })],
+    });
+    const menu = discord.sendMessageCommand('Animate this image', posted.id);
+    const form = (await discord.waitForCallback(menu)).json;
+    expect(form.type).toBe(9);
+    const fromMenu = discord.submitModal(form.data.custom_id, [
+      { customId: 'prompt', value: 'the boat drifts away' },
+    ]);
+    await expectPlayableUpload(await discord.waitForCall(isFinalEdit(fromMenu.token)));
+    const input = predictionOf('the boat drifts away')!.prediction.input as Record<string, unknown>;
+    const file = [...replicate.state.predictions.files.values()].find((f) =>
+      Object.values(input).some((value) => typeof value === 'string' && value.includes(f.id)),
+    );
+    expect(file?.bytes.equals(png)).toBe(true);
   });
 
   it('refuses a blocked term with no prediction, and Delete removes a video with an audit line', async () => {
