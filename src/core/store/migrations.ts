@@ -151,6 +151,22 @@ export const migrations: readonly Migration[] = [
       CREATE VIRTUAL TABLE generations_fts_terms USING fts5vocab(generations_fts, 'row');
     `,
   },
+  {
+    version: 11,
+    name: "favorites: a person's marked videos, per platform and user",
+    up: `
+      -- one row per (person, video); deleting the video deletes its favorites (foreign_keys is on)
+      CREATE TABLE favorites (
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        generation_id TEXT NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (platform, user_id, generation_id)
+      );
+      -- the star count of a card
+      CREATE INDEX favorites_generation ON favorites (generation_id);
+    `,
+  },
 ];
 
 /** Applies every migration the database has not seen, each in its own transaction. */

@@ -1,7 +1,9 @@
+import type { FavoriteStore } from '../generations/favorites.js';
 import type { GenerationStore } from '../generations/generation-store.js';
 import type { CatalogCache } from '../replicate/catalog-cache.js';
 import { createCatalogCache } from './catalog-cache.js';
 import { openDatabase } from './database.js';
+import { createFavorites } from './favorites.js';
 import { createGenerationStore } from './generations.js';
 import { createRevokedLinks, type RevokedLinks } from './revoked-links.js';
 
@@ -15,6 +17,7 @@ export interface Store {
   generations: GenerationStore;
   catalogCache: CatalogCache;
   revokedLinks: RevokedLinks;
+  favorites: FavoriteStore;
   /** Closes the database (SQLite) or ends the connection pool (PostgreSQL). */
   close(): Promise<void>;
 }
@@ -27,6 +30,7 @@ export function openSqliteStore(dataDir: string | ':memory:', clock: () => numbe
     generations: createGenerationStore(db, clock),
     catalogCache: createCatalogCache(db, clock),
     revokedLinks: createRevokedLinks(db, clock),
+    favorites: createFavorites(db, clock),
     async close() {
       db.close();
     },

@@ -6,6 +6,7 @@
 import type { Store } from '../store.js';
 import { createPostgresCatalogCache } from './catalog-cache.js';
 import { openPostgres, type PostgresOptions } from './database.js';
+import { createPostgresFavorites } from './favorites.js';
 import { createPostgresGenerationStore } from './generations.js';
 import { createPostgresRevokedLinks } from './revoked-links.js';
 
@@ -25,6 +26,7 @@ export async function openPostgresStore(
     generations: createPostgresGenerationStore(db, clock),
     catalogCache: createPostgresCatalogCache(db, clock),
     revokedLinks: createPostgresRevokedLinks(db, clock),
+    favorites: createPostgresFavorites(db, clock),
     async close() {
       await db.destroy();
     },

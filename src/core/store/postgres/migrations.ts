@@ -98,6 +98,20 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "favorites: a person's marked videos, per platform and user",
+    up: `
+      CREATE TABLE favorites (
+        platform TEXT NOT NULL,
+        user_id TEXT COLLATE "C" NOT NULL,
+        generation_id TEXT COLLATE "C" NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, user_id, generation_id)
+      );
+      CREATE INDEX favorites_generation ON favorites (generation_id);
+    `,
+  },
 ];
 
 /** Any number both engines' processes agree on: the advisory lock that serialises migrations. */

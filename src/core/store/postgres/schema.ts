@@ -23,6 +23,7 @@ export interface PostgresSchema {
   catalog_cache: { key: string; value_json: string; fetched_at: number };
   webhook_deliveries: { id: string; received_at: number };
   revoked_links: { signature: string; expires_at: number; revoked_at: number };
+  favorites: { platform: string; user_id: string; generation_id: string; created_at: number };
   schema_migrations: { version: number; name: string; applied_at: number };
 }
 
