@@ -61,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
         config,
         service,
         catalog,
-        store: { generations: store, catalogCache: core.catalogCache },
+        store: { generations: store, catalogCache: core.catalogCache, favorites: database.favorites },
         media: core.media,
         logger,
       }),

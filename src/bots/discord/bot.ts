@@ -4,6 +4,7 @@ import type { ChatAdapter } from '../../core/chat/adapter.js';
 import { createGalleryLinks } from '../../core/chat/gallery-links.js';
 import type { Config } from '../../core/config.js';
 import { ConfigError, codeOf, ReelbotError } from '../../core/errors.js';
+import type { FavoriteStore } from '../../core/generations/favorites.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import { type Generation, type GenerationEvent, isFinal } from '../../core/generations/types.js';
@@ -34,6 +35,8 @@ export interface DiscordBotDeps {
     generations: Pick<GenerationStore, 'get' | 'list' | 'listUnfinished'>;
     /** Keeps the hash of the registered commands, so `start` registers only when they change. */
     catalogCache: CatalogCache;
+    /** The Favorite button's marks; the button is shown only when given. */
+    favorites?: FavoriteStore;
   };
   logger: Logger;
   /** Where finished media is read from; the configured storage (DATA_DIR or S3) by default. */
@@ -113,6 +116,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
       fit: deps.fitToSize,
       links,
       logger,
+      favorites: deps.store.favorites !== undefined,
     },
   });
   const ctx: BotContext = {
@@ -126,6 +130,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
     links,
     statuses,
     drafts: createFormDrafts(clock),
+    favorites: deps.store.favorites,
     defaultImageModel: deps.defaultImageModel,
     lookupTimeoutMs: deps.lookupTimeoutMs ?? 2000,
   };

@@ -4,6 +4,7 @@ import { truncate } from '../../core/forms/text.js';
 import { isFinal } from '../../core/generations/types.js';
 import type { BotContext } from './context.js';
 import { type ButtonAction, parseButtonId } from './custom-id.js';
+import { toggleFavorite } from './favorite.js';
 import { handleFormButton } from './form-flow.js';
 import { requesterOf, startGeneration } from './generation-start.js';
 import { asDiscordMessageRef } from './status/status-ref.js';
@@ -105,6 +106,8 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
       return remove(interaction, ctx, action.generationId);
     case 'scene':
       return scene(interaction, ctx, action.generationId);
+    case 'favorite':
+      return toggleFavorite(interaction, ctx, action.generationId);
     case 'form-edit':
       return handleFormButton(interaction, ctx, action);
     default:

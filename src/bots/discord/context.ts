@@ -1,5 +1,6 @@
 import type { GalleryLinks } from '../../core/chat/gallery-links.js';
 import type { Config } from '../../core/config.js';
+import type { FavoriteStore } from '../../core/generations/favorites.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Logger } from '../../core/logger.js';
@@ -20,6 +21,8 @@ export interface BotContext {
   links: GalleryLinks;
   statuses: StatusMessages;
   drafts: FormDrafts;
+  /** Where the Favorite button keeps its marks; without it the button says favorites are off. */
+  favorites?: FavoriteStore;
   /** The model `/animate` uses when none is given; the most run image-to-video model otherwise. */
   defaultImageModel?: string;
   /** How long to wait for the catalog before answering an interaction anyway (Discord allows 3 s). */

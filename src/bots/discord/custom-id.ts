@@ -9,10 +9,12 @@ export type ButtonAction =
   | { action: 'delete'; generationId: string }
   /** Sends a simulation's scene as a JSON file, to edit and attach to /simulate again. */
   | { action: 'scene'; generationId: string }
+  /** Marks or unmarks the video as a favorite of the person who pressed. */
+  | { action: 'favorite'; generationId: string }
   /** Re-opens a form page with what was typed, after invalid values. */
   | { action: 'form-edit'; draftId: string; page: number };
 
-const generationActions = ['cancel', 'reroll', 'params', 'delete', 'scene'] as const;
+const generationActions = ['cancel', 'reroll', 'params', 'delete', 'scene', 'favorite'] as const;
 
 /** The prefix of form custom_ids (modals, "More options", "Generate now"): `rf:<draftId>`. */
 export function formPrefix(draftId: string): string {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDiscordBot, type DiscordBot, type DiscordBotDeps } from '../../../src/bots/discord/index.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
+import type { FavoriteStore } from '../../../src/core/generations/favorites.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import {
   createGenerationService,
@@ -17,6 +18,7 @@ import type { CatalogCache } from '../../../src/core/replicate/catalog-cache.js'
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
 import {
   createCatalogCache,
+  createFavorites,
   createGenerationStore,
   type Database,
   openDatabase,
@@ -34,6 +36,7 @@ export interface DiscordHarness {
   db: Database;
   store: GenerationStore;
   catalogCache: CatalogCache;
+  favorites: FavoriteStore;
   catalog: Catalog;
   service: ReelbotGenerationService;
   bot: DiscordBot;
@@ -82,6 +85,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
   const db = openDatabase(config.dataDir);
   const store = createGenerationStore(db, options.time?.clock);
   const catalogCache = createCatalogCache(db);
+  const favorites = createFavorites(db, options.time?.clock);
   const api = createReplicateApi({
     token: config.replicate.token,
     apiUrl: config.replicate.apiUrl,
@@ -111,7 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
       config,
       service,
       catalog,
-      store: { generations: store, catalogCache },
+      store: { generations: store, catalogCache, favorites },
       logger,
       // Short enough for tests to see every state; the 1.5 s rule itself is a unit test.
       statusEditIntervalMs: 10,
@@ -129,6 +133,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     db,
     store,
     catalogCache,
+    favorites,
     catalog,
     service,
     bot,

@@ -7,6 +7,7 @@ import type { Logger } from '../../../core/logger.js';
 import { type MediaStorage, withLocalFile } from '../../../core/media/storage.js';
 import { type FitVideo, prepareUpload } from '../../../core/media/upload.js';
 import type { MessageEdit } from './editor.js';
+import { keepRows } from './keep-row.js';
 import { noMentions, resultRow, statusContent } from './view.js';
 
 export interface FinalMessageDeps {
@@ -15,6 +16,8 @@ export interface FinalMessageDeps {
   fit?: FitVideo;
   links: GalleryLinks;
   logger: Logger;
+  /** Whether favorites are kept, so the Favorite button is shown. */
+  favorites?: boolean;
 }
 
 /** The finished message, a smaller one to send when Discord still refuses it, and temp-file cleanup. */
@@ -31,6 +34,8 @@ const extensions: Record<string, string> = {
   'video/webm': 'webm',
   'image/gif': 'gif',
 };
+
+const keep = (deps: FinalMessageDeps) => ({ favorites: deps.favorites ?? false });
 
 function megabytes(bytes: number): string {
   return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
@@ -50,7 +55,7 @@ async function posterMessage(
   );
   const body = {
     content,
-    components: [resultRow(generation, deps.links)],
+    components: [resultRow(generation, deps.links), ...keepRows(generation, deps.links, keep(deps))],
     attachments: [],
     allowed_mentions: noMentions,
   };
@@ -93,7 +98,7 @@ export async function buildFinalMessage(
         view,
         `Watch it in the gallery: ${deps.links.generation(generation)}`,
       ),
-      components: [resultRow(generation, deps.links)],
+      components: [resultRow(generation, deps.links), ...keepRows(generation, deps.links, keep(deps))],
       allowed_mentions: noMentions,
     };
     return { edit: { body }, cleanup: nothingToClean };
@@ -137,7 +142,7 @@ export async function buildFinalMessage(
     edit: {
       body: {
         content: statusContent(generation, view, note),
-        components: [resultRow(generation, deps.links)],
+        components: [resultRow(generation, deps.links), ...keepRows(generation, deps.links, keep(deps))],
         attachments: [{ id: '0', filename: name }],
         allowed_mentions: noMentions,
       },
