@@ -49,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
       service,
       catalog,
       store,
+      favorites: database.favorites,
       logger,
     });
     if (slack.httpHandler) mounts.push({ path: slackEventsPath, handler: slack.httpHandler });

@@ -75,6 +75,8 @@ describe('/video', () => {
       'Parameters',
       'Delete',
       'Open in gallery',
+      'Favorite',
+      'Download',
     ]);
     expect(buttonsOf(done)[3]!.url).toMatch(
       new RegExp(`^https://reelbot.example/g/${generation.id}\\?key=[\\w.-]+$`),
