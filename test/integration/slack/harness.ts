@@ -8,6 +8,7 @@ import {
   slackEventsPath,
 } from '../../../src/bots/slack/index.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
+import type { FavoriteStore } from '../../../src/core/generations/favorites.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import {
   createGenerationService,
@@ -21,6 +22,7 @@ import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
 import {
   createCatalogCache,
+  createFavorites,
   createGenerationStore,
   type Database,
   openDatabase,
@@ -47,6 +49,7 @@ export interface SlackHarness {
   replicate: FakeReplicate;
   service: ReelbotGenerationService;
   store: GenerationStore;
+  favorites: FavoriteStore;
   catalog: Catalog;
   config: Config;
   bot: SlackBot;
@@ -98,6 +101,7 @@ export async function startSlackHarness(
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5)));
   const db: Database = openDatabase(config.dataDir);
   const store = createGenerationStore(db, options.time?.clock);
+  const favorites = createFavorites(db, options.time?.clock);
   const api = createReplicateApi({
     token: config.replicate.token,
     apiUrl: config.replicate.apiUrl,
@@ -123,6 +127,7 @@ export async function startSlackHarness(
     service,
     catalog,
     store,
+    favorites,
     logger,
     clientOptions: { retryConfig: { retries: 0 } },
     // Short, so a test waits less; the throttle itself is tested with a controlled clock.
@@ -157,6 +162,7 @@ export async function startSlackHarness(
     replicate,
     service,
     store,
+    favorites,
     catalog,
     config,
     bot,
