@@ -3,6 +3,7 @@ import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import { grantOf } from '../access.js';
+import { favoriteFilterOf } from '../favorites-filter.js';
 import { encodeCursor, generationIdPattern, pageSize, parseListQuery } from '../filters.js';
 import { card } from '../views/card.js';
 import { galleryPage } from '../views/gallery-page.js';
@@ -44,7 +45,11 @@ export function galleryRoutes(deps: {
     // A link to one video opens that video's page, not its place's gallery.
     if (grant.kind === 'nothing' || grant.kind === 'generation') throw new NotFoundError('page', req.path);
     const query = parseListQuery(req.query);
-    const filter = grant.kind === 'place' ? { ...query.filter, place: grant.place } : query.filter;
+    const filter = {
+      ...query.filter,
+      ...(grant.kind === 'place' ? { place: grant.place } : {}),
+      favoriteOf: favoriteFilterOf(query.params.favorites, grant),
+    };
     const [page, models] = await Promise.all([
       deps.store.list(filter, { cursor: query.cursor, limit: pageSize }),
       deps.models(),
