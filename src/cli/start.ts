@@ -81,6 +81,7 @@ export async function run(argv: string[]): Promise<number> {
         {
           config,
           store,
+          favorites: database.favorites,
           logger,
           media: core.media,
           events: service,

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
+import type { FavoriteStore } from '../../core/generations/favorites.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import { grantOf } from '../access.js';
 import { favoriteFilterOf } from '../favorites-filter.js';
@@ -37,6 +38,8 @@ export function galleryRoutes(deps: {
   store: GenerationStore;
   models: () => Promise<string[]>;
   pageContext: () => PageContext;
+  /** The star count of each card; no stars shown without it. */
+  favorites?: Pick<FavoriteStore, 'counts'>;
 }): Router {
   const router = Router();
 
@@ -54,7 +57,9 @@ export function galleryRoutes(deps: {
       deps.store.list(filter, { cursor: query.cursor, limit: pageSize }),
       deps.models(),
     ]);
+    const stars = await deps.favorites?.counts(page.items.map((item) => item.id));
     const body = galleryPage(deps.pageContext(), {
+      stars,
       items: page.items,
       next: page.next && encodeCursor(page.next),
       params: query.params,

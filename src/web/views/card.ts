@@ -39,7 +39,7 @@ function thumbnail(generation: Generation): SafeHtml {
 }
 
 /** One card of the gallery grid. */
-export function card(generation: Generation, now: number): SafeHtml {
+export function card(generation: Generation, now: number, stars = 0): SafeHtml {
   const running = !isFinal(generation.status);
   const error = generation.error ?? generation.upstreamError;
   const duration = generation.media?.durationSeconds;
@@ -64,6 +64,7 @@ export function card(generation: Generation, now: number): SafeHtml {
       <p class="card__meta">
         <span class="card__model">${generation.model}</span>
         <span class="chip chip--${generation.source}">${generation.source === 'simulation' ? 'Simulation' : 'Replicate'}</span>
+        ${stars > 0 ? html`<span class="card__stars" title="Marked as a favorite by ${stars}">★ ${stars}</span>` : ''}
       </p>
       ${spend ? html`<p class="card__meta card__meta--muted card__spend" data-spend>${spend}</p>` : ''}
       <p class="card__meta card__meta--muted">

@@ -33,6 +33,7 @@ beforeAll(async () => {
   await favorites.set({ platform: 'slack', userId: 'u-bob' }, ids.boxes, true);
   signer = createLinkSigner({ secret: loadLinkSecret(data.config), clock: () => data.clock.now });
   server = await startTestServer(data, {
+    favorites,
     access: { signer, sessions: createOperatorSessions(() => data.clock.now) },
   });
 });
@@ -71,6 +72,19 @@ describe('the gallery filtered on favorites', () => {
     expect((await listed(`/api/generations?favorites=mine&key=${key}`)).ids).toEqual([ids.dm]);
     expect((await listed(`/api/generations?favorites=discord:u-ada&key=${key}`)).ids).toEqual([ids.dm]);
     expect((await listed(`/api/generations?favorites=slack:u-bob&key=${key}`)).status).toBe(400);
+  });
+
+  it('shows a star count on each card, and a chip that clears the filter', async () => {
+    const key = signer.sign({ place: { kind: 'dm', platform: 'discord', userId: ada.userId } });
+    const page = await (await fetch(`${server.url}/?favorites=mine&key=${key}`)).text();
+    const cards = page.split('<li class="card').slice(1);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]).toContain(`data-generation-id="${ids.dm}"`);
+    expect(cards[0]).toContain('★ 1');
+    expect(page).toContain('Favorites only');
+    expect(page).toMatch(
+      /href="\/\?key=[^"]*"[^>]*aria-label="Show every video"|href="\/"[^>]*aria-label="Show every video"/,
+    );
   });
 
   it("refuses a server's shared link: who liked what is not the server's to see", async () => {
