@@ -49,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
       service,
       catalog,
       store,
+      favorites: database.favorites,
       logger,
       rules: core.rules,
     });
@@ -62,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
         config,
         service,
         catalog,
-        store: { generations: store, catalogCache: core.catalogCache },
+        store: { generations: store, catalogCache: core.catalogCache, favorites: database.favorites },
         media: core.media,
         logger,
         groups: core.groups,
@@ -84,6 +85,7 @@ export async function run(argv: string[]): Promise<number> {
         {
           config,
           store,
+          favorites: database.favorites,
           logger,
           media: core.media,
           events: service,

@@ -59,7 +59,14 @@ export function createWebApp(deps: WebDeps): express.Express {
   app.use(signInRoutes({ adminToken: deps.config.adminToken, https, sessions, pageContext }));
   // Everything below shows videos: each route asks grantOf(res) what this request may see.
   app.use(accessMiddleware({ config: deps.config, signer, sessions, clock }));
-  app.use(galleryRoutes({ store: deps.store, models: cachedModels(deps.store, clock), pageContext }));
+  app.use(
+    galleryRoutes({
+      store: deps.store,
+      models: cachedModels(deps.store, clock),
+      pageContext,
+      favorites: deps.favorites,
+    }),
+  );
   app.use(detailRoutes({ store: deps.store, pageContext }));
   app.use(mediaRoutes({ store: deps.store, media }));
   app.use(apiRoutes(deps));

@@ -36,6 +36,8 @@ const querySchema = z.object({
   user: text(100),
   q: text(200),
   after: text(200),
+  /** Whose favorites: checked against the request's grant by favorites-filter.ts. */
+  favorites: text(100),
 });
 
 /** The gallery's and the API's query string, validated. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LinkSigner } from '../core/access/link-token.js';
 import type { Config } from '../core/config.js';
+import type { FavoriteStore } from '../core/generations/favorites.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 import type { GenerationService } from '../core/generations/service-types.js';
 import type { SpendOverview } from '../core/generations/spend/overview.js';
@@ -30,6 +31,8 @@ export type WebMedia = Pick<MediaStorage, 'stat' | 'open' | 'list' | 'remove' | 
 export interface WebDeps {
   config: Config;
   store: GenerationStore;
+  /** Favorites, for the star count of each card. */
+  favorites?: Pick<FavoriteStore, 'counts'>;
   logger: Logger;
   /** Live events for SSE; optional. The generation service's `subscribe` fits. */
   events?: { subscribe(listener: GenerationListener): () => void };

@@ -93,7 +93,7 @@ function finish(prompt: string) {
 
 // A process start (tsx, discord.js, the render worker) takes seconds, more on a busy machine.
 describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 }, () => {
-  it('answers /video (then Extend: the next part and the joined MP4) and /animate with an attached PNG with a playable MP4 upload', async () => {
+  it('answers /video (then Extend: the next part and the joined MP4), /animate and "Animate this image" with a PNG, and /compare, with playable MP4 uploads', async () => {
     reelbot = await startReelbot(env());
 
     const video = discord.sendCommand('video', [
@@ -125,8 +125,9 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(joined.codec).toBe('h264');
     expect(joined.durationSeconds).toBeCloseTo(4, 0);
 
+    const png = fs.readFileSync((await fakeMedia()).image);
     const image = discord.uploadAttachment({
-      bytes: fs.readFileSync((await fakeMedia()).image),
+      bytes: png,
       filename: 'boat.png',
       contentType: 'image/png',
     });
@@ -157,6 +158,24 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     const tiles = await probeVideo(grid.files[0]!.bytes);
     expect(tiles).toMatchObject({ codec: 'h264', height: 360 });
     expect(tiles.width).toBeGreaterThan(2 * 360);
+
+    // "Animate this image" on a person's message with a PNG: the form asks for the prompt, then a video.
+    const posted = discord.postUserMessage({
+      content: 'my boat',
+      attachments: [discord.uploadAttachment({ bytes: png, filename: 'boat.png', contentType: 'image/png' })],
+    });
+    const menu = discord.sendMessageCommand('Animate this image', posted.id);
+    const form = (await discord.waitForCallback(menu)).json;
+    expect(form.type).toBe(9);
+    const fromMenu = discord.submitModal(form.data.custom_id, [
+      { customId: 'prompt', value: 'the boat drifts away' },
+    ]);
+    await expectPlayableUpload(await discord.waitForCall(isFinalEdit(fromMenu.token)));
+    const input = predictionOf('the boat drifts away')!.prediction.input as Record<string, unknown>;
+    const file = [...replicate.state.predictions.files.values()].find((f) =>
+      Object.values(input).some((value) => typeof value === 'string' && value.includes(f.id)),
+    );
+    expect(file?.bytes.equals(png)).toBe(true);
   });
 
   it('refuses a blocked term and a flagged prompt with no prediction, spoils an age-restricted video, and Delete removes it with an audit line', async () => {

@@ -4,6 +4,7 @@ import type { ChatAdapter } from '../../core/chat/adapter.js';
 import { createGalleryLinks } from '../../core/chat/gallery-links.js';
 import type { Config } from '../../core/config.js';
 import { ConfigError, codeOf, ReelbotError } from '../../core/errors.js';
+import type { FavoriteStore } from '../../core/generations/favorites.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GroupService } from '../../core/generations/groups/group-service.js';
 import type { ServerRules } from '../../core/generations/server-rules.js';
@@ -37,6 +38,8 @@ export interface DiscordBotDeps {
     generations: Pick<GenerationStore, 'get' | 'list' | 'listUnfinished'>;
     /** Keeps the hash of the registered commands, so `start` registers only when they change. */
     catalogCache: CatalogCache;
+    /** The Favorite button's marks; the button is shown only when given. */
+    favorites?: FavoriteStore;
   };
   logger: Logger;
   /** Where finished media is read from; the configured storage (DATA_DIR or S3) by default. */
@@ -120,6 +123,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
       fit: deps.fitToSize,
       links,
       logger,
+      favorites: deps.store.favorites !== undefined,
     },
   });
   const finalDeps = {
@@ -156,6 +160,7 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
     drafts: createFormDrafts(clock),
     groups: deps.groups,
     groupMessages,
+    favorites: deps.store.favorites,
     defaultImageModel: deps.defaultImageModel,
     lookupTimeoutMs: deps.lookupTimeoutMs ?? 2000,
     rules: deps.rules,

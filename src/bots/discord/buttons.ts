@@ -6,6 +6,7 @@ import type { BotContext } from './context.js';
 import { type ButtonAction, parseButtonId } from './custom-id.js';
 import { openEditForm } from './edit.js';
 import { openExtendModal } from './extend.js';
+import { toggleFavorite } from './favorite.js';
 import { handleFormButton } from './form-flow.js';
 import { requesterOf, startGeneration } from './generation-start.js';
 import { asDiscordMessageRef } from './status/status-ref.js';
@@ -111,6 +112,8 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
       return openExtendModal(interaction, ctx, action.generationId);
     case 'edit':
       return openEditForm(interaction, ctx, action.generationId);
+    case 'favorite':
+      return toggleFavorite(interaction, ctx, action.generationId);
     case 'form-edit':
       return handleFormButton(interaction, ctx, action);
     default:

@@ -1,5 +1,6 @@
 import type { GalleryLinks } from '../../core/chat/gallery-links.js';
 import type { Config } from '../../core/config.js';
+import type { FavoriteStore } from '../../core/generations/favorites.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { GroupService } from '../../core/generations/groups/group-service.js';
 import type { ServerRules } from '../../core/generations/server-rules.js';
@@ -27,6 +28,8 @@ export interface BotContext {
   groups?: GroupService;
   /** The one message of each group. */
   groupMessages?: GroupMessages;
+  /** Where the Favorite button keeps its marks; without it the button says favorites are off. */
+  favorites?: FavoriteStore;
   /** The model `/animate` uses when none is given; the most run image-to-video model otherwise. */
   defaultImageModel?: string;
   /** Each server's settings (allowed models and channels, `/settings`); none: the environment's everywhere. */

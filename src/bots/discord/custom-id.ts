@@ -13,10 +13,12 @@ export type ButtonAction =
   | { action: 'extend'; generationId: string }
   /** Opens the model's form with the video's values, to run it again changed. */
   | { action: 'edit'; generationId: string }
+  /** Marks or unmarks the video as a favorite of the person who pressed. */
+  | { action: 'favorite'; generationId: string }
   /** Re-opens a form page with what was typed, after invalid values. */
   | { action: 'form-edit'; draftId: string; page: number };
 
-const generationActions = ['cancel', 'reroll', 'params', 'delete', 'scene', 'extend', 'edit'] as const;
+const generationActions = ['cancel', 'reroll', 'params', 'delete', 'scene', 'extend', 'edit', 'favorite'] as const;
 
 /** The custom_id of the Extend prompt modal: `rx:<generationId>`. */
 export function extendModalId(generationId: string): string {

@@ -6,6 +6,7 @@ import {
   ButtonStyle,
   type ChatInputCommandInteraction,
   ComponentType,
+  type MessageContextMenuCommandInteraction,
   type ModalSubmitInteraction,
   type RepliableInteraction,
 } from 'discord.js';
@@ -39,9 +40,21 @@ export class FormExpiredError extends ReelbotError {
   }
 }
 
+/**
+ * An image somewhere in Discord: an attachment, or an embed's image (which has no name or size of
+ * its own, so the caller makes them up).
+ */
+export interface DiscordImage {
+  url: string;
+  name: string;
+  size?: number;
+  contentType?: string | null;
+}
+
 /** An image from Discord as the core takes it. */
-export function attachmentInput(attachment: Attachment, field?: string): AttachmentInput {
-  const input: AttachmentInput = { url: attachment.url, filename: attachment.name, size: attachment.size };
+export function attachmentInput(attachment: DiscordImage, field?: string): AttachmentInput {
+  const input: AttachmentInput = { url: attachment.url, filename: attachment.name };
+  if (attachment.size !== undefined) input.size = attachment.size;
   if (field) input.field = field;
   if (attachment.contentType) input.contentType = attachment.contentType;
   return input;
@@ -73,7 +86,7 @@ function planOf(draft: FormDraft) {
 
 /** Opens page `page` of the draft's form, pre-filled with what was typed so far. */
 export async function openFormPage(
-  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction | ButtonInteraction,
   draft: FormDraft,
   page: number,
 ): Promise<void> {

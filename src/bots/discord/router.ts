@@ -2,7 +2,7 @@ import { type Interaction, MessageFlags } from 'discord.js';
 import { codeOf, ReelbotError } from '../../core/errors.js';
 import { handleAutocomplete } from './autocomplete.js';
 import { handleButton } from './buttons.js';
-import { commandHandlers } from './commands/index.js';
+import { commandHandlers, messageCommandHandlers } from './commands/index.js';
 import type { BotContext } from './context.js';
 import { parseExtendModalId } from './custom-id.js';
 import { submitExtend } from './extend.js';
@@ -27,6 +27,12 @@ async function dispatch(interaction: Interaction, ctx: BotContext): Promise<void
         workspaceId: interaction.guildId ?? undefined,
         channelId: interaction.channelId,
       });
+    if (handler) return handler(interaction, ctx);
+    await interaction.reply({ content: 'I do not know that command.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  if (interaction.isMessageContextMenuCommand()) {
+    const handler = messageCommandHandlers[interaction.commandName];
     if (handler) return handler(interaction, ctx);
     await interaction.reply({ content: 'I do not know that command.', flags: MessageFlags.Ephemeral });
     return;

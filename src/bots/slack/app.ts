@@ -22,6 +22,7 @@ import { errorCodeOf, missingScopeMessage } from './slack-errors.js';
 import { registerCancel } from './status/cancel.js';
 import { registerDelete } from './status/delete.js';
 import { createDelivery, slackUploadLimitBytes } from './status/delivery.js';
+import { registerFavorite } from './status/favorite.js';
 import { createStatusPoster } from './status/post-status.js';
 import { createStatusTracker } from './status/tracker.js';
 
@@ -75,6 +76,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const tracker = createStatusTracker({
     client,
     links,
+    favorites: deps.favorites !== undefined,
     service: deps.service,
     logger,
     clock,
@@ -121,6 +123,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   });
   registerCancel(app, { service: deps.service, logger });
   registerDelete(app, { service: deps.service, client, logger });
+  if (deps.favorites) registerFavorite(app, { service: deps.service, favorites: deps.favorites, logger });
   registerSimulate(app, { service: deps.service, postStatus, logger });
   app.command('/reelbot', async ({ ack, command }) => {
     const [subcommand] = command.text.trim().toLowerCase().split(/\s+/);

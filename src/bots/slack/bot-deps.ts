@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Config } from '../../core/config.js';
+import type { FavoriteStore } from '../../core/generations/favorites.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { ServerRules } from '../../core/generations/server-rules.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
@@ -18,6 +19,8 @@ export interface SlackBotDeps {
   logger: Logger;
   /** Lets the bot deliver videos that finished while it was down (optional). */
   store?: Pick<GenerationStore, 'list'>;
+  /** Where the Favorite button keeps its marks; the button is shown only when given. */
+  favorites?: FavoriteStore;
   clock?: () => number;
   /** Timers for the status throttle and the submit deadline; Node's by default. */
   timers?: Timers;

@@ -17,6 +17,11 @@ export interface GalleryLinks {
   place(place: Place): string;
   /** The page of one video, and nothing else of its place. */
   generation(generation: Pick<Generation, 'id' | 'requester'>): string;
+  /**
+   * The video file itself, sent as a download (`GET /media/:id?download=1`, src/web/routes/media.ts),
+   * with the same one-video token as {@link GalleryLinks.generation}.
+   */
+  download(generation: Pick<Generation, 'id' | 'requester'>): string;
 }
 
 /**
@@ -28,9 +33,13 @@ export function createGalleryLinks(
   signer: LinkSigner = createLinkSigner({ secret: loadLinkSecret(config) }),
 ): GalleryLinks {
   const base = config.publicUrl ?? `http://localhost:${config.port}`;
+  const videoKey = (id: string, requester: Generation['requester']) =>
+    signer.sign({ place: placeOf(requester), generationId: id });
   return {
     place: (place) => `${base}/?${linkKeyParam}=${signer.sign({ place })}`,
     generation: ({ id, requester }) =>
-      `${base}/g/${encodeURIComponent(id)}?${linkKeyParam}=${signer.sign({ place: placeOf(requester), generationId: id })}`,
+      `${base}/g/${encodeURIComponent(id)}?${linkKeyParam}=${videoKey(id, requester)}`,
+    download: ({ id, requester }) =>
+      `${base}/media/${encodeURIComponent(id)}?download=1&${linkKeyParam}=${videoKey(id, requester)}`,
   };
 }

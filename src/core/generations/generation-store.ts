@@ -1,4 +1,5 @@
 import type { Place } from '../access/place.js';
+import type { Fan } from './favorites.js';
 import type { SpendLedger } from './spend/ledger.js';
 import type { Generation, GenerationSource, GenerationStatus, Platform, StoredMedia } from './types.js';
 
@@ -59,6 +60,8 @@ export interface GenerationFilter {
   search?: string;
   /** Only the generations of this place (what a signed gallery link may see). */
   place?: Place;
+  /** Only the generations this person marked as favorites. */
+  favoriteOf?: Fan;
 }
 
 /** Keyset position: the last row of the previous page. */

@@ -56,6 +56,13 @@ function conditions(filter: GenerationFilter, cursor: GenerationCursor | undefin
     where.push(place.sql);
     Object.assign(params, place.params);
   }
+  if (filter.favoriteOf) {
+    where.push(
+      'EXISTS (SELECT 1 FROM favorites f WHERE f.platform = @favoritePlatform AND f.user_id = @favoriteUser AND f.generation_id = g.id)',
+    );
+    params.favoritePlatform = filter.favoriteOf.platform;
+    params.favoriteUser = filter.favoriteOf.userId;
+  }
   if (cursor) {
     where.push('(g.created_at < @cursorCreated OR (g.created_at = @cursorCreated AND g.id < @cursorId))');
     params.cursorCreated = cursor.createdAt;

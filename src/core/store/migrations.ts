@@ -256,6 +256,22 @@ export const migrations: readonly Migration[] = [
       -- the chain's parts up to this one joined into one video (StoredMedia as JSON)
       ALTER TABLE generations ADD COLUMN joined_media_json TEXT;
       CREATE INDEX generations_chain ON generations (chain_id, created_at) WHERE chain_id IS NOT NULL;
+      `,
+  },
+  {
+    version: 11,
+    name: "favorites: a person's marked videos, per platform and user",
+    up: `
+      -- one row per (person, video); deleting the video deletes its favorites (foreign_keys is on)
+      CREATE TABLE favorites (
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        generation_id TEXT NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (platform, user_id, generation_id)
+      );
+      -- the star count of a card
+      CREATE INDEX favorites_generation ON favorites (generation_id);
     `,
   },
 ];

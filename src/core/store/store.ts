@@ -1,4 +1,5 @@
 import type { OperatorSessionStore } from '../access/operator-session-store.js';
+import type { FavoriteStore } from '../generations/favorites.js';
 import type { GenerationStore } from '../generations/generation-store.js';
 import type { RefusalLog } from '../generations/refusals.js';
 import type { SpendOverview } from '../generations/spend/overview.js';
@@ -7,6 +8,7 @@ import type { ServerSettingsStore } from '../generations/server-settings.js';
 import type { CatalogCache } from '../replicate/catalog-cache.js';
 import { createCatalogCache } from './catalog-cache.js';
 import { openDatabase } from './database.js';
+import { createFavorites } from './favorites.js';
 import { createGenerationStore } from './generations.js';
 import { createOperatorSessionStore } from './operator-sessions.js';
 import { createGroupStore } from './groups.js';
@@ -34,6 +36,7 @@ export interface Store {
   groups: GroupStore;
   /** Each server's settings set in chat, and their audit log. */
   serverSettings: ServerSettingsStore;
+  favorites: FavoriteStore;
   /** Closes the database (SQLite) or ends the connection pool (PostgreSQL). */
   close(): Promise<void>;
 }
@@ -51,6 +54,7 @@ export function openSqliteStore(dataDir: string | ':memory:', clock: () => numbe
     operatorSessions: createOperatorSessionStore(db),
     groups: createGroupStore(db, clock),
     serverSettings: createServerSettingsStore(db, clock),
+    favorites: createFavorites(db, clock),
     async close() {
       db.close();
     },

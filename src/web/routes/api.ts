@@ -3,6 +3,7 @@ import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import { grantOf, linkKeyOf } from '../access.js';
+import { favoriteFilterOf } from '../favorites-filter.js';
 import { encodeCursor, generationIdPattern, pageSize, parseListQuery, queryString } from '../filters.js';
 import { toPublicGeneration } from '../public-generation.js';
 
@@ -25,7 +26,11 @@ export function apiRoutes(deps: { store: GenerationStore }): Router {
       res.json({ items, next: null, nextUrl: null });
       return;
     }
-    const filter = grant.kind === 'place' ? { ...query.filter, place: grant.place } : query.filter;
+    const filter = {
+      ...query.filter,
+      ...(grant.kind === 'place' ? { place: grant.place } : {}),
+      favoriteOf: favoriteFilterOf(query.params.favorites, grant),
+    };
     const page = await deps.store.list(filter, { cursor: query.cursor, limit: pageSize });
     const next = page.next ? encodeCursor(page.next) : null;
     res.json({

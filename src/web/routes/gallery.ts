@@ -1,9 +1,11 @@
 import { type Response, Router } from 'express';
 import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
+import type { FavoriteStore } from '../../core/generations/favorites.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
 import type { Generation } from '../../core/generations/types.js';
 import { grantOf } from '../access.js';
+import { favoriteFilterOf } from '../favorites-filter.js';
 import { encodeCursor, generationIdPattern, pageSize, parseListQuery } from '../filters.js';
 import { card } from '../views/card.js';
 import { galleryPage } from '../views/gallery-page.js';
@@ -62,6 +64,8 @@ export function galleryRoutes(deps: {
   store: GenerationStore;
   models: () => Promise<string[]>;
   pageContext: (res?: Response) => PageContext;
+  /** The star count of each card; no stars shown without it. */
+  favorites?: Pick<FavoriteStore, 'counts'>;
 }): Router {
   const router = Router();
 
@@ -70,15 +74,21 @@ export function galleryRoutes(deps: {
     // A link to one video opens that video's page, not its place's gallery.
     if (grant.kind === 'nothing' || grant.kind === 'generation') throw new NotFoundError('page', req.path);
     const query = parseListQuery(req.query);
-    const filter = grant.kind === 'place' ? { ...query.filter, place: grant.place } : query.filter;
+    const filter = {
+      ...query.filter,
+      ...(grant.kind === 'place' ? { place: grant.place } : {}),
+      favoriteOf: favoriteFilterOf(query.params.favorites, grant),
+    };
     const [page, models] = await Promise.all([
       deps.store.list(filter, { cursor: query.cursor, limit: pageSize }),
       deps.models(),
     ]);
     const { items, chainLengths } = await chainsAsOne(deps.store, page.items);
+    const stars = await deps.favorites?.counts(items.map((item) => item.id));
     const body = galleryPage(deps.pageContext(res), {
       items,
       chainLengths,
+      stars,
       next: page.next && encodeCursor(page.next),
       params: query.params,
       models,

@@ -55,8 +55,11 @@ function poster(generation: Generation): SafeHtml {
   return html`<div class="card__placeholder card__placeholder--${generation.status}" aria-hidden="true"></div>`;
 }
 
-/** One card of the gallery grid; `chainLength` marks the newest part of a chain of extends. */
-export function card(generation: Generation, now: number, chainLength?: number): SafeHtml {
+/**
+ * One card of the gallery grid; `chainLength` marks the newest part of a chain of extends, `stars`
+ * is how many people marked it a favorite.
+ */
+export function card(generation: Generation, now: number, chainLength?: number, stars = 0): SafeHtml {
   const running = !isFinal(generation.status);
   const error = generation.error ?? generation.upstreamError;
   const duration = generation.joinedMedia?.durationSeconds ?? generation.media?.durationSeconds;
@@ -82,6 +85,7 @@ export function card(generation: Generation, now: number, chainLength?: number):
       <p class="card__meta">
         <span class="card__model">${generation.model}</span>
         <span class="chip chip--${generation.source}">${generation.source === 'simulation' ? 'Simulation' : 'Replicate'}</span>
+        ${stars > 0 ? html`<span class="card__stars" title="Marked as a favorite by ${stars}">★ ${stars}</span>` : ''}
       </p>
       ${spend ? html`<p class="card__meta card__meta--muted card__spend" data-spend>${spend}</p>` : ''}
       <p class="card__meta card__meta--muted">

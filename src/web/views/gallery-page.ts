@@ -20,6 +20,8 @@ export interface GalleryView {
   models: string[];
   /** How many parts the chain of each newest part has (a chain shows as its newest part's card). */
   chainLengths?: ReadonlyMap<string, number>;
+  /** How many people marked each card's video as a favorite. */
+  stars?: ReadonlyMap<string, number>;
 }
 
 const statusNames: Record<(typeof statusFilters)[number], string> = { running: 'Running', ...statusLabels };
@@ -74,7 +76,7 @@ export function galleryPage(context: PageContext, view: GalleryView): SafeHtml {
   const { items, params, next } = view;
   const grid =
     items.length > 0
-      ? html`<ul class="grid">${items.map((item) => card(item, context.now, view.chainLengths?.get(item.id)))}</ul>`
+      ? html`<ul class="grid">${items.map((item) => card(item, context.now, view.chainLengths?.get(item.id), view.stars?.get(item.id)))}</ul>`
       : Object.keys(params).length > 0
         ? html`<section class="empty"><h2>Nothing found</h2><p>No video matches these filters.</p>
             <p><a class="button button--ghost" href="/">Show everything</a></p></section>`
@@ -84,10 +86,14 @@ export function galleryPage(context: PageContext, view: GalleryView): SafeHtml {
     ${params.after ? html`<a class="button button--ghost" href="/${queryString(params, { after: undefined })}">← Newest</a>` : ''}
     ${next ? html`<a class="button" rel="next" href="/${queryString(params, { after: next })}">Older →</a>` : ''}
   </nav>`;
+  const favorites = params.favorites
+    ? html`<p class="filters-active">Favorites only
+        <a class="chip chip--remove" href="/${queryString(params, { favorites: undefined, after: undefined })}" aria-label="Show every video">×</a></p>`
+    : '';
   return layout(context, {
     title: params.user ? 'Videos of one person' : 'Gallery',
     name: 'gallery',
     header: filterForm(params, view.models),
-    body: html`${heading(view)}${grid}${pager}`,
+    body: html`${heading(view)}${favorites}${grid}${pager}`,
   });
 }

@@ -187,3 +187,29 @@ export function buttonPress(
   built.record.sourceMessageId = messageId;
   return built;
 }
+
+/**
+ * A message command (type 2 with `data.type` 3) chosen from the Apps menu of a message: Discord
+ * sends the message itself in `data.resolved.messages`, keyed by `data.target_id`.
+ */
+export function messageCommand(
+  state: FakeDiscordState,
+  name: string,
+  messageId: string,
+  actor: ActorInput = {},
+) {
+  const message = state.messages.get(messageId);
+  if (!message) throw new Error(`fake discord: no message ${messageId}`);
+  const command = state.globalCommands.find((c) => c.name === name && c.type === 3) ??
+    [...state.guildCommands.values()].flat().find((c) => c.name === name && c.type === 3) ?? {
+      id: snowflake(),
+    };
+  return base(state, 2, actor, {
+    id: command.id,
+    name,
+    type: 3,
+    guild_id: state.guildId,
+    target_id: messageId,
+    resolved: { messages: { [messageId]: message } },
+  });
+}

@@ -1,4 +1,4 @@
-import type { APIAttachment, APIMessage } from 'discord.js';
+import type { APIAttachment, APIEmbed, APIMessage, APIUser } from 'discord.js';
 import { DiscordApiError, type Payload, type ReceivedFile } from './http.js';
 import { snowflake } from './snowflake.js';
 import type { FakeDiscordState } from './state.js';
@@ -140,4 +140,31 @@ export function editMessage(
   };
   state.messages.set(message.id, edited);
   return edited;
+}
+
+/** A message a person posted in the channel (not the bot), with files already on the fake CDN. */
+export function userMessage(
+  state: FakeDiscordState,
+  input: { author: APIUser; content?: string; attachments?: APIAttachment[]; embeds?: APIEmbed[] },
+): APIMessage {
+  const message: APIMessage = {
+    id: snowflake(),
+    channel_id: state.channelId,
+    author: input.author,
+    content: input.content ?? '',
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    // A person's files are public in the channel, unlike the ephemeral upload of a slash command.
+    attachments: (input.attachments ?? []).map(({ ephemeral: _, ...attachment }) => attachment),
+    embeds: input.embeds ?? [],
+    pinned: false,
+    type: 0,
+    flags: 0 as never,
+  };
+  state.messages.set(message.id, message);
+  return message;
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIAttachment, APIMessage, APIUser } from 'discord.js';
+import type { APIAttachment, APIEmbed, APIMessage, APIUser } from 'discord.js';
 import { createGateway, type FakeGateway } from './gateway.js';
 import { DiscordApiError, matchPath, parseBody, readBody, sendEmpty, sendJson } from './http.js';
 import {
@@ -8,11 +8,13 @@ import {
   autocomplete,
   buttonPress,
   type CommandOptionInput,
+  defaultUser,
   type ModalValueInput,
+  messageCommand,
   modalSubmit,
   slashCommand,
 } from './interactions.js';
-import { storeAttachment } from './messages.js';
+import { storeAttachment, userMessage } from './messages.js';
 import { routes } from './rest-routes.js';
 import { snowflake } from './snowflake.js';
 import type { FakeDiscordState, InteractionRecord, RecordedCall } from './state.js';
@@ -70,6 +72,15 @@ export interface FakeDiscord {
   sendAutocomplete(name: string, options: CommandOptionInput[], actor?: ActorInput): InteractionRecord;
   submitModal(customId: string, values: ModalValueInput[], actor?: ActorInput): InteractionRecord;
   pressButton(messageId: string, customId: string, actor?: ActorInput): InteractionRecord;
+  /** Puts a message from a person (the default user unless named) in the channel. */
+  postUserMessage(input: {
+    author?: APIUser;
+    content?: string;
+    attachments?: APIAttachment[];
+    embeds?: APIEmbed[];
+  }): APIMessage;
+  /** Dispatches a message command (Apps menu on a message) for the message `messageId`. */
+  sendMessageCommand(name: string, messageId: string, actor?: ActorInput): InteractionRecord;
   /** Resolves with the callback call the bot made for this interaction. */
   waitForCallback(interaction: InteractionRecord): Promise<RecordedCall>;
   /** Acts as if the interaction's 15-minute token had run out. */
@@ -276,6 +287,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     sendAutocomplete: (name, opts, actor) => send(autocomplete(state, name, opts, actor)),
     submitModal: (customId, values, actor) => send(modalSubmit(state, customId, values, actor)),
     pressButton: (messageId, customId, actor) => send(buttonPress(state, messageId, customId, actor)),
+    postUserMessage: (input) => userMessage(state, { ...input, author: input.author ?? defaultUser }),
+    sendMessageCommand: (name, messageId, actor) => send(messageCommand(state, name, messageId, actor)),
     waitForCallback: (interaction) =>
       waitForCall(
         (call) => call.method === 'POST' && call.route.startsWith(`/interactions/${interaction.id}/`),

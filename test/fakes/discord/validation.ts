@@ -174,6 +174,7 @@ export function validateChoices(data: Payload): void {
 }
 
 const commandName = /^[-_\p{Ll}\p{Lo}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+const menuName = /^(?=.{1,32}$)[^\s].*[^\s]$|^[^\s]$/u;
 
 function checkOptions(problems: Problems, where: string, options: Payload[]): void {
   if (options.length > 25) problems.push(`${where} must have 25 or fewer items`);
@@ -205,11 +206,17 @@ export function validateCommands(commands: Payload): void {
   if (commands.length > 100) problems.push('at most 100 commands');
   const names = new Set<string>();
   commands.forEach((command: Payload, i: number) => {
-    if (!commandName.test(command.name ?? ''))
+    const type = command.type ?? 1;
+    // User and message commands (types 2 and 3) are named as menus show them: any case, spaces.
+    if (type === 1 ? !commandName.test(command.name ?? '') : !menuName.test(command.name ?? ''))
       problems.push(`${i}.name "${command.name}" is not a valid name`);
-    if (names.has(command.name)) problems.push(`${i}.name is duplicated`);
-    names.add(command.name);
-    if ((command.type ?? 1) === 1) checkLength(problems, `${i}.description`, command.description, 100, 1);
+    if (type !== 1 && (command.description || command.options?.length))
+      problems.push(`${i} a user or message command takes no description or options`);
+    // Names are unique per command type: a slash command and a message command may share one.
+    const key = `${type}:${command.name}`;
+    if (names.has(key)) problems.push(`${i}.name is duplicated`);
+    names.add(key);
+    if (type === 1) checkLength(problems, `${i}.description`, command.description, 100, 1);
     checkOptions(problems, `${i}.options`, command.options ?? []);
   });
   if (problems.length) invalid(problems);

@@ -14,7 +14,18 @@ afterAll(async () => {
   await h?.close();
 });
 
-const names = ['video', 'animate', 'models', 'simulate', 'gallery', 'jobs', 'usage', 'compare', 'settings'];
+const names = [
+  'video',
+  'animate',
+  'Animate this image',
+  'models',
+  'simulate',
+  'gallery',
+  'jobs',
+  'usage',
+  'compare',
+  'settings',
+];
 
 describe('command registration', () => {
   it('registers commands.json at start, and not again while it is unchanged', async () => {

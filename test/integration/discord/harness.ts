@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDiscordBot, type DiscordBot, type DiscordBotDeps } from '../../../src/bots/discord/index.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
+import type { FavoriteStore } from '../../../src/core/generations/favorites.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import type { Moderator } from '../../../src/core/generations/moderation.js';
 import { createGroupService, type GroupService } from '../../../src/core/generations/groups/group-service.js';
@@ -22,6 +23,7 @@ import { createReplicateApi } from '../../../src/core/replicate/client.js';
 import { createGroupStore } from '../../../src/core/store/groups.js';
 import {
   createCatalogCache,
+  createFavorites,
   createGenerationStore,
   type Database,
   openDatabase,
@@ -40,6 +42,7 @@ export interface DiscordHarness {
   db: Database;
   store: GenerationStore;
   catalogCache: CatalogCache;
+  favorites: FavoriteStore;
   catalog: Catalog;
   service: ReelbotGenerationService;
   groups: GroupService;
@@ -95,6 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
   const db = openDatabase(config.dataDir);
   const store = createGenerationStore(db, options.time?.clock);
   const catalogCache = createCatalogCache(db);
+  const favorites = createFavorites(db, options.time?.clock);
   const api = createReplicateApi({
     token: config.replicate.token,
     apiUrl: config.replicate.apiUrl,
@@ -139,7 +143,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
       config,
       service,
       catalog,
-      store: { generations: store, catalogCache },
+      store: { generations: store, catalogCache, favorites },
       logger,
       groups,
       rules,
@@ -159,6 +163,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Discor
     db,
     store,
     catalogCache,
+    favorites,
     catalog,
     service,
     groups,

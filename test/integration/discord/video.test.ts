@@ -77,6 +77,8 @@ describe('/video', () => {
       'Open in gallery',
       'Extend',
       'Edit & re-run',
+      'Favorite',
+      'Download',
     ]);
     expect(buttonsOf(done)[3]!.url).toMatch(
       new RegExp(`^https://reelbot.example/g/${generation.id}\\?key=[\\w.-]+$`),

@@ -8,6 +8,7 @@ import {
   slackEventsPath,
 } from '../../../src/bots/slack/index.js';
 import { type Config, loadConfig } from '../../../src/core/config.js';
+import type { FavoriteStore } from '../../../src/core/generations/favorites.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import type { Moderator } from '../../../src/core/generations/moderation.js';
 import { createServerRules } from '../../../src/core/generations/server-rules.js';
@@ -23,6 +24,7 @@ import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
 import {
   createCatalogCache,
+  createFavorites,
   createGenerationStore,
   type Database,
   openDatabase,
@@ -50,6 +52,7 @@ export interface SlackHarness {
   replicate: FakeReplicate;
   service: ReelbotGenerationService;
   store: GenerationStore;
+  favorites: FavoriteStore;
   catalog: Catalog;
   config: Config;
   bot: SlackBot;
@@ -105,6 +108,7 @@ export async function startSlackHarness(
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5)));
   const db: Database = openDatabase(config.dataDir);
   const store = createGenerationStore(db, options.time?.clock);
+  const favorites = createFavorites(db, options.time?.clock);
   const api = createReplicateApi({
     token: config.replicate.token,
     apiUrl: config.replicate.apiUrl,
@@ -135,6 +139,7 @@ export async function startSlackHarness(
     service,
     catalog,
     store,
+    favorites,
     logger,
     rules,
     clientOptions: { retryConfig: { retries: 0 } },
@@ -170,6 +175,7 @@ export async function startSlackHarness(
     replicate,
     service,
     store,
+    favorites,
     catalog,
     config,
     bot,

@@ -5,7 +5,7 @@ import type { BotContext } from '../context.js';
 import { launchModel } from './launch.js';
 
 /** The model `/animate` runs when none is named: the configured one, else the most run. */
-async function defaultImageModel(ctx: BotContext): Promise<string> {
+export async function defaultImageModel(ctx: BotContext): Promise<string> {
   if (ctx.defaultImageModel) return ctx.defaultImageModel;
   const models = await within(ctx.catalog.listModels('image-to-video'), ctx.lookupTimeoutMs, ctx.timers);
   const ref = models?.[0]?.ref;

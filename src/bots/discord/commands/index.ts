@@ -1,7 +1,8 @@
-import type { ChatInputCommandInteraction } from 'discord.js';
+import type { ChatInputCommandInteraction, MessageContextMenuCommandInteraction } from 'discord.js';
 import type { BotContext } from '../context.js';
 import { runAnimateCommand } from './animate.js';
 import { runCompareCommand } from './compare.js';
+import { animateMessageCommand, runAnimateMessageCommand } from './animate-message.js';
 import { runGalleryCommand } from './gallery.js';
 import { runJobsCommand } from './jobs.js';
 import { runModelsCommand } from './models.js';
@@ -23,4 +24,14 @@ export const commandHandlers: Record<string, CommandHandler> = {
   jobs: runJobsCommand,
   usage: runUsageCommand,
   settings: runSettingsCommand,
+};
+
+export type MessageCommandHandler = (
+  interaction: MessageContextMenuCommandInteraction,
+  ctx: BotContext,
+) => Promise<void>;
+
+/** The handler of each message command (type 3, Apps menu on a message) in commands.json, by name. */
+export const messageCommandHandlers: Record<string, MessageCommandHandler> = {
+  [animateMessageCommand]: runAnimateMessageCommand,
 };

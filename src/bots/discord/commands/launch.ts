@@ -1,18 +1,18 @@
-import type { Attachment, ChatInputCommandInteraction } from 'discord.js';
+import type { ChatInputCommandInteraction, MessageContextMenuCommandInteraction } from 'discord.js';
 import { UpstreamError, ValidationError } from '../../../core/errors.js';
 import type { CatalogModelWithFields } from '../../../core/replicate/catalog.js';
 import type { RawValue } from '../../../core/replicate/coerce.js';
 import { imageFields, promptField } from '../../../core/replicate/schema.js';
 import { within } from '../../../core/timers.js';
 import type { BotContext } from '../context.js';
-import { attachmentInput, openFormPage, startFromDraft } from '../form-flow.js';
+import { attachmentInput, type DiscordImage, openFormPage, startFromDraft } from '../form-flow.js';
 import { startModelGeneration } from '../generation-start.js';
 
-/** What `/video` and `/animate` ask for. */
+/** What `/video`, `/animate` and the "Animate this image" message command ask for. */
 export interface LaunchRequest {
   model: string;
   prompt?: string;
-  image?: Attachment | null;
+  image?: DiscordImage | null;
   /** Open the form even when nothing is missing. */
   advanced: boolean;
   /** What is left of the time to look the model up; `lookupTimeoutMs` by default. */
@@ -40,7 +40,7 @@ function missingRequired(
  * when Replicate is too slow for that, the generation starts and the service reports what is missing.
  */
 export async function launchModel(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
   ctx: BotContext,
   request: LaunchRequest,
 ): Promise<void> {

@@ -7,6 +7,7 @@ import type { Logger } from '../../../core/logger.js';
 import { type MediaStorage, withLocalFile } from '../../../core/media/storage.js';
 import { type FitVideo, prepareUpload } from '../../../core/media/upload.js';
 import type { MessageEdit } from './editor.js';
+import { keepRows } from './keep-row.js';
 import { noMentions, resultRows, statusContent } from './view.js';
 
 export interface FinalMessageDeps {
@@ -15,6 +16,8 @@ export interface FinalMessageDeps {
   fit?: FitVideo;
   links: GalleryLinks;
   logger: Logger;
+  /** Whether favorites are kept, so the Favorite button is shown. */
+  favorites?: boolean;
   /** Attach the video and poster as spoilers (`SPOILER_` file names): Discord hides them until clicked. */
   spoiler?: boolean;
 }
@@ -39,6 +42,8 @@ const extensions: Record<string, string> = {
   'image/gif': 'gif',
 };
 
+const keep = (deps: FinalMessageDeps) => ({ favorites: deps.favorites ?? false });
+
 function megabytes(bytes: number): string {
   return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
 }
@@ -57,7 +62,7 @@ async function posterMessage(
   );
   const body = {
     content,
-    components: resultRows(generation, deps.links),
+    components: [...resultRows(generation, deps.links), ...keepRows(generation, deps.links, keep(deps))],
     attachments: [],
     allowed_mentions: noMentions,
   };
@@ -100,7 +105,7 @@ export async function buildFinalMessage(
         view,
         `Watch it in the gallery: ${deps.links.generation(generation)}`,
       ),
-      components: resultRows(generation, deps.links),
+      components: [...resultRows(generation, deps.links), ...keepRows(generation, deps.links, keep(deps))],
       allowed_mentions: noMentions,
     };
     return { edit: { body }, cleanup: nothingToClean };
@@ -149,7 +154,7 @@ export async function buildFinalMessage(
     edit: {
       body: {
         content: statusContent(generation, view, notes.length ? notes.join('\n') : undefined),
-        components: resultRows(generation, deps.links),
+        components: [...resultRows(generation, deps.links), ...keepRows(generation, deps.links, keep(deps))],
         attachments: [
           { id: '0', filename: name },
           ...(joined?.file ? [{ id: '1', filename: joined.file.name }] : []),

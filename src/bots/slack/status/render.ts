@@ -9,6 +9,19 @@ export const cancelActionId = 'reelbot_cancel';
 /** The action id of the Delete button on a finished video's status message; its value is the generation id. */
 export const deleteActionId = 'reelbot_delete';
 
+/** The action id of the Favorite button on a finished video; its value is the generation id. */
+export const favoriteActionId = 'reelbot_favorite';
+/** The action id of the Download link button; Slack still sends an action for a link, acknowledged only. */
+export const downloadActionId = 'reelbot_download';
+
+/** What a finished video's message offers for keeping it. */
+export interface KeepOptions {
+  /** The file behind a signed one-video link (GalleryLinks.download). */
+  downloadUrl?: string;
+  /** Whether favorites are kept, so the Favorite button is shown. */
+  favorites?: boolean;
+}
+
 /** A Slack message: the notification text and the blocks. */
 export interface SlackMessage {
   text: string;
@@ -19,7 +32,12 @@ export interface SlackMessage {
  * The status message of a generation: state, percent, elapsed time, model and prompt, and a
  * Cancel button while it runs. The text comes from core's status text, shared with Discord.
  */
-export function renderStatus(view: StatusView, generationId: string, galleryUrl: string): SlackMessage {
+export function renderStatus(
+  view: StatusView,
+  generationId: string,
+  galleryUrl: string,
+  keep: KeepOptions = {},
+): SlackMessage {
   const blocks: types.KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(view.headline)}*` } },
   ];
@@ -69,15 +87,41 @@ export function renderStatus(view: StatusView, generationId: string, galleryUrl:
           style: 'danger',
           value: generationId,
         },
+        ...keepButtons(generationId, keep),
       ],
     });
   }
   return { text: truncate(view.headline, 3000), blocks };
 }
 
+/** Favorite and Download, after Delete on a finished video. */
+function keepButtons(generationId: string, keep: KeepOptions): types.Button[] {
+  const buttons: types.Button[] = [];
+  if (keep.favorites)
+    buttons.push({
+      type: 'button',
+      action_id: favoriteActionId,
+      text: { type: 'plain_text', text: '⭐ Favorite' },
+      value: generationId,
+    });
+  if (keep.downloadUrl)
+    buttons.push({
+      type: 'button',
+      action_id: downloadActionId,
+      text: { type: 'plain_text', text: 'Download' },
+      url: keep.downloadUrl,
+    });
+  return buttons;
+}
+
 /** The status message for an event. */
-export function renderEvent(event: GenerationEvent, now: number, galleryUrl: string): SlackMessage {
-  return renderStatus(describeEvent(event, { now }), event.generation.id, galleryUrl);
+export function renderEvent(
+  event: GenerationEvent,
+  now: number,
+  galleryUrl: string,
+  keep: KeepOptions = {},
+): SlackMessage {
+  return renderStatus(describeEvent(event, { now }), event.generation.id, galleryUrl, keep);
 }
 
 /** The status message for a generation as it stands (the first post). */

@@ -49,6 +49,8 @@ function finalEvent(generation: Generation): GenerationEvent | undefined {
 export function createStatusTracker(deps: {
   client: webApi.WebClient;
   links: GalleryLinks;
+  /** Whether favorites are kept, so finished videos get a Favorite button. */
+  favorites?: boolean;
   service: Pick<GenerationService, 'setMessageRef'>;
   logger: Logger;
   clock: () => number;
@@ -69,7 +71,10 @@ export function createStatusTracker(deps: {
     async send(id, event) {
       const ref = refs.get(id);
       if (!ref) return;
-      const message = renderEvent(event, deps.clock(), deps.links.generation(event.generation));
+      const message = renderEvent(event, deps.clock(), deps.links.generation(event.generation), {
+        favorites: deps.favorites,
+        downloadUrl: event.generation.media ? deps.links.download(event.generation) : undefined,
+      });
       if (!isFinal(event.generation.status)) {
         await deps.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
         return;

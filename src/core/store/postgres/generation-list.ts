@@ -60,6 +60,18 @@ export function createPostgresGenerationLister(db: PostgresDatabase) {
       const place = placeCondition(filter.place);
       query = query.where(withNamedParameters(place.sql, place.params) as RawBuilder<boolean>);
     }
+    if (filter.favoriteOf) {
+      const fan = filter.favoriteOf;
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('favorites as f')
+            .select('f.generation_id')
+            .where('f.platform', '=', fan.platform)
+            .where('f.user_id', '=', fan.userId)
+            .whereRef('f.generation_id', '=', 'g.id'),
+        ),
+      );
+    }
     if (filter.search?.trim()) {
       const search = toTsQuery(filter.search);
       if (!search) return { items: [], next: undefined };

@@ -6,6 +6,7 @@
 import type { Store } from '../store.js';
 import { createPostgresCatalogCache } from './catalog-cache.js';
 import { openPostgres, type PostgresOptions } from './database.js';
+import { createPostgresFavorites } from './favorites.js';
 import { createPostgresGenerationStore } from './generations.js';
 import { createPostgresOperatorSessionStore } from './operator-sessions.js';
 import { createPostgresGroupStore } from './groups.js';
@@ -34,6 +35,7 @@ export async function openPostgresStore(
     operatorSessions: createPostgresOperatorSessionStore(db),
     groups: createPostgresGroupStore(db, clock),
     serverSettings: createPostgresServerSettingsStore(db, clock),
+    favorites: createPostgresFavorites(db, clock),
     async close() {
       await db.destroy();
     },

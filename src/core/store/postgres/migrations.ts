@@ -195,6 +195,20 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       ALTER TABLE generations ADD COLUMN chain_id TEXT;
       ALTER TABLE generations ADD COLUMN joined_media_json TEXT;
       CREATE INDEX generations_chain ON generations (chain_id, created_at) WHERE chain_id IS NOT NULL;
+      `,
+  },
+  {
+    version: 5,
+    name: "favorites: a person's marked videos, per platform and user",
+    up: `
+      CREATE TABLE favorites (
+        platform TEXT NOT NULL,
+        user_id TEXT COLLATE "C" NOT NULL,
+        generation_id TEXT COLLATE "C" NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, user_id, generation_id)
+      );
+      CREATE INDEX favorites_generation ON favorites (generation_id);
     `,
   },
 ];

@@ -35,6 +35,7 @@ export interface PostgresSchema {
     code: string;
   };
   operator_sessions: { secret_hash: string; kind: 'session' | 'sign-in'; expires_at: number };
+  favorites: { platform: string; user_id: string; generation_id: string; created_at: number };
   schema_migrations: { version: number; name: string; applied_at: number };
   generation_groups: GroupRow;
   generation_group_members: GroupMemberRow;

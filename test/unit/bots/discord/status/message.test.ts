@@ -62,7 +62,11 @@ function setup(ref: Partial<DiscordMessageRef> = {}, rest = recordingRest()) {
       fit: (() => {
         throw new Error('not used');
       }) as never,
-      links: { place: () => 'https://g/', generation: (g) => `https://g/g/${g.id}` },
+      links: {
+        place: () => 'https://g/',
+        generation: (g) => `https://g/g/${g.id}`,
+        download: (g) => `https://g/media/${g.id}?download=1`,
+      },
       logger: silentLogger(),
     },
     saveRef: (next) => saved.push(next),

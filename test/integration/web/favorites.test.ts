@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
+import { createLinkSigner } from '../../../src/core/access/link-token.js';
+import { createFavorites } from '../../../src/core/store/index.js';
+import { createOperatorSessions } from '../../../src/web/operator-sessions.js';
+import {
+  ada,
+  adminToken,
+  createTestData,
+  makeSampleMedia,
+  removeTempDirs,
+  seedGallery,
+  startTestServer,
+  type TestData,
+} from './fixture.js';
+
+let data: TestData;
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let signer: ReturnType<typeof createLinkSigner>;
+let ids: { fox: string; boxes: string; dm: string; dmOther: string };
+
+beforeAll(async () => {
+  data = createTestData({ private: true });
+  const seeded = await seedGallery(data, await makeSampleMedia());
+  const dm = { platform: 'discord' as const, userId: ada.userId, userName: 'Ada' };
+  const mine = await data.store.insert({ source: 'replicate', requester: dm, model: 'm/a', input: {} });
+  const other = await data.store.insert({ source: 'replicate', requester: dm, model: 'm/a', input: {} });
+  ids = { fox: seeded.fox.id, boxes: seeded.boxes.id, dm: mine.id, dmOther: other.id };
+  const favorites = createFavorites(data.db);
+  const adaFan = { platform: 'discord' as const, userId: ada.userId };
+  await favorites.set(adaFan, ids.fox, true);
+  await favorites.set(adaFan, ids.dm, true);
+  await favorites.set({ platform: 'slack', userId: 'u-bob' }, ids.boxes, true);
+  signer = createLinkSigner({ secret: loadLinkSecret(data.config), clock: () => data.clock.now });
+  server = await startTestServer(data, {
+    favorites,
+    access: { signer, sessions: createOperatorSessions({ clock: () => data.clock.now }) },
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  data?.db.close();
+  removeTempDirs();
+});
+
+const listed = async (path: string, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${server.url}${path}`, { headers });
+  return {
+    status: response.status,
+    ids: response.ok ? ((await response.json()).items as { id: string }[]).map((g) => g.id) : [],
+  };
+};
+
+describe('the gallery filtered on favorites', () => {
+  it("lets the operator name anyone's favorites", async () => {
+    const signIn = await fetch(`${server.url}/sign-in`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: adminToken }),
+      redirect: 'manual',
+    });
+    const operator = { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0]! };
+    expect((await listed('/api/generations?favorites=discord:u-ada', operator)).ids.sort()).toEqual(
+      [ids.fox, ids.dm].sort(),
+    );
+    expect((await listed('/api/generations?favorites=slack:u-bob', operator)).ids).toEqual([ids.boxes]);
+    expect((await listed('/api/generations?favorites=nobody', operator)).status).toBe(400);
+  });
+
+  it("lets a person's own DM gallery link show their favorites, and no one else's", async () => {
+    const key = signer.sign({ place: { kind: 'dm', platform: 'discord', userId: ada.userId } });
+    expect((await listed(`/api/generations?key=${key}`)).ids.sort()).toEqual([ids.dm, ids.dmOther].sort());
+    expect((await listed(`/api/generations?favorites=mine&key=${key}`)).ids).toEqual([ids.dm]);
+    expect((await listed(`/api/generations?favorites=discord:u-ada&key=${key}`)).ids).toEqual([ids.dm]);
+    expect((await listed(`/api/generations?favorites=slack:u-bob&key=${key}`)).status).toBe(400);
+  });
+
+  it('shows a star count on each card, and a chip that clears the filter', async () => {
+    const key = signer.sign({ place: { kind: 'dm', platform: 'discord', userId: ada.userId } });
+    const page = await (await fetch(`${server.url}/?favorites=mine&key=${key}`)).text();
+    const cards = page.split('<li class="card').slice(1);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]).toContain(`data-generation-id="${ids.dm}"`);
+    expect(cards[0]).toContain('★ 1');
+    expect(page).toContain('Favorites only');
+    expect(page).toMatch(
+      /href="\/\?key=[^"]*"[^>]*aria-label="Show every video"|href="\/"[^>]*aria-label="Show every video"/,
+    );
+  });
+
+  it("refuses a server's shared link: who liked what is not the server's to see", async () => {
+    const key = signer.sign({ place: { kind: 'server', platform: 'discord', workspaceId: 'w1' } });
+    expect((await listed(`/api/generations?key=${key}`)).ids).toContain(ids.fox);
+    expect((await listed(`/api/generations?favorites=discord:u-ada&key=${key}`)).status).toBe(400);
+    expect((await listed(`/api/generations?favorites=mine&key=${key}`)).status).toBe(400);
+  });
+});
