@@ -4,6 +4,7 @@ import { simulationUnavailable } from '../../../src/bots/slack/commands/simulate
 import { createSlackBot, slackEventsPath } from '../../../src/bots/slack/index.js';
 import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
 import { createLinkSigner } from '../../../src/core/access/link-token.js';
+import type { Simulator } from '../../../src/core/generations/simulation-job.js';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 import { allScopes, createSignedClient, serveHandler } from '../../fakes/slack/index.js';
 import {
@@ -195,11 +196,13 @@ describe('Slack without chat:write', () => {
 describe('Slack prompts over 2,000 characters', () => {
   let h: SlackHarness;
   const renders: string[] = [];
+  const requests: Parameters<Simulator['render']>[0][] = [];
   beforeAll(async () => {
     h = await startSlackHarness({
       simulator: {
         async render(request, outFile) {
           renders.push(request.prompt);
+          requests.push(request);
           await fs.promises.copyFile((await fakeMedia()).video, outFile);
           return {};
         },
@@ -225,6 +228,32 @@ describe('Slack prompts over 2,000 characters', () => {
     await h.client.slashCommand({ command: '/simulate', text: 'b'.repeat(2000), person });
     await h.slack.waitForCall('files.completeUploadExternal', () => true, { since });
     expect(renders).toEqual(['b'.repeat(2000)]);
+  });
+
+  it('takes the /simulate choices Discord has as options, as key:value words, and refuses bad ones by name', async () => {
+    const person = { id: 'U0CHOICES' };
+    const since = h.slack.log.last;
+    await h.client.slashCommand({
+      command: '/simulate',
+      text: 'a seesaw duration:4 aspect:9:16 quality:draft seed:42',
+      person,
+    });
+    await h.slack.waitForCall('files.completeUploadExternal', () => true, { since });
+    expect(requests.at(-1)).toMatchObject({
+      prompt: 'a seesaw',
+      seed: 42,
+      video: { duration: 4, aspect: '9:16', quality: 'draft' },
+    });
+
+    const count = requests.length;
+    const reply = await h.client.slashCommand({
+      command: '/simulate',
+      text: 'a seesaw quality:ultra',
+      person,
+    });
+    expect(reply.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(reply.json.text)).toContain('quality must be one of draft, standard, high');
+    expect(requests).toHaveLength(count);
   });
 
   it('marks an over-long prompt on its block in the /video form, leaving the modal open', async () => {
