@@ -22,6 +22,7 @@ import { registerCancel } from './status/cancel.js';
 import { registerDelete } from './status/delete.js';
 import { createDelivery, slackUploadLimitBytes } from './status/delivery.js';
 import { createStatusPoster } from './status/post-status.js';
+import { registerScene } from './status/scene.js';
 import { createStatusTracker } from './status/tracker.js';
 
 /** The Slack adapter: Bolt in HTTP or Socket Mode, turning Slack interactions into service calls. */
@@ -118,6 +119,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   });
   registerCancel(app, { service: deps.service, logger });
   registerDelete(app, { service: deps.service, client, logger });
+  registerScene(app, { service: deps.service, client, logger });
   registerSimulate(app, { service: deps.service, postStatus, logger });
   app.command('/reelbot', async ({ ack, command }) => {
     const [subcommand] = command.text.trim().toLowerCase().split(/\s+/);

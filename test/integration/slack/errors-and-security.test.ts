@@ -7,6 +7,7 @@ import { createLinkSigner } from '../../../src/core/access/link-token.js';
 import type { Simulator } from '../../../src/core/generations/simulation-job.js';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 import { allScopes, createSignedClient, serveHandler } from '../../fakes/slack/index.js';
+import { until } from '../generations/harness.js';
 import {
   messageText,
   openModelForm,
@@ -200,9 +201,10 @@ describe('Slack prompts over 2,000 characters', () => {
   beforeAll(async () => {
     h = await startSlackHarness({
       simulator: {
-        async render(request, outFile) {
+        async render(request, outFile, options) {
           renders.push(request.prompt);
           requests.push(request);
+          options.onScene?.({ objects: [{ shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] }] }, 'a box');
           await fs.promises.copyFile((await fakeMedia()).video, outFile);
           return {};
         },
@@ -243,6 +245,31 @@ describe('Slack prompts over 2,000 characters', () => {
       prompt: 'a seesaw',
       seed: 42,
       video: { duration: 4, aspect: '9:16', quality: 'draft' },
+    });
+
+    // The finished message carries a Scene button, which puts the scene JSON into the thread.
+    const generation = (await h.store.list({ userId: person.id })).items[0]!;
+    await until(async () => (await h.store.get(generation.id))?.messageRef?.delivered === true);
+    const ts = String((await h.store.get(generation.id))!.messageRef!.ts);
+    await h.slack.waitForCall(
+      'chat.update',
+      (c) => c.args.ts === ts && messageText(c.args).includes('reelbot_scene'),
+      {
+        since,
+      },
+    );
+    const pressed = h.slack.log.last;
+    await h.client.messageButton({
+      channelId: 'C0GENERAL',
+      message: h.slack.message('C0GENERAL', ts)!,
+      actionId: 'reelbot_scene',
+      person,
+    });
+    const upload = await h.slack.waitForCall('files.completeUploadExternal', () => true, { since: pressed });
+    expect(upload.args.thread_ts).toBe(ts);
+    const file = h.slack.workspace.files.get((upload.response as { files: { id: string }[] }).files[0]!.id)!;
+    expect(JSON.parse(file.bytes.toString('utf8'))).toEqual({
+      objects: [{ shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] }],
     });
 
     const count = requests.length;

@@ -8,6 +8,8 @@ import { escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
 export const cancelActionId = 'reelbot_cancel';
 /** The action id of the Delete button on a finished video's status message; its value is the generation id. */
 export const deleteActionId = 'reelbot_delete';
+/** The action id of the Scene button under a finished simulation; its value is the generation id. */
+export const sceneActionId = 'reelbot_scene';
 
 /** A Slack message: the notification text and the blocks. */
 export interface SlackMessage {
@@ -19,7 +21,12 @@ export interface SlackMessage {
  * The status message of a generation: state, percent, elapsed time, model and prompt, and a
  * Cancel button while it runs. The text comes from core's status text, shared with Discord.
  */
-export function renderStatus(view: StatusView, generationId: string, galleryUrl: string): SlackMessage {
+export function renderStatus(
+  view: StatusView,
+  generationId: string,
+  galleryUrl: string,
+  options: { scene?: boolean } = {},
+): SlackMessage {
   const blocks: types.KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(view.headline)}*` } },
   ];
@@ -62,6 +69,16 @@ export function renderStatus(view: StatusView, generationId: string, galleryUrl:
       type: 'actions',
       block_id: 'reelbot_result_actions',
       elements: [
+        ...(options.scene
+          ? [
+              {
+                type: 'button' as const,
+                action_id: sceneActionId,
+                text: { type: 'plain_text' as const, text: 'Scene' },
+                value: generationId,
+              },
+            ]
+          : []),
         {
           type: 'button',
           action_id: deleteActionId,
@@ -77,10 +94,14 @@ export function renderStatus(view: StatusView, generationId: string, galleryUrl:
 
 /** The status message for an event. */
 export function renderEvent(event: GenerationEvent, now: number, galleryUrl: string): SlackMessage {
-  return renderStatus(describeEvent(event, { now }), event.generation.id, galleryUrl);
+  return renderStatus(describeEvent(event, { now }), event.generation.id, galleryUrl, {
+    scene: event.generation.input.scene !== undefined,
+  });
 }
 
 /** The status message for a generation as it stands (the first post). */
 export function renderGeneration(generation: Generation, now: number, galleryUrl: string): SlackMessage {
-  return renderStatus(describeGeneration(generation, { now }), generation.id, galleryUrl);
+  return renderStatus(describeGeneration(generation, { now }), generation.id, galleryUrl, {
+    scene: generation.input.scene !== undefined,
+  });
 }
