@@ -258,6 +258,8 @@ describe('Slack prompts over 2,000 characters', () => {
         since,
       },
     );
+    // It says how the sentence was read, as on Discord.
+    expect(messageText(h.slack.message('C0GENERAL', ts)!)).toContain('Read as: a box');
     const pressed = h.slack.log.last;
     await h.client.messageButton({
       channelId: 'C0GENERAL',
