@@ -28,7 +28,8 @@ afterAll(async () => {
 });
 
 // A process start (tsx, Bolt, the render worker) takes seconds, more on a busy machine.
-describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 120_000 }, () => {
+// A physics render under a loaded machine takes a minute more.
+describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 240_000 }, () => {
   it('answers /video through the model chooser with a playable MP4 in the thread, and stops cleanly', async () => {
     reelbot = await startReelbot({
       DATA_DIR: dataDir,
@@ -77,11 +78,30 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(info.codec).toBe('h264');
     expect(info.durationSeconds).toBeGreaterThan(1);
 
+    // A physics video with the choices Discord has as options, as key:value words: 1 s, square, draft.
+    const simulated = await client.slashCommand({
+      command: '/simulate',
+      text: 'ten red balls fall duration:1 aspect:1:1 quality:draft seed:3',
+      person,
+    });
+    expect(simulated.status).toBe(200);
+    const render = await slack.waitForCall(
+      'files.completeUploadExternal',
+      (call) => call.seq > complete.seq,
+      {
+        timeoutMs: 150_000,
+      },
+    );
+    const video = slack.workspace.files.get((render.response as { files: { id: string }[] }).files[0]!.id)!;
+    const square = await probeVideo(video.bytes);
+    expect(square).toMatchObject({ codec: 'h264', width: 480, height: 480 });
+    expect(square.durationSeconds).toBeCloseTo(1, 0);
+
     // stop() fails unless the process, the render worker and Xvfb are all gone within 10 s.
     const stopped = await reelbot.stop();
     expect(stopped.code).toBe(0);
     expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
     reelbot = undefined;
-    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(1);
+    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(2);
   });
 });

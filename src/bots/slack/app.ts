@@ -24,6 +24,7 @@ import { registerDelete } from './status/delete.js';
 import { createDelivery, slackUploadLimitBytes } from './status/delivery.js';
 import { registerFavorite } from './status/favorite.js';
 import { createStatusPoster } from './status/post-status.js';
+import { registerScene } from './status/scene.js';
 import { createStatusTracker } from './status/tracker.js';
 
 /** The Slack adapter: Bolt in HTTP or Socket Mode, turning Slack interactions into service calls. */
@@ -124,6 +125,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   registerCancel(app, { service: deps.service, logger });
   registerDelete(app, { service: deps.service, client, logger });
   if (deps.favorites) registerFavorite(app, { service: deps.service, favorites: deps.favorites, logger });
+  registerScene(app, { service: deps.service, client, logger });
   registerSimulate(app, { service: deps.service, postStatus, logger });
   app.command('/reelbot', async ({ ack, command }) => {
     const [subcommand] = command.text.trim().toLowerCase().split(/\s+/);

@@ -22,6 +22,7 @@ Units are metres, seconds, kilograms and degrees. The y axis points up and the g
 "size" is the full extent along x, y, z: a box's edges; a sphere's diameter in size[0]; a cylinder's or capsule's diameter in size[0] and total height in size[1].
 Put every object fully above the ground (position y at least half its height) and make objects touch without overlapping.
 Use "static" for ramps, walls and floors that must not move; give moving things a velocity when the sentence says they are thrown or rolling.
+Give objects made of steel, rubber, wood, ice or glass a "material" (metal, rubber, wood, ice, glass): it sets how they slide, bounce, weigh and shine, and glass is see-through.
 Colours are "#rrggbb". Aim the camera ("position" and "lookAt") so that everything that happens stays in view.
 Keep to what the sentence asks; leave out fields you do not need, their defaults are sensible.`;
 

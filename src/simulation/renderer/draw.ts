@@ -1,3 +1,4 @@
+import { materialOf } from '../scene/materials.js';
 import type { Scene } from '../scene/schema.js';
 import { type Shape, shapes } from '../scene/shapes.js';
 import { createAttributeBinder } from './attributes.js';
@@ -23,8 +24,11 @@ export type { FrameView } from './lighting.js';
 
 /** Floats per instance that change every frame: translation (3) and rotation (4). */
 const poseFloats = 7;
-/** Floats per instance that never change: scale (3), capsule stretch (1), colour (3), material (2). */
-const lookFloats = 9;
+/**
+ * Floats per instance that never change: scale (3), capsule stretch (1), colour (3), and material
+ * (4): roughness, metalness, specular strength, opacity.
+ */
+const lookFloats = 11;
 
 interface MeshBuffers {
   vertices: WebGLBuffer;
@@ -36,6 +40,8 @@ interface Group {
   shape: Shape;
   first: number;
   count: number;
+  /** See-through (glass): drawn after everything solid, one by one from back to front. */
+  translucent: boolean;
   /** Detailed enough for the camera. */
   mesh: MeshBuffers;
   /** Coarser, for the shadow map, whose texels are bigger than pixels anyway. */
@@ -52,7 +58,12 @@ function instanceLook(o: Scene['objects'][number]): number[] {
         : o.shape === 'cylinder'
           ? [sx, sy, sx, 0]
           : [sx, sx, sx, Math.max(0, sy - sx) / 2];
-  return [...scale, ...rgb(o.color), o.roughness, o.metalness];
+  const m = materialOf(o.material);
+  return [...scale, ...rgb(o.color), o.roughness, o.metalness, m.specular, m.opacity];
+}
+
+function isTranslucent(o: Scene['objects'][number]): boolean {
+  return materialOf(o.material).opacity < 1;
 }
 
 /**
@@ -79,7 +90,16 @@ export function createSceneDrawer(
     withDefines(bodyFragment, { SHADOW_TAPS: options.shadowTaps }),
     'body',
   );
-  const shadowProgram = createProgram(gl, shadowVertex, shadowFragment, 'shadow');
+  const shadowProgram = createProgram(
+    gl,
+    shadowVertex,
+    withDefines(shadowFragment, { SCREEN_DOOR: 0 }),
+    'shadow',
+  );
+  const hasTranslucent = scene.objects.some(isTranslucent);
+  const screenDoorProgram = hasTranslucent
+    ? createProgram(gl, shadowVertex, withDefines(shadowFragment, { SCREEN_DOOR: 1 }), 'see-through shadow')
+    : undefined;
   const upload = (mesh: Mesh): MeshBuffers => {
     const vertices = gl.createBuffer()!;
     gl.bindBuffer(gl.ARRAY_BUFFER, vertices);
@@ -94,8 +114,10 @@ export function createSceneDrawer(
   // Scene index of each instance slot, grouped by shape.
   const order: number[] = [];
   const groups: Group[] = [];
-  for (const shape of shapes) {
-    const members = scene.objects.flatMap((o, i) => (o.shape === shape ? [i] : []));
+  for (const [shape, translucent] of shapes.flatMap((s) => [[s, false] as const, [s, true] as const])) {
+    const members = scene.objects.flatMap((o, i) =>
+      o.shape === shape && isTranslucent(o) === translucent ? [i] : [],
+    );
     if (members.length === 0) continue;
     // How large the largest member looks from where the camera starts, with room to come closer.
     const radiusPixels = Math.max(
@@ -111,6 +133,7 @@ export function createSceneDrawer(
       shape,
       first: order.length,
       count: members.length,
+      translucent,
       mesh: upload(unitMesh(shape, segments)),
       shadowMesh: upload(unitMesh(shape, Math.max(8, segments / 2 + ((segments / 2) % 2)))),
     });
@@ -129,24 +152,61 @@ export function createSceneDrawer(
   gl.bindBuffer(gl.ARRAY_BUFFER, poseBuffer);
   gl.bufferData(gl.ARRAY_BUFFER, poses.byteLength || 4, gl.DYNAMIC_DRAW);
 
-  const drawBodies = (program: Program, lod: 'mesh' | 'shadowMesh') => {
-    for (const group of groups) {
-      const mesh = group[lod];
-      const v = vertexFloats * 4;
-      attributes.bind(program, 'aPosition', mesh.vertices, 3, v, 0);
-      attributes.bind(program, 'aNormal', mesh.vertices, 3, v, 12);
-      attributes.bind(program, 'aSide', mesh.vertices, 1, v, 24);
-      const p = poseFloats * 4;
-      attributes.bind(program, 'iTranslation', poseBuffer, 3, p, group.first * p, 1);
-      attributes.bind(program, 'iRotation', poseBuffer, 4, p, group.first * p + 12, 1);
-      const l = lookFloats * 4;
-      attributes.bind(program, 'iScale', lookBuffer, 4, l, group.first * l, 1);
-      attributes.bind(program, 'iColor', lookBuffer, 3, l, group.first * l + 16, 1);
-      attributes.bind(program, 'iMaterial', lookBuffer, 2, l, group.first * l + 28, 1);
-      gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, mesh.indices);
-      instancing.drawElementsInstancedANGLE(gl.TRIANGLES, mesh.indexCount, gl.UNSIGNED_SHORT, 0, group.count);
-      attributes.release();
+  /** Draws `count` instances of `group` from instance slot `first`. */
+  const drawInstances = (
+    program: Program,
+    group: Group,
+    lod: 'mesh' | 'shadowMesh',
+    first: number,
+    count: number,
+  ) => {
+    const mesh = group[lod];
+    const v = vertexFloats * 4;
+    attributes.bind(program, 'aPosition', mesh.vertices, 3, v, 0);
+    attributes.bind(program, 'aNormal', mesh.vertices, 3, v, 12);
+    attributes.bind(program, 'aSide', mesh.vertices, 1, v, 24);
+    const p = poseFloats * 4;
+    attributes.bind(program, 'iTranslation', poseBuffer, 3, p, first * p, 1);
+    attributes.bind(program, 'iRotation', poseBuffer, 4, p, first * p + 12, 1);
+    const l = lookFloats * 4;
+    attributes.bind(program, 'iScale', lookBuffer, 4, l, first * l, 1);
+    attributes.bind(program, 'iColor', lookBuffer, 3, l, first * l + 16, 1);
+    attributes.bind(program, 'iMaterial', lookBuffer, 4, l, first * l + 28, 1);
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, mesh.indices);
+    instancing.drawElementsInstancedANGLE(gl.TRIANGLES, mesh.indexCount, gl.UNSIGNED_SHORT, 0, count);
+    attributes.release();
+  };
+  const drawBodies = (program: Program, lod: 'mesh' | 'shadowMesh', translucent: boolean) => {
+    for (const group of groups)
+      if (group.translucent === translucent) drawInstances(program, group, lod, group.first, group.count);
+  };
+  const translucentSlots = groups
+    .filter((g) => g.translucent)
+    .flatMap((group) =>
+      Array.from({ length: group.count }, (_, k) => ({ group, slot: group.first + k, distance: 0 })),
+    );
+  /**
+   * See-through bodies, after everything solid: farthest first, each blended over what is behind
+   * it, without writing depth so that one never hides another drawn after it.
+   */
+  const drawTranslucent = (camera: readonly number[]) => {
+    if (translucentSlots.length === 0) return;
+    for (const t of translucentSlots) {
+      const at = t.slot * poseFloats;
+      t.distance = Math.hypot(
+        poses[at]! - camera[0]!,
+        poses[at + 1]! - camera[1]!,
+        poses[at + 2]! - camera[2]!,
+      );
     }
+    translucentSlots.sort((a, b) => b.distance - a.distance);
+    gl.enable(gl.BLEND);
+    // The frame's alpha stays 1: only colour is blended.
+    gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ZERO, gl.ONE);
+    gl.depthMask(false);
+    for (const t of translucentSlots) drawInstances(bodyProgram, t.group, 'mesh', t.slot, 1);
+    gl.depthMask(true);
+    gl.disable(gl.BLEND);
   };
 
   const scissor = (rect: PixelRect | undefined) => {
@@ -187,7 +247,16 @@ export function createSceneDrawer(
       gl.cullFace(gl.FRONT);
       gl.useProgram(shadowProgram.program);
       gl.uniformMatrix4fv(shadowProgram.uniform('uLightViewProjection'), false, view.lightViewProjection);
-      drawBodies(shadowProgram, 'shadowMesh');
+      drawBodies(shadowProgram, 'shadowMesh', false);
+      if (screenDoorProgram) {
+        gl.useProgram(screenDoorProgram.program);
+        gl.uniformMatrix4fv(
+          screenDoorProgram.uniform('uLightViewProjection'),
+          false,
+          view.lightViewProjection,
+        );
+        drawBodies(screenDoorProgram, 'shadowMesh', true);
+      }
       gl.cullFace(gl.BACK);
       scissor(undefined);
     },
@@ -217,8 +286,13 @@ export function createSceneDrawer(
       // Bodies first: the depth test then skips the ground's costly pixels behind them.
       gl.useProgram(bodyProgram.program);
       lighting.apply(bodyProgram, view, shadow);
-      drawBodies(bodyProgram, 'mesh');
+      drawBodies(bodyProgram, 'mesh', false);
       if (scene.ground.enabled) ground.drawLit(view, shadow);
+      if (translucentSlots.length > 0) {
+        gl.useProgram(bodyProgram.program);
+        lighting.apply(bodyProgram, view, shadow);
+        drawTranslucent(view.cameraPosition);
+      }
       gl.frontFace(gl.CCW);
       scissor(undefined);
     },

@@ -32,6 +32,11 @@ void main() {
 }
 `;
 
+/**
+ * With SCREEN_DOOR 1 (see-through bodies) only every other texel, in a checkerboard, is written: the
+ * filtered or supersampled shadow lookup then averages it into a half-strength shadow, without a
+ * second shadow map.
+ */
 export const shadowFragment = `
 precision highp float;
 vec4 packDepth(float depth) {
@@ -39,6 +44,9 @@ vec4 packDepth(float depth) {
   return bits - bits.yzww * vec4(1.0 / 255.0, 1.0 / 255.0, 1.0 / 255.0, 0.0);
 }
 void main() {
+#if SCREEN_DOOR == 1
+  if (mod(floor(gl_FragCoord.x) + floor(gl_FragCoord.y), 2.0) > 0.5) discard;
+#endif
   gl_FragColor = packDepth(gl_FragCoord.z);
 }
 `;
@@ -49,6 +57,7 @@ varying vec3 vNormal;
 varying vec3 vColor;
 // shininess, metalness, strength of the highlight, fog
 varying vec4 vMaterial;
+varying float vOpacity;
 varying vec3 vLight;
 `;
 
@@ -56,7 +65,8 @@ export const bodyVertex = `
 precision highp float;
 ${placeInstance}
 attribute vec3 iColor;
-attribute vec2 iMaterial;
+// roughness, metalness, specular strength, opacity (see scene/materials.ts)
+attribute vec4 iMaterial;
 uniform mat4 uViewProjection;
 uniform mat4 uLightViewProjection;
 uniform vec3 uCameraPosition;
@@ -75,9 +85,10 @@ void main() {
   vMaterial = vec4(
     shininess,
     iMaterial.y,
-    (shininess + 8.0) / 25.0 * (1.0 - roughness * 0.7),
+    (shininess + 8.0) / 25.0 * (1.0 - roughness * 0.7) * iMaterial.z,
     smoothstep(uFogStart, uFogEnd, distance(uCameraPosition, world))
   );
+  vOpacity = iMaterial.w;
   vec4 light = uLightViewProjection * vec4(world, 1.0);
   vLight = light.xyz * 0.5 + 0.5;
   gl_Position = uViewProjection * vec4(world, 1.0);
@@ -143,7 +154,9 @@ void main() {
   // A sky-coloured fill from above and a darker bounce from below.
   vec3 ambient = uAmbient * (0.775 + 0.225 * n.y) * (diffuse + specularColor * 0.5);
   vec3 color = ambient + uLightColor * light * ndl * (diffuse + specularColor * specular);
-  gl_FragColor = vec4(mix(sqrt(color), uBackground, vMaterial.w), 1.0);
+  // Glass lets what is behind through, but its highlight is as bright as on anything else.
+  float alpha = min(1.0, vOpacity + light * ndl * specular * 0.5);
+  gl_FragColor = vec4(mix(sqrt(color), uBackground, vMaterial.w), alpha);
 }
 `;
 

@@ -1,4 +1,5 @@
 import {
+  materials,
   type SceneInput,
   type SceneJointInput,
   type SceneObjectInput,
@@ -109,6 +110,7 @@ function clampObject(raw: unknown): SceneObjectInput | undefined {
   setVec3(out, 'rotation', o.rotation, 360 * 4);
   setVec3(out, 'velocity', o.velocity, L.maxSpeed);
   setVec3(out, 'angularVelocity', o.angularVelocity, L.maxAngularSpeed);
+  if (materials.includes(o.material as never)) out.material = o.material;
   if (isNumber(o.mass) && o.mass > 0) out.mass = Math.min(o.mass, L.maxMass);
   if (isNumber(o.density) && o.density > 0) out.density = Math.min(o.density, L.maxDensity);
   setNumber(out, 'friction', o.friction, 0, 2);

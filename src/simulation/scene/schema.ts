@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { materialOf, materials } from './materials.js';
 import { shapes } from './shapes.js';
 
 /**
@@ -44,6 +45,7 @@ const color = z
   .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #ff0000')
   .transform((value) => value.toLowerCase());
 
+export { type Material, materials } from './materials.js';
 export { type Shape, shapes } from './shapes.js';
 
 const size = z.tuple(
@@ -58,28 +60,46 @@ const size = z.tuple(
 /**
  * One body. `size` is the full extent along x, y, z in metres: a box's edges; a sphere's diameter
  * (x); a cylinder's or capsule's diameter (x) and total height (y). Rotation is in degrees, applied
- * in x, y, z order.
+ * in x, y, z order. A `material` fills in the friction, restitution, density, colour, roughness and
+ * metalness that are not given (see materials.ts); glass is also drawn see-through.
  */
-export const sceneObjectSchema = z.strictObject({
-  id: z.string().max(64, 'must be at most 64 characters').optional(),
-  shape: z.enum(shapes, { error: `must be one of ${shapes.join(', ')}` }),
-  body: z.enum(['dynamic', 'static'], { error: 'must be dynamic or static' }).default('dynamic'),
-  size,
-  position: vec3(sceneLimits.maxCoordinate),
-  rotation: vec3(360 * 4).default([0, 0, 0]),
-  velocity: vec3(sceneLimits.maxSpeed).default([0, 0, 0]),
-  /** Radians per second around x, y, z. */
-  angularVelocity: vec3(sceneLimits.maxAngularSpeed).default([0, 0, 0]),
-  /** Kilograms; when given it wins over `density`. */
-  mass: positive(sceneLimits.maxMass).optional(),
-  /** Kilograms per cubic metre. */
-  density: positive(sceneLimits.maxDensity).default(1000),
-  friction: between(0, 2).default(0.6),
-  restitution: between(0, 1).default(0.2),
-  color: color.default('#d0d0d0'),
-  roughness: between(0, 1).default(0.5),
-  metalness: between(0, 1).default(0),
-});
+export const sceneObjectSchema = z
+  .strictObject({
+    id: z.string().max(64, 'must be at most 64 characters').optional(),
+    shape: z.enum(shapes, { error: `must be one of ${shapes.join(', ')}` }),
+    body: z.enum(['dynamic', 'static'], { error: 'must be dynamic or static' }).default('dynamic'),
+    size,
+    position: vec3(sceneLimits.maxCoordinate),
+    rotation: vec3(360 * 4).default([0, 0, 0]),
+    velocity: vec3(sceneLimits.maxSpeed).default([0, 0, 0]),
+    /** Radians per second around x, y, z. */
+    angularVelocity: vec3(sceneLimits.maxAngularSpeed).default([0, 0, 0]),
+    material: z.enum(materials, { error: `must be one of ${materials.join(', ')}` }).optional(),
+    /** Kilograms; when given it wins over `density`. */
+    mass: positive(sceneLimits.maxMass).optional(),
+    /** Kilograms per cubic metre; by default the material's, else 1000. */
+    density: positive(sceneLimits.maxDensity).optional(),
+    /** By default the material's, else 0.6. */
+    friction: between(0, 2).optional(),
+    /** By default the material's, else 0.2. */
+    restitution: between(0, 1).optional(),
+    color: color.optional(),
+    roughness: between(0, 1).optional(),
+    metalness: between(0, 1).optional(),
+  })
+  // Defaults come after parsing because they depend on the material; what was given always wins.
+  .transform((o) => {
+    const m = materialOf(o.material);
+    return {
+      ...o,
+      density: o.density ?? m.density,
+      friction: o.friction ?? m.friction,
+      restitution: o.restitution ?? m.restitution,
+      color: o.color ?? m.color,
+      roughness: o.roughness ?? m.roughness,
+      metalness: o.metalness ?? m.metalness,
+    };
+  });
 
 const jointKinds = ['revolute', 'spherical', 'fixed', 'rope'] as const;
 

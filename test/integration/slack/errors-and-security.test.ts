@@ -4,8 +4,10 @@ import { simulationUnavailable } from '../../../src/bots/slack/commands/simulate
 import { createSlackBot, slackEventsPath } from '../../../src/bots/slack/index.js';
 import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
 import { createLinkSigner } from '../../../src/core/access/link-token.js';
+import type { Simulator } from '../../../src/core/generations/simulation-job.js';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 import { allScopes, createSignedClient, serveHandler } from '../../fakes/slack/index.js';
+import { until } from '../generations/harness.js';
 import {
   messageText,
   openModelForm,
@@ -195,11 +197,14 @@ describe('Slack without chat:write', () => {
 describe('Slack prompts over 2,000 characters', () => {
   let h: SlackHarness;
   const renders: string[] = [];
+  const requests: Parameters<Simulator['render']>[0][] = [];
   beforeAll(async () => {
     h = await startSlackHarness({
       simulator: {
-        async render(request, outFile) {
+        async render(request, outFile, options) {
           renders.push(request.prompt);
+          requests.push(request);
+          options.onScene?.({ objects: [{ shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] }] }, 'a box');
           await fs.promises.copyFile((await fakeMedia()).video, outFile);
           return {};
         },
@@ -225,6 +230,59 @@ describe('Slack prompts over 2,000 characters', () => {
     await h.client.slashCommand({ command: '/simulate', text: 'b'.repeat(2000), person });
     await h.slack.waitForCall('files.completeUploadExternal', () => true, { since });
     expect(renders).toEqual(['b'.repeat(2000)]);
+  });
+
+  it('takes the /simulate choices Discord has as options, as key:value words, and refuses bad ones by name', async () => {
+    const person = { id: 'U0CHOICES' };
+    const since = h.slack.log.last;
+    await h.client.slashCommand({
+      command: '/simulate',
+      text: 'a seesaw duration:4 aspect:9:16 quality:draft seed:42',
+      person,
+    });
+    await h.slack.waitForCall('files.completeUploadExternal', () => true, { since });
+    expect(requests.at(-1)).toMatchObject({
+      prompt: 'a seesaw',
+      seed: 42,
+      video: { duration: 4, aspect: '9:16', quality: 'draft' },
+    });
+
+    // The finished message carries a Scene button, which puts the scene JSON into the thread.
+    const generation = (await h.store.list({ userId: person.id })).items[0]!;
+    await until(async () => (await h.store.get(generation.id))?.messageRef?.delivered === true);
+    const ts = String((await h.store.get(generation.id))!.messageRef!.ts);
+    await h.slack.waitForCall(
+      'chat.update',
+      (c) => c.args.ts === ts && messageText(c.args).includes('reelbot_scene'),
+      {
+        since,
+      },
+    );
+    // It says how the sentence was read, as on Discord.
+    expect(messageText(h.slack.message('C0GENERAL', ts)!)).toContain('Read as: a box');
+    const pressed = h.slack.log.last;
+    await h.client.messageButton({
+      channelId: 'C0GENERAL',
+      message: h.slack.message('C0GENERAL', ts)!,
+      actionId: 'reelbot_scene',
+      person,
+    });
+    const upload = await h.slack.waitForCall('files.completeUploadExternal', () => true, { since: pressed });
+    expect(upload.args.thread_ts).toBe(ts);
+    const file = h.slack.workspace.files.get((upload.response as { files: { id: string }[] }).files[0]!.id)!;
+    expect(JSON.parse(file.bytes.toString('utf8'))).toEqual({
+      objects: [{ shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] }],
+    });
+
+    const count = requests.length;
+    const reply = await h.client.slashCommand({
+      command: '/simulate',
+      text: 'a seesaw quality:ultra',
+      person,
+    });
+    expect(reply.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(reply.json.text)).toContain('quality must be one of draft, standard, high');
+    expect(requests).toHaveLength(count);
   });
 
   it('marks an over-long prompt on its block in the /video form, leaving the modal open', async () => {

@@ -4,22 +4,26 @@ import type { Logger } from '../../../core/logger.js';
 import { slackRequester } from '../requester.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import type { PostStatus } from '../status/post-status.js';
+import { readSimulateText } from './simulate-options.js';
 
 /** What a person sees while the physics work has not landed in the service. */
 export const simulationUnavailable =
   'Physics simulations are not available yet on this reelbot. Try `/video` for a video from a prompt.';
 
 /**
- * `/simulate <prompt>`: a physics video through `service.simulate`, with the same status message
- * as a Replicate generation.
+ * `/simulate <prompt> [duration:5] [aspect:9:16] [quality:high] [seed:42]`: a physics video through
+ * `service.simulate`, with the same status message as a Replicate generation. The choices are the
+ * ones Discord's `/simulate` has as options (see simulate-options.ts).
  */
 export function registerSimulate(
   app: App,
   deps: { service: GenerationService; postStatus: PostStatus; logger: Logger },
 ) {
   app.command('/simulate', async ({ command, ack, respond }) => {
-    const prompt = command.text.trim();
+    const { prompt, video, seed, problems } = readSimulateText(command.text);
     if (!deps.service.simulate) return ack({ response_type: 'ephemeral', text: simulationUnavailable });
+    if (problems.length)
+      return ack({ response_type: 'ephemeral', text: `That did not work: ${problems.join('; ')}.` });
     if (!prompt)
       return ack({
         response_type: 'ephemeral',
@@ -31,6 +35,8 @@ export function registerSimulate(
       const generation = await deps.service.simulate({
         requester: slackRequester({ ...place, userName: command.user_name }),
         prompt,
+        ...(seed !== undefined ? { seed } : {}),
+        video,
       });
       await deps.postStatus(generation, place);
     } catch (error) {

@@ -8,6 +8,8 @@ import { escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
 export const cancelActionId = 'reelbot_cancel';
 /** The action id of the Delete button on a finished video's status message; its value is the generation id. */
 export const deleteActionId = 'reelbot_delete';
+/** The action id of the Scene button under a finished simulation; its value is the generation id. */
+export const sceneActionId = 'reelbot_scene';
 
 /** The action id of the Favorite button on a finished video; its value is the generation id. */
 export const favoriteActionId = 'reelbot_favorite';
@@ -20,6 +22,8 @@ export interface KeepOptions {
   downloadUrl?: string;
   /** Whether favorites are kept, so the Favorite button is shown. */
   favorites?: boolean;
+  /** A finished simulation: offer its scene as a JSON file (the Scene button). */
+  scene?: boolean;
 }
 
 /** A Slack message: the notification text and the blocks. */
@@ -80,6 +84,16 @@ export function renderStatus(
       type: 'actions',
       block_id: 'reelbot_result_actions',
       elements: [
+        ...(keep.scene
+          ? [
+              {
+                type: 'button' as const,
+                action_id: sceneActionId,
+                text: { type: 'plain_text' as const, text: 'Scene' },
+                value: generationId,
+              },
+            ]
+          : []),
         {
           type: 'button',
           action_id: deleteActionId,
@@ -121,10 +135,15 @@ export function renderEvent(
   galleryUrl: string,
   keep: KeepOptions = {},
 ): SlackMessage {
-  return renderStatus(describeEvent(event, { now }), event.generation.id, galleryUrl, keep);
+  return renderStatus(describeEvent(event, { now }), event.generation.id, galleryUrl, {
+    ...keep,
+    scene: event.generation.input.scene !== undefined,
+  });
 }
 
 /** The status message for a generation as it stands (the first post). */
 export function renderGeneration(generation: Generation, now: number, galleryUrl: string): SlackMessage {
-  return renderStatus(describeGeneration(generation, { now }), generation.id, galleryUrl);
+  return renderStatus(describeGeneration(generation, { now }), generation.id, galleryUrl, {
+    scene: generation.input.scene !== undefined,
+  });
 }

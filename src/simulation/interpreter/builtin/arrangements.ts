@@ -116,9 +116,7 @@ export function container(inner: number, look: Look, glass: boolean): Layout {
     body: 'static',
     size,
     position,
-    color: glass ? '#cfe8ef' : (look.colors[0] ?? '#e07a3f'),
-    roughness: glass ? 0.05 : 0.6,
-    metalness: glass ? 0.1 : 0,
+    ...(glass ? { material: 'glass' as const } : { color: look.colors[0] ?? '#e07a3f', roughness: 0.6 }),
     friction: 0.5,
   });
   const half = inner / 2 + t / 2;

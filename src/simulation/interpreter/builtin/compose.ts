@@ -1,4 +1,5 @@
 import type { Random } from '../../random.js';
+import { materialTable } from '../../scene/materials.js';
 import type { SceneJointInput, SceneObjectInput, Vec3 } from '../../scene/schema.js';
 import { container, grid, pins, ring, row, stairs, translate, wall } from './arrangements.js';
 import { hangOnChain, hangsOnChain } from './contraptions.js';
@@ -9,6 +10,7 @@ import {
   type Layout,
   type Look,
   material,
+  materialOfLook,
   pyramid,
   ramp,
   sizeOf,
@@ -28,15 +30,21 @@ export interface Composition {
 }
 
 function lookOfPart(part: Part, colorful: string[] | undefined): Look {
-  const fallback = part.kind === 'pins' ? '#f4f4f4' : part.wooden ? '#b9895a' : defaultColors[part.shape];
-  return {
-    colors: colorful ?? (part.colors.length ? part.colors : [fallback]),
+  const look: Look = {
+    colors: [],
     sizeScale: part.sizeScale ?? 1,
     metal: part.metal,
     rubber: part.rubber,
-    icy: false,
+    icy: part.icy,
+    wooden: part.wooden,
+    glass: part.glass,
     heavy: part.heavy || part.metal,
   };
+  const named = materialOfLook(look);
+  const fallback =
+    part.kind === 'pins' ? '#f4f4f4' : named ? materialTable[named].color : defaultColors[part.shape];
+  look.colors = colorful ?? (part.colors.length ? part.colors : [fallback]);
+  return look;
 }
 
 function countOf(part: Part, fallback: number): number {
@@ -257,6 +265,7 @@ export function compose(
         const ball = wreckingBall(placed, looks[0]!);
         const m = material(looks[0]!, 0);
         Object.assign(ball, {
+          material: materialOfLook(looks[0]!),
           shape: movers[0]!.shape,
           color: m.color,
           metalness: m.metalness,

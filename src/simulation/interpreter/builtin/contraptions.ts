@@ -84,7 +84,13 @@ const degrees = (radians: number) => (radians * 180) / Math.PI;
 const add = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 const scale = (a: Vec3, k: number): Vec3 => [a[0] * k, a[1] * k, a[2] * k];
 
-const steel = { color: '#5b616b', metalness: 0.85, roughness: 0.3, density: 7800 };
+const steel = {
+  material: 'metal' as const,
+  color: '#5b616b',
+  metalness: 0.85,
+  roughness: 0.3,
+  density: 7800,
+};
 
 /**
  * A chain of capsule links from `pivot`, hanging at `angle` radians from straight down (positive
@@ -207,6 +213,7 @@ export function newtonsCradle(count: number, look: Look): JointedLayout {
         position: add(pivot, scale(down, length)),
         rotation,
         color: look.colors[i % look.colors.length] ?? '#c9ccd1',
+        material: 'metal',
         metalness: 0.95,
         roughness: 0.15,
         density: 7800,
@@ -242,6 +249,7 @@ export function newtonsCradle(count: number, look: Look): JointedLayout {
 /** A plank on a hinge over a wedge, a light ball on its low end and a heavy block dropped on the other. */
 export function seesaw(look: Look): JointedLayout {
   const wood = {
+    material: 'wood' as const,
     color: '#a0703c',
     roughness: 0.8,
     metalness: 0,

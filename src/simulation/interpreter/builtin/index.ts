@@ -1,4 +1,5 @@
 import { createRandom, hashText } from '../../random.js';
+import { materialTable } from '../../scene/materials.js';
 import type {
   Scene,
   SceneInput,
@@ -32,6 +33,7 @@ import {
   falling,
   type Layout,
   type Look,
+  materialOfLook,
   pyramid,
   ramp,
   stack,
@@ -42,15 +44,20 @@ import { describeParts, readParts } from './parts.js';
 import { type NounPhrase, type PromptWords, rainbow, readPrompt } from './words.js';
 
 function lookOf(words: PromptWords, phrase: NounPhrase | undefined, shape: Shape): Look {
-  const colors = words.colorful ? rainbow : phrase?.colors.length ? phrase.colors : [defaultColors[shape]];
-  return {
-    colors,
+  const look: Look = {
+    colors: [],
     sizeScale: phrase?.sizeScale ?? 1,
     metal: words.metal,
     rubber: words.rubber,
     icy: words.icy,
+    wooden: words.wooden,
+    glass: words.glass,
     heavy: words.heavy,
   };
+  const named = materialOfLook(look);
+  const fallback = named ? materialTable[named].color : defaultColors[shape];
+  look.colors = words.colorful ? rainbow : phrase?.colors.length ? phrase.colors : [fallback];
+  return look;
 }
 
 function clampCount(count: number | undefined, fallback: number, max = sceneLimits.maxObjects - 2): number {

@@ -1,4 +1,5 @@
 import type { Random } from '../../random.js';
+import { type Material, materialOf } from '../../scene/materials.js';
 import type { SceneObjectInput, Shape, Vec3 } from '../../scene/schema.js';
 
 /** The colour of a shape nobody named a colour for. */
@@ -16,7 +17,19 @@ export interface Look {
   metal: boolean;
   rubber: boolean;
   icy: boolean;
+  wooden: boolean;
+  glass: boolean;
   heavy: boolean;
+}
+
+/** The one material a look names; when a sentence names several, the first here wins. */
+export function materialOfLook(look: Look): Material | undefined {
+  if (look.glass) return 'glass';
+  if (look.metal) return 'metal';
+  if (look.rubber) return 'rubber';
+  if (look.icy) return 'ice';
+  if (look.wooden) return 'wood';
+  return undefined;
 }
 
 /** Objects placed in the world, plus the box the camera should keep in view. */
@@ -28,13 +41,17 @@ export interface Layout {
 
 /** The material fields of the i-th object of a group. */
 export function material(look: Look, i: number) {
+  const name = materialOfLook(look);
+  const m = materialOf(name);
   return {
+    ...(name ? { material: name } : {}),
     color: look.colors[i % look.colors.length]!,
-    roughness: look.metal ? 0.25 : look.rubber ? 0.9 : 0.55,
-    metalness: look.metal ? 0.9 : 0,
-    restitution: look.rubber ? 0.8 : 0.15,
-    friction: look.icy ? 0.03 : 0.6,
-    density: look.heavy ? 5000 : 1000,
+    roughness: name ? m.roughness : 0.55,
+    metalness: m.metalness,
+    // Plain bodies settle rather than bounce: a tower should stand, not jiggle.
+    restitution: name ? m.restitution : 0.15,
+    friction: look.icy ? materialOf('ice').friction : name ? m.friction : 0.6,
+    density: look.heavy ? Math.max(5000, m.density) : m.density,
   };
 }
 

@@ -23,6 +23,7 @@ export interface Part {
   metal: boolean;
   wooden: boolean;
   glass: boolean;
+  icy: boolean;
   heavy: boolean;
   rubber: boolean;
   relation?: Relation;
@@ -94,6 +95,7 @@ function emptyPart(kind: Part['kind'], shape: Shape, noun: string): Part {
     metal: false,
     wooden: false,
     glass: false,
+    icy: false,
     heavy: false,
     rubber: false,
   };
@@ -112,6 +114,7 @@ function readModifiers(part: Part, words: string[], noun: number, from: number):
     } else if (/^(steel|metal|metallic|iron|chrome|shiny)$/.test(w)) part.metal = true;
     else if (w === 'wooden' || w === 'wood') part.wooden = true;
     else if (w === 'glass') part.glass = true;
+    else if (w === 'ice' || w === 'icy') part.icy = true;
     else if (w === 'bowling' || w === 'wrecking') {
       part.heavy = true;
       part.noun = `${w} ${part.noun}`;
@@ -201,6 +204,7 @@ function describePart(part: Part): string {
     ...(part.metal ? ['steel'] : []),
     ...(part.wooden ? ['wooden'] : []),
     ...(part.glass ? ['glass'] : []),
+    ...(part.icy ? ['icy'] : []),
     part.noun,
   ].join(' ');
   const many = plural(part);

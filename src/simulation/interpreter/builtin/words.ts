@@ -159,6 +159,8 @@ export interface PromptWords {
   metal: boolean;
   rubber: boolean;
   icy: boolean;
+  wooden: boolean;
+  glass: boolean;
   heavy: boolean;
   orbit: boolean;
   gravity?: number;
@@ -275,6 +277,8 @@ export function readPrompt(prompt: string): PromptWords {
     metal: /\b(metal|metallic|steel|chrome|shiny|iron)\b/.test(text),
     rubber: /\b(rubber|bouncy)\b/.test(text),
     icy: /\b(ice|icy|slippery|frictionless)\b/.test(text),
+    wooden: /\b(wood|wooden)\b/.test(text),
+    glass: /\bglass\b/.test(text),
     heavy: /\b(heavy|lead)\b/.test(text),
     orbit: /\b(orbit(s|ing)?|rotating camera|spinning camera|circling|360)\b/.test(text),
     gravity,
