@@ -18,7 +18,16 @@ export type ButtonAction =
   /** Re-opens a form page with what was typed, after invalid values. */
   | { action: 'form-edit'; draftId: string; page: number };
 
-const generationActions = ['cancel', 'reroll', 'params', 'delete', 'scene', 'extend', 'edit', 'favorite'] as const;
+const generationActions = [
+  'cancel',
+  'reroll',
+  'params',
+  'delete',
+  'scene',
+  'extend',
+  'edit',
+  'favorite',
+] as const;
 
 /** The custom_id of the Extend prompt modal: `rx:<generationId>`. */
 export function extendModalId(generationId: string): string {

@@ -1,20 +1,20 @@
 import type { OperatorSessionStore } from '../access/operator-session-store.js';
 import type { FavoriteStore } from '../generations/favorites.js';
 import type { GenerationStore } from '../generations/generation-store.js';
-import type { RefusalLog } from '../generations/refusals.js';
-import type { SpendOverview } from '../generations/spend/overview.js';
 import type { GroupStore } from '../generations/groups/group-store.js';
+import type { RefusalLog } from '../generations/refusals.js';
 import type { ServerSettingsStore } from '../generations/server-settings.js';
+import type { SpendOverview } from '../generations/spend/overview.js';
 import type { CatalogCache } from '../replicate/catalog-cache.js';
 import { createCatalogCache } from './catalog-cache.js';
 import { openDatabase } from './database.js';
 import { createFavorites } from './favorites.js';
 import { createGenerationStore } from './generations.js';
-import { createOperatorSessionStore } from './operator-sessions.js';
 import { createGroupStore } from './groups.js';
+import { createOperatorSessionStore } from './operator-sessions.js';
 import { createRevokedLinks, type RevokedLinks } from './revoked-links.js';
-import { createRefusalLog, createSpendOverview } from './spend-overview.js';
 import { createServerSettingsStore } from './server-settings.js';
+import { createRefusalLog, createSpendOverview } from './spend-overview.js';
 
 /**
  * Every port of the store over one open database, whichever engine holds it: SQLite (the embedded

@@ -5,8 +5,8 @@ import { createDiscordBot, type DiscordBot, type DiscordBotDeps } from '../../..
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { FavoriteStore } from '../../../src/core/generations/favorites.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
-import type { Moderator } from '../../../src/core/generations/moderation.js';
 import { createGroupService, type GroupService } from '../../../src/core/generations/groups/group-service.js';
+import type { Moderator } from '../../../src/core/generations/moderation.js';
 import { createServerRules, type ServerRules } from '../../../src/core/generations/server-rules.js';
 import {
   createGenerationService,

@@ -1,8 +1,8 @@
 import type { ChatInputCommandInteraction, MessageContextMenuCommandInteraction } from 'discord.js';
 import type { BotContext } from '../context.js';
 import { runAnimateCommand } from './animate.js';
-import { runCompareCommand } from './compare.js';
 import { animateMessageCommand, runAnimateMessageCommand } from './animate-message.js';
+import { runCompareCommand } from './compare.js';
 import { runGalleryCommand } from './gallery.js';
 import { runJobsCommand } from './jobs.js';
 import { runModelsCommand } from './models.js';

@@ -8,11 +8,11 @@ import { createPostgresCatalogCache } from './catalog-cache.js';
 import { openPostgres, type PostgresOptions } from './database.js';
 import { createPostgresFavorites } from './favorites.js';
 import { createPostgresGenerationStore } from './generations.js';
-import { createPostgresOperatorSessionStore } from './operator-sessions.js';
 import { createPostgresGroupStore } from './groups.js';
+import { createPostgresOperatorSessionStore } from './operator-sessions.js';
 import { createPostgresRevokedLinks } from './revoked-links.js';
-import { createPostgresRefusalLog, createPostgresSpendOverview } from './spend-overview.js';
 import { createPostgresServerSettingsStore } from './server-settings.js';
+import { createPostgresRefusalLog, createPostgresSpendOverview } from './spend-overview.js';
 
 export { DatabaseServerError } from './database.js';
 export { postgresMigrations } from './migrations.js';
