@@ -152,6 +152,34 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: 'server settings set in chat, and the audit log of every change',
+    up: `
+      -- one row per setting a server changed from the environment's default; the value as JSON
+      CREATE TABLE server_settings (
+        platform TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (platform, workspace_id, key)
+      );
+      -- who changed what, when, from what to what (NULL: the default)
+      CREATE TABLE settings_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        platform TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        old_json TEXT,
+        new_json TEXT,
+        user_id TEXT NOT NULL,
+        user_name TEXT,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX settings_audit_place ON settings_audit (platform, workspace_id, id);
+      `,
+  },
+  {
     version: 9,
     name: "refused requests for the operator's page; operator sessions that outlive a restart",
     up: `
@@ -175,6 +203,36 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX operator_sessions_expires ON operator_sessions (expires_at);
       `,
+  },
+  {
+    version: 10,
+    name: 'lineage: the generation each came from, and chains of extends with their joined video',
+    up: `
+      -- 'extend' | 'edit' | 'reroll', and the generation it came from
+      ALTER TABLE generations ADD COLUMN origin_kind TEXT;
+      ALTER TABLE generations ADD COLUMN origin_id TEXT;
+      -- the id of a chain's first part, on every part of it
+      ALTER TABLE generations ADD COLUMN chain_id TEXT;
+      -- the chain's parts up to this one joined into one video (StoredMedia as JSON)
+      ALTER TABLE generations ADD COLUMN joined_media_json TEXT;
+      CREATE INDEX generations_chain ON generations (chain_id, created_at) WHERE chain_id IS NOT NULL;
+      `,
+  },
+  {
+    version: 11,
+    name: "favorites: a person's marked videos, per platform and user",
+    up: `
+      -- one row per (person, video); deleting the video deletes its favorites (foreign_keys is on)
+      CREATE TABLE favorites (
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        generation_id TEXT NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (platform, user_id, generation_id)
+      );
+      -- the star count of a card
+      CREATE INDEX favorites_generation ON favorites (generation_id);
+    `,
   },
   {
     version: 12,
@@ -215,64 +273,6 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX generation_group_members_group ON generation_group_members (group_id, position);
       `,
-  },
-  {
-    version: 8,
-    name: 'server settings set in chat, and the audit log of every change',
-    up: `
-      -- one row per setting a server changed from the environment's default; the value as JSON
-      CREATE TABLE server_settings (
-        platform TEXT NOT NULL,
-        workspace_id TEXT NOT NULL,
-        key TEXT NOT NULL,
-        value_json TEXT NOT NULL,
-        updated_at INTEGER NOT NULL,
-        PRIMARY KEY (platform, workspace_id, key)
-      );
-      -- who changed what, when, from what to what (NULL: the default)
-      CREATE TABLE settings_audit (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        platform TEXT NOT NULL,
-        workspace_id TEXT NOT NULL,
-        key TEXT NOT NULL,
-        old_json TEXT,
-        new_json TEXT,
-        user_id TEXT NOT NULL,
-        user_name TEXT,
-        at INTEGER NOT NULL
-      );
-      CREATE INDEX settings_audit_place ON settings_audit (platform, workspace_id, id);
-      `,
-  },
-  {
-    version: 10,
-    name: 'lineage: the generation each came from, and chains of extends with their joined video',
-    up: `
-      -- 'extend' | 'edit' | 'reroll', and the generation it came from
-      ALTER TABLE generations ADD COLUMN origin_kind TEXT;
-      ALTER TABLE generations ADD COLUMN origin_id TEXT;
-      -- the id of a chain's first part, on every part of it
-      ALTER TABLE generations ADD COLUMN chain_id TEXT;
-      -- the chain's parts up to this one joined into one video (StoredMedia as JSON)
-      ALTER TABLE generations ADD COLUMN joined_media_json TEXT;
-      CREATE INDEX generations_chain ON generations (chain_id, created_at) WHERE chain_id IS NOT NULL;
-      `,
-  },
-  {
-    version: 11,
-    name: "favorites: a person's marked videos, per platform and user",
-    up: `
-      -- one row per (person, video); deleting the video deletes its favorites (foreign_keys is on)
-      CREATE TABLE favorites (
-        platform TEXT NOT NULL,
-        user_id TEXT NOT NULL,
-        generation_id TEXT NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
-        created_at INTEGER NOT NULL,
-        PRIMARY KEY (platform, user_id, generation_id)
-      );
-      -- the star count of a card
-      CREATE INDEX favorites_generation ON favorites (generation_id);
-    `,
   },
 ];
 

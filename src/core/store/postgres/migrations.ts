@@ -99,6 +99,32 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     `,
   },
   {
+    version: 2,
+    name: 'server settings set in chat, and the audit log of every change',
+    up: `
+      CREATE TABLE server_settings (
+        platform TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, workspace_id, key)
+      );
+      CREATE TABLE settings_audit (
+        id BIGSERIAL PRIMARY KEY,
+        platform TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        old_json TEXT,
+        new_json TEXT,
+        user_id TEXT NOT NULL,
+        user_name TEXT,
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX settings_audit_place ON settings_audit (platform, workspace_id, id);
+      `,
+  },
+  {
     version: 3,
     name: "refused requests for the operator's page; operator sessions that outlive a restart",
     up: `
@@ -120,6 +146,31 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
       CREATE INDEX operator_sessions_expires ON operator_sessions (expires_at);
       `,
+  },
+  {
+    version: 4,
+    name: 'lineage: the generation each came from, and chains of extends with their joined video',
+    up: `
+      ALTER TABLE generations ADD COLUMN origin_kind TEXT;
+      ALTER TABLE generations ADD COLUMN origin_id TEXT;
+      ALTER TABLE generations ADD COLUMN chain_id TEXT;
+      ALTER TABLE generations ADD COLUMN joined_media_json TEXT;
+      CREATE INDEX generations_chain ON generations (chain_id, created_at) WHERE chain_id IS NOT NULL;
+      `,
+  },
+  {
+    version: 5,
+    name: "favorites: a person's marked videos, per platform and user",
+    up: `
+      CREATE TABLE favorites (
+        platform TEXT NOT NULL,
+        user_id TEXT COLLATE "C" NOT NULL,
+        generation_id TEXT COLLATE "C" NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (platform, user_id, generation_id)
+      );
+      CREATE INDEX favorites_generation ON favorites (generation_id);
+    `,
   },
   {
     version: 6,
@@ -159,57 +210,6 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
       CREATE INDEX generation_group_members_group ON generation_group_members (group_id, position);
       `,
-  },
-  {
-    version: 2,
-    name: 'server settings set in chat, and the audit log of every change',
-    up: `
-      CREATE TABLE server_settings (
-        platform TEXT NOT NULL,
-        workspace_id TEXT NOT NULL,
-        key TEXT NOT NULL,
-        value_json TEXT NOT NULL,
-        updated_at BIGINT NOT NULL,
-        PRIMARY KEY (platform, workspace_id, key)
-      );
-      CREATE TABLE settings_audit (
-        id BIGSERIAL PRIMARY KEY,
-        platform TEXT NOT NULL,
-        workspace_id TEXT NOT NULL,
-        key TEXT NOT NULL,
-        old_json TEXT,
-        new_json TEXT,
-        user_id TEXT NOT NULL,
-        user_name TEXT,
-        at BIGINT NOT NULL
-      );
-      CREATE INDEX settings_audit_place ON settings_audit (platform, workspace_id, id);
-      `,
-  },
-  {
-    version: 4,
-    name: 'lineage: the generation each came from, and chains of extends with their joined video',
-    up: `
-      ALTER TABLE generations ADD COLUMN origin_kind TEXT;
-      ALTER TABLE generations ADD COLUMN origin_id TEXT;
-      ALTER TABLE generations ADD COLUMN chain_id TEXT;
-      ALTER TABLE generations ADD COLUMN joined_media_json TEXT;
-      CREATE INDEX generations_chain ON generations (chain_id, created_at) WHERE chain_id IS NOT NULL;
-      `,
-  },
-  {
-    version: 5,
-    name: "favorites: a person's marked videos, per platform and user",
-    up: `
-      CREATE TABLE favorites (
-        platform TEXT NOT NULL,
-        user_id TEXT COLLATE "C" NOT NULL,
-        generation_id TEXT COLLATE "C" NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
-        created_at BIGINT NOT NULL,
-        PRIMARY KEY (platform, user_id, generation_id)
-      );
-      CREATE INDEX favorites_generation ON favorites (generation_id);
-    `,
   },
 ];
 
