@@ -419,6 +419,11 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(refused.stderr()).not.toMatch(/^\s+at /m);
   });
 
+  // The worker's life is under test, not the picture: a short draft keeps each render quick on a busy machine.
+  const shortDraft = [
+    { name: 'duration', value: 1 },
+    { name: 'quality', value: 'draft' },
+  ];
   it('starts the render worker with the first /simulate, stops it with its Xvfb when idle, and starts it again', async () => {
     reelbot?.kill();
     reelbot = await startReelbot({ ...env(), RENDER_IDLE_SECONDS: '1' });
@@ -426,7 +431,10 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     const isIdle = (line: { msg?: string }) => /^render worker stopped/.test(line.msg ?? '');
     expect(reelbot.lines.some(isReady)).toBe(false);
 
-    const first = discord.sendCommand('simulate', [{ name: 'prompt', value: 'a ball falls on a box' }]);
+    const first = discord.sendCommand('simulate', [
+      { name: 'prompt', value: 'a ball falls on a box' },
+      ...shortDraft,
+    ]);
     const ready = await reelbot.waitForLine(isReady, 'the render worker to start');
     const worker = identify(Number(ready.pid))!;
     const xvfbRecord = path.join(dataDir, 'run', fs.readdirSync(path.join(dataDir, 'run'))[0]!);
@@ -439,7 +447,10 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(isRunning(xvfb)).toBe(false);
     expect(fs.existsSync(xvfbRecord)).toBe(false);
 
-    const second = discord.sendCommand('simulate', [{ name: 'prompt', value: 'two boxes tumble' }]);
+    const second = discord.sendCommand('simulate', [
+      { name: 'prompt', value: 'two boxes tumble' },
+      ...shortDraft,
+    ]);
     const again = await reelbot.waitForLine(isReady, 'the render worker to start again', { after: idle });
     expect(Number(again.pid)).not.toBe(worker.pid);
     await expectPlayableUpload(await discord.waitForCall(isFinalEdit(second.token)));
