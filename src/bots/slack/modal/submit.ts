@@ -2,6 +2,7 @@ import type { App, webApi } from '@slack/bolt';
 import type { AttachmentInput, GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
+import type { Catalog } from '../../../core/replicate/catalog.js';
 import { type Timers, within } from '../../../core/timers.js';
 import {
   modelFromOption,
@@ -16,6 +17,7 @@ import { slackRequester } from '../requester.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import type { PostStatus } from '../status/post-status.js';
 import { blockErrorsOf } from './block-errors.js';
+import { keptImages } from './edit.js';
 import { slackAttachments } from './slack-files.js';
 import { videoCallbackId } from './views.js';
 
@@ -50,6 +52,8 @@ export function registerSubmit(
   app: App,
   deps: {
     service: GenerationService;
+    /** For Edit & re-run: the model's fields, to keep the original's images. */
+    catalog?: Pick<Catalog, 'getModel'>;
     postStatus: PostStatus;
     botToken: string;
     deadlineMs: number;
@@ -107,8 +111,13 @@ export function registerSubmit(
     const imageBlock = Object.keys(files)[0];
 
     // The deadline covers reading the files too: Slack's 3 s run from the submit, not from start.
-    const started = attachmentsOf(client, context, files).then((attachments) =>
-      deps.service.start({
+    const started = attachmentsOf(client, context, files).then(async (attachments) => {
+      const origin = context.originId ? await deps.service.get(context.originId) : undefined;
+      if (origin && deps.catalog) {
+        const detail = await deps.catalog.getModel(model);
+        Object.assign(raw, keptImages(detail.fields, origin, files));
+      }
+      return deps.service.start({
         requester: slackRequester({
           userId: body.user.id,
           userName: body.user.name,
@@ -118,8 +127,9 @@ export function registerSubmit(
         model,
         values: raw,
         attachments,
-      }),
-    );
+        ...(origin ? { origin: { kind: 'edit' as const, generationId: origin.id } } : {}),
+      });
+    });
     const outcome = await outcomeWithin(started, deps.deadlineMs, deps.timers);
     if (outcome.done && 'error' in outcome) {
       deps.logger.info(

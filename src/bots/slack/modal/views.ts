@@ -42,12 +42,23 @@ export function openingView(context: ModalContext): SlackModalView {
  * the form (a required file_input would block the submit).
  */
 function relaxSharedImage(fields: Field[], context: ModalContext): Field[] {
+  if (context.originId) return keepImages(fields);
   if (!context.fileIds?.length) return fields;
   const first = imageFields(fields)[0];
   if (!first) return fields;
   return fields.map((field) =>
     field === first
       ? { ...field, required: false, description: 'Leave empty to use the image from the message.' }
+      : field,
+  );
+}
+
+/** Edit & re-run: every image input may stay empty, which keeps the image the video was made with. */
+function keepImages(fields: Field[]): Field[] {
+  const images = new Set(imageFields(fields));
+  return fields.map((field) =>
+    images.has(field)
+      ? { ...field, required: false, description: 'Leave empty to keep the same image, or upload a new one.' }
       : field,
   );
 }
