@@ -5,8 +5,8 @@ import { describeGeneration } from '../../../core/generations/status-text.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
 import { cancelActionId } from '../status/render.js';
 
-/** A message holds 50 blocks: a heading, then one section (with its Cancel button) per job. */
-const maxJobs = 25;
+/** A message holds 50 blocks: a heading, then a section and its Cancel button per job. */
+const maxJobs = 24;
 
 /** An ephemeral reply: its text and blocks. */
 export interface JobsReply {
@@ -44,13 +44,19 @@ export async function jobsReply(
           3000,
         ),
       },
-      accessory: {
-        type: 'button',
-        action_id: cancelActionId,
-        text: { type: 'plain_text', text: 'Cancel' },
-        style: 'danger',
-        value: generation.id,
-      },
+    });
+    blocks.push({
+      type: 'actions',
+      block_id: `reelbot_job_${generation.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: cancelActionId,
+          text: { type: 'plain_text', text: 'Cancel' },
+          style: 'danger',
+          value: generation.id,
+        },
+      ],
     });
   }
   return { text: `You have ${items.length} running or queued job(s).`, blocks };
