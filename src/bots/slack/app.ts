@@ -18,6 +18,7 @@ import { slackBotScopes } from './manifest.js';
 import { registerChooser } from './modal/chooser.js';
 import { registerEdit } from './modal/edit.js';
 import { registerExtend } from './modal/extend.js';
+import { createPageDrafts, registerFormPages } from './modal/form-pages.js';
 import { createFormLoader } from './modal/model-form.js';
 import { registerSubmit } from './modal/submit.js';
 import { createReceiver, type NodeHandler } from './receiver.js';
@@ -99,6 +100,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     clock,
   });
   const showModelForm = createFormLoader({ catalog: deps.catalog, logger });
+  const drafts = createPageDrafts();
 
   registerModalCommands(app, {
     showModelForm,
@@ -122,6 +124,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   registerSubmit(app, {
     service: deps.service,
     catalog: deps.catalog,
+    drafts,
     postStatus,
     botToken: slack.botToken,
     deadlineMs: deps.submitDeadlineMs ?? 2000,
@@ -133,7 +136,8 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   if (deps.favorites) registerFavorite(app, { service: deps.service, favorites: deps.favorites, logger });
   registerScene(app, { service: deps.service, client, logger });
   registerReroll(app, { service: deps.service, postStatus, logger });
-  registerEdit(app, { service: deps.service, catalog: deps.catalog, logger });
+  registerEdit(app, { service: deps.service, catalog: deps.catalog, drafts, logger });
+  registerFormPages(app, { catalog: deps.catalog, drafts, logger });
   registerExtend(app, { service: deps.service, postStatus, logger });
   registerSimulate(app, { service: deps.service, postStatus, logger });
   app.command('/reelbot', async ({ ack, command }) => {

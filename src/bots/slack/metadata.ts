@@ -19,6 +19,8 @@ export interface ModalContext {
   fileIds?: string[];
   /** Edit & re-run: the generation whose form this is; its images are kept unless new ones are uploaded. */
   originId?: string;
+  /** The page of a form split over several views (0-based; almost always 0). */
+  page?: number;
 }
 
 const maxMetadata = 3000;
@@ -34,6 +36,7 @@ export function encodeContext(context: ModalContext): string {
     p: context.prompt,
     f: context.fileIds?.slice(0, 10),
     o: context.originId,
+    g: context.page || undefined,
   };
   let text = JSON.stringify(compact);
   if (text.length > maxMetadata && compact.p) {
@@ -61,6 +64,7 @@ export function decodeContext(text: string | undefined): ModalContext | undefine
       prompt: str(raw.p),
       fileIds: Array.isArray(raw.f) ? raw.f.filter((id): id is string => typeof id === 'string') : undefined,
       originId: str(raw.o),
+      page: typeof raw.g === 'number' && Number.isInteger(raw.g) && raw.g > 0 ? raw.g : undefined,
     };
   } catch {
     return undefined;

@@ -5,25 +5,15 @@ import type { GenerationService } from '../../../core/generations/service-types.
 import type { Generation } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Catalog } from '../../../core/replicate/catalog.js';
-import type { RawValue } from '../../../core/replicate/coerce.js';
 import { imageFields } from '../../../core/replicate/schema.js';
 import type { Field } from '../../../core/replicate/schema-types.js';
 import type { ModalContext } from '../metadata.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import { editActionId } from '../status/render.js';
 import { placeOfPress } from '../status/reroll.js';
+import { asInitialValues, type PageDrafts } from './form-pages.js';
 import { asView } from './model-form.js';
 import { formView } from './views.js';
-
-/** Form values as the Slack form pre-fills them: lists one item a line, booleans as `true`/`false`. */
-function asInitialValues(values: Record<string, RawValue>): Record<string, string | undefined> {
-  const initial: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(values)) {
-    if (Array.isArray(value)) initial[name] = value.join('\n');
-    else if (value !== undefined) initial[name] = String(value);
-  }
-  return initial;
-}
 
 /**
  * The images an edited form keeps: for every image input left empty, the image the original video
@@ -51,7 +41,13 @@ export function keptImages(
  */
 export function registerEdit(
   app: App,
-  deps: { service: Pick<GenerationService, 'get'>; catalog: Pick<Catalog, 'getModel'>; logger: Logger },
+  deps: {
+    service: Pick<GenerationService, 'get'>;
+    catalog: Pick<Catalog, 'getModel'>;
+    /** A form of several pages fills its other pages from here. */
+    drafts?: PageDrafts;
+    logger: Logger;
+  },
 ) {
   app.action<BlockAction<ButtonAction>>(editActionId, async ({ ack, body, action, respond, client }) => {
     await ack();
@@ -70,8 +66,12 @@ export function registerEdit(
         model: detail.model.ref,
         originId: generation.id,
       };
-      const view = formView(context, detail, asInitialValues(formValuesOf(detail.fields, generation)));
-      await client.views.open({ trigger_id: body.trigger_id, view: asView(view) });
+      const values = formValuesOf(detail.fields, generation);
+      const view = formView(context, detail, asInitialValues(values));
+      const opened = await client.views.open({ trigger_id: body.trigger_id, view: asView(view) });
+      // Images are kept by the submit (keptImages), not as typed values.
+      for (const field of imageFields(detail.fields)) delete values[field.name];
+      if (opened.view?.id) deps.drafts?.keep(opened.view.id, detail.model.ref, values, {});
     } catch (error) {
       deps.logger.info({ err: error, generationId, code: errorCodeOf(error) }, 'Slack edit refused');
       await respond({ response_type: 'ephemeral', replace_original: false, text: plainWords(error) });

@@ -18,6 +18,7 @@ import { errorCodeOf, plainWords } from '../slack-errors.js';
 import type { PostStatus } from '../status/post-status.js';
 import { blockErrorsOf } from './block-errors.js';
 import { keptImages } from './edit.js';
+import type { PageDrafts } from './form-pages.js';
 import { slackAttachments } from './slack-files.js';
 import { videoCallbackId } from './views.js';
 
@@ -52,6 +53,8 @@ export function registerSubmit(
   app: App,
   deps: {
     service: GenerationService;
+    /** The pages of a multi-page form not on screen at the submit. */
+    drafts?: PageDrafts;
     /** For Edit & re-run: the model's fields, to keep the original's images. */
     catalog?: Pick<Catalog, 'getModel'>;
     postStatus: PostStatus;
@@ -104,8 +107,9 @@ export function registerSubmit(
         },
       });
     }
-    const raw = parseSlackViewState(values);
-    const files = slackViewFiles(values);
+    const draft = deps.drafts?.get(view.id, model);
+    const raw = { ...draft?.values, ...parseSlackViewState(values) };
+    const files = { ...draft?.files, ...slackViewFiles(values) };
     // The files travel as attachments; their ids are no model input.
     for (const field of Object.keys(files)) delete raw[field];
     const imageBlock = Object.keys(files)[0];
@@ -139,6 +143,7 @@ export function registerSubmit(
       return ack({ response_action: 'errors', errors: blockErrorsOf(outcome.error, blocks, imageBlock) });
     }
     await ack();
+    deps.drafts?.forget(view.id);
     let generation: Generation;
     if (outcome.done) generation = outcome.generation;
     else {
