@@ -184,6 +184,9 @@ describe('Slack: the next step from a finished video', () => {
   });
 
   it('/reelbot jobs lists the running jobs with Cancel, and Cancel there stops the job', async () => {
+    const help = await h.client.slashCommand({ command: '/reelbot', text: 'help', person });
+    expect(String(help.json.text)).toContain('`/reelbot jobs`');
+    expect(String(help.json.text)).toContain('*Extend*');
     const empty = await h.client.slashCommand({ command: '/reelbot', text: 'jobs', person });
     expect(String(empty.json.text)).toContain('no running or queued jobs');
 
