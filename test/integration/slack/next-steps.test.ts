@@ -183,6 +183,31 @@ describe('Slack: the next step from a finished video', () => {
     expect(rerun.input.prompt_optimizer).toBe(false);
   });
 
+  it('Extend stops at MAX_CHAIN, in plain words to the person, before any modal', async () => {
+    const viewId = await opensModal(
+      (await finished((await h.store.get(part.id))!)).message,
+      'reelbot_extend',
+    );
+    expect(JSON.stringify((h.slack.view(viewId)!.view as Json).title)).toContain('part 3 of 3');
+    const done = nextEvent(
+      h.service,
+      (e) => e.type === 'succeeded' && e.generation.prompt === 'the kite at night',
+    );
+    await h.client.viewSubmission({
+      view: h.slack.viewPayload(viewId),
+      inputs: { prompt: 'the kite at night' },
+      person,
+    });
+    const third = (await done).generation;
+    const { message } = await finished(third);
+    const since = h.slack.log.last;
+    await press(message, 'reelbot_extend');
+    const refused = await h.slack.waitForCall('response_url', () => true, { since });
+    expect(refused.args).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(refused.args.text)).toContain('3 parts');
+    expect(h.slack.log.of('views.open').filter((c) => c.seq > since)).toHaveLength(0);
+  });
+
   it('/reelbot jobs lists the running jobs with Cancel, and Cancel there stops the job', async () => {
     const help = await h.client.slashCommand({ command: '/reelbot', text: 'help', person });
     expect(String(help.json.text)).toContain('`/reelbot jobs`');
