@@ -30,7 +30,7 @@ afterAll(async () => {
 // A process start (tsx, Bolt, the render worker) takes seconds, more on a busy machine.
 // A physics render under a loaded machine takes a minute more.
 describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 240_000 }, () => {
-  it('answers /video through the model chooser with a playable MP4 in the thread, and stops cleanly', async () => {
+  it('answers /video through the model chooser with a playable MP4 in the thread, re-rolls it from the final message, and stops cleanly', async () => {
     reelbot = await startReelbot({
       DATA_DIR: dataDir,
       PORT: '0',
@@ -78,6 +78,25 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(info.codec).toBe('h264');
     expect(info.durationSeconds).toBeGreaterThan(1);
 
+    // Re-roll from the finished message: a new status message, and its MP4 in that one's thread.
+    const finished = slack.message('C0GENERAL', ts)!;
+    expect(JSON.stringify(finished.blocks)).toContain('reelbot_extend');
+    const pressed = await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: finished,
+      actionId: 'reelbot_reroll',
+      person,
+    });
+    expect(pressed.status).toBe(200);
+    const rerolled = await slack.waitForCall(
+      'files.completeUploadExternal',
+      (call) => call.seq > complete.seq,
+      { timeoutMs: 30_000 },
+    );
+    expect(rerolled.args.thread_ts).not.toBe(ts);
+    const again = slack.workspace.files.get((rerolled.response as { files: { id: string }[] }).files[0]!.id)!;
+    expect((await probeVideo(again.bytes)).codec).toBe('h264');
+
     // A physics video with the choices Discord has as options, as key:value words: 1 s, square, draft.
     const simulated = await client.slashCommand({
       command: '/simulate',
@@ -87,7 +106,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(simulated.status).toBe(200);
     const render = await slack.waitForCall(
       'files.completeUploadExternal',
-      (call) => call.seq > complete.seq,
+      (call) => call.seq > rerolled.seq,
       {
         timeoutMs: 150_000,
       },
@@ -102,6 +121,6 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(stopped.code).toBe(0);
     expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
     reelbot = undefined;
-    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(2);
+    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(3);
   });
 });

@@ -9,12 +9,16 @@ import { type SlackBotDeps, slackSettings } from './bot-deps.js';
 import { catchUp } from './catch-up.js';
 import { galleryText } from './commands/gallery.js';
 import { helpText } from './commands/help.js';
+import { jobsReply } from './commands/jobs.js';
 import { registerModalCommands } from './commands/open-modal.js';
 import { settingsText } from './commands/settings.js';
 import { registerSimulate } from './commands/simulate.js';
 import { usageText } from './commands/usage.js';
 import { slackBotScopes } from './manifest.js';
 import { registerChooser } from './modal/chooser.js';
+import { registerEdit } from './modal/edit.js';
+import { registerExtend } from './modal/extend.js';
+import { createPageDrafts, registerFormPages } from './modal/form-pages.js';
 import { createFormLoader } from './modal/model-form.js';
 import { registerSubmit } from './modal/submit.js';
 import { createReceiver, type NodeHandler } from './receiver.js';
@@ -24,6 +28,7 @@ import { registerDelete } from './status/delete.js';
 import { createDelivery, slackUploadLimitBytes } from './status/delivery.js';
 import { registerFavorite } from './status/favorite.js';
 import { createStatusPoster } from './status/post-status.js';
+import { registerReroll } from './status/reroll.js';
 import { registerScene } from './status/scene.js';
 import { createStatusTracker } from './status/tracker.js';
 
@@ -78,6 +83,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     client,
     links,
     favorites: deps.favorites !== undefined,
+    extend: deps.service.extend !== undefined,
     service: deps.service,
     logger,
     clock,
@@ -94,6 +100,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     clock,
   });
   const showModelForm = createFormLoader({ catalog: deps.catalog, logger });
+  const drafts = createPageDrafts();
 
   registerModalCommands(app, {
     showModelForm,
@@ -116,6 +123,8 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   registerChooser(app, { catalog: deps.catalog, showModelForm, logger, rules: deps.rules });
   registerSubmit(app, {
     service: deps.service,
+    catalog: deps.catalog,
+    drafts,
     postStatus,
     botToken: slack.botToken,
     deadlineMs: deps.submitDeadlineMs ?? 2000,
@@ -126,9 +135,15 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   registerDelete(app, { service: deps.service, client, logger });
   if (deps.favorites) registerFavorite(app, { service: deps.service, favorites: deps.favorites, logger });
   registerScene(app, { service: deps.service, client, logger });
+  registerReroll(app, { service: deps.service, postStatus, logger });
+  registerEdit(app, { service: deps.service, catalog: deps.catalog, drafts, logger });
+  registerFormPages(app, { catalog: deps.catalog, drafts, logger });
+  registerExtend(app, { service: deps.service, postStatus, logger });
   registerSimulate(app, { service: deps.service, postStatus, logger });
   app.command('/reelbot', async ({ ack, command }) => {
     const [subcommand] = command.text.trim().toLowerCase().split(/\s+/);
+    if (subcommand === 'jobs')
+      return ack({ response_type: 'ephemeral', ...(await jobsReply({ store: deps.store, clock }, command)) });
     const text =
       subcommand === 'usage'
         ? await usageText({ service: deps.service, client, logger }, command)

@@ -9,7 +9,11 @@ export const slackCommands = [
   { command: '/video', description: 'Make a video from a prompt', usage_hint: '[owner/model] [prompt]' },
   { command: '/animate', description: 'Bring an image to life', usage_hint: '[prompt]' },
   { command: '/simulate', description: 'A physics simulation from a sentence', usage_hint: '<prompt>' },
-  { command: '/reelbot', description: 'What reelbot can do', usage_hint: 'help | usage | gallery' },
+  {
+    command: '/reelbot',
+    description: 'What reelbot can do',
+    usage_hint: 'help | jobs | usage | gallery | settings',
+  },
 ];
 
 /**

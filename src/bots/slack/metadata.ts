@@ -17,6 +17,10 @@ export interface ModalContext {
   prompt?: string;
   /** Images of a shared message ("Animate this image"), by Slack file id. */
   fileIds?: string[];
+  /** Edit & re-run: the generation whose form this is; its images are kept unless new ones are uploaded. */
+  originId?: string;
+  /** The page of a form split over several views (0-based; almost always 0). */
+  page?: number;
 }
 
 const maxMetadata = 3000;
@@ -31,6 +35,8 @@ export function encodeContext(context: ModalContext): string {
     m: context.model,
     p: context.prompt,
     f: context.fileIds?.slice(0, 10),
+    o: context.originId,
+    g: context.page || undefined,
   };
   let text = JSON.stringify(compact);
   if (text.length > maxMetadata && compact.p) {
@@ -57,6 +63,8 @@ export function decodeContext(text: string | undefined): ModalContext | undefine
       model: str(raw.m),
       prompt: str(raw.p),
       fileIds: Array.isArray(raw.f) ? raw.f.filter((id): id is string => typeof id === 'string') : undefined,
+      originId: str(raw.o),
+      page: typeof raw.g === 'number' && Number.isInteger(raw.g) && raw.g > 0 ? raw.g : undefined,
     };
   } catch {
     return undefined;

@@ -153,6 +153,8 @@ function createPayloadClient(transport: SlackTransport, options: PayloadOptions)
       message: { ts: string; text?: string; blocks?: unknown[] };
       actionId: string;
       person?: SlackPerson;
+      /** The message is an ephemeral reply (e.g. `/reelbot jobs`), seen only by the person. */
+      ephemeral?: boolean;
     }) {
       const found = (input.message.blocks as Json[] | undefined)
         ?.flatMap((block) =>
@@ -170,7 +172,7 @@ function createPayloadClient(transport: SlackTransport, options: PayloadOptions)
           type: 'message',
           message_ts: input.message.ts,
           channel_id: input.channelId,
-          is_ephemeral: false,
+          is_ephemeral: input.ephemeral ?? false,
         },
         channel: { id: input.channelId, name: 'general' },
         message: {

@@ -26,8 +26,11 @@ export const slackViewLimits = {
   fileInputFiles: 10,
 } as const;
 
-/** The chooser block takes one of the 100 blocks. */
-export const slackFieldsPerView = slackViewLimits.blocks - 1;
+/**
+ * The chooser block takes one of the 100 blocks, and a form of several pages needs one more for
+ * its Back/Next buttons; past that the form is split into pages (see modal/form-pages.ts).
+ */
+export const slackFieldsPerView = slackViewLimits.blocks - 2;
 
 /** The form plan's limits on Slack. */
 export const slackFormLimits = {

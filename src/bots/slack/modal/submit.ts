@@ -2,6 +2,7 @@ import type { App, webApi } from '@slack/bolt';
 import type { AttachmentInput, GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
+import type { Catalog } from '../../../core/replicate/catalog.js';
 import { type Timers, within } from '../../../core/timers.js';
 import {
   modelFromOption,
@@ -16,6 +17,8 @@ import { slackRequester } from '../requester.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import type { PostStatus } from '../status/post-status.js';
 import { blockErrorsOf } from './block-errors.js';
+import { keptImages } from './edit.js';
+import type { PageDrafts } from './form-pages.js';
 import { slackAttachments } from './slack-files.js';
 import { videoCallbackId } from './views.js';
 
@@ -50,6 +53,10 @@ export function registerSubmit(
   app: App,
   deps: {
     service: GenerationService;
+    /** The pages of a multi-page form not on screen at the submit. */
+    drafts?: PageDrafts;
+    /** For Edit & re-run: the model's fields, to keep the original's images. */
+    catalog?: Pick<Catalog, 'getModel'>;
     postStatus: PostStatus;
     botToken: string;
     deadlineMs: number;
@@ -100,15 +107,21 @@ export function registerSubmit(
         },
       });
     }
-    const raw = parseSlackViewState(values);
-    const files = slackViewFiles(values);
+    const draft = deps.drafts?.get(view.id, model);
+    const raw = { ...draft?.values, ...parseSlackViewState(values) };
+    const files = { ...draft?.files, ...slackViewFiles(values) };
     // The files travel as attachments; their ids are no model input.
     for (const field of Object.keys(files)) delete raw[field];
     const imageBlock = Object.keys(files)[0];
 
     // The deadline covers reading the files too: Slack's 3 s run from the submit, not from start.
-    const started = attachmentsOf(client, context, files).then((attachments) =>
-      deps.service.start({
+    const started = attachmentsOf(client, context, files).then(async (attachments) => {
+      const origin = context.originId ? await deps.service.get(context.originId) : undefined;
+      if (origin && deps.catalog) {
+        const detail = await deps.catalog.getModel(model);
+        Object.assign(raw, keptImages(detail.fields, origin, files));
+      }
+      return deps.service.start({
         requester: slackRequester({
           userId: body.user.id,
           userName: body.user.name,
@@ -118,8 +131,9 @@ export function registerSubmit(
         model,
         values: raw,
         attachments,
-      }),
-    );
+        ...(origin ? { origin: { kind: 'edit' as const, generationId: origin.id } } : {}),
+      });
+    });
     const outcome = await outcomeWithin(started, deps.deadlineMs, deps.timers);
     if (outcome.done && 'error' in outcome) {
       deps.logger.info(
@@ -129,6 +143,7 @@ export function registerSubmit(
       return ack({ response_action: 'errors', errors: blockErrorsOf(outcome.error, blocks, imageBlock) });
     }
     await ack();
+    deps.drafts?.forget(view.id);
     let generation: Generation;
     if (outcome.done) generation = outcome.generation;
     else {

@@ -19,6 +19,13 @@ export function registerCancel(
     try {
       await deps.service.cancel(generationId, { userId: body.user.id });
       deps.logger.info({ generationId, userId: body.user.id }, 'generation canceled from Slack');
+      // Pressed in `/reelbot jobs` (an ephemeral list): the status message shows it; say so here too.
+      if ((body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral)
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: `Canceled \`${generationId}\`.`,
+        });
     } catch (error) {
       deps.logger.info({ err: error, generationId, code: errorCodeOf(error) }, 'Slack cancel refused');
       await respond({ response_type: 'ephemeral', replace_original: false, text: plainWords(error) });

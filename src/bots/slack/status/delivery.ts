@@ -51,6 +51,53 @@ export function createDelivery(deps: {
     await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text });
   }
 
+  /**
+   * An extended video's chain joined, as a second file in the thread after its part. A failure is
+   * told in the thread with the gallery link (the part itself is delivered already).
+   */
+  async function deliverJoined(
+    generation: Generation,
+    joined: StoredMedia,
+    ref: StatusRef,
+  ): Promise<string[]> {
+    const link = deps.links.generation(generation);
+    let file: UploadFile | undefined;
+    try {
+      const prepared = await prepareUpload(joined, deps.uploadLimitBytes, {
+        storage,
+        label: `${generation.id}-joined-slack`,
+        fit: deps.fitVideo,
+      });
+      if (prepared.kind === 'too-big') throw prepared.error;
+      file = prepared;
+      const seconds = joined.durationSeconds ? ` (${Math.round(joined.durationSeconds)} s)` : '';
+      const uploaded = await client.filesUploadV2({
+        channel_id: ref.channel,
+        thread_ts: ref.ts,
+        file: file.path,
+        filename: `${generation.id}.joined.mp4`,
+        title: `The whole chain${seconds}`,
+        initial_comment: `The whole chain, joined${seconds}: ${mrkdwnLink(link, 'gallery')}`,
+      });
+      return uploaded.files
+        .flatMap((completed) => completed.files ?? [])
+        .map((f) => f.id)
+        .filter((id): id is string => typeof id === 'string');
+    } catch (error) {
+      logger.warn(
+        { err: error, generationId: generation.id, code: errorCodeOf(error) },
+        'could not upload the joined video',
+      );
+      await replyInThread(
+        ref,
+        `I could not upload the joined video: ${plainWords(error)} Watch it here: ${mrkdwnLink(link, 'gallery')}`,
+      ).catch(() => undefined);
+      return [];
+    } finally {
+      await file?.cleanup();
+    }
+  }
+
   return async function deliver(generation: Generation, media: StoredMedia, ref: StatusRef): Promise<void> {
     if (ref.delivered) return;
     const link = deps.links.generation(generation);
@@ -95,6 +142,8 @@ export function createDelivery(deps: {
         .flatMap((completed) => completed.files ?? [])
         .map((f) => f.id)
         .filter((id): id is string => typeof id === 'string');
+      if (generation.joinedMedia)
+        fileIds.push(...(await deliverJoined(generation, generation.joinedMedia, ref)));
       await deps.service.setMessageRef(generation.id, { ...ref, delivered: true, fileIds });
     } catch (error) {
       log.warn({ err: error, code: errorCodeOf(error) }, 'could not upload the video to Slack');

@@ -16,8 +16,21 @@ export const favoriteActionId = 'reelbot_favorite';
 /** The action id of the Download link button; Slack still sends an action for a link, acknowledged only. */
 export const downloadActionId = 'reelbot_download';
 
+/** The action id of the Re-roll button on a finished video; its value is the generation id. */
+export const rerollActionId = 'reelbot_reroll';
+/** The action id of the Parameters button on a finished video; its value is the generation id. */
+export const parametersActionId = 'reelbot_parameters';
+/** The action id of the Edit button (Edit & re-run) on a finished model video; its value is the generation id. */
+export const editActionId = 'reelbot_edit';
+/** The action id of the Extend button on a finished video; its value is the generation id. */
+export const extendActionId = 'reelbot_extend';
+
 /** What a finished video's message offers for keeping it. */
 export interface KeepOptions {
+  /** The video was made by a model (not a simulation), so it has a form to edit. */
+  editable?: boolean;
+  /** The service can extend videos, so the Extend button is shown. */
+  extend?: boolean;
   /** The file behind a signed one-video link (GalleryLinks.download). */
   downloadUrl?: string;
   /** Whether favorites are kept, so the Favorite button is shown. */
@@ -94,6 +107,7 @@ export function renderStatus(
               },
             ]
           : []),
+        ...nextStepButtons(generationId, keep),
         {
           type: 'button',
           action_id: deleteActionId,
@@ -106,6 +120,19 @@ export function renderStatus(
     });
   }
   return { text: truncate(view.headline, 3000), blocks };
+}
+
+function button(actionId: string, text: string, generationId: string): types.Button {
+  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text }, value: generationId };
+}
+
+/** Re-roll, Parameters, Edit and Extend: the next step from a finished video, as on Discord. */
+function nextStepButtons(generationId: string, keep: KeepOptions): types.Button[] {
+  const buttons = [button(rerollActionId, '🎲 Re-roll', generationId)];
+  buttons.push(button(parametersActionId, 'Parameters', generationId));
+  if (keep.editable) buttons.push(button(editActionId, '✏️ Edit', generationId));
+  if (keep.extend) buttons.push(button(extendActionId, '⏩ Extend', generationId));
+  return buttons;
 }
 
 /** Favorite and Download, after Delete on a finished video. */
@@ -137,6 +164,7 @@ export function renderEvent(
 ): SlackMessage {
   return renderStatus(describeEvent(event, { now }), event.generation.id, galleryUrl, {
     ...keep,
+    editable: event.generation.source === 'replicate',
     scene: event.generation.input.scene !== undefined,
   });
 }

@@ -51,6 +51,8 @@ export function createStatusTracker(deps: {
   links: GalleryLinks;
   /** Whether favorites are kept, so finished videos get a Favorite button. */
   favorites?: boolean;
+  /** Whether the service can extend videos, so finished videos get an Extend button. */
+  extend?: boolean;
   service: Pick<GenerationService, 'setMessageRef'>;
   logger: Logger;
   clock: () => number;
@@ -73,6 +75,7 @@ export function createStatusTracker(deps: {
       if (!ref) return;
       const message = renderEvent(event, deps.clock(), deps.links.generation(event.generation), {
         favorites: deps.favorites,
+        extend: deps.extend,
         downloadUrl: event.generation.media ? deps.links.download(event.generation) : undefined,
       });
       if (!isFinal(event.generation.status)) {

@@ -12,8 +12,12 @@ describe('modal private_metadata', () => {
       model: 'a/b',
       prompt: 'a cat',
       fileIds: ['F1', 'F2'],
+      originId: 'g_1',
+      page: 2,
     };
     expect(decodeContext(encodeContext(context))).toEqual(context);
+    // The first page is the default and is not written.
+    expect(encodeContext({ ...context, page: 0 })).not.toContain('"g"');
   });
 
   it("stays within Slack's 3000 characters by cutting a long prompt", () => {
