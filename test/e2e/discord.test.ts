@@ -419,9 +419,9 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(refused.stderr()).not.toMatch(/^\s+at /m);
   });
 
-  // The worker's life is under test, not the picture: a short draft keeps each render quick on a busy machine.
+  // The worker's life is under test, not the picture: a two-second draft keeps each render quick on a busy machine.
   const shortDraft = [
-    { name: 'duration', value: 1 },
+    { name: 'duration', value: 2 },
     { name: 'quality', value: 'draft' },
   ];
   it('starts the render worker with the first /simulate, stops it with its Xvfb when idle, and starts it again', async () => {

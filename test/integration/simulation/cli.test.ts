@@ -121,7 +121,9 @@ describe('reelbot simulate', () => {
     });
     expect(code).toBe(0);
     expect(stdout.text).toContain('Scene by gpt-test: 2 objects');
-    expect(fake.requests.at(-1)!.body.model).toBe('gpt-test');
+    // The prompt also went through OpenAI moderation; the scene came from the chat model.
+    const completions = fake.requests.filter((request) => request.path.endsWith('/chat/completions'));
+    expect(completions.at(-1)!.body.model).toBe('gpt-test');
     expect((await generationsIn(dataDir))[0]).toMatchObject({
       status: 'succeeded',
       prompt: 'a blue ball falls beside a red box',
