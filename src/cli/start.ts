@@ -87,6 +87,7 @@ export async function run(argv: string[]): Promise<number> {
           config,
           store,
           favorites: database.favorites,
+          groups: database.groups,
           logger,
           media: core.media,
           events: service,
