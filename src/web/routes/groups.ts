@@ -27,11 +27,14 @@ export async function groupsAsOne(
   const groupOf = new Map<string, GenerationGroup>();
   if (!groups) return { items, groupOf };
   const seen = new Set<string>();
+  // Members of one group are often on one page: each group is read once.
+  const read = new Map<string, GenerationGroup | undefined>();
   const kept: Generation[] = [];
   for (const item of items) {
     const groupId = await groups.groupIdOf(item.id);
-    const group = groupId ? await groups.get(groupId) : undefined;
-    if (!group || group.status !== 'succeeded') {
+    if (groupId && !read.has(groupId)) read.set(groupId, await groups.get(groupId));
+    const group = groupId ? read.get(groupId) : undefined;
+    if (group?.status !== 'succeeded') {
       kept.push(item);
       continue;
     }
