@@ -69,7 +69,7 @@ export function createWebApp(deps: WebDeps): express.Express {
       groups: deps.groups,
     }),
   );
-  app.use(detailRoutes({ store: deps.store, pageContext }));
+  app.use(detailRoutes({ store: deps.store, pageContext, groups: deps.groups }));
   app.use(groupRoutes({ groups: deps.groups, store: deps.store, media, pageContext }));
   app.use(mediaRoutes({ store: deps.store, media }));
   app.use(apiRoutes(deps));

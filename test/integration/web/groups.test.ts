@@ -127,6 +127,9 @@ describe('groups in the gallery', () => {
     expect(grid.headers.get('content-type')).toBe('video/mp4');
     expect(Buffer.from(await grid.arrayBuffer()).equals(fs.readFileSync(sample.video))).toBe(true);
     expect((await get(`/media/grp/${group.id}/poster`, key)).status).toBe(200);
+    // Each clip's page links back to its comparison.
+    const clip = await (await get(`/g/${members[0]!.id}`, key)).text();
+    expect(clip).toContain(`One clip of <a href="/grp/${group.id}">Compare · 2 models</a>`);
   });
 
   it('shows nothing of the group without a link, with another place’s link, or with one clip’s link', async () => {
@@ -141,6 +144,10 @@ describe('groups in the gallery', () => {
         expect(`${name} ${url}: ${response.status}`).toBe(`${name} ${url}: 404`);
         await response.arrayBuffer();
       }
+    // A one-clip link opens the clip, but does not name the group it cannot open.
+    const clip = await (await get(`/g/${members[0]!.id}`, keys['one clip'])).text();
+    expect(clip).toContain(members[0]!.id);
+    expect(clip).not.toContain(group.id);
     // Bob's workspace gallery lists no card of it either.
     const html = await (await get('/', signer.sign({ place: t1 }))).text();
     expect(html).not.toContain(group.id);
