@@ -168,6 +168,7 @@ export async function createCoreRuntime(
     storage: media,
     logger: logger.child({ part: 'groups' }),
     composes: options.performsJobs !== false,
+    bus,
   });
   return {
     config,

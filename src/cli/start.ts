@@ -52,6 +52,7 @@ export async function run(argv: string[]): Promise<number> {
       favorites: database.favorites,
       logger,
       rules: core.rules,
+      groups: core.groups,
     });
     if (slack.httpHandler) mounts.push({ path: slackEventsPath, handler: slack.httpHandler });
     adapters.push(slack);
@@ -86,6 +87,7 @@ export async function run(argv: string[]): Promise<number> {
           config,
           store,
           favorites: database.favorites,
+          groups: database.groups,
           logger,
           media: core.media,
           events: service,

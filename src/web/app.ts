@@ -12,6 +12,7 @@ import { assetRoutes, loadAssets } from './routes/assets.js';
 import { detailRoutes } from './routes/detail.js';
 import { eventRoutes } from './routes/events.js';
 import { cachedModels, galleryRoutes } from './routes/gallery.js';
+import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { mediaRoutes } from './routes/media.js';
 import { signInRoutes } from './routes/sign-in.js';
@@ -65,9 +66,11 @@ export function createWebApp(deps: WebDeps): express.Express {
       models: cachedModels(deps.store, clock),
       pageContext,
       favorites: deps.favorites,
+      groups: deps.groups,
     }),
   );
-  app.use(detailRoutes({ store: deps.store, pageContext }));
+  app.use(detailRoutes({ store: deps.store, pageContext, groups: deps.groups }));
+  app.use(groupRoutes({ groups: deps.groups, store: deps.store, media, pageContext }));
   app.use(mediaRoutes({ store: deps.store, media }));
   app.use(apiRoutes(deps));
   app.use(eventRoutes(deps.events));

@@ -3,6 +3,7 @@ import type { LinkSigner } from '../core/access/link-token.js';
 import type { Config } from '../core/config.js';
 import type { FavoriteStore } from '../core/generations/favorites.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
+import type { GroupStore } from '../core/generations/groups/group-store.js';
 import type { GenerationService } from '../core/generations/service-types.js';
 import type { SpendOverview } from '../core/generations/spend/overview.js';
 import type { GenerationListener } from '../core/generations/types.js';
@@ -33,6 +34,8 @@ export interface WebDeps {
   store: GenerationStore;
   /** Favorites, for the star count of each card. */
   favorites?: Pick<FavoriteStore, 'counts'>;
+  /** Groups (compare, batch): one gallery card each, a page and the grid's media. */
+  groups?: Pick<GroupStore, 'get' | 'groupIdOf'>;
   logger: Logger;
   /** Live events for SSE; optional. The generation service's `subscribe` fits. */
   events?: { subscribe(listener: GenerationListener): () => void };

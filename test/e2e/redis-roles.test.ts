@@ -61,7 +61,7 @@ const isFinalEdit = (token: string) => (call: RecordedCall) =>
   /^✅ Done/.test(call.json?.content ?? '');
 
 describe('a bot process and a worker process on Redis', { timeout: 180_000 }, () => {
-  it('the bot submits /video, the worker performs it, the bot posts the MP4, and SIGTERM stops both', async () => {
+  it('the bot submits /video and /compare, the worker performs them, the bot posts the MP4 and the grid, and SIGTERM stops both', async () => {
     const [bot, worker] = await Promise.all([
       running(['start', '--role', 'bot'], env()),
       running(['worker'], env()),
@@ -93,6 +93,26 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
     ).toBe(true);
     expect(bot.process.lines.some((l) => l.msg === 'prediction started')).toBe(false);
     expect(replicate.state.predictions.predictions.size).toBe(1);
+
+    // /compare: the worker performs the clips and composes the grid; the bot hears the group's end
+    // over Redis and puts the grid on its one message.
+    const compare = discord.sendCommand('compare', [
+      { name: 'prompt', value: 'a lantern on a pier' },
+      { name: 'model1', value: 'tencent/hunyuan-video' },
+      { name: 'model2', value: 'lucataco/animate-diff' },
+    ]);
+    expect((await discord.waitForCallback(compare)).json.type).toBe(5);
+    const grid = await discord.waitForCall(
+      (call) =>
+        call.method === 'PATCH' &&
+        call.route.includes(`/${compare.token}/messages/`) &&
+        /Side by side above/.test(call.json?.content ?? ''),
+    );
+    expect(grid.files).toHaveLength(1);
+    expect(grid.files[0]!.name).toMatch(/^reelbot-grp_.+\.mp4$/);
+    expect((await probeVideo(grid.files[0]!.bytes)).height).toBe(360);
+    expect(worker.process.lines.some((l) => l.msg === 'group grid kept')).toBe(true);
+    expect(bot.process.lines.some((l) => l.msg === 'group grid kept')).toBe(false);
 
     // stop() fails unless each process, with all it started, is gone within 10 s.
     const [botExit, workerExit] = await Promise.all([bot.process.stop(), worker.process.stop()]);

@@ -30,7 +30,7 @@ afterAll(async () => {
 // A process start (tsx, Bolt, the render worker) takes seconds, more on a busy machine.
 // A physics render under a loaded machine takes a minute more.
 describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 240_000 }, () => {
-  it('answers /video through the model chooser with a playable MP4 in the thread, re-rolls it from the final message, and stops cleanly', async () => {
+  it('answers /video through the model chooser, re-rolls it from the final message, and /reelbot compare, with playable MP4s in the thread, and stops cleanly', async () => {
     reelbot = await startReelbot({
       DATA_DIR: dataDir,
       PORT: '0',
@@ -116,11 +116,50 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(square).toMatchObject({ codec: 'h264', width: 480, height: 480 });
     expect(square.durationSeconds).toBeCloseTo(1, 0);
 
+    // /reelbot compare: two models picked in the modal, the grid MP4 uploaded into the message's thread.
+    const compareSince = slack.log.last;
+    const compare = await client.slashCommand({
+      command: '/reelbot',
+      text: 'compare a lantern on a pier',
+      person,
+    });
+    expect(compare.status).toBe(200);
+    const compareOpen = await slack.waitForCall('views.open', () => true, {
+      since: compareSince,
+      timeoutMs: 30_000,
+    });
+    const compareView = (compareOpen.response as { view: { id: string } }).view.id;
+    const compared = await client.viewSubmission({
+      view: slack.viewPayload(compareView),
+      inputs: { compare_models: ['tencent/hunyuan-video', 'lucataco/animate-diff'] },
+      person,
+    });
+    expect(compared.json.response_action).toBeUndefined();
+    const groupPost = await slack.waitForCall(
+      'chat.postMessage',
+      (call) => call.args.channel === 'C0GENERAL',
+      {
+        since: compareSince,
+      },
+    );
+    const gridUpload = await slack.waitForCall(
+      'files.completeUploadExternal',
+      (call) => call.args.thread_ts === (groupPost.response as { ts: string }).ts,
+      { since: compareSince, timeoutMs: 60_000 },
+    );
+    const grid = slack.workspace.files.get(
+      (gridUpload.response as { files: { id: string }[] }).files[0]!.id,
+    )!;
+    expect(grid.name).toMatch(/^reelbot-grp_.+\.mp4$/);
+    const tiles = await probeVideo(grid.bytes);
+    expect(tiles).toMatchObject({ codec: 'h264', height: 360 });
+    expect(tiles.width).toBeGreaterThan(2 * 360);
+
     // stop() fails unless the process, the render worker and Xvfb are all gone within 10 s.
     const stopped = await reelbot.stop();
     expect(stopped.code).toBe(0);
     expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
     reelbot = undefined;
-    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(3);
+    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(4);
   });
 });

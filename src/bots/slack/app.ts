@@ -3,10 +3,12 @@ import type { ChatAdapter } from '../../core/chat/adapter.js';
 import { createGalleryLinks } from '../../core/chat/gallery-links.js';
 import { codeOf, QuotaError, userMessageOf } from '../../core/errors.js';
 import type { GenerationEvent } from '../../core/generations/types.js';
+import { createMediaStorage } from '../../core/media/configured-storage.js';
 import { realTimers, within } from '../../core/timers.js';
 import { boltLogger } from './bolt-logger.js';
 import { type SlackBotDeps, slackSettings } from './bot-deps.js';
 import { catchUp } from './catch-up.js';
+import { openCompare, registerCompare } from './commands/compare.js';
 import { galleryText } from './commands/gallery.js';
 import { helpText } from './commands/help.js';
 import { jobsReply } from './commands/jobs.js';
@@ -22,11 +24,12 @@ import { createPageDrafts, registerFormPages } from './modal/form-pages.js';
 import { createFormLoader } from './modal/model-form.js';
 import { registerSubmit } from './modal/submit.js';
 import { createReceiver, type NodeHandler } from './receiver.js';
-import { errorCodeOf, missingScopeMessage } from './slack-errors.js';
+import { errorCodeOf, missingScopeMessage, plainWords } from './slack-errors.js';
 import { registerCancel } from './status/cancel.js';
 import { registerDelete } from './status/delete.js';
 import { createDelivery, slackUploadLimitBytes } from './status/delivery.js';
 import { registerFavorite } from './status/favorite.js';
+import { createSlackGroupMessages } from './status/group-message.js';
 import { createStatusPoster } from './status/post-status.js';
 import { registerReroll } from './status/reroll.js';
 import { registerScene } from './status/scene.js';
@@ -140,8 +143,37 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   registerFormPages(app, { catalog: deps.catalog, drafts, logger });
   registerExtend(app, { service: deps.service, postStatus, logger });
   registerSimulate(app, { service: deps.service, postStatus, logger });
-  app.command('/reelbot', async ({ ack, command }) => {
+  // Compare (one prompt on 2–4 models), when the process has a group service.
+  const groupMessages = deps.groups
+    ? createSlackGroupMessages({
+        client,
+        links,
+        media: deps.media ?? createMediaStorage(deps.config),
+        uploadLimitBytes: Math.min(deps.uploadLimitBytes ?? slackUploadLimitBytes, slackUploadLimitBytes),
+        fitVideo: deps.fitVideo,
+        saveRef: (groupId, ref) => deps.groups!.setMessageRef(groupId, { ...ref }),
+        logger,
+        clock,
+        timers,
+        intervalMs: deps.statusIntervalMs ?? 1500,
+      })
+    : undefined;
+  const compare =
+    deps.groups && groupMessages
+      ? { groups: deps.groups, groupMessages, catalog: deps.catalog, rules: deps.rules, logger }
+      : undefined;
+  if (compare) registerCompare(app, compare);
+  app.command('/reelbot', async ({ ack, command, client: web, respond }) => {
     const [subcommand] = command.text.trim().toLowerCase().split(/\s+/);
+    if (subcommand === 'compare' && compare) {
+      await ack();
+      const prompt = command.text.trim().slice('compare'.length).trim() || undefined;
+      await openCompare(compare, web, { ...command, prompt }).catch(async (error: unknown) => {
+        logger.warn({ err: error, code: errorCodeOf(error) }, 'could not open the compare modal');
+        await respond({ response_type: 'ephemeral', text: plainWords(error) });
+      });
+      return;
+    }
     if (subcommand === 'jobs')
       return ack({ response_type: 'ephemeral', ...(await jobsReply({ store: deps.store, clock }, command)) });
     const text =
@@ -172,6 +204,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   });
 
   let unsubscribe: (() => void) | undefined;
+  let unsubscribeGroups: (() => void) | undefined;
   let started = false;
 
   return {
@@ -197,6 +230,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
         );
       await app.init();
       unsubscribe = deps.service.subscribe((event) => tracker.render(event));
+      if (groupMessages) unsubscribeGroups = deps.groups?.subscribe((event) => groupMessages.handle(event));
       if (mode === 'socket') await app.start();
       started = true;
       logger.info({ mode, team: auth.team, bot: auth.user_id }, 'Slack bot ready');
@@ -210,8 +244,11 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       await within(Promise.allSettled([...handling]), handlerGraceMs, timers);
       unsubscribe?.();
       unsubscribe = undefined;
+      unsubscribeGroups?.();
+      unsubscribeGroups = undefined;
       if (wasStarted && mode === 'socket') await app.stop();
       await tracker.flush();
+      await groupMessages?.close();
     },
 
     async render(event) {

@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { Config } from '../../core/config.js';
 import type { FavoriteStore } from '../../core/generations/favorites.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
+import type { GroupService } from '../../core/generations/groups/group-service.js';
 import type { ServerRules } from '../../core/generations/server-rules.js';
 import type { GenerationService } from '../../core/generations/service-types.js';
 import type { Logger } from '../../core/logger.js';
@@ -37,6 +38,8 @@ export interface SlackBotDeps {
    * then told as an ephemeral message (Slack wants an answer within 3 s).
    */
   submitDeadlineMs?: number;
+  /** Groups of generations shown as one: `/reelbot compare` is offered only with it. */
+  groups?: GroupService;
   /** Each workspace's settings (allowed models, `/reelbot settings`); none: the environment's everywhere. */
   rules?: ServerRules;
   /** Extra Web API client options (tests turn retries off). */

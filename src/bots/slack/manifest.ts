@@ -12,7 +12,7 @@ export const slackCommands = [
   {
     command: '/reelbot',
     description: 'What reelbot can do',
-    usage_hint: 'help | jobs | usage | gallery | settings',
+    usage_hint: 'help | jobs | compare | usage | gallery | settings',
   },
 ];
 

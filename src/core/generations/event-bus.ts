@@ -1,6 +1,18 @@
 import type { GenerationEvent, GenerationListener } from './types.js';
 
 /**
+ * That a group (compare, batch) ended: only its id travels, since the group and its members are
+ * read from the shared store. The grid is composed by one process (a worker on REDIS_URL) while
+ * another (the bot) owns the chat message, so the bot learns of the end from this signal.
+ */
+export interface GroupSignal {
+  type: 'group-finished';
+  groupId: string;
+}
+
+export type GroupSignalListener = (signal: GroupSignal) => void;
+
+/**
  * Where the service's events go, so that they reach every process that shows them: the process
  * whose bot edits the chat message, and every web process with gallery pages open. The
  * in-process bus below is the default; the Redis bus (`core/redis/event-bus.ts`) carries events
@@ -10,12 +22,17 @@ export interface EventBus {
   publish(event: GenerationEvent): void;
   /** Every event, from any process. Returns an unsubscribe function. */
   subscribe(listener: GenerationListener): () => void;
+  /** Tells every process (this one too) that a group ended. */
+  publishGroup(signal: GroupSignal): void;
+  /** Group signals from any process. Returns an unsubscribe function. */
+  subscribeGroups(listener: GroupSignalListener): () => void;
   close(): Promise<void>;
 }
 
 /** The one-process bus: publishing calls the listeners at once, in order. */
 export function createInProcessEventBus(): EventBus {
   const listeners = new Set<GenerationListener>();
+  const groupListeners = new Set<GroupSignalListener>();
   return {
     publish(event) {
       // The service subscribes one dispatcher that guards each of its own listeners.
@@ -24,6 +41,13 @@ export function createInProcessEventBus(): EventBus {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    publishGroup(signal) {
+      for (const listener of groupListeners) listener(signal);
+    },
+    subscribeGroups(listener) {
+      groupListeners.add(listener);
+      return () => groupListeners.delete(listener);
     },
     close: async () => {},
   };

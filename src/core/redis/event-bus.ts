@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { EventBus } from '../generations/event-bus.js';
+import type { EventBus, GroupSignal, GroupSignalListener } from '../generations/event-bus.js';
 import type { GenerationEvent, GenerationListener } from '../generations/types.js';
 
 /**
@@ -16,20 +16,24 @@ export function createRedisEventBus(options: {
   prefix?: string;
 }): EventBus & { ready: Promise<void> } {
   const channel = `${options.prefix ?? 'reelbot'}:events`;
+  // Group signals on their own channel, so a generation listener never sees one.
+  const groupChannel = `${options.prefix ?? 'reelbot'}:groups`;
   const publisher = new Redis(options.url);
   const subscriber = new Redis(options.url);
   const listeners = new Set<GenerationListener>();
-  const ready = subscriber.subscribe(channel).then(() => undefined);
+  const groupListeners = new Set<GroupSignalListener>();
+  const ready = subscriber.subscribe(channel, groupChannel).then(() => undefined);
   ready.catch((error: unknown) => options.logger.error({ err: error }, 'could not subscribe to events'));
-  subscriber.on('message', (_channel: string, message: string) => {
-    let event: GenerationEvent;
+  subscriber.on('message', (from: string, message: string) => {
+    let event: GenerationEvent | GroupSignal;
     try {
-      event = JSON.parse(message) as GenerationEvent;
+      event = JSON.parse(message) as GenerationEvent | GroupSignal;
     } catch (error) {
       options.logger.warn({ err: error }, 'an event on Redis was not JSON');
       return;
     }
-    for (const listener of listeners) listener(event);
+    if (from === groupChannel) for (const listener of groupListeners) listener(event as GroupSignal);
+    else for (const listener of listeners) listener(event as GenerationEvent);
   });
   return {
     ready,
@@ -41,6 +45,15 @@ export function createRedisEventBus(options: {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    publishGroup(signal) {
+      publisher.publish(groupChannel, JSON.stringify(signal)).catch((error: unknown) => {
+        options.logger.error({ err: error, groupId: signal.groupId }, 'could not publish a group signal');
+      });
+    },
+    subscribeGroups(listener) {
+      groupListeners.add(listener);
+      return () => groupListeners.delete(listener);
     },
     async close() {
       // Events published just before close still go out: quit waits for the replies.

@@ -10,6 +10,7 @@ import { encodeCursor, generationIdPattern, pageSize, parseListQuery } from '../
 import { card } from '../views/card.js';
 import { galleryPage } from '../views/gallery-page.js';
 import type { PageContext } from '../views/layout.js';
+import { groupsAsOne, type WebGroups } from './groups.js';
 
 /**
  * Distinct models for the filter, refreshed at most every `ttlMs`: a scan per page view is waste.
@@ -66,6 +67,8 @@ export function galleryRoutes(deps: {
   pageContext: (res?: Response) => PageContext;
   /** The star count of each card; no stars shown without it. */
   favorites?: Pick<FavoriteStore, 'counts'>;
+  /** Groups (compare, batch), so their finished members show as one card. */
+  groups?: WebGroups;
 }): Router {
   const router = Router();
 
@@ -83,11 +86,14 @@ export function galleryRoutes(deps: {
       deps.store.list(filter, { cursor: query.cursor, limit: pageSize }),
       deps.models(),
     ]);
-    const { items, chainLengths } = await chainsAsOne(deps.store, page.items);
+    const chained = await chainsAsOne(deps.store, page.items);
+    const { items, groupOf } = await groupsAsOne(deps.groups, chained.items);
+    const { chainLengths } = chained;
     const stars = await deps.favorites?.counts(items.map((item) => item.id));
     const body = galleryPage(deps.pageContext(res), {
       items,
       chainLengths,
+      groupOf,
       stars,
       next: page.next && encodeCursor(page.next),
       params: query.params,

@@ -99,6 +99,8 @@ export function detailPage(
   generation: Generation,
   downloadName?: string,
   chainParts: readonly Generation[] = [],
+  /** The group (compare, batch) it is a clip of, when the visitor may see it. */
+  group?: { id: string; label: string },
 ): SafeHtml {
   const { media, requester, id } = generation;
   const running = !isFinal(generation.status);
@@ -121,6 +123,7 @@ export function detailPage(
     </header>
     ${failure(generation)}
     ${lineage(generation, chainParts)}
+    ${group ? html`<p class="panel lineage" data-group-link>One clip of <a href="/grp/${group.id}">${group.label}</a></p>` : ''}
     <section class="panel"><h2>About</h2><dl class="facts">
       ${fact('Model', html`<a href="/?model=${encodeURIComponent(generation.model)}">${generation.model}</a>`)}
       ${fact('Version', generation.version ? html`<code title="${generation.version}">${generation.version.slice(0, 12)}</code>` : undefined)}

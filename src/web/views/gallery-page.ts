@@ -1,3 +1,4 @@
+import type { GenerationGroup } from '../../core/generations/groups/types.js';
 import type { Generation } from '../../core/generations/types.js';
 import {
   type ListQuery,
@@ -8,6 +9,7 @@ import {
 } from '../filters.js';
 import { card, displayName } from './card.js';
 import { platformLabels, statusLabels } from './format.js';
+import { groupCard } from './group-page.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageContext } from './layout.js';
 
@@ -20,6 +22,8 @@ export interface GalleryView {
   models: string[];
   /** How many parts the chain of each newest part has (a chain shows as its newest part's card). */
   chainLengths?: ReadonlyMap<string, number>;
+  /** Items that stand for their group (compare, batch): shown as the group's one card. */
+  groupOf?: ReadonlyMap<string, GenerationGroup>;
   /** How many people marked each card's video as a favorite. */
   stars?: ReadonlyMap<string, number>;
 }
@@ -76,7 +80,12 @@ export function galleryPage(context: PageContext, view: GalleryView): SafeHtml {
   const { items, params, next } = view;
   const grid =
     items.length > 0
-      ? html`<ul class="grid">${items.map((item) => card(item, context.now, view.chainLengths?.get(item.id), view.stars?.get(item.id)))}</ul>`
+      ? html`<ul class="grid">${items.map((item) => {
+          const group = view.groupOf?.get(item.id);
+          return group
+            ? groupCard(group, context.now)
+            : card(item, context.now, view.chainLengths?.get(item.id), view.stars?.get(item.id));
+        })}</ul>`
       : Object.keys(params).length > 0
         ? html`<section class="empty"><h2>Nothing found</h2><p>No video matches these filters.</p>
             <p><a class="button button--ghost" href="/">Show everything</a></p></section>`

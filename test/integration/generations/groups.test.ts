@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReelbotError } from '../../../src/core/errors.js';
+import { createInProcessEventBus, type EventBus } from '../../../src/core/generations/event-bus.js';
 import { createGroupService, type GroupService } from '../../../src/core/generations/groups/group-service.js';
 import type { GroupEvent } from '../../../src/core/generations/groups/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
@@ -26,7 +27,11 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 /** The group service over a service under test, as the runtime wires it. */
-function groupsOver(sut: ServiceUnderTest, composes = true) {
+function groupsOver(
+  sut: ServiceUnderTest,
+  composes = true,
+  bus?: Pick<EventBus, 'publishGroup' | 'subscribeGroups'>,
+) {
   const logger = silentLogger();
   const api = createReplicateApi({
     token: sut.config.replicate.token,
@@ -40,6 +45,7 @@ function groupsOver(sut: ServiceUnderTest, composes = true) {
     storage: createLocalMediaStorage(sut.config.dataDir),
     logger,
     composes,
+    bus,
     grid: { tileHeight: 120 },
   });
   const events: GroupEvent[] = [];
@@ -99,6 +105,33 @@ describe('groups of generations', () => {
       expect((await groups.get(started.group.id))?.group.messageRef).toEqual({ messageId: 'm1' });
     } finally {
       await groups.close();
+      await sut.close();
+    }
+  });
+
+  it('tells the end over the bus to a process that does not compose (a bot beside a worker)', async () => {
+    fake.state.predictions.configure('anotherjesse/zeroscope-v2-xl', { steps: 1, tickMs: 2 });
+    const sut = startService(fake, { dataDir: tempDataDir() });
+    const bus = createInProcessEventBus();
+    const bot = groupsOver(sut, false, bus);
+    const worker = groupsOver(sut, true, bus);
+    try {
+      const started = await bot.groups.start({
+        kind: 'batch',
+        requester: alice,
+        prompt: 'waves',
+        models: ['anotherjesse/zeroscope-v2-xl'],
+        count: 2,
+      });
+      const end = await finished(bot.events, started.group.id);
+      expect(end.group.status).toBe('succeeded');
+      expect(end.group.media?.path).toBe(`media/${started.group.id}.mp4`);
+      // Told once to each process, by the one signal.
+      expect(bot.events.filter((e) => e.type === 'finished')).toHaveLength(1);
+      expect(worker.events.filter((e) => e.type === 'finished')).toHaveLength(1);
+    } finally {
+      await bot.groups.close();
+      await worker.groups.close();
       await sut.close();
     }
   });

@@ -10,6 +10,7 @@ import {
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { FavoriteStore } from '../../../src/core/generations/favorites.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
+import { createGroupService, type GroupService } from '../../../src/core/generations/groups/group-service.js';
 import type { Moderator } from '../../../src/core/generations/moderation.js';
 import { createServerRules } from '../../../src/core/generations/server-rules.js';
 import {
@@ -20,8 +21,10 @@ import type { Simulator } from '../../../src/core/generations/simulation-job.js'
 import { loadPrices } from '../../../src/core/generations/spend/prices.js';
 import type { GenerationEvent } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { createLocalMediaStorage } from '../../../src/core/media/storage.js';
 import { type Catalog, createCatalog } from '../../../src/core/replicate/catalog.js';
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
+import { createGroupStore } from '../../../src/core/store/groups.js';
 import {
   createCatalogCache,
   createFavorites,
@@ -55,6 +58,8 @@ export interface SlackHarness {
   favorites: FavoriteStore;
   catalog: Catalog;
   config: Config;
+  /** The group service (compare), when the harness was asked for one. */
+  groups?: GroupService;
   bot: SlackBot;
   /** What the bot was built from, to build a second one (a restart). */
   botDeps: SlackBotDeps;
@@ -79,6 +84,8 @@ export async function startSlackHarness(
     /** OpenAI moderation (e.g. the real adapter against the fake OpenAI); none by default. */
     moderator?: Moderator;
     env?: Record<string, string>;
+    /** A group service (compare) as `reelbot start` wires it; off by default. */
+    groups?: boolean;
     /** Server settings on the store with the allow-list (as `reelbot start` wires them); off by default. */
     serverSettings?: boolean;
     /**
@@ -134,6 +141,16 @@ export async function startSlackHarness(
     clock: options.time?.clock,
     timers: options.time?.timers,
   });
+  const groups = options.groups
+    ? createGroupService({
+        service,
+        groups: createGroupStore(db),
+        catalog,
+        storage: createLocalMediaStorage(config.dataDir),
+        logger,
+        grid: { tileHeight: 120 },
+      })
+    : undefined;
   const botDeps: SlackBotDeps = {
     config,
     service,
@@ -142,6 +159,7 @@ export async function startSlackHarness(
     favorites,
     logger,
     rules,
+    groups,
     clientOptions: { retryConfig: { retries: 0 } },
     // Short, so a test waits less; the throttle itself is tested with a controlled clock.
     statusIntervalMs: 100,
@@ -178,6 +196,7 @@ export async function startSlackHarness(
     favorites,
     catalog,
     config,
+    groups,
     bot,
     botDeps,
     client,
@@ -185,6 +204,7 @@ export async function startSlackHarness(
     async close() {
       await host?.close();
       await bot.stop();
+      await groups?.close();
       await service.close();
       db.close();
       await slack.close();

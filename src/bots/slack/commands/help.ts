@@ -9,6 +9,7 @@ export function helpText(options: { simulationAvailable: boolean }): string {
       ? '• `/simulate <prompt>`: a physics simulation, e.g. `/simulate 30 marbles roll down a ramp`. Add `duration:1-10`, `aspect:16:9|9:16|1:1`, `quality:draft|standard|high` or `seed:42` anywhere, e.g. `/simulate a seesaw aspect:9:16 quality:high`.'
       : '• `/simulate <prompt>`: physics simulations, coming soon.',
     '• `/reelbot jobs`: your running and queued jobs, each with a *Cancel* button.',
+    '• `/reelbot compare [prompt]`: one prompt on 2 to 4 models, side by side in one video.',
     '• `/reelbot usage`: what you used today against the daily limits (admins also see the workspace).',
     "• `/reelbot settings`: show or change the workspace's quotas, models, channels and blocked terms (admins and owners).",
     "• `/reelbot gallery`: a private link to this workspace's videos in the gallery, for 7 days.",

@@ -5,6 +5,7 @@ import type { GridOptions } from '../../media/grid.js';
 import type { MediaStorage } from '../../media/storage.js';
 import type { Catalog } from '../../replicate/catalog.js';
 import { promptField } from '../../replicate/schema.js';
+import type { EventBus } from '../event-bus.js';
 import { seedField } from '../input.js';
 import type { GenerationService } from '../service-types.js';
 import { type Generation, type GenerationEvent, isFinal, type Requester } from '../types.js';
@@ -44,6 +45,12 @@ export interface GroupServiceDeps {
   composes?: boolean;
   grid?: GridOptions;
   clock?: () => number;
+  /**
+   * Where a group's end is told to every process (the runtime's event bus): the process that
+   * composes the grid is not always the one whose bot shows the group. Without it, only this
+   * process's listeners hear of the end.
+   */
+  bus?: Pick<EventBus, 'publishGroup' | 'subscribeGroups'>;
 }
 
 /**
@@ -201,7 +208,14 @@ export function createGroupService(deps: GroupServiceDeps) {
         };
       }
     await groups.transition(groupId, ['composing'], patch);
-    const finished = (await groups.get(groupId))!;
+    if (deps.bus) deps.bus.publishGroup({ type: 'group-finished', groupId });
+    else await tellFinished(groupId);
+  }
+
+  /** Tells listeners a group ended, as the store has it now. */
+  async function tellFinished(groupId: string): Promise<void> {
+    const finished = await groups.get(groupId);
+    if (!finished || (finished.status !== 'succeeded' && finished.status !== 'failed')) return;
     tell({ type: 'finished', group: finished, members: await membersOf(finished) });
   }
 
@@ -219,6 +233,16 @@ export function createGroupService(deps: GroupServiceDeps) {
   const unsubscribe = deps.service.subscribe((event) => {
     if (closed) return;
     onEvent(event).catch((error: unknown) => logger.warn({ err: error }, 'group event not handled'));
+  });
+
+  // Ends told by any process (this one's own come back this way too).
+  const unsubscribeGroups = deps.bus?.subscribeGroups((signal) => {
+    if (closed) return;
+    const work = tellFinished(signal.groupId).catch((error: unknown) =>
+      logger.warn({ err: error, groupId: signal.groupId }, 'group end not told'),
+    );
+    finishing.add(work);
+    void work.finally(() => finishing.delete(work));
   });
 
   return {
@@ -252,6 +276,7 @@ export function createGroupService(deps: GroupServiceDeps) {
     async close(): Promise<void> {
       closed = true;
       unsubscribe();
+      unsubscribeGroups?.();
       await Promise.allSettled([...finishing]);
     },
   };

@@ -49,4 +49,29 @@ describe('the Redis event bus', () => {
       await Promise.all([worker.close(), web.close(), elsewhere.close()]);
     }
   });
+
+  it('carries group signals to every process on their own channel, apart from generation events', async () => {
+    const logger = pino({ level: 'silent' });
+    const [worker, bot] = [
+      createRedisEventBus({ url: redis.url, logger, prefix: 'bus2' }),
+      createRedisEventBus({ url: redis.url, logger, prefix: 'bus2' }),
+    ];
+    try {
+      await Promise.all([worker.ready, bot.ready]);
+      const signals: string[] = [];
+      const events: GenerationEvent[] = [];
+      bot.subscribeGroups((signal) => signals.push(`${signal.type}:${signal.groupId}`));
+      bot.subscribe((e) => events.push(e));
+      worker.publishGroup({ type: 'group-finished', groupId: 'grp_1' });
+      worker.publish(event('g_2', 5));
+      await vi.waitFor(() => expect(events).toHaveLength(1), { timeout: 5000, interval: 10 });
+      await vi.waitFor(() => expect(signals).toEqual(['group-finished:grp_1']), {
+        timeout: 5000,
+        interval: 10,
+      });
+      expect(events).toEqual([event('g_2', 5)]);
+    } finally {
+      await Promise.all([worker.close(), bot.close()]);
+    }
+  });
 });
