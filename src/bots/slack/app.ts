@@ -126,7 +126,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   registerDelete(app, { service: deps.service, client, logger });
   if (deps.favorites) registerFavorite(app, { service: deps.service, favorites: deps.favorites, logger });
   registerScene(app, { service: deps.service, client, logger });
-  registerSimulate(app, { service: deps.service, postStatus, logger });
+  registerSimulate(app, { service: deps.service, postStatus, logger, botToken: slack.botToken });
   app.command('/reelbot', async ({ ack, command }) => {
     const [subcommand] = command.text.trim().toLowerCase().split(/\s+/);
     const text =
