@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackEventsPath } from '../../src/bots/slack/receiver.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
-import { createSignedClient, type FakeSlack, startFakeSlack } from '../fakes/slack/index.js';
+import { createSignedClient, type FakeSlack, fileJson, startFakeSlack } from '../fakes/slack/index.js';
 import { probeVideo, type ReelbotProcess, startReelbot } from './reelbot-process.js';
 
 const signingSecret = 'e2e-signing-secret-0123456789abcdef';
@@ -116,6 +116,44 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(square).toMatchObject({ codec: 'h264', width: 480, height: 480 });
     expect(square.durationSeconds).toBeCloseTo(1, 0);
 
+    // A scene JSON file, through the modal `/simulate scene` opens (a slash command carries no file).
+    const sceneSince = slack.log.last;
+    await client.slashCommand({
+      command: '/simulate',
+      text: 'scene duration:1 aspect:1:1 quality:draft',
+      person,
+    });
+    const sceneOpen = await slack.waitForCall('views.open', () => true, {
+      since: sceneSince,
+      timeoutMs: 30_000,
+    });
+    const sceneViewId = (sceneOpen.response as { view: { id: string } }).view.id;
+    const sceneFile = slack.addFile({
+      name: 'tower.json',
+      user: person.id,
+      bytes: Buffer.from(
+        JSON.stringify({
+          objects: [0, 1, 2].map((i) => ({ shape: 'box', size: [1, 1, 1], position: [0, 0.5 + i * 1.1, 0] })),
+        }),
+      ),
+    });
+    const sceneSubmit = await client.viewSubmission({
+      view: slack.viewPayload(sceneViewId),
+      inputs: { scene_file: [fileJson(sceneFile)] },
+      person,
+    });
+    expect(sceneSubmit.json.response_action).toBeUndefined();
+    const sceneRender = await slack.waitForCall(
+      'files.completeUploadExternal',
+      (call) => call.seq > render.seq,
+      {
+        timeoutMs: 150_000,
+      },
+    );
+    const sceneVideo = slack.workspace.files.get(
+      (sceneRender.response as { files: { id: string }[] }).files[0]!.id,
+    )!;
+    expect(await probeVideo(sceneVideo.bytes)).toMatchObject({ codec: 'h264', width: 480, height: 480 });
     // /reelbot compare: two models picked in the modal, the grid MP4 uploaded into the message's thread.
     const compareSince = slack.log.last;
     const compare = await client.slashCommand({
@@ -160,6 +198,6 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(stopped.code).toBe(0);
     expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
     reelbot = undefined;
-    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(4);
+    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(5);
   });
 });

@@ -142,7 +142,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   registerEdit(app, { service: deps.service, catalog: deps.catalog, drafts, logger });
   registerFormPages(app, { catalog: deps.catalog, drafts, logger });
   registerExtend(app, { service: deps.service, postStatus, logger });
-  registerSimulate(app, { service: deps.service, postStatus, logger });
+  registerSimulate(app, { service: deps.service, postStatus, logger, botToken: slack.botToken });
   // Compare (one prompt on 2–4 models), when the process has a group service.
   const groupMessages = deps.groups
     ? createSlackGroupMessages({

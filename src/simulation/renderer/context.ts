@@ -5,7 +5,7 @@ import { SimulationError } from '../../core/errors.js';
 export interface GlContext {
   gl: WebGLRenderingContext;
   instancing: ANGLE_instanced_arrays;
-  /** Deletes every object made through this loan and resets the state; the context stays open. */
+  /** Deletes every object made through this loan but the linked programs, and resets the state; the context stays open. */
   release(): void;
 }
 
@@ -86,15 +86,17 @@ function resetState(gl: WebGLRenderingContext): void {
   }
 }
 
-/** Records every object created in `gl`, so that all of them can be deleted when a video is done. */
+/**
+ * Records every buffer, texture and target created in `gl`, so that all of them can be deleted
+ * when a video is done.
+ */
 function trackObjects(gl: WebGLRenderingContext) {
   const deleters = {
     createBuffer: 'deleteBuffer',
     createTexture: 'deleteTexture',
     createFramebuffer: 'deleteFramebuffer',
     createRenderbuffer: 'deleteRenderbuffer',
-    createProgram: 'deleteProgram',
-    createShader: 'deleteShader',
+    // Programs and shaders are not here: they stay linked for the next video (see program.ts).
   } as const;
   const made: (() => void)[] = [];
   const methods = gl as unknown as Record<string, (...args: unknown[]) => unknown>;

@@ -6,7 +6,7 @@ export function helpText(options: { simulationAvailable: boolean }): string {
     '• `/animate [prompt]`: the same with models that bring an image to life; attach the image in the form.',
     '• *Animate this image*: the message shortcut (⋯ on a message with an image) animates that image.',
     options.simulationAvailable
-      ? '• `/simulate <prompt>`: a physics simulation, e.g. `/simulate 30 marbles roll down a ramp`. Add `duration:1-10`, `aspect:16:9|9:16|1:1`, `quality:draft|standard|high` or `seed:42` anywhere, e.g. `/simulate a seesaw aspect:9:16 quality:high`.'
+      ? "• `/simulate <prompt>`: a physics simulation, e.g. `/simulate 30 marbles roll down a ramp`. Add `duration:1-10`, `aspect:16:9|9:16|1:1`, `quality:draft|standard|high` or `seed:42` anywhere, e.g. `/simulate a seesaw aspect:9:16 quality:high`. `/simulate scene` takes a scene JSON file (the Scene button's, edited)."
       : '• `/simulate <prompt>`: physics simulations, coming soon.',
     '• `/reelbot jobs`: your running and queued jobs, each with a *Cancel* button.',
     '• `/reelbot compare [prompt]`: one prompt on 2 to 4 models, side by side in one video.',
