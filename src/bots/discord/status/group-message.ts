@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { REST } from 'discord.js';
 import { createEditThrottle } from '../../../core/chat/edit-throttle.js';
+import { createLiveGroupMessages } from '../../../core/chat/live-group-messages.js';
 import { truncate } from '../../../core/forms/text.js';
 import { groupHeading, groupLines, groupOutcome } from '../../../core/generations/groups/group-text.js';
 import type { GenerationGroup, GroupEvent } from '../../../core/generations/groups/types.js';
@@ -63,9 +64,6 @@ async function finishedEdit(
  * status message), and given the grid video when the group finishes.
  */
 export function createGroupMessages(options: GroupMessagesOptions) {
-  const live = new Map<string, ReturnType<typeof messageOf>>();
-  let closed = false;
-
   function messageOf(groupId: string, start: DiscordMessageRef) {
     const log = options.logger.child({ groupId });
     const editor = createMessageEditor({
@@ -95,40 +93,25 @@ export function createGroupMessages(options: GroupMessagesOptions) {
           editor.update({ finalShown: true });
         } finally {
           await final.cleanup();
-          live.delete(groupId);
+          live.done(groupId);
         }
       },
       onError(error) {
         log.warn({ err: error }, 'could not edit the group message');
       },
     });
-    return { throttle };
+    return throttle;
   }
 
-  return {
-    /** Renders a group event of a Discord group. */
-    handle(event: GroupEvent) {
-      if (closed || event.group.requester.platform !== 'discord') return;
-      let message = live.get(event.group.id);
-      if (!message) {
-        const ref = asDiscordMessageRef(event.group.messageRef);
-        if (!ref || ref.finalShown) return;
-        message = messageOf(event.group.id, ref);
-        live.set(event.group.id, message);
-      }
-      message.throttle.push(event);
-      if (event.type === 'finished') void message.throttle.flush();
+  const live = createLiveGroupMessages<DiscordMessageRef>({
+    platform: 'discord',
+    openRef(event) {
+      const ref = asDiscordMessageRef(event.group.messageRef);
+      return ref && !ref.finalShown ? ref : undefined;
     },
-    async idle() {
-      await Promise.all([...live.values()].map((message) => message.throttle.idle()));
-    },
-    async close() {
-      closed = true;
-      await Promise.all([...live.values()].map((message) => message.throttle.idle()));
-      for (const message of live.values()) message.throttle.close();
-      live.clear();
-    },
-  };
+    open: messageOf,
+  });
+  return live;
 }
 
 export type GroupMessages = ReturnType<typeof createGroupMessages>;

@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import { createEditThrottle } from '../../../core/chat/edit-throttle.js';
 import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
+import { createLiveGroupMessages } from '../../../core/chat/live-group-messages.js';
 import { truncate } from '../../../core/forms/text.js';
 import { groupHeading, groupLines, groupOutcome } from '../../../core/generations/groups/group-text.js';
 import type { GenerationGroup, GroupEvent } from '../../../core/generations/groups/types.js';
@@ -49,8 +50,6 @@ export function slackGroupText(group: GenerationGroup, members: Generation[], li
  */
 export function createSlackGroupMessages(deps: SlackGroupMessagesDeps) {
   const { client } = deps;
-  const live = new Map<string, ReturnType<typeof messageOf>>();
-  let closed = false;
 
   async function uploadGrid(group: GenerationGroup, ref: StatusRef): Promise<void> {
     if (!group.media) return;
@@ -97,40 +96,25 @@ export function createSlackGroupMessages(deps: SlackGroupMessagesDeps) {
           await uploadGrid(event.group, ref);
           await deps.saveRef(groupId, { ...ref, closed: true, delivered: true });
         } finally {
-          live.delete(groupId);
+          live.done(groupId);
         }
       },
       onError(error) {
         log.warn({ err: error, code: errorCodeOf(error) }, 'could not edit the group message');
       },
     });
-    return { throttle };
+    return throttle;
   }
 
-  return {
-    /** Renders a group event of a Slack group whose message is known and not yet delivered. */
-    handle(event: GroupEvent) {
-      if (closed || event.group.requester.platform !== 'slack') return;
-      let message = live.get(event.group.id);
-      if (!message) {
-        const ref = statusRefOf(event.group.messageRef);
-        if (!ref || ref.delivered) return;
-        message = messageOf(event.group.id, ref);
-        live.set(event.group.id, message);
-      }
-      message.throttle.push(event);
-      if (event.type === 'finished') void message.throttle.flush();
+  const live = createLiveGroupMessages<StatusRef>({
+    platform: 'slack',
+    openRef(event) {
+      const ref = statusRefOf(event.group.messageRef);
+      return ref && !ref.delivered ? ref : undefined;
     },
-    async idle() {
-      await Promise.all([...live.values()].map((message) => message.throttle.idle()));
-    },
-    async close() {
-      closed = true;
-      await Promise.all([...live.values()].map((message) => message.throttle.idle()));
-      for (const message of live.values()) message.throttle.close();
-      live.clear();
-    },
-  };
+    open: messageOf,
+  });
+  return live;
 }
 
 export type SlackGroupMessages = ReturnType<typeof createSlackGroupMessages>;
