@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { GenerationGroup, GroupKind, GroupPatch, GroupStatus } from '../generations/groups/types.js';
+import type {
+  GenerationGroup,
+  GroupKind,
+  GroupPatch,
+  GroupStatus,
+  NewGroup,
+} from '../generations/groups/types.js';
 import type { Platform } from '../generations/types.js';
 
 /** A row of `generation_groups`, the same on both engines (times in ms, JSON as text). */
@@ -34,6 +40,27 @@ export function newGroupId(now: number): string {
 }
 
 /** A row and its members (by position) as the core's group. */
+/** The row of a new group, as both engines insert it: running, with no grid yet. */
+export function newGroupRow(group: NewGroup, now: number): GroupRow {
+  return {
+    id: group.id ?? newGroupId(now),
+    kind: group.kind,
+    platform: group.requester.platform,
+    workspace_id: group.requester.workspaceId ?? null,
+    channel_id: group.requester.channelId ?? null,
+    user_id: group.requester.userId,
+    user_name: group.requester.userName ?? null,
+    prompt: group.prompt ?? null,
+    status: 'running',
+    media_json: null,
+    error: null,
+    refused_json: group.refused?.length ? JSON.stringify(group.refused) : null,
+    message_ref_json: group.messageRef ? JSON.stringify(group.messageRef) : null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 export function toGroup(row: GroupRow, memberIds: string[]): GenerationGroup {
   return {
     id: row.id,

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { GroupStore } from '../generations/groups/group-store.js';
 import type { GenerationGroup, GroupStatus } from '../generations/groups/types.js';
-import { type GroupRow, groupPatchColumns, newGroupId, toGroup } from './group-rows.js';
+import { type GroupRow, groupPatchColumns, newGroupRow, toGroup } from './group-rows.js';
 
 /** Groups on SQLite: a row per group and a row per member, written in one transaction. */
 export function createGroupStore(db: Database, clock: () => number = Date.now): GroupStore {
@@ -39,23 +39,7 @@ export function createGroupStore(db: Database, clock: () => number = Date.now): 
   return {
     async insert(group) {
       const now = clock();
-      const row: GroupRow = {
-        id: group.id ?? newGroupId(now),
-        kind: group.kind,
-        platform: group.requester.platform,
-        workspace_id: group.requester.workspaceId ?? null,
-        channel_id: group.requester.channelId ?? null,
-        user_id: group.requester.userId,
-        user_name: group.requester.userName ?? null,
-        prompt: group.prompt ?? null,
-        status: 'running',
-        media_json: null,
-        error: null,
-        refused_json: group.refused?.length ? JSON.stringify(group.refused) : null,
-        message_ref_json: group.messageRef ? JSON.stringify(group.messageRef) : null,
-        created_at: now,
-        updated_at: now,
-      };
+      const row = newGroupRow(group, now);
       insert(row, group.memberIds);
       return read(byId.get(row.id))!;
     },

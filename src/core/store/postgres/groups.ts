@@ -1,6 +1,6 @@
 import type { GroupStore } from '../../generations/groups/group-store.js';
 import type { GenerationGroup } from '../../generations/groups/types.js';
-import { type GroupRow, groupPatchColumns, newGroupId, toGroup } from '../group-rows.js';
+import { type GroupRow, groupPatchColumns, newGroupRow, toGroup } from '../group-rows.js';
 import type { PostgresDatabase } from './database.js';
 
 /** Groups on PostgreSQL; the same rules as ../groups.ts. */
@@ -24,23 +24,7 @@ export function createPostgresGroupStore(db: PostgresDatabase, clock: () => numb
   return {
     async insert(group) {
       const now = clock();
-      const row: GroupRow = {
-        id: group.id ?? newGroupId(now),
-        kind: group.kind,
-        platform: group.requester.platform,
-        workspace_id: group.requester.workspaceId ?? null,
-        channel_id: group.requester.channelId ?? null,
-        user_id: group.requester.userId,
-        user_name: group.requester.userName ?? null,
-        prompt: group.prompt ?? null,
-        status: 'running',
-        media_json: null,
-        error: null,
-        refused_json: group.refused?.length ? JSON.stringify(group.refused) : null,
-        message_ref_json: group.messageRef ? JSON.stringify(group.messageRef) : null,
-        created_at: now,
-        updated_at: now,
-      };
+      const row = newGroupRow(group, now);
       await db.transaction().execute(async (tx) => {
         await tx.insertInto('generation_groups').values(row).execute();
         if (group.memberIds.length > 0)
