@@ -15,6 +15,10 @@ export function createGroupStore(db: Database, clock: () => number = Date.now): 
   const unfinished = db.prepare<[], GroupRow>(
     "SELECT * FROM generation_groups WHERE status IN ('running', 'composing') ORDER BY created_at, id",
   );
+  const ended = db.prepare<[string, number], GroupRow>(
+    `SELECT * FROM generation_groups WHERE platform = ? AND status IN ('succeeded', 'failed') AND updated_at >= ?
+     ORDER BY updated_at, id`,
+  );
   const read = (row: GroupRow | undefined): GenerationGroup | undefined =>
     row
       ? toGroup(
@@ -62,6 +66,9 @@ export function createGroupStore(db: Database, clock: () => number = Date.now): 
     },
     async listUnfinished() {
       return unfinished.all().map((row) => read(row)!);
+    },
+    async listEnded(platform, since) {
+      return ended.all(platform, since).map((row) => read(row)!);
     },
   };
 }

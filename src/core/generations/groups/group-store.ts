@@ -1,3 +1,4 @@
+import type { Platform } from '../types.js';
 import type { GenerationGroup, GroupPatch, GroupStatus, NewGroup } from './types.js';
 
 /**
@@ -14,4 +15,9 @@ export interface GroupStore {
   transition(id: string, from: readonly GroupStatus[], patch: GroupPatch): Promise<boolean>;
   /** Groups not yet ended (`running` or `composing`), oldest first: the work to resume after a restart. */
   listUnfinished(): Promise<GenerationGroup[]>;
+  /**
+   * Groups of `platform` that ended (`succeeded` or `failed`) and were last changed at `since` or
+   * later, oldest first: the ones whose final message a restarted bot may still owe.
+   */
+  listEnded(platform: Platform, since: number): Promise<GenerationGroup[]>;
 }

@@ -67,5 +67,17 @@ export function createPostgresGroupStore(db: PostgresDatabase, clock: () => numb
         .execute();
       return Promise.all(rows.map(async (row) => (await read(row))!));
     },
+    async listEnded(platform, since) {
+      const rows = await db
+        .selectFrom('generation_groups')
+        .selectAll()
+        .where('platform', '=', platform)
+        .where('status', 'in', ['succeeded', 'failed'])
+        .where('updated_at', '>=', since)
+        .orderBy('updated_at')
+        .orderBy('id')
+        .execute();
+      return Promise.all(rows.map(async (row) => (await read(row))!));
+    },
   };
 }

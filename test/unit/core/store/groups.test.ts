@@ -69,4 +69,30 @@ describe.each(storeEngines())('group store on $name', (engine) => {
     expect(await store.groups.get('grp_nope')).toBeUndefined();
     expect(group.refused).toEqual([]);
   });
+
+  it('lists a platform’s ended groups changed since a time, oldest first, for the catch-up at start', async () => {
+    let now = 1_000;
+    const store = await freshStore(engine, () => now);
+    const slack = { ...requester, platform: 'slack' as const };
+    const old = await store.groups.insert({ kind: 'batch', requester, memberIds: [] });
+    await store.groups.transition(old.id, ['running'], { status: 'failed', error: 'x' });
+    now = 2_000;
+    const running = await store.groups.insert({ kind: 'batch', requester, memberIds: [] });
+    const succeeded = await store.groups.insert({ kind: 'compare', requester, memberIds: [] });
+    const failed = await store.groups.insert({ kind: 'batch', requester, memberIds: [] });
+    const other = await store.groups.insert({ kind: 'batch', requester: slack, memberIds: [] });
+    now = 3_000;
+    await store.groups.transition(failed.id, ['running'], { status: 'failed', error: 'none' });
+    now = 2_500;
+    await store.groups.transition(succeeded.id, ['running'], { status: 'succeeded' });
+    await store.groups.transition(other.id, ['running'], { status: 'succeeded' });
+
+    expect((await store.groups.listEnded('discord', 2_000)).map((g) => g.id)).toEqual([
+      succeeded.id,
+      failed.id,
+    ]);
+    expect((await store.groups.listEnded('slack', 0)).map((g) => g.id)).toEqual([other.id]);
+    expect((await store.groups.listEnded('discord', 0)).map((g) => g.id)).toContain(old.id);
+    expect((await store.groups.listEnded('discord', 0)).map((g) => g.id)).not.toContain(running.id);
+  });
 });
