@@ -75,7 +75,7 @@ export interface DiscordBot extends ChatAdapter {
   idle(): Promise<void>;
 }
 
-// A finished generation whose final message was never shown (the bot was down) gets it at start.
+// A finished generation or group whose final message was never shown (the bot was down) gets it at start.
 const finalCatchUpMs = 60 * 60 * 1000;
 
 /** What `reelbot start` tells the person running it when discord.js cannot log in. */
@@ -221,6 +221,14 @@ export function createDiscordBot(deps: DiscordBotDeps): DiscordBot {
         'Discord bot connected',
       );
       statuses.resume(await leftBehind());
+      // Before the group service resumes: groups it finishes from now on are told by their own end.
+      if (groupMessages && deps.groups)
+        try {
+          const shown = await groupMessages.catchUp(deps.groups, clock() - finalCatchUpMs);
+          if (shown > 0) logger.info({ groups: shown }, 'Discord group messages caught up');
+        } catch (error) {
+          logger.warn({ err: error }, 'could not catch up on group messages');
+        }
       void deps.catalog.warm().catch((error: unknown) => {
         logger.warn({ err: error, code: codeOf(error) }, 'could not warm the model catalog');
       });

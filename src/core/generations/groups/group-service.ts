@@ -7,11 +7,18 @@ import type { Catalog } from '../../replicate/catalog.js';
 import { promptField } from '../../replicate/schema.js';
 import type { EventBus } from '../event-bus.js';
 import { seedField } from '../input.js';
-import type { GenerationService } from '../service-types.js';
-import { type Generation, type GenerationEvent, isFinal, type Requester } from '../types.js';
+import type { AttachmentInput, GenerationRequest, GenerationService } from '../service-types.js';
+import { type Generation, type GenerationEvent, isFinal, type Platform, type Requester } from '../types.js';
 import { keepGrid } from './grid-keeper.js';
 import type { GroupStore } from './group-store.js';
-import type { GenerationGroup, GroupEvent, GroupKind, GroupListener, GroupRefusal } from './types.js';
+import type {
+  GenerationGroup,
+  GroupEvent,
+  GroupKind,
+  GroupListener,
+  GroupRefusal,
+  GroupStatus,
+} from './types.js';
 
 /** Compare takes 2 to 4 models; a batch 1 to 4 seeds: four tiles still read on a phone. */
 export const maxGroupSize = 4;
@@ -20,11 +27,19 @@ export const maxGroupSize = 4;
 export interface GroupRequest {
   kind: GroupKind;
   requester: Requester;
-  prompt: string;
+  /** Put into each model's prompt field, over `values`; absent when the form's values carry it. */
+  prompt?: string;
   /** Compare: 2 to 4 models. Batch: the one model. */
   models: string[];
   /** Batch: how many clips, 1 to 4. */
   count?: number;
+  /**
+   * Batch: the model's form as filled in (every parameter), given to each clip; only the seed
+   * differs. A seed typed in the form is the first clip's, the next ones count up from it.
+   */
+  values?: GenerationRequest['values'];
+  /** Batch: the images given with the form, the same for each clip. */
+  attachments?: AttachmentInput[];
   messageRef?: Record<string, unknown>;
 }
 
@@ -58,6 +73,8 @@ export interface GroupServiceDeps {
  * process that died while composing, and is composed again.
  */
 const composeLeaseMs = 10 * 60 * 1000;
+
+const allStatuses: readonly GroupStatus[] = ['running', 'composing', 'succeeded', 'failed'];
 
 /** One clip to start: its model and, where the model takes one, its seed. */
 interface Clip {
@@ -129,16 +146,45 @@ export function createGroupService(deps: GroupServiceDeps) {
     return high > low ? randomInt(low, Math.min(high, 2 ** 31 - 2) + 1) : low;
   }
 
+  /** The seed typed in a batch's form, when it is a whole number the model takes as its seed. */
+  async function typedSeed(request: GroupRequest): Promise<number | undefined> {
+    if (request.kind !== 'batch' || !request.values || request.models.length !== 1) return undefined;
+    const field = await deps.catalog
+      .getModel(request.models[0]!)
+      .then((model) => seedField(model.fields))
+      .catch(() => undefined);
+    const typed = field ? request.values[field.name] : undefined;
+    const seed = typeof typed === 'string' && /^\s*\d+\s*$/.test(typed) ? Number(typed) : undefined;
+    return seed !== undefined && Number.isSafeInteger(seed) ? seed : undefined;
+  }
+
   async function startClip(request: GroupRequest, clip: Clip): Promise<Generation> {
     const model = await deps.catalog.getModel(clip.model);
-    const values: Record<string, string> = { [promptField(model.fields)?.name ?? 'prompt']: request.prompt };
+    const values: GenerationRequest['values'] = { ...request.values };
+    if (request.prompt !== undefined) values[promptField(model.fields)?.name ?? 'prompt'] = request.prompt;
     const seed = seedField(model.fields);
     if (seed) values[seed.name] = String(clip.seed);
-    return deps.service.start({ requester: request.requester, model: clip.model, values });
+    return deps.service.start({
+      requester: request.requester,
+      model: clip.model,
+      values,
+      ...(request.attachments?.length ? { attachments: request.attachments } : {}),
+    });
+  }
+
+  /** The prompt the group's message shows: the one asked for, or the one in the form's values. */
+  async function promptOf(request: GroupRequest): Promise<string | undefined> {
+    if (request.prompt !== undefined || !request.values) return request.prompt;
+    const field = await deps.catalog
+      .getModel(request.models[0] ?? '')
+      .then((model) => promptField(model.fields))
+      .catch(() => undefined);
+    const typed = request.values[field?.name ?? 'prompt'];
+    return typeof typed === 'string' && typed.trim() ? typed : undefined;
   }
 
   async function start(request: GroupRequest): Promise<GroupStart> {
-    const clips = clipsOf(request, await commonSeed(request.models));
+    const clips = clipsOf(request, (await typedSeed(request)) ?? (await commonSeed(request.models)));
     const members: Generation[] = [];
     const refused: GroupRefusal[] = [];
     let firstRefusal: unknown;
@@ -157,7 +203,7 @@ export function createGroupService(deps: GroupServiceDeps) {
     const group = await groups.insert({
       kind: request.kind,
       requester: request.requester,
-      prompt: request.prompt,
+      prompt: await promptOf(request),
       memberIds: members.map((member) => member.id),
       messageRef: request.messageRef,
       refused,
@@ -252,10 +298,31 @@ export function createGroupService(deps: GroupServiceDeps) {
       const group = await groups.get(groupId);
       return group ? { group, members: await membersOf(group) } : undefined;
     },
+    /**
+     * Where the group stands now, as the event a bot shows: `finished` only once the grid is kept
+     * or has failed (a group still composing is a `member` event: its end comes later).
+     */
+    async current(groupId: string): Promise<GroupEvent | undefined> {
+      const group = await groups.get(groupId);
+      if (!group) return undefined;
+      const ended = group.status === 'succeeded' || group.status === 'failed';
+      return { type: ended ? 'finished' : 'member', group, members: await membersOf(group) };
+    },
     /** Keeps platform message references with the group (its one status message). */
     async setMessageRef(groupId: string, messageRef: Record<string, unknown>): Promise<void> {
-      const group = await groups.get(groupId);
-      if (group) await groups.transition(groupId, [group.status], { messageRef });
+      // Whatever the status: read-then-write on the status read would lose the ref to a group
+      // that moved on meanwhile (its grid claimed or kept), and then its end would go unshown.
+      await groups.transition(groupId, allStatuses, { messageRef });
+    },
+    /**
+     * The groups of `platform` that ended since `since`, as `finished` events: a bot that starts
+     * hands them to its live group messages, which show the final state of the ones not yet shown.
+     */
+    async ended(platform: Platform, since: number): Promise<GroupEvent[]> {
+      const ended = await groups.listEnded(platform, since);
+      return Promise.all(
+        ended.map(async (group) => ({ type: 'finished' as const, group, members: await membersOf(group) })),
+      );
     },
     subscribe(listener: GroupListener): () => void {
       listeners.add(listener);
