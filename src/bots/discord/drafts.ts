@@ -19,6 +19,8 @@ export interface FormDraft {
   attachments: Record<string, AttachmentInput[]>;
   /** The generation an Edit & re-run form came from, recorded as the new one's origin. */
   origin?: GenerationOrigin;
+  /** A batch (`/video count:`): how many clips of these values, each with its own seed; 1 when absent. */
+  count?: number;
   /** The fields as the form shows them, fixed when the form first opens. */
   formFields?: Field[];
   createdAt: number;

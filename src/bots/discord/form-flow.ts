@@ -26,6 +26,7 @@ import {
   planDiscordForm,
 } from './form/index.js';
 import { startModelGeneration } from './generation-start.js';
+import { startGroup } from './group-start.js';
 import { submittedComponents } from './modal-values.js';
 import { describeError, replyPrivately } from './reply.js';
 
@@ -128,7 +129,24 @@ export async function startFromDraft(
   ctx: BotContext,
   draft: FormDraft,
 ): Promise<void> {
+  const onInvalid = (error: ValidationError) => offerFix(interaction, draft, error);
   try {
+    if (draft.count && draft.count > 1) {
+      const started = await startGroup(
+        interaction,
+        ctx,
+        {
+          kind: 'batch',
+          models: [draft.model.model.ref],
+          count: draft.count,
+          values: draft.values,
+          attachments: draftAttachments(draft),
+        },
+        onInvalid,
+      );
+      if (started) ctx.drafts.delete(draft.id);
+      return;
+    }
     const generation = await startModelGeneration(
       interaction,
       ctx,
@@ -138,7 +156,7 @@ export async function startFromDraft(
         attachments: draftAttachments(draft),
         ...(draft.origin ? { origin: draft.origin } : {}),
       },
-      (error) => offerFix(interaction, draft, error),
+      onInvalid,
     );
     if (generation) ctx.drafts.delete(draft.id);
   } catch (error) {

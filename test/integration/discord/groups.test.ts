@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GroupEvent } from '../../../src/core/generations/groups/types.js';
 import { probe } from '../../../src/core/media/ffmpeg.js';
-import { type DiscordHarness, editsOf, isMp4, startHarness, waitForEdit } from './harness.js';
+import { type DiscordHarness, editsOf, isMp4, pngBytes, startHarness, waitForEdit } from './harness.js';
 
 let h: DiscordHarness;
 beforeAll(async () => {
@@ -78,5 +79,108 @@ describe('Discord groups', () => {
     );
     expect(answer.json?.flags).toBe(64);
     expect((await h.store.list({ search: 'nothing to see' })).items).toHaveLength(0);
+  });
+
+  it('/video count:2 with an image gives each clip the image, with seeds one apart', async () => {
+    h.replicate.state.predictions.configure('ali-vilab/i2vgen-xl', { steps: 1, tickMs: 2 });
+    const image = h.discord.uploadAttachment({
+      bytes: await pngBytes(),
+      filename: 'harbour.png',
+      contentType: 'image/png',
+    });
+    const interaction = h.discord.sendCommand('video', [
+      { name: 'model', value: 'ali-vilab/i2vgen-xl' },
+      { name: 'prompt', value: 'the harbour wakes' },
+      { name: 'image', value: image },
+      { name: 'count', value: 2 },
+    ]);
+    const done = await waitForEdit(h, interaction.token, /Side by side above/);
+    expect(done.json.content).toContain('Batch of 2: “the harbour wakes”');
+    expect(done.files).toHaveLength(1);
+    const inputs = [...h.replicate.state.predictions.predictions.values()]
+      .filter((entry) => entry.prediction.input?.prompt === 'the harbour wakes')
+      .map((entry) => entry.prediction.input as Record<string, unknown>);
+    expect(inputs).toHaveLength(2);
+    for (const input of inputs) expect(input.image).toMatch(new RegExp(`^${h.replicate.baseUrl}/`));
+    const seeds = inputs.map((input) => Number(input.seed)).sort((a, b) => a - b);
+    expect(seeds[1]! - seeds[0]!).toBe(1);
+  });
+
+  it('/video count:2 advanced: the form’s values and the command’s image go to both clips', async () => {
+    h.replicate.state.predictions.configure('minimax/video-01-live', { steps: 1, tickMs: 2 });
+    const image = h.discord.uploadAttachment({
+      bytes: await pngBytes(),
+      filename: 'lamp.png',
+      contentType: 'image/png',
+    });
+    const command = h.discord.sendCommand('video', [
+      { name: 'model', value: 'minimax/video-01-live' },
+      { name: 'prompt', value: 'the lamp flickers' },
+      { name: 'image', value: image },
+      { name: 'advanced', value: true },
+      { name: 'count', value: 2 },
+    ]);
+    const modal = (await h.discord.waitForCallback(command)).json.data;
+    const submit = h.discord.submitModal(modal.custom_id, [
+      { customId: 'prompt', value: 'the lamp flickers twice' },
+      { customId: 'prompt_optimizer', values: ['false'] },
+    ]);
+    const done = await waitForEdit(h, submit.token, /Side by side above/);
+    expect(done.json.content).toContain('Batch of 2: “the lamp flickers twice”');
+    const inputs = [...h.replicate.state.predictions.predictions.values()]
+      .filter((entry) => entry.prediction.input?.prompt === 'the lamp flickers twice')
+      .map((entry) => entry.prediction.input as Record<string, unknown>);
+    expect(inputs).toHaveLength(2);
+    for (const input of inputs) {
+      expect(input.prompt_optimizer).toBe(false);
+      expect(input.first_frame_image).toMatch(new RegExp(`^${h.replicate.baseUrl}/`));
+    }
+  });
+
+  it('shows once, at the next start, the grid of a batch that ended while the bot was down', async () => {
+    const model = 'lucataco/animate-diff';
+    h.replicate.state.predictions.configure(model, { manual: true });
+    const interaction = h.discord.sendCommand('video', [
+      { name: 'model', value: model },
+      { name: 'prompt', value: 'a tide while away' },
+      { name: 'count', value: 2 },
+    ]);
+    await waitForEdit(h, interaction.token, /Batch of 2: “a tide while away”/);
+    const mine = () =>
+      [...h.replicate.state.predictions.predictions.values()].filter(
+        (entry) => entry.prediction.input?.prompt === 'a tide while away',
+      );
+    const stoppedAt = h.discord.mark();
+    await h.restartBot({}, async () => {
+      // The bot is down: the clips finish (the second starts when the first ends, one job a
+      // person), and the grid is kept with nobody to show it.
+      const ended = new Promise<GroupEvent>((resolve) => {
+        const stop = h.groups.subscribe((event) => {
+          if (event.type !== 'finished' || event.group.prompt !== 'a tide while away') return;
+          stop();
+          resolve(event);
+        });
+      });
+      const finishAll = () => {
+        for (const entry of mine())
+          while (entry.prediction.status !== 'succeeded')
+            h.replicate.state.predictions.advance(entry.prediction.id);
+      };
+      const stopFinishing = h.service.subscribe(finishAll);
+      finishAll();
+      expect((await ended).group.status).toBe('succeeded');
+      stopFinishing();
+    });
+    const grid = await waitForEdit(h, interaction.token, /Side by side above/, stoppedAt);
+    expect(grid.files).toHaveLength(1);
+    expect(isMp4(grid.files[0]!.bytes)).toBe(true);
+    await h.bot.idle();
+    // Once: a second start owes nothing, its ref says the grid is shown.
+    await h.restartBot();
+    await h.bot.idle();
+    const finals = editsOf(h, interaction.token).filter((call) =>
+      /Side by side above/.test(call.json?.content ?? ''),
+    );
+    expect(finals).toHaveLength(1);
   });
 });

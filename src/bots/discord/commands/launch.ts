@@ -7,6 +7,7 @@ import { within } from '../../../core/timers.js';
 import type { BotContext } from '../context.js';
 import { attachmentInput, type DiscordImage, openFormPage, startFromDraft } from '../form-flow.js';
 import { startModelGeneration } from '../generation-start.js';
+import { startGroup } from '../group-start.js';
 
 /** What `/video`, `/animate` and the "Animate this image" message command ask for. */
 export interface LaunchRequest {
@@ -15,6 +16,8 @@ export interface LaunchRequest {
   image?: DiscordImage | null;
   /** Open the form even when nothing is missing. */
   advanced: boolean;
+  /** A batch: that many clips of the same values, each with its own seed (`/video count:`). */
+  count?: number;
   /** What is left of the time to look the model up; `lookupTimeoutMs` by default. */
   lookupMs?: number;
 }
@@ -58,11 +61,20 @@ export async function launchModel(
   if (!model) {
     if (request.advanced)
       throw new UpstreamError(`Replicate took longer than ${lookupMs} ms to describe ${request.model}`);
-    await startModelGeneration(interaction, ctx, {
+    const started = {
       model: request.model,
       values: request.prompt ? { prompt: request.prompt } : {},
       attachments: request.image ? [attachmentInput(request.image)] : [],
-    });
+    };
+    if ((request.count ?? 1) > 1)
+      await startGroup(interaction, ctx, {
+        kind: 'batch',
+        models: [started.model],
+        count: request.count,
+        values: started.values,
+        attachments: started.attachments,
+      });
+    else await startModelGeneration(interaction, ctx, started);
     return;
   }
 
@@ -81,7 +93,13 @@ export async function launchModel(
       ]);
     attachments[field.name] = [attachmentInput(request.image, field.name)];
   }
-  const draft = ctx.drafts.create({ userId: interaction.user.id, model, values, attachments });
+  const draft = ctx.drafts.create({
+    userId: interaction.user.id,
+    model,
+    values,
+    attachments,
+    ...(request.count && request.count > 1 ? { count: request.count } : {}),
+  });
   const missing = missingRequired(model, values, new Set(Object.keys(attachments)));
   // A model that takes no input (andreasjansson/plasma) has no form to show: it starts at once.
   if (model.fields.length > 0 && (request.advanced || missing.length > 0)) {

@@ -150,9 +150,8 @@ export function registerCompare(app: App, deps: CompareDeps) {
         { groupId: started.group.id, members: started.members.length, user: body.user.id },
         'Slack group started',
       );
-      const now = await deps.groups.get(started.group.id);
-      if (now)
-        deps.groupMessages.handle({ type: now.group.status === 'running' ? 'member' : 'finished', ...now });
+      const now = await deps.groups.current(started.group.id);
+      if (now) deps.groupMessages.handle(now);
     } catch (error) {
       deps.logger.info({ err: error, code: errorCodeOf(error) }, 'Slack compare refused');
       await client.chat.update({
