@@ -102,7 +102,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     logger,
     clock,
   });
-  const showModelForm = createFormLoader({ catalog: deps.catalog, logger });
+  const showModelForm = createFormLoader({ catalog: deps.catalog, logger, batch: deps.groups !== undefined });
   const drafts = createPageDrafts();
 
   registerModalCommands(app, {
@@ -124,26 +124,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     },
   });
   registerChooser(app, { catalog: deps.catalog, showModelForm, logger, rules: deps.rules });
-  registerSubmit(app, {
-    service: deps.service,
-    catalog: deps.catalog,
-    drafts,
-    postStatus,
-    botToken: slack.botToken,
-    deadlineMs: deps.submitDeadlineMs ?? 2000,
-    timers,
-    logger,
-  });
-  registerCancel(app, { service: deps.service, logger });
-  registerDelete(app, { service: deps.service, client, logger });
-  if (deps.favorites) registerFavorite(app, { service: deps.service, favorites: deps.favorites, logger });
-  registerScene(app, { service: deps.service, client, logger });
-  registerReroll(app, { service: deps.service, postStatus, logger });
-  registerEdit(app, { service: deps.service, catalog: deps.catalog, drafts, logger });
-  registerFormPages(app, { catalog: deps.catalog, drafts, logger });
-  registerExtend(app, { service: deps.service, postStatus, logger });
-  registerSimulate(app, { service: deps.service, postStatus, logger, botToken: slack.botToken });
-  // Compare (one prompt on 2–4 models), when the process has a group service.
+  // Compare (one prompt on 2–4 models) and batch (one form, 2–4 seeds), when the process has a group service.
   const groupMessages = deps.groups
     ? createSlackGroupMessages({
         client,
@@ -158,6 +139,26 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
         intervalMs: deps.statusIntervalMs ?? 1500,
       })
     : undefined;
+  registerSubmit(app, {
+    service: deps.service,
+    catalog: deps.catalog,
+    drafts,
+    postStatus,
+    ...(deps.groups && groupMessages ? { batch: { groups: deps.groups, groupMessages, logger } } : {}),
+    botToken: slack.botToken,
+    deadlineMs: deps.submitDeadlineMs ?? 2000,
+    timers,
+    logger,
+  });
+  registerCancel(app, { service: deps.service, logger });
+  registerDelete(app, { service: deps.service, client, logger });
+  if (deps.favorites) registerFavorite(app, { service: deps.service, favorites: deps.favorites, logger });
+  registerScene(app, { service: deps.service, client, logger });
+  registerReroll(app, { service: deps.service, postStatus, logger });
+  registerEdit(app, { service: deps.service, catalog: deps.catalog, drafts, logger });
+  registerFormPages(app, { catalog: deps.catalog, drafts, logger, batch: deps.groups !== undefined });
+  registerExtend(app, { service: deps.service, postStatus, logger });
+  registerSimulate(app, { service: deps.service, postStatus, logger, botToken: slack.botToken });
   const compare =
     deps.groups && groupMessages
       ? { groups: deps.groups, groupMessages, catalog: deps.catalog, rules: deps.rules, logger }
@@ -234,7 +235,16 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       if (mode === 'socket') await app.start();
       started = true;
       logger.info({ mode, team: auth.team, bot: auth.user_id }, 'Slack bot ready');
-      if (deps.store) await catchUp({ store: deps.store, tracker, clock, logger });
+      if (deps.store)
+        await catchUp({
+          store: deps.store,
+          tracker,
+          ...(deps.groups && groupMessages
+            ? { groups: { service: deps.groups, messages: groupMessages } }
+            : {}),
+          clock,
+          logger,
+        });
     },
 
     async stop() {

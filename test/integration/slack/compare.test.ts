@@ -2,8 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createSlackBot } from '../../../src/bots/slack/index.js';
+import type { GroupEvent } from '../../../src/core/generations/groups/types.js';
 import { probe } from '../../../src/core/media/ffmpeg.js';
-import { messageText, publicUrl, type SlackHarness, startSlackHarness } from './harness.js';
+import { fakeMedia } from '../../fakes/replicate/media.js';
+import { fileJson } from '../../fakes/slack/index.js';
+import { messageText, openModelForm, publicUrl, type SlackHarness, startSlackHarness } from './harness.js';
 
 const hunyuan = 'tencent/hunyuan-video';
 const animateDiff = 'lucataco/animate-diff';
@@ -115,5 +119,123 @@ describe('/reelbot compare on Slack', () => {
     expect(info.height).toBe(120);
     expect(info.width).toBeGreaterThan(2 * 120);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+});
+
+describe('Batch on Slack: "How many videos" in the model form', () => {
+  const i2vgen = 'ali-vilab/i2vgen-xl';
+
+  it('gives each clip the image and the form’s values with its own seed, in one message that ends with the grid', async () => {
+    h.replicate.state.predictions.configure(i2vgen, { steps: 1, tickMs: 2 });
+    const person = { id: 'U0BATCH01', name: 'lin' };
+    const { viewId, since } = await openModelForm(h, {
+      command: '/animate',
+      text: 'the kite climbs',
+      model: i2vgen,
+      person,
+    });
+    const form = h.slack.view(viewId)!.view as {
+      blocks: { block_id?: string; element?: { type: string } }[];
+    };
+    expect(form.blocks.find((b) => b.block_id === 'reelbot_count')?.element?.type).toBe('static_select');
+
+    const png = fs.readFileSync((await fakeMedia()).image);
+    const file = h.slack.addFile({ name: 'kite.png', bytes: png, user: person.id });
+    const submit = await h.client.viewSubmission({
+      view: h.slack.viewPayload(viewId),
+      inputs: { image: [fileJson(file)], max_frames: '8', seed: '40', reelbot_count: '3' },
+      person,
+    });
+    expect(submit.json.response_action).toBeUndefined();
+
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'C0GENERAL', {
+      since,
+    });
+    const ts = (post.response as { ts: string }).ts;
+    const upload = await h.slack.waitForCall('files.completeUploadExternal', (c) => c.args.thread_ts === ts, {
+      since,
+      timeoutMs: 30_000,
+    });
+    const grid = h.slack.workspace.files.get((upload.response as { files: { id: string }[] }).files[0]!.id)!;
+    expect(grid.name).toMatch(/^reelbot-grp_.+\.mp4$/);
+    const final = messageText(h.slack.message('C0GENERAL', ts));
+    expect(final).toContain('Batch of 3: “the kite climbs”');
+    expect(final).toContain('Side by side above');
+
+    const inputs = [...h.replicate.state.predictions.predictions.values()]
+      .filter((entry) => entry.prediction.input?.prompt === 'the kite climbs')
+      .map((entry) => entry.prediction.input as Record<string, unknown>);
+    expect(inputs).toHaveLength(3);
+    for (const input of inputs) {
+      expect(input.image).toMatch(/^http/);
+      expect(input.max_frames).toBe(8);
+    }
+    // The seed typed in the form is the first clip's; the others count up from it.
+    expect(inputs.map((input) => input.seed).sort()).toEqual([40, 41, 42]);
+    expect(
+      h.slack.log.of('chat.postMessage', (c) => c.seq > since && c.args.channel === 'C0GENERAL'),
+    ).toHaveLength(1);
+  });
+
+  it('uploads once, at the next start, the grid of a batch that ended while the bot was down', async () => {
+    const model = 'anotherjesse/zeroscope-v2-xl';
+    h.replicate.state.predictions.configure(model, { manual: true });
+    const person = { id: 'U0BATCH02', name: 'ola' };
+    const { viewId, since } = await openModelForm(h, {
+      command: '/video',
+      text: 'dunes at dusk',
+      model,
+      person,
+    });
+    await h.client.viewSubmission({
+      view: h.slack.viewPayload(viewId),
+      inputs: { reelbot_count: '2' },
+      person,
+    });
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'C0GENERAL', {
+      since,
+    });
+    const ts = (post.response as { ts: string }).ts;
+
+    await h.bot.stop();
+    const ended = new Promise<GroupEvent>((resolve) => {
+      const stop = h.groups!.subscribe((event) => {
+        if (event.type !== 'finished' || event.group.prompt !== 'dunes at dusk') return;
+        stop();
+        resolve(event);
+      });
+    });
+    const finishAll = () => {
+      for (const entry of h.replicate.state.predictions.predictions.values())
+        if (entry.prediction.input?.prompt === 'dunes at dusk')
+          while (entry.prediction.status !== 'succeeded')
+            h.replicate.state.predictions.advance(entry.prediction.id);
+    };
+    const stopFinishing = h.service.subscribe(finishAll);
+    finishAll();
+    const end = await ended;
+    stopFinishing();
+    expect(end.group.status).toBe('succeeded');
+    expect(h.slack.log.of('files.completeUploadExternal', (c) => c.args.thread_ts === ts)).toEqual([]);
+
+    const restarted = createSlackBot(h.botDeps);
+    await restarted.start();
+    try {
+      await h.slack.waitForCall('files.completeUploadExternal', (c) => c.args.thread_ts === ts, {
+        since,
+        timeoutMs: 30_000,
+      });
+      await vi.waitFor(async () =>
+        expect((await h.groups!.get(end.group.id))!.group.messageRef).toMatchObject({ ts, delivered: true }),
+      );
+    } finally {
+      await restarted.stop();
+    }
+    // A second start owes nothing: the ref says the grid is in the thread.
+    const again = createSlackBot(h.botDeps);
+    await again.start();
+    await again.stop();
+    expect(h.slack.log.of('files.completeUploadExternal', (c) => c.args.thread_ts === ts)).toHaveLength(1);
+    expect(messageText(h.slack.message('C0GENERAL', ts))).toContain('Side by side above');
   });
 });

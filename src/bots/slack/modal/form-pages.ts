@@ -76,7 +76,7 @@ export function asInitialValues(values: Record<string, RawValue>): Record<string
  */
 export function registerFormPages(
   app: App,
-  deps: { catalog: Pick<Catalog, 'getModel'>; drafts: PageDrafts; logger: Logger },
+  deps: { catalog: Pick<Catalog, 'getModel'>; drafts: PageDrafts; logger: Logger; batch?: boolean },
 ) {
   for (const actionId of [formBackActionId, formNextActionId]) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
@@ -93,7 +93,9 @@ export function registerFormPages(
         const detail = await deps.catalog.getModel(context.model);
         const draft = deps.drafts.get(view.id, context.model)!;
         const page = Number(action.value) || 0;
-        const next = formView({ ...context, page }, detail, asInitialValues(draft.values));
+        const next = formView({ ...context, page }, detail, asInitialValues(draft.values), {
+          batch: deps.batch,
+        });
         await client.views.update({ view_id: view.id, hash: view.hash, view: asView(next) });
       } catch (error) {
         deps.logger.warn(

@@ -34,7 +34,12 @@ export function carriedValues(
  * Swaps the chosen model's form into an open modal with `views.update`. The view hash makes Slack
  * refuse a stale update when the person picked twice in quick succession: the later pick wins.
  */
-export function createFormLoader(deps: { catalog: Pick<Catalog, 'getModel'>; logger: Logger }) {
+export function createFormLoader(deps: {
+  catalog: Pick<Catalog, 'getModel'>;
+  logger: Logger;
+  /** The form offers "How many videos" (a batch): the process has a group service. */
+  batch?: boolean;
+}) {
   return async function showModelForm(input: {
     client: webApi.WebClient;
     view: { id: string; hash?: string };
@@ -49,6 +54,7 @@ export function createFormLoader(deps: { catalog: Pick<Catalog, 'getModel'>; log
         input.context,
         detail,
         carriedValues(detail.fields, input.typed ?? {}, input.context.prompt),
+        { batch: deps.batch },
       );
     } catch (error) {
       deps.logger.info(

@@ -1,4 +1,5 @@
 import type { App, webApi } from '@slack/bolt';
+import type { GroupStart } from '../../../core/generations/groups/group-service.js';
 import type { AttachmentInput, GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
@@ -16,18 +17,21 @@ import { decodeContext, type ModalContext } from '../metadata.js';
 import { slackRequester } from '../requester.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import type { PostStatus } from '../status/post-status.js';
+import { postBatchMessage, type SlackBatchDeps, takeBatchCount } from './batch.js';
 import { blockErrorsOf } from './block-errors.js';
 import { keptImages } from './edit.js';
 import type { PageDrafts } from './form-pages.js';
 import { slackAttachments } from './slack-files.js';
 import { videoCallbackId } from './views.js';
 
-type Outcome = { done: true; generation: Generation } | { done: true; error: unknown } | { done: false };
+/** What a submit started: one generation, or a batch of them (a group). */
+type Started = { generation: Generation } | { batch: GroupStart };
+type Outcome = { done: true; started: Started } | { done: true; error: unknown } | { done: false };
 
 /** Waits for `promise` at most `ms`; a slower one keeps running and is handled by the caller. */
-async function outcomeWithin(promise: Promise<Generation>, ms: number, timers: Timers): Promise<Outcome> {
+async function outcomeWithin(promise: Promise<Started>, ms: number, timers: Timers): Promise<Outcome> {
   const settled = promise.then(
-    (generation): Outcome => ({ done: true, generation }),
+    (started): Outcome => ({ done: true, started }),
     (error: unknown): Outcome => ({ done: true, error }),
   );
   return (await within(settled, ms, timers)) ?? { done: false };
@@ -58,6 +62,8 @@ export function registerSubmit(
     /** For Edit & re-run: the model's fields, to keep the original's images. */
     catalog?: Pick<Catalog, 'getModel'>;
     postStatus: PostStatus;
+    /** Batches ("How many videos" above 1), when the process has a group service. */
+    batch?: SlackBatchDeps;
     botToken: string;
     deadlineMs: number;
     timers: Timers;
@@ -113,26 +119,41 @@ export function registerSubmit(
     // The files travel as attachments; their ids are no model input.
     for (const field of Object.keys(files)) delete raw[field];
     const imageBlock = Object.keys(files)[0];
+    const count = takeBatchCount(raw);
 
     // The deadline covers reading the files too: Slack's 3 s run from the submit, not from start.
-    const started = attachmentsOf(client, context, files).then(async (attachments) => {
+    const requester = slackRequester({
+      userId: body.user.id,
+      userName: body.user.name,
+      teamId: body.team?.id ?? context.teamId,
+      channelId: context.channelId,
+    });
+    const started = attachmentsOf(client, context, files).then(async (attachments): Promise<Started> => {
+      // The group's message is posted once the modal closes; its ref is kept then.
+      if (count > 1 && deps.batch)
+        return {
+          batch: await deps.batch.groups.start({
+            kind: 'batch',
+            requester,
+            models: [model],
+            count,
+            values: raw,
+            attachments,
+          }),
+        };
       const origin = context.originId ? await deps.service.get(context.originId) : undefined;
       if (origin && deps.catalog) {
         const detail = await deps.catalog.getModel(model);
         Object.assign(raw, keptImages(detail.fields, origin, files));
       }
-      return deps.service.start({
-        requester: slackRequester({
-          userId: body.user.id,
-          userName: body.user.name,
-          teamId: body.team?.id ?? context.teamId,
-          channelId: context.channelId,
-        }),
+      const generation = await deps.service.start({
+        requester,
         model,
         values: raw,
         attachments,
         ...(origin ? { origin: { kind: 'edit' as const, generationId: origin.id } } : {}),
       });
+      return { generation };
     });
     const outcome = await outcomeWithin(started, deps.deadlineMs, deps.timers);
     if (outcome.done && 'error' in outcome) {
@@ -144,11 +165,11 @@ export function registerSubmit(
     }
     await ack();
     deps.drafts?.forget(view.id);
-    let generation: Generation;
-    if (outcome.done) generation = outcome.generation;
+    let result: Started;
+    if (outcome.done) result = outcome.started;
     else {
       try {
-        generation = await started;
+        result = await started;
       } catch (error) {
         deps.logger.info(
           { err: error, code: errorCodeOf(error), model },
@@ -157,7 +178,11 @@ export function registerSubmit(
         return tellPerson(client, context, `I could not start your video: ${plainWords(error)}`);
       }
     }
-    await deps.postStatus(generation, {
+    if ('batch' in result) {
+      if (deps.batch) await postBatchMessage(deps.batch, client, result.batch, context);
+      return;
+    }
+    await deps.postStatus(result.generation, {
       channelId: context.channelId,
       userId: context.userId,
       teamId: context.teamId,

@@ -5,6 +5,7 @@ import type { Field } from '../../../core/replicate/schema-types.js';
 import { buildSlackModal, planSlackForm, type SlackModalView, slackViewLimits } from '../form/index.js';
 import { encodeContext, type ModalContext } from '../metadata.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
+import { batchCountBlock, batchCountBlockId } from './batch.js';
 
 /** The callback id of every reelbot modal; its submit starts a generation. */
 export const videoCallbackId = 'reelbot_generate';
@@ -72,6 +73,7 @@ export function formView(
   context: ModalContext,
   detail: CatalogModelWithFields,
   initialValues: Record<string, string | undefined>,
+  options: { batch?: boolean } = {},
 ): SlackModalView {
   const next = { ...context, model: detail.model.ref };
   const fields = relaxSharedImage(detail.fields, context);
@@ -84,6 +86,9 @@ export function formView(
     initialValues,
     page,
   });
+  // A batch is asked for on the first page, under the model's inputs; Edit & re-run makes one video.
+  if (options.batch && page === 0 && !context.originId && view.blocks.length < slackViewLimits.blocks - 1)
+    view = { ...view, blocks: [...view.blocks, batchCountBlock(initialValues[batchCountBlockId])] };
   if (pages > 1) view = { ...view, blocks: [...view.blocks, pageButtons(page, pages)] };
   const description = detail.model.description.trim();
   return description && page === 0 ? withNote(view, escapeMrkdwn(truncate(description, 300)), 1) : view;
