@@ -322,6 +322,54 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(discord.calls.filter(isFinalEdit(command.token))).toHaveLength(1);
   });
 
+  it('ends a batch cut by SIGTERM at the next start: /video count:2 with an image, one grid, posted once', async () => {
+    const i2vgen = 'ali-vilab/i2vgen-xl';
+    replicate.state.predictions.configure(i2vgen, { manual: true });
+    if (reelbot) expect((await reelbot.stop()).code).toBe(0);
+    reelbot = await startReelbot(env());
+    const png = fs.readFileSync((await fakeMedia()).image);
+    const image = discord.uploadAttachment({ bytes: png, filename: 'quay.png', contentType: 'image/png' });
+    const batch = discord.sendCommand('video', [
+      { name: 'model', value: i2vgen },
+      { name: 'prompt', value: 'a quay at night' },
+      { name: 'image', value: image },
+      { name: 'count', value: 2 },
+    ]);
+    await statusEdit(batch.token, /^Batch of 2: “a quay at night”/);
+    expect((await reelbot.stop()).code).toBe(0);
+    reelbot = undefined;
+
+    // While reelbot is down the clips started finish; any not started yet runs on its own.
+    replicate.state.predictions.configure(i2vgen, { steps: 1 });
+    const clips = () =>
+      [...replicate.state.predictions.predictions.values()].filter(
+        (e) => e.prediction.input?.prompt === 'a quay at night',
+      );
+    for (const entry of clips())
+      while (entry.prediction.status !== 'succeeded')
+        replicate.state.predictions.advance(entry.prediction.id);
+    const restartedAt = discord.mark();
+    reelbot = await startReelbot(env());
+    const grid = await statusEdit(batch.token, /Side by side above/, restartedAt);
+    expect(grid.files).toHaveLength(1);
+    expect(await probeVideo(grid.files[0]!.bytes)).toMatchObject({ codec: 'h264', height: 360 });
+    expect((await reelbot.stop()).code).toBe(0);
+    reelbot = undefined;
+
+    // Once, and each clip had the image and its own seed.
+    const grids = discord.calls.filter(
+      (call) =>
+        call.method === 'PATCH' &&
+        call.route.includes(`/${batch.token}/messages/`) &&
+        /Side by side above/.test(call.json?.content ?? ''),
+    );
+    expect(grids).toHaveLength(1);
+    const inputs = clips().map((e) => e.prediction.input as Record<string, unknown>);
+    expect(inputs).toHaveLength(2);
+    expect(new Set(inputs.map((input) => input.seed)).size).toBe(2);
+    for (const input of inputs) expect(String(input.image)).toMatch(/^http/);
+  });
+
   it('keeps a person’s queue across SIGTERM: the same places after the restart, then run in the order asked for', async () => {
     replicate.state.predictions.configure(model, { manual: true, steps: 1 });
     const oneAtATime = { ...env(), MAX_JOBS_PER_USER: '1' };

@@ -30,8 +30,8 @@ afterAll(async () => {
 // A process start (tsx, Bolt, the render worker) takes seconds, more on a busy machine.
 // A physics render under a loaded machine takes a minute more.
 describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 240_000 }, () => {
-  it('answers /video through the model chooser, re-rolls it from the final message, and /reelbot compare, with playable MP4s in the thread, and stops cleanly', async () => {
-    reelbot = await startReelbot({
+  it('answers /video through the model chooser, re-rolls it from the final message, /reelbot compare and a batch cut by a stop, with playable MP4s in the thread', async () => {
+    const env = {
       DATA_DIR: dataDir,
       PORT: '0',
       REPLICATE_API_URL: replicate.apiUrl,
@@ -40,7 +40,8 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: slack.apiUrl,
-    });
+    };
+    reelbot = await startReelbot(env);
     // Slack signs every request into Bolt's endpoint on reelbot's own web server.
     const client = createSignedClient({
       url: `${reelbot.url}${slackEventsPath}`,
@@ -193,11 +194,74 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(tiles).toMatchObject({ codec: 'h264', height: 360 });
     expect(tiles.width).toBeGreaterThan(2 * 360);
 
+    // Batch: "How many videos" 2 in the model form; the clips hang at Replicate until reelbot stops.
+    replicate.state.predictions.configure(zeroscope, { manual: true });
+    const batchSince = slack.log.last;
+    await client.slashCommand({ command: '/video', text: 'a quay at night', person });
+    const batchOpen = await slack.waitForCall('views.open', () => true, {
+      since: batchSince,
+      timeoutMs: 30_000,
+    });
+    const batchView = (batchOpen.response as { view: { id: string } }).view.id;
+    await client.viewAction({
+      view: slack.viewPayload(batchView),
+      actionId: 'model',
+      value: zeroscope,
+      person,
+    });
+    await slack.waitForCall('views.update', (call) => call.args.view_id === batchView, { since: batchSince });
+    const batched = await client.viewSubmission({
+      view: slack.viewPayload(batchView),
+      inputs: { reelbot_count: '2' },
+      person,
+    });
+    expect(batched.json.response_action).toBeUndefined();
+    const batchPost = await slack.waitForCall(
+      'chat.postMessage',
+      (call) => call.args.channel === 'C0GENERAL',
+      {
+        since: batchSince,
+      },
+    );
+    const batchTs = (batchPost.response as { ts: string }).ts;
+    await slack.waitForCall(
+      'chat.update',
+      (call) => call.args.ts === batchTs && /Batch of 2/.test(String(call.args.text)),
+      { since: batchSince },
+    );
+
     // stop() fails unless the process, the render worker and Xvfb are all gone within 10 s.
     const stopped = await reelbot.stop();
     expect(stopped.code).toBe(0);
     expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
     reelbot = undefined;
     expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(5);
+
+    // While reelbot is down the batch's clips finish; the next start ends it with one grid in its thread.
+    replicate.state.predictions.configure(zeroscope, { steps: 1 });
+    const quay = () =>
+      [...replicate.state.predictions.predictions.values()].filter(
+        (e) => e.prediction.input?.prompt === 'a quay at night',
+      );
+    for (const entry of quay())
+      while (entry.prediction.status !== 'succeeded')
+        replicate.state.predictions.advance(entry.prediction.id);
+    reelbot = await startReelbot(env);
+    const batchGrid = await slack.waitForCall(
+      'files.completeUploadExternal',
+      (call) => call.args.thread_ts === batchTs,
+      { since: batchSince, timeoutMs: 60_000 },
+    );
+    const batchFile = slack.workspace.files.get(
+      (batchGrid.response as { files: { id: string }[] }).files[0]!.id,
+    )!;
+    expect(await probeVideo(batchFile.bytes)).toMatchObject({ codec: 'h264', height: 360 });
+    expect((await reelbot.stop()).code).toBe(0);
+    reelbot = undefined;
+    expect(
+      slack.log.of('files.completeUploadExternal', (call) => call.args.thread_ts === batchTs),
+    ).toHaveLength(1);
+    expect(quay()).toHaveLength(2);
+    expect(new Set(quay().map((e) => e.prediction.input?.seed)).size).toBe(2);
   });
 });
