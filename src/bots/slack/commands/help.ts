@@ -2,7 +2,7 @@
 export function helpText(options: { simulationAvailable: boolean }): string {
   return [
     '*reelbot* turns a prompt into a video.',
-    '• `/video [prompt]`: pick a model, fill in its form, and get the video in the thread.',
+    '• `/video [prompt]`: pick a model, fill in its form, and get the video in the thread. *How many videos* 2 to 4 makes that many with the same values and their own seeds, side by side.',
     '• `/animate [prompt]`: the same with models that bring an image to life; attach the image in the form.',
     '• *Animate this image*: the message shortcut (⋯ on a message with an image) animates that image.',
     options.simulationAvailable
