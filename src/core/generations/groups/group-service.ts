@@ -146,16 +146,25 @@ export function createGroupService(deps: GroupServiceDeps) {
     return high > low ? randomInt(low, Math.min(high, 2 ** 31 - 2) + 1) : low;
   }
 
-  /** The seed typed in a batch's form, when it is a whole number the model takes as its seed. */
-  async function typedSeed(request: GroupRequest): Promise<number | undefined> {
-    if (request.kind !== 'batch' || !request.values || request.models.length !== 1) return undefined;
-    const field = await deps.catalog
+  /**
+   * What a batch's form says of the group: its prompt (for the message) and the seed typed, when it
+   * is a whole number in the model's seed input (the first clip's; the next ones count up from it).
+   */
+  async function fromForm(request: GroupRequest): Promise<{ prompt?: string; seed?: number }> {
+    if (request.kind !== 'batch' || !request.values || request.models.length !== 1) return {};
+    const fields = await deps.catalog
       .getModel(request.models[0]!)
-      .then((model) => seedField(model.fields))
-      .catch(() => undefined);
-    const typed = field ? request.values[field.name] : undefined;
-    const seed = typeof typed === 'string' && /^\s*\d+\s*$/.test(typed) ? Number(typed) : undefined;
-    return seed !== undefined && Number.isSafeInteger(seed) ? seed : undefined;
+      .then((model) => model.fields)
+      .catch(() => []);
+    const seedName = seedField(fields)?.name;
+    const typedSeed = seedName ? request.values[seedName] : undefined;
+    const seed =
+      typeof typedSeed === 'string' && /^\s*\d+\s*$/.test(typedSeed) ? Number(typedSeed) : undefined;
+    const typedPrompt = request.values[promptField(fields)?.name ?? 'prompt'];
+    return {
+      ...(typeof typedPrompt === 'string' && typedPrompt.trim() ? { prompt: typedPrompt } : {}),
+      ...(seed !== undefined && Number.isSafeInteger(seed) ? { seed } : {}),
+    };
   }
 
   async function startClip(request: GroupRequest, clip: Clip): Promise<Generation> {
@@ -172,19 +181,9 @@ export function createGroupService(deps: GroupServiceDeps) {
     });
   }
 
-  /** The prompt the group's message shows: the one asked for, or the one in the form's values. */
-  async function promptOf(request: GroupRequest): Promise<string | undefined> {
-    if (request.prompt !== undefined || !request.values) return request.prompt;
-    const field = await deps.catalog
-      .getModel(request.models[0] ?? '')
-      .then((model) => promptField(model.fields))
-      .catch(() => undefined);
-    const typed = request.values[field?.name ?? 'prompt'];
-    return typeof typed === 'string' && typed.trim() ? typed : undefined;
-  }
-
   async function start(request: GroupRequest): Promise<GroupStart> {
-    const clips = clipsOf(request, (await typedSeed(request)) ?? (await commonSeed(request.models)));
+    const form = await fromForm(request);
+    const clips = clipsOf(request, form.seed ?? (await commonSeed(request.models)));
     const members: Generation[] = [];
     const refused: GroupRefusal[] = [];
     let firstRefusal: unknown;
@@ -203,7 +202,7 @@ export function createGroupService(deps: GroupServiceDeps) {
     const group = await groups.insert({
       kind: request.kind,
       requester: request.requester,
-      prompt: await promptOf(request),
+      prompt: request.prompt ?? form.prompt,
       memberIds: members.map((member) => member.id),
       messageRef: request.messageRef,
       refused,
