@@ -1,11 +1,11 @@
-import type { Trajectory } from '../physics/trajectory.js';
 import type { Scene } from '../scene/schema.js';
 import { cameraAt } from './camera.js';
 import { acquireGlContext, type GlContext } from './context.js';
 import { dirtyRect, movedBodies } from './dirty.js';
 import { createSceneDrawer, type FrameView, type PixelRect } from './draw.js';
 import { multiply } from './math.js';
-import { createShadowTarget, fitLight, type LightFit, sceneBounds, shadowArea } from './shadow.js';
+import { createShadowTarget, fitLight, type LightFit, shadowArea } from './shadow.js';
+import type { Bounds } from './shadow-fit.js';
 import {
   createEdgeSmoothingPass,
   createResolvePass,
@@ -62,8 +62,11 @@ export interface FrameRenderer {
   readonly width: number;
   readonly height: number;
   readonly quality: RenderQuality;
-  /** Fits the shadow map to where the bodies go; call once the trajectory is known, before `draw`. */
-  prepare(trajectory: Trajectory): void;
+  /**
+   * Fits the shadow map around `bounds` (see shadow-fit.ts): before the first `draw`, and again
+   * whenever the bodies leave the box. The next frame is then drawn whole.
+   */
+  fitShadows(bounds: Bounds): void;
   /** Draws frame `index` with the given body poses (7 floats per body, scene order). */
   draw(index: number, poses: Float32Array): void;
   /** Waits for the drawing to finish and copies the frame into `into` (width * height * 4 bytes). */
@@ -77,7 +80,7 @@ const flipY = new Float32Array([1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
 
 /**
  * Creates the GL context and everything the scene needs on the GPU, before the physics is done:
- * `prepare` then fits the shadows to the trajectory. Must run in a process whose DISPLAY names a
+ * `fitShadows` then fits the shadows to where the bodies are. Must run in a process whose DISPLAY names a
  * live X server (the render worker).
  */
 export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): FrameRenderer {
@@ -143,14 +146,15 @@ function buildRenderer(
     width,
     height,
     quality: q,
-    prepare(trajectory) {
-      const bounds = sceneBounds(scene, trajectory);
+    fitShadows(bounds) {
       const { direction } = scene.lights.directional;
       light = fitLight(direction, bounds, q.shadowMapSize);
       if (shadow) drawer.setShadowArea(shadowArea(direction, bounds));
+      // Every shadow texel moved: what the frame before kept is no longer the same.
+      previous = undefined;
     },
     draw(index, poses) {
-      if (!light) throw new Error('FrameRenderer.prepare must come before draw');
+      if (!light) throw new Error('FrameRenderer.fitShadows must come before draw');
       const view = viewAt(index);
       if (!previous || !q.partialRedraw) {
         drawer.setPoses(poses);
