@@ -58,8 +58,12 @@ export function wholeTrajectory(
  * will. Waiters are woken in the order they asked.
  */
 export function createFrameWaiters(frames: number, ready: () => number) {
-  const waiting: { count: number; onFrames?: (ready: number) => void; resolve(): void; reject(e: unknown): void }[] =
-    [];
+  const waiting: {
+    count: number;
+    onFrames?: (ready: number) => void;
+    resolve(): void;
+    reject(e: unknown): void;
+  }[] = [];
   let failure: { error: unknown } | undefined;
   return {
     waitFor(count: number, onFrames?: (ready: number) => void): Promise<void> {

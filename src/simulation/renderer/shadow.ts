@@ -1,7 +1,7 @@
 import type { Vec3 } from '../scene/schema.js';
 import { createColorDepthTarget } from './framebuffer.js';
-import type { Bounds } from './shadow-fit.js';
 import { lookAt, type Mat4, multiply, normalize, ortho, transformPoint } from './math.js';
+import type { Bounds } from './shadow-fit.js';
 
 /** An RGBA8 texture that holds packed light-space depth, and the framebuffer that draws into it. */
 export interface ShadowTarget {
