@@ -137,6 +137,7 @@ export async function runPipeline(
   let renderMs = 0;
   let readbackMs = 0;
   let encodeWaitMs = 0;
+  let writing: Promise<void> | undefined;
   try {
     for (let frame = 0; frame < totalFrames; frame++) {
       signal?.throwIfAborted();
@@ -146,29 +147,37 @@ export async function runPipeline(
         onProgress?.({ stage: 'simulate', frame: Math.min(stream.ready(), totalFrames), totalFrames });
       firstFrame = false;
       let t = performance.now();
+      const fit = shadows.at(frame);
+      if (fit.changed) renderer.fitShadows(fit.bounds);
+      // Drawing ends by handing the passes to the rasteriser's threads without waiting for them:
+      // a wait for ffmpeg to free a frame buffer then overlaps the last pass, not the readback.
+      renderer.draw(frame, stream.frame(frame));
+      const drawn = performance.now();
+      renderMs += drawn - t;
+
+      t = performance.now();
+      await writing;
       if (free.length === 0) await new Promise<void>((resolve) => (waitForFree = resolve));
       const buffer = free.pop()!;
       encodeWaitMs += performance.now() - t;
 
       t = performance.now();
-      const fit = shadows.at(frame);
-      if (fit.changed) renderer.fitShadows(fit.bounds);
-      renderer.draw(frame, stream.frame(frame));
-      const drawn = performance.now();
       renderer.read(buffer);
       const read = performance.now();
-      renderMs += drawn - t;
-      readbackMs += read - drawn;
+      readbackMs += read - t;
 
-      await encoder.write(buffer, () => {
+      // Its backpressure is awaited after the next frame is drawn, as the free buffers are.
+      writing = encoder.write(buffer, () => {
         free.push(buffer);
         waitForFree?.();
         waitForFree = undefined;
       });
-      encodeWaitMs += performance.now() - read;
+      // Awaited next time round; a failure meanwhile (a cancel) is no unhandled rejection.
+      writing.catch(() => {});
       onProgress?.({ stage: 'render', frame: frame + 1, totalFrames });
     }
     const t = performance.now();
+    await writing;
     onProgress?.({ stage: 'encode', frame: totalFrames, totalFrames });
     await encoder.finish();
     encodeWaitMs += performance.now() - t;

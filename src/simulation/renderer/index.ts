@@ -67,7 +67,10 @@ export interface FrameRenderer {
    * whenever the bodies leave the box. The next frame is then drawn whole.
    */
   fitShadows(bounds: Bounds): void;
-  /** Draws frame `index` with the given body poses (7 floats per body, scene order). */
+  /**
+   * Draws frame `index` with the given body poses (7 floats per body, scene order). It returns once
+   * the passes are handed to the rasteriser (gl.flush), not drawn: `read` waits for them.
+   */
   draw(index: number, poses: Float32Array): void;
   /** Waits for the drawing to finish and copies the frame into `into` (width * height * 4 bytes). */
   read(into: Uint8Array): void;
@@ -154,38 +157,10 @@ function buildRenderer(
       previous = undefined;
     },
     draw(index, poses) {
-      if (!light) throw new Error('FrameRenderer.fitShadows must come before draw');
-      const view = viewAt(index);
-      if (!previous || !q.partialRedraw) {
-        drawer.setPoses(poses);
-        if (shadow) drawer.drawShadow(shadow, view);
-        drawer.drawScene(target, view, shadow);
-        finish?.draw();
-        previous = poses.slice();
-        return;
-      }
-      // Only what moved is drawn again: bodies at rest keep their poses bit for bit, and with a
-      // still camera everything outside the moved bodies and their shadows stays as it was.
-      const moved = movedBodies(previous, poses);
-      if (moved.length === 0 && still) return;
-      if (moved.length > 0) {
-        drawer.setPoses(poses);
-        if (shadow) {
-          const size = shadow.size;
-          drawer.drawShadow(
-            shadow,
-            view,
-            dirtyRect(scene, moved, previous, poses, light.viewProjection, size, size),
-          );
-        }
-      }
-      const dirty = still
-        ? dirtyRect(scene, moved, previous, poses, view.viewProjection, target.width, target.height, toLight)
-        : undefined;
-      previous = poses.slice();
-      if (dirty?.width === 0) return;
-      drawer.drawScene(target, view, shadow, dirty);
-      finish?.draw(dirty && finishedArea(dirty));
+      drawFrame(index, poses);
+      // llvmpipe starts rasterising what is queued on a flush, and the caller has other waits
+      // (ffmpeg's pipe) before it reads the frame back.
+      gl.flush();
     },
     read(into) {
       gl.bindFramebuffer(gl.FRAMEBUFFER, frame.framebuffer);
@@ -195,6 +170,41 @@ function buildRenderer(
       ctx.release();
     },
   };
+
+  function drawFrame(index: number, poses: Float32Array): void {
+    if (!light) throw new Error('FrameRenderer.fitShadows must come before draw');
+    const view = viewAt(index);
+    if (!previous || !q.partialRedraw) {
+      drawer.setPoses(poses);
+      if (shadow) drawer.drawShadow(shadow, view);
+      drawer.drawScene(target, view, shadow);
+      finish?.draw();
+      previous = poses.slice();
+      return;
+    }
+    // Only what moved is drawn again: bodies at rest keep their poses bit for bit, and with a
+    // still camera everything outside the moved bodies and their shadows stays as it was.
+    const moved = movedBodies(previous, poses);
+    if (moved.length === 0 && still) return;
+    if (moved.length > 0) {
+      drawer.setPoses(poses);
+      if (shadow) {
+        const size = shadow.size;
+        drawer.drawShadow(
+          shadow,
+          view,
+          dirtyRect(scene, moved, previous, poses, light.viewProjection, size, size),
+        );
+      }
+    }
+    const dirty = still
+      ? dirtyRect(scene, moved, previous, poses, view.viewProjection, target.width, target.height, toLight)
+      : undefined;
+    previous = poses.slice();
+    if (dirty?.width === 0) return;
+    drawer.drawScene(target, view, shadow, dirty);
+    finish?.draw(dirty && finishedArea(dirty));
+  }
 }
 
 /** `rect` grown by `margin` pixels on every side, within a `width` x `height` frame. */
