@@ -6,7 +6,8 @@
  * base floors (errors, config, media), never the bots, web or the generation service's internals.
  * Two processes: in reelbot's, `simulator.ts` (the port), `render-on-worker.ts` (one video) and
  * `render-worker-handle.ts` (starts, keeps warm and stops the worker and its Xvfb); in the render
- * worker's own process, `render-worker-main.ts` runs `pipeline.ts` (renderer, encoder).
+ * worker's own process, `render-worker-main.ts` runs `pipeline.ts` (renderer, encoder), fed by
+ * `physics/streaming.ts` (its physics thread, whose frames arrive while the first ones are drawn).
  * `render-worker-protocol.ts` is what the two say to each other.
  */
 

@@ -1,12 +1,17 @@
 import { canceled } from './canceled.js';
 import { type CpuTime, cpuTime } from './cpu-time.js';
 import { createEncoder, type EncoderSettings, type Spawner } from './encoder.js';
-import { frameOf, type Trajectory } from './physics/trajectory.js';
+import { frameCount } from './physics/simulate.js';
+import { type TrajectoryStream, wholeTrajectory } from './physics/stream.js';
 import type { RenderQuality } from './renderer/index.js';
 import { createRenderer } from './renderer/index.js';
+import { createShadowFit } from './renderer/shadow-fit.js';
 import type { Scene } from './scene/schema.js';
 
-/** Where a simulation is: physics first, then drawing frames, then ffmpeg finishing the file. */
+/**
+ * Where a simulation is: the physics of its first second, then drawing frames (while the physics
+ * goes on), then ffmpeg finishing the file.
+ */
 export interface SimulationProgress {
   stage: 'simulate' | 'render' | 'encode';
   frame: number;
@@ -17,7 +22,7 @@ export interface SimulationProgress {
 export interface SimulationTimings {
   /** GL context, shaders, buffers and the ffmpeg process. */
   setupMs: number;
-  /** Rapier, every sub-step of every frame; or, with the physics in a thread, the wait for it. */
+  /** Waiting for the physics: for its first second before the first frame, then for any frame drawn before it was simulated. */
   simulateMs: number;
   /**
    * Drawing: issuing draw calls, and waiting for the rasteriser wherever a pass reads what the
@@ -61,9 +66,11 @@ export interface SimulationJob {
 const framesInFlight = 3;
 
 /**
- * Simulates, renders and encodes `job.scene` in this process. Drawing frame n+1 overlaps with
- * ffmpeg encoding frame n in its own process; a small pool of frame buffers bounds memory.
- * Needs a live X display (see render-on-worker.ts, which runs this in a worker).
+ * Simulates, renders and encodes `job.scene` in this process. Each frame is drawn as soon as the
+ * physics has it (and the second after it, where the shadow map is fitted: see shadow-fit.ts), so
+ * drawing overlaps the physics; drawing frame n+1 overlaps ffmpeg encoding frame n in its own
+ * process; a small pool of frame buffers bounds memory. Needs a live X display (see
+ * render-on-worker.ts, which runs this in a worker).
  */
 export async function runPipeline(
   job: SimulationJob,
@@ -71,16 +78,37 @@ export async function runPipeline(
     onProgress?: (progress: SimulationProgress) => void;
     signal?: AbortSignal;
     spawn?: Spawner;
-    /** The physics, computed elsewhere meanwhile (render-on-worker.ts); simulated here when absent. */
-    trajectory?: Promise<Trajectory>;
+    /**
+     * The physics, already started: streamed by the render worker's physics thread, or a whole
+     * trajectory computed elsewhere (render-on-worker.ts). Simulated here, all at once, when absent.
+     */
+    trajectory?: TrajectoryStream & { stop?(): void };
   } = {},
 ): Promise<SimulationResult> {
   const { scene } = job;
   const { signal, onProgress } = options;
   const started = performance.now();
   const cpuAtStart = cpuTime();
-  // GL and ffmpeg start while the physics runs elsewhere: they need only the scene.
-  const renderer = createRenderer(scene, job.quality);
+  const totalFrames = frameCount(scene);
+  const stream =
+    options.trajectory ??
+    wholeTrajectory(
+      { frames: totalFrames, bodies: scene.objects.length },
+      import('./physics/simulate.js').then(({ simulate }) =>
+        simulate(scene, {
+          signal,
+          onFrame: (frame, totalFrames) => onProgress?.({ stage: 'simulate', frame, totalFrames }),
+        }),
+      ),
+    );
+  let renderer: ReturnType<typeof createRenderer>;
+  try {
+    // GL and ffmpeg start while the physics runs elsewhere: they need only the scene.
+    renderer = createRenderer(scene, job.quality);
+  } catch (error) {
+    options.trajectory?.stop?.();
+    throw error;
+  }
   const { width, height } = renderer;
   const encoder = createEncoder({ width, height, fps: scene.fps }, job.outFile, {
     settings: job.encoder,
@@ -90,56 +118,66 @@ export async function runPipeline(
   const onAbort = () => encoder.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const setUp = performance.now();
+  const shadows = createShadowFit(scene, totalFrames, (frame) => stream.frame(frame));
 
-  let trajectory: Trajectory;
-  try {
-    trajectory = await (options.trajectory ??
-      import('./physics/simulate.js').then(({ simulate }) =>
-        simulate(scene, {
-          signal,
-          onFrame: (frame, totalFrames) => onProgress?.({ stage: 'simulate', frame, totalFrames }),
-        }),
-      ));
-    renderer.prepare(trajectory);
-  } catch (error) {
-    encoder.abort();
-    signal?.removeEventListener('abort', onAbort);
-    renderer.dispose();
-    throw signal?.aborted ? canceled(error) : error;
-  }
-  const simulated = performance.now();
-  const totalFrames = trajectory.frames;
+  let simulateMs = 0;
+  let firstFrame = true;
+  /** Waits, if it must, until the physics has `count` frames; before the first frame, says how far it is. */
+  const physicsUntil = async (count: number) => {
+    if (stream.ready() >= Math.min(count, totalFrames)) return;
+    const t = performance.now();
+    await stream.waitFor(count, (ready) => {
+      if (firstFrame) onProgress?.({ stage: 'simulate', frame: ready, totalFrames });
+    });
+    simulateMs += performance.now() - t;
+  };
 
   const free: Uint8Array[] = Array.from({ length: framesInFlight }, () => new Uint8Array(width * height * 4));
   let waitForFree: (() => void) | undefined;
   let renderMs = 0;
   let readbackMs = 0;
   let encodeWaitMs = 0;
+  let writing: Promise<void> | undefined;
   try {
     for (let frame = 0; frame < totalFrames; frame++) {
       signal?.throwIfAborted();
+      await physicsUntil(frame + 1);
+      await physicsUntil(shadows.framesNeeded(frame));
+      if (firstFrame)
+        onProgress?.({ stage: 'simulate', frame: Math.min(stream.ready(), totalFrames), totalFrames });
+      firstFrame = false;
       let t = performance.now();
+      const fit = shadows.at(frame);
+      if (fit.changed) renderer.fitShadows(fit.bounds);
+      // Drawing ends by handing the passes to the rasteriser's threads without waiting for them:
+      // a wait for ffmpeg to free a frame buffer then overlaps the last pass, not the readback.
+      renderer.draw(frame, stream.frame(frame));
+      const drawn = performance.now();
+      renderMs += drawn - t;
+
+      t = performance.now();
+      await writing;
       if (free.length === 0) await new Promise<void>((resolve) => (waitForFree = resolve));
       const buffer = free.pop()!;
       encodeWaitMs += performance.now() - t;
 
       t = performance.now();
-      renderer.draw(frame, frameOf(trajectory, frame));
-      const drawn = performance.now();
       renderer.read(buffer);
       const read = performance.now();
-      renderMs += drawn - t;
-      readbackMs += read - drawn;
+      readbackMs += read - t;
 
-      await encoder.write(buffer, () => {
+      // Its backpressure is awaited after the next frame is drawn, as the free buffers are.
+      writing = encoder.write(buffer, () => {
         free.push(buffer);
         waitForFree?.();
         waitForFree = undefined;
       });
-      encodeWaitMs += performance.now() - read;
+      // Awaited next time round; a failure meanwhile (a cancel) is no unhandled rejection.
+      writing.catch(() => {});
       onProgress?.({ stage: 'render', frame: frame + 1, totalFrames });
     }
     const t = performance.now();
+    await writing;
     onProgress?.({ stage: 'encode', frame: totalFrames, totalFrames });
     await encoder.finish();
     encodeWaitMs += performance.now() - t;
@@ -148,6 +186,7 @@ export async function runPipeline(
     throw signal?.aborted ? canceled(error) : error;
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    options.trajectory?.stop?.();
     renderer.dispose();
   }
 
@@ -160,7 +199,7 @@ export async function runPipeline(
     quality: renderer.quality,
     timings: {
       setupMs: setUp - started,
-      simulateMs: simulated - setUp,
+      simulateMs,
       renderMs,
       readbackMs,
       encodeWaitMs,

@@ -37,7 +37,10 @@ export interface RenderResult extends SimulationResult {
   outFile: string;
   bytes: number;
   timings: SimulationTimings & {
-    /** The physics, from the call to the trajectory; cold, it overlaps Xvfb and the worker starting. */
+    /**
+     * Cold: the physics, from the call to the whole trajectory, overlapping Xvfb and the worker
+     * starting. Warm: the time drawing waited for it, as it streams into the frames.
+     */
     physicsMs: number;
     /** From the call until the worker reports its first frame drawn. */
     startupMs: number;

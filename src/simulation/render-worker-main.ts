@@ -6,6 +6,9 @@
  * bot.
  */
 import { ReelbotError } from '../core/errors.js';
+import { frameCount } from './physics/simulate.js';
+import { wholeTrajectory } from './physics/stream.js';
+import { createPhysicsThread } from './physics/streaming.js';
 import type { Trajectory } from './physics/trajectory.js';
 import { runPipeline } from './pipeline.js';
 import type { WorkerReply, WorkerRequest } from './render-worker-protocol.js';
@@ -16,6 +19,8 @@ interface RunningJob {
 }
 
 const running = new Map<number, RunningJob>();
+/** Kept from job to job, with Rapier loaded: it streams each job's frames to the renderer. */
+const physicsThread = createPhysicsThread();
 
 function send(reply: WorkerReply): Promise<void> {
   return new Promise((resolve) => {
@@ -27,17 +32,19 @@ function send(reply: WorkerReply): Promise<void> {
 function run({ id, job, physics }: Extract<WorkerRequest, { type: 'run' }>): void {
   const controller = new AbortController();
   let receiveTrajectory: (trajectory: Trajectory) => void = () => {};
+  // Started before the pipeline sets up GL and ffmpeg, so that the physics runs meanwhile.
   const trajectory =
     physics === 'sent'
-      ? new Promise<Trajectory>((resolve, reject) => {
-          receiveTrajectory = resolve;
-          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
-            once: true,
-          });
-        })
-      : undefined;
-  // A cancel before the pipeline awaits it is no unhandled rejection.
-  trajectory?.catch(() => {});
+      ? wholeTrajectory(
+          { frames: frameCount(job.scene), bodies: job.scene.objects.length },
+          new Promise<Trajectory>((resolve, reject) => {
+            receiveTrajectory = resolve;
+            controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
+              once: true,
+            });
+          }),
+        )
+      : physicsThread.simulate(job.scene, controller.signal);
   running.set(id, { controller, receiveTrajectory: (t) => receiveTrajectory(t) });
   runPipeline(job, {
     signal: controller.signal,

@@ -5,7 +5,8 @@ import type { SimulationJob, SimulationProgress, SimulationResult } from './pipe
  * What the parent sends to the render worker over IPC. Jobs carry an id, since one worker renders
  * job after job. `physics: 'sent'` means the parent simulates meanwhile and sends the trajectory
  * (a cold start, where the physics overlaps Xvfb and the worker starting); `'here'` means the
- * worker simulates itself, with Rapier already loaded and warm.
+ * worker simulates itself, in its physics thread with Rapier already loaded, streaming the frames
+ * into the drawing (see physics/streaming.ts).
  */
 export type WorkerRequest =
   | { type: 'run'; id: number; job: SimulationJob; physics: 'sent' | 'here' }

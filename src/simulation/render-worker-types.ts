@@ -27,7 +27,8 @@ export interface WorkerJobOptions {
   signal?: AbortSignal;
   /**
    * The physics, started by the caller once the job is on its way to the worker (so that it
-   * overlaps the worker starting). Without it the worker simulates the scene itself.
+   * overlaps the worker starting). Without it the worker simulates the scene itself, streaming
+   * the frames from its physics thread into the drawing.
    */
   physics?: () => Promise<Trajectory>;
   /** `performance.now()` when the caller's clock started; `startupMs` counts from it. */

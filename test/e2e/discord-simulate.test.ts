@@ -114,7 +114,23 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     expect(discord.state.calls.filter((call) => /✅ Done/.test(call.json?.content ?? '')).length).toBe(
       before,
     );
+
+    // SIGTERM while a long video draws, its physics still streaming from the worker's thread: the
+    // process, the render worker with its threads, Xvfb and ffmpeg are all gone within the limit.
+    const long = discord.sendCommand('simulate', [
+      { name: 'prompt', value: '60 balls fall onto a pyramid of 30 crates' },
+      { name: 'duration', value: 10 },
+      { name: 'quality', value: 'draft' },
+    ]);
+    const drawing = (call: RecordedCall) => {
+      const percent = /(\d+)\s?%/.exec(call.json?.content ?? '');
+      // Past 10 % the frames are being drawn (see simulation/simulator.ts).
+      return call.route.includes(`/${long.token}/messages/`) && percent !== null && Number(percent[1]) > 10;
+    };
+    await discord.waitForCall(drawing);
     expect((await reelbot.stop()).code).toBe(0);
+    // Stopped mid-video, not after it.
+    expect(discord.state.calls.some(isFinalEdit(long.token))).toBe(false);
     reelbot = undefined;
   });
 });

@@ -1,27 +1,8 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { SimulationError } from '../../core/errors.js';
 import type { Scene } from '../scene/schema.js';
+import { startPhysicsThread } from './start-thread.js';
 import type { PhysicsThreadMessage } from './thread.js';
 import type { Trajectory } from './trajectory.js';
-
-const here = fileURLToPath(import.meta.url);
-const extension = path.extname(here);
-
-function startThread(scene: Scene): Worker {
-  const entry = pathToFileURL(path.join(path.dirname(here), `thread${extension}`)).href;
-  if (extension !== '.ts') return new Worker(new URL(entry), { workerData: { scene } });
-  // From TypeScript sources a thread needs tsx too, and `--import` in a Worker's execArgv is
-  // ignored on Node 20: so the thread registers tsx itself before loading its entry.
-  const tsx = pathToFileURL(createRequire(here).resolve('tsx/package.json')).href.replace(
-    /package\.json$/,
-    'dist/esm/api/index.mjs',
-  );
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: { scene } });
-}
 
 /**
  * Runs the physics of `scene` in a worker thread: the caller's event loop stays free (a bot keeps
@@ -33,7 +14,7 @@ export function simulateInThread(
   options: { onFrame?: (frame: number, totalFrames: number) => void; signal?: AbortSignal } = {},
 ): Promise<Trajectory> {
   options.signal?.throwIfAborted();
-  const thread = startThread(scene);
+  const thread = startPhysicsThread('thread', { scene });
   return new Promise<Trajectory>((resolve, reject) => {
     const onAbort = () => {
       void thread.terminate();

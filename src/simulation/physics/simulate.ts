@@ -11,17 +11,22 @@ export function frameCount(scene: Scene): number {
 
 /**
  * Runs the physics of `scene` for its whole duration, in fixed sub-steps of at most 1/120 s.
- * Deterministic: the same scene gives the same trajectory, bit for bit.
+ * Deterministic: the same scene gives the same trajectory, bit for bit. Each frame is written
+ * before `onFrame` hears of it; with `into` (shared memory, see stream-thread.ts) it is written there.
  */
 export async function simulate(
   scene: Scene,
-  options: { onFrame?: (frame: number, total: number) => void; signal?: AbortSignal } = {},
+  options: {
+    onFrame?: (frame: number, total: number) => void;
+    signal?: AbortSignal;
+    into?: Float32Array;
+  } = {},
 ): Promise<Trajectory> {
   await initPhysics();
   const frames = frameCount(scene);
   const world = createPhysicsWorld(scene);
   const bodies = scene.objects.length;
-  const data = new Float32Array(frames * bodies * floatsPerBody);
+  const data = options.into ?? new Float32Array(frames * bodies * floatsPerBody);
   try {
     for (let frame = 0; frame < frames; frame++) {
       options.signal?.throwIfAborted();

@@ -187,7 +187,9 @@ export function createSceneDrawer(
     );
   /**
    * See-through bodies, after everything solid: farthest first, each blended over what is behind
-   * it, without writing depth so that one never hides another drawn after it.
+   * it, without writing depth so that one never hides another drawn after it. Each is drawn twice,
+   * its far side (back faces) and then its near side (front faces), so that a glass box shows its
+   * back walls through its front ones, and seen from inside it is still there.
    */
   const drawTranslucent = (camera: readonly number[]) => {
     if (translucentSlots.length === 0) return;
@@ -204,7 +206,12 @@ export function createSceneDrawer(
     // The frame's alpha stays 1: only colour is blended.
     gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ZERO, gl.ONE);
     gl.depthMask(false);
-    for (const t of translucentSlots) drawInstances(bodyProgram, t.group, 'mesh', t.slot, 1);
+    for (const t of translucentSlots) {
+      gl.cullFace(gl.FRONT);
+      drawInstances(bodyProgram, t.group, 'mesh', t.slot, 1);
+      gl.cullFace(gl.BACK);
+      drawInstances(bodyProgram, t.group, 'mesh', t.slot, 1);
+    }
     gl.depthMask(true);
     gl.disable(gl.BLEND);
   };

@@ -1,11 +1,11 @@
-import type { Trajectory } from '../physics/trajectory.js';
 import type { Scene } from '../scene/schema.js';
 import { cameraAt } from './camera.js';
 import { acquireGlContext, type GlContext } from './context.js';
 import { dirtyRect, movedBodies } from './dirty.js';
 import { createSceneDrawer, type FrameView, type PixelRect } from './draw.js';
 import { multiply } from './math.js';
-import { createShadowTarget, fitLight, type LightFit, sceneBounds, shadowArea } from './shadow.js';
+import { createShadowTarget, fitLight, type LightFit, shadowArea } from './shadow.js';
+import type { Bounds } from './shadow-fit.js';
 import {
   createEdgeSmoothingPass,
   createResolvePass,
@@ -62,9 +62,15 @@ export interface FrameRenderer {
   readonly width: number;
   readonly height: number;
   readonly quality: RenderQuality;
-  /** Fits the shadow map to where the bodies go; call once the trajectory is known, before `draw`. */
-  prepare(trajectory: Trajectory): void;
-  /** Draws frame `index` with the given body poses (7 floats per body, scene order). */
+  /**
+   * Fits the shadow map around `bounds` (see shadow-fit.ts): before the first `draw`, and again
+   * whenever the bodies leave the box. The next frame is then drawn whole.
+   */
+  fitShadows(bounds: Bounds): void;
+  /**
+   * Draws frame `index` with the given body poses (7 floats per body, scene order). It returns once
+   * the passes are handed to the rasteriser (gl.flush), not drawn: `read` waits for them.
+   */
   draw(index: number, poses: Float32Array): void;
   /** Waits for the drawing to finish and copies the frame into `into` (width * height * 4 bytes). */
   read(into: Uint8Array): void;
@@ -77,7 +83,7 @@ const flipY = new Float32Array([1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
 
 /**
  * Creates the GL context and everything the scene needs on the GPU, before the physics is done:
- * `prepare` then fits the shadows to the trajectory. Must run in a process whose DISPLAY names a
+ * `fitShadows` then fits the shadows to where the bodies are. Must run in a process whose DISPLAY names a
  * live X server (the render worker).
  */
 export function createRenderer(scene: Scene, quality?: Partial<RenderQuality>): FrameRenderer {
@@ -143,45 +149,18 @@ function buildRenderer(
     width,
     height,
     quality: q,
-    prepare(trajectory) {
-      const bounds = sceneBounds(scene, trajectory);
+    fitShadows(bounds) {
       const { direction } = scene.lights.directional;
       light = fitLight(direction, bounds, q.shadowMapSize);
       if (shadow) drawer.setShadowArea(shadowArea(direction, bounds));
+      // Every shadow texel moved: what the frame before kept is no longer the same.
+      previous = undefined;
     },
     draw(index, poses) {
-      if (!light) throw new Error('FrameRenderer.prepare must come before draw');
-      const view = viewAt(index);
-      if (!previous || !q.partialRedraw) {
-        drawer.setPoses(poses);
-        if (shadow) drawer.drawShadow(shadow, view);
-        drawer.drawScene(target, view, shadow);
-        finish?.draw();
-        previous = poses.slice();
-        return;
-      }
-      // Only what moved is drawn again: bodies at rest keep their poses bit for bit, and with a
-      // still camera everything outside the moved bodies and their shadows stays as it was.
-      const moved = movedBodies(previous, poses);
-      if (moved.length === 0 && still) return;
-      if (moved.length > 0) {
-        drawer.setPoses(poses);
-        if (shadow) {
-          const size = shadow.size;
-          drawer.drawShadow(
-            shadow,
-            view,
-            dirtyRect(scene, moved, previous, poses, light.viewProjection, size, size),
-          );
-        }
-      }
-      const dirty = still
-        ? dirtyRect(scene, moved, previous, poses, view.viewProjection, target.width, target.height, toLight)
-        : undefined;
-      previous = poses.slice();
-      if (dirty?.width === 0) return;
-      drawer.drawScene(target, view, shadow, dirty);
-      finish?.draw(dirty && finishedArea(dirty));
+      drawFrame(index, poses);
+      // llvmpipe starts rasterising what is queued on a flush, and the caller has other waits
+      // (ffmpeg's pipe) before it reads the frame back.
+      gl.flush();
     },
     read(into) {
       gl.bindFramebuffer(gl.FRAMEBUFFER, frame.framebuffer);
@@ -191,6 +170,41 @@ function buildRenderer(
       ctx.release();
     },
   };
+
+  function drawFrame(index: number, poses: Float32Array): void {
+    if (!light) throw new Error('FrameRenderer.fitShadows must come before draw');
+    const view = viewAt(index);
+    if (!previous || !q.partialRedraw) {
+      drawer.setPoses(poses);
+      if (shadow) drawer.drawShadow(shadow, view);
+      drawer.drawScene(target, view, shadow);
+      finish?.draw();
+      previous = poses.slice();
+      return;
+    }
+    // Only what moved is drawn again: bodies at rest keep their poses bit for bit, and with a
+    // still camera everything outside the moved bodies and their shadows stays as it was.
+    const moved = movedBodies(previous, poses);
+    if (moved.length === 0 && still) return;
+    if (moved.length > 0) {
+      drawer.setPoses(poses);
+      if (shadow) {
+        const size = shadow.size;
+        drawer.drawShadow(
+          shadow,
+          view,
+          dirtyRect(scene, moved, previous, poses, light.viewProjection, size, size),
+        );
+      }
+    }
+    const dirty = still
+      ? dirtyRect(scene, moved, previous, poses, view.viewProjection, target.width, target.height, toLight)
+      : undefined;
+    previous = poses.slice();
+    if (dirty?.width === 0) return;
+    drawer.drawScene(target, view, shadow, dirty);
+    finish?.draw(dirty && finishedArea(dirty));
+  }
 }
 
 /** `rect` grown by `margin` pixels on every side, within a `width` x `height` frame. */

@@ -139,7 +139,8 @@ ${varyings}
 ${shadowLookup}
 void main() {
   vec3 albedo = vColor;
-  vec3 n = normalize(vNormal);
+  // The far side of a see-through body faces away: it is lit as seen from inside.
+  vec3 n = gl_FrontFacing ? normalize(vNormal) : -normalize(vNormal);
   vec3 v = normalize(uCameraPosition - vWorld);
   float shininess = vMaterial.x;
   float metalness = vMaterial.y;

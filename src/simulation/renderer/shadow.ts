@@ -1,7 +1,7 @@
-import { floatsPerBody, type Trajectory } from '../physics/trajectory.js';
-import type { Scene, Vec3 } from '../scene/schema.js';
+import type { Vec3 } from '../scene/schema.js';
 import { createColorDepthTarget } from './framebuffer.js';
 import { lookAt, type Mat4, multiply, normalize, ortho, transformPoint } from './math.js';
+import type { Bounds } from './shadow-fit.js';
 
 /** An RGBA8 texture that holds packed light-space depth, and the framebuffer that draws into it. */
 export interface ShadowTarget {
@@ -24,32 +24,8 @@ export interface LightFit {
   texelBias: number;
 }
 
-/**
- * The box every body occupies during the whole video, clipped to the ground so a body falling off
- * the edge does not stretch the shadow map over empty space.
- */
-export function sceneBounds(scene: Scene, trajectory: Trajectory): { min: Vec3; max: Vec3 } {
-  const min: Vec3 = [Infinity, 0, Infinity];
-  const max: Vec3 = [-Infinity, 0, -Infinity];
-  const radii = scene.objects.map((o) => Math.hypot(...o.size) / 2);
-  const limit = scene.ground.enabled ? scene.ground.size / 2 : 100;
-  const { data, bodies } = trajectory;
-  for (let i = 0; i < data.length; i += floatsPerBody) {
-    const r = radii[(i / floatsPerBody) % bodies]!;
-    for (let k = 0; k < 3; k++) {
-      const low = k === 1 ? -1 : -limit;
-      const high = k === 1 ? 100 : limit;
-      const v = data[i + k]!;
-      min[k] = Math.max(low, Math.min(min[k]!, v - r));
-      max[k] = Math.min(high, Math.max(max[k]!, v + r));
-    }
-  }
-  if (!Number.isFinite(min[0])) return { min: [-1, 0, -1], max: [1, 1, 1] };
-  return { min, max };
-}
-
 /** Fits an orthographic light frustum, looking along `direction`, tightly around `bounds`. */
-export function fitLight(direction: Vec3, bounds: { min: Vec3; max: Vec3 }, mapSize: number): LightFit {
+export function fitLight(direction: Vec3, bounds: Bounds, mapSize: number): LightFit {
   const center: Vec3 = [0, 1, 2].map((k) => (bounds.min[k]! + bounds.max[k]!) / 2) as Vec3;
   const d = normalize(direction);
   const view = lookAt([center[0] - d[0], center[1] - d[1], center[2] - d[2]], center);
@@ -75,7 +51,7 @@ export function fitLight(direction: Vec3, bounds: { min: Vec3; max: Vec3 }, mapS
  * The rectangle of ground that shadows can fall on: the bodies' box, and that box pushed along the
  * light down to y = 0. Outside it the ground is drawn without reading the shadow map at all.
  */
-export function shadowArea(direction: Vec3, bounds: { min: Vec3; max: Vec3 }) {
+export function shadowArea(direction: Vec3, bounds: Bounds) {
   const d = normalize(direction);
   const xs: number[] = [];
   const zs: number[] = [];

@@ -78,7 +78,8 @@ export const materialTable: Readonly<Record<Material, Readonly<MaterialPropertie
     roughness: 0.05,
     metalness: 0,
     specular: 1.5,
-    opacity: 0.3,
+    // Per surface: light crosses two (the near side and the far side), about 0.3 in all.
+    opacity: 0.17,
     color: '#d8eef2',
   },
 };

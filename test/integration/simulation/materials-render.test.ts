@@ -105,4 +105,32 @@ describe('materials as the renderer draws them (real headless-gl under Xvfb)', (
     expect(rubber).toBeGreaterThan(30);
     expect(metal).toBeGreaterThan(rubber + 40);
   });
+
+  it('draws the far side of glass too: from inside a glass box its walls are there, and see-through', async () => {
+    // Only back faces face a camera inside a box: drawn front faces only, the frame would be black.
+    const inside = parseScene({
+      duration: 0.1,
+      fps: 30,
+      resolution: { width: 64, height: 48 },
+      background: '#000000',
+      ground: { enabled: false },
+      objects: [
+        { body: 'static', shape: 'box', size: [8, 8, 8], position: [0, 1, 12], material: 'glass' },
+        { body: 'static', shape: 'sphere', size: [4, 4, 4], position: [0, 1, 0], color: red },
+      ],
+      camera,
+    });
+    const out = path.join(dir, 'inside-glass.rgba');
+    await renderSimulation(inside, out, { encoder: { format: 'rgba' } });
+    const still = (await fs.promises.readFile(out)).subarray(0, 64 * 48 * 4);
+    const at = (x: number, y: number) =>
+      [...still.subarray((y * 64 + x) * 4, (y * 64 + x) * 4 + 3)] as [number, number, number];
+    // A corner, where only the glass wall is: not the black background.
+    const [cr, cg, cb] = at(1, 1);
+    expect(cr + cg + cb).toBeGreaterThan(30);
+    // The middle, where the red ball is behind the wall: still red.
+    const [r, g, b] = at(32, 24);
+    expect(r).toBeGreaterThan(g + 40);
+    expect(r).toBeGreaterThan(b + 40);
+  }, 60_000);
 });

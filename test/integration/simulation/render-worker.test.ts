@@ -123,6 +123,39 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
     });
   });
 
+  it('draws the same frames with the physics streamed into them as from a trajectory simulated whole', async () => {
+    // Thrown apart: the bodies leave the first second's shadow fit, so the map is refitted too.
+    const thrown = parseScene({
+      ...scene(2),
+      objects: [
+        {
+          shape: 'sphere',
+          size: [0.8, 0.8, 0.8],
+          position: [0, 0.4, 0],
+          velocity: [5, 2, 0],
+          color: '#2f6fd6',
+        },
+        { shape: 'box', size: [0.6, 0.6, 0.6], position: [0, 2, 0], velocity: [-4, 0, 3], color: '#d8342c' },
+        { shape: 'cylinder', size: [0.5, 1, 0.5], position: [1, 0.5, -1], color: '#3aa64c' },
+      ],
+    });
+    const rgba = { encoder: { format: 'rgba' as const } };
+    // Cold: simulated whole in this process while the worker starts, and sent as one trajectory.
+    const whole = path.join(dir, 'whole.rgba');
+    await renderSimulation(thrown, whole, { ...rgba, physics: 'inline' });
+    const streamed = path.join(dir, 'streamed.rgba');
+    await withWorker(async ({ worker }) => {
+      const stages: string[] = [];
+      await renderSimulation(thrown, streamed, { ...rgba, worker, onProgress: (p) => stages.push(p.stage) });
+      // The worker's own physics thread reported before the first frame was drawn, and not after.
+      expect(stages[0]).toBe('simulate');
+      expect(stages.lastIndexOf('simulate')).toBeLessThan(stages.indexOf('render'));
+    });
+    const [a, b] = [await fs.promises.readFile(whole), await fs.promises.readFile(streamed)];
+    expect(a.length).toBe(160 * 120 * 4 * 48);
+    expect(a.equals(b)).toBe(true);
+  });
+
   it('tells a queued job how many are ahead, lets it leave the queue at once, and keeps the order', async () => {
     await withWorker(async ({ worker }) => {
       const events: string[] = [];
