@@ -36,6 +36,17 @@ redis.call('PEXPIRE', KEYS[2], ARGV[6])
 return 'taken'
 `;
 
+// Renewal and release as one script each: one round trip instead of a MULTI, its commands and EXEC.
+const renewScript = `
+redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], 'XX', ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+`;
+const releaseScript = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+`;
+
 /** Slots under `prefix` in Redis, with at most `total` running and `perUser` of one owner. */
 export function createSlots(options: {
   redis: Redis;
@@ -71,16 +82,10 @@ export function createSlots(options: {
       return answer as 'taken' | 'full' | 'owner';
     },
     async renew(id, owner) {
-      const until = clock() + leaseMs;
-      await redis
-        .multi()
-        .zadd(all, 'XX', until, id)
-        .zadd(ownerKey(id, owner), 'XX', until, id)
-        .pexpire(ownerKey(id, owner), leaseMs * 2)
-        .exec();
+      await redis.eval(renewScript, 2, all, ownerKey(id, owner), clock() + leaseMs, id, leaseMs * 2);
     },
     async release(id, owner) {
-      await redis.multi().zrem(all, id).zrem(ownerKey(id, owner), id).exec();
+      await redis.eval(releaseScript, 2, all, ownerKey(id, owner), id);
     },
     async runningOf(owner) {
       return redis.zcount(ownerKey('', owner), clock(), '+inf');
