@@ -74,7 +74,20 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
   const readPlaces = Object.fromEntries(kinds.map((kind) => [kind, createPlaceReader(queues[kind])]));
   let lastForgetCheck = Date.now();
   const workers: Worker<Job>[] = [];
-  const running = new Set<string>();
+  /** Jobs running in this process, with their owners, whose slot leases it renews. */
+  const running = new Map<string, string | undefined>();
+  // One renewal for all of them, as BullMQ renews its locks: a lease lasts three renewals.
+  let renewing: NodeJS.Timeout | undefined;
+  function renewLeases(): void {
+    if (running.size === 0) {
+      clearInterval(renewing);
+      renewing = undefined;
+      return;
+    }
+    slots
+      .renew([...running].map(([id, owner]) => ({ id, owner })))
+      .catch((error: unknown) => logger.warn({ err: error }, 'lease renewal'));
+  }
   /** Jobs this process submitted, whose places it announces (its bot shows them). */
   const tracked = new Set<string>();
   let places = new Map<string, QueuePlace>();
@@ -190,20 +203,17 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
         moved('held', job.id);
         throw new DelayedError();
       }
-      running.add(job.id);
+      running.set(job.id, job.owner);
       moved('taken', job.id);
-      const renew = setInterval(() => {
-        slots
-          .renew(job.id, job.owner)
-          .catch((error: unknown) => logger.warn({ err: error }, 'lease renewal'));
-      }, leaseMs / 3);
-      renew.unref();
+      if (!renewing) {
+        renewing = setInterval(renewLeases, leaseMs / 3);
+        renewing.unref();
+      }
       try {
         await perform(job, signal ?? new AbortController().signal);
       } catch (error) {
         logger.error({ generationId: job.id, err: error }, 'job ended with an error');
       } finally {
-        clearInterval(renew);
         running.delete(job.id);
         await slots.release(job.id, job.owner);
         await wakeHeld();
@@ -282,6 +292,7 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
       closing = true;
       for (const worker of workers) worker.cancelAllJobs('shutting down');
       await Promise.all(workers.map((worker) => worker.close()));
+      clearInterval(renewing);
       while (pending.size > 0) await Promise.all([...pending]);
       await Promise.all(kinds.map((kind) => queues[kind].close()));
       subscriber.disconnect();
