@@ -10,9 +10,10 @@ import { createSlots } from './slots.js';
 const placesRefreshMs = 500;
 /**
  * How often the submitting process asks Redis about its jobs that are neither waiting nor known
- * to have ended, in case the message of an end was lost (a reconnect): it forgets them then.
+ * to have ended, and forgets those Redis no longer has. Pub/sub loses messages only while the
+ * subscriber reconnects, which asks at once; this is the slow safety net besides.
  */
-const forgetCheckMs = 30_000;
+const forgetCheckMs = 10 * 60_000;
 
 /**
  * What a `moved` message says happened to a job, so the process that submitted it can tell
@@ -73,6 +74,7 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
   ) as Record<JobKind, Queue<Job>>;
   const readPlaces = Object.fromEntries(kinds.map((kind) => [kind, createPlaceReader(queues[kind])]));
   let lastForgetCheck = Date.now();
+  let forgetCheckDue = false;
   const workers: Worker<Job>[] = [];
   /** Jobs running in this process, with their owners, whose slot leases it renews. */
   const running = new Map<string, string | undefined>();
@@ -125,8 +127,9 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
         }
         // A job taken by a worker may come back (held by a limit, or its worker stopped): it is
         // forgotten when its end is told (`ended`), or, should that message be lost, once Redis
-        // no longer has it, which is asked now and then rather than on every read.
-        if (Date.now() - lastForgetCheck >= forgetCheckMs) {
+        // no longer has it, which is asked after a reconnect and now and then, not on every read.
+        if (forgetCheckDue || Date.now() - lastForgetCheck >= forgetCheckMs) {
+          forgetCheckDue = false;
           lastForgetCheck = Date.now();
           for (const id of [...tracked]) {
             if (next.has(id)) continue;
@@ -168,6 +171,11 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
 
   void subscriber.subscribe(channels.cancel, channels.moved).catch((error: unknown) => {
     logger.error({ err: error }, 'could not subscribe to the job channels');
+  });
+  // Back after a lost connection (ioredis subscribes again): ends told meanwhile were missed.
+  subscriber.on('ready', () => {
+    forgetCheckDue = true;
+    refresh();
   });
   subscriber.on('message', (channel: string, message: string) => {
     if (channel === channels.cancel) {
