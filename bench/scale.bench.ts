@@ -136,6 +136,18 @@ async function monitorRedis(url: string) {
  */
 const redisTargetPerGeneration = 40;
 
+/** Each distinct error a process logged (level error and above), with how often: a failed video says why. */
+function errorsOf(process: SpawnedReelbot): string[] {
+  const counts = new Map<string, number>();
+  for (const line of process.lines) {
+    if (Number(line.level ?? 0) < 50) continue;
+    const err = line.err as { message?: string } | undefined;
+    const text = `${line.msg ?? ''}${err?.message ? `: ${err.message}` : ''}`;
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return [...counts].map(([text, n]) => `${n} x ${text}`);
+}
+
 interface Member {
   label: string;
   args: string[];
@@ -165,7 +177,7 @@ interface Result {
   label: string;
   ok: number;
   wallSeconds: number;
-  processes: { label: string; cpuMsPerGeneration: number; peakRssMb: number }[];
+  processes: { label: string; cpuMsPerGeneration: number; peakRssMb: number; errors: string[] }[];
   redisPerGeneration?: number;
   /** Commands clients sent (MONITOR), per generation, by command name. */
   redisSentPerGeneration?: Map<string, number>;
@@ -286,6 +298,7 @@ async function runSetup(
         label: member.label,
         cpuMsPerGeneration: ((cpuAfter[i]! - cpuBefore[i]!) / Math.max(1, delivered)) * 1000,
         peakRssMb: peakRssMb(pids[i]!),
+        errors: errorsOf(processes[i]!.process),
       })),
       redisPerGeneration: client ? (redisAfter - redisBefore) / Math.max(1, delivered) : undefined,
       redisSentPerGeneration: sent
@@ -338,6 +351,8 @@ function print(result: Result) {
     );
   }
   line('CPU per generation, all processes', `${total.toFixed(1)} ms`);
+  for (const p of result.processes)
+    for (const error of p.errors.slice(0, 5)) line(`  ${p.label} logged`, error.slice(0, 300));
   const sent = result.redisSentPerGeneration;
   if (!sent || result.redisPerGeneration === undefined)
     line('Redis commands per generation', 'none (no Redis)');
