@@ -6,13 +6,16 @@
  * each prediction about 12 s, so all of them are in flight together.
  *
  * Prints, for each setup: CPU per generation of each reelbot process with what it started (ffprobe,
- * the poster), peak RSS per process, and Redis round trips per generation (every command Redis ran,
- * from INFO commandstats before and after; one command is one round trip, a Lua script included).
+ * the poster), peak RSS per process, and Redis commands per generation: those reelbot sent (from
+ * MONITOR, by name, beside a target; a Lua script counts once), and all Redis ran (INFO
+ * commandstats, the commands inside scripts included).
  *
  * Run with `npm run bench -- scale` (a few minutes). It runs whatever bin/reelbot runs.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -75,10 +78,74 @@ function peakRssMb(pid: number): number {
   return Number(kb ?? 0) / 1024;
 }
 
-/** Every command Redis has run since it started, from INFO commandstats. */
+/**
+ * Every command Redis has run since it started, from INFO commandstats: those a client sent and
+ * those run inside Lua scripts (BullMQ's and ours), which cost Redis time but no round trip.
+ */
 async function redisCommands(client: Redis): Promise<number> {
   const info = await client.info('commandstats');
   return [...info.matchAll(/calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+/** BullMQ's Lua scripts by SHA1, so an EVALSHA is told by the name of what it does. */
+const scriptNames = new Map(
+  Object.values(
+    createRequire(import.meta.url)('bullmq/dist/cjs/scripts/index.js') as Record<
+      string,
+      { name: string; content: string }
+    >,
+  ).map((script) => [createHash('sha1').update(script.content).digest('hex'), script.name]),
+);
+
+/**
+ * The commands clients send, by name, from MONITOR: each is a round trip or part of a pipeline,
+ * and an EVALSHA counts once however many commands its script runs (MONITOR marks those `lua`).
+ */
+async function monitorRedis(url: string) {
+  const client = new Redis(url, { maxRetriesPerRequest: null });
+  const monitor = await client.monitor();
+  const sent = new Map<string, number>();
+  let counting = false;
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (!counting || source === 'lua') return;
+    const command = String(args[0]).toLowerCase();
+    const name = command === 'evalsha' ? `evalsha ${scriptNames.get(String(args[1])) ?? '?'}` : command;
+    sent.set(name, (sent.get(name) ?? 0) + 1);
+  });
+  return {
+    start() {
+      sent.clear();
+      counting = true;
+    },
+    stop(): Map<string, number> {
+      counting = false;
+      return new Map(sent);
+    },
+    async close() {
+      monitor.disconnect();
+      await client.quit();
+    },
+  };
+}
+
+/**
+ * What a generation needs from Redis, sent by reelbot, as a target: BullMQ's add, take, lock
+ * renewals and completion (about 8), the slot's take, renewals and release (about 6 over a 12 s
+ * prediction), one PUBLISH per event and per queue move (about 12), and the submitting process
+ * reading the waiting list now and then. More means a read or a poll that grows with the burst.
+ */
+const redisTargetPerGeneration = 40;
+
+/** Each distinct error a process logged (level error and above), with how often: a failed video says why. */
+function errorsOf(process: SpawnedReelbot): string[] {
+  const counts = new Map<string, number>();
+  for (const line of process.lines) {
+    if (Number(line.level ?? 0) < 50) continue;
+    const err = line.err as { message?: string } | undefined;
+    const text = `${line.msg ?? ''}${err?.message ? `: ${err.message}` : ''}`;
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return [...counts].map(([text, n]) => `${n} x ${text}`);
 }
 
 interface Member {
@@ -110,8 +177,10 @@ interface Result {
   label: string;
   ok: number;
   wallSeconds: number;
-  processes: { label: string; cpuMsPerGeneration: number; peakRssMb: number }[];
+  processes: { label: string; cpuMsPerGeneration: number; peakRssMb: number; errors: string[] }[];
   redisPerGeneration?: number;
+  /** Commands clients sent (MONITOR), per generation, by command name. */
+  redisSentPerGeneration?: Map<string, number>;
   postgresPerGeneration?: number;
 }
 
@@ -151,6 +220,7 @@ async function runSetup(
     // LOG_LEVEL warn keeps 1,000 generations' logs out of the numbers; readiness is asked over HTTP
     // and by a warm-up video instead of the "reelbot is running" line.
     const client = redis ? new Redis(redis.url, { maxRetriesPerRequest: null }) : undefined;
+    const monitor = redis ? await monitorRedis(redis.url) : undefined;
     const finals = (after: number) =>
       discord.calls
         .slice(after)
@@ -191,6 +261,7 @@ async function runSetup(
     const pids = processes.map(({ process }) => process.pid);
     const cpuBefore = pids.map(treeCpuSeconds);
     const redisBefore = client ? await redisCommands(client) : 0;
+    monitor?.start();
     const postgresBefore = databaseUrl ? await postgresTransactions(databaseUrl) : 0;
     const mark = discord.mark();
     const started = performance.now();
@@ -212,8 +283,10 @@ async function runSetup(
     const delivered = finals(mark);
     const wallSeconds = (performance.now() - started) / 1000;
     const cpuAfter = pids.map(treeCpuSeconds);
+    const sent = monitor?.stop();
     const redisAfter = client ? await redisCommands(client) : 0;
     await client?.quit();
+    await monitor?.close();
     // Each backend flushes its statistics within a second of its last transaction.
     if (databaseUrl) await new Promise((resolve) => setTimeout(resolve, 1500));
     const postgresAfter = databaseUrl ? await postgresTransactions(databaseUrl) : 0;
@@ -225,8 +298,12 @@ async function runSetup(
         label: member.label,
         cpuMsPerGeneration: ((cpuAfter[i]! - cpuBefore[i]!) / Math.max(1, delivered)) * 1000,
         peakRssMb: peakRssMb(pids[i]!),
+        errors: errorsOf(processes[i]!.process),
       })),
       redisPerGeneration: client ? (redisAfter - redisBefore) / Math.max(1, delivered) : undefined,
+      redisSentPerGeneration: sent
+        ? new Map([...sent].map(([name, count]) => [name, count / Math.max(1, delivered)]))
+        : undefined,
       // Less the two reads of the statistics themselves.
       postgresPerGeneration: databaseUrl
         ? (postgresAfter - postgresBefore - 1) / Math.max(1, delivered)
@@ -274,10 +351,20 @@ function print(result: Result) {
     );
   }
   line('CPU per generation, all processes', `${total.toFixed(1)} ms`);
-  line(
-    'Redis round trips per generation',
-    result.redisPerGeneration === undefined ? 'none (no Redis)' : result.redisPerGeneration.toFixed(1),
-  );
+  for (const p of result.processes)
+    for (const error of p.errors.slice(0, 5)) line(`  ${p.label} logged`, error.slice(0, 300));
+  const sent = result.redisSentPerGeneration;
+  if (!sent || result.redisPerGeneration === undefined)
+    line('Redis commands per generation', 'none (no Redis)');
+  else {
+    const total = [...sent.values()].reduce((sum, n) => sum + n, 0);
+    line(
+      'Redis commands sent per generation',
+      `${total.toFixed(1)} (target ${redisTargetPerGeneration}); run by Redis, scripts' included: ${result.redisPerGeneration.toFixed(1)}`,
+    );
+    const top = [...sent].sort((a, b) => b[1] - a[1]).slice(0, 10);
+    line('  the most sent', top.map(([name, n]) => `${name} ${n.toFixed(1)}`).join(', '));
+  }
   line(
     'PostgreSQL round trips per generation',
     result.postgresPerGeneration === undefined
@@ -287,30 +374,34 @@ function print(result: Result) {
   if (result.ok < generations) process.exitCode = 1;
 }
 
+/** `SCALE_SETUPS=redis` runs the Redis deployment alone (or `embedded` the one process alone). */
+const setups = (process.env.SCALE_SETUPS ?? 'embedded,redis').split(',');
 try {
-  print(
-    await runSetup(
-      'embedded (one reelbot start)',
-      [{ label: 'start (all)', args: ['start'], port: await freePort() }],
-      base,
-      discord,
-    ),
-  );
-  print(
-    await runSetup(
-      'Redis + PostgreSQL: bot + web + 2 workers',
-      [
-        { label: 'bot', args: ['start', '--role', 'bot'] },
-        { label: 'web', args: ['start', '--role', 'web'], port: await freePort() },
-        { label: 'worker 1', args: ['worker'] },
-        { label: 'worker 2', args: ['worker'] },
-      ],
-      base,
-      discord,
-      redis,
-      databaseUrl,
-    ),
-  );
+  if (setups.includes('embedded'))
+    print(
+      await runSetup(
+        'embedded (one reelbot start)',
+        [{ label: 'start (all)', args: ['start'], port: await freePort() }],
+        base,
+        discord,
+      ),
+    );
+  if (setups.includes('redis'))
+    print(
+      await runSetup(
+        'Redis + PostgreSQL: bot + web + 2 workers',
+        [
+          { label: 'bot', args: ['start', '--role', 'bot'] },
+          { label: 'web', args: ['start', '--role', 'web'], port: await freePort() },
+          { label: 'worker 1', args: ['worker'] },
+          { label: 'worker 2', args: ['worker'] },
+        ],
+        base,
+        discord,
+        redis,
+        databaseUrl,
+      ),
+    );
 } finally {
   await discord.close();
   replicate.stop();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../core/config.js';
+import { pollSchedule } from '../core/generations/context.js';
 import { createInProcessEventBus, type EventBus } from '../core/generations/event-bus.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 import { createGroupService, type GroupService } from '../core/generations/groups/group-service.js';
@@ -155,6 +156,7 @@ export async function createCoreRuntime(
     runner,
     bus,
     performsJobs: options.performsJobs,
+    timings: pollSchedule({ maxMs: config.replicate.pollMaxMs, webhooks: config.publicUrl !== undefined }),
     refusals: database.refusals,
     moderator: config.openai
       ? createOpenAIModerator({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })

@@ -14,6 +14,8 @@ export interface Config {
     token?: string;
     apiUrl: string;
     webhookSecret?: string;
+    /** The longest wait between two polls of a running prediction (`REPLICATE_POLL_SECONDS`). */
+    pollMaxMs: number;
   };
   download: {
     /** Host patterns; `*.x` allows every subdomain of x. */
@@ -107,6 +109,7 @@ export const configDefaults = {
   PORT: 3000,
   LOG_LEVEL: 'info',
   REPLICATE_API_URL: 'https://api.replicate.com/v1',
+  REPLICATE_POLL_SECONDS: 5,
   DOWNLOAD_ALLOWED_HOSTS: 'replicate.delivery,*.replicate.delivery',
   DOWNLOAD_MAX_BYTES: 500 * 1024 * 1024,
   MAX_JOBS_PER_USER: 2,
@@ -169,6 +172,9 @@ const envSchema = z.object({
       'must look like whsec_<base64>, as shown by GET /v1/webhooks/default/secret',
     )
     .optional(),
+  REPLICATE_POLL_SECONDS: positiveInt('such as 5, or 30 with webhooks on').default(
+    configDefaults.REPLICATE_POLL_SECONDS,
+  ),
   DOWNLOAD_ALLOWED_HOSTS: z.string().default(configDefaults.DOWNLOAD_ALLOWED_HOSTS),
   DOWNLOAD_MAX_BYTES: positiveInt('a size in bytes such as 524288000').default(
     configDefaults.DOWNLOAD_MAX_BYTES,
@@ -359,6 +365,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       token: e.REPLICATE_API_TOKEN,
       apiUrl: e.REPLICATE_API_URL.replace(/\/+$/, ''),
       webhookSecret: e.REPLICATE_WEBHOOK_SECRET,
+      pollMaxMs: e.REPLICATE_POLL_SECONDS * 1000,
     },
     download: { allowedHosts, maxBytes: e.DOWNLOAD_MAX_BYTES },
     limits: {

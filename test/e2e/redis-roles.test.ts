@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
+import { freePort } from '../support/server-process.js';
 import { probeVideo, runReelbot, type SpawnedReelbot, spawnReelbot } from './reelbot-process.js';
 
 let discord: FakeDiscord;
@@ -62,13 +63,22 @@ const isFinalEdit = (token: string) => (call: RecordedCall) =>
 
 describe('a bot process and a worker process on Redis', { timeout: 180_000 }, () => {
   it('the bot submits /video and /compare, the worker performs them, the bot posts the MP4 and the grid, and SIGTERM stops both', async () => {
+    // Replicate's webhooks go to a web process of their own. Polls are ten minutes apart, so only
+    // a webhook, handed from the web process to the worker over Redis, can end a video in time.
+    const webPort = await freePort();
+    const publicUrl = `http://127.0.0.1:${webPort}`;
+    const withWebhooks = { ...env(), PUBLIC_URL: publicUrl, REPLICATE_POLL_SECONDS: '600' };
     const [bot, worker] = await Promise.all([
-      running(['start', '--role', 'bot'], env()),
-      running(['worker'], env()),
+      running(['start', '--role', 'bot'], withWebhooks),
+      running(['worker'], withWebhooks),
     ]);
+    // Once the others have made the SQLite schema: processes that each create it at the same
+    // moment on a fresh DATA_DIR can collide (migrate() reads what was applied outside its lock).
+    const web = await running(['start', '--role', 'web'], { ...withWebhooks, PORT: String(webPort) });
     expect(bot.line).toMatchObject({ role: 'bot', performsJobs: false, bots: ['discord'], queue: 'redis' });
     expect(bot.line.url).toBeUndefined();
     expect(worker.line).toMatchObject({ role: 'worker', performsJobs: true, bots: [] });
+    expect(web.line).toMatchObject({ role: 'web', performsJobs: false, bots: [], url: publicUrl });
 
     const video = discord.sendCommand('video', [
       { name: 'model', value: 'minimax/video-01' },
@@ -93,6 +103,20 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
     ).toBe(true);
     expect(bot.process.lines.some((l) => l.msg === 'prediction started')).toBe(false);
     expect(replicate.state.predictions.predictions.size).toBe(1);
+    // The video came by the webhook path: the web process took the completed webhook, and nobody
+    // polled the prediction (the first poll is ten minutes away), so the worker heard it over Redis.
+    const predictionId = [...replicate.state.predictions.predictions.keys()][0]!;
+    const completed = replicate.state.predictions.deliveries.filter(
+      (d) => d.predictionId === predictionId && d.event === 'completed',
+    );
+    expect(completed.map((d) => [d.status, d.url.startsWith(`${publicUrl}/webhooks/replicate`)])).toEqual([
+      [200, true],
+    ]);
+    expect(
+      replicate.state.requests.filter(
+        (r) => r.method === 'GET' && r.path === `/v1/predictions/${predictionId}`,
+      ),
+    ).toEqual([]);
 
     // /compare: the worker performs the clips and composes the grid; the bot hears the group's end
     // over Redis and puts the grid on its one message.
@@ -115,9 +139,8 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
     expect(bot.process.lines.some((l) => l.msg === 'group grid kept')).toBe(false);
 
     // stop() fails unless each process, with all it started, is gone within 10 s.
-    const [botExit, workerExit] = await Promise.all([bot.process.stop(), worker.process.stop()]);
-    expect(botExit.code).toBe(0);
-    expect(workerExit.code).toBe(0);
+    const exits = await Promise.all([bot.process.stop(), worker.process.stop(), web.process.stop()]);
+    expect(exits.map((exit) => exit.code)).toEqual([0, 0, 0]);
   });
 
   it('tells a person’s place in line from the shared queue, and runs their videos one at a time', async () => {

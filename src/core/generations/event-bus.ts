@@ -1,3 +1,4 @@
+import type { ReplicatePrediction } from '../replicate/types.js';
 import type { GenerationEvent, GenerationListener } from './types.js';
 
 /**
@@ -13,6 +14,20 @@ export interface GroupSignal {
 export type GroupSignalListener = (signal: GroupSignal) => void;
 
 /**
+ * A prediction's final snapshot, from a webhook that reached a process which performs no jobs (a
+ * `web` process). The worker tracking that generation applies it at once, rather than at its next
+ * poll; the other processes ignore it. The snapshot travels whole, so the worker need not ask
+ * Replicate again: its signature was checked where it arrived.
+ */
+export interface PredictionSignal {
+  type: 'prediction-final';
+  generationId: string;
+  prediction: ReplicatePrediction;
+}
+
+export type PredictionSignalListener = (signal: PredictionSignal) => void;
+
+/**
  * Where the service's events go, so that they reach every process that shows them: the process
  * whose bot edits the chat message, and every web process with gallery pages open. The
  * in-process bus below is the default; the Redis bus (`core/redis/event-bus.ts`) carries events
@@ -26,6 +41,10 @@ export interface EventBus {
   publishGroup(signal: GroupSignal): void;
   /** Group signals from any process. Returns an unsubscribe function. */
   subscribeGroups(listener: GroupSignalListener): () => void;
+  /** Hands a webhook's final snapshot to whichever process tracks the prediction. */
+  publishPrediction(signal: PredictionSignal): void;
+  /** Prediction signals from any process. Returns an unsubscribe function. */
+  subscribePredictions(listener: PredictionSignalListener): () => void;
   close(): Promise<void>;
 }
 
@@ -33,6 +52,7 @@ export interface EventBus {
 export function createInProcessEventBus(): EventBus {
   const listeners = new Set<GenerationListener>();
   const groupListeners = new Set<GroupSignalListener>();
+  const predictionListeners = new Set<PredictionSignalListener>();
   return {
     publish(event) {
       // The service subscribes one dispatcher that guards each of its own listeners.
@@ -48,6 +68,13 @@ export function createInProcessEventBus(): EventBus {
     subscribeGroups(listener) {
       groupListeners.add(listener);
       return () => groupListeners.delete(listener);
+    },
+    publishPrediction(signal) {
+      for (const listener of predictionListeners) listener(signal);
+    },
+    subscribePredictions(listener) {
+      predictionListeners.add(listener);
+      return () => predictionListeners.delete(listener);
     },
     close: async () => {},
   };

@@ -27,6 +27,8 @@ export interface Tracker {
   ): Promise<ReplicatePrediction | undefined>;
   /** Applies a webhook's snapshot now, and ends the polling of that generation when it is final. */
   push(generationId: string, prediction: ReplicatePrediction): Promise<void>;
+  /** Whether this process is following that generation's prediction now (inside `track`). */
+  tracks(generationId: string): boolean;
   /** Runs `work` in the per-generation order that snapshots are applied in. */
   serial<T>(generationId: string, work: () => Promise<T>): Promise<T>;
 }
@@ -70,6 +72,7 @@ export function createTracker(ctx: LifecycleContext, apply: ApplyPrediction): Tr
 
   return {
     serial,
+    tracks: (generationId) => tracking.has(generationId),
     async push(generationId, prediction) {
       await applySerially(generationId, prediction);
       if (isFinalPrediction(prediction) && tracking.has(generationId)) {

@@ -121,7 +121,22 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     if (simulator) return runSimulation(ctx, lifecycle.keeper, simulator, job.id, signal);
     return failUnrenderable(job.id);
   }
-  if (deps.performsJobs !== false) runner.work(perform);
+  const performsJobs = deps.performsJobs !== false;
+  if (performsJobs) runner.work(perform);
+
+  // Only the process running a generation's job applies a webhook's end that another process
+  // received, so the download and poster happen once, where the job runs. A job that has not begun
+  // polling yet takes it too: it finds the generation downloading when it gets there.
+  const unsubscribePredictions = performsJobs
+    ? bus.subscribePredictions(({ generationId, prediction }) => {
+        if (!lifecycle.tracker.tracks(generationId) && runner.position(generationId) !== 0) return;
+        lifecycle.push(generationId, prediction).catch((error: unknown) => {
+          logger
+            .child({ generationId, predictionId: prediction.id })
+            .error({ err: error }, 'could not apply a webhook another process received');
+        });
+      })
+    : undefined;
 
   function submit(generation: Generation, resumed = false) {
     const kind: JobKind = generation.source === 'replicate' ? 'generation' : 'render';
@@ -153,12 +168,14 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     logger: logger.child({ part: 'webhook' }),
     clock,
     // A process that performs no jobs (a web or bot process) records what a webhook says, but
-    // leaves the end (download, poster) to the worker tracking the job, which reads it at its next
-    // poll: otherwise the web process would do the heavy work the workers are there for.
-    push: (generationId, prediction) =>
-      deps.performsJobs === false && isFinalPrediction(prediction)
-        ? Promise.resolve()
-        : lifecycle.push(generationId, prediction),
+    // leaves the end (download, poster) to the worker tracking the job: otherwise the web process
+    // would do the heavy work the workers are there for. The end goes over the bus, so that worker
+    // applies it now instead of at its next poll (which may be far off when webhooks carry the
+    // news and polling is only their safety net).
+    push: async (generationId, prediction) => {
+      if (performsJobs || !isFinalPrediction(prediction)) return lifecycle.push(generationId, prediction);
+      bus.publishPrediction({ type: 'prediction-final', generationId, prediction });
+    },
     isClosed: () => closed,
   });
 
@@ -280,6 +297,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
       await admission.drain();
       await runner.close();
       unsubscribeBus();
+      unsubscribePredictions?.();
       await lifecycle.downloader.abortAll();
       await ownDispatcher?.close();
     },

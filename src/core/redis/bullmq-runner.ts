@@ -3,11 +3,23 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Job, JobKind, JobPerformer, JobRunner } from '../generations/job-queue.js';
 import type { QueuePlace } from '../generations/user-limits.js';
-import { placesIn } from './queue-places.js';
+import { createPlaceReader } from './queue-places.js';
 import { createSlots } from './slots.js';
 
 /** The least time between two reads of the queue places after the first. */
 const placesRefreshMs = 500;
+/**
+ * How often the submitting process asks Redis about its jobs that are neither waiting nor known
+ * to have ended, and forgets those Redis no longer has. Pub/sub loses messages only while the
+ * subscriber reconnects, which asks at once; this is the slow safety net besides.
+ */
+const forgetCheckMs = 10 * 60_000;
+
+/**
+ * What a `moved` message says happened to a job, so the process that submitted it can tell
+ * whether its place in line may have changed without reading the line.
+ */
+type Move = 'submitted' | 'taken' | 'held' | 'ended' | 'requeued' | 'canceled';
 
 /** How the BullMQ runner reaches Redis and which limits it keeps. */
 export interface BullmqRunnerOptions {
@@ -60,8 +72,24 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
   const queues = Object.fromEntries(
     kinds.map((kind) => [kind, new Queue<Job>(queueNames[kind], { connection: redis, prefix })]),
   ) as Record<JobKind, Queue<Job>>;
+  const readPlaces = Object.fromEntries(kinds.map((kind) => [kind, createPlaceReader(queues[kind])]));
+  let lastForgetCheck = Date.now();
+  let forgetCheckDue = false;
   const workers: Worker<Job>[] = [];
-  const running = new Set<string>();
+  /** Jobs running in this process, with their owners, whose slot leases it renews. */
+  const running = new Map<string, string | undefined>();
+  // One renewal for all of them, as BullMQ renews its locks: a lease lasts three renewals.
+  let renewing: NodeJS.Timeout | undefined;
+  function renewLeases(): void {
+    if (running.size === 0) {
+      clearInterval(renewing);
+      renewing = undefined;
+      return;
+    }
+    slots
+      .renew([...running].map(([id, owner]) => ({ id, owner })))
+      .catch((error: unknown) => logger.warn({ err: error }, 'lease renewal'));
+  }
   /** Jobs this process submitted, whose places it announces (its bot shows them). */
   const tracked = new Set<string>();
   let places = new Map<string, QueuePlace>();
@@ -94,19 +122,21 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
         again = false;
         const next = new Map<string, QueuePlace>();
         for (const kind of kinds) {
-          const found = await placesIn(queues[kind], {
-            perUser: options.perUser,
-            runningOf: slots.runningOf,
-          });
+          const found = await readPlaces[kind]!({ perUser: options.perUser, runningOf: slots.runningOf });
           for (const [id, place] of found) if (tracked.has(id)) next.set(id, place);
         }
         // A job taken by a worker may come back (held by a limit, or its worker stopped): it is
-        // forgotten only once it is gone from Redis.
-        for (const id of [...tracked]) {
-          if (next.has(id)) continue;
-          const states = await Promise.all(kinds.map((kind) => queues[kind].getJobState(id)));
-          if (states.every((state) => state === 'unknown' || state === 'completed' || state === 'failed'))
-            tracked.delete(id);
+        // forgotten when its end is told (`ended`), or, should that message be lost, once Redis
+        // no longer has it, which is asked after a reconnect and now and then, not on every read.
+        if (forgetCheckDue || Date.now() - lastForgetCheck >= forgetCheckMs) {
+          forgetCheckDue = false;
+          lastForgetCheck = Date.now();
+          for (const id of [...tracked]) {
+            if (next.has(id)) continue;
+            const states = await Promise.all(kinds.map((kind) => queues[kind].getJobState(id)));
+            if (states.every((state) => state === 'unknown' || state === 'completed' || state === 'failed'))
+              tracked.delete(id);
+          }
         }
         places = next;
         announce();
@@ -136,14 +166,28 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
     if (moved.size > 0) for (const listener of listeners) listener(moved);
   }
 
-  const moved = () => track(redis.publish(channels.moved, '1'), 'could not publish a queue move');
+  const moved = (move: Move, id: string) =>
+    track(redis.publish(channels.moved, `${move}:${id}`), 'could not publish a queue move');
 
   void subscriber.subscribe(channels.cancel, channels.moved).catch((error: unknown) => {
     logger.error({ err: error }, 'could not subscribe to the job channels');
   });
+  // Back after a lost connection (ioredis subscribes again): ends told meanwhile were missed.
+  subscriber.on('ready', () => {
+    forgetCheckDue = true;
+    refresh();
+  });
   subscriber.on('message', (channel: string, message: string) => {
-    if (channel === channels.cancel) for (const worker of workers) worker.cancelJob(message, 'canceled');
-    else refresh();
+    if (channel === channels.cancel) {
+      for (const worker of workers) worker.cancelJob(message, 'canceled');
+      return;
+    }
+    const at = message.indexOf(':');
+    const [move, id] = [message.slice(0, at), message.slice(at + 1)];
+    if (move === 'ended') tracked.delete(id);
+    // Places change only for jobs in line. With none of ours there, only news of one of ours (held
+    // back, put back) can put one there: a burst of takes and ends elsewhere costs no read.
+    if (places.size > 0 || tracked.has(id)) refresh();
   });
 
   /** Wakes the jobs held by a limit, now that a slot is free; each looks again at the limits. */
@@ -164,33 +208,31 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
       if (taken !== 'taken') {
         await redis.zadd(heldKey, bullJob.timestamp, `${kind}|${job.id}`);
         await bullJob.moveToDelayed(Date.now() + holdMs, token);
-        moved();
+        moved('held', job.id);
         throw new DelayedError();
       }
-      running.add(job.id);
-      moved();
-      const renew = setInterval(() => {
-        slots
-          .renew(job.id, job.owner)
-          .catch((error: unknown) => logger.warn({ err: error }, 'lease renewal'));
-      }, leaseMs / 3);
-      renew.unref();
+      running.set(job.id, job.owner);
+      moved('taken', job.id);
+      if (!renewing) {
+        renewing = setInterval(renewLeases, leaseMs / 3);
+        renewing.unref();
+      }
       try {
         await perform(job, signal ?? new AbortController().signal);
       } catch (error) {
         logger.error({ generationId: job.id, err: error }, 'job ended with an error');
       } finally {
-        clearInterval(renew);
         running.delete(job.id);
         await slots.release(job.id, job.owner);
         await wakeHeld();
-        moved();
       }
       // Stopped by shutdown, not done: back to the wait list for another worker (or the next start).
       if (closing && signal?.aborted) {
         await bullJob.moveToWait(token);
+        moved('requeued', job.id);
         throw new WaitingError();
       }
+      moved('ended', job.id);
     };
   }
 
@@ -207,7 +249,7 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
         })
         .then(() => {
           tracked.add(job.id);
-          moved();
+          moved('submitted', job.id);
         });
       track(added, 'could not queue a job');
       return 0;
@@ -239,7 +281,7 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
         }
         await redis.zrem(heldKey, ...kinds.map((kind) => `${kind}|${id}`));
         await redis.publish(channels.cancel, id);
-        moved();
+        moved('canceled', id);
       })();
       track(cancel, 'could not cancel a job');
       return known;
@@ -258,6 +300,7 @@ export function createBullmqJobRunner(options: BullmqRunnerOptions): BullmqJobRu
       closing = true;
       for (const worker of workers) worker.cancelAllJobs('shutting down');
       await Promise.all(workers.map((worker) => worker.close()));
+      clearInterval(renewing);
       while (pending.size > 0) await Promise.all([...pending]);
       await Promise.all(kinds.map((kind) => queues[kind].close()));
       subscriber.disconnect();

@@ -13,8 +13,8 @@ export interface Slots {
    * keeps it.
    */
   take(id: string, owner: string | undefined): Promise<'taken' | 'full' | 'owner'>;
-  /** Pushes the lease of a running job further. */
-  renew(id: string, owner: string | undefined): Promise<void>;
+  /** Pushes the leases of running jobs further, all in one round trip. */
+  renew(jobs: readonly { id: string; owner: string | undefined }[]): Promise<void>;
   release(id: string, owner: string | undefined): Promise<void>;
   /** Jobs of `owner` running now, in any process. */
   runningOf(owner: string): Promise<number>;
@@ -34,6 +34,21 @@ redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
 return 'taken'
+`;
+
+// Renewal and release as one script each: one round trip instead of a MULTI, its commands and
+// EXEC. A renewal covers every job a process runs (KEYS[i + 1] is the owner key of ARGV[i + 2]),
+// so its cost grows with the processes, not with the jobs in flight.
+const renewScript = `
+for i = 3, #ARGV do
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[i])
+  redis.call('ZADD', KEYS[i - 1], 'XX', ARGV[1], ARGV[i])
+  redis.call('PEXPIRE', KEYS[i - 1], ARGV[2])
+end
+`;
+const releaseScript = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
 `;
 
 /** Slots under `prefix` in Redis, with at most `total` running and `perUser` of one owner. */
@@ -70,17 +85,20 @@ export function createSlots(options: {
       );
       return answer as 'taken' | 'full' | 'owner';
     },
-    async renew(id, owner) {
-      const until = clock() + leaseMs;
-      await redis
-        .multi()
-        .zadd(all, 'XX', until, id)
-        .zadd(ownerKey(id, owner), 'XX', until, id)
-        .pexpire(ownerKey(id, owner), leaseMs * 2)
-        .exec();
+    async renew(jobs) {
+      if (jobs.length === 0) return;
+      await redis.eval(
+        renewScript,
+        1 + jobs.length,
+        all,
+        ...jobs.map((job) => ownerKey(job.id, job.owner)),
+        clock() + leaseMs,
+        leaseMs * 2,
+        ...jobs.map((job) => job.id),
+      );
     },
     async release(id, owner) {
-      await redis.multi().zrem(all, id).zrem(ownerKey(id, owner), id).exec();
+      await redis.eval(releaseScript, 2, all, ownerKey(id, owner), id);
     },
     async runningOf(owner) {
       return redis.zcount(ownerKey('', owner), clock(), '+inf');

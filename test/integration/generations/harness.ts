@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Config, loadConfig } from '../../../src/core/config.js';
 import type { LifecycleTimings } from '../../../src/core/generations/context.js';
+import type { EventBus } from '../../../src/core/generations/event-bus.js';
 import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
 import type { Moderator } from '../../../src/core/generations/moderation.js';
 import {
@@ -69,6 +70,8 @@ export function startService(
     performsJobs?: boolean;
     /** OpenAI moderation (e.g. the real adapter against the fake OpenAI); none by default. */
     moderator?: Moderator;
+    /** A bus shared with another service under test, as processes share Redis; its own by default. */
+    bus?: EventBus;
   },
 ): ServiceUnderTest {
   const config = loadConfig({
@@ -108,6 +111,7 @@ export function startService(
     performsJobs: options.performsJobs,
     refusals: createRefusalLog(db),
     moderator: options.moderator,
+    bus: options.bus,
   });
   const events: GenerationEvent[] = [];
   service.subscribe((event) => events.push(event));

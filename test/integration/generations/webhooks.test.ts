@@ -1,6 +1,7 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInProcessEventBus } from '../../../src/core/generations/event-bus.js';
 import type { Requester } from '../../../src/core/generations/types.js';
 import { signedHeaders } from '../../fakes/replicate/webhooks.js';
 import {
@@ -144,6 +145,47 @@ describe('webhooks', () => {
           .map((e) => e.generation.id)
           .sort(),
       ).toEqual(started.map((g) => g.id).sort());
+    } finally {
+      webhookTarget = undefined;
+      await worker.close();
+      await web.close();
+    }
+  });
+
+  it('hands a webhook’s end from a process that performs no jobs to the worker over the bus, at once', async () => {
+    const dataDir = tempDataDir();
+    // One bus for both, as Redis joins the processes of a deployment.
+    const bus = createInProcessEventBus();
+    // Real time and a first poll ten minutes away: only the webhook, through the bus, ends it.
+    const worker = startService(fake, {
+      dataDir,
+      publicUrl: receiver.url,
+      realTime: true,
+      timings: { pollInitialMs: 600_000 },
+      bus,
+    });
+    const web = startService(fake, { dataDir, publicUrl: receiver.url, performsJobs: false, bus });
+    webhookTarget = web;
+    try {
+      fake.state.predictions.configure(model, { steps: 1, tickMs: 1 });
+      const started = await worker.service.start({
+        requester: { platform: 'slack', userId: 'bus1' },
+        model,
+        values: { prompt: 'through the bus' },
+      });
+      const done = await waitForFinal(worker, started.id);
+      expect(done.status).toBe('succeeded');
+      expect(fake.state.predictions.downloadsOf(done.predictionId!)).toBe(1);
+      // Never polled: the completed webhook reached the web process, and its end the worker.
+      expect(
+        fake.state.requests.filter(
+          (r) => r.method === 'GET' && r.path === `/v1/predictions/${done.predictionId}`,
+        ),
+      ).toEqual([]);
+      const completed = fake.state.predictions.deliveries.filter(
+        (d) => d.predictionId === done.predictionId && d.event === 'completed',
+      );
+      expect(completed).toHaveLength(1);
     } finally {
       webhookTarget = undefined;
       await worker.close();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/core/config.js';
 import { ConfigError } from '../../../src/core/errors.js';
+import { pollSchedule } from '../../../src/core/generations/context.js';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -86,6 +87,24 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^RENDER_WORKER must be lazy .* or eager/);
     expect(problems[1]).toMatch(/^RENDER_IDLE_SECONDS must be above 0/);
+  });
+
+  it('reads REPLICATE_POLL_SECONDS, 5 by default, and turns it into the poll schedule', () => {
+    expect(loadConfig({}).replicate.pollMaxMs).toBe(5000);
+    const slow = loadConfig({ REPLICATE_POLL_SECONDS: '30' }).replicate.pollMaxMs;
+    expect(slow).toBe(30_000);
+    // Without webhooks polling follows the prediction from 1 s; with them it is a safety net only.
+    expect(pollSchedule({ maxMs: slow, webhooks: false })).toEqual({
+      pollInitialMs: 1000,
+      pollMaxMs: 30_000,
+    });
+    expect(pollSchedule({ maxMs: slow, webhooks: true })).toEqual({
+      pollInitialMs: 30_000,
+      pollMaxMs: 30_000,
+    });
+    expect(problemsOf({ REPLICATE_POLL_SECONDS: '0' })).toEqual([
+      'REPLICATE_POLL_SECONDS must be above 0, such as 5, or 30 with webhooks on',
+    ]);
   });
 
   it('reads REDIS_URL, off by default, and refuses one that is not a redis URL', () => {

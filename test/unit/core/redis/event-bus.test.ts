@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { PredictionSignal } from '../../../../src/core/generations/event-bus.js';
 import type { GenerationEvent } from '../../../../src/core/generations/types.js';
 import { createRedisEventBus } from '../../../../src/core/redis/event-bus.js';
 import { type RedisServer, startRedisServer } from '../../../support/redis-server.js';
@@ -72,6 +73,54 @@ describe('the Redis event bus', () => {
       expect(events).toEqual([event('g_2', 5)]);
     } finally {
       await Promise.all([worker.close(), bot.close()]);
+    }
+  });
+
+  it('carries a webhook’s final snapshot on the prediction channel to every process, apart from events and group signals', async () => {
+    const logger = pino({ level: 'silent' });
+    const [web, worker, otherWorker] = [
+      createRedisEventBus({ url: redis.url, logger, prefix: 'bus3' }),
+      createRedisEventBus({ url: redis.url, logger, prefix: 'bus3' }),
+      createRedisEventBus({ url: redis.url, logger, prefix: 'bus3' }),
+    ];
+    const elsewhere = createRedisEventBus({ url: redis.url, logger, prefix: 'other3' });
+    try {
+      await Promise.all([web.ready, worker.ready, otherWorker.ready, elsewhere.ready]);
+      const heard = { worker: [] as PredictionSignal[], otherWorker: [] as PredictionSignal[] };
+      const strays: unknown[] = [];
+      worker.subscribePredictions((signal) => heard.worker.push(signal));
+      otherWorker.subscribePredictions((signal) => heard.otherWorker.push(signal));
+      worker.subscribe((e) => strays.push(e));
+      worker.subscribeGroups((s) => strays.push(s));
+      elsewhere.subscribePredictions((signal) => strays.push(signal));
+      const signal: PredictionSignal = {
+        type: 'prediction-final',
+        generationId: 'g_3',
+        prediction: {
+          id: 'p_3',
+          status: 'succeeded',
+          output: 'https://replicate.delivery/p_3.mp4',
+          metrics: { predict_time: 4.5 },
+        } as PredictionSignal['prediction'],
+      };
+      web.publishPrediction(signal);
+      // An event after it: once that arrived, the signal (published first) had its chance too.
+      web.publish(event('g_3', 100));
+      await vi.waitFor(() => expect(strays).toHaveLength(1), { timeout: 5000, interval: 10 });
+      await vi.waitFor(() => expect(heard.otherWorker).toHaveLength(1), { timeout: 5000, interval: 10 });
+      expect(heard.worker).toEqual([signal]);
+      expect(heard.otherWorker).toEqual([signal]);
+      // Only the event reached the event listener; no group listener nor another deployment heard it.
+      expect(strays).toEqual([event('g_3', 100)]);
+
+      const unsubscribe = worker.subscribePredictions(() => strays.push('second listener'));
+      unsubscribe();
+      web.publishPrediction({ ...signal, generationId: 'g_4' });
+      await vi.waitFor(() => expect(heard.worker).toHaveLength(2), { timeout: 5000, interval: 10 });
+      expect(heard.worker[1]!.generationId).toBe('g_4');
+      expect(strays).toHaveLength(1);
+    } finally {
+      await Promise.all([web.close(), worker.close(), otherWorker.close(), elsewhere.close()]);
     }
   });
 });
