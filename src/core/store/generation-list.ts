@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { GenerationCursor, GenerationFilter } from '../generations/generation-store.js';
-import type { GenerationStatus } from '../generations/types.js';
+import { galleryEntryConditions, memberConditions } from './gallery-entries.js';
 import { type GenerationRow, toGeneration } from './generation-rows.js';
 import { placeCondition } from './place-filter.js';
 import { createSearchQueryBuilder } from './search-terms.js';
@@ -24,27 +24,18 @@ export const fewMatches = 500;
 /** How many matches the first read takes for a page of `limit` rows: the page, and as many again. */
 const firstMatches = (limit: number) => limit * 2;
 
-/** Filters that are one column equal to the value given. */
+/** Filters that are one column equal to the value given (model is among the member conditions). */
 const equalityFilters = [
-  ['model', 'model'],
   ['platform', 'platform'],
   ['source', 'source'],
   ['userId', 'user_id'],
 ] as const satisfies readonly (readonly [keyof GenerationFilter, string])[];
 
-const runningStatuses: GenerationStatus[] = ['queued', 'starting', 'processing', 'downloading'];
 const newestFirst = 'ORDER BY g.created_at DESC, g.id DESC';
 
 /** The WHERE terms every plan shares (all but the search), over the alias `g`. */
 function conditions(filter: GenerationFilter, cursor: GenerationCursor | undefined) {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.status === 'running')
-    where.push(`g.status IN (${runningStatuses.map((s) => `'${s}'`).join(',')})`);
-  else if (filter.status) {
-    where.push('g.status = @status');
-    params.status = filter.status;
-  }
+  const { where, params } = memberConditions(filter, 'g');
   for (const [key, column] of equalityFilters) {
     const value = filter[key];
     if (!value) continue;
@@ -56,13 +47,9 @@ function conditions(filter: GenerationFilter, cursor: GenerationCursor | undefin
     where.push(place.sql);
     Object.assign(params, place.params);
   }
-  if (filter.favoriteOf) {
-    where.push(
-      'EXISTS (SELECT 1 FROM favorites f WHERE f.platform = @favoritePlatform AND f.user_id = @favoriteUser AND f.generation_id = g.id)',
-    );
-    params.favoritePlatform = filter.favoriteOf.platform;
-    params.favoriteUser = filter.favoriteOf.userId;
-  }
+  const entries = galleryEntryConditions(filter);
+  where.push(...entries.where);
+  Object.assign(params, entries.params);
   if (cursor) {
     where.push('(g.created_at < @cursorCreated OR (g.created_at = @cursorCreated AND g.id < @cursorId))');
     params.cursorCreated = cursor.createdAt;
