@@ -41,9 +41,12 @@ export function memberConditions(
   return { where, params };
 }
 
-/** `newer` comes after `older` in the gallery's order (created_at, then id). */
+/**
+ * `newer` comes after `older` in the gallery's order (created_at, then id); written with a range on
+ * created_at, so an index on (chain_id, created_at) serves it alone.
+ */
 const isNewer = (newer: string, older: string) =>
-  `(${newer}.created_at > ${older}.created_at OR (${newer}.created_at = ${older}.created_at AND ${newer}.id > ${older}.id))`;
+  `${newer}.created_at >= ${older}.created_at AND (${newer}.created_at > ${older}.created_at OR ${newer}.id > ${older}.id)`;
 
 /**
  * The gallery shows a chain of extends and a finished group (compare, batch) as one entry each.
