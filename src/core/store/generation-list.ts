@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { GenerationCursor, GenerationFilter } from '../generations/generation-store.js';
+import { allAsObjects } from './array-rows.js';
 import { galleryEntryConditions, memberConditions } from './gallery-entries.js';
 import { type GenerationRow, toGeneration } from './generation-rows.js';
 import { placeCondition } from './place-filter.js';
@@ -82,22 +83,23 @@ export function createGenerationLister(db: Database) {
     )
     .pluck();
   const rowidOf = db.prepare<[string], number>('SELECT rowid FROM generations WHERE id = ?').pluck();
-  const rowsByRowid = db.prepare<[string], GenerationRow & { rowid: number }>(
+  const rowsByRowid = db.prepare(
     'SELECT g.rowid AS rowid, g.* FROM json_each(?) AS wanted CROSS JOIN generations g ON g.rowid = wanted.value',
   );
 
   /** The rows with these rowids, in the order given. */
   function rowsInOrder(rowids: number[]): GenerationRow[] {
     const place = new Map(rowids.map((rowid, i) => [rowid, i]));
-    const rows = rowsByRowid.all(JSON.stringify(rowids));
+    const rows = allAsObjects<GenerationRow & { rowid: number }>(rowsByRowid, JSON.stringify(rowids));
     return rows.sort((a, b) => place.get(a.rowid)! - place.get(b.rowid)!);
   }
 
   /** Plain filters and the cursor: SQLite walks the best index and stops at the page. */
   function listByIndex(where: string[], params: Record<string, unknown>): GenerationRow[] {
-    return prepared<Record<string, unknown>, GenerationRow>(
-      `SELECT g.* FROM generations g ${whereClause(where)} ${newestFirst} LIMIT @limit`,
-    ).all(params);
+    return allAsObjects<GenerationRow>(
+      prepared(`SELECT g.* FROM generations g ${whereClause(where)} ${newestFirst} LIMIT @limit`),
+      params,
+    );
   }
 
   /**
