@@ -16,6 +16,7 @@ import { Agent, request } from 'undici';
 import { loadConfig } from '../src/core/config.js';
 import type { GenerationStatus, Platform } from '../src/core/generations/types.js';
 import { silentLogger } from '../src/core/logger.js';
+import { createGroupStore } from '../src/core/store/groups.js';
 import { createGenerationStore, openDatabase } from '../src/core/store/index.js';
 import { encodeCursor } from '../src/web/filters.js';
 import { startWebServer } from '../src/web/index.js';
@@ -294,7 +295,9 @@ async function main(keptDir: string | undefined) {
 
   // The open gallery: what is measured is listing and rendering; a signed link adds one HMAC and a place filter.
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', GALLERY_PUBLIC: 'true' });
-  const server = await startWebServer({ config, store, logger: silentLogger() }, 0, '127.0.0.1');
+  // With the group store, as `reelbot start` runs it: a page folds finished groups into one entry.
+  const groups = createGroupStore(db);
+  const server = await startWebServer({ config, store, groups, logger: silentLogger() }, 0, '127.0.0.1');
   started = performance.now();
   let results: RunResult[];
   try {

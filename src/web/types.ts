@@ -35,7 +35,7 @@ export interface WebDeps {
   /** Favorites, for the star count of each card. */
   favorites?: Pick<FavoriteStore, 'counts'>;
   /** Groups (compare, batch): one gallery card each, a page and the grid's media. */
-  groups?: Pick<GroupStore, 'get' | 'groupIdOf'>;
+  groups?: Pick<GroupStore, 'get' | 'groupIdOf' | 'groupsOf'>;
   logger: Logger;
   /** Live events for SSE; optional. The generation service's `subscribe` fits. */
   events?: { subscribe(listener: GenerationListener): () => void };

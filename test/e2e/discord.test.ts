@@ -159,6 +159,18 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(tiles).toMatchObject({ codec: 'h264', height: 360 });
     expect(tiles.width).toBeGreaterThan(2 * 360);
 
+    // The server's gallery (/gallery's signed link) shows the comparison as one entry, the chain as
+    // its newest part: the store folds both, so every entry is one card.
+    const galleryCommand = discord.sendCommand('gallery', []);
+    const galleryLink = new URL(
+      /https?:\/\/\S+/.exec((await discord.waitForCallback(galleryCommand)).json.data.content)![0],
+    );
+    const galleryPage = await (
+      await fetch(`${reelbot.url}${galleryLink.pathname}${galleryLink.search}`)
+    ).text();
+    expect(galleryPage.match(/data-group-id="grp_/g)).toHaveLength(1);
+    expect(galleryPage.match(/data-chain>Part 2 of 2</g)).toHaveLength(1);
+
     // "Animate this image" on a person's message with a PNG: the form asks for the prompt, then a video.
     const posted = discord.postUserMessage({
       content: 'my boat',

@@ -62,6 +62,10 @@ export interface GenerationFilter {
   place?: Place;
   /** Only the generations this person marked as favorites. */
   favoriteOf?: Fan;
+  /** The gallery's entries: a chain of extends is one row, its newest finished part. */
+  foldChains?: boolean;
+  /** The gallery's entries: a finished group (compare, batch) is one row, its newest member shown. */
+  foldGroups?: boolean;
 }
 
 /** Keyset position: the last row of the previous page. */

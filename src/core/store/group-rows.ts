@@ -84,6 +84,28 @@ export function toGroup(row: GroupRow, memberIds: string[]): GenerationGroup {
   };
 }
 
+/**
+ * Rows of groups joined to each of their members (`member_id`), ordered by group and position, as
+ * the group of each wanted generation: what both engines' `groupsOf` read in one query.
+ */
+export function groupsByMember(
+  rows: readonly (GroupRow & { member_id: string })[],
+  wanted: readonly string[],
+): Map<string, GenerationGroup> {
+  const members = new Map<string, { row: GroupRow; ids: string[] }>();
+  for (const row of rows) {
+    const group = members.get(row.id) ?? { row, ids: [] };
+    group.ids.push(row.member_id);
+    members.set(row.id, group);
+  }
+  const byMember = new Map<string, GenerationGroup>();
+  for (const { row, ids } of members.values()) {
+    const group = toGroup(row, ids);
+    for (const id of ids) byMember.set(id, group);
+  }
+  return new Map(wanted.flatMap((id) => (byMember.has(id) ? [[id, byMember.get(id)!] as const] : [])));
+}
+
 /** The columns a patch sets; absent keys are left out, `null` clears. */
 export function groupPatchColumns(patch: GroupPatch): Partial<GroupRow> {
   const columns: Partial<GroupRow> = {};

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { GroupStore } from '../generations/groups/group-store.js';
 import type { GenerationGroup, GroupStatus } from '../generations/groups/types.js';
-import { type GroupRow, groupPatchColumns, newGroupRow, toGroup } from './group-rows.js';
+import { type GroupRow, groupPatchColumns, groupsByMember, newGroupRow, toGroup } from './group-rows.js';
 
 /** Groups on SQLite: a row per group and a row per member, written in one transaction. */
 export function createGroupStore(db: Database, clock: () => number = Date.now): GroupStore {
@@ -11,6 +11,13 @@ export function createGroupStore(db: Database, clock: () => number = Date.now): 
   );
   const groupOf = db.prepare<[string], { group_id: string }>(
     'SELECT group_id FROM generation_group_members WHERE generation_id = ?',
+  );
+  const groupsOfMembers = db.prepare<[string], GroupRow & { member_id: string }>(
+    `SELECT gr.*, om.generation_id AS member_id
+     FROM generation_groups gr JOIN generation_group_members om ON om.group_id = gr.id
+     WHERE gr.id IN (SELECT group_id FROM generation_group_members
+                     WHERE generation_id IN (SELECT value FROM json_each(?)))
+     ORDER BY gr.id, om.position`,
   );
   const unfinished = db.prepare<[], GroupRow>(
     "SELECT * FROM generation_groups WHERE status IN ('running', 'composing') ORDER BY created_at, id",
@@ -52,6 +59,10 @@ export function createGroupStore(db: Database, clock: () => number = Date.now): 
     },
     async groupIdOf(generationId) {
       return groupOf.get(generationId)?.group_id;
+    },
+    async groupsOf(generationIds) {
+      if (generationIds.length === 0) return new Map();
+      return groupsByMember(groupsOfMembers.all(JSON.stringify(generationIds)), generationIds);
     },
     async transition(id, from: readonly GroupStatus[], patch) {
       const columns: Record<string, unknown> = { ...groupPatchColumns(patch), updated_at: clock() };

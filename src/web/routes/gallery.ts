@@ -10,7 +10,7 @@ import { encodeCursor, generationIdPattern, pageSize, parseListQuery } from '../
 import { card } from '../views/card.js';
 import { galleryPage } from '../views/gallery-page.js';
 import type { PageContext } from '../views/layout.js';
-import { groupsAsOne, type WebGroups } from './groups.js';
+import { groupsOfEntries, type WebGroups } from './groups.js';
 
 /**
  * Distinct models for the filter, refreshed at most every `ttlMs`: a scan per page view is waste.
@@ -33,28 +33,21 @@ export function cachedModels(store: GenerationStore, clock: () => number, ttlMs 
 }
 
 /**
- * A chain of extends shows as one entry: its newest finished part (which plays the joined video), marked
- * "Part N of N"; its older parts are reached from that part's page.
+ * How many finished parts each chain on the page has. The store already folded each chain into its
+ * newest finished part (`foldChains`), which plays the joined video and is marked "Part N of N";
+ * the older parts are reached from that part's page.
  */
-async function chainsAsOne(
+async function chainLengthsOf(
   store: Pick<GenerationStore, 'chain'>,
-  items: Generation[],
-): Promise<{ items: Generation[]; chainLengths: Map<string, number> }> {
-  const chains = new Map<string, Generation[]>();
-  for (const item of items)
-    if (item.chainId && !chains.has(item.chainId)) chains.set(item.chainId, await store.chain(item.chainId));
+  items: readonly Generation[],
+): Promise<Map<string, number>> {
   const chainLengths = new Map<string, number>();
-  const kept = items.filter((item) => {
-    // A part still running or that failed shows on its own; finished parts fold into the newest.
-    const parts = item.chainId
-      ? chains.get(item.chainId)?.filter((part) => part.status === 'succeeded')
-      : undefined;
-    if (!parts || parts.length < 2 || item.status !== 'succeeded') return true;
-    if (parts.at(-1)!.id !== item.id) return false;
-    chainLengths.set(item.id, parts.length);
-    return true;
-  });
-  return { items: kept, chainLengths };
+  for (const item of items) {
+    if (!item.chainId || item.status !== 'succeeded') continue;
+    const parts = (await store.chain(item.chainId)).filter((part) => part.status === 'succeeded');
+    if (parts.length > 1) chainLengths.set(item.id, parts.length);
+  }
+  return chainLengths;
 }
 
 /**
@@ -81,14 +74,19 @@ export function galleryRoutes(deps: {
       ...query.filter,
       ...(grant.kind === 'place' ? { place: grant.place } : {}),
       favoriteOf: favoriteFilterOf(query.params.favorites, grant),
+      // One entry per chain and per finished group, counted by the page's LIMIT.
+      foldChains: true,
+      foldGroups: deps.groups !== undefined,
     };
     const [page, models] = await Promise.all([
       deps.store.list(filter, { cursor: query.cursor, limit: pageSize }),
       deps.models(),
     ]);
-    const chained = await chainsAsOne(deps.store, page.items);
-    const { items, groupOf } = await groupsAsOne(deps.groups, chained.items);
-    const { chainLengths } = chained;
+    const { items } = page;
+    const [chainLengths, groupOf] = await Promise.all([
+      chainLengthsOf(deps.store, items),
+      groupsOfEntries(deps.groups, items),
+    ]);
     const stars = await deps.favorites?.counts(items.map((item) => item.id));
     const body = galleryPage(deps.pageContext(res), {
       items,

@@ -13,37 +13,20 @@ import type { WebMedia } from '../types.js';
 import { groupPage } from '../views/group-page.js';
 import type { PageContext } from '../views/layout.js';
 
-/** The groups the web reads: a group by id, and the group a generation belongs to. */
-export type WebGroups = Pick<GroupStore, 'get' | 'groupIdOf'>;
+/** The groups the web reads: a group by id, the group a generation belongs to, a page's groups. */
+export type WebGroups = Pick<GroupStore, 'get' | 'groupIdOf' | 'groupsOf'>;
 
 /**
- * A page's finished members of one group fold into one entry (the group's card), at the place of
- * the first of them; members of running groups and members on their own show as they are.
+ * The finished group of each entry of a gallery page, read in one query. The store already folded
+ * each finished group into one entry (`foldGroups`); members of running groups show as they are.
  */
-export async function groupsAsOne(
+export async function groupsOfEntries(
   groups: WebGroups | undefined,
-  items: Generation[],
-): Promise<{ items: Generation[]; groupOf: Map<string, GenerationGroup> }> {
-  const groupOf = new Map<string, GenerationGroup>();
-  if (!groups) return { items, groupOf };
-  const seen = new Set<string>();
-  // Members of one group are often on one page: each group is read once.
-  const read = new Map<string, GenerationGroup | undefined>();
-  const kept: Generation[] = [];
-  for (const item of items) {
-    const groupId = await groups.groupIdOf(item.id);
-    if (groupId && !read.has(groupId)) read.set(groupId, await groups.get(groupId));
-    const group = groupId ? read.get(groupId) : undefined;
-    if (group?.status !== 'succeeded') {
-      kept.push(item);
-      continue;
-    }
-    if (seen.has(group.id)) continue;
-    seen.add(group.id);
-    groupOf.set(item.id, group);
-    kept.push(item);
-  }
-  return { items: kept, groupOf };
+  items: readonly Generation[],
+): Promise<Map<string, GenerationGroup>> {
+  if (!groups) return new Map();
+  const found = await groups.groupsOf(items.map((item) => item.id));
+  return new Map([...found].filter(([, group]) => group.status === 'succeeded'));
 }
 
 // A grid never changes once composed; private, since who may see it depends on the link.

@@ -153,3 +153,42 @@ describe('groups in the gallery', () => {
     expect(html).not.toContain(group.id);
   });
 });
+
+describe('full gallery pages with groups', () => {
+  it('folds the group in the query, so the first page holds 48 entries and the next the rest, none twice', async () => {
+    // 47 older clips: with the group's two members and `alone`, 50 generations make 49 entries.
+    const now = data.clock.now;
+    data.clock.now = 1_000;
+    const older: string[] = [];
+    for (let i = 0; i < 47; i++) {
+      data.clock.now += 10;
+      older.push(
+        (
+          await data.store.insert({
+            source: 'replicate',
+            requester: ada,
+            model: 'm/x',
+            prompt: `old ${i}`,
+            input: {},
+          })
+        ).id,
+      );
+    }
+    data.clock.now = now;
+    const key = signer.sign({ place: w1 });
+    const entriesOf = (html: string) =>
+      [...html.matchAll(/<li class="card[^"]*" data-(?:generation|group)-id="([^"]+)"/g)].map(
+        (match) => match[1]!,
+      );
+
+    const first = await (await get('/', key)).text();
+    const firstEntries = entriesOf(first);
+    expect(firstEntries).toHaveLength(48);
+    expect(firstEntries.slice(0, 2)).toEqual([alone.id, group.id]);
+    const next = first.match(/rel="next" href="\/\?after=([^"&]+)"/)?.[1];
+    expect(next).toBeDefined();
+    const second = entriesOf(await (await get(`/?after=${next}`, key)).text());
+    expect(second).toEqual([older[0]]);
+    expect(new Set([...firstEntries, ...second]).size).toBe(49);
+  });
+});

@@ -11,6 +11,11 @@ export interface GroupStore {
   get(id: string): Promise<GenerationGroup | undefined>;
   /** The group a generation belongs to, if any. */
   groupIdOf(generationId: string): Promise<string | undefined>;
+  /**
+   * The group of each of these generations that has one, keyed by generation id, read at once:
+   * a gallery page asks for all its entries' groups and their members in one query.
+   */
+  groupsOf(generationIds: readonly string[]): Promise<Map<string, GenerationGroup>>;
   /** Applies a patch only while the status is one of `from`; returns whether it won (the grid claim). */
   transition(id: string, from: readonly GroupStatus[], patch: GroupPatch): Promise<boolean>;
   /** Groups not yet ended (`running` or `composing`), oldest first: the work to resume after a restart. */

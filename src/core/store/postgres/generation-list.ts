@@ -4,13 +4,11 @@ import type {
   GenerationFilter,
   GenerationPage,
 } from '../../generations/generation-store.js';
-import type { GenerationStatus } from '../../generations/types.js';
+import { galleryEntryConditions, runningStatuses } from '../gallery-entries.js';
 import { toGeneration } from '../generation-rows.js';
 import { placeCondition } from '../place-filter.js';
 import type { PostgresDatabase } from './database.js';
 import { generationColumns } from './schema.js';
-
-const runningStatuses: GenerationStatus[] = ['queued', 'starting', 'processing', 'downloading'];
 
 /**
  * Turns what a person typed into a `to_tsquery('simple', ...)` text of prefix terms joined by AND
@@ -50,7 +48,7 @@ export function createPostgresGenerationLister(db: PostgresDatabase) {
   ): Promise<GenerationPage> {
     const limit = Math.min(Math.max(options.limit ?? 48, 1), 200);
     let query = db.selectFrom('generations as g').select(generationColumns.map((c) => `g.${c}` as const));
-    if (filter.status === 'running') query = query.where('g.status', 'in', runningStatuses);
+    if (filter.status === 'running') query = query.where('g.status', 'in', [...runningStatuses]);
     else if (filter.status) query = query.where('g.status', '=', filter.status);
     if (filter.model) query = query.where('g.model', '=', filter.model);
     if (filter.platform) query = query.where('g.platform', '=', filter.platform);
@@ -72,6 +70,9 @@ export function createPostgresGenerationLister(db: PostgresDatabase) {
         ),
       );
     }
+    const entries = galleryEntryConditions(filter);
+    for (const condition of entries.where)
+      query = query.where(withNamedParameters(condition, entries.params) as RawBuilder<boolean>);
     if (filter.search?.trim()) {
       const search = toTsQuery(filter.search);
       if (!search) return { items: [], next: undefined };

@@ -1,6 +1,6 @@
 import type { GroupStore } from '../../generations/groups/group-store.js';
 import type { GenerationGroup } from '../../generations/groups/types.js';
-import { type GroupRow, groupPatchColumns, newGroupRow, toGroup } from '../group-rows.js';
+import { type GroupRow, groupPatchColumns, groupsByMember, newGroupRow, toGroup } from '../group-rows.js';
 import type { PostgresDatabase } from './database.js';
 
 /** Groups on PostgreSQL; the same rules as ../groups.ts. */
@@ -47,6 +47,24 @@ export function createPostgresGroupStore(db: PostgresDatabase, clock: () => numb
         .where('generation_id', '=', generationId)
         .executeTakeFirst();
       return row?.group_id;
+    },
+    async groupsOf(generationIds) {
+      if (generationIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('generation_groups as gr')
+        .innerJoin('generation_group_members as om', 'om.group_id', 'gr.id')
+        .selectAll('gr')
+        .select('om.generation_id as member_id')
+        .where('gr.id', 'in', (sub) =>
+          sub
+            .selectFrom('generation_group_members')
+            .select('group_id')
+            .where('generation_id', 'in', [...generationIds]),
+        )
+        .orderBy('gr.id')
+        .orderBy('om.position')
+        .execute();
+      return groupsByMember(rows, generationIds);
     },
     async transition(id, from, patch) {
       const result = await db

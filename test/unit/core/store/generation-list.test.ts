@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GenerationFilter, GenerationStore } from '../../../../src/core/generations/generation-store.js';
 import type { Generation } from '../../../../src/core/generations/types.js';
@@ -183,6 +186,8 @@ describe('searching by prefix through the index vocabulary', async () => {
   it('follows prompts that change and rows that go', async () => {
     await store.delete(ids.get('the fox runs')!);
     expect(await found('fox')).toEqual(['foxglove meadow']);
+    // Searched before the word exists: what the vocabulary said then must not outlive the insert.
+    expect(await found('foxt')).toEqual([]);
     const fresh = await store.insert({
       source: 'replicate',
       requester: { platform: 'discord', userId: 'u1' },
@@ -193,5 +198,36 @@ describe('searching by prefix through the index vocabulary', async () => {
     expect(await found('foxt')).toEqual(['foxtrot dancers']);
     await store.delete(fresh.id);
     expect(await found('foxt')).toEqual([]);
+  });
+});
+
+describe('searching while another process writes', () => {
+  it('finds a word another connection just added, after searching for it in vain', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-search-'));
+    const reader = openDatabase(dir);
+    const writer = openDatabase(dir);
+    try {
+      const gallery = createGenerationStore(reader);
+      const bot = createGenerationStore(writer);
+      const found = async (text: string) => (await gallery.list({ search: text })).items.map((g) => g.prompt);
+      const insert = (prompt: string) =>
+        bot.insert({
+          source: 'replicate',
+          requester: { platform: 'discord', userId: 'u1' },
+          model: 'a/b',
+          prompt,
+          input: {},
+        });
+      await insert('a zebra crossing');
+      expect(await found('zeb')).toEqual(['a zebra crossing']);
+      expect(await found('zep')).toEqual([]);
+      await insert('a zephyr over the bay');
+      expect(await found('zep')).toEqual(['a zephyr over the bay']);
+      expect(await found('ze')).toEqual(['a zephyr over the bay', 'a zebra crossing']);
+    } finally {
+      reader.close();
+      writer.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
