@@ -62,12 +62,19 @@ export interface GenerationFilter {
   place?: Place;
   /** Only the generations this person marked as favorites. */
   favoriteOf?: Fan;
+  /**
+   * Only the generations anyone marked as a favorite, most marked first, then newest: a server's
+   * shared gallery shows what its people liked without saying who liked it.
+   */
+  favorited?: boolean;
 }
 
 /** Keyset position: the last row of the previous page. */
 export interface GenerationCursor {
   createdAt: number;
   id: string;
+  /** With `favorited`: how many people marked that row, the first key of that order. */
+  favorites?: number;
 }
 
 /** Internal fields the service needs but that are never shown to users. */
