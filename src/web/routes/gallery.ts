@@ -80,7 +80,7 @@ export function galleryRoutes(deps: {
     const filter = {
       ...query.filter,
       ...(grant.kind === 'place' ? { place: grant.place } : {}),
-      favoriteOf: favoriteFilterOf(query.params.favorites, grant),
+      ...favoriteFilterOf(query.params.favorites, grant),
     };
     const [page, models] = await Promise.all([
       deps.store.list(filter, { cursor: query.cursor, limit: pageSize }),
