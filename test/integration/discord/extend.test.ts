@@ -10,7 +10,7 @@ import { buttonOf as button, type DiscordHarness, isMp4, startHarness, waitForEd
 let h: DiscordHarness;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-extend-test-'));
 beforeAll(async () => {
-  h = await startHarness({ env: { MAX_CHAIN: '3' } });
+  h = await startHarness({ serverSettings: true, env: { MAX_CHAIN: '3' } });
   h.replicate.state.predictions.configure('minimax/video-01', { steps: 1, tickMs: 2 });
 });
 afterAll(async () => {
@@ -154,12 +154,33 @@ describe('Extend on Discord', () => {
       { name: 'prompt', value: 'a lighthouse in fog' },
     ]);
     const first = await waitForEdit(h, command.token, /^✅ Done/);
-    const press = h.discord.pressButton(command.originalMessageId!, button(first, 'Extend').custom_id);
-    const modal = (await h.discord.waitForCallback(press)).json.data;
+    const openModal = async () => {
+      const press = h.discord.pressButton(command.originalMessageId!, button(first, 'Extend').custom_id);
+      return (await h.discord.waitForCallback(press)).json.data;
+    };
     // No DEFAULT_IMAGE_MODEL here: the most run image-to-video model is preselected.
+    const modal = await openModal();
     const picker = modelSelect(modal);
     expect(picker.options.find((option) => option.default)?.value).toBe('minimax/video-01-live');
     expect(picker.options.map((option) => option.value)).not.toContain('tencent/hunyuan-video');
+
+    // The server's allow-list holds: only what it allows is offered, and preselected.
+    const place = { platform: 'discord' as const, workspaceId: h.discord.state.guildId };
+    await h.rules!.change(place, 'allowedModels', ['tencent/hunyuan-video', 'ali-vilab/i2vgen-xl'], {
+      userId: 'admin',
+    });
+    const narrowed = modelSelect(await openModal());
+    expect(narrowed.options).toEqual([
+      { label: 'ali-vilab/i2vgen-xl', value: 'ali-vilab/i2vgen-xl', default: true },
+    ]);
+    const outside = h.discord.submitModal(modal.custom_id, [
+      { customId: 'model', values: ['minimax/video-01-live'] },
+    ]);
+    await h.discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${outside.token}`) &&
+        JSON.stringify(call.json ?? {}).includes('not allowed here'),
+    );
 
     // A model that takes no image (a forged submit) is refused in plain words, with no prediction.
     const predictions = h.replicate.state.predictions.predictions.size;
