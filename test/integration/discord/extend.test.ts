@@ -146,7 +146,7 @@ describe('Extend on Discord', () => {
     expect(edited.input.prompt_optimizer).toBe(false);
   });
 
-  it('lets the person pick the model that continues a clip whose model takes no image, and gives it the last frame', async () => {
+  it('lets the person pick, among the models the server allows, the one that continues a clip whose model takes no image, and gives it the last frame', async () => {
     h.replicate.state.predictions.configure('tencent/hunyuan-video', { steps: 1, tickMs: 2 });
     h.replicate.state.predictions.configure('ali-vilab/i2vgen-xl', { steps: 1, tickMs: 2 });
     const command = h.discord.sendCommand('video', [
