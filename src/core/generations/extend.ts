@@ -134,14 +134,15 @@ export function createExtender(deps: ExtendDeps) {
 
   /**
    * The model that continues `previous` unless the person picks another: its own when it takes an
-   * image, else `DEFAULT_IMAGE_MODEL`, else the most run image-to-video model allowed here.
+   * image (and is still allowed), else `DEFAULT_IMAGE_MODEL`, else the most run image-to-video model allowed here.
    */
   async function defaultModel(
     previous: Generation,
     allowed: (ref: string) => boolean,
     collection: () => Promise<string[]>,
   ): Promise<{ model: CatalogModelWithFields; same: boolean }> {
-    if (previous.source === 'replicate') {
+    // The clip's own model, unless the server has since taken it off its allow-list.
+    if (previous.source === 'replicate' && allowed(previous.model)) {
       const own = await deps.catalog.getModel(previous.model);
       if (imageFields(own.fields).length > 0) return { model: own, same: true };
     }
