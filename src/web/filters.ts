@@ -48,16 +48,22 @@ export interface ListQuery {
   params: Partial<Record<keyof z.infer<typeof querySchema>, string>>;
 }
 
-/** Encodes a keyset position as an opaque, URL-safe token. */
+/** Encodes a keyset position as an opaque, URL-safe token (the favorited view's leads with its count). */
 export function encodeCursor(cursor: GenerationCursor): string {
-  return Buffer.from(`${cursor.createdAt}:${cursor.id}`).toString('base64url');
+  const favorites = cursor.favorites === undefined ? '' : `${cursor.favorites}:`;
+  return Buffer.from(`${favorites}${cursor.createdAt}:${cursor.id}`).toString('base64url');
 }
 
 /** Decodes {@link encodeCursor}; undefined when the token is not one of ours. */
 export function decodeCursor(token: string): GenerationCursor | undefined {
-  const match = /^(\d{1,16}):(.+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!match || !generationIdPattern.test(match[2]!)) return undefined;
-  return { createdAt: Number(match[1]), id: match[2]! };
+  // Ids hold no colon, so a count before the time is told apart by the number of parts.
+  const match = /^(?:(\d{1,9}):)?(\d{1,16}):(.+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  if (!match || !generationIdPattern.test(match[3]!)) return undefined;
+  return {
+    createdAt: Number(match[2]),
+    id: match[3]!,
+    ...(match[1] === undefined ? {} : { favorites: Number(match[1]) }),
+  };
 }
 
 /** Parses filters and the cursor from a query string; throws {@link ValidationError} naming each bad field. */

@@ -93,7 +93,7 @@ function finish(prompt: string) {
 
 // A process start (tsx, discord.js, the render worker) takes seconds, more on a busy machine.
 describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 }, () => {
-  it('answers /video (then Extend: the next part and the joined MP4), /animate and "Animate this image" with a PNG, and /compare, with playable MP4 uploads', async () => {
+  it('answers /video (then Extend on a picked model: the next part and the joined MP4; Favorite, listed under Favorited on the server link), /animate and "Animate this image" with a PNG, and /compare, with playable MP4 uploads', async () => {
     reelbot = await startReelbot(env());
 
     const video = discord.sendCommand('video', [
@@ -111,8 +111,19 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     const press = discord.pressButton(video.originalMessageId!, extendButton.custom_id);
     const modal = (await discord.waitForCallback(press)).json;
     expect(modal.type).toBe(9);
+    // hunyuan-video takes no image: the model select offers DEFAULT_IMAGE_MODEL first, and the
+    // person picks another image-to-video model.
+    const picker = (
+      modal.data.components as {
+        component: { custom_id: string; options?: { value: string; default?: boolean }[] };
+      }[]
+    )
+      .map((label) => label.component)
+      .find((component) => component.custom_id === 'model')!;
+    expect(picker.options!.find((option) => option.default)?.value).toBe('minimax/video-01-live');
     const extend = discord.submitModal(modal.data.custom_id, [
       { customId: 'prompt', value: 'the fox dives into a drift' },
+      { customId: 'model', values: ['ali-vilab/i2vgen-xl'] },
     ]);
     expect((await discord.waitForCallback(extend)).json.type).toBe(5);
     const extended = await discord.waitForCall(isFinalEdit(extend.token));
@@ -120,10 +131,29 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       expect.stringMatching(/^reelbot-g_\w+\.mp4$/),
       expect.stringMatching(/-joined\.mp4$/),
     ]);
-    expect(predictionOf('the fox dives into a drift')?.prediction.model).toBe('minimax/video-01-live');
+    const picked = predictionOf('the fox dives into a drift')!.prediction;
+    expect(picked.model).toBe('ali-vilab/i2vgen-xl');
+    expect(String(picked.input?.image)).toMatch(/^http/);
     const joined = await probeVideo(extended.files[1]!.bytes);
     expect(joined.codec).toBe('h264');
     expect(joined.durationSeconds).toBeCloseTo(4, 0);
+
+    // Favorite the first clip; the server's shared gallery link lists it under Favorited.
+    const favoriteButton = (done.json.components as { components: { label: string; custom_id: string }[] }[])
+      .flatMap((row) => row.components)
+      .find((button) => button.label === 'Favorite')!;
+    const favorite = discord.pressButton(video.originalMessageId!, favoriteButton.custom_id);
+    expect((await discord.waitForCallback(favorite)).json.data.flags & 64).toBe(64);
+    const galleryCommand = discord.sendCommand('gallery', []);
+    const galleryLink = new URL(
+      /https?:\/\/\S+/.exec((await discord.waitForCallback(galleryCommand)).json.data.content)![0],
+    );
+    const favorited = (await (
+      await fetch(
+        `${reelbot.url}/api/generations?favorites=anyone&key=${galleryLink.searchParams.get('key')}`,
+      )
+    ).json()) as { items: { prompt?: string }[] };
+    expect(favorited.items.map((item) => item.prompt)).toEqual(['a red fox running through snow']);
 
     const png = fs.readFileSync((await fakeMedia()).image);
     const image = discord.uploadAttachment({
@@ -159,12 +189,8 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(tiles).toMatchObject({ codec: 'h264', height: 360 });
     expect(tiles.width).toBeGreaterThan(2 * 360);
 
-    // The server's gallery (/gallery's signed link) shows the comparison as one entry, the chain as
+    // The server's gallery (the same signed link) shows the comparison as one entry, the chain as
     // its newest part: the store folds both, so every entry is one card.
-    const galleryCommand = discord.sendCommand('gallery', []);
-    const galleryLink = new URL(
-      /https?:\/\/\S+/.exec((await discord.waitForCallback(galleryCommand)).json.data.content)![0],
-    );
     const galleryPage = await (
       await fetch(`${reelbot.url}${galleryLink.pathname}${galleryLink.search}`)
     ).text();

@@ -98,6 +98,44 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     const again = slack.workspace.files.get((rerolled.response as { files: { id: string }[] }).files[0]!.id)!;
     expect((await probeVideo(again.bytes)).codec).toBe('h264');
 
+    // Extend: zeroscope takes no image, so the modal offers the image-to-video models (the most
+    // run preselected); the one picked gets the last frame, and the chain joined lands in the thread.
+    const extendSince = slack.log.last;
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: finished,
+      actionId: 'reelbot_extend',
+      person,
+    });
+    const extendOpen = await slack.waitForCall('views.open', () => true, {
+      since: extendSince,
+      timeoutMs: 30_000,
+    });
+    const extendView = extendOpen.response as { view: { id: string; blocks: Record<string, unknown>[] } };
+    const picker = extendView.view.blocks.find((block) => block.block_id === 'model')!.element as {
+      initial_option: { value: string };
+    };
+    expect(picker.initial_option.value).toBe('minimax/video-01-live');
+    await client.viewSubmission({
+      view: slack.viewPayload(extendView.view.id),
+      inputs: { prompt: 'the beam sweeps the sea', model: 'ali-vilab/i2vgen-xl' },
+      person,
+    });
+    const joinedUpload = await slack.waitForCall(
+      'files.completeUploadExternal',
+      (call) =>
+        call.seq > rerolled.seq &&
+        (call.response as { files?: { id: string }[] }).files?.some((file) =>
+          slack.workspace.files.get(file.id)?.name.endsWith('.joined.mp4'),
+        ) === true,
+      { timeoutMs: 60_000 },
+    );
+    const extended = [...replicate.state.predictions.predictions.values()].find(
+      (entry) => entry.prediction.input?.prompt === 'the beam sweeps the sea',
+    )!;
+    expect(extended.prediction.model).toBe('ali-vilab/i2vgen-xl');
+    expect(String(extended.prediction.input?.image)).toMatch(/^http/);
+
     // A physics video with the choices Discord has as options, as key:value words: 1 s, square, draft.
     const simulated = await client.slashCommand({
       command: '/simulate',
@@ -107,7 +145,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(simulated.status).toBe(200);
     const render = await slack.waitForCall(
       'files.completeUploadExternal',
-      (call) => call.seq > rerolled.seq,
+      (call) => call.seq > joinedUpload.seq,
       {
         timeoutMs: 150_000,
       },
@@ -235,7 +273,8 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(stopped.code).toBe(0);
     expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
     reelbot = undefined;
-    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(5);
+    // The video, its re-roll, the extended part and its chain joined, two simulations, the grid.
+    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(7);
 
     // While reelbot is down the batch's clips finish; the next start ends it with one grid in its thread.
     replicate.state.predictions.configure(zeroscope, { steps: 1 });

@@ -13,6 +13,7 @@ import type { Admission } from './admission.js';
 import type { GenerationStore } from './generation-store.js';
 import { randomSeed, seedField } from './input.js';
 import { type ModerationGate, mergeRestricted } from './moderation.js';
+import type { ServerRules } from './server-rules.js';
 import type { Generation, Requester } from './types.js';
 
 /** The chain's length when `MAX_CHAIN` is not given. */
@@ -24,15 +25,25 @@ export interface ExtendRequest {
   generationId: string;
   /** The next part's prompt; the previous part's when absent. */
   prompt?: string;
+  /**
+   * The image-to-video model the person picked from the plan's `choices`; the plan's `model` when
+   * absent. It must take an image and be allowed where the person asks.
+   */
+  model?: string;
   messageRef?: Record<string, unknown>;
 }
 
 /** What an extend would do, to show before it runs (the modal's title, an ephemeral note). */
 export interface ExtendPlan {
-  /** The image-to-video model that continues the clip. */
+  /** The image-to-video model that continues the clip unless the person picks another. */
   model: string;
   /** True when that is the clip's own model. */
   sameModel: boolean;
+  /**
+   * The models the person may pick from, `model` first: the clip's own when it takes an image, the
+   * default one, then the image-to-video collection, most run first; only those allowed here.
+   */
+  choices: string[];
   prompt?: string;
   /** The number the new part would have in its chain (2 for the first extend). */
   part: number;
@@ -48,6 +59,8 @@ export interface ExtendDeps {
   config?: Partial<Pick<Config, 'chains'>>;
   /** OpenAI moderation of the new prompt, as for any video; none when absent. */
   moderation?: Pick<ModerationGate, 'checkText'>;
+  /** The server's allow-list, so the default and the choices are models that may run there. */
+  rules?: Pick<ServerRules, 'allows'>;
 }
 
 /** The refusal of a chain at its cap. */
@@ -55,6 +68,14 @@ export function chainTooLong(maxParts: number): ReelbotError {
   return new ReelbotError('CHAIN_TOO_LONG', `chain already has ${maxParts} parts`, {
     userMessage: `This video already has ${maxParts} parts, the most a chain may have here. Start a new one with /video or /animate.`,
     context: { maxParts },
+  });
+}
+
+/** The refusal of a picked model that cannot start from the last frame. */
+export function takesNoImage(ref: string): ReelbotError {
+  return new ReelbotError('NO_IMAGE_MODEL', `${ref} takes no image`, {
+    userMessage: `${ref} takes no image, so it cannot continue a video. Pick an image-to-video model.`,
+    context: { model: ref },
   });
 }
 
@@ -81,8 +102,9 @@ export async function lineageOf(
 
 /**
  * Extend: the next part of a clip starts from its exact last frame, given to an image-to-video
- * model as its image (the clip's own model when it takes one, else `DEFAULT_IMAGE_MODEL`, else the
- * most run image-to-video model). It is admitted like any request: quota, limits and blocked terms.
+ * model as its image: the one the person picked from the plan's choices, else the clip's own model
+ * when it takes one, else `DEFAULT_IMAGE_MODEL`, else the most run image-to-video model allowed
+ * here. It is admitted like any request: allow-list, quota, limits and blocked terms.
  */
 export function createExtender(deps: ExtendDeps) {
   const { admission, store } = deps;
@@ -98,16 +120,38 @@ export function createExtender(deps: ExtendDeps) {
     return previous;
   }
 
-  /** The model that continues `previous`, with its schema. */
-  async function continuingModel(
+  /** Which models may run for this person; any without a requester or rules (the command line). */
+  async function allowedFor(requester: Requester | undefined): Promise<(ref: string) => boolean> {
+    if (!requester || !deps.rules) return () => true;
+    return deps.rules.allows(requester);
+  }
+
+  /** The image-to-video collection, most run first; none when the catalog cannot say right now. */
+  async function imageModels(): Promise<string[]> {
+    const listed = await deps.catalog.listModels?.('image-to-video').catch(() => undefined);
+    return (listed ?? []).map((model) => model.ref);
+  }
+
+  /**
+   * The model that continues `previous` unless the person picks another: its own when it takes an
+   * image (and is still allowed), else `DEFAULT_IMAGE_MODEL`, else the most run image-to-video model allowed here.
+   */
+  async function defaultModel(
     previous: Generation,
+    allowed: (ref: string) => boolean,
+    collection: () => Promise<string[]>,
   ): Promise<{ model: CatalogModelWithFields; same: boolean }> {
-    if (previous.source === 'replicate') {
+    // The clip's own model, unless the server has since taken it off its allow-list.
+    if (previous.source === 'replicate' && allowed(previous.model)) {
       const own = await deps.catalog.getModel(previous.model);
       if (imageFields(own.fields).length > 0) return { model: own, same: true };
     }
     const configured = deps.config?.chains?.defaultImageModel;
-    const ref = configured ?? (await deps.catalog.listModels?.('image-to-video'))?.[0]?.ref;
+    // A configured model outside the allow-list is still named, so the refusal says why.
+    const ref =
+      configured && allowed(configured)
+        ? configured
+        : ((await collection()).find(allowed) ?? configured ?? (await collection())[0]);
     if (!ref)
       throw new ReelbotError('NO_IMAGE_MODEL', 'no image-to-video model to extend with', {
         userMessage:
@@ -121,14 +165,35 @@ export function createExtender(deps: ExtendDeps) {
     return { model, same: false };
   }
 
-  async function plan(generationId: string): Promise<ExtendPlan> {
+  /** The model the request names (checked: it takes an image), or the default. */
+  async function continuingModel(
+    previous: Generation,
+    picked: string | undefined,
+    allowed: (ref: string) => boolean,
+  ): Promise<{ model: CatalogModelWithFields; same: boolean }> {
+    if (!picked) return defaultModel(previous, allowed, imageModels);
+    const model = await deps.catalog.getModel(picked);
+    if (imageFields(model.fields).length === 0) throw takesNoImage(picked);
+    return { model, same: previous.source === 'replicate' && model.model.ref === previous.model };
+  }
+
+  async function plan(generationId: string, requester?: Requester): Promise<ExtendPlan> {
     const previous = await finishedClip(generationId);
     const parts = await lineageOf(store, previous, maxParts + 1);
     if (parts.length >= maxParts) throw chainTooLong(maxParts);
-    const { model, same } = await continuingModel(previous);
+    const allowed = await allowedFor(requester);
+    // One read of the collection serves the default and the choices.
+    const listed = imageModels();
+    const { model, same } = await defaultModel(previous, allowed, () => listed);
+    const ref = model.model.ref;
+    const configured = deps.config?.chains?.defaultImageModel;
+    const others = [...(configured ? [configured] : []), ...(await listed)].filter(
+      (choice) => choice !== ref && allowed(choice),
+    );
     return {
-      model: model.model.ref,
+      model: ref,
       sameModel: same,
+      choices: [...new Set([ref, ...others])],
       prompt: previous.prompt,
       part: parts.length + 1,
       maxParts,
@@ -141,7 +206,10 @@ export function createExtender(deps: ExtendDeps) {
     const parts = await lineageOf(store, previous, maxParts + 1);
     if (parts.length >= maxParts) throw chainTooLong(maxParts);
     await admission.checkQuota(request.requester);
-    const { model, same } = await continuingModel(previous);
+    const picked = request.model?.trim() || undefined;
+    // A picked model is checked against the allow-list before the catalog is asked about it.
+    if (picked) await admission.checkPlace(request.requester, picked);
+    const { model, same } = await continuingModel(previous, picked, await allowedFor(request.requester));
     await admission.checkUserLimit(request.requester);
     const prompt = (request.prompt ?? previous.prompt ?? '').trim() || undefined;
     const promptName = promptField(model.fields)?.name;

@@ -66,12 +66,19 @@ export interface GenerationFilter {
   foldChains?: boolean;
   /** The gallery's entries: a finished group (compare, batch) is one row, its newest member shown. */
   foldGroups?: boolean;
+  /**
+   * Only the generations anyone marked as a favorite, most marked first, then newest: a server's
+   * shared gallery shows what its people liked without saying who liked it.
+   */
+  favorited?: boolean;
 }
 
 /** Keyset position: the last row of the previous page. */
 export interface GenerationCursor {
   createdAt: number;
   id: string;
+  /** With `favorited`: how many people marked that row, the first key of that order. */
+  favorites?: number;
 }
 
 /** Internal fields the service needs but that are never shown to users. */

@@ -64,8 +64,11 @@ export interface GenerationService {
    * `CHAIN_TOO_LONG` at `MAX_CHAIN`, `EXTEND_NOT_READY`, `NO_IMAGE_MODEL`, and what `start` throws.
    */
   extend?(request: ExtendRequest): Promise<Generation>;
-  /** What an extend of this video would do (model, prompt, part number), without doing it. */
-  planExtend?(generationId: string): Promise<ExtendPlan>;
+  /**
+   * What an extend of this video would do (model, the models the requester may pick instead,
+   * prompt, part number), without doing it.
+   */
+  planExtend?(generationId: string, requester?: Requester): Promise<ExtendPlan>;
   /** Cancels a running generation; only its owner or an admin may. */
   cancel(generationId: string, by: { userId: string; admin?: boolean }): Promise<Generation>;
   /**

@@ -213,6 +213,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     catalog: deps.catalog,
     config,
     moderation,
+    rules,
   });
 
   const cancel: ReelbotGenerationService['cancel'] = (generationId, by) =>

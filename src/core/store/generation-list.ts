@@ -7,6 +7,9 @@ import { placeCondition } from './place-filter.js';
 import { createSearchQueryBuilder } from './search-terms.js';
 import { createStatementCache } from './statement-cache.js';
 
+/** A row of the favorited view: the generation and how many people marked it. */
+type FavoritedRow = GenerationRow & { favorite_count: number };
+
 export interface ListOptions {
   cursor?: GenerationCursor;
   limit?: number;
@@ -146,7 +149,44 @@ export function createGenerationLister(db: Database) {
     return unread === undefined ? { page: page(), passed } : { passed };
   }
 
+  /**
+   * The favorited view: the generations with any favorite, most marked first, then newest. The
+   * counts are one GROUP BY over the favorites' generation index; a search is one more condition.
+   */
+  function listFavorited(
+    filter: GenerationFilter,
+    cursor: GenerationCursor | undefined,
+    limit: number,
+  ): FavoritedRow[] {
+    const { where, params } = conditions(filter, undefined);
+    if (filter.search?.trim()) {
+      const search = searchQuery(filter.search);
+      if (search === undefined) return [];
+      where.push('g.rowid IN (SELECT rowid FROM generations_fts WHERE generations_fts MATCH @search)');
+      params.search = search;
+    }
+    if (cursor) {
+      where.push(
+        `(fc.n < @cursorFavorites OR (fc.n = @cursorFavorites AND (g.created_at < @cursorCreated
+          OR (g.created_at = @cursorCreated AND g.id < @cursorId))))`,
+      );
+      Object.assign(params, {
+        cursorFavorites: cursor.favorites ?? Number.MAX_SAFE_INTEGER,
+        cursorCreated: cursor.createdAt,
+        cursorId: cursor.id,
+      });
+    }
+    return prepared<Record<string, unknown>, FavoritedRow>(
+      `SELECT g.*, fc.n AS favorite_count
+         FROM (SELECT generation_id, COUNT(*) AS n FROM favorites GROUP BY generation_id) AS fc
+         CROSS JOIN generations g ON g.id = fc.generation_id
+         ${whereClause(where)}
+         ORDER BY fc.n DESC, g.created_at DESC, g.id DESC LIMIT @limit`,
+    ).all({ ...params, limit });
+  }
+
   function rowsFor(filter: GenerationFilter, options: ListOptions, limit: number): GenerationRow[] {
+    if (filter.favorited) return listFavorited(filter, options.cursor, limit);
     const { where, params } = conditions(filter, options.cursor);
     params.limit = limit;
     if (!filter.search?.trim()) return listByIndex(where, params);
@@ -183,14 +223,17 @@ export function createGenerationLister(db: Database) {
     return listByIndex(where, { ...params, search });
   }
 
-  /** A page of generations, newest first, after `cursor`. */
+  /** A page of generations, newest first (most favorited first with `favorited`), after `cursor`. */
   return function list(filter: GenerationFilter = {}, options: ListOptions = {}) {
     const limit = Math.min(Math.max(options.limit ?? 48, 1), 200);
     const rows = rowsFor(filter, options, limit + 1);
     const items = rows.slice(0, limit).map(toGeneration);
     const last = items.at(-1);
+    const favorites = (rows[limit - 1] as Partial<FavoritedRow> | undefined)?.favorite_count;
     const next: GenerationCursor | undefined =
-      rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : undefined;
+      rows.length > limit && last
+        ? { createdAt: last.createdAt, id: last.id, ...(favorites === undefined ? {} : { favorites }) }
+        : undefined;
     return { items, next };
   };
 }

@@ -29,7 +29,7 @@ export function apiRoutes(deps: { store: GenerationStore }): Router {
     const filter = {
       ...query.filter,
       ...(grant.kind === 'place' ? { place: grant.place } : {}),
-      favoriteOf: favoriteFilterOf(query.params.favorites, grant),
+      ...favoriteFilterOf(query.params.favorites, grant),
     };
     const page = await deps.store.list(filter, { cursor: query.cursor, limit: pageSize });
     const next = page.next ? encodeCursor(page.next) : null;

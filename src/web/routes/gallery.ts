@@ -73,7 +73,7 @@ export function galleryRoutes(deps: {
     const filter = {
       ...query.filter,
       ...(grant.kind === 'place' ? { place: grant.place } : {}),
-      favoriteOf: favoriteFilterOf(query.params.favorites, grant),
+      ...favoriteFilterOf(query.params.favorites, grant),
       // One entry per chain and per finished group, counted by the page's LIMIT.
       foldChains: true,
       foldGroups: deps.groups !== undefined,

@@ -1,5 +1,6 @@
 import type { GenerationGroup } from '../../core/generations/groups/types.js';
 import type { Generation } from '../../core/generations/types.js';
+import { favoritedByAnyone } from '../favorites-filter.js';
 import {
   type ListQuery,
   platformFilters,
@@ -41,7 +42,15 @@ function select(name: string, label: string, current: string | undefined, option
     </select></label>`;
 }
 
-/** The filter bar in the top bar: search, status, model, platform, source. */
+/** The favorites choices: what anyone favorited, and a person's own when the query names one. */
+function favoritesOptions(current: string | undefined): [string, string][] {
+  const options: [string, string][] = [[favoritedByAnyone, 'Favorited']];
+  if (current && current !== favoritedByAnyone)
+    options.push([current, current === 'mine' ? 'My favorites' : `Favorites of ${current}`]);
+  return options;
+}
+
+/** The filter bar in the top bar: search, status, model, platform, source, favorites. */
 export function filterForm(params: ListQuery['params'], models: string[]): SafeHtml {
   const modelOptions = models.map((model): [string, string] => [model, model]);
   if (params.model && !models.includes(params.model)) modelOptions.unshift([params.model, params.model]);
@@ -61,6 +70,7 @@ export function filterForm(params: ListQuery['params'], models: string[]): SafeH
     [sourceFilters[0], 'Replicate'],
     [sourceFilters[1], 'Simulation'],
   ])}
+  ${select('favorites', 'Every video', params.favorites, favoritesOptions(params.favorites))}
   ${params.user ? html`<input type="hidden" name="user" value="${params.user}">` : ''}
   <button class="button" type="submit">Filter</button>
   ${filtered ? html`<a class="button button--ghost" href="/">Clear</a>` : ''}
@@ -96,7 +106,7 @@ export function galleryPage(context: PageContext, view: GalleryView): SafeHtml {
     ${next ? html`<a class="button" rel="next" href="/${queryString(params, { after: next })}">Older →</a>` : ''}
   </nav>`;
   const favorites = params.favorites
-    ? html`<p class="filters-active">Favorites only
+    ? html`<p class="filters-active">${params.favorites === favoritedByAnyone ? 'Favorited, most favorited first' : 'Favorites only'}
         <a class="chip chip--remove" href="/${queryString(params, { favorites: undefined, after: undefined })}" aria-label="Show every video">×</a></p>`
     : '';
   return layout(context, {

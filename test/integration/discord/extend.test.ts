@@ -10,7 +10,7 @@ import { buttonOf as button, type DiscordHarness, isMp4, startHarness, waitForEd
 let h: DiscordHarness;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-extend-test-'));
 beforeAll(async () => {
-  h = await startHarness({ env: { MAX_CHAIN: '3' } });
+  h = await startHarness({ serverSettings: true, env: { MAX_CHAIN: '3' } });
   h.replicate.state.predictions.configure('minimax/video-01', { steps: 1, tickMs: 2 });
 });
 afterAll(async () => {
@@ -35,6 +35,14 @@ async function extend(messageId: string, done: Parameters<typeof button>[0], pro
   return { modal: modal.data, submit };
 }
 
+/** The model select of an Extend modal (a string select inside a Label). */
+function modelSelect(modal: { components: unknown }) {
+  const labels = modal.components as { component: { type: number; custom_id: string } }[];
+  const found = labels.find((label) => label.component.custom_id === 'model')?.component;
+  expect(found?.type).toBe(3);
+  return found as unknown as { options: { value: string; default?: boolean }[]; required: boolean };
+}
+
 describe('Extend on Discord', () => {
   it('continues from the exact last frame, posts the part and the chain joined, and stops at MAX_CHAIN', async () => {
     const command = h.discord.sendCommand('video', [
@@ -47,6 +55,12 @@ describe('Extend on Discord', () => {
     const { modal, submit } = await extend(command.originalMessageId!, first, 'the boat reaches the sea');
     expect(modal.title).toContain('part 2 of 3');
     expect(JSON.stringify(modal.components)).toContain('a paper boat on a stream');
+    // The clip's own model takes an image: it is preselected, and the image-to-video ones are offered.
+    const picker = modelSelect(modal);
+    expect(picker.options.find((option) => option.default)?.value).toBe('minimax/video-01');
+    expect(picker.options.map((option) => option.value)).toEqual(
+      expect.arrayContaining(['minimax/video-01-live', 'ali-vilab/i2vgen-xl']),
+    );
     const second = await waitForEdit(h, submit.token, /^✅ Done/);
 
     // The prediction got the first clip's last frame as its image, uploaded through the Files API.
@@ -130,5 +144,73 @@ describe('Extend on Discord', () => {
     expect(edited.origin).toEqual({ kind: 'edit', generationId: part.id });
     expect(edited.input.first_frame_image).toBe(part.input.first_frame_image);
     expect(edited.input.prompt_optimizer).toBe(false);
+  });
+
+  it('lets the person pick, among the models the server allows, the one that continues a clip whose model takes no image, and gives it the last frame', async () => {
+    h.replicate.state.predictions.configure('tencent/hunyuan-video', { steps: 1, tickMs: 2 });
+    h.replicate.state.predictions.configure('ali-vilab/i2vgen-xl', { steps: 1, tickMs: 2 });
+    const command = h.discord.sendCommand('video', [
+      { name: 'model', value: 'tencent/hunyuan-video' },
+      { name: 'prompt', value: 'a lighthouse in fog' },
+    ]);
+    const first = await waitForEdit(h, command.token, /^✅ Done/);
+    const openModal = async () => {
+      const press = h.discord.pressButton(command.originalMessageId!, button(first, 'Extend').custom_id);
+      return (await h.discord.waitForCallback(press)).json.data;
+    };
+    // No DEFAULT_IMAGE_MODEL here: the most run image-to-video model is preselected.
+    const modal = await openModal();
+    const picker = modelSelect(modal);
+    expect(picker.options.find((option) => option.default)?.value).toBe('minimax/video-01-live');
+    expect(picker.options.map((option) => option.value)).not.toContain('tencent/hunyuan-video');
+
+    // The server's allow-list holds: only what it allows is offered, and preselected.
+    const place = { platform: 'discord' as const, workspaceId: h.discord.state.guildId };
+    await h.rules!.change(place, 'allowedModels', ['tencent/hunyuan-video', 'ali-vilab/i2vgen-xl'], {
+      userId: 'admin',
+    });
+    const narrowed = modelSelect(await openModal());
+    expect(narrowed.options).toEqual([
+      { label: 'ali-vilab/i2vgen-xl', value: 'ali-vilab/i2vgen-xl', default: true },
+    ]);
+    const outside = h.discord.submitModal(modal.custom_id, [
+      { customId: 'model', values: ['minimax/video-01-live'] },
+    ]);
+    await h.discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${outside.token}`) &&
+        JSON.stringify(call.json ?? {}).includes('not allowed here'),
+    );
+
+    // A model that takes no image (a forged submit) is refused in plain words, with no prediction.
+    const predictions = h.replicate.state.predictions.predictions.size;
+    const forged = h.discord.submitModal(modal.custom_id, [
+      { customId: 'prompt', value: 'the fog lifts' },
+      { customId: 'model', values: ['tencent/hunyuan-video'] },
+    ]);
+    await h.discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${forged.token}`) && JSON.stringify(call.json ?? {}).includes('takes no image'),
+    );
+    expect(h.replicate.state.predictions.predictions.size).toBe(predictions);
+
+    const submit = h.discord.submitModal(modal.custom_id, [
+      { customId: 'prompt', value: 'the beam sweeps the sea' },
+      { customId: 'model', values: ['ali-vilab/i2vgen-xl'] },
+    ]);
+    await waitForEdit(h, submit.token, /^✅ Done/);
+    const part = (await h.store.list({ search: 'beam sweeps' })).items[0]!;
+    expect(part.model).toBe('ali-vilab/i2vgen-xl');
+    const prediction = h.replicate.state.predictions.predictions.get(part.predictionId!)!;
+    expect(prediction.prediction.input?.prompt).toBe('the beam sweeps the sea');
+    const imageUrl = String(prediction.prediction.input?.image);
+    const uploaded = [...h.replicate.state.predictions.files.values()].find((file) =>
+      imageUrl.includes(file.id),
+    )!;
+    const frame = path.join(work, 'picked-frame.png');
+    fs.writeFileSync(frame, uploaded.bytes);
+    const clip = rgb((await fakeMedia()).video);
+    const frameRgb = rgb(frame);
+    expect(frameRgb.equals(clip.subarray(clip.length - frameRgb.length))).toBe(true);
   });
 });

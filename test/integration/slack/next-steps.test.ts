@@ -117,6 +117,17 @@ describe('Slack: the next step from a finished video', () => {
     const modal = h.slack.view(viewId)!.view as Json;
     expect(JSON.stringify(modal.title)).toContain('part 2 of 3');
     expect(JSON.stringify(modal.blocks)).toContain('a kite over green hills');
+    // The clip's own model takes an image: preselected, with the image-to-video models beside it.
+    const picker = (modal.blocks as Json[]).find((b) => b.block_id === 'model')!.element as {
+      type: string;
+      initial_option: { value: string };
+      options: { value: string }[];
+    };
+    expect(picker.type).toBe('static_select');
+    expect(picker.initial_option.value).toBe(model);
+    expect(picker.options.map((o) => o.value)).toEqual(
+      expect.arrayContaining([model, 'minimax/video-01-live', 'ali-vilab/i2vgen-xl']),
+    );
     const done = nextEvent(
       h.service,
       (e) => e.type === 'succeeded' && e.generation.prompt === 'the kite lands',
@@ -183,7 +194,8 @@ describe('Slack: the next step from a finished video', () => {
     expect(rerun.input.prompt_optimizer).toBe(false);
   });
 
-  it('Extend stops at MAX_CHAIN, in plain words to the person, before any modal', async () => {
+  it('Extend runs the model picked in its modal, then stops at MAX_CHAIN, in plain words to the person, before any modal', async () => {
+    h.replicate.state.predictions.configure('ali-vilab/i2vgen-xl', { steps: 1, tickMs: 2 });
     const viewId = await opensModal(
       (await finished((await h.store.get(part.id))!)).message,
       'reelbot_extend',
@@ -195,10 +207,17 @@ describe('Slack: the next step from a finished video', () => {
     );
     await h.client.viewSubmission({
       view: h.slack.viewPayload(viewId),
-      inputs: { prompt: 'the kite at night' },
+      inputs: { prompt: 'the kite at night', model: 'ali-vilab/i2vgen-xl' },
       person,
     });
     const third = (await done).generation;
+    expect(third.model).toBe('ali-vilab/i2vgen-xl');
+    const image = String(
+      h.replicate.state.predictions.predictions.get(third.predictionId!)!.prediction.input?.image,
+    );
+    expect([...h.replicate.state.predictions.files.values()].some((file) => image.includes(file.id))).toBe(
+      true,
+    );
     const { message } = await finished(third);
     const since = h.slack.log.last;
     await press(message, 'reelbot_extend');

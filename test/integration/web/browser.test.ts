@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationEvent, GenerationListener } from '../../../src/core/generations/types.js';
+import { createFavorites } from '../../../src/core/store/index.js';
 import {
   ada,
   attachMedia,
@@ -63,7 +64,13 @@ beforeAll(async () => {
     await attachMedia(data, sample, row.id);
   }
   data.clock.now += 10 * 60_000;
+  // Two people like the boxes, one the fox: the Favorited filter shows the boxes first.
+  const favorites = createFavorites(data.db);
+  await favorites.set({ platform: 'discord', userId: 'u-ada' }, seeded.boxes.id, true);
+  await favorites.set({ platform: 'slack', userId: 'u-bob' }, seeded.boxes.id, true);
+  await favorites.set({ platform: 'discord', userId: 'u-ada' }, seeded.fox.id, true);
   server = await startTestServer(data, {
+    favorites,
     events: {
       subscribe(listener) {
         listeners.add(listener);
@@ -107,6 +114,16 @@ describe('the gallery in a real browser', () => {
     await page.press('input[name="q"]', 'Enter');
     await page.waitForURL(/q=fox/);
     expect(await page.locator('.card').count()).toBe(1);
+
+    await page.goto(server.url);
+    await page.selectOption('select[name="favorites"]', 'anyone');
+    await page.waitForURL(/favorites=anyone/);
+    expect(
+      await page
+        .locator('.card')
+        .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-generation-id'))),
+    ).toEqual([seeded.boxes.id, seeded.fox.id]);
+    expect(await page.locator('.card__stars').first().textContent()).toBe('★ 2');
     await page.close();
   });
 

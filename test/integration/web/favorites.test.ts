@@ -17,7 +17,7 @@ import {
 let data: TestData;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let signer: ReturnType<typeof createLinkSigner>;
-let ids: { fox: string; boxes: string; dm: string; dmOther: string };
+let ids: { fox: string; boxes: string; failed: string; dm: string; dmOther: string };
 
 beforeAll(async () => {
   data = createTestData({ private: true });
@@ -25,12 +25,21 @@ beforeAll(async () => {
   const dm = { platform: 'discord' as const, userId: ada.userId, userName: 'Ada' };
   const mine = await data.store.insert({ source: 'replicate', requester: dm, model: 'm/a', input: {} });
   const other = await data.store.insert({ source: 'replicate', requester: dm, model: 'm/a', input: {} });
-  ids = { fox: seeded.fox.id, boxes: seeded.boxes.id, dm: mine.id, dmOther: other.id };
+  ids = {
+    fox: seeded.fox.id,
+    boxes: seeded.boxes.id,
+    failed: seeded.failed.id,
+    dm: mine.id,
+    dmOther: other.id,
+  };
   const favorites = createFavorites(data.db);
   const adaFan = { platform: 'discord' as const, userId: ada.userId };
   await favorites.set(adaFan, ids.fox, true);
   await favorites.set(adaFan, ids.dm, true);
   await favorites.set({ platform: 'slack', userId: 'u-bob' }, ids.boxes, true);
+  // Two more people of server w1 like its older failed clip: the most favorited of that server.
+  for (const userId of ['u-cy', 'u-dee'])
+    await favorites.set({ platform: 'discord', userId }, ids.failed, true);
   signer = createLinkSigner({ secret: loadLinkSecret(data.config), clock: () => data.clock.now });
   server = await startTestServer(data, {
     favorites,
@@ -87,7 +96,23 @@ describe('the gallery filtered on favorites', () => {
     );
   });
 
-  it("refuses a server's shared link: who liked what is not the server's to see", async () => {
+  it("shows a server's shared link what anyone there favorited, most favorited first, without saying who", async () => {
+    const key = signer.sign({ place: { kind: 'server', platform: 'discord', workspaceId: 'w1' } });
+    // Two marks beat one; another server's favorites (boxes) and the DMs stay out.
+    expect((await listed(`/api/generations?favorites=anyone&key=${key}`)).ids).toEqual([ids.failed, ids.fox]);
+    expect((await listed(`/api/generations?favorites=anyone&q=fox&key=${key}`)).ids).toEqual([ids.fox]);
+
+    const page = await (await fetch(`${server.url}/?favorites=anyone&key=${key}`)).text();
+    const cards = page.split('<li class="card').slice(1);
+    expect(cards.map((c) => /data-generation-id="([^"]+)"/.exec(c)?.[1])).toEqual([ids.failed, ids.fox]);
+    expect(cards[0]).toContain('★ 2');
+    expect(page).toContain('Favorited, most favorited first');
+    expect(page).toMatch(/<option value="anyone" selected>Favorited<\/option>/);
+    // Nobody's user id reaches the page.
+    expect(page).not.toMatch(/u-cy|u-dee/);
+  });
+
+  it("refuses a server's shared link a person's favorites: who liked what is not the server's to see", async () => {
     const key = signer.sign({ place: { kind: 'server', platform: 'discord', workspaceId: 'w1' } });
     expect((await listed(`/api/generations?key=${key}`)).ids).toContain(ids.fox);
     expect((await listed(`/api/generations?favorites=discord:u-ada&key=${key}`)).status).toBe(400);

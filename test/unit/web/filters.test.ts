@@ -8,6 +8,10 @@ describe('list query', () => {
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
     expect(decodeCursor('garbage')).toBeUndefined();
     expect(decodeCursor(Buffer.from('1:../../etc').toString('base64url'))).toBeUndefined();
+    // The favorited view's cursor leads with the row's favorite count.
+    const favorited = { favorites: 3, createdAt: 1736942400000, id: 'g_m5x1abc' };
+    expect(decodeCursor(encodeCursor(favorited))).toEqual(favorited);
+    expect(decodeCursor(Buffer.from('3:1:../etc').toString('base64url'))).toBeUndefined();
   });
 
   it('maps query parameters to store filters, treating blanks as "any"', () => {

@@ -14,6 +14,6 @@ export function helpText(options: { simulationAvailable: boolean }): string {
     "• `/reelbot settings`: show or change the workspace's quotas, models, channels and blocked terms (admins and owners).",
     "• `/reelbot gallery`: a private link to this workspace's videos in the gallery, for 7 days.",
     '• `/reelbot help`: this message.',
-    'A status message shows progress; press *Cancel* on it to stop. Under a finished video: *Re-roll* (a new seed), *Parameters*, *Edit* (the form filled in, to change and run again), *Extend* (continue from its last frame), *Delete*, *Favorite* and *Download*. Every video is also kept in the gallery, private to this workspace.',
+    'A status message shows progress; press *Cancel* on it to stop. Under a finished video: *Re-roll* (a new seed), *Parameters*, *Edit* (the form filled in, to change and run again), *Extend* (continue from its last frame, on the image-to-video model you pick), *Delete*, *Favorite* and *Download*. Every video is also kept in the gallery, private to this workspace.',
   ].join('\n');
 }

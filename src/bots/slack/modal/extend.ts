@@ -13,8 +13,13 @@ import { placeOfPress } from '../status/reroll.js';
 export const extendCallbackId = 'reelbot_extend_submit';
 /** The block of the prompt input in the Extend modal. */
 export const extendPromptBlockId = 'prompt';
+/** The block of the model select in the Extend modal. */
+export const extendModelBlockId = 'model';
 /** Slack's longest plain_text_input value. */
 const maxPromptLength = 3000;
+/** Slack's most options in a static_select, and its longest option value. */
+const maxOptions = 100;
+const maxOptionValue = 150;
 
 function extendUnavailable(): ReelbotError {
   return new ReelbotError('EXTEND_UNAVAILABLE', 'this service cannot extend videos', {
@@ -41,9 +46,38 @@ function readContext(text: string | undefined): ExtendContext | undefined {
   }
 }
 
+/** The model select: the plan's choices, its default as the initial option. */
+function modelBlock(choices: string[], preselected: string, sameModel: boolean) {
+  const option = (ref: string) => ({
+    text: { type: 'plain_text' as const, text: truncate(ref, 75) },
+    value: ref,
+  });
+  return {
+    type: 'input',
+    block_id: extendModelBlockId,
+    label: { type: 'plain_text', text: 'Model' },
+    hint: {
+      type: 'plain_text',
+      text: sameModel
+        ? "The video's own model, or another that starts from an image."
+        : "The video's model takes no image: pick the one that continues it.",
+    },
+    element: {
+      type: 'static_select',
+      action_id: 'value',
+      options: choices
+        .filter((ref) => ref.length <= maxOptionValue)
+        .slice(0, maxOptions)
+        .map(option),
+      initial_option: option(preselected),
+    },
+  };
+}
+
 /**
  * Extend on a finished video: asks the core what would run (a chain at `MAX_CHAIN` is refused
- * here, before any form), opens a small modal with the prompt to keep or change, and on submit
+ * here, before any form), opens a small modal with the prompt to keep or change and the
+ * image-to-video model that continues it (the plan's default preselected), and on submit
  * starts the next part from the video's last frame as a new status message. The delivery posts
  * the part and the chain joined (see delivery.ts).
  */
@@ -60,9 +94,11 @@ export function registerExtend(
     const generationId = action.value ?? '';
     try {
       if (!deps.service.planExtend) throw extendUnavailable();
-      const plan = await deps.service.planExtend(generationId);
       const context: ExtendContext = { generationId, ...placeOfPress(body) };
-      const model = plan.model.split('/').pop() ?? plan.model;
+      const plan = await deps.service.planExtend(
+        generationId,
+        slackRequester({ userId: context.userId, teamId: context.teamId, channelId: context.channelId }),
+      );
       await client.views.open({
         trigger_id: body.trigger_id,
         view: {
@@ -76,17 +112,17 @@ export function registerExtend(
             {
               type: 'context',
               elements: [
-                { type: 'mrkdwn', text: truncate(`Continues from the last frame with *${model}*.`, 2000) },
+                {
+                  type: 'mrkdwn',
+                  text: 'Continues from its last frame, given to the model below as its image.',
+                },
               ],
             },
             {
               type: 'input',
               block_id: extendPromptBlockId,
               optional: true,
-              label: {
-                type: 'plain_text',
-                text: truncate(plan.sameModel ? 'Prompt' : `Prompt (continued with ${plan.model})`, 2000),
-              },
+              label: { type: 'plain_text', text: 'Prompt' },
               hint: { type: 'plain_text', text: 'Keep it, or say what happens next.' },
               element: {
                 type: 'plain_text_input',
@@ -96,6 +132,7 @@ export function registerExtend(
                 ...(plan.prompt ? { initial_value: truncate(plan.prompt, maxPromptLength) } : {}),
               },
             },
+            modelBlock(plan.choices, plan.model, plan.sameModel),
           ],
         },
       });
@@ -119,6 +156,7 @@ export function registerExtend(
       });
     }
     const typed = view.state.values[extendPromptBlockId]?.value?.value?.trim() ?? '';
+    const model = view.state.values[extendModelBlockId]?.value?.selected_option?.value ?? undefined;
     // Taking the last frame (ffmpeg) and uploading it can outlast Slack's 3 s: close the modal
     // first and tell a later refusal to the person alone.
     await ack();
@@ -132,6 +170,7 @@ export function registerExtend(
         }),
         generationId: context.generationId,
         ...(typed ? { prompt: typed } : {}),
+        ...(model ? { model } : {}),
       });
       deps.logger.info({ generationId: generation.id, from: context.generationId }, 'Slack extend started');
       await deps.postStatus(generation, context);

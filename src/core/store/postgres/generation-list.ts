@@ -36,6 +36,52 @@ function withNamedParameters(text: string, params: Record<string, unknown>): Raw
   );
 }
 
+/** The list's query with its filters applied, before the order and the cursor. */
+type FilteredQuery = ReturnType<typeof filteredBase>;
+
+function filteredBase(db: PostgresDatabase) {
+  return db.selectFrom('generations as g').select(generationColumns.map((c) => `g.${c}` as const));
+}
+
+/**
+ * The favorited view, as SQLite's adapter reads it: the generations with any favorite joined to
+ * their counts (one GROUP BY over the favorites' generation index), most marked first, then newest.
+ */
+async function favoritedPage(
+  query: FilteredQuery,
+  cursor: GenerationCursor | undefined,
+  limit: number,
+): Promise<GenerationPage> {
+  let counted = query
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom('favorites')
+          .select(['generation_id', eb.fn.countAll<string>().as('n')])
+          .groupBy('generation_id')
+          .as('fc'),
+      (join) => join.onRef('fc.generation_id', '=', 'g.id'),
+    )
+    .select('fc.n as favorite_count');
+  if (cursor)
+    counted = counted.where(
+      sql<boolean>`(fc.n, g.created_at, g.id) < (${cursor.favorites ?? Number.MAX_SAFE_INTEGER}, ${cursor.createdAt}, ${cursor.id})`,
+    );
+  const rows = await counted
+    .orderBy('fc.n', 'desc')
+    .orderBy('g.created_at', 'desc')
+    .orderBy('g.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const items = rows.slice(0, limit).map(toGeneration);
+  const last = items.at(-1);
+  const next: GenerationCursor | undefined =
+    rows.length > limit && last
+      ? { createdAt: last.createdAt, id: last.id, favorites: Number(rows[limit - 1]!.favorite_count) }
+      : undefined;
+  return { items, next };
+}
+
 /**
  * Pages of generations, newest first, with keyset cursors, on PostgreSQL. A search is one more
  * condition on the GIN-indexed `prompt_search`; the planner chooses between walking the
@@ -47,7 +93,7 @@ export function createPostgresGenerationLister(db: PostgresDatabase) {
     options: { cursor?: GenerationCursor; limit?: number } = {},
   ): Promise<GenerationPage> {
     const limit = Math.min(Math.max(options.limit ?? 48, 1), 200);
-    let query = db.selectFrom('generations as g').select(generationColumns.map((c) => `g.${c}` as const));
+    let query = filteredBase(db);
     if (filter.status === 'running') query = query.where('g.status', 'in', [...runningStatuses]);
     else if (filter.status) query = query.where('g.status', '=', filter.status);
     if (filter.model) query = query.where('g.model', '=', filter.model);
@@ -78,6 +124,7 @@ export function createPostgresGenerationLister(db: PostgresDatabase) {
       if (!search) return { items: [], next: undefined };
       query = query.where(sql<boolean>`g.prompt_search @@ to_tsquery('simple', ${search})`);
     }
+    if (filter.favorited) return favoritedPage(query, options.cursor, limit);
     if (options.cursor)
       query = query.where(
         sql<boolean>`(g.created_at, g.id) < (${options.cursor.createdAt}, ${options.cursor.id})`,
