@@ -53,6 +53,8 @@ const postStepBytes = 1024 * 1024;
 /** How far the worker may fall behind before {@link ChunkHash.update} asks the writer to wait. */
 export const maxBehindBytes = 32 * 1024 * 1024;
 
+type Settle = { resolve(): void; reject(error: Error): void };
+
 let worker: Worker | undefined;
 let nextId = 0;
 const listeners = new Map<number, (reply: Reply) => void>();
@@ -116,7 +118,7 @@ export function hashChunksOffThread(): ChunkHash {
   let posted = 0;
   let hashed = 0;
   let failure: DownloadError | undefined;
-  let caughtUp: { resolve(): void; reject(error: Error): void; release(): void } | undefined;
+  let caughtUp: (Settle & { promise: Promise<void>; release(): void }) | undefined;
   let digested: ((reply: Reply) => void) | undefined;
 
   listeners.set(id, (reply) => {
@@ -157,9 +159,14 @@ export function hashChunksOffThread(): ChunkHash {
       }
       if (gatheredBytes >= postStepBytes) post();
       if (posted - hashed <= maxBehindBytes) return undefined;
-      return new Promise<void>((resolve, reject) => {
-        caughtUp = { resolve, reject, release: holdOpen(thread) };
-      });
+      if (!caughtUp) {
+        let settle!: Settle;
+        const promise = new Promise<void>((resolve, reject) => {
+          settle = { resolve, reject };
+        });
+        caughtUp = { promise, ...settle, release: holdOpen(thread) };
+      }
+      return caughtUp.promise;
     },
     digest() {
       post();
