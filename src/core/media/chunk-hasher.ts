@@ -33,13 +33,11 @@ parentPort.on('message', ({ type, id, chunks }) => {
   if (type === 'drop') return hashes.delete(id);
   let state = hashes.get(id);
   if (!state) hashes.set(id, (state = { hash: createHash('sha256'), hashed: 0 }));
-  if (type === 'update') {
-    for (const chunk of chunks) {
-      state.hash.update(chunk);
-      state.hashed += chunk.byteLength;
-    }
-    return parentPort.postMessage({ id, hashed: state.hashed });
+  for (const chunk of chunks) {
+    state.hash.update(chunk);
+    state.hashed += chunk.byteLength;
   }
+  if (type === 'update') return parentPort.postMessage({ id, hashed: state.hashed });
   hashes.delete(id);
   parentPort.postMessage({ id, sha256: state.hash.digest('hex') });
 });
@@ -134,8 +132,9 @@ export function hashChunksOffThread(): ChunkHash {
     if (digested && !('hashed' in reply)) digested(reply);
   });
 
-  const post = () => {
-    if (gatheredBytes === 0 || failure) return;
+  /** Sends what is gathered; the digest goes with the last of it, so a small file costs one message. */
+  const post = (type: 'update' | 'digest') => {
+    if (failure || (type === 'update' && gatheredBytes === 0)) return;
     const views: Uint8Array[] = [];
     const transfer: ArrayBuffer[] = [];
     for (const chunk of gathered) {
@@ -144,7 +143,7 @@ export function hashChunksOffThread(): ChunkHash {
       views.push(view);
       transfer.push(buffer);
     }
-    thread.postMessage({ type: 'update', id, chunks: views }, transfer);
+    thread.postMessage({ type, id, chunks: views }, transfer);
     posted += gatheredBytes;
     gathered = [];
     gatheredBytes = 0;
@@ -157,7 +156,7 @@ export function hashChunksOffThread(): ChunkHash {
         gathered.push(chunk);
         gatheredBytes += chunk.byteLength;
       }
-      if (gatheredBytes >= postStepBytes) post();
+      if (gatheredBytes >= postStepBytes) post('update');
       if (posted - hashed <= maxBehindBytes) return undefined;
       if (!caughtUp) {
         let settle!: Settle;
@@ -169,7 +168,6 @@ export function hashChunksOffThread(): ChunkHash {
       return caughtUp.promise;
     },
     digest() {
-      post();
       return new Promise<string>((resolve, reject) => {
         if (failure) return reject(failure);
         if (worker !== thread) return reject(hashFailed('the hashing thread stopped'));
@@ -180,7 +178,7 @@ export function hashChunksOffThread(): ChunkHash {
           if ('sha256' in reply) resolve(reply.sha256);
           else reject(failure ?? hashFailed('no digest'));
         };
-        thread.postMessage({ type: 'digest', id });
+        post('digest');
       });
     },
     drop() {
