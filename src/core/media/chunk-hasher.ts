@@ -70,8 +70,6 @@ function hashFailed(message: string): DownloadError {
 function hasher(): Worker {
   if (worker) return worker;
   const started = new Worker(workerSource, { eval: true });
-  // Unreferenced: an idle hasher never keeps the process alive (SIGTERM exits at once).
-  started.unref();
   started.on('message', (reply: Reply) => listeners.get(reply.id)?.(reply));
   const fail = (reason: string) => {
     if (worker === started) worker = undefined;
@@ -79,6 +77,10 @@ function hasher(): Worker {
   };
   started.on('error', (error) => fail(error.message));
   started.on('exit', (code) => fail(`the hashing thread exited (${code})`));
+  // Unreferenced, so an idle hasher never keeps the process alive. After the listeners: adding a
+  // 'message' listener references the worker again, and unref() before it held every process that
+  // had downloaded once open for good.
+  started.unref();
   worker = started;
   return started;
 }

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashChunksOffThread, maxBehindBytes } from '../../../../src/core/media/chunk-hasher.js';
 
@@ -80,5 +82,23 @@ describe('hashing written chunks on the worker thread', () => {
     const hash = hashChunksOffThread();
     hash.update([kept]);
     expect(await hash.digest()).toBe(expected);
+  });
+
+  it('never keeps a process alive: one with nothing left to do exits, digested or not', async () => {
+    const owner = path.join(import.meta.dirname, 'chunk-hasher-owner.ts');
+    const run = (mode: string) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', owner, mode], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        child.stdout.on('data', (data: Buffer) => {
+          out += data;
+        });
+        child.once('exit', (code) => resolve({ code, out }));
+      });
+    const expected = sha256(...[0, 1, 2].map((i) => Buffer.alloc(1024 * 1024, i)));
+    expect(await run('digest')).toEqual({ code: 0, out: `${expected}\n` });
+    expect(await run('abandon')).toEqual({ code: 0, out: '' });
   });
 });
