@@ -105,8 +105,12 @@ function movable(chunk: Buffer): { view: Uint8Array; buffer: ArrayBuffer } {
     chunk.buffer instanceof ArrayBuffer &&
     chunk.byteOffset === 0 &&
     chunk.byteLength === chunk.buffer.byteLength;
-  const view = owned ? chunk : new Uint8Array(chunk);
-  return { view, buffer: view.buffer as ArrayBuffer };
+  if (owned) return { view: chunk, buffer: chunk.buffer };
+  // Not `new Uint8Array(chunk)`: from a Buffer that copies byte by byte (a third of a millisecond
+  // for a 54 KB video in profiles); `copy` is one memcpy into memory of its own.
+  const copy = Buffer.allocUnsafeSlow(chunk.byteLength);
+  chunk.copy(copy);
+  return { view: copy, buffer: copy.buffer as ArrayBuffer };
 }
 
 /** Starts a sha256 of chunks hashed off the main thread; see {@link ChunkHash}. */
