@@ -48,8 +48,12 @@ parentPort.on('message', ({ type, id, chunks }) => {
  * 64 KB socket read would be 4,800 wake-ups for 300 MB; gathered, a few hundred.
  */
 const postStepBytes = 1024 * 1024;
-/** How far the worker may fall behind before {@link ChunkHash.update} asks the writer to wait. */
-export const maxBehindBytes = 32 * 1024 * 1024;
+/**
+ * How far the worker may fall behind before {@link ChunkHash.update} asks the writer to wait: a
+ * hundredth of a second of hashing, and with the writer's 8 MB queue what a download may hold in
+ * memory when the worker gets no CPU.
+ */
+export const maxBehindBytes = 16 * 1024 * 1024;
 
 type Settle = { resolve(): void; reject(error: Error): void };
 
