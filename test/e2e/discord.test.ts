@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,6 +104,11 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect((await discord.waitForCallback(video)).json.type).toBe(5);
     const done = await discord.waitForCall(isFinalEdit(video.token));
     await expectPlayableUpload(done);
+    // The sha256 recorded, hashed off the main thread as the download arrived, is the kept file's.
+    const kept = await reelbot.waitForLine((line) => line.msg === 'result kept', 'the kept result');
+    const keptBytes = fs.readFileSync(path.join(dataDir, String(kept.path)));
+    expect(kept.sha256).toBe(createHash('sha256').update(keptBytes).digest('hex'));
+    expect(kept.sha256).toBe(createHash('sha256').update(done.files[0]!.bytes).digest('hex'));
 
     // Extend: the prompt modal, then the next part with the chain joined beside it.
     const extendButton = (done.json.components as { components: { label: string; custom_id: string }[] }[])

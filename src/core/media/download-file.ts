@@ -75,6 +75,13 @@ export interface FileWriter {
 export interface FileWriterOptions {
   /** Bytes written so far, after each write. */
   onWritten(total: number): void;
+  /**
+   * Every byte of `batch` is written, in order after the batches before it: the chunks are the
+   * callee's from now on (the hasher moves them to its thread). A promise holds the next write back
+   * until it settles, so a consumer that falls behind slows reading through the same queue limit;
+   * one that rejects fails the writer.
+   */
+  onBatchWritten?(batch: Buffer[]): Promise<void> | undefined;
   /** The queue fell below its limit: reading may go on. */
   onDrain(): void;
   /** A write failed: nothing more will be written. */
@@ -104,21 +111,23 @@ export function createFileWriter(file: DownloadFile, options: FileWriterOptions)
     writing = writeFully(file, batch, (n) => {
       written += n;
       options.onWritten(written);
-    }).then(
-      () => {
-        writing = undefined;
-        if (paused) {
-          paused = false;
-          options.onDrain();
-        }
-        writeQueued();
-      },
-      (error: unknown) => {
-        writing = undefined;
-        failure = { error };
-        options.onError(error);
-      },
-    );
+    })
+      .then(() => options.onBatchWritten?.(batch))
+      .then(
+        () => {
+          writing = undefined;
+          if (paused) {
+            paused = false;
+            options.onDrain();
+          }
+          writeQueued();
+        },
+        (error: unknown) => {
+          writing = undefined;
+          failure = { error };
+          options.onError(error);
+        },
+      );
   };
 
   return {

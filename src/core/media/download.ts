@@ -5,6 +5,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { DownloadError } from '../errors.js';
+import { hashChunksOffThread } from './chunk-hasher.js';
 import {
   createFileWriter,
   type DownloadFile,
@@ -13,7 +14,6 @@ import {
   isDiskFull,
   noRoomFor,
 } from './download-file.js';
-import { hashFileAsWritten } from './file-hasher.js';
 import { privateAddressError } from './guarded-dispatcher.js';
 import { type HostAllowList, isPrivateAddress } from './host-allow-list.js';
 import { openGet } from './http-body.js';
@@ -157,10 +157,11 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
     response.discard();
     throw isDiskFull(error) ? diskFull(tempPath, 0, error) : error;
   }
-  const hash = hashFileAsWritten(tempPath);
+  const hash = hashChunksOffThread();
   let bytes = 0;
   let written = 0;
-  let sniffed: Buffer[] | undefined = [];
+  // A copy: the chunks themselves move to the hashing thread once written.
+  let sniffed: Buffer | undefined = Buffer.alloc(sniffBytes);
   let type: { ext: string; mime: string } | undefined;
   let progressAt = 0;
   const checkType = async (sample: Buffer) => {
@@ -176,8 +177,8 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
   const writer = createFileWriter(file, {
     onWritten(total) {
       written = total;
-      hash.advance(total);
     },
+    onBatchWritten: (batch) => hash.update(batch),
     onDrain: () => reading.resume(),
     onError: (error) => response.discard(error as Error),
   });
@@ -193,10 +194,10 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
       options.onProgress?.(bytes, expected);
     }
     if (!sniffed) return more;
-    sniffed.push(chunk);
+    chunk.copy(sniffed, bytes - chunk.length);
     if (bytes < sniffBytes) return more;
     // The type is known from the first 4 KB: refuse a wrong file before reading the rest.
-    const sample = Buffer.concat(sniffed);
+    const sample = sniffed;
     sniffed = undefined;
     checkType(sample).then(
       () => reading.resume(),
@@ -207,7 +208,7 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
   try {
     try {
       await reading.done;
-      if (sniffed) await checkType(Buffer.concat(sniffed));
+      if (sniffed) await checkType(sniffed.subarray(0, bytes));
     } finally {
       // Never close the file under a write still running.
       await writer.finish().catch(() => {});
@@ -217,7 +218,7 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
     signal.throwIfAborted();
     if (written !== bytes) throw diskFull(tempPath, written);
     if (expected !== undefined && bytes !== expected) throw truncated(bytes, expected);
-    const sha256 = await hash.digest(bytes);
+    const sha256 = await hash.digest();
     options.onProgress?.(bytes, expected);
     return { tempPath, bytes, sha256, ext: type!.ext, mime: type!.mime };
   } catch (error) {

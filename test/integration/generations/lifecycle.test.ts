@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +47,8 @@ describe('a generation against the fake Replicate', () => {
 
     const file = path.join(sut.config.dataDir, done.media!.path);
     expect(fs.statSync(file).size).toBe(done.media!.bytes);
+    // Hashed from the chunks as they arrived, it is the hash of the file kept.
+    expect(done.media?.sha256).toBe(createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
     expect((await probe(file)).codec).toBe('h264');
     expect(fs.existsSync(path.join(sut.config.dataDir, done.media!.posterPath!))).toBe(true);
     // The expiring Replicate URL is gone once our copy exists.

@@ -38,6 +38,20 @@ beforeAll(async () => {
     if (url === '/ok.mp4' || url.startsWith('/ok.mp4?'))
       return res.writeHead(200, { 'content-length': video.length }).end(video);
     if (url === '/big.mp4') return res.writeHead(200, { 'content-length': big.length }).end(big);
+    if (url === '/big-chunked.mp4') {
+      // No length announced, and pieces of odd sizes: the cap and the hash see the body as it comes.
+      res.writeHead(200);
+      for (let at = 0; at < big.length; at += 100_003) res.write(big.subarray(at, at + 100_003));
+      return res.end();
+    }
+    if (url === '/big-truncated.mp4') {
+      res.writeHead(200, { 'content-length': big.length });
+      return res.write(big.subarray(0, 12 * 1024 * 1024), () => res.socket?.destroy());
+    }
+    if (url === '/big-page.mp4') {
+      const page = Buffer.alloc(big.length, '<html>');
+      return res.writeHead(200, { 'content-length': page.length }).end(page);
+    }
     if (url === '/chunked.mp4') {
       res.writeHead(200);
       res.write(video.subarray(0, 5000));
@@ -222,6 +236,36 @@ describe('downloading an output', () => {
     const chunked = await downloadToTemp(options(`${base}/chunked.mp4`).options);
     expect(chunked.bytes).toBe(video.length);
     fs.rmSync(chunked.tempPath);
+  });
+
+  it('records the sha256 of the file as it lies on disk, for a large body of unknown length', async () => {
+    const file = await downloadToTemp(
+      options(`${base}/big-chunked.mp4`, { maxBytes: 64 * 1024 * 1024 }).options,
+    );
+    const onDisk = fs.readFileSync(file.tempPath);
+    expect(file.bytes).toBe(big.length);
+    expect(onDisk.equals(big)).toBe(true);
+    expect(file.sha256).toBe(createHash('sha256').update(onDisk).digest('hex'));
+    fs.rmSync(file.tempPath);
+  });
+
+  it('fails a large download cut short, over the cap, or of the wrong type with its code, keeping nothing', async () => {
+    const roomy = { maxBytes: 64 * 1024 * 1024, retryDelaysMs: [1] };
+    const cut = options(`${base}/big-truncated.mp4`, roomy);
+    expect((await failure(downloadToTemp(cut.options))).code).toBe('DOWNLOAD_TRUNCATED');
+    expect(hits.get('/big-truncated.mp4')).toBe(2);
+    expect(leftovers()).toEqual([]);
+    const over = options(`${base}/big-chunked.mp4`, { maxBytes: 5 * 1024 * 1024 });
+    expect((await failure(downloadToTemp(over.options))).code).toBe('DOWNLOAD_TOO_LARGE');
+    expect(over.waits).toEqual([]);
+    expect(leftovers()).toEqual([]);
+    const page = options(`${base}/big-page.mp4`, roomy);
+    expect((await failure(downloadToTemp(page.options))).code).toBe('DOWNLOAD_WRONG_TYPE');
+    expect(leftovers()).toEqual([]);
+    // The hashing went on for the other downloads all along.
+    const after = await downloadToTemp(options(`${base}/ok.mp4`).options);
+    expect(after.sha256).toBe(createHash('sha256').update(video).digest('hex'));
+    fs.rmSync(after.tempPath);
   });
 
   it('retries a truncated body after 2, 4 and 8 s, then gives up keeping nothing', async () => {
