@@ -103,4 +103,23 @@ describe('Slack status message: progress and Cancel', () => {
     expect(h.replicate.state.predictions.predictions.get(predictionId)!.prediction.status).toBe('canceled');
     expect(h.slack.log.of('files.getUploadURLExternal', (c) => c.seq > since)).toEqual([]);
   });
+
+  it('lets a workspace admin cancel someone else’s video, as its refusal to others says', async () => {
+    const { ts, predictionId, generation, since } = await startGeneration({ id: 'U0OWNER02' });
+    h.slack.workspace.admins.add('U0CANADM1');
+    await h.client.messageButton({
+      channelId: 'C0GENERAL',
+      message: h.slack.message('C0GENERAL', ts)!,
+      actionId: 'reelbot_cancel',
+      person: { id: 'U0CANADM1' },
+    });
+    await h.slack.waitForCall(
+      'chat.update',
+      (c) => c.args.ts === ts && messageText(c.args).includes('Canceled'),
+      { since },
+    );
+    expect((await h.store.get(generation.id))!.status).toBe('canceled');
+    expect(h.replicate.state.predictions.predictions.get(predictionId)!.prediction.status).toBe('canceled');
+    expect(h.slack.log.of('response_url', (c) => c.seq > since)).toEqual([]);
+  });
 });
