@@ -111,6 +111,8 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     const press = discord.pressButton(video.originalMessageId!, extendButton.custom_id);
     const modal = (await discord.waitForCallback(press)).json;
     expect(modal.type).toBe(9);
+    // Discord stops typing at the prompt limit, so no prompt is refused after the modal is gone.
+    expect(modal.data.components[0].component.max_length).toBe(2000);
     const extend = discord.submitModal(modal.data.custom_id, [
       { customId: 'prompt', value: 'the fox dives into a drift' },
     ]);

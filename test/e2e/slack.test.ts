@@ -97,6 +97,56 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     const again = slack.workspace.files.get((rerolled.response as { files: { id: string }[] }).files[0]!.id)!;
     expect((await probeVideo(again.bytes)).codec).toBe('h264');
 
+    // Extend with a prompt over the limit: refused on the prompt while the modal, and the text, stay open.
+    const extendSince = slack.log.last;
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: finished,
+      actionId: 'reelbot_extend',
+      person,
+    });
+    const extendOpen = await slack.waitForCall('views.open', () => true, { since: extendSince });
+    const extendView = (extendOpen.response as { view: { id: string } }).view.id;
+    const tooLong = await client.viewSubmission({
+      view: slack.viewPayload(extendView),
+      inputs: { prompt: 'f'.repeat(2001) },
+      person,
+    });
+    expect(tooLong.json).toEqual({
+      response_action: 'errors',
+      errors: { prompt: 'Prompts can be at most 2,000 characters; yours has 2,001' },
+    });
+
+    // A workspace admin cancels someone else's running video (a re-roll that Replicate holds).
+    replicate.state.predictions.configure(zeroscope, { manual: true });
+    const heldSince = slack.log.last;
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: finished,
+      actionId: 'reelbot_reroll',
+      person,
+    });
+    const held = await slack.waitForCall('chat.postMessage', (call) => call.args.channel === 'C0GENERAL', {
+      since: heldSince,
+    });
+    const heldTs = (held.response as { ts: string }).ts;
+    const admin = { id: 'U0E2EADM1', name: 'root' };
+    slack.workspace.admins.add(admin.id);
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: slack.message('C0GENERAL', heldTs)!,
+      actionId: 'reelbot_cancel',
+      person: admin,
+    });
+    await slack.waitForCall(
+      'chat.update',
+      (call) => call.args.ts === heldTs && /Canceled/.test(String(call.args.text)),
+      {
+        since: heldSince,
+      },
+    );
+    replicate.state.predictions.configure(zeroscope, {});
+
     // A physics video with the choices Discord has as options, as key:value words: 1 s, square, draft.
     const simulated = await client.slashCommand({
       command: '/simulate',
