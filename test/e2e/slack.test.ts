@@ -132,9 +132,10 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     const heldTs = (held.response as { ts: string }).ts;
     const admin = { id: 'U0E2EADM1', name: 'root' };
     slack.workspace.admins.add(admin.id);
+    const heldMessage = structuredClone(slack.message('C0GENERAL', heldTs)!);
     await client.messageButton({
       channelId: 'C0GENERAL',
-      message: slack.message('C0GENERAL', heldTs)!,
+      message: heldMessage,
       actionId: 'reelbot_cancel',
       person: admin,
     });
@@ -145,6 +146,16 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
         since: heldSince,
       },
     );
+    // The owner presses Cancel on that message as it was: told it was already canceled.
+    const lateSince = slack.log.last;
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: heldMessage,
+      actionId: 'reelbot_cancel',
+      person,
+    });
+    const late = await slack.waitForCall('response_url', () => true, { since: lateSince });
+    expect(late.args.text).toBe('That video was already canceled.');
     replicate.state.predictions.configure(zeroscope, {});
 
     // A physics video with the choices Discord has as options, as key:value words: 1 s, square, draft.
