@@ -11,7 +11,7 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import { AttachmentError, ReelbotError, ValidationError } from '../../core/errors.js';
-import { pageOf } from '../../core/forms/plan.js';
+import { pageOf, withFieldLabels } from '../../core/forms/plan.js';
 import type { AttachmentInput } from '../../core/generations/service-types.js';
 import { coerceInput, type RawValue } from '../../core/replicate/coerce.js';
 import { type Field, imageFields } from '../../core/replicate/schema.js';
@@ -119,7 +119,9 @@ async function offerFix(interaction: RepliableInteraction, draft: FormDraft, err
       },
     ],
   };
-  await replyPrivately(interaction, describeError(error), plan.pages.length ? [row] : []);
+  const labels = new Map(draft.model.fields.map((field) => [field.name, field.label]));
+  const told = withFieldLabels(error, (name) => labels.get(name));
+  await replyPrivately(interaction, describeError(told), plan.pages.length ? [row] : []);
 }
 
 /** Starts the draft's generation; bad values or a bad image lead back to the form. */

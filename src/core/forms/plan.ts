@@ -4,6 +4,7 @@ import { planField } from './planned-field.js';
 import type { FormPage, FormPlan, PlanOptions } from './types.js';
 
 export { planField } from './planned-field.js';
+export { withFieldLabels } from './problem-labels.js';
 export { ellipsis, oneLine, truncate } from './text.js';
 export type {
   ControlKind,
