@@ -126,7 +126,10 @@ describe('planForm', () => {
     expect(all.find((p) => p.field.name === 'negative_prompt')?.maxLength).toBeUndefined();
     // A longer prompt given with the command stays in full, for the person to shorten.
     const long = 'a'.repeat(maxPromptChars + 1);
-    const given = planForm(fieldsOf('anotherjesse/zeroscope-v2-xl'), { ...limits, initialValues: { prompt: long } });
+    const given = planForm(fieldsOf('anotherjesse/zeroscope-v2-xl'), {
+      ...limits,
+      initialValues: { prompt: long },
+    });
     const prompt = given.pages.flatMap((p) => p.fields).find((p) => p.field.name === 'prompt');
     expect(prompt?.initialValue).toBe(long);
     expect(prompt?.maxLength).toBeUndefined();
