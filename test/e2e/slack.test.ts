@@ -61,6 +61,16 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     const viewId = (open.response as { view: { id: string } }).view.id;
     await client.viewAction({ view: slack.viewPayload(viewId), actionId: 'model', value: zeroscope, person });
     await slack.waitForCall('views.update', (call) => call.args.view_id === viewId);
+    // A value out of range: told on its input, by the label the form shows, with the modal still open.
+    const outOfRange = await client.viewSubmission({
+      view: slack.viewPayload(viewId),
+      inputs: { num_inference_steps: '0' },
+      person,
+    });
+    expect(outOfRange.json).toEqual({
+      response_action: 'errors',
+      errors: { num_inference_steps: 'Num Inference Steps must be between 1 and 500' },
+    });
     const submit = await client.viewSubmission({ view: slack.viewPayload(viewId), inputs: {}, person });
     expect(submit.status).toBe(200);
     expect(submit.json.response_action).toBeUndefined();
