@@ -127,18 +127,21 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       errors: { prompt: 'Prompts can be at most 2,000 characters; yours has 2,001' },
     });
 
-    // A workspace admin cancels someone else's running video (a re-roll that Replicate holds).
+    // Another person re-rolls grace's video: the new status message says it is his. Replicate holds
+    // it, and a workspace admin cancels it.
     replicate.state.predictions.configure(zeroscope, { manual: true });
     const heldSince = slack.log.last;
+    const linus = { id: 'U0E2E0002', name: 'linus' };
     await client.messageButton({
       channelId: 'C0GENERAL',
       message: finished,
       actionId: 'reelbot_reroll',
-      person,
+      person: linus,
     });
     const held = await slack.waitForCall('chat.postMessage', (call) => call.args.channel === 'C0GENERAL', {
       since: heldSince,
     });
+    expect(JSON.stringify(held.args.blocks)).toContain('Requested by linus');
     const heldTs = (held.response as { ts: string }).ts;
     const admin = { id: 'U0E2EADM1', name: 'root' };
     slack.workspace.admins.add(admin.id);
@@ -156,13 +159,13 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
         since: heldSince,
       },
     );
-    // The owner presses Cancel on that message as it was: told it was already canceled.
+    // Its owner presses Cancel on that message as it was: told it was already canceled.
     const lateSince = slack.log.last;
     await client.messageButton({
       channelId: 'C0GENERAL',
       message: heldMessage,
       actionId: 'reelbot_cancel',
-      person,
+      person: linus,
     });
     const late = await slack.waitForCall('response_url', () => true, { since: lateSince });
     expect(late.args.text).toBe('That video was already canceled.');
