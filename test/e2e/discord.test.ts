@@ -213,11 +213,18 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       { name: 'model', value: model },
       { name: 'prompt', value: 'a field of Gore' },
     ]);
-    await discord.waitForCall(
+    const blockedAnswer = await discord.waitForCall(
       (call) =>
         call.route.includes(`/${blocked.token}`) &&
         JSON.stringify(call.json ?? {}).includes('This prompt uses a term this server does not allow.'),
     );
+    // The prompt is kept: Edit values reopens the form with it, to reword.
+    const reword = discord.pressButton(
+      (blockedAnswer.response as { id: string }).id,
+      blockedAnswer.json.components[0].components[0].custom_id,
+    );
+    const rewordForm = (await discord.waitForCallback(reword)).json.data;
+    expect(JSON.stringify(rewordForm.components)).toContain('a field of Gore');
     await reelbot.waitForLine(
       (line) => line.code === 'PROMPT_BLOCKED' && line.term === 'gore',
       'the refusal log',
