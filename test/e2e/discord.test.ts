@@ -127,6 +127,8 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       .map((label) => label.component)
       .find((component) => component.custom_id === 'model')!;
     expect(picker.options!.find((option) => option.default)?.value).toBe('minimax/video-01-live');
+    // Discord stops typing at the prompt limit, so no prompt is refused after the modal is gone.
+    expect(modal.data.components[0].component.max_length).toBe(2000);
     const extend = discord.submitModal(modal.data.custom_id, [
       { customId: 'prompt', value: 'the fox dives into a drift' },
       { customId: 'model', values: ['ali-vilab/i2vgen-xl'] },
@@ -225,15 +227,48 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
   it('refuses a blocked term and a flagged prompt with no prediction, spoils an age-restricted video, and Delete removes it with an audit line', async () => {
     reelbot ??= await startReelbot(env());
     const predictions = replicate.state.predictions.predictions.size;
+
+    // A word in a number field: told by the field's label, only to the person, and the form comes back as typed.
+    const advanced = discord.sendCommand('video', [
+      { name: 'model', value: 'tencent/hunyuan-video' },
+      { name: 'prompt', value: 'a heron in the reeds' },
+      { name: 'advanced', value: true },
+    ]);
+    const form = (await discord.waitForCallback(advanced)).json.data;
+    const typed = discord.submitModal(form.custom_id, [
+      { customId: 'prompt', value: 'a heron in the reeds' },
+      { customId: 'video_length', value: 'long' },
+    ]);
+    const problems = (await discord.waitForCallback(typed)).json.data;
+    expect(problems.flags & 64).toBe(64);
+    expect(problems.content).toBe('Some values need fixing:\n• Video Length must be a whole number');
+    const reopen = discord.pressButton(
+      discord.state.interactions.get(typed.id)!.originalMessageId!,
+      problems.components[0].components[0].custom_id,
+    );
+    const again = (await discord.waitForCallback(reopen)).json.data;
+    const kept = (again.components as { component: { custom_id: string; value?: string } }[]).map((label) => [
+      label.component.custom_id,
+      label.component.value,
+    ]);
+    expect(kept).toContainEqual(['video_length', 'long']);
+    expect(kept).toContainEqual(['prompt', 'a heron in the reeds']);
     const blocked = discord.sendCommand('video', [
       { name: 'model', value: model },
       { name: 'prompt', value: 'a field of Gore' },
     ]);
-    await discord.waitForCall(
+    const blockedAnswer = await discord.waitForCall(
       (call) =>
         call.route.includes(`/${blocked.token}`) &&
         JSON.stringify(call.json ?? {}).includes('This prompt uses a term this server does not allow.'),
     );
+    // The prompt is kept: Edit values reopens the form with it, to reword.
+    const reword = discord.pressButton(
+      (blockedAnswer.response as { id: string }).id,
+      blockedAnswer.json.components[0].components[0].custom_id,
+    );
+    const rewordForm = (await discord.waitForCallback(reword)).json.data;
+    expect(JSON.stringify(rewordForm.components)).toContain('a field of Gore');
     await reelbot.waitForLine(
       (line) => line.code === 'PROMPT_BLOCKED' && line.term === 'gore',
       'the refusal log',

@@ -62,6 +62,16 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     const viewId = (open.response as { view: { id: string } }).view.id;
     await client.viewAction({ view: slack.viewPayload(viewId), actionId: 'model', value: zeroscope, person });
     await slack.waitForCall('views.update', (call) => call.args.view_id === viewId);
+    // A value out of range: told on its input, by the label the form shows, with the modal still open.
+    const outOfRange = await client.viewSubmission({
+      view: slack.viewPayload(viewId),
+      inputs: { num_inference_steps: '0' },
+      person,
+    });
+    expect(outOfRange.json).toEqual({
+      response_action: 'errors',
+      errors: { num_inference_steps: 'Num Inference Steps must be between 1 and 500' },
+    });
     const submit = await client.viewSubmission({ view: slack.viewPayload(viewId), inputs: {}, person });
     expect(submit.status).toBe(200);
     expect(submit.json.response_action).toBeUndefined();
@@ -100,6 +110,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
 
     // Extend: zeroscope takes no image, so the modal offers the image-to-video models (the most
     // run preselected); the one picked gets the last frame, and the chain joined lands in the thread.
+    // A prompt over the limit is refused on the prompt while the modal, and the text, stay open.
     const extendSince = slack.log.last;
     await client.messageButton({
       channelId: 'C0GENERAL',
@@ -116,6 +127,16 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       initial_option: { value: string };
     };
     expect(picker.initial_option.value).toBe('minimax/video-01-live');
+    const tooLong = await client.viewSubmission({
+      view: slack.viewPayload(extendView.view.id),
+      inputs: { prompt: 'f'.repeat(2001) },
+      person,
+    });
+    expect(tooLong.json).toEqual({
+      response_action: 'errors',
+      errors: { prompt: 'Prompts can be at most 2,000 characters; yours has 2,001' },
+    });
+
     await client.viewSubmission({
       view: slack.viewPayload(extendView.view.id),
       inputs: { prompt: 'the beam sweeps the sea', model: 'ali-vilab/i2vgen-xl' },
@@ -135,6 +156,50 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     )!;
     expect(extended.prediction.model).toBe('ali-vilab/i2vgen-xl');
     expect(String(extended.prediction.input?.image)).toMatch(/^http/);
+
+    // Another person re-rolls grace's video: the new status message says it is his. Replicate holds
+    // it, and a workspace admin cancels it.
+    replicate.state.predictions.configure(zeroscope, { manual: true });
+    const heldSince = slack.log.last;
+    const linus = { id: 'U0E2E0002', name: 'linus' };
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: finished,
+      actionId: 'reelbot_reroll',
+      person: linus,
+    });
+    const held = await slack.waitForCall('chat.postMessage', (call) => call.args.channel === 'C0GENERAL', {
+      since: heldSince,
+    });
+    expect(JSON.stringify(held.args.blocks)).toContain('Requested by linus');
+    const heldTs = (held.response as { ts: string }).ts;
+    const admin = { id: 'U0E2EADM1', name: 'root' };
+    slack.workspace.admins.add(admin.id);
+    const heldMessage = structuredClone(slack.message('C0GENERAL', heldTs)!);
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: heldMessage,
+      actionId: 'reelbot_cancel',
+      person: admin,
+    });
+    await slack.waitForCall(
+      'chat.update',
+      (call) => call.args.ts === heldTs && /Canceled/.test(String(call.args.text)),
+      {
+        since: heldSince,
+      },
+    );
+    // Its owner presses Cancel on that message as it was: told it was already canceled.
+    const lateSince = slack.log.last;
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: heldMessage,
+      actionId: 'reelbot_cancel',
+      person: linus,
+    });
+    const late = await slack.waitForCall('response_url', () => true, { since: lateSince });
+    expect(late.args.text).toBe('That video was already canceled.');
+    replicate.state.predictions.configure(zeroscope, {});
 
     // A physics video with the choices Discord has as options, as key:value words: 1 s, square, draft.
     const simulated = await client.slashCommand({

@@ -1,6 +1,7 @@
 import { type ButtonInteraction, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { NotFoundError } from '../../core/errors.js';
 import { truncate } from '../../core/forms/text.js';
+import { alreadyEndedText } from '../../core/generations/status-text.js';
 import { isFinal } from '../../core/generations/types.js';
 import type { BotContext } from './context.js';
 import { type ButtonAction, parseButtonId } from './custom-id.js';
@@ -21,7 +22,7 @@ async function cancel(interaction: ButtonInteraction, ctx: BotContext, generatio
   const after = await ctx.service.cancel(generationId, { userId: interaction.user.id, admin });
   const onStatusMessage = asDiscordMessageRef(after.messageRef)?.messageId === interaction.message.id;
   if (isFinal(before.status)) {
-    await interaction.followUp({ content: 'That job had already finished.', flags: MessageFlags.Ephemeral });
+    await interaction.followUp({ content: alreadyEndedText(before.status), flags: MessageFlags.Ephemeral });
   } else if (!onStatusMessage) {
     // Pressed in /jobs: the status message shows the cancel; say so here too.
     await interaction.followUp({

@@ -1,6 +1,7 @@
 import type { ButtonInteraction, ModalSubmitInteraction } from 'discord.js';
 import { ReelbotError } from '../../core/errors.js';
 import { truncate } from '../../core/forms/text.js';
+import { maxPromptChars } from '../../core/prompt-limit.js';
 import type { BotContext } from './context.js';
 import { extendModalId } from './custom-id.js';
 import { parseDiscordModalSubmit } from './form/index.js';
@@ -13,8 +14,8 @@ import { submittedComponents } from './modal-values.js';
 const promptInputId = 'prompt';
 /** The model select of the Extend modal. */
 const modelInputId = 'model';
-/** Discord's longest text input value. */
-const maxPromptLength = 4000;
+/** The prompt limit, not Discord's 4,000: a longer prompt would be refused once the modal is gone. */
+const maxPromptLength = maxPromptChars;
 
 function extendUnavailable(): ReelbotError {
   return new ReelbotError('EXTEND_UNAVAILABLE', 'this service cannot extend videos', {

@@ -10,11 +10,11 @@ import {
   type ModalSubmitInteraction,
   type RepliableInteraction,
 } from 'discord.js';
-import { AttachmentError, ReelbotError, ValidationError } from '../../core/errors.js';
-import { pageOf } from '../../core/forms/plan.js';
+import { AttachmentError, codeOf, ReelbotError, ValidationError } from '../../core/errors.js';
+import { pageOf, withFieldLabels } from '../../core/forms/plan.js';
 import type { AttachmentInput } from '../../core/generations/service-types.js';
 import { coerceInput, type RawValue } from '../../core/replicate/coerce.js';
-import { type Field, imageFields } from '../../core/replicate/schema.js';
+import { type Field, imageFields, promptField } from '../../core/replicate/schema.js';
 import type { BotContext } from './context.js';
 import { buttonId, draftIdOf, formPrefix } from './custom-id.js';
 import { draftAttachments, draftInitialValues, type FormDraft } from './drafts.js';
@@ -98,15 +98,30 @@ export async function openFormPage(
 }
 
 /**
+ * The inputs a refusal is about, when the person can fix it in the form: bad values, an image that
+ * would not do, or a prompt (or image) with a blocked term or flagged by moderation. Undefined for
+ * every other refusal (a quota, a busy server), which the form cannot change.
+ */
+function fixableFields(draft: FormDraft, error: unknown): string[] | undefined {
+  if (error instanceof ValidationError) return error.problems.map((problem) => problem.field);
+  const images = imageFields(draft.model.fields).map((field) => field.name);
+  if (error instanceof AttachmentError) return images;
+  const code = codeOf(error);
+  if (code === 'PROMPT_FLAGGED' && (error as ReelbotError).context.what === 'image') return images;
+  if (code === 'PROMPT_BLOCKED' || code === 'PROMPT_FLAGGED') {
+    const prompt = promptField(draft.model.fields);
+    return prompt ? [prompt.name] : [];
+  }
+  return undefined;
+}
+
+/**
  * Lists each bad value, only to the user, with a button that opens the form again with the values
  * kept (Discord cannot answer a modal with a modal, so the button is the way back to it).
  */
 async function offerFix(interaction: RepliableInteraction, draft: FormDraft, error: ReelbotError) {
   const plan = planOf(draft);
-  const fields =
-    error instanceof ValidationError
-      ? error.problems.map((problem) => problem.field)
-      : imageFields(draft.model.fields).map((field) => field.name);
+  const fields = fixableFields(draft, error) ?? [];
   const pages = fields.map((field) => pageOf(plan, field)).filter((page) => page >= 0);
   const page = pages.length ? Math.min(...pages) : 0;
   const row: Row = {
@@ -120,7 +135,9 @@ async function offerFix(interaction: RepliableInteraction, draft: FormDraft, err
       },
     ],
   };
-  await replyPrivately(interaction, describeError(error), plan.pages.length ? [row] : []);
+  const labels = new Map(draft.model.fields.map((field) => [field.name, field.label]));
+  const told = withFieldLabels(error, (name) => labels.get(name));
+  await replyPrivately(interaction, describeError(told), plan.pages.length ? [row] : []);
 }
 
 /** Starts the draft's generation; bad values or a bad image lead back to the form. */
@@ -160,7 +177,8 @@ export async function startFromDraft(
     );
     if (generation) ctx.drafts.delete(draft.id);
   } catch (error) {
-    if (!(error instanceof AttachmentError)) throw error;
+    // The form, as typed, is kept for what the person can change: a prompt refused for its words too.
+    if (!(error instanceof ReelbotError) || !fixableFields(draft, error)) throw error;
     await offerFix(interaction, draft, error);
   }
 }

@@ -150,7 +150,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     timers,
     logger,
   });
-  registerCancel(app, { service: deps.service, logger });
+  registerCancel(app, { service: deps.service, client, logger });
   registerDelete(app, { service: deps.service, client, logger });
   if (deps.favorites) registerFavorite(app, { service: deps.service, favorites: deps.favorites, logger });
   registerScene(app, { service: deps.service, client, logger });

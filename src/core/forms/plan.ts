@@ -1,8 +1,10 @@
+import { promptField } from '../replicate/schema.js';
 import type { Field } from '../replicate/schema-types.js';
 import { planField } from './planned-field.js';
 import type { FormPage, FormPlan, PlanOptions } from './types.js';
 
 export { planField } from './planned-field.js';
+export { withFieldLabels } from './problem-labels.js';
 export { ellipsis, oneLine, truncate } from './text.js';
 export type {
   ControlKind,
@@ -23,12 +25,13 @@ export function planForm(fields: Field[], options: PlanOptions): FormPlan {
   if (options.maxPerPage < 1) throw new RangeError('maxPerPage must be at least 1');
   const byOrder = [...fields].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
   const queue = [...byOrder.filter((f) => f.required), ...byOrder.filter((f) => !f.required)];
+  const prompt = promptField(fields);
   const pages: FormPage[] = [];
   for (let start = 0; start < queue.length; start += options.maxPerPage) {
     const chunk = queue
       .slice(start, start + options.maxPerPage)
       .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
-    const planned = chunk.map((field) => planField(field, options));
+    const planned = chunk.map((field) => planField(field, options, field === prompt));
     pages.push({ index: pages.length, fields: planned, hasRequired: planned.some((p) => p.required) });
   }
   return { pages };

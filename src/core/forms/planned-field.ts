@@ -1,3 +1,4 @@
+import { maxPromptChars } from '../prompt-limit.js';
 import type { Field } from '../replicate/schema-types.js';
 import { oneLine, truncate } from './text.js';
 import type { ControlKind, PlannedField, PlannedOption, PlanOptions } from './types.js';
@@ -87,8 +88,11 @@ function optionsOf(field: Field, initial: string | undefined, limits: PlanOption
   }));
 }
 
-/** Decides how one field is asked for, with every text cut to the platform's limits. */
-export function planField(field: Field, limits: PlanOptions): PlannedField {
+/**
+ * Decides how one field is asked for, with every text cut to the platform's limits. `isPrompt`
+ * marks the model's prompt, which is held to reelbot's prompt limit.
+ */
+export function planField(field: Field, limits: PlanOptions, isPrompt = false): PlannedField {
   const control = controlOf(field, limits);
   const given = limits.initialValues?.[field.name];
   const fallback = textOf(field.default, field);
@@ -110,5 +114,7 @@ export function planField(field: Field, limits: PlanOptions): PlannedField {
     // A default too long to pre-fill stays the model's default: coercion leaves empty inputs out.
     planned.initialValue = initial;
   }
+  // A longer given prompt stays editable in full; admission names the limit, the form keeps the text.
+  if (isPrompt && (planned.initialValue?.length ?? 0) <= maxPromptChars) planned.maxLength = maxPromptChars;
   return planned;
 }

@@ -34,6 +34,11 @@ export interface PlannedField {
   /** Several values: uploads, multi-selects, one-per-line text. */
   multiple: boolean;
   required: boolean;
+  /**
+   * The longest text reelbot takes here, when shorter than the platform's own limit: the prompt,
+   * so a form never lets a person type what admission would refuse after the form is gone.
+   */
+  maxLength?: number;
 }
 
 /** One page (Discord modal, Slack view) of a form. */

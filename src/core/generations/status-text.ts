@@ -46,6 +46,13 @@ const labels: Record<GenerationStatus, { label: string; emoji: string }> = {
   canceled: { label: 'Canceled', emoji: '🚫' },
 };
 
+/** What Cancel says when the generation had ended before it was pressed (a stale message, `/jobs`). */
+export function alreadyEndedText(status: GenerationStatus): string {
+  if (status === 'canceled') return 'That video was already canceled.';
+  if (status === 'failed') return 'That video had already failed.';
+  return 'That video had already finished.';
+}
+
 /** `850ms` -> `0s`, `65_000` -> `1m 05s`, `3_723_000` -> `1h 02m`. */
 export function formatElapsed(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));

@@ -43,6 +43,20 @@ describe('blocked terms on Discord', () => {
     expect(h.replicate.state.predictions.predictions.size).toBe(before);
     expect((await h.store.list({ search: 'NAIVE' })).items).toHaveLength(0);
 
+    // The prompt is not lost: Edit values opens the form with it, as typed, to reword.
+    const told = await h.discord.waitForCall(
+      (c) => c.method === 'POST' && c.route === `/webhooks/${h.discord.state.applicationId}/${refused.token}`,
+    );
+    const edit = told.json.components[0].components[0];
+    expect(edit.label).toBe('Edit values');
+    const press = h.discord.pressButton((told.response as { id: string }).id, edit.custom_id);
+    const form = (await h.discord.waitForCallback(press)).json;
+    expect(form.type).toBe(9);
+    const prompt = (form.data.components as { component: { custom_id: string; value?: string } }[]).find(
+      (label) => label.component.custom_id === 'prompt',
+    );
+    expect(prompt?.component.value).toBe('a NAIVE painting of GORE');
+
     // A word that only contains a term is not blocked.
     const allowed = h.discord.sendCommand('video', [
       { name: 'model', value: model },

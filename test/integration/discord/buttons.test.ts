@@ -69,6 +69,14 @@ describe('buttons', () => {
     expect(
       h.replicate.state.requests.some((r) => r.path === `/v1/predictions/${generation.predictionId}/cancel`),
     ).toBe(true);
+
+    // Pressed again (a message not yet edited): told it was canceled, not that it "finished".
+    const again = h.discord.pressButton(messageId, cancel.custom_id);
+    const told = await h.discord.waitForCall(
+      (call) =>
+        call.method === 'POST' && call.route === `/webhooks/${h.discord.state.applicationId}/${again.token}`,
+    );
+    expect(told.json.content).toBe('That video was already canceled.');
   });
 
   it('Re-roll runs the same input with a new seed in a new status message; Parameters shows them only to the presser', async () => {

@@ -116,7 +116,8 @@ describe('forms built from the schema', () => {
     const problems = await h.discord.waitForCallback(bad);
     expect(problems.json.type).toBe(4);
     expect(problems.json.data.flags & 64).toBe(64);
-    expect(problems.json.data.content).toContain(numeric.custom_id);
+    // Named as the form labels it, not by the model's input name.
+    expect(problems.json.data.content).toContain(`• ${numeric.label} must be a whole number`);
     const editButton = problems.json.data.components[0].components[0];
     expect(editButton.label).toBe('Edit values');
 

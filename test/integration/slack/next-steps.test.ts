@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Generation } from '../../../src/core/generations/types.js';
 import { probe } from '../../../src/core/media/ffmpeg.js';
+import { maxPromptChars } from '../../../src/core/prompt-limit.js';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 import { until } from '../generations/harness.js';
 import { messageText, nextEvent, openModelForm, type SlackHarness, startSlackHarness } from './harness.js';
@@ -128,6 +129,17 @@ describe('Slack: the next step from a finished video', () => {
     expect(picker.options.map((o) => o.value)).toEqual(
       expect.arrayContaining([model, 'minimax/video-01-live', 'ali-vilab/i2vgen-xl']),
     );
+    // Held to the prompt limit in the modal, and a longer prompt is refused while the modal is open.
+    expect(JSON.stringify(modal.blocks)).toContain(`"max_length":${maxPromptChars}`);
+    const tooLong = await h.client.viewSubmission({
+      view: h.slack.viewPayload(viewId),
+      inputs: { prompt: 'k'.repeat(maxPromptChars + 1) },
+      person,
+    });
+    expect(tooLong.json).toEqual({
+      response_action: 'errors',
+      errors: { prompt: 'Prompts can be at most 2,000 characters; yours has 2,001' },
+    });
     const done = nextEvent(
       h.service,
       (e) => e.type === 'succeeded' && e.generation.prompt === 'the kite lands',

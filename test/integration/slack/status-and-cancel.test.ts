@@ -87,6 +87,8 @@ describe('Slack status message: progress and Cancel', () => {
     expect(String(refusal.args.text)).toMatch(/Only the person who asked/);
     expect((await h.store.get(generation.id))!.status).not.toBe('canceled');
 
+    // As `/reelbot jobs` would list it, with its Cancel button, before the cancel.
+    const listed = structuredClone(h.slack.message('C0GENERAL', ts)!);
     await h.client.messageButton({
       channelId: 'C0GENERAL',
       message: h.slack.message('C0GENERAL', ts)!,
@@ -102,5 +104,36 @@ describe('Slack status message: progress and Cancel', () => {
     expect((await h.store.get(generation.id))!.status).toBe('canceled');
     expect(h.replicate.state.predictions.predictions.get(predictionId)!.prediction.status).toBe('canceled');
     expect(h.slack.log.of('files.getUploadURLExternal', (c) => c.seq > since)).toEqual([]);
+
+    // Pressed again in that older list: told it was already canceled, not "Canceled" a second time.
+    const again = h.slack.log.last;
+    await h.client.messageButton({
+      channelId: 'C0GENERAL',
+      message: listed,
+      actionId: 'reelbot_cancel',
+      person: owner,
+      ephemeral: true,
+    });
+    const told = await h.slack.waitForCall('response_url', () => true, { since: again });
+    expect(told.args.text).toBe('That video was already canceled.');
+  });
+
+  it('lets a workspace admin cancel someone else’s video, as its refusal to others says', async () => {
+    const { ts, predictionId, generation, since } = await startGeneration({ id: 'U0OWNER02' });
+    h.slack.workspace.admins.add('U0CANADM1');
+    await h.client.messageButton({
+      channelId: 'C0GENERAL',
+      message: h.slack.message('C0GENERAL', ts)!,
+      actionId: 'reelbot_cancel',
+      person: { id: 'U0CANADM1' },
+    });
+    await h.slack.waitForCall(
+      'chat.update',
+      (c) => c.args.ts === ts && messageText(c.args).includes('Canceled'),
+      { since },
+    );
+    expect((await h.store.get(generation.id))!.status).toBe('canceled');
+    expect(h.replicate.state.predictions.predictions.get(predictionId)!.prediction.status).toBe('canceled');
+    expect(h.slack.log.of('response_url', (c) => c.seq > since)).toEqual([]);
   });
 });

@@ -144,7 +144,8 @@ describe('Slack /video: modal, status message, video in the thread', () => {
     expect(submit.json.response_action).toBe('errors');
     const errors = submit.json.errors as Record<string, string>;
     expect(errors.width).toMatch(/256/);
-    expect(errors.num_inference_steps).toMatch(/500/);
+    // Named as the form labels it ("Num Inference Steps"), not "Num_inference_steps".
+    expect(errors.num_inference_steps).toBe('Num Inference Steps must be between 1 and 500');
     expect(h.slack.log.of('chat.postMessage', (c) => c.seq > since)).toEqual([]);
     expect((await h.store.list({ userId: person.id })).items).toEqual([]);
   });

@@ -28,7 +28,7 @@ function textInput(planned: PlannedField): DiscordTextInput {
     style: planned.control === 'paragraph' ? 2 : 1,
     // Discord's text inputs are required unless told otherwise.
     required: planned.required,
-    max_length: discordModalLimits.textInputValue,
+    max_length: Math.min(planned.maxLength ?? Number.POSITIVE_INFINITY, discordModalLimits.textInputValue),
   };
   if (planned.initialValue !== undefined) input.value = planned.initialValue;
   if (planned.placeholder) input.placeholder = planned.placeholder;

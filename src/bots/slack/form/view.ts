@@ -110,7 +110,10 @@ function elementOf(planned: PlannedField): SlackElement {
         type: 'plain_text_input',
         action_id: slackFieldActionId,
         multiline: planned.control === 'paragraph',
-        max_length: slackViewLimits.plainTextInputLength,
+        max_length: Math.min(
+          planned.maxLength ?? Number.POSITIVE_INFINITY,
+          slackViewLimits.plainTextInputLength,
+        ),
       };
       if (planned.initialValue !== undefined) element.initial_value = planned.initialValue;
       if (planned.placeholder) element.placeholder = plain(planned.placeholder, slackViewLimits.placeholder);

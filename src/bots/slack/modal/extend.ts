@@ -1,8 +1,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { ReelbotError } from '../../../core/errors.js';
+import { ReelbotError, ValidationError } from '../../../core/errors.js';
 import { truncate } from '../../../core/forms/text.js';
 import type { GenerationService } from '../../../core/generations/service-types.js';
 import type { Logger } from '../../../core/logger.js';
+import { assertPromptLength, maxPromptChars } from '../../../core/prompt-limit.js';
 import { slackRequester } from '../requester.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import type { PostStatus } from '../status/post-status.js';
@@ -15,8 +16,8 @@ export const extendCallbackId = 'reelbot_extend_submit';
 export const extendPromptBlockId = 'prompt';
 /** The block of the model select in the Extend modal. */
 export const extendModelBlockId = 'model';
-/** Slack's longest plain_text_input value. */
-const maxPromptLength = 3000;
+/** The prompt limit, not Slack's 3,000: a longer prompt would be refused once the modal is closed. */
+const maxPromptLength = maxPromptChars;
 /** Slack's most options in a static_select, and its longest option value. */
 const maxOptions = 100;
 const maxOptionValue = 150;
@@ -157,6 +158,16 @@ export function registerExtend(
     }
     const typed = view.state.values[extendPromptBlockId]?.value?.value?.trim() ?? '';
     const model = view.state.values[extendModelBlockId]?.value?.selected_option?.value ?? undefined;
+    // Checked while the modal is open, so what was typed stays in it to shorten.
+    try {
+      assertPromptLength(typed);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return ack({
+        response_action: 'errors',
+        errors: { [extendPromptBlockId]: error.problems.map((problem) => problem.message).join('; ') },
+      });
+    }
     // Taking the last frame (ffmpeg) and uploading it can outlast Slack's 3 s: close the modal
     // first and tell a later refusal to the person alone.
     await ack();

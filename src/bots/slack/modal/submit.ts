@@ -1,4 +1,5 @@
 import type { App, webApi } from '@slack/bolt';
+import { withFieldLabels } from '../../../core/forms/plan.js';
 import type { GroupStart } from '../../../core/generations/groups/group-service.js';
 import type { AttachmentInput, GenerationService } from '../../../core/generations/service-types.js';
 import type { Generation } from '../../../core/generations/types.js';
@@ -37,13 +38,17 @@ async function outcomeWithin(promise: Promise<Started>, ms: number, timers: Time
   return (await within(settled, ms, timers)) ?? { done: false };
 }
 
-function inputBlockIds(view: { blocks?: unknown[] }): Set<string> {
-  return new Set(
-    (view.blocks ?? [])
-      .filter((block) => (block as { type?: string }).type === 'input')
-      .map((block) => (block as { block_id?: string }).block_id ?? '')
-      .filter(Boolean),
-  );
+/** The input blocks of a view, by block id (a field's name), with the label each shows. */
+function inputLabels(view: { blocks?: unknown[] }): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const block of (view.blocks ?? []) as {
+    type?: string;
+    block_id?: string;
+    label?: { text?: string };
+  }[])
+    if (block.type === 'input' && block.block_id)
+      labels.set(block.block_id, block.label?.text ?? block.block_id);
+  return labels;
 }
 
 /**
@@ -100,7 +105,7 @@ export function registerSubmit(
   app.view(videoCallbackId, async ({ ack, body, view, client }) => {
     const context = decodeContext(view.private_metadata);
     const values = view.state.values as SlackStateValues;
-    const blocks = inputBlockIds(view);
+    const labels = inputLabels(view);
     const selected = selectedSlackModel(values);
     const model = selected === undefined ? context?.model : modelFromOption(selected, [context?.model]);
     if (!context || !model) {
@@ -161,7 +166,11 @@ export function registerSubmit(
         { err: outcome.error, code: errorCodeOf(outcome.error), model },
         'Slack submit refused',
       );
-      return ack({ response_action: 'errors', errors: blockErrorsOf(outcome.error, blocks, imageBlock) });
+      const told = withFieldLabels(outcome.error, (name) => labels.get(name));
+      return ack({
+        response_action: 'errors',
+        errors: blockErrorsOf(told, new Set(labels.keys()), imageBlock),
+      });
     }
     await ack();
     deps.drafts?.forget(view.id);

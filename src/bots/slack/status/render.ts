@@ -27,6 +27,11 @@ export const extendActionId = 'reelbot_extend';
 
 /** What a finished video's message offers for keeping it. */
 export interface KeepOptions {
+  /**
+   * Who asked, by the name Slack gave with the request: in a shared channel a re-roll or an
+   * extension by someone else is theirs. A name, not a mention, so the status never pings.
+   */
+  requesterName?: string;
   /** The video was made by a model (not a simulation), so it has a form to edit. */
   editable?: boolean;
   /** The service can extend videos, so the Extend button is shown. */
@@ -68,6 +73,7 @@ export function renderStatus(
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
   }
   const details = view.details.filter((line) => !line.startsWith('Time taken'));
+  if (keep.requesterName) details.unshift(`Requested by ${keep.requesterName}`);
   if (view.state === 'succeeded') details.push('The video is in the thread below.');
   details.push(mrkdwnLink(galleryUrl, 'Open in the gallery'));
   blocks.push({
@@ -155,6 +161,11 @@ function keepButtons(generationId: string, keep: KeepOptions): types.Button[] {
   return buttons;
 }
 
+function requesterNameOf(generation: Generation): Pick<KeepOptions, 'requesterName'> {
+  const name = generation.requester.userName;
+  return name ? { requesterName: name } : {};
+}
+
 /** The status message for an event. */
 export function renderEvent(
   event: GenerationEvent,
@@ -164,6 +175,7 @@ export function renderEvent(
 ): SlackMessage {
   return renderStatus(describeEvent(event, { now }), event.generation.id, galleryUrl, {
     ...keep,
+    ...requesterNameOf(event.generation),
     editable: event.generation.source === 'replicate',
     scene: event.generation.input.scene !== undefined,
   });
@@ -172,6 +184,7 @@ export function renderEvent(
 /** The status message for a generation as it stands (the first post). */
 export function renderGeneration(generation: Generation, now: number, galleryUrl: string): SlackMessage {
   return renderStatus(describeGeneration(generation, { now }), generation.id, galleryUrl, {
+    ...requesterNameOf(generation),
     scene: generation.input.scene !== undefined,
   });
 }

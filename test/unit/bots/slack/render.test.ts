@@ -34,6 +34,19 @@ describe('Slack status message', () => {
     expect(text).toContain('<https://x.test/g/g_1|Open in the gallery>');
   });
 
+  it('says who asked, by name and without a mention, so a re-roll by someone else is theirs', () => {
+    const mine: Generation = { ...base, requester: { ...base.requester, userName: 'grace_<h>' } };
+    const text = JSON.stringify(
+      renderEvent({ type: 'progress', generation: mine, percent: 40 }, 66_000, 'https://x.test/g/g_1').blocks,
+    );
+    expect(text).toContain('Requested by grace_&lt;h&gt;');
+    expect(text).not.toContain('<@U1>');
+    // Nobody named: nothing said.
+    expect(
+      JSON.stringify(renderEvent({ type: 'started', generation: base }, 2_000, 'https://x.test').blocks),
+    ).not.toContain('Requested by');
+  });
+
   it('drops the Cancel button and says why when it failed', () => {
     const failed: Generation = {
       ...base,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FormLimits, pageOf, planForm, truncate } from '../../../../src/core/forms/plan.js';
+import { maxPromptChars } from '../../../../src/core/prompt-limit.js';
 import { fieldsFromSchema } from '../../../../src/core/replicate/schema.js';
 import type { Field } from '../../../../src/core/replicate/schema-types.js';
 import { allSchemaFixtures } from '../../../fixtures/schemas/index.js';
@@ -117,6 +118,21 @@ describe('planForm', () => {
     // An empty default is no pre-fill at all.
     const animate = planForm(fieldsOf('lucataco/animate-diff'), limits).pages.flatMap((p) => p.fields);
     expect(animate.find((p) => p.field.name === 'n_prompt')?.initialValue).toBeUndefined();
+  });
+
+  it('holds the prompt input to the prompt limit, and no other text input', () => {
+    const all = planForm(fieldsOf('anotherjesse/zeroscope-v2-xl'), limits).pages.flatMap((p) => p.fields);
+    expect(all.find((p) => p.field.name === 'prompt')?.maxLength).toBe(maxPromptChars);
+    expect(all.find((p) => p.field.name === 'negative_prompt')?.maxLength).toBeUndefined();
+    // A longer prompt given with the command stays in full, for the person to shorten.
+    const long = 'a'.repeat(maxPromptChars + 1);
+    const given = planForm(fieldsOf('anotherjesse/zeroscope-v2-xl'), {
+      ...limits,
+      initialValues: { prompt: long },
+    });
+    const prompt = given.pages.flatMap((p) => p.fields).find((p) => p.field.name === 'prompt');
+    expect(prompt?.initialValue).toBe(long);
+    expect(prompt?.maxLength).toBeUndefined();
   });
 
   it('plans nothing for a model without inputs, and refuses empty pages', () => {

@@ -53,7 +53,7 @@ describe('Discord modals from schemas', () => {
           type: 18,
           label: 'Prompt',
           description: 'Text prompt for image generation',
-          component: { type: 4, custom_id: 'prompt', style: 2, required: true, max_length: 4000 },
+          component: { type: 4, custom_id: 'prompt', style: 2, required: true, max_length: 2000 },
         },
         {
           type: 18,
