@@ -190,5 +190,13 @@ export function createRequests(deps: RequestDeps) {
     });
   }
 
-  return { start, reroll, simulate };
+  /** A prompt checked as `start` checks it (length, blocked terms, moderation), nothing started. */
+  async function checkPrompt(prompt: string, requester: Requester): Promise<void> {
+    admission.assertOpen();
+    assertPromptLength(prompt);
+    await admission.checkPrompt(prompt, requester);
+    await deps.moderation.checkText(prompt, requester);
+  }
+
+  return { start, reroll, simulate, checkPrompt };
 }
