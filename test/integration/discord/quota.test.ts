@@ -102,6 +102,22 @@ describe('the daily video quota on Discord', () => {
 
     // Someone else on the same server has their own count.
     expect(await video(linus, 'a penguin on an ice floe')).toBe('succeeded');
+    // A batch counts each clip: three with one left is refused before its form opens.
+    const batch = h.discord.sendCommand(
+      'video',
+      [
+        { name: 'model', value: model },
+        { name: 'prompt', value: 'three penguins' },
+        { name: 'count', value: 3 },
+        { name: 'advanced', value: true },
+      ],
+      { user: linus },
+    );
+    const whole = (await h.discord.waitForCallback(batch)).json;
+    expect(whole.type).toBe(4);
+    expect(whole.data.content).toBe(
+      'These 3 videos would take you past your 2 a day: you have made 1, so one more fits today; the count resets at 00:00 UTC.',
+    );
 
     // Past midnight UTC, the count starts again.
     now = Date.UTC(2026, 11, 3, 0, 0, 1);
