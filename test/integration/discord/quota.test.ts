@@ -141,4 +141,16 @@ describe('the daily video quota on Discord', () => {
     expect(adminReply).toContain('This server today: 1 video · GPU 20 s · price unknown for 1');
     expect(adminReply).toContain('This server, last 7 days: 4 videos · GPU 80 s · price unknown for 4');
   });
+  it('tells a person at the limit on Extend and Edit & re-run before their modal or form opens', async () => {
+    expect(await video(grace, 'a teapot at noon')).toBe('succeeded');
+    const made = (await h.store.list({ userId: grace.id, search: 'teapot at noon' })).items[0]!;
+    const messageId = (made.messageRef as { messageId: string }).messageId;
+    for (const action of ['extend', 'edit']) {
+      const press = h.discord.pressButton(messageId, `rb:${action}:${made.id}`, { user: grace });
+      const answer = (await h.discord.waitForCallback(press)).json;
+      expect(`${action}: ${answer.type}`).toBe(`${action}: 4`);
+      expect(answer.data.flags & 64).toBe(64);
+      expect(answer.data.content).toBe('You have made 2 of 2 videos today; the count resets at 00:00 UTC.');
+    }
+  });
 });

@@ -50,7 +50,7 @@ function readContext(text: string | undefined): ExtendContext | undefined {
 export function registerExtend(
   app: App,
   deps: {
-    service: Pick<GenerationService, 'extend' | 'planExtend'>;
+    service: Pick<GenerationService, 'extend' | 'planExtend' | 'checkQuota'>;
     postStatus: PostStatus;
     logger: Logger;
   },
@@ -62,6 +62,8 @@ export function registerExtend(
       if (!deps.service.planExtend) throw extendUnavailable();
       const plan = await deps.service.planExtend(generationId);
       const context: ExtendContext = { generationId, ...placeOfPress(body) };
+      // A person past a daily quota is told now, not after writing the next part's prompt.
+      await deps.service.checkQuota(slackRequester(context));
       const model = plan.model.split('/').pop() ?? plan.model;
       await client.views.open({
         trigger_id: body.trigger_id,
