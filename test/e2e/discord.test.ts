@@ -496,7 +496,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     reelbot = undefined;
   });
 
-  it('shows what a video cost, then refuses a person at the daily limit without creating a prediction', async () => {
+  it('shows what a video cost, then refuses a person at the daily limit, and a compare past it whole, without creating a prediction', async () => {
     replicate.state.predictions.configure(model, { steps: 1, predictTime: 30 });
     reelbot = await startReelbot({ ...env(), DAILY_VIDEOS_PER_USER: '1' });
     const user = {
@@ -529,6 +529,27 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(answer.data.content).toBe('You have made 1 of 1 videos today; the count resets at 00:00 UTC.');
     expect(replicate.state.predictions.predictions.size).toBe(before);
     await reelbot.waitForLine((line) => line.code === 'QUOTA_REACHED', 'the refusal in the log');
+
+    // A compare counts each of its clips: two models with one video left is refused whole, in words
+    // that name the limit, and no clip starts (not half a comparison).
+    const compare = discord.sendCommand(
+      'compare',
+      [
+        { name: 'prompt', value: 'a windmill, compared' },
+        { name: 'model1', value: model },
+        { name: 'model2', value: 'lucataco/animate-diff' },
+      ],
+      { user: { ...user, id: '310000000000000043', username: 'ida', global_name: 'Ida' } },
+    );
+    const whole = await discord.waitForCall(
+      (call) =>
+        call.method === 'POST' && call.route.includes(`/webhooks/`) && call.route.includes(compare.token),
+    );
+    expect(whole.json?.flags).toBe(64);
+    expect(whole.json?.content).toBe(
+      'These 2 videos would take you past your 1 a day: you have made 0, so one more fits today; the count resets at 00:00 UTC.',
+    );
+    expect(replicate.state.predictions.predictions.size).toBe(before);
     expect((await reelbot.stop()).code).toBe(0);
     reelbot = undefined;
   });

@@ -3,6 +3,7 @@ import { NotFoundError, ReelbotError } from '../../core/errors.js';
 import { formValuesOf } from '../../core/generations/edit-values.js';
 import type { BotContext } from './context.js';
 import { openFormPage } from './form-flow.js';
+import { requesterOf } from './generation-start.js';
 
 /**
  * Edit & re-run: the model's form (its modal pages) opened with everything the video was made
@@ -21,6 +22,8 @@ export async function openEditForm(
       userMessage:
         'Only a video made with a model has a form to edit. Use Re-roll or the Scene button instead.',
     });
+  // As before any form: a person past a daily quota is told before filling it in.
+  await ctx.service.checkQuota(requesterOf(interaction));
   const model = await ctx.catalog.getModel(generation.model);
   const draft = ctx.drafts.create({
     userId: interaction.user.id,

@@ -60,6 +60,8 @@ export async function openExtendModal(
 ): Promise<void> {
   if (!ctx.service.planExtend) throw extendUnavailable();
   const plan = await ctx.service.planExtend(generationId, requesterOf(interaction));
+  // A person past a daily quota is told now, not after writing the next part's prompt.
+  await ctx.service.checkQuota(requesterOf(interaction));
   const model = plan.model.split('/').pop() ?? plan.model;
   await interaction.showModal({
     custom_id: extendModalId(generationId),

@@ -57,11 +57,12 @@ export function createAdmission(deps: AdmissionDeps) {
 
   /**
    * Replicate videos are paid for: past a daily quota they are refused before anything is sent.
-   * The command line is the operator's own, and holds no quota.
+   * `videos` asked for at once (a group's clips) must all fit. The command line is the operator's
+   * own, and holds no quota.
    */
-  async function checkQuota(requester: Requester) {
+  async function checkQuota(requester: Requester, videos = 1) {
     if (requester.platform === 'cli') return;
-    await assertWithinQuota(store, requester, await deps.limitsFor(requester), deps.clock());
+    await assertWithinQuota(store, requester, await deps.limitsFor(requester), deps.clock(), videos);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { ReelbotError } from '../errors.js';
@@ -66,6 +67,20 @@ export interface ModerationGateDeps {
   moderator?: Moderator;
   config: Pick<Config, 'moderation'>;
   logger: Logger;
+  clock?: () => number;
+}
+
+/**
+ * How long an answer of the moderation service is reused for the same prompt or image: a compare's
+ * or a batch's clips share one prompt (and a batch its images), checked once rather than per clip.
+ */
+const rememberMs = 10 * 60 * 1000;
+/** Answers kept at most; the oldest is forgotten first. */
+const rememberedMax = 500;
+
+function keyOf(input: ModerationInput): string {
+  const content = input.kind === 'text' ? `text:${input.text}` : `image:${input.dataUrl}`;
+  return createHash('sha256').update(content).digest('hex');
 }
 
 /**
@@ -74,12 +89,27 @@ export interface ModerationGateDeps {
  * marked and posted as a spoiler outside age-restricted channels; any other flagged category is
  * refused (`PROMPT_FLAGGED`), logged for the operator. When the service fails or takes longer than
  * `timeoutMs`, `MODERATION_FAIL` decides: `closed` refuses (`MODERATION_UNAVAILABLE`), `open`
- * lets the request through unmarked, with a warning in the log.
+ * lets the request through unmarked, with a warning in the log. An answer is reused for the same
+ * text or image for ten minutes, so a group's shared prompt is sent once.
  */
 export function createModerationGate(deps: ModerationGateDeps) {
   const { moderator, logger } = deps;
+  const clock = deps.clock ?? Date.now;
   const { fail, nsfwCategories, timeoutMs } = deps.config.moderation;
   const allowed = new Set(nsfwCategories);
+  // Only answers are kept: a failure (down, too slow) is asked again next time.
+  const answers = new Map<string, { flagged: string[]; at: number }>();
+
+  async function flaggedOf(input: ModerationInput): Promise<string[]> {
+    const key = keyOf(input);
+    const kept = answers.get(key);
+    if (kept && clock() - kept.at < rememberMs) return kept.flagged;
+    const flagged = await moderator!.moderate([input], AbortSignal.timeout(timeoutMs));
+    answers.delete(key);
+    answers.set(key, { flagged, at: clock() });
+    if (answers.size > rememberedMax) answers.delete(answers.keys().next().value!);
+    return flagged;
+  }
 
   /** Returns the flagged categories that only restrict where the video is shown; throws to refuse. */
   async function check(input: ModerationInput, requester: Requester): Promise<string[]> {
@@ -87,7 +117,7 @@ export function createModerationGate(deps: ModerationGateDeps) {
     const what = input.kind === 'text' ? 'prompt' : 'image';
     let flagged: string[];
     try {
-      flagged = await moderator.moderate([input], AbortSignal.timeout(timeoutMs));
+      flagged = await flaggedOf(input);
     } catch (error) {
       const context = { err: error, platform: requester.platform, user: requester.userId, fail };
       if (fail === 'open') {

@@ -5,7 +5,8 @@ import { fetchAttachment } from '../media/attachments.js';
 import { assertPromptLength } from '../prompt-limit.js';
 import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
-import { promptField } from '../replicate/schema.js';
+import { imageFields, promptField } from '../replicate/schema.js';
+import type { Field } from '../replicate/schema-types.js';
 import type { Admission } from './admission.js';
 import type { GenerationStore } from './generation-store.js';
 import { prepareInput, randomSeed, seedField } from './input.js';
@@ -134,7 +135,10 @@ export function createRequests(deps: RequestDeps) {
       },
     });
     return admission.record({
-      restrictedCategories: mergeRestricted(restricted),
+      restrictedCategories: mergeRestricted(
+        restricted,
+        await keptImageMarks(request.origin, model.fields, prepared.input),
+      ),
       source: 'replicate',
       requester: request.requester,
       model: model.model.ref,
@@ -145,6 +149,27 @@ export function createRequests(deps: RequestDeps) {
       messageRef: request.messageRef,
       ...(request.origin ? { origin: request.origin } : {}),
     });
+  }
+
+  /**
+   * An Edit that keeps the image of the video it came from ("keep the same image") hands that image
+   * on as the URL it was uploaded at, so it is not moderated again: the original's age-restricted
+   * marks go with it. They are not kept apart by prompt and image, so they are carried whole; a
+   * spoiler too many rather than a flagged image shown plainly.
+   */
+  async function keptImageMarks(
+    origin: GenerationRequest['origin'],
+    fields: Field[],
+    input: Record<string, unknown>,
+  ): Promise<string[] | undefined> {
+    if (origin?.kind !== 'edit') return undefined;
+    const previous = await store.get(origin.generationId);
+    if (!previous?.restrictedCategories?.length) return undefined;
+    const keeps = imageFields(fields).some(
+      ({ name }) =>
+        input[name] !== undefined && JSON.stringify(input[name]) === JSON.stringify(previous.input[name]),
+    );
+    return keeps ? previous.restrictedCategories : undefined;
   }
 
   async function reroll(generationId: string, requester: Requester): Promise<Generation> {
@@ -190,5 +215,13 @@ export function createRequests(deps: RequestDeps) {
     });
   }
 
-  return { start, reroll, simulate };
+  /** A prompt checked as `start` checks it (length, blocked terms, moderation), nothing started. */
+  async function checkPrompt(prompt: string, requester: Requester): Promise<void> {
+    admission.assertOpen();
+    assertPromptLength(prompt);
+    await admission.checkPrompt(prompt, requester);
+    await deps.moderation.checkText(prompt, requester);
+  }
+
+  return { start, reroll, simulate, checkPrompt };
 }

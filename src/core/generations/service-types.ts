@@ -81,9 +81,15 @@ export interface GenerationService {
   usage(requester: Requester, options: { admin: boolean }): Promise<UsageReport>;
   /**
    * Throws `QuotaError` when the person (or their server) has used up a daily quota, so a bot can
-   * say so before the person fills a form that `start` would refuse anyway.
+   * say so before the person fills a form that `start` would refuse anyway. `videos` asked for at
+   * once (a compare's or a batch's clips, 1 by default) must all fit in the person's count.
    */
-  checkQuota(requester: Requester): Promise<void>;
+  checkQuota(requester: Requester, videos?: number): Promise<void>;
+  /**
+   * Checks a prompt as `start` would (length, blocked terms, moderation) without starting anything:
+   * a group checks its one prompt once, before any clip, so a refused prompt starts none of them.
+   */
+  checkPrompt(prompt: string, requester: Requester): Promise<void>;
   /** Keeps platform message references (e.g. the status message id) with a generation. */
   setMessageRef(generationId: string, messageRef: Record<string, unknown>): Promise<void>;
   /** Where a waiting generation stands; undefined when it runs or is not held here. */

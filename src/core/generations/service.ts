@@ -189,7 +189,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     isClosed: () => closed,
     submit: (generation) => submit(generation),
   });
-  const moderation = createModerationGate({ moderator: deps.moderator, config, logger });
+  const moderation = createModerationGate({ moderator: deps.moderator, config, logger, clock });
   const requests = createRequests({
     admission,
     store,
@@ -255,7 +255,10 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     usage: (requester, options) =>
       usageReport({ usage: store, limitsFor }, requester, { ...options, now: clock() }),
 
-    checkQuota: (requester) => refusals.watch(requester, undefined, () => admission.checkQuota(requester)),
+    checkQuota: (requester, videos) =>
+      refusals.watch(requester, undefined, () => admission.checkQuota(requester, videos)),
+    checkPrompt: (prompt, requester) =>
+      refusals.watch(requester, undefined, () => requests.checkPrompt(prompt, requester)),
 
     async setMessageRef(generationId, messageRef) {
       await store.update(generationId, { messageRef });

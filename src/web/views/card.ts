@@ -33,8 +33,12 @@ export function progressBar(generation: Generation): SafeHtml {
  * note until a click reveals it (app.js). Others are returned as they are.
  */
 export function restricted(generation: Generation, content: SafeHtml): SafeHtml {
-  const categories = generation.restrictedCategories ?? [];
-  if (categories.length === 0 || !generation.media) return content;
+  return generation.media ? blurred(generation.restrictedCategories, content) : content;
+}
+
+/** `content` blurred with a note of the categories until clicked; as it is when there are none. */
+export function blurred(categories: readonly string[] | undefined, content: SafeHtml): SafeHtml {
+  if (!categories || categories.length === 0) return content;
   return html`<span class="restricted" data-restricted>${content}<span class="restricted__note">Flagged for ${categories
     .map(categoryInWords)
     .join(', ')}. Click to show.</span></span>`;

@@ -93,7 +93,7 @@ export function galleryPage(context: PageContext, view: GalleryView): SafeHtml {
       ? html`<ul class="grid">${items.map((item) => {
           const group = view.groupOf?.get(item.id);
           return group
-            ? groupCard(group, context.now)
+            ? groupCard(group, context.now, item.restrictedCategories)
             : card(item, context.now, view.chainLengths?.get(item.id), view.stars?.get(item.id));
         })}</ul>`
       : Object.keys(params).length > 0

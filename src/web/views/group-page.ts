@@ -1,6 +1,7 @@
+import { gridRestrictions } from '../../core/generations/groups/group-text.js';
 import type { GenerationGroup } from '../../core/generations/groups/types.js';
 import type { Generation } from '../../core/generations/types.js';
-import { displayName } from './card.js';
+import { blurred, displayName } from './card.js';
 import { formatClock, fullTime, platformLabels, relativeTime, truncate } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageContext } from './layout.js';
@@ -20,12 +21,20 @@ function groupPoster(group: GenerationGroup): SafeHtml {
   return html`<div class="card__placeholder card__placeholder--${group.status === 'failed' ? 'failed' : 'processing'}" aria-hidden="true"></div>`;
 }
 
-/** The one gallery card of a group (compare, batch): its grid's poster, linking to the group's page. */
-export function groupCard(group: GenerationGroup, now: number): SafeHtml {
+/**
+ * The one gallery card of a group (compare, batch): its grid's poster, linking to the group's page.
+ * `restrictedCategories` blur it as a flagged video's card is (the clips of a group share one
+ * prompt and its images, so the member the card stands in for carries the group's marks).
+ */
+export function groupCard(
+  group: GenerationGroup,
+  now: number,
+  restrictedCategories?: readonly string[],
+): SafeHtml {
   return html`<li class="card card--group" data-group-id="${group.id}">
   <a class="card__link" href="/grp/${group.id}">
     <div class="card__media">
-      ${groupPoster(group)}
+      ${group.media ? blurred(restrictedCategories, groupPoster(group)) : groupPoster(group)}
       ${group.media?.durationSeconds === undefined ? '' : html`<span class="card__duration">${formatClock(group.media.durationSeconds)}</span>`}
       <span class="chip card__part" data-group>${groupLabel(group)}</span>
     </div>
@@ -44,9 +53,12 @@ export function groupCard(group: GenerationGroup, now: number): SafeHtml {
 /** A group's page: the grid plays, and each clip this visitor may see is linked. */
 export function groupPage(context: PageContext, group: GenerationGroup, members: Generation[]): SafeHtml {
   const player = group.media
-    ? html`<video class="player" src="/media/grp/${group.id}" controls playsinline preload="metadata"${
-        group.media.posterPath ? html` poster="/media/grp/${group.id}/poster"` : ''
-      }></video>`
+    ? blurred(
+        gridRestrictions(members),
+        html`<video class="player" src="/media/grp/${group.id}" controls playsinline preload="metadata"${
+          group.media.posterPath ? html` poster="/media/grp/${group.id}/poster"` : ''
+        }></video>`,
+      )
     : html`<p class="muted">${group.status === 'failed' ? (group.error ?? 'No side-by-side video.') : 'The side-by-side video is not ready yet.'}</p>`;
   const clips = members.map(
     (member) =>

@@ -16,6 +16,7 @@ beforeAll(async () => {
     moderator: createOpenAIModerator({ apiKey: 'sk-test', baseUrl: openai.baseUrl }),
   });
   h.replicate.state.predictions.configure(model, { steps: 1, predictTime: 5 });
+  h.replicate.state.predictions.configure('lucataco/animate-diff', { steps: 1, predictTime: 5 });
 });
 afterAll(async () => {
   await h?.close();
@@ -67,5 +68,17 @@ describe('OpenAI moderation and spoilers on Discord', () => {
     ]);
     const done = await waitForEdit(h, interaction.token, /^✅ Done/);
     expect(done.files.map((f) => f.name)).toEqual([expect.stringMatching(/^reelbot-g_\w+\.mp4$/)]);
+  });
+
+  it('posts the grid of a compare whose prompt is age-restricted as a SPOILER_ file too', async () => {
+    const interaction = h.discord.sendCommand('compare', [
+      { name: 'prompt', value: 'a boudoir still life' },
+      { name: 'model1', value: model },
+      { name: 'model2', value: 'lucataco/animate-diff' },
+    ]);
+    const done = await waitForEdit(h, interaction.token, /Side by side above/);
+    expect(done.files.map((f) => f.name)).toEqual([expect.stringMatching(/^SPOILER_reelbot-grp_\w+\.mp4$/)]);
+    const members = (await h.store.list({ search: 'boudoir still life' })).items;
+    expect(members.map((m) => m.restrictedCategories)).toEqual([['sexual'], ['sexual']]);
   });
 });

@@ -102,6 +102,22 @@ describe('the daily video quota on Discord', () => {
 
     // Someone else on the same server has their own count.
     expect(await video(linus, 'a penguin on an ice floe')).toBe('succeeded');
+    // A batch counts each clip: three with one left is refused before its form opens.
+    const batch = h.discord.sendCommand(
+      'video',
+      [
+        { name: 'model', value: model },
+        { name: 'prompt', value: 'three penguins' },
+        { name: 'count', value: 3 },
+        { name: 'advanced', value: true },
+      ],
+      { user: linus },
+    );
+    const whole = (await h.discord.waitForCallback(batch)).json;
+    expect(whole.type).toBe(4);
+    expect(whole.data.content).toBe(
+      'These 3 videos would take you past your 2 a day: you have made 1, so one more fits today; the count resets at 00:00 UTC.',
+    );
 
     // Past midnight UTC, the count starts again.
     now = Date.UTC(2026, 11, 3, 0, 0, 1);
@@ -124,5 +140,17 @@ describe('the daily video quota on Discord', () => {
     expect(adminReply).toContain('You today: 0 of 2 videos');
     expect(adminReply).toContain('This server today: 1 video · GPU 20 s · price unknown for 1');
     expect(adminReply).toContain('This server, last 7 days: 4 videos · GPU 80 s · price unknown for 4');
+  });
+  it('tells a person at the limit on Extend and Edit & re-run before their modal or form opens', async () => {
+    expect(await video(grace, 'a teapot at noon')).toBe('succeeded');
+    const made = (await h.store.list({ userId: grace.id, search: 'teapot at noon' })).items[0]!;
+    const messageId = (made.messageRef as { messageId: string }).messageId;
+    for (const action of ['extend', 'edit']) {
+      const press = h.discord.pressButton(messageId, `rb:${action}:${made.id}`, { user: grace });
+      const answer = (await h.discord.waitForCallback(press)).json;
+      expect(`${action}: ${answer.type}`).toBe(`${action}: 4`);
+      expect(answer.data.flags & 64).toBe(64);
+      expect(answer.data.content).toBe('You have made 2 of 2 videos today; the count resets at 00:00 UTC.');
+    }
   });
 });

@@ -10,8 +10,11 @@ import { createCatalog } from '../../../src/core/replicate/catalog.js';
 import { createReplicateApi } from '../../../src/core/replicate/client.js';
 import { createGroupStore } from '../../../src/core/store/groups.js';
 import { createCatalogCache } from '../../../src/core/store/index.js';
+import { createOpenAIModerator } from '../../../src/moderation/openai.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../../fakes/openai/server.js';
 import {
   alice,
+  createRequests,
   type FakeReplicate,
   type ServiceUnderTest,
   startFakeReplicate,
@@ -21,10 +24,16 @@ import {
 } from './harness.js';
 
 let fake: FakeReplicate;
+let openai: FakeOpenAI;
 beforeAll(async () => {
   fake = await startFakeReplicate();
+  openai = await startFakeOpenAI();
+  openai.flag('knife fight', ['violence']);
 });
-afterAll(() => fake.close());
+afterAll(async () => {
+  await openai.close();
+  await fake.close();
+});
 
 /** The group service over a service under test, as the runtime wires it. */
 function groupsOver(
@@ -210,6 +219,86 @@ describe('groups of generations', () => {
       expect(end.group.media?.posterPath).toBe(`media/${started.group.id}.poster.jpg`);
     } finally {
       await groups?.close();
+      await sut.close();
+    }
+  });
+
+  it('counts every clip against the daily videos: a compare past the quota is refused whole, naming the limit', async () => {
+    fake.state.predictions.configure('anotherjesse/zeroscope-v2-xl', { steps: 1, tickMs: 2 });
+    fake.state.predictions.configure('lucataco/animate-diff', { steps: 1, tickMs: 2 });
+    const sut = startService(fake, { dataDir: tempDataDir(), env: { DAILY_VIDEOS_PER_USER: '3' } });
+    const { groups } = groupsOver(sut);
+    try {
+      const one = await sut.service.start({
+        requester: alice,
+        model: 'anotherjesse/zeroscope-v2-xl',
+        values: { prompt: 'a first clip' },
+      });
+      await waitForFinal(sut, one.id);
+      const predictionsBefore = createRequests(fake).length;
+      const over = groups.start({
+        kind: 'compare',
+        requester: alice,
+        prompt: 'a red fox',
+        models: ['tencent/hunyuan-video', 'anotherjesse/zeroscope-v2-xl', 'lucataco/animate-diff'],
+      });
+      await expect(over).rejects.toMatchObject({
+        code: 'QUOTA_REACHED',
+        userMessage:
+          'These 3 videos would take you past your 3 a day: you have made 1, so 2 more fit today; the count resets at 00:00 UTC.',
+      });
+      // Not one clip started: no prediction, no half a comparison.
+      expect(createRequests(fake).length).toBe(predictionsBefore);
+      const fits = await groups.start({
+        kind: 'compare',
+        requester: alice,
+        prompt: 'a red fox',
+        models: ['anotherjesse/zeroscope-v2-xl', 'lucataco/animate-diff'],
+      });
+      expect(fits.members).toHaveLength(2);
+      expect(fits.refused).toEqual([]);
+    } finally {
+      await groups.close();
+      await sut.close();
+    }
+  });
+
+  it('sends a batch’s prompt to moderation once, and a flagged prompt starts none of the clips', async () => {
+    fake.state.predictions.configure('anotherjesse/zeroscope-v2-xl', { steps: 1, tickMs: 2 });
+    const sut = startService(fake, {
+      dataDir: tempDataDir(),
+      env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: openai.baseUrl },
+      moderator: createOpenAIModerator({ apiKey: 'sk-test', baseUrl: openai.baseUrl }),
+    });
+    const { groups } = groupsOver(sut);
+    const sent = (text: string) =>
+      openai.moderations().filter((request) => JSON.stringify(request.body.input).includes(text)).length;
+    try {
+      const started = await groups.start({
+        kind: 'batch',
+        requester: alice,
+        prompt: 'a lighthouse at dusk',
+        models: ['anotherjesse/zeroscope-v2-xl'],
+        count: 3,
+      });
+      expect(started.members).toHaveLength(3);
+      expect(sent('a lighthouse at dusk')).toBe(1);
+
+      const flagged = groups.start({
+        kind: 'batch',
+        requester: alice,
+        prompt: 'a knife fight on a pier',
+        models: ['anotherjesse/zeroscope-v2-xl'],
+        count: 3,
+      });
+      await expect(flagged).rejects.toMatchObject({
+        code: 'PROMPT_FLAGGED',
+        userMessage: 'This prompt was flagged for violence.',
+      });
+      expect(sent('a knife fight on a pier')).toBe(1);
+      expect(createRequests(fake).filter((r) => JSON.stringify(r.body).includes('knife'))).toEqual([]);
+    } finally {
+      await groups.close();
       await sut.close();
     }
   });

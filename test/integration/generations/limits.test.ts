@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LimitError, QuotaError, type ReelbotError } from '../../../src/core/errors.js';
 import type { Requester } from '../../../src/core/generations/types.js';
 import {
+  createRequests,
   type FakeReplicate,
   finishPrediction,
   type ServiceUnderTest,
@@ -125,6 +126,57 @@ describe('admission under concurrent requests', () => {
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const refused = results.find((r) => r.status === 'rejected');
       expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(QuotaError);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('counts Re-roll, Extend and Edit against the daily videos and the per-person cap like any video', async () => {
+    const text = 'tencent/hunyuan-video';
+    const image = 'minimax/video-01-live';
+    fake.state.predictions.configure(text, { steps: 1, tickMs: 2 });
+    fake.state.predictions.configure(image, { steps: 1, tickMs: 2 });
+    const own = startService(fake, {
+      dataDir: tempDataDir(),
+      env: {
+        MAX_JOBS_PER_USER: '1',
+        MAX_QUEUED_PER_USER: '0',
+        DAILY_VIDEOS_PER_USER: '3',
+        DEFAULT_IMAGE_MODEL: image,
+      },
+    });
+    const fay = user('fay');
+    const nextSteps = (id: string) => [
+      own.service.reroll(id, fay),
+      own.service.extend!({ requester: fay, generationId: id }),
+      own.service.start({
+        requester: fay,
+        model: text,
+        values: { prompt: 'the same, edited' },
+        origin: { kind: 'edit', generationId: id },
+      }),
+    ];
+    try {
+      const first = await own.service.start({ requester: fay, model: text, values: { prompt: 'a harbour' } });
+      expect((await waitForFinal(own, first.id)).status).toBe('succeeded');
+      // Another video of hers running: each next step is past the one job a person may have.
+      const busy = await own.service.start({ requester: fay, model, values: { prompt: 'busy' } });
+      for (const refused of nextSteps(first.id).map((step) => step.catch((e: ReelbotError) => e)))
+        expect(await refused).toMatchObject({ code: 'LIMIT_REACHED' });
+      // Canceled, it is given back to the day's count.
+      await own.service.cancel(busy.id, { userId: 'fay' });
+      const part = await own.service.extend!({ requester: fay, generationId: first.id });
+      expect((await waitForFinal(own, part.id)).status).toBe('succeeded');
+      const again = await own.service.reroll(first.id, fay);
+      expect((await waitForFinal(own, again.id)).status).toBe('succeeded');
+      // Three videos today, the day's quota: none of the next steps starts, and Replicate sees none.
+      const predictions = createRequests(fake).length;
+      for (const refused of nextSteps(part.id).map((step) => step.catch((e: ReelbotError) => e)))
+        expect(await refused).toMatchObject({
+          code: 'QUOTA_REACHED',
+          userMessage: 'You have made 3 of 3 videos today; the count resets at 00:00 UTC.',
+        });
+      expect(createRequests(fake).length).toBe(predictions);
     } finally {
       await own.close();
     }

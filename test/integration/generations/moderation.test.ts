@@ -160,4 +160,68 @@ describe('OpenAI moderation before a prediction', () => {
       openai.moderationFails(undefined);
     }
   });
+
+  it('keeps the age-restricted mark of an image an Edit keeps (the kept image is not sent again)', async () => {
+    const own = await startFakeOpenAI();
+    own.flag({ image: true }, ['sexual']);
+    const sut = startService(replicate, {
+      dataDir: tempDataDir(),
+      env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: own.baseUrl },
+      moderator: createOpenAIModerator({ apiKey: 'sk-test', baseUrl: own.baseUrl }),
+    });
+    services.push(sut);
+    try {
+      const png = fs.readFileSync((await fakeMedia()).image);
+      const original = await sut.service.start({
+        requester: alice,
+        model: 'minimax/video-01-live',
+        values: { prompt: 'make it move' },
+        attachments: [{ url: 'http://unused.invalid/cat.png', filename: 'cat.png', data: png }],
+      });
+      expect(original.restrictedCategories).toEqual(['sexual']);
+      // The form of an Edit hands the image back as the URL it was uploaded at.
+      const [imageName, imageUrl] = Object.entries(original.input).find(
+        ([name, value]) => name !== 'prompt' && typeof value === 'string' && value.startsWith('http'),
+      )!;
+      const edited = await sut.service.start({
+        requester: alice,
+        model: 'minimax/video-01-live',
+        values: { prompt: 'make it dance', [imageName]: imageUrl as string },
+        origin: { kind: 'edit', generationId: original.id },
+      });
+      expect(edited.input[imageName]).toBe(imageUrl);
+      expect(edited.restrictedCategories).toEqual(['sexual']);
+      expect(own.moderations().filter((r) => JSON.stringify(r.body).includes('image_url'))).toHaveLength(1);
+      await waitForFinal(sut, original.id);
+      await waitForFinal(sut, edited.id);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('moderates the prompt an Extend is given, before anything reaches Replicate', async () => {
+    const sut = moderated({ DEFAULT_IMAGE_MODEL: 'minimax/video-01-live' });
+    const first = await sut.service.start({
+      requester: alice,
+      model: 'tencent/hunyuan-video',
+      values: { prompt: 'a calm harbour' },
+    });
+    expect((await waitForFinal(sut, first.id)).status).toBe('succeeded');
+    const before = {
+      predictions: createRequests(replicate).length,
+      moderations: openai.moderations().length,
+    };
+    const error = await refusal(
+      sut.service.extend!({
+        requester: alice,
+        generationId: first.id,
+        prompt: 'then a knife fight breaks out',
+      }),
+    );
+    expect(error.code).toBe('PROMPT_FLAGGED');
+    expect(error.userMessage).toBe('This prompt was flagged for violence.');
+    expect(openai.moderations().length).toBe(before.moderations + 1);
+    expect(createRequests(replicate).length).toBe(before.predictions);
+    expect((await sut.store.list({ search: 'knife' })).items).toHaveLength(0);
+  });
 });

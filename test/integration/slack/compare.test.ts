@@ -122,6 +122,35 @@ describe('/reelbot compare on Slack', () => {
   });
 });
 
+describe('/reelbot compare against the daily videos', () => {
+  it('refuses a compare whose clips would pass the person’s daily videos, in the message, with no clip started', async () => {
+    const place = { platform: 'slack' as const, workspaceId: h.slack.workspace.teamId };
+    await h.botDeps.rules!.change(place, 'dailyVideosPerUser', 1, { userId: 'U0ADMIN01' });
+    try {
+      const person = { id: 'U0CMP0009', name: 'ida' };
+      const before = h.replicate.state.predictions.predictions.size;
+      const { viewId, since } = await openCompare('a windmill, compared', person);
+      await h.client.viewSubmission({
+        view: h.slack.viewPayload(viewId),
+        inputs: { compare_models: [hunyuan, animateDiff] },
+        person,
+      });
+      const refused = await h.slack.waitForCall(
+        'chat.update',
+        (c) => messageText(c.args).startsWith('I could not start the comparison'),
+        { since },
+      );
+      expect(messageText(refused.args)).toContain(
+        'These 2 videos would take you past your 1 a day: you have made 0, so one more fits today',
+      );
+      expect(h.replicate.state.predictions.predictions.size).toBe(before);
+      expect((await h.store.list({ userId: person.id })).items).toHaveLength(0);
+    } finally {
+      await h.botDeps.rules!.change(place, 'dailyVideosPerUser', null, { userId: 'U0ADMIN01' });
+    }
+  });
+});
+
 describe('Batch on Slack: "How many videos" in the model form', () => {
   const i2vgen = 'ali-vilab/i2vgen-xl';
 

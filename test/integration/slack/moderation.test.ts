@@ -14,8 +14,10 @@ beforeAll(async () => {
   h = await startSlackHarness({
     env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: openai.baseUrl },
     moderator: createOpenAIModerator({ apiKey: 'sk-test', baseUrl: openai.baseUrl }),
+    groups: true,
   });
   h.replicate.state.predictions.configure(model, { steps: 1, predictTime: 5 });
+  h.replicate.state.predictions.configure('lucataco/animate-diff', { steps: 1, predictTime: 5 });
 });
 afterAll(async () => {
   await h?.close();
@@ -49,6 +51,31 @@ describe('OpenAI moderation on Slack', () => {
     const generation = (await h.store.list({ userId: person.id })).items[0]!;
     expect(generation.restrictedCategories).toEqual(['sexual']);
     expect(messageText(warning.args)).toContain(`/g/${generation.id}`);
+    expect(h.slack.log.of('files.completeUploadExternal', (c) => c.seq > since)).toEqual([]);
+  });
+
+  it('does not upload the grid of a compare with an age-restricted clip: a warning in its thread instead', async () => {
+    const person = { id: 'U0MODER03', name: 'mo' };
+    const since = h.slack.log.last;
+    await h.client.slashCommand({ command: '/reelbot', text: 'compare a boudoir still life', person });
+    const open = await h.slack.waitForCall('views.open', () => true, { since });
+    const viewId = (open.response as { view: { id: string } }).view.id;
+    const submit = await h.client.viewSubmission({
+      view: h.slack.viewPayload(viewId),
+      inputs: { compare_models: [model, 'lucataco/animate-diff'] },
+      person,
+    });
+    expect(submit.json.response_action).toBeUndefined();
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'C0GENERAL', {
+      since,
+    });
+    const ts = (post.response as { ts: string }).ts;
+    const warning = await h.slack.waitForCall(
+      'chat.postMessage',
+      (c) => c.args.thread_ts === ts && messageText(c.args).includes('flagged for sexual content'),
+      { since, timeoutMs: 30_000 },
+    );
+    expect(messageText(warning.args)).toContain('side-by-side video is not shown here');
     expect(h.slack.log.of('files.completeUploadExternal', (c) => c.seq > since)).toEqual([]);
   });
 });

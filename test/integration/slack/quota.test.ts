@@ -47,6 +47,23 @@ describe('Slack: what a video cost, the daily quota and /reelbot usage', () => {
     expect((await h.store.list({ userId: person.id })).items).toHaveLength(1);
   });
 
+  it('tells a person at the limit on Extend and Edit before any modal opens', async () => {
+    const person = { id: 'U0QUOTA01' };
+    const made = (await h.store.list({ userId: person.id })).items[0]!;
+    const ref = made.messageRef as { channel: string; ts: string };
+    const message = h.slack.message(ref.channel, ref.ts)!;
+    for (const actionId of ['reelbot_extend', 'reelbot_edit']) {
+      const since = h.slack.log.last;
+      await h.client.messageButton({ channelId: ref.channel, message, actionId, person });
+      const refused = await h.slack.waitForCall('response_url', () => true, { since });
+      expect(refused.args).toMatchObject({
+        response_type: 'ephemeral',
+        text: 'You have made 1 of 1 videos today; the count resets at 00:00 UTC.',
+      });
+      expect(h.slack.log.of('views.open').filter((c) => c.seq > since)).toHaveLength(0);
+    }
+  });
+
   it('refuses a form opened before the limit was reached when it is sent after', async () => {
     const person = { id: 'U0QUOTA02' };
     const early = await openModelForm(h, { command: '/video', text: 'an early kite', model, person });

@@ -55,7 +55,8 @@ export async function launchModel(
   // Before any form and before Replicate is asked about it: a model the server does not allow.
   await ctx.rules?.assertModelAllowed(requester, request.model);
   // Before any form: a person past a daily quota is told now, not after filling it in.
-  await ctx.service.checkQuota(requester);
+  // A batch counts each of its clips.
+  await ctx.service.checkQuota(requester, request.count ?? 1);
   const lookupMs = request.lookupMs ?? ctx.lookupTimeoutMs;
   const model = await within(ctx.catalog.getModel(request.model), lookupMs, ctx.timers);
   if (!model) {

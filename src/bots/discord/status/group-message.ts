@@ -3,7 +3,12 @@ import type { REST } from 'discord.js';
 import { createEditThrottle } from '../../../core/chat/edit-throttle.js';
 import { createLiveGroupMessages } from '../../../core/chat/live-group-messages.js';
 import { truncate } from '../../../core/forms/text.js';
-import { groupHeading, groupLines, groupOutcome } from '../../../core/generations/groups/group-text.js';
+import {
+  gridRestrictions,
+  groupHeading,
+  groupLines,
+  groupOutcome,
+} from '../../../core/generations/groups/group-text.js';
 import type { GenerationGroup, GroupEvent } from '../../../core/generations/groups/types.js';
 import type { Generation } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
@@ -49,7 +54,9 @@ async function finishedEdit(
   });
   if (upload.kind === 'too-big') return plain;
   const data = await fs.promises.readFile(upload.path);
-  const name = `reelbot-${group.id}.mp4`;
+  // A clip flagged in an age-restricted category makes the grid a spoiler, as its own video is.
+  const spoiler = gridRestrictions(members).length > 0 && ref.nsfwChannel !== true;
+  const name = `${spoiler ? 'SPOILER_' : ''}reelbot-${group.id}.mp4`;
   return {
     edit: {
       body: { content, attachments: [{ id: '0', filename: name }], allowed_mentions: noMentions },

@@ -8,6 +8,7 @@ import type { Catalog } from '../../../core/replicate/catalog.js';
 import { imageFields } from '../../../core/replicate/schema.js';
 import type { Field } from '../../../core/replicate/schema-types.js';
 import type { ModalContext } from '../metadata.js';
+import { slackRequester } from '../requester.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import { editActionId } from '../status/render.js';
 import { placeOfPress } from '../status/reroll.js';
@@ -42,7 +43,7 @@ export function keptImages(
 export function registerEdit(
   app: App,
   deps: {
-    service: Pick<GenerationService, 'get'>;
+    service: Pick<GenerationService, 'get' | 'checkQuota'>;
     catalog: Pick<Catalog, 'getModel'>;
     /** A form of several pages fills its other pages from here. */
     drafts?: PageDrafts;
@@ -60,6 +61,8 @@ export function registerEdit(
           userMessage:
             'Only a video made with a model has a form to edit. Use Re-roll or the Scene button instead.',
         });
+      // As before any form: a person past a daily quota is told before filling it in.
+      await deps.service.checkQuota(slackRequester({ ...placeOfPress(body), userName: body.user.name }));
       const detail = await deps.catalog.getModel(generation.model);
       const context: ModalContext = {
         ...placeOfPress(body),

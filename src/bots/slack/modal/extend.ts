@@ -85,7 +85,7 @@ function modelBlock(choices: string[], preselected: string, sameModel: boolean) 
 export function registerExtend(
   app: App,
   deps: {
-    service: Pick<GenerationService, 'extend' | 'planExtend'>;
+    service: Pick<GenerationService, 'extend' | 'planExtend' | 'checkQuota'>;
     postStatus: PostStatus;
     logger: Logger;
   },
@@ -96,10 +96,14 @@ export function registerExtend(
     try {
       if (!deps.service.planExtend) throw extendUnavailable();
       const context: ExtendContext = { generationId, ...placeOfPress(body) };
-      const plan = await deps.service.planExtend(
-        generationId,
-        slackRequester({ userId: context.userId, teamId: context.teamId, channelId: context.channelId }),
-      );
+      const requester = slackRequester({
+        userId: context.userId,
+        teamId: context.teamId,
+        channelId: context.channelId,
+      });
+      const plan = await deps.service.planExtend(generationId, requester);
+      // A person past a daily quota is told now, not after writing the next part's prompt.
+      await deps.service.checkQuota(requester);
       await client.views.open({
         trigger_id: body.trigger_id,
         view: {

@@ -3,8 +3,14 @@ import { createEditThrottle } from '../../../core/chat/edit-throttle.js';
 import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
 import { createLiveGroupMessages } from '../../../core/chat/live-group-messages.js';
 import { truncate } from '../../../core/forms/text.js';
-import { groupHeading, groupLines, groupOutcome } from '../../../core/generations/groups/group-text.js';
+import {
+  gridRestrictions,
+  groupHeading,
+  groupLines,
+  groupOutcome,
+} from '../../../core/generations/groups/group-text.js';
 import type { GenerationGroup, GroupEvent } from '../../../core/generations/groups/types.js';
+import { categoryInWords } from '../../../core/generations/moderation.js';
 import type { Generation } from '../../../core/generations/types.js';
 import type { Logger } from '../../../core/logger.js';
 import type { MediaStorage } from '../../../core/media/storage.js';
@@ -51,9 +57,20 @@ export function slackGroupText(group: GenerationGroup, members: Generation[], li
 export function createSlackGroupMessages(deps: SlackGroupMessagesDeps) {
   const { client } = deps;
 
-  async function uploadGrid(group: GenerationGroup, ref: StatusRef): Promise<void> {
+  async function uploadGrid(group: GenerationGroup, members: Generation[], ref: StatusRef): Promise<void> {
     if (!group.media) return;
     const log = deps.logger.child({ groupId: group.id });
+    const restricted = gridRestrictions(members);
+    if (restricted.length > 0) {
+      // As for one video: Slack has no spoilers, so a grid with a flagged clip is not shown inline.
+      await client.chat.postMessage({
+        channel: ref.channel,
+        thread_ts: ref.ts,
+        text: `:warning: A clip of this group was flagged for ${restricted.map(categoryInWords).join(', ')}, so the side-by-side video is not shown here. Each clip is linked in the message above.`,
+      });
+      log.info({ categories: restricted }, 'age-restricted grid not uploaded to Slack');
+      return;
+    }
     const prepared = await prepareUpload(group.media, deps.uploadLimitBytes, {
       storage: deps.media,
       label: `${group.id}-slack`,
@@ -93,7 +110,7 @@ export function createSlackGroupMessages(deps: SlackGroupMessagesDeps) {
         await client.chat.update({ channel: ref.channel, ts: ref.ts, text });
         if (event.type !== 'finished') return;
         try {
-          await uploadGrid(event.group, ref);
+          await uploadGrid(event.group, event.members, ref);
           await deps.saveRef(groupId, { ...ref, closed: true, delivered: true });
         } finally {
           live.done(groupId);

@@ -51,7 +51,7 @@ export interface GroupStart {
 }
 
 export interface GroupServiceDeps {
-  service: Pick<GenerationService, 'start' | 'get' | 'subscribe'>;
+  service: Pick<GenerationService, 'start' | 'get' | 'subscribe' | 'checkQuota' | 'checkPrompt'>;
   groups: GroupStore;
   catalog: Pick<Catalog, 'getModel'>;
   storage: MediaStorage;
@@ -101,8 +101,9 @@ function clipsOf(request: GroupRequest, seed: number): Clip[] {
 }
 
 /**
- * Groups of generations started together and shown as one: each member goes through the
- * service's own admission (so quotas, limits and blocked terms count per clip), the group is
+ * Groups of generations started together and shown as one: the whole group must fit the person's
+ * daily videos and its one prompt is checked once (blocked terms, moderation) before any clip;
+ * then each member goes through the service's own admission (so limits count per clip), the group is
  * recorded with the admitted ones, and when every member has ended one process claims the group
  * and keeps the grid video of the members that succeeded. Events go to this process's listeners.
  */
@@ -184,6 +185,11 @@ export function createGroupService(deps: GroupServiceDeps) {
   async function start(request: GroupRequest): Promise<GroupStart> {
     const form = await fromForm(request);
     const clips = clipsOf(request, form.seed ?? (await commonSeed(request.models)));
+    // The whole group first: every clip counts against the person's daily videos, and the one
+    // prompt is checked once. A group past the quota or with a refused prompt starts no clip.
+    await deps.service.checkQuota(request.requester, clips.length);
+    const prompt = request.prompt ?? form.prompt;
+    if (prompt) await deps.service.checkPrompt(prompt, request.requester);
     const members: Generation[] = [];
     const refused: GroupRefusal[] = [];
     let firstRefusal: unknown;
@@ -202,7 +208,7 @@ export function createGroupService(deps: GroupServiceDeps) {
     const group = await groups.insert({
       kind: request.kind,
       requester: request.requester,
-      prompt: request.prompt ?? form.prompt,
+      prompt,
       memberIds: members.map((member) => member.id),
       messageRef: request.messageRef,
       refused,

@@ -1,3 +1,4 @@
+import { mergeRestricted } from '../moderation.js';
 import type { Generation } from '../types.js';
 import type { GenerationGroup, GroupRefusal } from './types.js';
 
@@ -61,4 +62,14 @@ export function groupLines(
   });
   for (const refusal of refused) lines.push(`✗ ${refusal.model}: not started. ${refusal.reason}`);
   return lines;
+}
+
+/**
+ * The age-restricted moderation categories the grid carries: those of every clip in it, since each
+ * tile shows its clip. The bots show such a grid as they show such a video (a Discord spoiler
+ * outside nsfw channels, a link and a warning on Slack); empty when none was flagged.
+ */
+export function gridRestrictions(members: Generation[]): string[] {
+  const tiles = members.filter((member) => member.status === 'succeeded');
+  return mergeRestricted(...tiles.map((member) => member.restrictedCategories)) ?? [];
 }

@@ -17,12 +17,16 @@ const count = (n: number) => n.toLocaleString('en-US');
  * admission) cannot both slip under; failed and
  * canceled ones stop counting. A server's budget is checked against what its videos have used so
  * far: videos still running when it runs out may end a little past it.
+ *
+ * `videos` is how many are asked for at once (a compare or a batch counts each clip): all of them
+ * must fit in the person's count, so a group is refused whole rather than started in part.
  */
 export async function assertWithinQuota(
   usage: Pick<SpendLedger, 'usageSince'>,
   requester: Requester,
   limits: SpendLimits,
   now: number,
+  videos = 1,
 ): Promise<void> {
   const since = utcDayStart(now);
   const resetsAt = since + dayMs;
@@ -36,6 +40,16 @@ export async function assertWithinQuota(
         resetsAt,
         `You have made ${count(mine.videos)} of ${count(limits.videosPerUser)} videos today; the count resets at ${resetTime}.`,
       );
+    if (mine.videos + videos > limits.videosPerUser) {
+      const left = limits.videosPerUser - mine.videos;
+      throw new QuotaError(
+        'user-videos',
+        mine.videos,
+        limits.videosPerUser,
+        resetsAt,
+        `These ${count(videos)} videos would take you past your ${count(limits.videosPerUser)} a day: you have made ${count(mine.videos)}, so ${left === 1 ? 'one more fits' : `${count(left)} more fit`} today; the count resets at ${resetTime}.`,
+      );
+    }
   }
   if (!requester.workspaceId || (!limits.gpuSecondsPerServer && !limits.usdPerServer)) return;
   const server = await usage.usageSince(

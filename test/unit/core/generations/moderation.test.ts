@@ -71,4 +71,35 @@ describe('the moderation gate', () => {
     expect(gate.enabled).toBe(false);
     expect(await gate.checkText('anything', requester)).toEqual([]);
   });
+
+  it('reuses an answer for the same input for ten minutes, and asks again after a failure', async () => {
+    let now = 0;
+    let down = true;
+    const asked: string[] = [];
+    const moderator: Moderator = {
+      async moderate(inputs) {
+        asked.push(inputs[0]!.kind === 'text' ? inputs[0]!.text : 'image');
+        if (down) throw new Error('503');
+        return ['sexual'];
+      },
+    };
+    const gate = createModerationGate({
+      moderator,
+      config: loadConfig({}),
+      logger: silentLogger(),
+      clock: () => now,
+    });
+    await expect(gate.checkText('a portrait', requester)).rejects.toMatchObject({
+      code: 'MODERATION_UNAVAILABLE',
+    });
+    down = false;
+    expect(await gate.checkText('a portrait', requester)).toEqual(['sexual']);
+    now += 9 * 60_000;
+    expect(await gate.checkText('a portrait', requester)).toEqual(['sexual']);
+    expect(await gate.checkText('another portrait', requester)).toEqual(['sexual']);
+    expect(asked).toEqual(['a portrait', 'a portrait', 'another portrait']);
+    now += 2 * 60_000;
+    await gate.checkText('a portrait', requester);
+    expect(asked).toHaveLength(4);
+  });
 });
