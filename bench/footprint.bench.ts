@@ -83,6 +83,8 @@ const reelbot = spawnReelbot({
   SLACK_APP_TOKEN: slack.appToken,
   SLACK_API_URL: slack.apiUrl,
   MAX_JOBS_PER_USER: String(generations),
+  // One person asks for all of them: the default daily quota (20) would refuse the rest.
+  DAILY_VIDEOS_PER_USER: '0',
   MAX_JOBS_TOTAL: '16',
   RENDER_WORKER: 'lazy',
   RENDER_IDLE_SECONDS: String(idleSeconds),
