@@ -140,6 +140,11 @@ export interface GenerationStore extends SpendLedger {
   delete(id: string): Promise<boolean>;
   /** The parts of a chain of extends, oldest first. */
   chain(chainId: string): Promise<Generation[]>;
+  /**
+   * How many finished parts each of these chains has, in one read: a gallery page marks each chain
+   * "Part N of N" without reading every part of every chain. Chains with none are absent.
+   */
+  finishedChainParts(chainIds: readonly string[]): Promise<Map<string, number>>;
 
   /**
    * Takes the download of a generation for `owner`: when nobody holds it, when `owner` already

@@ -180,6 +180,15 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
       ).map(toGeneration);
     },
 
+    async finishedChainParts(chainIds) {
+      if (chainIds.length === 0) return new Map();
+      const rows = prepared<[string], { chain_id: string; n: number }>(
+        `SELECT chain_id, count(*) AS n FROM generations
+         WHERE chain_id IN (SELECT value FROM json_each(?)) AND status = 'succeeded' GROUP BY chain_id`,
+      ).all(JSON.stringify(chainIds));
+      return new Map(rows.map((row) => [row.chain_id, row.n]));
+    },
+
     ...createDownloadClaims(prepared, clock),
     ...createWebhookDeliveries(prepared, clock),
     ...createRunHistory(db),

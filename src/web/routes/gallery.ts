@@ -33,19 +33,21 @@ export function cachedModels(store: GenerationStore, clock: () => number, ttlMs 
 }
 
 /**
- * How many finished parts each chain on the page has. The store already folded each chain into its
- * newest finished part (`foldChains`), which plays the joined video and is marked "Part N of N";
- * the older parts are reached from that part's page.
+ * How many finished parts each chain on the page has, in one read. The store already folded each
+ * chain into its newest finished part (`foldChains`), which plays the joined video and is marked
+ * "Part N of N"; the older parts are reached from that part's page.
  */
 async function chainLengthsOf(
-  store: Pick<GenerationStore, 'chain'>,
+  store: Pick<GenerationStore, 'finishedChainParts'>,
   items: readonly Generation[],
 ): Promise<Map<string, number>> {
+  const shown = items.filter((item) => item.chainId && item.status === 'succeeded');
+  if (shown.length === 0) return new Map();
+  const parts = await store.finishedChainParts(shown.map((item) => item.chainId!));
   const chainLengths = new Map<string, number>();
-  for (const item of items) {
-    if (!item.chainId || item.status !== 'succeeded') continue;
-    const parts = (await store.chain(item.chainId)).filter((part) => part.status === 'succeeded');
-    if (parts.length > 1) chainLengths.set(item.id, parts.length);
+  for (const item of shown) {
+    const length = parts.get(item.chainId!) ?? 0;
+    if (length > 1) chainLengths.set(item.id, length);
   }
   return chainLengths;
 }

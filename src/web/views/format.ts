@@ -1,7 +1,12 @@
 import type { GenerationStatus } from '../../core/generations/types.js';
 
+/** Whitespace that flattening changes: any but a single space, or a space at either end. */
+const needsFlattening = /[^\S ]| {2}|^ | $/;
+
 /** Cuts text to `max` characters on a word boundary when one is near, with an ellipsis. */
 export function truncate(text: string, max: number): string {
+  // Most prompts are short and already flat (single spaces, no ends): a test is cheaper than a replace.
+  if (text.length <= max && !needsFlattening.test(text)) return text;
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max - 1);

@@ -164,6 +164,19 @@ export function createPostgresGenerationStore(
       return rows.map(toGeneration);
     },
 
+    async finishedChainParts(chainIds) {
+      if (chainIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('generations')
+        .select(['chain_id', (eb) => eb.fn.countAll<string>().as('n')])
+        .where('chain_id', 'in', [...chainIds])
+        .where('status', '=', 'succeeded')
+        .groupBy('chain_id')
+        .execute();
+      // count(*) is a bigint, which the driver hands over as a string.
+      return new Map(rows.map((row) => [row.chain_id!, Number(row.n)]));
+    },
+
     ...createPostgresDownloadClaims(db, clock),
     ...createPostgresWebhookDeliveries(db, clock),
     ...createPostgresSpendQueries(db),

@@ -72,6 +72,33 @@ describe.each(storeEngines())('generation store on $name', (engine) => {
     expect((await second.get(part2.id))!.joinedMedia).toBeUndefined();
   });
 
+  it('counts the finished parts of several chains in one read', async () => {
+    const store = await open();
+    const part = async (chainId: string | undefined, status: 'succeeded' | 'failed') => {
+      const made = await store.insert({
+        source: 'replicate',
+        requester,
+        model: 'a/b',
+        input: {},
+        chainId,
+        status,
+      });
+      // A chain's first part carries the chain's id, its own, once the chain has a second part.
+      if (!chainId) await store.update(made.id, { chainId: made.id });
+      return made;
+    };
+    const first = await part(undefined, 'succeeded');
+    await part(first.id, 'succeeded');
+    await part(first.id, 'failed');
+    await part(first.id, 'succeeded');
+    const second = await part(undefined, 'succeeded');
+    const unfinished = await part(undefined, 'failed');
+
+    const counts = await store.finishedChainParts([first.id, second.id, unfinished.id, 'g_nochain']);
+    expect(Object.fromEntries(counts)).toEqual({ [first.id]: 3, [second.id]: 1 });
+    expect(await store.finishedChainParts([])).toEqual(new Map());
+  });
+
   it('round-trips a generation with its media and message reference', async () => {
     const store = await open();
     const created = await store.insert({

@@ -18,6 +18,12 @@ describe('formatting for people', () => {
     expect(truncate('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`);
   });
 
+  it('flattens whitespace in text short enough to keep whole', () => {
+    expect(truncate('a fox\nin  the\tsnow\u00a0at night', 60)).toBe('a fox in the snow at night');
+    expect(truncate(' leading and trailing ', 60)).toBe('leading and trailing');
+    expect(truncate('already flat', 60)).toBe('already flat');
+  });
+
   it('formats times, spans, lengths and sizes', () => {
     const now = Date.UTC(2025, 0, 15);
     expect(relativeTime(now - 10_000, now)).toBe('just now');
