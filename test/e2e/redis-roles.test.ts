@@ -68,13 +68,12 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
     const webPort = await freePort();
     const publicUrl = `http://127.0.0.1:${webPort}`;
     const withWebhooks = { ...env(), PUBLIC_URL: publicUrl, REPLICATE_POLL_SECONDS: '600' };
-    const [bot, worker] = await Promise.all([
+    // Started together on a fresh DATA_DIR: the SQLite schema is made once, under its lock.
+    const [bot, worker, web] = await Promise.all([
       running(['start', '--role', 'bot'], withWebhooks),
       running(['worker'], withWebhooks),
+      running(['start', '--role', 'web'], { ...withWebhooks, PORT: String(webPort) }),
     ]);
-    // Once the others have made the SQLite schema: processes that each create it at the same
-    // moment on a fresh DATA_DIR can collide (migrate() reads what was applied outside its lock).
-    const web = await running(['start', '--role', 'web'], { ...withWebhooks, PORT: String(webPort) });
     expect(bot.line).toMatchObject({ role: 'bot', performsJobs: false, bots: ['discord'], queue: 'redis' });
     expect(bot.line.url).toBeUndefined();
     expect(worker.line).toMatchObject({ role: 'worker', performsJobs: true, bots: [] });

@@ -104,11 +104,12 @@ export function openDatabase(dataDir: string | ':memory:'): Database {
   let db: Database | undefined;
   try {
     db = new BetterSqlite3(file);
+    // Two processes (a CLI next to `reelbot start`, or roles started together) may write at once;
+    // wait instead of failing, from the first statement on: switching to WAL takes a lock too.
+    db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    // Two processes (a CLI next to `reelbot start`) may write at once; wait instead of failing.
-    db.pragma('busy_timeout = 5000');
     migrate(db);
     return db;
   } catch (error) {

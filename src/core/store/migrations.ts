@@ -276,27 +276,30 @@ export const migrations: readonly Migration[] = [
   },
 ];
 
-/** Applies every migration the database has not seen, each in its own transaction. */
+/**
+ * Applies every migration the database has not seen, all in one IMMEDIATE transaction: it takes
+ * the write lock before reading what was applied, so processes first started together on a new
+ * DATA_DIR wait for each other (busy_timeout) rather than both running the same migration.
+ */
 export function migrate(db: Database, list: readonly Migration[] = migrations): number[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const applied = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
-      (row) => row.version,
-    ),
-  );
-  const ran: number[] = [];
-  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
-    if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.up);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        Date.now(),
+  return db
+    .transaction(() => {
+      db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+      const applied = new Set(
+        (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+          (row) => row.version,
+        ),
       );
-    })();
-    ran.push(migration.version);
-  }
-  return ran;
+      const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+      const ran: number[] = [];
+      for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+        if (applied.has(migration.version)) continue;
+        db.exec(migration.up);
+        record.run(migration.version, migration.name, Date.now());
+        ran.push(migration.version);
+      }
+      return ran;
+    })
+    .immediate();
 }

@@ -1,9 +1,19 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGenerationStore, DatabaseError, openDatabase } from '../../../../src/core/store/index.js';
+import { databaseFile } from '../../../../src/core/store/database.js';
+import {
+  createGenerationStore,
+  DatabaseError,
+  migrate,
+  migrations,
+  openDatabase,
+} from '../../../../src/core/store/index.js';
 import { DatabaseServerError, openPostgresStore } from '../../../../src/core/store/postgres/index.js';
 import { databaseWithGenerations } from '../../../fixtures/databases/index.js';
 import {
@@ -69,6 +79,45 @@ describe('openDatabase on a file it cannot use', () => {
     fs.mkdirSync(empty);
     fs.writeFileSync(path.join(empty, 'reelbot.sqlite'), '');
     openDatabase(empty).close();
+  });
+});
+
+describe('openDatabase from processes started together on a new DATA_DIR', () => {
+  it('migrates it once: every process opens it, and each migration is recorded once', async () => {
+    const dir = dataDir();
+    fs.mkdirSync(dir);
+    // The test makes the migrations' own table, then holds the write lock until the processes are
+    // about to open the file: each then reads what was applied while another may be applying it.
+    const holder = new BetterSqlite3(databaseFile(dir));
+    holder.pragma('journal_mode = WAL');
+    migrate(holder, []);
+    holder.exec('BEGIN IMMEDIATE');
+    const script = path.join(import.meta.dirname, 'open-database-child.ts');
+    const children = Array.from({ length: 2 }, () =>
+      spawn(process.execPath, ['--import', 'tsx', script, dir], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+    const outcomes = children.map((child) => {
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      return {
+        opening: once(child.stdout, 'data'),
+        exit: new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+          child.on('exit', (code) => resolve({ code, stdout, stderr })),
+        ),
+      };
+    });
+    await Promise.all(outcomes.map((outcome) => outcome.opening));
+    holder.exec('COMMIT');
+    holder.close();
+    const exits = await Promise.all(outcomes.map((outcome) => outcome.exit));
+    const all = migrations.map((migration) => migration.version).sort((a, b) => a - b);
+    for (const exit of exits) {
+      expect(exit.stderr).toBe('');
+      expect(exit.code).toBe(0);
+      expect(JSON.parse(exit.stdout.trim().split('\n').at(-1)!)).toEqual(all);
+    }
   });
 });
 
