@@ -16,9 +16,11 @@ export interface StreamRequest {
   control: SharedArrayBuffer;
 }
 
-/** What the thread says about job `id`: more frames exist, all do, or it failed (or was stopped). */
+/**
+ * What the thread says about job `id`: all frames exist, or it failed (or was stopped). New frames
+ * are announced by `Atomics.notify` on the counter, not by a message each.
+ */
 export type StreamReply =
-  | { type: 'frames'; id: number; ready: number }
   | { type: 'done'; id: number }
   | { type: 'failed'; id: number; code: string; message: string };
 
@@ -40,9 +42,10 @@ parentPort?.on('message', async ({ id, scene, data, control: shared }: StreamReq
       onFrame: (frame) => {
         // The frame's floats are written before the counter moves: Atomics.store is a full fence.
         Atomics.store(control, readyIndex, frame);
+        // Wakes the renderer's Atomics.waitAsync, if it is waiting: no message to build and read.
+        Atomics.notify(control, readyIndex);
         // The loop is synchronous, so a message could not stop it: a flag in shared memory can.
         if (Atomics.load(control, stopIndex) !== 0) throw new Stopped('stopped');
-        post({ type: 'frames', id, ready: frame });
       },
     });
     post({ type: 'done', id });

@@ -66,6 +66,8 @@ export function createFrameWaiters(frames: number, ready: () => number) {
   }[] = [];
   let failure: { error: unknown } | undefined;
   return {
+    /** Whether anyone waits for frames that do not exist yet. */
+    waiting: () => waiting.length > 0,
     waitFor(count: number, onFrames?: (ready: number) => void): Promise<void> {
       const wanted = Math.min(count, frames);
       if (ready() >= wanted) return Promise.resolve();

@@ -22,7 +22,7 @@ export interface PhysicsThread {
 /**
  * The render worker's physics thread (stream-thread.ts), started with the first job. Frames are
  * written into a SharedArrayBuffer, so the renderer reads them without a copy or a message, and
- * only waits (for a message) when it has caught up with the physics. The thread is unref'd: it
+ * only waits (on the shared frame counter) when it has caught up with the physics. The thread is unref'd: it
  * never keeps the worker process alive, and dies with it.
  */
 export function createPhysicsThread(): PhysicsThread {
@@ -66,6 +66,28 @@ export function createPhysicsThread(): PhysicsThread {
       const finish = () => {
         jobs.delete(id);
         signal?.removeEventListener('abort', stop);
+        // Releases a watch still armed on a job that ends short of its last frame.
+        Atomics.notify(control, readyIndex);
+      };
+      /**
+       * While anyone waits, one Atomics.waitAsync on the frame counter wakes them when the thread
+       * moves it (see stream-thread.ts): the renderer sleeps only when it has caught up.
+       */
+      let watching = false;
+      const watch = (): void => {
+        while (!watching && waiters.waiting() && jobs.has(id)) {
+          const wait = Atomics.waitAsync(control, readyIndex, ready());
+          if (!wait.async) {
+            waiters.arrived();
+            continue;
+          }
+          watching = true;
+          void wait.value.then(() => {
+            watching = false;
+            waiters.arrived();
+            watch();
+          });
+        }
       };
       function stop(): void {
         if (!jobs.has(id)) return;
@@ -74,7 +96,6 @@ export function createPhysicsThread(): PhysicsThread {
         waiters.fail(canceled());
       }
       jobs.set(id, (reply) => {
-        if (reply.type === 'frames') return waiters.arrived();
         finish();
         if (reply.type === 'done') return waiters.arrived();
         waiters.fail(
@@ -95,7 +116,11 @@ export function createPhysicsThread(): PhysicsThread {
         frames,
         bodies,
         ready,
-        waitFor: waiters.waitFor,
+        waitFor(count, onFrames) {
+          const waited = waiters.waitFor(count, onFrames);
+          watch();
+          return waited;
+        },
         frame: (index) => posesIn(floats, bodies, index),
         stop,
       };
