@@ -1,6 +1,7 @@
 import { canceled } from './canceled.js';
 import { type CpuTime, cpuTime } from './cpu-time.js';
 import { createEncoder, type EncoderSettings, type Spawner } from './encoder.js';
+import { createFrameBuffers, type FrameBuffers } from './frame-buffers.js';
 import { frameCount } from './physics/simulate.js';
 import { type TrajectoryStream, wholeTrajectory } from './physics/stream.js';
 import type { RenderQuality } from './renderer/index.js';
@@ -83,6 +84,8 @@ export async function runPipeline(
      * trajectory computed elsewhere (render-on-worker.ts). Simulated here, all at once, when absent.
      */
     trajectory?: TrajectoryStream & { stop?(): void };
+    /** Where frame buffers come from and go back to; a new set for this video when absent. */
+    frameBuffers?: FrameBuffers;
   } = {},
 ): Promise<SimulationResult> {
   const { scene } = job;
@@ -132,7 +135,8 @@ export async function runPipeline(
     simulateMs += performance.now() - t;
   };
 
-  const free: Uint8Array[] = Array.from({ length: framesInFlight }, () => new Uint8Array(width * height * 4));
+  const frameBuffers = options.frameBuffers ?? createFrameBuffers();
+  const free = frameBuffers.take(width * height * 4, framesInFlight);
   let waitForFree: (() => void) | undefined;
   let renderMs = 0;
   let readbackMs = 0;
@@ -188,6 +192,8 @@ export async function runPipeline(
     signal?.removeEventListener('abort', onAbort);
     options.trajectory?.stop?.();
     renderer.dispose();
+    // Only those back from ffmpeg's pipe: one still being written after a failure is left alone.
+    frameBuffers.give(free.splice(0));
   }
 
   return {

@@ -6,6 +6,7 @@
  * bot.
  */
 import { ReelbotError } from '../core/errors.js';
+import { createFrameBuffers } from './frame-buffers.js';
 import { frameCount } from './physics/simulate.js';
 import { wholeTrajectory } from './physics/stream.js';
 import { createPhysicsThread } from './physics/streaming.js';
@@ -21,6 +22,8 @@ interface RunningJob {
 const running = new Map<number, RunningJob>();
 /** Kept from job to job, with Rapier loaded: it streams each job's frames to the renderer. */
 const physicsThread = createPhysicsThread();
+/** Kept from job to job too: a new set per video grew the worker until a full GC. */
+const frameBuffers = createFrameBuffers();
 
 function send(reply: WorkerReply): Promise<void> {
   return new Promise((resolve) => {
@@ -49,6 +52,7 @@ function run({ id, job, physics }: Extract<WorkerRequest, { type: 'run' }>): voi
   runPipeline(job, {
     signal: controller.signal,
     trajectory,
+    frameBuffers,
     onProgress: (progress) => void send({ type: 'progress', id, progress }),
   })
     .then(
