@@ -439,13 +439,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /**
- * The environment for a child process: this process's own, with `overrides` on top. The simulation
+ * The environment for a child process: `defaults` under this process's own, with `overrides` on top. The simulation
  * renderer runs in a child whose DISPLAY names the Xvfb it started; setting DISPLAY here instead
  * would change it for the whole process, and headless-gl binds to one display per process for good.
  */
 export function childEnvironment(
   overrides: Record<string, string>,
   env: NodeJS.ProcessEnv = process.env,
+  defaults: Record<string, string> = {},
 ): NodeJS.ProcessEnv {
-  return { ...env, ...overrides };
+  return { ...defaults, ...env, ...overrides };
 }

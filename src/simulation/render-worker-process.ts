@@ -33,12 +33,11 @@ export async function launchWorkerProcess(
   const { file, execArgv } = workerCommand();
   const child = fork(file, [], {
     execArgv,
-    env: childEnvironment({
-      DISPLAY: options.display ?? xserver!.display,
-      // glibc gives threads new malloc arenas when they contend, and the worker has many (llvmpipe's,
-      // the physics thread, V8's): under load it grew by arenas video after video, and held about
-      // 50-80 MB more than with two, at the same speed (`npm run bench:sim`). An operator's own wins.
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+    // glibc gives threads new malloc arenas when they contend, and the worker has many (llvmpipe's,
+    // the physics thread, V8's): under load it grew by arenas video after video, and held about
+    // 50-80 MB more than with two, at the same speed (`npm run bench:sim`). An operator's own wins.
+    env: childEnvironment({ DISPLAY: options.display ?? xserver!.display }, undefined, {
+      MALLOC_ARENA_MAX: '2',
     }),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
