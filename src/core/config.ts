@@ -439,9 +439,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /**
- * The environment for a child process: `defaults` under this process's own, with `overrides` on top. The simulation
- * renderer runs in a child whose DISPLAY names the Xvfb it started; setting DISPLAY here instead
- * would change it for the whole process, and headless-gl binds to one display per process for good.
+ * The environment for a child process: `defaults` under this process's own, with `overrides` on
+ * top. The simulation renderer runs in a child whose DISPLAY names the Xvfb it started; setting
+ * DISPLAY here instead would change it for the whole process, and headless-gl binds to one display
+ * per process for good.
  */
 export function childEnvironment(
   overrides: Record<string, string>,

@@ -22,8 +22,8 @@ export interface PhysicsThread {
 /**
  * The render worker's physics thread (stream-thread.ts), started with the first job. Frames are
  * written into a SharedArrayBuffer, so the renderer reads them without a copy or a message, and
- * only waits (on the shared frame counter) when it has caught up with the physics. The thread is unref'd: it
- * never keeps the worker process alive, and dies with it.
+ * only waits (on the shared frame counter) when it has caught up with the physics. The thread is
+ * unref'd: it never keeps the worker process alive, and dies with it.
  */
 export function createPhysicsThread(): PhysicsThread {
   let thread: Worker | undefined;
