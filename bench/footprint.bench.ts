@@ -12,10 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { descendantPids } from '../src/cli/shutdown.js';
 import { commandLine } from '../src/core/process-table.js';
-import { spawnReelbot } from '../test/e2e/reelbot-process.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../test/fakes/discord/server.js';
 import { startFakeReplicate } from '../test/fakes/replicate/server.js';
 import { startFakeSlack } from '../test/fakes/slack/index.js';
+import { spawnReelbot } from '../test/support/reelbot-process.js';
 
 const targetMb = 150;
 const generations = 100;

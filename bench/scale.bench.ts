@@ -23,11 +23,11 @@ import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { descendantPids } from '../src/cli/shutdown.js';
-import { type SpawnedReelbot, spawnReelbot } from '../test/e2e/reelbot-process.js';
 import { defaultUser } from '../test/fakes/discord/interactions.js';
 import { type FakeDiscord, startFakeDiscord } from '../test/fakes/discord/server.js';
 import { type PostgresServer, startPostgresServer } from '../test/support/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/support/redis-server.js';
+import { type SpawnedReelbot, spawnReelbot } from '../test/support/reelbot-process.js';
 import { freePort } from '../test/support/server-process.js';
 
 /**

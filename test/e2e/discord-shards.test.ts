@@ -5,38 +5,29 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { shardOf } from '../fakes/discord/gateway.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
-import { type ReelbotProcess, spawnReelbot, startReelbot } from './reelbot-process.js';
+import { createE2eStage } from '../support/e2e-stage.js';
+import type { ReelbotProcess } from '../support/reelbot-process.js';
 
+const stage = createE2eStage('shards');
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
-let dataDir: string;
 let reelbot: ReelbotProcess | undefined;
 
 beforeAll(async () => {
-  discord = await startFakeDiscord({ recommendedShards: 2 });
-  replicate = await startFakeReplicate();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-shards-'));
+  discord = await stage.use(startFakeDiscord({ recommendedShards: 2 }));
+  replicate = await stage.use(startFakeReplicate());
 });
 afterEach(async () => {
   await reelbot?.stop();
   reelbot = undefined;
 });
-afterAll(async () => {
-  reelbot?.kill();
-  await discord?.close();
-  await replicate?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stage.end());
 
 const env = (shards: Record<string, string>) => ({
-  DATA_DIR: dataDir,
+  DATA_DIR: stage.dataDir,
   PORT: '0',
-  REPLICATE_API_URL: replicate.apiUrl,
-  REPLICATE_API_TOKEN: replicate.state.token,
-  DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
-  DISCORD_TOKEN: discord.state.token,
-  DISCORD_APPLICATION_ID: discord.state.applicationId,
-  DISCORD_API_URL: discord.apiUrl,
+  ...replicate.env,
+  ...discord.env,
   ...shards,
 });
 
@@ -49,7 +40,7 @@ const commandRegistrations = () =>
 describe('`reelbot start` with a sharded Discord gateway', { timeout: 120_000 }, () => {
   it('runs every recommended shard with DISCORD_SHARDS=auto and answers /video once', async () => {
     const guildShard = shardOf(discord.state.guildId, 2);
-    reelbot = await startReelbot(env({ DISCORD_SHARDS: 'auto' }));
+    reelbot = await stage.start(env({ DISCORD_SHARDS: 'auto' }));
     const login = await connected(reelbot);
     expect(login.shards).toBe(2);
     expect(discord.gateway.identifiedShards).toEqual(
@@ -87,7 +78,7 @@ describe('`reelbot start` with a sharded Discord gateway', { timeout: 120_000 },
 
     // A data folder of its own, so no cached registration hides one this process should not make.
     const ownData = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-shard1-'));
-    reelbot = await startReelbot(env({ DISCORD_SHARDS: '2', DISCORD_SHARD_IDS: '1', DATA_DIR: ownData }));
+    reelbot = await stage.start(env({ DISCORD_SHARDS: '2', DISCORD_SHARD_IDS: '1', DATA_DIR: ownData }));
     const login = await connected(reelbot);
     expect(discord.gateway.identifiedShards.slice(identified)).toEqual([[1, 2]]);
     expect(login.guilds).toBe(1);
@@ -98,7 +89,7 @@ describe('`reelbot start` with a sharded Discord gateway', { timeout: 120_000 },
   });
 
   it('refuses shard ids outside the count with a sentence that says how to fix it', async () => {
-    const refused = spawnReelbot(env({ DISCORD_SHARDS: '2', DISCORD_SHARD_IDS: '0-2' }));
+    const refused = stage.spawn(env({ DISCORD_SHARDS: '2', DISCORD_SHARD_IDS: '0-2' }));
     const exit = await refused.exited;
     expect(exit.code).not.toBe(0);
     expect(refused.stderr()).toContain(

@@ -1,37 +1,21 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
-import { probeVideo, type ReelbotProcess, startReelbot } from './reelbot-process.js';
+import { createE2eStage } from '../support/e2e-stage.js';
+import { probeVideo, type ReelbotProcess } from '../support/reelbot-process.js';
 
+const stage = createE2eStage('simulate');
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
-let dataDir: string;
 let reelbot: ReelbotProcess | undefined;
 
 beforeAll(async () => {
-  discord = await startFakeDiscord();
-  replicate = await startFakeReplicate();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-simulate-'));
+  discord = await stage.use(startFakeDiscord());
+  replicate = await stage.use(startFakeReplicate());
 });
-afterAll(async () => {
-  reelbot?.kill();
-  await discord?.close();
-  await replicate?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stage.end());
 
-const env = () => ({
-  DATA_DIR: dataDir,
-  PORT: '0',
-  REPLICATE_API_URL: replicate.apiUrl,
-  REPLICATE_API_TOKEN: replicate.state.token,
-  DISCORD_TOKEN: discord.state.token,
-  DISCORD_APPLICATION_ID: discord.state.applicationId,
-  DISCORD_API_URL: discord.apiUrl,
-});
+const env = () => ({ DATA_DIR: stage.dataDir, PORT: '0', ...replicate.env, ...discord.env });
 
 const isFinalEdit = (token: string) => (call: RecordedCall) =>
   call.method === 'PATCH' &&
@@ -45,7 +29,7 @@ const buttonOf = (call: RecordedCall, label: string) =>
 
 describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 180_000 }, () => {
   it('makes a tall 2 s draft, sends its scene with the Scene button, and renders that scene edited', async () => {
-    reelbot = await startReelbot(env());
+    reelbot = await stage.start(env());
     const first = discord.sendCommand('simulate', [
       { name: 'prompt', value: "a newton's cradle" },
       { name: 'aspect', value: '9:16' },
@@ -83,7 +67,7 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
   });
 
   it('answers a broken scene file with the path of each mistake, and makes no video', async () => {
-    reelbot ??= await startReelbot(env());
+    reelbot ??= await stage.start(env());
     const before = discord.state.calls.filter((call) => /✅ Done/.test(call.json?.content ?? '')).length;
     const broken = discord.uploadAttachment({
       bytes: Buffer.from(

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identify, isRunning } from '../../src/core/process-table.js';
@@ -14,40 +13,31 @@ import {
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
 import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
-import { probeVideo, type ReelbotProcess, spawnReelbot, startReelbot } from './reelbot-process.js';
+import { createE2eStage } from '../support/e2e-stage.js';
+import { probeVideo, type ReelbotProcess } from '../support/reelbot-process.js';
 
+const stage = createE2eStage('discord');
+const { dataDir } = stage;
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
 let openai: FakeOpenAI;
-let dataDir: string;
 let reelbot: ReelbotProcess | undefined;
 
 beforeAll(async () => {
-  discord = await startFakeDiscord();
-  replicate = await startFakeReplicate();
-  openai = await startFakeOpenAI();
+  discord = await stage.use(startFakeDiscord());
+  replicate = await stage.use(startFakeReplicate());
+  openai = await stage.use(startFakeOpenAI());
   openai.flag('knife fight', ['violence']);
   openai.flag('boudoir', ['sexual']);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-discord-'));
 });
-afterAll(async () => {
-  reelbot?.kill();
-  await discord?.close();
-  await replicate?.close();
-  await openai?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stage.end());
 
 const model = 'minimax/video-01';
 const env = () => ({
   DATA_DIR: dataDir,
   PORT: '0',
-  REPLICATE_API_URL: replicate.apiUrl,
-  REPLICATE_API_TOKEN: replicate.state.token,
-  DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
-  DISCORD_TOKEN: discord.state.token,
-  DISCORD_APPLICATION_ID: discord.state.applicationId,
-  DISCORD_API_URL: discord.apiUrl,
+  ...replicate.env,
+  ...discord.env,
   BLOCKED_TERMS: 'gore',
   OPENAI_API_KEY: 'sk-test',
   OPENAI_BASE_URL: openai.baseUrl,
@@ -95,7 +85,7 @@ function finish(prompt: string) {
 // A process start (tsx, discord.js, the render worker) takes seconds, more on a busy machine.
 describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 }, () => {
   it('answers /video (then Extend on a picked model: the next part and the joined MP4; Favorite, listed under Favorited on the server link), /animate and "Animate this image" with a PNG, and /compare, with playable MP4 uploads', async () => {
-    reelbot = await startReelbot(env());
+    reelbot = await stage.start(env());
 
     const video = discord.sendCommand('video', [
       { name: 'model', value: 'tencent/hunyuan-video' },
@@ -225,7 +215,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
   });
 
   it('refuses a blocked term and a flagged prompt with no prediction, spoils an age-restricted video, and Delete removes it with an audit line', async () => {
-    reelbot ??= await startReelbot(env());
+    reelbot ??= await stage.start(env());
     const predictions = replicate.state.predictions.predictions.size;
 
     // A word in a number field: told by the field's label, only to the person, and the form comes back as typed.
@@ -317,7 +307,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
   });
 
   it('takes an allow-list from /settings by a server admin, then refuses another model with no prediction', async () => {
-    reelbot ??= await startReelbot(env());
+    reelbot ??= await stage.start(env());
     const answerTo = (token: string, match: RegExp) =>
       discord.waitForCall(
         (call) =>
@@ -363,7 +353,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
   });
 
   it('stops within 10 s of SIGTERM while a job and a Discord request hang, and the next start delivers the video once', async () => {
-    reelbot ??= await startReelbot(env());
+    reelbot ??= await stage.start(env());
     replicate.state.predictions.configure('minimax/video-01', { manual: true });
     const before = replicate.state.predictions.predictions.size;
     const after = reelbot.lines.length;
@@ -390,7 +380,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     // While reelbot is down, the prediction finishes.
     while (prediction.prediction.status !== 'succeeded')
       replicate.state.predictions.advance(prediction.prediction.id);
-    reelbot = await startReelbot(env());
+    reelbot = await stage.start(env());
     await expectPlayableUpload(await discord.waitForCall(isFinalEdit(command.token)));
 
     const clean = await reelbot.stop();
@@ -405,7 +395,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     const i2vgen = 'ali-vilab/i2vgen-xl';
     replicate.state.predictions.configure(i2vgen, { manual: true });
     if (reelbot) expect((await reelbot.stop()).code).toBe(0);
-    reelbot = await startReelbot(env());
+    reelbot = await stage.start(env());
     const png = fs.readFileSync((await fakeMedia()).image);
     const image = discord.uploadAttachment({ bytes: png, filename: 'quay.png', contentType: 'image/png' });
     const batch = discord.sendCommand('video', [
@@ -428,7 +418,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       while (entry.prediction.status !== 'succeeded')
         replicate.state.predictions.advance(entry.prediction.id);
     const restartedAt = discord.mark();
-    reelbot = await startReelbot(env());
+    reelbot = await stage.start(env());
     const grid = await statusEdit(batch.token, /Side by side above/, restartedAt);
     expect(grid.files).toHaveLength(1);
     expect(await probeVideo(grid.files[0]!.bytes)).toMatchObject({ codec: 'h264', height: 360 });
@@ -452,7 +442,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
   it('keeps a person’s queue across SIGTERM: the same places after the restart, then run in the order asked for', async () => {
     replicate.state.predictions.configure(model, { manual: true, steps: 1 });
     const oneAtATime = { ...env(), MAX_JOBS_PER_USER: '1' };
-    reelbot = await startReelbot(oneAtATime);
+    reelbot = await stage.start(oneAtATime);
     const video = (prompt: string) =>
       discord.sendCommand('video', [
         { name: 'model', value: model },
@@ -472,7 +462,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
 
     expect((await reelbot.stop()).code).toBe(0);
     const restartedAt = discord.mark();
-    reelbot = await startReelbot(oneAtATime);
+    reelbot = await stage.start(oneAtATime);
     // The line is back as it was, before anything moved.
     await statusEdit(third.token, /^🕒 Queued: 2 of yours ahead/, restartedAt);
     expect(mine()).toHaveLength(1);
@@ -498,7 +488,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
 
   it('shows what a video cost, then refuses a person at the daily limit, and a compare past it whole, without creating a prediction', async () => {
     replicate.state.predictions.configure(model, { steps: 1, predictTime: 30 });
-    reelbot = await startReelbot({ ...env(), DAILY_VIDEOS_PER_USER: '1' });
+    reelbot = await stage.start({ ...env(), DAILY_VIDEOS_PER_USER: '1' });
     const user = {
       id: '310000000000000042',
       username: 'hedy',
@@ -555,7 +545,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
   });
 
   it('says in one sentence that Discord refused the token, and leaves nothing running', async () => {
-    const refused = spawnReelbot({ ...env(), DISCORD_TOKEN: 'not-the-token' });
+    const refused = stage.spawn({ ...env(), DISCORD_TOKEN: 'not-the-token' });
     try {
       expect((await refused.exited).code).toBe(1);
       // The gallery, the render worker and Xvfb started before the bot: they must not outlive it.
@@ -574,7 +564,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
   ];
   it('starts the render worker with the first /simulate, stops it with its Xvfb when idle, and starts it again', async () => {
     reelbot?.kill();
-    reelbot = await startReelbot({ ...env(), RENDER_IDLE_SECONDS: '1' });
+    reelbot = await stage.start({ ...env(), RENDER_IDLE_SECONDS: '1' });
     const isReady = (line: { msg?: string }) => line.msg === 'render worker ready';
     const isIdle = (line: { msg?: string }) => /^render worker stopped/.test(line.msg ?? '');
     expect(reelbot.lines.some(isReady)).toBe(false);

@@ -1,48 +1,39 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultUser } from '../fakes/discord/interactions.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { type FakeS3, startFakeS3 } from '../fakes/s3/server.js';
+import { createE2eStage } from '../support/e2e-stage.js';
 import { type PostgresServer, startPostgresServer } from '../support/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
-import { type SpawnedReelbot, spawnReelbot } from './reelbot-process.js';
 
 // Issue 14 §3: a deployment of separate processes (bots, web, workers) on one Redis and one store.
 
+const stage = createE2eStage('many');
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
 let redis: RedisServer;
 let postgres: PostgresServer;
 let s3: FakeS3;
 let databaseUrl: string;
-let dataDir: string;
-const spawned: SpawnedReelbot[] = [];
 const sseRequests: http.ClientRequest[] = [];
 
 beforeAll(async () => {
   [discord, replicate, redis, postgres, s3] = await Promise.all([
-    startFakeDiscord({ waitTimeoutMs: 120_000 }),
-    startFakeReplicate(),
-    startRedisServer(),
-    startPostgresServer(),
-    startFakeS3(),
+    stage.use(startFakeDiscord({ waitTimeoutMs: 120_000 })),
+    stage.use(startFakeReplicate()),
+    stage.use(startRedisServer()),
+    stage.use(startPostgresServer()),
+    stage.use(startFakeS3()),
   ]);
   databaseUrl = await postgres.createDatabase();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-many-'));
 });
 afterAll(async () => {
   for (const request of sseRequests) request.destroy();
-  for (const process of spawned) process.kill();
-  await discord?.close();
-  await replicate?.close();
-  await redis?.stop();
-  await postgres?.stop();
-  await s3?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stage.end();
 });
 
 /**
@@ -58,32 +49,19 @@ const env = (): Record<string, string> => ({
   ...storeEnv(),
   PORT: '0',
   REDIS_URL: redis.url,
-  REPLICATE_API_URL: replicate.apiUrl,
-  REPLICATE_API_TOKEN: replicate.state.token,
-  DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
-  DISCORD_TOKEN: discord.state.token,
-  DISCORD_APPLICATION_ID: discord.state.applicationId,
-  DISCORD_API_URL: discord.apiUrl,
+  ...replicate.env,
+  ...discord.env,
   // Everyone sees every video, so the SSE clients below need no signed link.
   GALLERY_PUBLIC: 'true',
   MAX_JOBS_TOTAL: '10',
   DAILY_VIDEOS_PER_USER: '0',
 });
 
-/** Spawns `bin/reelbot` with `args` and waits for "reelbot is running"; killed in afterAll if left. */
-async function running(args: string[]) {
+/** Starts `bin/reelbot` with `args` and waits for "reelbot is running"; killed in afterAll if left. */
+function running(args: string[]) {
   // A data folder of its own: on separate machines, nothing on disk is shared.
-  const own = fs.mkdtempSync(path.join(dataDir, 'process-'));
-  const process = spawnReelbot({ ...env(), DATA_DIR: own }, { args });
-  spawned.push(process);
-  const line = await process.waitForLine(
-    (l) => l.msg === 'reelbot is running',
-    `${args.join(' ')} to start`,
-    {
-      timeoutMs: 90_000,
-    },
-  );
-  return { process, line };
+  const own = fs.mkdtempSync(path.join(stage.dataDir, 'process-'));
+  return stage.start({ ...env(), DATA_DIR: own }, { args, startTimeoutMs: 90_000 });
 }
 
 const isFinalEdit = (token: string) => (call: RecordedCall) =>
@@ -160,13 +138,11 @@ describe('one bot, two workers and two web processes on Redis, PostgreSQL and S3
     expect(downloads.sort()).toEqual(predictions.map((e) => `/files-out/${e.prediction.id}.mp4`).sort());
 
     // The bot performed none; the workers performed all ten between them.
-    expect(bot.process.lines.some((l) => l.msg === 'prediction started')).toBe(false);
-    const startedBy = workers.map(
-      (w) => w.process.lines.filter((l) => l.msg === 'prediction started').length,
-    );
+    expect(bot.lines.some((l) => l.msg === 'prediction started')).toBe(false);
+    const startedBy = workers.map((w) => w.lines.filter((l) => l.msg === 'prediction started').length);
     expect(startedBy[0]! + startedBy[1]!).toBe(10);
 
-    const exits = await Promise.all([bot, ...workers].map((p) => p.process.stop()));
+    const exits = await Promise.all([bot, ...workers].map((p) => p.stop()));
     expect(exits.map((e) => e.code)).toEqual([0, 0, 0]);
   });
 
@@ -177,7 +153,7 @@ describe('one bot, two workers and two web processes on Redis, PostgreSQL and S3
       running(['start', '--role', 'bot']),
       running(['worker']),
     ]);
-    const urls = [String(webA.line.url), String(webB.line.url)];
+    const urls = [String(webA.ready.url), String(webB.ready.url)];
     expect(urls[0]).not.toBe(urls[1]);
     const clients = urls.map(listen);
     await Promise.all(clients.map((c) => c.opened));
@@ -187,9 +163,7 @@ describe('one bot, two workers and two web processes on Redis, PostgreSQL and S3
       { name: 'prompt', value: 'a lighthouse seen from two windows' },
     ]);
     await discord.waitForCall(isFinalEdit(video.token));
-    const generationId = String(
-      worker.process.lines.find((l) => l.msg === 'prediction started')?.generationId,
-    );
+    const generationId = String(worker.lines.find((l) => l.msg === 'prediction started')?.generationId);
     expect(generationId).toMatch(/^g_/);
 
     // Neither web process made the video: the events came from the worker, through Redis.
@@ -212,7 +186,7 @@ describe('one bot, two workers and two web processes on Redis, PostgreSQL and S3
     expect(s3.requests.some((r) => r.method === 'PUT' && r.url.includes(generationId))).toBe(true);
 
     for (const request of sseRequests) request.destroy();
-    const exits = await Promise.all([webA, webB, bot, worker].map((p) => p.process.stop()));
+    const exits = await Promise.all([webA, webB, bot, worker].map((p) => p.stop()));
     expect(exits.map((e) => e.code)).toEqual([0, 0, 0, 0]);
   });
 });

@@ -1,46 +1,36 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
+import { createE2eStage } from '../support/e2e-stage.js';
 import { type PostgresServer, startPostgresServer } from '../support/postgres-server.js';
-import { probeVideo, type ReelbotProcess, runReelbot, startReelbot } from './reelbot-process.js';
+import { probeVideo, type ReelbotProcess, runReelbot } from '../support/reelbot-process.js';
 
+const stage = createE2eStage('postgres');
+const { dataDir } = stage;
 let postgres: PostgresServer;
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
-let dataDir: string;
 let reelbot: ReelbotProcess | undefined;
 
 beforeAll(async () => {
-  [postgres, discord, replicate] = await Promise.all([
-    startPostgresServer(),
-    startFakeDiscord(),
-    startFakeReplicate(),
+  [discord, replicate, postgres] = await Promise.all([
+    stage.use(startFakeDiscord()),
+    stage.use(startFakeReplicate()),
+    stage.use(startPostgresServer()),
   ]);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-postgres-'));
 });
-afterAll(async () => {
-  reelbot?.kill();
-  await discord?.close();
-  await replicate?.close();
-  await postgres?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stage.end());
 
 const env = (databaseUrl: string) => ({
   DATA_DIR: dataDir,
   PORT: '0',
   DATABASE_URL: databaseUrl,
-  REPLICATE_API_URL: replicate.apiUrl,
-  REPLICATE_API_TOKEN: replicate.state.token,
-  DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
-  DISCORD_TOKEN: discord.state.token,
-  DISCORD_APPLICATION_ID: discord.state.applicationId,
-  DISCORD_API_URL: discord.apiUrl,
+  ...replicate.env,
+  ...discord.env,
 });
 
 const isFinalEdit = (token: string) => (call: RecordedCall) =>
@@ -61,7 +51,7 @@ async function rowsOf(url: string, text: string, values: unknown[] = []) {
 describe('`reelbot start` with DATABASE_URL, as its own process', { timeout: 120_000 }, () => {
   it('answers /video with a playable MP4, and the generation is a row of PostgreSQL, not of SQLite', async () => {
     const url = await postgres.createDatabase();
-    reelbot = await startReelbot(env(url));
+    reelbot = await stage.start(env(url));
     const prompt = 'a heron lifting off a misty pond';
     const video = discord.sendCommand('video', [
       { name: 'model', value: 'minimax/video-01' },

@@ -1,22 +1,20 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenerationStore, openDatabase } from '../../src/core/store/index.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
-import { type ReelbotProcess, runReelbot, startReelbot } from './reelbot-process.js';
+import { createE2eStage } from '../support/e2e-stage.js';
+import { type ReelbotProcess, runReelbot } from '../support/reelbot-process.js';
 
+const stage = createE2eStage('privacy');
+const { dataDir } = stage;
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
-let dataDir: string;
 let reelbot: ReelbotProcess | undefined;
 const ids = { ours: '', theirs: '' };
 
 beforeAll(async () => {
-  discord = await startFakeDiscord();
-  replicate = await startFakeReplicate();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-privacy-'));
+  discord = await stage.use(startFakeDiscord());
+  replicate = await stage.use(startFakeReplicate());
   // One video of the fake Discord's server, one of another server, both made before this start.
   const db = openDatabase(dataDir);
   const store = createGenerationStore(db);
@@ -35,27 +33,19 @@ beforeAll(async () => {
   ids.theirs = await made('other-guild', 'a secret from next door');
   db.close();
 });
-afterAll(async () => {
-  reelbot?.kill();
-  await discord?.close();
-  await replicate?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stage.end());
 
 const env = () => ({
   DATA_DIR: dataDir,
   PORT: '0',
-  REPLICATE_API_URL: replicate.apiUrl,
-  REPLICATE_API_TOKEN: replicate.state.token,
-  DISCORD_TOKEN: discord.state.token,
-  DISCORD_APPLICATION_ID: discord.state.applicationId,
-  DISCORD_API_URL: discord.apiUrl,
+  ...replicate.env,
+  ...discord.env,
   BLOCKED_TERMS: 'gore',
 });
 
 describe('`reelbot start` keeps each server to its own videos', { timeout: 120_000 }, () => {
   it("answers /gallery privately with a signed link to this server's gallery; unsigned URLs are 404, a revoked link too", async () => {
-    reelbot = await startReelbot(env());
+    reelbot = await stage.start(env());
     const server = reelbot.url;
 
     const command = discord.sendCommand('gallery', []);
@@ -124,7 +114,7 @@ describe('`reelbot start` keeps each server to its own videos', { timeout: 120_0
     reelbot = undefined;
 
     // The session is in the store: a restart on the same data keeps the operator signed in.
-    reelbot = await startReelbot(env());
+    reelbot = await stage.start(env());
     const again = await fetch(`${reelbot.url}/`, { headers: { cookie } });
     expect(again.status).toBe(200);
     expect(await again.text()).toContain(ids.ours);

@@ -1,21 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { descendantPids } from '../../src/cli/shutdown.js';
 import { commandLine } from '../../src/core/process-table.js';
-import { type ReelbotProcess, startReelbot } from './reelbot-process.js';
+import { createE2eStage } from '../support/e2e-stage.js';
+import type { ReelbotProcess } from '../support/reelbot-process.js';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-tree-'));
+const stage = createE2eStage('tree');
 let reelbot: ReelbotProcess | undefined;
-afterAll(() => {
-  reelbot?.kill();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stage.end());
 
 describe('`reelbot start` at rest', { timeout: 120_000 }, () => {
   it('is one Node process: no tsx wrapper, and no render worker or Xvfb before a simulation', async () => {
-    reelbot = await startReelbot({ DATA_DIR: dataDir, PORT: '0' });
+    reelbot = await stage.start({ DATA_DIR: stage.dataDir, PORT: '0' });
     // bin/reelbot execs node itself, on the build or on the sources with tsx loaded in-process.
     const own = commandLine(reelbot.pid)!;
     expect(path.basename(own[0]!)).toBe('node');

@@ -1,60 +1,36 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
+import { createE2eStage } from '../support/e2e-stage.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
+import { probeVideo, runReelbot } from '../support/reelbot-process.js';
 import { freePort } from '../support/server-process.js';
-import { probeVideo, runReelbot, type SpawnedReelbot, spawnReelbot } from './reelbot-process.js';
 
+const stage = createE2eStage('redis');
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
 let redis: RedisServer;
-let dataDir: string;
-const spawned: SpawnedReelbot[] = [];
 
 beforeAll(async () => {
   [discord, replicate, redis] = await Promise.all([
-    startFakeDiscord({ waitTimeoutMs: 90_000 }),
-    startFakeReplicate(),
-    startRedisServer(),
+    stage.use(startFakeDiscord({ waitTimeoutMs: 90_000 })),
+    stage.use(startFakeReplicate()),
+    stage.use(startRedisServer()),
   ]);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-redis-'));
 });
-afterAll(async () => {
-  for (const process of spawned) process.kill();
-  await discord?.close();
-  await replicate?.close();
-  await redis?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stage.end());
 
 const env = () => ({
-  DATA_DIR: dataDir,
+  DATA_DIR: stage.dataDir,
   PORT: '0',
   REDIS_URL: redis.url,
-  REPLICATE_API_URL: replicate.apiUrl,
-  REPLICATE_API_TOKEN: replicate.state.token,
-  DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
-  DISCORD_TOKEN: discord.state.token,
-  DISCORD_APPLICATION_ID: discord.state.applicationId,
-  DISCORD_API_URL: discord.apiUrl,
+  ...replicate.env,
+  ...discord.env,
 });
 
-/** Spawns `bin/reelbot` with `args` and waits for "reelbot is running". */
-async function running(args: string[], environment: Record<string, string>) {
-  const process = spawnReelbot(environment, { args });
-  spawned.push(process);
-  const line = await process.waitForLine(
-    (l) => l.msg === 'reelbot is running',
-    `${args.join(' ')} to start`,
-    {
-      timeoutMs: 60_000,
-    },
-  );
-  return { process, line };
-}
+/** Starts `bin/reelbot` with `args` (a role of `start`, or `worker`) and waits for "reelbot is running". */
+const running = (args: string[], environment: Record<string, string>) =>
+  stage.start(environment, { args, startTimeoutMs: 60_000 });
 
 const isFinalEdit = (token: string) => (call: RecordedCall) =>
   call.method === 'PATCH' &&
@@ -74,10 +50,10 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
       running(['worker'], withWebhooks),
       running(['start', '--role', 'web'], { ...withWebhooks, PORT: String(webPort) }),
     ]);
-    expect(bot.line).toMatchObject({ role: 'bot', performsJobs: false, bots: ['discord'], queue: 'redis' });
-    expect(bot.line.url).toBeUndefined();
-    expect(worker.line).toMatchObject({ role: 'worker', performsJobs: true, bots: [] });
-    expect(web.line).toMatchObject({ role: 'web', performsJobs: false, bots: [], url: publicUrl });
+    expect(bot.ready).toMatchObject({ role: 'bot', performsJobs: false, bots: ['discord'], queue: 'redis' });
+    expect(bot.ready.url).toBeUndefined();
+    expect(worker.ready).toMatchObject({ role: 'worker', performsJobs: true, bots: [] });
+    expect(web.ready).toMatchObject({ role: 'web', performsJobs: false, bots: [], url: publicUrl });
 
     const video = discord.sendCommand('video', [
       { name: 'model', value: 'minimax/video-01' },
@@ -91,16 +67,13 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
 
     // The worker tracked the prediction and downloaded the video; the bot did neither.
     const generationId = (
-      await worker.process.waitForLine(
-        (l) => l.msg === 'prediction started',
-        'the worker to start the prediction',
-      )
+      await worker.waitForLine((l) => l.msg === 'prediction started', 'the worker to start the prediction')
     ).generationId;
     expect(generationId).toEqual(expect.stringMatching(/^g_/));
-    expect(
-      worker.process.lines.some((l) => l.generationId === generationId && /download/i.test(l.msg ?? '')),
-    ).toBe(true);
-    expect(bot.process.lines.some((l) => l.msg === 'prediction started')).toBe(false);
+    expect(worker.lines.some((l) => l.generationId === generationId && /download/i.test(l.msg ?? ''))).toBe(
+      true,
+    );
+    expect(bot.lines.some((l) => l.msg === 'prediction started')).toBe(false);
     expect(replicate.state.predictions.predictions.size).toBe(1);
     // The video came by the webhook path: the web process took the completed webhook, and nobody
     // polled the prediction (the first poll is ten minutes away), so the worker heard it over Redis.
@@ -134,11 +107,11 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
     expect(grid.files).toHaveLength(1);
     expect(grid.files[0]!.name).toMatch(/^reelbot-grp_.+\.mp4$/);
     expect((await probeVideo(grid.files[0]!.bytes)).height).toBe(360);
-    expect(worker.process.lines.some((l) => l.msg === 'group grid kept')).toBe(true);
-    expect(bot.process.lines.some((l) => l.msg === 'group grid kept')).toBe(false);
+    expect(worker.lines.some((l) => l.msg === 'group grid kept')).toBe(true);
+    expect(bot.lines.some((l) => l.msg === 'group grid kept')).toBe(false);
 
     // stop() fails unless each process, with all it started, is gone within 10 s.
-    const exits = await Promise.all([bot.process.stop(), worker.process.stop(), web.process.stop()]);
+    const exits = await Promise.all([bot.stop(), worker.stop(), web.stop()]);
     expect(exits.map((exit) => exit.code)).toEqual([0, 0, 0]);
   });
 
@@ -185,7 +158,7 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
     await statusEdit(second.token, /^⏳ Generating/);
     finish('second of mine');
     await statusEdit(second.token, /^✅ Done/);
-    const [botExit, workerExit] = await Promise.all([bot.process.stop(), worker.process.stop()]);
+    const [botExit, workerExit] = await Promise.all([bot.stop(), worker.stop()]);
     expect(botExit.code).toBe(0);
     expect(workerExit.code).toBe(0);
   });
@@ -203,8 +176,7 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
       { name: 'model', value: model },
       { name: 'prompt', value: 'a heron in the reeds' },
     ]);
-    const started = (w: (typeof workers)[number]) =>
-      w.process.lines.find((l) => l.msg === 'prediction started');
+    const started = (w: (typeof workers)[number]) => w.lines.find((l) => l.msg === 'prediction started');
     const taker = await vi.waitFor(
       () => {
         const found = workers.find(started);
@@ -215,8 +187,8 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
     );
     const generationId = started(taker)!.generationId;
     const survivor = workers.find((w) => w !== taker)!;
-    taker.process.kill();
-    await taker.process.exited;
+    taker.kill();
+    await taker.exited;
 
     const entry = [...replicate.state.predictions.predictions.values()].find(
       (e) => e.prediction.input?.prompt === 'a heron in the reeds',
@@ -224,11 +196,11 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
     while (entry.prediction.status !== 'succeeded') replicate.state.predictions.advance(entry.prediction.id);
 
     const done = await discord.waitForCall(isFinalEdit(video.token)).catch((error: Error) => {
-      const tail = survivor.process.lines.slice(-20).map((l) => JSON.stringify(l));
+      const tail = survivor.lines.slice(-20).map((l) => JSON.stringify(l));
       throw new Error(`${error.message}\nthe surviving worker said:\n${tail.join('\n')}`);
     });
     expect(done.files).toHaveLength(1);
-    expect(survivor.process.lines.some((l) => l.generationId === generationId)).toBe(true);
+    expect(survivor.lines.some((l) => l.generationId === generationId)).toBe(true);
     const downloads = replicate.state.requests
       .slice(requestsBefore)
       .filter((r) => r.method === 'GET' && r.path.startsWith('/files-out/'));
@@ -240,7 +212,7 @@ describe('a bot process and a worker process on Redis', { timeout: 180_000 }, ()
       ),
     ).toHaveLength(1);
 
-    const [botExit, survivorExit] = await Promise.all([bot.process.stop(), survivor.process.stop()]);
+    const [botExit, survivorExit] = await Promise.all([bot.stop(), survivor.stop()]);
     expect(botExit.code).toBe(0);
     expect(survivorExit.code).toBe(0);
   });

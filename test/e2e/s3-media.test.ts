@@ -1,53 +1,39 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { type FakeS3, startFakeS3 } from '../fakes/s3/server.js';
-import { probeVideo, type ReelbotProcess, runReelbot, startReelbot } from './reelbot-process.js';
+import { createE2eStage } from '../support/e2e-stage.js';
+import { probeVideo, type ReelbotProcess, runReelbot } from '../support/reelbot-process.js';
 
+const stage = createE2eStage('s3');
+const { dataDir } = stage;
 let discord: FakeDiscord;
 let replicate: FakeReplicate;
 let s3: FakeS3;
 let bucket: S3Client;
-let dataDir: string;
 let reelbot: ReelbotProcess | undefined;
 
 beforeAll(async () => {
-  discord = await startFakeDiscord();
-  replicate = await startFakeReplicate();
-  s3 = await startFakeS3();
+  discord = await stage.use(startFakeDiscord());
+  replicate = await stage.use(startFakeReplicate());
+  s3 = await stage.use(startFakeS3());
   bucket = new S3Client({
     endpoint: s3.endpoint,
     region: s3.region,
     forcePathStyle: true,
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
   });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-s3-'));
 });
 afterAll(async () => {
-  reelbot?.kill();
   bucket?.destroy();
-  await discord?.close();
-  await replicate?.close();
-  await s3?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stage.end();
 });
 
-const env = () => ({
-  DATA_DIR: dataDir,
-  PORT: '0',
-  REPLICATE_API_URL: replicate.apiUrl,
-  REPLICATE_API_TOKEN: replicate.state.token,
-  DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
-  DISCORD_TOKEN: discord.state.token,
-  DISCORD_APPLICATION_ID: discord.state.applicationId,
-  DISCORD_API_URL: discord.apiUrl,
-  ...s3.env,
-});
+const env = () => ({ DATA_DIR: dataDir, PORT: '0', ...replicate.env, ...discord.env, ...s3.env });
 
 const isFinalEdit = (token: string) => (call: RecordedCall) =>
   call.method === 'PATCH' &&
@@ -67,7 +53,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 describe('`reelbot start` with media in S3 (s3rver), as its own process', { timeout: 120_000 }, () => {
   it('keeps the video in the bucket, posts it in Discord, streams it to the gallery with Range, and Delete removes it', async () => {
-    reelbot = await startReelbot(env());
+    reelbot = await stage.start(env());
     const video = discord.sendCommand('video', [
       { name: 'model', value: 'tencent/hunyuan-video' },
       { name: 'prompt', value: 'a red fox running through snow' },

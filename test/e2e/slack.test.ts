@@ -1,47 +1,37 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackEventsPath } from '../../src/bots/slack/receiver.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { createSignedClient, type FakeSlack, fileJson, startFakeSlack } from '../fakes/slack/index.js';
-import { probeVideo, type ReelbotProcess, startReelbot } from './reelbot-process.js';
+import { createE2eStage } from '../support/e2e-stage.js';
+import { probeVideo, type ReelbotProcess } from '../support/reelbot-process.js';
 
 const signingSecret = 'e2e-signing-secret-0123456789abcdef';
 const zeroscope = 'anotherjesse/zeroscope-v2-xl';
 
+const stage = createE2eStage('slack');
 let slack: FakeSlack;
 let replicate: FakeReplicate;
-let dataDir: string;
 let reelbot: ReelbotProcess | undefined;
 
 beforeAll(async () => {
-  slack = await startFakeSlack();
-  replicate = await startFakeReplicate();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-e2e-slack-'));
+  slack = await stage.use(startFakeSlack());
+  replicate = await stage.use(startFakeReplicate());
 });
-afterAll(async () => {
-  reelbot?.kill();
-  await slack?.close();
-  await replicate?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stage.end());
 
 // A process start (tsx, Bolt, the render worker) takes seconds, more on a busy machine.
 // A physics render under a loaded machine takes a minute more.
 describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 240_000 }, () => {
   it('answers /video through the model chooser, re-rolls it from the final message, /reelbot compare and a batch cut by a stop, with playable MP4s in the thread', async () => {
     const env = {
-      DATA_DIR: dataDir,
+      DATA_DIR: stage.dataDir,
       PORT: '0',
-      REPLICATE_API_URL: replicate.apiUrl,
-      REPLICATE_API_TOKEN: replicate.state.token,
-      DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
+      ...replicate.env,
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: slack.apiUrl,
     };
-    reelbot = await startReelbot(env);
+    reelbot = await stage.start(env);
     // Slack signs every request into Bolt's endpoint on reelbot's own web server.
     const client = createSignedClient({
       url: `${reelbot.url}${slackEventsPath}`,
@@ -350,7 +340,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     for (const entry of quay())
       while (entry.prediction.status !== 'succeeded')
         replicate.state.predictions.advance(entry.prediction.id);
-    reelbot = await startReelbot(env);
+    reelbot = await stage.start(env);
     const batchGrid = await slack.waitForCall(
       'files.completeUploadExternal',
       (call) => call.args.thread_ts === batchTs,

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { identify, isRunning, type ProcessIdentity } from '../../src/core/process-table.js';
 import { startXvfb, type XServer } from '../../src/simulation/renderer/xvfb.js';
 import type { XvfbRecord } from '../../src/simulation/renderer/xvfb-registry.js';
-import { type SpawnedReelbot, spawnReelbot, startReelbot } from './reelbot-process.js';
+import { type SpawnedReelbot, spawnReelbot, startReelbot } from '../support/reelbot-process.js';
 
 let root: string;
 const running: SpawnedReelbot[] = [];

@@ -2,7 +2,8 @@ import type { Database } from 'better-sqlite3';
 import type { GenerationCursor, GenerationFilter } from '../generations/generation-store.js';
 import { allAsObjects } from './array-rows.js';
 import { galleryEntryConditions, memberConditions } from './gallery-entries.js';
-import { type GenerationRow, toGeneration } from './generation-rows.js';
+import { pageOf, pageSize } from './generation-page.js';
+import type { GenerationRow } from './generation-rows.js';
 import { placeCondition } from './place-filter.js';
 import { createSearchQueryBuilder } from './search-terms.js';
 import { createStatementCache } from './statement-cache.js';
@@ -225,15 +226,7 @@ export function createGenerationLister(db: Database) {
 
   /** A page of generations, newest first (most favorited first with `favorited`), after `cursor`. */
   return function list(filter: GenerationFilter = {}, options: ListOptions = {}) {
-    const limit = Math.min(Math.max(options.limit ?? 48, 1), 200);
-    const rows = rowsFor(filter, options, limit + 1);
-    const items = rows.slice(0, limit).map(toGeneration);
-    const last = items.at(-1);
-    const favorites = (rows[limit - 1] as Partial<FavoritedRow> | undefined)?.favorite_count;
-    const next: GenerationCursor | undefined =
-      rows.length > limit && last
-        ? { createdAt: last.createdAt, id: last.id, ...(favorites === undefined ? {} : { favorites }) }
-        : undefined;
-    return { items, next };
+    const limit = pageSize(options.limit);
+    return pageOf(rowsFor(filter, options, limit + 1), limit);
   };
 }

@@ -52,6 +52,8 @@ export interface FakeDiscord {
   apiUrl: string;
   baseUrl: string;
   state: FakeDiscordState;
+  /** The `DISCORD_*` environment for a reelbot process that talks to this fake. */
+  env: Record<string, string>;
   gateway: FakeGateway;
   /** Every REST call, in order. */
   calls: RecordedCall[];
@@ -268,6 +270,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     apiUrl: `${state.baseUrl}/api`,
     baseUrl: state.baseUrl,
     state,
+    env: {
+      DISCORD_TOKEN: state.token,
+      DISCORD_APPLICATION_ID: state.applicationId,
+      DISCORD_API_URL: `${state.baseUrl}/api`,
+    },
     gateway,
     calls: state.calls,
     mark: () => state.calls.length,

@@ -40,6 +40,11 @@ export interface FakeReplicate {
   apiUrl: string;
   baseUrl: string;
   state: FakeReplicateState;
+  /**
+   * The environment for a reelbot process that uses this fake: its API, its token, and downloads
+   * allowed from 127.0.0.1, where it serves the outputs.
+   */
+  env: Record<string, string>;
   /** Serves one more model, listed in the text-to-video collection (before the catalog first reads it). */
   addModel(model: ReplicateModel): void;
   /** Answers the next `times` matching requests with a fault. */
@@ -161,6 +166,11 @@ export async function startFakeReplicate(
     apiUrl: `${state.baseUrl}/v1`,
     baseUrl: state.baseUrl,
     state,
+    env: {
+      REPLICATE_API_URL: `${state.baseUrl}/v1`,
+      REPLICATE_API_TOKEN: state.token,
+      DOWNLOAD_ALLOWED_HOSTS: '127.0.0.1',
+    },
     addModel(model) {
       state.models.set(`${model.owner}/${model.name}`, model);
       state.collections['text-to-video']!.models.push(model);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
-import { runReelbot } from '../../e2e/reelbot-process.js';
+import { runReelbot } from '../../support/reelbot-process.js';
 import { tempDataDir } from './process-helpers.js';
 
 const dirs: string[] = [];

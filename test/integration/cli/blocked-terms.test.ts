@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runReelbot } from '../../e2e/reelbot-process.js';
+import { runReelbot } from '../../support/reelbot-process.js';
 import { tempDataDir } from './process-helpers.js';
 
 const dataDir = tempDataDir('blocked');

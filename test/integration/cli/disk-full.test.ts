@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
-import { type ReelbotProcess, startReelbot } from '../../e2e/reelbot-process.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
+import { type ReelbotProcess, startReelbot } from '../../support/reelbot-process.js';
 import { partFiles, seedQueuedGeneration, tempDataDir, waitForFinalGeneration } from './process-helpers.js';
 
 const model = 'minimax/video-01';

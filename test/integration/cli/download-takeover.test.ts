@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReelbotProcess, startReelbot } from '../../e2e/reelbot-process.js';
 import { type FakeReplicate, startFakeReplicate } from '../../fakes/replicate/server.js';
+import { type ReelbotProcess, startReelbot } from '../../support/reelbot-process.js';
 import { until } from '../generations/harness.js';
 import {
   operatorKey,

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runReelbot } from '../../e2e/reelbot-process.js';
 import { databaseWithGenerations } from '../../fixtures/databases/index.js';
+import { runReelbot } from '../../support/reelbot-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-faults-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Scene } from '../../../src/simulation/scene/schema.js';
-import { runReelbot } from '../../e2e/reelbot-process.js';
+import { runReelbot } from '../../support/reelbot-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-reading-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -9,13 +9,13 @@ import {
   adminToken,
   attachMedia,
   bob,
+  closeTestServer,
   createTestData,
   makeSampleMedia,
-  removeTempDirs,
   seedGallery,
   startTestServer,
   type TestData,
-} from './fixture.js';
+} from '../../support/web-gallery.js';
 
 let sample: { video: string; poster: string };
 let data: TestData;
@@ -52,11 +52,7 @@ beforeAll(async () => {
   server = await startTestServer(data, { service });
 });
 
-afterAll(async () => {
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
-});
+afterAll(() => closeTestServer(server, data));
 
 describe('admin authentication', () => {
   it('answers 401 without the right bearer token', async () => {

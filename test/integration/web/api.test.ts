@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PublicGeneration } from '../../../src/web/public-generation.js';
-import { ada, insertMany, useSeededGallery } from './fixture.js';
+import { ada, insertMany, useSeededGallery } from '../../support/web-gallery.js';
 
 const gallery = useSeededGallery();
 

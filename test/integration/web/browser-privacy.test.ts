@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeOf } from '../../../src/core/access/place.js';
 import { createGalleryLinks } from '../../../src/core/chat/gallery-links.js';
 import {
+  closeTestServer,
   createTestData,
   launchChromium,
   makeSampleMedia,
-  removeTempDirs,
   seedGallery,
   startTestServer,
   type TestData,
-} from './fixture.js';
+} from '../../support/web-gallery.js';
 
 let data: TestData;
 let seeded: Awaited<ReturnType<typeof seedGallery>>;
@@ -25,9 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
+  await closeTestServer(server, data);
 });
 
 /** The link /gallery hands out in fox's Discord server, pointed at the test server. */

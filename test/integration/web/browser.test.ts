@@ -8,14 +8,14 @@ import {
   ada,
   attachMedia,
   bob,
+  closeTestServer,
   createTestData,
   launchChromium,
   makeSampleMedia,
-  removeTempDirs,
   seedGallery,
   startTestServer,
   type TestData,
-} from './fixture.js';
+} from '../../support/web-gallery.js';
 
 const artifacts = path.resolve(import.meta.dirname, '../../artifacts/web');
 
@@ -83,9 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
+  await closeTestServer(server, data);
 });
 
 describe('the gallery in a real browser', () => {

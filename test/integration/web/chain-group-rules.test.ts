@@ -1,27 +1,26 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
-import { createLinkSigner } from '../../../src/core/access/link-token.js';
-import type { Place } from '../../../src/core/access/place.js';
+import type { createLinkSigner } from '../../../src/core/access/link-token.js';
 import type { GenerationGroup } from '../../../src/core/generations/groups/types.js';
 import type { Generation } from '../../../src/core/generations/types.js';
 import { createGroupStore } from '../../../src/core/store/groups.js';
-import { createOperatorSessions } from '../../../src/web/operator-sessions.js';
 import {
   ada,
+  attachJoinedMedia,
   attachMedia,
+  closeTestServer,
   createTestData,
+  insertChain,
+  insertGroupWithMedia,
+  linkAccess,
   makeSampleMedia,
-  removeTempDirs,
   startTestServer,
   type TestData,
-} from './fixture.js';
+  t1,
+  w1,
+} from '../../support/web-gallery.js';
 
 // Ada's chain and batch are in Discord server w1, a private gallery; Slack workspace t1 must see
 // neither, nor their joined or grid video. The batch's prompt was flagged in an age-restricted category.
-const w1: Place = { kind: 'server', platform: 'discord', workspaceId: 'w1' };
-const t1: Place = { kind: 'server', platform: 'slack', workspaceId: 't1' };
 
 let data: TestData;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -34,26 +33,8 @@ beforeAll(async () => {
   data = createTestData({ private: true });
   const groups = createGroupStore(data.db, () => data.clock.now);
 
-  chain = [];
-  for (const prompt of ['a kite rises', 'the kite meets a gull']) {
-    data.clock.now += 1000;
-    const previous = chain.at(-1);
-    const part = await data.store.insert({
-      source: 'replicate',
-      requester: ada,
-      model: 'minimax/video-01',
-      prompt,
-      input: { prompt },
-      ...(previous
-        ? { origin: { kind: 'extend' as const, generationId: previous.id }, chainId: chain[0]!.id }
-        : {}),
-    });
-    chain.push(await attachMedia(data, sample, part.id));
-  }
-  const joinedPath = `media/${chain[1]!.id}.joined.mp4`;
-  fs.copyFileSync(sample.video, path.join(data.dataDir, joinedPath));
-  const joined = { path: joinedPath, sha256: 'x', bytes: fs.statSync(sample.video).size, mime: 'video/mp4' };
-  await data.store.update(chain[1]!.id, { joinedMedia: joined });
+  chain = await insertChain(data, sample, ['a kite rises', 'the kite meets a gull']);
+  await attachJoinedMedia(data, sample, chain[1]!.id);
 
   const members: Generation[] = [];
   for (const seed of [1, 2]) {
@@ -69,38 +50,17 @@ beforeAll(async () => {
     });
     members.push(await attachMedia(data, sample, member.id));
   }
-  const inserted = await groups.insert({
+  group = await insertGroupWithMedia(data, sample, groups, {
     kind: 'batch',
     requester: ada,
     prompt: 'a boudoir still life',
     memberIds: members.map((m) => m.id),
   });
-  const gridPath = `media/${inserted.id}.mp4`;
-  const posterPath = `media/${inserted.id}.poster.jpg`;
-  fs.copyFileSync(sample.video, path.join(data.dataDir, gridPath));
-  fs.copyFileSync(sample.poster, path.join(data.dataDir, posterPath));
-  await groups.transition(inserted.id, ['running'], {
-    status: 'succeeded',
-    media: {
-      path: gridPath,
-      posterPath,
-      sha256: 'x',
-      bytes: fs.statSync(sample.video).size,
-      mime: 'video/mp4',
-    },
-  });
-  group = (await groups.get(inserted.id))!;
-  signer = createLinkSigner({ secret: loadLinkSecret(data.config), clock: () => data.clock.now });
-  server = await startTestServer(data, {
-    groups,
-    access: { signer, sessions: createOperatorSessions({ clock: () => data.clock.now }) },
-  });
+  const access = linkAccess(data);
+  signer = access.signer;
+  server = await startTestServer(data, { groups, access });
 });
-afterAll(async () => {
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
-});
+afterAll(() => closeTestServer(server, data));
 
 const get = (pathAndQuery: string, key?: string) =>
   fetch(`${server.url}${pathAndQuery}${key ? `?key=${key}` : ''}`, { redirect: 'manual' });

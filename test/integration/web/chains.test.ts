@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Generation } from '../../../src/core/generations/types.js';
-import { ada, attachMedia, useSeededGallery } from './fixture.js';
+import { ada, attachJoinedMedia, insertChain, useSeededGallery } from '../../support/web-gallery.js';
 
 const gallery = useSeededGallery();
 
@@ -14,35 +13,13 @@ async function page(pathAndQuery: string) {
 /** A chain of three finished parts (the newest with the joined video) and an edit of its second part. */
 async function seedChain(): Promise<{ parts: Generation[]; edited: Generation }> {
   const { data, sample } = gallery;
-  const parts: Generation[] = [];
-  for (const prompt of ['a lantern floats up', 'the lantern meets the moon', 'the moon smiles back']) {
-    data.clock.now += 1000;
-    const previous = parts.at(-1);
-    const part = await data.store.insert({
-      source: 'replicate',
-      requester: ada,
-      model: 'minimax/video-01',
-      prompt,
-      input: { prompt },
-      ...(previous
-        ? { origin: { kind: 'extend' as const, generationId: previous.id }, chainId: parts[0]!.id }
-        : {}),
-    });
-    parts.push(await attachMedia(data, sample, part.id));
-  }
+  const parts = await insertChain(data, sample, [
+    'a lantern floats up',
+    'the lantern meets the moon',
+    'the moon smiles back',
+  ]);
   await data.store.update(parts[0]!.id, { chainId: parts[0]!.id });
-  const newest = parts[2]!;
-  const joinedPath = `media/${newest.id}.joined.mp4`;
-  fs.copyFileSync(sample.video, path.join(data.dataDir, joinedPath));
-  await data.store.update(newest.id, {
-    joinedMedia: {
-      path: joinedPath,
-      sha256: 'x',
-      bytes: fs.statSync(sample.video).size,
-      mime: 'video/mp4',
-      durationSeconds: 6,
-    },
-  });
+  await attachJoinedMedia(data, sample, parts[2]!.id, { durationSeconds: 6 });
   data.clock.now += 1000;
   const edited = await data.store.insert({
     source: 'replicate',

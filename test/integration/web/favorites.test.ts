@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
-import { createLinkSigner } from '../../../src/core/access/link-token.js';
+import type { createLinkSigner } from '../../../src/core/access/link-token.js';
 import { createFavorites } from '../../../src/core/store/index.js';
-import { createOperatorSessions } from '../../../src/web/operator-sessions.js';
 import {
   ada,
   adminToken,
+  closeTestServer,
   createTestData,
+  linkAccess,
   makeSampleMedia,
-  removeTempDirs,
   seedGallery,
   startTestServer,
   type TestData,
-} from './fixture.js';
+} from '../../support/web-gallery.js';
 
 let data: TestData;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -40,17 +39,11 @@ beforeAll(async () => {
   // Two more people of server w1 like its older failed clip: the most favorited of that server.
   for (const userId of ['u-cy', 'u-dee'])
     await favorites.set({ platform: 'discord', userId }, ids.failed, true);
-  signer = createLinkSigner({ secret: loadLinkSecret(data.config), clock: () => data.clock.now });
-  server = await startTestServer(data, {
-    favorites,
-    access: { signer, sessions: createOperatorSessions({ clock: () => data.clock.now }) },
-  });
+  const access = linkAccess(data);
+  signer = access.signer;
+  server = await startTestServer(data, { favorites, access });
 });
-afterAll(async () => {
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
-});
+afterAll(() => closeTestServer(server, data));
 
 const listed = async (path: string, headers: Record<string, string> = {}) => {
   const response = await fetch(`${server.url}${path}`, { headers });

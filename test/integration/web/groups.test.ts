@@ -1,26 +1,24 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
-import { createLinkSigner } from '../../../src/core/access/link-token.js';
-import type { Place } from '../../../src/core/access/place.js';
+import type { createLinkSigner } from '../../../src/core/access/link-token.js';
 import type { GenerationGroup } from '../../../src/core/generations/groups/types.js';
 import type { Generation } from '../../../src/core/generations/types.js';
 import { createGroupStore } from '../../../src/core/store/groups.js';
-import { createOperatorSessions } from '../../../src/web/operator-sessions.js';
 import {
   ada,
   attachMedia,
+  closeTestServer,
   createTestData,
+  insertGroupWithMedia,
+  linkAccess,
   makeSampleMedia,
-  removeTempDirs,
   startTestServer,
   type TestData,
-} from './fixture.js';
+  t1,
+  w1,
+} from '../../support/web-gallery.js';
 
 // The compare is Ada's, in Discord server w1; Bob's workspace t1 must see nothing of it.
-const w1: Place = { kind: 'server', platform: 'discord', workspaceId: 'w1' };
-const t1: Place = { kind: 'server', platform: 'slack', workspaceId: 't1' };
 
 let data: TestData;
 let sample: Awaited<ReturnType<typeof makeSampleMedia>>;
@@ -60,39 +58,18 @@ beforeAll(async () => {
       })
     ).id,
   );
-  const inserted = await groups.insert({
-    kind: 'compare',
-    requester: ada,
-    prompt: 'a lantern on a pier',
-    memberIds: members.map((m) => m.id),
-  });
-  const gridPath = `media/${inserted.id}.mp4`;
-  const posterPath = `media/${inserted.id}.poster.jpg`;
-  fs.copyFileSync(sample.video, path.join(data.dataDir, gridPath));
-  fs.copyFileSync(sample.poster, path.join(data.dataDir, posterPath));
-  await groups.transition(inserted.id, ['running'], {
-    status: 'succeeded',
-    media: {
-      path: gridPath,
-      posterPath,
-      sha256: 'x',
-      bytes: fs.statSync(sample.video).size,
-      mime: 'video/mp4',
-      durationSeconds: 3,
-    },
-  });
-  group = (await groups.get(inserted.id))!;
-  signer = createLinkSigner({ secret: loadLinkSecret(data.config), clock: () => data.clock.now });
-  server = await startTestServer(data, {
+  group = await insertGroupWithMedia(
+    data,
+    sample,
     groups,
-    access: { signer, sessions: createOperatorSessions({ clock: () => data.clock.now }) },
-  });
+    { kind: 'compare', requester: ada, prompt: 'a lantern on a pier', memberIds: members.map((m) => m.id) },
+    { durationSeconds: 3 },
+  );
+  const access = linkAccess(data);
+  signer = access.signer;
+  server = await startTestServer(data, { groups, access });
 });
-afterAll(async () => {
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
-});
+afterAll(() => closeTestServer(server, data));
 
 const get = (pathAndQuery: string, key?: string) =>
   fetch(`${server.url}${pathAndQuery}${key ? `${pathAndQuery.includes('?') ? '&' : '?'}key=${key}` : ''}`, {

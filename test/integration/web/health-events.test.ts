@@ -2,7 +2,13 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Generation, GenerationEvent, GenerationListener } from '../../../src/core/generations/types.js';
-import { ada, createTestData, removeTempDirs, startTestServer, type TestData } from './fixture.js';
+import {
+  ada,
+  closeTestServer,
+  createTestData,
+  startTestServer,
+  type TestData,
+} from '../../support/web-gallery.js';
 
 let data: TestData;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -22,11 +28,7 @@ beforeAll(async () => {
   server = await startTestServer(data, { events });
 });
 
-afterAll(async () => {
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
-});
+afterAll(() => closeTestServer(server, data));
 
 describe('GET /healthz', () => {
   it('reports database, free disk and ffmpeg', async () => {

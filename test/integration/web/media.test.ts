@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ada, rawRequest, useSeededGallery } from './fixture.js';
+import { ada, rawRequest, useSeededGallery } from '../../support/web-gallery.js';
 
 const gallery = useSeededGallery();
 let videoBytes: Buffer;

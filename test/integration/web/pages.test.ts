@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ada, insertMany, longError, useSeededGallery } from './fixture.js';
+import { ada, insertMany, longError, useSeededGallery } from '../../support/web-gallery.js';
 
 const gallery = useSeededGallery();
 

@@ -2,7 +2,6 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
 import { createLinkSigner, linkLifetimeMs } from '../../../src/core/access/link-token.js';
-import type { Place } from '../../../src/core/access/place.js';
 import { type DeleteBy, deleteGeneration } from '../../../src/core/generations/delete.js';
 import type { GenerationListener } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
@@ -11,17 +10,17 @@ import { createRevokedLinks } from '../../../src/core/store/index.js';
 import { createOperatorSessions } from '../../../src/web/operator-sessions.js';
 import {
   adminToken,
+  closeTestServer,
   createTestData,
   makeSampleMedia,
-  removeTempDirs,
   seedGallery,
   startTestServer,
   type TestData,
-} from './fixture.js';
+  t1,
+  w1,
+} from '../../support/web-gallery.js';
 
 // fox is Ada's, in Discord server w1; boxes is Bob's, in Slack workspace t1.
-const w1: Place = { kind: 'server', platform: 'discord', workspaceId: 'w1' };
-const t1: Place = { kind: 'server', platform: 'slack', workspaceId: 't1' };
 
 let data: TestData;
 let seeded: Awaited<ReturnType<typeof seedGallery>>;
@@ -63,11 +62,7 @@ beforeAll(async () => {
   };
   server = await startTestServer(data, { events, service, access: { signer, sessions } });
 });
-afterAll(async () => {
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
-});
+afterAll(() => closeTestServer(server, data));
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, { headers, redirect: 'manual' });

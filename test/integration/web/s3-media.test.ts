@@ -14,7 +14,7 @@ import {
   startTestServer,
   type TestData,
   tempDir,
-} from './fixture.js';
+} from '../../support/web-gallery.js';
 
 let s3: FakeS3;
 let media: S3MediaStorage;

@@ -8,11 +8,11 @@ import {
   ada,
   adminToken,
   bob,
+  closeTestServer,
   createTestData,
-  removeTempDirs,
   startTestServer,
   type TestData,
-} from './fixture.js';
+} from '../../support/web-gallery.js';
 
 let data: TestData;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -45,11 +45,7 @@ beforeAll(async () => {
   });
   server = await startTestServer(data, { spendOverview: createSpendOverview(data.db), access: { sessions } });
 });
-afterAll(async () => {
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
-});
+afterAll(() => closeTestServer(server, data));
 
 describe('the operator’s usage', () => {
   it('answers GET /api/admin/usage with 30 days, the top lists and refusals by reason, to the operator only', async () => {

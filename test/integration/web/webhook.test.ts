@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReplicateWebhookHandler } from '../../../src/web/index.js';
-import { createTestData, removeTempDirs, startTestServer, type TestData } from './fixture.js';
+import {
+  closeTestServer,
+  createTestData,
+  startTestServer,
+  type TestData,
+} from '../../support/web-gallery.js';
 
 let data: TestData;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -37,11 +42,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await server?.close();
-  data?.db.close();
-  removeTempDirs();
-});
+afterAll(() => closeTestServer(server, data));
 
 describe('POST /webhooks/replicate', () => {
   it('hands the body to the handler byte for byte, with headers and the query', async () => {

@@ -5,7 +5,7 @@ import type {
   GenerationPage,
 } from '../../generations/generation-store.js';
 import { galleryEntryConditions, runningStatuses } from '../gallery-entries.js';
-import { toGeneration } from '../generation-rows.js';
+import { pageOf, pageSize } from '../generation-page.js';
 import { placeCondition } from '../place-filter.js';
 import type { PostgresDatabase } from './database.js';
 import { generationColumns } from './schema.js';
@@ -73,13 +73,7 @@ async function favoritedPage(
     .orderBy('g.id', 'desc')
     .limit(limit + 1)
     .execute();
-  const items = rows.slice(0, limit).map(toGeneration);
-  const last = items.at(-1);
-  const next: GenerationCursor | undefined =
-    rows.length > limit && last
-      ? { createdAt: last.createdAt, id: last.id, favorites: Number(rows[limit - 1]!.favorite_count) }
-      : undefined;
-  return { items, next };
+  return pageOf(rows, limit);
 }
 
 /**
@@ -92,7 +86,7 @@ export function createPostgresGenerationLister(db: PostgresDatabase) {
     filter: GenerationFilter = {},
     options: { cursor?: GenerationCursor; limit?: number } = {},
   ): Promise<GenerationPage> {
-    const limit = Math.min(Math.max(options.limit ?? 48, 1), 200);
+    const limit = pageSize(options.limit);
     let query = filteredBase(db);
     if (filter.status === 'running') query = query.where('g.status', 'in', [...runningStatuses]);
     else if (filter.status) query = query.where('g.status', '=', filter.status);
@@ -134,10 +128,6 @@ export function createPostgresGenerationLister(db: PostgresDatabase) {
       .orderBy('g.id', 'desc')
       .limit(limit + 1)
       .execute();
-    const items = rows.slice(0, limit).map(toGeneration);
-    const last = items.at(-1);
-    const next: GenerationCursor | undefined =
-      rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : undefined;
-    return { items, next };
+    return pageOf(rows, limit);
   };
 }

@@ -7,12 +7,18 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { loadConfig } from '../../../src/core/config.js';
-import type { GenerationStore } from '../../../src/core/generations/generation-store.js';
-import type { Generation } from '../../../src/core/generations/types.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
-import { startWebServer, type WebDeps } from '../../../src/web/index.js';
+import { loadLinkSecret } from '../../src/core/access/link-secret.js';
+import { createLinkSigner } from '../../src/core/access/link-token.js';
+import type { Place } from '../../src/core/access/place.js';
+import { loadConfig } from '../../src/core/config.js';
+import type { GenerationStore } from '../../src/core/generations/generation-store.js';
+import type { GroupStore } from '../../src/core/generations/groups/group-store.js';
+import type { GenerationGroup, NewGroup } from '../../src/core/generations/groups/types.js';
+import type { Generation } from '../../src/core/generations/types.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { createGenerationStore, openDatabase } from '../../src/core/store/index.js';
+import { startWebServer, type WebDeps } from '../../src/web/index.js';
+import { createOperatorSessions } from '../../src/web/operator-sessions.js';
 
 const run = promisify(execFile);
 
@@ -122,6 +128,83 @@ export async function attachMedia(
   return (await data.store.get(id))!;
 }
 
+type SampleMedia = { video: string; poster: string };
+
+/**
+ * Records `prompts` as a chain of extends by Ada, a second apart, each part with the sample media:
+ * every part after the first continues the one before it, in the first part's chain.
+ */
+export async function insertChain(
+  data: TestData,
+  sample: SampleMedia,
+  prompts: string[],
+): Promise<Generation[]> {
+  const parts: Generation[] = [];
+  for (const prompt of prompts) {
+    data.clock.now += 1000;
+    const previous = parts.at(-1);
+    const part = await data.store.insert({
+      source: 'replicate',
+      requester: ada,
+      model: 'minimax/video-01',
+      prompt,
+      input: { prompt },
+      ...(previous
+        ? { origin: { kind: 'extend' as const, generationId: previous.id }, chainId: parts[0]!.id }
+        : {}),
+    });
+    parts.push(await attachMedia(data, sample, part.id));
+  }
+  return parts;
+}
+
+/** Copies the sample video into DATA_DIR/media as the joined video of chain part `id`, and records it. */
+export async function attachJoinedMedia(
+  data: TestData,
+  sample: SampleMedia,
+  id: string,
+  options: { durationSeconds?: number } = {},
+): Promise<void> {
+  const joinedPath = `media/${id}.joined.mp4`;
+  fs.copyFileSync(sample.video, path.join(data.dataDir, joinedPath));
+  await data.store.update(id, {
+    joinedMedia: {
+      path: joinedPath,
+      sha256: 'x',
+      bytes: fs.statSync(sample.video).size,
+      mime: 'video/mp4',
+      ...options,
+    },
+  });
+}
+
+/** Records `group` and finishes it with the sample media as its grid video and poster. */
+export async function insertGroupWithMedia(
+  data: TestData,
+  sample: SampleMedia,
+  groups: GroupStore,
+  group: NewGroup,
+  options: { durationSeconds?: number } = {},
+): Promise<GenerationGroup> {
+  const inserted = await groups.insert(group);
+  const gridPath = `media/${inserted.id}.mp4`;
+  const posterPath = `media/${inserted.id}.poster.jpg`;
+  fs.copyFileSync(sample.video, path.join(data.dataDir, gridPath));
+  fs.copyFileSync(sample.poster, path.join(data.dataDir, posterPath));
+  await groups.transition(inserted.id, ['running'], {
+    status: 'succeeded',
+    media: {
+      path: gridPath,
+      posterPath,
+      sha256: 'x',
+      bytes: fs.statSync(sample.video).size,
+      mime: 'video/mp4',
+      ...options,
+    },
+  });
+  return (await groups.get(inserted.id))!;
+}
+
 export const ada = {
   platform: 'discord' as const,
   workspaceId: 'w1',
@@ -136,6 +219,10 @@ export const bob = {
   userId: 'u-bob',
   userName: 'Bob',
 };
+
+/** Ada's Discord server and Bob's Slack workspace, as the places a link or a filter names. */
+export const w1: Place = { kind: 'server', platform: 'discord', workspaceId: ada.workspaceId };
+export const t1: Place = { kind: 'server', platform: 'slack', workspaceId: bob.workspaceId };
 
 export const longError =
   'The model ran out of GPU memory while decoding frame 97 of 121; try a shorter duration or a smaller size.';
@@ -225,6 +312,31 @@ export async function startTestServer(data: TestData, deps: Partial<WebDeps> = {
   );
 }
 
+/**
+ * What a private gallery's server checks, on the test clock: signed links (the signer, for the test
+ * to sign its own) and operator sessions.
+ */
+export function linkAccess(data: TestData) {
+  const clock = () => data.clock.now;
+  return {
+    signer: createLinkSigner({ secret: loadLinkSecret(data.config), clock }),
+    sessions: createOperatorSessions({ clock }),
+  };
+}
+
+/**
+ * Takes down what a suite served, for its `afterAll`: the server, then the database, then every
+ * temp dir. Either may be missing when `beforeAll` failed half way.
+ */
+export async function closeTestServer(
+  server: { close(): Promise<void> } | undefined,
+  data: TestData | undefined,
+): Promise<void> {
+  await server?.close();
+  data?.db.close();
+  removeTempDirs();
+}
+
 /** The seeded gallery, served: what most suites test against. Filled in by the suite's `beforeAll`. */
 export interface SeededGallery {
   sample: { video: string; poster: string };
@@ -245,11 +357,7 @@ export function useSeededGallery(): SeededGallery {
     gallery.seeded = await seedGallery(gallery.data, gallery.sample);
     gallery.server = await startTestServer(gallery.data);
   });
-  afterAll(async () => {
-    await gallery.server?.close();
-    gallery.data?.db.close();
-    removeTempDirs();
-  });
+  afterAll(() => closeTestServer(gallery.server, gallery.data));
   return gallery;
 }
 

@@ -49,9 +49,11 @@ export interface SpawnedReelbot {
   closeOutput(): void;
 }
 
-/** A started `reelbot start`: it said "reelbot is running". */
+/** A started `reelbot start` (or `worker`): it said "reelbot is running". */
 export interface ReelbotProcess extends SpawnedReelbot {
-  /** The web server's base URL, from its "reelbot is running" line. */
+  /** Its "reelbot is running" line: the role, the bots, the queue it runs with. */
+  readonly ready: LogLine;
+  /** The web server's base URL, from that line ("undefined" for a role without a web server). */
   readonly url: string;
 }
 
@@ -108,6 +110,8 @@ export interface SpawnOptions {
   args?: string[];
   /** Runs under `ulimit -f` with this many KiB: writes past it fail with EFBIG, as on a full disk. */
   fileSizeLimitKiB?: number;
+  /** With {@link startReelbot}: how long it may take to say it is running (30 s). */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -229,13 +233,14 @@ export async function startReelbot(
   options: SpawnOptions = {},
 ): Promise<ReelbotProcess> {
   const spawned = spawnReelbot(env, options);
-  const running = await spawned
-    .waitForLine((line) => line.msg === 'reelbot is running', 'reelbot to start')
+  const what = `reelbot ${(options.args ?? ['start']).join(' ')} to be running`;
+  const ready = await spawned
+    .waitForLine((line) => line.msg === 'reelbot is running', what, { timeoutMs: options.startTimeoutMs })
     .catch((error: unknown) => {
       spawned.kill();
       throw error;
     });
-  return { ...spawned, url: String(running.url) };
+  return { ...spawned, ready, url: String(ready.url) };
 }
 
 /** What ffprobe says of `bytes`, as a file: codec and duration. */
