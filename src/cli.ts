@@ -73,7 +73,27 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const module = await sub.load();
-  return (await module.run(rest)) ?? 0;
+  try {
+    return (await module.run(rest)) ?? 0;
+  } catch (error) {
+    if (!isArgumentError(error)) throw error;
+    // A command without its own --help, or an option it does not have (`start --port 8080`): its
+    // line of the usage, not a stack trace. Each command parses its arguments before doing anything.
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`Usage: reelbot ${name} ${sub.summary}\n`);
+      return 0;
+    }
+    process.stderr.write(
+      `reelbot ${name}: ${(error as Error).message}\nUsage: reelbot ${name} ${sub.summary}\n`,
+    );
+    return 2;
+  }
+}
+
+/** node:util `parseArgs` refused the arguments: an unknown option, or an option without its value. */
+function isArgumentError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
 // A reader that went away (`reelbot simulate ... | head -1`) ends the command quietly, as SIGPIPE

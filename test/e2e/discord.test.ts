@@ -304,6 +304,42 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       .readdirSync(path.join(dataDir, 'media'))
       .filter((name) => name.includes(String(deletedId)));
     expect(left).toEqual([]);
+
+    // Not an image: refused by name, and Edit values asks for another image instead of keeping the
+    // refused one (left empty, it was refused again); the new PNG makes the video.
+    const notImage = discord.uploadAttachment({
+      bytes: Buffer.from('these are not the bytes of an image'),
+      filename: 'cat.png',
+      contentType: 'image/png',
+    });
+    const animate = discord.sendCommand('animate', [
+      { name: 'image', value: notImage },
+      { name: 'prompt', value: 'the cat yawns' },
+    ]);
+    const refusal = await discord.waitForCall(
+      (call) =>
+        call.method === 'POST' &&
+        call.route.includes(`/${animate.token}`) &&
+        (call.json?.content ?? '').startsWith('"cat.png" is not a JPEG, PNG, GIF or WebP image'),
+    );
+    const retry = discord.pressButton(
+      (refusal.response as { id: string }).id,
+      refusal.json.components[0].components[0].custom_id,
+    );
+    const retryForm = (await discord.waitForCallback(retry)).json.data;
+    const imageInput = (retryForm.components as { component: { type: number; custom_id: string } }[])
+      .map((label) => label.component)
+      .find((component) => component.type === 19)!;
+    expect(imageInput).toMatchObject({ required: true, min_values: 1 });
+    const png = fs.readFileSync((await fakeMedia()).image);
+    const retried = discord.submitModal(retryForm.custom_id, [
+      { customId: 'prompt', value: 'the cat yawns' },
+      {
+        customId: imageInput.custom_id,
+        files: [discord.uploadAttachment({ bytes: png, filename: 'cat.png', contentType: 'image/png' })],
+      },
+    ]);
+    await expectPlayableUpload(await discord.waitForCall(isFinalEdit(retried.token)));
   });
 
   it('takes an allow-list from /settings by a server admin, then refuses another model with no prediction', async () => {

@@ -179,6 +179,21 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
         since: heldSince,
       },
     );
+    // The canceled message offers the next steps (Discord's do too); Parameters answers privately.
+    const canceled = structuredClone(slack.message('C0GENERAL', heldTs)!);
+    const nextSteps = JSON.stringify(canceled.blocks);
+    for (const actionId of ['reelbot_reroll', 'reelbot_parameters', 'reelbot_edit'])
+      expect(nextSteps).toContain(actionId);
+    const paramsSince = slack.log.last;
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: canceled,
+      actionId: 'reelbot_parameters',
+      person: linus,
+    });
+    const params = await slack.waitForCall('response_url', () => true, { since: paramsSince });
+    expect(params.args.response_type).toBe('ephemeral');
+    expect(String(params.args.text)).toContain(`Model: \`${zeroscope}\``);
     // Its owner presses Cancel on that message as it was: told it was already canceled.
     const lateSince = slack.log.last;
     await client.messageButton({

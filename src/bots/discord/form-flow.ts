@@ -105,9 +105,8 @@ export async function openFormPage(
 function fixableFields(draft: FormDraft, error: unknown): string[] | undefined {
   if (error instanceof ValidationError) return error.problems.map((problem) => problem.field);
   const images = imageFields(draft.model.fields).map((field) => field.name);
-  if (error instanceof AttachmentError) return images;
+  if (refusesImage(error)) return images;
   const code = codeOf(error);
-  if (code === 'PROMPT_FLAGGED' && (error as ReelbotError).context.what === 'image') return images;
   if (code === 'PROMPT_BLOCKED' || code === 'PROMPT_FLAGGED') {
     const prompt = promptField(draft.model.fields);
     return prompt ? [prompt.name] : [];
@@ -115,11 +114,23 @@ function fixableFields(draft: FormDraft, error: unknown): string[] | undefined {
   return undefined;
 }
 
+/** The service refused an image: not one it can read or take, or flagged by moderation. */
+function refusesImage(error: unknown): boolean {
+  if (error instanceof AttachmentError) return true;
+  return codeOf(error) === 'PROMPT_FLAGGED' && (error as ReelbotError).context.what === 'image';
+}
+
 /**
  * Lists each bad value, only to the user, with a button that opens the form again with the values
  * kept (Discord cannot answer a modal with a modal, so the button is the way back to it).
  */
 async function offerFix(interaction: RepliableInteraction, draft: FormDraft, error: ReelbotError) {
+  if (refusesImage(error)) {
+    // A refused image is not "kept" when the form comes back: left empty, it would be refused
+    // again. The error does not say which image, so each given one is asked for anew.
+    for (const field of imageFields(draft.model.fields)) delete draft.attachments[field.name];
+    draft.formFields = undefined;
+  }
   const plan = planOf(draft);
   const fields = fixableFields(draft, error) ?? [];
   const pages = fields.map((field) => pageOf(plan, field)).filter((page) => page >= 0);

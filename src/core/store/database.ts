@@ -30,6 +30,31 @@ export class DatabaseError extends ReelbotError {
   }
 }
 
+/**
+ * `DATA_DIR` cannot hold the data (`DATA_DIR_UNUSABLE`): it is a file, or a folder reelbot may not
+ * create or write in. Said in one sentence that names the folder, instead of a stack trace.
+ */
+export class DataDirError extends ReelbotError {
+  constructor(
+    readonly dataDir: string,
+    cause: unknown,
+  ) {
+    const code = (cause as { code?: unknown }).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'it is not a folder'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EROFS'
+            ? 'the disk is read-only'
+            : code === 'SQLITE_CANTOPEN'
+              ? `SQLite cannot create or open ${path.basename(databaseFile(dataDir))} in it`
+              : (cause as Error).message;
+    const message = `DATA_DIR ${dataDir} cannot hold reelbot's data (${why}). Set DATA_DIR to a folder reelbot may create and write files in.`;
+    super('DATA_DIR_UNUSABLE', message, { cause, userMessage: message, context: { dataDir } });
+  }
+}
+
 /** SQLite's words for a file it cannot read as a database (extended codes start the same). */
 const damagedCodes = ['SQLITE_CORRUPT', 'SQLITE_NOTADB'];
 
@@ -97,7 +122,11 @@ function checkFile(file: string): void {
 export function openDatabase(dataDir: string | ':memory:'): Database {
   let file: string = ':memory:';
   if (dataDir !== ':memory:') {
-    fs.mkdirSync(dataDir, { recursive: true });
+    try {
+      fs.mkdirSync(dataDir, { recursive: true });
+    } catch (error) {
+      throw new DataDirError(dataDir, error);
+    }
     file = databaseFile(dataDir);
     checkFile(file);
   }
@@ -114,6 +143,8 @@ export function openDatabase(dataDir: string | ':memory:'): Database {
     return db;
   } catch (error) {
     db?.close();
+    if ((error as { code?: unknown }).code === 'SQLITE_CANTOPEN' && dataDir !== ':memory:')
+      throw new DataDirError(dataDir, error);
     if (!isDamaged(error)) throw error;
     throw new DatabaseError(
       'DATABASE_CORRUPT',

@@ -64,6 +64,41 @@ describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_0
     expect(run.stdout).not.toContain('Scene');
   });
 
+  it('answers an option `start` does not have with its usage, and `start --help` with the same line', async () => {
+    const [port, help] = await Promise.all([
+      runReelbot(['start', '--port', '8080'], { DATA_DIR: tmp, PORT: '0' }),
+      runReelbot(['start', '--help'], { DATA_DIR: tmp, PORT: '0' }),
+    ]);
+    const usage = 'Usage: reelbot start [--role all|bot|web|worker]: ';
+    expect(port.code, port.stderr).toBe(2);
+    expect(port.stderr).toMatch(/^reelbot start: Unknown option '--port'\nUsage: reelbot start /);
+    expect(port.stderr).toContain(usage);
+    expect(port.stderr).not.toMatch(/^\s+at /m);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain(usage);
+    // Nothing was started: no gallery listening, no sign-in link.
+    expect(`${port.stdout}${help.stdout}`).not.toContain('reelbot is running');
+  });
+
+  it('names a DATA_DIR that is a file instead of a folder, in one sentence', async () => {
+    const file = path.join(tmp, 'not-a-folder');
+    fs.writeFileSync(file, 'a file where the data folder should be\n');
+    const [start, nested] = await Promise.all([
+      runReelbot(['start'], { DATA_DIR: file, PORT: '0' }),
+      runReelbot(['start'], { DATA_DIR: path.join(file, 'data'), PORT: '0' }),
+    ]);
+    for (const [run, dir] of [
+      [start, file],
+      [nested, path.join(file, 'data')],
+    ] as const) {
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toBe(
+        `reelbot: DATA_DIR ${dir} cannot hold reelbot's data (it is not a folder). Set DATA_DIR to a folder reelbot may create and write files in. [DATA_DIR_UNUSABLE]\n`,
+      );
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('a file where the data folder should be\n');
+  });
+
   it('names a damaged, truncated or misplaced database, says what to do, and leaves it as it was', async () => {
     const garbage = await dataDirWith((file) =>
       fs.writeFileSync(file, 'these are not the bytes of a database\n'.repeat(200)),

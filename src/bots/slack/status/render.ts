@@ -125,6 +125,15 @@ export function renderStatus(
       ],
     });
   }
+  // A failed or canceled video has nothing to keep, but its message says what to change ("try
+  // fewer steps"): Re-roll, Parameters and Edit lead there, as under Discord's failed message.
+  if (view.final && view.state !== 'succeeded') {
+    blocks.push({
+      type: 'actions',
+      block_id: 'reelbot_result_actions',
+      elements: nextStepButtons(generationId, { ...keep, extend: false }),
+    });
+  }
   return { text: truncate(view.headline, 3000), blocks };
 }
 

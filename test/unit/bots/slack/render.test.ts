@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { videoCaption } from '../../../../src/bots/slack/status/delivery.js';
-import { cancelActionId, renderEvent } from '../../../../src/bots/slack/status/render.js';
+import {
+  cancelActionId,
+  editActionId,
+  parametersActionId,
+  renderEvent,
+  rerollActionId,
+} from '../../../../src/bots/slack/status/render.js';
 import type { Generation } from '../../../../src/core/generations/types.js';
 
 const base: Generation = {
@@ -68,6 +74,11 @@ describe('Slack status message', () => {
     expect(text).not.toContain(cancelActionId);
     expect(text).toContain('The model ran out of memory.');
     expect(text).toContain('CUDA OOM');
+    // What to change is said; the buttons to do it are there, as on Discord. Nothing to keep.
+    const actions = message.blocks
+      .filter((block) => block.type === 'actions')
+      .flatMap((block) => block.elements.map((element) => (element as { action_id?: string }).action_id));
+    expect(actions).toEqual([rerollActionId, parametersActionId, editActionId]);
   });
 
   it('captions the uploaded video with model, prompt, seed and the gallery link', () => {
