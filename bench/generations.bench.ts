@@ -133,6 +133,7 @@ async function curlAll(urls: string[], parallel: number, dir: string) {
 async function ourDownloads(urls: string[], parallel: number, tempDir: string, port: string) {
   const allowList = createHostAllowList([`127.0.0.1:${port}`]);
   const queue = [...urls];
+  const kept: string[] = [];
   let bytes = 0;
   const started = performance.now();
   await Promise.all(
@@ -146,11 +147,14 @@ async function ourDownloads(urls: string[], parallel: number, tempDir: string, p
           accept: videoTypes,
         });
         bytes += file.bytes;
-        fs.rmSync(file.tempPath);
+        kept.push(file.tempPath);
       }
     }),
   );
-  return { seconds: (performance.now() - started) / 1000, bytes };
+  const seconds = (performance.now() - started) / 1000;
+  // Removed after the clock stops, as curlAll does: unlinking 300 MB of page cache is not download.
+  for (const file of kept) fs.rmSync(file);
+  return { seconds, bytes };
 }
 
 const fake = await startFake();
