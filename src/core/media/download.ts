@@ -219,8 +219,10 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
     if (error instanceof DownloadError || signal.aborted) throw error;
     if (error instanceof WriteFailure) {
       if (isDiskFull(error)) throw diskFull(tempPath, error.written, error);
+      // Not a full disk (an I/O error, say): retried, as a failed write always was.
       throw new DownloadError('DOWNLOAD_WRITE_FAILED', `Could not write ${tempPath}: ${error.message}`, {
         cause: error,
+        retryable: true,
         userMessage: 'The video could not be saved.',
         context: { written: error.written, code: error.code },
       });

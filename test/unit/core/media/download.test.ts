@@ -168,6 +168,22 @@ describe('downloading an output', () => {
     expect(hits.get('/big.mp4')).toBe(1);
   });
 
+  it('fails with DOWNLOAD_WRITE_FAILED when the writer thread cannot write, retries, and keeps nothing', async () => {
+    // A file opened for reading only: every write on the worker fails with EBADF.
+    const readOnly = async (target: string): Promise<DownloadFile> => {
+      await (await fs.promises.open(target, 'wx')).close();
+      return fs.promises.open(target, 'r');
+    };
+    const route = '/ok.mp4?read-only';
+    const run = options(`${base}${route}`, { openFile: readOnly, retryDelaysMs: [1] });
+    const error = await failure(downloadToTemp(run.options));
+    expect(error.code).toBe('DOWNLOAD_WRITE_FAILED');
+    expect(error.context).toMatchObject({ written: 0, code: 'EBADF' });
+    expect(run.waits).toEqual([1]);
+    expect(hits.get(route)).toBe(2);
+    expect(leftovers()).toEqual([]);
+  });
+
   it('refuses a download announced as larger than the free space, before writing a byte', async () => {
     const route = '/ok.mp4?room=small';
     const dirs: string[] = [];
