@@ -5,15 +5,8 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { DownloadError } from '../errors.js';
-import { hashChunksOffThread } from './chunk-hasher.js';
-import {
-  createFileWriter,
-  type DownloadFile,
-  diskFull,
-  freeBytesIn,
-  isDiskFull,
-  noRoomFor,
-} from './download-file.js';
+import { type DownloadFile, diskFull, freeBytesIn, isDiskFull, noRoomFor } from './download-file.js';
+import { WriteFailure, writeOffThread } from './download-writer.js';
 import { privateAddressError } from './guarded-dispatcher.js';
 import { type HostAllowList, isPrivateAddress } from './host-allow-list.js';
 import { openGet } from './http-body.js';
@@ -47,7 +40,7 @@ export interface DownloadOptions {
   maxRedirects?: number;
   /**
    * Opens the temporary file for writing (it must not exist yet); `fs.promises.open(path, 'wx')` by
-   * default. Tests pass a file that fills up at a chosen byte.
+   * default. The writer thread writes at its descriptor. Tests pass a full disk or a slow pipe.
    */
   openFile?: (path: string) => Promise<DownloadFile>;
   /** Free bytes in a directory; `fs.statfs` by default. */
@@ -157,10 +150,9 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
     response.discard();
     throw isDiskFull(error) ? diskFull(tempPath, 0, error) : error;
   }
-  const hash = hashChunksOffThread();
+  const writer = writeOffThread(file.fd);
   let bytes = 0;
-  let written = 0;
-  // A copy: the chunks themselves move to the hashing thread once written.
+  // A copy: the chunks themselves move to the writer thread.
   let sniffed: Buffer | undefined = Buffer.alloc(sniffBytes);
   let type: { ext: string; mime: string } | undefined;
   let progressAt = 0;
@@ -174,58 +166,67 @@ async function attempt(options: DownloadOptions, signal: AbortSignal): Promise<D
       );
     type = found;
   };
-  const writer = createFileWriter(file, {
-    onWritten(total) {
-      written = total;
-    },
-    onBatchWritten: (batch) => hash.update(batch),
-    onDrain: () => reading.resume(),
-    onError: (error) => response.discard(error as Error),
-  });
   const reading = response.read((chunk) => {
     bytes += chunk.length;
     if (bytes > options.maxBytes) {
       response.discard(tooLarge(options.maxBytes));
       return false;
     }
-    const more = writer.push(chunk);
+    if (sniffed) chunk.copy(sniffed, bytes - chunk.length);
+    const behind = writer.push(chunk);
+    behind?.then(
+      () => reading.resume(),
+      (error: Error) => response.discard(error),
+    );
     if (bytes - progressAt >= progressStepBytes) {
       progressAt = bytes;
       options.onProgress?.(bytes, expected);
     }
-    if (!sniffed) return more;
-    chunk.copy(sniffed, bytes - chunk.length);
-    if (bytes < sniffBytes) return more;
+    if (!sniffed) return !behind;
+    if (bytes < sniffBytes) return !behind;
     // The type is known from the first 4 KB: refuse a wrong file before reading the rest.
     const sample = sniffed;
     sniffed = undefined;
     checkType(sample).then(
-      () => reading.resume(),
+      () => {
+        if (!behind) reading.resume();
+      },
       (error: Error) => response.discard(error),
     );
     return false;
   });
+  let written = 0;
   try {
+    let sha256: string;
     try {
       await reading.done;
       if (sniffed) await checkType(sniffed.subarray(0, bytes));
+      ({ sha256, written } = await writer.finish());
+    } catch (error) {
+      // Never close the file under a write still running: the descriptor could be reused.
+      await writer.drop();
+      throw error;
     } finally {
-      // Never close the file under a write still running.
-      await writer.finish().catch(() => {});
       await file.close();
     }
-    await writer.finish();
     signal.throwIfAborted();
     if (written !== bytes) throw diskFull(tempPath, written);
     if (expected !== undefined && bytes !== expected) throw truncated(bytes, expected);
-    const sha256 = await hash.digest();
     options.onProgress?.(bytes, expected);
     return { tempPath, bytes, sha256, ext: type!.ext, mime: type!.mime };
   } catch (error) {
-    hash.drop();
     await fs.promises.rm(tempPath, { force: true });
     if (error instanceof DownloadError || signal.aborted) throw error;
-    if (isDiskFull(error)) throw diskFull(tempPath, written, error);
+    if (error instanceof WriteFailure) {
+      if (isDiskFull(error)) throw diskFull(tempPath, error.written, error);
+      // Not a full disk (an I/O error, say): retried, as a failed write always was.
+      throw new DownloadError('DOWNLOAD_WRITE_FAILED', `Could not write ${tempPath}: ${error.message}`, {
+        cause: error,
+        retryable: true,
+        userMessage: 'The video could not be saved.',
+        context: { written: error.written, code: error.code },
+      });
+    }
     // undici reports a body that ended early (or stalled) as an error of the transfer.
     throw truncated(bytes, expected, error);
   }

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -113,53 +114,74 @@ async function failure(promise: Promise<unknown>): Promise<DownloadError> {
 const leftovers = () => fs.readdirSync(tempDir).filter((f) => f.endsWith('.part'));
 
 /**
- * A real file on a disk that fills up after `roomBytes`: the write that crosses it takes only what
- * fits (a short write, as the kernel does), and every write after it fails with `code`.
+ * A disk that is full: the temporary file is created, and every write fails with ENOSPC, as
+ * /dev/full does.
  */
-function fillingFile(roomBytes: number, code: 'ENOSPC' | 'EFBIG' = 'ENOSPC') {
-  return async (target: string): Promise<DownloadFile> => {
-    const handle = await fs.promises.open(target, 'wx');
-    let written = 0;
-    return {
-      async writev(buffers) {
-        const room = roomBytes - written;
-        if (room <= 0) throw Object.assign(new Error(`${code}: no room left, write`), { code });
-        const { bytesWritten } = await handle.writev([Buffer.concat(buffers).subarray(0, room)]);
-        written += bytesWritten;
-        return { bytesWritten };
-      },
-      close: () => handle.close(),
-    };
-  };
+async function fullDisk(target: string): Promise<DownloadFile> {
+  await (await fs.promises.open(target, 'wx')).close();
+  return fs.promises.open('/dev/full', 'w');
 }
 
-/** A real file whose every write takes at most `step` bytes, and never fails. */
-function shortWritingFile(step: number) {
-  return async (target: string): Promise<DownloadFile> => {
-    const handle = await fs.promises.open(target, 'wx');
-    return {
-      writev: (buffers) => handle.writev([Buffer.concat(buffers).subarray(0, step)]),
-      close: () => handle.close(),
-    };
-  };
+/** Runs a download in a process whose files may not grow past `limit` bytes (RLIMIT_FSIZE). */
+function downloadUnderSizeLimit(url: string, limit: number) {
+  const script = path.join(import.meta.dirname, 'download-owner.ts');
+  return new Promise<{ code?: string; context?: Record<string, unknown>; leftovers: string[] }>(
+    (resolve, reject) => {
+      const child = spawn(
+        'prlimit',
+        [`--fsize=${limit}`, process.execPath, '--import', 'tsx', script, url, tempDir],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let out = '';
+      child.stdout.on('data', (data: Buffer) => {
+        out += data;
+      });
+      child.once('error', reject);
+      child.once('exit', () => resolve(JSON.parse(out)));
+    },
+  );
 }
 
 describe('downloading an output', () => {
-  it('fails with DOWNLOAD_DISK_FULL when the disk fills, at once and keeping nothing', async () => {
-    for (const code of ['ENOSPC', 'EFBIG'] as const) {
-      const route = `/ok.mp4?full=${code}`;
-      const { options: opts, waits } = options(`${base}${route}`, { openFile: fillingFile(10_000, code) });
-      const error = await failure(downloadToTemp(opts));
-      expect(error.code).toBe('DOWNLOAD_DISK_FULL');
-      expect(error.userMessage).toBe(
-        'The server ran out of disk space while saving the video, so it was not kept.',
-      );
-      expect(error.context).toMatchObject({ written: 10_000, code });
-      // Retrying cannot make room: one request, no waits, and no partial file left behind.
-      expect(waits).toEqual([]);
-      expect(hits.get(route)).toBe(1);
-      expect(leftovers()).toEqual([]);
-    }
+  it('fails with DOWNLOAD_DISK_FULL when the disk is full, at once and keeping nothing', async () => {
+    const route = '/ok.mp4?full';
+    const { options: opts, waits } = options(`${base}${route}`, { openFile: fullDisk });
+    const error = await failure(downloadToTemp(opts));
+    expect(error.code).toBe('DOWNLOAD_DISK_FULL');
+    expect(error.userMessage).toBe(
+      'The server ran out of disk space while saving the video, so it was not kept.',
+    );
+    expect(error.context).toMatchObject({ written: 0, code: 'ENOSPC' });
+    // Retrying cannot make room: one request, no waits, and no partial file left behind.
+    expect(waits).toEqual([]);
+    expect(hits.get(route)).toBe(1);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('finishes a short write and then fails with DOWNLOAD_DISK_FULL at the size limit, keeping nothing', async () => {
+    // An odd limit: the write that crosses it takes only what fits, and writing the rest fails.
+    const limit = 3 * 1024 * 1024 + 1;
+    const result = await downloadUnderSizeLimit(`${base}/big.mp4`, limit);
+    expect(result.code).toBe('DOWNLOAD_DISK_FULL');
+    expect(result.context).toMatchObject({ written: limit, code: 'EFBIG' });
+    expect(result.leftovers).toEqual([]);
+    expect(hits.get('/big.mp4')).toBe(1);
+  });
+
+  it('fails with DOWNLOAD_WRITE_FAILED when the writer thread cannot write, retries, and keeps nothing', async () => {
+    // A file opened for reading only: every write on the worker fails with EBADF.
+    const readOnly = async (target: string): Promise<DownloadFile> => {
+      await (await fs.promises.open(target, 'wx')).close();
+      return fs.promises.open(target, 'r');
+    };
+    const route = '/ok.mp4?read-only';
+    const run = options(`${base}${route}`, { openFile: readOnly, retryDelaysMs: [1] });
+    const error = await failure(downloadToTemp(run.options));
+    expect(error.code).toBe('DOWNLOAD_WRITE_FAILED');
+    expect(error.context).toMatchObject({ written: 0, code: 'EBADF' });
+    expect(run.waits).toEqual([1]);
+    expect(hits.get(route)).toBe(2);
+    expect(leftovers()).toEqual([]);
   });
 
   it('refuses a download announced as larger than the free space, before writing a byte', async () => {
@@ -180,32 +202,21 @@ describe('downloading an output', () => {
     expect(hits.get(route)).toBe(1);
   });
 
-  it('writes the rest of a short write, so the file holds every byte it was hashed with', async () => {
-    const file = await downloadToTemp(
-      options(`${base}/ok.mp4`, { openFile: shortWritingFile(4096) }).options,
-    );
-    const onDisk = fs.readFileSync(file.tempPath);
-    expect(onDisk.equals(video)).toBe(true);
-    expect(file.sha256).toBe(createHash('sha256').update(onDisk).digest('hex'));
-    fs.rmSync(file.tempPath);
-  });
-
-  it('keeps a large body whole and in order on a disk slower than the network, one write at a time', async () => {
-    let inFlight = 0;
-    let mostInFlight = 0;
+  it('keeps a large body whole and in order on a disk slower than the network', async () => {
+    // The "disk" is a pipe the test empties a piece at a time, each after a turn of the event
+    // loop: the body arrives faster than that, and the writer thread holds the reading back.
+    const pipe = path.join(tempDir, 'slow-disk.fifo');
+    execFileSync('mkfifo', [pipe]);
+    const onDisk: Buffer[] = [];
+    const drained = (async () => {
+      for await (const piece of fs.createReadStream(pipe, { highWaterMark: 256 * 1024 })) {
+        onDisk.push(piece as Buffer);
+        await new Promise(setImmediate);
+      }
+    })();
     const slowDisk = async (target: string): Promise<DownloadFile> => {
-      const handle = await fs.promises.open(target, 'wx');
-      return {
-        async writev(buffers) {
-          mostInFlight = Math.max(mostInFlight, ++inFlight);
-          // A megabyte per write, after a turn of the event loop: the body arrives faster than that.
-          await new Promise(setImmediate);
-          const taken = await handle.writev([Buffer.concat(buffers).subarray(0, 1024 * 1024)]);
-          inFlight--;
-          return taken;
-        },
-        close: () => handle.close(),
-      };
+      await (await fs.promises.open(target, 'wx')).close();
+      return fs.promises.open(pipe, 'w');
     };
     const progress: number[] = [];
     const file = await downloadToTemp(
@@ -215,10 +226,11 @@ describe('downloading an output', () => {
         onProgress: (bytes) => progress.push(bytes),
       }).options,
     );
+    await drained;
+    fs.rmSync(pipe);
     expect(file.bytes).toBe(big.length);
     expect(file.sha256).toBe(createHash('sha256').update(big).digest('hex'));
-    expect(fs.readFileSync(file.tempPath).equals(big)).toBe(true);
-    expect(mostInFlight).toBe(1);
+    expect(Buffer.concat(onDisk).equals(big)).toBe(true);
     // Told as it goes, about once a megabyte, and of the whole at the end.
     expect(progress.length).toBeGreaterThan(10);
     expect(progress.length).toBeLessThan(30);
