@@ -9,7 +9,7 @@ import { ReelbotError } from '../core/errors.js';
 import { createFrameBuffers } from './frame-buffers.js';
 import { frameCount } from './physics/simulate.js';
 import { wholeTrajectory } from './physics/stream.js';
-import { createPhysicsThread } from './physics/streaming.js';
+import { createPhysicsThread } from './physics/physics-thread-client.js';
 import type { Trajectory } from './physics/trajectory.js';
 import { runPipeline } from './pipeline.js';
 import type { WorkerReply, WorkerRequest } from './render-worker-protocol.js';

@@ -6,7 +6,7 @@ import type { SimulationJob, SimulationProgress, SimulationResult } from './pipe
  * job after job. `physics: 'sent'` means the parent simulates meanwhile and sends the trajectory
  * (a cold start, where the physics overlaps Xvfb and the worker starting); `'here'` means the
  * worker simulates itself, in its physics thread with Rapier already loaded, streaming the frames
- * into the drawing (see physics/streaming.ts).
+ * into the drawing (see physics/physics-thread-client.ts).
  */
 export type WorkerRequest =
   | { type: 'run'; id: number; job: SimulationJob; physics: 'sent' | 'here' }

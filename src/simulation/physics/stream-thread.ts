@@ -1,5 +1,5 @@
 /**
- * Worker-thread entry of the render worker's physics (see streaming.ts). It stays up from job to
+ * Worker-thread entry of the render worker's physics (see physics-thread-client.ts). It stays up from job to
  * job with Rapier loaded, and writes every frame into memory shared with the renderer the moment
  * it is simulated, so that drawing starts with the first frames rather than after the last.
  */

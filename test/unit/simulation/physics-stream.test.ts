@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { interpretBuiltin } from '../../../src/simulation/interpreter/builtin/index.js';
 import { floatsPerBody, simulate } from '../../../src/simulation/physics/simulate.js';
-import { createPhysicsThread } from '../../../src/simulation/physics/streaming.js';
+import { createPhysicsThread } from '../../../src/simulation/physics/physics-thread-client.js';
 
 const thread = createPhysicsThread();
 afterAll(() => thread.close());
