@@ -7,7 +7,8 @@
  * Two processes: in reelbot's, `simulator.ts` (the port), `render-on-worker.ts` (one video) and
  * `render-worker-handle.ts` (starts, keeps warm and stops the worker and its Xvfb); in the render
  * worker's own process, `render-worker-main.ts` runs `pipeline.ts` (renderer, encoder), fed by
- * `physics/streaming.ts` (its physics thread, whose frames arrive while the first ones are drawn).
+ * `physics/physics-thread-client.ts`, the client of its physics thread (`physics/stream-thread.ts`),
+ * whose frames arrive while the first ones are drawn.
  * `render-worker-protocol.ts` is what the two say to each other.
  */
 

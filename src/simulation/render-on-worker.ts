@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { canceled } from './canceled.js';
 import type { EncoderSettings } from './encoder.js';
+import { frameChunks } from './physics/frame-chunks.js';
 import { simulateInThread } from './physics/in-thread.js';
-import type { Trajectory } from './physics/trajectory.js';
+import { frameCount } from './physics/simulate.js';
 import type { SimulationJob, SimulationProgress, SimulationResult, SimulationTimings } from './pipeline.js';
 import { type RenderWorker, startRenderWorker } from './render-worker-handle.js';
 import type { RenderQuality } from './renderer/index.js';
@@ -38,7 +39,7 @@ export interface RenderResult extends SimulationResult {
   bytes: number;
   timings: SimulationTimings & {
     /**
-     * Cold: the physics, from the call to the whole trajectory, overlapping Xvfb and the worker
+     * Cold: the physics, from the call to its last frame, overlapping Xvfb and the worker
      * starting. Warm: the time drawing waited for it, as it streams into the frames.
      */
     physicsMs: number;
@@ -55,7 +56,8 @@ export interface RenderResult extends SimulationResult {
  *
  * With `options.worker` the job goes to that warm worker, which simulates too. Without it a worker
  * (and a private Xvfb, unless `display` is given) is started for this job and stopped after it,
- * and the physics runs here meanwhile, so that it overlaps their start-up.
+ * and the physics runs here meanwhile, so that it overlaps their start-up; its frames go to the
+ * worker in chunks as they are simulated, so the drawing need not wait for the last of them.
  *
  * Why a worker rather than changing DISPLAY here: only config.ts touches the environment, and
  * headless-gl opens its X connection once per process and keeps it, so a private Xvfb that stops
@@ -73,24 +75,52 @@ export async function renderSimulation(
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let physicsMs = 0;
+  // Streamed, the physics here may still run once the worker draws: its progress is news only
+  // until the first frame is drawn, and would then take the stage back to 'simulate'.
+  let drawing = false;
+  const onProgress = (progress: SimulationProgress) => {
+    if (progress.stage !== 'simulate') drawing = true;
+    else if (drawing) return;
+    options.onProgress?.(progress);
+  };
   const onFrame = (frame: number, totalFrames: number) =>
-    options.onProgress?.({ stage: 'simulate', frame, totalFrames });
-  const timed = (trajectory: Trajectory) => {
+    onProgress({ stage: 'simulate', frame, totalFrames });
+  const timed = () => {
     physicsMs = performance.now() - started;
-    return trajectory;
   };
   const cold = !options.worker;
-  // In a thread the physics starts at once; inline, once the job is on its way (it blocks).
+  type Send = (from: number, to: number, data: Float32Array) => void;
+  // In a thread the physics starts at once, and its first chunks wait here until the job is on
+  // its way; inline, it starts then (it blocks).
+  let sendFrames: Send | undefined;
+  const early: Parameters<Send>[] = [];
   const threaded =
     cold && options.physics !== 'inline'
-      ? simulateInThread(scene, { signal: stop.signal, onFrame }).then(timed)
+      ? simulateInThread(scene, {
+          signal: stop.signal,
+          onFrame,
+          onFrames: (...chunk) => (sendFrames ? sendFrames(...chunk) : early.push(chunk)),
+        }).then(timed)
       : undefined;
   threaded?.catch(() => {});
-  const physics = () =>
-    threaded ??
-    import('./physics/simulate.js').then(({ simulate }) =>
-      simulate(scene, { signal: stop.signal, onFrame }).then(timed),
+  const physics = (send: Send): Promise<void> => {
+    if (threaded) {
+      for (const chunk of early.splice(0)) send(...chunk);
+      sendFrames = send;
+      return threaded;
+    }
+    const chunks = frameChunks({ frames: frameCount(scene), bodies: scene.objects.length }, send);
+    return import('./physics/simulate.js').then(({ simulate }) =>
+      simulate(scene, {
+        signal: stop.signal,
+        into: chunks.into,
+        onFrame: (frame, total) => {
+          chunks.onFrame(frame);
+          onFrame(frame, total);
+        },
+      }).then(timed),
     );
+  };
   const worker = options.worker ?? startRenderWorker({ display: options.display, xvfb: options.xvfb });
   const job: SimulationJob = {
     scene,
@@ -104,7 +134,7 @@ export async function renderSimulation(
     const { result, startupMs } = await worker
       .render(job, {
         signal: options.signal,
-        onProgress: options.onProgress,
+        onProgress,
         onQueued: options.onQueued,
         physics: cold ? physics : undefined,
         started,

@@ -90,12 +90,11 @@ export function runOnWorker(
     if (state.ended) return onExit();
     signal?.addEventListener('abort', onAbort, { once: true });
     send({ type: 'run', id, job, physics: jobOptions.physics ? 'sent' : 'here' });
-    jobOptions.physics?.().then(
-      (trajectory) => send({ type: 'trajectory', id, trajectory }),
-      (error: unknown) => {
+    jobOptions
+      .physics?.((from, to, data) => send({ type: 'frames', id, from, to, data }))
+      .catch((error: unknown) => {
         physicsFailure = error;
         send({ type: 'cancel', id });
-      },
-    );
+      });
   });
 }

@@ -7,16 +7,16 @@
  */
 import { ReelbotError } from '../core/errors.js';
 import { createFrameBuffers } from './frame-buffers.js';
+import { createPhysicsThread } from './physics/physics-thread-client.js';
 import { frameCount } from './physics/simulate.js';
-import { wholeTrajectory } from './physics/stream.js';
-import { createPhysicsThread } from './physics/streaming.js';
-import type { Trajectory } from './physics/trajectory.js';
+import { type SentTrajectory, sentTrajectory } from './physics/stream.js';
 import { runPipeline } from './pipeline.js';
 import type { WorkerReply, WorkerRequest } from './render-worker-protocol.js';
 
 interface RunningJob {
   controller: AbortController;
-  receiveTrajectory(trajectory: Trajectory): void;
+  /** The frames the parent sends, when it simulates (a cold start). */
+  sent?: SentTrajectory;
 }
 
 const running = new Map<number, RunningJob>();
@@ -34,21 +34,14 @@ function send(reply: WorkerReply): Promise<void> {
 
 function run({ id, job, physics }: Extract<WorkerRequest, { type: 'run' }>): void {
   const controller = new AbortController();
-  let receiveTrajectory: (trajectory: Trajectory) => void = () => {};
-  // Started before the pipeline sets up GL and ffmpeg, so that the physics runs meanwhile.
-  const trajectory =
+  const sent =
     physics === 'sent'
-      ? wholeTrajectory(
-          { frames: frameCount(job.scene), bodies: job.scene.objects.length },
-          new Promise<Trajectory>((resolve, reject) => {
-            receiveTrajectory = resolve;
-            controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
-              once: true,
-            });
-          }),
-        )
-      : physicsThread.simulate(job.scene, controller.signal);
-  running.set(id, { controller, receiveTrajectory: (t) => receiveTrajectory(t) });
+      ? sentTrajectory({ frames: frameCount(job.scene), bodies: job.scene.objects.length })
+      : undefined;
+  controller.signal.addEventListener('abort', () => sent?.fail(controller.signal.reason), { once: true });
+  // Started before the pipeline sets up GL and ffmpeg, so that the physics runs meanwhile.
+  const trajectory = sent ?? physicsThread.simulate(job.scene, controller.signal);
+  running.set(id, { controller, sent });
   runPipeline(job, {
     signal: controller.signal,
     trajectory,
@@ -76,7 +69,8 @@ function run({ id, job, physics }: Extract<WorkerRequest, { type: 'run' }>): voi
 
 process.on('message', (message: WorkerRequest) => {
   if (message.type === 'run') run(message);
-  else if (message.type === 'trajectory') running.get(message.id)?.receiveTrajectory(message.trajectory);
+  else if (message.type === 'frames')
+    running.get(message.id)?.sent?.receive(message.from, message.to, message.data);
   else running.get(message.id)?.controller.abort();
 });
 

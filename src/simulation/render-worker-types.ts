@@ -1,4 +1,3 @@
-import type { Trajectory } from './physics/trajectory.js';
 import type { SimulationJob, SimulationProgress, SimulationResult } from './pipeline.js';
 import type { XvfbOptions } from './renderer/xvfb.js';
 
@@ -27,10 +26,11 @@ export interface WorkerJobOptions {
   signal?: AbortSignal;
   /**
    * The physics, started by the caller once the job is on its way to the worker (so that it
-   * overlaps the worker starting). Without it the worker simulates the scene itself, streaming
-   * the frames from its physics thread into the drawing.
+   * overlaps the worker starting): it hands each chunk of frames to `send` as it is simulated
+   * (frames `from` up to `to`, excluded), and settles after the last. Without it the worker
+   * simulates the scene itself, streaming the frames from its physics thread into the drawing.
    */
-  physics?: () => Promise<Trajectory>;
+  physics?: (send: (from: number, to: number, data: Float32Array) => void) => Promise<void>;
   /** `performance.now()` when the caller's clock started; `startupMs` counts from it. */
   started?: number;
 }

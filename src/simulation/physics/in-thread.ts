@@ -2,20 +2,24 @@ import { SimulationError } from '../../core/errors.js';
 import type { Scene } from '../scene/schema.js';
 import { startPhysicsThread } from './start-thread.js';
 import type { PhysicsThreadMessage } from './thread.js';
-import type { Trajectory } from './trajectory.js';
 
 /**
  * Runs the physics of `scene` in a worker thread: the caller's event loop stays free (a bot keeps
  * answering while a 20-second scene simulates), and the physics overlaps with whatever the caller
- * starts meanwhile, such as the render worker process.
+ * starts meanwhile, such as the render worker process. `onFrames` hears the frames in chunks as
+ * they are simulated (frames `from` up to `to`, excluded); the promise resolves after the last.
  */
 export function simulateInThread(
   scene: Scene,
-  options: { onFrame?: (frame: number, totalFrames: number) => void; signal?: AbortSignal } = {},
-): Promise<Trajectory> {
+  options: {
+    onFrames?: (from: number, to: number, data: Float32Array) => void;
+    onFrame?: (frame: number, totalFrames: number) => void;
+    signal?: AbortSignal;
+  } = {},
+): Promise<void> {
   options.signal?.throwIfAborted();
   const thread = startPhysicsThread('thread', { scene });
-  return new Promise<Trajectory>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     const onAbort = () => {
       void thread.terminate();
       reject(
@@ -27,10 +31,12 @@ export function simulateInThread(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const settle = () => options.signal?.removeEventListener('abort', onAbort);
     thread.on('message', (message: PhysicsThreadMessage) => {
-      if (message.type === 'progress') options.onFrame?.(message.frame, message.totalFrames);
-      else if (message.type === 'done') {
+      if (message.type === 'frames') {
+        options.onFrames?.(message.from, message.to, message.data);
+        options.onFrame?.(message.to, message.totalFrames);
+      } else if (message.type === 'done') {
         settle();
-        resolve({ frames: message.frames, bodies: message.bodies, data: message.data });
+        resolve();
       } else {
         settle();
         reject(new SimulationError('SIMULATION_PHYSICS_FAILED', `The physics failed: ${message.message}`));

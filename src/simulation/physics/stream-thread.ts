@@ -1,7 +1,7 @@
 /**
- * Worker-thread entry of the render worker's physics (see streaming.ts). It stays up from job to
- * job with Rapier loaded, and writes every frame into memory shared with the renderer the moment
- * it is simulated, so that drawing starts with the first frames rather than after the last.
+ * Worker-thread entry of the render worker's physics (its client is physics-thread-client.ts). It
+ * stays up from job to job with Rapier loaded, and writes every frame into memory shared with the
+ * renderer the moment it is simulated, so that drawing starts with the first frames rather than after the last.
  */
 import { parentPort } from 'node:worker_threads';
 import { codeOf } from '../../core/errors.js';

@@ -53,6 +53,44 @@ export function wholeTrajectory(
   };
 }
 
+/** A stream fed chunk by chunk from elsewhere (see {@link sentTrajectory}). */
+export interface SentTrajectory extends TrajectoryStream {
+  /** Frames `from` up to `to` (excluded), in order: the chunk after the last one received. */
+  receive(from: number, to: number, data: Float32Array): void;
+  /** No more frames will come: whoever waits for them, now or later, hears `error`. */
+  fail(error: unknown): void;
+}
+
+/**
+ * A stream whose frames are simulated in another process (reelbot's, on a cold start, while the
+ * render worker starts) and arrive in chunks (see frame-chunks.ts): the drawing starts once the
+ * first second is here, as with the worker's own physics thread, not once the last frame is.
+ */
+export function sentTrajectory(shape: { frames: number; bodies: number }): SentTrajectory {
+  const size = shape.bodies * floatsPerBody;
+  const data = new Float32Array(shape.frames * size);
+  let received = 0;
+  const waiters = createFrameWaiters(shape.frames, () => received);
+  return {
+    ...shape,
+    ready: () => received,
+    waitFor: (count, onFrames) => waiters.waitFor(count, onFrames),
+    frame(index) {
+      if (index >= received) throw new RangeError(`frame ${index} has not arrived yet`);
+      return posesIn(data, shape.bodies, index);
+    },
+    receive(from, to, chunk) {
+      // A chunk out of order would leave a gap that reads as bodies at the origin.
+      if (from !== received || to > shape.frames || chunk.length !== (to - from) * size)
+        throw new RangeError(`frames ${from} to ${to} do not follow frame ${received}`);
+      data.set(chunk, from * size);
+      received = to;
+      waiters.arrived();
+    },
+    fail: (error) => waiters.fail(error),
+  };
+}
+
 /**
  * The waiting side of a stream fed elsewhere: `arrived` when more frames exist, `fail` when no more
  * will. Waiters are woken in the order they asked.

@@ -1,25 +1,31 @@
 /**
  * Worker-thread entry that runs the physics of one scene (see in-thread.ts): off the caller's
- * event loop, and at the same time as the render worker process starts.
+ * event loop, and at the same time as the render worker process starts. Frames go out in chunks
+ * as they are simulated (see frame-chunks.ts), to be passed on to the render worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { codeOf } from '../../core/errors.js';
 import type { Scene } from '../scene/schema.js';
-import { simulate } from './simulate.js';
+import { frameChunks } from './frame-chunks.js';
+import { frameCount, simulate } from './simulate.js';
 
-/** Messages from the physics thread. */
+/** Messages from the physics thread: frames `from` up to `to` (excluded), then the end. */
 export type PhysicsThreadMessage =
-  | { type: 'progress'; frame: number; totalFrames: number }
-  | { type: 'done'; frames: number; bodies: number; data: Float32Array }
+  | { type: 'frames'; from: number; to: number; totalFrames: number; data: Float32Array }
+  | { type: 'done' }
   | { type: 'failed'; code: string; message: string };
 
 const post = (message: PhysicsThreadMessage, transfer: ArrayBuffer[] = []) =>
   parentPort!.postMessage(message, transfer);
 
-simulate((workerData as { scene: Scene }).scene, {
-  onFrame: (frame, totalFrames) => post({ type: 'progress', frame, totalFrames }),
-}).then(
-  ({ frames, bodies, data }) => post({ type: 'done', frames, bodies, data }, [data.buffer as ArrayBuffer]),
+const { scene } = workerData as { scene: Scene };
+const totalFrames = frameCount(scene);
+const chunks = frameChunks({ frames: totalFrames, bodies: scene.objects.length }, (from, to, data) =>
+  post({ type: 'frames', from, to, totalFrames, data }, [data.buffer as ArrayBuffer]),
+);
+
+simulate(scene, { into: chunks.into, onFrame: chunks.onFrame }).then(
+  () => post({ type: 'done' }),
   (error: unknown) =>
     post({
       type: 'failed',

@@ -140,7 +140,7 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
       ],
     });
     const rgba = { encoder: { format: 'rgba' as const } };
-    // Cold: simulated whole in this process while the worker starts, and sent as one trajectory.
+    // Cold: simulated in this process while the worker starts, and sent in chunks as it goes.
     const whole = path.join(dir, 'whole.rgba');
     await renderSimulation(thrown, whole, { ...rgba, physics: 'inline' });
     const streamed = path.join(dir, 'streamed.rgba');

@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { interpretBuiltin } from '../../../src/simulation/interpreter/builtin/index.js';
-import { floatsPerBody, simulate } from '../../../src/simulation/physics/simulate.js';
-import { createPhysicsThread } from '../../../src/simulation/physics/streaming.js';
+import { frameChunks, framesPerChunk } from '../../../src/simulation/physics/frame-chunks.js';
+import { createPhysicsThread } from '../../../src/simulation/physics/physics-thread-client.js';
+import { floatsPerBody, frameCount, simulate } from '../../../src/simulation/physics/simulate.js';
+import { sentTrajectory } from '../../../src/simulation/physics/stream.js';
 
 const thread = createPhysicsThread();
 afterAll(() => thread.close());
@@ -43,5 +45,49 @@ describe('the render worker’s physics thread', () => {
     expect(next.ready()).toBe(next.frames);
     // The stopped job wrote nothing more once the next one ran.
     expect(stream.ready()).toBeLessThanOrEqual(stoppedAt + 1);
+  });
+});
+
+describe('a trajectory sent in chunks (a cold start: simulated in reelbot’s process)', () => {
+  const bytes = (floats: Float32Array) => Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
+
+  it('arrives chunk by chunk as it is simulated, the same as simulating at once, bit for bit', async () => {
+    const whole = await simulate(scene);
+    const shape = { frames: frameCount(scene), bodies: scene.objects.length };
+    const sent = sentTrajectory(shape);
+    const chunks: [number, number][] = [];
+    const readyAfterEach: number[] = [];
+    const cut = frameChunks(shape, (from, to, data) => {
+      chunks.push([from, to]);
+      sent.receive(from, to, data);
+      readyAfterEach.push(sent.ready());
+    });
+    await simulate(scene, { into: cut.into, onFrame: cut.onFrame });
+    // The first second was there to draw on long before the last frame was simulated.
+    expect(readyAfterEach.some((ready) => ready >= scene.fps && ready < shape.frames)).toBe(true);
+    expect(readyAfterEach.at(-1)).toBe(shape.frames);
+    const step = framesPerChunk(shape.bodies);
+    expect(chunks[0]).toEqual([0, step]);
+    expect(chunks.at(-1)![1]).toBe(shape.frames);
+    expect(chunks.length).toBe(Math.ceil(shape.frames / step));
+    const size = whole.bodies * floatsPerBody;
+    for (let frame = 0; frame < whole.frames; frame++)
+      expect(
+        bytes(sent.frame(frame)).equals(bytes(whole.data.subarray(frame * size, (frame + 1) * size))),
+      ).toBe(true);
+  });
+
+  it('refuses a chunk that leaves a gap, and fails whoever waits when no more will come', async () => {
+    const sent = sentTrajectory({ frames: 10, bodies: 2 });
+    const size = 2 * floatsPerBody;
+    expect(() => sent.receive(2, 4, new Float32Array(2 * size))).toThrow(RangeError);
+    sent.receive(0, 3, new Float32Array(3 * size));
+    expect(sent.ready()).toBe(3);
+    expect(() => sent.frame(3)).toThrow(RangeError);
+    const waiting = sent.waitFor(10);
+    sent.fail(Object.assign(new Error('canceled'), { code: 'SIMULATION_CANCELED' }));
+    await expect(waiting).rejects.toMatchObject({ code: 'SIMULATION_CANCELED' });
+    await expect(sent.waitFor(5)).rejects.toMatchObject({ code: 'SIMULATION_CANCELED' });
+    await expect(sent.waitFor(3)).resolves.toBeUndefined();
   });
 });
