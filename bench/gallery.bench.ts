@@ -4,7 +4,7 @@
  * search and a deep cursor). Prints p50/p99 per scenario, alone and with 4 concurrent clients, and
  * the server's CPU per request, which neighbours on a shared machine move far less than latency.
  * The target is p99 under 20 ms with 4 concurrent clients. The server side runs with the heap flags
- * bin/reelbot gives reelbot (a 2 MB young generation), re-running itself with them when missing.
+ * bin/reelbot gives reelbot, re-running itself with them when they are missing.
  *
  * Run with `npm run bench` (all benchmarks) or `npm run bench -- gallery`.
  */
@@ -29,8 +29,13 @@ const maxRequests = 400;
 const maxMsPerRun = 4_000;
 const warmup = 25;
 const concurrency = 4;
-/** The Node flags bin/reelbot runs reelbot with (its `heap`). */
-const reelbotHeapFlags = ['--max-semi-space-size=2'];
+/** The Node flags bin/reelbot runs reelbot with: its `heap="..."` line, read so the two never drift. */
+const reelbotHeapFlags = (() => {
+  const script = fs.readFileSync(path.join(import.meta.dirname, '..', 'bin', 'reelbot'), 'utf8');
+  const line = /^heap="([^"]*)"$/m.exec(script);
+  if (!line) throw new Error('bin/reelbot has no heap="..." line to take its Node flags from');
+  return line[1]!.split(/\s+/).filter(Boolean);
+})();
 
 interface Scenario {
   name: string;
