@@ -146,11 +146,13 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     const galleryLink = new URL(
       /https?:\/\/\S+/.exec((await discord.waitForCallback(galleryCommand)).json.data.content)![0],
     );
-    const favorited = (await (
-      await fetch(
-        `${reelbot.url}/api/generations?favorites=anyone&key=${galleryLink.searchParams.get('key')}`,
-      )
-    ).json()) as { items: { prompt?: string }[] };
+    const favoritedResponse = await fetch(
+      `${reelbot.url}/api/generations?favorites=anyone&key=${galleryLink.searchParams.get('key')}`,
+    );
+    // The API's answers are never stored, so they carry no ETag to revalidate with.
+    expect(favoritedResponse.headers.get('cache-control')).toBe('no-store');
+    expect(favoritedResponse.headers.get('etag')).toBeNull();
+    const favorited = (await favoritedResponse.json()) as { items: { prompt?: string }[] };
     expect(favorited.items.map((item) => item.prompt)).toEqual(['a red fox running through snow']);
 
     const png = fs.readFileSync((await fakeMedia()).image);

@@ -5,6 +5,7 @@ import type { GenerationStore } from '../../core/generations/generation-store.js
 import { grantOf, linkKeyOf } from '../access.js';
 import { favoriteFilterOf } from '../favorites-filter.js';
 import { encodeCursor, generationIdPattern, pageSize, parseListQuery, queryString } from '../filters.js';
+import { sendNoStoreJson } from '../no-store-json.js';
 import { toPublicGeneration } from '../public-generation.js';
 
 /**
@@ -19,11 +20,10 @@ export function apiRoutes(deps: { store: GenerationStore }): Router {
     const query = parseListQuery(req.query);
     const grant = grantOf(res);
     const key = linkKeyOf(res);
-    res.setHeader('Cache-Control', 'no-store');
     if (grant.kind === 'nothing' || grant.kind === 'generation') {
       const only = grant.kind === 'generation' ? await deps.store.get(grant.generationId) : undefined;
       const items = only && canSee(grant, only) ? [toPublicGeneration(only, key)] : [];
-      res.json({ items, next: null, nextUrl: null });
+      sendNoStoreJson(res, { items, next: null, nextUrl: null });
       return;
     }
     const filter = {
@@ -33,7 +33,7 @@ export function apiRoutes(deps: { store: GenerationStore }): Router {
     };
     const page = await deps.store.list(filter, { cursor: query.cursor, limit: pageSize });
     const next = page.next ? encodeCursor(page.next) : null;
-    res.json({
+    sendNoStoreJson(res, {
       items: page.items.map((generation) => toPublicGeneration(generation, key)),
       next,
       nextUrl: next ? `/api/generations${queryString(query.params, { after: next })}` : null,
@@ -44,8 +44,7 @@ export function apiRoutes(deps: { store: GenerationStore }): Router {
     const { id } = req.params;
     const generation = generationIdPattern.test(id) ? await deps.store.get(id) : undefined;
     if (!generation || !canSee(grantOf(res), generation)) throw new NotFoundError('generation', id);
-    res.setHeader('Cache-Control', 'no-store');
-    res.json(toPublicGeneration(generation, linkKeyOf(res)));
+    sendNoStoreJson(res, toPublicGeneration(generation, linkKeyOf(res)));
   });
 
   return router;

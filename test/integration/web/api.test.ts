@@ -141,6 +141,23 @@ describe('GET /api/generations/:id', () => {
     expect(body.error).toBe(gallery.seeded.failed.error);
   });
 
+  it('answers no-store JSON with its exact length and no ETag, for lists and one generation', async () => {
+    for (const path of ['/api/generations', `/api/generations/${gallery.seeded.hostile.id}`]) {
+      const response = await fetch(`${gallery.server.url}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toBe('application/json; charset=utf-8');
+      expect(response.headers.get('cache-control'), path).toBe('no-store');
+      // Nothing stored is ever revalidated: hashing the body for an ETag was waste.
+      expect(response.headers.get('etag'), path).toBeNull();
+      const body = Buffer.from(await response.arrayBuffer());
+      expect(Number(response.headers.get('content-length')), path).toBe(body.length);
+      expect(JSON.parse(body.toString('utf8'))).toBeTruthy();
+      const head = await fetch(`${gallery.server.url}${path}`, { method: 'HEAD' });
+      expect(head.headers.get('content-length'), path).toBe(String(body.length));
+      expect((await head.arrayBuffer()).byteLength, path).toBe(0);
+    }
+  });
+
   it('answers 404 in JSON for unknown ids', async () => {
     for (const id of ['g_nope', '..%2F..%2Fetc', 'x'.repeat(300)]) {
       const response = await fetch(`${gallery.server.url}/api/generations/${id}`);
