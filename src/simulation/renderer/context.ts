@@ -1,18 +1,24 @@
 import createGL from 'gl';
 import { SimulationError } from '../../core/errors.js';
+import { type GlObjects, trackObjects } from './gl-objects.js';
 
 /** The WebGL 1 context and the extensions the renderer cannot do without, lent to one video. */
 export interface GlContext {
   gl: WebGLRenderingContext;
   instancing: ANGLE_instanced_arrays;
-  /** Deletes every object made through this loan but the linked programs, and resets the state; the context stays open. */
+  /** Render targets kept for the next video of the same size (see gl-objects.ts). */
+  keep: GlObjects['keep'];
+  /**
+   * Deletes every object made through this loan but the linked programs and the kept targets, and
+   * resets the state; the context stays open.
+   */
   release(): void;
 }
 
 interface OpenContext {
   gl: WebGLRenderingContext;
   instancing: ANGLE_instanced_arrays;
-  made: ReturnType<typeof trackObjects>;
+  made: GlObjects;
 }
 
 let open: OpenContext | undefined;
@@ -33,8 +39,9 @@ export function acquireGlContext(): GlContext {
   return {
     gl,
     instancing,
+    keep: made.keep,
     release() {
-      made.deleteAll();
+      made.deleteMade();
       resetState(gl);
     },
   };
@@ -84,33 +91,4 @@ function resetState(gl: WebGLRenderingContext): void {
     gl.activeTexture(unit);
     gl.bindTexture(gl.TEXTURE_2D, null);
   }
-}
-
-/**
- * Records every buffer, texture and target created in `gl`, so that all of them can be deleted
- * when a video is done.
- */
-function trackObjects(gl: WebGLRenderingContext) {
-  const deleters = {
-    createBuffer: 'deleteBuffer',
-    createTexture: 'deleteTexture',
-    createFramebuffer: 'deleteFramebuffer',
-    createRenderbuffer: 'deleteRenderbuffer',
-    // Programs and shaders are not here: they stay linked for the next video (see program.ts).
-  } as const;
-  const made: (() => void)[] = [];
-  const methods = gl as unknown as Record<string, (...args: unknown[]) => unknown>;
-  for (const [create, remove] of Object.entries(deleters)) {
-    const original = methods[create]!.bind(gl);
-    methods[create] = (...args: unknown[]) => {
-      const object = original(...args);
-      if (object) made.push(() => methods[remove]!.call(gl, object));
-      return object;
-    };
-  }
-  return {
-    deleteAll(): void {
-      for (const remove of made.splice(0).reverse()) remove();
-    },
-  };
 }

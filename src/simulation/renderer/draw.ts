@@ -83,7 +83,7 @@ export function createSceneDrawer(
   const { gl, instancing } = ctx;
   const attributes = createAttributeBinder(gl, instancing);
   const lighting = createLighting(gl, scene);
-  const ground = createGroundDrawer(gl, scene, lighting, attributes, options.shadowTaps);
+  const ground = createGroundDrawer(ctx, scene, lighting, attributes, options.shadowTaps);
   const bodyProgram = createProgram(
     gl,
     bodyVertex,

@@ -1,5 +1,6 @@
 import type { Scene } from '../scene/schema.js';
 import type { AttributeBinder } from './attributes.js';
+import type { GlContext } from './context.js';
 import { type ColorDepthTarget, createColorDepthTarget } from './framebuffer.js';
 import { type FrameView, type Lighting, linear } from './lighting.js';
 import { createProgram, type Program } from './program.js';
@@ -48,7 +49,7 @@ interface Plates {
  * Under a still camera, `bake` draws the grid, light and fog once, and frames only read them back.
  */
 export function createGroundDrawer(
-  gl: WebGLRenderingContext,
+  { gl, keep }: Pick<GlContext, 'gl' | 'keep'>,
   scene: Scene,
   lighting: Lighting,
   attributes: AttributeBinder,
@@ -132,8 +133,12 @@ export function createGroundDrawer(
      * the two, the mix is of gamma-encoded colours, a shade off the exact one.
      */
     bake(view: FrameView, width: number, height: number): void {
-      const drawPlate = (sunlight: 'on' | 'off') => {
-        const plate = createColorDepthTarget(gl, width, height, gl.NEAREST, 'ground plate');
+      // Kept for the next video of this size, which draws them all over again.
+      const [litPlate, shadedPlate] = keep('ground plates', `${width}x${height}`, () => [
+        createColorDepthTarget(gl, width, height, gl.NEAREST, 'ground plate'),
+        createColorDepthTarget(gl, width, height, gl.NEAREST, 'ground plate'),
+      ]);
+      const drawPlate = (plate: ColorDepthTarget, sunlight: 'on' | 'off') => {
         gl.bindFramebuffer(gl.FRAMEBUFFER, plate.framebuffer);
         gl.viewport(0, 0, width, height);
         const [r, g, b] = lighting.background;
@@ -147,8 +152,8 @@ export function createGroundDrawer(
       const baked = (taps: number) =>
         createProgram(gl, groundVertex, withDefines(bakedGroundFragment, { SHADOW_TAPS: taps }), 'ground');
       plates = {
-        lit: drawPlate('on'),
-        shaded: drawPlate('off'),
+        lit: drawPlate(litPlate!, 'on'),
+        shaded: drawPlate(shadedPlate!, 'off'),
         width,
         height,
         withShadows: baked(shadowTaps),

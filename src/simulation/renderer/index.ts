@@ -105,13 +105,17 @@ function buildRenderer(
   const { width, height } = scene.resolution;
   const q: RenderQuality = { ...defaultQuality(width, height), ...quality };
   const { gl } = ctx;
-  const target = createSupersampleTarget(gl, width, height, q.supersample);
   // The frame is the scene target resolved, or smoothed, into a copy; or else the target itself.
   const smooth = q.supersample === 1 && q.smoothEdges;
-  const frame =
-    q.supersample > 1 || smooth
-      ? createSupersampleTarget(gl, width, height, 1, smooth ? target.depth : undefined)
-      : target;
+  // Kept for the next video of this size: the first frame of a video is drawn whole, over all of them.
+  const { target, frame } = ctx.keep('frame targets', `${width}x${height}x${q.supersample}:${smooth}`, () => {
+    const target = createSupersampleTarget(gl, width, height, q.supersample);
+    const frame =
+      q.supersample > 1 || smooth
+        ? createSupersampleTarget(gl, width, height, 1, smooth ? target.depth : undefined)
+        : target;
+    return { target, frame };
+  });
   const finish =
     q.supersample > 1
       ? createResolvePass(gl, target, frame)
@@ -121,7 +125,9 @@ function buildRenderer(
   // The frame pixels that a changed rectangle of the scene target reaches through `finish`.
   const finishedArea = (rect: PixelRect) =>
     smooth ? grow(rect, smoothingReach, width, height) : scaleDown(rect, q.supersample, width, height);
-  const shadow = scene.lights.directional.shadows ? createShadowTarget(gl, q.shadowMapSize) : undefined;
+  const shadow = scene.lights.directional.shadows
+    ? ctx.keep('shadow map', String(q.shadowMapSize), () => createShadowTarget(gl, q.shadowMapSize))
+    : undefined;
   const drawer = createSceneDrawer(ctx, scene, {
     pixelsPerMetre: (height * q.supersample) / 2 / Math.tan((scene.camera.fov * Math.PI) / 360),
     shadowTaps: q.shadowTaps,

@@ -156,6 +156,29 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
     expect(a.equals(b)).toBe(true);
   });
 
+  it('draws a video on the targets a video of its size kept, as a fresh worker draws it', async () => {
+    // Once per pixel with smoothed edges (the 720p path), and supersampled (the default at this size).
+    for (const quality of [{ supersample: 1 as const, smoothEdges: true }, {}]) {
+      const rgba = { encoder: { format: 'rgba' as const }, quality };
+      const later = parseScene({
+        ...scene(1),
+        objects: [{ shape: 'sphere', size: [1, 1, 1], position: [1, 2, 0], color: '#3aa64c' }],
+        camera: { position: [-3, 2, 5], lookAt: [0, 0.5, 0] },
+      });
+      const fresh = path.join(dir, 'fresh.rgba');
+      await renderSimulation(later, fresh, rgba);
+      const after = path.join(dir, 'after.rgba');
+      await withWorker(async ({ worker }) => {
+        // Its frame, shadow map and ground are left in the kept targets for the next video.
+        await renderSimulation(scene(1), path.join(dir, 'before.rgba'), { ...rgba, worker });
+        await renderSimulation(later, after, { ...rgba, worker });
+      });
+      const [a, b] = [await fs.promises.readFile(fresh), await fs.promises.readFile(after)];
+      expect(a.length).toBe(160 * 120 * 4 * 24);
+      expect(a.equals(b)).toBe(true);
+    }
+  });
+
   it('tells a queued job how many are ahead, lets it leave the queue at once, and keeps the order', async () => {
     await withWorker(async ({ worker }) => {
       const events: string[] = [];
