@@ -72,7 +72,10 @@ export interface FrameRenderer {
    * the passes are handed to the rasteriser (gl.flush), not drawn: `read` waits for them.
    */
   draw(index: number, poses: Float32Array): void;
-  /** Waits for the drawing to finish and copies the frame into `into` (width * height * 4 bytes). */
+  /**
+   * Waits for the drawing to finish and copies the frame into `into` (width * height * 4 bytes).
+   * A buffer this renderer filled before gets only the rows drawn since.
+   */
   read(into: Uint8Array): void;
   dispose(): void;
 }
@@ -149,6 +152,10 @@ function buildRenderer(
   const [dx, dy, dz] = scene.lights.directional.direction;
   const toLight = [-dx, -dy, -dz].map((v) => v / Math.hypot(dx, dy, dz));
   let previous: Float32Array | undefined;
+  /** The rows of the frame each draw changed, from its first row to before its last. */
+  const changedRows: { from: number; to: number }[] = [];
+  /** How many draws' rows each buffer read before holds (buffers of this video only). */
+  const readUpTo = new WeakMap<Uint8Array, number>();
   if (still && q.bakedGround) drawer.bakeGround(viewAt(0), target);
 
   return {
@@ -163,21 +170,50 @@ function buildRenderer(
       previous = undefined;
     },
     draw(index, poses) {
-      drawFrame(index, poses);
+      const changed = drawFrame(index, poses);
+      changedRows.push(
+        !changed
+          ? { from: 0, to: height }
+          : changed.height === 0 || changed.width === 0
+            ? { from: height, to: 0 }
+            : { from: changed.y, to: changed.y + changed.height },
+      );
       // llvmpipe starts rasterising what is queued on a flush, and the caller has other waits
       // (ffmpeg's pipe) before it reads the frame back.
       gl.flush();
     },
     read(into) {
+      // A frame buffer back from ffmpeg still holds the frame it carried: of a 720p frame, readPixels
+      // then copies (and waits for) the band of rows drawn since, not all 3.7 MB. The rows of the
+      // frame are whole rows of the buffer, so the band is read straight into its place.
+      const since = readUpTo.get(into);
+      let from = since === undefined ? 0 : height;
+      let to = since === undefined ? height : 0;
+      for (let draw = since ?? changedRows.length; draw < changedRows.length; draw++) {
+        from = Math.min(from, changedRows[draw]!.from);
+        to = Math.max(to, changedRows[draw]!.to);
+      }
+      readUpTo.set(into, changedRows.length);
+      if (to <= from) return;
       gl.bindFramebuffer(gl.FRAMEBUFFER, frame.framebuffer);
-      gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, into);
+      const row = width * 4;
+      gl.readPixels(
+        0,
+        from,
+        width,
+        to - from,
+        gl.RGBA,
+        gl.UNSIGNED_BYTE,
+        into.subarray(from * row, to * row),
+      );
     },
     dispose() {
       ctx.release();
     },
   };
 
-  function drawFrame(index: number, poses: Float32Array): void {
+  /** Draws a frame; returns the rectangle of the frame that changed, or undefined for all of it. */
+  function drawFrame(index: number, poses: Float32Array): PixelRect | undefined {
     if (!light) throw new Error('FrameRenderer.fitShadows must come before draw');
     const view = viewAt(index);
     if (!previous || !q.partialRedraw) {
@@ -186,12 +222,12 @@ function buildRenderer(
       drawer.drawScene(target, view, shadow);
       finish?.draw();
       previous = poses.slice();
-      return;
+      return undefined;
     }
     // Only what moved is drawn again: bodies at rest keep their poses bit for bit, and with a
     // still camera everything outside the moved bodies and their shadows stays as it was.
     const moved = movedBodies(previous, poses);
-    if (moved.length === 0 && still) return;
+    if (moved.length === 0 && still) return nothing;
     if (moved.length > 0) {
       drawer.setPoses(poses);
       if (shadow) {
@@ -207,11 +243,15 @@ function buildRenderer(
       ? dirtyRect(scene, moved, previous, poses, view.viewProjection, target.width, target.height, toLight)
       : undefined;
     previous = poses.slice();
-    if (dirty?.width === 0) return;
+    if (dirty?.width === 0) return nothing;
     drawer.drawScene(target, view, shadow, dirty);
-    finish?.draw(dirty && finishedArea(dirty));
+    const changed = dirty && finishedArea(dirty);
+    finish?.draw(changed);
+    return changed;
   }
 }
+
+const nothing: PixelRect = { x: 0, y: 0, width: 0, height: 0 };
 
 /** `rect` grown by `margin` pixels on every side, within a `width` x `height` frame. */
 function grow(rect: PixelRect, margin: number, width: number, height: number): PixelRect {
