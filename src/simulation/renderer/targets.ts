@@ -52,13 +52,9 @@ function createScreenPass(
   label: string,
   source: SupersampleTarget,
   output: SupersampleTarget,
-  /**
-   * Only where the output's depth buffer holds something nearer than the far plane ('drawn'), or
-   * only where it does not ('empty'): two passes, one of each, cover every pixel once.
-   */
-  where: 'everywhere' | 'drawn' | 'empty' = 'everywhere',
+  /** Only where the output's depth buffer holds something nearer than the far plane. */
+  onlyWhereDrawn = false,
 ): ScreenPass {
-  const depthTested = where !== 'everywhere';
   const program: Program = createProgram(gl, resolveVertex, fragment, label);
   const triangle = gl.createBuffer()!;
   gl.bindBuffer(gl.ARRAY_BUFFER, triangle);
@@ -73,16 +69,15 @@ function createScreenPass(
         gl.scissor(dirty.x, dirty.y, dirty.width, dirty.height);
       }
       gl.disable(gl.CULL_FACE);
-      if (depthTested) {
-        // The triangle lies just before the far plane and passes only in front of what is nearer
-        // (or only behind what is not): llvmpipe then skips the shader for every block of pixels
-        // the test fails for.
+      if (onlyWhereDrawn) {
+        // The triangle lies just before the far plane and passes only in front of what is nearer:
+        // llvmpipe then skips the shader for every block of pixels where nothing was drawn.
         gl.enable(gl.DEPTH_TEST);
-        gl.depthFunc(where === 'drawn' ? gl.GREATER : gl.LEQUAL);
+        gl.depthFunc(gl.GREATER);
         gl.depthMask(false);
       } else gl.disable(gl.DEPTH_TEST);
       gl.useProgram(program.program);
-      gl.uniform1f(program.uniform('uDepth'), depthTested ? 0.9999 : 0);
+      gl.uniform1f(program.uniform('uDepth'), onlyWhereDrawn ? 0.9999 : 0);
       gl.bindBuffer(gl.ARRAY_BUFFER, triangle);
       const position = program.attribute('aPosition');
       gl.enableVertexAttribArray(position);
@@ -94,7 +89,7 @@ function createScreenPass(
       gl.drawArrays(gl.TRIANGLES, 0, 3);
       gl.disableVertexAttribArray(position);
       gl.disable(gl.SCISSOR_TEST);
-      if (depthTested) {
+      if (onlyWhereDrawn) {
         gl.depthFunc(gl.LESS);
         gl.depthMask(true);
       }
@@ -113,33 +108,26 @@ export function createResolvePass(
 }
 
 /**
- * Draws a frame drawn once per pixel into `output` with the stair-stepped edges of its bodies
- * smoothed (see smoothEdgesFragment). `output` must share `source`'s depth buffer, where only bodies
+ * Copies a frame drawn once per pixel into `output`, then smooths the stair-stepped edges of its
+ * bodies (see smoothEdgesFragment). `output` must share `source`'s depth buffer, where only bodies
  * write depth: the smoothing then costs nothing on the ground and the sky, which are smooth
- * already (filtered shadows, derivative-smoothed grid lines), and are copied as they are. An output
- * pixel reads source pixels up to {@link smoothingReach} away.
+ * already (filtered shadows, derivative-smoothed grid lines). An output pixel reads source pixels
+ * up to {@link smoothingReach} away.
  */
 export function createEdgeSmoothingPass(
   gl: WebGLRenderingContext,
   source: SupersampleTarget,
   output: SupersampleTarget,
 ): ScreenPass {
-  // One tap at a texel's centre is that texel: the copy is exact, as the smoothing's flat pixels are.
-  const copy = createScreenPass(
-    gl,
-    withDefines(resolveFragment, { TAPS: 1 }),
-    'edge smoothing copy',
-    source,
-    output,
-    'empty',
-  );
-  const smooth = createScreenPass(gl, smoothEdgesFragment, 'edge smoothing', source, output, 'drawn');
+  const smooth = createScreenPass(gl, smoothEdgesFragment, 'edge smoothing', source, output, true);
   return {
     draw(dirty) {
-      // A pass rather than copyTexSubImage2D, which made the drawing thread wait for llvmpipe to
-      // finish the scene and then copy it alone: queued, both passes run on the rasteriser's
-      // threads while this one goes on (to ffmpeg's pipe, the readback of the frame before).
-      copy.draw(dirty);
+      // A copy inside the driver, far cheaper than a pass that samples every pixel.
+      const { x, y, width, height } = dirty ?? { x: 0, y: 0, width: output.width, height: output.height };
+      gl.bindFramebuffer(gl.FRAMEBUFFER, source.framebuffer);
+      gl.activeTexture(gl.TEXTURE0);
+      gl.bindTexture(gl.TEXTURE_2D, output.texture);
+      gl.copyTexSubImage2D(gl.TEXTURE_2D, 0, x, y, x, y, width, height);
       smooth.draw(dirty);
     },
   };
