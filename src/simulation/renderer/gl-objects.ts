@@ -28,7 +28,8 @@ const deleters = {
 /**
  * Records every buffer, texture and target created in `gl` from now on, so that all of them can be
  * deleted when a video is done, but those a video keeps for the next one of its size: in llvmpipe,
- * allocating the targets of a 720p video (texImage2D, renderbufferStorage) took about 0.3 s a video.
+ * allocating the targets of a 720p video (texImage2D, renderbufferStorage) made a warm worker's set-up
+ * 0.09-0.25 s, against 0.02-0.06 s with them kept (`npm run bench:sim`, loaded machine).
  */
 export function trackObjects(gl: WebGLRenderingContext): GlObjects {
   let made: (() => void)[] = [];
