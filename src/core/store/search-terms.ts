@@ -42,7 +42,7 @@ export function createSearchQueryBuilder(db: Database) {
       'SELECT term FROM generations_fts_terms WHERE term >= ? AND term < ? LIMIT ?',
     )
     .pluck();
-  const wordParts = createVocabularyCache(db);
+  const vocabulary = createVocabularyCache(db);
 
   /** The part of the FTS query for one typed word, or undefined when it starts no indexed term. */
   function wordPart(word: string): string | undefined {
@@ -57,6 +57,8 @@ export function createSearchQueryBuilder(db: Database) {
   return function searchQuery(text: string): string | undefined {
     const words = searchWords(text);
     if (words.length === 0) return '""';
+    // Nothing writes between two words of one search: one look at the database's version will do.
+    const wordParts = vocabulary();
     const parts: string[] = [];
     for (const word of words) {
       const part = wordParts(word, wordPart);
@@ -84,16 +86,20 @@ function createVocabularyCache(db: Database) {
   );
   const parts = new Map<string, string | undefined>();
   let seen = '';
-  return function cachedPart(word: string, read: (word: string) => string | undefined): string | undefined {
+  function cachedPart(word: string, read: (word: string) => string | undefined): string | undefined {
+    if (parts.has(word)) return parts.get(word);
+    const part = read(word);
+    parts.set(word, part);
+    return part;
+  }
+  /** The cache as it stands now: emptied first when the database changed since the last look. */
+  return function current() {
     const now = version.get()!;
     const stamp = `${now.changes}:${now.data}`;
     if (stamp !== seen || parts.size >= cachedWords) {
       parts.clear();
       seen = stamp;
     }
-    if (parts.has(word)) return parts.get(word);
-    const part = read(word);
-    parts.set(word, part);
-    return part;
+    return cachedPart;
   };
 }
