@@ -8,11 +8,10 @@ import type { GenerationEvent, Requester } from '../core/generations/types.js';
 import { checkVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
 import { silentLogger } from '../core/logger.js';
 import { withLocalFile } from '../core/media/storage.js';
-import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
 import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../simulation/index.js';
 import { applyVideoChoices, resolutionOf } from '../simulation/video-choices.js';
-import { createCoreRuntime } from './runtime.js';
+import { type CoreRuntime, createCoreRuntime } from './runtime.js';
 
 const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4]
 
@@ -137,10 +136,40 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   }
 
   const config = loadConfig(options.env as NodeJS.ProcessEnv | undefined);
+  const core = await createCoreRuntime(config, silentLogger(), {
+    // This process has nothing else to do meanwhile: the physics runs inline, which starts sooner.
+    simulationPhysics: 'inline',
+  });
+  try {
+    return await simulateWith(core, { prompt, sceneFile, seed, out, sceneOnly, video }, options);
+  } finally {
+    await core.close();
+  }
+}
+
+interface SimulateArguments {
+  prompt: string | undefined;
+  sceneFile: string | undefined;
+  seed: number | undefined;
+  out: string | undefined;
+  sceneOnly: boolean;
+  video: VideoChoices | undefined;
+}
+
+async function simulateWith(
+  core: CoreRuntime,
+  { prompt, sceneFile, seed, out, sceneOnly, video }: SimulateArguments,
+  options: SimulateOptions,
+): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const { config, service } = core;
+  const requester: Requester = options.requester ?? { platform: 'cli', userId: os.userInfo().username };
   let scene: Scene;
   try {
-    // Before interpreting: a prompt the service would refuse should not cost an OpenAI call.
-    if (prompt) assertPromptLength(prompt);
+    // Before interpreting, as chat's /simulate does: a prompt the service would refuse (too long,
+    // a blocked term, flagged by moderation) is refused before it costs an OpenAI call.
+    if (prompt) await service.checkPrompt(prompt, requester);
     if (sceneFile) {
       scene = applyVideoChoices(await readScene(sceneFile, seed), video);
       stdout.write(`Scene from ${sceneFile}: `);
@@ -191,13 +220,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     return 0;
   }
 
-  const core = await createCoreRuntime(config, silentLogger(), {
-    // This process has nothing else to do meanwhile: the physics runs inline, which starts sooner.
-    simulationPhysics: 'inline',
-  });
-  const { service } = core;
   const printer = createProgressPrinter(stdout);
-  const requester: Requester = options.requester ?? { platform: 'cli', userId: os.userInfo().username };
   const startedAt = Date.now();
   let generationId: string | undefined;
   // Only this command's job runs in this process, so every event before the id is known is ours.
@@ -248,7 +271,6 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
-    await core.close();
   }
 }
 
