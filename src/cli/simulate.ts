@@ -8,6 +8,7 @@ import type { GenerationEvent, Requester } from '../core/generations/types.js';
 import { checkVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
 import { silentLogger } from '../core/logger.js';
 import { withLocalFile } from '../core/media/storage.js';
+import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
 import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../simulation/index.js';
 import { applyVideoChoices, resolutionOf } from '../simulation/video-choices.js';
@@ -136,14 +137,17 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   }
 
   const config = loadConfig(options.env as NodeJS.ProcessEnv | undefined);
-  const core = await createCoreRuntime(config, silentLogger(), {
-    // This process has nothing else to do meanwhile: the physics runs inline, which starts sooner.
-    simulationPhysics: 'inline',
-  });
+  let core: CoreRuntime | undefined;
+  // Opened once something needs the service, so a bad scene file or an over-long prompt leaves no database.
+  const runtime = async () =>
+    (core ??= await createCoreRuntime(config, silentLogger(), {
+      // This process has nothing else to do meanwhile: the physics runs inline, which starts sooner.
+      simulationPhysics: 'inline',
+    }));
   try {
-    return await simulateWith(core, { prompt, sceneFile, seed, out, sceneOnly, video }, options);
+    return await simulateWith(runtime, { prompt, sceneFile, seed, out, sceneOnly, video }, options);
   } finally {
-    await core.close();
+    await (core as CoreRuntime | undefined)?.close();
   }
 }
 
@@ -157,23 +161,27 @@ interface SimulateArguments {
 }
 
 async function simulateWith(
-  core: CoreRuntime,
+  runtime: () => Promise<CoreRuntime>,
   { prompt, sceneFile, seed, out, sceneOnly, video }: SimulateArguments,
   options: SimulateOptions,
 ): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const { config, service } = core;
   const requester: Requester = options.requester ?? { platform: 'cli', userId: os.userInfo().username };
   let scene: Scene;
+  let core: CoreRuntime;
   try {
-    // Before interpreting, as chat's /simulate does: a prompt the service would refuse (too long,
-    // a blocked term, flagged by moderation) is refused before it costs an OpenAI call.
-    if (prompt) await service.checkPrompt(prompt, requester);
-    if (sceneFile) {
-      scene = applyVideoChoices(await readScene(sceneFile, seed), video);
+    if (prompt) assertPromptLength(prompt);
+    const file = sceneFile && (await readScene(sceneFile, seed));
+    core = await runtime();
+    // Before interpreting, as chat's /simulate does: a prompt the service refuses (a blocked term,
+    // flagged by moderation) is refused before it costs an OpenAI call or a render.
+    if (prompt) await core.service.checkPrompt(prompt, requester);
+    if (file) {
+      scene = applyVideoChoices(file, video);
       stdout.write(`Scene from ${sceneFile}: `);
     } else {
+      const { config } = core;
       const interpretation = await interpretPrompt(prompt!, {
         seed,
         resolution: resolutionOf(video),
@@ -210,6 +218,7 @@ async function simulateWith(
     }
     throw error;
   }
+  const { service } = core;
   const { width, height } = scene.resolution;
   stdout.write(
     `${scene.objects.length} objects, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps, seed ${scene.seed}\n`,
