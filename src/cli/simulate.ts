@@ -12,7 +12,7 @@ import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
 import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../simulation/index.js';
 import { applyVideoChoices, resolutionOf } from '../simulation/video-choices.js';
-import { createCoreRuntime } from './runtime.js';
+import { type CoreRuntime, createCoreRuntime } from './runtime.js';
 
 const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4]
 
@@ -137,14 +137,51 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   }
 
   const config = loadConfig(options.env as NodeJS.ProcessEnv | undefined);
-  let scene: Scene;
+  let core: CoreRuntime | undefined;
+  // Opened once something needs the service, so a bad scene file or an over-long prompt leaves no database.
+  const runtime = async () =>
+    (core ??= await createCoreRuntime(config, silentLogger(), {
+      // This process has nothing else to do meanwhile: the physics runs inline, which starts sooner.
+      simulationPhysics: 'inline',
+    }));
   try {
-    // Before interpreting: a prompt the service would refuse should not cost an OpenAI call.
+    return await simulateWith(runtime, { prompt, sceneFile, seed, out, sceneOnly, video }, options);
+  } finally {
+    await (core as CoreRuntime | undefined)?.close();
+  }
+}
+
+interface SimulateArguments {
+  prompt: string | undefined;
+  sceneFile: string | undefined;
+  seed: number | undefined;
+  out: string | undefined;
+  sceneOnly: boolean;
+  video: VideoChoices | undefined;
+}
+
+async function simulateWith(
+  runtime: () => Promise<CoreRuntime>,
+  { prompt, sceneFile, seed, out, sceneOnly, video }: SimulateArguments,
+  options: SimulateOptions,
+): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const requester: Requester = options.requester ?? { platform: 'cli', userId: os.userInfo().username };
+  let scene: Scene;
+  let core: CoreRuntime;
+  try {
     if (prompt) assertPromptLength(prompt);
-    if (sceneFile) {
-      scene = applyVideoChoices(await readScene(sceneFile, seed), video);
+    const file = sceneFile && (await readScene(sceneFile, seed));
+    core = await runtime();
+    // Before interpreting, as chat's /simulate does: a prompt the service refuses (a blocked term,
+    // flagged by moderation) is refused before it costs an OpenAI call or a render.
+    if (prompt) await core.service.checkPrompt(prompt, requester);
+    if (file) {
+      scene = applyVideoChoices(file, video);
       stdout.write(`Scene from ${sceneFile}: `);
     } else {
+      const { config } = core;
       const interpretation = await interpretPrompt(prompt!, {
         seed,
         resolution: resolutionOf(video),
@@ -181,6 +218,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     }
     throw error;
   }
+  const { service } = core;
   const { width, height } = scene.resolution;
   stdout.write(
     `${scene.objects.length} objects, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps, seed ${scene.seed}\n`,
@@ -191,13 +229,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     return 0;
   }
 
-  const core = await createCoreRuntime(config, silentLogger(), {
-    // This process has nothing else to do meanwhile: the physics runs inline, which starts sooner.
-    simulationPhysics: 'inline',
-  });
-  const { service } = core;
   const printer = createProgressPrinter(stdout);
-  const requester: Requester = options.requester ?? { platform: 'cli', userId: os.userInfo().username };
   const startedAt = Date.now();
   let generationId: string | undefined;
   // Only this command's job runs in this process, so every event before the id is known is ours.
@@ -248,7 +280,6 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
-    await core.close();
   }
 }
 

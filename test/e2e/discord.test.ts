@@ -11,10 +11,12 @@ import {
   startFakeDiscord,
 } from '../fakes/discord/server.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
+import { modelFromFixture } from '../fakes/replicate/catalog.js';
 import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
+import { loadSyntheticSchemas } from '../fixtures/schemas/index.js';
 import { createE2eStage } from '../support/e2e-stage.js';
-import { probeVideo, type ReelbotProcess } from '../support/reelbot-process.js';
+import { probeVideo, type ReelbotProcess, runReelbot } from '../support/reelbot-process.js';
 
 const stage = createE2eStage('discord');
 const { dataDir } = stage;
@@ -29,6 +31,9 @@ beforeAll(async () => {
   openai = await stage.use(startFakeOpenAI());
   openai.flag('knife fight', ['violence']);
   openai.flag('boudoir', ['sexual']);
+  // A model whose prompt input is a list of prompts; run once, so it is nobody's default.
+  const lists = loadSyntheticSchemas().find((fixture) => fixture.name === 'arrays-and-odd-shapes')!;
+  replicate.addModel(modelFromFixture(lists, 1));
 });
 afterAll(() => stage.end());
 
@@ -267,6 +272,18 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     );
     expect(replicate.state.predictions.predictions.size).toBe(predictions);
 
+    // `reelbot simulate` with the same settings refuses the sentence as chat does: before it is read
+    // (no "Read as", no scene, no OpenAI call to interpret it), with the refusal and exit code 1.
+    const openaiCalls = openai.requests.length;
+    const cli = await runReelbot(['simulate', 'boxes of GORE fall'], {
+      ...env(),
+      DATA_DIR: path.join(dataDir, 'cli'),
+    });
+    expect(cli.stderr).toBe('reelbot: prompt uses the blocked term "gore" [PROMPT_BLOCKED]\n');
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toBe('');
+    expect(openai.requests.length).toBe(openaiCalls);
+
     // OpenAI moderation (the fake) flags violence: refused in plain words, logged, never predicted.
     const flagged = discord.sendCommand('video', [
       { name: 'model', value: model },
@@ -342,6 +359,56 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       },
     ]);
     await expectPlayableUpload(await discord.waitForCall(isFinalEdit(retried.token)));
+  });
+
+  it('links a failed video to its gallery page, which shows the error', async () => {
+    reelbot ??= await stage.start(env());
+    const buttonsOf = (call: RecordedCall) =>
+      (call.json.components as { components: { label: string; url?: string }[] }[]).flatMap(
+        (row) => row.components,
+      );
+
+    replicate.state.predictions.configure(model, { failWith: 'CUDA out of memory on the fake GPU' });
+    const failing = discord.sendCommand('video', [
+      { name: 'model', value: model },
+      { name: 'prompt', value: 'a glacier calving into the sea' },
+    ]);
+    const failed = await statusEdit(failing.token, /^❌ Failed/);
+    replicate.state.predictions.configure(model, {});
+    const link = new URL(buttonsOf(failed).find((b) => b.label === 'Open in gallery')!.url!);
+    expect(link.pathname).toMatch(/^\/g\/g_\w+$/);
+    const page = await (await fetch(`${reelbot.url}${link.pathname}${link.search}`)).text();
+    expect(page).toContain('What went wrong');
+    expect(page).toContain('CUDA out of memory on the fake GPU');
+  });
+
+  it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card', async () => {
+    reelbot ??= await stage.start(env());
+    // synthetic/arrays-and-odd-shapes takes `prompts`, a list (one per scene); the prompt option fills it.
+    const listed = discord.sendCommand('video', [
+      { name: 'model', value: 'synthetic/arrays-and-odd-shapes' },
+      { name: 'prompt', value: 'a fox wakes in the snow' },
+    ]);
+    const running = await discord.waitForCall(
+      (call) =>
+        call.method === 'PATCH' &&
+        call.route.includes(`/${listed.token}/messages/`) &&
+        !/^✅ Done/.test(call.json?.content ?? '') &&
+        /Prompt: /.test(call.json?.content ?? ''),
+    );
+    expect(running.json.content).toContain('Prompt: a fox wakes in the snow');
+    const done = await discord.waitForCall(isFinalEdit(listed.token));
+    expect(done.json.content).toContain('Prompt: a fox wakes in the snow');
+    const sent = [...replicate.state.predictions.predictions.values()].find(
+      (e) => e.prediction.model === 'synthetic/arrays-and-odd-shapes',
+    )!;
+    expect(sent.prediction.input?.prompts).toEqual(['a fox wakes in the snow']);
+    const galleryCommand = discord.sendCommand('gallery', []);
+    const galleryLink = new URL(
+      /https?:\/\/\S+/.exec((await discord.waitForCallback(galleryCommand)).json.data.content)![0],
+    );
+    const gallery = await (await fetch(`${reelbot.url}${galleryLink.pathname}${galleryLink.search}`)).text();
+    expect(gallery).toContain('<p class="card__prompt">a fox wakes in the snow</p>');
   });
 
   it('takes an allow-list from /settings by a server admin, then refuses another model with no prediction', async () => {

@@ -1,7 +1,15 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackEventsPath } from '../../src/bots/slack/receiver.js';
+import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
-import { createSignedClient, type FakeSlack, fileJson, startFakeSlack } from '../fakes/slack/index.js';
+import {
+  createSignedClient,
+  type FakeSlack,
+  fileJson,
+  startFakeSlack,
+  type TypedInput,
+} from '../fakes/slack/index.js';
 import { createE2eStage } from '../support/e2e-stage.js';
 import { probeVideo, type ReelbotProcess } from '../support/reelbot-process.js';
 
@@ -132,7 +140,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       inputs: { prompt: 'the beam sweeps the sea', model: 'ali-vilab/i2vgen-xl' },
       person,
     });
-    const joinedUpload = await slack.waitForCall(
+    await slack.waitForCall(
       'files.completeUploadExternal',
       (call) =>
         call.seq > rerolled.seq &&
@@ -206,6 +214,68 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(late.args.text).toBe('That video was already canceled.');
     replicate.state.predictions.configure(zeroscope, {});
 
+    /** `/video` or `/animate` through the model chooser to the submitted form; the status message's ts. */
+    const runForm = async (
+      command: '/video' | '/animate',
+      text: string,
+      model: string,
+      inputs: Record<string, TypedInput> = {},
+    ) => {
+      const since = slack.log.last;
+      await client.slashCommand({ command, text, person });
+      const opened = await slack.waitForCall('views.open', () => true, { since, timeoutMs: 30_000 });
+      const id = (opened.response as { view: { id: string } }).view.id;
+      await client.viewAction({ view: slack.viewPayload(id), actionId: 'model', value: model, person });
+      await slack.waitForCall('views.update', (call) => call.args.view_id === id, { since });
+      const sent = await client.viewSubmission({ view: slack.viewPayload(id), inputs, person });
+      expect(sent.json.response_action).toBeUndefined();
+      const posted = await slack.waitForCall(
+        'chat.postMessage',
+        (call) => call.args.channel === 'C0GENERAL',
+        {
+          since,
+        },
+      );
+      return { since, ts: (posted.response as { ts: string }).ts };
+    };
+
+    // A failing model: the message says why, with Replicate's words, and links the gallery page,
+    // which shows the whole error.
+    replicate.state.predictions.configure(zeroscope, { failWith: 'CUDA out of memory on the fake GPU' });
+    const failing = await runForm('/video', 'a storm over the bay', zeroscope);
+    await slack.waitForCall(
+      'chat.update',
+      (call) => call.args.ts === failing.ts && /Failed/.test(String(call.args.text)),
+      { since: failing.since, timeoutMs: 30_000 },
+    );
+    replicate.state.predictions.configure(zeroscope, {});
+    const failedBlocks = JSON.stringify(slack.message('C0GENERAL', failing.ts)!.blocks);
+    expect(failedBlocks).toContain('CUDA out of memory on the fake GPU');
+    const failedPage = new URL(/<(http[^|>]+)\|Open in the gallery>/.exec(failedBlocks)![1]!);
+    const errorPage = await fetch(`${reelbot.url}${failedPage.pathname}${failedPage.search}`);
+    expect(errorPage.status).toBe(200);
+    const errorHtml = await errorPage.text();
+    expect(errorHtml).toContain('What went wrong');
+    expect(errorHtml).toContain('CUDA out of memory on the fake GPU');
+
+    // An attached image: /animate's form takes the PNG, the bot reads the private file with its
+    // token, Replicate gets the bytes, and the video lands in the thread.
+    const png = fs.readFileSync((await fakeMedia()).image);
+    const catFile = slack.addFile({ name: 'cat.png', bytes: png, user: person.id });
+    const animated = await runForm('/animate', 'the cat blinks slowly', 'ali-vilab/i2vgen-xl', {
+      image: [fileJson(catFile)],
+    });
+    const animatedUpload = await slack.waitForCall(
+      'files.completeUploadExternal',
+      (call) => call.args.thread_ts === animated.ts,
+      { since: animated.since, timeoutMs: 60_000 },
+    );
+    const cat = slack.workspace.files.get(
+      (animatedUpload.response as { files: { id: string }[] }).files[0]!.id,
+    )!;
+    expect((await probeVideo(cat.bytes)).codec).toBe('h264');
+    expect([...replicate.state.predictions.files.values()].some((f) => f.bytes.equals(png))).toBe(true);
+
     // A physics video with the choices Discord has as options, as key:value words: 1 s, square, draft.
     const simulated = await client.slashCommand({
       command: '/simulate',
@@ -215,7 +285,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(simulated.status).toBe(200);
     const render = await slack.waitForCall(
       'files.completeUploadExternal',
-      (call) => call.seq > joinedUpload.seq,
+      (call) => call.seq > animatedUpload.seq,
       {
         timeoutMs: 150_000,
       },
@@ -343,8 +413,9 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(stopped.code).toBe(0);
     expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
     reelbot = undefined;
-    // The video, its re-roll, the extended part and its chain joined, two simulations, the grid.
-    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(7);
+    // The video, its re-roll, the extended part and its chain joined, the animated cat, two
+    // simulations, the grid.
+    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(8);
 
     // While reelbot is down the batch's clips finish; the next start ends it with one grid in its thread.
     replicate.state.predictions.configure(zeroscope, { steps: 1 });
@@ -355,7 +426,8 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     for (const entry of quay())
       while (entry.prediction.status !== 'succeeded')
         replicate.state.predictions.advance(entry.prediction.id);
-    reelbot = await stage.start(env);
+    // Started again with a daily quota of one video a person: grace is past it.
+    reelbot = await stage.start({ ...env, DAILY_VIDEOS_PER_USER: '1' });
     const batchGrid = await slack.waitForCall(
       'files.completeUploadExternal',
       (call) => call.args.thread_ts === batchTs,
@@ -365,6 +437,27 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       (batchGrid.response as { files: { id: string }[] }).files[0]!.id,
     )!;
     expect(await probeVideo(batchFile.bytes)).toMatchObject({ codec: 'h264', height: 360 });
+    // At the quota, /video says so at once: no form opens, nothing reaches Replicate.
+    const predictionsBefore = replicate.state.predictions.predictions.size;
+    const quotaSince = slack.log.last;
+    // Signed for this start's own port.
+    const restarted = createSignedClient({
+      url: `${reelbot.url}${slackEventsPath}`,
+      signingSecret,
+      teamId: slack.workspace.teamId,
+      responseUrl: () => slack.responseUrl(),
+    });
+    const overQuota = await restarted.slashCommand({
+      command: '/video',
+      text: 'one more lighthouse',
+      person,
+    });
+    expect(overQuota.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(overQuota.json.text)).toMatch(
+      /^You have made \d+ of 1 videos today; the count resets at 00:00 UTC\.$/,
+    );
+    expect(slack.log.calls.slice(quotaSince).filter((call) => call.method === 'views.open')).toHaveLength(0);
+    expect(replicate.state.predictions.predictions.size).toBe(predictionsBefore);
     expect((await reelbot.stop()).code).toBe(0);
     reelbot = undefined;
     expect(

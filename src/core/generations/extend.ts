@@ -212,11 +212,11 @@ export function createExtender(deps: ExtendDeps) {
     const { model, same } = await continuingModel(previous, picked, await allowedFor(request.requester));
     await admission.checkUserLimit(request.requester);
     const prompt = (request.prompt ?? previous.prompt ?? '').trim() || undefined;
-    const promptName = promptField(model.fields)?.name;
+    const promptInput = promptField(model.fields);
     const restricted: string[] = [];
     if (prompt) {
       await admission.checkPrompt(prompt, request.requester);
-      assertPromptLength(prompt, promptName);
+      assertPromptLength(prompt, promptInput?.name);
       restricted.push(...((await deps.moderation?.checkText(prompt, request.requester)) ?? []));
     }
     const frame = await lastFrameOf(previous);
@@ -227,7 +227,9 @@ export function createExtender(deps: ExtendDeps) {
     );
     // The same model keeps every setting of the clip; another model gets only what it surely takes.
     const input: Record<string, unknown> = same ? { ...previous.input } : {};
-    if (promptName && prompt) input[promptName] = prompt;
+    // The same model's copied input already holds the clip's own prompt, a list of them too.
+    const keptPrompt = same && prompt === previous.prompt?.trim();
+    if (promptInput && prompt && !keptPrompt) input[promptInput.name] = promptInput.array ? [prompt] : prompt;
     input[imageName] = uploaded.url;
     const seed = seedField(model.fields);
     if (seed) input.seed = randomSeed(seed);

@@ -53,6 +53,18 @@ function assignAttachments(fields: Field[], attachments: AttachmentInput[]): Map
   return assigned;
 }
 
+/** Between the prompts of a model that takes a list of them (one per scene), in the one prompt shown. */
+const promptSeparator = ' / ';
+
+/**
+ * The prompts a prompt input holds: one string, or a list of them (`prompts`: one per scene), so the
+ * generation's prompt (shown, searched, checked for blocked terms) is what the person typed either way.
+ */
+function promptsOf(value: unknown): string[] {
+  const values = Array.isArray(value) ? value : [value];
+  return values.filter((each): each is string => typeof each === 'string' && each !== '');
+}
+
 /**
  * Turns form values and attachments into a model input: coerces every value (one problem per bad
  * field), holds the prompt to {@link assertPromptLength}, checks and uploads each image through Replicate's Files API, and picks a random seed when
@@ -72,9 +84,9 @@ export async function prepareInput(options: {
   const assigned = assignAttachments(fields, options.attachments ?? []);
   const input = coerceInput(fields, options.values, { deferred: assigned.keys() });
   const prompt = promptField(fields);
-  const promptValue = prompt ? input[prompt.name] : undefined;
+  const prompts = promptsOf(prompt ? input[prompt.name] : undefined);
   // Before any upload: an over-long prompt is refused without touching Replicate.
-  if (prompt && typeof promptValue === 'string') assertPromptLength(promptValue, prompt.name);
+  for (const each of prompts) assertPromptLength(each, prompt!.name);
   for (const [name, attachment] of assigned) {
     const uploaded = await prepareAttachment(attachment, options.api, {
       dispatcher: options.dispatcher,
@@ -86,7 +98,7 @@ export async function prepareInput(options: {
   if (seed && input.seed === undefined) input.seed = randomSeed(seed);
   return {
     input,
-    prompt: typeof promptValue === 'string' ? promptValue : undefined,
+    prompt: prompts.length > 0 ? prompts.join(promptSeparator) : undefined,
     seed: typeof input.seed === 'number' ? input.seed : undefined,
   };
 }

@@ -146,7 +146,13 @@ describe('/video', () => {
     const failed = await waitForEdit(h, interaction.token, /^❌ Failed/);
     expect(failed.json.content).toContain('Replicate said: CUDA out of memory');
     expect(failed.files).toHaveLength(0);
-    expect(buttonsOf(failed).map((b) => b.label)).toEqual(['Re-roll', 'Parameters', 'Edit & re-run']);
+    // Its gallery page shows the whole error.
+    expect(buttonsOf(failed).map((b) => b.label)).toEqual([
+      'Re-roll',
+      'Parameters',
+      'Open in gallery',
+      'Edit & re-run',
+    ]);
   });
 
   it('goes on with the bot token on the channel message once the interaction token has expired', async () => {

@@ -63,8 +63,8 @@ export function cancelRow(generationId: string): Row {
 }
 
 /**
- * Re-roll, Parameters, Scene (simulations), Delete and Open in gallery, under a finished (or
- * failed) video: five, Discord's most for one row.
+ * Re-roll, Parameters, Scene (simulations), Delete (finished only) and Open in gallery, under a
+ * finished, failed or canceled video: five at most, Discord's most for one row.
  */
 export function resultRow(generation: Generation, links: GalleryLinks): Row {
   // Re-roll works for simulations too: the service runs the prompt again with a new seed.
@@ -92,20 +92,19 @@ export function resultRow(generation: Generation, links: GalleryLinks): Row {
       custom_id: buttonId({ action: 'scene', generationId: generation.id }),
     });
   if (generation.status === 'succeeded')
-    components.push(
-      {
-        type: ComponentType.Button,
-        style: ButtonStyle.Danger,
-        label: 'Delete',
-        custom_id: buttonId({ action: 'delete', generationId: generation.id }),
-      },
-      {
-        type: ComponentType.Button,
-        style: ButtonStyle.Link,
-        label: 'Open in gallery',
-        url: links.generation(generation),
-      },
-    );
+    components.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Danger,
+      label: 'Delete',
+      custom_id: buttonId({ action: 'delete', generationId: generation.id }),
+    });
+  // A failed video's page shows the whole error (Replicate's message, the code), as Slack's link does.
+  components.push({
+    type: ComponentType.Button,
+    style: ButtonStyle.Link,
+    label: 'Open in gallery',
+    url: links.generation(generation),
+  });
   return { type: ComponentType.ActionRow, components };
 }
 
