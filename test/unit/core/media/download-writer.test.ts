@@ -157,4 +157,30 @@ describe('writing and hashing a download on the worker thread', () => {
     expect(await run('finish')).toEqual({ code: 0, out: `${expected}\n` });
     expect(await run('abandon')).toEqual({ code: 0, out: '' });
   });
+
+  it('counts a short write exactly, inside a chunk that is not the first, and fails with the reason', async () => {
+    // Three 1 MB chunks go to the worker in one message, and one writev; a limit in the middle of
+    // the second makes it take only part, and writing the rest fails with EFBIG.
+    const limit = 1.5 * 1024 * 1024 + 1;
+    const owner = path.join(import.meta.dirname, 'download-writer-owner.ts');
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        'prlimit',
+        [`--fsize=${limit}`, process.execPath, '--import', 'tsx', owner, 'limit'],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      let text = '';
+      child.stdout.on('data', (data: Buffer) => {
+        text += data;
+      });
+      child.once('error', reject);
+      child.once('exit', () => resolve(text));
+    });
+    const result = JSON.parse(out) as { code: string; written: number; held: string };
+    expect(result).toMatchObject({ code: 'EFBIG', written: limit });
+    const expected = Buffer.concat([0, 1, 2].map((i) => Buffer.alloc(1024 * 1024, i))).subarray(0, limit);
+    expect(Buffer.from(result.held, 'base64').equals(expected)).toBe(true);
+  });
 });
