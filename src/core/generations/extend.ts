@@ -10,8 +10,8 @@ import type { Catalog, CatalogModelWithFields } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
 import { imageFields, promptField } from '../replicate/schema.js';
 import type { Admission } from './admission.js';
+import { continuationInput } from './continuation-input.js';
 import type { GenerationStore } from './generation-store.js';
-import { randomSeed, seedField } from './input.js';
 import { type ModerationGate, mergeRestricted } from './moderation.js';
 import type { ServerRules } from './server-rules.js';
 import type { Generation, Requester } from './types.js';
@@ -220,19 +220,17 @@ export function createExtender(deps: ExtendDeps) {
       restricted.push(...((await deps.moderation?.checkText(prompt, request.requester)) ?? []));
     }
     const frame = await lastFrameOf(previous);
-    const imageName = imageFields(model.fields)[0]!.name;
     const uploaded = await prepareAttachment(
       { url: `reelbot:${previous.id}`, data: frame, filename: `${previous.id}-last-frame.png` },
       deps.api,
     );
-    // The same model keeps every setting of the clip; another model gets only what it surely takes.
-    const input: Record<string, unknown> = same ? { ...previous.input } : {};
-    // The same model's copied input already holds the clip's own prompt, a list of them too.
-    const keptPrompt = same && prompt === previous.prompt?.trim();
-    if (promptInput && prompt && !keptPrompt) input[promptInput.name] = promptInput.array ? [prompt] : prompt;
-    input[imageName] = uploaded.url;
-    const seed = seedField(model.fields);
-    if (seed) input.seed = randomSeed(seed);
+    const input = continuationInput({
+      fields: model.fields,
+      frameUrl: uploaded.url,
+      prompt,
+      kept: same ? previous.input : undefined,
+      keepsPrompt: prompt === previous.prompt?.trim(),
+    });
     const chainId = previous.chainId ?? parts[0]!.id;
     const created = await admission.record({
       source: 'replicate',

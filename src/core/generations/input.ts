@@ -28,6 +28,15 @@ export function randomSeed(field: Field): number {
   return high > low ? randomInt(low, high + 1) : low;
 }
 
+/**
+ * What an image input holds for an uploaded image `url`: the link, or for an input that takes a
+ * list of images (`reference_images`) a list with it first and then `others`; Replicate refuses a
+ * lone string there.
+ */
+export function imageValue(field: Field, url: string, others: unknown[] = []): string | unknown[] {
+  return field.array ? [url, ...others] : url;
+}
+
 /** Pairs attachments with image inputs: the named one, else the next free image input in form order. */
 function assignAttachments(fields: Field[], attachments: AttachmentInput[]): Map<string, AttachmentInput> {
   const images = imageFields(fields);
@@ -92,7 +101,13 @@ export async function prepareInput(options: {
       dispatcher: options.dispatcher,
       inspect: options.inspectImage,
     });
-    input[name] = uploaded.url;
+    // Links typed into a list input stay, after the attached image.
+    const typed = input[name];
+    input[name] = imageValue(
+      fields.find((field) => field.name === name)!,
+      uploaded.url,
+      Array.isArray(typed) ? typed : [],
+    );
   }
   const seed = seedField(fields);
   if (seed && input.seed === undefined) input.seed = randomSeed(seed);
