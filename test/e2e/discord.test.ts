@@ -382,7 +382,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(page).toContain('CUDA out of memory on the fake GPU');
   });
 
-  it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card', async () => {
+  it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card, and extends it with the last frame as a list of images', async () => {
     reelbot ??= await stage.start(env());
     // synthetic/arrays-and-odd-shapes takes `prompts`, a list (one per scene); the prompt option fills it.
     const listed = discord.sendCommand('video', [
@@ -409,6 +409,25 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     );
     const gallery = await (await fetch(`${reelbot.url}${galleryLink.pathname}${galleryLink.search}`)).text();
     expect(gallery).toContain('<p class="card__prompt">a fox wakes in the snow</p>');
+
+    // Extend on its own model: `reference_images` takes a list, so the last frame goes as a list of one.
+    const extendButton = (done.json.components as { components: { label: string; custom_id: string }[] }[])
+      .flatMap((row) => row.components)
+      .find((button) => button.label === 'Extend')!;
+    const press = discord.pressButton(listed.originalMessageId!, extendButton.custom_id);
+    const modal = (await discord.waitForCallback(press)).json;
+    expect(modal.type).toBe(9);
+    const extend = discord.submitModal(modal.data.custom_id, [
+      { customId: 'prompt', value: 'the fox reaches the river' },
+    ]);
+    expect((await discord.waitForCallback(extend)).json.type).toBe(5);
+    await discord.waitForCall(isFinalEdit(extend.token));
+    const part = [...replicate.state.predictions.predictions.values()].find(
+      (e) => JSON.stringify(e.prediction.input?.prompts) === '["the fox reaches the river"]',
+    )!;
+    expect(part.prediction.model).toBe('synthetic/arrays-and-odd-shapes');
+    const images = part.prediction.input?.reference_images as string[];
+    expect(images).toEqual([expect.stringMatching(/^http/)]);
   });
 
   it('takes an allow-list from /settings by a server admin, then refuses another model with no prediction', async () => {
