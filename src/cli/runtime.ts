@@ -4,6 +4,7 @@ import { pollSchedule } from '../core/generations/context.js';
 import { createInProcessEventBus, type EventBus } from '../core/generations/event-bus.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 import { createGroupService, type GroupService } from '../core/generations/groups/group-service.js';
+import type { Moderator } from '../core/generations/moderation.js';
 import { createServerRules, type ServerRules } from '../core/generations/server-rules.js';
 import { createGenerationService, type ReelbotGenerationService } from '../core/generations/service.js';
 import type { PriceTable } from '../core/generations/spend/prices.js';
@@ -47,6 +48,13 @@ export interface CoreRuntime {
   ready: Promise<void>;
   /** Stops the service (unfinished work resumes next start), the render worker and the database. */
   close(): Promise<void>;
+}
+
+/** OpenAI's moderation when OPENAI_API_KEY is set; none (everything passes) without it. */
+export function moderatorFor(config: Pick<Config, 'openai'>): Moderator | undefined {
+  return config.openai
+    ? createOpenAIModerator({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })
+    : undefined;
 }
 
 /** Choices a command makes about the core it runs. */
@@ -158,9 +166,7 @@ export async function createCoreRuntime(
     performsJobs: options.performsJobs,
     timings: pollSchedule({ maxMs: config.replicate.pollMaxMs, webhooks: config.publicUrl !== undefined }),
     refusals: database.refusals,
-    moderator: config.openai
-      ? createOpenAIModerator({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })
-      : undefined,
+    moderator: moderatorFor(config),
   });
   // Compare and batch: members go through `service`; the process that performs jobs makes the grid.
   const groups = createGroupService({

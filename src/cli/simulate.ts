@@ -2,8 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../core/config.js';
+import { promptBlocked } from '../core/blocked-terms.js';
+import { type Config, loadConfig } from '../core/config.js';
 import { codeOf, FileError, ReelbotError, ValidationError } from '../core/errors.js';
+import { createModerationGate } from '../core/generations/moderation.js';
+import { createServerRules } from '../core/generations/server-rules.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
 import { checkVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
 import { silentLogger } from '../core/logger.js';
@@ -12,7 +15,7 @@ import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
 import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../simulation/index.js';
 import { applyVideoChoices, resolutionOf } from '../simulation/video-choices.js';
-import { type CoreRuntime, createCoreRuntime } from './runtime.js';
+import { type CoreRuntime, createCoreRuntime, moderatorFor } from './runtime.js';
 
 const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4]
 
@@ -23,7 +26,7 @@ records it as a generation so the gallery and the bots show it.
   --duration S        seconds of video, 1 to 10
   --aspect A          16:9 (wide, default), 9:16 (tall, for phones) or 1:1
   --quality Q         draft (480p, quick), standard (720p, default) or high (1080p, supersampled)
-  --scene-only        print the scene as JSON and stop, without rendering
+  --scene-only        print the scene as JSON and stop, without rendering or opening the database
   --out FILE.mp4      also copy the video here
 Ctrl-C cancels.
 `;
@@ -145,7 +148,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       simulationPhysics: 'inline',
     }));
   try {
-    return await simulateWith(runtime, { prompt, sceneFile, seed, out, sceneOnly, video }, options);
+    return await simulateWith(config, runtime, { prompt, sceneFile, seed, out, sceneOnly, video }, options);
   } finally {
     await (core as CoreRuntime | undefined)?.close();
   }
@@ -160,7 +163,24 @@ interface SimulateArguments {
   video: VideoChoices | undefined;
 }
 
+/**
+ * The checks of a sentence that `--scene-only` runs without opening the store, so a look at a scene
+ * leaves no database behind. The command line is the operator's: no server's settings apply to it,
+ * so its blocked terms are BLOCKED_TERMS and its moderation OpenAI's, as the service checks them.
+ */
+async function checkPromptWithoutStore(config: Config, prompt: string, requester: Requester): Promise<void> {
+  const term = (await createServerRules({ config }).blockedTerms(requester)).find(prompt);
+  if (term !== undefined) throw promptBlocked(term);
+  const moderation = createModerationGate({
+    moderator: moderatorFor(config),
+    config,
+    logger: silentLogger(),
+  });
+  await moderation.checkText(prompt, requester);
+}
+
 async function simulateWith(
+  config: Config,
   runtime: () => Promise<CoreRuntime>,
   { prompt, sceneFile, seed, out, sceneOnly, video }: SimulateArguments,
   options: SimulateOptions,
@@ -169,19 +189,17 @@ async function simulateWith(
   const stderr = options.stderr ?? process.stderr;
   const requester: Requester = options.requester ?? { platform: 'cli', userId: os.userInfo().username };
   let scene: Scene;
-  let core: CoreRuntime;
   try {
     if (prompt) assertPromptLength(prompt);
     const file = sceneFile && (await readScene(sceneFile, seed));
-    core = await runtime();
     // Before interpreting, as chat's /simulate does: a prompt the service refuses (a blocked term,
     // flagged by moderation) is refused before it costs an OpenAI call or a render.
-    if (prompt) await core.service.checkPrompt(prompt, requester);
+    if (prompt && sceneOnly) await checkPromptWithoutStore(config, prompt, requester);
+    else if (prompt) await (await runtime()).service.checkPrompt(prompt, requester);
     if (file) {
       scene = applyVideoChoices(file, video);
       stdout.write(`Scene from ${sceneFile}: `);
     } else {
-      const { config } = core;
       const interpretation = await interpretPrompt(prompt!, {
         seed,
         resolution: resolutionOf(video),
@@ -218,7 +236,6 @@ async function simulateWith(
     }
     throw error;
   }
-  const { service } = core;
   const { width, height } = scene.resolution;
   stdout.write(
     `${scene.objects.length} objects, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps, seed ${scene.seed}\n`,
@@ -229,6 +246,8 @@ async function simulateWith(
     return 0;
   }
 
+  const core = await runtime();
+  const { service } = core;
   const printer = createProgressPrinter(stdout);
   const startedAt = Date.now();
   let generationId: string | undefined;

@@ -6,6 +6,8 @@ import type { Scene } from '../../../src/simulation/scene/schema.js';
 import { runReelbot } from '../../support/reelbot-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-reading-'));
+// A data folder that does not exist: a look at a scene needs none, and makes none.
+const dataDir = path.join(tmp, 'data');
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 // A real `bin/reelbot` process; tsx start-up takes seconds on a busy machine.
@@ -13,7 +15,7 @@ describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
   it('says how it read a sentence of several parts and prints the composed scene without rendering', async () => {
     const run = await runReelbot(
       ['simulate', 'eight blue balls roll down a ramp into a wall of 15 yellow boxes', '--scene-only'],
-      { DATA_DIR: tmp },
+      { DATA_DIR: dataDir },
     );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -23,7 +25,18 @@ describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
     const scene = JSON.parse(json.join('\n')) as Scene;
     expect(scene.objects.filter((o) => o.shape === 'sphere' && o.color === '#2f6fd6')).toHaveLength(8);
     expect(scene.objects.filter((o) => o.shape === 'box' && o.color === '#f2c218')).toHaveLength(15);
-    // Nothing was rendered: no video in the data directory.
-    expect(fs.readdirSync(tmp, { recursive: true }).filter((f) => String(f).endsWith('.mp4'))).toEqual([]);
+    // Nothing was rendered or recorded: no data folder, so no video and no database.
+    expect(fs.existsSync(dataDir)).toBe(false);
+  });
+
+  it('still refuses a sentence with a blocked term, before reading it, and makes no data folder', async () => {
+    const run = await runReelbot(['simulate', 'boxes of GÖRE fall', '--scene-only'], {
+      DATA_DIR: dataDir,
+      BLOCKED_TERMS: 'blood,gore',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('reelbot: prompt uses the blocked term "gore" [PROMPT_BLOCKED]\n');
+    expect(run.stdout).toBe('');
+    expect(fs.existsSync(dataDir)).toBe(false);
   });
 });
