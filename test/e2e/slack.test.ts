@@ -276,6 +276,49 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect((await probeVideo(cat.bytes)).codec).toBe('h264');
     expect([...replicate.state.predictions.files.values()].some((f) => f.bytes.equals(png))).toBe(true);
 
+    // /video with a file that is not an image, then with one over 10 MB: each refused in words, on
+    // the image input while the modal is open (or, past Slack's 3 s, in a note to the person), with
+    // nothing sent to Replicate; the process goes on serving (the steps below).
+    const refusedImage = async (name: string, bytes: Buffer) => {
+      const since = slack.log.last;
+      const filesBefore = replicate.state.predictions.files.size;
+      const predictionsBefore = replicate.state.predictions.predictions.size;
+      await client.slashCommand({ command: '/video', text: 'the picture comes alive', person });
+      const opened = await slack.waitForCall('views.open', () => true, { since, timeoutMs: 30_000 });
+      const id = (opened.response as { view: { id: string } }).view.id;
+      await client.viewAction({
+        view: slack.viewPayload(id),
+        actionId: 'model',
+        value: 'ali-vilab/i2vgen-xl',
+        person,
+      });
+      await slack.waitForCall('views.update', (call) => call.args.view_id === id, { since });
+      const file = slack.addFile({ name, bytes, user: person.id });
+      const sent = await client.viewSubmission({
+        view: slack.viewPayload(id),
+        inputs: { image: [fileJson(file)] },
+        person,
+      });
+      const told =
+        sent.json.response_action === 'errors'
+          ? (sent.json.errors as Record<string, string>).image
+          : String(
+              (
+                await slack.waitForCall('chat.postEphemeral', (call) => call.args.user === person.id, {
+                  since,
+                })
+              ).args.text,
+            );
+      expect(replicate.state.predictions.files.size).toBe(filesBefore);
+      expect(replicate.state.predictions.predictions.size).toBe(predictionsBefore);
+      return told;
+    };
+    expect(await refusedImage('notes.txt', Buffer.from('a shopping list, not a picture\n'))).toMatch(
+      /"notes\.txt" is not a JPEG, PNG, GIF or WebP image/,
+    );
+    const huge = Buffer.concat([png, Buffer.alloc(11 * 1024 * 1024)]);
+    expect(await refusedImage('huge.png', huge)).toMatch(/too large: at most 10 MB/);
+
     // A physics video with the choices Discord has as options, as key:value words: 1 s, square, draft.
     const simulated = await client.slashCommand({
       command: '/simulate',
