@@ -87,6 +87,11 @@ export function createGenerationLister(db: Database) {
     )
     .pluck();
   const rowidOf = db.prepare<[string], number>('SELECT rowid FROM generations WHERE id = ?').pluck();
+  // Only a generation inserted out of time order can put a row outside the matches read into a
+  // page (see `listByMatches`): with none at or above the matches read, the page needs no index walk.
+  const markedFrom = db
+    .prepare<[number], number>('SELECT 1 FROM generations_out_of_order WHERE rowid >= ? LIMIT 1')
+    .pluck();
   const rowsByRowid = db.prepare(
     'SELECT g.rowid AS rowid, g.* FROM json_each(?) AS wanted CROSS JOIN generations g ON g.rowid = wanted.value',
   );
@@ -132,6 +137,9 @@ export function createGenerationLister(db: Database) {
     if (range.lowest === undefined && range.highest === undefined) return { page: page(), passed };
     const last = order.at(-1);
     if (!last || passed < (params.limit as number)) return { passed };
+    // A row below the matches read that sorts above the page's last row was inserted before that
+    // row, which marked it; a row above the cursor's that sorts below the cursor was marked itself.
+    if (markedFrom.get(range.lowest ?? range.highest! + 1) === undefined) return { page: page(), passed };
     // The unary + keeps SQLite from walking the rowid range: with conditions that read the row (the
     // gallery's folding), it would rather scan every rowid below the matches read than the index.
     const outside = [

@@ -274,6 +274,40 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX generation_group_members_group ON generation_group_members (group_id, position);
       `,
   },
+  {
+    version: 14,
+    name: 'generations inserted out of time order, so a search proves its page without walking the index',
+    up: `
+      -- A generation that sorts below one inserted before it (an import, a clock step back, an id
+      -- that loses a tie within a millisecond). A search reads the newest matches by rowid; only
+      -- these rows can put a row outside the matches read into its page (see generation-list.ts).
+      CREATE TABLE generations_out_of_order (rowid INTEGER PRIMARY KEY);
+      -- Rows already there: below the newest created_at before them, or level with it and a lower id.
+      INSERT INTO generations_out_of_order (rowid)
+        SELECT w.rowid FROM (
+          SELECT rowid, created_at, id,
+            max(created_at) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS top
+          FROM generations) AS w
+        WHERE w.top > w.created_at
+          OR (w.top = w.created_at AND EXISTS (SELECT 1 FROM generations o
+            WHERE o.created_at = w.created_at AND o.id > w.id AND o.rowid < w.rowid));
+      -- The created_at index holds the check to the entries at or above the new row: one or two in time order.
+      CREATE TRIGGER generations_out_of_order_insert AFTER INSERT ON generations
+      WHEN EXISTS (SELECT 1 FROM generations o WHERE o.created_at >= new.created_at AND o.rowid < new.rowid
+        AND (o.created_at > new.created_at OR o.id > new.id))
+      BEGIN
+        INSERT OR IGNORE INTO generations_out_of_order (rowid) VALUES (new.rowid);
+      END;
+      -- Nothing moves created_at today; should something, the rows it now sorts against are marked too.
+      CREATE TRIGGER generations_out_of_order_update AFTER UPDATE OF created_at, id ON generations BEGIN
+        INSERT OR IGNORE INTO generations_out_of_order (rowid)
+          SELECT o.rowid FROM generations o WHERE o.rowid >= new.rowid;
+      END;
+      CREATE TRIGGER generations_out_of_order_delete AFTER DELETE ON generations BEGIN
+        DELETE FROM generations_out_of_order WHERE rowid = old.rowid;
+      END;
+      `,
+  },
 ];
 
 /**

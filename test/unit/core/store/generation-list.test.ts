@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { GenerationFilter, GenerationStore } from '../../../../src/core/generations/generation-store.js';
 import type { Generation } from '../../../../src/core/generations/types.js';
 import { fewMatches } from '../../../../src/core/store/generation-list.js';
-import { createGenerationStore, openDatabase } from '../../../../src/core/store/index.js';
+import { createGenerationStore, migrations, openDatabase } from '../../../../src/core/store/index.js';
 import { maxExpansions } from '../../../../src/core/store/search-terms.js';
 import { freshStore, type StoreEngine, storeEngines } from '../../../support/store-engines.js';
 
@@ -137,6 +137,87 @@ describe.each(cases)('searching generations inserted $order on $name', async ({ 
     expect(await store.list({ search: 'zebra' })).toEqual({ items: [], next: undefined });
     expect(await store.list({ search: 'lighthouse zebra' })).toEqual({ items: [], next: undefined });
     expect(await store.list({ search: '"*()' })).toEqual({ items: [], next: undefined });
+  });
+});
+
+// Rows in time order let a search prove its page from the newest matches alone; these two rows
+// break that order from either side of the matches read and must still be on their page.
+describe.each(engines.map((engine) => ({ engine, name: engine.name })))(
+  'a search among rows in time order, with one out of it, on $name',
+  ({ engine }) => {
+    const lighthouse = (store: GenerationStore) =>
+      store.insert({
+        source: 'replicate',
+        requester: { platform: 'discord', userId: 'u1' },
+        model: 'a/b',
+        prompt: 'a lighthouse at dusk',
+        input: {},
+      });
+
+    it('finds a row inserted first but dated after all the rows inserted after it', async () => {
+      let now = 1_000_000;
+      const store = (await freshStore(engine, () => now)).generations;
+      const early = await lighthouse(store);
+      for (let i = 0; i < 300; i++) {
+        now = 1_000 + 2 * i;
+        await lighthouse(store);
+      }
+      const page = await store.list({ search: 'lighthouse' }, { limit: 48 });
+      expect(page.items[0]?.id).toBe(early.id);
+      expect(page.items.slice(1).map((g) => g.createdAt)).toEqual(
+        Array.from({ length: 47 }, (_, i) => 1_000 + 2 * (299 - i)),
+      );
+    });
+
+    it('finds a row inserted after a page was read, dated just below that page, on the next page', async () => {
+      let now = 0;
+      const store = (await freshStore(engine, () => now)).generations;
+      for (let i = 0; i < 300; i++) {
+        now = 1_000 + 2 * i;
+        await lighthouse(store);
+      }
+      const first = await store.list({ search: 'lighthouse' }, { limit: 48 });
+      now = first.items.at(-1)!.createdAt - 1;
+      const late = await lighthouse(store);
+      const second = await store.list({ search: 'lighthouse' }, { limit: 48, cursor: first.next });
+      expect(second.items[0]?.id).toBe(late.id);
+      expect(second.items[1]?.createdAt).toBe(late.createdAt - 1);
+    });
+  },
+);
+
+// SQLite's own: the rows a search cannot prove its page without walking the index for.
+describe('marking generations inserted out of time order', () => {
+  it('marks on insert what the migration marks in rows already there', async () => {
+    const db = openDatabase(':memory:');
+    let now = 0;
+    const store = createGenerationStore(db, () => now);
+    // In order, two level within a millisecond either way round, a step back, then in order again.
+    for (const at of [10, 20, 30, 30, 30, 25, 40, 50, 5, 60]) {
+      now = at;
+      await store.insert({
+        source: 'replicate',
+        requester: { platform: 'discord', userId: 'u1' },
+        model: 'a/b',
+        prompt: 'p',
+        input: {},
+      });
+    }
+    const marked = () =>
+      db.prepare('SELECT rowid FROM generations_out_of_order ORDER BY rowid').pluck().all() as number[];
+    const byInsert = marked();
+    const levelLower = db
+      .prepare(
+        `SELECT rowid FROM generations g WHERE created_at = 30 AND EXISTS (SELECT 1 FROM generations o
+           WHERE o.created_at = 30 AND o.rowid < g.rowid AND o.id > g.id) ORDER BY rowid`,
+      )
+      .pluck()
+      .all() as number[];
+    expect(byInsert).toEqual([...levelLower, 6, 9]);
+    db.exec(`DROP TRIGGER generations_out_of_order_insert; DROP TRIGGER generations_out_of_order_update;
+      DROP TRIGGER generations_out_of_order_delete; DROP TABLE generations_out_of_order;`);
+    db.exec(migrations.find((migration) => migration.version === 14)!.up);
+    expect(marked()).toEqual(byInsert);
   });
 });
 
