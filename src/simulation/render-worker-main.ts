@@ -28,7 +28,6 @@ const physicsThread = createPhysicsThread();
 const frameBuffers = createFrameBuffers();
 /** ffmpeg started ahead of the next video, once a video is done, writing in the folder the parent made for it. */
 const spareEncoder = createSpareEncoder(process.argv[2] ?? os.tmpdir());
-const useSpare = process.env.REELBOT_SPARE_ENCODER !== '0';
 
 function send(reply: WorkerReply): Promise<void> {
   return new Promise((resolve) => {
@@ -51,19 +50,18 @@ function run({ id, job, physics }: Extract<WorkerRequest, { type: 'run' }>): voi
     signal: controller.signal,
     trajectory,
     frameBuffers,
-    startEncoder: useSpare ? spareEncoder.start : undefined,
+    startEncoder: spareEncoder.start,
     onProgress: (progress) => void send({ type: 'progress', id, progress }),
   })
     .then(
       (result) => {
         // The next video most likely asks for the same: its ffmpeg starts now, while nothing else
         // runs. Before the reply, so that a worker told a video is done already has its spare.
-        if (useSpare)
-          spareEncoder.prepare({
-            video: { width: result.width, height: result.height, fps: result.fps },
-            settings: job.encoder,
-            ffmpegPath: job.ffmpegPath,
-          });
+        spareEncoder.prepare({
+          video: { width: result.width, height: result.height, fps: result.fps },
+          settings: job.encoder,
+          ffmpegPath: job.ffmpegPath,
+        });
         return send({ type: 'done', id, result });
       },
       (error: unknown) =>

@@ -403,12 +403,17 @@ describe('a lazy render worker (started by the first job, stopped when idle)', (
         const started = await log.next('started', 0);
         const firstPid = started.type === 'started' ? started.pid : 0;
         const firstWorker = identify(firstPid)!;
+        const spare = spareOf(firstPid)!;
+        expect(spare).toBeDefined();
         expect(servers).toHaveLength(1);
 
         const stopped = await log.next('idle-stopped', 1);
         expect(stopped).toEqual({ type: 'idle-stopped', idleMs: 300 });
         // Both processes are gone, not merely forgotten.
         expect(isRunning(firstWorker)).toBe(false);
+        // Its spare ffmpeg with it (killed by the worker on the way out), and the spare's folder.
+        await until(() => !isRunning(spare.id), 'the spare gone with the idle worker');
+        expect(fs.existsSync(path.dirname(spare.file))).toBe(false);
         expect(gone(servers[0]!)).toBe(true);
         expect(worker.pid).toBeUndefined();
 
