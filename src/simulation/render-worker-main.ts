@@ -5,6 +5,7 @@
  * started with the DISPLAY of its own Xvfb. It also keeps a crash in native GL code away from the
  * bot.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { ReelbotError } from '../core/errors.js';
 import { createFrameBuffers } from './frame-buffers.js';
@@ -83,7 +84,11 @@ function run({ id, job, physics }: Extract<WorkerRequest, { type: 'run' }>): voi
 
 // Whichever way the worker ends, its spare ffmpeg and file go with it. A SIGTERM (an idle stop, reelbot
 // closing) would otherwise end the worker without running exit handlers.
-process.on('exit', () => spareEncoder.discard());
+process.on('exit', () => {
+  spareEncoder.discard();
+  // reelbot removes the folder when this worker exits, unless reelbot itself was killed first.
+  if (process.argv[2]) fs.rmSync(process.argv[2], { recursive: true, force: true });
+});
 process.on('SIGTERM', () => process.exit(143));
 
 process.on('message', (message: WorkerRequest) => {
