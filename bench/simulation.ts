@@ -11,7 +11,7 @@
  *
  * Options: --runs N (default 3; the median run is reported), --preset NAME, --crf N, --tune NAME,
  * --supersample 1|2|4, --quality JSON (any RenderQuality fields, e.g. '{"smoothEdges":false}'),
- * --prompt "TEXT".
+ * --prompt "TEXT", --gap SECONDS (idle time before each warm run, as between requests in chat; 0 by default).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     tune: { type: 'string' },
     supersample: { type: 'string' },
     quality: { type: 'string' },
+    gap: { type: 'string', default: '0' },
     prompt: { type: 'string', default: '100 colourful boxes, balls and cylinders falling' },
   },
 });
@@ -161,10 +162,13 @@ try {
   const warm: RenderResult[] = [];
   try {
     await renderSimulation(scene, path.join(work, 'warm-up.mp4'), { quality, encoder, worker });
-    for (let i = 0; i < runs; i++)
+    for (let i = 0; i < runs; i++) {
+      // Outside the measured time: what the worker does while idle (a spare ffmpeg starting) is free.
+      await new Promise((resolve) => setTimeout(resolve, Number(values.gap) * 1000));
       warm.push(
         await renderSimulation(scene, path.join(work, `warm-${i}.mp4`), { quality, encoder, worker }),
       );
+    }
   } finally {
     await worker.close();
   }

@@ -8,6 +8,7 @@ import type { RenderQuality } from './renderer/index.js';
 import { createRenderer } from './renderer/index.js';
 import { createShadowFit } from './renderer/shadow-fit.js';
 import type { Scene } from './scene/schema.js';
+import type { EncoderStarter } from './spare-encoder.js';
 
 /**
  * Where a simulation is: the physics of its first second, then drawing frames (while the physics
@@ -86,6 +87,8 @@ export async function runPipeline(
     trajectory?: TrajectoryStream & { stop?(): void };
     /** Where frame buffers come from and go back to; a new set for this video when absent. */
     frameBuffers?: FrameBuffers;
+    /** Starts the encoder: the render worker's takes a spare ffmpeg started ahead (spare-encoder.ts). */
+    startEncoder?: EncoderStarter;
   } = {},
 ): Promise<SimulationResult> {
   const { scene } = job;
@@ -113,11 +116,14 @@ export async function runPipeline(
     throw error;
   }
   const { width, height } = renderer;
-  const encoder = createEncoder({ width, height, fps: scene.fps }, job.outFile, {
+  const request = {
+    video: { width, height, fps: scene.fps },
     settings: job.encoder,
     ffmpegPath: job.ffmpegPath,
-    spawn: options.spawn,
-  });
+  };
+  const encoder = options.startEncoder
+    ? options.startEncoder(request, job.outFile)
+    : createEncoder(request.video, job.outFile, { ...request, spawn: options.spawn });
   const onAbort = () => encoder.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const setUp = performance.now();

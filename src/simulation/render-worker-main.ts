@@ -5,6 +5,8 @@
  * started with the DISPLAY of its own Xvfb. It also keeps a crash in native GL code away from the
  * bot.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import { ReelbotError } from '../core/errors.js';
 import { createFrameBuffers } from './frame-buffers.js';
 import { createPhysicsThread } from './physics/physics-thread-client.js';
@@ -12,6 +14,7 @@ import { frameCount } from './physics/simulate.js';
 import { type SentTrajectory, sentTrajectory } from './physics/stream.js';
 import { runPipeline } from './pipeline.js';
 import type { WorkerReply, WorkerRequest } from './render-worker-protocol.js';
+import { createSpareEncoder } from './spare-encoder.js';
 
 interface RunningJob {
   controller: AbortController;
@@ -24,6 +27,8 @@ const running = new Map<number, RunningJob>();
 const physicsThread = createPhysicsThread();
 /** Kept from job to job too: a new set per video grew the worker until a full GC. */
 const frameBuffers = createFrameBuffers();
+/** ffmpeg started ahead of the next video, once a video is done, writing in the folder the parent made for it. */
+const spareEncoder = createSpareEncoder(process.argv[2] ?? os.tmpdir());
 
 function send(reply: WorkerReply): Promise<void> {
   return new Promise((resolve) => {
@@ -46,10 +51,20 @@ function run({ id, job, physics }: Extract<WorkerRequest, { type: 'run' }>): voi
     signal: controller.signal,
     trajectory,
     frameBuffers,
+    startEncoder: spareEncoder.start,
     onProgress: (progress) => void send({ type: 'progress', id, progress }),
   })
     .then(
-      (result) => send({ type: 'done', id, result }),
+      (result) => {
+        // The next video most likely asks for the same: its ffmpeg starts now, while nothing else
+        // runs. Before the reply, so that a worker told a video is done already has its spare.
+        spareEncoder.prepare({
+          video: { width: result.width, height: result.height, fps: result.fps },
+          settings: job.encoder,
+          ffmpegPath: job.ffmpegPath,
+        });
+        return send({ type: 'done', id, result });
+      },
       (error: unknown) =>
         send({
           type: 'failed',
@@ -66,6 +81,15 @@ function run({ id, job, physics }: Extract<WorkerRequest, { type: 'run' }>): voi
       if (!process.connected && running.size === 0) process.exit(0);
     });
 }
+
+// Whichever way the worker ends, its spare ffmpeg and file go with it. A SIGTERM (an idle stop, reelbot
+// closing) would otherwise end the worker without running exit handlers.
+process.on('exit', () => {
+  spareEncoder.discard();
+  // reelbot removes the folder when this worker exits, unless reelbot itself was killed first.
+  if (process.argv[2]) fs.rmSync(process.argv[2], { recursive: true, force: true });
+});
+process.on('SIGTERM', () => process.exit(143));
 
 process.on('message', (message: WorkerRequest) => {
   if (message.type === 'run') run(message);

@@ -1,4 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { childEnvironment } from '../core/config.js';
 import { workerCommand } from './render-worker-command.js';
 import type { WorkerReply } from './render-worker-protocol.js';
@@ -31,7 +34,10 @@ export async function launchWorkerProcess(
 ): Promise<Live> {
   const xserver = options.display ? undefined : await startXvfb(options.xvfb);
   const { file, execArgv } = workerCommand();
-  const child = fork(file, [], {
+  // The worker's spare ffmpeg writes here (spare-encoder.ts). Made and removed out here, so that a
+  // worker killed with SIGKILL, which cleans nothing, leaves no file behind either.
+  const spareDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-encoder-'));
+  const child = fork(file, [spareDir], {
     execArgv,
     // glibc gives threads new malloc arenas when they contend, and the worker has many (llvmpipe's,
     // the physics thread, V8's): under load it grew by arenas video after video, and held about
@@ -57,9 +63,23 @@ export async function launchWorkerProcess(
   };
   child.on('message', (reply: WorkerReply) => state.jobs.get(reply.id)?.(reply));
   // A process that never started reports only an error, no exit.
+  // Retried: the spare of a worker killed with SIGKILL sees its input end and may create its file
+  // while the folder goes.
+  const removeSpareDir = () => {
+    try {
+      fs.rmSync(spareDir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // Left in the temporary folder: never worth failing the bot over.
+    }
+  };
   child.on('error', (error) => {
-    if (child.pid === undefined) onEnded(state, { code: null, signal: null, error });
+    if (child.pid !== undefined) return;
+    removeSpareDir();
+    onEnded(state, { code: null, signal: null, error });
   });
-  child.once('exit', (code, signal) => onEnded(state, { code, signal }));
+  child.once('exit', (code, signal) => {
+    removeSpareDir();
+    onEnded(state, { code, signal });
+  });
   return state;
 }

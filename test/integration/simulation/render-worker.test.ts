@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { identify, isRunning } from '../../../src/core/process-table.js';
+import { probe } from '../../../src/core/media/ffmpeg.js';
+import {
+  commandLine,
+  identify,
+  isRunning,
+  type ProcessIdentity,
+  readProcessStat,
+} from '../../../src/core/process-table.js';
 import { type RenderResult, renderSimulation } from '../../../src/simulation/render-on-worker.js';
 import {
   type RenderWorker,
@@ -88,6 +95,28 @@ async function interruptedAtFrame3(
 function residentMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(status.match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+}
+
+/** The spare ffmpeg `workerPid` started ahead of its next video: the process, and the file it will write. */
+function spareOf(workerPid: number): { id: ProcessIdentity; file: string } | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || readProcessStat(pid)?.ppid !== workerPid) continue;
+    const args = commandLine(pid) ?? [];
+    const file = args.at(-1) ?? '';
+    const id = identify(pid);
+    if (id && path.basename(args[0] ?? '') === 'ffmpeg' && file.includes('reelbot-encoder-'))
+      return { id, file };
+  }
+  return undefined;
+}
+
+/** Resolves once `done` holds, checking /proc-backed conditions every 20 ms; fails after 10 s. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (const limit = performance.now() + 10_000; !done(); ) {
+    if (performance.now() > limit) throw new Error(`still not: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('a warm render worker (one process and one Xvfb for many simulations)', () => {
@@ -227,6 +256,63 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
     });
   });
 
+  it("starts the next video's ffmpeg once a video is done; the video it encodes is the one a fresh ffmpeg encodes", async () => {
+    let spareDir = '';
+    let last: ProcessIdentity | undefined;
+    await withWorker(async ({ worker }) => {
+      const first = path.join(dir, 'spare-first.mp4');
+      await renderSimulation(scene(1), first, { worker });
+      const spare = spareOf(worker.pid!);
+      expect(spare).toBeDefined();
+      spareDir = path.dirname(spare!.file);
+
+      // Same size and settings: the spare encodes it, and its file becomes the job's output.
+      const second = path.join(dir, 'spare-second.mp4');
+      await renderSimulation(scene(1), second, { worker });
+      expect(isRunning(spare!.id)).toBe(false);
+      expect((await fs.promises.readFile(second)).equals(await fs.promises.readFile(first))).toBe(true);
+      expect(await probe(second)).toMatchObject({ codec: 'h264', width: 160, height: 120, frameRate: 24 });
+      const next = spareOf(worker.pid!)!;
+      expect(next.id.pid).not.toBe(spare!.id.pid);
+
+      // Another size: that spare is thrown away with its file, and one for this size takes its place.
+      const wide = path.join(dir, 'spare-wide.mp4');
+      await renderSimulation(parseScene({ ...scene(1), resolution: { width: 320, height: 180 } }), wide, {
+        worker,
+      });
+      expect(isRunning(next.id)).toBe(false);
+      expect(await probe(wide)).toMatchObject({ width: 320, height: 180 });
+      const wideSpare = spareOf(worker.pid!)!;
+      expect(fs.readdirSync(spareDir)).toEqual([]);
+
+      // A canceled job kills the spare it took, and deletes its file.
+      const controller = new AbortController();
+      await expect(
+        interruptedAtFrame3(worker, 'spare-canceled', () => controller.abort(), controller.signal),
+      ).rejects.toMatchObject({ code: 'SIMULATION_CANCELED' });
+      await until(() => !isRunning(wideSpare.id), "the canceled job's ffmpeg gone");
+      expect(fs.readdirSync(spareDir)).toEqual([]);
+      expect(spareOf(worker.pid!)).toBeUndefined();
+
+      await renderSimulation(scene(1), path.join(dir, 'spare-after-cancel.mp4'), { worker });
+      last = spareOf(worker.pid!)!.id;
+    });
+    // Closing the worker (SIGTERM) ends its spare and removes the folder.
+    await until(() => !isRunning(last!), 'the spare gone with its worker');
+    expect(fs.existsSync(spareDir)).toBe(false);
+  });
+
+  it('leaves no spare ffmpeg nor file behind a worker killed with SIGKILL', async () => {
+    await withWorker(async ({ worker }) => {
+      await renderSimulation(scene(1), path.join(dir, 'before-kill.mp4'), { worker });
+      const spare = spareOf(worker.pid!)!;
+      process.kill(worker.pid!, 'SIGKILL');
+      // Its input ends with the worker, so ffmpeg stops; the parent removes the folder it wrote in.
+      await until(() => !isRunning(spare.id), 'the spare of a killed worker gone');
+      await until(() => !fs.existsSync(path.dirname(spare.file)), "the spare's folder removed");
+    });
+  });
+
   it('fails the job of a worker that dies, and starts a fresh worker and Xvfb for the next job', async () => {
     await withWorker(async ({ worker, servers }) => {
       await worker.warm();
@@ -317,12 +403,17 @@ describe('a lazy render worker (started by the first job, stopped when idle)', (
         const started = await log.next('started', 0);
         const firstPid = started.type === 'started' ? started.pid : 0;
         const firstWorker = identify(firstPid)!;
+        const spare = spareOf(firstPid)!;
+        expect(spare).toBeDefined();
         expect(servers).toHaveLength(1);
 
         const stopped = await log.next('idle-stopped', 1);
         expect(stopped).toEqual({ type: 'idle-stopped', idleMs: 300 });
         // Both processes are gone, not merely forgotten.
         expect(isRunning(firstWorker)).toBe(false);
+        // Its spare ffmpeg with it (killed by the worker on the way out), and the spare's folder.
+        await until(() => !isRunning(spare.id), 'the spare gone with the idle worker');
+        expect(fs.existsSync(path.dirname(spare.file))).toBe(false);
         expect(gone(servers[0]!)).toBe(true);
         expect(worker.pid).toBeUndefined();
 
