@@ -32,6 +32,8 @@ export interface FrameEncoder {
   finish(): Promise<void>;
   /** Stops ffmpeg at once; the output is incomplete. */
   abort(): void;
+  /** False once ffmpeg has exited or failed to start: it can take no frames. */
+  readonly running: boolean;
 }
 
 /** Starts a process; `child_process.spawn` by default, a fake in tests. */
@@ -101,6 +103,7 @@ export function createEncoder(
   });
 
   let failure: SimulationError | undefined;
+  let ended = false;
   const exited = new Promise<void>((resolve) => {
     child.on('error', (error: NodeJS.ErrnoException) => {
       failure =
@@ -113,6 +116,7 @@ export function createEncoder(
           : new SimulationError('SIMULATION_ENCODE_FAILED', `ffmpeg could not start: ${error.message}`, {
               cause: error,
             });
+      ended = true;
       resolve();
     });
     child.on('close', (code, signal) => {
@@ -122,6 +126,7 @@ export function createEncoder(
           `ffmpeg exited with ${signal ?? code}: ${stderr.trim() || 'no message'}`,
           { userMessage: 'The video could not be encoded.' },
         );
+      ended = true;
       resolve();
     });
   });
@@ -147,6 +152,9 @@ export function createEncoder(
       });
       stdin.destroy();
       child.kill('SIGKILL');
+    },
+    get running() {
+      return !ended && !failure;
     },
   };
 }

@@ -49,7 +49,8 @@ export function createSpareEncoder(dir: string): SpareEncoder {
   return {
     start(request, outFile) {
       const key = requestKey(request);
-      if (spare?.key !== key) {
+      // A spare that died while it waited (killed for memory, say) must not fail the job: start anew.
+      if (spare?.key !== key || !spare.encoder.running) {
         discard();
         return createEncoder(request.video, outFile, request);
       }
@@ -68,6 +69,9 @@ export function createSpareEncoder(dir: string): SpareEncoder {
         abort() {
           encoder.abort();
           fs.rmSync(file, { force: true });
+        },
+        get running() {
+          return encoder.running;
         },
       };
     },

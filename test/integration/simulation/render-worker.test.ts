@@ -295,6 +295,14 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
       expect(spareOf(worker.pid!)).toBeUndefined();
 
       await renderSimulation(scene(1), path.join(dir, 'spare-after-cancel.mp4'), { worker });
+
+      // A spare that died while it waited (the OOM killer, an operator) gives way to a fresh ffmpeg.
+      const doomed = spareOf(worker.pid!)!.id;
+      process.kill(doomed.pid, 'SIGKILL');
+      await until(() => !isRunning(doomed), 'the killed spare gone');
+      const afterKill = path.join(dir, 'spare-after-kill.mp4');
+      await renderSimulation(scene(1), afterKill, { worker });
+      expect((await fs.promises.readFile(afterKill)).equals(await fs.promises.readFile(first))).toBe(true);
       last = spareOf(worker.pid!)!.id;
     });
     // Closing the worker (SIGTERM) ends its spare and removes the folder.
