@@ -4,7 +4,7 @@ import { canceled } from './canceled.js';
 import type { EncoderSettings } from './encoder.js';
 import { frameChunks } from './physics/frame-chunks.js';
 import { simulateInThread } from './physics/in-thread.js';
-import { frameCount } from './physics/simulate.js';
+import { frameCount } from './physics/trajectory.js';
 import type { SimulationJob, SimulationProgress, SimulationResult, SimulationTimings } from './pipeline.js';
 import { type RenderWorker, startRenderWorker } from './render-worker-handle.js';
 import type { RenderQuality } from './renderer/index.js';

@@ -2,11 +2,10 @@ import type { Worker } from 'node:worker_threads';
 import { SimulationError } from '../../core/errors.js';
 import { canceled } from '../canceled.js';
 import type { Scene } from '../scene/schema.js';
-import { frameCount } from './simulate.js';
 import { startPhysicsThread } from './start-thread.js';
 import { createFrameWaiters, posesIn, type TrajectoryStream } from './stream.js';
 import { readyIndex, type StreamReply, type StreamRequest, stopIndex } from './stream-thread.js';
-import { floatsPerBody } from './trajectory.js';
+import { floatsPerBody, frameCount } from './trajectory.js';
 
 /** A physics thread kept up from job to job, which streams each job's frames as they are simulated. */
 export interface PhysicsThread {

@@ -1,13 +1,8 @@
 import type { Scene } from '../scene/schema.js';
-import { floatsPerBody, type Trajectory } from './trajectory.js';
+import { floatsPerBody, frameCount, type Trajectory } from './trajectory.js';
 import { createPhysicsWorld, initPhysics } from './world.js';
 
-export { floatsPerBody, frameOf, type Trajectory } from './trajectory.js';
-
-/** Frames of a scene's video: `duration * fps`, at least one. */
-export function frameCount(scene: Scene): number {
-  return Math.max(1, Math.round(scene.duration * scene.fps));
-}
+export { floatsPerBody, frameCount, frameOf, type Trajectory } from './trajectory.js';
 
 /**
  * Runs the physics of `scene` for its whole duration, in fixed sub-steps of at most 1/120 s.

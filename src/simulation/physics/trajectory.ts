@@ -1,3 +1,5 @@
+import type { Scene } from '../scene/schema.js';
+
 /** Floats stored per body and frame: position x, y, z and rotation quaternion x, y, z, w. */
 export const floatsPerBody = 7;
 
@@ -17,4 +19,13 @@ export interface Trajectory {
 export function frameOf(trajectory: Trajectory, frame: number): Float32Array {
   const size = trajectory.bodies * floatsPerBody;
   return trajectory.data.subarray(frame * size, (frame + 1) * size);
+}
+
+/**
+ * Frames of a scene's video: `duration * fps`, at least one. Here, not beside `simulate`: reelbot's
+ * process counts frames at start-up paths (render-on-worker.ts) and must not load Rapier for it;
+ * its WebAssembly and bindings held about 23 MB more at rest (`npm run bench -- footprint`).
+ */
+export function frameCount(scene: Scene): number {
+  return Math.max(1, Math.round(scene.duration * scene.fps));
 }
