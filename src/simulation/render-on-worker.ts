@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { canceled } from './canceled.js';
 import type { EncoderSettings } from './encoder.js';
-import { frameChunks } from './physics/frame-chunks.js';
+import type { FrameChunkSender } from './physics/frame-chunks.js';
 import { simulateInThread } from './physics/in-thread.js';
-import { frameCount } from './physics/trajectory.js';
 import type { SimulationJob, SimulationProgress, SimulationResult, SimulationTimings } from './pipeline.js';
 import { type RenderWorker, startRenderWorker } from './render-worker-handle.js';
 import type { RenderQuality } from './renderer/index.js';
@@ -89,11 +88,10 @@ export async function renderSimulation(
     physicsMs = performance.now() - started;
   };
   const cold = !options.worker;
-  type Send = (from: number, to: number, data: Float32Array) => void;
   // In a thread the physics starts at once, and its first chunks wait here until the job is on
   // its way; inline, it starts then (it blocks).
-  let sendFrames: Send | undefined;
-  const early: Parameters<Send>[] = [];
+  let sendFrames: FrameChunkSender | undefined;
+  const early: Parameters<FrameChunkSender>[] = [];
   const threaded =
     cold && options.physics !== 'inline'
       ? simulateInThread(scene, {
@@ -103,22 +101,14 @@ export async function renderSimulation(
         }).then(timed)
       : undefined;
   threaded?.catch(() => {});
-  const physics = (send: Send): Promise<void> => {
+  const physics = (send: FrameChunkSender): Promise<void> => {
     if (threaded) {
       for (const chunk of early.splice(0)) send(...chunk);
       sendFrames = send;
       return threaded;
     }
-    const chunks = frameChunks({ frames: frameCount(scene), bodies: scene.objects.length }, send);
-    return import('./physics/simulate.js').then(({ simulate }) =>
-      simulate(scene, {
-        signal: stop.signal,
-        into: chunks.into,
-        onFrame: (frame, total) => {
-          chunks.onFrame(frame);
-          onFrame(frame, total);
-        },
-      }).then(timed),
+    return import('./physics/frame-chunks.js').then(({ simulateInChunks }) =>
+      simulateInChunks(scene, send, { signal: stop.signal, onFrame }).then(timed),
     );
   };
   const worker = options.worker ?? startRenderWorker({ display: options.display, xvfb: options.xvfb });

@@ -1,3 +1,4 @@
+import type { FrameChunkSender } from './physics/frame-chunks.js';
 import type { SimulationJob, SimulationProgress, SimulationResult } from './pipeline.js';
 import type { XvfbOptions } from './renderer/xvfb.js';
 
@@ -30,7 +31,7 @@ export interface WorkerJobOptions {
    * (frames `from` up to `to`, excluded), and settles after the last. Without it the worker
    * simulates the scene itself, streaming the frames from its physics thread into the drawing.
    */
-  physics?: (send: (from: number, to: number, data: Float32Array) => void) => Promise<void>;
+  physics?: (send: FrameChunkSender) => Promise<void>;
   /** `performance.now()` when the caller's clock started; `startupMs` counts from it. */
   started?: number;
 }

@@ -1,4 +1,9 @@
-import { floatsPerBody } from './trajectory.js';
+import type { Scene } from '../scene/schema.js';
+import { simulate } from './simulate.js';
+import { floatsPerBody, frameCount } from './trajectory.js';
+
+/** Hears frames `from` up to `to` (excluded) as they are simulated: a copy, which it may transfer. */
+export type FrameChunkSender = (from: number, to: number, data: Float32Array) => void;
 
 /**
  * Frames per chunk when a trajectory is sent to the render worker as it is simulated: as many as
@@ -16,7 +21,7 @@ export function framesPerChunk(bodies: number): number {
  */
 export function frameChunks(
   shape: { frames: number; bodies: number },
-  send: (from: number, to: number, data: Float32Array) => void,
+  send: FrameChunkSender,
 ): { into: Float32Array; onFrame(done: number): void } {
   const size = shape.bodies * floatsPerBody;
   const into = new Float32Array(shape.frames * size);
@@ -30,4 +35,25 @@ export function frameChunks(
       sent = done;
     },
   };
+}
+
+/**
+ * Simulates `scene` and sends its frames to `send` in chunks as they are simulated (in a physics
+ * thread, or inline for `reelbot simulate`), for the render worker to draw while the rest follows.
+ * This module loads Rapier: reelbot's process imports it only when a cold start simulates.
+ */
+export async function simulateInChunks(
+  scene: Scene,
+  send: FrameChunkSender,
+  options: { signal?: AbortSignal; onFrame?: (frame: number, totalFrames: number) => void } = {},
+): Promise<void> {
+  const chunks = frameChunks({ frames: frameCount(scene), bodies: scene.objects.length }, send);
+  await simulate(scene, {
+    signal: options.signal,
+    into: chunks.into,
+    onFrame: (frame, totalFrames) => {
+      chunks.onFrame(frame);
+      options.onFrame?.(frame, totalFrames);
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import { SimulationError } from '../../core/errors.js';
 import type { Scene } from '../scene/schema.js';
+import type { FrameChunkSender } from './frame-chunks.js';
 import { startPhysicsThread } from './start-thread.js';
 import type { PhysicsThreadMessage } from './thread.js';
 
@@ -12,7 +13,7 @@ import type { PhysicsThreadMessage } from './thread.js';
 export function simulateInThread(
   scene: Scene,
   options: {
-    onFrames?: (from: number, to: number, data: Float32Array) => void;
+    onFrames?: FrameChunkSender;
     onFrame?: (frame: number, totalFrames: number) => void;
     signal?: AbortSignal;
   } = {},

@@ -6,8 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { codeOf } from '../../core/errors.js';
 import type { Scene } from '../scene/schema.js';
-import { frameChunks } from './frame-chunks.js';
-import { frameCount, simulate } from './simulate.js';
+import { simulateInChunks } from './frame-chunks.js';
+import { frameCount } from './trajectory.js';
 
 /** Messages from the physics thread: frames `from` up to `to` (excluded), then the end. */
 export type PhysicsThreadMessage =
@@ -20,11 +20,9 @@ const post = (message: PhysicsThreadMessage, transfer: ArrayBuffer[] = []) =>
 
 const { scene } = workerData as { scene: Scene };
 const totalFrames = frameCount(scene);
-const chunks = frameChunks({ frames: totalFrames, bodies: scene.objects.length }, (from, to, data) =>
+simulateInChunks(scene, (from, to, data) =>
   post({ type: 'frames', from, to, totalFrames, data }, [data.buffer as ArrayBuffer]),
-);
-
-simulate(scene, { into: chunks.into, onFrame: chunks.onFrame }).then(
+).then(
   () => post({ type: 'done' }),
   (error: unknown) =>
     post({
