@@ -91,14 +91,13 @@ parentPort.on('message', ({ type, id, fd, chunks }) => {
     return parentPort.postMessage({ id, dropped: true });
   }
   let file = files.get(id);
-  if (!file) files.set(id, (file = { fd, hash: createHash('sha256'), written: 0, done: 0, failed: undefined }));
+  if (!file) files.set(id, (file = { fd, hash: createHash('sha256'), written: 0, failed: undefined }));
   if (!file.failed) {
     try {
       // Hashed before the writev: the hash pulls the megabyte into this core's cache, where the
       // kernel's copy into the page cache then finds it.
       for (const chunk of chunks) file.hash.update(chunk);
       writeFully(file, chunks);
-      file.done = file.written;
     } catch (error) {
       file.failed = { message: error.message, code: error.code };
     }
@@ -106,7 +105,8 @@ parentPort.on('message', ({ type, id, fd, chunks }) => {
   discarded.port1.postMessage(null, [...new Set(chunks.map((chunk) => chunk.buffer))]);
   // A failed file is kept (as failed) until dropped: chunks already on their way must not start it anew.
   if (file.failed) return parentPort.postMessage({ id, failed: file.failed, written: file.written });
-  if (type === 'chunks') return parentPort.postMessage({ id, done: file.done });
+  // Written means hashed too: the hash ran before the write.
+  if (type === 'chunks') return parentPort.postMessage({ id, done: file.written });
   files.delete(id);
   parentPort.postMessage({ id, sha256: file.hash.digest('hex'), written: file.written });
 });
