@@ -3,12 +3,24 @@ import { interpretBuiltin } from '../../../src/simulation/interpreter/builtin/in
 import { frameChunks, framesPerChunk } from '../../../src/simulation/physics/frame-chunks.js';
 import { createPhysicsThread } from '../../../src/simulation/physics/physics-thread-client.js';
 import { floatsPerBody, frameCount, simulate } from '../../../src/simulation/physics/simulate.js';
-import { sentTrajectory } from '../../../src/simulation/physics/stream.js';
+import { sentTrajectory, type TrajectoryStream } from '../../../src/simulation/physics/stream.js';
+import type { Trajectory } from '../../../src/simulation/physics/trajectory.js';
 
 const thread = createPhysicsThread();
 afterAll(() => thread.close());
 
 const scene = { ...interpretBuiltin('a tower of 20 red boxes knocked over by a ball'), duration: 4 };
+
+const bytes = (floats: Float32Array) => Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
+
+/** Every frame of `stream` holds the same floats as `whole`'s, bit for bit. */
+function expectSameFrames(stream: Pick<TrajectoryStream, 'frame'>, whole: Trajectory): void {
+  const size = whole.bodies * floatsPerBody;
+  for (let frame = 0; frame < whole.frames; frame++)
+    expect(
+      bytes(stream.frame(frame)).equals(bytes(whole.data.subarray(frame * size, (frame + 1) * size))),
+    ).toBe(true);
+}
 
 describe('the render worker’s physics thread', () => {
   it('streams the same trajectory as simulating at once, bit for bit, frame by frame', async () => {
@@ -22,12 +34,7 @@ describe('the render worker’s physics thread', () => {
     expect(seen.length).toBeGreaterThan(1);
     expect(seen[0]).toBeLessThan(stream.frames);
     expect(stream.ready()).toBe(stream.frames);
-    const bytes = (floats: Float32Array) => Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
-    const size = whole.bodies * floatsPerBody;
-    for (let frame = 0; frame < whole.frames; frame++)
-      expect(
-        bytes(stream.frame(frame)).equals(bytes(whole.data.subarray(frame * size, (frame + 1) * size))),
-      ).toBe(true);
+    expectSameFrames(stream, whole);
   });
 
   it('stops at its next frame when told, and then serves the next job', async () => {
@@ -49,8 +56,6 @@ describe('the render worker’s physics thread', () => {
 });
 
 describe('a trajectory sent in chunks (a cold start: simulated in reelbot’s process)', () => {
-  const bytes = (floats: Float32Array) => Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
-
   it('arrives chunk by chunk as it is simulated, the same as simulating at once, bit for bit', async () => {
     const whole = await simulate(scene);
     const shape = { frames: frameCount(scene), bodies: scene.objects.length };
@@ -70,11 +75,7 @@ describe('a trajectory sent in chunks (a cold start: simulated in reelbot’s pr
     expect(chunks[0]).toEqual([0, step]);
     expect(chunks.at(-1)![1]).toBe(shape.frames);
     expect(chunks.length).toBe(Math.ceil(shape.frames / step));
-    const size = whole.bodies * floatsPerBody;
-    for (let frame = 0; frame < whole.frames; frame++)
-      expect(
-        bytes(sent.frame(frame)).equals(bytes(whole.data.subarray(frame * size, (frame + 1) * size))),
-      ).toBe(true);
+    expectSameFrames(sent, whole);
   });
 
   it('refuses a chunk that leaves a gap, and fails whoever waits when no more will come', async () => {
