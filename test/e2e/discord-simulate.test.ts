@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buttonOf } from '../fakes/discord/buttons.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { createE2eStage } from '../support/e2e-stage.js';
@@ -22,11 +23,6 @@ const isFinalEdit = (token: string) => (call: RecordedCall) =>
   call.route.includes(`/${token}/messages/`) &&
   /^✅ Done/.test(call.json?.content ?? '');
 
-const buttonOf = (call: RecordedCall, label: string) =>
-  (call.json.components as { components: { label: string; custom_id: string }[] }[])
-    .flatMap((row) => row.components)
-    .find((button) => button.label === label);
-
 describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 180_000 }, () => {
   it('makes a tall 2 s draft, sends its scene with the Scene button, and renders that scene edited', async () => {
     reelbot = await stage.start(env());
@@ -42,7 +38,7 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     expect(video.durationSeconds).toBeCloseTo(2, 0);
     expect(done.json.content).toMatch(/Read as: a Newton's cradle of 5 balls/);
 
-    const press = discord.pressButton(first.originalMessageId!, buttonOf(done, 'Scene')!.custom_id);
+    const press = discord.pressButton(first.originalMessageId!, buttonOf(done, 'Scene').custom_id);
     const reply = await discord.waitForCallback(press);
     expect(reply.json.data.flags & 64).toBe(64);
     const file = reply.files.find((f) => f.name.endsWith('.json'))!;

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identify, isRunning } from '../../src/core/process-table.js';
 import type { XvfbRecord } from '../../src/simulation/renderer/xvfb-registry.js';
+import { buttonOf } from '../fakes/discord/buttons.js';
 import {
   type FakeDiscord,
   managerPermissions,
   type RecordedCall,
   startFakeDiscord,
 } from '../fakes/discord/server.js';
+
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
 import { modelFromFixture } from '../fakes/replicate/catalog.js';
 import { fakeMedia } from '../fakes/replicate/media.js';
@@ -106,9 +108,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(kept.sha256).toBe(createHash('sha256').update(done.files[0]!.bytes).digest('hex'));
 
     // Extend: the prompt modal, then the next part with the chain joined beside it.
-    const extendButton = (done.json.components as { components: { label: string; custom_id: string }[] }[])
-      .flatMap((row) => row.components)
-      .find((button) => button.label === 'Extend')!;
+    const extendButton = buttonOf(done, 'Extend');
     const press = discord.pressButton(video.originalMessageId!, extendButton.custom_id);
     const modal = (await discord.waitForCallback(press)).json;
     expect(modal.type).toBe(9);
@@ -142,9 +142,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(joined.durationSeconds).toBeCloseTo(4, 0);
 
     // Favorite the first clip; the server's shared gallery link lists it under Favorited.
-    const favoriteButton = (done.json.components as { components: { label: string; custom_id: string }[] }[])
-      .flatMap((row) => row.components)
-      .find((button) => button.label === 'Favorite')!;
+    const favoriteButton = buttonOf(done, 'Favorite');
     const favorite = discord.pressButton(video.originalMessageId!, favoriteButton.custom_id);
     expect((await discord.waitForCallback(favorite)).json.data.flags & 64).toBe(64);
     const galleryCommand = discord.sendCommand('gallery', []);
@@ -309,9 +307,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(done.files.map((file) => file.name)).toEqual([
       expect.stringMatching(/^SPOILER_reelbot-g_\w+\.mp4$/),
     ]);
-    const button = (done.json.components as { components: { label: string; custom_id: string }[] }[])
-      .flatMap((row) => row.components)
-      .find((b) => b.label === 'Delete')!;
+    const button = buttonOf(done, 'Delete');
     const audit = await Promise.all([
       reelbot.waitForLine((line) => line.audit === 'delete', 'the audit line'),
       discord.pressButton(video.originalMessageId!, button.custom_id),
@@ -411,9 +407,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(gallery).toContain('<p class="card__prompt">a fox wakes in the snow</p>');
 
     // Extend on its own model: `reference_images` takes a list, so the last frame goes as a list of one.
-    const extendButton = (done.json.components as { components: { label: string; custom_id: string }[] }[])
-      .flatMap((row) => row.components)
-      .find((button) => button.label === 'Extend')!;
+    const extendButton = buttonOf(done, 'Extend');
     const press = discord.pressButton(listed.originalMessageId!, extendButton.custom_id);
     const modal = (await discord.waitForCallback(press)).json;
     expect(modal.type).toBe(9);

@@ -247,11 +247,4 @@ export function isMp4(bytes: Buffer): boolean {
   return bytes.subarray(4, 8).toString('latin1') === 'ftyp';
 }
 
-/** The button labelled `label` on a message the bot sent or edited; fails the test when there is none. */
-export function buttonOf(call: RecordedCall, label: string): { custom_id: string } {
-  const found = (call.json.components as { components: { label: string; custom_id: string }[] }[])
-    .flatMap((row) => row.components)
-    .find((b) => b.label === label);
-  if (!found) throw new Error(`no ${label} button in ${JSON.stringify(call.json.components)}`);
-  return found;
-}
+export { buttonOf } from '../../fakes/discord/buttons.js';
