@@ -315,14 +315,13 @@ try {
   const hugeCurl = await curlTimed();
   // One pair of runs on a shared machine says little: take the median of a few, taken in turns.
   const oursRates = [mb(hugeOurs.bytes) / hugeOurs.seconds];
-  const curlRates = [mb(hugeBytes) / hugeCurl];
-  const hugeCurlSeconds: number[] = [hugeCurl];
+  const hugeCurlSeconds = [hugeCurl];
   for (let round = 1; round < hugeRounds; round++) {
     const again = await oursTimed();
     oursRates.push(mb(again.bytes) / again.seconds);
     hugeCurlSeconds.push(await curlTimed());
-    curlRates.push(mb(hugeBytes) / hugeCurlSeconds.at(-1)!);
   }
+  const curlRates = hugeCurlSeconds.map((seconds) => mb(hugeBytes) / seconds);
   const curlStart = await curlStartSeconds();
 
   const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(46)} ${value}\n`);
