@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { promptBlocked } from '../core/blocked-terms.js';
 import { type Config, loadConfig } from '../core/config.js';
 import { codeOf, FileError, ReelbotError, ValidationError } from '../core/errors.js';
 import { createModerationGate } from '../core/generations/moderation.js';
+import { screenPrompt } from '../core/generations/prompt-screen.js';
 import { createServerRules } from '../core/generations/server-rules.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
 import { checkVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
@@ -169,14 +169,16 @@ interface SimulateArguments {
  * so its blocked terms are BLOCKED_TERMS and its moderation OpenAI's, as the service checks them.
  */
 async function checkPromptWithoutStore(config: Config, prompt: string, requester: Requester): Promise<void> {
-  const term = (await createServerRules({ config }).blockedTerms(requester)).find(prompt);
-  if (term !== undefined) throw promptBlocked(term);
-  const moderation = createModerationGate({
-    moderator: moderatorFor(config),
-    config,
-    logger: silentLogger(),
-  });
-  await moderation.checkText(prompt, requester);
+  const logger = silentLogger();
+  await screenPrompt(
+    {
+      rules: createServerRules({ config }),
+      moderation: createModerationGate({ moderator: moderatorFor(config), config, logger }),
+      logger,
+    },
+    prompt,
+    requester,
+  );
 }
 
 async function simulateWith(

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { promptBlocked } from '../blocked-terms.js';
 import type { Config } from '../config.js';
 import { ReelbotError } from '../errors.js';
 import type { GenerationStore, NewGeneration } from './generation-store.js';
 import { createKeyedLock } from './keyed-lock.js';
+import { refuseBlockedTerm } from './prompt-screen.js';
 import { type ServerRules, settingsPlaceOf } from './server-rules.js';
 import type { LimitsFor } from './spend/limits.js';
 import { assertWithinQuota } from './spend/quota.js';
@@ -67,18 +67,10 @@ export function createAdmission(deps: AdmissionDeps) {
 
   /**
    * Refuses a prompt that uses one of the server's blocked terms (BLOCKED_TERMS unless it set its
-   * own), before anything is uploaded or predicted. Logged with the term, so the operator sees
-   * what was refused and why.
+   * own), before anything is uploaded or predicted.
    */
   async function checkPrompt(prompt: string | undefined, requester: Requester) {
-    if (!prompt) return;
-    const term = (await rules.blockedTerms(requester)).find(prompt);
-    if (term === undefined) return;
-    logger.warn(
-      { code: 'PROMPT_BLOCKED', term, platform: requester.platform, user: requester.userId },
-      'prompt refused: blocked term',
-    );
-    throw promptBlocked(term);
+    if (prompt) await refuseBlockedTerm({ rules, logger }, prompt, requester);
   }
 
   /**

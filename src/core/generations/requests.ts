@@ -11,6 +11,7 @@ import type { Admission } from './admission.js';
 import type { GenerationStore } from './generation-store.js';
 import { prepareInput, randomSeed, seedField } from './input.js';
 import { type ModerationGate, mergeRestricted } from './moderation.js';
+import { type PromptScreenDeps, screenPrompt } from './prompt-screen.js';
 import type { GenerationRequest, SimulationRequest } from './service-types.js';
 import { simulationModel } from './simulation-job.js';
 import type { Generation, Requester } from './types.js';
@@ -26,7 +27,8 @@ export function noSimulator(): ReelbotError {
   });
 }
 
-export interface RequestDeps {
+/** `rules`, `moderation` and `logger` screen prompts (prompt-screen.ts); moderation checks images too. */
+export interface RequestDeps extends PromptScreenDeps {
   admission: Admission;
   store: GenerationStore;
   api: Pick<ReplicateApi, 'uploadFile'>;
@@ -60,8 +62,7 @@ export function createRequests(deps: RequestDeps) {
     assertPromptLength(prompt);
     const scene = file ? await readSceneFile(file) : request.scene;
     if (scene !== undefined) deps.checkScene?.(scene);
-    await admission.checkPrompt(prompt, request.requester);
-    const restricted = await deps.moderation.checkText(prompt, request.requester);
+    const restricted = await screenPrompt(deps, prompt, request.requester);
     const seed = request.seed ?? randomInt(0, 2 ** 31 - 1);
     return admission.record({
       restrictedCategories: mergeRestricted(restricted),
@@ -116,14 +117,11 @@ export function createRequests(deps: RequestDeps) {
     await admission.checkQuota(request.requester);
     const model = await deps.catalog.getModel(request.model);
     await admission.checkUserLimit(request.requester);
-    // Before any attachment is uploaded; record checks every prompt again, this one included.
+    // After the free checks, before any attachment is uploaded: a refused prompt costs at most one
+    // moderation call. record checks every prompt's blocked terms again, this one included.
     const promptName = promptField(model.fields)?.name;
     const typed = promptName ? request.values[promptName] : undefined;
-    if (typeof typed === 'string') await admission.checkPrompt(typed, request.requester);
-    // Moderation after the free checks, before any image is uploaded: a flagged prompt costs one call.
-    const restricted: string[] = [];
-    if (typeof typed === 'string')
-      restricted.push(...(await deps.moderation.checkText(typed, request.requester)));
+    const restricted = typeof typed === 'string' ? await screenPrompt(deps, typed, request.requester) : [];
     const prepared = await prepareInput({
       fields: model.fields,
       values: request.values,
@@ -219,8 +217,7 @@ export function createRequests(deps: RequestDeps) {
   async function checkPrompt(prompt: string, requester: Requester): Promise<void> {
     admission.assertOpen();
     assertPromptLength(prompt);
-    await admission.checkPrompt(prompt, requester);
-    await deps.moderation.checkText(prompt, requester);
+    await screenPrompt(deps, prompt, requester);
   }
 
   return { start, reroll, simulate, checkPrompt };

@@ -198,7 +198,9 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     attachmentDispatcher: deps.attachmentDispatcher,
     canSimulate: deps.simulator !== undefined,
     checkScene: deps.simulator?.checkScene?.bind(deps.simulator),
+    rules,
     moderation,
+    logger,
   });
 
   // Every refusal passes here, whichever check made it: one place records them all.
