@@ -10,7 +10,8 @@ import { imageValue, randomSeed, seedField } from './input.js';
  * An image input that takes a list (`reference_images`) gets the frame first. With the same model
  * the frame takes the place of the clip's first image and the rest of the list stays: the part goes
  * on from where the clip ended, with the references the person gave (a character, a style) still
- * there, and the list keeps its length along the chain rather than gathering every earlier frame.
+ * there, and the list keeps its length along the chain rather than gathering every earlier frame
+ * (and never passes the schema's `maxItems`: `imageValue` drops the last reference first).
  */
 export function continuationInput(options: {
   fields: Field[];

@@ -31,10 +31,13 @@ export function randomSeed(field: Field): number {
 /**
  * What an image input holds for an uploaded image `url`: the link, or for an input that takes a
  * list of images (`reference_images`) a list with it first and then `others`; Replicate refuses a
- * lone string there.
+ * lone string there. The list is kept within the schema's `maxItems`, which Replicate enforces.
  */
 export function imageValue(field: Field, url: string, others: unknown[] = []): string | unknown[] {
-  return field.array ? [url, ...others] : url;
+  if (!field.array) return url;
+  // The person's newest image (an attachment, the last frame of an Extend) matters most: it goes
+  // first, and when the list is full the last of the references drops out to make room.
+  return [url, ...others].slice(0, field.maxItems);
 }
 
 /** Pairs attachments with image inputs: the named one, else the next free image input in form order. */

@@ -35,4 +35,6 @@ export interface Field {
   nullable?: boolean;
   /** Array inputs (e.g. a list of strings or URIs): one value per line in forms. */
   array?: boolean;
+  /** For array inputs: the most items the list may hold (the schema's `maxItems`); Replicate refuses more. */
+  maxItems?: number;
 }

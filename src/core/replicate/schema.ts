@@ -75,14 +75,17 @@ function classify(
   name: string,
   node: SchemaNode,
   description: string,
-): Pick<Field, 'kind' | 'min' | 'max' | 'options' | 'valueType' | 'array'> {
+): Pick<Field, 'kind' | 'min' | 'max' | 'options' | 'valueType' | 'array' | 'maxItems'> {
   const type = inferType(node);
   if (type === 'array') {
-    if (!isNode(node.items)) return { kind: 'text', array: true };
+    const most = finite(node.maxItems);
+    // A bound below one item would leave nothing to send: such a schema is read as unbounded.
+    const maxItems = most !== undefined && most >= 1 ? { maxItems: Math.floor(most) } : {};
+    if (!isNode(node.items)) return { kind: 'text', array: true, ...maxItems };
     const items = resolveProperty(root, node.items).node;
     const inner = classify(root, name, items, description);
     if (inner.kind === 'json' || inner.kind === 'boolean' || inner.array) return { kind: 'json' };
-    return { ...inner, kind: inner.kind === 'longtext' ? 'text' : inner.kind, array: true };
+    return { ...inner, kind: inner.kind === 'longtext' ? 'text' : inner.kind, array: true, ...maxItems };
   }
   if (Array.isArray(node.enum)) {
     // Some schemas repeat a value (laion-ai/laionide-v2 lists "40" twice); platforms refuse
@@ -188,6 +191,7 @@ export function fieldsFromSchema(openapiSchema: unknown, model: string): Field[]
     if (description) field.description = description;
     if (nullable) field.nullable = true;
     if (shape.array) field.array = true;
+    if (shape.maxItems !== undefined) field.maxItems = shape.maxItems;
     return field;
   });
   return fields.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));

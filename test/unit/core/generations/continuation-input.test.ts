@@ -52,6 +52,20 @@ describe('continuationInput', () => {
     expect(third.prompts).toEqual(['the fox swims']);
   });
 
+  it("keeps the list within the schema's maxItems when the clip's list is longer (an older version took more)", () => {
+    const kept = {
+      prompts: ['a fox wakes in the snow'],
+      reference_images: [
+        'https://files.example/start.png',
+        'https://files.example/character.png',
+        'https://files.example/style.png',
+      ],
+    };
+    const input = continuationInput({ fields: listFields, frameUrl, prompt: 'the fox swims', kept });
+    // reference_images takes at most 2: the frame first, then the references in order, the last dropped.
+    expect(input.reference_images).toEqual([frameUrl, 'https://files.example/character.png']);
+  });
+
   it('gives a model with one image input the frame as a string, and a fresh seed', () => {
     const input = continuationInput({ fields: singleFields, frameUrl, prompt: 'the boat reaches the sea' });
     expect(input.image).toBe(frameUrl);

@@ -59,4 +59,28 @@ describe('prepareInput with an image input that takes a list', () => {
     ]);
     expect(uploads).toEqual(['fox.png', 'fox.png']);
   });
+
+  it("keeps the list within the schema's maxItems: the attached image goes first, the last link drops out", async () => {
+    const uploader = {
+      uploadFile: async (_data: Blob, filename: string) => ({
+        id: filename,
+        urls: { get: `https://files.example/${filename}` },
+      }),
+    };
+    const png = fs.readFileSync((await fakeMedia()).image);
+    // reference_images takes at most 2, and both are typed already (as an Edit hands them back).
+    const full = await prepareInput({
+      fields,
+      values: {
+        prompts: 'a fox',
+        reference_images: ['https://cdn.example/character.png', 'https://cdn.example/style.png'],
+      },
+      attachments: [{ url: 'https://cdn.example/fox.png', data: png, filename: 'fox.png' }],
+      api: uploader,
+    });
+    expect(full.input.reference_images).toEqual([
+      'https://files.example/fox.png',
+      'https://cdn.example/character.png',
+    ]);
+  });
 });

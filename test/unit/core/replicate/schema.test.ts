@@ -119,12 +119,33 @@ describe('fieldsFromSchema', () => {
   it('reads arrays as one value per line, and objects as JSON', () => {
     const ref = 'synthetic/arrays-and-odd-shapes';
     expect(field(ref, 'prompts')).toMatchObject({ kind: 'text', array: true, required: true });
-    expect(field(ref, 'reference_images')).toMatchObject({ kind: 'image', array: true });
+    expect(field(ref, 'reference_images')).toMatchObject({ kind: 'image', array: true, maxItems: 2 });
     expect(field(ref, 'keyframes')).toMatchObject({ kind: 'integer', array: true, min: 0 });
+    expect(field(ref, 'keyframes').maxItems).toBeUndefined();
     expect(field(ref, 'styles')).toMatchObject({ kind: 'enum', array: true });
     expect(field(ref, 'camera_path').kind).toBe('json');
     expect(field(ref, 'boxes').kind).toBe('json');
     expect(field(ref, 'audio').kind).toBe('file');
+  });
+
+  it("reads an array's maxItems as a whole number of at least one, else as no bound", () => {
+    const lists = fieldsFromSchema(
+      {
+        components: {
+          schemas: {
+            Input: {
+              properties: {
+                a: { type: 'array', items: { type: 'string' }, maxItems: 3.5 },
+                b: { type: 'array', items: { type: 'string' }, maxItems: 0 },
+                c: { type: 'array', maxItems: 4 },
+              },
+            },
+          },
+        },
+      },
+      'acme/lists',
+    );
+    expect(lists.map((list) => list.maxItems)).toEqual([3, undefined, 4]);
   });
 
   it('treats prompts and long defaults as paragraphs', () => {
