@@ -378,7 +378,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(page).toContain('CUDA out of memory on the fake GPU');
   });
 
-  it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card, and extends it with the last frame as a list of images', async () => {
+  it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card, extends it with the last frame as a list of images, and keeps that list within its maxItems through Edit with new images', async () => {
     reelbot ??= await stage.start(env());
     // synthetic/arrays-and-odd-shapes takes `prompts`, a list (one per scene); the prompt option fills it.
     const listed = discord.sendCommand('video', [
@@ -415,13 +415,60 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       { customId: 'prompt', value: 'the fox reaches the river' },
     ]);
     expect((await discord.waitForCallback(extend)).json.type).toBe(5);
-    await discord.waitForCall(isFinalEdit(extend.token));
-    const part = [...replicate.state.predictions.predictions.values()].find(
-      (e) => JSON.stringify(e.prediction.input?.prompts) === '["the fox reaches the river"]',
-    )!;
-    expect(part.prediction.model).toBe('synthetic/arrays-and-odd-shapes');
-    const images = part.prediction.input?.reference_images as string[];
-    expect(images).toEqual([expect.stringMatching(/^http/)]);
+    const extended = await discord.waitForCall(isFinalEdit(extend.token));
+    const listedImages = (prompt: string) => {
+      const entry = [...replicate.state.predictions.predictions.values()].find(
+        (e) => JSON.stringify(e.prediction.input?.prompts) === JSON.stringify([prompt]),
+      )!;
+      expect(entry.prediction.model).toBe('synthetic/arrays-and-odd-shapes');
+      // Each image by its id in Replicate's Files API.
+      return ((entry.prediction.input?.reference_images ?? []) as string[]).map((url) =>
+        url.split('/').pop(),
+      );
+    };
+    /** The file uploaded last: the image of the latest Edit (nothing else goes to the Files API meanwhile). */
+    const newestUpload = () => [...replicate.state.predictions.files.keys()].at(-1);
+    const [frame] = listedImages('the fox reaches the river');
+    expect(frame).toBe(newestUpload());
+
+    // Edit & re-run with a new image, twice: `reference_images` takes at most 2 (its maxItems), so the
+    // new upload goes first, the kept images after it, and the oldest drops out rather than the
+    // list growing past what Replicate accepts.
+    const png = fs.readFileSync((await fakeMedia()).image);
+    const editWithImage = async (done: RecordedCall, messageId: string, prompt: string, filename: string) => {
+      const form = (
+        await discord.waitForCallback(
+          discord.pressButton(messageId, buttonOf(done, 'Edit & re-run').custom_id),
+        )
+      ).json.data;
+      const submit = discord.submitModal(form.custom_id, [
+        { customId: 'prompts', value: prompt },
+        {
+          customId: 'reference_images',
+          files: [discord.uploadAttachment({ bytes: png, filename, contentType: 'image/png' })],
+        },
+      ]);
+      const step = (await discord.waitForCallback(submit)).json.data;
+      const go = (step.components[0].components as { label: string; custom_id: string }[]).find(
+        (button) => button.label === 'Generate now',
+      )!;
+      const generate = discord.pressButton(submit.originalMessageId!, go.custom_id);
+      return {
+        done: await discord.waitForCall(isFinalEdit(generate.token)),
+        messageId: generate.originalMessageId!,
+      };
+    };
+    const heron = await editWithImage(
+      extended,
+      extend.originalMessageId!,
+      'the fox meets a heron',
+      'heron.png',
+    );
+    const heronImage = newestUpload();
+    expect(listedImages('the fox meets a heron')).toEqual([heronImage, frame]);
+    await editWithImage(heron.done, heron.messageId, 'the heron flies off', 'sky.png');
+    expect(listedImages('the heron flies off')).toEqual([newestUpload(), heronImage]);
+    expect(newestUpload()).not.toBe(heronImage);
   });
 
   it('takes an allow-list from /settings by a server admin, then refuses another model with no prediction', async () => {
