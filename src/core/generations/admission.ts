@@ -66,14 +66,6 @@ export function createAdmission(deps: AdmissionDeps) {
   }
 
   /**
-   * Refuses a prompt that uses one of the server's blocked terms (BLOCKED_TERMS unless it set its
-   * own), before anything is uploaded or predicted.
-   */
-  async function checkPrompt(prompt: string | undefined, requester: Requester) {
-    if (prompt) await refuseBlockedTerm({ rules, logger }, prompt, requester);
-  }
-
-  /**
    * The server's own rules about where and what: the channel must be one it opened to the bot,
    * and a Replicate model must be on its allow-list (the command line is the operator's, and
    * runs any model). Checked before the catalog is asked, so a refused model never reaches Replicate.
@@ -107,7 +99,6 @@ export function createAdmission(deps: AdmissionDeps) {
 
   return {
     assertOpen,
-    checkPrompt,
     checkPlace,
     checkUserLimit,
     checkQuota,
@@ -117,7 +108,8 @@ export function createAdmission(deps: AdmissionDeps) {
       const recorded = perRequester.run(`${requester.platform}:${requester.userId}`, async () => {
         assertOpen();
         await checkPlace(requester, generation.source === 'replicate' ? generation.model : undefined);
-        await checkPrompt(generation.prompt, requester);
+        // Every prompt, re-rolls' too: the server's blocked terms may have changed since it was typed.
+        if (generation.prompt) await refuseBlockedTerm({ rules, logger }, generation.prompt, requester);
         await checkUserLimit(requester);
         await checkServerJobs(requester);
         if (generation.source === 'replicate') await checkQuota(requester);

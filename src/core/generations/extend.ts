@@ -12,7 +12,8 @@ import { imageFields, promptField } from '../replicate/schema.js';
 import type { Admission } from './admission.js';
 import { continuationInput } from './continuation-input.js';
 import type { GenerationStore } from './generation-store.js';
-import { type ModerationGate, mergeRestricted } from './moderation.js';
+import { mergeRestricted } from './moderation.js';
+import { type PromptScreenDeps, screenPrompt } from './prompt-screen.js';
 import type { ServerRules } from './server-rules.js';
 import type { Generation, Requester } from './types.js';
 
@@ -50,17 +51,19 @@ export interface ExtendPlan {
   maxParts: number;
 }
 
-export interface ExtendDeps {
+/** `rules`, `moderation` and `logger` screen the new prompt as any (prompt-screen.ts). */
+export interface ExtendDeps extends PromptScreenDeps {
   admission: Admission;
   store: GenerationStore;
   storage: Pick<MediaStorage, 'fetchLocal' | 'tempDir'>;
   api: Pick<ReplicateApi, 'uploadFile'>;
   catalog: Pick<Catalog, 'getModel'> & Partial<Pick<Catalog, 'listModels'>>;
   config?: Partial<Pick<Config, 'chains'>>;
-  /** OpenAI moderation of the new prompt, as for any video; none when absent. */
-  moderation?: Pick<ModerationGate, 'checkText'>;
-  /** The server's allow-list, so the default and the choices are models that may run there. */
-  rules?: Pick<ServerRules, 'allows'>;
+  /**
+   * The server's allow-list, so the default and the choices are models that may run there, and its
+   * blocked terms.
+   */
+  rules: Pick<ServerRules, 'allows' | 'blockedTerms'>;
 }
 
 /** The refusal of a chain at its cap. */
@@ -120,9 +123,9 @@ export function createExtender(deps: ExtendDeps) {
     return previous;
   }
 
-  /** Which models may run for this person; any without a requester or rules (the command line). */
+  /** Which models may run for this person; any without a requester. */
   async function allowedFor(requester: Requester | undefined): Promise<(ref: string) => boolean> {
-    if (!requester || !deps.rules) return () => true;
+    if (!requester) return () => true;
     return deps.rules.allows(requester);
   }
 
@@ -215,9 +218,8 @@ export function createExtender(deps: ExtendDeps) {
     const promptInput = promptField(model.fields);
     const restricted: string[] = [];
     if (prompt) {
-      await admission.checkPrompt(prompt, request.requester);
       assertPromptLength(prompt, promptInput?.name);
-      restricted.push(...((await deps.moderation?.checkText(prompt, request.requester)) ?? []));
+      restricted.push(...(await screenPrompt(deps, prompt, request.requester)));
     }
     const frame = await lastFrameOf(previous);
     const uploaded = await prepareAttachment(

@@ -216,6 +216,7 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
     config,
     moderation,
     rules,
+    logger,
   });
 
   const cancel: ReelbotGenerationService['cancel'] = (generationId, by) =>

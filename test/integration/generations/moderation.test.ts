@@ -199,18 +199,28 @@ describe('OpenAI moderation before a prediction', () => {
     }
   });
 
-  it('moderates the prompt an Extend is given, before anything reaches Replicate', async () => {
-    const sut = moderated({ DEFAULT_IMAGE_MODEL: 'minimax/video-01-live' });
+  it('screens the prompt an Extend is given (blocked terms, then moderation) before anything reaches Replicate', async () => {
+    const sut = moderated({ DEFAULT_IMAGE_MODEL: 'minimax/video-01-live', BLOCKED_TERMS: 'gore' });
     const first = await sut.service.start({
       requester: alice,
       model: 'tencent/hunyuan-video',
       values: { prompt: 'a calm harbour' },
     });
     expect((await waitForFinal(sut, first.id)).status).toBe('succeeded');
+    const uploads = () =>
+      replicate.state.requests.filter((r) => r.method === 'POST' && r.path === '/v1/files').length;
     const before = {
       predictions: createRequests(replicate).length,
       moderations: openai.moderations().length,
+      files: uploads(),
     };
+    // A blocked term costs no moderation call, and the last frame is not uploaded.
+    const blocked = await refusal(
+      sut.service.extend!({ requester: alice, generationId: first.id, prompt: 'then Gore everywhere' }),
+    );
+    expect(blocked.code).toBe('PROMPT_BLOCKED');
+    expect(openai.moderations().length).toBe(before.moderations);
+    expect(uploads()).toBe(before.files);
     const error = await refusal(
       sut.service.extend!({
         requester: alice,
@@ -222,6 +232,7 @@ describe('OpenAI moderation before a prediction', () => {
     expect(error.userMessage).toBe('This prompt was flagged for violence.');
     expect(openai.moderations().length).toBe(before.moderations + 1);
     expect(createRequests(replicate).length).toBe(before.predictions);
+    expect(uploads()).toBe(before.files);
     expect((await sut.store.list({ search: 'knife' })).items).toHaveLength(0);
   });
 });
