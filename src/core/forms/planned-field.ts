@@ -47,7 +47,9 @@ function rangeText(field: Field): string | undefined {
 }
 
 function placeholderOf(field: Field, control: ControlKind): string | undefined {
-  const lines = field.array ? ' (one per line)' : '';
+  // A typed list past the schema's maxItems is refused on submit: the placeholder says the bound first.
+  const most = field.maxItems === undefined ? '' : `, at most ${field.maxItems}`;
+  const lines = field.array ? ` (one per line${most})` : '';
   switch (field.kind) {
     case 'integer':
     case 'number':
@@ -66,7 +68,7 @@ function placeholderOf(field: Field, control: ControlKind): string | undefined {
     case 'image':
       return undefined;
     default:
-      return field.array ? 'One per line' : undefined;
+      return field.array ? `One per line${most}` : undefined;
   }
 }
 

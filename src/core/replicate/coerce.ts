@@ -45,6 +45,17 @@ function rangeMessage(field: Field): string | undefined {
   return undefined;
 }
 
+/**
+ * The problem of an input given more values than it takes (a list's `maxItems`, or one for an input
+ * that is no list), named by the field like every other problem.
+ */
+export function tooManyMessage(field: Field, given: number): string {
+  const most = field.array ? (field.maxItems ?? given) : 1;
+  const noun = field.kind === 'image' ? 'image' : 'value';
+  const takes = most === 1 ? `one ${noun}` : `at most ${most} ${noun}s`;
+  return `${field.name} takes ${takes}; ${given} were given`;
+}
+
 function numeric(field: Field, text: string): Outcome {
   // Number('') is 0 and Number('0x10') is 16: only plain decimal notation is a number here.
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text))
@@ -119,8 +130,13 @@ function coerceField(field: Field, raw: RawValue): Outcome {
     }
   }
   if (field.array) {
+    const items = listOf(raw);
+    // Replicate refuses a list past the schema's maxItems only once the prediction is created, when
+    // the form is gone: the person is told here, while they can still take lines out.
+    if (field.maxItems !== undefined && items.length > field.maxItems)
+      return { ok: false, message: tooManyMessage(field, items.length) };
     const values: unknown[] = [];
-    for (const item of listOf(raw)) {
+    for (const item of items) {
       const outcome = one(field, item);
       if (!outcome.ok) return outcome;
       values.push(outcome.value);

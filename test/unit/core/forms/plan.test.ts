@@ -81,6 +81,9 @@ describe('planForm', () => {
     });
     expect(planned.flag_0).toMatchObject({ control: 'boolean', initialValue: 'true' });
     expect(planned.tags).toMatchObject({ control: 'paragraph', multiple: true, placeholder: 'One per line' });
+    // A list with a bound says it where the person types, before a submit would refuse more.
+    const bounded = planForm([{ ...planned.tags!.field, maxItems: 3 }], limits).pages[0]!.fields[0];
+    expect(bounded?.placeholder).toBe('One per line, at most 3');
     expect(planned.mask).toMatchObject({ control: 'short-text', placeholder: 'https://…' });
     expect(planned.extra_json?.control).toBe('paragraph');
 

@@ -158,6 +158,32 @@ describe('coerceInput', () => {
     ]);
   });
 
+  it("refuses a list typed past the schema's maxItems, by the input's name, and takes one at the bound", () => {
+    const fields = fieldsOf('synthetic/arrays-and-odd-shapes');
+    const links = ['https://example.com/a.png', 'https://example.com/b.png', 'https://example.com/c.png'];
+    expect(problemsOf(fields, { prompts: 'a fox', reference_images: links.join('\n') })).toEqual([
+      { field: 'reference_images', message: 'reference_images takes at most 2 images; 3 were given' },
+    ]);
+    // Blank lines are no values: two links between them are within the bound.
+    expect(
+      coerceInput(fields, { prompts: 'a fox', reference_images: `${links[0]}\n\n${links[1]}\n` }),
+    ).toMatchObject({ reference_images: links.slice(0, 2) });
+    // A text list, one per line, as a paragraph input hands it over.
+    const tags: Field = {
+      name: 'tags',
+      label: 'Tags',
+      kind: 'text',
+      array: true,
+      maxItems: 1,
+      required: false,
+      order: 0,
+    };
+    expect(() => coerceInput([tags], { tags: 'fox' })).not.toThrow();
+    expect(problemsOf([tags], { tags: 'fox\nsnow' })).toEqual([
+      { field: 'tags', message: 'tags takes one value; 2 were given' },
+    ]);
+  });
+
   it('takes enum values case-insensitively and by label, and names a few of many values', () => {
     const fields = fieldsOf('synthetic/seventy-three-inputs');
     const base = { prompt: 'x', image };
