@@ -29,7 +29,7 @@ export function continuationInput(options: {
     input[promptInput.name] = promptInput.array ? [prompt] : prompt;
   const image = imageFields(fields)[0]!;
   const keptImages = input[image.name];
-  input[image.name] = imageValue(image, frameUrl, Array.isArray(keptImages) ? keptImages.slice(1) : []);
+  input[image.name] = imageValue(image, [frameUrl], Array.isArray(keptImages) ? keptImages.slice(1) : []);
   const seed = seedField(fields);
   if (seed) input.seed = randomSeed(seed);
   return input;

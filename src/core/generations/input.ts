@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { ValidationError } from '../errors.js';
+import { type FieldProblem, ValidationError } from '../errors.js';
 import { type CheckedImage, prepareAttachment } from '../media/attachments.js';
 import { assertPromptLength } from '../prompt-limit.js';
 import type { ReplicateApi } from '../replicate/client.js';
-import { coerceInput, type RawValue } from '../replicate/coerce.js';
+import { coerceInput, type RawValue, tooManyMessage } from '../replicate/coerce.js';
 import { imageFields, promptField } from '../replicate/schema.js';
 import type { Field } from '../replicate/schema-types.js';
 import type { AttachmentInput } from './service-types.js';
@@ -29,29 +29,53 @@ export function randomSeed(field: Field): number {
 }
 
 /**
- * What an image input holds for an uploaded image `url`: the link, or for an input that takes a
- * list of images (`reference_images`) a list with it first and then `others`; Replicate refuses a
- * lone string there. The list is kept within the schema's `maxItems`, which Replicate enforces.
+ * What an image input holds for the uploaded images `urls` (in the order the person gave them): the
+ * one link, or for an input that takes a list of images (`reference_images`) a list with them first
+ * and then `others`; Replicate refuses a lone string there. The list is kept within the schema's
+ * `maxItems`, which Replicate enforces.
  */
-export function imageValue(field: Field, url: string, others: unknown[] = []): string | unknown[] {
-  if (!field.array) return url;
-  // The person's newest image (an attachment, the last frame of an Extend) matters most: it goes
+export function imageValue(
+  field: Field,
+  urls: readonly string[],
+  others: unknown[] = [],
+): string | unknown[] {
+  if (!field.array) return urls[0]!;
+  // The person's newest images (attachments, the last frame of an Extend) matter most: they go
   // first, and when the list is full the last of the references drops out to make room.
-  return [url, ...others].slice(0, field.maxItems);
+  return [...urls, ...others].slice(0, field.maxItems);
 }
 
-/** Pairs attachments with image inputs: the named one, else the next free image input in form order. */
-function assignAttachments(fields: Field[], attachments: AttachmentInput[]): Map<string, AttachmentInput> {
+/** How many attachments an image input takes: one, or a list's `maxItems` (any number without one). */
+function roomOf(field: Field): number {
+  return field.array ? (field.maxItems ?? Number.POSITIVE_INFINITY) : 1;
+}
+
+/**
+ * Pairs attachments with image inputs, keeping their order: a named one goes to its input (a list
+ * input takes every one named for it), an unnamed one to the first image input in form order with
+ * room left.
+ */
+function assignAttachments(fields: Field[], attachments: AttachmentInput[]): Map<string, AttachmentInput[]> {
   const images = imageFields(fields);
-  const assigned = new Map<string, AttachmentInput>();
-  const problems: { field: string; message: string }[] = [];
+  const assigned = new Map<string, AttachmentInput[]>();
+  const add = (field: string, attachment: AttachmentInput) =>
+    assigned.set(field, [...(assigned.get(field) ?? []), attachment]);
+  const problems: FieldProblem[] = [];
   for (const attachment of attachments.filter((a) => a.field)) {
     if (!images.some((f) => f.name === attachment.field))
       problems.push({ field: attachment.field!, message: `${attachment.field} does not take an image` });
-    else assigned.set(attachment.field!, attachment);
+    else add(attachment.field!, attachment);
+  }
+  // Uploads past what an input takes are refused, never cut: each is an image the person chose, and
+  // sending some would drop the others without a word. That holds for an input that takes one image
+  // too: the forms let a person pick one there, so several mean something gave more than the form
+  // asked for, and taking the first would guess; the person, not reelbot, says which one counts.
+  for (const field of images) {
+    const given = assigned.get(field.name)?.length ?? 0;
+    if (given > roomOf(field)) problems.push({ field: field.name, message: tooManyMessage(field, given) });
   }
   for (const attachment of attachments.filter((a) => !a.field)) {
-    const free = images.find((f) => !assigned.has(f.name));
+    const free = images.find((f) => (assigned.get(f.name)?.length ?? 0) < roomOf(f));
     if (!free) {
       problems.push({
         field: 'image',
@@ -59,7 +83,7 @@ function assignAttachments(fields: Field[], attachments: AttachmentInput[]): Map
       });
       continue;
     }
-    assigned.set(free.name, attachment);
+    add(free.name, attachment);
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return assigned;
@@ -99,16 +123,21 @@ export async function prepareInput(options: {
   const prompts = promptsOf(prompt ? input[prompt.name] : undefined);
   // Before any upload: an over-long prompt is refused without touching Replicate.
   for (const each of prompts) assertPromptLength(each, prompt!.name);
-  for (const [name, attachment] of assigned) {
-    const uploaded = await prepareAttachment(attachment, options.api, {
-      dispatcher: options.dispatcher,
-      inspect: options.inspectImage,
-    });
-    // Links typed into a list input stay, after the attached image.
+  for (const [name, attachments] of assigned) {
+    const urls: string[] = [];
+    // One by one, in the order given: that order is the list's order at Replicate.
+    for (const attachment of attachments) {
+      const uploaded = await prepareAttachment(attachment, options.api, {
+        dispatcher: options.dispatcher,
+        inspect: options.inspectImage,
+      });
+      urls.push(uploaded.url);
+    }
+    // Links typed into a list input stay, after the attached images.
     const typed = input[name];
     input[name] = imageValue(
       fields.find((field) => field.name === name)!,
-      uploaded.url,
+      urls,
       Array.isArray(typed) ? typed : [],
     );
   }

@@ -67,7 +67,13 @@ function fileUpload(planned: PlannedField): DiscordFileUpload {
     type: 19,
     custom_id: discordComponentId(planned.field.name),
     min_values: planned.required ? 1 : 0,
-    max_values: planned.multiple ? discordModalLimits.fileUploadValues : 1,
+    // A list input takes no more images than its schema's maxItems: the form stops the person there.
+    max_values: planned.multiple
+      ? Math.min(
+          planned.field.maxItems ?? discordModalLimits.fileUploadValues,
+          discordModalLimits.fileUploadValues,
+        )
+      : 1,
     required: planned.required,
   };
 }

@@ -103,7 +103,10 @@ function elementOf(planned: PlannedField): SlackElement {
         type: 'file_input',
         action_id: slackFieldActionId,
         filetypes: slackImageFileTypes,
-        max_files: planned.multiple ? slackViewLimits.fileInputFiles : 1,
+        // A list input takes no more images than its schema's maxItems: the form stops the person there.
+        max_files: planned.multiple
+          ? Math.min(planned.field.maxItems ?? slackViewLimits.fileInputFiles, slackViewLimits.fileInputFiles)
+          : 1,
       };
     default: {
       const element: SlackElement = {

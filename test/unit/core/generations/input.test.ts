@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { prepareInput } from '../../../../src/core/generations/input.js';
 import { fieldsFromSchema } from '../../../../src/core/replicate/schema.js';
 import { fakeMedia } from '../../../fakes/replicate/media.js';
-import { loadSyntheticSchemas } from '../../../fixtures/schemas/index.js';
+import { allSchemaFixtures, loadSyntheticSchemas } from '../../../fixtures/schemas/index.js';
 
 const lists = loadSyntheticSchemas().find((fixture) => fixture.name === 'arrays-and-odd-shapes')!;
 const fields = fieldsFromSchema(lists.openapi_schema, 'synthetic/arrays-and-odd-shapes');
@@ -11,6 +11,26 @@ const fields = fieldsFromSchema(lists.openapi_schema, 'synthetic/arrays-and-odd-
 const api = {
   uploadFile: () => Promise.reject(new Error('no upload expected')),
 };
+
+/** Uploads that answer with their filename's link, and a record of what was uploaded, in order. */
+const recordingUploader = () => {
+  const uploads: string[] = [];
+  return {
+    uploads,
+    api: {
+      uploadFile: async (_data: Blob, filename: string) => {
+        uploads.push(filename);
+        return { id: filename, urls: { get: `https://files.example/${filename}` } };
+      },
+    },
+  };
+};
+const attached = async (filename: string, field?: string) => ({
+  url: `https://cdn.example/${filename}`,
+  data: fs.readFileSync((await fakeMedia()).image),
+  filename,
+  ...(field ? { field } : {}),
+});
 
 describe('prepareInput with a list of prompts', () => {
   it('sends the list and keeps the prompts joined as the generation prompt', async () => {
@@ -82,5 +102,118 @@ describe('prepareInput with an image input that takes a list', () => {
       'https://files.example/fox.png',
       'https://cdn.example/character.png',
     ]);
+  });
+
+  it('sends every upload of a list input, in the order given, before the links kept from an Edit', async () => {
+    const { uploads, api: uploader } = recordingUploader();
+    const prepared = await prepareInput({
+      fields,
+      values: { prompts: 'a fox', reference_images: ['https://cdn.example/character.png'] },
+      attachments: [
+        await attached('fox.png', 'reference_images'),
+        await attached('den.png', 'reference_images'),
+      ],
+      api: uploader,
+    });
+    // Two uploads fill reference_images (maxItems 2): the kept link is the one that drops out.
+    expect(prepared.input.reference_images).toEqual([
+      'https://files.example/fox.png',
+      'https://files.example/den.png',
+    ]);
+    expect(uploads).toEqual(['fox.png', 'den.png']);
+    // Images given without an input (a slash command, `reelbot generate --image` twice) fill the list too.
+    const unnamed = await prepareInput({
+      fields,
+      values: { prompts: 'a fox' },
+      attachments: [await attached('one.png'), await attached('two.png')],
+      api: uploader,
+    });
+    expect(unnamed.input.reference_images).toEqual([
+      'https://files.example/one.png',
+      'https://files.example/two.png',
+    ]);
+  });
+
+  it("refuses more uploads than the list's maxItems, by the input's name, before uploading any", async () => {
+    const { uploads, api: uploader } = recordingUploader();
+    const refused = prepareInput({
+      fields,
+      values: { prompts: 'a fox' },
+      attachments: [
+        await attached('a.png', 'reference_images'),
+        await attached('b.png', 'reference_images'),
+        await attached('c.png', 'reference_images'),
+      ],
+      api: uploader,
+    });
+    await expect(refused).rejects.toMatchObject({
+      code: 'INPUT_INVALID',
+      problems: [
+        { field: 'reference_images', message: 'reference_images takes at most 2 images; 3 were given' },
+      ],
+    });
+    // A third unnamed image finds no input with room left.
+    await expect(
+      prepareInput({
+        fields,
+        values: { prompts: 'a fox' },
+        attachments: [await attached('a.png'), await attached('b.png'), await attached('c.png')],
+        api: uploader,
+      }),
+    ).rejects.toMatchObject({ problems: [{ field: 'image', message: 'too many images for this model' }] });
+    expect(uploads).toEqual([]);
+  });
+
+  it('refuses a typed list past maxItems, as the form does, before uploading', async () => {
+    const { uploads, api: uploader } = recordingUploader();
+    await expect(
+      prepareInput({
+        fields,
+        values: {
+          prompts: 'a fox',
+          reference_images: 'https://cdn.example/a.png\nhttps://cdn.example/b.png\nhttps://cdn.example/c.png',
+        },
+        attachments: [await attached('fox.png', 'reference_images')],
+        api: uploader,
+      }),
+    ).rejects.toMatchObject({
+      problems: [
+        { field: 'reference_images', message: 'reference_images takes at most 2 images; 3 were given' },
+      ],
+    });
+    expect(uploads).toEqual([]);
+  });
+});
+
+describe('prepareInput with inputs that take one image', () => {
+  const ref = 'synthetic/integer-enums';
+  const oneImage = fieldsFromSchema(allSchemaFixtures().find((f) => f.ref === ref)!.openapi_schema, ref);
+
+  it('refuses two images for one input rather than choosing one, and gives unnamed images one input each', async () => {
+    const { uploads, api: uploader } = recordingUploader();
+    await expect(
+      prepareInput({
+        fields: oneImage,
+        values: { prompt: 'a cat' },
+        attachments: [
+          await attached('cat.png', 'start_image_url'),
+          await attached('dog.png', 'start_image_url'),
+        ],
+        api: uploader,
+      }),
+    ).rejects.toMatchObject({
+      problems: [{ field: 'start_image_url', message: 'start_image_url takes one image; 2 were given' }],
+    });
+    expect(uploads).toEqual([]);
+    const both = await prepareInput({
+      fields: oneImage,
+      values: { prompt: 'a cat' },
+      attachments: [await attached('start.png'), await attached('end.png')],
+      api: uploader,
+    });
+    expect(both.input).toMatchObject({
+      start_image_url: 'https://files.example/start.png',
+      end_image_url: 'https://files.example/end.png',
+    });
   });
 });

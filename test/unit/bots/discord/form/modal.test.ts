@@ -88,6 +88,17 @@ describe('Discord modals from schemas', () => {
     );
   });
 
+  it("lets a list of images take as many uploads as its maxItems, and Discord's 10 without one", () => {
+    const ref = 'synthetic/arrays-and-odd-shapes';
+    const uploadOf = (fields: Field[]) =>
+      buildDiscordModals(ref, fields, 'g')
+        .flatMap(componentsOf)
+        .find((c) => c.custom_id === 'reference_images');
+    expect(uploadOf(fieldsOf(ref))).toMatchObject({ type: 19, max_values: 2 });
+    const unbounded = fieldsOf(ref).map((field) => ({ ...field, maxItems: undefined }));
+    expect(uploadOf(unbounded)).toMatchObject({ type: 19, max_values: 10 });
+  });
+
   it('renders integer enums as selects with the default chosen, and big enums as checked text', () => {
     const enums = buildDiscordModals('synthetic/integer-enums', fieldsOf('synthetic/integer-enums'), 'g');
     const duration = enums.flatMap(componentsOf).find((c) => c.custom_id === 'duration');

@@ -20,9 +20,12 @@ function fieldsOf(ref: string): Field[] {
   const fixture = fixtures.find((f) => f.ref === ref)!;
   return fieldsFromSchema(fixture.openapi_schema, ref);
 }
-const blocksOf = (ref: string) =>
+const blocksOf = (ref: string, change: (field: Field) => Field = (field) => field) =>
   Object.fromEntries(
-    (buildSlackModal(ref, fieldsOf(ref)).blocks as SlackInputBlock[]).map((block) => [block.block_id, block]),
+    (buildSlackModal(ref, fieldsOf(ref).map(change)).blocks as SlackInputBlock[]).map((block) => [
+      block.block_id,
+      block,
+    ]),
   );
 
 describe('Slack modal views from schemas', () => {
@@ -104,7 +107,13 @@ describe('Slack modal views from schemas', () => {
     expect(many.lora_name?.element).toMatchObject({ type: 'plain_text_input', multiline: false });
     const arrays = blocksOf('synthetic/arrays-and-odd-shapes');
     expect(arrays.styles?.element.type).toBe('multi_static_select');
-    expect(arrays.reference_images?.element).toMatchObject({ type: 'file_input', max_files: 10 });
+    // reference_images takes at most 2 (its maxItems): the picker stops there, not at Slack's 10.
+    expect(arrays.reference_images?.element).toMatchObject({ type: 'file_input', max_files: 2 });
+    const unbounded = blocksOf('synthetic/arrays-and-odd-shapes', (field) => ({
+      ...field,
+      maxItems: undefined,
+    }));
+    expect(unbounded.reference_images?.element).toMatchObject({ type: 'file_input', max_files: 10 });
     expect(arrays.keyframes?.element).toMatchObject({ type: 'plain_text_input', multiline: true });
   });
 
