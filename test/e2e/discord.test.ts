@@ -378,7 +378,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(page).toContain('CUDA out of memory on the fake GPU');
   });
 
-  it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card, extends it with the last frame as a list of images, and keeps that list within its maxItems through Edit with new images', async () => {
+  it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card, extends it with the last frame as a list of images, and keeps that list within its maxItems through Edit with new images, several at once', async () => {
     reelbot ??= await stage.start(env());
     // synthetic/arrays-and-odd-shapes takes `prompts`, a list (one per scene); the prompt option fills it.
     const listed = discord.sendCommand('video', [
@@ -435,17 +435,31 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     // new upload goes first, the kept images after it, and the oldest drops out rather than the
     // list growing past what Replicate accepts.
     const png = fs.readFileSync((await fakeMedia()).image);
-    const editWithImage = async (done: RecordedCall, messageId: string, prompt: string, filename: string) => {
+    // The same picture with its name after the PNG's end: each upload tells by its bytes which it is.
+    const pngNamed = (filename: string) => Buffer.concat([png, Buffer.from(filename)]);
+    const editWithImages = async (
+      done: RecordedCall,
+      messageId: string,
+      prompt: string,
+      filenames: string[],
+    ) => {
       const form = (
         await discord.waitForCallback(
           discord.pressButton(messageId, buttonOf(done, 'Edit & re-run').custom_id),
         )
       ).json.data;
+      // The upload picker takes as many images as the list does (its maxItems), not Discord's 10.
+      const picker = (form.components as { component: { custom_id: string; max_values: number } }[]).find(
+        (label) => label.component.custom_id === 'reference_images',
+      )!.component;
+      expect(picker.max_values).toBe(2);
       const submit = discord.submitModal(form.custom_id, [
         { customId: 'prompts', value: prompt },
         {
           customId: 'reference_images',
-          files: [discord.uploadAttachment({ bytes: png, filename, contentType: 'image/png' })],
+          files: filenames.map((filename) =>
+            discord.uploadAttachment({ bytes: pngNamed(filename), filename, contentType: 'image/png' }),
+          ),
         },
       ]);
       const step = (await discord.waitForCallback(submit)).json.data;
@@ -458,17 +472,22 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
         messageId: generate.originalMessageId!,
       };
     };
-    const heron = await editWithImage(
-      extended,
-      extend.originalMessageId!,
-      'the fox meets a heron',
+    const heron = await editWithImages(extended, extend.originalMessageId!, 'the fox meets a heron', [
       'heron.png',
-    );
+    ]);
     const heronImage = newestUpload();
     expect(listedImages('the fox meets a heron')).toEqual([heronImage, frame]);
-    await editWithImage(heron.done, heron.messageId, 'the heron flies off', 'sky.png');
+    const sky = await editWithImages(heron.done, heron.messageId, 'the heron flies off', ['sky.png']);
     expect(listedImages('the heron flies off')).toEqual([newestUpload(), heronImage]);
     expect(newestUpload()).not.toBe(heronImage);
+
+    // Two images uploaded at once into the list: both reach Replicate, in the order the person gave
+    // them (only the last one was sent before), and they fill the list, so the kept ones drop out.
+    await editWithImages(sky.done, sky.messageId, 'two herons land', ['left-heron.png', 'right-heron.png']);
+    const herons = listedImages('two herons land').map(
+      (id) => replicate.state.predictions.files.get(id!)?.bytes,
+    );
+    expect(herons).toEqual([pngNamed('left-heron.png'), pngNamed('right-heron.png')]);
   });
 
   it('takes an allow-list from /settings by a server admin, then refuses another model with no prediction', async () => {
