@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackEventsPath } from '../../src/bots/slack/receiver.js';
+import { modelFromFixture } from '../fakes/replicate/catalog.js';
 import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import {
@@ -10,11 +11,13 @@ import {
   startFakeSlack,
   type TypedInput,
 } from '../fakes/slack/index.js';
+import { loadSyntheticSchemas } from '../fixtures/schemas/index.js';
 import { createE2eStage } from '../support/e2e-stage.js';
 import { probeVideo, type ReelbotProcess } from '../support/reelbot-process.js';
 
 const signingSecret = 'e2e-signing-secret-0123456789abcdef';
 const zeroscope = 'anotherjesse/zeroscope-v2-xl';
+const lists = 'synthetic/arrays-and-odd-shapes';
 
 const stage = createE2eStage('slack');
 let slack: FakeSlack;
@@ -24,6 +27,10 @@ let reelbot: ReelbotProcess | undefined;
 beforeAll(async () => {
   slack = await stage.use(startFakeSlack());
   replicate = await stage.use(startFakeReplicate());
+  // A model whose image input takes a list (reference_images, at most 2); run once, so it is nobody's default.
+  replicate.addModel(
+    modelFromFixture(loadSyntheticSchemas().find((fixture) => fixture.name === 'arrays-and-odd-shapes')!, 1),
+  );
 });
 afterAll(() => stage.end());
 
@@ -276,6 +283,45 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect((await probeVideo(cat.bytes)).codec).toBe('h264');
     expect([...replicate.state.predictions.files.values()].some((f) => f.bytes.equals(png))).toBe(true);
 
+    // A list of images picked at once: synthetic/arrays-and-odd-shapes' reference_images takes at
+    // most 2 (its maxItems), so Slack's file picker stops at 2, and both files reach Replicate in the
+    // order picked (only the last one was sent before). Each carries its name after the PNG's end.
+    const pngNamed = (name: string) => Buffer.concat([png, Buffer.from(name)]);
+    const [left, right] = ['left-fox.png', 'right-fox.png'].map((name) =>
+      slack.addFile({ name, bytes: pngNamed(name), user: person.id }),
+    );
+    const listed = await runForm('/video', 'two foxes in the snow', lists, {
+      reference_images: [fileJson(left!), fileJson(right!)],
+    });
+    const listForm = await slack.waitForCall(
+      'views.update',
+      (call) => JSON.stringify(call.args.view).includes('"block_id":"reference_images"'),
+      { since: listed.since },
+    );
+    const filePicker = ((
+      listForm.args.view as { blocks: { block_id?: string; element?: unknown }[] }
+    ).blocks.find((block) => block.block_id === 'reference_images')?.element ?? {}) as {
+      type?: string;
+      max_files?: number;
+    };
+    expect(filePicker).toMatchObject({ type: 'file_input', max_files: 2 });
+    const listUpload = await slack.waitForCall(
+      'files.completeUploadExternal',
+      (call) => call.args.thread_ts === listed.ts,
+      {
+        since: listed.since,
+        timeoutMs: 60_000,
+      },
+    );
+    const listPrediction = [...replicate.state.predictions.predictions.values()].find(
+      (entry) => entry.prediction.model === lists,
+    )!;
+    expect(listPrediction.prediction.input?.prompts).toEqual(['two foxes in the snow']);
+    const sentImages = (listPrediction.prediction.input!.reference_images as string[]).map(
+      (url) => replicate.state.predictions.files.get(url.split('/').pop()!)?.bytes,
+    );
+    expect(sentImages).toEqual([pngNamed('left-fox.png'), pngNamed('right-fox.png')]);
+
     // /video with a file that is not an image, then with one over 10 MB: each refused in words, on
     // the image input while the modal is open (or, past Slack's 3 s, in a note to the person), with
     // nothing sent to Replicate; the process goes on serving (the steps below).
@@ -328,7 +374,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(simulated.status).toBe(200);
     const render = await slack.waitForCall(
       'files.completeUploadExternal',
-      (call) => call.seq > animatedUpload.seq,
+      (call) => call.seq > listUpload.seq,
       {
         timeoutMs: 150_000,
       },
@@ -456,9 +502,9 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(stopped.code).toBe(0);
     expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
     reelbot = undefined;
-    // The video, its re-roll, the extended part and its chain joined, the animated cat, two
-    // simulations, the grid.
-    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(8);
+    // The video, its re-roll, the extended part and its chain joined, the animated cat, the two
+    // foxes, two simulations, the grid.
+    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(9);
 
     // While reelbot is down the batch's clips finish; the next start ends it with one grid in its thread.
     replicate.state.predictions.configure(zeroscope, { steps: 1 });
