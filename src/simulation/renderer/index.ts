@@ -156,7 +156,12 @@ function buildRenderer(
   const changedRows: { from: number; to: number }[] = [];
   /** How many draws' rows each buffer read before holds (buffers of this video only). */
   const readUpTo = new WeakMap<Uint8Array, number>();
-  if (still && q.bakedGround) drawer.bakeGround(viewAt(0), target);
+  if (still && q.bakedGround) {
+    drawer.bakeGround(viewAt(0), target);
+    // Handed to llvmpipe's threads now, so that the ground is drawn while the physics of the first
+    // second runs (see shadow-fit.ts), not after it, in front of the first frame.
+    gl.flush();
+  }
 
   return {
     width,
