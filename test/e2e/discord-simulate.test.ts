@@ -3,7 +3,13 @@ import { buttonOf } from '../fakes/discord/buttons.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { createE2eStage } from '../support/e2e-stage.js';
-import { probeVideo, type ReelbotProcess } from '../support/reelbot-process.js';
+import {
+  isRunning,
+  probeVideo,
+  processesBelow,
+  type ReelbotProcess,
+  until,
+} from '../support/reelbot-process.js';
 
 const stage = createE2eStage('simulate');
 let discord: FakeDiscord;
@@ -60,6 +66,116 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     const edited = await probeVideo(again.files[0]!.bytes);
     expect([edited.width, edited.height]).toEqual([320, 320]);
     expect(edited.durationSeconds).toBeCloseTo(1, 0);
+  });
+
+  it('keeps a seed, an aspect and a quality, refuses what is out of range, and cancels a render leaving only the warm worker', async () => {
+    reelbot ??= await stage.start(env());
+    const simulate = async (options: Parameters<FakeDiscord['sendCommand']>[1]) => {
+      const command = discord.sendCommand('simulate', options);
+      const done = await discord.waitForCall(isFinalEdit(command.token));
+      const press = discord.pressButton(command.originalMessageId!, buttonOf(done, 'Scene').custom_id);
+      const file = (await discord.waitForCallback(press)).files.find((f) => f.name.endsWith('.json'))!;
+      return { done, video: await probeVideo(done.files[0]!.bytes), scene: file.bytes.toString('utf8') };
+    };
+    const attach = (scene: string) =>
+      discord.uploadAttachment({
+        bytes: Buffer.from(scene),
+        filename: 'scene.json',
+        contentType: 'application/json',
+      });
+
+    // The same sentence and seed twice: the same scene; the message says how the sentence was read.
+    const seeded = [
+      { name: 'prompt', value: 'five red balls roll down a ramp into a wall of 6 blue boxes' },
+      { name: 'seed', value: 42 },
+      { name: 'duration', value: 1 },
+      { name: 'aspect', value: '1:1' },
+      { name: 'quality', value: 'draft' },
+    ];
+    const first = await simulate(seeded);
+    const second = await simulate(seeded);
+    expect(second.scene).toBe(first.scene);
+    expect(first.done.json.content).toMatch(/Read as: 5 red balls, a ramp, a wall of 6 blue boxes/);
+    expect(first.done.json.content).toMatch(/Seed: 42/);
+    expect([first.video.width, first.video.height]).toEqual([480, 480]);
+
+    // The Scene file attached back as it came: the same scene again, and the same frame.
+    const back = await simulate([{ name: 'scene', value: attach(first.scene) }]);
+    expect(JSON.parse(back.scene)).toEqual(JSON.parse(first.scene));
+    expect([back.video.width, back.video.height]).toEqual([480, 480]);
+
+    // A scene file with choices: its Scene file is what was rendered, so it renders the same again.
+    const plain = JSON.stringify({ objects: [{ shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] }] });
+    const tall = await simulate([
+      { name: 'scene', value: attach(plain) },
+      { name: 'aspect', value: '9:16' },
+      { name: 'quality', value: 'draft' },
+      { name: 'duration', value: 1 },
+    ]);
+    expect([tall.video.width, tall.video.height]).toEqual([480, 854]);
+    const tallAgain = await simulate([{ name: 'scene', value: attach(tall.scene) }]);
+    expect([tallAgain.video.width, tallAgain.video.height]).toEqual([480, 854]);
+    expect(tallAgain.video.durationSeconds).toBeCloseTo(1, 0);
+
+    // Wide at standard and high quality: 720p and 1080p.
+    const wide = await simulate([
+      { name: 'scene', value: attach(plain) },
+      { name: 'aspect', value: '16:9' },
+      { name: 'quality', value: 'standard' },
+      { name: 'duration', value: 1 },
+    ]);
+    expect([wide.video.width, wide.video.height]).toEqual([1280, 720]);
+    const high = await simulate([
+      { name: 'scene', value: attach(plain) },
+      { name: 'quality', value: 'high' },
+      { name: 'duration', value: 1 },
+    ]);
+    expect([high.video.width, high.video.height]).toEqual([1920, 1080]);
+
+    // A duration Discord should have stopped (stale commands): told why, and nothing starts.
+    const tooLong = discord.sendCommand('simulate', [
+      { name: 'prompt', value: 'a ball falls' },
+      { name: 'duration', value: 11 },
+    ]);
+    const refused = await discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${tooLong.token}`) &&
+        /duration must be from 1 to 10 seconds/.test(JSON.stringify(call.json ?? {})),
+    );
+    expect(JSON.stringify(refused.json)).not.toMatch(/✅ Done/);
+
+    // Cancel while it draws: canceled in the message and the gallery, its ffmpeg gone, one worker left.
+    const long = discord.sendCommand('simulate', [
+      { name: 'prompt', value: '60 balls fall onto a pyramid of 30 crates' },
+      { name: 'duration', value: 10 },
+      { name: 'quality', value: 'draft' },
+    ]);
+    const drawing = await discord.waitForCall((call) => {
+      const percent = /(\d+)\s?%/.exec(call.json?.content ?? '');
+      return call.route.includes(`/${long.token}/messages/`) && percent !== null && Number(percent[1]) > 10;
+    });
+    const encoders = processesBelow(reelbot.pid).filter((p) => p.name === 'ffmpeg');
+    expect(encoders.length).toBeGreaterThan(0);
+    const cancel = discord.pressButton(long.originalMessageId!, buttonOf(drawing, 'Cancel').custom_id);
+    await discord.waitForCallback(cancel);
+    await discord.waitForCall(
+      (call) => call.route.includes(`/${long.token}/messages/`) && /Canceled/.test(call.json?.content ?? ''),
+    );
+    const gallery = discord.sendCommand('gallery', []);
+    const link = new URL(
+      /https?:\/\/\S+/.exec((await discord.waitForCallback(gallery)).json.data.content)![0],
+    );
+    const listed = (await (
+      await fetch(`${reelbot.url}/api/generations?key=${link.searchParams.get('key')}`)
+    ).json()) as { items: { prompt?: string; status: string }[] };
+    expect(
+      listed.items.find((item) => item.prompt === '60 balls fall onto a pyramid of 30 crates')?.status,
+    ).toBe('canceled');
+    await until(() => encoders.every((p) => !isRunning(p)), "the canceled video's ffmpeg to exit");
+    const left = processesBelow(reelbot.pid);
+    expect(left.filter((p) => p.name === 'node')).toHaveLength(1);
+    // The warm worker may keep one spare ffmpeg for the next video, and nothing else runs ffmpeg.
+    expect(left.filter((p) => p.name === 'ffmpeg').length).toBeLessThanOrEqual(1);
   });
 
   it('answers a broken scene file with the path of each mistake, and makes no video', async () => {
