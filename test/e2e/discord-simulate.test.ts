@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonOf } from '../fakes/discord/buttons.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
+import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { createE2eStage } from '../support/e2e-stage.js';
 import {
@@ -206,6 +208,31 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
       (call) =>
         call.route.includes(`/${second.token}`) &&
         JSON.stringify(call.json ?? {}).includes('That file is not a scene'),
+    );
+    // A picture attached by mistake: named as what it is, not its bytes read out as text.
+    const picture = discord.uploadAttachment({
+      bytes: fs.readFileSync((await fakeMedia()).image),
+      filename: 'scene.png',
+      contentType: 'image/png',
+    });
+    const third = discord.sendCommand('simulate', [{ name: 'scene', value: picture }]);
+    const toldPicture = await discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${third.token}`) && /That file is not a scene/.test(call.json?.content ?? ''),
+    );
+    expect(toldPicture.json.content).toMatch(/it is a PNG image, not JSON/);
+    expect(toldPicture.json.content).not.toMatch(/[\u0000-\u0008\u000e-\u001f\ufffd]/);
+    // Over 1 MB (500 bodies' worth is far less): refused by its size before it is read.
+    const huge = discord.uploadAttachment({
+      bytes: Buffer.from(JSON.stringify({ objects: [], padding: 'x'.repeat(2 * 1024 * 1024) })),
+      filename: 'huge.json',
+      contentType: 'application/json',
+    });
+    const fourth = discord.sendCommand('simulate', [{ name: 'scene', value: huge }]);
+    await discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${fourth.token}`) &&
+        /The scene file is too large: at most 1 MB/.test(call.json?.content ?? ''),
     );
     expect(discord.state.calls.filter((call) => /✅ Done/.test(call.json?.content ?? '')).length).toBe(
       before,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../../src/cli/simulate.js';
 import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../fakes/openai/server.js';
+import { fakeMedia } from '../../fakes/replicate/media.js';
 
 let dir: string;
 let fake: FakeOpenAI;
@@ -148,6 +149,39 @@ describe('reelbot simulate', () => {
     expect(stderr.text).toContain('  - fps must be 24, 30 or 60');
     expect(stderr.text).toContain('  - objects[1].size[1] must be > 0');
     expect(fs.existsSync(path.join(dataDir, 'reelbot.sqlite'))).toBe(false);
+  });
+
+  it('says what a scene file that is not JSON is, without printing its bytes, and reads one with a BOM', async () => {
+    const dataDir = path.join(dir, 'not-json');
+    const picture = path.join(dir, 'scene.png');
+    await fs.promises.copyFile((await fakeMedia()).image, picture);
+    const stderr = output();
+    const code = await simulate({
+      argv: ['--scene', picture],
+      env: { DATA_DIR: dataDir },
+      stdout: output(),
+      stderr,
+    });
+    // A broken file, as an invalid scene is: 1, not the 2 of a command-line mistake.
+    expect(code).toBe(1);
+    expect(stderr.text).toBe(
+      `reelbot simulate: The scene file ${picture} is not a scene: it is a PNG image, not JSON.\n`,
+    );
+    expect(fs.existsSync(path.join(dataDir, 'reelbot.sqlite'))).toBe(false);
+
+    // Saved by a Windows editor: a byte order mark first, and CRLF line ends.
+    const windows = path.join(dir, 'windows.json');
+    await fs.promises.writeFile(windows, `\ufeff${JSON.stringify(small, null, 2).replaceAll('\n', '\r\n')}`);
+    const stdout = output();
+    expect(
+      await simulate({
+        argv: ['--scene', windows, '--scene-only'],
+        env: { DATA_DIR: dataDir },
+        stdout,
+        stderr: output(),
+      }),
+    ).toBe(0);
+    expect(stdout.text).toContain('2 objects, 1 s at 320x240');
   });
 
   it('explains its usage', async () => {
