@@ -196,6 +196,17 @@ describe('reelbot simulate', () => {
       await simulate({ argv: ['x', '--duration', '30'], env: { DATA_DIR: dir }, stdout: output(), stderr }),
     ).toBe(2);
     expect(stderr.text).toContain('duration must be from 1 to 10 seconds');
+    expect(await simulate({ argv: ['x', '--bogus'], env: { DATA_DIR: dir }, stdout: output(), stderr })).toBe(
+      2,
+    );
+    expect(stderr.text).toContain("reelbot simulate: Unknown option '--bogus'");
+    // Asked for, the usage goes to stdout and is no failure.
+    const help = output();
+    expect(await simulate({ argv: ['--help'], env: { DATA_DIR: dir }, stdout: help, stderr: output() })).toBe(
+      0,
+    );
+    expect(help.text).toMatch(/^Usage: reelbot simulate "PROMPT"/);
+    expect(help.text).toContain('--quality Q');
   });
 
   it('frames the scene for the chosen shape, length and quality', async () => {
