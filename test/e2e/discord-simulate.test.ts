@@ -118,6 +118,12 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     const tallAgain = await simulate([{ name: 'scene', value: attach(tall.scene) }]);
     expect([tallAgain.video.width, tallAgain.video.height]).toEqual([480, 854]);
     expect(tallAgain.video.durationSeconds).toBeCloseTo(1, 0);
+    // Sent back at another quality alone, it stays tall: the quality sizes it, the scene keeps its shape.
+    const tallFiner = await simulate([
+      { name: 'scene', value: attach(tall.scene) },
+      { name: 'quality', value: 'standard' },
+    ]);
+    expect([tallFiner.video.width, tallFiner.video.height]).toEqual([720, 1280]);
 
     // Wide at standard and high quality: 720p and 1080p.
     const wide = await simulate([
