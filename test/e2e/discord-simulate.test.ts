@@ -182,6 +182,7 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     await until(() => encoders.every((p) => !isRunning(p)), "the canceled video's ffmpeg to exit");
     const left = processesBelow(reelbot.pid);
     expect(left.filter((p) => p.name === 'node')).toHaveLength(1);
+    expect(left.filter((p) => p.name === 'Xvfb').length).toBeLessThanOrEqual(1);
     // The warm worker may keep one spare ffmpeg for the next video, and nothing else runs ffmpeg.
     expect(left.filter((p) => p.name === 'ffmpeg').length).toBeLessThanOrEqual(1);
   });
