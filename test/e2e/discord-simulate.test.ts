@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { materialTable } from '../../src/simulation/scene/materials.js';
+import { parseScene } from '../../src/simulation/scene/validate.js';
 import { buttonOf } from '../fakes/discord/buttons.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { fakeMedia } from '../fakes/replicate/media.js';
@@ -54,10 +56,12 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     expect(scene.joints.filter((j: { kind: string }) => j.kind === 'revolute')).toHaveLength(5);
     expect(scene.resolution).toEqual({ width: 480, height: 854 });
 
-    // Edited as a person would: one second, square, the first ball red.
+    // Edited as a person would: one second, square, the first ball red and made of rubber.
     scene.duration = 1;
     scene.resolution = { width: 320, height: 320 };
-    scene.objects.find((o: { id?: string }) => o.id === 'ball-0').color = '#ff0000';
+    const ball = scene.objects.find((o: { id?: string }) => o.id === 'ball-0');
+    ball.color = '#ff0000';
+    ball.material = 'rubber';
     const upload = discord.uploadAttachment({
       bytes: Buffer.from(JSON.stringify(scene)),
       filename: 'my-scene.json',
@@ -68,6 +72,17 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     const edited = await probeVideo(again.files[0]!.bytes);
     expect([edited.width, edited.height]).toEqual([320, 320]);
     expect(edited.durationSeconds).toBeCloseTo(1, 0);
+    // The new material took: the ball weighs what rubber weighs, not what the steel one did.
+    const pressAgain = discord.pressButton(second.originalMessageId!, buttonOf(again, 'Scene').custom_id);
+    const rendered = (await discord.waitForCallback(pressAgain)).files.find((f) => f.name.endsWith('.json'))!;
+    const redBall = parseScene(JSON.parse(rendered.bytes.toString('utf8'))).objects.find(
+      (o) => o.id === 'ball-0',
+    );
+    expect(redBall).toMatchObject({
+      material: 'rubber',
+      color: '#ff0000',
+      density: materialTable.rubber.density,
+    });
   });
 
   it('keeps a seed, an aspect and a quality, refuses what is out of range, and cancels a render leaving only the warm worker', async () => {
