@@ -14,7 +14,13 @@ import { readJsonFile } from '../core/media/json-file.js';
 import { withLocalFile } from '../core/media/storage.js';
 import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
-import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../simulation/index.js';
+import {
+  editableScene,
+  interpretPrompt,
+  parseScene,
+  type Scene,
+  SceneInvalidError,
+} from '../simulation/index.js';
 import { applyVideoChoices, resolutionOf } from '../simulation/video-choices.js';
 import { type CoreRuntime, createCoreRuntime, moderatorFor } from './runtime.js';
 
@@ -241,7 +247,8 @@ async function simulateWith(
   );
 
   if (sceneOnly) {
-    stdout.write(`${JSON.stringify(scene, null, 2)}\n`);
+    // As the Scene button sends it, to be edited and given back with --scene.
+    stdout.write(`${JSON.stringify(editableScene(scene), null, 2)}\n`);
     return 0;
   }
 

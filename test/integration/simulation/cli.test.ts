@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../../src/cli/simulate.js';
 import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
+import { materialTable } from '../../../src/simulation/scene/materials.js';
+import { parseScene } from '../../../src/simulation/scene/validate.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../fakes/openai/server.js';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 
@@ -230,5 +232,31 @@ describe('reelbot simulate', () => {
     expect(stdout.text).toContain('2 s at 1080x1920');
     const scene = JSON.parse(stdout.text.slice(stdout.text.indexOf('{')));
     expect(scene.resolution).toEqual({ width: 1080, height: 1920 });
+  });
+
+  it('prints the scene as people edit it: a changed material takes, as with the Scene button', async () => {
+    const stdout = output();
+    const argv = ['a heavy steel ball falls onto a pyramid of wooden crates', '--scene-only'];
+    expect(await simulate({ argv, env: { DATA_DIR: dir }, stdout, stderr: output() })).toBe(0);
+    const scene = JSON.parse(stdout.text.slice(stdout.text.indexOf('{')));
+    const ball = scene.objects.find((o: { material?: string }) => o.material === 'metal');
+    ball.material = 'rubber';
+    const file = path.join(dir, 'rubber.json');
+    await fs.promises.writeFile(file, JSON.stringify(scene));
+    const again = output();
+    expect(
+      await simulate({
+        argv: ['--scene', file, '--scene-only'],
+        env: { DATA_DIR: dir },
+        stdout: again,
+        stderr: output(),
+      }),
+    ).toBe(0);
+    const edited = JSON.parse(again.text.slice(again.text.indexOf('{')));
+    const rubber = parseScene(edited).objects.find((o) => o.material === 'rubber');
+    expect(rubber).toMatchObject({
+      density: materialTable.rubber.density,
+      metalness: materialTable.rubber.metalness,
+    });
   });
 });
