@@ -25,7 +25,8 @@ const subcommands: Record<string, Subcommand> = {
     load: () => import('./cli/generate.js'),
   },
   simulate: {
-    summary: '"PROMPT" [--scene FILE.json] [--seed N] [--out FILE.mp4]: make a physics video, offline',
+    summary:
+      '"PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4]: make a physics video, offline',
     load: () => import('./cli/simulate.js'),
   },
   form: {

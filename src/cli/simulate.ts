@@ -10,10 +10,17 @@ import { createServerRules } from '../core/generations/server-rules.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
 import { checkVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
 import { silentLogger } from '../core/logger.js';
+import { readJsonFile } from '../core/media/json-file.js';
 import { withLocalFile } from '../core/media/storage.js';
 import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
-import { interpretPrompt, parseScene, type Scene, SceneInvalidError } from '../simulation/index.js';
+import {
+  editableScene,
+  interpretPrompt,
+  parseScene,
+  type Scene,
+  SceneInvalidError,
+} from '../simulation/index.js';
 import { applyVideoChoices, resolutionOf } from '../simulation/video-choices.js';
 import { type CoreRuntime, createCoreRuntime, moderatorFor } from './runtime.js';
 
@@ -76,13 +83,11 @@ async function readScene(file: string, seed: number | undefined): Promise<Scene>
     'scene file',
     'scenes are small JSON files, a few KB each',
   );
-  let raw: unknown;
-  try {
-    raw = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    throw new ReelbotError('CLI_USAGE', `--scene ${file}: ${(error as Error).message}`);
-  }
-  const scene = parseScene(raw);
+  const read = await readJsonFile(bytes);
+  // A broken file, like one that is missing or invalid (exit 1), not a mistake in the command line (2).
+  if (!read.ok)
+    throw new FileError('FILE_UNREADABLE', `The scene file ${file} is not a scene: ${read.problem}`);
+  const scene = parseScene(read.value);
   return seed === undefined ? scene : { ...scene, seed };
 }
 
@@ -244,7 +249,8 @@ async function simulateWith(
   );
 
   if (sceneOnly) {
-    stdout.write(`${JSON.stringify(scene, null, 2)}\n`);
+    // As the Scene button sends it, to be edited and given back with --scene.
+    stdout.write(`${JSON.stringify(editableScene(scene), null, 2)}\n`);
     return 0;
   }
 

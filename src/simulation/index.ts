@@ -19,6 +19,7 @@ export type { SimulationProgress, SimulationResult, SimulationTimings } from './
 export { type RenderOptions, type RenderResult, renderSimulation } from './render-on-worker.js';
 export { type RenderWorker, startRenderWorker } from './render-worker-handle.js';
 export type { RenderQuality } from './renderer/index.js';
+export { editableScene } from './scene/editable.js';
 export { type Scene, type SceneInput, sceneLimits } from './scene/schema.js';
 export { parseScene, SceneInvalidError, sceneProblems } from './scene/validate.js';
 export { createSimulator, type SimulatorOptions } from './simulator.js';

@@ -4,6 +4,7 @@ import { interpretPrompt } from './interpreter/index.js';
 import type { OpenAIInterpreterOptions } from './interpreter/openai.js';
 import type { SimulationProgress } from './pipeline.js';
 import { type RenderOptions, renderSimulation } from './render-on-worker.js';
+import { editableScene } from './scene/editable.js';
 import { parseScene } from './scene/validate.js';
 import { applyVideoChoices, renderQualityOf, resolutionOf } from './video-choices.js';
 
@@ -73,7 +74,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         reading = interpretation.reading;
       }
       scene = applyVideoChoices(scene, request.video);
-      onScene?.(scene, reading);
+      // Kept as people edit it (the Scene button sends this one): a changed material takes effect.
+      onScene?.(editableScene(scene), reading);
       const quality = renderQualityOf(request.video?.quality);
       const { timings } = await renderSimulation(scene, outFile, {
         ...options.renderOptions,

@@ -7,9 +7,18 @@ const shortSide: Record<VideoQuality, number> = { draft: 480, standard: 720, hig
 
 const even = (value: number) => Math.round(value / 2) * 2;
 
-/** The frame size for the chosen aspect and quality; undefined when neither was chosen. */
+/** Which of the offered shapes a frame is nearest to: wide, tall or square. */
+function aspectOf({ width, height }: { width: number; height: number }): VideoAspect {
+  return width > height ? '16:9' : width < height ? '9:16' : '1:1';
+}
+
+/**
+ * The frame size for the chosen aspect and quality; undefined when neither was chosen. Without a
+ * chosen aspect the frame keeps the shape of `current` (a scene's own frame) when given, else 16:9.
+ */
 export function resolutionOf(
   choices: VideoChoices | undefined,
+  current?: { width: number; height: number },
 ): { width: number; height: number } | undefined {
   if (!choices?.aspect && !choices?.quality) return undefined;
   const short = shortSide[choices.quality ?? 'standard'];
@@ -19,7 +28,7 @@ export function resolutionOf(
     '9:16': { width: short, height: long },
     '1:1': { width: short, height: short },
   };
-  return sizes[choices.aspect ?? '16:9'];
+  return sizes[choices.aspect ?? (current ? aspectOf(current) : '16:9')];
 }
 
 /**
@@ -38,9 +47,12 @@ export function renderQualityOf(quality: VideoQuality | undefined): Partial<Rend
   }
 }
 
-/** The scene with the chosen length and frame size. */
+/**
+ * The scene with the chosen length and frame size. A quality chosen alone keeps the scene's shape:
+ * a tall scene file (a 9:16 video's Scene button) sent back at another quality stays tall.
+ */
 export function applyVideoChoices(scene: Scene, choices: VideoChoices | undefined): Scene {
-  const resolution = resolutionOf(choices);
+  const resolution = resolutionOf(choices, scene.resolution);
   return {
     ...scene,
     ...(choices?.duration !== undefined ? { duration: choices.duration } : {}),

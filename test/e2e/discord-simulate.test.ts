@@ -1,9 +1,19 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { materialTable } from '../../src/simulation/scene/materials.js';
+import { parseScene } from '../../src/simulation/scene/validate.js';
 import { buttonOf } from '../fakes/discord/buttons.js';
 import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
+import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { createE2eStage } from '../support/e2e-stage.js';
-import { probeVideo, type ReelbotProcess } from '../support/reelbot-process.js';
+import {
+  isRunning,
+  probeVideo,
+  processesBelow,
+  type ReelbotProcess,
+  until,
+} from '../support/reelbot-process.js';
 
 const stage = createE2eStage('simulate');
 let discord: FakeDiscord;
@@ -46,10 +56,12 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     expect(scene.joints.filter((j: { kind: string }) => j.kind === 'revolute')).toHaveLength(5);
     expect(scene.resolution).toEqual({ width: 480, height: 854 });
 
-    // Edited as a person would: one second, square, the first ball red.
+    // Edited as a person would: one second, square, the first ball red and made of rubber.
     scene.duration = 1;
     scene.resolution = { width: 320, height: 320 };
-    scene.objects.find((o: { id?: string }) => o.id === 'ball-0').color = '#ff0000';
+    const ball = scene.objects.find((o: { id?: string }) => o.id === 'ball-0');
+    ball.color = '#ff0000';
+    ball.material = 'rubber';
     const upload = discord.uploadAttachment({
       bytes: Buffer.from(JSON.stringify(scene)),
       filename: 'my-scene.json',
@@ -60,6 +72,134 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     const edited = await probeVideo(again.files[0]!.bytes);
     expect([edited.width, edited.height]).toEqual([320, 320]);
     expect(edited.durationSeconds).toBeCloseTo(1, 0);
+    // The new material took: the ball weighs what rubber weighs, not what the steel one did.
+    const pressAgain = discord.pressButton(second.originalMessageId!, buttonOf(again, 'Scene').custom_id);
+    const rendered = (await discord.waitForCallback(pressAgain)).files.find((f) => f.name.endsWith('.json'))!;
+    const redBall = parseScene(JSON.parse(rendered.bytes.toString('utf8'))).objects.find(
+      (o) => o.id === 'ball-0',
+    );
+    expect(redBall).toMatchObject({
+      material: 'rubber',
+      color: '#ff0000',
+      density: materialTable.rubber.density,
+    });
+  });
+
+  it('keeps a seed, an aspect and a quality, refuses what is out of range, and cancels a render leaving only the warm worker', async () => {
+    reelbot ??= await stage.start(env());
+    const simulate = async (options: Parameters<FakeDiscord['sendCommand']>[1]) => {
+      const command = discord.sendCommand('simulate', options);
+      const done = await discord.waitForCall(isFinalEdit(command.token));
+      const press = discord.pressButton(command.originalMessageId!, buttonOf(done, 'Scene').custom_id);
+      const file = (await discord.waitForCallback(press)).files.find((f) => f.name.endsWith('.json'))!;
+      return { done, video: await probeVideo(done.files[0]!.bytes), scene: file.bytes.toString('utf8') };
+    };
+    const attach = (scene: string) =>
+      discord.uploadAttachment({
+        bytes: Buffer.from(scene),
+        filename: 'scene.json',
+        contentType: 'application/json',
+      });
+
+    // The same sentence and seed twice: the same scene; the message says how the sentence was read.
+    const seeded = [
+      { name: 'prompt', value: 'five red balls roll down a ramp into a wall of 6 blue boxes' },
+      { name: 'seed', value: 42 },
+      { name: 'duration', value: 1 },
+      { name: 'aspect', value: '1:1' },
+      { name: 'quality', value: 'draft' },
+    ];
+    const first = await simulate(seeded);
+    const second = await simulate(seeded);
+    expect(second.scene).toBe(first.scene);
+    expect(first.done.json.content).toMatch(/Read as: 5 red balls, a ramp, a wall of 6 blue boxes/);
+    expect(first.done.json.content).toMatch(/Seed: 42/);
+    expect([first.video.width, first.video.height]).toEqual([480, 480]);
+
+    // The Scene file attached back as it came: the same scene again, and the same frame.
+    const back = await simulate([{ name: 'scene', value: attach(first.scene) }]);
+    expect(JSON.parse(back.scene)).toEqual(JSON.parse(first.scene));
+    expect([back.video.width, back.video.height]).toEqual([480, 480]);
+
+    // A scene file with choices: its Scene file is what was rendered, so it renders the same again.
+    const plain = JSON.stringify({ objects: [{ shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] }] });
+    const tall = await simulate([
+      { name: 'scene', value: attach(plain) },
+      { name: 'aspect', value: '9:16' },
+      { name: 'quality', value: 'draft' },
+      { name: 'duration', value: 1 },
+    ]);
+    expect([tall.video.width, tall.video.height]).toEqual([480, 854]);
+    const tallAgain = await simulate([{ name: 'scene', value: attach(tall.scene) }]);
+    expect([tallAgain.video.width, tallAgain.video.height]).toEqual([480, 854]);
+    expect(tallAgain.video.durationSeconds).toBeCloseTo(1, 0);
+    // Sent back at another quality alone, it stays tall: the quality sizes it, the scene keeps its shape.
+    const tallFiner = await simulate([
+      { name: 'scene', value: attach(tall.scene) },
+      { name: 'quality', value: 'standard' },
+    ]);
+    expect([tallFiner.video.width, tallFiner.video.height]).toEqual([720, 1280]);
+
+    // Wide at standard and high quality: 720p and 1080p.
+    const wide = await simulate([
+      { name: 'scene', value: attach(plain) },
+      { name: 'aspect', value: '16:9' },
+      { name: 'quality', value: 'standard' },
+      { name: 'duration', value: 1 },
+    ]);
+    expect([wide.video.width, wide.video.height]).toEqual([1280, 720]);
+    const high = await simulate([
+      { name: 'scene', value: attach(plain) },
+      { name: 'quality', value: 'high' },
+      { name: 'duration', value: 1 },
+    ]);
+    expect([high.video.width, high.video.height]).toEqual([1920, 1080]);
+
+    // A duration Discord should have stopped (stale commands): told why, and nothing starts.
+    const tooLong = discord.sendCommand('simulate', [
+      { name: 'prompt', value: 'a ball falls' },
+      { name: 'duration', value: 11 },
+    ]);
+    const refused = await discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${tooLong.token}`) &&
+        /duration must be from 1 to 10 seconds/.test(JSON.stringify(call.json ?? {})),
+    );
+    expect(JSON.stringify(refused.json)).not.toMatch(/✅ Done/);
+
+    // Cancel while it draws: canceled in the message and the gallery, its ffmpeg gone, one worker left.
+    const long = discord.sendCommand('simulate', [
+      { name: 'prompt', value: '60 balls fall onto a pyramid of 30 crates' },
+      { name: 'duration', value: 10 },
+      { name: 'quality', value: 'draft' },
+    ]);
+    const drawing = await discord.waitForCall((call) => {
+      const percent = /(\d+)\s?%/.exec(call.json?.content ?? '');
+      return call.route.includes(`/${long.token}/messages/`) && percent !== null && Number(percent[1]) > 10;
+    });
+    const encoders = processesBelow(reelbot.pid).filter((p) => p.name === 'ffmpeg');
+    expect(encoders.length).toBeGreaterThan(0);
+    const cancel = discord.pressButton(long.originalMessageId!, buttonOf(drawing, 'Cancel').custom_id);
+    await discord.waitForCallback(cancel);
+    await discord.waitForCall(
+      (call) => call.route.includes(`/${long.token}/messages/`) && /Canceled/.test(call.json?.content ?? ''),
+    );
+    const gallery = discord.sendCommand('gallery', []);
+    const link = new URL(
+      /https?:\/\/\S+/.exec((await discord.waitForCallback(gallery)).json.data.content)![0],
+    );
+    const listed = (await (
+      await fetch(`${reelbot.url}/api/generations?key=${link.searchParams.get('key')}`)
+    ).json()) as { items: { prompt?: string; status: string }[] };
+    expect(
+      listed.items.find((item) => item.prompt === '60 balls fall onto a pyramid of 30 crates')?.status,
+    ).toBe('canceled');
+    await until(() => encoders.every((p) => !isRunning(p)), "the canceled video's ffmpeg to exit");
+    const left = processesBelow(reelbot.pid);
+    expect(left.filter((p) => p.name === 'node')).toHaveLength(1);
+    expect(left.filter((p) => p.name === 'Xvfb').length).toBeLessThanOrEqual(1);
+    // The warm worker may keep one spare ffmpeg for the next video, and nothing else runs ffmpeg.
+    expect(left.filter((p) => p.name === 'ffmpeg').length).toBeLessThanOrEqual(1);
   });
 
   it('answers a broken scene file with the path of each mistake, and makes no video', async () => {
@@ -90,6 +230,31 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
       (call) =>
         call.route.includes(`/${second.token}`) &&
         JSON.stringify(call.json ?? {}).includes('That file is not a scene'),
+    );
+    // A picture attached by mistake: named as what it is, not its bytes read out as text.
+    const picture = discord.uploadAttachment({
+      bytes: fs.readFileSync((await fakeMedia()).image),
+      filename: 'scene.png',
+      contentType: 'image/png',
+    });
+    const third = discord.sendCommand('simulate', [{ name: 'scene', value: picture }]);
+    const toldPicture = await discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${third.token}`) && /That file is not a scene/.test(call.json?.content ?? ''),
+    );
+    expect(toldPicture.json.content).toMatch(/it is a PNG image, not JSON/);
+    expect(toldPicture.json.content).not.toMatch(/[\u0000-\u0008\u000e-\u001f\ufffd]/);
+    // Over 1 MB (500 bodies' worth is far less): refused by its size before it is read.
+    const huge = discord.uploadAttachment({
+      bytes: Buffer.from(JSON.stringify({ objects: [], padding: 'x'.repeat(2 * 1024 * 1024) })),
+      filename: 'huge.json',
+      contentType: 'application/json',
+    });
+    const fourth = discord.sendCommand('simulate', [{ name: 'scene', value: huge }]);
+    await discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${fourth.token}`) &&
+        /The scene file is too large: at most 1 MB/.test(call.json?.content ?? ''),
     );
     expect(discord.state.calls.filter((call) => /✅ Done/.test(call.json?.content ?? '')).length).toBe(
       before,

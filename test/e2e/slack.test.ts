@@ -13,7 +13,13 @@ import {
 } from '../fakes/slack/index.js';
 import { loadSyntheticSchemas } from '../fixtures/schemas/index.js';
 import { createE2eStage } from '../support/e2e-stage.js';
-import { probeVideo, type ReelbotProcess } from '../support/reelbot-process.js';
+import {
+  isRunning,
+  probeVideo,
+  processesBelow,
+  type ReelbotProcess,
+  until,
+} from '../support/reelbot-process.js';
 
 const signingSecret = 'e2e-signing-secret-0123456789abcdef';
 const zeroscope = 'anotherjesse/zeroscope-v2-xl';
@@ -422,6 +428,165 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       (sceneRender.response as { files: { id: string }[] }).files[0]!.id,
     )!;
     expect(await probeVideo(sceneVideo.bytes)).toMatchObject({ codec: 'h264', width: 480, height: 480 });
+
+    // Each finished simulation says how its sentence was read and has a Scene button, which puts
+    // the scene it rendered as a JSON file in the thread.
+    const finishedSimulation = async (ts: string, since: number) => {
+      const upload = await slack.waitForCall(
+        'files.completeUploadExternal',
+        (call) => call.args.thread_ts === ts,
+        {
+          since,
+          timeoutMs: 150_000,
+        },
+      );
+      const video = await probeVideo(
+        slack.workspace.files.get((upload.response as { files: { id: string }[] }).files[0]!.id)!.bytes,
+      );
+      await slack.waitForCall(
+        'chat.update',
+        (call) => call.args.ts === ts && /Done/.test(String(call.args.text)),
+        {
+          since,
+          timeoutMs: 30_000,
+        },
+      );
+      const message = structuredClone(slack.message('C0GENERAL', ts)!);
+      const sceneSince = slack.log.last;
+      await client.messageButton({ channelId: 'C0GENERAL', message, actionId: 'reelbot_scene', person });
+      const sent = await slack.waitForCall(
+        'files.completeUploadExternal',
+        (call) => call.args.thread_ts === ts,
+        { since: sceneSince },
+      );
+      const file = slack.workspace.files.get((sent.response as { files: { id: string }[] }).files[0]!.id)!;
+      expect(file.name).toMatch(/^scene-.+\.json$/);
+      return { video, blocks: JSON.stringify(message.blocks), scene: file.bytes.toString('utf8') };
+    };
+    /** `/simulate scene` with `file` in its modal: the modal's answer, and the status message's ts. */
+    const simulateFile = async (file: { name: string; bytes: Buffer }, choices = '') => {
+      const since = slack.log.last;
+      await client.slashCommand({ command: '/simulate', text: `scene ${choices}`, person });
+      const opened = await slack.waitForCall('views.open', () => true, { since, timeoutMs: 30_000 });
+      const viewId = (opened.response as { view: { id: string } }).view.id;
+      const added = slack.addFile({ ...file, user: person.id });
+      const answer = await client.viewSubmission({
+        view: slack.viewPayload(viewId),
+        inputs: { scene_file: [fileJson(added)] },
+        person,
+      });
+      if (answer.json.response_action === 'errors') return { answer, since };
+      const posted = await slack.waitForCall(
+        'chat.postMessage',
+        (call) => call.args.channel === 'C0GENERAL',
+        {
+          since,
+        },
+      );
+      return { answer, since, ts: (posted.response as { ts: string }).ts };
+    };
+    const seeded = await finishedSimulation(String(render.args.thread_ts), animatedUpload.seq);
+    expect(seeded.blocks).toContain('Read as: 10 red balls');
+    expect(seeded.blocks).toContain('Seed: 3');
+    // The same sentence and seed again: the same scene.
+    const againSince = slack.log.last;
+    await client.slashCommand({
+      command: '/simulate',
+      text: 'ten red balls fall duration:1 aspect:1:1 quality:draft seed:3',
+      person,
+    });
+    const againPost = await slack.waitForCall(
+      'chat.postMessage',
+      (call) => call.args.channel === 'C0GENERAL',
+      {
+        since: againSince,
+      },
+    );
+    const seededAgain = await finishedSimulation((againPost.response as { ts: string }).ts, againSince);
+    expect(seededAgain.scene).toBe(seeded.scene);
+    // Its Scene file attached back as it came, with no choices: the same scene, the same frame.
+    const back = await simulateFile({ name: 'scene.json', bytes: Buffer.from(seeded.scene) });
+    const backDone = await finishedSimulation(back.ts!, back.since);
+    expect(JSON.parse(backDone.scene)).toEqual(JSON.parse(seeded.scene));
+    expect(backDone.video).toMatchObject({ width: 480, height: 480 });
+    // The tower file was given with choices: its Scene file holds them, so it renders the same again.
+    const tower = JSON.parse(
+      (await finishedSimulation(String(sceneRender.args.thread_ts), render.seq)).scene,
+    );
+    expect(tower).toMatchObject({ duration: 1, resolution: { width: 480, height: 480 } });
+
+    // Files that are no scene, refused on the modal's file with why.
+    const picture = await simulateFile({ name: 'scene.json', bytes: png });
+    expect((picture.answer.json.errors as Record<string, string>).scene_file).toMatch(
+      /^That file is not a scene: it is a PNG image, not JSON\./,
+    );
+    const hugeScene = await simulateFile({
+      name: 'huge.json',
+      bytes: Buffer.from(JSON.stringify({ objects: [], padding: 'x'.repeat(2 * 1024 * 1024) })),
+    });
+    expect((hugeScene.answer.json.errors as Record<string, string>).scene_file).toMatch(
+      /The scene file is too large: at most 1 MB/,
+    );
+    // A duration out of range: said at once, nothing starts.
+    const tooLongVideo = await client.slashCommand({
+      command: '/simulate',
+      text: 'a ball falls duration:11',
+      person,
+    });
+    expect(String(tooLongVideo.json.text)).toMatch(/duration must be from 1 to 10 seconds/);
+
+    // Cancel while it draws: canceled in the message and the gallery, its ffmpeg gone, one worker left.
+    const longSince = slack.log.last;
+    await client.slashCommand({
+      command: '/simulate',
+      text: '60 balls fall onto a pyramid of 30 crates duration:10 quality:draft',
+      person,
+    });
+    const longPost = await slack.waitForCall(
+      'chat.postMessage',
+      (call) => call.args.channel === 'C0GENERAL',
+      {
+        since: longSince,
+      },
+    );
+    const longTs = (longPost.response as { ts: string }).ts;
+    await slack.waitForCall(
+      'chat.update',
+      (call) => {
+        const percent = /(\d+)\s?%/.exec(String(call.args.text));
+        return call.args.ts === longTs && percent !== null && Number(percent[1]) > 10;
+      },
+      { since: longSince, timeoutMs: 60_000 },
+    );
+    const encoders = processesBelow(reelbot.pid).filter((p) => p.name === 'ffmpeg');
+    expect(encoders.length).toBeGreaterThan(0);
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: structuredClone(slack.message('C0GENERAL', longTs)!),
+      actionId: 'reelbot_cancel',
+      person,
+    });
+    await slack.waitForCall(
+      'chat.update',
+      (call) => call.args.ts === longTs && /Canceled/.test(String(call.args.text)),
+      {
+        since: longSince,
+      },
+    );
+    const canceledPage = new URL(
+      /<(http[^|>]+)\|Open in the gallery>/.exec(
+        JSON.stringify(slack.message('C0GENERAL', longTs)!.blocks),
+      )![1]!,
+    );
+    expect(
+      await (await fetch(`${reelbot.url}${canceledPage.pathname}${canceledPage.search}`)).text(),
+    ).toContain('badge--canceled');
+    await until(() => encoders.every((p) => !isRunning(p)), "the canceled video's ffmpeg to exit");
+    const left = processesBelow(reelbot.pid);
+    expect(left.filter((p) => p.name === 'node')).toHaveLength(1);
+    expect(left.filter((p) => p.name === 'Xvfb').length).toBeLessThanOrEqual(1);
+    // The warm worker may keep one spare ffmpeg for the next video, and nothing else runs ffmpeg.
+    expect(left.filter((p) => p.name === 'ffmpeg').length).toBeLessThanOrEqual(1);
     // /reelbot compare: two models picked in the modal, the grid MP4 uploaded into the message's thread.
     const compareSince = slack.log.last;
     const compare = await client.slashCommand({
@@ -503,8 +668,8 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(reelbot.lines.at(-1)?.msg).toBe('stopped');
     reelbot = undefined;
     // The video, its re-roll, the extended part and its chain joined, the animated cat, the two
-    // foxes, two simulations, the grid.
-    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(9);
+    // foxes, four simulations (the canceled one sent none) and four of their scene files, the grid.
+    expect(slack.log.calls.filter((call) => call.method === 'files.completeUploadExternal')).toHaveLength(15);
 
     // While reelbot is down the batch's clips finish; the next start ends it with one grid in its thread.
     replicate.state.predictions.configure(zeroscope, { steps: 1 });

@@ -90,8 +90,33 @@ function descendantsOf(pid: number): ProcessId[] {
   return found;
 }
 
+/** A process below reelbot now, with its program's name (`node`, `ffmpeg`, `Xvfb`). */
+export interface ChildProcessSeen extends ProcessId {
+  name: string;
+}
+
+/** Every process below `pid` now, named by the program each runs. */
+export function processesBelow(pid: number): ChildProcessSeen[] {
+  return descendantsOf(pid).flatMap((id) => {
+    try {
+      const program = fs.readFileSync(`/proc/${id.pid}/cmdline`, 'utf8').split('\0')[0]!;
+      return [{ ...id, name: path.basename(program) }];
+    } catch {
+      return []; // ended while we looked
+    }
+  });
+}
+
+/** Resolves once `done` holds, looking every 20 ms (processes end on their own time); fails after 10 s. */
+export async function until(done: () => boolean, what: string): Promise<void> {
+  for (const limit = performance.now() + 10_000; !done(); ) {
+    if (performance.now() > limit) throw new Error(`still not: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Still running: present, the same process (start time), and not a zombie waiting to be reaped. */
-function isRunning(id: ProcessId): boolean {
+export function isRunning(id: ProcessId): boolean {
   const stat = readStat(id.pid);
   return stat !== undefined && stat.startTime === id.startTime && stat.state !== 'Z';
 }

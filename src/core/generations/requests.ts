@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { AttachmentError, NotFoundError, ReelbotError, ValidationError } from '../errors.js';
 import { fetchAttachment } from '../media/attachments.js';
+import { readJsonFile } from '../media/json-file.js';
 import { assertPromptLength } from '../prompt-limit.js';
 import type { Catalog } from '../replicate/catalog.js';
 import type { ReplicateApi } from '../replicate/client.js';
@@ -98,16 +99,13 @@ export function createRequests(deps: RequestDeps) {
         'scene file over 1 MB',
         'The scene file is too large: at most 1 MB, please.',
       );
-    try {
-      return JSON.parse(bytes.toString('utf8'));
-    } catch (error) {
-      throw new AttachmentError(
-        'ATTACHMENT_NOT_JSON',
-        `scene file is not JSON: ${(error as Error).message}`,
-        `That file is not a scene: it is not JSON (${(error as Error).message}). Attach the .json file the Scene button gives, or one like it.`,
-        error,
-      );
-    }
+    const read = await readJsonFile(bytes);
+    if (read.ok) return read.value;
+    throw new AttachmentError(
+      'ATTACHMENT_NOT_JSON',
+      `scene file ${file.filename ?? ''} is not JSON: ${read.problem}`,
+      `That file is not a scene: ${read.problem}. Attach the .json file the Scene button gives, or one like it.`,
+    );
   }
 
   async function start(request: GenerationRequest): Promise<Generation> {

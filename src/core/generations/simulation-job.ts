@@ -117,9 +117,11 @@ export async function runSimulation(
           });
         },
         // The scene a prompt became is kept before rendering: the gallery shows what was simulated,
-        // and a restart mid-render renders this scene instead of asking an LLM again.
+        // and a restart mid-render renders this scene instead of asking an LLM again. A scene given
+        // (a file) is kept as rendered too, with the chosen length and shape in it: the Scene
+        // button sends this one, and attached back without choices it must make the same video.
         onScene: (scene, reading) => {
-          if (generation.input.scene === undefined)
+          if (JSON.stringify(scene) !== JSON.stringify(generation.input.scene))
             inOrder(async () => {
               await ctx.store.update(generationId, {
                 input: { ...generation.input, scene, ...(reading ? { reading } : {}) },

@@ -22,8 +22,14 @@ let hold: Promise<void> | undefined;
 
 /** Stands in for src/simulation at the seam: renders a real MP4 with ffmpeg, with progress. */
 const simulator: Simulator = {
-  async render(request, outFile, { signal, onProgress }) {
+  async render(request, outFile, { signal, onProgress, onScene }) {
     renders.push(request);
+    // As src/simulation does: the scene rendered is the one given with the chosen shape applied.
+    if (request.scene !== undefined)
+      onScene?.({
+        ...(request.scene as object),
+        ...(request.video?.aspect ? { shape: request.video.aspect } : {}),
+      });
     for (const percent of [10, 10.5, 40, 80]) onProgress?.(percent);
     if (hold) await Promise.race([hold, new Promise((resolve) => signal.addEventListener('abort', resolve))]);
     signal.throwIfAborted();
@@ -72,6 +78,19 @@ describe('simulations through the generation service', () => {
     const again = await sut.service.reroll(started.id, alice);
     expect((await waitForFinal(sut, again.id)).status).toBe('succeeded');
     expect(renders.at(-1)?.seed).not.toBe(4);
+  });
+
+  it('keeps the scene a file became, so its Scene file renders the same video again', async () => {
+    const started = await sut.service.simulate!({
+      requester: alice,
+      prompt: '',
+      sceneFile: { url: 'file:///scene.json', filename: 'scene.json', data: Buffer.from('{"objects":[]}') },
+      video: { aspect: '9:16' },
+    });
+    expect((await waitForFinal(sut, started.id)).status).toBe('succeeded');
+    // What the Scene button sends: attached back with no choices, it is still the tall scene.
+    const kept = (await sut.service.get(started.id))!.input.scene;
+    expect(kept).toEqual({ objects: [], shape: '9:16' });
   });
 
   it('stops rendering when canceled', async () => {

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../../src/cli/simulate.js';
 import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
+import { materialTable } from '../../../src/simulation/scene/materials.js';
+import { parseScene } from '../../../src/simulation/scene/validate.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../fakes/openai/server.js';
+import { fakeMedia } from '../../fakes/replicate/media.js';
 
 let dir: string;
 let fake: FakeOpenAI;
@@ -150,6 +153,39 @@ describe('reelbot simulate', () => {
     expect(fs.existsSync(path.join(dataDir, 'reelbot.sqlite'))).toBe(false);
   });
 
+  it('says what a scene file that is not JSON is, without printing its bytes, and reads one with a BOM', async () => {
+    const dataDir = path.join(dir, 'not-json');
+    const picture = path.join(dir, 'scene.png');
+    await fs.promises.copyFile((await fakeMedia()).image, picture);
+    const stderr = output();
+    const code = await simulate({
+      argv: ['--scene', picture],
+      env: { DATA_DIR: dataDir },
+      stdout: output(),
+      stderr,
+    });
+    // A broken file, as an invalid scene is: 1, not the 2 of a command-line mistake.
+    expect(code).toBe(1);
+    expect(stderr.text).toBe(
+      `reelbot simulate: The scene file ${picture} is not a scene: it is a PNG image, not JSON.\n`,
+    );
+    expect(fs.existsSync(path.join(dataDir, 'reelbot.sqlite'))).toBe(false);
+
+    // Saved by a Windows editor: a byte order mark first, and CRLF line ends.
+    const windows = path.join(dir, 'windows.json');
+    await fs.promises.writeFile(windows, `\ufeff${JSON.stringify(small, null, 2).replaceAll('\n', '\r\n')}`);
+    const stdout = output();
+    expect(
+      await simulate({
+        argv: ['--scene', windows, '--scene-only'],
+        env: { DATA_DIR: dataDir },
+        stdout,
+        stderr: output(),
+      }),
+    ).toBe(0);
+    expect(stdout.text).toContain('2 objects, 1 s at 320x240');
+  });
+
   it('explains its usage', async () => {
     const stderr = output();
     expect(await simulate({ argv: [], env: { DATA_DIR: dir }, stdout: output(), stderr })).toBe(2);
@@ -162,6 +198,17 @@ describe('reelbot simulate', () => {
       await simulate({ argv: ['x', '--duration', '30'], env: { DATA_DIR: dir }, stdout: output(), stderr }),
     ).toBe(2);
     expect(stderr.text).toContain('duration must be from 1 to 10 seconds');
+    expect(await simulate({ argv: ['x', '--bogus'], env: { DATA_DIR: dir }, stdout: output(), stderr })).toBe(
+      2,
+    );
+    expect(stderr.text).toContain("reelbot simulate: Unknown option '--bogus'");
+    // Asked for, the usage goes to stdout and is no failure.
+    const help = output();
+    expect(await simulate({ argv: ['--help'], env: { DATA_DIR: dir }, stdout: help, stderr: output() })).toBe(
+      0,
+    );
+    expect(help.text).toMatch(/^Usage: reelbot simulate "PROMPT"/);
+    expect(help.text).toContain('--quality Q');
   });
 
   it('frames the scene for the chosen shape, length and quality', async () => {
@@ -185,5 +232,31 @@ describe('reelbot simulate', () => {
     expect(stdout.text).toContain('2 s at 1080x1920');
     const scene = JSON.parse(stdout.text.slice(stdout.text.indexOf('{')));
     expect(scene.resolution).toEqual({ width: 1080, height: 1920 });
+  });
+
+  it('prints the scene as people edit it: a changed material takes, as with the Scene button', async () => {
+    const stdout = output();
+    const argv = ['a heavy steel ball falls onto a pyramid of wooden crates', '--scene-only'];
+    expect(await simulate({ argv, env: { DATA_DIR: dir }, stdout, stderr: output() })).toBe(0);
+    const scene = JSON.parse(stdout.text.slice(stdout.text.indexOf('{')));
+    const ball = scene.objects.find((o: { material?: string }) => o.material === 'metal');
+    ball.material = 'rubber';
+    const file = path.join(dir, 'rubber.json');
+    await fs.promises.writeFile(file, JSON.stringify(scene));
+    const again = output();
+    expect(
+      await simulate({
+        argv: ['--scene', file, '--scene-only'],
+        env: { DATA_DIR: dir },
+        stdout: again,
+        stderr: output(),
+      }),
+    ).toBe(0);
+    const edited = JSON.parse(again.text.slice(again.text.indexOf('{')));
+    const rubber = parseScene(edited).objects.find((o) => o.material === 'rubber');
+    expect(rubber).toMatchObject({
+      density: materialTable.rubber.density,
+      metalness: materialTable.rubber.metalness,
+    });
   });
 });

@@ -31,6 +31,35 @@ describe('video choices', () => {
     expect(renderQualityOf('standard')).toBeUndefined();
   });
 
+  it('keeps the shape of a scene that has one when only the quality is chosen', () => {
+    const scene = (width: number, height: number) => ({
+      ...interpretBuiltin('a ball', 0),
+      resolution: { width, height },
+    });
+    // A tall scene file (a Scene button's, from a 9:16 video) sent back at another quality stays tall.
+    expect(applyVideoChoices(scene(480, 854), { quality: 'standard' }).resolution).toEqual({
+      width: 720,
+      height: 1280,
+    });
+    expect(applyVideoChoices(scene(320, 320), { quality: 'high' }).resolution).toEqual({
+      width: 1080,
+      height: 1080,
+    });
+    expect(applyVideoChoices(scene(640, 480), { quality: 'draft' }).resolution).toEqual({
+      width: 854,
+      height: 480,
+    });
+    // A chosen aspect still wins, and no choice leaves the scene's own frame.
+    expect(applyVideoChoices(scene(480, 854), { aspect: '16:9', quality: 'draft' }).resolution).toEqual({
+      width: 854,
+      height: 480,
+    });
+    expect(applyVideoChoices(scene(320, 240), { duration: 2 }).resolution).toEqual({
+      width: 320,
+      height: 240,
+    });
+  });
+
   it('films a tall video tall: the camera is placed for the frame, not cropped from a wide one', () => {
     const prompt = 'a wall of 40 yellow boxes';
     const tall = interpretBuiltin(prompt, 0, resolutionOf({ aspect: '9:16' }));

@@ -1,6 +1,6 @@
 import type { Random } from '../../random.js';
 import { materialTable } from '../../scene/materials.js';
-import type { SceneJointInput, SceneObjectInput, Vec3 } from '../../scene/schema.js';
+import { type SceneJointInput, type SceneObjectInput, sceneLimits, type Vec3 } from '../../scene/schema.js';
 import { container, grid, pins, ring, row, stairs, translate, wall } from './arrangements.js';
 import { hangOnChain, hangsOnChain } from './contraptions.js';
 import {
@@ -50,6 +50,26 @@ function lookOfPart(part: Part, colorful: string[] | undefined): Look {
 function countOf(part: Part, fallback: number): number {
   const plural = /s$/.test(part.noun);
   return Math.max(1, Math.min(300, Math.round(part.count ?? (plural ? fallback : 1))));
+}
+
+/** Bodies the counted parts may have together: the scene's limit, less room for a ramp, stairs, a container's walls or a chain. */
+const partsBudget = sceneLimits.maxObjects - 40;
+
+/**
+ * The parts with their counts scaled down, each in proportion, when together they ask for more
+ * bodies than a scene may hold: `countOf` caps each part alone, so "400 balls into a wall of 400
+ * boxes" made a scene of over 500 bodies, which the schema refused, and the person got no video.
+ * Only counts that were said are scaled; the few of a part without one are set aside first.
+ */
+function shareBodies(parts: Part[]): Part[] {
+  const counted = (p: Part) => (p.kind === 'group' || p.kind === 'pins') && p.count !== undefined;
+  const said = parts.filter(counted).reduce((sum, p) => sum + countOf(p, 1), 0);
+  const unsaid = parts.filter((p) => !counted(p) && p.kind !== 'ramp' && p.kind !== 'stairs').length * 15;
+  const room = partsBudget - unsaid;
+  if (said <= room) return parts;
+  return parts.map((p) =>
+    counted(p) ? { ...p, count: Math.max(1, Math.floor((countOf(p, 1) * room) / said)) } : p,
+  );
 }
 
 /** A singular box that things go into is a container, not a body. */
@@ -158,6 +178,7 @@ export function compose(
   colorful: string[] | undefined,
   random: Random,
 ): Composition | undefined {
+  parts = shareBodies(parts);
   const support = parts.find((p) => p.kind === 'ramp' || p.kind === 'stairs');
   const agents = parts.filter((p) => p.agent);
   if (agents.length) {

@@ -138,6 +138,25 @@ describe('built-in interpreter, sentences with several parts', () => {
     expect(readingOf('the feeling of a quiet Sunday')).toMatch(/nothing/);
   });
 
+  it("shares the scene's body limit between parts that each ask for hundreds", () => {
+    for (const sentence of [
+      '400 blue balls roll down a ramp into a wall of 400 yellow boxes',
+      '300 red balls and 300 green cylinders drop into a glass box',
+      '1000 marbles fall onto a pyramid of 1000 crates',
+      'a ring of 400 pins around a tower of 400 boxes',
+    ]) {
+      const scene = interpretBuiltin(sentence, 0);
+      expect(sceneProblems(scene), sentence).toEqual([]);
+      // Both parts are there, each with a fair share, not one of them crowded out.
+      expect(scene.objects.length, sentence).toBeGreaterThan(400);
+    }
+    const shared = interpretBuiltin('400 blue balls roll down a ramp into a wall of 400 yellow boxes', 0);
+    expect(shared.objects.filter((o) => o.shape === 'sphere').length).toBeGreaterThan(150);
+    expect(shared.objects.filter((o) => o.shape === 'box' && o.body === 'dynamic').length).toBeGreaterThan(
+      150,
+    );
+  });
+
   it('builds an arrangement named on its own, and keeps size words in the reading', () => {
     const wall = of(interpretBuiltin('a wall of boxes'), 'box');
     expect(wall).toHaveLength(15);
