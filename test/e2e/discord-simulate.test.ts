@@ -14,6 +14,7 @@ import {
   type ReelbotProcess,
   until,
 } from '../support/reelbot-process.js';
+import { expectOnlyWarmWorker } from '../support/warm-worker.js';
 
 const stage = createE2eStage('simulate');
 let discord: FakeDiscord;
@@ -195,11 +196,7 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
       listed.items.find((item) => item.prompt === '60 balls fall onto a pyramid of 30 crates')?.status,
     ).toBe('canceled');
     await until(() => encoders.every((p) => !isRunning(p)), "the canceled video's ffmpeg to exit");
-    const left = processesBelow(reelbot.pid);
-    expect(left.filter((p) => p.name === 'node')).toHaveLength(1);
-    expect(left.filter((p) => p.name === 'Xvfb').length).toBeLessThanOrEqual(1);
-    // The warm worker may keep one spare ffmpeg for the next video, and nothing else runs ffmpeg.
-    expect(left.filter((p) => p.name === 'ffmpeg').length).toBeLessThanOrEqual(1);
+    expectOnlyWarmWorker(reelbot.pid);
   });
 
   it('answers a broken scene file with the path of each mistake, and makes no video', async () => {

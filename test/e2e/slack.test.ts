@@ -20,6 +20,7 @@ import {
   type ReelbotProcess,
   until,
 } from '../support/reelbot-process.js';
+import { expectOnlyWarmWorker } from '../support/warm-worker.js';
 
 const signingSecret = 'e2e-signing-secret-0123456789abcdef';
 const zeroscope = 'anotherjesse/zeroscope-v2-xl';
@@ -582,11 +583,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       await (await fetch(`${reelbot.url}${canceledPage.pathname}${canceledPage.search}`)).text(),
     ).toContain('badge--canceled');
     await until(() => encoders.every((p) => !isRunning(p)), "the canceled video's ffmpeg to exit");
-    const stillRunning = processesBelow(reelbot.pid);
-    expect(stillRunning.filter((p) => p.name === 'node')).toHaveLength(1);
-    expect(stillRunning.filter((p) => p.name === 'Xvfb').length).toBeLessThanOrEqual(1);
-    // The warm worker may keep one spare ffmpeg for the next video, and nothing else runs ffmpeg.
-    expect(stillRunning.filter((p) => p.name === 'ffmpeg').length).toBeLessThanOrEqual(1);
+    expectOnlyWarmWorker(reelbot.pid);
     // /reelbot compare: two models picked in the modal, the grid MP4 uploaded into the message's thread.
     const compareSince = slack.log.last;
     const compare = await client.slashCommand({
