@@ -170,8 +170,17 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     ]);
     expect((await discord.waitForCallback(animate)).json.type).toBe(5);
     await expectPlayableUpload(await discord.waitForCall(isFinalEdit(animate.token)));
-    // The image reached the model through Replicate's Files API.
-    expect(replicate.state.predictions.files.size).toBeGreaterThan(0);
+    // The image reached the model through Replicate's Files API, under the person's file name and type.
+    const animateInput = predictionOf('waves rock the boat')!.prediction.input as Record<string, unknown>;
+    const animated = [...replicate.state.predictions.files.values()].find((f) =>
+      Object.values(animateInput).some((value) => typeof value === 'string' && value.includes(f.id)),
+    );
+    expect(animated).toMatchObject({
+      name: 'boat.png',
+      contentType: 'image/png',
+      fields: ['content', 'metadata'],
+    });
+    expect(animated?.bytes.equals(png)).toBe(true);
     // ...after OpenAI moderation (the fake) saw it, as a data URL, and the prompt.
     const moderated = JSON.stringify(openai.moderations().map((r) => r.body.input));
     expect(moderated).toContain('data:image/png;base64,');

@@ -324,10 +324,18 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       (entry) => entry.prediction.model === lists,
     )!;
     expect(listPrediction.prediction.input?.prompts).toEqual(['two foxes in the snow']);
-    const sentImages = (listPrediction.prediction.input!.reference_images as string[]).map(
-      (url) => replicate.state.predictions.files.get(url.split('/').pop()!)?.bytes,
+    const sentImages = (listPrediction.prediction.input!.reference_images as string[]).map((url) =>
+      replicate.state.predictions.files.get(url.split('/').pop()!),
     );
-    expect(sentImages).toEqual([pngNamed('left-fox.png'), pngNamed('right-fox.png')]);
+    expect(sentImages.map((file) => file?.bytes)).toEqual([
+      pngNamed('left-fox.png'),
+      pngNamed('right-fox.png'),
+    ]);
+    // Each under the name it has in Slack and its type, not the client's `blob_<timestamp>`.
+    expect(sentImages.map((file) => [file?.name, file?.contentType])).toEqual([
+      ['left-fox.png', 'image/png'],
+      ['right-fox.png', 'image/png'],
+    ]);
 
     // /video with a file that is not an image, then with one over 10 MB: each refused in words, on
     // the image input while the modal is open (or, past Slack's 3 s, in a note to the person), with

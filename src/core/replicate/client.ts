@@ -111,7 +111,7 @@ export function createReplicateApi(options: ReplicateApiOptions) {
           webhook: create.webhook,
           webhook_events_filter: create.webhookEventsFilter,
           signal: create.signal,
-        } as Parameters<typeof client.predictions.create>[0]),
+        }),
       ),
     getPrediction: (id: string) =>
       call<ReplicatePrediction>(`prediction ${id}`, () => client.predictions.get(id)),
@@ -127,9 +127,15 @@ export function createReplicateApi(options: ReplicateApiOptions) {
       ),
     cancelPrediction: (id: string) =>
       call<ReplicatePrediction>(`prediction ${id}`, () => client.predictions.cancel(id)),
-    /** Uploads bytes through the Files API; `urls.get` is what a model input takes. */
+    /**
+     * Uploads bytes through the Files API; `urls.get` is what a model input takes. The client
+     * names the multipart `content` part after `File.name` and types it from the blob's type; its
+     * second argument is free-form metadata, so a bare Blob would arrive as `blob_<timestamp>`.
+     */
     uploadFile: (data: Blob, filename: string) =>
-      call<ReplicateFile>(`file ${filename}`, () => client.files.create(data, { filename })),
+      call<ReplicateFile>(`file ${filename}`, () =>
+        client.files.create(new File([data], filename, { type: data.type })),
+      ),
     /** The signing secret of webhooks (`whsec_...`). */
     getWebhookSecret: () =>
       call<{ key: string }>('webhook secret', () => client.webhooks.default.secret.get()),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { ReplicatePrediction } from '../../../src/core/replicate/types.js';
 import type { FakeRoute } from './http.js';
@@ -62,11 +62,18 @@ export interface FakePrediction {
   completeDownloads: number;
 }
 
+/** One upload to the Files API, as the API reads the multipart body. */
 export interface FakeFile {
   id: string;
+  /** The `filename` field, else the filename of the `content` part (what Replicate shows). */
   name: string;
+  /** The `type` field, else the Content-Type of the `content` part. */
   contentType: string;
   bytes: Buffer;
+  /** The multipart field names in the order they came, e.g. `['content', 'metadata']`. */
+  fields: string[];
+  /** The `metadata` field, parsed as JSON. */
+  metadata: Record<string, unknown>;
 }
 
 /** Predictions, files and webhooks of the fake. */
@@ -398,13 +405,32 @@ export const predictionRoutes: FakeRoute<FakeReplicateState>[] = [
         headers: { 'content-type': String(req.headers['content-type']) },
       }).formData();
       const content = form.get('content');
-      if (!(content instanceof Blob)) return json(400, { detail: 'content is required' });
+      if (!(content instanceof File)) return json(400, { detail: 'content is required' });
+      const text = async (field: string) => {
+        const value = form.get(field);
+        return value instanceof Blob ? value.text() : (value ?? undefined);
+      };
+      const filename = await text('filename');
+      const type = await text('type');
+      let metadata: Record<string, unknown> = {};
+      try {
+        metadata = JSON.parse((await text('metadata')) ?? '{}') as Record<string, unknown>;
+      } catch {
+        return json(400, { detail: 'metadata is not JSON' });
+      }
+      const fields: string[] = [];
+      form.forEach((_value, field) => {
+        fields.push(field);
+      });
       const id = randomBytes(8).toString('hex');
       const file: FakeFile = {
         id,
-        name: (content as File).name ?? 'file',
-        contentType: content.type || 'application/octet-stream',
+        // Replicate takes the name and type from their own fields when sent, else from the part.
+        name: filename || content.name,
+        contentType: type || content.type || 'application/octet-stream',
         bytes: Buffer.from(await content.arrayBuffer()),
+        fields,
+        metadata,
       };
       state.predictions.files.set(id, file);
       json(201, fileJson(state, file));
@@ -434,8 +460,8 @@ function fileJson(state: FakeReplicateState, file: FakeFile) {
     content_type: file.contentType,
     size: file.bytes.length,
     etag: file.id,
-    checksums: {},
-    metadata: {},
+    checksums: { sha256: createHash('sha256').update(file.bytes).digest('hex') },
+    metadata: file.metadata,
     created_at: new Date().toISOString(),
     expires_at: new Date(Date.now() + 24 * 3600_000).toISOString(),
     urls: { get: `${state.baseUrl}/v1/files/${file.id}` },

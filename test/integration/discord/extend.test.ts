@@ -72,7 +72,8 @@ describe('Extend on Discord', () => {
     const uploaded = [...h.replicate.state.predictions.files.values()].find((file) =>
       imageUrl.includes(file.id),
     )!;
-    expect(uploaded.contentType).toBe('image/png');
+    // Named after the clip it continues, so the upload is recognisable in Replicate's file list.
+    expect(uploaded).toMatchObject({ name: `${root.id}-last-frame.png`, contentType: 'image/png' });
     const frame = path.join(work, 'frame.png');
     fs.writeFileSync(frame, uploaded.bytes);
     const clip = rgb((await fakeMedia()).video);

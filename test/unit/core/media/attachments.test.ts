@@ -64,7 +64,9 @@ describe('chat attachments', () => {
     expect(result.image).toMatchObject({ ext: 'png', mime: 'image/png', width: 320, height: 240 });
     const id = result.url.split('/').at(-1)!;
     expect(result.url).toBe(`${fake.baseUrl}/v1/files/${id}`);
-    expect(fake.state.predictions.files.get(id)?.bytes.equals(png)).toBe(true);
+    const uploaded = fake.state.predictions.files.get(id);
+    expect(uploaded?.bytes.equals(png)).toBe(true);
+    expect(uploaded).toMatchObject({ name: 'cat.png', contentType: 'image/png' });
   });
 
   it('refuses a file named .png whose bytes are not an image, with a clear message', async () => {

@@ -76,4 +76,26 @@ describe('Replicate API client', () => {
     expect(unauthorized).toBeInstanceOf(ReelbotError);
     expect((unauthorized as ReelbotError).code).toBe('REPLICATE_UNAUTHORIZED');
   });
+
+  it("uploads a file under the person's file name and its content type, as the Files API reads them", async () => {
+    const bytes = Buffer.from('RIFF....WEBPVP8 ');
+    const uploaded = await api().uploadFile(
+      new Blob([bytes], { type: 'image/webp' }),
+      'harbour at dusk.webp',
+    );
+    expect(uploaded).toMatchObject({
+      name: 'harbour at dusk.webp',
+      content_type: 'image/webp',
+      size: bytes.length,
+    });
+    const received = fake.state.predictions.files.get(uploaded.id)!;
+    // The client's own multipart: the bytes in `content` (named and typed there), then `metadata`.
+    expect(received).toMatchObject({
+      name: 'harbour at dusk.webp',
+      contentType: 'image/webp',
+      fields: ['content', 'metadata'],
+      metadata: {},
+    });
+    expect(received.bytes.equals(bytes)).toBe(true);
+  });
 });
