@@ -8,7 +8,7 @@ import { createModerationGate } from '../core/generations/moderation.js';
 import { screenPrompt } from '../core/generations/prompt-screen.js';
 import { createServerRules } from '../core/generations/server-rules.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
-import { checkVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
+import { checkVideoChoices, readVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
 import { silentLogger } from '../core/logger.js';
 import { readJsonFile } from '../core/media/json-file.js';
 import { withLocalFile } from '../core/media/storage.js';
@@ -30,8 +30,8 @@ Makes a physics video from a sentence, offline (OpenAI helps when OPENAI_API_KEY
 records it as a generation so the gallery and the bots show it.
   --scene FILE.json   simulate this scene instead of interpreting the prompt
   --seed N            the same prompt and seed give the same video (default 0)
-  --duration S        seconds of video, 1 to 10
-  --aspect A          16:9 (wide, default), 9:16 (tall, for phones) or 1:1
+  --duration S        seconds of video, 1 to 10 (5 or 5s)
+  --aspect A          16:9 or wide (default), 9:16 or tall (for phones), 1:1 or square
   --quality Q         draft (480p, quick), standard (720p, default) or high (1080p, supersampled)
   --scene-only        print the scene as JSON and stop, without rendering or opening the database
   --out FILE.mp4      also copy the video here
@@ -126,19 +126,21 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     sceneOnly = values['scene-only'] === true;
     if (!prompt && !sceneFile)
       throw new ReelbotError('CLI_USAGE', 'describe the scene in words, or give --scene FILE.json');
-    if (values.seed !== undefined) {
-      seed = Number(values.seed);
-      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1)
-        throw new ReelbotError(
-          'CLI_USAGE',
-          `--seed ${values.seed}: write a whole number from 0 to ${2 ** 31 - 1}`,
-        );
-    }
-    video = checkVideoChoices({
-      duration: values.duration === undefined ? undefined : Number(values.duration),
-      aspect: values.aspect as VideoChoices['aspect'],
-      quality: values.quality as VideoChoices['quality'],
-    });
+    // The same reading as chat's options, so `--duration 5s --aspect tall` works as `duration:5s aspect:tall`.
+    const typed = {
+      duration: values.duration,
+      aspect: values.aspect,
+      quality: values.quality,
+      seed: values.seed,
+    };
+    const read = readVideoChoices(typed);
+    if (read.problems.length)
+      throw new ReelbotError(
+        'CLI_USAGE',
+        read.problems.map(({ field, message }) => `--${field} ${typed[field]}: ${message}`).join('; '),
+      );
+    seed = read.seed;
+    video = checkVideoChoices(read.video);
   } catch (error) {
     stderr.write(`reelbot simulate: ${(error as Error).message}\n${usage}`);
     return 2;

@@ -193,7 +193,7 @@ describe('reelbot simulate', () => {
     expect(
       await simulate({ argv: ['x', '--seed', '1.5'], env: { DATA_DIR: dir }, stdout: output(), stderr }),
     ).toBe(2);
-    expect(stderr.text).toContain('--seed 1.5: write a whole number');
+    expect(stderr.text).toContain('--seed 1.5: seed must be a whole number');
     expect(
       await simulate({ argv: ['x', '--duration', '30'], env: { DATA_DIR: dir }, stdout: output(), stderr }),
     ).toBe(2);
@@ -216,12 +216,13 @@ describe('reelbot simulate', () => {
     const code = await simulate({
       argv: [
         '100 dominoes fall in a line',
+        // Typed as in chat (`aspect:tall duration:2s`): the CLI reads the options the same way.
         '--aspect',
-        '9:16',
+        'tall',
         '--quality',
         'high',
         '--duration',
-        '2',
+        '2s',
         '--scene-only',
       ],
       env: { DATA_DIR: dir },
