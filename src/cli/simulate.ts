@@ -29,7 +29,7 @@ const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [
 Makes a physics video from a sentence, offline (OpenAI helps when OPENAI_API_KEY is set), and
 records it as a generation so the gallery and the bots show it.
   --scene FILE.json   simulate this scene instead of interpreting the prompt
-  --seed N            the same prompt and seed give the same video (default 0)
+  --seed N            the same prompt and seed give the same video (default 0; a --scene file has none)
   --duration S        seconds of video, 1 to 10 (5 or 5s)
   --aspect A          16:9 or wide (default), 9:16 or tall (for phones), 1:1 or square
   --quality Q         draft (480p, quick), standard (720p, default) or high (1080p, supersampled)
@@ -76,7 +76,7 @@ function createProgressPrinter(out: Output) {
 /** Scenes are a few KB of JSON; a cap keeps /dev/zero or a video named by mistake out of memory. */
 export const maxSceneBytes = 1024 * 1024;
 
-async function readScene(file: string, seed: number | undefined): Promise<Scene> {
+async function readScene(file: string): Promise<Scene> {
   const bytes = await readFileCapped(
     file,
     maxSceneBytes,
@@ -87,8 +87,7 @@ async function readScene(file: string, seed: number | undefined): Promise<Scene>
   // A broken file, like one that is missing or invalid (exit 1), not a mistake in the command line (2).
   if (!read.ok)
     throw new FileError('FILE_UNREADABLE', `The scene file ${file} is not a scene: ${read.problem}`);
-  const scene = parseScene(read.value);
-  return seed === undefined ? scene : { ...scene, seed };
+  return parseScene(read.value);
 }
 
 /** Runs `reelbot simulate`; returns the exit code. */
@@ -200,7 +199,7 @@ async function simulateWith(
   let scene: Scene;
   try {
     if (prompt) assertPromptLength(prompt);
-    const file = sceneFile && (await readScene(sceneFile, seed));
+    const file = sceneFile && (await readScene(sceneFile));
     // Before interpreting, as chat's /simulate does: a prompt the service refuses (a blocked term,
     // flagged by moderation) is refused before it costs an OpenAI call or a render.
     if (prompt && sceneOnly) await checkPromptWithoutStore(config, prompt, requester);
@@ -246,8 +245,12 @@ async function simulateWith(
     throw error;
   }
   const { width, height } = scene.resolution;
+  // A seed picks how a sentence is read; a scene file is rendered as it is, so it names none.
+  const seeded = !sceneFile;
   stdout.write(
-    `${scene.objects.length} objects, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps, seed ${scene.seed}\n`,
+    `${scene.objects.length} objects, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps${
+      seeded ? `, seed ${scene.seed}` : ', as the scene file says'
+    }\n`,
   );
 
   if (sceneOnly) {
@@ -280,7 +283,7 @@ async function simulateWith(
     const generation = await service.simulate!({
       requester,
       prompt: prompt ?? `scene ${path.basename(sceneFile!)}`,
-      seed: scene.seed,
+      ...(seeded ? { seed: scene.seed } : {}),
       scene,
       ...(video ? { video } : {}),
     });
