@@ -196,7 +196,9 @@ function plural(part: Part): boolean {
 }
 
 function describePart(said: Part, counts: HeldCounts): string {
-  const part = said.count === undefined ? said : { ...said, count: counts.of(said.noun, said.count) };
+  const held = said.count === undefined ? undefined : counts.of(said.noun, said.count);
+  // Only a cap changes what is read: "0 balls" built as one ball is still read as said.
+  const part = held !== undefined && held < said.count! ? { ...said, count: held } : said;
   if (part.kind === 'ramp') return 'a ramp';
   if (part.kind === 'stairs') return 'stairs';
   const words = [
