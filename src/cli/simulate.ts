@@ -8,7 +8,7 @@ import { createModerationGate } from '../core/generations/moderation.js';
 import { screenPrompt } from '../core/generations/prompt-screen.js';
 import { createServerRules } from '../core/generations/server-rules.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
-import { checkVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
+import { checkVideoChoices, readVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
 import { silentLogger } from '../core/logger.js';
 import { readJsonFile } from '../core/media/json-file.js';
 import { withLocalFile } from '../core/media/storage.js';
@@ -29,9 +29,9 @@ const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [
 Makes a physics video from a sentence, offline (OpenAI helps when OPENAI_API_KEY is set), and
 records it as a generation so the gallery and the bots show it.
   --scene FILE.json   simulate this scene instead of interpreting the prompt
-  --seed N            the same prompt and seed give the same video (default 0)
-  --duration S        seconds of video, 1 to 10
-  --aspect A          16:9 (wide, default), 9:16 (tall, for phones) or 1:1
+  --seed N            the same prompt and seed give the same video (default 0; a --scene file has none)
+  --duration S        seconds of video, 1 to 10 (5 or 5s)
+  --aspect A          16:9 or wide (default), 9:16 or tall (for phones), 1:1 or square
   --quality Q         draft (480p, quick), standard (720p, default) or high (1080p, supersampled)
   --scene-only        print the scene as JSON and stop, without rendering or opening the database
   --out FILE.mp4      also copy the video here
@@ -76,7 +76,7 @@ function createProgressPrinter(out: Output) {
 /** Scenes are a few KB of JSON; a cap keeps /dev/zero or a video named by mistake out of memory. */
 export const maxSceneBytes = 1024 * 1024;
 
-async function readScene(file: string, seed: number | undefined): Promise<Scene> {
+async function readScene(file: string): Promise<Scene> {
   const bytes = await readFileCapped(
     file,
     maxSceneBytes,
@@ -87,8 +87,7 @@ async function readScene(file: string, seed: number | undefined): Promise<Scene>
   // A broken file, like one that is missing or invalid (exit 1), not a mistake in the command line (2).
   if (!read.ok)
     throw new FileError('FILE_UNREADABLE', `The scene file ${file} is not a scene: ${read.problem}`);
-  const scene = parseScene(read.value);
-  return seed === undefined ? scene : { ...scene, seed };
+  return parseScene(read.value);
 }
 
 /** Runs `reelbot simulate`; returns the exit code. */
@@ -126,19 +125,21 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     sceneOnly = values['scene-only'] === true;
     if (!prompt && !sceneFile)
       throw new ReelbotError('CLI_USAGE', 'describe the scene in words, or give --scene FILE.json');
-    if (values.seed !== undefined) {
-      seed = Number(values.seed);
-      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1)
-        throw new ReelbotError(
-          'CLI_USAGE',
-          `--seed ${values.seed}: write a whole number from 0 to ${2 ** 31 - 1}`,
-        );
-    }
-    video = checkVideoChoices({
-      duration: values.duration === undefined ? undefined : Number(values.duration),
-      aspect: values.aspect as VideoChoices['aspect'],
-      quality: values.quality as VideoChoices['quality'],
-    });
+    // The same reading as chat's options, so `--duration 5s --aspect tall` works as `duration:5s aspect:tall`.
+    const typed = {
+      duration: values.duration,
+      aspect: values.aspect,
+      quality: values.quality,
+      seed: values.seed,
+    };
+    const read = readVideoChoices(typed);
+    if (read.problems.length)
+      throw new ReelbotError(
+        'CLI_USAGE',
+        read.problems.map(({ field, message }) => `--${field} ${typed[field]}: ${message}`).join('; '),
+      );
+    seed = read.seed;
+    video = checkVideoChoices(read.video);
   } catch (error) {
     stderr.write(`reelbot simulate: ${(error as Error).message}\n${usage}`);
     return 2;
@@ -198,7 +199,7 @@ async function simulateWith(
   let scene: Scene;
   try {
     if (prompt) assertPromptLength(prompt);
-    const file = sceneFile && (await readScene(sceneFile, seed));
+    const file = sceneFile && (await readScene(sceneFile));
     // Before interpreting, as chat's /simulate does: a prompt the service refuses (a blocked term,
     // flagged by moderation) is refused before it costs an OpenAI call or a render.
     if (prompt && sceneOnly) await checkPromptWithoutStore(config, prompt, requester);
@@ -244,8 +245,12 @@ async function simulateWith(
     throw error;
   }
   const { width, height } = scene.resolution;
+  // A seed picks how a sentence is read; a scene file is rendered as it is, so it names none.
+  const seeded = !sceneFile;
   stdout.write(
-    `${scene.objects.length} objects, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps, seed ${scene.seed}\n`,
+    `${scene.objects.length} objects, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps${
+      seeded ? `, seed ${scene.seed}` : ', as the scene file says'
+    }\n`,
   );
 
   if (sceneOnly) {
@@ -278,7 +283,7 @@ async function simulateWith(
     const generation = await service.simulate!({
       requester,
       prompt: prompt ?? `scene ${path.basename(sceneFile!)}`,
-      seed: scene.seed,
+      ...(seeded ? { seed: scene.seed } : {}),
       scene,
       ...(video ? { video } : {}),
     });

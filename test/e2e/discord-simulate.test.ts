@@ -38,7 +38,8 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
   it('makes a tall 2 s draft, sends its scene with the Scene button, and renders that scene edited', async () => {
     reelbot = await stage.start(env());
     const first = discord.sendCommand('simulate', [
-      { name: 'prompt', value: "a newton's cradle" },
+      // More balls than a cradle holds: the reading says what the scene has, and that it was capped.
+      { name: 'prompt', value: "a newton's cradle of 50 balls" },
       { name: 'aspect', value: '9:16' },
       { name: 'duration', value: 2 },
       { name: 'quality', value: 'draft' },
@@ -47,14 +48,14 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     const video = await probeVideo(done.files[0]!.bytes);
     expect([video.width, video.height]).toEqual([480, 854]);
     expect(video.durationSeconds).toBeCloseTo(2, 0);
-    expect(done.json.content).toMatch(/Read as: a Newton's cradle of 5 balls/);
+    expect(done.json.content).toMatch(/Read as: a Newton's cradle of 9 balls \(capped from 50\)/);
 
     const press = discord.pressButton(first.originalMessageId!, buttonOf(done, 'Scene').custom_id);
     const reply = await discord.waitForCallback(press);
     expect(reply.json.data.flags & 64).toBe(64);
     const file = reply.files.find((f) => f.name.endsWith('.json'))!;
     const scene = JSON.parse(file.bytes.toString('utf8'));
-    expect(scene.joints.filter((j: { kind: string }) => j.kind === 'revolute')).toHaveLength(5);
+    expect(scene.joints.filter((j: { kind: string }) => j.kind === 'revolute')).toHaveLength(9);
     expect(scene.resolution).toEqual({ width: 480, height: 854 });
 
     // Edited as a person would: one second, square, the first ball red and made of rubber.
@@ -121,16 +122,21 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     const back = await simulate([{ name: 'scene', value: attach(first.scene) }]);
     expect(JSON.parse(back.scene)).toEqual(JSON.parse(first.scene));
     expect([back.video.width, back.video.height]).toEqual([480, 480]);
+    // The file decided everything: no seed is shown, as none had any effect.
+    expect(back.done.json.content).not.toMatch(/Seed/);
 
     // A scene file with choices: its Scene file is what was rendered, so it renders the same again.
     const plain = JSON.stringify({ objects: [{ shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] }] });
     const tall = await simulate([
       { name: 'scene', value: attach(plain) },
+      // A seed given with a scene file changes nothing, so it is neither kept nor shown.
+      { name: 'seed', value: 7 },
       { name: 'aspect', value: '9:16' },
       { name: 'quality', value: 'draft' },
       { name: 'duration', value: 1 },
     ]);
     expect([tall.video.width, tall.video.height]).toEqual([480, 854]);
+    expect(tall.done.json.content).not.toMatch(/Seed/);
     const tallAgain = await simulate([{ name: 'scene', value: attach(tall.scene) }]);
     expect([tallAgain.video.width, tallAgain.video.height]).toEqual([480, 854]);
     expect(tallAgain.video.durationSeconds).toBeCloseTo(1, 0);

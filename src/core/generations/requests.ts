@@ -64,7 +64,11 @@ export function createRequests(deps: RequestDeps) {
     const scene = file ? await readSceneFile(file) : request.scene;
     if (scene !== undefined) deps.checkScene?.(scene);
     const restricted = await screenPrompt(deps, prompt, request.requester);
-    const seed = request.seed ?? randomInt(0, 2 ** 31 - 1);
+    // A seed only picks how a sentence is read. A scene file (or a re-roll of one) is rendered as it
+    // is, so it has none, and no surface shows a seed that changed nothing; a scene the caller
+    // read from a sentence itself (the CLI) keeps the seed it was read with.
+    const seed =
+      scene === undefined ? (request.seed ?? randomInt(0, 2 ** 31 - 1)) : file ? undefined : request.seed;
     return admission.record({
       restrictedCategories: mergeRestricted(restricted),
       source: 'simulation',
@@ -73,7 +77,7 @@ export function createRequests(deps: RequestDeps) {
       prompt,
       input: {
         prompt,
-        seed,
+        ...(seed === undefined ? {} : { seed }),
         ...(scene === undefined
           ? {}
           : { scene, ...(file ? { sceneFile: file.filename ?? 'scene.json' } : {}) }),

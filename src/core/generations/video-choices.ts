@@ -42,3 +42,73 @@ export function checkVideoChoices(choices: VideoChoices | undefined): VideoChoic
   );
   return Object.keys(made).length ? (made as VideoChoices) : undefined;
 }
+
+/** Words people use for an aspect instead of the ratio. */
+const aspectWords: Readonly<Record<string, VideoAspect>> = {
+  wide: '16:9',
+  landscape: '16:9',
+  horizontal: '16:9',
+  tall: '9:16',
+  vertical: '9:16',
+  portrait: '9:16',
+  phone: '9:16',
+  square: '1:1',
+};
+
+/** The choices of a physics video as typed, by a CLI flag (`--duration 5s`) or a chat word (`aspect:tall`). */
+export interface TypedVideoChoices {
+  duration?: string;
+  aspect?: string;
+  quality?: string;
+  seed?: string;
+}
+
+/** One typed choice that could not be read: which, and what it must be. */
+export interface VideoChoiceProblem {
+  field: keyof TypedVideoChoices;
+  message: string;
+}
+
+/**
+ * Reads the typed choices the same way on every surface, so what Slack takes the CLI takes too:
+ * `5`, `5s` or `5 seconds`; `9:16`, `tall`, `portrait` or `phone`; any case.
+ */
+export function readVideoChoices(typed: TypedVideoChoices): {
+  video: VideoChoices;
+  seed?: number;
+  problems: VideoChoiceProblem[];
+} {
+  const video: VideoChoices = {};
+  const problems: VideoChoiceProblem[] = [];
+  let seed: number | undefined;
+  const { min, max } = videoDurationRange;
+  const duration = typed.duration?.trim().toLowerCase();
+  if (duration !== undefined) {
+    const seconds = Number(duration.replace(/\s*s(ec(ond)?s?)?$/, ''));
+    if (duration && Number.isFinite(seconds) && seconds >= min && seconds <= max) video.duration = seconds;
+    else problems.push({ field: 'duration', message: `duration must be from ${min} to ${max} seconds` });
+  }
+  const aspect = typed.aspect?.trim().toLowerCase();
+  if (aspect !== undefined) {
+    const known =
+      aspectWords[aspect] ??
+      (videoAspects.includes(aspect as VideoAspect) ? (aspect as VideoAspect) : undefined);
+    if (known) video.aspect = known;
+    else
+      problems.push({
+        field: 'aspect',
+        message: `aspect must be one of ${videoAspects.join(', ')} (or wide, tall, square)`,
+      });
+  }
+  const quality = typed.quality?.trim().toLowerCase();
+  if (quality !== undefined) {
+    if (videoQualities.includes(quality as VideoQuality)) video.quality = quality as VideoQuality;
+    else problems.push({ field: 'quality', message: `quality must be one of ${videoQualities.join(', ')}` });
+  }
+  if (typed.seed !== undefined) {
+    const n = typed.seed.trim() ? Number(typed.seed) : Number.NaN;
+    if (Number.isInteger(n) && n >= 0 && n <= 2 ** 31 - 1) seed = n;
+    else problems.push({ field: 'seed', message: `seed must be a whole number from 0 to ${2 ** 31 - 1}` });
+  }
+  return { video, ...(seed !== undefined ? { seed } : {}), problems };
+}

@@ -1,6 +1,6 @@
 import { codeOf } from '../../core/errors.js';
 import type { Scene } from '../scene/schema.js';
-import { interpretBuiltin, readingOf } from './builtin/index.js';
+import { readBuiltin } from './builtin/index.js';
 import type { OpenAIInterpreterOptions } from './openai.js';
 
 /** A scene and where it came from. */
@@ -28,7 +28,7 @@ export async function interpretPrompt(
   } = {},
 ): Promise<Interpretation> {
   const seed = options.seed ?? 0;
-  const builtin = () => interpretBuiltin(prompt, seed, options.resolution);
+  const builtin = () => readBuiltin(prompt, seed, options.resolution);
   if (options.openai) {
     try {
       // Loaded on first use: the OpenAI library costs a bot that never simulates about 10 MB.
@@ -36,13 +36,8 @@ export async function interpretPrompt(
       return { scene: await interpretWithOpenAI(prompt, seed, options.openai), interpreter: 'openai' };
     } catch (error) {
       const reason = `${codeOf(error)}: ${error instanceof Error ? error.message : String(error)}`;
-      return {
-        scene: builtin(),
-        interpreter: 'builtin',
-        fallbackReason: reason,
-        reading: readingOf(prompt),
-      };
+      return { ...builtin(), interpreter: 'builtin', fallbackReason: reason };
     }
   }
-  return { scene: builtin(), interpreter: 'builtin', reading: readingOf(prompt) };
+  return { ...builtin(), interpreter: 'builtin' };
 }

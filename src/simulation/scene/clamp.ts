@@ -55,7 +55,12 @@ export function clampSceneInput(raw: unknown): SceneInput {
     .filter((o): o is SceneObjectInput => o !== undefined)
     .slice(0, L.maxObjects);
 
-  const ids = new Set((scene.objects as SceneObjectInput[]).map((o) => o.id));
+  // A repeated id is dropped from the later objects, which the schema would refuse: the first keeps it.
+  const ids = new Set<string | undefined>();
+  for (const o of scene.objects as SceneObjectInput[]) {
+    if (o.id !== undefined && ids.has(o.id)) delete o.id;
+    ids.add(o.id);
+  }
   const joints = Array.isArray(input.joints) ? input.joints : [];
   scene.joints = joints
     .map(clampJoint)

@@ -213,19 +213,28 @@ export const sceneSchema = z
     lights: lightsSchema.default(lightsSchema.parse({})),
   })
   .superRefine((scene, context) => {
-    // Ids only matter where a joint names them: elsewhere they are labels, and may repeat.
+    // An id names one object: a joint naming a repeated id could hold either, so repeats are refused.
     const owners = new Map<string, number>();
-    for (const o of scene.objects) if (o.id !== undefined) owners.set(o.id, (owners.get(o.id) ?? 0) + 1);
+    scene.objects.forEach((o, i) => {
+      if (o.id === undefined) return;
+      const first = owners.get(o.id);
+      if (first === undefined) owners.set(o.id, i);
+      else
+        context.addIssue({
+          code: 'custom',
+          path: ['objects', i, 'id'],
+          message: `has "${o.id}", which objects[${first}] has already: each id must be unique`,
+        });
+    });
     scene.joints.forEach((joint, i) => {
       for (const end of ['a', 'b'] as const) {
         const id = joint[end];
         if (id === undefined) continue;
-        const count = owners.get(id) ?? 0;
-        if (count !== 1)
+        if (!owners.has(id))
           context.addIssue({
             code: 'custom',
             path: ['joints', i, end],
-            message: `has "${id}", which ${count === 0 ? 'no object has' : `${count} objects have`} as its id`,
+            message: `has "${id}", which no object has as its id`,
           });
       }
       if (joint.a === joint.b)

@@ -91,6 +91,12 @@ describe('simulations through the generation service', () => {
     // What the Scene button sends: attached back with no choices, it is still the tall scene.
     const kept = (await sut.service.get(started.id))!.input.scene;
     expect(kept).toEqual({ objects: [], shape: '9:16' });
+    // The file decided everything: no seed, which would have changed nothing, is kept or shown.
+    expect(started.seed).toBeUndefined();
+    expect(started.input.seed).toBeUndefined();
+    const again = await sut.service.reroll(started.id, alice);
+    expect(again.seed).toBeUndefined();
+    expect((await waitForFinal(sut, again.id)).status).toBe('succeeded');
   });
 
   it('stops rendering when canceled', async () => {

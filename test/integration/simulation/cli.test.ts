@@ -69,7 +69,9 @@ describe('reelbot simulate', () => {
     });
     expect(stderr.text).toBe('');
     expect(code).toBe(0);
-    expect(stdout.text).toMatch(/2 objects, 1 s at 320x240, 24 fps, seed 9/);
+    // The file decided everything: --seed picks how a sentence is read, and no seed is shown or kept.
+    expect(stdout.text).toMatch(/2 objects, 1 s at 320x240, 24 fps, as the scene file says\n/);
+    expect(stdout.text).not.toMatch(/seed/i);
     expect(stdout.text).toMatch(/Rendering frame 24\/24/);
 
     const [generation, ...others] = await generationsIn(dataDir);
@@ -79,7 +81,6 @@ describe('reelbot simulate', () => {
       model: 'physics',
       prompt: 'a ball drops next to a box',
       status: 'succeeded',
-      seed: 9,
       progress: 100,
       requester: { platform: 'cli', userId: 'tester' },
       media: {
@@ -91,10 +92,9 @@ describe('reelbot simulate', () => {
         durationSeconds: 1,
       },
     });
-    expect(generation!.input.scene).toMatchObject({
-      seed: 9,
-      objects: [{ shape: 'sphere' }, { shape: 'box' }],
-    });
+    expect(generation!.seed).toBeUndefined();
+    expect(generation!.input.seed).toBeUndefined();
+    expect(generation!.input.scene).toMatchObject({ objects: [{ shape: 'sphere' }, { shape: 'box' }] });
     expect(stdout.text).toContain(`Generation ${generation!.id}`);
 
     const video = await fs.promises.readFile(path.join(dataDir, generation!.media!.path));
@@ -193,7 +193,7 @@ describe('reelbot simulate', () => {
     expect(
       await simulate({ argv: ['x', '--seed', '1.5'], env: { DATA_DIR: dir }, stdout: output(), stderr }),
     ).toBe(2);
-    expect(stderr.text).toContain('--seed 1.5: write a whole number');
+    expect(stderr.text).toContain('--seed 1.5: seed must be a whole number');
     expect(
       await simulate({ argv: ['x', '--duration', '30'], env: { DATA_DIR: dir }, stdout: output(), stderr }),
     ).toBe(2);
@@ -216,12 +216,13 @@ describe('reelbot simulate', () => {
     const code = await simulate({
       argv: [
         '100 dominoes fall in a line',
+        // Typed as in chat (`aspect:tall duration:2s`): the CLI reads the options the same way.
         '--aspect',
-        '9:16',
+        'tall',
         '--quality',
         'high',
         '--duration',
-        '2',
+        '2s',
         '--scene-only',
       ],
       env: { DATA_DIR: dir },
@@ -232,6 +233,16 @@ describe('reelbot simulate', () => {
     expect(stdout.text).toContain('2 s at 1080x1920');
     const scene = JSON.parse(stdout.text.slice(stdout.text.indexOf('{')));
     expect(scene.resolution).toEqual({ width: 1080, height: 1920 });
+  });
+
+  it('reads a count the built-in interpreter capped as the count the scene holds', async () => {
+    const stdout = output();
+    const argv = ['1000 red boxes fall onto a ramp', '--scene-only'];
+    expect(await simulate({ argv, env: { DATA_DIR: dir }, stdout, stderr: output() })).toBe(0);
+    expect(stdout.text).toContain('Read as: 120 red boxes (capped from 1000), a ramp\n');
+    const scene = JSON.parse(stdout.text.slice(stdout.text.indexOf('{')));
+    // The ramp is a static box of its own.
+    expect(scene.objects.filter((o: { body?: string }) => o.body !== 'static')).toHaveLength(120);
   });
 
   it('prints the scene as people edit it: a changed material takes, as with the Scene button', async () => {

@@ -125,8 +125,9 @@ describe('joints', () => {
         ],
       }),
     ).toEqual([
+      // A repeated id is refused where it repeats, so no joint can hold the wrong one of the two.
+      'objects[2].id has "twin", which objects[1] has already: each id must be unique',
       'joints[0].b has "ghost", which no object has as its id',
-      'joints[1].b has "twin", which 2 objects have as its id',
       'joints[2].length must be set for a rope',
       'joints[3].b must name another object than a',
     ]);
@@ -146,5 +147,20 @@ describe('joints', () => {
       { kind: 'spherical', a: 'ball', anchorA: [0, 1000, 0], anchorB: [0, 9, 0] },
     ]);
     expect(() => parseScene(clamped)).not.toThrow();
+  });
+
+  it('refuses repeated ids even where no joint names them, and drops them from a model-written scene', () => {
+    const box = { shape: 'box', size: [1, 1, 1], position: [0, 1, 0] };
+    const objects = [
+      { ...box, id: 'lid' },
+      { ...box, id: 'lid' },
+      { ...box, id: 'lid' },
+    ];
+    expect(() => parseScene({ objects })).toThrow(
+      'objects[1].id has "lid", which objects[0] has already: each id must be unique; objects[2].id has "lid", which objects[0] has already',
+    );
+    const clamped = clampSceneInput({ objects, joints: [{ kind: 'spherical', a: 'lid' }] });
+    expect(clamped.objects.map((o) => (o as { id?: string }).id)).toEqual(['lid', undefined, undefined]);
+    expect(parseScene(clamped).joints).toHaveLength(1);
   });
 });

@@ -1,10 +1,8 @@
 import {
-  type VideoAspect,
+  readVideoChoices,
+  type TypedVideoChoices,
+  type VideoChoiceProblem,
   type VideoChoices,
-  type VideoQuality,
-  videoAspects,
-  videoDurationRange,
-  videoQualities,
 } from '../../../core/generations/video-choices.js';
 
 /**
@@ -33,49 +31,29 @@ const keys: Readonly<Record<string, 'duration' | 'aspect' | 'quality' | 'seed'>>
   seed: 'seed',
 };
 
-/** Words people use for an aspect instead of the ratio. */
-const aspectWords: Readonly<Record<string, VideoAspect>> = {
-  wide: '16:9',
-  landscape: '16:9',
-  horizontal: '16:9',
-  tall: '9:16',
-  vertical: '9:16',
-  portrait: '9:16',
-  phone: '9:16',
-  square: '1:1',
+/** An example of each choice as written in Slack, shown after what it must be. */
+const examples: Readonly<Record<VideoChoiceProblem['field'], string>> = {
+  duration: 'duration:5',
+  aspect: 'aspect:9:16',
+  quality: 'quality:high',
+  seed: 'seed:42',
 };
 
 /** Splits the choices from the sentence of `/simulate` text; see {@link SimulateText}. */
 export function readSimulateText(text: string): SimulateText {
-  const video: VideoChoices = {};
-  const problems: string[] = [];
-  let seed: number | undefined;
+  const typed: TypedVideoChoices = {};
   const words: string[] = [];
   for (const word of text.trim().split(/\s+/).filter(Boolean)) {
     const match = /^([a-z]+):(.+)$/i.exec(word);
     const key = match ? keys[match[1]!.toLowerCase()] : undefined;
-    if (!match || !key) {
-      words.push(word);
-      continue;
-    }
-    const value = match[2]!.toLowerCase();
-    if (key === 'duration') {
-      const seconds = Number(value.replace(/s(ec(onds?)?)?$/, ''));
-      const { min, max } = videoDurationRange;
-      if (Number.isFinite(seconds) && seconds >= min && seconds <= max) video.duration = seconds;
-      else problems.push(`duration must be from ${min} to ${max} seconds, like duration:5`);
-    } else if (key === 'aspect') {
-      const aspect = aspectWords[value] ?? (videoAspects.includes(value as VideoAspect) ? value : undefined);
-      if (aspect) video.aspect = aspect as VideoAspect;
-      else problems.push(`aspect must be one of ${videoAspects.join(', ')}, like aspect:9:16`);
-    } else if (key === 'quality') {
-      if (videoQualities.includes(value as VideoQuality)) video.quality = value as VideoQuality;
-      else problems.push(`quality must be one of ${videoQualities.join(', ')}, like quality:high`);
-    } else {
-      const n = Number(value);
-      if (Number.isInteger(n) && n >= 0 && n <= 2 ** 31 - 1) seed = n;
-      else problems.push(`seed must be a whole number from 0 to ${2 ** 31 - 1}, like seed:42`);
-    }
+    if (!match || !key) words.push(word);
+    else typed[key] = match[2]!;
   }
-  return { prompt: words.join(' '), video, ...(seed !== undefined ? { seed } : {}), problems };
+  const { video, seed, problems } = readVideoChoices(typed);
+  return {
+    prompt: words.join(' '),
+    video,
+    ...(seed !== undefined ? { seed } : {}),
+    problems: problems.map(({ field, message }) => `${message}, like ${examples[field]}`),
+  };
 }

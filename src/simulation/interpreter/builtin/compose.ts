@@ -3,6 +3,7 @@ import { materialTable } from '../../scene/materials.js';
 import { type SceneJointInput, type SceneObjectInput, sceneLimits, type Vec3 } from '../../scene/schema.js';
 import { container, grid, pins, ring, row, stairs, translate, wall } from './arrangements.js';
 import { hangOnChain, hangsOnChain } from './contraptions.js';
+import type { HeldCounts } from './held-counts.js';
 import {
   bounds,
   defaultColors,
@@ -56,20 +57,20 @@ function countOf(part: Part, fallback: number): number {
 const partsBudget = sceneLimits.maxObjects - 40;
 
 /**
- * The parts with their counts scaled down, each in proportion, when together they ask for more
- * bodies than a scene may hold: `countOf` caps each part alone, so "400 balls into a wall of 400
- * boxes" made a scene of over 500 bodies, which the schema refused, and the person got no video.
- * Only counts that were said are scaled; the few of a part without one are set aside first.
+ * The parts with their counts as built, each noted in `counts`: a part holds at most 300 bodies,
+ * and when together they ask for more than a scene may hold they are scaled down, each in
+ * proportion: "400 balls into a wall of 400 boxes" made a scene of over 500 bodies, which the
+ * schema refused, and the person got no video. Only counts that were said are scaled; the few of a
+ * part without one are set aside first.
  */
-function shareBodies(parts: Part[]): Part[] {
+function shareBodies(parts: Part[], counts: HeldCounts): Part[] {
   const counted = (p: Part) => (p.kind === 'group' || p.kind === 'pins') && p.count !== undefined;
   const said = parts.filter(counted).reduce((sum, p) => sum + countOf(p, 1), 0);
   const unsaid = parts.filter((p) => !counted(p) && p.kind !== 'ramp' && p.kind !== 'stairs').length * 15;
   const room = partsBudget - unsaid;
-  if (said <= room) return parts;
-  return parts.map((p) =>
-    counted(p) ? { ...p, count: Math.max(1, Math.floor((countOf(p, 1) * room) / said)) } : p,
-  );
+  const held = (p: Part) =>
+    said <= room ? countOf(p, 1) : Math.max(1, Math.floor((countOf(p, 1) * room) / said));
+  return parts.map((p) => (counted(p) ? { ...p, count: counts.hold(p.noun, p.count, held(p)) } : p));
 }
 
 /** A singular box that things go into is a container, not a body. */
@@ -177,8 +178,10 @@ export function compose(
   text: string,
   colorful: string[] | undefined,
   random: Random,
+  /** Where the counts built are noted, for the reading. */
+  counts: HeldCounts,
 ): Composition | undefined {
-  parts = shareBodies(parts);
+  parts = shareBodies(parts, counts);
   const support = parts.find((p) => p.kind === 'ramp' || p.kind === 'stairs');
   const agents = parts.filter((p) => p.agent);
   if (agents.length) {

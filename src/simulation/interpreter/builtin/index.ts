@@ -26,6 +26,7 @@ import {
   seesaw,
   vessel,
 } from './contraptions.js';
+import { cappedNote, HeldCounts } from './held-counts.js';
 import {
   bounds,
   defaultColors,
@@ -40,7 +41,7 @@ import {
   tower,
   wreckingBall,
 } from './layouts.js';
-import { describeParts, readParts } from './parts.js';
+import { describeParts, type Part, readParts } from './parts.js';
 import { type NounPhrase, type PromptWords, rainbow, readPrompt } from './words.js';
 
 function lookOf(words: PromptWords, phrase: NounPhrase | undefined, shape: Shape): Look {
@@ -121,6 +122,13 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
+/** A scene the built-in interpreter built, and what it read in the sentence. */
+export interface BuiltinReading {
+  scene: Scene;
+  /** What was understood, with the counts the scene holds, e.g. "120 red boxes (capped from 1000), a ramp". */
+  reading: string;
+}
+
 /**
  * The built-in interpreter: turns a sentence into a scene with no network and no model. It reads
  * counts ("20", "twenty-five", "a dozen"), shapes, colours, sizes, materials and the kind of scene
@@ -133,6 +141,18 @@ export function interpretBuiltin(
   /** A frame size chosen outside the sentence (chat options): it wins over one the sentence names. */
   frameSize?: { width: number; height: number },
 ): Scene {
+  return readBuiltin(prompt, seed, frameSize).scene;
+}
+
+/**
+ * {@link interpretBuiltin}, with the reading of the sentence. Every count the builders cap is
+ * noted as it is built, so the reading says what the scene holds.
+ */
+export function readBuiltin(
+  prompt: string,
+  seed = 0,
+  frameSize?: { width: number; height: number },
+): BuiltinReading {
   const words = readPrompt(prompt);
   const random = createRandom(hashText(prompt.trim().toLowerCase()) ^ seed);
   const scenario = words.scenario ?? (words.knockedByBall ? 'tower' : 'falling');
@@ -148,14 +168,19 @@ export function interpretBuiltin(
   const structural = scenario === 'tower' || scenario === 'pyramid' || scenario === 'stack';
   const shape: Shape = main?.shape ?? (scenario === 'ramp' || scenario === 'bouncing' ? 'sphere' : 'box');
   const look = lookOf(words, main, shape);
-  const count = main?.count;
 
   const spiral = /\bspiral\b/.test(prompt.toLowerCase()) && !words.knockedByBall;
   const contraption = jointedLayout(prompt.toLowerCase(), look, random);
   const joints: SceneJointInput[] = [...(contraption?.joints ?? [])];
+  const parts = readParts(prompt);
+  const composedCounts = new HeldCounts();
   const composed = contraption
     ? undefined
-    : compose(readParts(prompt), prompt.toLowerCase(), words.colorful ? rainbow : undefined, random);
+    : compose(parts, prompt.toLowerCase(), words.colorful ? rainbow : undefined, random, composedCounts);
+  // What compose noted counts only when its scene is the one built.
+  const counts = composed ? composedCounts : new HeldCounts();
+  const held = (phrase: NounPhrase | undefined, fallback: number, max?: number) =>
+    counts.hold(phrase?.noun, phrase?.count, clampCount(phrase?.count, fallback, max));
   let layout: Layout;
   if (contraption) layout = contraption;
   else if (composed) {
@@ -164,20 +189,20 @@ export function interpretBuiltin(
   } else
     switch (scenario) {
       case 'tower':
-        layout = tower(clampCount(count, 12), shape, look);
+        layout = tower(held(main, 12), shape, look);
         break;
       case 'pyramid':
-        layout = pyramid(clampCount(count, 15), shape, look);
+        layout = pyramid(held(main, 15), shape, look);
         break;
       case 'stack':
-        layout = stack(clampCount(count, 6, 60), shape, look, random);
+        layout = stack(held(main, 6, 60), shape, look, random);
         break;
       case 'ramp':
-        layout = ramp(clampCount(count, 6, 120), shape, look, random);
+        layout = ramp(held(main, 6, 120), shape, look, random);
         break;
       case 'bouncing':
         layout = falling(
-          clampCount(count, 8),
+          held(main, 8),
           subjects.length ? [...new Set(subjects.map((p) => p.shape))] : ['sphere'],
           { ...look, rubber: true },
           random,
@@ -186,22 +211,22 @@ export function interpretBuiltin(
         break;
       case 'dominoes':
         layout = spiral
-          ? spiralDominoes(clampCount(count, 20), look)
-          : dominoes(clampCount(count, 20), look, !words.knockedByBall);
+          ? spiralDominoes(held(main, 20), look)
+          : dominoes(held(main, 20), look, !words.knockedByBall);
         break;
       default: {
         // Several things named with their own counts fall together, each as many as it says.
         const each =
           subjects.length > 1 && subjects.some((p) => p.count !== undefined)
             ? subjects.flatMap((p) =>
-                Array.from({ length: clampCount(p.count, /s$/.test(p.noun) ? 6 : 1, 100) }, (_, i) => ({
+                Array.from({ length: held(p, /s$/.test(p.noun) ? 6 : 1, 100) }, (_, i) => ({
                   shape: p.shape,
                   color: words.colorful ? rainbow[i % rainbow.length]! : colorsOf(p)[i % colorsOf(p).length]!,
                 })),
               )
             : undefined;
         layout = falling(
-          each?.length ?? clampCount(count, 12),
+          each?.length ?? held(main, 12),
           subjects.length ? [...new Set(subjects.map((p) => p.shape))] : [shape],
           subjects.length > 1
             ? { ...look, colors: words.colorful ? rainbow : subjects.flatMap(colorsOf) }
@@ -294,7 +319,7 @@ export function interpretBuiltin(
     joints,
     camera,
   };
-  return parseScene(scene);
+  return { scene: parseScene(scene), reading: describeReading(prompt, parts, counts) };
 }
 
 /** Each jointed scene's default count of bodies, and the most and fewest it may have. */
@@ -344,14 +369,23 @@ function jointedLayout(
   }
 }
 
-/** What the built-in interpreter reads in a sentence, e.g. "8 blue balls, a ramp, a wall of 15 yellow boxes". */
+/**
+ * What the built-in interpreter reads in a sentence, e.g. "8 blue balls, a ramp, a wall of 15
+ * yellow boxes", with the counts its scene holds ({@link readBuiltin} builds it to know them).
+ */
 export function readingOf(prompt: string): string {
+  return readBuiltin(prompt).reading;
+}
+
+function describeReading(prompt: string, parts: Part[], counts: HeldCounts): string {
   const text = prompt.toLowerCase();
   const kind = contraptionOf(text);
   if (kind) {
-    return describeContraption(kind, contraptionCount(kind, firstCount(text)));
+    const said = firstCount(text);
+    const count = contraptionCount(kind, said);
+    return `${describeContraption(kind, count)}${cappedNote(said, count)}`;
   }
-  const reading = describeParts(readParts(prompt));
+  const reading = describeParts(parts, counts);
   // The ball that swings is the first one named: "a steel ball on a chain", "a wrecking ball".
   return hangsOnChain(prompt) ? reading.replace(/\b(ball|cannonball|sphere)\b/, '$1 on a chain') : reading;
 }

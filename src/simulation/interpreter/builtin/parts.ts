@@ -1,4 +1,5 @@
 import type { Shape } from '../../scene/schema.js';
+import { cappedNote, HeldCounts } from './held-counts.js';
 import { colorWords, numberAt, shapeWords, sizeWords, wordsOf } from './words.js';
 
 /** How the bodies of one noun phrase are set out. */
@@ -194,7 +195,10 @@ function plural(part: Part): boolean {
   return part.count === undefined ? /s$/.test(part.noun) && part.noun !== 'glass' : part.count !== 1;
 }
 
-function describePart(part: Part): string {
+function describePart(said: Part, counts: HeldCounts): string {
+  const held = said.count === undefined ? undefined : counts.of(said.noun, said.count);
+  // Only a cap changes what is read: "0 balls" built as one ball is still read as said.
+  const part = held !== undefined && held < said.count! ? { ...said, count: held } : said;
   if (part.kind === 'ramp') return 'a ramp';
   if (part.kind === 'stairs') return 'stairs';
   const words = [
@@ -214,10 +218,16 @@ function describePart(part: Part): string {
       : many
         ? words
         : `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
-  return part.arrangement ? `a ${part.arrangement} of ${counted}` : counted;
+  const note = part.count === undefined ? '' : cappedNote(said.count, part.count);
+  return part.arrangement ? `a ${part.arrangement} of ${counted}${note}` : `${counted}${note}`;
 }
 
-/** What the built-in interpreter understood, e.g. "8 blue balls, a ramp, a wall of 15 yellow boxes". */
-export function describeParts(parts: Part[]): string {
-  return parts.length ? parts.map(describePart).join(', ') : 'nothing it knows; a few falling boxes';
+/**
+ * What the built-in interpreter understood, e.g. "8 blue balls, a ramp, a wall of 15 yellow boxes",
+ * with the counts the scene holds (`counts`) in place of those said.
+ */
+export function describeParts(parts: Part[], counts = new HeldCounts()): string {
+  return parts.length
+    ? parts.map((part) => describePart(part, counts)).join(', ')
+    : 'nothing it knows; a few falling boxes';
 }

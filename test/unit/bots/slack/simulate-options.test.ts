@@ -25,7 +25,7 @@ describe('/simulate text on Slack', () => {
   it('names every choice it cannot read, with an example', () => {
     expect(readSimulateText('balls duration:30 aspect:4:3 quality:ultra seed:-1').problems).toEqual([
       'duration must be from 1 to 10 seconds, like duration:5',
-      'aspect must be one of 16:9, 9:16, 1:1, like aspect:9:16',
+      'aspect must be one of 16:9, 9:16, 1:1 (or wide, tall, square), like aspect:9:16',
       'quality must be one of draft, standard, high, like quality:high',
       'seed must be a whole number from 0 to 2147483647, like seed:42',
     ]);

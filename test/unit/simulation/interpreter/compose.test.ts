@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { interpretBuiltin, readingOf } from '../../../../src/simulation/interpreter/builtin/index.js';
+import {
+  interpretBuiltin,
+  readBuiltin,
+  readingOf,
+} from '../../../../src/simulation/interpreter/builtin/index.js';
 import type { Scene } from '../../../../src/simulation/scene/schema.js';
 import { sceneProblems } from '../../../../src/simulation/scene/validate.js';
 
@@ -155,6 +159,32 @@ describe('built-in interpreter, sentences with several parts', () => {
     expect(shared.objects.filter((o) => o.shape === 'box' && o.body === 'dynamic').length).toBeGreaterThan(
       150,
     );
+  });
+
+  it.each([
+    ['1000 red boxes fall onto a ramp', 'box', '120 red boxes (capped from 1000), a ramp'],
+    ['400 marbles pour down stairs', 'sphere', '300 marbles (capped from 400), stairs'],
+    ['a tower of 900 boxes', 'box', 'a tower of 498 boxes (capped from 900)'],
+  ] as const)('reads "%s" with the count its scene holds', (prompt, shape, reading) => {
+    const { scene, reading: read } = readBuiltin(prompt);
+    expect(read).toBe(reading);
+    expect(read).toContain(`${of(scene, shape).length} `);
+    // The CLI and chat print what interpretPrompt carries: the same reading.
+    expect(readingOf(prompt)).toBe(reading);
+  });
+
+  it('reads the counts that parts sharing the body limit were scaled down to', () => {
+    const prompt = '400 blue balls roll down a ramp into a wall of 400 yellow boxes';
+    const { scene, reading } = readBuiltin(prompt);
+    const balls = of(scene, 'sphere').length;
+    const boxes = of(scene, 'box').length;
+    expect(reading).toBe(
+      `${balls} blue balls (capped from 400), a ramp, a wall of ${boxes} yellow boxes (capped from 400)`,
+    );
+    expect(balls).toBeLessThan(400);
+    expect(readingOf("a newton's cradle of 50 balls")).toBe("a Newton's cradle of 9 balls (capped from 50)");
+    // Counts within the limits are read as said, with no note.
+    expect(readingOf('8 blue balls roll down a ramp into a wall of 15 yellow boxes')).not.toMatch(/capped/);
   });
 
   it('builds an arrangement named on its own, and keeps size words in the reading', () => {
