@@ -63,6 +63,16 @@ beforeAll(async () => {
     });
     await attachMedia(data, sample, row.id);
   }
+  // A long model name and a prompt of one long word must wrap or be cut inside a phone-width card.
+  data.clock.now += 60_000;
+  await data.store.insert({
+    source: 'replicate',
+    requester: ada,
+    model: 'an-owner-with-a-long-name/an-image-to-video-model-with-a-long-name',
+    prompt: 'Pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(4),
+    input: {},
+    status: 'canceled',
+  });
   data.clock.now += 10 * 60_000;
   // Two people like the boxes, one the fox: the Favorited filter shows the boxes first.
   const favorites = createFavorites(data.db);
@@ -91,7 +101,7 @@ describe('the gallery in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
     watch(page);
     await page.goto(server.url);
-    await expect.poll(() => page.locator('.card').count()).toBe(11);
+    await expect.poll(() => page.locator('.card').count()).toBe(12);
     await page.waitForFunction(() =>
       Array.from(document.querySelectorAll<HTMLImageElement>('img.card__poster')).every(
         (img) => img.complete && img.naturalWidth > 0,
@@ -186,7 +196,7 @@ describe('the gallery in a real browser', () => {
 
   it('fits a phone screen', async () => {
     const page = await browser.newPage({
-      viewport: { width: 390, height: 844 },
+      viewport: { width: 375, height: 812 },
       deviceScaleFactor: 2,
       colorScheme: 'dark',
     });
@@ -200,6 +210,16 @@ describe('the gallery in a real browser', () => {
     );
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // A card clips what is wider than itself, so text running past its edge is cut off unseen.
+    const cutOff = await page.locator('.card').evaluateAll((cards) =>
+      cards.flatMap((card) => {
+        const edge = card.getBoundingClientRect().right;
+        return Array.from(card.querySelectorAll('.card__body *'))
+          .filter((element) => element.getBoundingClientRect().right > edge + 0.5)
+          .map((element) => `${card.getAttribute('data-generation-id')} ${element.className}`);
+      }),
+    );
+    expect(cutOff).toEqual([]);
     await page.screenshot({ path: path.join(artifacts, 'gallery-phone.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: path.join(artifacts, 'gallery-phone-light.png') });
