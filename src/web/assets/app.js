@@ -27,6 +27,8 @@
       event.preventDefault();
       event.stopPropagation();
       hidden.classList.add('is-revealed');
+      // Revealed from the keyboard, the note that had focus is gone: hand focus to what it covered.
+      if (hidden.contains(document.activeElement)) hidden.querySelector('video')?.focus();
     },
     true,
   );

@@ -76,15 +76,20 @@ function player(generation: Generation): SafeHtml {
   const { media, id } = generation;
   // A chain's main video is the parts joined; the part alone is its Download.
   if (generation.joinedMedia)
-    return html`<video class="player__video" controls playsinline preload="metadata" src="/media/${id}/joined" data-joined${
-      media?.posterPath ? html` poster="/media/${id}/poster"` : ''
-    }></video>`;
+    return restricted(
+      generation,
+      html`<video class="player__video" controls playsinline preload="metadata" src="/media/${id}/joined" data-joined${
+        media?.posterPath ? html` poster="/media/${id}/poster"` : ''
+      }></video>`,
+      { player: true },
+    );
   if (media)
     return restricted(
       generation,
       html`<video class="player__video" controls playsinline preload="metadata" src="/media/${id}"${
         media.posterPath ? html` poster="/media/${id}/poster"` : ''
       }${media.width && media.height ? html` width="${media.width}" height="${media.height}"` : ''}></video>`,
+      { player: true },
     );
   return html`<div class="player__placeholder player__placeholder--${generation.status}">
     ${badge(generation)}
