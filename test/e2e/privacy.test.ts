@@ -62,6 +62,25 @@ describe('`reelbot start` keeps each server to its own videos', { timeout: 120_0
     expect(page).toContain(ids.ours);
     expect(page).not.toContain(ids.theirs);
 
+    // Searching through the link keeps to the server, and odd or pasted text never errors.
+    const search = async (q: string) => {
+      const url = new URL(`${server}${link.pathname}${link.search}`);
+      url.searchParams.set('q', q);
+      const gallery = await fetch(url);
+      url.pathname = '/api/generations';
+      const api = await fetch(url);
+      expect([gallery.status, api.status], q.slice(0, 40)).toEqual([200, 200]);
+      return { html: await gallery.text(), ids: ((await api.json()) as { items: { id: string }[] }).items };
+    };
+    const kite = await search('kite');
+    expect(kite.ids.map((item) => item.id)).toEqual([ids.ours]);
+    expect((await search('secret')).html).toContain('Nothing found');
+    for (const odd of ['"kite', '100%', '🪁 kite', `${'a pasted paragraph about a kite '.repeat(40)}`]) {
+      const found = await search(odd);
+      expect(found.html, odd.slice(0, 40)).not.toContain(ids.theirs);
+    }
+    expect((await search('🪁')).html).toContain('Nothing found');
+
     for (const unsigned of ['/', `/g/${ids.ours}`, `/api/generations/${ids.ours}`])
       expect((await fetch(`${server}${unsigned}`)).status, unsigned).toBe(404);
     const listed = (await (await fetch(`${server}/api/generations`)).json()) as { items: unknown[] };
