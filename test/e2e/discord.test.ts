@@ -373,9 +373,21 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     replicate.state.predictions.configure(model, {});
     const link = new URL(buttonsOf(failed).find((b) => b.label === 'Open in gallery')!.url!);
     expect(link.pathname).toMatch(/^\/g\/g_\w+$/);
-    const page = await (await fetch(`${reelbot.url}${link.pathname}${link.search}`)).text();
+    const opened = await fetch(`${reelbot.url}${link.pathname}${link.search}`);
+    const page = await opened.text();
     expect(page).toContain('What went wrong');
+    // First in words a person understands, then Replicate's own text.
+    expect(page).toContain('The model ran out of memory. Try a smaller size, fewer frames or fewer steps.');
     expect(page).toContain('CUDA out of memory on the fake GPU');
+    // A link to one video opens no gallery: the page links nowhere that link would be a 404.
+    const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0]!;
+    for (const [, href] of page.matchAll(/<a [^>]*href="([^"]+)"/g)) {
+      const followed = await fetch(new URL(href!.replaceAll('&amp;', '&'), reelbot.url), {
+        headers: { cookie },
+      });
+      expect(followed.status, href).toBe(200);
+      await followed.arrayBuffer();
+    }
   });
 
   it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card, extends it with the last frame as a list of images, and keeps that list within its maxItems through Edit with new images, several at once', async () => {
