@@ -390,6 +390,40 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     }
   });
 
+  it('shrinks a video past the upload limit to fit, and the gallery plays the kept original, with Range', async () => {
+    reelbot ??= await stage.start(env());
+    // 3 MB kept (the sample, padded with a `free` box players skip) where this interaction takes 1 MB.
+    const keptBytes = 3 * 1024 * 1024;
+    replicate.state.predictions.configure(model, { output: 'huge', hugeBytes: keptBytes });
+    const big = discord.sendCommand(
+      'video',
+      [
+        { name: 'model', value: model },
+        { name: 'prompt', value: 'a whale breaches at dusk' },
+      ],
+      { attachmentSizeLimit: 1024 * 1024 },
+    );
+    const done = await discord.waitForCall(isFinalEdit(big.token));
+    replicate.state.predictions.configure(model, {});
+    await expectPlayableUpload(done);
+    expect(done.files[0]!.bytes.length).toBeLessThanOrEqual(1024 * 1024);
+    expect(done.json.content).toContain('the original is in the gallery');
+
+    const link = new URL((buttonOf(done, 'Open in gallery') as { url?: string }).url!);
+    const opened = await fetch(`${reelbot.url}${link.pathname}${link.search}`);
+    const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const src = /<video class="player__video"[^>]* src="([^"]+)"/.exec(await opened.text())![1]!;
+    const ranged = await fetch(new URL(src, reelbot.url), { headers: { cookie, range: 'bytes=1000-1999' } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-type')).toBe('video/mp4');
+    expect(ranged.headers.get('content-range')).toBe(`bytes 1000-1999/${keptBytes}`);
+    expect((await ranged.arrayBuffer()).byteLength).toBe(1000);
+    const whole = await fetch(new URL(src, reelbot.url), { headers: { cookie } });
+    const original = Buffer.from(await whole.arrayBuffer());
+    expect(original.length).toBe(keptBytes);
+    expect((await probeVideo(original)).durationSeconds).toBeGreaterThan(1);
+  });
+
   it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card, extends it with the last frame as a list of images, and keeps that list within its maxItems through Edit with new images, several at once', async () => {
     reelbot ??= await stage.start(env());
     // synthetic/arrays-and-odd-shapes takes `prompts`, a list (one per scene); the prompt option fills it.
