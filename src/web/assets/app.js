@@ -44,6 +44,11 @@
       return;
     }
     const response = await fetch(`/g/${encodeURIComponent(id)}/card`, { cache: 'no-store' });
+    // Deleted while it ran (a delete cancels, then removes): gone, as a reload would show it.
+    if (response.status === 404) {
+      element.remove();
+      return;
+    }
     if (!response.ok) return;
     // The fragment is rendered (and escaped) by the server, like the rest of the page.
     const template = document.createElement('template');

@@ -161,6 +161,31 @@ describe('the gallery in a real browser', () => {
     await page.close();
   });
 
+  it('takes a running card away when its video was deleted, rather than leaving it running', async () => {
+    data.clock.now += 1000;
+    const doomed = await data.store.insert({
+      source: 'replicate',
+      requester: bob,
+      model: 'minimax/video-01',
+      prompt: 'A snowman melts in fast motion',
+      input: {},
+      status: 'processing',
+    });
+    // Not watched: the card's 404, which Chromium logs as a console error, is the point here.
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
+    await page.goto(`${server.url}/?status=running`);
+    const card = page.locator(`[data-generation-id="${doomed.id}"]`);
+    expect(await card.count()).toBe(1);
+    await expect.poll(() => listeners.size).toBe(1);
+    // The operator's delete cancels, then removes the row: the card's fetch of its final state is a 404.
+    await data.store.delete(doomed.id);
+    emit({ type: 'canceled', generation: { ...doomed, status: 'canceled' } });
+    await page.waitForFunction((id) => !document.querySelector(`[data-generation-id="${id}"]`), doomed.id, {
+      timeout: 5000,
+    });
+    await page.close();
+  });
+
   it('opens a detail page and plays the video, seeking with ranges', async () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
     watch(page);
