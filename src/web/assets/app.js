@@ -12,8 +12,19 @@
   };
   const pollMs = 2000;
 
+  // A change submits at once, so the new page would start with focus at its top, and someone on the
+  // keyboard (whose arrow key changed the select) would Tab back to it each time: focus it again.
+  const refocusKey = 'reelbot:refocus';
   for (const select of document.querySelectorAll('form.filters select')) {
-    select.addEventListener('change', () => select.form.requestSubmit());
+    select.addEventListener('change', () => {
+      if (document.activeElement === select) sessionStorage.setItem(refocusKey, select.name);
+      select.form.requestSubmit();
+    });
+  }
+  const refocus = sessionStorage.getItem(refocusKey);
+  if (refocus) {
+    sessionStorage.removeItem(refocusKey);
+    document.querySelector(`form.filters select[name="${CSS.escape(refocus)}"]`)?.focus();
   }
 
   // A video flagged in an age-restricted category shows blurred until clicked once; the card's link

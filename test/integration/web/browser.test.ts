@@ -117,6 +117,22 @@ describe('the gallery in a real browser', () => {
     );
     await page.screenshot({ path: path.join(artifacts, 'gallery-failed.png') });
 
+    // From the keyboard alone: Tab to the status filter, an arrow key picks the next status and the
+    // page reloads filtered, with focus back on that filter, so the next arrow goes on from there.
+    await page.goto(server.url);
+    await page.locator('input[name="q"]').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForURL(/status=running/);
+    expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement | null)?.name)).toBe(
+      'status',
+    );
+    await page.keyboard.press('ArrowDown');
+    await page.waitForURL(/status=queued/);
+    expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement | null)?.name)).toBe(
+      'status',
+    );
+
     await page.goto(server.url);
     await page.fill('input[name="q"]', 'fox');
     await page.press('input[name="q"]', 'Enter');
