@@ -2,7 +2,7 @@ import express from 'express';
 import { loadLinkSecret } from '../core/access/link-secret.js';
 import { createLinkSigner } from '../core/access/link-token.js';
 import { createMediaStorage } from '../core/media/configured-storage.js';
-import { accessMiddleware, isOperator } from './access.js';
+import { accessMiddleware, grantOf, isOperator } from './access.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { createFfmpegCheck, createStorageCheck, freeBytesNeeded } from './health-checks.js';
 import { createOperatorSessions } from './operator-sessions.js';
@@ -43,6 +43,7 @@ export function createWebApp(deps: WebDeps): express.Express {
     live: deps.events ? 'sse' : 'poll',
     now: clock(),
     operator: res ? isOperator(res) : undefined,
+    browse: res ? grantOf(res).kind !== 'generation' : undefined,
   });
 
   const https = deps.config.publicUrl?.startsWith('https:') ?? false;

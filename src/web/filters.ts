@@ -25,6 +25,14 @@ export const generationIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 // Forms submit empty selects as `status=`, which means "any".
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const text = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
+/** How much of a search is kept: the store reads its first eight words anyway. */
+export const searchLength = 200;
+// A search is what a person typed or pasted: too long is cut, never refused, and a repeated `q`
+// (a hand-edited URL) counts once, so searching never shows an error page.
+const searchText = z.preprocess((value) => {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first.trim().slice(0, searchLength) : undefined;
+}, z.string().optional());
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess(blankToUndefined, z.enum(values).optional());
 
@@ -34,7 +42,7 @@ const querySchema = z.object({
   platform: oneOf(platformFilters),
   source: oneOf(sourceFilters),
   user: text(100),
-  q: text(200),
+  q: searchText,
   after: text(200),
   /** Whose favorites: checked against the request's grant by favorites-filter.ts. */
   favorites: text(100),

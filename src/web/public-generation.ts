@@ -43,6 +43,11 @@ export interface PublicGeneration {
   updatedAt: string;
 }
 
+/** `url` with the link key the request came with, if any, so it opens without the link's cookie. */
+export function withLinkKey(url: string, linkKey: string | undefined): string {
+  return linkKey ? `${url}${url.includes('?') ? '&' : '?'}${linkKeyParam}=${linkKey}` : url;
+}
+
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 /**
@@ -52,8 +57,7 @@ const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date
 export function toPublicGeneration(generation: Generation, linkKey?: string): PublicGeneration {
   const { id, media } = generation;
   // Media URLs carry the key the request came with, so they open on their own (a player, curl).
-  const signed = (url: string) =>
-    linkKey ? `${url}${url.includes('?') ? '&' : '?'}${linkKeyParam}=${linkKey}` : url;
+  const signed = (url: string) => withLinkKey(url, linkKey);
   return {
     id,
     source: generation.source,

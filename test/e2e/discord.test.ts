@@ -382,9 +382,55 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     replicate.state.predictions.configure(model, {});
     const link = new URL(buttonsOf(failed).find((b) => b.label === 'Open in gallery')!.url!);
     expect(link.pathname).toMatch(/^\/g\/g_\w+$/);
-    const page = await (await fetch(`${reelbot.url}${link.pathname}${link.search}`)).text();
+    const opened = await fetch(`${reelbot.url}${link.pathname}${link.search}`);
+    const page = await opened.text();
     expect(page).toContain('What went wrong');
+    // First in words a person understands, then Replicate's own text.
+    expect(page).toContain('The model ran out of memory. Try a smaller size, fewer frames or fewer steps.');
     expect(page).toContain('CUDA out of memory on the fake GPU');
+    // A link to one video opens no gallery: the page links nowhere that link would be a 404.
+    const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0]!;
+    for (const [, href] of page.matchAll(/<a [^>]*href="([^"]+)"/g)) {
+      const followed = await fetch(new URL(href!.replaceAll('&amp;', '&'), reelbot.url), {
+        headers: { cookie },
+      });
+      expect(followed.status, href).toBe(200);
+      await followed.arrayBuffer();
+    }
+  });
+
+  it('shrinks a video past the upload limit to fit, and the gallery plays the kept original, with Range', async () => {
+    reelbot ??= await stage.start(env());
+    // 3 MB kept (the sample, padded with a `free` box players skip) where this interaction takes 1 MB.
+    const keptBytes = 3 * 1024 * 1024;
+    replicate.state.predictions.configure(model, { output: 'huge', hugeBytes: keptBytes });
+    const big = discord.sendCommand(
+      'video',
+      [
+        { name: 'model', value: model },
+        { name: 'prompt', value: 'a whale breaches at dusk' },
+      ],
+      { attachmentSizeLimit: 1024 * 1024 },
+    );
+    const done = await discord.waitForCall(isFinalEdit(big.token));
+    replicate.state.predictions.configure(model, {});
+    await expectPlayableUpload(done);
+    expect(done.files[0]!.bytes.length).toBeLessThanOrEqual(1024 * 1024);
+    expect(done.json.content).toContain('the original is in the gallery');
+
+    const link = new URL((buttonOf(done, 'Open in gallery') as { url?: string }).url!);
+    const opened = await fetch(`${reelbot.url}${link.pathname}${link.search}`);
+    const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const src = /<video class="player__video"[^>]* src="([^"]+)"/.exec(await opened.text())![1]!;
+    const ranged = await fetch(new URL(src, reelbot.url), { headers: { cookie, range: 'bytes=1000-1999' } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-type')).toBe('video/mp4');
+    expect(ranged.headers.get('content-range')).toBe(`bytes 1000-1999/${keptBytes}`);
+    expect((await ranged.arrayBuffer()).byteLength).toBe(1000);
+    const whole = await fetch(new URL(src, reelbot.url), { headers: { cookie } });
+    const original = Buffer.from(await whole.arrayBuffer());
+    expect(original.length).toBe(keptBytes);
+    expect((await probeVideo(original)).durationSeconds).toBeGreaterThan(1);
   });
 
   it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card, extends it with the last frame as a list of images, and keeps that list within its maxItems through Edit with new images, several at once', async () => {

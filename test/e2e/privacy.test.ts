@@ -4,6 +4,7 @@ import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { createE2eStage } from '../support/e2e-stage.js';
 import { type ReelbotProcess, runReelbot } from '../support/reelbot-process.js';
+import { launchChromium } from '../support/web-gallery.js';
 
 const stage = createE2eStage('privacy');
 const { dataDir } = stage;
@@ -44,7 +45,7 @@ const env = () => ({
 });
 
 describe('`reelbot start` keeps each server to its own videos', { timeout: 120_000 }, () => {
-  it("answers /gallery privately with a signed link to this server's gallery; unsigned URLs are 404, a revoked link too", async () => {
+  it("answers /gallery privately with a signed link to this server's gallery (search, a running video turning live into the finished one); unsigned URLs are 404, a revoked link too", async () => {
     reelbot = await stage.start(env());
     const server = reelbot.url;
 
@@ -62,6 +63,25 @@ describe('`reelbot start` keeps each server to its own videos', { timeout: 120_0
     expect(page).toContain(ids.ours);
     expect(page).not.toContain(ids.theirs);
 
+    // Searching through the link keeps to the server, and odd or pasted text never errors.
+    const search = async (q: string) => {
+      const url = new URL(`${server}${link.pathname}${link.search}`);
+      url.searchParams.set('q', q);
+      const gallery = await fetch(url);
+      url.pathname = '/api/generations';
+      const api = await fetch(url);
+      expect([gallery.status, api.status], q.slice(0, 40)).toEqual([200, 200]);
+      return { html: await gallery.text(), ids: ((await api.json()) as { items: { id: string }[] }).items };
+    };
+    const kite = await search('kite');
+    expect(kite.ids.map((item) => item.id)).toEqual([ids.ours]);
+    expect((await search('secret')).html).toContain('Nothing found');
+    for (const odd of ['"kite', '100%', '🪁 kite', `${'a pasted paragraph about a kite '.repeat(40)}`]) {
+      const found = await search(odd);
+      expect(found.html, odd.slice(0, 40)).not.toContain(ids.theirs);
+    }
+    expect((await search('🪁')).html).toContain('Nothing found');
+
     for (const unsigned of ['/', `/g/${ids.ours}`, `/api/generations/${ids.ours}`])
       expect((await fetch(`${server}${unsigned}`)).status, unsigned).toBe(404);
     const listed = (await (await fetch(`${server}/api/generations`)).json()) as { items: unknown[] };
@@ -76,6 +96,37 @@ describe('`reelbot start` keeps each server to its own videos', { timeout: 120_0
     const everything = await (await fetch(`${server}/`, { headers: { cookie } })).text();
     expect(everything).toContain(ids.theirs);
     expect((await fetch(`${server}${signInPath}`, { redirect: 'manual' })).status).toBe(401);
+
+    // A video asked for while the server's gallery is open shows as running, then as the finished
+    // video, in a real browser and without a reload: the live card follows the process's events.
+    replicate.state.predictions.configure('minimax/video-01', { manual: true });
+    discord.sendCommand('video', [
+      { name: 'model', value: 'minimax/video-01' },
+      { name: 'prompt', value: 'a lantern drifts over the dunes' },
+    ]);
+    const lantern = () =>
+      [...replicate.state.predictions.predictions.values()].find(
+        (entry) => entry.prediction.input?.prompt === 'a lantern drifts over the dunes',
+      );
+    await expect.poll(lantern, { timeout: 30_000 }).toBeTruthy();
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
+      await page.goto(`${server}${link.pathname}${link.search}`);
+      const card = page.locator('.card[data-running]', { hasText: 'a lantern drifts over the dunes' });
+      await card.waitFor();
+      const id = await card.getAttribute('data-generation-id');
+      const entry = lantern()!;
+      while (entry.prediction.status !== 'succeeded')
+        replicate.state.predictions.advance(entry.prediction.id);
+      await page.waitForSelector(`[data-generation-id="${id}"]:not([data-running]) img.card__poster`, {
+        timeout: 30_000,
+      });
+      expect(await page.locator(`[data-generation-id="${id}"] [data-badge]`).textContent()).toBe('Done');
+    } finally {
+      await browser.close();
+      replicate.state.predictions.configure('minimax/video-01', {});
+    }
 
     // One link revoked from the command line opens nothing in the running process.
     const revoke = await runReelbot(['revoke-link', link.href], { DATA_DIR: dataDir });

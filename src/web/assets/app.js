@@ -12,8 +12,19 @@
   };
   const pollMs = 2000;
 
+  // A change submits at once, so the new page would start with focus at its top, and someone on the
+  // keyboard (whose arrow key changed the select) would Tab back to it each time: focus it again.
+  const refocusKey = 'reelbot:refocus';
   for (const select of document.querySelectorAll('form.filters select')) {
-    select.addEventListener('change', () => select.form.requestSubmit());
+    select.addEventListener('change', () => {
+      if (document.activeElement === select) sessionStorage.setItem(refocusKey, select.name);
+      select.form.requestSubmit();
+    });
+  }
+  const refocus = sessionStorage.getItem(refocusKey);
+  if (refocus) {
+    sessionStorage.removeItem(refocusKey);
+    document.querySelector(`form.filters select[name="${CSS.escape(refocus)}"]`)?.focus();
   }
 
   // A video flagged in an age-restricted category shows blurred until clicked once; the card's link
@@ -27,6 +38,8 @@
       event.preventDefault();
       event.stopPropagation();
       hidden.classList.add('is-revealed');
+      // Revealed from the keyboard, the note that had focus is gone: hand focus to what it covered.
+      if (hidden.contains(document.activeElement)) hidden.querySelector('video')?.focus();
     },
     true,
   );
@@ -42,6 +55,11 @@
       return;
     }
     const response = await fetch(`/g/${encodeURIComponent(id)}/card`, { cache: 'no-store' });
+    // Deleted while it ran (a delete cancels, then removes): gone, as a reload would show it.
+    if (response.status === 404) {
+      element.remove();
+      return;
+    }
     if (!response.ok) return;
     // The fragment is rendered (and escaped) by the server, like the rest of the page.
     const template = document.createElement('template');

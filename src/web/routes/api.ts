@@ -6,7 +6,7 @@ import { grantOf, linkKeyOf } from '../access.js';
 import { favoriteFilterOf } from '../favorites-filter.js';
 import { encodeCursor, generationIdPattern, pageSize, parseListQuery, queryString } from '../filters.js';
 import { sendNoStoreJson } from '../no-store-json.js';
-import { toPublicGeneration } from '../public-generation.js';
+import { toPublicGeneration, withLinkKey } from '../public-generation.js';
 
 /**
  * `GET /api/generations` (the gallery's filters and cursor) and `GET /api/generations/:id`.
@@ -36,7 +36,10 @@ export function apiRoutes(deps: { store: GenerationStore }): Router {
     sendNoStoreJson(res, {
       items: page.items.map((generation) => toPublicGeneration(generation, key)),
       next,
-      nextUrl: next ? `/api/generations${queryString(query.params, { after: next })}` : null,
+      // A script has only the key it was given: the next page's URL carries it, as media URLs do.
+      nextUrl: next
+        ? withLinkKey(`/api/generations${queryString(query.params, { after: next })}`, key)
+        : null,
     });
   });
 

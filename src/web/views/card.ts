@@ -30,18 +30,32 @@ export function progressBar(generation: Generation): SafeHtml {
 
 /**
  * Wraps a poster or player flagged in an age-restricted moderation category: blurred (CSS) with a
- * note until a click reveals it (app.js). Others are returned as they are.
+ * note until a click reveals it (app.js). Others are returned as they are. `player`: see {@link blurred}.
  */
-export function restricted(generation: Generation, content: SafeHtml): SafeHtml {
-  return generation.media ? blurred(generation.restrictedCategories, content) : content;
+export function restricted(
+  generation: Generation,
+  content: SafeHtml,
+  options: { player?: boolean } = {},
+): SafeHtml {
+  return generation.media ? blurred(generation.restrictedCategories, content, options) : content;
 }
 
-/** `content` blurred with a note of the categories until clicked; as it is when there are none. */
-export function blurred(categories: readonly string[] | undefined, content: SafeHtml): SafeHtml {
+/**
+ * `content` blurred with a note of the categories until clicked; as it is when there are none.
+ * On a page's `player` (not inside a card's link) the note is a button, so the keyboard reveals it too.
+ */
+export function blurred(
+  categories: readonly string[] | undefined,
+  content: SafeHtml,
+  options: { player?: boolean } = {},
+): SafeHtml {
   if (!categories || categories.length === 0) return content;
-  return html`<span class="restricted" data-restricted>${content}<span class="restricted__note">Flagged for ${categories
-    .map(categoryInWords)
-    .join(', ')}. Click to show.</span></span>`;
+  const note = `Flagged for ${categories.map(categoryInWords).join(', ')}. Click to show.`;
+  return html`<span class="restricted" data-restricted>${content}${
+    options.player
+      ? html`<button class="restricted__note" type="button">${note}</button>`
+      : html`<span class="restricted__note">${note}</span>`
+  }</span>`;
 }
 
 function thumbnail(generation: Generation): SafeHtml {

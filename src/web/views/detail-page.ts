@@ -53,13 +53,18 @@ function failure(generation: Generation): SafeHtml {
   </section>`;
 }
 
+/** `text` linked to `href`, or plain when the visitor's link cannot open other pages (`browse` false). */
+function linkOrText(context: PageContext, href: string, text: SafeHtml | string): SafeHtml {
+  return context.browse === false ? html`${text}` : html`<a href="${href}">${text}</a>`;
+}
+
 /** Where a generation came from (Edited from, Extended from) and the parts of its chain. */
-function lineage(generation: Generation, parts: readonly Generation[]): SafeHtml {
+function lineage(context: PageContext, generation: Generation, parts: readonly Generation[]): SafeHtml {
   const origin = generation.origin;
   const from = origin
     ? html`<p class="lineage__origin">${
         origin.kind === 'edit' ? 'Edited from' : origin.kind === 'extend' ? 'Extended from' : 'Re-rolled from'
-      } <a href="/g/${origin.generationId}">#${origin.generationId}</a></p>`
+      } ${linkOrText(context, `/g/${origin.generationId}`, `#${origin.generationId}`)}</p>`
     : html``;
   if (parts.length < 2)
     return origin ? html`<section class="panel lineage"><h2>Lineage</h2>${from}</section>` : html``;
@@ -76,15 +81,20 @@ function player(generation: Generation): SafeHtml {
   const { media, id } = generation;
   // A chain's main video is the parts joined; the part alone is its Download.
   if (generation.joinedMedia)
-    return html`<video class="player__video" controls playsinline preload="metadata" src="/media/${id}/joined" data-joined${
-      media?.posterPath ? html` poster="/media/${id}/poster"` : ''
-    }></video>`;
+    return restricted(
+      generation,
+      html`<video class="player__video" controls playsinline preload="metadata" src="/media/${id}/joined" data-joined${
+        media?.posterPath ? html` poster="/media/${id}/poster"` : ''
+      }></video>`,
+      { player: true },
+    );
   if (media)
     return restricted(
       generation,
       html`<video class="player__video" controls playsinline preload="metadata" src="/media/${id}"${
         media.posterPath ? html` poster="/media/${id}/poster"` : ''
       }${media.width && media.height ? html` width="${media.width}" height="${media.height}"` : ''}></video>`,
+      { player: true },
     );
   return html`<div class="player__placeholder player__placeholder--${generation.status}">
     ${badge(generation)}
@@ -104,7 +114,8 @@ export function detailPage(
 ): SafeHtml {
   const { media, requester, id } = generation;
   const running = !isFinal(generation.status);
-  const body = html`<a class="back" href="/">← Gallery</a>
+  const browse = context.browse !== false;
+  const body = html`${browse ? html`<a class="back" href="/">← Gallery</a>` : ''}
 <article class="detail" data-generation-id="${id}" data-status="${generation.status}"${running ? html` data-running` : ''}${
     generation.progress === undefined ? '' : html` data-percent="${generation.progress}"`
   }>
@@ -113,7 +124,7 @@ export function detailPage(
     <div class="actions">
       ${media ? html`<a class="button" href="/media/${id}?download=1" download="${downloadName ?? ''}">Download${media.bytes ? ` (${formatBytes(media.bytes)})` : ''}</a>` : ''}
       <a class="button button--ghost" href="/api/generations/${id}">JSON</a>
-      <a class="button button--ghost" href="/?user=${encodeURIComponent(requester.userId)}">More by ${displayName(generation)}</a>
+      ${browse ? html`<a class="button button--ghost" href="/?user=${encodeURIComponent(requester.userId)}">More by ${displayName(generation)}</a>` : ''}
     </div>
   </section>
   <div class="detail__side">
@@ -122,15 +133,15 @@ export function detailPage(
       <h1 class="detail__prompt">${generation.prompt ?? html`<em>No prompt</em>`}</h1>
     </header>
     ${failure(generation)}
-    ${lineage(generation, chainParts)}
+    ${lineage(context, generation, chainParts)}
     ${group ? html`<p class="panel lineage" data-group-link>One clip of <a href="/grp/${group.id}">${group.label}</a></p>` : ''}
     <section class="panel"><h2>About</h2><dl class="facts">
-      ${fact('Model', html`<a href="/?model=${encodeURIComponent(generation.model)}">${generation.model}</a>`)}
+      ${fact('Model', linkOrText(context, `/?model=${encodeURIComponent(generation.model)}`, generation.model))}
       ${fact('Version', generation.version ? html`<code title="${generation.version}">${generation.version.slice(0, 12)}</code>` : undefined)}
       ${fact('Source', generation.source === 'simulation' ? 'Physics simulation' : 'Replicate')}
       ${fact(generation.source === 'simulation' ? 'Local compute' : 'Compute and cost', describeSpend(generation))}
       ${fact('Seed', generation.seed === undefined ? undefined : html`<code>${generation.seed}</code>`)}
-      ${fact('Requested by', html`<a href="/?user=${encodeURIComponent(requester.userId)}">${displayName(generation)}</a>`)}
+      ${fact('Requested by', linkOrText(context, `/?user=${encodeURIComponent(requester.userId)}`, displayName(generation)))}
       ${fact('Platform', platformLabels[requester.platform] ?? requester.platform)}
       ${fact('Size', media?.width && media.height ? `${media.width} × ${media.height}` : undefined)}
       ${fact('Length', media?.durationSeconds === undefined ? undefined : formatClock(media.durationSeconds))}

@@ -5,6 +5,7 @@ import {
   type ListQuery,
   platformFilters,
   queryString,
+  searchLength,
   sourceFilters,
   type statusFilters,
 } from '../filters.js';
@@ -57,7 +58,7 @@ export function filterForm(params: ListQuery['params'], models: string[]): SafeH
   const filtered = Object.keys(params).some((key) => key !== 'after');
   return html`<form class="filters" method="get" action="/" role="search">
   <label class="field field--search"><span class="visually-hidden">Search prompts</span>
-    <input type="search" name="q" value="${params.q ?? ''}" placeholder="Search prompts…" autocomplete="off" maxlength="200"></label>
+    <input type="search" name="q" value="${params.q ?? ''}" placeholder="Search prompts…" autocomplete="off" maxlength="${searchLength}"></label>
   ${select('status', 'Any status', params.status, Object.entries(statusNames))}
   ${select('model', 'Any model', params.model, modelOptions)}
   ${select(

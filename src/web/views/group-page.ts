@@ -58,6 +58,7 @@ export function groupPage(context: PageContext, group: GenerationGroup, members:
         html`<video class="player" src="/media/grp/${group.id}" controls playsinline preload="metadata"${
           group.media.posterPath ? html` poster="/media/grp/${group.id}/poster"` : ''
         }></video>`,
+        { player: true },
       )
     : html`<p class="muted">${group.status === 'failed' ? (group.error ?? 'No side-by-side video.') : 'The side-by-side video is not ready yet.'}</p>`;
   const clips = members.map(

@@ -9,6 +9,11 @@ export interface PageContext {
   now: number;
   /** The signed-in operator is looking: the top bar links to the operator's pages. */
   operator?: boolean;
+  /**
+   * False for a link to one video (Open in gallery): the gallery and its filters are not open to it,
+   * so pages show no links there (they would be 404s).
+   */
+  browse?: boolean;
 }
 
 /** The HTML document around a page: head, top bar, main. */
@@ -30,7 +35,11 @@ export function layout(
 </head>
 <body data-page="${page.name}" data-live="${context.live}">
 <header class="topbar">
-  <a class="brand" href="/" aria-label="reelbot gallery"><span class="brand__mark" aria-hidden="true"></span>reelbot</a>
+  ${
+    context.browse === false
+      ? html`<span class="brand"><span class="brand__mark" aria-hidden="true"></span>reelbot</span>`
+      : html`<a class="brand" href="/" aria-label="reelbot gallery"><span class="brand__mark" aria-hidden="true"></span>reelbot</a>`
+  }
   ${page.header}
   ${
     context.operator

@@ -60,6 +60,26 @@ describe('the gallery in a real browser, through a signed link', () => {
     await context.close();
   });
 
+  it('to one video (Open in gallery) shows no link to a page that link cannot open', async () => {
+    const link = new URL(createGalleryLinks(data.config).generation(seeded.fox));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}${link.pathname}${link.search}`);
+    await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1);
+    const hrefs = await page
+      .locator('a[href]')
+      .evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
+    expect(hrefs.length).toBeGreaterThan(0);
+    // The link's cookie goes with each request, as it would on a click.
+    const dead: string[] = [];
+    for (const href of hrefs) {
+      const response = await context.request.get(href);
+      if (!response.ok()) dead.push(`${new URL(href).pathname}${new URL(href).search}: ${response.status()}`);
+    }
+    expect(dead).toEqual([]);
+    await context.close();
+  });
+
   it('shows nothing to a browser without a link', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

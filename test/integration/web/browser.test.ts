@@ -63,6 +63,16 @@ beforeAll(async () => {
     });
     await attachMedia(data, sample, row.id);
   }
+  // A long model name and a prompt of one long word must wrap or be cut inside a phone-width card.
+  data.clock.now += 60_000;
+  await data.store.insert({
+    source: 'replicate',
+    requester: ada,
+    model: 'an-owner-with-a-long-name/an-image-to-video-model-with-a-long-name',
+    prompt: 'Pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(4),
+    input: {},
+    status: 'canceled',
+  });
   data.clock.now += 10 * 60_000;
   // Two people like the boxes, one the fox: the Favorited filter shows the boxes first.
   const favorites = createFavorites(data.db);
@@ -91,7 +101,7 @@ describe('the gallery in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
     watch(page);
     await page.goto(server.url);
-    await expect.poll(() => page.locator('.card').count()).toBe(11);
+    await expect.poll(() => page.locator('.card').count()).toBe(12);
     await page.waitForFunction(() =>
       Array.from(document.querySelectorAll<HTMLImageElement>('img.card__poster')).every(
         (img) => img.complete && img.naturalWidth > 0,
@@ -106,6 +116,22 @@ describe('the gallery in a real browser', () => {
       /^The model ran out of GPU memory.*…$/,
     );
     await page.screenshot({ path: path.join(artifacts, 'gallery-failed.png') });
+
+    // From the keyboard alone: Tab to the status filter, an arrow key picks the next status and the
+    // page reloads filtered, with focus back on that filter, so the next arrow goes on from there.
+    await page.goto(server.url);
+    await page.locator('input[name="q"]').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForURL(/status=running/);
+    expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement | null)?.name)).toBe(
+      'status',
+    );
+    await page.keyboard.press('ArrowDown');
+    await page.waitForURL(/status=queued/);
+    expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement | null)?.name)).toBe(
+      'status',
+    );
 
     await page.goto(server.url);
     await page.fill('input[name="q"]', 'fox');
@@ -151,6 +177,31 @@ describe('the gallery in a real browser', () => {
     await page.close();
   });
 
+  it('takes a running card away when its video was deleted, rather than leaving it running', async () => {
+    data.clock.now += 1000;
+    const doomed = await data.store.insert({
+      source: 'replicate',
+      requester: bob,
+      model: 'minimax/video-01',
+      prompt: 'A snowman melts in fast motion',
+      input: {},
+      status: 'processing',
+    });
+    // Not watched: the card's 404, which Chromium logs as a console error, is the point here.
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
+    await page.goto(`${server.url}/?status=running`);
+    const card = page.locator(`[data-generation-id="${doomed.id}"]`);
+    expect(await card.count()).toBe(1);
+    await expect.poll(() => listeners.size).toBe(1);
+    // The operator's delete cancels, then removes the row: the card's fetch of its final state is a 404.
+    await data.store.delete(doomed.id);
+    emit({ type: 'canceled', generation: { ...doomed, status: 'canceled' } });
+    await page.waitForFunction((id) => !document.querySelector(`[data-generation-id="${id}"]`), doomed.id, {
+      timeout: 5000,
+    });
+    await page.close();
+  });
+
   it('opens a detail page and plays the video, seeking with ranges', async () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
     watch(page);
@@ -186,7 +237,7 @@ describe('the gallery in a real browser', () => {
 
   it('fits a phone screen', async () => {
     const page = await browser.newPage({
-      viewport: { width: 390, height: 844 },
+      viewport: { width: 375, height: 812 },
       deviceScaleFactor: 2,
       colorScheme: 'dark',
     });
@@ -200,6 +251,16 @@ describe('the gallery in a real browser', () => {
     );
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // A card clips what is wider than itself, so text running past its edge is cut off unseen.
+    const cutOff = await page.locator('.card').evaluateAll((cards) =>
+      cards.flatMap((card) => {
+        const edge = card.getBoundingClientRect().right;
+        return Array.from(card.querySelectorAll('.card__body *'))
+          .filter((element) => element.getBoundingClientRect().right > edge + 0.5)
+          .map((element) => `${card.getAttribute('data-generation-id')} ${element.className}`);
+      }),
+    );
+    expect(cutOff).toEqual([]);
     await page.screenshot({ path: path.join(artifacts, 'gallery-phone.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: path.join(artifacts, 'gallery-phone-light.png') });

@@ -1,3 +1,4 @@
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createLinkSigner } from '../../../src/core/access/link-token.js';
 import type { GenerationGroup } from '../../../src/core/generations/groups/types.js';
@@ -11,6 +12,7 @@ import {
   createTestData,
   insertChain,
   insertGroupWithMedia,
+  launchChromium,
   linkAccess,
   makeSampleMedia,
   startTestServer,
@@ -27,6 +29,8 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 let signer: ReturnType<typeof createLinkSigner>;
 let chain: Generation[];
 let group: GenerationGroup;
+let flaggedChain: Generation[];
+let browser: Browser;
 
 beforeAll(async () => {
   const sample = await makeSampleMedia();
@@ -35,6 +39,26 @@ beforeAll(async () => {
 
   chain = await insertChain(data, sample, ['a kite rises', 'the kite meets a gull']);
   await attachJoinedMedia(data, sample, chain[1]!.id);
+
+  // A chain flagged from its first part (Extend carries the marks): its page plays the joined video.
+  flaggedChain = [];
+  for (const prompt of ['a dancer undresses', 'the dancer bows']) {
+    data.clock.now += 1000;
+    const previous = flaggedChain.at(-1);
+    const part = await data.store.insert({
+      source: 'replicate',
+      requester: ada,
+      model: 'minimax/video-01',
+      prompt,
+      input: { prompt },
+      restrictedCategories: ['sexual'],
+      ...(previous
+        ? { origin: { kind: 'extend' as const, generationId: previous.id }, chainId: flaggedChain[0]!.id }
+        : {}),
+    });
+    flaggedChain.push(await attachMedia(data, sample, part.id));
+  }
+  await attachJoinedMedia(data, sample, flaggedChain[1]!.id);
 
   const members: Generation[] = [];
   for (const seed of [1, 2]) {
@@ -59,8 +83,12 @@ beforeAll(async () => {
   const access = linkAccess(data);
   signer = access.signer;
   server = await startTestServer(data, { groups, access });
+  browser = await launchChromium();
 });
-afterAll(() => closeTestServer(server, data));
+afterAll(async () => {
+  await browser?.close();
+  await closeTestServer(server, data);
+});
 
 const get = (pathAndQuery: string, key?: string) =>
   fetch(`${server.url}${pathAndQuery}${key ? `?key=${key}` : ''}`, { redirect: 'manual' });
@@ -91,5 +119,29 @@ describe('chains and groups keep the gallery’s rules', () => {
 
     const page = await (await get(`/grp/${group.id}`, key)).text();
     expect(page).toMatch(/data-restricted>\s*<video class="player" src="\/media\/grp\//);
+  });
+
+  it('blurs a flagged chain’s joined video and a flagged grid on their pages until a click, or the keyboard alone, reveals them', async () => {
+    const key = signer.sign({ place: w1 });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const blurOf = (on: Page) => on.locator('video').evaluate((video) => getComputedStyle(video).filter);
+    for (const url of [`/g/${flaggedChain[1]!.id}`, `/grp/${group.id}`]) {
+      await page.goto(`${server.url}${url}?key=${key}`);
+      expect(await blurOf(page), url).toMatch(/^blur\(/);
+      // Tab to the note and press Enter: no mouse.
+      for (let tab = 0; tab < 20; tab += 1) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate(() => document.activeElement?.classList.contains('restricted__note'))) break;
+      }
+      expect(await page.evaluate(() => document.activeElement?.textContent), url).toContain(
+        'Flagged for sexual content',
+      );
+      await page.keyboard.press('Enter');
+      expect(await blurOf(page), url).toBe('none');
+      // The note is gone: focus moves on to the player it covered.
+      expect(await page.evaluate(() => document.activeElement?.tagName), url).toBe('VIDEO');
+    }
+    await context.close();
   });
 });

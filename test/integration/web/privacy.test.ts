@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
 import { createLinkSigner, linkLifetimeMs } from '../../../src/core/access/link-token.js';
+import type { Place } from '../../../src/core/access/place.js';
 import { type DeleteBy, deleteGeneration } from '../../../src/core/generations/delete.js';
 import type { GenerationListener } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
@@ -9,6 +10,7 @@ import { createMediaStorage } from '../../../src/core/media/configured-storage.j
 import { createRevokedLinks } from '../../../src/core/store/index.js';
 import { createOperatorSessions } from '../../../src/web/operator-sessions.js';
 import {
+  ada,
   adminToken,
   closeTestServer,
   createTestData,
@@ -314,5 +316,44 @@ describe('deleting on the web', () => {
     expect(await data.store.get(id)).toBeUndefined();
     expect((await get(`/media/${id}`, operator)).status).toBe(404);
     expect((await get(`/api/generations/${id}`, operator)).status).toBe(404);
+  });
+});
+
+describe("a signed link's API pages", () => {
+  it('carry the key in nextUrl, so a script that follows it gets the next page, neither empty nor shifted by new videos', async () => {
+    const place: Place = { kind: 'server', platform: 'discord', workspaceId: 'w-paging' };
+    const made: string[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      data.clock.now += 1000;
+      const row = await data.store.insert({
+        source: 'replicate',
+        requester: { ...ada, workspaceId: place.workspaceId },
+        model: 'minimax/video-01',
+        prompt: `a paper lantern ${i}`,
+        input: {},
+      });
+      made.push(row.id);
+    }
+    const key = signer.sign({ place });
+    const seen: string[] = [];
+    let url: string | null = withKey('/api/generations', key);
+    while (url) {
+      // No cookie: the key in the URL is all a script has.
+      const page = (await (await get(url)).json()) as { items: { id: string }[]; nextUrl: string | null };
+      seen.push(...page.items.map((item) => item.id));
+      url = page.nextUrl;
+      // Videos made while someone pages land before the first page: no later page repeats or skips one.
+      if (seen.length === page.items.length) {
+        data.clock.now += 1000;
+        await data.store.insert({
+          source: 'replicate',
+          requester: { ...ada, workspaceId: place.workspaceId },
+          model: 'minimax/video-01',
+          prompt: 'a lantern made while paging',
+          input: {},
+        });
+      }
+    }
+    expect(seen).toEqual(made.reverse());
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/core/errors.js';
-import { decodeCursor, encodeCursor, parseListQuery, queryString } from '../../../src/web/filters.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  parseListQuery,
+  queryString,
+  searchLength,
+} from '../../../src/web/filters.js';
 
 describe('list query', () => {
   it('round-trips the keyset cursor and refuses foreign tokens', () => {
@@ -28,6 +34,16 @@ describe('list query', () => {
     expect(queryString(parsed.params, { status: undefined, after: 'abc' })).toBe(
       '?platform=slack&user=U1&q=fox&after=abc',
     );
+  });
+
+  it('cuts a long search and reads a repeated one once, instead of refusing it', () => {
+    const pasted = `  ${'a very long pasted prompt 🦊 "with quotes" and 100% '.repeat(20)}`;
+    const parsed = parseListQuery({ q: pasted });
+    expect(parsed.filter.search).toBe(pasted.trim().slice(0, searchLength));
+    expect(parsed.params.q).toBe(parsed.filter.search);
+    expect(parseListQuery({ q: ['fox', 'boat'] }).filter.search).toBe('fox');
+    expect(parseListQuery({ q: '' }).filter.search).toBeUndefined();
+    expect(parseListQuery({ q: { nested: 'x' } }).filter.search).toBeUndefined();
   });
 
   it('throws a ValidationError naming each bad field', () => {
