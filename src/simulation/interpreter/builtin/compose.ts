@@ -339,3 +339,33 @@ export function compose(
   all.max[0] += height * 0.3;
   return { layout: { objects, ...all }, side, duration, joints };
 }
+
+/**
+ * The bodies of parts a single layout does not build, on the ground next to it, each as many as
+ * it says within `room`: "a tower of 20 boxes and 5 balls" read the balls and built none, so the
+ * reading named bodies the video lacked. They stand beside the layout along -x, or behind it (-z)
+ * when that side is taken by a ball thrown from -x or the layout runs along x.
+ */
+export function besideLayout(
+  parts: Part[],
+  layout: Layout,
+  behind: boolean,
+  room: number,
+  colorful: string[] | undefined,
+  random: Random,
+  counts: HeldCounts,
+): SceneObjectInput[] {
+  if (!parts.length) return [];
+  const said = parts.reduce((sum, p) => sum + countOf(p, 6), 0);
+  const extras = parts.map((p) => {
+    const held = said <= room ? countOf(p, 6) : Math.max(1, Math.floor((countOf(p, 6) * room) / said));
+    return { ...p, count: p.count === undefined ? held : counts.hold(p.noun, p.count, held) };
+  });
+  const looks = extras.map((p) => lookOfPart(p, colorful));
+  const n = extras.reduce((sum, p) => sum + countOf(p, 6), 0);
+  const spread = Math.min(6, Math.max(1.5, Math.sqrt(n) * 0.7));
+  const center: Vec3 = behind
+    ? [(layout.min[0] + layout.max[0]) / 2, 0.4, layout.min[2] - 1 - spread / 2]
+    : [layout.min[0] - 1 - spread / 2, 0.4, (layout.min[2] + layout.max[2]) / 2];
+  return cluster(extras, looks, center, spread, random);
+}

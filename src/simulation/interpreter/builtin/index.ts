@@ -11,7 +11,7 @@ import type {
 import { sceneLimits } from '../../scene/schema.js';
 import { parseScene } from '../../scene/validate.js';
 import { spiralDominoes } from './arrangements.js';
-import { compose } from './compose.js';
+import { besideLayout, compose } from './compose.js';
 import {
   type Contraption,
   contraptionOf,
@@ -161,7 +161,11 @@ export function readBuiltin(
   const subjects = words.phrases.filter(
     (p) => !(words.knockedByBall && p.shape === 'sphere' && (p.count ?? 1) === 1 && words.phrases.length > 1),
   );
-  const main = subjects[0];
+  const parts = readParts(prompt);
+  // The layout is made of what the sentence arranges so ("a red ball and a tower of 10 boxes": the
+  // boxes), else of the first thing it names.
+  const arranged = parts.find((p) => p.arrangement && p.arrangement === words.scenario);
+  const main = (arranged && subjects.find((p) => sameThing(arranged, p))) ?? subjects[0];
   const ballPhrase = words.knockedByBall
     ? words.phrases.find((p) => p.shape === 'sphere' && p !== main)
     : undefined;
@@ -172,7 +176,6 @@ export function readBuiltin(
   const spiral = /\bspiral\b/.test(prompt.toLowerCase()) && !words.knockedByBall;
   const contraption = jointedLayout(prompt.toLowerCase(), look, random);
   const joints: SceneJointInput[] = [...(contraption?.joints ?? [])];
-  const parts = readParts(prompt);
   const composedCounts = new HeldCounts();
   const composed = contraption
     ? undefined
@@ -181,6 +184,20 @@ export function readBuiltin(
   const counts = composed ? composedCounts : new HeldCounts();
   const held = (phrase: NounPhrase | undefined, fallback: number, max?: number) =>
     counts.hold(phrase?.noun, phrase?.count, clampCount(phrase?.count, fallback, max));
+  // Several things named with their own counts fall (or bounce) together, each as many as it says.
+  const each =
+    !contraption &&
+    !composed &&
+    (scenario === 'falling' || scenario === 'bouncing') &&
+    subjects.length > 1 &&
+    subjects.some((p) => p.count !== undefined)
+      ? subjects.flatMap((p) =>
+          Array.from({ length: held(p, /s$/.test(p.noun) ? 6 : 1, 100) }, (_, i) => ({
+            shape: p.shape,
+            color: words.colorful ? rainbow[i % rainbow.length]! : colorsOf(p)[i % colorsOf(p).length]!,
+          })),
+        )
+      : undefined;
   let layout: Layout;
   if (contraption) layout = contraption;
   else if (composed) {
@@ -202,11 +219,14 @@ export function readBuiltin(
         break;
       case 'bouncing':
         layout = falling(
-          held(main, 8),
+          each?.length ?? held(main, 8),
           subjects.length ? [...new Set(subjects.map((p) => p.shape))] : ['sphere'],
-          { ...look, rubber: true },
+          subjects.length > 1
+            ? { ...look, rubber: true, colors: words.colorful ? rainbow : subjects.flatMap(colorsOf) }
+            : { ...look, rubber: true },
           random,
           true,
+          each,
         );
         break;
       case 'dominoes':
@@ -215,16 +235,6 @@ export function readBuiltin(
           : dominoes(held(main, 20), look, !words.knockedByBall);
         break;
       default: {
-        // Several things named with their own counts fall together, each as many as it says.
-        const each =
-          subjects.length > 1 && subjects.some((p) => p.count !== undefined)
-            ? subjects.flatMap((p) =>
-                Array.from({ length: held(p, /s$/.test(p.noun) ? 6 : 1, 100) }, (_, i) => ({
-                  shape: p.shape,
-                  color: words.colorful ? rainbow[i % rainbow.length]! : colorsOf(p)[i % colorsOf(p).length]!,
-                })),
-              )
-            : undefined;
         layout = falling(
           each?.length ?? held(main, 12),
           subjects.length ? [...new Set(subjects.map((p) => p.shape))] : [shape],
@@ -238,6 +248,19 @@ export function readBuiltin(
       }
     }
 
+  // What the one layout leaves out stands beside it, so nothing read is missing from the video.
+  const extras =
+    contraption || composed || each
+      ? []
+      : besideLayout(
+          unbuiltParts(parts, [main, words.knockedByBall ? ballPhrase : undefined]),
+          layout,
+          words.knockedByBall || scenario === 'dominoes' || scenario === 'ramp',
+          sceneLimits.maxObjects - layout.objects.length - 40,
+          words.colorful ? rainbow : undefined,
+          random,
+          counts,
+        );
   const objects: SceneObjectInput[] = [...layout.objects];
   if (!composed && !contraption && words.knockedByBall && (structural || scenario === 'dominoes')) {
     const ball = wreckingBall(layout, lookOf(words, ballPhrase, 'sphere'));
@@ -263,6 +286,13 @@ export function readBuiltin(
       layout.min[0] = Math.min(layout.min[0], ball.position[0] + 4);
     }
     if (structural) layout.max[0] += height * 0.9;
+  }
+
+  if (extras.length) {
+    objects.push(...extras);
+    const around = bounds(extras);
+    layout.min = layout.min.map((v, k) => Math.min(v, around.min[k]!)) as Vec3;
+    layout.max = layout.max.map((v, k) => Math.max(v, around.max[k]!)) as Vec3;
   }
 
   const resolution = frameSize ?? words.resolution ?? { width: 1280, height: 720 };
@@ -388,6 +418,26 @@ function describeReading(prompt: string, parts: Part[], counts: HeldCounts): str
   const reading = describeParts(parts, counts);
   // The ball that swings is the first one named: "a steel ball on a chain", "a wrecking ball".
   return hangsOnChain(prompt) ? reading.replace(/\b(ball|cannonball|sphere)\b/, '$1 on a chain') : reading;
+}
+
+/**
+ * The bodies a sentence names that its one layout does not build: every part but the one the
+ * layout is made of and the ball thrown at it, matched by head noun and count ("a tower of 20
+ * boxes and 5 balls": the balls).
+ */
+function unbuiltParts(parts: Part[], built: (NounPhrase | undefined)[]): Part[] {
+  const left = parts.filter((p) => p.kind === 'group' || p.kind === 'pins');
+  for (const phrase of built) {
+    if (!phrase) continue;
+    const i = left.findIndex((p) => sameThing(p, phrase));
+    left.splice(i >= 0 ? i : left.findIndex((p) => p.shape === phrase.shape), 1);
+  }
+  return left;
+}
+
+/** Whether a part and a phrase, read by the two readers, are the same words: head noun and count. */
+function sameThing(part: Part, phrase: NounPhrase): boolean {
+  return part.noun.split(' ').at(-1) === phrase.noun.split(' ').at(-1) && part.count === phrase.count;
 }
 
 function colorsOf(phrase: NounPhrase): string[] {
