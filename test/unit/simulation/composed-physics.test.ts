@@ -31,6 +31,15 @@ describe('composed scenes, run through the physics', { timeout: 60_000 }, () => 
     expect(wall.filter((b) => b.moved > 0.3).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('the balls set beside a tower come to rest on the ground and leave the tower standing', async () => {
+    const prompt = 'a tower of 15 red blocks and 3 blue balls';
+    const tower = await outcome(prompt, (o) => o.color === '#d8342c');
+    const balls = await outcome(prompt, (o) => o.color === '#2f6fd6');
+    expect(balls).toHaveLength(3);
+    for (const b of balls) expect(b.end[1]).toBeLessThan(0.5);
+    for (const b of tower) expect(b.moved).toBeLessThan(0.1);
+  });
+
   it('the bowling ball knocks pins over', async () => {
     const pins = await outcome('a bowling ball knocks down ten pins', (o) => o.shape === 'cylinder');
     expect(pins.filter((p) => p.moved > 0.2).length).toBeGreaterThanOrEqual(3);
