@@ -344,12 +344,13 @@ export function compose(
  * The bodies of parts a single layout does not build, on the ground next to it, each as many as
  * it says within `room`: "a tower of 20 boxes and 5 balls" read the balls and built none, so the
  * reading named bodies the video lacked. They stand beside the layout along -x, or behind it (-z)
- * when that side is taken by a ball thrown from -x or the layout runs along x.
+ * when that side is taken by a ball thrown from -x or the layout runs along x, or drop onto its
+ * top ("a pyramid of 10 boxes with 3 balls on top").
  */
 export function besideLayout(
   parts: Part[],
   layout: Layout,
-  behind: boolean,
+  where: 'beside' | 'behind' | 'on top',
   room: number,
   colorful: string[] | undefined,
   random: Random,
@@ -363,9 +364,16 @@ export function besideLayout(
   });
   const looks = extras.map((p) => lookOfPart(p, colorful));
   const n = extras.reduce((sum, p) => sum + countOf(p, 6), 0);
+  const middle: Vec3 = [(layout.min[0] + layout.max[0]) / 2, 0, (layout.min[2] + layout.max[2]) / 2];
+  if (where === 'on top') {
+    const width = Math.min(layout.max[0] - layout.min[0], layout.max[2] - layout.min[2]);
+    const above: Vec3 = [middle[0], layout.max[1] + 1, middle[2]];
+    return cluster(extras, looks, above, Math.max(0.6, width * 0.6), random);
+  }
   const spread = Math.min(6, Math.max(1.5, Math.sqrt(n) * 0.7));
-  const center: Vec3 = behind
-    ? [(layout.min[0] + layout.max[0]) / 2, 0.4, layout.min[2] - 1 - spread / 2]
-    : [layout.min[0] - 1 - spread / 2, 0.4, (layout.min[2] + layout.max[2]) / 2];
+  const center: Vec3 =
+    where === 'behind'
+      ? [middle[0], 0.4, layout.min[2] - 1 - spread / 2]
+      : [layout.min[0] - 1 - spread / 2, 0.4, middle[2]];
   return cluster(extras, looks, center, spread, random);
 }

@@ -255,7 +255,11 @@ export function readBuiltin(
       : besideLayout(
           unbuiltParts(parts, [main, words.knockedByBall ? ballPhrase : undefined]),
           layout,
-          words.knockedByBall || scenario === 'dominoes' || scenario === 'ramp',
+          /\bon top\b(?! of)/.test(prompt.toLowerCase()) && structural
+            ? 'on top'
+            : words.knockedByBall || scenario === 'dominoes' || scenario === 'ramp'
+              ? 'behind'
+              : 'beside',
           sceneLimits.maxObjects - layout.objects.length - 40,
           words.colorful ? rainbow : undefined,
           random,

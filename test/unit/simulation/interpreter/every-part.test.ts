@@ -59,6 +59,20 @@ describe('built-in interpreter: every part it reads is in the scene', () => {
       expect(o.position.reduce((dot, v, k) => dot + (v - position[k]!) * forward[k]!, 0)).toBeGreaterThan(0);
   });
 
+  it('drops what is "on top" onto the top of the pyramid', () => {
+    const built = readBuiltin('a pyramid of 10 boxes with 3 balls on top');
+    expect(built.reading).toBe('a pyramid of 10 boxes, 3 balls');
+    const pyramid = moving(built.scene, 'box');
+    const balls = moving(built.scene, 'sphere');
+    expect(pyramid).toHaveLength(10);
+    expect(balls).toHaveLength(3);
+    expect(extent(balls, 1).min).toBeGreaterThan(extent(pyramid, 1).max);
+    for (const k of [0, 2] as const) {
+      expect(extent(balls, k).min).toBeGreaterThan(extent(pyramid, k).min);
+      expect(extent(balls, k).max).toBeLessThan(extent(pyramid, k).max);
+    }
+  });
+
   it('keeps the thrown ball and the dominoes clear: extra bodies stand behind the row', () => {
     const { scene } = readBuiltin('20 dominoes knocked over by a ball and 3 cylinders');
     expect(moving(scene, 'cylinder')).toHaveLength(3);
