@@ -248,13 +248,24 @@ export function compose(
   };
 
   if (support?.kind === 'ramp') {
-    const rolled = ramp(
-      moverCount,
-      movers[0]!.shape,
-      { ...looks[0]!, colors: looks.flatMap((l) => l.colors) },
-      random,
+    // Each mover keeps its shape and colour on the ramp: "5 balls and 3 cubes" rolled 8 balls. A
+    // ramp is laid out per shape (its friction and size) and each body taken from the one of its shape.
+    const owners = movers.flatMap((part, m) =>
+      Array.from({ length: countOf(part, 8) }, (_, j) => ({ m, j })),
     );
-    objects.push(...rolled.objects);
+    const rolled = new Map(
+      [...new Set(movers.map((p) => p.shape))].map((shape) => [
+        shape,
+        ramp(moverCount, shape, looks[movers.findIndex((p) => p.shape === shape)]!, random),
+      ]),
+    );
+    objects.push(rolled.get(movers[0]!.shape)!.objects[0]!);
+    objects.push(
+      ...owners.map(({ m, j }, i) => ({
+        ...rolled.get(movers[m]!.shape)!.objects[i + 1]!,
+        color: material(looks[m]!, j).color,
+      })),
+    );
     atFoot(4.5 * Math.cos((18 * Math.PI) / 180) + 2.5);
     duration = 5;
   } else if (support?.kind === 'stairs') {
@@ -332,6 +343,13 @@ export function compose(
       objects.push(...next);
     }
   }
+  // Parts neither moving nor hit ("a ball hits a tower of 10 boxes next to 4 cylinders") stand
+  // behind the target, out of the movers' path along x.
+  const left = parts.filter(
+    (p) => (p.kind === 'group' || p.kind === 'pins') && p !== target && !movers.includes(p),
+  );
+  const beside = placed ?? { objects, ...bounds(objects) };
+  objects.push(...besideLayout(left, beside, 'behind', partsBudget, colorful, random, counts));
   if (placed) objects.push(...placed.objects);
   const all = bounds(objects);
   // Room for what scatters after the hit.

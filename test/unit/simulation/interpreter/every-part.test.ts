@@ -31,6 +31,16 @@ describe('built-in interpreter: every part it reads is in the scene', () => {
     ['a wall of 12 bricks with 2 cylinders', 'a wall of 12 bricks, 2 cylinders', { box: 12, cylinder: 2 }],
     ['5 balls and 3 cubes bouncing', '5 balls, 3 cubes', { sphere: 5, box: 3 }],
     [
+      '5 balls and 3 cubes roll down a ramp into 10 pins',
+      '5 balls, 3 cubes, a ramp, 10 pins',
+      { sphere: 5, box: 3, cylinder: 10 },
+    ],
+    [
+      'a ball hits a tower of 10 boxes next to 4 cylinders',
+      'a ball, a tower of 10 boxes, 4 cylinders',
+      { sphere: 1, box: 10, cylinder: 4 },
+    ],
+    [
       'a tower of 12 boxes and 2 balls knocked over by a ball',
       'a tower of 12 boxes, 2 balls, a ball',
       { box: 12, sphere: 3 },
@@ -57,6 +67,12 @@ describe('built-in interpreter: every part it reads is in the scene', () => {
     const forward = lookAt.map((v, k) => v - position[k]!);
     for (const o of scene.objects)
       expect(o.position.reduce((dot, v, k) => dot + (v - position[k]!) * forward[k]!, 0)).toBeGreaterThan(0);
+  });
+
+  it('rolls each mover down the ramp in its own shape and colour', () => {
+    const { scene } = readBuiltin('5 red balls and 3 blue cubes roll down a ramp into 10 pins');
+    expect(new Set(moving(scene, 'sphere').map((b) => b.color))).toEqual(new Set(['#d8342c']));
+    expect(new Set(moving(scene, 'box').map((b) => b.color))).toEqual(new Set(['#2f6fd6']));
   });
 
   it('drops what is "on top" onto the top of the pyramid', () => {
