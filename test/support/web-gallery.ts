@@ -132,12 +132,14 @@ type SampleMedia = { video: string; poster: string };
 
 /**
  * Records `prompts` as a chain of extends by Ada, a second apart, each part with the sample media:
- * every part after the first continues the one before it, in the first part's chain.
+ * every part after the first continues the one before it, in the first part's chain. With
+ * `restrictedCategories`, every part is flagged with them (Extend carries the first part's marks).
  */
 export async function insertChain(
   data: TestData,
   sample: SampleMedia,
   prompts: string[],
+  restrictedCategories?: string[],
 ): Promise<Generation[]> {
   const parts: Generation[] = [];
   for (const prompt of prompts) {
@@ -149,6 +151,7 @@ export async function insertChain(
       model: 'minimax/video-01',
       prompt,
       input: { prompt },
+      ...(restrictedCategories ? { restrictedCategories } : {}),
       ...(previous
         ? { origin: { kind: 'extend' as const, generationId: previous.id }, chainId: parts[0]!.id }
         : {}),

@@ -41,23 +41,7 @@ beforeAll(async () => {
   await attachJoinedMedia(data, sample, chain[1]!.id);
 
   // A chain flagged from its first part (Extend carries the marks): its page plays the joined video.
-  flaggedChain = [];
-  for (const prompt of ['a dancer undresses', 'the dancer bows']) {
-    data.clock.now += 1000;
-    const previous = flaggedChain.at(-1);
-    const part = await data.store.insert({
-      source: 'replicate',
-      requester: ada,
-      model: 'minimax/video-01',
-      prompt,
-      input: { prompt },
-      restrictedCategories: ['sexual'],
-      ...(previous
-        ? { origin: { kind: 'extend' as const, generationId: previous.id }, chainId: flaggedChain[0]!.id }
-        : {}),
-    });
-    flaggedChain.push(await attachMedia(data, sample, part.id));
-  }
+  flaggedChain = await insertChain(data, sample, ['a dancer undresses', 'the dancer bows'], ['sexual']);
   await attachJoinedMedia(data, sample, flaggedChain[1]!.id);
 
   const members: Generation[] = [];
