@@ -472,6 +472,19 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       expect(file.name).toMatch(/^scene-.+\.json$/);
       return { video, blocks: JSON.stringify(message.blocks), scene: file.bytes.toString('utf8') };
     };
+    /** `/simulate text` typed in the channel: where the log stood before, and the status message's ts. */
+    const simulateSentence = async (text: string) => {
+      const since = slack.log.last;
+      await client.slashCommand({ command: '/simulate', text, person });
+      const posted = await slack.waitForCall(
+        'chat.postMessage',
+        (call) => call.args.channel === 'C0GENERAL',
+        {
+          since,
+        },
+      );
+      return { since, ts: (posted.response as { ts: string }).ts };
+    };
     /** `/simulate scene` with `file` in its modal: the modal's answer, and the status message's ts. */
     const simulateFile = async (file: { name: string; bytes: Buffer }, choices = '') => {
       const since = slack.log.last;
@@ -498,20 +511,8 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(seeded.blocks).toContain('Read as: 10 red balls');
     expect(seeded.blocks).toContain('Seed: 3');
     // The same sentence and seed again: the same scene.
-    const againSince = slack.log.last;
-    await client.slashCommand({
-      command: '/simulate',
-      text: 'ten red balls fall duration:1 aspect:1:1 quality:draft seed:3',
-      person,
-    });
-    const againPost = await slack.waitForCall(
-      'chat.postMessage',
-      (call) => call.args.channel === 'C0GENERAL',
-      {
-        since: againSince,
-      },
-    );
-    const seededAgain = await finishedSimulation((againPost.response as { ts: string }).ts, againSince);
+    const sameSeed = await simulateSentence('ten red balls fall duration:1 aspect:1:1 quality:draft seed:3');
+    const seededAgain = await finishedSimulation(sameSeed.ts, sameSeed.since);
     expect(seededAgain.scene).toBe(seeded.scene);
     // Its Scene file attached back as it came, with no choices: the same scene, the same frame.
     const back = await simulateFile({ name: 'scene.json', bytes: Buffer.from(seeded.scene) });
@@ -545,20 +546,9 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     expect(String(tooLongVideo.json.text)).toMatch(/duration must be from 1 to 10 seconds/);
 
     // Cancel while it draws: canceled in the message and the gallery, its ffmpeg gone, one worker left.
-    const longSince = slack.log.last;
-    await client.slashCommand({
-      command: '/simulate',
-      text: '60 balls fall onto a pyramid of 30 crates duration:10 quality:draft',
-      person,
-    });
-    const longPost = await slack.waitForCall(
-      'chat.postMessage',
-      (call) => call.args.channel === 'C0GENERAL',
-      {
-        since: longSince,
-      },
+    const { since: longSince, ts: longTs } = await simulateSentence(
+      '60 balls fall onto a pyramid of 30 crates duration:10 quality:draft',
     );
-    const longTs = (longPost.response as { ts: string }).ts;
     await slack.waitForCall(
       'chat.update',
       (call) => {
