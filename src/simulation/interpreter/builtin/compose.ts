@@ -68,9 +68,14 @@ function shareBodies(parts: Part[], counts: HeldCounts): Part[] {
   const said = parts.filter(counted).reduce((sum, p) => sum + countOf(p, 1), 0);
   const unsaid = parts.filter((p) => !counted(p) && p.kind !== 'ramp' && p.kind !== 'stairs').length * 15;
   const room = partsBudget - unsaid;
-  const held = (p: Part) =>
-    said <= room ? countOf(p, 1) : Math.max(1, Math.floor((countOf(p, 1) * room) / said));
-  return parts.map((p) => (counted(p) ? { ...p, count: counts.hold(p.noun, p.count, held(p)) } : p));
+  return parts.map((p) =>
+    counted(p) ? { ...p, count: counts.hold(p.noun, p.count, inProportion(countOf(p, 1), said, room)) } : p,
+  );
+}
+
+/** `count` of `said` bodies in all, scaled down in proportion when they do not fit in `room`; at least one. */
+function inProportion(count: number, said: number, room: number): number {
+  return said <= room ? count : Math.max(1, Math.floor((count * room) / said));
 }
 
 /** A singular box that things go into is a container, not a body. */
@@ -377,7 +382,7 @@ export function besideLayout(
   if (!parts.length) return [];
   const said = parts.reduce((sum, p) => sum + countOf(p, 6), 0);
   const extras = parts.map((p) => {
-    const held = said <= room ? countOf(p, 6) : Math.max(1, Math.floor((countOf(p, 6) * room) / said));
+    const held = inProportion(countOf(p, 6), said, room);
     return { ...p, count: p.count === undefined ? held : counts.hold(p.noun, p.count, held) };
   });
   const looks = extras.map((p) => lookOfPart(p, colorful));
