@@ -433,7 +433,7 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect((await probeVideo(original)).durationSeconds).toBeGreaterThan(1);
   });
 
-  it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card, extends it with the last frame as a list of images, and keeps that list within its maxItems through Edit with new images, several at once', async () => {
+  it('shows the prompt of a model that takes a list of prompts in its status, final message and gallery card, extends it with the last frame as a list of images, and keeps that list within its maxItems through Edit with new images, several at once, with a styles select capped at its maxItems', async () => {
     reelbot ??= await stage.start(env());
     // synthetic/arrays-and-odd-shapes takes `prompts`, a list (one per scene); the prompt option fills it.
     const listed = discord.sendCommand('video', [
@@ -508,8 +508,14 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
         (label) => label.component.custom_id === 'reference_images',
       )!.component;
       expect(picker.max_values).toBe(2);
+      // So does the styles select: 2 of its 3 options at most (its maxItems), not refused on submit.
+      const styles = (form.components as { component: { custom_id: string; max_values: number } }[]).find(
+        (label) => label.component.custom_id === 'styles',
+      )!.component;
+      expect(styles.max_values).toBe(2);
       const submit = discord.submitModal(form.custom_id, [
         { customId: 'prompts', value: prompt },
+        { customId: 'styles', values: ['anime', 'watercolor'] },
         {
           customId: 'reference_images',
           files: filenames.map((filename) =>
@@ -532,6 +538,10 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     ]);
     const heronImage = newestUpload();
     expect(listedImages('the fox meets a heron')).toEqual([heronImage, frame]);
+    const heronInput = [...replicate.state.predictions.predictions.values()].find(
+      (e) => JSON.stringify(e.prediction.input?.prompts) === JSON.stringify(['the fox meets a heron']),
+    )!.prediction.input;
+    expect(heronInput?.styles).toEqual(['anime', 'watercolor']);
     const sky = await editWithImages(heron.done, heron.messageId, 'the heron flies off', ['sky.png']);
     expect(listedImages('the heron flies off')).toEqual([newestUpload(), heronImage]);
     expect(newestUpload()).not.toBe(heronImage);

@@ -299,6 +299,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     );
     const listed = await runForm('/video', 'two foxes in the snow', lists, {
       reference_images: [fileJson(left!), fileJson(right!)],
+      styles: ['anime', 'watercolor'],
     });
     const listForm = await slack.waitForCall(
       'views.update',
@@ -312,6 +313,11 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       max_files?: number;
     };
     expect(filePicker).toMatchObject({ type: 'file_input', max_files: 2 });
+    // So does the styles select: 2 of its 3 options at most (its maxItems), not refused on submit.
+    const stylesPicker = (
+      listForm.args.view as { blocks: { block_id?: string; element?: unknown }[] }
+    ).blocks.find((block) => block.block_id === 'styles')?.element;
+    expect(stylesPicker).toMatchObject({ type: 'multi_static_select', max_selected_items: 2 });
     const listUpload = await slack.waitForCall(
       'files.completeUploadExternal',
       (call) => call.args.thread_ts === listed.ts,
@@ -324,6 +330,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       (entry) => entry.prediction.model === lists,
     )!;
     expect(listPrediction.prediction.input?.prompts).toEqual(['two foxes in the snow']);
+    expect(listPrediction.prediction.input?.styles).toEqual(['anime', 'watercolor']);
     const sentImages = (listPrediction.prediction.input!.reference_images as string[]).map((url) =>
       replicate.state.predictions.files.get(url.split('/').pop()!),
     );

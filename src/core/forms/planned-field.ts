@@ -46,6 +46,16 @@ function rangeText(field: Field): string | undefined {
   return what;
 }
 
+/** How many a multi-select takes, in the words of its placeholder: the schema's item bounds. */
+function choiceCount(field: Field): string {
+  const { minItems, maxItems } = field;
+  if (minItems !== undefined && maxItems !== undefined)
+    return minItems === maxItems ? `Choose ${maxItems}` : `Choose ${minItems} to ${maxItems}`;
+  if (minItems !== undefined) return `Choose at least ${minItems}`;
+  if (maxItems !== undefined) return `Choose up to ${maxItems}`;
+  return 'Choose any';
+}
+
 function placeholderOf(field: Field, control: ControlKind): string | undefined {
   // A typed list past the schema's maxItems is refused on submit: the placeholder says the bound first.
   const most = field.maxItems === undefined ? '' : `, at most ${field.maxItems}`;
@@ -55,8 +65,8 @@ function placeholderOf(field: Field, control: ControlKind): string | undefined {
     case 'number':
       return `${rangeText(field)}${lines}`;
     case 'enum': {
-      if (control === 'select' || control === 'multi-select')
-        return field.array ? 'Choose any' : 'Choose one';
+      if (control === 'select') return 'Choose one';
+      if (control === 'multi-select') return choiceCount(field);
       const values = (field.options ?? []).map((option) => String(option.value));
       const more = values.length > quotedValuesMax ? ', …' : '';
       return `One of: ${values.slice(0, quotedValuesMax).join(', ')}${more}${lines}`;
@@ -82,7 +92,11 @@ function textOf(value: unknown, field: Field): string | undefined {
 }
 
 function optionsOf(field: Field, initial: string | undefined, limits: PlanOptions): PlannedOption[] {
-  const chosen = new Set(initial === undefined ? [] : field.array ? initial.split('\n') : [initial]);
+  const given = initial === undefined ? [] : field.array ? initial.split('\n') : [initial];
+  const offered = new Set((field.options ?? []).map((option) => String(option.value)));
+  // A picker capped at maxItems cannot open with more chosen (both platforms refuse the form): the
+  // first ones given stay chosen.
+  const chosen = new Set([...new Set(given)].filter((value) => offered.has(value)).slice(0, field.maxItems));
   return (field.options ?? []).map((option) => ({
     label: truncate(oneLine(option.label) || String(option.value), limits.optionLabelMax),
     value: String(option.value),

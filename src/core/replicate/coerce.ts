@@ -56,6 +56,12 @@ export function tooManyMessage(field: Field, given: number): string {
   return `${field.name} takes ${takes}; ${given} were given`;
 }
 
+/** The problem of a list given fewer values than its schema's `minItems`. */
+function tooFewMessage(field: Field, given: number): string {
+  const noun = field.kind === 'image' ? 'images' : 'values';
+  return `${field.name} takes at least ${field.minItems} ${noun}; ${given} ${given === 1 ? 'was' : 'were'} given`;
+}
+
 function numeric(field: Field, text: string): Outcome {
   // Number('') is 0 and Number('0x10') is 16: only plain decimal notation is a number here.
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text))
@@ -135,6 +141,10 @@ function coerceField(field: Field, raw: RawValue): Outcome {
     // the form is gone: the person is told here, while they can still take lines out.
     if (field.maxItems !== undefined && items.length > field.maxItems)
       return { ok: false, message: tooManyMessage(field, items.length) };
+    // Slack's multi-select has no least count, and a Discord select of an optional input may be left
+    // with one: a list short of the schema's minItems is told here too, not by Replicate later.
+    if (field.minItems !== undefined && items.length < field.minItems)
+      return { ok: false, message: tooFewMessage(field, items.length) };
     const values: unknown[] = [];
     for (const item of items) {
       const outcome = one(field, item);

@@ -37,4 +37,6 @@ export interface Field {
   array?: boolean;
   /** For array inputs: the most items the list may hold (the schema's `maxItems`); Replicate refuses more. */
   maxItems?: number;
+  /** For array inputs: the fewest items a given list must hold (the schema's `minItems`, above one). */
+  minItems?: number;
 }

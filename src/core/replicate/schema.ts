@@ -69,23 +69,38 @@ function inferType(node: SchemaNode): unknown {
   return undefined;
 }
 
+/** How many items an array node holds: its `maxItems` and `minItems`, when they bound anything. */
+function itemBounds(node: SchemaNode): Pick<Field, 'maxItems' | 'minItems'> {
+  const most = finite(node.maxItems);
+  const least = finite(node.minItems);
+  // A bound below one item would leave nothing to send: such a schema is read as unbounded.
+  const maxItems = most !== undefined && most >= 1 ? Math.floor(most) : undefined;
+  // One item is what any given list holds already; a least past the most is a schema nobody can fill.
+  const minItems =
+    least !== undefined && Math.ceil(least) > 1 && Math.ceil(least) <= (maxItems ?? Number.POSITIVE_INFINITY)
+      ? Math.ceil(least)
+      : undefined;
+  return {
+    ...(maxItems === undefined ? {} : { maxItems }),
+    ...(minItems === undefined ? {} : { minItems }),
+  };
+}
+
 /** The kind and bounds of one (resolved) node; arrays are read through their items. */
 function classify(
   root: SchemaNode,
   name: string,
   node: SchemaNode,
   description: string,
-): Pick<Field, 'kind' | 'min' | 'max' | 'options' | 'valueType' | 'array' | 'maxItems'> {
+): Pick<Field, 'kind' | 'min' | 'max' | 'options' | 'valueType' | 'array' | 'maxItems' | 'minItems'> {
   const type = inferType(node);
   if (type === 'array') {
-    const most = finite(node.maxItems);
-    // A bound below one item would leave nothing to send: such a schema is read as unbounded.
-    const maxItems = most !== undefined && most >= 1 ? { maxItems: Math.floor(most) } : {};
-    if (!isNode(node.items)) return { kind: 'text', array: true, ...maxItems };
+    const bounds = itemBounds(node);
+    if (!isNode(node.items)) return { kind: 'text', array: true, ...bounds };
     const items = resolveProperty(root, node.items).node;
     const inner = classify(root, name, items, description);
     if (inner.kind === 'json' || inner.kind === 'boolean' || inner.array) return { kind: 'json' };
-    return { ...inner, kind: inner.kind === 'longtext' ? 'text' : inner.kind, array: true, ...maxItems };
+    return { ...inner, kind: inner.kind === 'longtext' ? 'text' : inner.kind, array: true, ...bounds };
   }
   if (Array.isArray(node.enum)) {
     // Some schemas repeat a value (laion-ai/laionide-v2 lists "40" twice); platforms refuse
@@ -192,6 +207,7 @@ export function fieldsFromSchema(openapiSchema: unknown, model: string): Field[]
     if (nullable) field.nullable = true;
     if (shape.array) field.array = true;
     if (shape.maxItems !== undefined) field.maxItems = shape.maxItems;
+    if (shape.minItems !== undefined) field.minItems = shape.minItems;
     return field;
   });
   return fields.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));

@@ -115,6 +115,15 @@ function checkModalChild(problems: Problems, where: string, child: Payload): voi
         if (values.has(option.value)) problems.push(`${where}.options.${o}.value is duplicated`);
         values.add(option.value);
       });
+      const min = child.min_values ?? 1;
+      const max = child.max_values ?? 1;
+      if (min < 0 || min > 25 || max < 1 || max > 25 || min > max)
+        problems.push(
+          `${where}.min_values and max_values must be 0-25 and 1-25, the least not above the most`,
+        );
+      if (max > options.length) problems.push(`${where}.max_values must not be above its options`);
+      if (options.filter((option) => option.default).length > max)
+        problems.push(`${where}.options have more defaults than max_values`);
       break;
     }
     case 19:

@@ -35,8 +35,18 @@ function checkElement(problems: string[], element: Json | undefined, pointer: st
         problems.push(`[ERROR] must be at most 3000 [json-pointer:${pointer}/max_length]`);
       maxLength(problems, element.initial_value as string | undefined, 3000, `${pointer}/initial_value`);
       break;
-    case 'static_select':
     case 'multi_static_select':
+      if (
+        typeof element.max_selected_items === 'number' &&
+        Array.isArray(element.initial_options) &&
+        element.initial_options.length > element.max_selected_items
+      )
+        problems.push(
+          `[ERROR] must provide at most ${element.max_selected_items} items [json-pointer:${pointer}/initial_options]`,
+        );
+      checkOptions(problems, element.options, `${pointer}/options`);
+      break;
+    case 'static_select':
     case 'radio_buttons':
     case 'checkboxes':
       checkOptions(problems, element.options, `${pointer}/options`);

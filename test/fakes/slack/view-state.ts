@@ -67,6 +67,10 @@ function stateOf(element: Json, input: TypedInput | undefined): Json {
       else if (typeof input === 'boolean')
         values = input ? optionsOf(element).map((o) => o.value as string) : [];
       else values = (input as string[] | null) ?? [];
+      // Slack's picker stops at max_selected_items: a person cannot choose more.
+      const most = element.max_selected_items;
+      if (typeof most === 'number' && values.length > most)
+        throw new Error(`view-state: ${String(element.action_id)} takes at most ${most} options`);
       return { type, selected_options: values.map((v) => pick(element, v)) };
     }
     case 'file_input':

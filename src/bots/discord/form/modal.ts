@@ -35,6 +35,19 @@ function textInput(planned: PlannedField): DiscordTextInput {
   return input;
 }
 
+/**
+ * How many values a select or upload takes, within `most` (what the platform and the options
+ * allow). A list input takes no more than its schema's maxItems, and a required one no fewer than
+ * its minItems: the form stops the person there rather than refusing on submit. An optional input
+ * may still be left empty, so it keeps a least of none (coercion names a short list).
+ */
+function valueCounts(planned: PlannedField, most: number): { min_values: number; max_values: number } {
+  const { maxItems, minItems } = planned.field;
+  const max = planned.multiple ? Math.min(maxItems ?? most, most) : most;
+  const min = planned.required ? Math.min(planned.multiple ? (minItems ?? 1) : 1, max) : 0;
+  return { min_values: min, max_values: max };
+}
+
 function select(planned: PlannedField): DiscordStringSelect {
   const multiple = planned.control === 'multi-select';
   const options =
@@ -54,8 +67,7 @@ function select(planned: PlannedField): DiscordStringSelect {
     options: options.map(({ default: isDefault, ...option }) =>
       isDefault ? { ...option, default: true } : option,
     ),
-    min_values: planned.required ? 1 : 0,
-    max_values: multiple ? Math.min(options.length, discordModalLimits.selectValues) : 1,
+    ...valueCounts(planned, multiple ? Math.min(options.length, discordModalLimits.selectValues) : 1),
     required: planned.required,
   };
   if (planned.placeholder) component.placeholder = planned.placeholder;
@@ -66,14 +78,7 @@ function fileUpload(planned: PlannedField): DiscordFileUpload {
   return {
     type: 19,
     custom_id: discordComponentId(planned.field.name),
-    min_values: planned.required ? 1 : 0,
-    // A list input takes no more images than its schema's maxItems: the form stops the person there.
-    max_values: planned.multiple
-      ? Math.min(
-          planned.field.maxItems ?? discordModalLimits.fileUploadValues,
-          discordModalLimits.fileUploadValues,
-        )
-      : 1,
+    ...valueCounts(planned, planned.multiple ? discordModalLimits.fileUploadValues : 1),
     required: planned.required,
   };
 }

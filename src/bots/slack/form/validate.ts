@@ -11,7 +11,7 @@ const numeric = (value: unknown) =>
  * Checks a modal view against Slack's documented limits (views: <= 100 blocks; title, submit and
  * close plain_text <= 24; private_metadata <= 3000; callback_id and block_id <= 255; input label
  * and hint <= 2000; placeholders <= 150; plain_text_input lengths <= 3000; number_input bounds;
- * static selects 1-100 options; checkboxes 1-10; option text and value <= 75; file_input 1-10
+ * static selects 1-100 options, no more initial options than max_selected_items; checkboxes 1-10; option text and value <= 75; file_input 1-10
  * files). Returns one sentence per violation; empty when Slack would accept it.
  */
 export function validateSlackView(view: unknown): string[] {
@@ -97,6 +97,15 @@ export function validateSlackView(view: unknown): string[] {
         const values = options(where, e.options, L.selectOptions);
         if (e.initial_option !== undefined) chosen(where, [e.initial_option], values);
         if (Array.isArray(e.initial_options)) chosen(where, e.initial_options, values);
+        if (e.max_selected_items !== undefined) {
+          const most = e.max_selected_items;
+          if (typeof most !== 'number' || !Number.isInteger(most) || most < 1)
+            problems.push(`${where} max_selected_items must be a whole number of at least 1`);
+          else if (Array.isArray(e.initial_options) && e.initial_options.length > most)
+            problems.push(
+              `${where} has ${e.initial_options.length} initial options but max_selected_items ${most}`,
+            );
+        }
         return;
       }
       case 'checkboxes': {

@@ -79,6 +79,10 @@ function selectElement(planned: PlannedField): SlackElement {
     action_id: slackFieldActionId,
     options,
   };
+  // A list input takes no more than its schema's maxItems: the picker stops the person there. Slack
+  // has no least count; coercion names a list short of minItems on submit.
+  if (multiple && planned.field.maxItems !== undefined)
+    element.max_selected_items = Math.min(planned.field.maxItems, options.length);
   if (multiple && chosen.length > 0) element.initial_options = chosen;
   if (!multiple && chosen[0]) element.initial_option = chosen[0];
   if (planned.placeholder) element.placeholder = plain(planned.placeholder, slackViewLimits.placeholder);

@@ -184,6 +184,23 @@ describe('coerceInput', () => {
     ]);
   });
 
+  it("refuses a multi-select past its maxItems or short of its minItems, by the input's name", () => {
+    const fields = fieldsOf('synthetic/arrays-and-odd-shapes');
+    // A select answers with a list of values; Slack's multi-select holds no least count at all.
+    expect(problemsOf(fields, { prompts: 'a fox', styles: ['anime', 'realistic', 'watercolor'] })).toEqual([
+      { field: 'styles', message: 'styles takes at most 2 values; 3 were given' },
+    ]);
+    const pair = fields.map((field) => (field.name === 'styles' ? { ...field, minItems: 2 } : field));
+    expect(problemsOf(pair, { prompts: 'a fox', styles: ['anime'] })).toEqual([
+      { field: 'styles', message: 'styles takes at least 2 values; 1 was given' },
+    ]);
+    expect(coerceInput(pair, { prompts: 'a fox', styles: ['anime', 'realistic'] })).toMatchObject({
+      styles: ['anime', 'realistic'],
+    });
+    // An optional list left empty is no list: the model's own default applies.
+    expect(coerceInput(pair, { prompts: 'a fox', styles: [] })).not.toHaveProperty('styles');
+  });
+
   it('takes enum values case-insensitively and by label, and names a few of many values', () => {
     const fields = fieldsOf('synthetic/seventy-three-inputs');
     const base = { prompt: 'x', image };

@@ -122,7 +122,7 @@ describe('fieldsFromSchema', () => {
     expect(field(ref, 'reference_images')).toMatchObject({ kind: 'image', array: true, maxItems: 2 });
     expect(field(ref, 'keyframes')).toMatchObject({ kind: 'integer', array: true, min: 0 });
     expect(field(ref, 'keyframes').maxItems).toBeUndefined();
-    expect(field(ref, 'styles')).toMatchObject({ kind: 'enum', array: true });
+    expect(field(ref, 'styles')).toMatchObject({ kind: 'enum', array: true, maxItems: 2 });
     expect(field(ref, 'camera_path').kind).toBe('json');
     expect(field(ref, 'boxes').kind).toBe('json');
     expect(field(ref, 'audio').kind).toBe('file');
@@ -146,6 +146,27 @@ describe('fieldsFromSchema', () => {
       'acme/lists',
     );
     expect(lists.map((list) => list.maxItems)).toEqual([3, undefined, 4]);
+  });
+
+  it("reads an array's minItems above one, within its maxItems, else as no bound", () => {
+    const lists = fieldsFromSchema(
+      {
+        components: {
+          schemas: {
+            Input: {
+              properties: {
+                a: { type: 'array', items: { enum: ['x', 'y', 'z'] }, minItems: 2, maxItems: 3 },
+                b: { type: 'array', items: { type: 'string' }, minItems: 1.5 },
+                c: { type: 'array', items: { type: 'string' }, minItems: 1 },
+                d: { type: 'array', items: { type: 'string' }, minItems: 4, maxItems: 3 },
+              },
+            },
+          },
+        },
+      },
+      'acme/lists',
+    );
+    expect(lists.map((list) => list.minItems)).toEqual([2, 2, undefined, undefined]);
   });
 
   it('treats prompts and long defaults as paragraphs', () => {

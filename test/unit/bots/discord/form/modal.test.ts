@@ -4,6 +4,7 @@ import {
   buildDiscordModal,
   buildDiscordModals,
   type DiscordModal,
+  type DiscordStringSelect,
   discordComponentId,
   discordGenerateCustomId,
   discordMoreOptionsCustomId,
@@ -97,6 +98,40 @@ describe('Discord modals from schemas', () => {
     expect(uploadOf(fieldsOf(ref))).toMatchObject({ type: 19, max_values: 2 });
     const unbounded = fieldsOf(ref).map((field) => ({ ...field, maxItems: undefined }));
     expect(uploadOf(unbounded)).toMatchObject({ type: 19, max_values: 10 });
+  });
+
+  it("caps a multi-select at its maxItems, and a required one's least at its minItems", () => {
+    const ref = 'synthetic/arrays-and-odd-shapes';
+    const stylesOf = (change: (field: Field) => Field = (field) => field) => {
+      const fields = fieldsOf(ref).map((field) => (field.name === 'styles' ? change(field) : field));
+      const modals = buildDiscordModals(ref, fields, 'g');
+      for (const modal of modals) expect(validateDiscordModal(modal)).toEqual([]);
+      return modals.flatMap(componentsOf).find((c) => c.custom_id === 'styles');
+    };
+    // styles offers 3 values and takes at most 2: the select stops there, not at its 3 options.
+    expect(stylesOf()).toMatchObject({
+      type: 3,
+      min_values: 0,
+      max_values: 2,
+      placeholder: 'Choose up to 2',
+    });
+    expect(stylesOf((field) => ({ ...field, maxItems: undefined }))).toMatchObject({ max_values: 3 });
+    // Required with a least: Discord holds the person to it. Optional: it may be left empty.
+    const pair = (field: Field) => ({ ...field, minItems: 2 });
+    expect(stylesOf((field) => ({ ...pair(field), required: true }))).toMatchObject({
+      min_values: 2,
+      max_values: 2,
+      placeholder: 'Choose 2',
+    });
+    expect(stylesOf(pair)).toMatchObject({ min_values: 0, max_values: 2 });
+    // A default of more values than the list takes opens with the first ones chosen.
+    const chosen = stylesOf((field) => ({ ...field, default: ['watercolor', 'anime', 'realistic'] }));
+    expect(chosen).toMatchObject({ type: 3 });
+    const options = (chosen as DiscordStringSelect).options;
+    expect(options.filter((option) => option.default).map((option) => option.value)).toEqual([
+      'anime',
+      'watercolor',
+    ]);
   });
 
   it('renders integer enums as selects with the default chosen, and big enums as checked text', () => {

@@ -106,7 +106,39 @@ describe('Slack modal views from schemas', () => {
     // 120 values: more than a static_select holds, so text checked on submit.
     expect(many.lora_name?.element).toMatchObject({ type: 'plain_text_input', multiline: false });
     const arrays = blocksOf('synthetic/arrays-and-odd-shapes');
-    expect(arrays.styles?.element.type).toBe('multi_static_select');
+    // styles offers 3 values and takes at most 2 (its maxItems): the select stops there.
+    expect(arrays.styles?.element).toMatchObject({
+      type: 'multi_static_select',
+      max_selected_items: 2,
+      placeholder: { text: 'Choose up to 2' },
+    });
+    const styles = (change: (field: Field) => Field) =>
+      blocksOf('synthetic/arrays-and-odd-shapes', (field) =>
+        field.name === 'styles' ? change(field) : field,
+      ).styles?.element;
+    expect(styles((field) => ({ ...field, maxItems: undefined }))).not.toHaveProperty('max_selected_items');
+    // A default of more values than the list takes opens with the first ones chosen, within the cap.
+    const crowded = buildSlackModal(
+      'synthetic/arrays-and-odd-shapes',
+      fieldsOf('synthetic/arrays-and-odd-shapes').map((field) =>
+        field.name === 'styles' ? { ...field, default: ['watercolor', 'anime', 'realistic'] } : field,
+      ),
+    );
+    expect(validateSlackView(crowded)).toEqual([]);
+    const crowdedStyles = (crowded.blocks as SlackInputBlock[]).find((block) => block.block_id === 'styles');
+    expect(
+      (crowdedStyles!.element.initial_options as { value: string }[]).map((option) => option.value),
+    ).toEqual(['anime', 'watercolor']);
+    expect(
+      validateSlackView({
+        ...crowded,
+        blocks: (crowded.blocks as SlackInputBlock[]).map((block) =>
+          block.block_id === 'styles'
+            ? { ...block, element: { ...block.element, initial_options: block.element.options } }
+            : block,
+        ),
+      }),
+    ).toEqual([expect.stringContaining('3 initial options but max_selected_items 2')]);
     // reference_images takes at most 2 (its maxItems): the picker stops there, not at Slack's 10.
     expect(arrays.reference_images?.element).toMatchObject({ type: 'file_input', max_files: 2 });
     const unbounded = blocksOf('synthetic/arrays-and-odd-shapes', (field) => ({
