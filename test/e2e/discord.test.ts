@@ -91,7 +91,7 @@ function finish(prompt: string) {
 
 // A process start (tsx, discord.js, the render worker) takes seconds, more on a busy machine.
 describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 }, () => {
-  it('answers /video (then Extend on a picked model: the next part and the joined MP4; Favorite, listed under Favorited on the server link), /animate and "Animate this image" with a PNG, and /compare, with playable MP4 uploads', async () => {
+  it('answers /video (then Extend on a picked model: the next part and the joined MP4; Favorite, listed under Favorited on the server link, the live gallery card of the chain as its page card), /animate and "Animate this image" with a PNG, and /compare, with playable MP4 uploads', async () => {
     reelbot = await stage.start(env());
 
     const video = discord.sendCommand('video', [
@@ -201,6 +201,13 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(tiles).toMatchObject({ codec: 'h264', height: 360 });
     expect(tiles.width).toBeGreaterThan(2 * 360);
 
+    // Favorite the chain's newest part too, which its gallery card stars.
+    const favoriteNewest = discord.pressButton(
+      extend.originalMessageId!,
+      buttonOf(extended, 'Favorite').custom_id,
+    );
+    expect((await discord.waitForCallback(favoriteNewest)).json.data.flags & 64).toBe(64);
+
     // The server's gallery (the same signed link) shows the comparison as one entry, the chain as
     // its newest part: the store folds both, so every entry is one card.
     const galleryPage = await (
@@ -208,6 +215,19 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     ).text();
     expect(galleryPage.match(/data-group-id="grp_/g)).toHaveLength(1);
     expect(galleryPage.match(/data-chain>Part 2 of 2</g)).toHaveLength(1);
+    // The card the page's script swaps in when a video finishes while the page is open is the
+    // page's own card, "Part 2 of 2" chip and star included, not a plainer copy until a reload.
+    const chainCard =
+      /<li class="card[^>]*data-generation-id="(g_\w+)"(?:(?!<\/li>)[\s\S])*?data-chain>Part 2 of 2<[\s\S]*?<\/li>/.exec(
+        galleryPage,
+      )!;
+    expect(chainCard[0]).toContain('★ 1');
+    const liveCard = await fetch(
+      `${reelbot.url}/g/${chainCard[1]}/card?key=${galleryLink.searchParams.get('key')}`,
+    );
+    // "just now" may turn "1 min ago" between the two reads: the rest must match exactly.
+    const timeless = (card: string) => card.replace(/(<time[^>]*>)[^<]*(<\/time>)/, '$1$2');
+    expect(timeless(await liveCard.text())).toBe(timeless(chainCard[0]));
 
     // "Animate this image" on a person's message with a PNG: the form asks for the prompt, then a video.
     const posted = discord.postUserMessage({

@@ -7,7 +7,7 @@ import type { Generation } from '../../core/generations/types.js';
 import { grantOf } from '../access.js';
 import { favoriteFilterOf } from '../favorites-filter.js';
 import { encodeCursor, generationIdPattern, pageSize, parseListQuery } from '../filters.js';
-import { card } from '../views/card.js';
+import { type EntryDecorations, entryCard } from '../views/gallery-entry.js';
 import { galleryPage } from '../views/gallery-page.js';
 import type { PageContext } from '../views/layout.js';
 import { groupsOfEntries, type WebGroups } from './groups.js';
@@ -53,10 +53,22 @@ async function chainLengthsOf(
 }
 
 /**
- * `GET /`: the gallery, with `status`, `model`, `platform`, `source`, `user`, `q` and the keyset
- * cursor `after`. `GET /g/:id/card`: one card, for the live script to swap in when a job ends.
+ * What the cards of `items` show beside their rows (chain parts, groups, stars), each one read for
+ * them all. The page and the one card the live script fetches both read it here.
  */
-export function galleryRoutes(deps: {
+async function decorationsOf(
+  deps: Pick<GalleryDeps, 'store' | 'favorites' | 'groups'>,
+  items: readonly Generation[],
+): Promise<EntryDecorations> {
+  const [chainLengths, groupOf, stars] = await Promise.all([
+    chainLengthsOf(deps.store, items),
+    groupsOfEntries(deps.groups, items),
+    deps.favorites?.counts(items.map((item) => item.id)),
+  ]);
+  return { chainLengths, groupOf, stars };
+}
+
+interface GalleryDeps {
   store: GenerationStore;
   models: () => Promise<string[]>;
   pageContext: (res?: Response) => PageContext;
@@ -64,7 +76,13 @@ export function galleryRoutes(deps: {
   favorites?: Pick<FavoriteStore, 'counts'>;
   /** Groups (compare, batch), so their finished members show as one card. */
   groups?: WebGroups;
-}): Router {
+}
+
+/**
+ * `GET /`: the gallery, with `status`, `model`, `platform`, `source`, `user`, `q` and the keyset
+ * cursor `after`. `GET /g/:id/card`: one card, for the live script to swap in when a job ends.
+ */
+export function galleryRoutes(deps: GalleryDeps): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -85,16 +103,9 @@ export function galleryRoutes(deps: {
       deps.models(),
     ]);
     const { items } = page;
-    const [chainLengths, groupOf] = await Promise.all([
-      chainLengthsOf(deps.store, items),
-      groupsOfEntries(deps.groups, items),
-    ]);
-    const stars = await deps.favorites?.counts(items.map((item) => item.id));
     const body = galleryPage(deps.pageContext(res), {
       items,
-      chainLengths,
-      groupOf,
-      stars,
+      ...(await decorationsOf(deps, items)),
       next: page.next && encodeCursor(page.next),
       params: query.params,
       models,
@@ -107,8 +118,9 @@ export function galleryRoutes(deps: {
     const { id } = req.params;
     const generation = generationIdPattern.test(id) ? await deps.store.get(id) : undefined;
     if (!generation || !canSee(grantOf(res), generation)) throw new NotFoundError('generation', id);
+    const decorations = await decorationsOf(deps, [generation]);
     res.setHeader('Cache-Control', 'no-store');
-    res.type('html').send(card(generation, deps.pageContext().now).value);
+    res.type('html').send(entryCard(generation, deps.pageContext().now, decorations).value);
   });
 
   return router;

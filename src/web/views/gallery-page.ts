@@ -1,4 +1,3 @@
-import type { GenerationGroup } from '../../core/generations/groups/types.js';
 import type { Generation } from '../../core/generations/types.js';
 import { favoritedByAnyone } from '../favorites-filter.js';
 import {
@@ -9,25 +8,19 @@ import {
   sourceFilters,
   type statusFilters,
 } from '../filters.js';
-import { card, displayName } from './card.js';
+import { displayName } from './card.js';
 import { platformLabels, statusLabels } from './format.js';
-import { groupCard } from './group-page.js';
+import { type EntryDecorations, entryCard } from './gallery-entry.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageContext } from './layout.js';
 
-/** Everything the gallery page shows. */
-export interface GalleryView {
+/** Everything the gallery page shows: its entries with what each card shows beside its row. */
+export interface GalleryView extends EntryDecorations {
   items: Generation[];
   /** The `after` token of the next page, when there is one. */
   next?: string;
   params: ListQuery['params'];
   models: string[];
-  /** How many parts the chain of each newest part has (a chain shows as its newest part's card). */
-  chainLengths?: ReadonlyMap<string, number>;
-  /** Items that stand for their group (compare, batch): shown as the group's one card. */
-  groupOf?: ReadonlyMap<string, GenerationGroup>;
-  /** How many people marked each card's video as a favorite. */
-  stars?: ReadonlyMap<string, number>;
 }
 
 const statusNames: Record<(typeof statusFilters)[number], string> = { running: 'Running', ...statusLabels };
@@ -91,12 +84,7 @@ export function galleryPage(context: PageContext, view: GalleryView): SafeHtml {
   const { items, params, next } = view;
   const grid =
     items.length > 0
-      ? html`<ul class="grid">${items.map((item) => {
-          const group = view.groupOf?.get(item.id);
-          return group
-            ? groupCard(group, context.now, item.restrictedCategories)
-            : card(item, context.now, view.chainLengths?.get(item.id), view.stars?.get(item.id));
-        })}</ul>`
+      ? html`<ul class="grid">${items.map((item) => entryCard(item, context.now, view))}</ul>`
       : Object.keys(params).length > 0
         ? html`<section class="empty"><h2>Nothing found</h2><p>No video matches these filters.</p>
             <p><a class="button button--ghost" href="/">Show everything</a></p></section>`

@@ -10,6 +10,7 @@ import {
   bob,
   closeTestServer,
   createTestData,
+  insertChain,
   launchChromium,
   makeSampleMedia,
   seedGallery,
@@ -24,6 +25,7 @@ let data: TestData;
 let seeded: Awaited<ReturnType<typeof seedGallery>>;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
+let favorites: ReturnType<typeof createFavorites>;
 const listeners = new Set<GenerationListener>();
 const emit = (event: GenerationEvent) => {
   for (const listener of listeners) listener(event);
@@ -75,7 +77,7 @@ beforeAll(async () => {
   });
   data.clock.now += 10 * 60_000;
   // Two people like the boxes, one the fox: the Favorited filter shows the boxes first.
-  const favorites = createFavorites(data.db);
+  favorites = createFavorites(data.db);
   await favorites.set({ platform: 'discord', userId: 'u-ada' }, seeded.boxes.id, true);
   await favorites.set({ platform: 'slack', userId: 'u-bob' }, seeded.boxes.id, true);
   await favorites.set({ platform: 'discord', userId: 'u-ada' }, seeded.fox.id, true);
@@ -199,6 +201,40 @@ describe('the gallery in a real browser', () => {
     await page.waitForFunction((id) => !document.querySelector(`[data-generation-id="${id}"]`), doomed.id, {
       timeout: 5000,
     });
+    await page.close();
+  });
+
+  it('swaps in a finished chain part with its "Part N" chip and stars, as the page renders it after a reload', async () => {
+    const [first] = await insertChain(data, sample, ['A paper boat sets sail on a puddle']);
+    // As Extend does: the first part joins the chain named after it once a second part is asked for.
+    await data.store.update(first!.id, { chainId: first!.id });
+    data.clock.now += 1000;
+    const running = await data.store.insert({
+      source: 'replicate',
+      requester: ada,
+      model: 'minimax/video-01',
+      prompt: 'The paper boat drifts into a storm drain',
+      input: {},
+      status: 'processing',
+      origin: { kind: 'extend', generationId: first!.id },
+      chainId: first!.id,
+    });
+    await favorites.set({ platform: 'slack', userId: 'u-bob' }, running.id, true);
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
+    watch(page);
+    await page.goto(`${server.url}/?q=paper+boat`);
+    const cardOf = (id: string) => page.locator(`[data-generation-id="${id}"]`);
+    expect(await cardOf(running.id).getAttribute('data-running')).not.toBeNull();
+    await expect.poll(() => listeners.size).toBe(1);
+    const done = await attachMedia(data, sample, running.id);
+    emit({ type: 'succeeded', generation: done, media: done.media! });
+    await page.waitForSelector(`[data-generation-id="${running.id}"]:not([data-running]) img.card__poster`);
+    const live = await cardOf(running.id).evaluate((element) => element.outerHTML);
+    expect(live).toContain('Part 2 of 2');
+    expect(live).toContain('★ 1');
+    // The same card, server-rendered: the live one must not differ from what a reload shows.
+    await page.reload();
+    expect(await cardOf(running.id).evaluate((element) => element.outerHTML)).toBe(live);
     await page.close();
   });
 
