@@ -19,19 +19,20 @@ beforeAll(async () => {
   // One video of the fake Discord's server, one of another server, both made before this start.
   const db = openDatabase(dataDir);
   const store = createGenerationStore(db);
-  const made = async (workspaceId: string, prompt: string) =>
+  const made = async (workspaceId: string, prompt: string, model: string) =>
     (
       await store.insert({
         source: 'replicate',
         requester: { platform: 'discord', workspaceId, channelId: 'c1', userId: 'u1', userName: 'Ada' },
-        model: 'minimax/video-01',
+        model,
         prompt,
         input: { prompt },
         status: 'failed',
       })
     ).id;
-  ids.ours = await made(discord.state.guildId, 'a kite over the dunes');
-  ids.theirs = await made('other-guild', 'a secret from next door');
+  ids.ours = await made(discord.state.guildId, 'a kite over the dunes', 'minimax/video-01');
+  // Made with a model only the other server used: even its name is not this server's to see.
+  ids.theirs = await made('other-guild', 'a secret from next door', 'acme/next-door-model');
   db.close();
 });
 afterAll(() => stage.end());
@@ -45,7 +46,7 @@ const env = () => ({
 });
 
 describe('`reelbot start` keeps each server to its own videos', { timeout: 120_000 }, () => {
-  it("answers /gallery privately with a signed link to this server's gallery (search, a running video turning live into the finished one); unsigned URLs are 404, a revoked link too", async () => {
+  it("answers /gallery privately with a signed link to this server's gallery (its own models in the filter, search, a running video turning live into the finished one); unsigned URLs are 404, a revoked link too", async () => {
     reelbot = await stage.start(env());
     const server = reelbot.url;
 
@@ -62,6 +63,9 @@ describe('`reelbot start` keeps each server to its own videos', { timeout: 120_0
     const page = await signed.text();
     expect(page).toContain(ids.ours);
     expect(page).not.toContain(ids.theirs);
+    // The model filter names only the models of this server's videos.
+    expect(page).toContain('<option value="minimax/video-01">');
+    expect(page).not.toContain('acme/next-door-model');
 
     // Searching through the link keeps to the server, and odd or pasted text never errors.
     const search = async (q: string) => {
@@ -95,6 +99,7 @@ describe('`reelbot start` keeps each server to its own videos', { timeout: 120_0
     const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!;
     const everything = await (await fetch(`${server}/`, { headers: { cookie } })).text();
     expect(everything).toContain(ids.theirs);
+    expect(everything).toContain('<option value="acme/next-door-model">');
     expect((await fetch(`${server}${signInPath}`, { redirect: 'manual' })).status).toBe(401);
 
     // A video asked for while the server's gallery is open shows as running, then as the finished

@@ -133,8 +133,11 @@ export interface GenerationStore extends SpendLedger {
     filter?: GenerationFilter,
     options?: { cursor?: GenerationCursor; limit?: number },
   ): Promise<GenerationPage>;
-  /** Distinct model names, for the gallery's filter. */
-  models(): Promise<string[]>;
+  /**
+   * Distinct model names, byte-wise in order, for the gallery's filter: of one place's generations
+   * when `place` is given (what a link of that place may see), else of all.
+   */
+  models(place?: Place): Promise<string[]>;
   /** Count and bytes by status, for the admin view. */
   stats(): Promise<{ status: GenerationStatus; count: number; bytes: number }[]>;
   delete(id: string): Promise<boolean>;

@@ -1,5 +1,6 @@
 import { type Response, Router } from 'express';
 import { canSee } from '../../core/access/grant.js';
+import { type Place, placeKey } from '../../core/access/place.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { FavoriteStore } from '../../core/generations/favorites.js';
 import type { GenerationStore } from '../../core/generations/generation-store.js';
@@ -12,23 +13,30 @@ import { galleryPage } from '../views/gallery-page.js';
 import type { PageContext } from '../views/layout.js';
 import { groupsOfEntries, type WebGroups } from './groups.js';
 
+/** How many places' model lists are kept at once; past it the one read longest ago is dropped. */
+const cachedPlacesMax = 256;
+
 /**
- * Distinct models for the filter, refreshed at most every `ttlMs`: a scan per page view is waste.
- * The read in flight is what is kept, so page views during a refresh share it; a failed read is
- * forgotten, so the next view tries again.
+ * Distinct models for the filter, of one place (a link's) or of all, each list refreshed at most
+ * every `ttlMs`: a scan per page view is waste. The read in flight is what is kept, so page views
+ * during a refresh share it; a failed read is forgotten, so the next view tries again.
  */
-export function cachedModels(store: GenerationStore, clock: () => number, ttlMs = 30_000) {
-  let cached: { models: Promise<string[]>; at: number } | undefined;
-  return (): Promise<string[]> => {
+export function cachedModels(store: Pick<GenerationStore, 'models'>, clock: () => number, ttlMs = 30_000) {
+  const cached = new Map<string, { models: Promise<string[]>; at: number }>();
+  return (place?: Place): Promise<string[]> => {
+    const key = place ? placeKey(place) : '*';
     const now = clock();
-    if (!cached || now - cached.at > ttlMs) {
-      const entry = { models: store.models(), at: now };
-      entry.models.catch(() => {
-        if (cached === entry) cached = undefined;
-      });
-      cached = entry;
-    }
-    return cached.models;
+    const kept = cached.get(key);
+    if (kept && now - kept.at <= ttlMs) return kept.models;
+    const entry = { models: store.models(place), at: now };
+    entry.models.catch(() => {
+      if (cached.get(key) === entry) cached.delete(key);
+    });
+    cached.delete(key);
+    cached.set(key, entry);
+    // Maps keep insertion order: the first key is the list read longest ago.
+    if (cached.size > cachedPlacesMax) cached.delete(cached.keys().next().value!);
+    return entry.models;
   };
 }
 
@@ -70,7 +78,8 @@ async function decorationsOf(
 
 interface GalleryDeps {
   store: GenerationStore;
-  models: () => Promise<string[]>;
+  /** The models for the filter: of `place` when given, else of every place. */
+  models: (place?: Place) => Promise<string[]>;
   pageContext: (res?: Response) => PageContext;
   /** The star count of each card; no stars shown without it. */
   favorites?: Pick<FavoriteStore, 'counts'>;
@@ -100,7 +109,8 @@ export function galleryRoutes(deps: GalleryDeps): Router {
     };
     const [page, models] = await Promise.all([
       deps.store.list(filter, { cursor: query.cursor, limit: pageSize }),
-      deps.models(),
+      // A link of one place names only the models of the videos it may see.
+      deps.models(grant.kind === 'place' ? grant.place : undefined),
     ]);
     const { items } = page;
     const body = galleryPage(deps.pageContext(res), {

@@ -159,6 +159,37 @@ describe('a signed link', () => {
     expect((await get(mediaUrl)).status).toBe(200);
   });
 
+  it("to a server's gallery names only the models of that server's videos, in the filter and the API", async () => {
+    const modelsOn = async (path: string, headers: Record<string, string> = {}) => {
+      const page = await (await get(path, headers)).text();
+      const select = /<select name="model"[\s\S]*?<\/select>/.exec(page)![0];
+      return [...select.matchAll(/<option value="([^"]+)"/g)].map((match) => match[1]);
+    };
+    // fox and the failed lighthouse are w1's; boxes (physics) only t1's; minimax/video-01 is in both.
+    expect(await modelsOn(withKey('/', signer.sign({ place: w1 })))).toEqual([
+      'minimax/video-01',
+      'wan-video/wan-2.2-t2v-fast',
+    ]);
+    expect(await modelsOn(withKey('/', signer.sign({ place: t1 })))).toEqual(['minimax/video-01', 'physics']);
+    // The operator sees every place, so every model.
+    const signIn = await fetch(`${server.url}/sign-in`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: adminToken }),
+      redirect: 'manual',
+    });
+    const operator = { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0]! };
+    expect(await modelsOn('/', operator)).toEqual([
+      'minimax/video-01',
+      'physics',
+      'wan-video/wan-2.2-t2v-fast',
+    ]);
+    // The API has no list of models; filtered by one, it shows nothing of another place either.
+    const api = (await (
+      await get(withKey('/api/generations?model=physics', signer.sign({ place: w1 })))
+    ).json()) as { items: unknown[] };
+    expect(api.items).toEqual([]);
+  });
+
   it('leaves a cookie, so the page it opened loads its media and live updates without the key', async () => {
     const key = signer.sign({ place: w1 });
     const response = await get(withKey('/', key));

@@ -28,7 +28,7 @@ export function toTsQuery(text: string): string | undefined {
  * An SQL text with `@name` parameters (as the SQLite adapter writes them) as a Kysely fragment with
  * bound values, so one place rule (../place-filter.ts) serves both engines.
  */
-function withNamedParameters(text: string, params: Record<string, unknown>): RawBuilder<unknown> {
+export function withNamedParameters(text: string, params: Record<string, unknown>): RawBuilder<unknown> {
   const parts = text.split(/@(\w+)/);
   return sql.join(
     parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql.val(params[part]))),

@@ -1,4 +1,5 @@
-import { sql, type Updateable } from 'kysely';
+import { type RawBuilder, sql, type Updateable } from 'kysely';
+import type { Place } from '../../access/place.js';
 import type {
   GenerationInternals,
   GenerationPatch,
@@ -8,9 +9,10 @@ import type {
 import type { Generation, GenerationStatus, Platform } from '../../generations/types.js';
 import { internalsOf, patchColumns, toGeneration } from '../generation-rows.js';
 import { newGenerationId } from '../generations.js';
+import { placeCondition } from '../place-filter.js';
 import type { PostgresDatabase } from './database.js';
 import { createPostgresDownloadClaims } from './download-claims.js';
-import { createPostgresGenerationLister } from './generation-list.js';
+import { createPostgresGenerationLister, withNamedParameters } from './generation-list.js';
 import { type GenerationsTable, generationColumns } from './schema.js';
 import { createPostgresSpendQueries } from './spend.js';
 import { createPostgresWebhookDeliveries } from './webhook-deliveries.js';
@@ -131,8 +133,14 @@ export function createPostgresGenerationStore(
 
     list: createPostgresGenerationLister(db),
 
-    async models(): Promise<string[]> {
-      const rows = await db.selectFrom('generations').select('model').distinct().orderBy('model').execute();
+    async models(place?: Place): Promise<string[]> {
+      let query = db.selectFrom('generations as g').select('g.model').distinct();
+      // The same place rule as the list's (../place-filter.ts), so a link's filter names its own models.
+      if (place) {
+        const condition = placeCondition(place);
+        query = query.where(withNamedParameters(condition.sql, condition.params) as RawBuilder<boolean>);
+      }
+      const rows = await query.orderBy('g.model').execute();
       return rows.map((r) => r.model);
     },
 

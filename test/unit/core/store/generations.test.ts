@@ -281,6 +281,37 @@ describe.each(storeEngines())('generation store on $name', (engine) => {
     expect(await store.models()).toEqual(['a/b', 'a/bc', 'physics', 'wan/t2v']);
   });
 
+  it("names only one place's models when asked for that place, as its gallery link sees them", async () => {
+    const store = await open();
+    const slack = { platform: 'slack' as const, workspaceId: 't1', userId: 'u2', userName: 'Bob' };
+    const rows: [Parameters<typeof store.insert>[0]['requester'], string][] = [
+      [requester, 'wan/t2v'],
+      [requester, 'a/b'],
+      [{ ...requester, workspaceId: 'g2' }, 'other/server'],
+      [{ ...requester, workspaceId: undefined, channelId: 'dm1' }, 'discord/dm'],
+      [{ ...slack, channelId: 'C1' }, 'a/b'],
+      [{ ...slack, channelId: 'C1' }, 'slack/server'],
+      // A Slack DM keeps its team id, but belongs to its person, not the workspace.
+      [{ ...slack, channelId: 'D1' }, 'slack/dm'],
+      [{ platform: 'cli', userId: 'local', userName: 'local' }, 'physics'],
+    ];
+    for (const [who, model] of rows)
+      await store.insert({ source: 'replicate', requester: who, model, input: {} });
+    expect(await store.models({ kind: 'server', platform: 'discord', workspaceId: 'g1' })).toEqual([
+      'a/b',
+      'wan/t2v',
+    ]);
+    expect(await store.models({ kind: 'server', platform: 'slack', workspaceId: 't1' })).toEqual([
+      'a/b',
+      'slack/server',
+    ]);
+    expect(await store.models({ kind: 'dm', platform: 'slack', userId: 'u2' })).toEqual(['slack/dm']);
+    expect(await store.models({ kind: 'dm', platform: 'discord', userId: 'u1' })).toEqual(['discord/dm']);
+    expect(await store.models({ kind: 'operator' })).toEqual(['physics']);
+    expect(await store.models({ kind: 'server', platform: 'discord', workspaceId: 'nobody' })).toEqual([]);
+    expect(await store.models()).toHaveLength(7);
+  });
+
   it('ignores a replayed webhook delivery', async () => {
     const store = await open();
     expect(await store.seenWebhook('msg_1')).toBe(false);
