@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenerationStore, openDatabase } from '../../src/core/store/index.js';
-import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/server.js';
+import { buttonOf } from '../fakes/discord/buttons.js';
+import { type FakeDiscord, type RecordedCall, startFakeDiscord } from '../fakes/discord/server.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
 import { createE2eStage } from '../support/e2e-stage.js';
 import { type ReelbotProcess, runReelbot } from '../support/reelbot-process.js';
@@ -37,6 +38,12 @@ beforeAll(async () => {
 });
 afterAll(() => stage.end());
 
+/** The final edit of an interaction's status message: "Done", with the video attached. */
+const isFinalEdit = (token: string) => (call: RecordedCall) =>
+  call.method === 'PATCH' &&
+  call.route.includes(`/${token}/messages/`) &&
+  /^✅ Done/.test(call.json?.content ?? '');
+
 const env = () => ({
   DATA_DIR: dataDir,
   PORT: '0',
@@ -46,7 +53,7 @@ const env = () => ({
 });
 
 describe('`reelbot start` keeps each server to its own videos', { timeout: 120_000 }, () => {
-  it("answers /gallery privately with a signed link to this server's gallery (its own models in the filter, search, a running video turning live into the finished one); unsigned URLs are 404, a revoked link too", async () => {
+  it("answers /gallery privately with a signed link to this server's gallery (its own models in the filter, search, a running video turning live into the finished one, and its next part into the chain's one card); unsigned URLs are 404, a revoked link too", async () => {
     reelbot = await stage.start(env());
     const server = reelbot.url;
 
@@ -105,14 +112,15 @@ describe('`reelbot start` keeps each server to its own videos', { timeout: 120_0
     // A video asked for while the server's gallery is open shows as running, then as the finished
     // video, in a real browser and without a reload: the live card follows the process's events.
     replicate.state.predictions.configure('minimax/video-01', { manual: true });
-    discord.sendCommand('video', [
+    const lanternCommand = discord.sendCommand('video', [
       { name: 'model', value: 'minimax/video-01' },
       { name: 'prompt', value: 'a lantern drifts over the dunes' },
     ]);
-    const lantern = () =>
+    const predictionOf = (prompt: string) => () =>
       [...replicate.state.predictions.predictions.values()].find(
-        (entry) => entry.prediction.input?.prompt === 'a lantern drifts over the dunes',
+        (entry) => entry.prediction.input?.prompt === prompt,
       );
+    const lantern = predictionOf('a lantern drifts over the dunes');
     await expect.poll(lantern, { timeout: 30_000 }).toBeTruthy();
     const browser = await launchChromium();
     try {
@@ -128,6 +136,36 @@ describe('`reelbot start` keeps each server to its own videos', { timeout: 120_0
         timeout: 30_000,
       });
       expect(await page.locator(`[data-generation-id="${id}"] [data-badge]`).textContent()).toBe('Done');
+
+      // Extended, the lantern is a chain: its next part runs beside it, and when that part ends the
+      // page shows the chain as the page itself would after a reload, its newest part alone with
+      // its "Part 2 of 2" chip.
+      const lanternDone = await discord.waitForCall(isFinalEdit(lanternCommand.token));
+      const extendForm = (
+        await discord.waitForCallback(
+          discord.pressButton(lanternCommand.originalMessageId!, buttonOf(lanternDone, 'Extend').custom_id),
+        )
+      ).json.data;
+      discord.submitModal(extendForm.custom_id, [
+        { customId: 'prompt', value: 'the lantern rises over the sea' },
+      ]);
+      const rising = predictionOf('the lantern rises over the sea');
+      await expect.poll(rising, { timeout: 30_000 }).toBeTruthy();
+      await page.goto(`${server}${link.pathname}${link.search}`);
+      const part = page.locator('.card[data-running]', { hasText: 'the lantern rises over the sea' });
+      await part.waitFor();
+      const partId = await part.getAttribute('data-generation-id');
+      expect(await page.locator(`[data-generation-id="${id}"]`).count()).toBe(1);
+      const risingEntry = rising()!;
+      while (risingEntry.prediction.status !== 'succeeded')
+        replicate.state.predictions.advance(risingEntry.prediction.id);
+      await page.waitForSelector(`[data-generation-id="${partId}"]:not([data-running]) [data-chain]`, {
+        timeout: 30_000,
+      });
+      expect(await page.locator(`[data-generation-id="${partId}"] [data-chain]`).textContent()).toBe(
+        'Part 2 of 2',
+      );
+      expect(await page.locator(`[data-generation-id="${id}"]`).count()).toBe(0);
     } finally {
       await browser.close();
       replicate.state.predictions.configure('minimax/video-01', {});

@@ -64,7 +64,23 @@
     // The fragment is rendered (and escaped) by the server, like the rest of the page.
     const template = document.createElement('template');
     template.innerHTML = (await response.text()).trim();
+    const fresh = template.content.firstElementChild;
     element.replaceWith(template.content);
+    if (fresh instanceof HTMLElement && fresh.dataset.chainId) foldChain(fresh.dataset.chainId);
+  }
+
+  // A chain shows as its newest finished part (the store folds the older ones away): once a part
+  // finishes here, only the newest finished part of its chain stays, as a reload would show it.
+  function foldChain(chainId) {
+    const newestFirst = (a, b) => {
+      const [timeA, timeB] = [a, b].map((card) => card.querySelector('time')?.getAttribute('datetime') ?? '');
+      if (timeA !== timeB) return timeA < timeB ? 1 : -1;
+      return a.dataset.generationId < b.dataset.generationId ? 1 : -1;
+    };
+    const finished = Array.from(
+      document.querySelectorAll(`[data-chain-id="${CSS.escape(chainId)}"][data-status="succeeded"]`),
+    ).sort(newestFirst);
+    for (const older of finished.slice(1)) older.remove();
   }
 
   function apply(update) {

@@ -86,7 +86,7 @@ export function card(generation: Generation, now: number, chainLength?: number, 
   // socket is a good share of its cost. Each newline is still the whitespace between elements.
   return html`<li class="card card--${generation.status}" data-generation-id="${generation.id}" data-status="${generation.status}"${
     running ? html` data-running` : ''
-  }${generation.progress === undefined ? '' : html` data-percent="${generation.progress}"`}>
+  }${generation.chainId ? html` data-chain-id="${generation.chainId}"` : ''}${generation.progress === undefined ? '' : html` data-percent="${generation.progress}"`}>
 <a class="card__link" href="/g/${generation.id}">
 <div class="card__media">
 ${thumbnail(generation)}

@@ -204,7 +204,7 @@ describe('the gallery in a real browser', () => {
     await page.close();
   });
 
-  it('swaps in a finished chain part with its "Part N" chip and stars, as the page renders it after a reload', async () => {
+  it('swaps in a finished chain part with its "Part N" chip and stars in place of the older part, as the page renders it after a reload', async () => {
     const [first] = await insertChain(data, sample, ['A paper boat sets sail on a puddle']);
     // As Extend does: the first part joins the chain named after it once a second part is asked for.
     await data.store.update(first!.id, { chainId: first!.id });
@@ -232,9 +232,15 @@ describe('the gallery in a real browser', () => {
     const live = await cardOf(running.id).evaluate((element) => element.outerHTML);
     expect(live).toContain('Part 2 of 2');
     expect(live).toContain('★ 1');
+    // The chain is its newest finished part now: the first part's card goes, as a reload shows.
+    expect(await cardOf(first!.id).count()).toBe(0);
+    const liveIds = () =>
+      page.locator('.card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-generation-id')));
+    const shownLive = await liveIds();
     // The same card, server-rendered: the live one must not differ from what a reload shows.
     await page.reload();
     expect(await cardOf(running.id).evaluate((element) => element.outerHTML)).toBe(live);
+    expect(await liveIds()).toEqual(shownLive);
     await page.close();
   });
 
