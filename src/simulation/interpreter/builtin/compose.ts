@@ -18,7 +18,7 @@ import {
   tower,
   wreckingBall,
 } from './layouts.js';
-import type { Part } from './parts.js';
+import { hitting, type Part } from './parts.js';
 
 /** A scene of several parts, before the camera is placed. */
 export interface Composition {
@@ -30,7 +30,7 @@ export interface Composition {
   joints: SceneJointInput[];
 }
 
-function lookOfPart(part: Part, colorful: string[] | undefined): Look {
+export function lookOfPart(part: Part, colorful: string[] | undefined): Look {
   const look: Look = {
     colors: [],
     sizeScale: part.sizeScale ?? 1,
@@ -197,6 +197,7 @@ export function compose(
         p === hit ? { ...p, relation: 'through' } : p.agent ? { ...p, relation: undefined } : p,
       );
   }
+  parts = alsoHit(parts);
   // Arrangements the single-layout reading does not know stand as the target when nothing else is.
   const standing = parts.find(
     (p) =>
@@ -212,6 +213,14 @@ export function compose(
   const movers = parts.filter((p) => p.kind === 'group' && !p.relation);
   const target = parts.find(
     (p) => (p.kind === 'group' || p.kind === 'pins') && p.relation && !movers.includes(p),
+  );
+  // "Into a tower and a pyramid": the parts hit the same way as the target stand next to it, still.
+  const moreTargets = parts.filter(
+    (p) =>
+      target !== undefined &&
+      p !== target &&
+      p.relation === target.relation &&
+      (p.kind === 'group' || p.kind === 'pins'),
   );
   // "A ring of boxes around a ball": arranged things stand round or beside the target; they do not move.
   const standsBy =
@@ -232,16 +241,18 @@ export function compose(
         objects.push(...translate(beside, [placed.min[0] - beside.max[0] - 1, 0, 0]).objects);
       }
     }
+    objects.push(
+      ...lineUpBehind(
+        moreTargets.map((p) => hitLayout(p, colorful, 0)),
+        placed,
+      ),
+    );
     return { layout: { objects, ...bounds(objects) }, side: false, duration: 3, joints: [] };
   }
   if (!movers.length || (!target && support?.kind !== 'stairs')) return undefined;
   const looks = movers.map((p) => lookOfPart(p, colorful));
   const moverCount = movers.reduce((sum, p) => sum + countOf(p, 8), 0);
-  const targetLook = target && lookOfPart(target, colorful);
-  let placed = target && targetLayout(target, targetLook!, moverCount);
-  // What is hit is light unless said otherwise (crates, cardboard boxes, pins), so a hit shows.
-  if (placed && !target!.heavy && !target!.metal)
-    for (const o of placed.objects) if (o.body !== 'static') o.density = Math.min(o.density ?? 1000, 300);
+  let placed = target && hitLayout(target, colorful, moverCount);
   const objects: SceneObjectInput[] = [];
   let side = true;
   let duration = 4;
@@ -348,19 +359,106 @@ export function compose(
       objects.push(...next);
     }
   }
-  // Parts neither moving nor hit ("a ball hits a tower of 10 boxes next to 4 cylinders") stand
-  // behind the target, out of the movers' path along x.
+  // Further targets stand next to the first, behind it (-z) and out of the movers' path along x;
+  // parts neither moving nor hit ("a ball hits a tower of 10 boxes next to 4 cylinders") behind them.
+  const hit = placed
+    ? [
+        ...placed.objects,
+        ...lineUpBehind(
+          moreTargets.map((p) => hitLayout(p, colorful, 0)),
+          placed,
+        ),
+      ]
+    : [];
   const left = parts.filter(
-    (p) => (p.kind === 'group' || p.kind === 'pins') && p !== target && !movers.includes(p),
+    (p) =>
+      (p.kind === 'group' || p.kind === 'pins') &&
+      p !== target &&
+      !movers.includes(p) &&
+      !(placed && moreTargets.includes(p)),
   );
-  const beside = placed ?? { objects, ...bounds(objects) };
-  objects.push(...besideLayout(left, beside, 'behind', partsBudget, colorful, random, counts));
-  if (placed) objects.push(...placed.objects);
+  const beside = hit.length ? { objects: hit, ...bounds(hit) } : { objects, ...bounds(objects) };
+  objects.push(...standBehind(left, beside, partsBudget, colorful, random, counts));
+  objects.push(...hit);
   const all = bounds(objects);
   // Room for what scatters after the hit.
   const height = all.max[1] - Math.max(0, all.min[1]);
   all.max[0] += height * 0.3;
   return { layout: { objects, ...all }, side, duration, joints };
+}
+
+/**
+ * Parts named after a part that is hit and joined to it by "and" are hit the same way: "a ball rolls
+ * into a tower of 10 boxes and a pyramid of 6 crates" threw the pyramid's crates with the ball, for
+ * what has no preposition in front of it moves. What moves is what comes before the relation word.
+ */
+function alsoHit(parts: Part[]): Part[] {
+  const read: Part[] = [];
+  for (const part of parts) {
+    const before = read.findLast((p) => p.kind === 'group' || p.kind === 'pins');
+    const carried =
+      part.andJoined && !part.relation && !part.agent && hitting(before)
+        ? { ...part, relation: before!.relation }
+        : part;
+    read.push(carried);
+  }
+  return read;
+}
+
+/** A part as a target is built: its arrangement, light unless said otherwise (crates, cardboard boxes, pins), so a hit shows. */
+function hitLayout(part: Part, colorful: string[] | undefined, moverCount: number): Layout {
+  const placed = targetLayout(part, lookOfPart(part, colorful), moverCount);
+  if (!part.heavy && !part.metal)
+    for (const o of placed.objects) if (o.body !== 'static') o.density = Math.min(o.density ?? 1000, 300);
+  return placed;
+}
+
+/** `layouts` one after another behind `front` (towards -z), a metre apart, each centred on it along x. */
+function lineUpBehind(layouts: Layout[], front: Layout): SceneObjectInput[] {
+  const middle = (front.min[0] + front.max[0]) / 2;
+  let edge = front.min[2];
+  return layouts.flatMap((layout) => {
+    const placed = translate(layout, [
+      middle - (layout.min[0] + layout.max[0]) / 2,
+      0,
+      edge - 1 - layout.max[2],
+    ]);
+    edge = placed.min[2];
+    return placed.objects;
+  });
+}
+
+/**
+ * Parts standing behind `layout` (-z), out of the way of what moves along x: those arranged
+ * ("a pyramid of 6 crates", pins) built so, one after another, the rest in a loose cluster behind
+ * them. Said counts are shared within `room` and noted in `counts`.
+ */
+export function standBehind(
+  parts: Part[],
+  layout: Layout,
+  room: number,
+  colorful: string[] | undefined,
+  random: Random,
+  counts: HeldCounts,
+): SceneObjectInput[] {
+  const arranged = parts.filter((p) => p.arrangement || p.kind === 'pins');
+  const said = parts.reduce((sum, p) => sum + countOf(p, 6), 0);
+  const built = lineUpBehind(
+    arranged.map((p) =>
+      targetLayout(
+        p.count === undefined
+          ? p
+          : { ...p, count: counts.hold(p.noun, p.count, inProportion(countOf(p, 6), said, room)) },
+        lookOfPart(p, colorful),
+        0,
+      ),
+    ),
+    layout,
+  );
+  const rest = parts.filter((p) => !arranged.includes(p));
+  const behind = built.length ? { objects: built, ...bounds([...built, ...layout.objects]) } : layout;
+  const restRoom = Math.max(1, room - built.length);
+  return [...built, ...besideLayout(rest, behind, 'behind', restRoom, colorful, random, counts)];
 }
 
 /**

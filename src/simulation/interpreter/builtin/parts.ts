@@ -30,6 +30,8 @@ export interface Part {
   relation?: Relation;
   /** Named after "by": it does the moving ("a tower knocked over by a ball"). */
   agent?: boolean;
+  /** Joined to the part before it by "and", with no preposition between ("a tower and a pyramid"). */
+  andJoined?: boolean;
 }
 
 const arrangementWords: Readonly<Record<string, Arrangement>> = {
@@ -75,6 +77,19 @@ const relationPhrases: [string[], Relation][] = [
   [['over'], 'over'],
   [['under'], 'under'],
 ];
+
+/** Arrangements that name a target on their own, with no "of" ("rolls into a pyramid"). */
+const bareArrangements = new Set(['tower', 'pyramid', 'wall']);
+
+/** Whether a part is hit by what moves: gone into, onto, through or over. */
+export function hitting(part: Part | undefined): boolean {
+  return (
+    part?.relation === 'into' ||
+    part?.relation === 'onto' ||
+    part?.relation === 'through' ||
+    part?.relation === 'over'
+  );
+}
 
 const pinWords = new Set(['pin', 'pins', 'skittle', 'skittles']);
 const rampWords = new Set(['ramp', 'ramps', 'slope', 'incline']);
@@ -139,17 +154,21 @@ export function readParts(prompt: string): Part[] {
   const parts: Part[] = [];
   let pending: Relation | undefined;
   let agent = false;
+  let joined = false;
   let consumed = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === 'by') {
       agent = true;
       pending = undefined;
+      joined = false;
       consumed = i + 1;
       continue;
     }
+    if (w === 'and' && parts.length) joined = true;
     const relation = relationAt(words, i);
     if (relation) {
+      joined = false;
       pending = relation.relation;
       i += relation.length - 1;
       consumed = i + 1;
@@ -170,6 +189,12 @@ export function readParts(prompt: string): Part[] {
         readModifiers(part, words, j, i + 2);
         end = j;
       }
+    } else if (bareArrangements.has(w) && (pending || (joined && hitting(parts.at(-1))))) {
+      // "Rolls into a pyramid": a target named by its arrangement alone is built of boxes.
+      part = emptyPart('group', 'box', 'boxes');
+      part.arrangement = arrangement;
+      readModifiers(part, words, i, consumed);
+      part.count = undefined;
     } else if (rampWords.has(w)) part = emptyPart('ramp', 'box', 'ramp');
     else if (stairWords.has(w)) part = emptyPart('stairs', 'box', 'stairs');
     else if (pinWords.has(w)) {
@@ -182,8 +207,10 @@ export function readParts(prompt: string): Part[] {
     if (!part) continue;
     if (agent) part.agent = true;
     else if (pending) part.relation = pending;
+    else if (joined) part.andJoined = true;
     pending = undefined;
     agent = false;
+    joined = false;
     parts.push(part);
     consumed = end + 1;
     i = end;

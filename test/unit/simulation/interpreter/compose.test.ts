@@ -216,3 +216,50 @@ describe('built-in interpreter, sentences with several parts', () => {
     for (const o of scene.objects) expect(o.position[1] - o.size[1] / 2).toBeGreaterThan(-0.01);
   });
 });
+
+describe('built-in interpreter, what moves and what is hit', () => {
+  const moving = (bodies: Body[]) => bodies.filter((b) => b.velocity.some((v) => v !== 0));
+
+  it('throws the ball at the tower and stands the pyramid joined by "and" beside it, still', () => {
+    const prompt = 'a ball rolls into a tower of 10 boxes and a pyramid of 6 crates';
+    const built = readBuiltin(prompt);
+    expect(built.reading).toBe('a ball, a tower of 10 boxes, a pyramid of 6 crates');
+    const [ball, ...others] = of(built.scene, 'sphere');
+    expect(others).toHaveLength(0);
+    expect(ball!.velocity[0]).toBeGreaterThan(0);
+    const boxes = of(built.scene, 'box');
+    expect(boxes).toHaveLength(16);
+    expect(moving(boxes)).toEqual([]);
+    // The tower stands where the ball's line meets it; the pyramid next to it, off that line.
+    const onLine = boxes.filter((b) => Math.abs(b.position[2] - ball!.position[2]) < b.size[2] / 2);
+    expect(onLine).toHaveLength(10);
+    const pyramid = boxes.filter((b) => !onLine.includes(b));
+    expect(extent(pyramid, 2).max).toBeLessThan(extent(onLine, 2).min);
+    // Beside the tower, not far off: it is a target, the two filmed together.
+    expect(extent(onLine, 2).min - extent(pyramid, 2).max).toBeLessThan(2);
+    expect(framesAll(built.scene)).toBe(true);
+    expect(sceneProblems(built.scene)).toEqual([]);
+  });
+
+  it('aims two balls at the wall and stands the tower of cylinders joined to it beside the wall', () => {
+    const built = readBuiltin('two balls smash into a wall of boxes and a tower of cylinders');
+    expect(built.reading).toBe('2 balls, a wall of boxes, a tower of cylinders');
+    const balls = of(built.scene, 'sphere');
+    expect(moving(balls)).toHaveLength(2);
+    const cylinders = of(built.scene, 'cylinder');
+    expect(cylinders.length).toBeGreaterThan(3);
+    expect(moving([...cylinders, ...of(built.scene, 'box')])).toEqual([]);
+    // A tower: stacked, one above another.
+    expect(extent(cylinders, 1).max).toBeGreaterThan(2 * cylinders[0]!.size[1]);
+  });
+
+  it('moves every part named before the relation word: a ball and a cube both roll into a pyramid', () => {
+    const built = readBuiltin('a ball and a cube roll into a pyramid');
+    expect(built.reading).toBe('a ball, a cube, a pyramid of boxes');
+    const thrown = moving(built.scene.objects);
+    expect(thrown.map((b) => b.shape).sort()).toEqual(['box', 'sphere']);
+    const pyramid = of(built.scene, 'box').filter((b) => !thrown.includes(b));
+    expect(pyramid).toHaveLength(10);
+    for (const b of thrown) expect(b.position[0]).toBeLessThan(extent(pyramid, 0).min);
+  });
+});
