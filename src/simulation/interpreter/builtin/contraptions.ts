@@ -1,7 +1,7 @@
 import type { Random } from '../../random.js';
 import type { SceneJointInput, SceneObjectInput, Vec3 } from '../../scene/schema.js';
 import { bounds, type Layout, type Look, material } from './layouts.js';
-import type { Part } from './parts.js';
+import { emptyPart, hitting, type Part } from './parts.js';
 import { numberAt, wordsOf } from './words.js';
 
 /*
@@ -55,6 +55,17 @@ export function ownParts(kind: Contraption, parts: Part[]): Part[] {
     case 'chain':
       return [];
   }
+}
+
+/**
+ * The parts of a sentence whose pendulum hits something ("a pendulum smashes a tower of boxes"): it
+ * swings as a wrecking ball does, so it is a ball that moves, unless a lone ball is named to be it
+ * ("a pendulum with a steel ball"). Undefined when the sentence's pendulum hits nothing.
+ */
+export function pendulumHitting(text: string, parts: Part[]): Part[] | undefined {
+  if (contraptionOf(text) !== 'pendulum' || !parts.some(hitting)) return undefined;
+  const bob = parts.some((p) => p.kind === 'group' && p.shape === 'sphere' && !p.relation && !p.arrangement);
+  return bob ? parts : [{ ...emptyPart('group', 'sphere', 'pendulum'), count: 1 }, ...parts];
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   type JointedLayout,
   newtonsCradle,
   ownParts,
+  pendulumHitting,
   seesaw,
   vessel,
 } from './contraptions.js';
@@ -162,7 +163,9 @@ export function readBuiltin(
   const subjects = words.phrases.filter(
     (p) => !(words.knockedByBall && p.shape === 'sphere' && (p.count ?? 1) === 1 && words.phrases.length > 1),
   );
-  const parts = readParts(prompt);
+  const read = readParts(prompt);
+  const swinging = pendulumHitting(prompt.toLowerCase(), read);
+  const parts = swinging ?? read;
   // The layout is made of what the sentence arranges so ("a red ball and a tower of 10 boxes": the
   // boxes), else of the first thing it names.
   const arranged = parts.find((p) => p.arrangement && p.arrangement === words.scenario);
@@ -175,7 +178,7 @@ export function readBuiltin(
   const look = lookOf(words, main, shape);
 
   const spiral = /\bspiral\b/.test(prompt.toLowerCase()) && !words.knockedByBall;
-  const kind = contraptionOf(prompt.toLowerCase());
+  const kind = swinging ? undefined : contraptionOf(prompt.toLowerCase());
   const own = kind ? ownParts(kind, parts) : [];
   // What else the sentence names stands beside the contraption: "a newtons cradle with 5 balls and 3 boxes".
   const besideContraption = kind

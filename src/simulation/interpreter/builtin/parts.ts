@@ -101,7 +101,7 @@ function relationAt(words: string[], i: number): { relation: Relation; length: n
   return undefined;
 }
 
-function emptyPart(kind: Part['kind'], shape: Shape, noun: string): Part {
+export function emptyPart(kind: Part['kind'], shape: Shape, noun: string): Part {
   return {
     kind,
     shape,

@@ -154,6 +154,22 @@ describe('built-in interpreter, contraptions and the other things a sentence nam
     expect(sceneProblems(built.scene)).toEqual([]);
   });
 
+  it('swings a pendulum that smashes a tower into it, as a wrecking ball, rather than standing the tower aside', async () => {
+    const prompt = 'a pendulum smashes a tower of 8 boxes';
+    const scene = interpretBuiltin(prompt);
+    expect(readingOf(prompt)).toBe('a pendulum, a tower of 8 boxes');
+    expect(scene.joints.filter((j) => j.kind === 'rope')).toHaveLength(1);
+    const boxes = scene.objects.flatMap((o, i) => (o.shape === 'box' && o.body === 'dynamic' ? [i] : []));
+    expect(boxes).toHaveLength(8);
+    const trajectory = await simulate(briefly(scene, 3));
+    const moved = boxes.filter((i) => {
+      const start = scene.objects[i]!.position;
+      const end = at(trajectory, last(trajectory), i);
+      return Math.hypot(end[0]! - start[0], end[2]! - start[2]) > 0.5;
+    });
+    expect(moved.length).toBeGreaterThan(2);
+  });
+
   it('stands the other parts behind the cradle, clear of its swing, and the cradle still works', async () => {
     const scene = interpretBuiltin('a newtons cradle with 5 balls and 3 boxes');
     const boxes = scene.objects.flatMap((o, i) => (o.shape === 'box' && o.body === 'dynamic' ? [i] : []));
