@@ -343,14 +343,28 @@ export function compose(
         const distance = 7;
         const t = distance / speed;
         const height = placed.max[1] - Math.max(0, placed.min[1]);
+        const startY = Math.max(0.4, height * 0.4) + 0.5 * 9.81 * t * t;
         const thrown = cluster(
           movers,
           looks,
-          [placed.min[0] - distance, Math.max(0.4, height * 0.4) + 0.5 * 9.81 * t * t, center[2]],
+          [placed.min[0] - distance, startY, center[2]],
           Math.max(1, width),
           random,
         );
         for (const o of thrown) o.velocity = [speed, 0, 0];
+        // A few thrown things are as big and heavy as a lone ball, so the hit shows: "a ball and a
+        // cube roll into a pyramid" bounced two small bodies off it and left it standing.
+        if (moverCount <= 3) {
+          const owners = movers.flatMap((p, m) => Array.from({ length: countOf(p, 8) }, () => m));
+          thrown.forEach((o, i) => {
+            Object.assign(o, { size: sizeOf(o.shape, 0.9 * looks[owners[i]!]!.sizeScale), density: 3000 });
+          });
+          // Side by side across the way, clear of each other, at the height they are thrown from.
+          const gap = Math.max(...thrown.map((o) => o.size[2])) + 0.2;
+          thrown.forEach((o, i) => {
+            o.position = [o.position[0], startY, center[2] + (i - (thrown.length - 1) / 2) * gap];
+          });
+        }
         objects.push(...thrown);
       }
     } else {

@@ -4,6 +4,7 @@ import {
   readBuiltin,
   readingOf,
 } from '../../../../src/simulation/interpreter/builtin/index.js';
+import { floatsPerBody, frameOf, simulate } from '../../../../src/simulation/physics/simulate.js';
 import type { Scene } from '../../../../src/simulation/scene/schema.js';
 import { sceneProblems } from '../../../../src/simulation/scene/validate.js';
 
@@ -261,5 +262,18 @@ describe('built-in interpreter, what moves and what is hit', () => {
     const pyramid = of(built.scene, 'box').filter((b) => !thrown.includes(b));
     expect(pyramid).toHaveLength(10);
     for (const b of thrown) expect(b.position[0]).toBeLessThan(extent(pyramid, 0).min);
+  });
+
+  it('throws a few things as big and heavy as a lone ball, so the pyramid they hit falls', async () => {
+    const scene = interpretBuiltin('a ball and a cube roll into a pyramid');
+    const pyramid = scene.objects.flatMap((o, i) => (o.velocity.every((v) => v === 0) ? [i] : []));
+    expect(pyramid).toHaveLength(10);
+    const trajectory = await simulate({ ...scene, duration: 2, fps: 24 });
+    const end = frameOf(trajectory, trajectory.frames - 1);
+    const fallen = pyramid.filter((i) => {
+      const start = scene.objects[i]!.position;
+      return Math.hypot(end[i * floatsPerBody]! - start[0], end[i * floatsPerBody + 2]! - start[2]) > 0.3;
+    });
+    expect(fallen.length).toBeGreaterThan(5);
   });
 });
