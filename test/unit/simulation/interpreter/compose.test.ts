@@ -264,6 +264,19 @@ describe('built-in interpreter, what moves and what is hit', () => {
     for (const b of thrown) expect(b.position[0]).toBeLessThan(extent(pyramid, 0).min);
   });
 
+  it.each(['three balls hit a tower of 10 cans', 'two balls smash a tower of 10 cans'])(
+    'reads the plural verb as what is hit: "%s" throws the balls at the tower',
+    (prompt) => {
+      const scene = interpretBuiltin(prompt);
+      const balls = of(scene, 'sphere');
+      expect(balls.length).toBeGreaterThan(1);
+      expect(moving(balls)).toHaveLength(balls.length);
+      const cans = of(scene, 'cylinder');
+      expect(cans).toHaveLength(10);
+      for (const b of balls) expect(b.position[0]).toBeLessThan(extent(cans, 0).min);
+    },
+  );
+
   it('throws a few things as big and heavy as a lone ball, so the pyramid they hit falls', async () => {
     const scene = interpretBuiltin('a ball and a cube roll into a pyramid');
     const pyramid = scene.objects.flatMap((o, i) => (o.velocity.every((v) => v === 0) ? [i] : []));
