@@ -389,7 +389,7 @@ export function compose(
       (p.kind === 'group' || p.kind === 'pins') &&
       p !== target &&
       !movers.includes(p) &&
-      !(placed && moreTargets.includes(p)),
+      !moreTargets.includes(p),
   );
   const beside = hit.length ? { objects: hit, ...bounds(hit) } : { objects, ...bounds(objects) };
   objects.push(...standBehind(left, beside, partsBudget, colorful, random, counts));

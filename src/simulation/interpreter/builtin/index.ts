@@ -185,12 +185,13 @@ export function readBuiltin(
     ? parts.filter((p) => (p.kind === 'group' || p.kind === 'pins') && !own.includes(p))
     : [];
   const contraptionSaid = kind && saidCount(kind, prompt.toLowerCase(), own, besideContraption);
+  // It looks as its own parts say, never as the parts beside it: "a pendulum beside red crates".
   const contraption =
     kind &&
     jointedLayout(
       kind,
       contraptionCount(kind, contraptionSaid),
-      own[0] ? lookOfPart(own[0], words.colorful ? rainbow : undefined) : look,
+      own[0] ? lookOfPart(own[0], words.colorful ? rainbow : undefined) : lookOf(words, undefined, shape),
       random,
     );
   const joints: SceneJointInput[] = [...(contraption?.joints ?? [])];

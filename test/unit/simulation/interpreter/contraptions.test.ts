@@ -170,6 +170,16 @@ describe('built-in interpreter, contraptions and the other things a sentence nam
     expect(moved.length).toBeGreaterThan(2);
   });
 
+  it('paints a contraption as its own parts say, never as the parts beside it', () => {
+    const plain = interpretBuiltin('a newtons cradle');
+    const beside = interpretBuiltin('a newtons cradle and 3 red boxes');
+    const colours = (scene: Scene) => dynamic(scene, 'sphere').map((o) => o.color);
+    expect(colours(beside)).toEqual(colours(plain));
+    expect(new Set(dynamic(beside, 'box').map((o) => o.color))).toEqual(new Set(['#d8342c']));
+    const blue = interpretBuiltin('a newtons cradle with 3 red boxes and 4 blue balls');
+    expect(new Set(colours(blue))).toEqual(new Set(['#2f6fd6']));
+  });
+
   it('stands the other parts behind the cradle, clear of its swing, and the cradle still works', async () => {
     const scene = interpretBuiltin('a newtons cradle with 5 balls and 3 boxes');
     const boxes = scene.objects.flatMap((o, i) => (o.shape === 'box' && o.body === 'dynamic' ? [i] : []));
