@@ -80,6 +80,10 @@ const relationPhrases: [string[], Relation][] = [
   [['under'], 'under'],
 ];
 
+/** Verbs of motion: a part right before one is what does it. */
+const ownVerb =
+  /^(falls?|drops?|rolls?|bounces?|tumbles?|rains?|pours?|slides?|flies|fly|moves?|swings?|crash(es)?|hits?|smash(es)?|knocks?)$/;
+
 /** Arrangements that name a target on their own, with no "of" ("rolls into a pyramid"). */
 const bareArrangements = new Set(['tower', 'pyramid', 'wall']);
 
@@ -209,7 +213,8 @@ export function readParts(prompt: string): Part[] {
     if (!part) continue;
     if (agent) part.agent = true;
     else if (pending) part.relation = pending;
-    else if (joined) part.andJoined = true;
+    // "... and three cubes fall": a part with a verb of its own starts a new clause; it is not in a list.
+    else if (joined && !ownVerb.test(words[end + 1] ?? '')) part.andJoined = true;
     pending = undefined;
     agent = false;
     joined = false;

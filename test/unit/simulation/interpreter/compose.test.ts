@@ -254,6 +254,17 @@ describe('built-in interpreter, what moves and what is hit', () => {
     expect(extent(cylinders, 1).max).toBeGreaterThan(2 * cylinders[0]!.size[1]);
   });
 
+  it('reads a part after "and" with a verb of its own as one that moves: "... and three cubes fall"', () => {
+    const built = readBuiltin('a ball rolls into a tower of 10 boxes and three cubes fall from the sky');
+    expect(built.reading).toBe('a ball, a tower of 10 boxes, 3 cubes');
+    const boxes = of(built.scene, 'box');
+    expect(boxes).toHaveLength(13);
+    const tower = boxes.filter((b) => b.size[1] > 0.6);
+    const cubes = boxes.filter((b) => !tower.includes(b));
+    expect(cubes).toHaveLength(3);
+    expect(extent(cubes, 1).min).toBeGreaterThan(extent(tower, 1).max);
+  });
+
   it('moves every part named before the relation word: a ball and a cube both roll into a pyramid', () => {
     const built = readBuiltin('a ball and a cube roll into a pyramid');
     expect(built.reading).toBe('a ball, a cube, a pyramid of boxes');
