@@ -373,14 +373,16 @@ export function compose(
       objects.push(...next);
     }
   }
-  // Further targets stand next to the first, behind it (-z) and out of the movers' path along x;
-  // parts neither moving nor hit ("a ball hits a tower of 10 boxes next to 4 cylinders") behind them.
+  // Further targets stand next to the first, and parts neither moving nor hit ("a ball hits a tower
+  // of 10 boxes next to 4 cylinders") next to them, all behind the movers' path along x.
+  const back = boxOf([...(placed?.objects ?? []), ...objects]).min[2];
   const hit = placed
     ? [
         ...placed.objects,
         ...lineUpBehind(
           moreTargets.map((p) => hitLayout(p, colorful, 0)),
           placed,
+          back,
         ),
       ]
     : [];
@@ -392,7 +394,7 @@ export function compose(
       !moreTargets.includes(p),
   );
   const beside = hit.length ? { objects: hit, ...bounds(hit) } : { objects, ...bounds(objects) };
-  objects.push(...standBehind(left, beside, partsBudget, colorful, random, counts));
+  objects.push(...standBehind(left, beside, partsBudget, colorful, random, counts, back));
   objects.push(...hit);
   const all = bounds(objects);
   // Room for what scatters after the hit.
@@ -427,25 +429,42 @@ function hitLayout(part: Part, colorful: string[] | undefined, moverCount: numbe
   return placed;
 }
 
-/** `layouts` one after another behind `front` (towards -z), a metre apart, each centred on it along x. */
-function lineUpBehind(layouts: Layout[], front: Layout): SceneObjectInput[] {
-  const middle = (front.min[0] + front.max[0]) / 2;
-  let edge = front.min[2];
+/**
+ * `layouts` one after another to the right of `front` (+x) and behind `back` (-z, by default the
+ * back of `front`): out of the way of what moves along x at it or swings in its plane, yet side by
+ * side with it as the camera sees them (straight behind it, a tower hid the pyramid beside it).
+ */
+function lineUpBehind(
+  layouts: Layout[],
+  front: Layout,
+  back = boxOf(front.objects).min[2],
+): SceneObjectInput[] {
+  let edge = boxOf(front.objects).max[0] - 0.3;
   return layouts.flatMap((layout) => {
-    const placed = translate(layout, [
-      middle - (layout.min[0] + layout.max[0]) / 2,
-      0,
-      edge - 1 - layout.max[2],
-    ]);
-    edge = placed.min[2];
+    const box = boxOf(layout.objects);
+    const placed = translate(layout, [edge + 0.5 - box.min[0], 0, back - 0.5 - box.max[2]]);
+    edge += 0.5 + box.max[0] - box.min[0];
     return placed.objects;
   });
 }
 
 /**
- * Parts standing behind `layout` (-z), out of the way of what moves along x: those arranged
- * ("a pyramid of 6 crates", pins) built so, one after another, the rest in a loose cluster behind
- * them. Said counts are shared within `room` and noted in `counts`.
+ * The box `objects` fill, each by its own size: `bounds` pads every body by its whole diagonal on
+ * every axis, so a cradle's 7 m top bar reached 3.5 m behind it and what stood there stood far off.
+ */
+function boxOf(objects: SceneObjectInput[]): { min: Vec3; max: Vec3 } {
+  if (!objects.length) return { min: [0, 0, 0], max: [0, 0, 0] };
+  const along = (k: 0 | 1 | 2, sign: 1 | -1) => objects.map((o) => o.position[k] + (sign * o.size[k]) / 2);
+  return {
+    min: [Math.min(...along(0, -1)), Math.min(...along(1, -1)), Math.min(...along(2, -1))],
+    max: [Math.max(...along(0, 1)), Math.max(...along(1, 1)), Math.max(...along(2, 1))],
+  };
+}
+
+/**
+ * Parts standing next to `layout`, lined up as {@link lineUpBehind} sets them: those arranged ("a
+ * pyramid of 6 crates", pins) built so, the rest in a loose cluster. Said counts are shared within
+ * `room` and noted in `counts`.
  */
 export function standBehind(
   parts: Part[],
@@ -454,25 +473,25 @@ export function standBehind(
   colorful: string[] | undefined,
   random: Random,
   counts: HeldCounts,
+  back?: number,
 ): SceneObjectInput[] {
   const arranged = parts.filter((p) => p.arrangement || p.kind === 'pins');
   const said = parts.reduce((sum, p) => sum + countOf(p, 6), 0);
-  const built = lineUpBehind(
-    arranged.map((p) =>
-      targetLayout(
-        p.count === undefined
-          ? p
-          : { ...p, count: counts.hold(p.noun, p.count, inProportion(countOf(p, 6), said, room)) },
-        lookOfPart(p, colorful),
-        0,
-      ),
+  const layouts = arranged.map((p) =>
+    targetLayout(
+      p.count === undefined
+        ? p
+        : { ...p, count: counts.hold(p.noun, p.count, inProportion(countOf(p, 6), said, room)) },
+      lookOfPart(p, colorful),
+      0,
     ),
-    layout,
   );
   const rest = parts.filter((p) => !arranged.includes(p));
-  const behind = built.length ? { objects: built, ...bounds([...built, ...layout.objects]) } : layout;
-  const restRoom = Math.max(1, room - built.length);
-  return [...built, ...besideLayout(rest, behind, 'behind', restRoom, colorful, random, counts)];
+  const built = layouts.reduce((sum, l) => sum + l.objects.length, 0);
+  const origin: Layout = { objects: [], min: [0, 0, 0], max: [0, 0, 0] };
+  const loose = besideLayout(rest, origin, 'behind', Math.max(1, room - built), colorful, random, counts);
+  if (loose.length) layouts.push({ objects: loose, ...bounds(loose) });
+  return lineUpBehind(layouts, layout, back);
 }
 
 /**
