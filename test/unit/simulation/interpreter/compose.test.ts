@@ -238,6 +238,8 @@ describe('built-in interpreter, what moves and what is hit', () => {
     expect(extent(pyramid, 2).max).toBeLessThan(extent(onLine, 2).min);
     // Beside the tower, not far off: it is a target, the two filmed together.
     expect(extent(onLine, 2).min - extent(pyramid, 2).max).toBeLessThan(2);
+    // To the tower's right as the camera sees them, not hidden straight behind it.
+    expect(centre(pyramid, 0)).toBeGreaterThan(extent(onLine, 0).max);
     expect(framesAll(built.scene)).toBe(true);
     expect(sceneProblems(built.scene)).toEqual([]);
   });

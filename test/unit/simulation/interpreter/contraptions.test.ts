@@ -186,8 +186,11 @@ describe('built-in interpreter, contraptions and the other things a sentence nam
     expect(boxes).toHaveLength(3);
     const cradle = scene.objects.filter((o) => o.body === 'static' || o.id);
     const cradleBack = Math.min(...cradle.map((o) => o.position[2] - o.size[2] / 2));
-    for (const i of boxes)
+    for (const i of boxes) {
       expect(scene.objects[i]!.position[2] + scene.objects[i]!.size[2] / 2).toBeLessThan(cradleBack);
+      // Near it: in the picture with it, not metres off.
+      expect(scene.objects[i]!.position[2]).toBeGreaterThan(cradleBack - 2.5);
+    }
     const trajectory = await simulate(briefly(scene, 1.5));
     const lastBall = index(scene, 'ball-4');
     const start = scene.objects[lastBall]!.position[0];
