@@ -242,7 +242,7 @@ export function compose(
       }
     }
     objects.push(
-      ...lineUpBehind(
+      ...lineUpAside(
         moreTargets.map((p) => hitLayout(p, colorful, 0)),
         placed,
       ),
@@ -379,7 +379,7 @@ export function compose(
   const hit = placed
     ? [
         ...placed.objects,
-        ...lineUpBehind(
+        ...lineUpAside(
           moreTargets.map((p) => hitLayout(p, colorful, 0)),
           placed,
           back,
@@ -394,7 +394,7 @@ export function compose(
       !moreTargets.includes(p),
   );
   const beside = hit.length ? { objects: hit, ...bounds(hit) } : { objects, ...bounds(objects) };
-  objects.push(...standBehind(left, beside, partsBudget, colorful, random, counts, back));
+  objects.push(...standAside(left, beside, partsBudget, colorful, random, counts, back));
   objects.push(...hit);
   const all = bounds(objects);
   // Room for what scatters after the hit.
@@ -404,9 +404,9 @@ export function compose(
 }
 
 /**
- * Parts named after a part that is hit and joined to it by "and" are hit the same way: "a ball rolls
- * into a tower of 10 boxes and a pyramid of 6 crates" threw the pyramid's crates with the ball, for
- * what has no preposition in front of it moves. What moves is what comes before the relation word.
+ * A part joined by "and" to a part that is hit is hit the same way, though no preposition stands in
+ * front of it: what moves comes before the relation word. "A ball rolls into a tower of 10 boxes and
+ * a pyramid of 6 crates" threw the pyramid's crates with the ball.
  */
 function alsoHit(parts: Part[]): Part[] {
   const read: Part[] = [];
@@ -434,7 +434,7 @@ function hitLayout(part: Part, colorful: string[] | undefined, moverCount: numbe
  * back of `front`): out of the way of what moves along x at it or swings in its plane, yet side by
  * side with it as the camera sees them (straight behind it, a tower hid the pyramid beside it).
  */
-function lineUpBehind(
+function lineUpAside(
   layouts: Layout[],
   front: Layout,
   back = boxOf(front.objects).min[2],
@@ -462,11 +462,11 @@ function boxOf(objects: SceneObjectInput[]): { min: Vec3; max: Vec3 } {
 }
 
 /**
- * Parts standing next to `layout`, lined up as {@link lineUpBehind} sets them: those arranged ("a
+ * Parts standing next to `layout`, lined up as {@link lineUpAside} sets them: those arranged ("a
  * pyramid of 6 crates", pins) built so, the rest in a loose cluster. Said counts are shared within
  * `room` and noted in `counts`.
  */
-export function standBehind(
+export function standAside(
   parts: Part[],
   layout: Layout,
   room: number,
@@ -491,7 +491,7 @@ export function standBehind(
   const origin: Layout = { objects: [], min: [0, 0, 0], max: [0, 0, 0] };
   const loose = besideLayout(rest, origin, 'behind', Math.max(1, room - built), colorful, random, counts);
   if (loose.length) layouts.push({ objects: loose, ...bounds(loose) });
-  return lineUpBehind(layouts, layout, back);
+  return lineUpAside(layouts, layout, back);
 }
 
 /**

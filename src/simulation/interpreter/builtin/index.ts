@@ -11,7 +11,7 @@ import type {
 import { sceneLimits } from '../../scene/schema.js';
 import { parseScene } from '../../scene/validate.js';
 import { spiralDominoes } from './arrangements.js';
-import { besideLayout, compose, lookOfPart, standBehind } from './compose.js';
+import { besideLayout, compose, lookOfPart, standAside } from './compose.js';
 import {
   type Contraption,
   contraptionOf,
@@ -269,7 +269,7 @@ export function readBuiltin(
 
   // What the one layout leaves out stands beside it, so nothing read is missing from the video.
   const extras = contraption
-    ? standBehind(
+    ? standAside(
         besideContraption,
         contraption,
         sceneLimits.maxObjects - contraption.objects.length - 40,
