@@ -14,6 +14,8 @@ export interface Selector {
   /** A colour word ("blue") or a hex colour. */
   color?: string;
   body?: 'dynamic' | 'static';
+  /** True for bodies that start with a velocity (thrown, launched), false for those that start still. */
+  moving?: boolean;
 }
 
 export interface BodyRule extends Selector {
@@ -52,12 +54,20 @@ function select(scene: Scene, selector: Selector): SceneObject[] {
     (o) =>
       (selector.shape === undefined || o.shape === selector.shape) &&
       (color === undefined || o.color === color) &&
-      (selector.body === undefined || o.body === selector.body),
+      (selector.body === undefined || o.body === selector.body) &&
+      (selector.moving === undefined || o.velocity.some((v) => v !== 0) === selector.moving),
   );
 }
 
 const describe = (selector: Selector) =>
-  [selector.body, selector.color, selector.shape ?? 'body'].filter(Boolean).join(' ');
+  [
+    selector.moving === undefined ? undefined : selector.moving ? 'moving' : 'still',
+    selector.body,
+    selector.color,
+    selector.shape ?? 'body',
+  ]
+    .filter(Boolean)
+    .join(' ');
 
 const mean = (bodies: SceneObject[], k: 0 | 1 | 2) =>
   bodies.reduce((sum, o) => sum + o.position[k], 0) / bodies.length;

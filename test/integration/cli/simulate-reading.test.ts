@@ -29,6 +29,39 @@ describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
     expect(fs.existsSync(dataDir)).toBe(false);
   });
 
+  it('throws the ball at the tower and stands the pyramid joined by "and" still beside it, and says so', async () => {
+    const run = await runReelbot(
+      ['simulate', 'a ball rolls into a tower of 10 boxes and a pyramid of 6 crates', '--scene-only'],
+      { DATA_DIR: dataDir },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [readAs, , ...json] = run.stdout.split('\n');
+    expect(readAs).toBe('Read as: a ball, a tower of 10 boxes, a pyramid of 6 crates');
+    const scene = JSON.parse(json.join('\n')) as Scene;
+    const moving = (o: Scene['objects'][number]) => o.velocity.some((v) => v !== 0);
+    const balls = scene.objects.filter((o) => o.shape === 'sphere');
+    expect(balls).toHaveLength(1);
+    expect(balls[0]!.velocity[0]).toBeGreaterThan(0);
+    const boxes = scene.objects.filter((o) => o.shape === 'box');
+    expect(boxes).toHaveLength(16);
+    expect(boxes.filter(moving)).toEqual([]);
+  });
+
+  it("builds the boxes a sentence names beside its Newton's cradle, and reads them", async () => {
+    const run = await runReelbot(['simulate', 'a newtons cradle with 5 balls and 3 boxes', '--scene-only'], {
+      DATA_DIR: dataDir,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [readAs, , ...json] = run.stdout.split('\n');
+    expect(readAs).toBe("Read as: a Newton's cradle of 5 balls, 3 boxes");
+    const scene = JSON.parse(json.join('\n')) as Scene;
+    expect(scene.objects.filter((o) => o.shape === 'sphere')).toHaveLength(5);
+    expect(scene.objects.filter((o) => o.shape === 'box' && o.body === 'dynamic')).toHaveLength(3);
+    expect(fs.existsSync(dataDir)).toBe(false);
+  });
+
   it('still refuses a sentence with a blocked term, before reading it, and makes no data folder', async () => {
     const run = await runReelbot(['simulate', 'boxes of GÖRE fall', '--scene-only'], {
       DATA_DIR: dataDir,

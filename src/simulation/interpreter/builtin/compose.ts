@@ -18,7 +18,7 @@ import {
   tower,
   wreckingBall,
 } from './layouts.js';
-import type { Part } from './parts.js';
+import { hitting, type Part } from './parts.js';
 
 /** A scene of several parts, before the camera is placed. */
 export interface Composition {
@@ -30,7 +30,7 @@ export interface Composition {
   joints: SceneJointInput[];
 }
 
-function lookOfPart(part: Part, colorful: string[] | undefined): Look {
+export function lookOfPart(part: Part, colorful: string[] | undefined): Look {
   const look: Look = {
     colors: [],
     sizeScale: part.sizeScale ?? 1,
@@ -197,6 +197,7 @@ export function compose(
         p === hit ? { ...p, relation: 'through' } : p.agent ? { ...p, relation: undefined } : p,
       );
   }
+  parts = alsoHit(parts);
   // Arrangements the single-layout reading does not know stand as the target when nothing else is.
   const standing = parts.find(
     (p) =>
@@ -212,6 +213,14 @@ export function compose(
   const movers = parts.filter((p) => p.kind === 'group' && !p.relation);
   const target = parts.find(
     (p) => (p.kind === 'group' || p.kind === 'pins') && p.relation && !movers.includes(p),
+  );
+  // "Into a tower and a pyramid": the parts hit the same way as the target stand next to it, still.
+  const moreTargets = parts.filter(
+    (p) =>
+      target !== undefined &&
+      p !== target &&
+      p.relation === target.relation &&
+      (p.kind === 'group' || p.kind === 'pins'),
   );
   // "A ring of boxes around a ball": arranged things stand round or beside the target; they do not move.
   const standsBy =
@@ -232,16 +241,18 @@ export function compose(
         objects.push(...translate(beside, [placed.min[0] - beside.max[0] - 1, 0, 0]).objects);
       }
     }
+    objects.push(
+      ...lineUpAside(
+        moreTargets.map((p) => hitLayout(p, colorful, 0)),
+        placed,
+      ),
+    );
     return { layout: { objects, ...bounds(objects) }, side: false, duration: 3, joints: [] };
   }
   if (!movers.length || (!target && support?.kind !== 'stairs')) return undefined;
   const looks = movers.map((p) => lookOfPart(p, colorful));
   const moverCount = movers.reduce((sum, p) => sum + countOf(p, 8), 0);
-  const targetLook = target && lookOfPart(target, colorful);
-  let placed = target && targetLayout(target, targetLook!, moverCount);
-  // What is hit is light unless said otherwise (crates, cardboard boxes, pins), so a hit shows.
-  if (placed && !target!.heavy && !target!.metal)
-    for (const o of placed.objects) if (o.body !== 'static') o.density = Math.min(o.density ?? 1000, 300);
+  let placed = target && hitLayout(target, colorful, moverCount);
   const objects: SceneObjectInput[] = [];
   let side = true;
   let duration = 4;
@@ -332,14 +343,28 @@ export function compose(
         const distance = 7;
         const t = distance / speed;
         const height = placed.max[1] - Math.max(0, placed.min[1]);
+        const startY = Math.max(0.4, height * 0.4) + 0.5 * 9.81 * t * t;
         const thrown = cluster(
           movers,
           looks,
-          [placed.min[0] - distance, Math.max(0.4, height * 0.4) + 0.5 * 9.81 * t * t, center[2]],
+          [placed.min[0] - distance, startY, center[2]],
           Math.max(1, width),
           random,
         );
         for (const o of thrown) o.velocity = [speed, 0, 0];
+        // A few thrown things are as big and heavy as a lone ball, so the hit shows: "a ball and a
+        // cube roll into a pyramid" bounced two small bodies off it and left it standing.
+        if (moverCount <= 3) {
+          const owners = movers.flatMap((p, m) => Array.from({ length: countOf(p, 8) }, () => m));
+          thrown.forEach((o, i) => {
+            Object.assign(o, { size: sizeOf(o.shape, 0.9 * looks[owners[i]!]!.sizeScale), density: 3000 });
+          });
+          // Side by side across the way, clear of each other, at the height they are thrown from.
+          const gap = Math.max(...thrown.map((o) => o.size[2])) + 0.2;
+          thrown.forEach((o, i) => {
+            o.position = [o.position[0], startY, center[2] + (i - (thrown.length - 1) / 2) * gap];
+          });
+        }
         objects.push(...thrown);
       }
     } else {
@@ -348,19 +373,125 @@ export function compose(
       objects.push(...next);
     }
   }
-  // Parts neither moving nor hit ("a ball hits a tower of 10 boxes next to 4 cylinders") stand
-  // behind the target, out of the movers' path along x.
+  // Further targets stand next to the first, and parts neither moving nor hit ("a ball hits a tower
+  // of 10 boxes next to 4 cylinders") next to them, all behind the movers' path along x.
+  const back = boxOf([...(placed?.objects ?? []), ...objects]).min[2];
+  const hit = placed
+    ? [
+        ...placed.objects,
+        ...lineUpAside(
+          moreTargets.map((p) => hitLayout(p, colorful, 0)),
+          placed,
+          back,
+        ),
+      ]
+    : [];
   const left = parts.filter(
-    (p) => (p.kind === 'group' || p.kind === 'pins') && p !== target && !movers.includes(p),
+    (p) =>
+      (p.kind === 'group' || p.kind === 'pins') &&
+      p !== target &&
+      !movers.includes(p) &&
+      !moreTargets.includes(p),
   );
-  const beside = placed ?? { objects, ...bounds(objects) };
-  objects.push(...besideLayout(left, beside, 'behind', partsBudget, colorful, random, counts));
-  if (placed) objects.push(...placed.objects);
+  const beside = hit.length ? { objects: hit, ...bounds(hit) } : { objects, ...bounds(objects) };
+  objects.push(...standAside(left, beside, partsBudget, colorful, random, counts, back));
+  objects.push(...hit);
   const all = bounds(objects);
   // Room for what scatters after the hit.
   const height = all.max[1] - Math.max(0, all.min[1]);
   all.max[0] += height * 0.3;
   return { layout: { objects, ...all }, side, duration, joints };
+}
+
+/**
+ * A part joined by "and" to a part that is hit is hit the same way, though no preposition stands in
+ * front of it: what moves comes before the relation word. "A ball rolls into a tower of 10 boxes and
+ * a pyramid of 6 crates" threw the pyramid's crates with the ball.
+ */
+function alsoHit(parts: Part[]): Part[] {
+  const read: Part[] = [];
+  for (const part of parts) {
+    const before = read.findLast((p) => p.kind === 'group' || p.kind === 'pins');
+    const carried =
+      part.andJoined && !part.relation && !part.agent && hitting(before)
+        ? { ...part, relation: before!.relation }
+        : part;
+    read.push(carried);
+  }
+  return read;
+}
+
+/** A part as a target is built: its arrangement, light unless said otherwise (crates, cardboard boxes, pins), so a hit shows. */
+function hitLayout(part: Part, colorful: string[] | undefined, moverCount: number): Layout {
+  const placed = targetLayout(part, lookOfPart(part, colorful), moverCount);
+  if (!part.heavy && !part.metal)
+    for (const o of placed.objects) if (o.body !== 'static') o.density = Math.min(o.density ?? 1000, 300);
+  return placed;
+}
+
+/**
+ * `layouts` one after another to the right of `front` (+x) and behind `back` (-z, by default the
+ * back of `front`): out of the way of what moves along x at it or swings in its plane, yet side by
+ * side with it as the camera sees them (straight behind it, a tower hid the pyramid beside it).
+ */
+function lineUpAside(
+  layouts: Layout[],
+  front: Layout,
+  back = boxOf(front.objects).min[2],
+): SceneObjectInput[] {
+  let edge = boxOf(front.objects).max[0] - 0.3;
+  return layouts.flatMap((layout) => {
+    const box = boxOf(layout.objects);
+    const placed = translate(layout, [edge + 0.5 - box.min[0], 0, back - 0.5 - box.max[2]]);
+    edge += 0.5 + box.max[0] - box.min[0];
+    return placed.objects;
+  });
+}
+
+/**
+ * The box `objects` fill, each by its own size: `bounds` pads every body by its whole diagonal on
+ * every axis, so a cradle's 7 m top bar reached 3.5 m behind it and what stood there stood far off.
+ */
+function boxOf(objects: SceneObjectInput[]): { min: Vec3; max: Vec3 } {
+  if (!objects.length) return { min: [0, 0, 0], max: [0, 0, 0] };
+  const along = (k: 0 | 1 | 2, sign: 1 | -1) => objects.map((o) => o.position[k] + (sign * o.size[k]) / 2);
+  return {
+    min: [Math.min(...along(0, -1)), Math.min(...along(1, -1)), Math.min(...along(2, -1))],
+    max: [Math.max(...along(0, 1)), Math.max(...along(1, 1)), Math.max(...along(2, 1))],
+  };
+}
+
+/**
+ * Parts standing next to `layout`, lined up as {@link lineUpAside} sets them: those arranged ("a
+ * pyramid of 6 crates", pins) built so, the rest in a loose cluster. Said counts are shared within
+ * `room` and noted in `counts`.
+ */
+export function standAside(
+  parts: Part[],
+  layout: Layout,
+  room: number,
+  colorful: string[] | undefined,
+  random: Random,
+  counts: HeldCounts,
+  back?: number,
+): SceneObjectInput[] {
+  const arranged = parts.filter((p) => p.arrangement || p.kind === 'pins');
+  const said = parts.reduce((sum, p) => sum + countOf(p, 6), 0);
+  const layouts = arranged.map((p) =>
+    targetLayout(
+      p.count === undefined
+        ? p
+        : { ...p, count: counts.hold(p.noun, p.count, inProportion(countOf(p, 6), said, room)) },
+      lookOfPart(p, colorful),
+      0,
+    ),
+  );
+  const rest = parts.filter((p) => !arranged.includes(p));
+  const built = layouts.reduce((sum, l) => sum + l.objects.length, 0);
+  const origin: Layout = { objects: [], min: [0, 0, 0], max: [0, 0, 0] };
+  const loose = besideLayout(rest, origin, 'behind', Math.max(1, room - built), colorful, random, counts);
+  if (loose.length) layouts.push({ objects: loose, ...bounds(loose) });
+  return lineUpAside(layouts, layout, back);
 }
 
 /**

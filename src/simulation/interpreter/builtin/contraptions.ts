@@ -1,6 +1,7 @@
 import type { Random } from '../../random.js';
 import type { SceneJointInput, SceneObjectInput, Vec3 } from '../../scene/schema.js';
 import { bounds, type Layout, type Look, material } from './layouts.js';
+import { emptyPart, hitting, type Part } from './parts.js';
 import { numberAt, wordsOf } from './words.js';
 
 /*
@@ -26,6 +27,45 @@ export function contraptionOf(text: string): Contraption | undefined {
   // A wrecking ball, or a ball on a chain, is the ball of a knock-down scene, hung by `hangOnChain`.
   const rest = text.replace(/\bwrecking balls?\b|\b(on|from) (a|its) chain\b/g, '');
   return contraptionPatterns.find(([pattern]) => pattern.test(rest))?.[1];
+}
+
+/**
+ * The parts of a sentence a contraption is built of, so the rest can stand beside it: a cradle's,
+ * a bowl's or a funnel's balls ("a Newton's cradle with 5 steel balls"), the one ball a seesaw
+ * launches, a gate is hit by or a pendulum swings, and the block dropped on a seesaw. A chain's
+ * links are no shape the part reader knows.
+ */
+export function ownParts(kind: Contraption, parts: Part[]): Part[] {
+  const loose = parts.filter((p) => p.kind === 'group' && !p.arrangement);
+  const single = (p: Part) => (p.count === undefined ? !/s$/.test(p.noun) : p.count === 1);
+  const first = (test: (p: Part) => boolean) => loose.filter(test).slice(0, 1);
+  switch (kind) {
+    case 'cradle':
+    case 'bowl':
+    case 'funnel':
+      return first((p) => p.shape === 'sphere');
+    case 'seesaw':
+      return [
+        ...first((p) => p.shape === 'sphere' && single(p)),
+        ...first((p) => p.shape === 'box' && single(p)),
+      ];
+    case 'gate':
+    case 'pendulum':
+      return first((p) => p.shape === 'sphere' && single(p));
+    case 'chain':
+      return [];
+  }
+}
+
+/**
+ * The parts of a sentence whose pendulum hits something ("a pendulum smashes a tower of boxes"): it
+ * swings as a wrecking ball does, so it is a ball that moves, unless a lone ball is named to be it
+ * ("a pendulum with a steel ball"). Undefined when the sentence's pendulum hits nothing.
+ */
+export function pendulumHitting(text: string, parts: Part[]): Part[] | undefined {
+  if (contraptionOf(text) !== 'pendulum' || !parts.some(hitting)) return undefined;
+  const bob = parts.some((p) => p.kind === 'group' && p.shape === 'sphere' && !p.relation && !p.arrangement);
+  return bob ? parts : [{ ...emptyPart('group', 'sphere', 'pendulum'), count: 1 }, ...parts];
 }
 
 /**

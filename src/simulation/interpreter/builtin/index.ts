@@ -11,7 +11,7 @@ import type {
 import { sceneLimits } from '../../scene/schema.js';
 import { parseScene } from '../../scene/validate.js';
 import { spiralDominoes } from './arrangements.js';
-import { besideLayout, compose } from './compose.js';
+import { besideLayout, compose, lookOfPart, standAside } from './compose.js';
 import {
   type Contraption,
   contraptionOf,
@@ -23,6 +23,8 @@ import {
   hangsOnChain,
   type JointedLayout,
   newtonsCradle,
+  ownParts,
+  pendulumHitting,
   seesaw,
   vessel,
 } from './contraptions.js';
@@ -161,7 +163,9 @@ export function readBuiltin(
   const subjects = words.phrases.filter(
     (p) => !(words.knockedByBall && p.shape === 'sphere' && (p.count ?? 1) === 1 && words.phrases.length > 1),
   );
-  const parts = readParts(prompt);
+  const read = readParts(prompt);
+  const swinging = pendulumHitting(prompt.toLowerCase(), read);
+  const parts = swinging ?? read;
   // The layout is made of what the sentence arranges so ("a red ball and a tower of 10 boxes": the
   // boxes), else of the first thing it names.
   const arranged = parts.find((p) => p.arrangement && p.arrangement === words.scenario);
@@ -174,7 +178,22 @@ export function readBuiltin(
   const look = lookOf(words, main, shape);
 
   const spiral = /\bspiral\b/.test(prompt.toLowerCase()) && !words.knockedByBall;
-  const contraption = jointedLayout(prompt.toLowerCase(), look, random);
+  const kind = swinging ? undefined : contraptionOf(prompt.toLowerCase());
+  const own = kind ? ownParts(kind, parts) : [];
+  // What else the sentence names stands beside the contraption: "a newtons cradle with 5 balls and 3 boxes".
+  const besideContraption = kind
+    ? parts.filter((p) => (p.kind === 'group' || p.kind === 'pins') && !own.includes(p))
+    : [];
+  const contraptionSaid = kind && saidCount(kind, prompt.toLowerCase(), own, besideContraption);
+  // It looks as its own parts say, never as the parts beside it: "a pendulum beside red crates".
+  const contraption =
+    kind &&
+    jointedLayout(
+      kind,
+      contraptionCount(kind, contraptionSaid),
+      own[0] ? lookOfPart(own[0], words.colorful ? rainbow : undefined) : lookOf(words, undefined, shape),
+      random,
+    );
   const joints: SceneJointInput[] = [...(contraption?.joints ?? [])];
   const composedCounts = new HeldCounts();
   const composed = contraption
@@ -249,8 +268,16 @@ export function readBuiltin(
     }
 
   // What the one layout leaves out stands beside it, so nothing read is missing from the video.
-  const extras =
-    contraption || composed || each
+  const extras = contraption
+    ? standAside(
+        besideContraption,
+        contraption,
+        sceneLimits.maxObjects - contraption.objects.length - 40,
+        words.colorful ? rainbow : undefined,
+        random,
+        counts,
+      )
+    : composed || each
       ? []
       : besideLayout(
           unbuiltParts(parts, [main, words.knockedByBall ? ballPhrase : undefined]),
@@ -353,7 +380,10 @@ export function readBuiltin(
     joints,
     camera,
   };
-  return { scene: parseScene(scene), reading: describeReading(prompt, parts, counts) };
+  const reading = kind
+    ? readContraption(kind, contraptionSaid, besideContraption, counts)
+    : describeReading(prompt, parts, counts);
+  return { scene: parseScene(scene), reading };
 }
 
 /** Each jointed scene's default count of bodies, and the most and fewest it may have. */
@@ -369,25 +399,34 @@ function contraptionCount(kind: Contraption, count: number | undefined): number 
   return Math.max(min, clampCount(count, fallback, max));
 }
 
-/** The jointed scene a sentence names, built; undefined when it names none. */
+/**
+ * The count a contraption of `kind` is built with, as said: its own balls' ("a cradle with 7
+ * balls"), else the sentence's first count that no other part says ("a chain of 10 links", not the
+ * 3 of "a newtons cradle and 3 boxes"). Undefined for those built with no count.
+ */
+function saidCount(kind: Contraption, text: string, own: Part[], others: Part[]): number | undefined {
+  if (!contraptionCounts[kind]) return undefined;
+  if (own.length) return own[0]!.count;
+  const first = firstCount(text);
+  return others.some((p) => p.count === first) ? undefined : first;
+}
+
+/** The jointed scene of `kind`, built with `count` bodies where it has a count. */
 function jointedLayout(
-  text: string,
+  kind: Contraption,
+  count: number,
   look: Look,
   random: ReturnType<typeof createRandom>,
-): JointedLayout | undefined {
-  const kind = contraptionOf(text);
-  const count = firstCount(text);
+): JointedLayout {
   switch (kind) {
-    case undefined:
-      return undefined;
     case 'cradle':
-      return newtonsCradle(contraptionCount(kind, count), look);
+      return newtonsCradle(count, look);
     case 'seesaw':
       return seesaw(look);
     case 'gate':
       return gate(look);
     case 'chain':
-      return hangingChain(contraptionCount(kind, count), look);
+      return hangingChain(count, look);
     case 'pendulum': {
       // Nothing to hit: the ball swings through where a target's face would be, at the origin.
       const ball = wreckingBall({ objects: [], min: [0, 0, 0], max: [0, 2, 0] }, look);
@@ -399,7 +438,7 @@ function jointedLayout(
     }
     case 'bowl':
     case 'funnel':
-      return vessel(contraptionCount(kind, count), look, random, kind === 'funnel');
+      return vessel(count, look, random, kind === 'funnel');
   }
 }
 
@@ -411,14 +450,19 @@ export function readingOf(prompt: string): string {
   return readBuiltin(prompt).reading;
 }
 
+/** The reading of a contraption scene: the contraption, then what stands beside it, as built. */
+function readContraption(
+  kind: Contraption,
+  said: number | undefined,
+  beside: Part[],
+  counts: HeldCounts,
+): string {
+  const count = contraptionCount(kind, said);
+  const contraption = `${describeContraption(kind, count)}${cappedNote(said, count)}`;
+  return beside.length ? `${contraption}, ${describeParts(beside, counts)}` : contraption;
+}
+
 function describeReading(prompt: string, parts: Part[], counts: HeldCounts): string {
-  const text = prompt.toLowerCase();
-  const kind = contraptionOf(text);
-  if (kind) {
-    const said = firstCount(text);
-    const count = contraptionCount(kind, said);
-    return `${describeContraption(kind, count)}${cappedNote(said, count)}`;
-  }
   const reading = describeParts(parts, counts);
   // The ball that swings is the first one named: "a steel ball on a chain", "a wrecking ball".
   return hangsOnChain(prompt) ? reading.replace(/\b(ball|cannonball|sphere)\b/, '$1 on a chain') : reading;

@@ -30,6 +30,8 @@ export interface Part {
   relation?: Relation;
   /** Named after "by": it does the moving ("a tower knocked over by a ball"). */
   agent?: boolean;
+  /** Joined to the part before it by "and", with no preposition between ("a tower and a pyramid"). */
+  andJoined?: boolean;
 }
 
 const arrangementWords: Readonly<Record<string, Arrangement>> = {
@@ -62,7 +64,9 @@ const relationPhrases: [string[], Relation][] = [
   [['towards'], 'into'],
   [['toward'], 'into'],
   [['hits'], 'into'],
+  [['hit'], 'into'],
   [['smashes'], 'into'],
+  [['smash'], 'into'],
   [['onto'], 'onto'],
   [['on'], 'onto'],
   [['off'], 'down'],
@@ -76,6 +80,23 @@ const relationPhrases: [string[], Relation][] = [
   [['under'], 'under'],
 ];
 
+/** Verbs of motion: a part right before one is what does it. */
+const ownVerb =
+  /^(falls?|drops?|rolls?|bounces?|tumbles?|rains?|pours?|slides?|flies|fly|moves?|swings?|crash(es)?|hits?|smash(es)?|knocks?)$/;
+
+/** Arrangements that name a target on their own, with no "of" ("rolls into a pyramid"). */
+const bareArrangements = new Set(['tower', 'pyramid', 'wall']);
+
+/** Whether a part is hit by what moves: gone into, onto, through or over. */
+export function hitting(part: Part | undefined): boolean {
+  return (
+    part?.relation === 'into' ||
+    part?.relation === 'onto' ||
+    part?.relation === 'through' ||
+    part?.relation === 'over'
+  );
+}
+
 const pinWords = new Set(['pin', 'pins', 'skittle', 'skittles']);
 const rampWords = new Set(['ramp', 'ramps', 'slope', 'incline']);
 const stairWords = new Set(['stairs', 'steps', 'staircase', 'stair']);
@@ -86,7 +107,7 @@ function relationAt(words: string[], i: number): { relation: Relation; length: n
   return undefined;
 }
 
-function emptyPart(kind: Part['kind'], shape: Shape, noun: string): Part {
+export function emptyPart(kind: Part['kind'], shape: Shape, noun: string): Part {
   return {
     kind,
     shape,
@@ -139,17 +160,21 @@ export function readParts(prompt: string): Part[] {
   const parts: Part[] = [];
   let pending: Relation | undefined;
   let agent = false;
+  let joined = false;
   let consumed = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === 'by') {
       agent = true;
       pending = undefined;
+      joined = false;
       consumed = i + 1;
       continue;
     }
+    if (w === 'and' && parts.length) joined = true;
     const relation = relationAt(words, i);
     if (relation) {
+      joined = false;
       pending = relation.relation;
       i += relation.length - 1;
       consumed = i + 1;
@@ -170,6 +195,12 @@ export function readParts(prompt: string): Part[] {
         readModifiers(part, words, j, i + 2);
         end = j;
       }
+    } else if (bareArrangements.has(w) && (pending || (joined && hitting(parts.at(-1))))) {
+      // "Rolls into a pyramid": a target named by its arrangement alone is built of boxes.
+      part = emptyPart('group', 'box', 'boxes');
+      part.arrangement = arrangement;
+      readModifiers(part, words, i, consumed);
+      part.count = undefined;
     } else if (rampWords.has(w)) part = emptyPart('ramp', 'box', 'ramp');
     else if (stairWords.has(w)) part = emptyPart('stairs', 'box', 'stairs');
     else if (pinWords.has(w)) {
@@ -182,8 +213,11 @@ export function readParts(prompt: string): Part[] {
     if (!part) continue;
     if (agent) part.agent = true;
     else if (pending) part.relation = pending;
+    // "... and three cubes fall": a part with a verb of its own starts a new clause; it is not in a list.
+    else if (joined && !ownVerb.test(words[end + 1] ?? '')) part.andJoined = true;
     pending = undefined;
     agent = false;
+    joined = false;
     parts.push(part);
     consumed = end + 1;
     i = end;

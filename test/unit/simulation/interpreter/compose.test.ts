@@ -4,6 +4,7 @@ import {
   readBuiltin,
   readingOf,
 } from '../../../../src/simulation/interpreter/builtin/index.js';
+import { floatsPerBody, frameOf, simulate } from '../../../../src/simulation/physics/simulate.js';
 import type { Scene } from '../../../../src/simulation/scene/schema.js';
 import { sceneProblems } from '../../../../src/simulation/scene/validate.js';
 
@@ -214,5 +215,91 @@ describe('built-in interpreter, sentences with several parts', () => {
     expect(sceneProblems(scene)).toEqual([]);
     expect(framesAll(scene)).toBe(true);
     for (const o of scene.objects) expect(o.position[1] - o.size[1] / 2).toBeGreaterThan(-0.01);
+  });
+});
+
+describe('built-in interpreter, what moves and what is hit', () => {
+  const moving = (bodies: Body[]) => bodies.filter((b) => b.velocity.some((v) => v !== 0));
+
+  it('throws the ball at the tower and stands the pyramid joined by "and" beside it, still', () => {
+    const prompt = 'a ball rolls into a tower of 10 boxes and a pyramid of 6 crates';
+    const built = readBuiltin(prompt);
+    expect(built.reading).toBe('a ball, a tower of 10 boxes, a pyramid of 6 crates');
+    const [ball, ...others] = of(built.scene, 'sphere');
+    expect(others).toHaveLength(0);
+    expect(ball!.velocity[0]).toBeGreaterThan(0);
+    const boxes = of(built.scene, 'box');
+    expect(boxes).toHaveLength(16);
+    expect(moving(boxes)).toEqual([]);
+    // The tower stands where the ball's line meets it; the pyramid next to it, off that line.
+    const onLine = boxes.filter((b) => Math.abs(b.position[2] - ball!.position[2]) < b.size[2] / 2);
+    expect(onLine).toHaveLength(10);
+    const pyramid = boxes.filter((b) => !onLine.includes(b));
+    expect(extent(pyramid, 2).max).toBeLessThan(extent(onLine, 2).min);
+    // Beside the tower, not far off: it is a target, the two filmed together.
+    expect(extent(onLine, 2).min - extent(pyramid, 2).max).toBeLessThan(2);
+    // To the tower's right as the camera sees them, not hidden straight behind it.
+    expect(centre(pyramid, 0)).toBeGreaterThan(extent(onLine, 0).max);
+    expect(framesAll(built.scene)).toBe(true);
+    expect(sceneProblems(built.scene)).toEqual([]);
+  });
+
+  it('aims two balls at the wall and stands the tower of cylinders joined to it beside the wall', () => {
+    const built = readBuiltin('two balls smash into a wall of boxes and a tower of cylinders');
+    expect(built.reading).toBe('2 balls, a wall of boxes, a tower of cylinders');
+    const balls = of(built.scene, 'sphere');
+    expect(moving(balls)).toHaveLength(2);
+    const cylinders = of(built.scene, 'cylinder');
+    expect(cylinders.length).toBeGreaterThan(3);
+    expect(moving([...cylinders, ...of(built.scene, 'box')])).toEqual([]);
+    // A tower: stacked, one above another.
+    expect(extent(cylinders, 1).max).toBeGreaterThan(2 * cylinders[0]!.size[1]);
+  });
+
+  it('reads a part after "and" with a verb of its own as one that moves: "... and three cubes fall"', () => {
+    const built = readBuiltin('a ball rolls into a tower of 10 boxes and three cubes fall from the sky');
+    expect(built.reading).toBe('a ball, a tower of 10 boxes, 3 cubes');
+    const boxes = of(built.scene, 'box');
+    expect(boxes).toHaveLength(13);
+    const tower = boxes.filter((b) => b.size[1] > 0.6);
+    const cubes = boxes.filter((b) => !tower.includes(b));
+    expect(cubes).toHaveLength(3);
+    expect(extent(cubes, 1).min).toBeGreaterThan(extent(tower, 1).max);
+  });
+
+  it('moves every part named before the relation word: a ball and a cube both roll into a pyramid', () => {
+    const built = readBuiltin('a ball and a cube roll into a pyramid');
+    expect(built.reading).toBe('a ball, a cube, a pyramid of boxes');
+    const thrown = moving(built.scene.objects);
+    expect(thrown.map((b) => b.shape).sort()).toEqual(['box', 'sphere']);
+    const pyramid = of(built.scene, 'box').filter((b) => !thrown.includes(b));
+    expect(pyramid).toHaveLength(10);
+    for (const b of thrown) expect(b.position[0]).toBeLessThan(extent(pyramid, 0).min);
+  });
+
+  it.each(['three balls hit a tower of 10 cans', 'two balls smash a tower of 10 cans'])(
+    'reads the plural verb as what is hit: "%s" throws the balls at the tower',
+    (prompt) => {
+      const scene = interpretBuiltin(prompt);
+      const balls = of(scene, 'sphere');
+      expect(balls.length).toBeGreaterThan(1);
+      expect(moving(balls)).toHaveLength(balls.length);
+      const cans = of(scene, 'cylinder');
+      expect(cans).toHaveLength(10);
+      for (const b of balls) expect(b.position[0]).toBeLessThan(extent(cans, 0).min);
+    },
+  );
+
+  it('throws a few things as big and heavy as a lone ball, so the pyramid they hit falls', async () => {
+    const scene = interpretBuiltin('a ball and a cube roll into a pyramid');
+    const pyramid = scene.objects.flatMap((o, i) => (o.velocity.every((v) => v === 0) ? [i] : []));
+    expect(pyramid).toHaveLength(10);
+    const trajectory = await simulate({ ...scene, duration: 2, fps: 24 });
+    const end = frameOf(trajectory, trajectory.frames - 1);
+    const fallen = pyramid.filter((i) => {
+      const start = scene.objects[i]!.position;
+      return Math.hypot(end[i * floatsPerBody]! - start[0], end[i * floatsPerBody + 2]! - start[2]) > 0.3;
+    });
+    expect(fallen.length).toBeGreaterThan(5);
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { interpretBuiltin, readingOf } from '../../../../src/simulation/interpreter/builtin/index.js';
+import {
+  interpretBuiltin,
+  readBuiltin,
+  readingOf,
+} from '../../../../src/simulation/interpreter/builtin/index.js';
 import {
   floatsPerBody,
   frameOf,
@@ -103,5 +107,96 @@ describe('built-in interpreter, scenes held by joints', () => {
       return Math.hypot(end[0]! - start[0], end[2]! - start[2]) > 0.5;
     });
     expect(moved.length).toBeGreaterThan(2);
+  });
+});
+
+describe('built-in interpreter, contraptions and the other things a sentence names', () => {
+  const dynamic = (scene: Scene, shape: Scene['objects'][number]['shape']) =>
+    scene.objects.filter((o) => o.shape === shape && o.body === 'dynamic');
+
+  it.each([
+    [
+      'a newtons cradle with 5 balls and 3 boxes',
+      "a Newton's cradle of 5 balls, 3 boxes",
+      { sphere: 5, box: 3 },
+    ],
+    [
+      'a newtons cradle with 3 red boxes and 4 balls',
+      "a Newton's cradle of 4 balls, 3 red boxes",
+      { sphere: 4, box: 3 },
+    ],
+    ['a newtons cradle and 3 boxes', "a Newton's cradle of 5 balls, 3 boxes", { sphere: 5, box: 3 }],
+    [
+      'a seesaw launches a red ball next to a tower of 8 blue boxes',
+      'a seesaw with a ball on one end and a weight dropped on the other, a tower of 8 blue boxes',
+      { sphere: 1, box: 2 + 8 },
+    ],
+    [
+      'a chain of 10 links and 4 cylinders',
+      'a chain of 10 links swinging from a bar, 4 cylinders',
+      { cylinder: 4 },
+    ],
+    [
+      '20 marbles pour into a bowl and 3 cubes',
+      '20 marbles poured into a bowl, 3 cubes',
+      { sphere: 20, box: 3 },
+    ],
+    [
+      'a pendulum swings beside a pyramid of 6 red crates',
+      'a ball swinging on a chain, a pyramid of 6 red crates',
+      { sphere: 1, box: 6 },
+    ],
+  ] as const)('"%s" is read as "%s" and holds those bodies', (prompt, reading, bodies) => {
+    const built = readBuiltin(prompt);
+    expect(built.reading).toBe(reading);
+    for (const shape of ['box', 'sphere'] as const)
+      expect(dynamic(built.scene, shape), shape).toHaveLength((bodies as Record<string, number>)[shape] ?? 0);
+    expect(sceneProblems(built.scene)).toEqual([]);
+  });
+
+  it('swings a pendulum that smashes a tower into it, as a wrecking ball, rather than standing the tower aside', async () => {
+    const prompt = 'a pendulum smashes a tower of 8 boxes';
+    const scene = interpretBuiltin(prompt);
+    expect(readingOf(prompt)).toBe('a pendulum, a tower of 8 boxes');
+    expect(scene.joints.filter((j) => j.kind === 'rope')).toHaveLength(1);
+    const boxes = scene.objects.flatMap((o, i) => (o.shape === 'box' && o.body === 'dynamic' ? [i] : []));
+    expect(boxes).toHaveLength(8);
+    const trajectory = await simulate(briefly(scene, 3));
+    const moved = boxes.filter((i) => {
+      const start = scene.objects[i]!.position;
+      const end = at(trajectory, last(trajectory), i);
+      return Math.hypot(end[0]! - start[0], end[2]! - start[2]) > 0.5;
+    });
+    expect(moved.length).toBeGreaterThan(2);
+  });
+
+  it('paints a contraption as its own parts say, never as the parts beside it', () => {
+    const plain = interpretBuiltin('a newtons cradle');
+    const beside = interpretBuiltin('a newtons cradle and 3 red boxes');
+    const colours = (scene: Scene) => dynamic(scene, 'sphere').map((o) => o.color);
+    expect(colours(beside)).toEqual(colours(plain));
+    expect(new Set(dynamic(beside, 'box').map((o) => o.color))).toEqual(new Set(['#d8342c']));
+    const blue = interpretBuiltin('a newtons cradle with 3 red boxes and 4 blue balls');
+    expect(new Set(colours(blue))).toEqual(new Set(['#2f6fd6']));
+  });
+
+  it('stands the other parts behind the cradle, clear of its swing, and the cradle still works', async () => {
+    const scene = interpretBuiltin('a newtons cradle with 5 balls and 3 boxes');
+    const boxes = scene.objects.flatMap((o, i) => (o.shape === 'box' && o.body === 'dynamic' ? [i] : []));
+    expect(boxes).toHaveLength(3);
+    const cradle = scene.objects.filter((o) => o.body === 'static' || o.id);
+    const cradleBack = Math.min(...cradle.map((o) => o.position[2] - o.size[2] / 2));
+    for (const i of boxes) {
+      expect(scene.objects[i]!.position[2] + scene.objects[i]!.size[2] / 2).toBeLessThan(cradleBack);
+      // Near it: in the picture with it, not metres off.
+      expect(scene.objects[i]!.position[2]).toBeGreaterThan(cradleBack - 2.5);
+    }
+    const trajectory = await simulate(briefly(scene, 1.5));
+    const lastBall = index(scene, 'ball-4');
+    const start = scene.objects[lastBall]!.position[0];
+    const furthest = Math.max(
+      ...Array.from({ length: trajectory.frames }, (_, f) => at(trajectory, f, lastBall)[0]!),
+    );
+    expect(furthest - start).toBeGreaterThan(0.3);
   });
 });
