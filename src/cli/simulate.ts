@@ -6,6 +6,7 @@ import { type Config, loadConfig } from '../core/config.js';
 import { codeOf, FileError, ReelbotError, ValidationError } from '../core/errors.js';
 import { createModerationGate } from '../core/generations/moderation.js';
 import { screenPrompt } from '../core/generations/prompt-screen.js';
+import { createRefusalRecorder, type RefusalLog } from '../core/generations/refusals.js';
 import { createServerRules } from '../core/generations/server-rules.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
 import { checkVideoChoices, readVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
@@ -170,20 +171,27 @@ interface SimulateArguments {
 }
 
 /**
- * The checks of a sentence that `--scene-only` runs without opening the store, so a look at a scene
- * leaves no database behind. The command line is the operator's: no server's settings apply to it,
- * so its blocked terms are BLOCKED_TERMS and its moderation OpenAI's, as the service checks them.
+ * The one check of a sentence, before it is read: the service's screen (blocked terms, then
+ * moderation), so a refused sentence costs no OpenAI call and no render. Built from the
+ * environment rather than the service, so a look at a scene (`--scene-only`) opens no store: the
+ * command line is the operator's, no server's settings apply to it, so its blocked terms are
+ * BLOCKED_TERMS and its moderation OpenAI's, as the service checks them. A run that records its
+ * video gives `refusals`, and a refusal goes to the operator's log as the service writes it.
  */
-async function checkPromptWithoutStore(config: Config, prompt: string, requester: Requester): Promise<void> {
+async function screenSentence(
+  config: Config,
+  prompt: string,
+  requester: Requester,
+  refusals: RefusalLog | undefined,
+): Promise<void> {
   const logger = silentLogger();
-  await screenPrompt(
-    {
-      rules: createServerRules({ config }),
-      moderation: createModerationGate({ moderator: moderatorFor(config), config, logger }),
-      logger,
-    },
-    prompt,
-    requester,
+  const deps = {
+    rules: createServerRules({ config }),
+    moderation: createModerationGate({ moderator: moderatorFor(config), config, logger }),
+    logger,
+  };
+  await createRefusalRecorder({ log: refusals, clock: Date.now, logger }).watch(requester, undefined, () =>
+    screenPrompt(deps, prompt, requester),
   );
 }
 
@@ -202,8 +210,13 @@ async function simulateWith(
     const file = sceneFile && (await readScene(sceneFile));
     // Before interpreting, as chat's /simulate does: a prompt the service refuses (a blocked term,
     // flagged by moderation) is refused before it costs an OpenAI call or a render.
-    if (prompt && sceneOnly) await checkPromptWithoutStore(config, prompt, requester);
-    else if (prompt) await (await runtime()).service.checkPrompt(prompt, requester);
+    if (prompt)
+      await screenSentence(
+        config,
+        prompt,
+        requester,
+        sceneOnly ? undefined : (await runtime()).database.refusals,
+      );
     if (file) {
       scene = applyVideoChoices(file, video);
       stdout.write(`Scene from ${sceneFile}: `);

@@ -28,15 +28,4 @@ describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
     // Nothing was rendered or recorded: no data folder, so no video and no database.
     expect(fs.existsSync(dataDir)).toBe(false);
   });
-
-  it('still refuses a sentence with a blocked term, before reading it, and makes no data folder', async () => {
-    const run = await runReelbot(['simulate', 'boxes of GÖRE fall', '--scene-only'], {
-      DATA_DIR: dataDir,
-      BLOCKED_TERMS: 'blood,gore',
-    });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe('reelbot: prompt uses the blocked term "gore" [PROMPT_BLOCKED]\n');
-    expect(run.stdout).toBe('');
-    expect(fs.existsSync(dataDir)).toBe(false);
-  });
 });
