@@ -35,7 +35,7 @@ records it as a generation so the gallery and the bots show it.
   --aspect A          16:9 or wide (default), 9:16 or tall (for phones), 1:1 or square
   --quality Q         draft (480p, quick), standard (720p, default) or high (1080p, supersampled)
   --scene-only        print the scene as JSON and stop, without rendering or opening the database
-  --out FILE.mp4      also copy the video here
+  --out FILE.mp4      also copy the video here (into a folder named here, as ID.mp4)
 Ctrl-C cancels.
 `;
 
@@ -89,6 +89,39 @@ async function readScene(file: string): Promise<Scene> {
   if (!read.ok)
     throw new FileError('FILE_UNREADABLE', `The scene file ${file} is not a scene: ${read.problem}`);
   return parseScene(read.value);
+}
+
+/** Where `--out` puts the video: the file it names, or, naming a folder, a file in it as `cp` does. */
+type OutTarget = { file: string } | { folder: string };
+
+function unwritable(out: string, reason: string, cause?: unknown): FileError {
+  return new FileError('FILE_UNWRITABLE', `reelbot cannot write the video to ${out}: ${reason}.`, {
+    cause,
+    context: { file: out },
+  });
+}
+
+/**
+ * Checks `--out` before anything renders, so a copy that cannot be made costs no render: the
+ * nearest folder that exists must be one (not a file) and writable.
+ */
+async function outTarget(out: string): Promise<OutTarget> {
+  const target = path.resolve(out);
+  const stat = (file: string) => fs.promises.stat(file).catch(() => undefined);
+  if ((await stat(target))?.isDirectory()) return { folder: target };
+  let above = path.dirname(target);
+  let found = await stat(above);
+  while (!found && path.dirname(above) !== above) {
+    above = path.dirname(above);
+    found = await stat(above);
+  }
+  if (found && !found.isDirectory()) throw unwritable(out, `${above} is a file, not a folder`);
+  try {
+    await fs.promises.access(above, fs.constants.W_OK);
+  } catch (error) {
+    throw unwritable(out, `${above} is not writable`, error);
+  }
+  return { file: target };
 }
 
 /** Runs `reelbot simulate`; returns the exit code. */
@@ -205,8 +238,10 @@ async function simulateWith(
   const stderr = options.stderr ?? process.stderr;
   const requester: Requester = options.requester ?? { platform: 'cli', userId: os.userInfo().username };
   let scene: Scene;
+  let copyTo: OutTarget | undefined;
   try {
     if (prompt) assertPromptLength(prompt);
+    if (out) copyTo = await outTarget(out);
     const file = sceneFile && (await readScene(sceneFile));
     // Before interpreting, as chat's /simulate does: a prompt the service refuses (a blocked term,
     // flagged by moderation) is refused before it costs an OpenAI call or a render.
@@ -317,10 +352,17 @@ async function simulateWith(
         (media.posterPath ? `Poster ${core.media.describe(media.posterPath)}\n` : '') +
         `Took ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`,
     );
-    if (out) {
-      await fs.promises.mkdir(path.dirname(path.resolve(out)), { recursive: true });
-      await withLocalFile(core.media, media.path, (file) => fs.promises.copyFile(file, path.resolve(out)));
-      stdout.write(`Copied to ${path.resolve(out)}\n`);
+    if (copyTo) {
+      const copy = 'folder' in copyTo ? path.join(copyTo.folder, `${generation.id}.mp4`) : copyTo.file;
+      try {
+        await fs.promises.mkdir(path.dirname(copy), { recursive: true });
+        await withLocalFile(core.media, media.path, (file) => fs.promises.copyFile(file, copy));
+      } catch (error) {
+        // Checked before rendering, so this is the disk filling or a folder changing meanwhile.
+        stderr.write(`reelbot simulate: ${unwritable(copy, (error as Error).message, error).message}\n`);
+        return 1;
+      }
+      stdout.write(`Copied to ${copy}\n`);
     }
     return 0;
   } finally {

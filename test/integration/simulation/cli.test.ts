@@ -107,6 +107,50 @@ describe('reelbot simulate', () => {
     expect(await fs.promises.readdir(path.join(dataDir, 'tmp'))).toEqual([]);
   });
 
+  it('copies into a folder --out names, as cp does, and refuses an --out it cannot write before rendering', async () => {
+    const dataDir = path.join(dir, 'out-folder');
+    const sceneFile = path.join(dir, 'out-scene.json');
+    await fs.promises.writeFile(sceneFile, JSON.stringify(small));
+    const folder = path.join(dir, 'videos');
+    await fs.promises.mkdir(folder);
+    const stdout = output();
+    const stderr = output();
+    expect(
+      await simulate({
+        argv: ['--scene', sceneFile, '--out', folder],
+        env: { DATA_DIR: dataDir },
+        stdout,
+        stderr,
+      }),
+    ).toBe(0);
+    expect(stderr.text).toBe('');
+    const [generation] = await generationsIn(dataDir);
+    const copy = path.join(folder, `${generation!.id}.mp4`);
+    expect(stdout.text).toContain(`Copied to ${copy}\n`);
+    expect(
+      (await fs.promises.readFile(copy)).equals(
+        await fs.promises.readFile(path.join(dataDir, generation!.media!.path)),
+      ),
+    ).toBe(true);
+
+    // Under a file, no folder can be made: said before anything renders or is recorded.
+    const underFile = path.join(sceneFile, 'ball.mp4');
+    const refused = output();
+    const elsewhere = path.join(dir, 'out-refused');
+    expect(
+      await simulate({
+        argv: ['--scene', sceneFile, '--out', underFile],
+        env: { DATA_DIR: elsewhere },
+        stdout: output(),
+        stderr: refused,
+      }),
+    ).toBe(1);
+    expect(refused.text).toBe(
+      `reelbot simulate: reelbot cannot write the video to ${underFile}: ${sceneFile} is a file, not a folder.\n`,
+    );
+    expect(fs.existsSync(elsewhere)).toBe(false);
+  });
+
   it('asks OpenAI for the scene when a key is configured', async () => {
     fake.answer({ kind: 'json', value: small });
     const dataDir = path.join(dir, 'openai');
