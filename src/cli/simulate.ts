@@ -296,7 +296,7 @@ async function simulateWith(
   // A seed picks how a sentence is read; a scene file is rendered as it is, so it names none.
   const seeded = !sceneFile;
   stdout.write(
-    `${scene.objects.length} objects, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps${
+    `${scene.objects.length} object${scene.objects.length === 1 ? '' : 's'}, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps${
       seeded ? `, seed ${scene.seed}` : ', as the scene file says'
     }\n`,
   );

@@ -279,6 +279,13 @@ describe('reelbot simulate', () => {
     expect(scene.resolution).toEqual({ width: 1080, height: 1920 });
   });
 
+  it('counts one object as one, not "1 objects"', async () => {
+    const stdout = output();
+    const argv = ['a ball falls', '--scene-only'];
+    expect(await simulate({ argv, env: { DATA_DIR: dir }, stdout, stderr: output() })).toBe(0);
+    expect(stdout.text).toMatch(/^Scene: 1 object, /m);
+  });
+
   it('reads a count the built-in interpreter capped as the count the scene holds', async () => {
     const stdout = output();
     const argv = ['1000 red boxes fall onto a ramp', '--scene-only'];
