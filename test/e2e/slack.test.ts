@@ -470,6 +470,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       );
       const file = slack.workspace.files.get((sent.response as { files: { id: string }[] }).files[0]!.id)!;
       expect(file.name).toMatch(/^scene-.+\.json$/);
+      expect(String(sent.args.initial_comment)).toContain('run `/simulate scene` and attach it');
       return { video, blocks: JSON.stringify(message.blocks), scene: file.bytes.toString('utf8') };
     };
     /** `/simulate text` typed in the channel: where the log stood before, and the status message's ts. */
