@@ -25,7 +25,7 @@ import {
 import { applyVideoChoices, resolutionOf } from '../simulation/video-choices.js';
 import { type CoreRuntime, createCoreRuntime, moderatorFor } from './runtime.js';
 
-const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4]
+const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4 | --scene-only]
 
 Makes a physics video from a sentence, offline (OpenAI helps when OPENAI_API_KEY is set), and
 records it as a generation so the gallery and the bots show it.
@@ -159,6 +159,11 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     sceneOnly = values['scene-only'] === true;
     if (!prompt && !sceneFile)
       throw new ReelbotError('CLI_USAGE', 'describe the scene in words, or give --scene FILE.json');
+    if (sceneOnly && out)
+      throw new ReelbotError(
+        'CLI_USAGE',
+        '--scene-only makes no video for --out to copy; to keep the scene, redirect it: > scene.json',
+      );
     // The same reading as chat's options, so `--duration 5s --aspect tall` works as `duration:5s aspect:tall`.
     const typed = {
       duration: values.duration,

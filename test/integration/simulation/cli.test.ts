@@ -246,6 +246,18 @@ describe('reelbot simulate', () => {
       2,
     );
     expect(stderr.text).toContain("reelbot simulate: Unknown option '--bogus'");
+    // --out copies the video, which --scene-only does not make: said, rather than ignored.
+    expect(
+      await simulate({
+        argv: ['x', '--scene-only', '--out', path.join(dir, 'x.mp4')],
+        env: { DATA_DIR: dir },
+        stdout: output(),
+        stderr,
+      }),
+    ).toBe(2);
+    expect(stderr.text).toContain(
+      'reelbot simulate: --scene-only makes no video for --out to copy; to keep the scene, redirect it: > scene.json',
+    );
     // Asked for, the usage goes to stdout and is no failure.
     const help = output();
     expect(await simulate({ argv: ['--help'], env: { DATA_DIR: dir }, stdout: help, stderr: output() })).toBe(
