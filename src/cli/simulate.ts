@@ -17,12 +17,12 @@ import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
 import {
   editableScene,
-  interpretPrompt,
   parseScene,
   type Scene,
   SceneInvalidError,
+  sceneOfSentence,
 } from '../simulation/index.js';
-import { applyVideoChoices, resolutionOf } from '../simulation/video-choices.js';
+import { applyVideoChoices } from '../simulation/video-choices.js';
 import { type CoreRuntime, createCoreRuntime, moderatorFor } from './runtime.js';
 
 const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4 | --scene-only]
@@ -261,9 +261,9 @@ async function simulateWith(
       scene = applyVideoChoices(file, video);
       stdout.write(`Scene from ${sceneFile}: `);
     } else {
-      const interpretation = await interpretPrompt(prompt!, {
+      const interpretation = await sceneOfSentence(prompt!, {
         seed,
-        resolution: resolutionOf(video),
+        video,
         openai: config.openai && {
           apiKey: config.openai.apiKey,
           baseUrl: config.openai.baseUrl,
@@ -274,7 +274,7 @@ async function simulateWith(
         stderr.write(
           `OpenAI could not help (${interpretation.fallbackReason}); using the built-in interpreter.\n`,
         );
-      scene = applyVideoChoices(interpretation.scene, video);
+      scene = interpretation.scene;
       if (interpretation.reading) stdout.write(`Read as: ${interpretation.reading}\n`);
       stdout.write(
         interpretation.interpreter === 'openai' ? `Scene by ${config.openai!.model}: ` : 'Scene: ',

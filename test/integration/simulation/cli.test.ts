@@ -298,6 +298,23 @@ describe('reelbot simulate', () => {
     expect(stdout.text).toMatch(/^Scene: 1 object, /m);
   });
 
+  it('keeps the shape a sentence asks for when only the quality is chosen', async () => {
+    const sized = async (sentence: string, ...choices: string[]) => {
+      const stdout = output();
+      const argv = [sentence, ...choices, '--scene-only'];
+      expect(await simulate({ argv, env: { DATA_DIR: dir }, stdout, stderr: output() })).toBe(0);
+      return /at (\d+x\d+)/.exec(stdout.text)![1];
+    };
+    expect(await sized('a vertical video of a ball')).toBe('608x1080');
+    expect(await sized('a vertical video of a ball', '--quality', 'draft')).toBe('480x854');
+    expect(await sized('a square video of a ball', '--quality', 'high')).toBe('1080x1080');
+    // A chosen aspect still wins over the words, and without words a video is wide.
+    expect(await sized('a vertical video of a ball', '--aspect', 'wide', '--quality', 'draft')).toBe(
+      '854x480',
+    );
+    expect(await sized('a ball', '--quality', 'draft')).toBe('854x480');
+  });
+
   it('reads a count the built-in interpreter capped as the count the scene holds', async () => {
     const stdout = output();
     const argv = ['1000 red boxes fall onto a ramp', '--scene-only'];
