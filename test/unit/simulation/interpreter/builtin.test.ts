@@ -50,6 +50,12 @@ describe('built-in interpreter', () => {
     });
   });
 
+  it('keeps a duration the sentence says within what a scene may last, so "0 seconds" is no broken scene', () => {
+    expect(interpretBuiltin('a ball falls for 0 seconds').duration).toBe(0.1);
+    expect(interpretBuiltin('a ball falls for 0.5 s').duration).toBe(0.5);
+    expect(interpretBuiltin('a ball falls for 30 seconds').duration).toBe(20);
+  });
+
   it.each([
     ['a pyramid of 15 blue cubes', 'box', 15],
     ['a stack of 6 crates', 'box', 6],
