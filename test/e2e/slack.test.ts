@@ -511,8 +511,10 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     const seeded = await finishedSimulation(String(render.args.thread_ts), animatedUpload.seq);
     expect(seeded.blocks).toContain('Read as: 10 red balls');
     expect(seeded.blocks).toContain('Seed: 3');
-    // The same sentence and seed again: the same scene.
-    const sameSeed = await simulateSentence('ten red balls fall duration:1 aspect:1:1 quality:draft seed:3');
+    // The same sentence and seed again, the choices typed as people also type them: the same scene.
+    const sameSeed = await simulateSentence(
+      'ten red balls fall duration: 1 aspect=1:1 quality:draft --seed 3',
+    );
     const seededAgain = await finishedSimulation(sameSeed.ts, sameSeed.since);
     expect(seededAgain.scene).toBe(seeded.scene);
     // Its Scene file attached back as it came, with no choices: the same scene, the same frame.
