@@ -575,6 +575,8 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
         since: longSince,
       },
     );
+    // Its scene is offered still, to change and render again, as under Discord's canceled message.
+    expect(JSON.stringify(slack.message('C0GENERAL', longTs)!.blocks)).toContain('reelbot_scene');
     const canceledPage = new URL(
       /<(http[^|>]+)\|Open in the gallery>/.exec(
         JSON.stringify(slack.message('C0GENERAL', longTs)!.blocks),

@@ -7,7 +7,7 @@ import { sceneActionId } from './render.js';
 import { statusRefOf } from './status-ref.js';
 
 /**
- * The Scene button under a finished simulation: uploads the scene it rendered as a JSON file into
+ * The Scene button under a simulation that ended (done, failed or canceled): uploads the scene it rendered as a JSON file into
  * the video's thread (Slack has no private files), for people to edit and give back to `/simulate scene`.
  */
 export function registerScene(
