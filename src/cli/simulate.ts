@@ -108,8 +108,9 @@ function unwritable(out: string, reason: string, cause?: unknown): FileError {
 async function outTarget(out: string): Promise<OutTarget> {
   const target = path.resolve(out);
   const stat = (file: string) => fs.promises.stat(file).catch(() => undefined);
-  if ((await stat(target))?.isDirectory()) return { folder: target };
-  let above = path.dirname(target);
+  // A folder that is there, or one named as a folder (`videos/`), made when the video is copied.
+  const folder = /[/\\]$/.test(out) || (await stat(target))?.isDirectory() === true;
+  let above = folder ? target : path.dirname(target);
   let found = await stat(above);
   while (!found && path.dirname(above) !== above) {
     above = path.dirname(above);
@@ -121,7 +122,7 @@ async function outTarget(out: string): Promise<OutTarget> {
   } catch (error) {
     throw unwritable(out, `${above} is not writable`, error);
   }
-  return { file: target };
+  return folder ? { folder: target } : { file: target };
 }
 
 /** Runs `reelbot simulate`; returns the exit code. */

@@ -133,6 +133,19 @@ describe('reelbot simulate', () => {
       ),
     ).toBe(true);
 
+    // A folder not made yet, named as one (a trailing slash): made, and the video put in it.
+    const newFolder = path.join(dir, 'new-videos');
+    const again = output();
+    expect(
+      await simulate({
+        argv: ['--scene', sceneFile, '--out', `${newFolder}/`],
+        env: { DATA_DIR: dataDir },
+        stdout: again,
+        stderr: output(),
+      }),
+    ).toBe(0);
+    expect(fs.readdirSync(newFolder)).toEqual([expect.stringMatching(/^g_\w+\.mp4$/)]);
+
     // Under a file, no folder can be made: said before anything renders or is recorded.
     const underFile = path.join(sceneFile, 'ball.mp4');
     const refused = output();
