@@ -26,7 +26,7 @@ const subcommands: Record<string, Subcommand> = {
   },
   simulate: {
     summary:
-      '"PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4]: make a physics video, offline',
+      '"PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4 | --scene-only]: make a physics video, offline',
     load: () => import('./cli/simulate.js'),
   },
   form: {

@@ -6,6 +6,7 @@ import { type Config, loadConfig } from '../core/config.js';
 import { codeOf, FileError, ReelbotError, ValidationError } from '../core/errors.js';
 import { createModerationGate } from '../core/generations/moderation.js';
 import { screenPrompt } from '../core/generations/prompt-screen.js';
+import { createRefusalRecorder, type RefusalLog } from '../core/generations/refusals.js';
 import { createServerRules } from '../core/generations/server-rules.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
 import { checkVideoChoices, readVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
@@ -16,15 +17,15 @@ import { assertPromptLength } from '../core/prompt-limit.js';
 import { readFileCapped } from '../core/read-capped.js';
 import {
   editableScene,
-  interpretPrompt,
   parseScene,
   type Scene,
   SceneInvalidError,
+  sceneOfSentence,
 } from '../simulation/index.js';
-import { applyVideoChoices, resolutionOf } from '../simulation/video-choices.js';
+import { applyVideoChoices } from '../simulation/video-choices.js';
 import { type CoreRuntime, createCoreRuntime, moderatorFor } from './runtime.js';
 
-const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4]
+const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4 | --scene-only]
 
 Makes a physics video from a sentence, offline (OpenAI helps when OPENAI_API_KEY is set), and
 records it as a generation so the gallery and the bots show it.
@@ -34,7 +35,7 @@ records it as a generation so the gallery and the bots show it.
   --aspect A          16:9 or wide (default), 9:16 or tall (for phones), 1:1 or square
   --quality Q         draft (480p, quick), standard (720p, default) or high (1080p, supersampled)
   --scene-only        print the scene as JSON and stop, without rendering or opening the database
-  --out FILE.mp4      also copy the video here
+  --out FILE.mp4      also copy the video here (into a folder named here, as ID.mp4)
 Ctrl-C cancels.
 `;
 
@@ -90,6 +91,40 @@ async function readScene(file: string): Promise<Scene> {
   return parseScene(read.value);
 }
 
+/** Where `--out` puts the video: the file it names, or, naming a folder, a file in it as `cp` does. */
+type OutTarget = { file: string } | { folder: string };
+
+function unwritable(out: string, reason: string, cause?: unknown): FileError {
+  return new FileError('FILE_UNWRITABLE', `reelbot cannot write the video to ${out}: ${reason}.`, {
+    cause,
+    context: { file: out },
+  });
+}
+
+/**
+ * Checks `--out` before anything renders, so a copy that cannot be made costs no render: the
+ * nearest folder that exists must be one (not a file) and writable.
+ */
+async function outTarget(out: string): Promise<OutTarget> {
+  const target = path.resolve(out);
+  const stat = (file: string) => fs.promises.stat(file).catch(() => undefined);
+  // A folder that is there, or one named as a folder (`videos/`), made when the video is copied.
+  const folder = /[/\\]$/.test(out) || (await stat(target))?.isDirectory() === true;
+  let above = folder ? target : path.dirname(target);
+  let found = await stat(above);
+  while (!found && path.dirname(above) !== above) {
+    above = path.dirname(above);
+    found = await stat(above);
+  }
+  if (found && !found.isDirectory()) throw unwritable(out, `${above} is a file, not a folder`);
+  try {
+    await fs.promises.access(above, fs.constants.W_OK);
+  } catch (error) {
+    throw unwritable(out, `${above} is not writable`, error);
+  }
+  return folder ? { folder: target } : { file: target };
+}
+
 /** Runs `reelbot simulate`; returns the exit code. */
 export async function simulate(options: SimulateOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
@@ -125,6 +160,11 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     sceneOnly = values['scene-only'] === true;
     if (!prompt && !sceneFile)
       throw new ReelbotError('CLI_USAGE', 'describe the scene in words, or give --scene FILE.json');
+    if (sceneOnly && out)
+      throw new ReelbotError(
+        'CLI_USAGE',
+        '--scene-only makes no video for --out to copy; to keep the scene, redirect it: > scene.json',
+      );
     // The same reading as chat's options, so `--duration 5s --aspect tall` works as `duration:5s aspect:tall`.
     const typed = {
       duration: values.duration,
@@ -170,20 +210,27 @@ interface SimulateArguments {
 }
 
 /**
- * The checks of a sentence that `--scene-only` runs without opening the store, so a look at a scene
- * leaves no database behind. The command line is the operator's: no server's settings apply to it,
- * so its blocked terms are BLOCKED_TERMS and its moderation OpenAI's, as the service checks them.
+ * The one check of a sentence, before it is read: the service's screen (blocked terms, then
+ * moderation), so a refused sentence costs no OpenAI call and no render. Built from the
+ * environment rather than the service, so a look at a scene (`--scene-only`) opens no store: the
+ * command line is the operator's, no server's settings apply to it, so its blocked terms are
+ * BLOCKED_TERMS and its moderation OpenAI's, as the service checks them. A run that records its
+ * video gives `refusals`, and a refusal goes to the operator's log as the service writes it.
  */
-async function checkPromptWithoutStore(config: Config, prompt: string, requester: Requester): Promise<void> {
+async function screenSentence(
+  config: Config,
+  prompt: string,
+  requester: Requester,
+  refusals: RefusalLog | undefined,
+): Promise<void> {
   const logger = silentLogger();
-  await screenPrompt(
-    {
-      rules: createServerRules({ config }),
-      moderation: createModerationGate({ moderator: moderatorFor(config), config, logger }),
-      logger,
-    },
-    prompt,
-    requester,
+  const deps = {
+    rules: createServerRules({ config }),
+    moderation: createModerationGate({ moderator: moderatorFor(config), config, logger }),
+    logger,
+  };
+  await createRefusalRecorder({ log: refusals, clock: Date.now, logger }).watch(requester, undefined, () =>
+    screenPrompt(deps, prompt, requester),
   );
 }
 
@@ -197,20 +244,27 @@ async function simulateWith(
   const stderr = options.stderr ?? process.stderr;
   const requester: Requester = options.requester ?? { platform: 'cli', userId: os.userInfo().username };
   let scene: Scene;
+  let copyTo: OutTarget | undefined;
   try {
     if (prompt) assertPromptLength(prompt);
+    if (out) copyTo = await outTarget(out);
     const file = sceneFile && (await readScene(sceneFile));
     // Before interpreting, as chat's /simulate does: a prompt the service refuses (a blocked term,
     // flagged by moderation) is refused before it costs an OpenAI call or a render.
-    if (prompt && sceneOnly) await checkPromptWithoutStore(config, prompt, requester);
-    else if (prompt) await (await runtime()).service.checkPrompt(prompt, requester);
+    if (prompt)
+      await screenSentence(
+        config,
+        prompt,
+        requester,
+        sceneOnly ? undefined : (await runtime()).database.refusals,
+      );
     if (file) {
       scene = applyVideoChoices(file, video);
       stdout.write(`Scene from ${sceneFile}: `);
     } else {
-      const interpretation = await interpretPrompt(prompt!, {
+      const interpretation = await sceneOfSentence(prompt!, {
         seed,
-        resolution: resolutionOf(video),
+        video,
         openai: config.openai && {
           apiKey: config.openai.apiKey,
           baseUrl: config.openai.baseUrl,
@@ -221,7 +275,7 @@ async function simulateWith(
         stderr.write(
           `OpenAI could not help (${interpretation.fallbackReason}); using the built-in interpreter.\n`,
         );
-      scene = applyVideoChoices(interpretation.scene, video);
+      scene = interpretation.scene;
       if (interpretation.reading) stdout.write(`Read as: ${interpretation.reading}\n`);
       stdout.write(
         interpretation.interpreter === 'openai' ? `Scene by ${config.openai!.model}: ` : 'Scene: ',
@@ -248,7 +302,7 @@ async function simulateWith(
   // A seed picks how a sentence is read; a scene file is rendered as it is, so it names none.
   const seeded = !sceneFile;
   stdout.write(
-    `${scene.objects.length} objects, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps${
+    `${scene.objects.length} object${scene.objects.length === 1 ? '' : 's'}, ${scene.duration} s at ${width}x${height}, ${scene.fps} fps${
       seeded ? `, seed ${scene.seed}` : ', as the scene file says'
     }\n`,
   );
@@ -304,10 +358,17 @@ async function simulateWith(
         (media.posterPath ? `Poster ${core.media.describe(media.posterPath)}\n` : '') +
         `Took ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`,
     );
-    if (out) {
-      await fs.promises.mkdir(path.dirname(path.resolve(out)), { recursive: true });
-      await withLocalFile(core.media, media.path, (file) => fs.promises.copyFile(file, path.resolve(out)));
-      stdout.write(`Copied to ${path.resolve(out)}\n`);
+    if (copyTo) {
+      const copy = 'folder' in copyTo ? path.join(copyTo.folder, `${generation.id}.mp4`) : copyTo.file;
+      try {
+        await fs.promises.mkdir(path.dirname(copy), { recursive: true });
+        await withLocalFile(core.media, media.path, (file) => fs.promises.copyFile(file, copy));
+      } catch (error) {
+        // Checked before rendering, so this is the disk filling or a folder changing meanwhile.
+        stderr.write(`reelbot simulate: ${unwritable(copy, (error as Error).message, error).message}\n`);
+        return 1;
+      }
+      stdout.write(`Copied to ${copy}\n`);
     }
     return 0;
   } finally {

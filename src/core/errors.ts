@@ -181,7 +181,7 @@ export function codeOf(error: unknown): string {
 /** A file a user named cannot be read, or is too large to read whole (`FILE_TOO_LARGE`). */
 export class FileError extends ReelbotError {
   constructor(
-    code: 'FILE_TOO_LARGE' | 'FILE_UNREADABLE',
+    code: 'FILE_TOO_LARGE' | 'FILE_UNREADABLE' | 'FILE_UNWRITABLE',
     message: string,
     options: { cause?: unknown; context?: Record<string, unknown> } = {},
   ) {

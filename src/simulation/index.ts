@@ -22,4 +22,5 @@ export type { RenderQuality } from './renderer/index.js';
 export { editableScene } from './scene/editable.js';
 export { type Scene, type SceneInput, sceneLimits } from './scene/schema.js';
 export { parseScene, SceneInvalidError, sceneProblems } from './scene/validate.js';
+export { sceneOfSentence } from './sentence-scene.js';
 export { createSimulator, type SimulatorOptions } from './simulator.js';

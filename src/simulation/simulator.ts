@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import type { Simulator } from '../core/generations/simulation-job.js';
-import { interpretPrompt } from './interpreter/index.js';
 import type { OpenAIInterpreterOptions } from './interpreter/openai.js';
 import type { SimulationProgress } from './pipeline.js';
 import { type RenderOptions, renderSimulation } from './render-on-worker.js';
 import { editableScene } from './scene/editable.js';
+import type { Scene } from './scene/schema.js';
 import { parseScene } from './scene/validate.js';
-import { applyVideoChoices, renderQualityOf, resolutionOf } from './video-choices.js';
+import { sceneOfSentence } from './sentence-scene.js';
+import { applyVideoChoices, renderQualityOf } from './video-choices.js';
 
 /** How the generation service's simulations are interpreted and rendered. */
 export interface SimulatorOptions {
@@ -56,14 +57,14 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     },
 
     async render(request, outFile, { signal, onProgress, onScene }) {
-      let scene = request.scene === undefined ? undefined : parseScene(request.scene);
+      let scene: Scene;
       let reading: string | undefined;
-      if (!scene) {
-        const interpretation = await interpretPrompt(request.prompt, {
+      if (request.scene !== undefined) scene = applyVideoChoices(parseScene(request.scene), request.video);
+      else {
+        const interpretation = await sceneOfSentence(request.prompt, {
           seed: request.seed,
           openai: options.openai,
-          // Framed for the chosen shape: a vertical video is filmed as one, not cropped.
-          resolution: resolutionOf(request.video),
+          video: request.video,
         });
         if (interpretation.fallbackReason)
           options.logger?.warn(
@@ -73,7 +74,6 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         scene = interpretation.scene;
         reading = interpretation.reading;
       }
-      scene = applyVideoChoices(scene, request.video);
       // Kept as people edit it (the Scene button sends this one): a changed material takes effect.
       onScene?.(editableScene(scene), reading);
       const quality = renderQualityOf(request.video?.quality);

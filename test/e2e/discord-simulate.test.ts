@@ -161,6 +161,13 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
       { name: 'duration', value: 1 },
     ]);
     expect([high.video.width, high.video.height]).toEqual([1920, 1080]);
+    // A sentence that asks for a tall video stays tall when only the quality is chosen.
+    const tallWords = await simulate([
+      { name: 'prompt', value: 'a vertical video of a ball falling' },
+      { name: 'quality', value: 'draft' },
+      { name: 'duration', value: 1 },
+    ]);
+    expect([tallWords.video.width, tallWords.video.height]).toEqual([480, 854]);
 
     // A duration Discord should have stopped (stale commands): told why, and nothing starts.
     const tooLong = discord.sendCommand('simulate', [

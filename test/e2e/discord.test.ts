@@ -301,15 +301,24 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
 
     // `reelbot simulate` with the same settings refuses the sentence as chat does: before it is read
     // (no "Read as", no scene, no OpenAI call to interpret it), with the refusal and exit code 1.
-    const openaiCalls = openai.requests.length;
-    const cli = await runReelbot(['simulate', 'boxes of GORE fall'], {
-      ...env(),
-      DATA_DIR: path.join(dataDir, 'cli'),
-    });
-    expect(cli.stderr).toBe('reelbot: prompt uses the blocked term "gore" [PROMPT_BLOCKED]\n');
-    expect(cli.code).toBe(1);
-    expect(cli.stdout).toBe('');
-    expect(openai.requests.length).toBe(openaiCalls);
+    // A look at the scene (--scene-only) is refused alike, a blocked term and a flagged sentence.
+    const interpretCalls = () => openai.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
+    const interpreted = interpretCalls();
+    const cliRefusals = [
+      ['boxes of GORE fall', 'reelbot: prompt uses the blocked term "gore" [PROMPT_BLOCKED]\n'],
+      ['a knife fight of robots', 'reelbot: prompt flagged by moderation: violence [PROMPT_FLAGGED]\n'],
+    ];
+    for (const [sentence, refusal] of cliRefusals)
+      for (const look of [[], ['--scene-only']]) {
+        const cli = await runReelbot(['simulate', sentence!, ...look], {
+          ...env(),
+          DATA_DIR: path.join(dataDir, 'cli'),
+        });
+        expect(cli.stderr).toBe(refusal);
+        expect(cli.code).toBe(1);
+        expect(cli.stdout).toBe('');
+      }
+    expect(interpretCalls()).toBe(interpreted);
 
     // OpenAI moderation (the fake) flags violence: refused in plain words, logged, never predicted.
     const flagged = discord.sendCommand('video', [

@@ -477,6 +477,7 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       );
       const file = slack.workspace.files.get((sent.response as { files: { id: string }[] }).files[0]!.id)!;
       expect(file.name).toMatch(/^scene-.+\.json$/);
+      expect(String(sent.args.initial_comment)).toContain('run `/simulate scene` and attach it');
       return { video, blocks: JSON.stringify(message.blocks), scene: file.bytes.toString('utf8') };
     };
     /** `/simulate text` typed in the channel: where the log stood before, and the status message's ts. */
@@ -517,8 +518,10 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     const seeded = await finishedSimulation(String(render.args.thread_ts), animatedUpload.seq);
     expect(seeded.blocks).toContain('Read as: 10 red balls');
     expect(seeded.blocks).toContain('Seed: 3');
-    // The same sentence and seed again: the same scene.
-    const sameSeed = await simulateSentence('ten red balls fall duration:1 aspect:1:1 quality:draft seed:3');
+    // The same sentence and seed again, the choices typed as people also type them: the same scene.
+    const sameSeed = await simulateSentence(
+      'ten red balls fall duration: 1 aspect=1:1 quality:draft --seed 3',
+    );
     const seededAgain = await finishedSimulation(sameSeed.ts, sameSeed.since);
     expect(seededAgain.scene).toBe(seeded.scene);
     // Its Scene file attached back as it came, with no choices: the same scene, the same frame.
@@ -579,6 +582,8 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
         since: longSince,
       },
     );
+    // Its scene is offered still, to change and render again, as under Discord's canceled message.
+    expect(JSON.stringify(slack.message('C0GENERAL', longTs)!.blocks)).toContain('reelbot_scene');
     const canceledPage = new URL(
       /<(http[^|>]+)\|Open in the gallery>/.exec(
         JSON.stringify(slack.message('C0GENERAL', longTs)!.blocks),

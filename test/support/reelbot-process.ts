@@ -215,7 +215,14 @@ export function spawnReelbot(env: Record<string, string>, options: SpawnOptions 
 
   const kill = () => {
     track();
-    for (const id of [...tree.values()].filter(isRunning)) process.kill(id.pid, 'SIGKILL');
+    for (const id of [...tree.values()].filter(isRunning)) {
+      try {
+        process.kill(id.pid, 'SIGKILL');
+      } catch (error) {
+        // Gone between the look and the kill: its parent, killed just before, took it down.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
     if (!exited) child.kill('SIGKILL');
   };
 

@@ -19,7 +19,7 @@ export function clampSceneInput(raw: unknown): SceneInput {
   const scene: Record<string, unknown> = {};
   const L = sceneLimits;
 
-  setNumber(scene, 'duration', input.duration, 0.1, L.maxDurationSeconds);
+  setNumber(scene, 'duration', input.duration, L.minDurationSeconds, L.maxDurationSeconds);
   if (isNumber(input.fps))
     scene.fps = L.fps.reduce((best, fps) =>
       Math.abs(fps - Number(input.fps)) < Math.abs(best - Number(input.fps)) ? fps : best,

@@ -8,6 +8,8 @@ import { shapes } from './shapes.js';
  */
 export const sceneLimits = {
   maxObjects: 500,
+  /** The shortest length a scene is pulled up to when its writer (a model, a sentence) said less: a few frames. */
+  minDurationSeconds: 0.1,
   maxDurationSeconds: 20,
   fps: [24, 30, 60] as const,
   /** The long side of the frame, either way round: 1920x1080 wide or 1080x1920 tall. */

@@ -107,6 +107,63 @@ describe('reelbot simulate', () => {
     expect(await fs.promises.readdir(path.join(dataDir, 'tmp'))).toEqual([]);
   });
 
+  it('copies into a folder --out names, as cp does, and refuses an --out it cannot write before rendering', async () => {
+    const dataDir = path.join(dir, 'out-folder');
+    const sceneFile = path.join(dir, 'out-scene.json');
+    await fs.promises.writeFile(sceneFile, JSON.stringify(small));
+    const folder = path.join(dir, 'videos');
+    await fs.promises.mkdir(folder);
+    const stdout = output();
+    const stderr = output();
+    expect(
+      await simulate({
+        argv: ['--scene', sceneFile, '--out', folder],
+        env: { DATA_DIR: dataDir },
+        stdout,
+        stderr,
+      }),
+    ).toBe(0);
+    expect(stderr.text).toBe('');
+    const [generation] = await generationsIn(dataDir);
+    const copy = path.join(folder, `${generation!.id}.mp4`);
+    expect(stdout.text).toContain(`Copied to ${copy}\n`);
+    expect(
+      (await fs.promises.readFile(copy)).equals(
+        await fs.promises.readFile(path.join(dataDir, generation!.media!.path)),
+      ),
+    ).toBe(true);
+
+    // A folder not made yet, named as one (a trailing slash): made, and the video put in it.
+    const newFolder = path.join(dir, 'new-videos');
+    const again = output();
+    expect(
+      await simulate({
+        argv: ['--scene', sceneFile, '--out', `${newFolder}/`],
+        env: { DATA_DIR: dataDir },
+        stdout: again,
+        stderr: output(),
+      }),
+    ).toBe(0);
+    expect(fs.readdirSync(newFolder)).toEqual([expect.stringMatching(/^g_\w+\.mp4$/)]);
+
+    // Under a file, no folder can be made: said before anything renders or is recorded.
+    const underFile = path.join(sceneFile, 'ball.mp4');
+    const refused = output();
+    const elsewhere = path.join(dir, 'out-refused');
+    expect(
+      await simulate({
+        argv: ['--scene', sceneFile, '--out', underFile],
+        env: { DATA_DIR: elsewhere },
+        stdout: output(),
+        stderr: refused,
+      }),
+    ).toBe(1);
+    expect(refused.text).toBe(
+      `reelbot simulate: reelbot cannot write the video to ${underFile}: ${sceneFile} is a file, not a folder.\n`,
+    );
+    expect(fs.existsSync(elsewhere)).toBe(false);
+  });
+
   it('asks OpenAI for the scene when a key is configured', async () => {
     fake.answer({ kind: 'json', value: small });
     const dataDir = path.join(dir, 'openai');
@@ -202,6 +259,18 @@ describe('reelbot simulate', () => {
       2,
     );
     expect(stderr.text).toContain("reelbot simulate: Unknown option '--bogus'");
+    // --out copies the video, which --scene-only does not make: said, rather than ignored.
+    expect(
+      await simulate({
+        argv: ['x', '--scene-only', '--out', path.join(dir, 'x.mp4')],
+        env: { DATA_DIR: dir },
+        stdout: output(),
+        stderr,
+      }),
+    ).toBe(2);
+    expect(stderr.text).toContain(
+      'reelbot simulate: --scene-only makes no video for --out to copy; to keep the scene, redirect it: > scene.json',
+    );
     // Asked for, the usage goes to stdout and is no failure.
     const help = output();
     expect(await simulate({ argv: ['--help'], env: { DATA_DIR: dir }, stdout: help, stderr: output() })).toBe(
@@ -233,6 +302,30 @@ describe('reelbot simulate', () => {
     expect(stdout.text).toContain('2 s at 1080x1920');
     const scene = JSON.parse(stdout.text.slice(stdout.text.indexOf('{')));
     expect(scene.resolution).toEqual({ width: 1080, height: 1920 });
+  });
+
+  it('counts one object as one, not "1 objects"', async () => {
+    const stdout = output();
+    const argv = ['a ball falls', '--scene-only'];
+    expect(await simulate({ argv, env: { DATA_DIR: dir }, stdout, stderr: output() })).toBe(0);
+    expect(stdout.text).toMatch(/^Scene: 1 object, /m);
+  });
+
+  it('keeps the shape a sentence asks for when only the quality is chosen', async () => {
+    const sized = async (sentence: string, ...choices: string[]) => {
+      const stdout = output();
+      const argv = [sentence, ...choices, '--scene-only'];
+      expect(await simulate({ argv, env: { DATA_DIR: dir }, stdout, stderr: output() })).toBe(0);
+      return /at (\d+x\d+)/.exec(stdout.text)![1];
+    };
+    expect(await sized('a vertical video of a ball')).toBe('608x1080');
+    expect(await sized('a vertical video of a ball', '--quality', 'draft')).toBe('480x854');
+    expect(await sized('a square video of a ball', '--quality', 'high')).toBe('1080x1080');
+    // A chosen aspect still wins over the words, and without words a video is wide.
+    expect(await sized('a vertical video of a ball', '--aspect', 'wide', '--quality', 'draft')).toBe(
+      '854x480',
+    );
+    expect(await sized('a ball', '--quality', 'draft')).toBe('854x480');
   });
 
   it('reads a count the built-in interpreter capped as the count the scene holds', async () => {

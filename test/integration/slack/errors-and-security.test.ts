@@ -269,6 +269,8 @@ describe('Slack prompts over 2,000 characters', () => {
     });
     const upload = await h.slack.waitForCall('files.completeUploadExternal', () => true, { since: pressed });
     expect(upload.args.thread_ts).toBe(ts);
+    // Slack's way back for the file, since a slash command carries none: the modal of `/simulate scene`.
+    expect(String(upload.args.initial_comment)).toMatch(/run `\/simulate scene` and attach it/);
     const file = h.slack.workspace.files.get((upload.response as { files: { id: string }[] }).files[0]!.id)!;
     expect(JSON.parse(file.bytes.toString('utf8'))).toEqual({
       objects: [{ shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] }],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/core/errors.js';
 import { checkVideoChoices } from '../../../src/core/generations/video-choices.js';
 import { interpretBuiltin } from '../../../src/simulation/interpreter/builtin/index.js';
+import { sceneOfSentence } from '../../../src/simulation/sentence-scene.js';
 import { applyVideoChoices, renderQualityOf, resolutionOf } from '../../../src/simulation/video-choices.js';
 
 describe('video choices', () => {
@@ -58,6 +59,25 @@ describe('video choices', () => {
       width: 320,
       height: 240,
     });
+  });
+
+  it('keeps the shape a sentence asks for when only the quality is chosen, as chat and the CLI read it', async () => {
+    const frame = async (sentence: string, video: Parameters<typeof sceneOfSentence>[1]['video']) =>
+      (await sceneOfSentence(sentence, { seed: 0, video })).scene.resolution;
+    expect(await frame('a vertical video of a ball', { quality: 'draft' })).toEqual({
+      width: 480,
+      height: 854,
+    });
+    expect(await frame('a square video of a ball', { quality: 'high' })).toEqual({
+      width: 1080,
+      height: 1080,
+    });
+    expect(await frame('a vertical video of a ball', { aspect: '16:9', quality: 'draft' })).toEqual({
+      width: 854,
+      height: 480,
+    });
+    expect(await frame('a ball', { quality: 'draft', duration: 2 })).toEqual({ width: 854, height: 480 });
+    expect((await sceneOfSentence('a ball', { video: { duration: 2 } })).scene.duration).toBe(2);
   });
 
   it('films a tall video tall: the camera is placed for the frame, not cropped from a wide one', () => {

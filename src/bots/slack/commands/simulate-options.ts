@@ -39,11 +39,23 @@ const examples: Readonly<Record<VideoChoiceProblem['field'], string>> = {
   seed: 'seed:42',
 };
 
+const keyNames = Object.keys(keys).join('|');
+/**
+ * A choice typed the ways people type one besides `key:value`: `duration: 5`, `duration=5`,
+ * `--duration 5` (as the CLI takes it). Without this the choice stayed in the sentence, unread,
+ * and the video came out without it.
+ */
+const spacedChoice = new RegExp(
+  String.raw`(^|\s)(?:--)?(${keyNames})(?:\s*[:=]\s*|(?<=--\w+)\s+)(?=\S)`,
+  'gi',
+);
+
 /** Splits the choices from the sentence of `/simulate` text; see {@link SimulateText}. */
 export function readSimulateText(text: string): SimulateText {
   const typed: TypedVideoChoices = {};
   const words: string[] = [];
-  for (const word of text.trim().split(/\s+/).filter(Boolean)) {
+  const joined = text.replace(spacedChoice, (_, before: string, key: string) => `${before}${key}:`);
+  for (const word of joined.trim().split(/\s+/).filter(Boolean)) {
     const match = /^([a-z]+):(.+)$/i.exec(word);
     const key = match ? keys[match[1]!.toLowerCase()] : undefined;
     if (!match || !key) words.push(word);

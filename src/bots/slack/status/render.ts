@@ -40,7 +40,7 @@ export interface KeepOptions {
   downloadUrl?: string;
   /** Whether favorites are kept, so the Favorite button is shown. */
   favorites?: boolean;
-  /** A finished simulation: offer its scene as a JSON file (the Scene button). */
+  /** A simulation with a scene: offer it as a JSON file (the Scene button) once it has ended. */
   scene?: boolean;
 }
 
@@ -103,16 +103,7 @@ export function renderStatus(
       type: 'actions',
       block_id: 'reelbot_result_actions',
       elements: [
-        ...(keep.scene
-          ? [
-              {
-                type: 'button' as const,
-                action_id: sceneActionId,
-                text: { type: 'plain_text' as const, text: 'Scene' },
-                value: generationId,
-              },
-            ]
-          : []),
+        ...sceneButton(generationId, keep),
         ...nextStepButtons(generationId, keep),
         {
           type: 'button',
@@ -126,15 +117,24 @@ export function renderStatus(
     });
   }
   // A failed or canceled video has nothing to keep, but its message says what to change ("try
-  // fewer steps"): Re-roll, Parameters and Edit lead there, as under Discord's failed message.
+  // fewer steps"): Re-roll, Parameters and Edit lead there, and a simulation's Scene, to change
+  // and render again, as under Discord's failed message.
   if (view.final && view.state !== 'succeeded') {
     blocks.push({
       type: 'actions',
       block_id: 'reelbot_result_actions',
-      elements: nextStepButtons(generationId, { ...keep, extend: false }),
+      elements: [
+        ...sceneButton(generationId, keep),
+        ...nextStepButtons(generationId, { ...keep, extend: false }),
+      ],
     });
   }
   return { text: truncate(view.headline, 3000), blocks };
+}
+
+/** A simulation's Scene button, when it has a scene to send. */
+function sceneButton(generationId: string, keep: KeepOptions): types.Button[] {
+  return keep.scene ? [button(sceneActionId, 'Scene', generationId)] : [];
 }
 
 function button(actionId: string, text: string, generationId: string): types.Button {

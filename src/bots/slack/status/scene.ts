@@ -7,8 +7,8 @@ import { sceneActionId } from './render.js';
 import { statusRefOf } from './status-ref.js';
 
 /**
- * The Scene button under a finished simulation: uploads the scene it rendered as a JSON file into
- * the video's thread (Slack has no private files), for people to edit and render again.
+ * The Scene button under a simulation that ended (done, failed or canceled): uploads the scene it rendered as a JSON file into
+ * the video's thread (Slack has no private files), for people to edit and give back to `/simulate scene`.
  */
 export function registerScene(
   app: App,
@@ -35,7 +35,9 @@ export function registerScene(
         thread_ts: ref.ts,
         filename: `scene-${generation.id}.json`,
         file: Buffer.from(`${JSON.stringify(generation.input.scene, null, 2)}\n`),
-        initial_comment: 'The scene of this video, as JSON, to edit and render again.',
+        // A slash command carries no file: the way back is the modal `/simulate scene` opens.
+        initial_comment:
+          'The scene of this video, as JSON. Edit it, then run `/simulate scene` and attach it to render it again.',
       });
     } catch (error) {
       logger.info({ err: error, generationId, code: errorCodeOf(error) }, 'Slack scene refused');

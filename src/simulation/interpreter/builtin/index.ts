@@ -360,7 +360,11 @@ export function readBuiltin(
           ? 4
           : 3;
   const scene: SceneInput = {
-    duration: Math.min(sceneLimits.maxDurationSeconds, words.duration ?? defaultDuration),
+    // Said in words ("for 0 seconds", "for 30 seconds"), pulled into a scene's range as a model's is.
+    duration: Math.min(
+      sceneLimits.maxDurationSeconds,
+      Math.max(sceneLimits.minDurationSeconds, words.duration ?? defaultDuration),
+    ),
     fps: words.fps ?? 30,
     resolution,
     seed,

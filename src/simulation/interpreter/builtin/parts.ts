@@ -1,6 +1,6 @@
 import type { Shape } from '../../scene/schema.js';
 import { cappedNote, HeldCounts } from './held-counts.js';
-import { colorWords, numberAt, shapeWords, sizeWords, wordsOf } from './words.js';
+import { colorWords, measures, numberAt, shapeWords, sizeWords, wordsOf } from './words.js';
 
 /** How the bodies of one noun phrase are set out. */
 export type Arrangement = 'tower' | 'wall' | 'pyramid' | 'row' | 'pile' | 'ring' | 'grid';
@@ -155,7 +155,10 @@ function readModifiers(part: Part, words: string[], noun: number, from: number):
 /** Reads every noun phrase of a sentence, its arrangement and the preposition that leads to it. */
 export function readParts(prompt: string): Part[] {
   const words = wordsOf(
-    prompt.toLowerCase().replace(/\b\d+(\.\d+)?\s*(s|sec|secs|seconds?|fps)\b|\b\d+p\b/g, ' '),
+    prompt
+      .toLowerCase()
+      .replace(/\b\d+(\.\d+)?\s*(s|sec|secs|seconds?|fps)\b|\b\d+p\b/g, ' ')
+      .replace(measures, ' '),
   );
   const parts: Part[] = [];
   let pending: Relation | undefined;

@@ -169,6 +169,13 @@ export interface PromptWords {
   resolution?: { width: number; height: number };
 }
 
+/**
+ * A number with a unit of length or weight ("a 2 meter ball", "a 10 kg crate"): a measure, not
+ * how many. Both readers drop it before counting, so "a 2 meter ball" is one ball and read as one.
+ */
+export const measures =
+  /\b\d+(?:\.\d+)?\s*-?\s*(?:m|meters?|metres?|cm|centimet(?:er|re)s?|mm|km|ft|feet|foot|inch(?:es)?|kg|kilos?|kilograms?|g|grams?|lbs?|pounds?|tons?|tonnes?)\b/g;
+
 /** Splits a sentence into lower-case words, numbers kept whole ("2.5" stays one word). */
 export function wordsOf(prompt: string): string[] {
   return prompt.toLowerCase().match(/\d+(?:\.\d+)?|[a-z]+/g) ?? [];
@@ -239,7 +246,8 @@ export function readPrompt(prompt: string): PromptWords {
   const cleaned = text
     .replace(/(\d+(?:\.\d+)?)\s*(?:-\s*)?(s|sec|secs|seconds?)\b/g, ' ')
     .replace(/\b(24|30|60)\s*fps\b/g, ' ')
-    .replace(/\b(480|720|1080)p\b/g, ' ');
+    .replace(/\b(480|720|1080)p\b/g, ' ')
+    .replace(measures, ' ');
   const words = wordsOf(cleaned);
 
   const heights: Record<string, number> = { '480': 480, '720': 720, '1080': 1080 };

@@ -6,6 +6,7 @@ import {
   parametersActionId,
   renderEvent,
   rerollActionId,
+  sceneActionId,
 } from '../../../../src/bots/slack/status/render.js';
 import type { Generation } from '../../../../src/core/generations/types.js';
 
@@ -79,6 +80,29 @@ describe('Slack status message', () => {
       .filter((block) => block.type === 'actions')
       .flatMap((block) => block.elements.map((element) => (element as { action_id?: string }).action_id));
     expect(actions).toEqual([rerollActionId, parametersActionId, editActionId]);
+  });
+
+  it('offers the scene of a failed or canceled simulation, to change and render again, as Discord does', () => {
+    const simulation: Generation = {
+      ...base,
+      source: 'simulation',
+      model: 'physics',
+      input: { prompt: 'a ball', scene: { objects: [] } },
+      completedAt: 5_000,
+    };
+    for (const event of [
+      {
+        type: 'failed' as const,
+        generation: { ...simulation, status: 'failed' as const },
+        reason: 'GL failed.',
+      },
+      { type: 'canceled' as const, generation: { ...simulation, status: 'canceled' as const } },
+    ]) {
+      const actions = renderEvent(event, 9_000, 'https://x.test/g/g_1')
+        .blocks.filter((block) => block.type === 'actions')
+        .flatMap((block) => block.elements.map((element) => (element as { action_id?: string }).action_id));
+      expect(actions).toEqual([sceneActionId, rerollActionId, parametersActionId]);
+    }
   });
 
   it('captions the uploaded video with model, prompt, seed and the gallery link', () => {

@@ -22,6 +22,20 @@ describe('/simulate text on Slack', () => {
     expect(readSimulateText('note:this is a ramp').prompt).toBe('note:this is a ramp');
   });
 
+  it('takes a choice typed with a space after the colon, with =, or as a flag, instead of reading it as words', () => {
+    const expected = {
+      prompt: 'a ball falls',
+      video: { duration: 5, aspect: '9:16' },
+      seed: 42,
+      problems: [],
+    };
+    expect(readSimulateText('a ball falls duration: 5 aspect: 9:16 seed: 42')).toEqual(expected);
+    expect(readSimulateText('a ball falls duration=5 aspect = tall seed=42')).toEqual(expected);
+    expect(readSimulateText('a ball falls --duration 5 --aspect tall --seed=42')).toEqual(expected);
+    // A colon after a word that names no choice is still the sentence's.
+    expect(readSimulateText('two things: a ball and a box').prompt).toBe('two things: a ball and a box');
+  });
+
   it('names every choice it cannot read, with an example', () => {
     expect(readSimulateText('balls duration:30 aspect:4:3 quality:ultra seed:-1').problems).toEqual([
       'duration must be from 1 to 10 seconds, like duration:5',

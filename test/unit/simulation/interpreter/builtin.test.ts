@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interpretBuiltin } from '../../../../src/simulation/interpreter/builtin/index.js';
+import { interpretBuiltin, readBuiltin } from '../../../../src/simulation/interpreter/builtin/index.js';
 import { readPrompt } from '../../../../src/simulation/interpreter/builtin/words.js';
 import type { Scene } from '../../../../src/simulation/scene/schema.js';
 import { sceneProblems } from '../../../../src/simulation/scene/validate.js';
@@ -48,6 +48,31 @@ describe('built-in interpreter', () => {
       fps: 60,
       resolution: { width: 854, height: 480 },
     });
+  });
+
+  it('reads a number before a unit as a measure, not a count: "a 2 meter ball" is one ball, read as one', () => {
+    for (const sentence of [
+      'a 2 meter ball falls',
+      'a 10 kg ball falls',
+      'a 5m ball falls',
+      'a 3 foot ball falls',
+    ]) {
+      const { scene, reading } = readBuiltin(sentence, 0);
+      expect(
+        scene.objects.filter((o) => o.shape === 'sphere'),
+        sentence,
+      ).toHaveLength(1);
+      expect(reading, sentence).toBe('a ball');
+    }
+    const { scene, reading } = readBuiltin('4 red balls fall 2 meters onto 3 boxes', 0);
+    expect(scene.objects.filter((o) => o.shape === 'sphere')).toHaveLength(4);
+    expect(reading).toBe('4 red balls, 3 boxes');
+  });
+
+  it('keeps a duration the sentence says within what a scene may last, so "0 seconds" is no broken scene', () => {
+    expect(interpretBuiltin('a ball falls for 0 seconds').duration).toBe(0.1);
+    expect(interpretBuiltin('a ball falls for 0.5 s').duration).toBe(0.5);
+    expect(interpretBuiltin('a ball falls for 30 seconds').duration).toBe(20);
   });
 
   it.each([
