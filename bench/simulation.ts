@@ -7,7 +7,9 @@
  * no schedule on two cores beats it (about 1.7x on software GL). The load average is printed
  * before and after, as the machine may be shared.
  * Measured both cold (a worker started for the job, as `reelbot simulate` does) and warm (the
- * worker `reelbot start` keeps up between jobs).
+ * worker `reelbot start` keeps up between jobs). The machine's speed drifts by a quarter within
+ * minutes, so each run is paired with a floor measured right after it, and the ratio reported is
+ * the median of the pairs' ratios: a run and the floor it is held against see the same machine.
  *
  * Options: --runs N (default 3; the median run is reported), --preset NAME, --crf N, --tune NAME,
  * --supersample 1|2|4, --quality JSON (any RenderQuality fields, e.g. '{"smoothEdges":false}'),
@@ -67,7 +69,7 @@ const cpu = (ms: number) => `${(ms / 1000).toFixed(2)} CPU-s`;
  * ffmpeg alone: the raw frames are all in memory and written as fast as ffmpeg takes them. Gives
  * its wall time, and the CPU ffmpeg used (from /proc, when there is one).
  */
-async function encodeFloor(frames: Buffer[], outFile: string): Promise<{ wallMs: number; cpuMs?: number }> {
+async function encodeFloor(frames: Buffer[], outFile: string): Promise<Floor> {
   const { width, height } = scene.resolution;
   const before = cpuTime().childrenMs;
   const started = performance.now();
@@ -97,13 +99,30 @@ function median<T>(items: T[], key: (item: T) => number): T {
   return [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)]!;
 }
 
-/** One way of running the pipeline, its median run, and how it compares with the floor. */
-function report(title: string, results: RenderResult[], floor: number, warmPhysics: boolean): void {
-  const best = median(results, (r) => r.timings.wallMs);
-  const t = best.timings;
-  const ratio = t.wallMs / floor;
+/** The floor's wall time and CPU. */
+interface Floor {
+  wallMs: number;
+  cpuMs?: number;
+}
+
+/** A pipeline run and the floor measured right after it. */
+interface Pair {
+  run: RenderResult;
+  floor: Floor;
+}
+
+const ratioOf = (pair: Pair) => pair.run.timings.wallMs / pair.floor.wallMs;
+
+/** One way of running the pipeline: its median pair by ratio, and how it compares with its floor. */
+function report(title: string, pairs: Pair[], warmPhysics: boolean): void {
+  const best = median(pairs, ratioOf);
+  const t = best.run.timings;
+  const floor = best.floor.wallMs;
+  const ratio = ratioOf(best);
   console.log(
-    `\n${title}: median of ${results.length} (${results.map((r) => s(r.timings.wallMs)).join(', ')})`,
+    `\n${title}: median of ${pairs.length} by ratio (${pairs
+      .map((p) => `${s(p.run.timings.wallMs)} / ${s(p.floor.wallMs)} = ${ratioOf(p).toFixed(2)}x`)
+      .join(', ')})`,
   );
   console.log(
     warmPhysics
@@ -121,6 +140,8 @@ function report(title: string, results: RenderResult[], floor: number, warmPhysi
   console.log(
     `  total wall time            ${s(t.wallMs)}   target < 3.00 s: ${t.wallMs < 3000 ? 'met' : 'missed'}`,
   );
+  const floorCpu = best.floor.cpuMs === undefined ? '' : `, ${cpu(best.floor.cpuMs)}`;
+  console.log(`  its floor                  ${s(floor)}${floorCpu}`);
   // The bound: all the CPU the video took (worker and ffmpeg), spread perfectly over two cores.
   const bound = t.encoderCpuMs === undefined ? undefined : (t.cpuMs + t.encoderCpuMs) / 2 / floor;
   console.log(
@@ -146,55 +167,57 @@ try {
       `${scene.resolution.width}x${scene.resolution.height}, libx264 -preset ${encoder.preset} -crf ${encoder.crf}` +
       `${encoder.tune ? ` -tune ${encoder.tune}` : ''}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(2)}`,
   );
+  const frames = await rawFrames();
+  let floors = 0;
+  const floorAfter = async (run: RenderResult): Promise<Pair> => {
+    // A warm worker starts its spare ffmpeg as a video ends (about 0.1 CPU-s): the floor waits for
+    // that to settle, so that it competes with nothing and is not made to look slower.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { run, floor: await encodeFloor(frames, path.join(work, `floor-${floors++}.mp4`)) };
+  };
   // Cold, as `reelbot simulate` runs it: Xvfb and the worker start for the job, with the physics
   // inline meanwhile.
-  const cold: RenderResult[] = [];
+  const cold: Pair[] = [];
   for (let i = 0; i < runs; i++)
     cold.push(
-      await renderSimulation(scene, path.join(work, `cold-${i}.mp4`), {
-        quality,
-        encoder,
-        physics: 'inline',
-      }),
+      await floorAfter(
+        await renderSimulation(scene, path.join(work, `cold-${i}.mp4`), {
+          quality,
+          encoder,
+          physics: 'inline',
+        }),
+      ),
     );
   // Warm, as `reelbot start` serves /simulate: its worker is up, and has made a video before.
   const worker = startRenderWorker();
-  const warm: RenderResult[] = [];
+  const warm: Pair[] = [];
   try {
     await renderSimulation(scene, path.join(work, 'warm-up.mp4'), { quality, encoder, worker });
     for (let i = 0; i < runs; i++) {
       // Outside the measured time: what the worker does while idle (a spare ffmpeg starting) is free.
       await new Promise((resolve) => setTimeout(resolve, Number(values.gap) * 1000));
-      warm.push(
-        await renderSimulation(scene, path.join(work, `warm-${i}.mp4`), { quality, encoder, worker }),
-      );
+      const run = await renderSimulation(scene, path.join(work, `warm-${i}.mp4`), { quality, encoder, worker });
+      warm.push(await floorAfter(run));
     }
   } finally {
     await worker.close();
   }
 
-  const frames = await rawFrames();
-  const floors: { wallMs: number; cpuMs?: number }[] = [];
-  for (let i = 0; i < runs; i++) floors.push(await encodeFloor(frames, path.join(work, `floor-${i}.mp4`)));
-  const floorRun = median(floors, (f) => f.wallMs);
-  const floor = floorRun.wallMs;
-  const sample = cold[0]!;
+  const sample = cold[0]!.run;
   console.log(
     `\nQuality ${JSON.stringify(sample.quality)}, ${sample.frames} frames, ${(sample.bytes / 1024).toFixed(0)} KB`,
   );
+  const all = [...cold, ...warm].map((p) => p.floor);
+  const floorRun = median(all, (f) => f.wallMs);
   console.log(
-    `Encode floor (ffmpeg alone, frames from memory): ${s(floor)} (runs: ${floors.map((f) => s(f.wallMs)).join(', ')})` +
+    `Encode floor (ffmpeg alone, frames from memory): median ${s(floorRun.wallMs)} of ${all.length} ` +
+      `(${all.map((f) => s(f.wallMs)).join(', ')})` +
       (floorRun.cpuMs === undefined
         ? ''
-        : `; ${cpu(floorRun.cpuMs)}, ${((floorRun.cpuMs / (2 * floor)) * 100).toFixed(0)} % of two cores`),
+        : `; ${cpu(floorRun.cpuMs)}, ${((floorRun.cpuMs / (2 * floorRun.wallMs)) * 100).toFixed(0)} % of two cores`),
   );
-  report(
-    'Cold: `reelbot simulate` (Xvfb and worker start for the job, physics meanwhile)',
-    cold,
-    floor,
-    false,
-  );
-  report('Warm: /simulate under `reelbot start` (worker kept up, simulates itself)', warm, floor, true);
+  report('Cold: `reelbot simulate` (Xvfb and worker start for the job, physics meanwhile)', cold, false);
+  report('Warm: /simulate under `reelbot start` (worker kept up, simulates itself)', warm, true);
   console.log(
     `\nLoad average at the end: ${os
       .loadavg()
