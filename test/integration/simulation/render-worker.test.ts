@@ -119,6 +119,12 @@ async function until(done: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** The spare `workerPid` starts just after it reports a video done: waits for it to be up. */
+async function spareStarted(workerPid: number): Promise<{ id: ProcessIdentity; file: string }> {
+  await until(() => spareOf(workerPid) !== undefined, 'a spare ffmpeg started');
+  return spareOf(workerPid)!;
+}
+
 describe('a warm render worker (one process and one Xvfb for many simulations)', () => {
   it('renders job after job, queued, in the same process on the same Xvfb, and simulates itself', async () => {
     const { worker, servers } = await withWorker(async ({ worker, servers }) => {
@@ -262,8 +268,7 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
     await withWorker(async ({ worker }) => {
       const first = path.join(dir, 'spare-first.mp4');
       await renderSimulation(scene(1), first, { worker });
-      const spare = spareOf(worker.pid!);
-      expect(spare).toBeDefined();
+      const spare = await spareStarted(worker.pid!);
       spareDir = path.dirname(spare!.file);
 
       // Same size and settings: the spare encodes it, and its file becomes the job's output.
@@ -272,7 +277,7 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
       expect(isRunning(spare!.id)).toBe(false);
       expect((await fs.promises.readFile(second)).equals(await fs.promises.readFile(first))).toBe(true);
       expect(await probe(second)).toMatchObject({ codec: 'h264', width: 160, height: 120, frameRate: 24 });
-      const next = spareOf(worker.pid!)!;
+      const next = await spareStarted(worker.pid!);
       expect(next.id.pid).not.toBe(spare!.id.pid);
 
       // Another size: that spare is thrown away with its file, and one for this size takes its place.
@@ -282,7 +287,7 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
       });
       expect(isRunning(next.id)).toBe(false);
       expect(await probe(wide)).toMatchObject({ width: 320, height: 180 });
-      const wideSpare = spareOf(worker.pid!)!;
+      const wideSpare = await spareStarted(worker.pid!);
       expect(fs.readdirSync(spareDir)).toEqual([]);
 
       // A canceled job kills the spare it took, and deletes its file.
@@ -297,13 +302,13 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
       await renderSimulation(scene(1), path.join(dir, 'spare-after-cancel.mp4'), { worker });
 
       // A spare that died while it waited (the OOM killer, an operator) gives way to a fresh ffmpeg.
-      const doomed = spareOf(worker.pid!)!.id;
+      const doomed = (await spareStarted(worker.pid!)).id;
       process.kill(doomed.pid, 'SIGKILL');
       await until(() => !isRunning(doomed), 'the killed spare gone');
       const afterKill = path.join(dir, 'spare-after-kill.mp4');
       await renderSimulation(scene(1), afterKill, { worker });
       expect((await fs.promises.readFile(afterKill)).equals(await fs.promises.readFile(first))).toBe(true);
-      last = spareOf(worker.pid!)!.id;
+      last = (await spareStarted(worker.pid!)).id;
     });
     // Closing the worker (SIGTERM) ends its spare and removes the folder.
     await until(() => !isRunning(last!), 'the spare gone with its worker');
@@ -313,7 +318,7 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
   it('leaves no spare ffmpeg nor file behind a worker killed with SIGKILL', async () => {
     await withWorker(async ({ worker }) => {
       await renderSimulation(scene(1), path.join(dir, 'before-kill.mp4'), { worker });
-      const spare = spareOf(worker.pid!)!;
+      const spare = await spareStarted(worker.pid!);
       process.kill(worker.pid!, 'SIGKILL');
       // Its input ends with the worker, so ffmpeg stops; the parent removes the folder it wrote in.
       await until(() => !isRunning(spare.id), 'the spare of a killed worker gone');
@@ -411,7 +416,7 @@ describe('a lazy render worker (started by the first job, stopped when idle)', (
         const started = await log.next('started', 0);
         const firstPid = started.type === 'started' ? started.pid : 0;
         const firstWorker = identify(firstPid)!;
-        const spare = spareOf(firstPid)!;
+        const spare = await spareStarted(firstPid);
         expect(spare).toBeDefined();
         expect(servers).toHaveLength(1);
 
