@@ -11,6 +11,7 @@ import {
   type ProcessIdentity,
   readProcessStat,
 } from '../../../src/core/process-table.js';
+import { encoderNiceness } from '../../../src/simulation/encoder.js';
 import { type RenderResult, renderSimulation } from '../../../src/simulation/render-on-worker.js';
 import {
   type RenderWorker,
@@ -270,6 +271,9 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
       await renderSimulation(scene(1), first, { worker });
       const spare = await spareStarted(worker.pid!);
       spareDir = path.dirname(spare!.file);
+      // It waits below the drawing in the scheduler, as every encoder does (see encoder.ts).
+      const stat = fs.readFileSync(`/proc/${spare.id.pid}/stat`, 'utf8');
+      expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(encoderNiceness);
 
       // Same size and settings: the spare encodes it, and its file becomes the job's output.
       const second = path.join(dir, 'spare-second.mp4');
