@@ -49,5 +49,5 @@ test: setup lint typecheck unit
 bench: setup
 	npm run bench
 
-bench-sim: setup
+bench-sim: setup build
 	npm run bench:sim
