@@ -192,7 +192,10 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
     expect(a.equals(b)).toBe(true);
   });
 
-  it('draws a video on the targets a video of its size kept, as a fresh worker draws it', async () => {
+  // Six videos and four worker starts: over the default 30 s on a busy machine (42 s at load 9).
+  it('draws a video on the targets a video of its size kept, as a fresh worker draws it', {
+    timeout: 120_000,
+  }, async () => {
     // Once per pixel with smoothed edges (the 720p path), and supersampled (the default at this size).
     for (const quality of [{ supersample: 1 as const, smoothEdges: true }, {}]) {
       const rgba = { encoder: { format: 'rgba' as const }, quality };
