@@ -228,14 +228,26 @@ export function readParts(prompt: string): Part[] {
   return parts;
 }
 
+/** The noun for one of them: "balls" is "ball", "boxes" "box", "dominoes" "domino". */
+function singular(noun: string): string {
+  const head = noun.split(' ').at(-1)!;
+  const known = (w: string) => shapeWords[w] !== undefined || pinWords.has(w);
+  const one = [head.replace(/es$/, ''), head.replace(/s$/, '')].find((w) => w !== head && known(w));
+  const stem = one ?? (/oes$/.test(head) ? head.slice(0, -2) : head.replace(/s$/, ''));
+  return noun.replace(/\S+$/, stem);
+}
+
 function plural(part: Part): boolean {
   return part.count === undefined ? /s$/.test(part.noun) && part.noun !== 'glass' : part.count !== 1;
 }
 
 function describePart(said: Part, counts: HeldCounts): string {
   const held = said.count === undefined ? undefined : counts.of(said.noun, said.count);
-  // Only a cap changes what is read: "0 balls" built as one ball is still read as said.
-  const part = held !== undefined && held < said.count! ? { ...said, count: held } : said;
+  // Read as built: "0 balls" built as one ball is "a ball (raised from 0)".
+  const part =
+    held === undefined || held === said.count
+      ? said
+      : { ...said, count: held, noun: held === 1 ? singular(said.noun) : said.noun };
   if (part.kind === 'ramp') return 'a ramp';
   if (part.kind === 'stairs') return 'stairs';
   const words = [
@@ -250,7 +262,7 @@ function describePart(said: Part, counts: HeldCounts): string {
   ].join(' ');
   const many = plural(part);
   const counted =
-    part.count !== undefined && part.count !== 1
+    part.count !== undefined && (part.count !== 1 || (part.arrangement && part.count !== said.count))
       ? `${part.count} ${words}`
       : many
         ? words

@@ -69,6 +69,21 @@ describe('built-in interpreter', () => {
     expect(reading).toBe('4 red balls, 3 boxes');
   });
 
+  it('builds one body for a count of none, and reads it as built: "0 balls fall" is a ball, raised from 0', () => {
+    for (const [sentence, shape, read] of [
+      ['0 balls fall', 'sphere', 'a ball (raised from 0)'],
+      ['a tower of 0 boxes', 'box', 'a tower of 1 box (raised from 0)'],
+      ['0 dominoes', 'box', 'a domino (raised from 0)'],
+    ] as const) {
+      const { scene, reading } = readBuiltin(sentence, 0);
+      expect(
+        scene.objects.filter((o) => o.shape === shape && o.body === 'dynamic'),
+        sentence,
+      ).toHaveLength(1);
+      expect(reading, sentence).toBe(read);
+    }
+  });
+
   it('keeps a duration the sentence says within what a scene may last, so "0 seconds" is no broken scene', () => {
     expect(interpretBuiltin('a ball falls for 0 seconds').duration).toBe(0.1);
     expect(interpretBuiltin('a ball falls for 0.5 s').duration).toBe(0.5);
