@@ -1,6 +1,6 @@
 import type { Shape } from '../../scene/schema.js';
 import { cappedNote, HeldCounts } from './held-counts.js';
-import { colorWords, measures, numberAt, shapeWords, sizeWords, wordsOf } from './words.js';
+import { betweenSides, colorWords, countAt, measures, shapeWords, sizeWords, wordsOf } from './words.js';
 
 /** How the bodies of one noun phrase are set out. */
 export type Arrangement = 'tower' | 'wall' | 'pyramid' | 'row' | 'pile' | 'ring' | 'grid';
@@ -143,7 +143,7 @@ function readModifiers(part: Part, words: string[], noun: number, from: number):
     } else if (w === 'heavy' || w === 'lead') part.heavy = true;
     else if (w === 'rubber' || w === 'bouncy') part.rubber = true;
     else {
-      const number = numberAt(words, i);
+      const number = countAt(words, i);
       if (number) {
         part.count = number.value;
         break;
@@ -167,7 +167,7 @@ export function readParts(prompt: string): Part[] {
   let consumed = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if (w === 'by') {
+    if (w === 'by' && !betweenSides(words, i)) {
       agent = true;
       pending = undefined;
       joined = false;

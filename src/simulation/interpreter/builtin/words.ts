@@ -198,6 +198,26 @@ export function numberAt(words: string[], end: number): { value: number; start: 
   return undefined;
 }
 
+/**
+ * The count that ends at `words[end]`: a number, or a grid's sides multiplied, "40 by 40" or
+ * "40x40" (split as 40, x, 40) is 1600, which the builders then cap as any count.
+ */
+export function countAt(words: string[], end: number): { value: number; start: number } | undefined {
+  const number = numberAt(words, end);
+  if (!number || !/^(by|x)$/.test(words[number.start - 1] ?? '')) return number;
+  const other = numberAt(words, number.start - 2);
+  return other ? { value: other.value * number.value, start: other.start } : number;
+}
+
+/** Whether `words[i]` is the "by" or "x" between a grid's two sides, not the "by" of a passive. */
+export function betweenSides(words: string[], i: number): boolean {
+  return (
+    /^(by|x)$/.test(words[i] ?? '') &&
+    numberAt(words, i - 1) !== undefined &&
+    numberAt(words, i + 1) !== undefined
+  );
+}
+
 const fillers = new Set(['of', 'the', 'very', 'shiny', 'metal', 'metallic', 'rubber', 'bouncy']);
 
 function nounPhrases(words: string[]): NounPhrase[] {
@@ -213,7 +233,7 @@ function nounPhrases(words: string[]): NounPhrase[] {
       else if (sizeWords[w] !== undefined) phrase.sizeScale ??= sizeWords[w];
       else if (w === 'and' || fillers.has(w) || /^colou?rful$|ing$/.test(w)) continue;
       else {
-        const number = numberAt(words, i);
+        const number = countAt(words, i);
         if (number) {
           phrase.count = number.value;
           i = number.start;

@@ -84,6 +84,20 @@ describe('built-in interpreter', () => {
     }
   });
 
+  it('reads "N by M" and "NxM" as N*M bodies, capped as every count is', () => {
+    for (const [sentence, count, read] of [
+      ['a grid of 5 by 4 boxes', 20, 'a grid of 20 boxes'],
+      ['a grid of 3x3 red boxes', 9, 'a grid of 9 red boxes'],
+      ['6 x 2 balls fall', 12, '12 balls'],
+      ['a grid of 40 by 40 boxes', 300, 'a grid of 300 boxes (capped from 1600)'],
+    ] as const) {
+      const { scene, reading } = readBuiltin(sentence, 0);
+      expect(dynamic(scene), sentence).toHaveLength(count);
+      expect(reading, sentence).toBe(read);
+    }
+    expect(readPrompt('a grid of 5 by 4 boxes').phrases[0]).toMatchObject({ count: 20 });
+  });
+
   it('keeps a duration the sentence says within what a scene may last, so "0 seconds" is no broken scene', () => {
     expect(interpretBuiltin('a ball falls for 0 seconds').duration).toBe(0.1);
     expect(interpretBuiltin('a ball falls for 0.5 s').duration).toBe(0.5);
