@@ -129,10 +129,14 @@ export function container(inner: number, look: Look, glass: boolean): Layout {
   ]);
 }
 
+/** How high each step of {@link stairs} rises and how deep it runs, in metres. */
+export const stairRise = 0.45;
+export const stairRun = 0.9;
+
 /** Static steps going down towards +x; the top step is at x = 0. */
 export function stairs(steps: number): Layout {
-  const rise = 0.45;
-  const run = 0.9;
+  const rise = stairRise;
+  const run = stairRun;
   return finish(
     Array.from({ length: steps }, (_, k) => {
       const height = (steps - k) * rise;

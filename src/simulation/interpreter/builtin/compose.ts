@@ -1,7 +1,18 @@
 import type { Random } from '../../random.js';
 import { materialTable } from '../../scene/materials.js';
 import { type SceneJointInput, type SceneObjectInput, sceneLimits, type Vec3 } from '../../scene/schema.js';
-import { container, grid, pins, ring, row, stairs, translate, wall } from './arrangements.js';
+import {
+  container,
+  grid,
+  pins,
+  ring,
+  row,
+  stairRise,
+  stairRun,
+  stairs,
+  translate,
+  wall,
+} from './arrangements.js';
 import { hangOnChain, hangsOnChain } from './contraptions.js';
 import type { HeldCounts } from './held-counts.js';
 import {
@@ -51,6 +62,14 @@ export function lookOfPart(part: Part, colorful: string[] | undefined): Look {
 function countOf(part: Part, fallback: number): number {
   const plural = /s$/.test(part.noun);
   return Math.max(1, Math.min(300, Math.round(part.count ?? (plural ? fallback : 1))));
+}
+
+/**
+ * The steps of a staircase: as said, 6 when not; at most 30, 13.5 m high, which a camera still
+ * frames with what rolls down it in view.
+ */
+function stepsOf(part: Part): number {
+  return Math.max(2, Math.min(30, Math.round(part.count ?? 6)));
 }
 
 /** Bodies the counted parts may have together: the scene's limit, less room for a ramp, stairs, a container's walls or a chain. */
@@ -285,13 +304,14 @@ export function compose(
     atFoot(4.5 * Math.cos((18 * Math.PI) / 180) + 2.5);
     duration = 5;
   } else if (support?.kind === 'stairs') {
-    const steps = stairs(6);
-    objects.push(...steps.objects);
-    const poured = cluster(movers, looks, [0, 2.7 + 0.5, 0], 0.9, random);
+    const count = counts.hold(support.noun, support.count, stepsOf(support));
+    objects.push(...stairs(count).objects);
+    const poured = cluster(movers, looks, [0, count * stairRise + 0.5, 0], 0.9, random);
     for (const o of poured) o.velocity = [1.2, 0, random.between(-0.2, 0.2)];
     objects.push(...poured);
-    atFoot(5 * 0.9 + 0.45 + 2);
-    duration = 5;
+    atFoot((count - 1) * stairRun + stairRun / 2 + 2);
+    // About a third of a second a step, for what rolls down a long staircase to reach its foot.
+    duration = Math.min(12, Math.max(5, count * 0.35));
   } else if (placed && target) {
     const center: Vec3 = [(placed.min[0] + placed.max[0]) / 2, 0, (placed.min[2] + placed.max[2]) / 2];
     const width = Math.min(placed.max[0] - placed.min[0], placed.max[2] - placed.min[2]);

@@ -152,6 +152,22 @@ function readModifiers(part: Part, words: string[], noun: number, from: number):
   }
 }
 
+/**
+ * How many steps the stairs at `words[i]` have, from "stairs of 500 steps", "a staircase with 10
+ * steps" or "20 steps", set on `part`; returns where the stairs' words end, so "steps" is not read
+ * as a second staircase.
+ */
+function stepsAt(part: Part, words: string[], i: number, from: number): number {
+  const after = /^(of|with)$/.test(words[i + 1] ?? '') ? countAt(words, i + 2) : undefined;
+  if (after && words[i + 3] && stairWords.has(words[i + 3]!)) {
+    part.count = after.value;
+    return i + 3;
+  }
+  const before = i - 1 >= from ? countAt(words, i - 1) : undefined;
+  if (before) part.count = before.value;
+  return i;
+}
+
 /** Reads every noun phrase of a sentence, its arrangement and the preposition that leads to it. */
 export function readParts(prompt: string): Part[] {
   const words = wordsOf(
@@ -205,8 +221,10 @@ export function readParts(prompt: string): Part[] {
       readModifiers(part, words, i, consumed);
       part.count = undefined;
     } else if (rampWords.has(w)) part = emptyPart('ramp', 'box', 'ramp');
-    else if (stairWords.has(w)) part = emptyPart('stairs', 'box', 'stairs');
-    else if (pinWords.has(w)) {
+    else if (stairWords.has(w)) {
+      part = emptyPart('stairs', 'box', 'stairs');
+      end = stepsAt(part, words, i, consumed);
+    } else if (pinWords.has(w)) {
       part = emptyPart('pins', 'cylinder', w);
       readModifiers(part, words, i, consumed);
     } else if (shapeWords[w]) {
@@ -249,7 +267,10 @@ function describePart(said: Part, counts: HeldCounts): string {
       ? said
       : { ...said, count: held, noun: held === 1 ? singular(said.noun) : said.noun };
   if (part.kind === 'ramp') return 'a ramp';
-  if (part.kind === 'stairs') return 'stairs';
+  if (part.kind === 'stairs')
+    return part.count === undefined
+      ? 'stairs'
+      : `stairs of ${part.count} steps${cappedNote(said.count, part.count)}`;
   const words = [
     ...(part.heavy && !/^(bowling|wrecking) /.test(part.noun) ? ['heavy'] : []),
     ...(part.sizeName ? [part.sizeName] : []),
