@@ -27,9 +27,11 @@ import {
   ramp,
   sizeOf,
   tower,
+  typicalSize,
   wreckingBall,
 } from './layouts.js';
 import { hitting, type Part } from './parts.js';
+import { heldMeasure } from './words.js';
 
 /** A scene of several parts, before the camera is placed. */
 export interface Composition {
@@ -45,6 +47,8 @@ export function lookOfPart(part: Part, colorful: string[] | undefined): Look {
   const look: Look = {
     colors: [],
     sizeScale: part.sizeScale ?? 1,
+    ...(part.length === undefined ? {} : { length: heldMeasure('length', part.length) }),
+    ...(part.mass === undefined ? {} : { mass: heldMeasure('mass', part.mass) }),
     metal: part.metal,
     rubber: part.rubber,
     icy: part.icy,
@@ -169,7 +173,7 @@ function cluster(
     for (let i = 0; i < n; i++)
       objects.push({
         shape: part.shape,
-        size: sizeOf(part.shape, (lone ? 0.9 : 0.5) * looks[m]!.sizeScale),
+        size: sizeOf(part.shape, typicalSize(looks[m]!, lone ? 0.9 : 0.5)),
         position: [0, 0, 0],
         ...material(looks[m]!, i),
       });
@@ -350,7 +354,7 @@ export function compose(
         } else {
           if (target.kind === 'pins') {
             // A bowling ball rolls along the ground at the head pin.
-            const d = 0.6 * looks[0]!.sizeScale;
+            const d = typicalSize(looks[0]!, 0.6);
             ball.size = [d, d, d];
             ball.position = [placed.min[0] - 6, d / 2, center[2]];
             ball.velocity = [9, 0, 0];
@@ -377,7 +381,7 @@ export function compose(
         if (moverCount <= 3) {
           const owners = movers.flatMap((p, m) => Array.from({ length: countOf(p, 8) }, () => m));
           thrown.forEach((o, i) => {
-            Object.assign(o, { size: sizeOf(o.shape, 0.9 * looks[owners[i]!]!.sizeScale), density: 3000 });
+            Object.assign(o, { size: sizeOf(o.shape, typicalSize(looks[owners[i]!]!, 0.9)), density: 3000 });
           });
           // Side by side across the way, clear of each other, at the height they are thrown from.
           const gap = Math.max(...thrown.map((o) => o.size[2])) + 0.2;

@@ -44,12 +44,14 @@ import {
   wreckingBall,
 } from './layouts.js';
 import { describeParts, emptyPart, type Part, readParts } from './parts.js';
-import { type NounPhrase, type PromptWords, rainbow, readPrompt } from './words.js';
+import { heldMeasure, type NounPhrase, type PromptWords, rainbow, readPrompt } from './words.js';
 
 function lookOf(words: PromptWords, phrase: NounPhrase | undefined, shape: Shape): Look {
   const look: Look = {
     colors: [],
     sizeScale: phrase?.sizeScale ?? 1,
+    ...(phrase?.length === undefined ? {} : { length: heldMeasure('length', phrase.length) }),
+    ...(phrase?.mass === undefined ? {} : { mass: heldMeasure('mass', phrase.mass) }),
     metal: words.metal,
     rubber: words.rubber,
     icy: words.icy,

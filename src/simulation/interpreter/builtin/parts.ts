@@ -1,6 +1,17 @@
 import type { Shape } from '../../scene/schema.js';
 import { cappedNote, HeldCounts } from './held-counts.js';
-import { betweenSides, colorWords, countAt, measures, shapeWords, sizeWords, wordsOf } from './words.js';
+import {
+  betweenSides,
+  colorWords,
+  countAt,
+  heldMeasure,
+  type Measure,
+  markMeasures,
+  measureOf,
+  shapeWords,
+  sizeWords,
+  wordsOf,
+} from './words.js';
 
 /** How the bodies of one noun phrase are set out. */
 export type Arrangement = 'tower' | 'wall' | 'pyramid' | 'row' | 'pile' | 'ring' | 'grid';
@@ -20,6 +31,10 @@ export interface Part {
   sizeScale?: number;
   /** The size word as written, e.g. `huge`. */
   sizeName?: string;
+  /** A length said before it, in metres: "a 2 meter ball". */
+  length?: number;
+  /** A weight said before it, in kilograms: "a 10 kg crate". */
+  mass?: number;
   arrangement?: Arrangement;
   metal: boolean;
   wooden: boolean;
@@ -124,10 +139,13 @@ export function emptyPart(kind: Part['kind'], shape: Shape, noun: string): Part 
 }
 
 /** Reads the words in front of a noun, back to where the previous part ended. */
-function readModifiers(part: Part, words: string[], noun: number, from: number): void {
+function readModifiers(part: Part, words: string[], noun: number, from: number, found: Measure[]): void {
   for (let i = noun - 1; i >= from; i--) {
     const w = words[i]!;
-    if (colorWords[w] && w !== 'wooden' && w !== 'wood') {
+    const measure = measureOf(w, found);
+    if (measure?.kind === 'length') part.length ??= measure.value;
+    else if (measure) part.mass ??= measure.value;
+    else if (colorWords[w] && w !== 'wooden' && w !== 'wood') {
       part.colorNames.unshift(w);
       part.colors.unshift(colorWords[w]!);
     } else if (sizeWords[w] !== undefined && part.sizeScale === undefined) {
@@ -170,12 +188,10 @@ function stepsAt(part: Part, words: string[], i: number, from: number): number {
 
 /** Reads every noun phrase of a sentence, its arrangement and the preposition that leads to it. */
 export function readParts(prompt: string): Part[] {
-  const words = wordsOf(
-    prompt
-      .toLowerCase()
-      .replace(/\b\d+(\.\d+)?\s*(s|sec|secs|seconds?|fps)\b|\b\d+p\b/g, ' ')
-      .replace(measures, ' '),
+  const marked = markMeasures(
+    prompt.toLowerCase().replace(/\b\d+(\.\d+)?\s*(s|sec|secs|seconds?|fps)\b|\b\d+p\b/g, ' '),
   );
+  const words = wordsOf(marked.text);
   const parts: Part[] = [];
   let pending: Relation | undefined;
   let agent = false;
@@ -211,14 +227,14 @@ export function readParts(prompt: string): Part[] {
           words[j]!,
         );
         part.arrangement = arrangement;
-        readModifiers(part, words, j, i + 2);
+        readModifiers(part, words, j, i + 2, marked.measures);
         end = j;
       }
     } else if (bareArrangements.has(w) && (pending || (joined && hitting(parts.at(-1))))) {
       // "Rolls into a pyramid": a target named by its arrangement alone is built of boxes.
       part = emptyPart('group', 'box', 'boxes');
       part.arrangement = arrangement;
-      readModifiers(part, words, i, consumed);
+      readModifiers(part, words, i, consumed, marked.measures);
       part.count = undefined;
     } else if (rampWords.has(w)) part = emptyPart('ramp', 'box', 'ramp');
     else if (stairWords.has(w)) {
@@ -226,10 +242,10 @@ export function readParts(prompt: string): Part[] {
       end = stepsAt(part, words, i, consumed);
     } else if (pinWords.has(w)) {
       part = emptyPart('pins', 'cylinder', w);
-      readModifiers(part, words, i, consumed);
+      readModifiers(part, words, i, consumed, marked.measures);
     } else if (shapeWords[w]) {
       part = emptyPart('group', shapeWords[w]!, w);
-      readModifiers(part, words, i, consumed);
+      readModifiers(part, words, i, consumed, marked.measures);
     }
     if (!part) continue;
     if (agent) part.agent = true;
@@ -244,6 +260,15 @@ export function readParts(prompt: string): Part[] {
     i = end;
   }
   return parts;
+}
+
+/** A measure as the scene holds it, in metres or kilograms ("2 m"), and what the reading adds when it was bounded. */
+function measureRead(kind: Measure['kind'], said: number): { shown: string; note: string } {
+  const unit = kind === 'length' ? 'm' : 'kg';
+  const shown = (v: number) => `${Math.round(v * 100) / 100} ${unit}`;
+  const held = heldMeasure(kind, said);
+  const note = held === said ? '' : ` (${held < said ? 'capped' : 'raised'} from ${shown(said)})`;
+  return { shown: shown(held), note };
 }
 
 /** The noun for one of them: "balls" is "ball", "boxes" "box", "dominoes" "domino". */
@@ -271,9 +296,14 @@ function describePart(said: Part, counts: HeldCounts): string {
     return part.count === undefined
       ? 'stairs'
       : `stairs of ${part.count} steps${cappedNote(said.count, part.count)}`;
+  const measured = [
+    ...(part.length === undefined ? [] : [measureRead('length', part.length)]),
+    ...(part.mass === undefined ? [] : [measureRead('mass', part.mass)]),
+  ];
   const words = [
     ...(part.heavy && !/^(bowling|wrecking) /.test(part.noun) ? ['heavy'] : []),
     ...(part.sizeName ? [part.sizeName] : []),
+    ...measured.map((m) => m.shown),
     ...part.colorNames,
     ...(part.metal ? ['steel'] : []),
     ...(part.wooden ? ['wooden'] : []),
@@ -288,7 +318,9 @@ function describePart(said: Part, counts: HeldCounts): string {
       : many
         ? words
         : `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
-  const note = part.count === undefined ? '' : cappedNote(said.count, part.count);
+  const note =
+    (part.count === undefined ? '' : cappedNote(said.count, part.count)) +
+    measured.map((m) => m.note).join('');
   return part.arrangement ? `a ${part.arrangement} of ${counted}${note}` : `${counted}${note}`;
 }
 

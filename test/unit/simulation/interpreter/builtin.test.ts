@@ -50,20 +50,33 @@ describe('built-in interpreter', () => {
     });
   });
 
-  it('reads a number before a unit as a measure, not a count: "a 2 meter ball" is one ball, read as one', () => {
-    for (const sentence of [
-      'a 2 meter ball falls',
-      'a 10 kg ball falls',
-      'a 5m ball falls',
-      'a 3 foot ball falls',
-    ]) {
+  it("reads a number before a unit as a measure, not a count: a length is the body's size, a weight its mass", () => {
+    for (const [sentence, read, size, mass] of [
+      ['a 2 meter ball falls', 'a 2 m ball', 2, undefined],
+      ['a 5m ball falls', 'a 5 m ball', 5, undefined],
+      ['a 3 foot ball falls', 'a 0.91 m ball', 0.914, undefined],
+      ['a 10 kg ball falls', 'a 10 kg ball', undefined, 10],
+      ['a 500 meter ball falls', 'a 50 m ball (capped from 500 m)', 50, undefined],
+      [
+        'a red ball rolls into a tower of 8 boxes of 2 kg',
+        'a red ball, a tower of 8 boxes',
+        undefined,
+        undefined,
+      ],
+    ] as const) {
       const { scene, reading } = readBuiltin(sentence, 0);
-      expect(
-        scene.objects.filter((o) => o.shape === 'sphere'),
-        sentence,
-      ).toHaveLength(1);
-      expect(reading, sentence).toBe('a ball');
+      const balls = scene.objects.filter((o) => o.shape === 'sphere');
+      expect(balls, sentence).toHaveLength(1);
+      expect(reading, sentence).toBe(read);
+      if (size !== undefined) expect(balls[0]!.size, sentence).toEqual([size, size, size]);
+      expect(balls[0]!.mass, sentence).toBe(mass);
     }
+    const crate = readBuiltin('a 10 kg crate falls onto 3 balls', 0);
+    expect(crate.reading).toBe('a 10 kg crate, 3 balls');
+    expect(crate.scene.objects.find((o) => o.shape === 'box')!.mass).toBe(10);
+    const big = readBuiltin('a 2 m ball rolls into a tower of 6 boxes', 0);
+    expect(big.reading).toBe('a 2 m ball, a tower of 6 boxes');
+    expect(big.scene.objects.find((o) => o.shape === 'sphere')!.size).toEqual([2, 2, 2]);
     const { scene, reading } = readBuiltin('4 red balls fall 2 meters onto 3 boxes', 0);
     expect(scene.objects.filter((o) => o.shape === 'sphere')).toHaveLength(4);
     expect(reading).toBe('4 red balls, 3 boxes');
