@@ -48,6 +48,32 @@ describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
     expect(boxes.filter(moving)).toEqual([]);
   });
 
+  it('reads stairs of 500 steps as one staircase, capped and said so, with a ball to roll down it', async () => {
+    const run = await runReelbot(['simulate', 'stairs of 500 steps', '--scene-only'], { DATA_DIR: dataDir });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [readAs, , ...json] = run.stdout.split('\n');
+    expect(readAs).toBe('Read as: a ball, stairs of 30 steps (capped from 500)');
+    const scene = JSON.parse(json.join('\n')) as Scene;
+    expect(scene.objects.filter((o) => o.shape === 'box' && o.body === 'static')).toHaveLength(30);
+    expect(scene.objects.filter((o) => o.shape === 'sphere')).toHaveLength(1);
+  });
+
+  it('builds a 2 meter ball 2 m across and says so', async () => {
+    const run = await runReelbot(
+      ['simulate', 'a 2 meter ball falls onto a pyramid of 10 crates', '--scene-only'],
+      {
+        DATA_DIR: dataDir,
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [readAs, , ...json] = run.stdout.split('\n');
+    expect(readAs).toBe('Read as: a 2 m ball, a pyramid of 10 crates');
+    const scene = JSON.parse(json.join('\n')) as Scene;
+    expect(scene.objects.filter((o) => o.shape === 'sphere').map((o) => o.size)).toEqual([[2, 2, 2]]);
+  });
+
   it("builds the boxes a sentence names beside its Newton's cradle, and reads them", async () => {
     const run = await runReelbot(['simulate', 'a newtons cradle with 5 balls and 3 boxes', '--scene-only'], {
       DATA_DIR: dataDir,

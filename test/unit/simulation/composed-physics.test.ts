@@ -31,6 +31,13 @@ describe('composed scenes, run through the physics', { timeout: 60_000 }, () => 
     expect(wall.filter((b) => b.moved > 0.3).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('the ball put on stairs of 500 steps (30 built) rolls down most of them', async () => {
+    const [ball] = await outcome('stairs of 500 steps', (o) => o.shape === 'sphere');
+    // From the top step, 13.5 m up, to well down the 27 m of steps.
+    expect(ball!.end[0] - ball!.start[0]).toBeGreaterThan(10);
+    expect(ball!.end[1]).toBeLessThan(ball!.start[1] - 5);
+  });
+
   it('the balls set beside a tower come to rest on the ground and leave the tower standing', async () => {
     const prompt = 'a tower of 15 red blocks and 3 blue balls';
     const tower = await outcome(prompt, (o) => o.color === '#d8342c');

@@ -1,5 +1,5 @@
 import type { SceneObjectInput, Shape, Vec3 } from '../../scene/schema.js';
-import { bounds, type Layout, type Look, material, sizeOf } from './layouts.js';
+import { bounds, type Layout, type Look, material, sizeOf, typicalSize } from './layouts.js';
 
 function finish(objects: SceneObjectInput[]): Layout {
   return { objects, ...bounds(objects) };
@@ -17,7 +17,7 @@ export function translate(layout: Layout, offset: Vec3): Layout {
 
 /** A wall across the x axis (it spans z, rows go up), so that what comes from -x runs into it. */
 export function wall(count: number, shape: Shape, look: Look): Layout {
-  const size = sizeOf(shape, 0.6 * look.sizeScale);
+  const size = sizeOf(shape, typicalSize(look, 0.6));
   const columns = Math.max(1, Math.ceil(Math.sqrt(count * 1.7)));
   const objects: SceneObjectInput[] = [];
   for (let i = 0; i < count; i++) {
@@ -36,7 +36,7 @@ export function wall(count: number, shape: Shape, look: Look): Layout {
 
 /** Bodies in a line along x, standing apart. */
 export function row(count: number, shape: Shape, look: Look): Layout {
-  const size = sizeOf(shape, 0.6 * look.sizeScale);
+  const size = sizeOf(shape, typicalSize(look, 0.6));
   const step = size[0] * 1.6;
   return finish(
     Array.from({ length: count }, (_, i) => ({
@@ -50,7 +50,7 @@ export function row(count: number, shape: Shape, look: Look): Layout {
 
 /** Bodies standing on a circle. */
 export function ring(count: number, shape: Shape, look: Look): Layout {
-  const size = sizeOf(shape, 0.6 * look.sizeScale);
+  const size = sizeOf(shape, typicalSize(look, 0.6));
   const radius = Math.max(1, (count * size[0] * 1.6) / (2 * Math.PI));
   return finish(
     Array.from({ length: count }, (_, i) => {
@@ -68,7 +68,7 @@ export function ring(count: number, shape: Shape, look: Look): Layout {
 
 /** Bodies on a square grid on the ground, or heaped in layers when `pile`. */
 export function grid(count: number, shape: Shape, look: Look, pile = false): Layout {
-  const size = sizeOf(shape, 0.6 * look.sizeScale);
+  const size = sizeOf(shape, typicalSize(look, 0.6));
   const side = Math.max(1, Math.ceil(Math.sqrt(pile ? count / 2 : count)));
   const step = size[0] * (pile ? 1.02 : 1.5);
   const perLayer = side * side;
@@ -129,10 +129,14 @@ export function container(inner: number, look: Look, glass: boolean): Layout {
   ]);
 }
 
+/** How high each step of {@link stairs} rises and how deep it runs, in metres. */
+export const stairRise = 0.45;
+export const stairRun = 0.9;
+
 /** Static steps going down towards +x; the top step is at x = 0. */
 export function stairs(steps: number): Layout {
-  const rise = 0.45;
-  const run = 0.9;
+  const rise = stairRise;
+  const run = stairRun;
   return finish(
     Array.from({ length: steps }, (_, k) => {
       const height = (steps - k) * rise;

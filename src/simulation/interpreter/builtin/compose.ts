@@ -1,7 +1,18 @@
 import type { Random } from '../../random.js';
 import { materialTable } from '../../scene/materials.js';
 import { type SceneJointInput, type SceneObjectInput, sceneLimits, type Vec3 } from '../../scene/schema.js';
-import { container, grid, pins, ring, row, stairs, translate, wall } from './arrangements.js';
+import {
+  container,
+  grid,
+  pins,
+  ring,
+  row,
+  stairRise,
+  stairRun,
+  stairs,
+  translate,
+  wall,
+} from './arrangements.js';
 import { hangOnChain, hangsOnChain } from './contraptions.js';
 import type { HeldCounts } from './held-counts.js';
 import {
@@ -16,9 +27,11 @@ import {
   ramp,
   sizeOf,
   tower,
+  typicalSize,
   wreckingBall,
 } from './layouts.js';
 import { hitting, type Part } from './parts.js';
+import { heldMeasure } from './words.js';
 
 /** A scene of several parts, before the camera is placed. */
 export interface Composition {
@@ -34,6 +47,8 @@ export function lookOfPart(part: Part, colorful: string[] | undefined): Look {
   const look: Look = {
     colors: [],
     sizeScale: part.sizeScale ?? 1,
+    ...(part.length === undefined ? {} : { length: heldMeasure('length', part.length) }),
+    ...(part.mass === undefined ? {} : { mass: heldMeasure('mass', part.mass) }),
     metal: part.metal,
     rubber: part.rubber,
     icy: part.icy,
@@ -51,6 +66,14 @@ export function lookOfPart(part: Part, colorful: string[] | undefined): Look {
 function countOf(part: Part, fallback: number): number {
   const plural = /s$/.test(part.noun);
   return Math.max(1, Math.min(300, Math.round(part.count ?? (plural ? fallback : 1))));
+}
+
+/**
+ * The steps of a staircase: as said, 6 when not; at most 30, 13.5 m high, which a camera still
+ * frames with what rolls down it in view.
+ */
+function stepsOf(part: Part): number {
+  return Math.max(2, Math.min(30, Math.round(part.count ?? 6)));
 }
 
 /** Bodies the counted parts may have together: the scene's limit, less room for a ramp, stairs, a container's walls or a chain. */
@@ -150,7 +173,7 @@ function cluster(
     for (let i = 0; i < n; i++)
       objects.push({
         shape: part.shape,
-        size: sizeOf(part.shape, (lone ? 0.9 : 0.5) * looks[m]!.sizeScale),
+        size: sizeOf(part.shape, typicalSize(looks[m]!, lone ? 0.9 : 0.5)),
         position: [0, 0, 0],
         ...material(looks[m]!, i),
       });
@@ -285,13 +308,14 @@ export function compose(
     atFoot(4.5 * Math.cos((18 * Math.PI) / 180) + 2.5);
     duration = 5;
   } else if (support?.kind === 'stairs') {
-    const steps = stairs(6);
-    objects.push(...steps.objects);
-    const poured = cluster(movers, looks, [0, 2.7 + 0.5, 0], 0.9, random);
+    const count = counts.hold(support.noun, support.count, stepsOf(support));
+    objects.push(...stairs(count).objects);
+    const poured = cluster(movers, looks, [0, count * stairRise + 0.5, 0], 0.9, random);
     for (const o of poured) o.velocity = [1.2, 0, random.between(-0.2, 0.2)];
     objects.push(...poured);
-    atFoot(5 * 0.9 + 0.45 + 2);
-    duration = 5;
+    atFoot((count - 1) * stairRun + stairRun / 2 + 2);
+    // About a third of a second a step, for what rolls down a long staircase to reach its foot.
+    duration = Math.min(12, Math.max(5, count * 0.35));
   } else if (placed && target) {
     const center: Vec3 = [(placed.min[0] + placed.max[0]) / 2, 0, (placed.min[2] + placed.max[2]) / 2];
     const width = Math.min(placed.max[0] - placed.min[0], placed.max[2] - placed.min[2]);
@@ -330,7 +354,7 @@ export function compose(
         } else {
           if (target.kind === 'pins') {
             // A bowling ball rolls along the ground at the head pin.
-            const d = 0.6 * looks[0]!.sizeScale;
+            const d = typicalSize(looks[0]!, 0.6);
             ball.size = [d, d, d];
             ball.position = [placed.min[0] - 6, d / 2, center[2]];
             ball.velocity = [9, 0, 0];
@@ -357,7 +381,7 @@ export function compose(
         if (moverCount <= 3) {
           const owners = movers.flatMap((p, m) => Array.from({ length: countOf(p, 8) }, () => m));
           thrown.forEach((o, i) => {
-            Object.assign(o, { size: sizeOf(o.shape, 0.9 * looks[owners[i]!]!.sizeScale), density: 3000 });
+            Object.assign(o, { size: sizeOf(o.shape, typicalSize(looks[owners[i]!]!, 0.9)), density: 3000 });
           });
           // Side by side across the way, clear of each other, at the height they are thrown from.
           const gap = Math.max(...thrown.map((o) => o.size[2])) + 0.2;

@@ -1,6 +1,6 @@
 import type { Random } from '../../random.js';
 import type { SceneJointInput, SceneObjectInput, Vec3 } from '../../scene/schema.js';
-import { bounds, type Layout, type Look, material } from './layouts.js';
+import { bounds, type Layout, type Look, material, typicalSize } from './layouts.js';
 import { emptyPart, hitting, type Part } from './parts.js';
 import { numberAt, wordsOf } from './words.js';
 
@@ -231,7 +231,7 @@ function finish(rig: Rig, duration: number, side = false): JointedLayout {
  * turned with it, so the ball's own frame has the pivot straight above at `[0, length, 0]`.
  */
 export function newtonsCradle(count: number, look: Look): JointedLayout {
-  const d = 0.6 * look.sizeScale;
+  const d = typicalSize(look, 0.6);
   const length = 2.2 * look.sizeScale;
   const top = length + d / 2 + 0.9;
   const objects: SceneObjectInput[] = [];
@@ -423,7 +423,7 @@ export function vessel(count: number, look: Look, random: Random, funnel: boolea
       position: [0, base, 0],
       ...glass,
     });
-  const d = 0.26 * look.sizeScale;
+  const d = typicalSize(look, 0.26);
   const perLayer = 9;
   for (let i = 0; i < count; i++) {
     const layer = Math.floor(i / perLayer);

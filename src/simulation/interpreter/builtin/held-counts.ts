@@ -24,7 +24,11 @@ function keyOf(noun: string, said: number): string {
   return `${noun.split(' ').at(-1)}:${said}`;
 }
 
-/** What the reading adds when the scene holds fewer than were asked for, e.g. " (capped from 1000)". */
+/**
+ * What the reading adds when the scene holds another count than was asked for: fewer, " (capped
+ * from 1000)"; more, " (raised from 0)", since a scene of none of them would be an empty video.
+ */
 export function cappedNote(said: number | undefined, held: number): string {
-  return said !== undefined && held < said ? ` (capped from ${said})` : '';
+  if (said === undefined || held === said) return '';
+  return held < said ? ` (capped from ${said})` : ` (raised from ${said})`;
 }

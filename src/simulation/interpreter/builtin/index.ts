@@ -43,13 +43,15 @@ import {
   tower,
   wreckingBall,
 } from './layouts.js';
-import { describeParts, type Part, readParts } from './parts.js';
-import { type NounPhrase, type PromptWords, rainbow, readPrompt } from './words.js';
+import { describeParts, emptyPart, type Part, readParts } from './parts.js';
+import { heldMeasure, type NounPhrase, type PromptWords, rainbow, readPrompt } from './words.js';
 
 function lookOf(words: PromptWords, phrase: NounPhrase | undefined, shape: Shape): Look {
   const look: Look = {
     colors: [],
     sizeScale: phrase?.sizeScale ?? 1,
+    ...(phrase?.length === undefined ? {} : { length: heldMeasure('length', phrase.length) }),
+    ...(phrase?.mass === undefined ? {} : { mass: heldMeasure('mass', phrase.mass) }),
     metal: words.metal,
     rubber: words.rubber,
     icy: words.icy,
@@ -163,7 +165,7 @@ export function readBuiltin(
   const subjects = words.phrases.filter(
     (p) => !(words.knockedByBall && p.shape === 'sphere' && (p.count ?? 1) === 1 && words.phrases.length > 1),
   );
-  const read = readParts(prompt);
+  const read = downStairs(readParts(prompt));
   const swinging = pendulumHitting(prompt.toLowerCase(), read);
   const parts = swinging ?? read;
   // The layout is made of what the sentence arranges so ("a red ball and a tower of 10 boxes": the
@@ -388,6 +390,16 @@ export function readBuiltin(
     ? readContraption(kind, contraptionSaid, besideContraption, counts)
     : describeReading(prompt, parts, counts);
   return { scene: parseScene(scene), reading };
+}
+
+/**
+ * Stairs with nothing named to go down them ("stairs of 20 steps") get a ball that rolls down: the
+ * stairs alone stand still, and were not built at all. The ball is read, as it is in the scene.
+ */
+function downStairs(parts: Part[]): Part[] {
+  const moves = parts.some((p) => p.kind === 'group' && !p.relation);
+  if (moves || !parts.some((p) => p.kind === 'stairs')) return parts;
+  return [{ ...emptyPart('group', 'sphere', 'ball'), count: 1 }, ...parts];
 }
 
 /** Each jointed scene's default count of bodies, and the most and fewest it may have. */

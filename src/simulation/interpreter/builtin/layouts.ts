@@ -14,6 +14,10 @@ export const defaultColors: Readonly<Record<Shape, string>> = {
 export interface Look {
   colors: string[];
   sizeScale: number;
+  /** Metres across, said in the sentence ("a 2 meter ball"): it wins over the layout's own size. */
+  length?: number;
+  /** Kilograms, said in the sentence ("a 10 kg crate"): it wins over the material's density. */
+  mass?: number;
   metal: boolean;
   rubber: boolean;
   icy: boolean;
@@ -52,7 +56,13 @@ export function material(look: Look, i: number) {
     restitution: name ? m.restitution : 0.15,
     friction: look.icy ? materialOf('ice').friction : name ? m.friction : 0.6,
     density: look.heavy ? Math.max(5000, m.density) : m.density,
+    ...(look.mass === undefined ? {} : { mass: look.mass }),
   };
+}
+
+/** The typical size of a body of `look`, in metres: as said, else the layout's `base` scaled by a size word. */
+export function typicalSize(look: Look, base: number): number {
+  return look.length ?? base * look.sizeScale;
 }
 
 /** Full extents of a shape whose typical size is `s` metres. */
@@ -89,7 +99,7 @@ function finish(objects: SceneObjectInput[]): Layout {
 
 /** A column (one body per layer) or, from 12 bodies, a 2x2 column, bottom up. */
 export function tower(count: number, shape: Shape, look: Look): Layout {
-  const s = 0.8 * look.sizeScale;
+  const s = typicalSize(look, 0.8);
   const size = sizeOf(shape, s);
   const perLayer = count >= 12 ? 4 : 1;
   const objects: SceneObjectInput[] = [];
@@ -110,7 +120,7 @@ export function tower(count: number, shape: Shape, look: Look): Layout {
 
 /** A flat pyramid facing the camera: the widest row at the bottom, one body on top. */
 export function pyramid(count: number, shape: Shape, look: Look): Layout {
-  const s = 0.8 * look.sizeScale;
+  const s = typicalSize(look, 0.8);
   const size = sizeOf(shape, s);
   let base = 1;
   while ((base * (base + 1)) / 2 < count) base++;
@@ -133,7 +143,7 @@ export function pyramid(count: number, shape: Shape, look: Look): Layout {
 
 /** One body on another, each nudged a little so the stack is not perfectly straight. */
 export function stack(count: number, shape: Shape, look: Look, random: Random): Layout {
-  const s = 0.9 * look.sizeScale;
+  const s = typicalSize(look, 0.9);
   const size = sizeOf(shape, s);
   const objects: SceneObjectInput[] = [];
   for (let i = 0; i < count; i++) {
@@ -165,12 +175,13 @@ export function falling(
   bounce = false,
   each?: { shape: Shape; color: string }[],
 ): Layout {
-  const s = 0.7 * look.sizeScale;
+  const s = typicalSize(look, 0.7);
   const spread = Math.max(1.5, Math.sqrt(count) * s * 0.9);
   const objects: SceneObjectInput[] = [];
   for (let i = 0; i < count; i++) {
     const shape = each?.[i]?.shape ?? shapes[i % shapes.length]!;
-    const size = sizeOf(shape, s * random.between(0.8, 1.2));
+    // Sizes vary a little, unless the sentence said one.
+    const size = sizeOf(shape, s * random.between(0.8, 1.2) ** (look.length === undefined ? 1 : 0));
     objects.push({
       shape,
       size,
@@ -208,7 +219,7 @@ export function ramp(count: number, shape: Shape, look: Look, random: Random): L
       friction: 0.8,
     },
   ];
-  const s = 0.6 * look.sizeScale;
+  const s = typicalSize(look, 0.6);
   const perRow = Math.max(1, Math.min(count, Math.floor(width / (s * 1.3))));
   // Cylinders and capsules lie on their side so that they roll instead of sliding.
   const rotation: Vec3 = shape === 'cylinder' || shape === 'capsule' ? [90, 0, 0] : [0, 0, -18];
@@ -275,7 +286,7 @@ export function dominoes(count: number, look: Look, pushed: boolean): Layout {
 /** A heavy ball thrown at `layout` from -x so that it hits a third of the way up. */
 export function wreckingBall(layout: Layout, look: Look): SceneObjectInput {
   const height = layout.max[1] - Math.max(0, layout.min[1]);
-  const d = Math.min(3, Math.max(0.8, height * 0.25));
+  const d = look.length ?? Math.min(3, Math.max(0.8, height * 0.25));
   const targetY = Math.max(d / 2, height * 0.5);
   const distance = 7;
   const speed = 11;

@@ -1,6 +1,17 @@
 import type { Shape } from '../../scene/schema.js';
 import { cappedNote, HeldCounts } from './held-counts.js';
-import { colorWords, measures, numberAt, shapeWords, sizeWords, wordsOf } from './words.js';
+import {
+  betweenSides,
+  colorWords,
+  countAt,
+  heldMeasure,
+  type Measure,
+  markMeasures,
+  measureOf,
+  shapeWords,
+  sizeWords,
+  wordsOf,
+} from './words.js';
 
 /** How the bodies of one noun phrase are set out. */
 export type Arrangement = 'tower' | 'wall' | 'pyramid' | 'row' | 'pile' | 'ring' | 'grid';
@@ -20,6 +31,10 @@ export interface Part {
   sizeScale?: number;
   /** The size word as written, e.g. `huge`. */
   sizeName?: string;
+  /** A length said before it, in metres: "a 2 meter ball". */
+  length?: number;
+  /** A weight said before it, in kilograms: "a 10 kg crate". */
+  mass?: number;
   arrangement?: Arrangement;
   metal: boolean;
   wooden: boolean;
@@ -124,10 +139,13 @@ export function emptyPart(kind: Part['kind'], shape: Shape, noun: string): Part 
 }
 
 /** Reads the words in front of a noun, back to where the previous part ended. */
-function readModifiers(part: Part, words: string[], noun: number, from: number): void {
+function readModifiers(part: Part, words: string[], noun: number, from: number, found: Measure[]): void {
   for (let i = noun - 1; i >= from; i--) {
     const w = words[i]!;
-    if (colorWords[w] && w !== 'wooden' && w !== 'wood') {
+    const measure = measureOf(w, found);
+    if (measure?.kind === 'length') part.length ??= measure.value;
+    else if (measure) part.mass ??= measure.value;
+    else if (colorWords[w] && w !== 'wooden' && w !== 'wood') {
       part.colorNames.unshift(w);
       part.colors.unshift(colorWords[w]!);
     } else if (sizeWords[w] !== undefined && part.sizeScale === undefined) {
@@ -143,7 +161,7 @@ function readModifiers(part: Part, words: string[], noun: number, from: number):
     } else if (w === 'heavy' || w === 'lead') part.heavy = true;
     else if (w === 'rubber' || w === 'bouncy') part.rubber = true;
     else {
-      const number = numberAt(words, i);
+      const number = countAt(words, i);
       if (number) {
         part.count = number.value;
         break;
@@ -152,14 +170,28 @@ function readModifiers(part: Part, words: string[], noun: number, from: number):
   }
 }
 
+/**
+ * How many steps the stairs at `words[i]` have, from "stairs of 500 steps", "a staircase with 10
+ * steps" or "20 steps", set on `part`; returns where the stairs' words end, so "steps" is not read
+ * as a second staircase.
+ */
+function stepsAt(part: Part, words: string[], i: number, from: number): number {
+  const after = /^(of|with)$/.test(words[i + 1] ?? '') ? countAt(words, i + 2) : undefined;
+  if (after && words[i + 3] && stairWords.has(words[i + 3]!)) {
+    part.count = after.value;
+    return i + 3;
+  }
+  const before = i - 1 >= from ? countAt(words, i - 1) : undefined;
+  if (before) part.count = before.value;
+  return i;
+}
+
 /** Reads every noun phrase of a sentence, its arrangement and the preposition that leads to it. */
 export function readParts(prompt: string): Part[] {
-  const words = wordsOf(
-    prompt
-      .toLowerCase()
-      .replace(/\b\d+(\.\d+)?\s*(s|sec|secs|seconds?|fps)\b|\b\d+p\b/g, ' ')
-      .replace(measures, ' '),
+  const marked = markMeasures(
+    prompt.toLowerCase().replace(/\b\d+(\.\d+)?\s*(s|sec|secs|seconds?|fps)\b|\b\d+p\b/g, ' '),
   );
+  const words = wordsOf(marked.text);
   const parts: Part[] = [];
   let pending: Relation | undefined;
   let agent = false;
@@ -167,7 +199,7 @@ export function readParts(prompt: string): Part[] {
   let consumed = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if (w === 'by') {
+    if (w === 'by' && !betweenSides(words, i)) {
       agent = true;
       pending = undefined;
       joined = false;
@@ -195,23 +227,25 @@ export function readParts(prompt: string): Part[] {
           words[j]!,
         );
         part.arrangement = arrangement;
-        readModifiers(part, words, j, i + 2);
+        readModifiers(part, words, j, i + 2, marked.measures);
         end = j;
       }
     } else if (bareArrangements.has(w) && (pending || (joined && hitting(parts.at(-1))))) {
       // "Rolls into a pyramid": a target named by its arrangement alone is built of boxes.
       part = emptyPart('group', 'box', 'boxes');
       part.arrangement = arrangement;
-      readModifiers(part, words, i, consumed);
+      readModifiers(part, words, i, consumed, marked.measures);
       part.count = undefined;
     } else if (rampWords.has(w)) part = emptyPart('ramp', 'box', 'ramp');
-    else if (stairWords.has(w)) part = emptyPart('stairs', 'box', 'stairs');
-    else if (pinWords.has(w)) {
+    else if (stairWords.has(w)) {
+      part = emptyPart('stairs', 'box', 'stairs');
+      end = stepsAt(part, words, i, consumed);
+    } else if (pinWords.has(w)) {
       part = emptyPart('pins', 'cylinder', w);
-      readModifiers(part, words, i, consumed);
+      readModifiers(part, words, i, consumed, marked.measures);
     } else if (shapeWords[w]) {
       part = emptyPart('group', shapeWords[w]!, w);
-      readModifiers(part, words, i, consumed);
+      readModifiers(part, words, i, consumed, marked.measures);
     }
     if (!part) continue;
     if (agent) part.agent = true;
@@ -228,19 +262,48 @@ export function readParts(prompt: string): Part[] {
   return parts;
 }
 
+/** A measure as the scene holds it, in metres or kilograms ("2 m"), and what the reading adds when it was bounded. */
+function measureRead(kind: Measure['kind'], said: number): { shown: string; note: string } {
+  const unit = kind === 'length' ? 'm' : 'kg';
+  const shown = (v: number) => `${Math.round(v * 100) / 100} ${unit}`;
+  const held = heldMeasure(kind, said);
+  const note = held === said ? '' : ` (${held < said ? 'capped' : 'raised'} from ${shown(said)})`;
+  return { shown: shown(held), note };
+}
+
+/** The noun for one of them: "balls" is "ball", "boxes" "box", "dominoes" "domino". */
+function singular(noun: string): string {
+  const head = noun.split(' ').at(-1)!;
+  const known = (w: string) => shapeWords[w] !== undefined || pinWords.has(w);
+  const one = [head.replace(/es$/, ''), head.replace(/s$/, '')].find((w) => w !== head && known(w));
+  const stem = one ?? (/oes$/.test(head) ? head.slice(0, -2) : head.replace(/s$/, ''));
+  return noun.replace(/\S+$/, stem);
+}
+
 function plural(part: Part): boolean {
   return part.count === undefined ? /s$/.test(part.noun) && part.noun !== 'glass' : part.count !== 1;
 }
 
 function describePart(said: Part, counts: HeldCounts): string {
   const held = said.count === undefined ? undefined : counts.of(said.noun, said.count);
-  // Only a cap changes what is read: "0 balls" built as one ball is still read as said.
-  const part = held !== undefined && held < said.count! ? { ...said, count: held } : said;
+  // Read as built: "0 balls" built as one ball is "a ball (raised from 0)".
+  const part =
+    held === undefined || held === said.count
+      ? said
+      : { ...said, count: held, noun: held === 1 ? singular(said.noun) : said.noun };
   if (part.kind === 'ramp') return 'a ramp';
-  if (part.kind === 'stairs') return 'stairs';
+  if (part.kind === 'stairs')
+    return part.count === undefined
+      ? 'stairs'
+      : `stairs of ${part.count} steps${cappedNote(said.count, part.count)}`;
+  const measured = [
+    ...(part.length === undefined ? [] : [measureRead('length', part.length)]),
+    ...(part.mass === undefined ? [] : [measureRead('mass', part.mass)]),
+  ];
   const words = [
     ...(part.heavy && !/^(bowling|wrecking) /.test(part.noun) ? ['heavy'] : []),
     ...(part.sizeName ? [part.sizeName] : []),
+    ...measured.map((m) => m.shown),
     ...part.colorNames,
     ...(part.metal ? ['steel'] : []),
     ...(part.wooden ? ['wooden'] : []),
@@ -250,12 +313,14 @@ function describePart(said: Part, counts: HeldCounts): string {
   ].join(' ');
   const many = plural(part);
   const counted =
-    part.count !== undefined && part.count !== 1
+    part.count !== undefined && (part.count !== 1 || (part.arrangement && part.count !== said.count))
       ? `${part.count} ${words}`
       : many
         ? words
         : `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
-  const note = part.count === undefined ? '' : cappedNote(said.count, part.count);
+  const note =
+    (part.count === undefined ? '' : cappedNote(said.count, part.count)) +
+    measured.map((m) => m.note).join('');
   return part.arrangement ? `a ${part.arrangement} of ${counted}${note}` : `${counted}${note}`;
 }
 

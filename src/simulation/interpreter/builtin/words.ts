@@ -1,4 +1,4 @@
-import type { Shape } from '../../scene/schema.js';
+import { type Shape, sceneLimits } from '../../scene/schema.js';
 
 /** Colour words the built-in interpreter knows, with the shade it paints them. */
 export const colorWords: Readonly<Record<string, string>> = {
@@ -142,6 +142,10 @@ export interface NounPhrase {
   count?: number;
   colors: string[];
   sizeScale?: number;
+  /** A length said before it, in metres: "a 2 meter ball". */
+  length?: number;
+  /** A weight said before it, in kilograms: "a 10 kg crate". */
+  mass?: number;
   /** Position of the noun among the words, to tell phrases apart. */
   index: number;
 }
@@ -171,10 +175,60 @@ export interface PromptWords {
 
 /**
  * A number with a unit of length or weight ("a 2 meter ball", "a 10 kg crate"): a measure, not
- * how many. Both readers drop it before counting, so "a 2 meter ball" is one ball and read as one.
+ * how many. Both readers put a marker word in its place ({@link markMeasures}), so "a 2 meter
+ * ball" is one ball, 2 m across.
  */
 export const measures =
-  /\b\d+(?:\.\d+)?\s*-?\s*(?:m|meters?|metres?|cm|centimet(?:er|re)s?|mm|km|ft|feet|foot|inch(?:es)?|kg|kilos?|kilograms?|g|grams?|lbs?|pounds?|tons?|tonnes?)\b/g;
+  /\b(\d+(?:\.\d+)?)\s*-?\s*(m|meters?|metres?|cm|centimet(?:er|re)s?|mm|km|ft|feet|foot|inch(?:es)?|kg|kilos?|kilograms?|g|grams?|lbs?|pounds?|tons?|tonnes?)\b/g;
+
+/** Each unit in metres or kilograms. */
+const unitValues: [RegExp, 'length' | 'mass', number][] = [
+  [/^(m|meters?|metres?)$/, 'length', 1],
+  [/^(cm|centimet(er|re)s?)$/, 'length', 0.01],
+  [/^mm$/, 'length', 0.001],
+  [/^km$/, 'length', 1000],
+  [/^(ft|feet|foot)$/, 'length', 0.3048],
+  [/^inch(es)?$/, 'length', 0.0254],
+  [/^(kg|kilos?|kilograms?)$/, 'mass', 1],
+  [/^(g|grams?)$/, 'mass', 0.001],
+  [/^(lbs?|pounds?)$/, 'mass', 0.4536],
+  [/^(tons?|tonnes?)$/, 'mass', 1000],
+];
+
+/** A length (metres) or weight (kilograms) said before a noun. */
+export interface Measure {
+  kind: 'length' | 'mass';
+  value: number;
+}
+
+/**
+ * Replaces each measure in `text` with a marker word ("measurea", "measureb", ...) that the
+ * readers find among a noun's modifiers with {@link measureOf}; the measures in order.
+ */
+export function markMeasures(text: string): { text: string; measures: Measure[] } {
+  const found: Measure[] = [];
+  const marked = text.replace(measures, (_, value: string, unit: string) => {
+    const [, kind, per] = unitValues.find(([pattern]) => pattern.test(unit))!;
+    found.push({ kind, value: Number(value) * per });
+    return ` measure${String.fromCharCode(97 + Math.min(25, found.length - 1))} `;
+  });
+  return { text: marked, measures: found };
+}
+
+/**
+ * A measure as built, within what a scene may hold: a body from 5 cm to 50 m across (a capsule is
+ * 1.4 times as long, the schema's limit is 100 m), from 10 g to the schema's heaviest.
+ */
+export function heldMeasure(kind: Measure['kind'], value: number): number {
+  const [min, max] = kind === 'length' ? [0.05, 50] : [0.01, sceneLimits.maxMass];
+  return Math.min(max, Math.max(min, value));
+}
+
+/** The measure a marker word stands for, if it is one. */
+export function measureOf(word: string, found: Measure[]): Measure | undefined {
+  const marker = /^measure([a-z])$/.exec(word);
+  return marker ? found[marker[1]!.charCodeAt(0) - 97] : undefined;
+}
 
 /** Splits a sentence into lower-case words, numbers kept whole ("2.5" stays one word). */
 export function wordsOf(prompt: string): string[] {
@@ -198,9 +252,29 @@ export function numberAt(words: string[], end: number): { value: number; start: 
   return undefined;
 }
 
+/**
+ * The count that ends at `words[end]`: a number, or a grid's sides multiplied, "40 by 40" or
+ * "40x40" (split as 40, x, 40) is 1600, which the builders then cap as any count.
+ */
+export function countAt(words: string[], end: number): { value: number; start: number } | undefined {
+  const number = numberAt(words, end);
+  if (!number || !/^(by|x)$/.test(words[number.start - 1] ?? '')) return number;
+  const other = numberAt(words, number.start - 2);
+  return other ? { value: other.value * number.value, start: other.start } : number;
+}
+
+/** Whether `words[i]` is the "by" or "x" between a grid's two sides, not the "by" of a passive. */
+export function betweenSides(words: string[], i: number): boolean {
+  return (
+    /^(by|x)$/.test(words[i] ?? '') &&
+    numberAt(words, i - 1) !== undefined &&
+    numberAt(words, i + 1) !== undefined
+  );
+}
+
 const fillers = new Set(['of', 'the', 'very', 'shiny', 'metal', 'metallic', 'rubber', 'bouncy']);
 
-function nounPhrases(words: string[]): NounPhrase[] {
+function nounPhrases(words: string[], found: Measure[]): NounPhrase[] {
   const phrases: NounPhrase[] = [];
   words.forEach((word, index) => {
     const shape = shapeWords[word];
@@ -211,9 +285,13 @@ function nounPhrases(words: string[]): NounPhrase[] {
       const w = words[i]!;
       if (colorWords[w]) phrase.colors.unshift(colorWords[w]!);
       else if (sizeWords[w] !== undefined) phrase.sizeScale ??= sizeWords[w];
-      else if (w === 'and' || fillers.has(w) || /^colou?rful$|ing$/.test(w)) continue;
+      else if (measureOf(w, found)) {
+        const measure = measureOf(w, found)!;
+        if (measure.kind === 'length') phrase.length ??= measure.value;
+        else phrase.mass ??= measure.value;
+      } else if (w === 'and' || fillers.has(w) || /^colou?rful$|ing$/.test(w)) continue;
       else {
-        const number = numberAt(words, i);
+        const number = countAt(words, i);
         if (number) {
           phrase.count = number.value;
           i = number.start;
@@ -246,9 +324,9 @@ export function readPrompt(prompt: string): PromptWords {
   const cleaned = text
     .replace(/(\d+(?:\.\d+)?)\s*(?:-\s*)?(s|sec|secs|seconds?)\b/g, ' ')
     .replace(/\b(24|30|60)\s*fps\b/g, ' ')
-    .replace(/\b(480|720|1080)p\b/g, ' ')
-    .replace(measures, ' ');
-  const words = wordsOf(cleaned);
+    .replace(/\b(480|720|1080)p\b/g, ' ');
+  const marked = markMeasures(cleaned);
+  const words = wordsOf(marked.text);
 
   const heights: Record<string, number> = { '480': 480, '720': 720, '1080': 1080 };
   const resolution = resolutionMatch
@@ -278,7 +356,7 @@ export function readPrompt(prompt: string): PromptWords {
       ));
 
   return {
-    phrases: nounPhrases(words),
+    phrases: nounPhrases(words, marked.measures),
     scenario: scenarioPatterns.find(([, pattern]) => pattern.test(text))?.[0],
     knockedByBall,
     colorful: /\b(colou?rful|rainbow|random colou?rs?|multicolou?red|all colou?rs)\b/.test(text),

@@ -50,23 +50,65 @@ describe('built-in interpreter', () => {
     });
   });
 
-  it('reads a number before a unit as a measure, not a count: "a 2 meter ball" is one ball, read as one', () => {
-    for (const sentence of [
-      'a 2 meter ball falls',
-      'a 10 kg ball falls',
-      'a 5m ball falls',
-      'a 3 foot ball falls',
-    ]) {
+  it("reads a number before a unit as a measure, not a count: a length is the body's size, a weight its mass", () => {
+    for (const [sentence, read, size, mass] of [
+      ['a 2 meter ball falls', 'a 2 m ball', 2, undefined],
+      ['a 5m ball falls', 'a 5 m ball', 5, undefined],
+      ['a 3 foot ball falls', 'a 0.91 m ball', 0.914, undefined],
+      ['a 10 kg ball falls', 'a 10 kg ball', undefined, 10],
+      ['a 500 meter ball falls', 'a 50 m ball (capped from 500 m)', 50, undefined],
+      [
+        'a red ball rolls into a tower of 8 boxes of 2 kg',
+        'a red ball, a tower of 8 boxes',
+        undefined,
+        undefined,
+      ],
+    ] as const) {
       const { scene, reading } = readBuiltin(sentence, 0);
-      expect(
-        scene.objects.filter((o) => o.shape === 'sphere'),
-        sentence,
-      ).toHaveLength(1);
-      expect(reading, sentence).toBe('a ball');
+      const balls = scene.objects.filter((o) => o.shape === 'sphere');
+      expect(balls, sentence).toHaveLength(1);
+      expect(reading, sentence).toBe(read);
+      if (size !== undefined) expect(balls[0]!.size, sentence).toEqual([size, size, size]);
+      expect(balls[0]!.mass, sentence).toBe(mass);
     }
+    const crate = readBuiltin('a 10 kg crate falls onto 3 balls', 0);
+    expect(crate.reading).toBe('a 10 kg crate, 3 balls');
+    expect(crate.scene.objects.find((o) => o.shape === 'box')!.mass).toBe(10);
+    const big = readBuiltin('a 2 m ball rolls into a tower of 6 boxes', 0);
+    expect(big.reading).toBe('a 2 m ball, a tower of 6 boxes');
+    expect(big.scene.objects.find((o) => o.shape === 'sphere')!.size).toEqual([2, 2, 2]);
     const { scene, reading } = readBuiltin('4 red balls fall 2 meters onto 3 boxes', 0);
     expect(scene.objects.filter((o) => o.shape === 'sphere')).toHaveLength(4);
     expect(reading).toBe('4 red balls, 3 boxes');
+  });
+
+  it('builds one body for a count of none, and reads it as built: "0 balls fall" is a ball, raised from 0', () => {
+    for (const [sentence, shape, read] of [
+      ['0 balls fall', 'sphere', 'a ball (raised from 0)'],
+      ['a tower of 0 boxes', 'box', 'a tower of 1 box (raised from 0)'],
+      ['0 dominoes', 'box', 'a domino (raised from 0)'],
+    ] as const) {
+      const { scene, reading } = readBuiltin(sentence, 0);
+      expect(
+        scene.objects.filter((o) => o.shape === shape && o.body === 'dynamic'),
+        sentence,
+      ).toHaveLength(1);
+      expect(reading, sentence).toBe(read);
+    }
+  });
+
+  it('reads "N by M" and "NxM" as N*M bodies, capped as every count is', () => {
+    for (const [sentence, count, read] of [
+      ['a grid of 5 by 4 boxes', 20, 'a grid of 20 boxes'],
+      ['a grid of 3x3 red boxes', 9, 'a grid of 9 red boxes'],
+      ['6 x 2 balls fall', 12, '12 balls'],
+      ['a grid of 40 by 40 boxes', 300, 'a grid of 300 boxes (capped from 1600)'],
+    ] as const) {
+      const { scene, reading } = readBuiltin(sentence, 0);
+      expect(dynamic(scene), sentence).toHaveLength(count);
+      expect(reading, sentence).toBe(read);
+    }
+    expect(readPrompt('a grid of 5 by 4 boxes').phrases[0]).toMatchObject({ count: 20 });
   });
 
   it('keeps a duration the sentence says within what a scene may last, so "0 seconds" is no broken scene', () => {

@@ -118,6 +118,24 @@ describe('built-in interpreter, sentences with several parts', () => {
     expect(framesAll(scene)).toBe(true);
   });
 
+  it('reads "stairs of N steps" as one staircase of N steps, at most 30, and rolls a ball down stairs that carry nothing', () => {
+    for (const [prompt, count, read] of [
+      ['stairs of 500 steps', 30, 'a ball, stairs of 30 steps (capped from 500)'],
+      ['3 balls roll down a staircase of 10 steps', 10, '3 balls, stairs of 10 steps'],
+      ['marbles pour down stairs with 4 steps', 4, 'marbles, stairs of 4 steps'],
+    ] as const) {
+      const scene = interpretBuiltin(prompt);
+      const steps = of(scene, 'box', 'static');
+      expect(steps, prompt).toHaveLength(count);
+      const top = steps.reduce((a, b) => (a.size[1] > b.size[1] ? a : b));
+      const movers = of(scene, 'sphere');
+      expect(movers.length, prompt).toBeGreaterThan(0);
+      for (const m of movers) expect(m.position[1], prompt).toBeGreaterThan(top.size[1]);
+      expect(readingOf(prompt)).toBe(read);
+      expect(framesAll(scene), prompt).toBe(true);
+    }
+  });
+
   it('swings a wrecking ball on a chain at a tower it names after the ball', () => {
     const scene = interpretBuiltin('a red wrecking ball smashes a tower of green crates');
     const [ball] = of(scene, 'sphere');
