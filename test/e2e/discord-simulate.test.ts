@@ -185,6 +185,14 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
       { name: 'duration', value: 1 },
     ]);
     expect([tallWords.video.width, tallWords.video.height]).toEqual([480, 854]);
+    // Choices typed into the sentence, as on Slack: read, and left out of it; the option given wins.
+    const typed = await simulate([
+      { name: 'prompt', value: 'a ball falls duration:3 aspect:square quality:draft' },
+      { name: 'duration', value: 1 },
+    ]);
+    expect([typed.video.width, typed.video.height]).toEqual([480, 480]);
+    expect(typed.video.durationSeconds).toBeCloseTo(1, 0);
+    expect(typed.done.json.content).toMatch(/Prompt: a ball falls\n/);
 
     // A duration Discord should have stopped (stale commands): told why, and nothing starts.
     const tooLong = discord.sendCommand('simulate', [
