@@ -108,12 +108,16 @@ export function toPublicGeneration(generation: Generation, linkKey?: string): Pu
   };
 }
 
-/** The little a live card needs, sent over server-sent events. */
+/**
+ * The little a live card or page needs, sent over server-sent events: with the percent goes the log
+ * line it was read from (`Rendering frame 45/90`), so the detail page's line moves with its bar.
+ */
 export function toLiveUpdate(generation: Generation) {
   return {
     id: generation.id,
     status: generation.status,
     final: isFinal(generation.status),
     progress: generation.progress,
+    lastLog: generation.lastLog,
   };
 }

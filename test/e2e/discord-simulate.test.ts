@@ -94,7 +94,12 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
       const done = await discord.waitForCall(isFinalEdit(command.token));
       const press = discord.pressButton(command.originalMessageId!, buttonOf(done, 'Scene').custom_id);
       const file = (await discord.waitForCallback(press)).files.find((f) => f.name.endsWith('.json'))!;
-      return { done, video: await probeVideo(done.files[0]!.bytes), scene: file.bytes.toString('utf8') };
+      return {
+        done,
+        messageId: command.originalMessageId!,
+        video: await probeVideo(done.files[0]!.bytes),
+        scene: file.bytes.toString('utf8'),
+      };
     };
     const attach = (scene: string) =>
       discord.uploadAttachment({
@@ -124,6 +129,18 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     expect([back.video.width, back.video.height]).toEqual([480, 480]);
     // The file decided everything: no seed is shown, as none had any effect.
     expect(back.done.json.content).not.toMatch(/Seed/);
+    // Nor a Re-roll, which changes only the seed: the sentence's video has one, the file's not.
+    expect(buttonOf(first.done, 'Re-roll').custom_id).toMatch(/^rb:reroll:/);
+    expect(() => buttonOf(back.done, 'Re-roll')).toThrow(/no Re-roll button/);
+    // A Re-roll button from before (the same custom_id, on the file's video): refused, to the person alone.
+    const backId = buttonOf(back.done, 'Scene').custom_id.replace(/^rb:scene:/, '');
+    const oldReroll = discord.pressButton(back.messageId, `rb:reroll:${backId}`);
+    const told = await discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${oldReroll.token}`) &&
+        /leaves nothing to chance: a re-roll would be the same video/.test(call.json?.content ?? ''),
+    );
+    expect(told.json.flags & 64).toBe(64);
 
     // A scene file with choices: its Scene file is what was rendered, so it renders the same again.
     const plain = JSON.stringify({ objects: [{ shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] }] });
@@ -168,6 +185,14 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
       { name: 'duration', value: 1 },
     ]);
     expect([tallWords.video.width, tallWords.video.height]).toEqual([480, 854]);
+    // Choices typed into the sentence, as on Slack: read, and left out of it; the option given wins.
+    const typed = await simulate([
+      { name: 'prompt', value: 'a ball falls duration:3 aspect:square quality:draft' },
+      { name: 'duration', value: 1 },
+    ]);
+    expect([typed.video.width, typed.video.height]).toEqual([480, 480]);
+    expect(typed.video.durationSeconds).toBeCloseTo(1, 0);
+    expect(typed.done.json.content).toMatch(/Prompt: a ball falls\n/);
 
     // A duration Discord should have stopped (stale commands): told why, and nothing starts.
     const tooLong = discord.sendCommand('simulate', [

@@ -529,6 +529,38 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     const backDone = await finishedSimulation(back.ts!, back.since);
     expect(JSON.parse(backDone.scene)).toEqual(JSON.parse(seeded.scene));
     expect(backDone.video).toMatchObject({ width: 480, height: 480 });
+    // No Re-roll under it: a re-roll changes only the seed, and a file leaves nothing to chance.
+    expect(seeded.blocks).toContain('reelbot_reroll');
+    expect(backDone.blocks).not.toContain('reelbot_reroll');
+    // A Re-roll button from before, on the file's video: refused, to the person alone, nothing started.
+    const fileMessage = structuredClone(slack.message('C0GENERAL', back.ts!)!);
+    const fileVideoId = (fileMessage.blocks as { elements?: { action_id?: string; value?: string }[] }[])
+      .flatMap((block) => block.elements ?? [])
+      .find((element) => element.action_id === 'reelbot_scene')!.value!;
+    const oldButton = {
+      type: 'button',
+      action_id: 'reelbot_reroll',
+      text: { type: 'plain_text', text: '🎲 Re-roll' },
+      value: fileVideoId,
+    };
+    const rerollSince = slack.log.last;
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: {
+        ...fileMessage,
+        blocks: [...(fileMessage.blocks ?? []), { type: 'actions', block_id: 'old', elements: [oldButton] }],
+      },
+      actionId: 'reelbot_reroll',
+      person,
+    });
+    const refusedReroll = await slack.waitForCall('response_url', () => true, { since: rerollSince });
+    expect(refusedReroll.args.response_type).toBe('ephemeral');
+    expect(String(refusedReroll.args.text)).toMatch(
+      /leaves nothing to chance: a re-roll would be the same video/,
+    );
+    expect(slack.log.calls.some((call) => call.seq > rerollSince && call.method === 'chat.postMessage')).toBe(
+      false,
+    );
     // The tower file was given with choices: its Scene file holds them, so it renders the same again.
     const tower = JSON.parse(
       (await finishedSimulation(String(sceneRender.args.thread_ts), render.seq)).scene,

@@ -64,7 +64,8 @@ const notRefusals = [
   FileError,
   SimulationError,
 ];
-const notRefusalCodes = new Set(['SHUTTING_DOWN', 'SIMULATION_UNAVAILABLE', 'INTERNAL']);
+// NOTHING_TO_REROLL: a Re-roll button from before scene-file videos lost theirs, not a decision.
+const notRefusalCodes = new Set(['SHUTTING_DOWN', 'SIMULATION_UNAVAILABLE', 'INTERNAL', 'NOTHING_TO_REROLL']);
 
 /** Whether `error` is the service refusing a request (rather than failing to serve it). */
 export function isRefusal(error: unknown): error is ReelbotError {

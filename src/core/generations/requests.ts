@@ -13,6 +13,7 @@ import type { GenerationStore } from './generation-store.js';
 import { prepareInput, randomSeed, seedField } from './input.js';
 import { type ModerationGate, mergeRestricted } from './moderation.js';
 import { type PromptScreenDeps, screenPrompt } from './prompt-screen.js';
+import { canReroll, nothingToReroll } from './reroll-chance.js';
 import type { GenerationRequest, SimulationRequest } from './service-types.js';
 import { simulationModel } from './simulation-job.js';
 import type { Generation, Requester } from './types.js';
@@ -64,9 +65,9 @@ export function createRequests(deps: RequestDeps) {
     const scene = file ? await readSceneFile(file) : request.scene;
     if (scene !== undefined) deps.checkScene?.(scene);
     const restricted = await screenPrompt(deps, prompt, request.requester);
-    // A seed only picks how a sentence is read. A scene file (or a re-roll of one) is rendered as it
-    // is, so it has none, and no surface shows a seed that changed nothing; a scene the caller
-    // read from a sentence itself (the CLI) keeps the seed it was read with.
+    // A seed only picks how a sentence is read. A scene file is rendered as it is, so it has none,
+    // no surface shows a seed that changed nothing, and no bot offers a Re-roll (reroll-chance.ts);
+    // a scene the caller read from a sentence itself (the CLI) keeps the seed it was read with.
     const seed =
       scene === undefined ? (request.seed ?? randomInt(0, 2 ** 31 - 1)) : file ? undefined : request.seed;
     return admission.record({
@@ -176,20 +177,12 @@ export function createRequests(deps: RequestDeps) {
     admission.assertOpen();
     const previous = await store.get(generationId);
     if (!previous) throw new NotFoundError('generation', generationId);
+    if (!canReroll(previous)) throw nothingToReroll(previous.id);
     if (previous.source === 'simulation') {
       if (!deps.canSimulate) throw noSimulator();
-      // The same kind of video again; a scene from a file is that scene again, not the file's name read as a sentence.
-      const { scene, sceneFile, video } = previous.input as {
-        scene?: unknown;
-        sceneFile?: string;
-        video?: VideoChoices;
-      };
-      return simulate({
-        requester,
-        prompt: previous.prompt ?? '',
-        ...(sceneFile ? { scene } : {}),
-        ...(video ? { video } : {}),
-      });
+      // The same sentence, read with a new seed, as the same kind of video.
+      const { video } = previous.input as { video?: VideoChoices };
+      return simulate({ requester, prompt: previous.prompt ?? '', ...(video ? { video } : {}) });
     }
     await admission.checkPlace(requester, previous.model);
     await admission.checkQuota(requester);

@@ -1,4 +1,5 @@
-// reelbot gallery: filters submit on change; running cards follow their generation until it ends.
+// reelbot gallery: filters submit on change; running cards (and a running video's page, its log
+// line too) follow their generation until it ends.
 // Plain browser JavaScript, no build step. Server-sent events when the server offers them, else polling.
 (() => {
   const labels = {
@@ -101,8 +102,8 @@
         continue;
       element.dataset.status = update.status;
       if (typeof update.progress === 'number') element.dataset.percent = String(update.progress);
-      const badge = element.querySelector('[data-badge]');
-      if (badge) {
+      // A detail page has two badges, over the player and by the prompt: both move.
+      for (const badge of element.querySelectorAll('[data-badge]')) {
         const percent = update.status === 'processing' && typeof update.progress === 'number';
         badge.textContent = percent
           ? `${labels.processing} ${Math.round(update.progress)}%`
@@ -111,6 +112,13 @@
       }
       const bar = element.querySelector('[data-progress]');
       if (bar && typeof update.progress === 'number') bar.value = update.progress;
+      // The detail page's log line ("Rendering frame 45/90") is the one this update's percent came
+      // from: shown from the same update as the bar, so the two never disagree.
+      const line = element.querySelector('[data-log]');
+      if (line) {
+        line.textContent = update.lastLog ?? '';
+        line.hidden = !update.lastLog;
+      }
     }
   }
 
@@ -125,7 +133,13 @@
         }
         if (!response.ok) return;
         const generation = await response.json();
-        apply({ id, status: generation.status, final: generation.final, progress: generation.progress });
+        apply({
+          id,
+          status: generation.status,
+          final: generation.final,
+          progress: generation.progress,
+          lastLog: generation.lastLog,
+        });
       }),
     );
   }

@@ -14,8 +14,8 @@ export const maxBufferedBytes = 256 * 1024;
 
 /**
  * `GET /events`: server-sent events, one `generation` event per change of any generation, carrying
- * only id, status and progress, of the generations the request's link or session may see (none:
- * 404). `?ids=a,b` narrows the stream to those generations.
+ * only id, status, progress and the last log line, of the generations the request's link or session
+ * may see (none: 404). `?ids=a,b` narrows the stream to those generations.
  */
 export function eventRoutes(events: WebDeps['events']): Router {
   const router = Router();
@@ -42,6 +42,7 @@ export function eventRoutes(events: WebDeps['events']): Router {
       if (event.type === 'succeeded' || event.type === 'failed' || event.type === 'canceled')
         Object.assign(update, { status: event.type, final: true });
       if (event.type === 'progress' && event.percent !== undefined) update.progress = event.percent;
+      if (event.type === 'progress' && event.log !== undefined) update.lastLog = event.log;
       if (res.writableLength > maxBufferedBytes) {
         res.destroy();
         return;

@@ -99,7 +99,12 @@ function player(generation: Generation): SafeHtml {
   return html`<div class="player__placeholder player__placeholder--${generation.status}">
     ${badge(generation)}
     ${progressBar(generation)}
-    ${generation.lastLog && !isFinal(generation.status) ? html`<pre class="player__log">${generation.lastLog}</pre>` : ''}
+    ${
+      // Always there while it runs, hidden until a line comes: app.js keeps it with the bar.
+      isFinal(generation.status)
+        ? ''
+        : html`<pre class="player__log" data-log${generation.lastLog ? '' : html` hidden`}>${generation.lastLog ?? ''}</pre>`
+    }
   </div>`;
 }
 

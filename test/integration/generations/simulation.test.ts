@@ -94,9 +94,13 @@ describe('simulations through the generation service', () => {
     // The file decided everything: no seed, which would have changed nothing, is kept or shown.
     expect(started.seed).toBeUndefined();
     expect(started.input.seed).toBeUndefined();
-    const again = await sut.service.reroll(started.id, alice);
-    expect(again.seed).toBeUndefined();
-    expect((await waitForFinal(sut, again.id)).status).toBe('succeeded');
+    // A re-roll would change only the seed, so it would be the same video: refused, with why.
+    const rendersBefore = renders.length;
+    await expect(sut.service.reroll(started.id, alice)).rejects.toMatchObject({
+      code: 'NOTHING_TO_REROLL',
+      userMessage: expect.stringMatching(/scene file, which leaves nothing to chance/),
+    });
+    expect(renders).toHaveLength(rendersBefore);
   });
 
   it('stops rendering when canceled', async () => {

@@ -179,6 +179,55 @@ describe('the gallery in a real browser', () => {
     await page.close();
   });
 
+  it('moves a running simulation\'s page live: both badges, the bar and the "Rendering frame" line together', async () => {
+    data.clock.now += 1000;
+    const row = await data.store.insert({
+      source: 'simulation',
+      requester: ada,
+      model: 'physics',
+      prompt: 'A tower of 10 boxes topples',
+      input: { prompt: 'A tower of 10 boxes topples' },
+      seed: 5,
+      status: 'processing',
+    });
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
+    watch(page);
+    await page.goto(`${server.url}/g/${row.id}`);
+    await expect.poll(() => listeners.size).toBe(1);
+    const shown = () =>
+      page.evaluate(() => ({
+        badges: Array.from(document.querySelectorAll('[data-badge]'), (badge) => badge.textContent),
+        bar: document.querySelector<HTMLProgressElement>('[data-progress]')?.value,
+        line: document.querySelector<HTMLElement>('[data-log]')?.hidden
+          ? undefined
+          : document.querySelector('[data-log]')?.textContent,
+      }));
+    // As the simulation job does: record the percent and its line, then tell subscribers.
+    const render = async (percent: number, log: string) => {
+      await data.store.transition(row.id, ['processing'], { progress: percent, lastLog: log });
+      emit({ type: 'progress', generation: (await data.store.get(row.id))!, percent, log });
+    };
+    // No line yet when the page opened: the first one appears with its percent.
+    await render(12, 'Rendering frame 11/90');
+    await expect
+      .poll(shown, { timeout: 5000 })
+      .toEqual({ badges: ['Processing 12%', 'Processing 12%'], bar: 12, line: 'Rendering frame 11/90' });
+    await render(50, 'Rendering frame 45/90');
+    await expect
+      .poll(shown, { timeout: 5000 })
+      .toEqual({ badges: ['Processing 50%', 'Processing 50%'], bar: 50, line: 'Rendering frame 45/90' });
+    // A reload shows what the live page showed.
+    await page.reload();
+    expect(await shown()).toEqual({
+      badges: ['Processing 50%', 'Processing 50%'],
+      bar: 50,
+      line: 'Rendering frame 45/90',
+    });
+    await data.store.transition(row.id, ['processing'], { status: 'canceled', completedAt: data.clock.now });
+    emit({ type: 'canceled', generation: (await data.store.get(row.id))! });
+    await page.close();
+  });
+
   it('takes a running card away when its video was deleted, rather than leaving it running', async () => {
     data.clock.now += 1000;
     const doomed = await data.store.insert({

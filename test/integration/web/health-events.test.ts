@@ -98,7 +98,7 @@ function eventReader(response: Response) {
 }
 
 describe('GET /events', () => {
-  it('streams id, status and progress of the generations asked for, and unsubscribes on close', async () => {
+  it('streams id, status, progress and log line of the generations asked for, and unsubscribes on close', async () => {
     const one = await data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
     const other = await data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} });
     const controller = new AbortController();
@@ -108,9 +108,11 @@ describe('GET /events', () => {
     expect(await next()).toBe('retry: 3000');
     const processing: Generation = { ...one, status: 'processing', progress: 10 };
     emit({ type: 'progress', generation: { ...other, status: 'processing' }, percent: 99 });
-    emit({ type: 'progress', generation: processing, percent: 55, log: 'secret log line' });
+    // The line the percent was read from goes with it: a running video's page shows both, and its
+    // JSON (/api/generations/:id) shows the line to the same link already.
+    emit({ type: 'progress', generation: processing, percent: 55, log: 'Rendering frame 45/90' });
     expect(await next()).toBe(
-      `event: generation\ndata: ${JSON.stringify({ id: one.id, status: 'processing', final: false, progress: 55 })}`,
+      `event: generation\ndata: ${JSON.stringify({ id: one.id, status: 'processing', final: false, progress: 55, lastLog: 'Rendering frame 45/90' })}`,
     );
     emit({ type: 'failed', generation: processing, reason: 'x' });
     expect(await next()).toContain(`"id":"${one.id}","status":"failed","final":true`);

@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import type { GalleryLinks } from '../../../core/chat/gallery-links.js';
 import { truncate } from '../../../core/forms/text.js';
+import { canReroll } from '../../../core/generations/reroll-chance.js';
 import {
   describeEvent,
   describeGeneration,
@@ -63,20 +64,20 @@ export function cancelRow(generationId: string): Row {
 }
 
 /**
- * Re-roll, Parameters, Scene (simulations), Delete (finished only) and Open in gallery, under a
- * finished, failed or canceled video: five at most, Discord's most for one row.
+ * Re-roll (not for a scene file's video), Parameters, Scene (simulations), Delete (finished only)
+ * and Open in gallery, under a finished, failed or canceled video: five at most, Discord's most for one row.
  */
 export function resultRow(generation: Generation, links: GalleryLinks): Row {
-  // Re-roll works for simulations too: the service runs the prompt again with a new seed.
-  const components: Row['components'] = [
-    {
+  const components: Row['components'] = [];
+  // A simulation's sentence is read again with a new seed; a scene file's video would be the same.
+  if (canReroll(generation))
+    components.push({
       type: ComponentType.Button,
       style: ButtonStyle.Primary,
       label: 'Re-roll',
       emoji: { name: '🎲' },
       custom_id: buttonId({ action: 'reroll', generationId: generation.id }),
-    },
-  ];
+    });
   components.push({
     type: ComponentType.Button,
     style: ButtonStyle.Secondary,

@@ -1,10 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { GenerationService } from '../../../core/generations/service-types.js';
+import { readSimulateText } from '../../../core/generations/simulate-text.js';
 import type { Logger } from '../../../core/logger.js';
 import { slackRequester } from '../requester.js';
 import { errorCodeOf, plainWords } from '../slack-errors.js';
 import type { PostStatus } from '../status/post-status.js';
-import { readSimulateText } from './simulate-options.js';
 import { openSceneModal, registerSceneSubmit, wantsSceneFile } from './simulate-scene.js';
 
 /** What a person sees while the physics work has not landed in the service. */
@@ -14,7 +14,7 @@ export const simulationUnavailable =
 /**
  * `/simulate <prompt> [duration:5] [aspect:9:16] [quality:high] [seed:42]`: a physics video through
  * `service.simulate`, with the same status message as a Replicate generation. The choices are the
- * ones Discord's `/simulate` has as options (see simulate-options.ts). `/simulate scene` opens a
+ * ones Discord's `/simulate` has as options (see core/generations/simulate-text.ts). `/simulate scene` opens a
  * modal for a scene JSON file instead (see simulate-scene.ts); it needs `botToken` to read the file.
  */
 export function registerSimulate(

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import { truncate } from '../../../core/forms/text.js';
+import { canReroll } from '../../../core/generations/reroll-chance.js';
 import { describeEvent, describeGeneration, type StatusView } from '../../../core/generations/status-text.js';
 import type { Generation, GenerationEvent } from '../../../core/generations/types.js';
 import { escapeMrkdwn, mrkdwnLink } from '../mrkdwn.js';
@@ -42,6 +43,8 @@ export interface KeepOptions {
   favorites?: boolean;
   /** A simulation with a scene: offer it as a JSON file (the Scene button) once it has ended. */
   scene?: boolean;
+  /** A re-roll would make the same video (a scene file's), so the Re-roll button is left out. */
+  noReroll?: boolean;
 }
 
 /** A Slack message: the notification text and the blocks. */
@@ -141,9 +144,9 @@ function button(actionId: string, text: string, generationId: string): types.But
   return { type: 'button', action_id: actionId, text: { type: 'plain_text', text }, value: generationId };
 }
 
-/** Re-roll, Parameters, Edit and Extend: the next step from a finished video, as on Discord. */
+/** Re-roll (not for a scene file's video), Parameters, Edit and Extend: the next steps, as on Discord. */
 function nextStepButtons(generationId: string, keep: KeepOptions): types.Button[] {
-  const buttons = [button(rerollActionId, '🎲 Re-roll', generationId)];
+  const buttons = keep.noReroll ? [] : [button(rerollActionId, '🎲 Re-roll', generationId)];
   buttons.push(button(parametersActionId, 'Parameters', generationId));
   if (keep.editable) buttons.push(button(editActionId, '✏️ Edit', generationId));
   if (keep.extend) buttons.push(button(extendActionId, '⏩ Extend', generationId));
@@ -187,6 +190,7 @@ export function renderEvent(
     ...requesterNameOf(event.generation),
     editable: event.generation.source === 'replicate',
     scene: event.generation.input.scene !== undefined,
+    noReroll: !canReroll(event.generation),
   });
 }
 
@@ -195,5 +199,6 @@ export function renderGeneration(generation: Generation, now: number, galleryUrl
   return renderStatus(describeGeneration(generation, { now }), generation.id, galleryUrl, {
     ...requesterNameOf(generation),
     scene: generation.input.scene !== undefined,
+    noReroll: !canReroll(generation),
   });
 }

@@ -105,6 +105,29 @@ describe('Slack status message', () => {
     }
   });
 
+  it("leaves Re-roll out under a scene file's video, which a new seed would not change", () => {
+    const fromFile: Generation = {
+      ...base,
+      source: 'simulation',
+      model: 'physics',
+      prompt: 'the scene in tower.json',
+      input: { prompt: 'the scene in tower.json', scene: { objects: [] }, sceneFile: 'tower.json' },
+      seed: undefined,
+      status: 'succeeded',
+      completedAt: 5_000,
+    };
+    const media = { path: 'media/g_1.mp4', sha256: 'x', bytes: 1, mime: 'video/mp4' };
+    const actionsOf = (generation: Generation) =>
+      renderEvent({ type: 'succeeded', generation, media }, 9_000, 'https://x.test/g/g_1')
+        .blocks.filter((block) => block.type === 'actions')
+        .flatMap((block) => block.elements.map((element) => (element as { action_id?: string }).action_id));
+    expect(actionsOf(fromFile)).not.toContain(rerollActionId);
+    expect(actionsOf(fromFile)).toContain(parametersActionId);
+    // A sentence's simulation keeps it: its seed picks how the sentence is read.
+    const sentence = { ...fromFile, prompt: 'a ball', input: { prompt: 'a ball', scene: {} }, seed: 3 };
+    expect(actionsOf(sentence)).toContain(rerollActionId);
+  });
+
   it('captions the uploaded video with model, prompt, seed and the gallery link', () => {
     const caption = videoCaption(base, 'https://x.test/g/g_1');
     expect(caption).toContain('minimax/video-01');

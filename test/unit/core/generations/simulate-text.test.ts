@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readSimulateText } from '../../../../src/bots/slack/commands/simulate-options.js';
+import { readSimulateText } from '../../../../src/core/generations/simulate-text.js';
 
-describe('/simulate text on Slack', () => {
+describe("/simulate text (Slack's text, the sentence of Discord's prompt)", () => {
   it('keeps a plain sentence as it is, with no choices', () => {
     expect(readSimulateText('  30 marbles roll down a ramp ')).toEqual({
       prompt: '30 marbles roll down a ramp',

@@ -3,13 +3,14 @@ import {
   type TypedVideoChoices,
   type VideoChoiceProblem,
   type VideoChoices,
-} from '../../../core/generations/video-choices.js';
+} from './video-choices.js';
 
 /**
- * What `/simulate` text holds besides the sentence. A slash command is one line of text, so the
- * choices Discord offers as options are `key:value` words anywhere in it, as Slack people already
- * write search filters (`in:#general`): `/simulate marbles pour down stairs duration:6 aspect:9:16
- * quality:high seed:42`.
+ * What `/simulate` text holds besides the sentence. Slack's slash command is one line of text, so
+ * the choices Discord offers as options are `key:value` words anywhere in it, as Slack people
+ * already write search filters (`in:#general`): `/simulate marbles pour down stairs duration:6
+ * aspect:9:16 quality:high seed:42`. People type them into Discord's `prompt` too, so both bots
+ * read the text here (Discord's own options, when given, win over typed words).
  */
 export interface SimulateText {
   /** The sentence, without the choices. */
@@ -31,7 +32,7 @@ const keys: Readonly<Record<string, 'duration' | 'aspect' | 'quality' | 'seed'>>
   seed: 'seed',
 };
 
-/** An example of each choice as written in Slack, shown after what it must be. */
+/** An example of each choice as typed, shown after what it must be. */
 const examples: Readonly<Record<VideoChoiceProblem['field'], string>> = {
   duration: 'duration:5',
   aspect: 'aspect:9:16',
