@@ -10,19 +10,23 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-reading-'));
 const dataDir = path.join(tmp, 'data');
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** `reelbot simulate SENTENCE --scene-only`, which must succeed: its reading, summary and scene. */
+async function lookAt(sentence: string): Promise<{ readAs: string; summary: string; scene: Scene }> {
+  const run = await runReelbot(['simulate', sentence, '--scene-only'], { DATA_DIR: dataDir });
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  const [readAs, summary, ...json] = run.stdout.split('\n');
+  return { readAs: readAs!, summary: summary!, scene: JSON.parse(json.join('\n')) as Scene };
+}
+
 // A real `bin/reelbot` process; tsx start-up takes seconds on a busy machine.
 describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
   it('says how it read a sentence of several parts and prints the composed scene without rendering', async () => {
-    const run = await runReelbot(
-      ['simulate', 'eight blue balls roll down a ramp into a wall of 15 yellow boxes', '--scene-only'],
-      { DATA_DIR: dataDir },
+    const { readAs, summary, scene } = await lookAt(
+      'eight blue balls roll down a ramp into a wall of 15 yellow boxes',
     );
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const [readAs, summary, ...json] = run.stdout.split('\n');
     expect(readAs).toBe('Read as: 8 blue balls, a ramp, a wall of 15 yellow boxes');
     expect(summary).toMatch(/^Scene: 24 objects, /);
-    const scene = JSON.parse(json.join('\n')) as Scene;
     expect(scene.objects.filter((o) => o.shape === 'sphere' && o.color === '#2f6fd6')).toHaveLength(8);
     expect(scene.objects.filter((o) => o.shape === 'box' && o.color === '#f2c218')).toHaveLength(15);
     // Nothing was rendered or recorded: no data folder, so no video and no database.
@@ -30,15 +34,8 @@ describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
   });
 
   it('throws the ball at the tower and stands the pyramid joined by "and" still beside it, and says so', async () => {
-    const run = await runReelbot(
-      ['simulate', 'a ball rolls into a tower of 10 boxes and a pyramid of 6 crates', '--scene-only'],
-      { DATA_DIR: dataDir },
-    );
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const [readAs, , ...json] = run.stdout.split('\n');
+    const { readAs, scene } = await lookAt('a ball rolls into a tower of 10 boxes and a pyramid of 6 crates');
     expect(readAs).toBe('Read as: a ball, a tower of 10 boxes, a pyramid of 6 crates');
-    const scene = JSON.parse(json.join('\n')) as Scene;
     const moving = (o: Scene['objects'][number]) => o.velocity.some((v) => v !== 0);
     const balls = scene.objects.filter((o) => o.shape === 'sphere');
     expect(balls).toHaveLength(1);
@@ -49,40 +46,21 @@ describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
   });
 
   it('reads stairs of 500 steps as one staircase, capped and said so, with a ball to roll down it', async () => {
-    const run = await runReelbot(['simulate', 'stairs of 500 steps', '--scene-only'], { DATA_DIR: dataDir });
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const [readAs, , ...json] = run.stdout.split('\n');
+    const { readAs, scene } = await lookAt('stairs of 500 steps');
     expect(readAs).toBe('Read as: a ball, stairs of 30 steps (capped from 500)');
-    const scene = JSON.parse(json.join('\n')) as Scene;
     expect(scene.objects.filter((o) => o.shape === 'box' && o.body === 'static')).toHaveLength(30);
     expect(scene.objects.filter((o) => o.shape === 'sphere')).toHaveLength(1);
   });
 
   it('builds a 2 meter ball 2 m across and says so', async () => {
-    const run = await runReelbot(
-      ['simulate', 'a 2 meter ball falls onto a pyramid of 10 crates', '--scene-only'],
-      {
-        DATA_DIR: dataDir,
-      },
-    );
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const [readAs, , ...json] = run.stdout.split('\n');
+    const { readAs, scene } = await lookAt('a 2 meter ball falls onto a pyramid of 10 crates');
     expect(readAs).toBe('Read as: a 2 m ball, a pyramid of 10 crates');
-    const scene = JSON.parse(json.join('\n')) as Scene;
     expect(scene.objects.filter((o) => o.shape === 'sphere').map((o) => o.size)).toEqual([[2, 2, 2]]);
   });
 
   it("builds the boxes a sentence names beside its Newton's cradle, and reads them", async () => {
-    const run = await runReelbot(['simulate', 'a newtons cradle with 5 balls and 3 boxes', '--scene-only'], {
-      DATA_DIR: dataDir,
-    });
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const [readAs, , ...json] = run.stdout.split('\n');
+    const { readAs, scene } = await lookAt('a newtons cradle with 5 balls and 3 boxes');
     expect(readAs).toBe("Read as: a Newton's cradle of 5 balls, 3 boxes");
-    const scene = JSON.parse(json.join('\n')) as Scene;
     expect(scene.objects.filter((o) => o.shape === 'sphere')).toHaveLength(5);
     expect(scene.objects.filter((o) => o.shape === 'box' && o.body === 'dynamic')).toHaveLength(3);
     expect(fs.existsSync(dataDir)).toBe(false);
