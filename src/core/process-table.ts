@@ -7,6 +7,8 @@ export interface ProcessStat {
   state: string;
   /** Clock ticks after boot; with the pid it names one process, even once pids are reused. */
   startTime: string;
+  /** Its niceness, -20 to 19: the weight the scheduler gives it. */
+  nice: number;
 }
 
 /** One process for good: its id and its start time. */
@@ -25,7 +27,7 @@ export function readProcessStat(pid: number, proc = '/proc'): ProcessStat | unde
   }
   // `pid (comm) state ppid ...`; comm may hold spaces and parentheses, so read after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0]!, ppid: Number(fields[1]), startTime: fields[19]! };
+  return { state: fields[0]!, ppid: Number(fields[1]), startTime: fields[19]!, nice: Number(fields[16]) };
 }
 
 /** The identity of `pid` now, or undefined when it is gone (or there is no /proc). */

@@ -3,17 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readProcessStat } from '../../../src/core/process-table.js';
 import { createEncoder, encoderNiceness, type Spawner } from '../../../src/simulation/encoder.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-encoder-priority-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** The niceness of each thread of `pid` (field 19 of its stat, after the command name). */
+/** The niceness of each thread of `pid`. */
 function threadNiceness(pid: number): number[] {
-  return fs.readdirSync(`/proc/${pid}/task`).map((tid) => {
-    const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  });
+  return fs
+    .readdirSync(`/proc/${pid}/task`)
+    .map((tid) => readProcessStat(Number(tid), `/proc/${pid}/task`)!.nice);
 }
 
 describe('the encoder', () => {

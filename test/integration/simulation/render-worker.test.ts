@@ -275,8 +275,7 @@ describe('a warm render worker (one process and one Xvfb for many simulations)',
       const spare = await spareStarted(worker.pid!);
       spareDir = path.dirname(spare!.file);
       // It waits below the drawing in the scheduler, as every encoder does (see encoder.ts).
-      const stat = fs.readFileSync(`/proc/${spare.id.pid}/stat`, 'utf8');
-      expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(encoderNiceness);
+      expect(readProcessStat(spare.id.pid)?.nice).toBe(encoderNiceness);
 
       // Same size and settings: the spare encodes it, and its file becomes the job's output.
       const second = path.join(dir, 'spare-second.mp4');
