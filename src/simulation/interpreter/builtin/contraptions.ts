@@ -236,9 +236,13 @@ export function newtonsCradle(count: number, look: Look): JointedLayout {
   const top = length + d / 2 + 0.9;
   const objects: SceneObjectInput[] = [];
   const joints: SceneJointInput[] = [];
-  const span = (count - 1) * d;
+  // Hung touching, the balls met as one contact group and the solver shared the blow among them
+  // all, so the row swung off together. A gap of a few per cent of a ball makes each contact its
+  // own, one after the other: the first ball stops and the last flies out, as in the toy.
+  const pitch = d * 1.04;
+  const span = (count - 1) * pitch;
   for (let i = 0; i < count; i++) {
-    const pivot: Vec3 = [i * d - span / 2, top, 0];
+    const pivot: Vec3 = [i * pitch - span / 2, top, 0];
     const angle = i === 0 ? (40 * Math.PI) / 180 : 0;
     const down: Vec3 = [-Math.sin(angle), -Math.cos(angle), 0];
     const rotation: Vec3 = [0, 0, -degrees(angle)];
