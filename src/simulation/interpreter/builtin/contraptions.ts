@@ -287,7 +287,18 @@ export function newtonsCradle(count: number, look: Look): JointedLayout {
     { shape: 'box', size: [0.12, top + 0.12, 0.12], position: [-width / 2, (top + 0.12) / 2, 0], ...frame },
     { shape: 'box', size: [0.12, top + 0.12, 0.12], position: [width / 2, (top + 0.12) / 2, 0], ...frame },
   );
-  return finish({ objects, joints }, 6, true);
+  // Framed on the stand itself: nothing leaves it, and the bounding spheres of its long beam and
+  // posts would make it metres deep and high, so that the camera stood back and the toy filled a
+  // third of the picture.
+  const depth = d / 2 + 0.1;
+  return {
+    objects,
+    joints,
+    min: [-width / 2 - 0.06, 0, -depth],
+    max: [width / 2 + 0.06, top + 0.12, depth],
+    duration: 6,
+    side: true,
+  };
 }
 
 /** A plank on a hinge over a wedge, a light ball on its low end and a heavy block dropped on the other. */

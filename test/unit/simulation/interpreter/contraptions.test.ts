@@ -10,6 +10,7 @@ import {
   simulate,
   type Trajectory,
 } from '../../../../src/simulation/physics/simulate.js';
+import { cameraAt } from '../../../../src/simulation/renderer/camera.js';
 import type { Scene } from '../../../../src/simulation/scene/schema.js';
 import { sceneProblems } from '../../../../src/simulation/scene/validate.js';
 
@@ -58,6 +59,25 @@ describe('built-in interpreter, scenes held by joints', () => {
     expect(readingOf(prompt)).toBe("a Newton's cradle of 5 balls");
     expect(scene.joints.filter((j) => j.kind === 'revolute')).toHaveLength(5);
     await expectTheBlowToPassThrough(scene);
+  });
+
+  it("frames a Newton's cradle on its stand, which fills most of the picture's width", () => {
+    const scene = interpretBuiltin('a newtons cradle');
+    const { viewProjection: m } = cameraAt(scene, 0, 16 / 9);
+    const stand = scene.objects.filter((o) => o.body === 'static');
+    const xs = stand.flatMap((o) =>
+      [-1, 1].flatMap((sx) =>
+        [-1, 1].map((sy) => {
+          const p = [0, 1, 2].map((k) => o.position[k]! + [sx, sy, 0][k]! * (o.size[k]! / 2));
+          const w = m[3]! * p[0]! + m[7]! * p[1]! + m[11]! * p[2]! + m[15]!;
+          return (m[0]! * p[0]! + m[4]! * p[1]! + m[8]! * p[2]! + m[12]!) / w;
+        }),
+      ),
+    );
+    // In the picture, from left edge (-1) to right edge (1): all of it, and over 60 % of the width.
+    expect(Math.min(...xs)).toBeGreaterThan(-1);
+    expect(Math.max(...xs)).toBeLessThan(1);
+    expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(1.2);
   });
 
   it('drops a weight on one end of a seesaw and the ball on the other end goes up', async () => {
