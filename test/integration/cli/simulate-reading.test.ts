@@ -58,6 +58,14 @@ describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
     expect(scene.objects.filter((o) => o.shape === 'sphere').map((o) => o.size)).toEqual([[2, 2, 2]]);
   });
 
+  it('gives the boxes the weight said after them, each, and reads it after the noun', async () => {
+    const { readAs, scene } = await lookAt('a red ball rolls into a tower of 8 boxes of 2 kg each');
+    expect(readAs).toBe('Read as: a red ball, a tower of 8 boxes (2 kg)');
+    const boxes = scene.objects.filter((o) => o.shape === 'box');
+    expect(boxes.map((o) => o.mass)).toEqual(Array(8).fill(2));
+    expect(scene.objects.find((o) => o.shape === 'sphere')!.mass).toBeUndefined();
+  });
+
   it("builds the boxes a sentence names beside its Newton's cradle, and reads them", async () => {
     const { readAs, scene } = await lookAt('a newtons cradle with 5 balls and 3 boxes');
     expect(readAs).toBe("Read as: a Newton's cradle of 5 balls, 3 boxes");

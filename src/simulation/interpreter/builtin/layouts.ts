@@ -304,6 +304,8 @@ export function wreckingBall(layout: Layout, look: Look): SceneObjectInput {
     roughness: 0.3,
     metalness: 0.6,
     density: 8000,
+    // A weight said ("a ball of 20 kg") wins over the density, as for every other body.
+    ...(look.mass === undefined ? {} : { mass: look.mass }),
     friction: 0.6,
     restitution: 0.1,
   };

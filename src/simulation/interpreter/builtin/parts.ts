@@ -8,6 +8,7 @@ import {
   type Measure,
   markMeasures,
   measureOf,
+  measuresAfter,
   shapeWords,
   sizeWords,
   wordsOf,
@@ -31,10 +32,12 @@ export interface Part {
   sizeScale?: number;
   /** The size word as written, e.g. `huge`. */
   sizeName?: string;
-  /** A length said before it, in metres: "a 2 meter ball". */
+  /** A length said before or after it, in metres: "a 2 meter ball", "a ball of 2 m". */
   length?: number;
-  /** A weight said before it, in kilograms: "a 10 kg crate". */
+  /** A weight said before or after it, in kilograms: "a 10 kg crate", "crates of 10 kg". */
   mass?: number;
+  /** Its measures were said after the noun ("boxes of 2 kg"), and are read so: "10 boxes (2 kg)". */
+  measuredAfter?: boolean;
   arrangement?: Arrangement;
   metal: boolean;
   wooden: boolean;
@@ -171,6 +174,22 @@ function readModifiers(part: Part, words: string[], noun: number, from: number, 
 }
 
 /**
+ * Reads the measures said after the noun at `words[noun]` ("boxes of 2 kg", "crates 5 kg each")
+ * onto `part`; a measure said before the noun wins. Returns the index of the last word taken, so
+ * "each" or the "of" are not read into the next part.
+ */
+function readMeasuresAfter(part: Part, words: string[], noun: number, found: Measure[]): number {
+  const after = measuresAfter(words, noun, found);
+  if (!after) return noun;
+  for (const measure of after.measures) {
+    if (measure.kind === 'length') part.length ??= measure.value;
+    else part.mass ??= measure.value;
+  }
+  part.measuredAfter = true;
+  return after.end;
+}
+
+/**
  * How many steps the stairs at `words[i]` have, from "stairs of 500 steps", "a staircase with 10
  * steps" or "20 steps", set on `part`; returns where the stairs' words end, so "steps" is not read
  * as a second staircase.
@@ -248,6 +267,8 @@ export function readParts(prompt: string): Part[] {
       readModifiers(part, words, i, consumed, marked.measures);
     }
     if (!part) continue;
+    if (part.kind === 'group' || part.kind === 'pins')
+      end = readMeasuresAfter(part, words, end, marked.measures);
     if (agent) part.agent = true;
     else if (pending) part.relation = pending;
     // "... and three cubes fall": a part with a verb of its own starts a new clause; it is not in a list.
@@ -262,13 +283,14 @@ export function readParts(prompt: string): Part[] {
   return parts;
 }
 
-/** A measure as the scene holds it, in metres or kilograms ("2 m"), and what the reading adds when it was bounded. */
-function measureRead(kind: Measure['kind'], said: number): { shown: string; note: string } {
+/** A measure as the scene holds it, in metres or kilograms ("2 m"), and how it was bounded ("capped from 500 m"). */
+function measureRead(kind: Measure['kind'], said: number): { shown: string; bound?: string } {
   const unit = kind === 'length' ? 'm' : 'kg';
   const shown = (v: number) => `${Math.round(v * 100) / 100} ${unit}`;
   const held = heldMeasure(kind, said);
-  const note = held === said ? '' : ` (${held < said ? 'capped' : 'raised'} from ${shown(said)})`;
-  return { shown: shown(held), note };
+  return held === said
+    ? { shown: shown(held) }
+    : { shown: shown(held), bound: `${held < said ? 'capped' : 'raised'} from ${shown(said)}` };
 }
 
 /** The noun for one of them: "balls" is "ball", "boxes" "box", "dominoes" "domino". */
@@ -303,7 +325,7 @@ function describePart(said: Part, counts: HeldCounts): string {
   const words = [
     ...(part.heavy && !/^(bowling|wrecking) /.test(part.noun) ? ['heavy'] : []),
     ...(part.sizeName ? [part.sizeName] : []),
-    ...measured.map((m) => m.shown),
+    ...(part.measuredAfter ? [] : measured.map((m) => m.shown)),
     ...part.colorNames,
     ...(part.metal ? ['steel'] : []),
     ...(part.wooden ? ['wooden'] : []),
@@ -318,9 +340,14 @@ function describePart(said: Part, counts: HeldCounts): string {
       : many
         ? words
         : `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
+  // Said after the noun, the measures are read after it: "10 boxes (2 kg)", "a ball (50 m, capped from 500 m)".
+  const after = part.measuredAfter
+    ? ` (${measured.map((m) => (m.bound ? `${m.shown}, ${m.bound}` : m.shown)).join(', ')})`
+    : '';
   const note =
+    after +
     (part.count === undefined ? '' : cappedNote(said.count, part.count)) +
-    measured.map((m) => m.note).join('');
+    (part.measuredAfter ? '' : measured.map((m) => (m.bound ? ` (${m.bound})` : '')).join(''));
   return part.arrangement ? `a ${part.arrangement} of ${counted}${note}` : `${counted}${note}`;
 }
 

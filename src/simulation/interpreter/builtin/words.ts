@@ -142,9 +142,9 @@ export interface NounPhrase {
   count?: number;
   colors: string[];
   sizeScale?: number;
-  /** A length said before it, in metres: "a 2 meter ball". */
+  /** A length said before or after it, in metres: "a 2 meter ball", "a ball of 2 m". */
   length?: number;
-  /** A weight said before it, in kilograms: "a 10 kg crate". */
+  /** A weight said before or after it, in kilograms: "a 10 kg crate", "crates of 10 kg". */
   mass?: number;
   /** Position of the noun among the words, to tell phrases apart. */
   index: number;
@@ -230,6 +230,41 @@ export function measureOf(word: string, found: Measure[]): Measure | undefined {
   return marker ? found[marker[1]!.charCodeAt(0) - 97] : undefined;
 }
 
+/** Words that lead a measure after its noun: "boxes of 2 kg", "a ball weighing 3 kg". */
+const measureLeads = /^(of|weighing)$/;
+/** Words that close one: "crates 5 kg each", "a ball 3 m across". */
+const measureTrails = /^(each|across|wide|tall|high|long|heavy)$/;
+
+/**
+ * The measures said right after the noun at `words[noun]` ("boxes of 2 kg", "a ball weighing 3
+ * kg", "crates 5 kg each", "a ball 2 m across and 10 kg"), and the index of the last word they take.
+ * A measure standing alone after a noun needs a lead or a trailing word: in "4 balls fall 2 meters"
+ * it is how far they fall, not their size.
+ */
+export function measuresAfter(
+  words: string[],
+  noun: number,
+  found: Measure[],
+): { measures: Measure[]; end: number } | undefined {
+  const led = measureLeads.test(words[noun + 1] ?? '');
+  // `k` is the next word to read.
+  let k = led ? noun + 2 : noun + 1;
+  let trailed = false;
+  const said: Measure[] = [];
+  const measureAt = (i: number) => measureOf(words[i] ?? '', found);
+  while (measureAt(k)) {
+    said.push(measureAt(k)!);
+    k++;
+    if (measureTrails.test(words[k] ?? '')) {
+      trailed = true;
+      k++;
+    }
+    if (words[k] !== 'and' || !measureAt(k + 1)) break;
+    k++;
+  }
+  return said.length && (led || trailed) ? { measures: said, end: k - 1 } : undefined;
+}
+
 /** Splits a sentence into lower-case words, numbers kept whole ("2.5" stays one word). */
 export function wordsOf(prompt: string): string[] {
   return prompt.toLowerCase().match(/\d+(?:\.\d+)?|[a-z]+/g) ?? [];
@@ -298,6 +333,10 @@ function nounPhrases(words: string[], found: Measure[]): NounPhrase[] {
         }
         break;
       }
+    }
+    for (const measure of measuresAfter(words, index, found)?.measures ?? []) {
+      if (measure.kind === 'length') phrase.length ??= measure.value;
+      else phrase.mass ??= measure.value;
     }
     phrases.push(phrase);
   });

@@ -57,12 +57,6 @@ describe('built-in interpreter', () => {
       ['a 3 foot ball falls', 'a 0.91 m ball', 0.914, undefined],
       ['a 10 kg ball falls', 'a 10 kg ball', undefined, 10],
       ['a 500 meter ball falls', 'a 50 m ball (capped from 500 m)', 50, undefined],
-      [
-        'a red ball rolls into a tower of 8 boxes of 2 kg',
-        'a red ball, a tower of 8 boxes',
-        undefined,
-        undefined,
-      ],
     ] as const) {
       const { scene, reading } = readBuiltin(sentence, 0);
       const balls = scene.objects.filter((o) => o.shape === 'sphere');
@@ -74,12 +68,75 @@ describe('built-in interpreter', () => {
     const crate = readBuiltin('a 10 kg crate falls onto 3 balls', 0);
     expect(crate.reading).toBe('a 10 kg crate, 3 balls');
     expect(crate.scene.objects.find((o) => o.shape === 'box')!.mass).toBe(10);
+    // Thrown at a target, a lone ball keeps its weight: the thrown ball's own density had won.
+    const thrown = readBuiltin('a 20 kg ball rolls into a wall of 12 boxes', 0);
+    expect(thrown.scene.objects.find((o) => o.shape === 'sphere')!.mass).toBe(20);
     const big = readBuiltin('a 2 m ball rolls into a tower of 6 boxes', 0);
     expect(big.reading).toBe('a 2 m ball, a tower of 6 boxes');
     expect(big.scene.objects.find((o) => o.shape === 'sphere')!.size).toEqual([2, 2, 2]);
     const { scene, reading } = readBuiltin('4 red balls fall 2 meters onto 3 boxes', 0);
     expect(scene.objects.filter((o) => o.shape === 'sphere')).toHaveLength(4);
     expect(reading).toBe('4 red balls, 3 boxes');
+  });
+
+  it('applies a measure said after its noun to that part, bounded, and reads it after the noun', () => {
+    const massOf = (scene: Scene, shape: string) => [
+      ...new Set(scene.objects.filter((o) => o.shape === shape).map((o) => o.mass)),
+    ];
+    const sizeOf = (scene: Scene, shape: string) => [
+      ...new Set(scene.objects.filter((o) => o.shape === shape).map((o) => o.size[0])),
+    ];
+    for (const [sentence, read, shape, count, mass, size] of [
+      ['10 boxes of 2 kg fall', '10 boxes (2 kg)', 'box', 10, 2, undefined],
+      ['ten crates of 5 kg each fall', '10 crates (5 kg)', 'box', 10, 5, undefined],
+      ['a ball of 3 m falls', 'a ball (3 m)', 'sphere', 1, undefined, 3],
+      [
+        'a ball of 500 m falls onto 3 boxes',
+        'a ball (50 m, capped from 500 m), 3 boxes',
+        'sphere',
+        1,
+        undefined,
+        50,
+      ],
+      [
+        'a ball weighing 20 kg rolls into a wall of 12 boxes',
+        'a ball (20 kg), a wall of 12 boxes',
+        'sphere',
+        1,
+        20,
+        undefined,
+      ],
+      [
+        'a ball 2 m across and 50 kg falls onto 4 crates',
+        'a ball (2 m, 50 kg), 4 crates',
+        'sphere',
+        1,
+        50,
+        2,
+      ],
+      [
+        'a red ball rolls into a tower of 8 boxes of 2 kg',
+        'a red ball, a tower of 8 boxes (2 kg)',
+        'box',
+        8,
+        2,
+        undefined,
+      ],
+    ] as const) {
+      const { scene, reading } = readBuiltin(sentence, 0);
+      expect(reading, sentence).toBe(read);
+      expect(
+        scene.objects.filter((o) => o.shape === shape && o.body === 'dynamic'),
+        sentence,
+      ).toHaveLength(count);
+      expect(massOf(scene, shape), sentence).toEqual([mass]);
+      if (size !== undefined) expect(sizeOf(scene, shape), sentence).toEqual([size]);
+    }
+    // Only the part it follows: the ball keeps its own weight.
+    const tower = readBuiltin('a red ball rolls into a tower of 8 boxes of 2 kg', 0).scene;
+    expect(massOf(tower, 'sphere')).toEqual([undefined]);
+    // A measure after a verb is how far, not how big: "4 balls fall 2 meters".
+    expect(readBuiltin('4 red balls fall 2 meters onto 3 boxes', 0).reading).toBe('4 red balls, 3 boxes');
   });
 
   it('builds one body for a count of none, and reads it as built: "0 balls fall" is a ball, raised from 0', () => {
