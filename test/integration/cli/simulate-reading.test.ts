@@ -66,6 +66,15 @@ describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
     expect(scene.objects.find((o) => o.shape === 'sphere')!.mass).toBeUndefined();
   });
 
+  it('rolls the ball the sentence rolls, though another verb of it falls', async () => {
+    const { readAs, scene } = await lookAt('a bowling ball rolls into 10 pins and they tumble');
+    expect(readAs).toBe('Read as: a bowling ball, 10 pins');
+    const pins = scene.objects.filter((o) => o.shape === 'cylinder');
+    const [ball] = scene.objects.filter((o) => o.shape === 'sphere');
+    expect(ball!.velocity[0]).toBeGreaterThan(0);
+    expect(ball!.position[0]).toBeLessThan(Math.min(...pins.map((o) => o.position[0])));
+  });
+
   it("builds the boxes a sentence names beside its Newton's cradle, and reads them", async () => {
     const { readAs, scene } = await lookAt('a newtons cradle with 5 balls and 3 boxes');
     expect(readAs).toBe("Read as: a Newton's cradle of 5 balls, 3 boxes");

@@ -192,8 +192,9 @@ function cluster(
   return objects;
 }
 
+/** Verbs that bring what moves down into its target from above, not along the ground at it. */
 const fallingVerb =
-  /\b(falls?|falling|drops?|dropped|dropping|pours?|pouring|rains?|raining|lands?|tumbles?)\b/;
+  /^(fall(s|ing|en)?|fell|drop(s|ped|ping)?|pour(s|ed|ing)?|rain(s|ed|ing)?|land(s|ed|ing)?|tumbl(e|es|ed|ing)|plung(e|es|ed|ing)|sink(s|ing)?|sank)$/;
 
 /**
  * Composes the parts of a sentence such as "eight blue balls roll down a ramp into a wall of 15
@@ -319,78 +320,44 @@ export function compose(
   } else if (placed && target) {
     const center: Vec3 = [(placed.min[0] + placed.max[0]) / 2, 0, (placed.min[2] + placed.max[2]) / 2];
     const width = Math.min(placed.max[0] - placed.min[0], placed.max[2] - placed.min[2]);
+    // Each mover by its own verb: "a ball rolls into 10 pins and they tumble" rolls the ball; only
+    // what falls, pours or drops into a target comes down on it from above.
+    const fallers =
+      target.relation === 'into' && !isContainer(target)
+        ? movers.filter((p) => fallingVerb.test(p.verb ?? ''))
+        : [];
     const drops =
       target.relation === 'onto' ||
       target.relation === 'over' ||
-      (target.relation === 'into' && (fallingVerb.test(text) || isContainer(target)));
+      (target.relation === 'into' && (isContainer(target) || fallers.length === movers.length));
+    const top = placed.max[1];
+    const above = (parts: Part[]) =>
+      cluster(
+        parts,
+        parts.map((p) => looks[movers.indexOf(p)]!),
+        [center[0], top + 3, center[2]],
+        Math.max(0.6, width * 0.6),
+        random,
+      );
     if (drops) {
       side = false;
       duration = 3;
-      objects.push(
-        ...cluster(
-          movers,
-          looks,
-          [center[0], placed.max[1] + 3, center[2]],
-          Math.max(0.6, width * 0.6),
-          random,
-        ),
-      );
+      objects.push(...above(movers));
     } else if (target.relation === 'into' || target.relation === 'through') {
-      if (moverCount === 1) {
-        const ball = wreckingBall(placed, looks[0]!);
-        const m = material(looks[0]!, 0);
-        Object.assign(ball, {
-          material: materialOfLook(looks[0]!),
-          shape: movers[0]!.shape,
-          color: m.color,
-          metalness: m.metalness,
-          roughness: m.roughness,
-        });
-        if (target.kind !== 'pins' && hangsOnChain(text)) {
-          const rig = hangOnChain(ball, placed);
-          objects.push(...rig.objects);
-          joints.push(...rig.joints);
-          duration = 5;
-        } else {
-          if (target.kind === 'pins') {
-            // A bowling ball rolls along the ground at the head pin.
-            const d = typicalSize(looks[0]!, 0.6);
-            ball.size = [d, d, d];
-            ball.position = [placed.min[0] - 6, d / 2, center[2]];
-            ball.velocity = [9, 0, 0];
-          }
-          objects.push(ball);
-        }
-      } else {
-        // Thrown from -x, each starting higher by what gravity takes on the way.
-        const speed = 10;
-        const distance = 7;
-        const t = distance / speed;
-        const height = placed.max[1] - Math.max(0, placed.min[1]);
-        const startY = Math.max(0.4, height * 0.4) + 0.5 * 9.81 * t * t;
-        const thrown = cluster(
-          movers,
-          looks,
-          [placed.min[0] - distance, startY, center[2]],
-          Math.max(1, width),
-          random,
-        );
-        for (const o of thrown) o.velocity = [speed, 0, 0];
-        // A few thrown things are as big and heavy as a lone ball, so the hit shows: "a ball and a
-        // cube roll into a pyramid" bounced two small bodies off it and left it standing.
-        if (moverCount <= 3) {
-          const owners = movers.flatMap((p, m) => Array.from({ length: countOf(p, 8) }, () => m));
-          thrown.forEach((o, i) => {
-            Object.assign(o, { size: sizeOf(o.shape, typicalSize(looks[owners[i]!]!, 0.9)), density: 3000 });
-          });
-          // Side by side across the way, clear of each other, at the height they are thrown from.
-          const gap = Math.max(...thrown.map((o) => o.size[2])) + 0.2;
-          thrown.forEach((o, i) => {
-            o.position = [o.position[0], startY, center[2] + (i - (thrown.length - 1) / 2) * gap];
-          });
-        }
-        objects.push(...thrown);
-      }
+      // "A ball rolls into a tower and three cubes fall": the cubes come down on it, the ball is thrown.
+      if (fallers.length) objects.push(...above(fallers));
+      const rest = movers.filter((p) => !fallers.includes(p));
+      const thrown = throwAt(
+        rest,
+        rest.map((p) => looks[movers.indexOf(p)]!),
+        placed,
+        target,
+        text,
+        random,
+      );
+      objects.push(...thrown.objects);
+      joints.push(...thrown.joints);
+      duration = thrown.duration ?? duration;
     } else {
       // Beside, around, under, down: set next to the target, on the ground.
       const next = cluster(movers, looks, [placed.min[0] - 2, 0.4, center[2]], 2, random);
@@ -425,6 +392,84 @@ export function compose(
   const height = all.max[1] - Math.max(0, all.min[1]);
   all.max[0] += height * 0.3;
   return { layout: { objects, ...all }, side, duration, joints };
+}
+
+/**
+ * What moves into or through a target, thrown at it along +x: a lone body as a wrecking ball (on a
+ * chain when the sentence says so, along the ground at pins), a few as big and heavy as one, more
+ * in a cluster.
+ */
+function throwAt(
+  movers: Part[],
+  looks: Look[],
+  placed: Layout,
+  target: Part,
+  text: string,
+  random: Random,
+): { objects: SceneObjectInput[]; joints: SceneJointInput[]; duration?: number } {
+  const objects: SceneObjectInput[] = [];
+  const joints: SceneJointInput[] = [];
+  let duration: number | undefined;
+  if (!movers.length) return { objects, joints };
+  const center: Vec3 = [(placed.min[0] + placed.max[0]) / 2, 0, (placed.min[2] + placed.max[2]) / 2];
+  const width = Math.min(placed.max[0] - placed.min[0], placed.max[2] - placed.min[2]);
+  const moverCount = movers.reduce((sum, p) => sum + countOf(p, 8), 0);
+  if (moverCount === 1) {
+    const ball = wreckingBall(placed, looks[0]!);
+    const m = material(looks[0]!, 0);
+    Object.assign(ball, {
+      material: materialOfLook(looks[0]!),
+      shape: movers[0]!.shape,
+      color: m.color,
+      metalness: m.metalness,
+      roughness: m.roughness,
+    });
+    if (target.kind !== 'pins' && hangsOnChain(text)) {
+      const rig = hangOnChain(ball, placed);
+      objects.push(...rig.objects);
+      joints.push(...rig.joints);
+      duration = 5;
+    } else {
+      if (target.kind === 'pins') {
+        // A bowling ball rolls along the ground at the head pin.
+        const d = typicalSize(looks[0]!, 0.6);
+        ball.size = [d, d, d];
+        ball.position = [placed.min[0] - 6, d / 2, center[2]];
+        ball.velocity = [9, 0, 0];
+      }
+      objects.push(ball);
+    }
+  } else {
+    // Thrown from -x, each starting higher by what gravity takes on the way.
+    const speed = 10;
+    const distance = 7;
+    const t = distance / speed;
+    const height = placed.max[1] - Math.max(0, placed.min[1]);
+    const startY = Math.max(0.4, height * 0.4) + 0.5 * 9.81 * t * t;
+    const thrown = cluster(
+      movers,
+      looks,
+      [placed.min[0] - distance, startY, center[2]],
+      Math.max(1, width),
+      random,
+    );
+    for (const o of thrown) o.velocity = [speed, 0, 0];
+    // A few thrown things are as big and heavy as a lone ball, so the hit shows: "a ball and a
+    // cube roll into a pyramid" bounced two small bodies off it and left it standing.
+    if (moverCount <= 3) {
+      const owners = movers.flatMap((p, m) => Array.from({ length: countOf(p, 8) }, () => m));
+      thrown.forEach((o, i) => {
+        Object.assign(o, { size: sizeOf(o.shape, typicalSize(looks[owners[i]!]!, 0.9)), density: 3000 });
+      });
+      // Side by side across the way, clear of each other, at the height they are thrown from.
+      const gap = Math.max(...thrown.map((o) => o.size[2])) + 0.2;
+      thrown.forEach((o, i) => {
+        o.position = [o.position[0], startY, center[2] + (i - (thrown.length - 1) / 2) * gap];
+      });
+    }
+    objects.push(...thrown);
+  }
+  return { objects, joints, duration };
 }
 
 /**

@@ -46,6 +46,12 @@ export interface Part {
   heavy: boolean;
   rubber: boolean;
   relation?: Relation;
+  /**
+   * The verb of motion it moves by, as written: the last one between it and the preposition of the
+   * part it goes to ("rolls" in "a ball falls off a table and rolls into a wall"), shared by a list
+   * ("a ball and a cube fall"), else one in front of it ("drop" in "drop a ball into a tower").
+   */
+  verb?: string;
   /** Named after "by": it does the moving ("a tower knocked over by a ball"). */
   agent?: boolean;
   /** Joined to the part before it by "and", with no preposition between ("a tower and a pyramid"). */
@@ -101,6 +107,15 @@ const relationPhrases: [string[], Relation][] = [
 /** Verbs of motion: a part right before one is what does it. */
 const ownVerb =
   /^(falls?|drops?|rolls?|bounces?|tumbles?|rains?|pours?|slides?|flies|fly|moves?|swings?|crash(es)?|hits?|smash(es)?|knocks?)$/;
+
+/** Verbs of motion, in any form: what carries a part to the next one. */
+const motionVerb =
+  /^(fall(s|ing|en)?|fell|drop(s|ped|ping)?|pour(s|ed|ing)?|rain(s|ed|ing)?|land(s|ed|ing)?|tumbl(e|es|ed|ing)|plung(e|es|ed|ing)|sink(s|ing)?|sank|roll(s|ed|ing)?|slid(e|es|ing)|fl(y|ies|ew|ying)|throw(s|n|ing)?|threw|toss(es|ed|ing)?|crash(es|ed|ing)?|smash(es|ed|ing)?|bounc(e|es|ed|ing)|mov(e|es|ed|ing)|swing(s|ing)?|swung|go(es|ing)?|went|shoot(s|ing)?|shot|launch(es|ed|ing)?|push(es|ed|ing)?|kick(s|ed|ing)?|knock(s|ed|ing)?|hit(s|ting)?|slam(s|med|ming)?|rush(es|ed|ing)?|rac(e|es|ed|ing)|hurtl(e|es|ed|ing))$/;
+
+/** The last verb of motion among `words[from]` to `words[to - 1]`. */
+function lastVerb(words: string[], from: number, to: number): string | undefined {
+  return words.slice(Math.max(0, from), Math.max(0, to)).findLast((w) => motionVerb.test(w));
+}
 
 /** Arrangements that name a target on their own, with no "of" ("rolls into a pyramid"). */
 const bareArrangements = new Set(['tower', 'pyramid', 'wall']);
@@ -213,6 +228,16 @@ export function readParts(prompt: string): Part[] {
   const words = wordsOf(marked.text);
   const parts: Part[] = [];
   let pending: Relation | undefined;
+  // Where the words of `pending` end: the verb up to there is the one that goes there, "hits" included.
+  let pendingEnd = 0;
+  // Parts with no preposition in front of them, whose verb comes after them; where the last part ended.
+  let awaiting: Part[] = [];
+  let lastEnd = -1;
+  const moveBy = (verb: string | undefined) => {
+    if (!verb) return;
+    for (const p of awaiting) p.verb = verb;
+    awaiting = [];
+  };
   let agent = false;
   let joined = false;
   let consumed = 0;
@@ -230,6 +255,7 @@ export function readParts(prompt: string): Part[] {
     if (relation) {
       joined = false;
       pending = relation.relation;
+      pendingEnd = i + relation.length;
       i += relation.length - 1;
       consumed = i + 1;
       continue;
@@ -267,19 +293,32 @@ export function readParts(prompt: string): Part[] {
       readModifiers(part, words, i, consumed, marked.measures);
     }
     if (!part) continue;
+    const noun = end;
     if (part.kind === 'group' || part.kind === 'pins')
       end = readMeasuresAfter(part, words, end, marked.measures);
     if (agent) part.agent = true;
     else if (pending) part.relation = pending;
     // "... and three cubes fall": a part with a verb of its own starts a new clause; it is not in a list.
     else if (joined && !ownVerb.test(words[end + 1] ?? '')) part.andJoined = true;
+    // The verb is tied to what moves: "a ball falls off a table and rolls into a wall" rolls into it.
+    const before = lastVerb(words, consumed, noun);
+    if (part.relation) {
+      moveBy(lastVerb(words, lastEnd + 1, pendingEnd));
+      awaiting = [];
+    } else {
+      moveBy(lastVerb(words, lastEnd + 1, consumed));
+      if (before) part.verb = before;
+      awaiting.push(part);
+    }
     pending = undefined;
     agent = false;
     joined = false;
     parts.push(part);
+    lastEnd = end;
     consumed = end + 1;
     i = end;
   }
+  moveBy(lastVerb(words, lastEnd + 1, words.length));
   return parts;
 }
 

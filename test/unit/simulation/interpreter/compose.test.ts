@@ -285,6 +285,38 @@ describe('built-in interpreter, what moves and what is hit', () => {
     expect(extent(cubes, 1).min).toBeGreaterThan(extent(tower, 1).max);
   });
 
+  it.each([
+    ['a bowling ball rolls into 10 pins and they tumble', 'cylinder'],
+    ['a ball falls off the table and rolls into a wall of 12 boxes', 'box'],
+    ['three balls hit a tower of 10 cans while snow falls', 'cylinder'],
+    ['a ball smashes into a tower of 8 boxes that falls over', 'box'],
+    ['3 balls roll into a pyramid of 10 crates which falls apart', 'box'],
+    ['a ball rolls into a tower of 10 boxes and three cubes fall from the sky', 'box'],
+  ] as const)('throws what rolls into its target though another verb falls: "%s"', (prompt, hit) => {
+    const scene = interpretBuiltin(prompt);
+    const balls = of(scene, 'sphere');
+    const target = of(scene, hit).filter((b) => !moving([b]).length);
+    expect(balls.length).toBeGreaterThan(0);
+    expect(moving(balls)).toHaveLength(balls.length);
+    for (const b of balls) {
+      expect(b.velocity[0], prompt).toBeGreaterThan(0);
+      expect(b.position[0], prompt).toBeLessThan(extent(target, 0).min);
+    }
+  });
+
+  it.each([
+    'a ball rolls off the table and falls into a tower of 10 boxes',
+    'drop a ball into a pyramid of 10 crates',
+    'three balls are dropped into a wall of 12 boxes',
+  ])('drops what falls into its target from above it: "%s"', (prompt) => {
+    const scene = interpretBuiltin(prompt);
+    const balls = of(scene, 'sphere');
+    const boxes = of(scene, 'box');
+    expect(balls.length).toBeGreaterThan(0);
+    expect(moving(balls)).toEqual([]);
+    for (const b of balls) expect(b.position[1], prompt).toBeGreaterThan(extent(boxes, 1).max);
+  });
+
   it('moves every part named before the relation word: a ball and a cube both roll into a pyramid', () => {
     const built = readBuiltin('a ball and a cube roll into a pyramid');
     expect(built.reading).toBe('a ball, a cube, a pyramid of boxes');
