@@ -230,8 +230,8 @@ export function measureOf(word: string, found: Measure[]): Measure | undefined {
   return marker ? found[marker[1]!.charCodeAt(0) - 97] : undefined;
 }
 
-/** Words that lead a measure after its noun: "boxes of 2 kg", "a ball weighing 3 kg". */
-const measureLeads = /^(of|weighing)$/;
+/** Words that lead a measure after its noun: "boxes of 2 kg", "a ball weighing 3 kg", "boxes, each 2 kg". */
+const measureLeads = /^(of|weighing|each)$/;
 /** Words that close one: "crates 5 kg each", "a ball 3 m across". */
 const measureTrails = /^(each|across|wide|tall|high|long|heavy)$/;
 

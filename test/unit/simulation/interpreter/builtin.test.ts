@@ -89,6 +89,14 @@ describe('built-in interpreter', () => {
     for (const [sentence, read, shape, count, mass, size] of [
       ['10 boxes of 2 kg fall', '10 boxes (2 kg)', 'box', 10, 2, undefined],
       ['ten crates of 5 kg each fall', '10 crates (5 kg)', 'box', 10, 5, undefined],
+      [
+        'a tower of 15 boxes, each 2 kg, hit by a ball',
+        'a tower of 15 boxes (2 kg), a ball',
+        'box',
+        15,
+        2,
+        undefined,
+      ],
       ['a ball of 3 m falls', 'a ball (3 m)', 'sphere', 1, undefined, 3],
       [
         'a ball of 500 m falls onto 3 boxes',
