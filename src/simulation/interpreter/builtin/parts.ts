@@ -361,10 +361,15 @@ function describePart(said: Part, counts: HeldCounts): string {
     ...(part.length === undefined ? [] : [measureRead('length', part.length)]),
     ...(part.mass === undefined ? [] : [measureRead('mass', part.mass)]),
   ];
+  const numbered =
+    part.count !== undefined && (part.count !== 1 || (part.arrangement && part.count !== said.count));
+  // Said after the noun, or after a count, the measures are read after the noun: "10 boxes (2 kg)",
+  // "a ball (50 m, capped from 500 m)"; "10 2 kg crates" read as a hundred and two.
+  const behind = part.measuredAfter || numbered;
   const words = [
     ...(part.heavy && !/^(bowling|wrecking) /.test(part.noun) ? ['heavy'] : []),
     ...(part.sizeName ? [part.sizeName] : []),
-    ...(part.measuredAfter ? [] : measured.map((m) => m.shown)),
+    ...(behind ? [] : measured.map((m) => m.shown)),
     ...part.colorNames,
     ...(part.metal ? ['steel'] : []),
     ...(part.wooden ? ['wooden'] : []),
@@ -373,20 +378,19 @@ function describePart(said: Part, counts: HeldCounts): string {
     part.noun,
   ].join(' ');
   const many = plural(part);
-  const counted =
-    part.count !== undefined && (part.count !== 1 || (part.arrangement && part.count !== said.count))
-      ? `${part.count} ${words}`
-      : many
-        ? words
-        : `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
-  // Said after the noun, the measures are read after it: "10 boxes (2 kg)", "a ball (50 m, capped from 500 m)".
-  const after = part.measuredAfter
-    ? ` (${measured.map((m) => (m.bound ? `${m.shown}, ${m.bound}` : m.shown)).join(', ')})`
-    : '';
+  const counted = numbered
+    ? `${part.count} ${words}`
+    : many
+      ? words
+      : `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
+  const after =
+    behind && measured.length
+      ? ` (${measured.map((m) => (m.bound ? `${m.shown}, ${m.bound}` : m.shown)).join(', ')})`
+      : '';
   const note =
     after +
     (part.count === undefined ? '' : cappedNote(said.count, part.count)) +
-    (part.measuredAfter ? '' : measured.map((m) => (m.bound ? ` (${m.bound})` : '')).join(''));
+    (behind ? '' : measured.map((m) => (m.bound ? ` (${m.bound})` : '')).join(''));
   return part.arrangement ? `a ${part.arrangement} of ${counted}${note}` : `${counted}${note}`;
 }
 

@@ -140,6 +140,10 @@ describe('built-in interpreter', () => {
       expect(massOf(scene, shape), sentence).toEqual([mass]);
       if (size !== undefined) expect(sizeOf(scene, shape), sentence).toEqual([size]);
     }
+    // After a count, a measure said before the noun is read after it too: "10 2 kg crates" read as 102.
+    const counted = readBuiltin('ten 2 kg crates fall into a box', 0);
+    expect(counted.reading).toBe('10 crates (2 kg), a box');
+    expect(massOf(counted.scene, 'box')).toContain(2);
     // Only the part it follows: the ball keeps its own weight.
     const tower = readBuiltin('a red ball rolls into a tower of 8 boxes of 2 kg', 0).scene;
     expect(massOf(tower, 'sphere')).toEqual([undefined]);
