@@ -199,7 +199,8 @@ const fallingVerb =
 /**
  * Composes the parts of a sentence such as "eight blue balls roll down a ramp into a wall of 15
  * yellow boxes": what has no preposition in front of it moves, a ramp or stairs carry it, and the
- * first thing it goes into, onto or at is the target it is aimed at. Returns nothing when the
+ * first thing it goes into, onto or at is the target it is aimed at: dropped on it when it goes
+ * onto it or its own verb falls ("drop", "pours"), else thrown at it. Returns nothing when the
  * sentence names no target and no stairs, for the single-layout reading to handle.
  */
 export function compose(

@@ -317,6 +317,16 @@ describe('built-in interpreter, what moves and what is hit', () => {
     for (const b of balls) expect(b.position[1], prompt).toBeGreaterThan(extent(boxes, 1).max);
   });
 
+  it('drops every part of a list that falls into its target: "a ball and a cube fall into a pyramid"', () => {
+    const scene = interpretBuiltin('a ball and a cube fall into a pyramid');
+    expect(moving(scene.objects)).toEqual([]);
+    const boxes = of(scene, 'box').sort((a, b) => a.position[1] - b.position[1]);
+    expect(boxes).toHaveLength(11);
+    const pyramid = boxes.slice(0, 10);
+    for (const body of [...of(scene, 'sphere'), boxes[10]!])
+      expect(body.position[1]).toBeGreaterThan(extent(pyramid, 1).max);
+  });
+
   it('moves every part named before the relation word: a ball and a cube both roll into a pyramid', () => {
     const built = readBuiltin('a ball and a cube roll into a pyramid');
     expect(built.reading).toBe('a ball, a cube, a pyramid of boxes');
