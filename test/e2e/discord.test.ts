@@ -655,6 +655,33 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
     expect(replicate.state.predictions.predictions.size).toBe(predictions);
   });
 
+  it('refuses a Re-roll of a deleted video only to the person who pressed, with no public message', async () => {
+    reelbot ??= await stage.start(env());
+    const video = discord.sendCommand('video', [
+      { name: 'model', value: 'tencent/hunyuan-video' },
+      { name: 'prompt', value: 'a paper boat in the gutter' },
+    ]);
+    const done = await discord.waitForCall(isFinalEdit(video.token));
+    const deleteButton = buttonOf(done, 'Delete').custom_id;
+    const generationId = deleteButton.split(':').pop();
+    discord.pressButton(video.originalMessageId!, deleteButton);
+    // Gone from the store once its audit line is written.
+    await reelbot.waitForLine(
+      (line) => line.audit === 'delete' && line.generationId === generationId,
+      'the audit line',
+    );
+    const predictions = replicate.state.predictions.predictions.size;
+    const press = discord.pressButton(video.originalMessageId!, buttonOf(done, 'Re-roll').custom_id);
+    const answer = await discord.waitForCallback(press);
+    // Before, a public "thinking…" (type 5) came first, seen by everyone, then was deleted.
+    expect(answer.json.type).toBe(4);
+    expect(answer.json.data.flags & 64).toBe(64);
+    expect(answer.json.data.content).toMatch(/^I could not find the generation "g_\w+"\.$/);
+    const answered = discord.calls.filter((call) => call.route.includes(`/${press.token}`));
+    expect(answered).toEqual([answer]);
+    expect(replicate.state.predictions.predictions.size).toBe(predictions);
+  });
+
   it('stops within 10 s of SIGTERM while a job and a Discord request hang, and the next start delivers the video once', async () => {
     reelbot ??= await stage.start(env());
     replicate.state.predictions.configure('minimax/video-01', { manual: true });
