@@ -25,7 +25,7 @@ import {
   parseDiscordModalSubmit,
   planDiscordForm,
 } from './form/index.js';
-import { startModelGeneration } from './generation-start.js';
+import { requesterOf, startModelGeneration } from './generation-start.js';
 import { startGroup } from './group-start.js';
 import { submittedComponents } from './modal-values.js';
 import { describeError, replyPrivately } from './reply.js';
@@ -166,9 +166,11 @@ export async function startFromDraft(
 ): Promise<void> {
   const onInvalid = (error: ValidationError) => offerFix(interaction, draft, error);
   try {
-    // Bad values (one image where a list needs two) are told before the start's public "thinking…",
-    // which everyone in the channel would see come and go; the service checks them again.
+    // What can be refused without Replicate is told before the start's public "thinking…", which
+    // everyone in the channel would see come and go: bad values (one image where a list needs two),
+    // and a quota used up while the form was open. The service checks them all again.
     coerceInput(draft.model.fields, draft.values, { attached: attachedCounts(draft) });
+    await ctx.service.checkQuota(requesterOf(interaction), draft.count ?? 1);
     if (draft.count && draft.count > 1) {
       const started = await startGroup(
         interaction,
