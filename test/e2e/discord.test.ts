@@ -16,7 +16,7 @@ import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.js';
 import { modelFromFixture } from '../fakes/replicate/catalog.js';
 import { fakeMedia } from '../fakes/replicate/media.js';
 import { type FakeReplicate, startFakeReplicate } from '../fakes/replicate/server.js';
-import { loadSyntheticSchemas } from '../fixtures/schemas/index.js';
+import { loadSyntheticSchemas, referencePairSchema } from '../fixtures/schemas/index.js';
 import { createE2eStage } from '../support/e2e-stage.js';
 import { probeVideo, type ReelbotProcess, runReelbot } from '../support/reelbot-process.js';
 
@@ -36,6 +36,7 @@ beforeAll(async () => {
   // A model whose prompt input is a list of prompts; run once, so it is nobody's default.
   const lists = loadSyntheticSchemas().find((fixture) => fixture.name === 'arrays-and-odd-shapes')!;
   replicate.addModel(modelFromFixture(lists, 1));
+  replicate.addModel(modelFromFixture(referencePairSchema(), 1));
 });
 afterAll(() => stage.end());
 
@@ -628,6 +629,57 @@ describe('`reelbot start` with Discord, as its own process', { timeout: 120_000 
       reset.token,
       /^Allowed models is now collection:text-to-video, collection:image-to-video \(default\)/,
     );
+  });
+
+  it('refuses one image for a model that needs two, only to the person, before uploading it', async () => {
+    reelbot ??= await stage.start(env());
+    const uploads = replicate.state.predictions.files.size;
+    const predictions = replicate.state.predictions.predictions.size;
+    const png = fs.readFileSync((await fakeMedia()).image);
+    const video = discord.sendCommand('video', [
+      { name: 'model', value: 'synthetic/reference-pair' },
+      { name: 'prompt', value: 'two foxes meet' },
+      {
+        name: 'image',
+        value: discord.uploadAttachment({ bytes: png, filename: 'fox.png', contentType: 'image/png' }),
+      },
+    ]);
+    // Told at once, privately: no public "thinking…" first.
+    const answer = (await discord.waitForCallback(video)).json;
+    expect(answer.type).toBe(4);
+    expect(answer.data.flags & 64).toBe(64);
+    expect(answer.data.content).toBe(
+      'Some values need fixing:\n• Reference Images takes at least 2 images; 1 was given',
+    );
+    expect(replicate.state.predictions.files.size).toBe(uploads);
+    expect(replicate.state.predictions.predictions.size).toBe(predictions);
+  });
+
+  it('refuses a Re-roll of a deleted video only to the person who pressed, with no public message', async () => {
+    reelbot ??= await stage.start(env());
+    const video = discord.sendCommand('video', [
+      { name: 'model', value: 'tencent/hunyuan-video' },
+      { name: 'prompt', value: 'a paper boat in the gutter' },
+    ]);
+    const done = await discord.waitForCall(isFinalEdit(video.token));
+    const deleteButton = buttonOf(done, 'Delete').custom_id;
+    const generationId = deleteButton.split(':').pop();
+    discord.pressButton(video.originalMessageId!, deleteButton);
+    // Gone from the store once its audit line is written.
+    await reelbot.waitForLine(
+      (line) => line.audit === 'delete' && line.generationId === generationId,
+      'the audit line',
+    );
+    const predictions = replicate.state.predictions.predictions.size;
+    const press = discord.pressButton(video.originalMessageId!, buttonOf(done, 'Re-roll').custom_id);
+    const answer = await discord.waitForCallback(press);
+    // Before, a public "thinking…" (type 5) came first, seen by everyone, then was deleted.
+    expect(answer.json.type).toBe(4);
+    expect(answer.json.data.flags & 64).toBe(64);
+    expect(answer.json.data.content).toMatch(/^I could not find the generation "g_\w+"\.$/);
+    const answered = discord.calls.filter((call) => call.route.includes(`/${press.token}`));
+    expect(answered).toEqual([answer]);
+    expect(replicate.state.predictions.predictions.size).toBe(predictions);
   });
 
   it('stops within 10 s of SIGTERM while a job and a Discord request hang, and the next start delivers the video once', async () => {

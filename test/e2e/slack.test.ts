@@ -11,7 +11,7 @@ import {
   startFakeSlack,
   type TypedInput,
 } from '../fakes/slack/index.js';
-import { loadSyntheticSchemas } from '../fixtures/schemas/index.js';
+import { loadSyntheticSchemas, referencePairSchema } from '../fixtures/schemas/index.js';
 import { createE2eStage } from '../support/e2e-stage.js';
 import {
   isRunning,
@@ -38,6 +38,8 @@ beforeAll(async () => {
   replicate.addModel(
     modelFromFixture(loadSyntheticSchemas().find((fixture) => fixture.name === 'arrays-and-odd-shapes')!, 1),
   );
+  // The same, needing at least two reference images (minItems 2).
+  replicate.addModel(modelFromFixture(referencePairSchema(), 1));
 });
 afterAll(() => stage.end());
 
@@ -758,5 +760,51 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     ).toHaveLength(1);
     expect(quay()).toHaveLength(2);
     expect(new Set(quay().map((e) => e.prediction.input?.seed)).size).toBe(2);
+  });
+
+  it('refuses one image for a model that needs two on its input, with the form still open, before uploading it', async () => {
+    reelbot = await stage.start({
+      DATA_DIR: stage.dataDir,
+      PORT: '0',
+      ...replicate.env,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+    });
+    const client = createSignedClient({
+      url: `${reelbot.url}${slackEventsPath}`,
+      signingSecret,
+      teamId: slack.workspace.teamId,
+      responseUrl: () => slack.responseUrl(),
+    });
+    const person = { id: 'U0E2E0003', name: 'ada' };
+    const since = slack.log.last;
+    await client.slashCommand({ command: '/video', text: 'two foxes meet', person });
+    const opened = await slack.waitForCall('views.open', () => true, { since, timeoutMs: 30_000 });
+    const viewId = (opened.response as { view: { id: string } }).view.id;
+    await client.viewAction({
+      view: slack.viewPayload(viewId),
+      actionId: 'model',
+      value: 'synthetic/reference-pair',
+      person,
+    });
+    await slack.waitForCall('views.update', (call) => call.args.view_id === viewId, { since });
+    const png = fs.readFileSync((await fakeMedia()).image);
+    const fox = slack.addFile({ name: 'fox.png', bytes: png, user: person.id });
+    const uploads = replicate.state.predictions.files.size;
+    const predictions = replicate.state.predictions.predictions.size;
+    const refused = await client.viewSubmission({
+      view: slack.viewPayload(viewId),
+      inputs: { reference_images: [fileJson(fox)] },
+      person,
+    });
+    expect(refused.json).toEqual({
+      response_action: 'errors',
+      errors: { reference_images: 'Reference Images takes at least 2 images; 1 was given' },
+    });
+    expect(replicate.state.predictions.files.size).toBe(uploads);
+    expect(replicate.state.predictions.predictions.size).toBe(predictions);
+    expect((await reelbot.stop()).code).toBe(0);
+    reelbot = undefined;
   });
 });

@@ -53,9 +53,15 @@ async function remove(interaction: ButtonInteraction, ctx: BotContext, generatio
   });
 }
 
-/** Re-roll: the same input with a new seed, as a new status message. */
+/**
+ * Re-roll: the same input with a new seed, as a new status message. What the store alone refuses (a
+ * deleted video, an old button, a quota) is told only to the person, before the public "thinking…"
+ * that would flash in the channel for everyone.
+ */
 async function reroll(interaction: ButtonInteraction, ctx: BotContext, generationId: string) {
-  await startGeneration(interaction, ctx, () => ctx.service.reroll(generationId, requesterOf(interaction)));
+  const requester = requesterOf(interaction);
+  await ctx.service.checkReroll(generationId, requester);
+  await startGeneration(interaction, ctx, () => ctx.service.reroll(generationId, requester));
 }
 
 /** Parameters: everything the video was made with, only to the person who pressed. */

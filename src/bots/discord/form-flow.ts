@@ -25,7 +25,7 @@ import {
   parseDiscordModalSubmit,
   planDiscordForm,
 } from './form/index.js';
-import { startModelGeneration } from './generation-start.js';
+import { requesterOf, startModelGeneration } from './generation-start.js';
 import { startGroup } from './group-start.js';
 import { submittedComponents } from './modal-values.js';
 import { describeError, replyPrivately } from './reply.js';
@@ -151,6 +151,13 @@ async function offerFix(interaction: RepliableInteraction, draft: FormDraft, err
   await replyPrivately(interaction, describeError(told), plan.pages.length ? [row] : []);
 }
 
+/** How many images the draft holds for each input: they fill it once uploaded, and count toward a list's minItems. */
+function attachedCounts(draft: FormDraft): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(draft.attachments).map(([name, images]) => [name, images?.length ?? 0]),
+  );
+}
+
 /** Starts the draft's generation; bad values or a bad image lead back to the form. */
 export async function startFromDraft(
   interaction: RepliableInteraction,
@@ -159,6 +166,11 @@ export async function startFromDraft(
 ): Promise<void> {
   const onInvalid = (error: ValidationError) => offerFix(interaction, draft, error);
   try {
+    // What can be refused without Replicate is told before the start's public "thinking…", which
+    // everyone in the channel would see come and go: bad values (one image where a list needs two),
+    // and a quota used up while the form was open. The service checks them all again.
+    coerceInput(draft.model.fields, draft.values, { attached: attachedCounts(draft) });
+    await ctx.service.checkQuota(requesterOf(interaction), draft.count ?? 1);
     if (draft.count && draft.count > 1) {
       const started = await startGroup(
         interaction,
@@ -231,7 +243,7 @@ export async function handleFormSubmit(interaction: ModalSubmitInteraction, ctx:
   );
   const withImages = Object.keys(draft.attachments).filter((name) => draft.attachments[name]?.length);
   try {
-    coerceInput(fields, draft.values, { deferred: withImages });
+    coerceInput(fields, draft.values, { attached: attachedCounts(draft) });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const problems = error.problems.filter((problem) => shown.has(problem.field));

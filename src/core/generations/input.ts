@@ -118,7 +118,9 @@ export async function prepareInput(options: {
 }): Promise<PreparedInput> {
   const { fields } = options;
   const assigned = assignAttachments(fields, options.attachments ?? []);
-  const input = coerceInput(fields, options.values, { deferred: assigned.keys() });
+  // Before any upload: a list short of its minItems with the attached images counted is refused here.
+  const attached = Object.fromEntries([...assigned].map(([name, each]) => [name, each.length]));
+  const input = coerceInput(fields, options.values, { attached });
   const prompt = promptField(fields);
   const prompts = promptsOf(prompt ? input[prompt.name] : undefined);
   // Before any upload: an over-long prompt is refused without touching Replicate.

@@ -173,19 +173,34 @@ export function createRequests(deps: RequestDeps) {
     return keeps ? previous.restrictedCategories : undefined;
   }
 
-  async function reroll(generationId: string, requester: Requester): Promise<Generation> {
+  /**
+   * What a re-roll is refused for that the store alone can tell (the video is gone, leaves nothing to
+   * chance, its model or channel is not allowed here, a quota or the person's running videos): asked
+   * before a bot shows anything in the channel. Returns the video to re-roll.
+   */
+  async function checkReroll(generationId: string, requester: Requester): Promise<Generation> {
     admission.assertOpen();
     const previous = await store.get(generationId);
     if (!previous) throw new NotFoundError('generation', generationId);
     if (!canReroll(previous)) throw nothingToReroll(previous.id);
     if (previous.source === 'simulation') {
       if (!deps.canSimulate) throw noSimulator();
+      await admission.checkPlace(requester);
+    } else {
+      await admission.checkPlace(requester, previous.model);
+      await admission.checkQuota(requester);
+    }
+    await admission.checkUserLimit(requester);
+    return previous;
+  }
+
+  async function reroll(generationId: string, requester: Requester): Promise<Generation> {
+    const previous = await checkReroll(generationId, requester);
+    if (previous.source === 'simulation') {
       // The same sentence, read with a new seed, as the same kind of video.
       const { video } = previous.input as { video?: VideoChoices };
       return simulate({ requester, prompt: previous.prompt ?? '', ...(video ? { video } : {}) });
     }
-    await admission.checkPlace(requester, previous.model);
-    await admission.checkQuota(requester);
     const model = await deps.catalog.getModel(previous.model);
     const input = { ...previous.input };
     const field = seedField(model.fields);
@@ -215,5 +230,5 @@ export function createRequests(deps: RequestDeps) {
     await screenPrompt(deps, prompt, requester);
   }
 
-  return { start, reroll, simulate, checkPrompt };
+  return { start, reroll, checkReroll, simulate, checkPrompt };
 }

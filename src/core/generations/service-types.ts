@@ -86,6 +86,12 @@ export interface GenerationService {
    */
   checkQuota(requester: Requester, videos?: number): Promise<void>;
   /**
+   * Throws what `reroll` would refuse without asking Replicate (the video is gone or leaves nothing
+   * to chance, a model or channel not allowed, a quota, the person's running videos), so a bot can
+   * refuse a press privately before it posts the new status message for everyone.
+   */
+  checkReroll(generationId: string, requester: Requester): Promise<void>;
+  /**
    * Checks a prompt as `start` would (length, blocked terms, moderation) without starting anything:
    * a group checks its one prompt once, before any clip, so a refused prompt starts none of them.
    */

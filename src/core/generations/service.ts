@@ -260,6 +260,11 @@ export function createGenerationService(deps: GenerationServiceDeps): ReelbotGen
 
     checkQuota: (requester, videos) =>
       refusals.watch(requester, undefined, () => admission.checkQuota(requester, videos)),
+    checkReroll: async (generationId, requester) => {
+      await refusals.watch(requester, modelOf(generationId), () =>
+        requests.checkReroll(generationId, requester),
+      );
+    },
     checkPrompt: (prompt, requester) =>
       refusals.watch(requester, undefined, () => requests.checkPrompt(prompt, requester)),
 

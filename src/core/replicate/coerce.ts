@@ -6,10 +6,10 @@ export type RawValue = string | boolean | string[] | undefined;
 
 export interface CoerceOptions {
   /**
-   * Inputs that are filled after coercion (image fields that wait for an uploaded attachment): they
-   * are not reported as missing.
+   * Images attached for an input, by its name: how many. They fill it after coercion (once uploaded),
+   * so the input is not reported as missing, and a list counts them toward its `minItems`.
    */
-  deferred?: Iterable<string>;
+  attached?: Readonly<Record<string, number>>;
 }
 
 /** Enum values quoted in an error message, at most; more would drown the message. */
@@ -126,7 +126,8 @@ function one(field: Field, text: string): Outcome {
   }
 }
 
-function coerceField(field: Field, raw: RawValue): Outcome {
+/** `attached`: the images attached for the input besides the values typed, which fill a list too. */
+function coerceField(field: Field, raw: RawValue, attached: number): Outcome {
   if (field.kind === 'boolean') return booleanValue(field, raw);
   if (field.kind === 'json') {
     try {
@@ -142,9 +143,10 @@ function coerceField(field: Field, raw: RawValue): Outcome {
     if (field.maxItems !== undefined && items.length > field.maxItems)
       return { ok: false, message: tooManyMessage(field, items.length) };
     // Slack's multi-select has no least count, and a Discord select of an optional input may be left
-    // with one: a list short of the schema's minItems is told here too, not by Replicate later.
-    if (field.minItems !== undefined && items.length < field.minItems)
-      return { ok: false, message: tooFewMessage(field, items.length) };
+    // with one: a list short of the schema's minItems is told here too, not by Replicate later. The
+    // images attached for it count: they join the list once uploaded.
+    if (field.minItems !== undefined && items.length + attached < field.minItems)
+      return { ok: false, message: tooFewMessage(field, items.length + attached) };
     const values: unknown[] = [];
     for (const item of items) {
       const outcome = one(field, item);
@@ -171,18 +173,21 @@ export function coerceInput(
   values: Record<string, RawValue>,
   options: CoerceOptions = {},
 ): Record<string, unknown> {
-  const deferred = new Set(options.deferred ?? []);
   const input: Record<string, unknown> = {};
   const problems: FieldProblem[] = [];
   for (const field of fields) {
     const raw = values[field.name];
+    const attached = options.attached?.[field.name] ?? 0;
     // An unticked checkbox group ([]) is an answer for a boolean, not a missing value.
     if (isEmpty(raw) && !(field.kind === 'boolean' && Array.isArray(raw))) {
-      if (field.required && field.default === undefined && !deferred.has(field.name))
+      // Told now, before the attached images are uploaded, rather than by Replicate once they are.
+      if (attached > 0 && field.array && field.minItems !== undefined && attached < field.minItems)
+        problems.push({ field: field.name, message: tooFewMessage(field, attached) });
+      else if (attached === 0 && field.required && field.default === undefined)
         problems.push({ field: field.name, message: `${field.name} is required` });
       continue;
     }
-    const outcome = coerceField(field, raw);
+    const outcome = coerceField(field, raw, attached);
     if (!outcome.ok) {
       problems.push({ field: field.name, message: outcome.message });
       continue;

@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { modelFromFixture } from '../../fakes/replicate/catalog.js';
+import { fakeMedia } from '../../fakes/replicate/media.js';
+import { startFakeReplicate } from '../../fakes/replicate/server.js';
 import { databaseWithGenerations } from '../../fixtures/databases/index.js';
+import { referencePairSchema } from '../../fixtures/schemas/index.js';
 import { runReelbot } from '../../support/reelbot-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-faults-'));
@@ -42,6 +46,32 @@ describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_0
     expect(form.stderr).toMatch(
       new RegExp(`^reelbot form: The schema file ${schema} is over 2 MB;[^\\n]*\\n$`),
     );
+  });
+
+  it('refuses one image for a model that needs two before uploading it', async () => {
+    const replicate = await startFakeReplicate();
+    try {
+      replicate.addModel(modelFromFixture(referencePairSchema(), 1));
+      const run = await runReelbot(
+        [
+          'generate',
+          'synthetic/reference-pair',
+          '--input',
+          'prompts=two foxes meet',
+          '--image',
+          (await fakeMedia()).image,
+        ],
+        { DATA_DIR: path.join(tmp, 'reference-pair'), ...replicate.env },
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        'reelbot generate: Please fix: reference_images takes at least 2 images; 1 was given.\n',
+      );
+      expect(replicate.state.predictions.files.size).toBe(0);
+      expect(replicate.state.predictions.predictions.size).toBe(0);
+    } finally {
+      await replicate.close();
+    }
   });
 
   it('names every bad variable in one message', async () => {

@@ -153,4 +153,42 @@ describe('the daily video quota on Discord', () => {
       expect(answer.data.content).toBe('You have made 2 of 2 videos today; the count resets at 00:00 UTC.');
     }
   });
+
+  it('refuses a Re-roll and a form sent at the limit only to the person, with no public "thinking…" first', async () => {
+    // Opened with room left; sent once two videos have used it up.
+    const opened = h.discord.sendCommand(
+      'video',
+      [
+        { name: 'model', value: model },
+        { name: 'prompt', value: 'a walrus on a rock' },
+        { name: 'advanced', value: true },
+      ],
+      { user: linus },
+    );
+    const form = (await h.discord.waitForCallback(opened)).json.data;
+    expect(await video(linus, 'a walrus at dawn')).toBe('succeeded');
+    expect(await video(linus, 'a walrus at dusk')).toBe('succeeded');
+    const made = (await h.store.list({ userId: linus.id, search: 'walrus at dusk' })).items[0]!;
+    const messageId = (made.messageRef as { messageId: string }).messageId;
+    const reroll = h.discord.pressButton(messageId, `rb:reroll:${made.id}`, { user: linus });
+    const sent = h.discord.submitModal(
+      form.custom_id,
+      [{ customId: 'prompt', value: 'a walrus on a rock' }],
+      {
+        user: linus,
+      },
+    );
+    const step = (await h.discord.waitForCallback(sent)).json.data;
+    const go = (step.components[0].components as { label: string; custom_id: string }[]).find(
+      (button) => button.label === 'Generate now',
+    )!;
+    const generate = h.discord.pressButton(sent.originalMessageId!, go.custom_id, { user: linus });
+    for (const press of [reroll, generate]) {
+      // Before, a public "thinking…" (type 5) came first, seen by the whole channel, then was deleted.
+      const answer = (await h.discord.waitForCallback(press)).json;
+      expect(answer.type).toBe(4);
+      expect(answer.data.flags & 64).toBe(64);
+      expect(answer.data.content).toBe('You have made 2 of 2 videos today; the count resets at 00:00 UTC.');
+    }
+  });
 });

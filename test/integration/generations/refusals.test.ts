@@ -65,4 +65,20 @@ describe('refused requests are kept for the operator', () => {
       await sut.close();
     }
   });
+
+  it("records a Re-roll refused by the bots' early check as reroll does, with the video's model", async () => {
+    const sut = startService(fake, { dataDir: tempDataDir(), env: { DAILY_VIDEOS_PER_USER: '1' } });
+    try {
+      const first = await sut.service.start({ requester: eve, model, values: { prompt: 'a windmill' } });
+      await expect(sut.service.checkReroll(first.id, eve)).rejects.toMatchObject({ code: 'QUOTA_REACHED' });
+      // Someone with videos left today may; a deleted video is a mistake, not a refusal.
+      await sut.service.checkReroll(first.id, { ...eve, userId: 'zed' });
+      await expect(sut.service.checkReroll('g_gone', eve)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(sut.db.prepare('SELECT user_id, model, code FROM refusals').all()).toEqual([
+        { user_id: 'eve', model, code: 'QUOTA_REACHED' },
+      ]);
+    } finally {
+      await sut.close();
+    }
+  });
 });

@@ -185,6 +185,44 @@ describe('prepareInput with an image input that takes a list', () => {
   });
 });
 
+describe("prepareInput with an image list that needs at least its schema's minItems", () => {
+  // reference_images as a model that needs two reference images has it.
+  const pair = fields.map((field) => (field.name === 'reference_images' ? { ...field, minItems: 2 } : field));
+
+  it('refuses one attached image before uploading it, as it refuses one too many', async () => {
+    const { uploads, api: uploader } = recordingUploader();
+    for (const attachments of [
+      [await attached('fox.png', 'reference_images')],
+      // An image given without an input (a slash command's, `reelbot generate --image`) too.
+      [await attached('fox.png')],
+    ])
+      await expect(
+        prepareInput({ fields: pair, values: { prompts: 'a fox' }, attachments, api: uploader }),
+      ).rejects.toMatchObject({
+        code: 'INPUT_INVALID',
+        problems: [
+          { field: 'reference_images', message: 'reference_images takes at least 2 images; 1 was given' },
+        ],
+      });
+    expect(uploads).toEqual([]);
+  });
+
+  it('counts the attached images with the links typed beside them', async () => {
+    const { uploads, api: uploader } = recordingUploader();
+    const prepared = await prepareInput({
+      fields: pair,
+      values: { prompts: 'a fox', reference_images: 'https://cdn.example/character.png' },
+      attachments: [await attached('fox.png', 'reference_images')],
+      api: uploader,
+    });
+    expect(prepared.input.reference_images).toEqual([
+      'https://files.example/fox.png',
+      'https://cdn.example/character.png',
+    ]);
+    expect(uploads).toEqual(['fox.png']);
+  });
+});
+
 describe('prepareInput with inputs that take one image', () => {
   const ref = 'synthetic/integer-enums';
   const oneImage = fieldsFromSchema(allSchemaFixtures().find((f) => f.ref === ref)!.openapi_schema, ref);

@@ -212,12 +212,12 @@ describe('coerceInput', () => {
     expect(problem?.message).toMatch(/^lora_name must be one of lora_000, lora_001, .*, \.\.\.$/);
   });
 
-  it('keeps a required image for later when it is deferred, and ignores keys that are not inputs', () => {
+  it('keeps a required image for later when one is attached for it, and ignores keys that are not inputs', () => {
     const fields = fieldsOf('minimax/video-01-live');
     expect(problemsOf(fields, { prompt: 'x' })).toEqual([
       { field: 'first_frame_image', message: 'first_frame_image is required' },
     ]);
-    expect(coerceInput(fields, { prompt: 'x', other: 'y' }, { deferred: ['first_frame_image'] })).toEqual({
+    expect(coerceInput(fields, { prompt: 'x', other: 'y' }, { attached: { first_frame_image: 1 } })).toEqual({
       prompt: 'x',
     });
   });
