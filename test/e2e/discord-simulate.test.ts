@@ -266,6 +266,25 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
         call.route.includes(`/${second.token}`) &&
         JSON.stringify(call.json ?? {}).includes('That file is not a scene'),
     );
+    // Every object taken out: no still picture of the ground passed off as a video.
+    const emptied = discord.sendCommand('simulate', [
+      {
+        name: 'scene',
+        value: discord.uploadAttachment({
+          bytes: Buffer.from(JSON.stringify({ objects: [] })),
+          filename: 'emptied.json',
+          contentType: 'application/json',
+        }),
+      },
+    ]);
+    const toldEmpty = await discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${emptied.token}`) && /That scene cannot be/.test(call.json?.content ?? ''),
+    );
+    expect(toldEmpty.json.content).toMatch(
+      /objects must have at least one object: an empty scene is no video/,
+    );
+    expect(toldEmpty.json.flags & 64).toBe(64);
     // A picture attached by mistake: named as what it is, not its bytes read out as text.
     const picture = discord.uploadAttachment({
       bytes: fs.readFileSync((await fakeMedia()).image),
