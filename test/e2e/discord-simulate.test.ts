@@ -164,14 +164,19 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     ]);
     expect([tallFiner.video.width, tallFiner.video.height]).toEqual([720, 1280]);
 
-    // Wide at standard and high quality: 720p and 1080p.
+    // Wide at standard and high quality: 720p and 1080p. A sentence given beside the file only
+    // titles it, and the message says so: the file is drawn, not the sentence.
     const wide = await simulate([
+      { name: 'prompt', value: 'ten balls fall' },
       { name: 'scene', value: attach(plain) },
       { name: 'aspect', value: '16:9' },
       { name: 'quality', value: 'standard' },
       { name: 'duration', value: 1 },
     ]);
     expect([wide.video.width, wide.video.height]).toEqual([1280, 720]);
+    expect(wide.done.json.content).toMatch(
+      /Prompt: ten balls fall\nRendered from scene\.json as it is; the prompt is only its title\n/,
+    );
     const high = await simulate([
       { name: 'scene', value: attach(plain) },
       { name: 'quality', value: 'high' },
