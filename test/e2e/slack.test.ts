@@ -576,10 +576,29 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       false,
     );
     // The tower file was given with choices: its Scene file holds them, so it renders the same again.
-    const tower = JSON.parse(
-      (await finishedSimulation(String(sceneRender.args.thread_ts), render.seq)).scene,
-    );
+    const towerTs = String(sceneRender.args.thread_ts);
+    const tower = JSON.parse((await finishedSimulation(towerTs, render.seq)).scene);
     expect(tower).toMatchObject({ duration: 1, resolution: { width: 480, height: 480 } });
+    // Deleted, it takes its scene file out of the thread with the video.
+    const towerSceneFile = [...slack.workspace.files.values()].find(
+      (file) => file.threadTs === towerTs && file.name.endsWith('.json'),
+    )!;
+    const deleteSince = slack.log.last;
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: structuredClone(slack.message('C0GENERAL', towerTs)!),
+      actionId: 'reelbot_delete',
+      person,
+    });
+    await slack.waitForCall(
+      'chat.update',
+      (call) => call.args.ts === towerTs && /deleted/.test(String(call.args.text)),
+      {
+        since: deleteSince,
+      },
+    );
+    expect(slack.workspace.files.has(towerSceneFile.id)).toBe(false);
+    expect([...slack.workspace.files.values()].filter((file) => file.threadTs === towerTs)).toEqual([]);
 
     // Files that are no scene, refused on the modal's file with why.
     const picture = await simulateFile({ name: 'scene.json', bytes: png });

@@ -311,6 +311,20 @@ describe('Slack prompts over 2,000 characters', () => {
     await Promise.all([press(), press()]);
     await h.slack.waitForCall('response_url', () => true, { since: doubleClick });
     expect(h.slack.log.of('files.completeUploadExternal', (call) => call.seq > doubleClick)).toHaveLength(1);
+    // Deleted after someone took the scene file out of the thread by hand: deleted all the same.
+    const sceneUpload = h.slack.log.of('files.completeUploadExternal', (call) => call.seq > doubleClick)[0]!;
+    h.slack.workspace.files.delete((sceneUpload.response as { files: { id: string }[] }).files[0]!.id);
+    const deleting = h.slack.log.last;
+    await h.client.messageButton({
+      channelId: 'C0GENERAL',
+      message: h.slack.message('C0GENERAL', ts)!,
+      actionId: 'reelbot_delete',
+      person,
+    });
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === ts && /deleted/.test(String(c.args.text)), {
+      since: deleting,
+    });
+    await until(async () => (await h.store.get(generation.id)) === undefined);
 
     const count = requests.length;
     const reply = await h.client.slashCommand({
