@@ -164,14 +164,19 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     ]);
     expect([tallFiner.video.width, tallFiner.video.height]).toEqual([720, 1280]);
 
-    // Wide at standard and high quality: 720p and 1080p.
+    // Wide at standard and high quality: 720p and 1080p. A sentence given beside the file only
+    // titles it, and the message says so: the file is drawn, not the sentence.
     const wide = await simulate([
+      { name: 'prompt', value: 'ten balls fall' },
       { name: 'scene', value: attach(plain) },
       { name: 'aspect', value: '16:9' },
       { name: 'quality', value: 'standard' },
       { name: 'duration', value: 1 },
     ]);
     expect([wide.video.width, wide.video.height]).toEqual([1280, 720]);
+    expect(wide.done.json.content).toMatch(
+      /Prompt: ten balls fall\nRendered from scene\.json as it is; the prompt is only its title\n/,
+    );
     const high = await simulate([
       { name: 'scene', value: attach(plain) },
       { name: 'quality', value: 'high' },
@@ -266,6 +271,25 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
         call.route.includes(`/${second.token}`) &&
         JSON.stringify(call.json ?? {}).includes('That file is not a scene'),
     );
+    // Every object taken out: no still picture of the ground passed off as a video.
+    const emptied = discord.sendCommand('simulate', [
+      {
+        name: 'scene',
+        value: discord.uploadAttachment({
+          bytes: Buffer.from(JSON.stringify({ objects: [] })),
+          filename: 'emptied.json',
+          contentType: 'application/json',
+        }),
+      },
+    ]);
+    const toldEmpty = await discord.waitForCall(
+      (call) =>
+        call.route.includes(`/${emptied.token}`) && /That scene cannot be/.test(call.json?.content ?? ''),
+    );
+    expect(toldEmpty.json.content).toMatch(
+      /objects must have at least one object: an empty scene is no video/,
+    );
+    expect(toldEmpty.json.flags & 64).toBe(64);
     // A picture attached by mistake: named as what it is, not its bytes read out as text.
     const picture = discord.uploadAttachment({
       bytes: fs.readFileSync((await fakeMedia()).image),

@@ -520,6 +520,20 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     const seeded = await finishedSimulation(String(render.args.thread_ts), animatedUpload.seq);
     expect(seeded.blocks).toContain('Read as: 10 red balls');
     expect(seeded.blocks).toContain('Seed: 3');
+    // The thread is public: pressed again, or by someone else, the scene is not posted twice; the
+    // one who pressed is told, alone, where it is.
+    const seededTs = String(render.args.thread_ts);
+    const sceneAgain = async (who: { id: string; name: string }, by = client) => {
+      const since = slack.log.last;
+      const message = structuredClone(slack.message('C0GENERAL', seededTs)!);
+      await by.messageButton({ channelId: 'C0GENERAL', message, actionId: 'reelbot_scene', person: who });
+      const told = await slack.waitForCall('response_url', () => true, { since });
+      expect(told.args.response_type).toBe('ephemeral');
+      expect(slack.log.of('files.completeUploadExternal', (call) => call.seq > since)).toHaveLength(0);
+      return String(told.args.text);
+    };
+    expect(await sceneAgain(person)).toMatch(/is in its thread already, as `scene-g_\w+\.json`/);
+    expect(await sceneAgain({ id: 'U0E2E0002', name: 'linus' })).toMatch(/in its thread already/);
     // The same sentence and seed again, the choices typed as people also type them: the same scene.
     const sameSeed = await simulateSentence(
       'ten red balls fall duration: 1 aspect=1:1 quality:draft --seed 3',
@@ -564,10 +578,29 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
       false,
     );
     // The tower file was given with choices: its Scene file holds them, so it renders the same again.
-    const tower = JSON.parse(
-      (await finishedSimulation(String(sceneRender.args.thread_ts), render.seq)).scene,
-    );
+    const towerTs = String(sceneRender.args.thread_ts);
+    const tower = JSON.parse((await finishedSimulation(towerTs, render.seq)).scene);
     expect(tower).toMatchObject({ duration: 1, resolution: { width: 480, height: 480 } });
+    // Deleted, it takes its scene file out of the thread with the video.
+    const towerSceneFile = [...slack.workspace.files.values()].find(
+      (file) => file.threadTs === towerTs && file.name.endsWith('.json'),
+    )!;
+    const deleteSince = slack.log.last;
+    await client.messageButton({
+      channelId: 'C0GENERAL',
+      message: structuredClone(slack.message('C0GENERAL', towerTs)!),
+      actionId: 'reelbot_delete',
+      person,
+    });
+    await slack.waitForCall(
+      'chat.update',
+      (call) => call.args.ts === towerTs && /deleted/.test(String(call.args.text)),
+      {
+        since: deleteSince,
+      },
+    );
+    expect(slack.workspace.files.has(towerSceneFile.id)).toBe(false);
+    expect([...slack.workspace.files.values()].filter((file) => file.threadTs === towerTs)).toEqual([]);
 
     // Files that are no scene, refused on the modal's file with why.
     const picture = await simulateFile({ name: 'scene.json', bytes: png });
@@ -753,6 +786,8 @@ describe('`reelbot start` with Slack over HTTP, as its own process', { timeout: 
     );
     expect(slack.log.calls.slice(quotaSince).filter((call) => call.method === 'views.open')).toHaveLength(0);
     expect(replicate.state.predictions.predictions.size).toBe(predictionsBefore);
+    // The scene's file is kept with its message: after a restart it is still not posted twice.
+    expect(await sceneAgain(person, restarted)).toMatch(/in its thread already/);
     expect((await reelbot.stop()).code).toBe(0);
     reelbot = undefined;
     expect(

@@ -14,6 +14,7 @@ import { prepareInput, randomSeed, seedField } from './input.js';
 import { type ModerationGate, mergeRestricted } from './moderation.js';
 import { type PromptScreenDeps, screenPrompt } from './prompt-screen.js';
 import { canReroll, nothingToReroll } from './reroll-chance.js';
+import { sceneFileTitle } from './scene-file.js';
 import type { GenerationRequest, SimulationRequest } from './service-types.js';
 import { simulationModel } from './simulation-job.js';
 import type { Generation, Requester } from './types.js';
@@ -57,9 +58,8 @@ export function createRequests(deps: RequestDeps) {
     admission.assertOpen();
     const video = checkVideoChoices(request.video);
     const file = request.sceneFile;
-    const prompt = (
-      request.prompt.trim() || (file ? `the scene in ${file.filename ?? 'a file'}` : '')
-    ).trim();
+    const fileName = file && (file.filename ?? 'scene.json');
+    const prompt = (request.prompt.trim() || (fileName ? sceneFileTitle(fileName) : '')).trim();
     if (!prompt) throw new ValidationError([{ field: 'prompt', message: 'prompt is required' }]);
     assertPromptLength(prompt);
     const scene = file ? await readSceneFile(file) : request.scene;
@@ -79,9 +79,7 @@ export function createRequests(deps: RequestDeps) {
       input: {
         prompt,
         ...(seed === undefined ? {} : { seed }),
-        ...(scene === undefined
-          ? {}
-          : { scene, ...(file ? { sceneFile: file.filename ?? 'scene.json' } : {}) }),
+        ...(scene === undefined ? {} : { scene, ...(fileName ? { sceneFile: fileName } : {}) }),
         ...(video ? { video } : {}),
       },
       seed,

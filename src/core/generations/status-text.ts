@@ -1,4 +1,5 @@
 import { formatRemaining, remainingMs } from './estimate.js';
+import { sceneFileNote } from './scene-file.js';
 import { describeSpend } from './spend/spend-text.js';
 import type { Generation, GenerationEvent, GenerationStatus, TypicalRun } from './types.js';
 
@@ -134,6 +135,8 @@ export function describeGeneration(generation: Generation, options: DescribeOpti
   if (generation.prompt) view.details.push(`Prompt: ${clip(generation.prompt, options.promptMax ?? 300)}`);
   // How the built-in interpreter read a simulation's sentence, so people can rephrase it.
   if (typeof generation.input.reading === 'string') view.details.push(`Read as: ${generation.input.reading}`);
+  const fromFile = sceneFileNote(generation);
+  if (fromFile) view.details.push(fromFile);
   if (generation.seed !== undefined) view.details.push(`Seed: ${generation.seed}`);
   if (final) view.details.push(`Time taken: ${view.elapsed}`);
   view.spend = final ? describeSpend(generation) : undefined;

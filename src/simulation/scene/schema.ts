@@ -215,6 +215,14 @@ export const sceneSchema = z
     lights: lightsSchema.default(lightsSchema.parse({})),
   })
   .superRefine((scene, context) => {
+    // Nothing in it would move or be seen: a still picture of the ground, shown as a finished video.
+    // (A sentence that names none is raised to one body; a file or a model's answer is refused.)
+    if (scene.objects.length === 0)
+      context.addIssue({
+        code: 'custom',
+        path: ['objects'],
+        message: 'must have at least one object: an empty scene is no video',
+      });
     // An id names one object: a joint naming a repeated id could hold either, so repeats are refused.
     const owners = new Map<string, number>();
     scene.objects.forEach((o, i) => {

@@ -275,6 +275,56 @@ describe('Slack prompts over 2,000 characters', () => {
     expect(JSON.parse(file.bytes.toString('utf8'))).toEqual({
       objects: [{ shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] }],
     });
+    // Pressed again it is not posted twice; once someone has taken the file out of the thread, it is.
+    const again = h.slack.log.last;
+    await h.client.messageButton({
+      channelId: 'C0GENERAL',
+      message: h.slack.message('C0GENERAL', ts)!,
+      actionId: 'reelbot_scene',
+      person,
+    });
+    const told = await h.slack.waitForCall('response_url', () => true, { since: again });
+    expect(String(told.args.text)).toContain(`is in its thread already, as \`scene-${generation.id}.json\``);
+    expect(h.slack.log.of('files.completeUploadExternal', (call) => call.seq > again)).toHaveLength(0);
+    h.slack.workspace.files.delete(file.id);
+    const afterDelete = h.slack.log.last;
+    await h.client.messageButton({
+      channelId: 'C0GENERAL',
+      message: h.slack.message('C0GENERAL', ts)!,
+      actionId: 'reelbot_scene',
+      person,
+    });
+    const uploadedAgain = await h.slack.waitForCall('files.completeUploadExternal', () => true, {
+      since: afterDelete,
+    });
+    expect(uploadedAgain.args.thread_ts).toBe(ts);
+    // A double click, the file gone again: one upload, and the second press told where it is.
+    h.slack.workspace.files.delete((uploadedAgain.response as { files: { id: string }[] }).files[0]!.id);
+    const doubleClick = h.slack.log.last;
+    const press = () =>
+      h.client.messageButton({
+        channelId: 'C0GENERAL',
+        message: h.slack.message('C0GENERAL', ts)!,
+        actionId: 'reelbot_scene',
+        person,
+      });
+    await Promise.all([press(), press()]);
+    await h.slack.waitForCall('response_url', () => true, { since: doubleClick });
+    expect(h.slack.log.of('files.completeUploadExternal', (call) => call.seq > doubleClick)).toHaveLength(1);
+    // Deleted after someone took the scene file out of the thread by hand: deleted all the same.
+    const sceneUpload = h.slack.log.of('files.completeUploadExternal', (call) => call.seq > doubleClick)[0]!;
+    h.slack.workspace.files.delete((sceneUpload.response as { files: { id: string }[] }).files[0]!.id);
+    const deleting = h.slack.log.last;
+    await h.client.messageButton({
+      channelId: 'C0GENERAL',
+      message: h.slack.message('C0GENERAL', ts)!,
+      actionId: 'reelbot_delete',
+      person,
+    });
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === ts && /deleted/.test(String(c.args.text)), {
+      since: deleting,
+    });
+    await until(async () => (await h.store.get(generation.id)) === undefined);
 
     const count = requests.length;
     const reply = await h.client.slashCommand({

@@ -77,6 +77,10 @@ describe('scene schema', () => {
       'objects must have at most 500 objects',
     ]);
     expect(sceneProblems({ objects: Array.from({ length: 500 }, () => box) })).toEqual([]);
+    // None at all would render a still ground as a finished video.
+    expect(problemsOf({ objects: [] })).toEqual([
+      'objects must have at least one object: an empty scene is no video',
+    ]);
   });
 
   it('says what is missing', () => {

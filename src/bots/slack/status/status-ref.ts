@@ -13,6 +13,8 @@ export interface StatusRef {
   delivered?: boolean;
   /** The Slack files of the video in the thread, so Delete can take them down. */
   fileIds?: string[];
+  /** The scene JSON the Scene button put in the thread: a second press points there, not posts it again. */
+  sceneFileId?: string;
 }
 
 /** Reads a status reference out of a generation's opaque `messageRef`. */
@@ -30,5 +32,6 @@ export function statusRefOf(messageRef: Record<string, unknown> | undefined): St
     fileIds: Array.isArray(messageRef.fileIds)
       ? messageRef.fileIds.filter((id): id is string => typeof id === 'string')
       : undefined,
+    sceneFileId: typeof messageRef.sceneFileId === 'string' ? messageRef.sceneFileId : undefined,
   };
 }

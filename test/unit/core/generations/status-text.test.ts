@@ -87,6 +87,24 @@ describe('status text', () => {
     expect(view.lastLog).toBeUndefined();
   });
 
+  it('says a sentence given with a scene file only titles it, and nothing when the file came alone', () => {
+    const fromFile: Generation = {
+      ...base,
+      source: 'simulation',
+      model: 'physics',
+      prompt: 'ten balls fall',
+      input: { prompt: 'ten balls fall', scene: { objects: [] }, sceneFile: 'tower.json' },
+      seed: undefined,
+    };
+    expect(describeGeneration(fromFile).details).toEqual([
+      'Model: physics',
+      'Prompt: ten balls fall',
+      'Rendered from tower.json as it is; the prompt is only its title',
+    ]);
+    const alone = { ...fromFile, prompt: 'the scene in tower.json' };
+    expect(describeGeneration(alone).details).toEqual(['Model: physics', 'Prompt: the scene in tower.json']);
+  });
+
   it('gives failures a reason a person understands and keeps Replicate’s words', () => {
     const failed = { ...base, status: 'failed' as const, error: 'x', upstreamError: 'CUDA out of memory' };
     const view = describeEvent({
