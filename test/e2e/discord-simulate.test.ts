@@ -132,15 +132,14 @@ describe('`/simulate` choices and scene files in `reelbot start`', { timeout: 18
     // Nor a Re-roll, which changes only the seed: the sentence's video has one, the file's not.
     expect(buttonOf(first.done, 'Re-roll').custom_id).toMatch(/^rb:reroll:/);
     expect(() => buttonOf(back.done, 'Re-roll')).toThrow(/no Re-roll button/);
-    // A Re-roll button from before (the same custom_id, on the file's video): refused, to the person alone.
+    // A Re-roll button from before (the same custom_id, on the file's video): refused at once, to the
+    // person alone, with no public "thinking…" first.
     const backId = buttonOf(back.done, 'Scene').custom_id.replace(/^rb:scene:/, '');
     const oldReroll = discord.pressButton(back.messageId, `rb:reroll:${backId}`);
-    const told = await discord.waitForCall(
-      (call) =>
-        call.route.includes(`/${oldReroll.token}`) &&
-        /leaves nothing to chance: a re-roll would be the same video/.test(call.json?.content ?? ''),
-    );
-    expect(told.json.flags & 64).toBe(64);
+    const told = (await discord.waitForCallback(oldReroll)).json;
+    expect(told.type).toBe(4);
+    expect(told.data.flags & 64).toBe(64);
+    expect(told.data.content).toMatch(/leaves nothing to chance: a re-roll would be the same video/);
 
     // A scene file with choices: its Scene file is what was rendered, so it renders the same again.
     const plain = JSON.stringify({ objects: [{ shape: 'box', size: [1, 1, 1], position: [0, 0.5, 0] }] });
