@@ -329,10 +329,25 @@ async function simulateWith(
       }
     });
   });
+  let interrupted = false;
+  const cancel = (id: string) =>
+    service.cancel(id, { userId: requester.userId, admin: true }).catch((error: unknown) => {
+      stderr.write(`reelbot simulate: could not cancel ${id}: ${(error as Error).message}\n`);
+    });
   const onSigint = () => {
-    if (generationId) void service.cancel(generationId, { userId: requester.userId, admin: true });
+    if (interrupted) {
+      // A second Ctrl-C: whoever pressed it will not wait for the cancel. SIGINT's own default
+      // ends the process at once; what it started notices its owner gone and stops too.
+      process.off('SIGINT', onSigint);
+      process.kill(process.pid, 'SIGINT');
+      return;
+    }
+    interrupted = true;
+    printer.end();
+    stderr.write('Canceling; Ctrl-C again quits at once.\n');
+    if (generationId) void cancel(generationId);
   };
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
   try {
     const generation = await service.simulate!({
       requester,
@@ -343,10 +358,17 @@ async function simulateWith(
     });
     generationId = generation.id;
     stdout.write(`Generation ${generation.id}\n`);
+    // Ctrl-C while the service took the request (screening it, recording it) had nothing to cancel yet.
+    if (interrupted) void cancel(generation.id);
     const outcome = await finished;
     printer.end();
+    if (outcome.type === 'canceled') {
+      stderr.write(`Canceled ${generation.id}.\n`);
+      // 130 (128 + SIGINT) when this Ctrl-C canceled it, as shells report an interrupted command.
+      return interrupted ? 130 : 1;
+    }
     if (outcome.type !== 'succeeded') {
-      const reason = outcome.type === 'failed' ? outcome.reason : 'canceled';
+      const reason = outcome.type === 'failed' ? outcome.reason : outcome.type;
       stderr.write(
         `reelbot simulate: ${reason} [${outcome.generation.errorCode ?? outcome.type.toUpperCase()}]\n`,
       );

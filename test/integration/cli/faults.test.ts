@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
+import { startFakeOpenAI } from '../../fakes/openai/server.js';
 import { databaseWithGenerations } from '../../fixtures/databases/index.js';
-import { runReelbot } from '../../support/reelbot-process.js';
+import { runReelbot, spawnReelbot, until } from '../../support/reelbot-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-faults-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -151,3 +153,76 @@ function fingerprint(dir: string): Record<string, string> {
   }
   return entries;
 }
+
+/** A one-ball scene of a second: a render that would be over in seconds if nothing stopped it. */
+function ballScene(): string {
+  const file = path.join(tmp, 'ball.json');
+  const scene = { duration: 1, objects: [{ shape: 'sphere', size: [1, 1, 1], position: [0, 2, 0] }] };
+  fs.writeFileSync(file, JSON.stringify(scene));
+  return file;
+}
+
+/** The status DATA_DIR's database records for a generation. */
+async function statusIn(dataDir: string, id: string): Promise<string | undefined> {
+  const db = openDatabase(dataDir);
+  try {
+    return (await createGenerationStore(db).get(id))?.status;
+  } finally {
+    db.close();
+  }
+}
+
+// The service screens a scene file's prompt with OpenAI moderation before it records the
+// generation: holding that answer keeps the process where it does not know the generation's id yet.
+describe('Ctrl-C in reelbot simulate', { timeout: 120_000 }, () => {
+  it('cancels a render interrupted before its generation had an id, once the id comes, and exits 130', async () => {
+    const openai = await startFakeOpenAI({ apiKey: 'sk-test' });
+    const dataDir = path.join(tmp, 'interrupted-early');
+    const run = spawnReelbot(
+      { DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: openai.baseUrl },
+      { args: ['simulate', '--scene', ballScene(), '--quality', 'draft'] },
+    );
+    try {
+      const moderation = openai.holdModerations();
+      await moderation.arrived;
+      process.kill(run.pid, 'SIGINT');
+      await until(() => run.stderr().includes('Canceling'), 'the interrupt to be heard');
+      moderation.release();
+      const { code } = await run.gone();
+      const id = run.lines.map((line) => /^Generation (\S+)$/.exec(line.msg ?? '')?.[1]).find(Boolean);
+      expect(id, run.stderr()).toBeDefined();
+      expect(run.stderr()).toBe(`Canceling; Ctrl-C again quits at once.\nCanceled ${id}.\n`);
+      expect(code).toBe(130);
+      expect(await statusIn(dataDir, id!)).toBe('canceled');
+      const made = fs.readdirSync(dataDir, { recursive: true }).map(String);
+      expect(made.filter((file) => file.endsWith('.mp4'))).toEqual([]);
+    } finally {
+      run.kill();
+      await openai.close();
+    }
+  });
+
+  it('ends at once on a second Ctrl-C, without waiting for the cancel', async () => {
+    const openai = await startFakeOpenAI({ apiKey: 'sk-test' });
+    const run = spawnReelbot(
+      {
+        DATA_DIR: path.join(tmp, 'interrupted-twice'),
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: openai.baseUrl,
+      },
+      { args: ['simulate', '--scene', ballScene(), '--quality', 'draft'] },
+    );
+    try {
+      // Never released: the first Ctrl-C can only wait for the id, which never comes.
+      await openai.holdModerations().arrived;
+      process.kill(run.pid, 'SIGINT');
+      await until(() => run.stderr().includes('Canceling'), 'the first interrupt to be heard');
+      process.kill(run.pid, 'SIGINT');
+      // gone() fails unless the process and everything it started end within 10 s.
+      expect(await run.gone()).toEqual({ code: null, signal: 'SIGINT' });
+    } finally {
+      run.kill();
+      await openai.close();
+    }
+  });
+});
