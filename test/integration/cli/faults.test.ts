@@ -66,6 +66,61 @@ describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_0
     expect(run.stdout).not.toContain('Scene');
   });
 
+  it('refuses an empty --out or --scene rather than quietly doing without it', async () => {
+    const [out, scene] = await Promise.all([
+      runReelbot(['simulate', 'a ball falls', '--out', ''], { DATA_DIR: tmp }),
+      runReelbot(['simulate', 'a ball falls', '--scene=', '--scene-only'], { DATA_DIR: tmp }),
+    ]);
+    expect(out.code, out.stderr).toBe(2);
+    expect(out.stderr.split('\n')[0]).toBe(
+      'reelbot simulate: --out needs the file (FILE.mp4) or folder to copy the video to',
+    );
+    expect(out.stdout).toBe('');
+    expect(scene.code, scene.stderr).toBe(2);
+    expect(scene.stderr.split('\n')[0]).toBe(
+      'reelbot simulate: --scene needs the scene file (FILE.json) to read',
+    );
+    expect(scene.stdout).toBe('');
+  });
+
+  it('says what a negative --seed or --duration may be, in one line, as for any other bad number', async () => {
+    const [seed, duration] = await Promise.all([
+      runReelbot(['simulate', 'a ball falls', '--seed', '-1', '--scene-only'], { DATA_DIR: tmp }),
+      runReelbot(['simulate', 'a ball falls', '--duration', '-3', '--scene-only'], { DATA_DIR: tmp }),
+    ]);
+    expect(seed.code, seed.stderr).toBe(2);
+    expect(seed.stderr).toMatch(
+      /^reelbot simulate: --seed -1: seed must be a whole number from 0 to 2147483647\nUsage: /,
+    );
+    expect(duration.code, duration.stderr).toBe(2);
+    expect(duration.stderr).toMatch(
+      /^reelbot simulate: --duration -3: duration must be from 1 to 10 seconds\nUsage: /,
+    );
+  });
+
+  it('reads a scene file saved as UTF-16 with its byte order mark, as Windows tools write text', async () => {
+    const scene = JSON.stringify({
+      duration: 1,
+      objects: [{ shape: 'sphere', size: [1, 1, 1], position: [0, 2, 0] }],
+    });
+    const little = path.join(tmp, 'utf16le.json');
+    const big = path.join(tmp, 'utf16be.json');
+    fs.writeFileSync(little, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(scene, 'utf16le')]));
+    fs.writeFileSync(big, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(scene, 'utf16le').swap16()]));
+    const runs = await Promise.all(
+      [little, big].map((file) =>
+        runReelbot(['simulate', '--scene', file, '--scene-only'], { DATA_DIR: tmp }),
+      ),
+    );
+    for (const [i, run] of runs.entries()) {
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout.split('\n')[0]).toBe(
+        `Scene from ${[little, big][i]}: 1 object, 1 s at 1280x720, 30 fps, as the scene file says`,
+      );
+    }
+  });
+
   it('answers an option `start` does not have with its usage, and `start --help` with the same line', async () => {
     const [port, help] = await Promise.all([
       runReelbot(['start', '--port', '8080'], { DATA_DIR: tmp, PORT: '0' }),
