@@ -86,6 +86,14 @@ function unwritable(out: string, reason: string, cause?: unknown): FileError {
   });
 }
 
+function specialKind(stat: fs.Stats): string {
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isFIFO()) return 'a pipe';
+  if (stat.isSocket()) return 'a socket';
+  return 'neither a file nor a folder';
+}
+
 /**
  * Checks `--out` before anything renders, so a copy that cannot be made costs no render: the
  * nearest folder that exists must be one (not a file) and writable.
@@ -93,8 +101,13 @@ function unwritable(out: string, reason: string, cause?: unknown): FileError {
 async function outTarget(out: string): Promise<OutTarget> {
   const target = path.resolve(out);
   const stat = (file: string) => fs.promises.stat(file).catch(() => undefined);
+  const there = await stat(target);
+  // A device or a pipe (`/dev/null`, `>(ffplay -)`): a copy into a pipe waits for a reader, and one
+  // into a device fails after the whole render and then removes it (as root, /dev/null itself).
+  if (there && !there.isDirectory() && !there.isFile())
+    throw unwritable(out, `it is ${specialKind(there)}, not a file; name a file or a folder`);
   // A folder that is there, or one named as a folder (`videos/`), made when the video is copied.
-  const folder = /[/\\]$/.test(out) || (await stat(target))?.isDirectory() === true;
+  const folder = /[/\\]$/.test(out) || there?.isDirectory() === true;
   let above = folder ? target : path.dirname(target);
   let found = await stat(above);
   while (!found && path.dirname(above) !== above) {

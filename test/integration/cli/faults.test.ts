@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -81,6 +82,21 @@ describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_0
       'reelbot simulate: --scene needs the scene file (FILE.json) to read',
     );
     expect(scene.stdout).toBe('');
+  });
+
+  it('refuses an --out that is a pipe or a device before rendering, rather than hang or fail after it', async () => {
+    // A pipe, as `--out >(ffplay -)` gives; never a real device here: a copy that fails removes
+    // its destination, and run as root that would be /dev/null itself.
+    const pipe = path.join(tmp, 'video-pipe');
+    execFileSync('mkfifo', [pipe]);
+    const run = await runReelbot(['simulate', '--scene', ballScene(), '--quality', 'draft', '--out', pipe], {
+      DATA_DIR: path.join(tmp, 'out-pipe'),
+    });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toBe(
+      `reelbot simulate: reelbot cannot write the video to ${pipe}: it is a pipe, not a file; name a file or a folder.\n`,
+    );
+    expect(run.stdout).not.toContain('Generation');
   });
 
   it('says what a negative --seed or --duration may be, in one line, as for any other bad number', async () => {
