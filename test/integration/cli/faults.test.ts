@@ -273,6 +273,26 @@ describe('Ctrl-C in reelbot simulate', { timeout: 120_000 }, () => {
     }
   });
 
+  it('cancels a render under way on Ctrl-C, says so and exits 130', async () => {
+    const dataDir = path.join(tmp, 'interrupted-rendering');
+    const scene = path.join(tmp, 'ten-seconds.json');
+    fs.writeFileSync(
+      scene,
+      JSON.stringify({ duration: 10, objects: [{ shape: 'sphere', size: [1, 1, 1], position: [0, 2, 0] }] }),
+    );
+    const run = spawnReelbot({ DATA_DIR: dataDir }, { args: ['simulate', '--scene', scene] });
+    try {
+      const line = await run.waitForLine((line) => /^Generation /.test(line.msg ?? ''), 'the generation');
+      const id = line.msg!.slice('Generation '.length);
+      process.kill(run.pid, 'SIGINT');
+      expect((await run.gone()).code).toBe(130);
+      expect(run.stderr()).toBe(`Canceling; Ctrl-C again quits at once.\nCanceled ${id}.\n`);
+      expect(await statusIn(dataDir, id)).toBe('canceled');
+    } finally {
+      run.kill();
+    }
+  });
+
   it('ends at once on a second Ctrl-C, without waiting for the cancel', async () => {
     const openai = await startFakeOpenAI({ apiKey: 'sk-test' });
     const run = spawnReelbot(
