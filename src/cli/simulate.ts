@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../core/config.js';
-import { codeOf, FileError, ReelbotError, ValidationError } from '../core/errors.js';
+import { codeOf, FileError, ValidationError } from '../core/errors.js';
 import { createModerationGate } from '../core/generations/moderation.js';
 import { screenPrompt } from '../core/generations/prompt-screen.js';
 import { createRefusalRecorder, type RefusalLog } from '../core/generations/refusals.js';
 import { createServerRules } from '../core/generations/server-rules.js';
 import type { GenerationEvent, Requester } from '../core/generations/types.js';
-import { checkVideoChoices, readVideoChoices, type VideoChoices } from '../core/generations/video-choices.js';
 import { silentLogger } from '../core/logger.js';
 import { readJsonFile } from '../core/media/json-file.js';
 import { withLocalFile } from '../core/media/storage.js';
@@ -24,20 +22,7 @@ import {
 } from '../simulation/index.js';
 import { applyVideoChoices } from '../simulation/video-choices.js';
 import { type CoreRuntime, createCoreRuntime, moderatorFor } from './runtime.js';
-
-const usage = `Usage: reelbot simulate "PROMPT" [--scene FILE.json] [--seed N] [--duration S] [--aspect A] [--quality Q] [--out FILE.mp4 | --scene-only]
-
-Makes a physics video from a sentence, offline (OpenAI helps when OPENAI_API_KEY is set), and
-records it as a generation so the gallery and the bots show it.
-  --scene FILE.json   simulate this scene instead of interpreting the prompt
-  --seed N            the same prompt and seed give the same video (default 0; a --scene file has none)
-  --duration S        seconds of video, 1 to 10 (5 or 5s)
-  --aspect A          16:9 or wide (default), 9:16 or tall (for phones), 1:1 or square
-  --quality Q         draft (480p, quick), standard (720p, default) or high (1080p, supersampled)
-  --scene-only        print the scene as JSON and stop, without rendering or opening the database
-  --out FILE.mp4      also copy the video here (into a folder named here, as ID.mp4)
-Ctrl-C cancels.
-`;
+import { readSimulateArguments, type SimulateArguments, simulateUsage } from './simulate-arguments.js';
 
 interface Output {
   write(text: string): unknown;
@@ -101,6 +86,14 @@ function unwritable(out: string, reason: string, cause?: unknown): FileError {
   });
 }
 
+function specialKind(stat: fs.Stats): string {
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isFIFO()) return 'a pipe';
+  if (stat.isSocket()) return 'a socket';
+  return 'neither a file nor a folder';
+}
+
 /**
  * Checks `--out` before anything renders, so a copy that cannot be made costs no render: the
  * nearest folder that exists must be one (not a file) and writable.
@@ -108,8 +101,13 @@ function unwritable(out: string, reason: string, cause?: unknown): FileError {
 async function outTarget(out: string): Promise<OutTarget> {
   const target = path.resolve(out);
   const stat = (file: string) => fs.promises.stat(file).catch(() => undefined);
+  const there = await stat(target);
+  // A device or a pipe (`/dev/null`, `>(ffplay -)`): a copy into a pipe waits for a reader, and one
+  // into a device fails after the whole render and then removes it (as root, /dev/null itself).
+  if (there && !there.isDirectory() && !there.isFile())
+    throw unwritable(out, `it is ${specialKind(there)}, not a file; name a file or a folder`);
   // A folder that is there, or one named as a folder (`videos/`), made when the video is copied.
-  const folder = /[/\\]$/.test(out) || (await stat(target))?.isDirectory() === true;
+  const folder = /[/\\]$/.test(out) || there?.isDirectory() === true;
   let above = folder ? target : path.dirname(target);
   let found = await stat(above);
   while (!found && path.dirname(above) !== above) {
@@ -129,60 +127,16 @@ async function outTarget(out: string): Promise<OutTarget> {
 export async function simulate(options: SimulateOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  let prompt: string | undefined;
-  let sceneFile: string | undefined;
-  let seed: number | undefined;
-  let out: string | undefined;
-  let sceneOnly = false;
-  let video: VideoChoices | undefined;
+  let read: SimulateArguments | 'help';
   try {
-    const { values, positionals } = parseArgs({
-      args: options.argv,
-      allowPositionals: true,
-      options: {
-        scene: { type: 'string' },
-        seed: { type: 'string' },
-        duration: { type: 'string' },
-        aspect: { type: 'string' },
-        quality: { type: 'string' },
-        'scene-only': { type: 'boolean' },
-        out: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      stdout.write(usage);
-      return 0;
-    }
-    prompt = positionals.join(' ').trim() || undefined;
-    sceneFile = values.scene;
-    out = values.out;
-    sceneOnly = values['scene-only'] === true;
-    if (!prompt && !sceneFile)
-      throw new ReelbotError('CLI_USAGE', 'describe the scene in words, or give --scene FILE.json');
-    if (sceneOnly && out)
-      throw new ReelbotError(
-        'CLI_USAGE',
-        '--scene-only makes no video for --out to copy; to keep the scene, redirect it: > scene.json',
-      );
-    // The same reading as chat's options, so `--duration 5s --aspect tall` works as `duration:5s aspect:tall`.
-    const typed = {
-      duration: values.duration,
-      aspect: values.aspect,
-      quality: values.quality,
-      seed: values.seed,
-    };
-    const read = readVideoChoices(typed);
-    if (read.problems.length)
-      throw new ReelbotError(
-        'CLI_USAGE',
-        read.problems.map(({ field, message }) => `--${field} ${typed[field]}: ${message}`).join('; '),
-      );
-    seed = read.seed;
-    video = checkVideoChoices(read.video);
+    read = readSimulateArguments(options.argv);
   } catch (error) {
-    stderr.write(`reelbot simulate: ${(error as Error).message}\n${usage}`);
+    stderr.write(`reelbot simulate: ${(error as Error).message}\n${simulateUsage}`);
     return 2;
+  }
+  if (read === 'help') {
+    stdout.write(simulateUsage);
+    return 0;
   }
 
   const config = loadConfig(options.env as NodeJS.ProcessEnv | undefined);
@@ -194,19 +148,10 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       simulationPhysics: 'inline',
     }));
   try {
-    return await simulateWith(config, runtime, { prompt, sceneFile, seed, out, sceneOnly, video }, options);
+    return await simulateWith(config, runtime, read, options);
   } finally {
     await (core as CoreRuntime | undefined)?.close();
   }
-}
-
-interface SimulateArguments {
-  prompt: string | undefined;
-  sceneFile: string | undefined;
-  seed: number | undefined;
-  out: string | undefined;
-  sceneOnly: boolean;
-  video: VideoChoices | undefined;
 }
 
 /**
@@ -329,10 +274,25 @@ async function simulateWith(
       }
     });
   });
+  let interrupted = false;
+  const cancel = (id: string) =>
+    service.cancel(id, { userId: requester.userId, admin: true }).catch((error: unknown) => {
+      stderr.write(`reelbot simulate: could not cancel ${id}: ${(error as Error).message}\n`);
+    });
   const onSigint = () => {
-    if (generationId) void service.cancel(generationId, { userId: requester.userId, admin: true });
+    if (interrupted) {
+      // A second Ctrl-C: whoever pressed it will not wait for the cancel. SIGINT's own default
+      // ends the process at once; what it started notices its owner gone and stops too.
+      process.off('SIGINT', onSigint);
+      process.kill(process.pid, 'SIGINT');
+      return;
+    }
+    interrupted = true;
+    printer.end();
+    stderr.write('Canceling; Ctrl-C again quits at once.\n');
+    if (generationId) void cancel(generationId);
   };
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
   try {
     const generation = await service.simulate!({
       requester,
@@ -343,10 +303,17 @@ async function simulateWith(
     });
     generationId = generation.id;
     stdout.write(`Generation ${generation.id}\n`);
+    // Ctrl-C while the service took the request (screening it, recording it) had nothing to cancel yet.
+    if (interrupted) void cancel(generation.id);
     const outcome = await finished;
     printer.end();
+    if (outcome.type === 'canceled') {
+      stderr.write(`Canceled ${generation.id}.\n`);
+      // 130 (128 + SIGINT) when this Ctrl-C canceled it, as shells report an interrupted command.
+      return interrupted ? 130 : 1;
+    }
     if (outcome.type !== 'succeeded') {
-      const reason = outcome.type === 'failed' ? outcome.reason : 'canceled';
+      const reason = outcome.type === 'failed' ? outcome.reason : outcome.type;
       stderr.write(
         `reelbot simulate: ${reason} [${outcome.generation.errorCode ?? outcome.type.toUpperCase()}]\n`,
       );

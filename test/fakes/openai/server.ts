@@ -33,6 +33,11 @@ export interface FakeOpenAI {
   moderationFails(status: number | undefined): void;
   /** The moderation requests received, in order. */
   moderations(): FakeOpenAIRequest[];
+  /**
+   * Leaves every moderation request from now on unanswered until `release` (a slow OpenAI):
+   * `arrived` resolves when the first one comes in, so a test knows its client is waiting there.
+   */
+  holdModerations(): { arrived: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -48,6 +53,7 @@ export async function startFakeOpenAI(options: { apiKey?: string } = {}): Promis
   let next: FakeOpenAIAnswer = { kind: 'error', status: 500, message: 'no answer configured' };
   const flags: { match: string | { image: true }; categories: string[] }[] = [];
   let moderationStatus: number | undefined;
+  let held: { arrive(): void; answers: (() => void)[] } | undefined;
 
   /** OpenAI's answer to one moderation request: one result for the whole multi-modal input. */
   function moderationResult(body: Record<string, unknown>) {
@@ -120,11 +126,15 @@ export async function startFakeOpenAI(options: { apiKey?: string } = {}): Promis
           });
         if (moderationStatus !== undefined)
           return send(moderationStatus, { error: { message: 'moderation is down', type: 'server_error' } });
-        return send(200, {
-          id: `modr-${requests.length}`,
-          model: String(body.model ?? 'omni-moderation-latest'),
-          results: [moderationResult(body)],
-        });
+        const answer = () =>
+          send(200, {
+            id: `modr-${requests.length}`,
+            model: String(body.model ?? 'omni-moderation-latest'),
+            results: [moderationResult(body)],
+          });
+        if (!held) return answer();
+        held.answers.push(answer);
+        return held.arrive();
       }
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions')
         return send(404, {
@@ -173,6 +183,21 @@ export async function startFakeOpenAI(options: { apiKey?: string } = {}): Promis
       moderationStatus = status;
     },
     moderations: () => requests.filter((request) => request.path === '/v1/moderations'),
+    holdModerations() {
+      let arrive = () => {};
+      const arrived = new Promise<void>((resolve) => {
+        arrive = resolve;
+      });
+      const hold = { arrive, answers: [] as (() => void)[] };
+      held = hold;
+      return {
+        arrived,
+        release() {
+          if (held === hold) held = undefined;
+          for (const answer of hold.answers.splice(0)) answer();
+        },
+      };
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

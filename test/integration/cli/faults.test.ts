@@ -1,14 +1,17 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createGenerationStore, openDatabase } from '../../../src/core/store/index.js';
+import { startFakeOpenAI } from '../../fakes/openai/server.js';
 import { modelFromFixture } from '../../fakes/replicate/catalog.js';
 import { fakeMedia } from '../../fakes/replicate/media.js';
 import { startFakeReplicate } from '../../fakes/replicate/server.js';
 import { databaseWithGenerations } from '../../fixtures/databases/index.js';
 import { referencePairSchema } from '../../fixtures/schemas/index.js';
-import { runReelbot } from '../../support/reelbot-process.js';
+import { runReelbot, spawnReelbot, until } from '../../support/reelbot-process.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reelbot-faults-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -92,6 +95,76 @@ describe('reelbot refuses what it cannot use, in one sentence', { timeout: 120_0
       'reelbot simulate: Prompts can be at most 2,000 characters; yours has 100,000.\n',
     );
     expect(run.stdout).not.toContain('Scene');
+  });
+
+  it('refuses an empty --out or --scene rather than quietly doing without it', async () => {
+    const [out, scene] = await Promise.all([
+      runReelbot(['simulate', 'a ball falls', '--out', ''], { DATA_DIR: tmp }),
+      runReelbot(['simulate', 'a ball falls', '--scene=', '--scene-only'], { DATA_DIR: tmp }),
+    ]);
+    expect(out.code, out.stderr).toBe(2);
+    expect(out.stderr.split('\n')[0]).toBe(
+      'reelbot simulate: --out needs the file (FILE.mp4) or folder to copy the video to',
+    );
+    expect(out.stdout).toBe('');
+    expect(scene.code, scene.stderr).toBe(2);
+    expect(scene.stderr.split('\n')[0]).toBe(
+      'reelbot simulate: --scene needs the scene file (FILE.json) to read',
+    );
+    expect(scene.stdout).toBe('');
+  });
+
+  it('refuses an --out that is a pipe or a device before rendering, rather than hang or fail after it', async () => {
+    // A pipe, as `--out >(ffplay -)` gives; never a real device here: a copy that fails removes
+    // its destination, and run as root that would be /dev/null itself.
+    const pipe = path.join(tmp, 'video-pipe');
+    execFileSync('mkfifo', [pipe]);
+    const run = await runReelbot(['simulate', '--scene', ballScene(), '--quality', 'draft', '--out', pipe], {
+      DATA_DIR: path.join(tmp, 'out-pipe'),
+    });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toBe(
+      `reelbot simulate: reelbot cannot write the video to ${pipe}: it is a pipe, not a file; name a file or a folder.\n`,
+    );
+    expect(run.stdout).not.toContain('Generation');
+  });
+
+  it('says what a negative --seed or --duration may be, in one line, as for any other bad number', async () => {
+    const [seed, duration] = await Promise.all([
+      runReelbot(['simulate', 'a ball falls', '--seed', '-1', '--scene-only'], { DATA_DIR: tmp }),
+      runReelbot(['simulate', 'a ball falls', '--duration', '-3', '--scene-only'], { DATA_DIR: tmp }),
+    ]);
+    expect(seed.code, seed.stderr).toBe(2);
+    expect(seed.stderr).toMatch(
+      /^reelbot simulate: --seed -1: seed must be a whole number from 0 to 2147483647\nUsage: /,
+    );
+    expect(duration.code, duration.stderr).toBe(2);
+    expect(duration.stderr).toMatch(
+      /^reelbot simulate: --duration -3: duration must be from 1 to 10 seconds\nUsage: /,
+    );
+  });
+
+  it('reads a scene file saved as UTF-16 with its byte order mark, as Windows tools write text', async () => {
+    const scene = JSON.stringify({
+      duration: 1,
+      objects: [{ shape: 'sphere', size: [1, 1, 1], position: [0, 2, 0] }],
+    });
+    const little = path.join(tmp, 'utf16le.json');
+    const big = path.join(tmp, 'utf16be.json');
+    fs.writeFileSync(little, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(scene, 'utf16le')]));
+    fs.writeFileSync(big, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(scene, 'utf16le').swap16()]));
+    const runs = await Promise.all(
+      [little, big].map((file) =>
+        runReelbot(['simulate', '--scene', file, '--scene-only'], { DATA_DIR: tmp }),
+      ),
+    );
+    for (const [i, run] of runs.entries()) {
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout.split('\n')[0]).toBe(
+        `Scene from ${[little, big][i]}: 1 object, 1 s at 1280x720, 30 fps, as the scene file says`,
+      );
+    }
   });
 
   it('answers an option `start` does not have with its usage, and `start --help` with the same line', async () => {
@@ -181,3 +254,96 @@ function fingerprint(dir: string): Record<string, string> {
   }
   return entries;
 }
+
+/** A one-ball scene of a second: a render that would be over in seconds if nothing stopped it. */
+function ballScene(): string {
+  const file = path.join(tmp, 'ball.json');
+  const scene = { duration: 1, objects: [{ shape: 'sphere', size: [1, 1, 1], position: [0, 2, 0] }] };
+  fs.writeFileSync(file, JSON.stringify(scene));
+  return file;
+}
+
+/** The status DATA_DIR's database records for a generation. */
+async function statusIn(dataDir: string, id: string): Promise<string | undefined> {
+  const db = openDatabase(dataDir);
+  try {
+    return (await createGenerationStore(db).get(id))?.status;
+  } finally {
+    db.close();
+  }
+}
+
+// The service screens a scene file's prompt with OpenAI moderation before it records the
+// generation: holding that answer keeps the process where it does not know the generation's id yet.
+describe('Ctrl-C in reelbot simulate', { timeout: 120_000 }, () => {
+  it('cancels a render interrupted before its generation had an id, once the id comes, and exits 130', async () => {
+    const openai = await startFakeOpenAI({ apiKey: 'sk-test' });
+    const dataDir = path.join(tmp, 'interrupted-early');
+    const run = spawnReelbot(
+      { DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: openai.baseUrl },
+      { args: ['simulate', '--scene', ballScene(), '--quality', 'draft'] },
+    );
+    try {
+      const moderation = openai.holdModerations();
+      await moderation.arrived;
+      process.kill(run.pid, 'SIGINT');
+      await until(() => run.stderr().includes('Canceling'), 'the interrupt to be heard');
+      moderation.release();
+      const { code } = await run.gone();
+      const id = run.lines.map((line) => /^Generation (\S+)$/.exec(line.msg ?? '')?.[1]).find(Boolean);
+      expect(id, run.stderr()).toBeDefined();
+      expect(run.stderr()).toBe(`Canceling; Ctrl-C again quits at once.\nCanceled ${id}.\n`);
+      expect(code).toBe(130);
+      expect(await statusIn(dataDir, id!)).toBe('canceled');
+      const made = fs.readdirSync(dataDir, { recursive: true }).map(String);
+      expect(made.filter((file) => file.endsWith('.mp4'))).toEqual([]);
+    } finally {
+      run.kill();
+      await openai.close();
+    }
+  });
+
+  it('cancels a render under way on Ctrl-C, says so and exits 130', async () => {
+    const dataDir = path.join(tmp, 'interrupted-rendering');
+    const scene = path.join(tmp, 'ten-seconds.json');
+    fs.writeFileSync(
+      scene,
+      JSON.stringify({ duration: 10, objects: [{ shape: 'sphere', size: [1, 1, 1], position: [0, 2, 0] }] }),
+    );
+    const run = spawnReelbot({ DATA_DIR: dataDir }, { args: ['simulate', '--scene', scene] });
+    try {
+      const line = await run.waitForLine((line) => /^Generation /.test(line.msg ?? ''), 'the generation');
+      const id = line.msg!.slice('Generation '.length);
+      process.kill(run.pid, 'SIGINT');
+      expect((await run.gone()).code).toBe(130);
+      expect(run.stderr()).toBe(`Canceling; Ctrl-C again quits at once.\nCanceled ${id}.\n`);
+      expect(await statusIn(dataDir, id)).toBe('canceled');
+    } finally {
+      run.kill();
+    }
+  });
+
+  it('ends at once on a second Ctrl-C, without waiting for the cancel', async () => {
+    const openai = await startFakeOpenAI({ apiKey: 'sk-test' });
+    const run = spawnReelbot(
+      {
+        DATA_DIR: path.join(tmp, 'interrupted-twice'),
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: openai.baseUrl,
+      },
+      { args: ['simulate', '--scene', ballScene(), '--quality', 'draft'] },
+    );
+    try {
+      // Never released: the first Ctrl-C can only wait for the id, which never comes.
+      await openai.holdModerations().arrived;
+      process.kill(run.pid, 'SIGINT');
+      await until(() => run.stderr().includes('Canceling'), 'the first interrupt to be heard');
+      process.kill(run.pid, 'SIGINT');
+      // gone() fails unless the process and everything it started end within 10 s.
+      expect(await run.gone()).toEqual({ code: null, signal: 'SIGINT' });
+    } finally {
+      run.kill();
+      await openai.close();
+    }
+  });
+});

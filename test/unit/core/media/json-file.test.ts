@@ -12,6 +12,17 @@ describe('readJsonFile', () => {
     });
   });
 
+  it('reads UTF-16 by its byte order mark, either way round, and refuses a broken one as not text', async () => {
+    const text = Buffer.from('\ufeff{"objects":[]}', 'utf16le');
+    expect(await readJsonFile(text)).toEqual({ ok: true, value: { objects: [] } });
+    expect(await readJsonFile(Buffer.from(text).swap16())).toEqual({ ok: true, value: { objects: [] } });
+    // An odd number of bytes: no UTF-16 text ends half way through a character.
+    expect(await readJsonFile(text.subarray(0, -1))).toEqual({
+      ok: false,
+      problem: 'it is not text, so not JSON',
+    });
+  });
+
   it('names what a picture or a video is instead of quoting its bytes', async () => {
     const media = await fakeMedia();
     expect(await readJsonFile(fs.readFileSync(media.image))).toEqual({
