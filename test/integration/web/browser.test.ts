@@ -114,6 +114,26 @@ afterAll(async () => {
   await closeTestServer(server, data);
 });
 
+/** A compare of two clips asked for with `prompt`, one done and one running, as a page finds it. */
+async function startGroup(prompt: string) {
+  const members = [];
+  for (const model of ['minimax/video-01', 'kwaivgi/kling-v2.1']) {
+    data.clock.now += 1000;
+    members.push(
+      await data.store.insert({ source: 'replicate', requester: ada, model, prompt, input: { prompt } }),
+    );
+  }
+  await attachMedia(data, sample, members[0]!.id);
+  await data.store.update(members[1]!.id, { status: 'processing', progress: 30 });
+  const group = await groups.insert({
+    kind: 'compare',
+    requester: ada,
+    prompt,
+    memberIds: members.map((m) => m.id),
+  });
+  return { group, done: members[0]!, running: members[1]! };
+}
+
 describe('the gallery in a real browser', () => {
   it('shows the seeded cards, filters them and searches', async () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
@@ -310,27 +330,8 @@ describe('the gallery in a real browser', () => {
   });
 
   it("turns a group's member cards into the group's one card when it ends live, as the page renders it after a reload", async () => {
-    // Two groups of two, each with one member done and one running when the page opens. The
-    // festival's grid is composed after its last member's end is heard (as the group service
+    // The festival's grid is composed after its last member's end is heard (as the group service
     // does); the regatta's was already composed when its last member's card is asked for.
-    const startGroup = async (prompt: string) => {
-      const members = [];
-      for (const model of ['minimax/video-01', 'kwaivgi/kling-v2.1']) {
-        data.clock.now += 1000;
-        members.push(
-          await data.store.insert({ source: 'replicate', requester: ada, model, prompt, input: { prompt } }),
-        );
-      }
-      await attachMedia(data, sample, members[0]!.id);
-      await data.store.update(members[1]!.id, { status: 'processing', progress: 30 });
-      const group = await groups.insert({
-        kind: 'compare',
-        requester: ada,
-        prompt,
-        memberIds: members.map((m) => m.id),
-      });
-      return { group, done: members[0]!, running: members[1]! };
-    };
     const festival = await startGroup('A lantern festival over a river');
     const regatta = await startGroup('A lantern regatta at dusk');
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
@@ -380,6 +381,44 @@ describe('the gallery in a real browser', () => {
     await page.reload();
     expect(await entries()).toEqual(live);
     await page.close();
+  });
+
+  it("turns a group into its one card on a page that polls, and leaves a failed group's clips as they are", async () => {
+    // The same store served without live events: the page asks again every two seconds.
+    const polling = await startTestServer(data, { favorites, groups });
+    const finished = await startGroup('A kite race on the beach');
+    const failed = await startGroup('A kite festival in the rain');
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
+    watch(page);
+    try {
+      await page.goto(`${polling.url}/?q=kite`);
+      expect(await page.locator('body').getAttribute('data-live')).toBe('poll');
+      await attachMedia(data, sample, finished.running.id);
+      await finishGroupWithMedia(data, sample, groups, finished.group.id);
+      await data.store.update(failed.running.id, { status: 'failed', error: 'GPU out of memory' });
+      await groups.transition(failed.group.id, ['running'], { status: 'failed', error: 'No grid.' });
+      await page.waitForSelector(`[data-group-id="${finished.group.id}"]`, { timeout: 10_000 });
+      // The failed group's clips stay, no longer waiting on it.
+      await page.waitForFunction(() => !document.querySelector('[data-pending-group]'), undefined, {
+        timeout: 10_000,
+      });
+      const entries = () =>
+        page
+          .locator('.card')
+          .evaluateAll((cards) =>
+            cards.map((c) => [
+              c.getAttribute('data-generation-id') ?? c.getAttribute('data-group-id'),
+              c.outerHTML,
+            ]),
+          );
+      const live = await entries();
+      expect(live.map(([id]) => id)).toEqual([failed.running.id, failed.done.id, finished.group.id]);
+      await page.reload();
+      expect(await entries()).toEqual(live);
+    } finally {
+      await page.close();
+      await polling.close();
+    }
   });
 
   it('opens a detail page and plays the video, seeking with ranges', async () => {
