@@ -91,6 +91,7 @@ export async function run(argv: string[]): Promise<number> {
           logger,
           media: core.media,
           events: service,
+          groupEvents: core.groups,
           replicateWebhook: service.handleWebhook,
           service,
           spendOverview: database.spendOverview,

@@ -74,7 +74,7 @@ export function createWebApp(deps: WebDeps): express.Express {
   app.use(groupRoutes({ groups: deps.groups, store: deps.store, media, pageContext }));
   app.use(mediaRoutes({ store: deps.store, media }));
   app.use(apiRoutes(deps));
-  app.use(eventRoutes(deps.events));
+  app.use(eventRoutes(deps.events, deps.groupEvents));
   app.use(webhookRoutes(deps.replicateWebhook));
   app.use(
     healthRoutes({

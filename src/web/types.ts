@@ -4,6 +4,7 @@ import type { Config } from '../core/config.js';
 import type { FavoriteStore } from '../core/generations/favorites.js';
 import type { GenerationStore } from '../core/generations/generation-store.js';
 import type { GroupStore } from '../core/generations/groups/group-store.js';
+import type { GroupListener } from '../core/generations/groups/types.js';
 import type { GenerationService } from '../core/generations/service-types.js';
 import type { SpendOverview } from '../core/generations/spend/overview.js';
 import type { GenerationListener } from '../core/generations/types.js';
@@ -39,6 +40,8 @@ export interface WebDeps {
   logger: Logger;
   /** Live events for SSE; optional. The generation service's `subscribe` fits. */
   events?: { subscribe(listener: GenerationListener): () => void };
+  /** Groups' ends for SSE, so open pages fold a group's members into its card; the group service's `subscribe` fits. */
+  groupEvents?: { subscribe(listener: GroupListener): () => void };
   /** Replicate webhook handler, provided by the generation service: a pure function over the raw body. */
   replicateWebhook?: ReplicateWebhookHandler;
   /** The core's delete, for the operator's delete (the one delete every surface uses). */

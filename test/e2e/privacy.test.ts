@@ -53,7 +53,7 @@ const env = () => ({
 });
 
 describe('`reelbot start` keeps each server to its own videos', { timeout: 120_000 }, () => {
-  it("answers /gallery privately with a signed link to this server's gallery (its own models in the filter, search, a running video turning live into the finished one, and its next part into the chain's one card); unsigned URLs are 404, a revoked link too", async () => {
+  it("answers /gallery privately with a signed link to this server's gallery (its own models in the filter, search, a running video turning live into the finished one, its next part into the chain's one card, and a batch's clips into the batch's one card); unsigned URLs are 404, a revoked link too", async () => {
     reelbot = await stage.start(env());
     const server = reelbot.url;
 
@@ -166,6 +166,32 @@ describe('`reelbot start` keeps each server to its own videos', { timeout: 120_0
         'Part 2 of 2',
       );
       expect(await page.locator(`[data-generation-id="${id}"]`).count()).toBe(0);
+
+      // A batch shows its clips while they run; once both end and the grid is kept, the open page
+      // shows the batch as one card, as a reload would, and no clip's card.
+      discord.sendCommand('video', [
+        { name: 'model', value: 'minimax/video-01' },
+        { name: 'prompt', value: 'a caravan crosses the dunes' },
+        { name: 'count', value: 2 },
+      ]);
+      const caravan = () =>
+        [...replicate.state.predictions.predictions.values()].filter(
+          (entry) => entry.prediction.input?.prompt === 'a caravan crosses the dunes',
+        );
+      await expect.poll(() => caravan().length, { timeout: 30_000 }).toBe(2);
+      await page.goto(`${server}${link.pathname}${link.search}`);
+      const clips = page.locator('.card[data-generation-id]', { hasText: 'a caravan crosses the dunes' });
+      await expect.poll(() => clips.count(), { timeout: 30_000 }).toBe(2);
+      for (const entry of caravan())
+        while (entry.prediction.status !== 'succeeded')
+          replicate.state.predictions.advance(entry.prediction.id);
+      const batchCard = page.locator('.card[data-group-id]', { hasText: 'a caravan crosses the dunes' });
+      await batchCard.waitFor({ timeout: 30_000 });
+      expect(await batchCard.locator('[data-group]').textContent()).toBe('Batch · 2 seeds');
+      expect(await clips.count()).toBe(0);
+      const live = await batchCard.evaluate((element) => element.outerHTML);
+      await page.reload();
+      expect(await batchCard.evaluate((element) => element.outerHTML)).toBe(live);
     } finally {
       await browser.close();
       replicate.state.predictions.configure('minimax/video-01', {});

@@ -190,11 +190,22 @@ export async function insertGroupWithMedia(
   options: { durationSeconds?: number } = {},
 ): Promise<GenerationGroup> {
   const inserted = await groups.insert(group);
-  const gridPath = `media/${inserted.id}.mp4`;
-  const posterPath = `media/${inserted.id}.poster.jpg`;
+  return finishGroupWithMedia(data, sample, groups, inserted.id, options);
+}
+
+/** Finishes running group `id` as the group service does, with the sample media as its grid video and poster. */
+export async function finishGroupWithMedia(
+  data: TestData,
+  sample: SampleMedia,
+  groups: GroupStore,
+  id: string,
+  options: { durationSeconds?: number } = {},
+): Promise<GenerationGroup> {
+  const gridPath = `media/${id}.mp4`;
+  const posterPath = `media/${id}.poster.jpg`;
   fs.copyFileSync(sample.video, path.join(data.dataDir, gridPath));
   fs.copyFileSync(sample.poster, path.join(data.dataDir, posterPath));
-  await groups.transition(inserted.id, ['running'], {
+  await groups.transition(id, ['running'], {
     status: 'succeeded',
     media: {
       path: gridPath,
@@ -205,7 +216,7 @@ export async function insertGroupWithMedia(
       ...options,
     },
   });
-  return (await groups.get(inserted.id))!;
+  return (await groups.get(id))!;
 }
 
 export const ada = {

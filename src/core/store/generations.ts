@@ -11,7 +11,7 @@ import type { Generation, GenerationStatus, Platform } from '../generations/type
 import { createDownloadClaims } from './download-claims.js';
 import { createGenerationLister } from './generation-list.js';
 import { type GenerationRow, internalsOf, patchColumns, toGeneration } from './generation-rows.js';
-import { placeCondition } from './place-filter.js';
+import { placeModelsQuery } from './place-models.js';
 import { createRunHistory } from './run-history.js';
 import { createSpendQueries } from './spend.js';
 import { createStatementCache } from './statement-cache.js';
@@ -150,12 +150,10 @@ export function createGenerationStore(db: Database, clock: () => number = Date.n
     /** Distinct model names, for the gallery's filter: of one place, or of all. */
     async models(place?: Place): Promise<string[]> {
       if (place) {
-        // Read through the place's own index (its server, person or the operator's platforms): a
-        // place holds a share of the rows, and the answer is cached per place by the web.
-        const { sql, params } = placeCondition(place);
-        const distinct = prepared<Record<string, unknown>[], string>(
-          `SELECT DISTINCT g.model FROM generations g WHERE ${sql} ORDER BY g.model`,
-        ).pluck();
+        // Read through the place's own index (a server's models index, a person's or the operator's
+        // platforms): a place holds a share of the rows, and the answer is cached per place by the web.
+        const { sql, params } = placeModelsQuery(place);
+        const distinct = prepared<Record<string, unknown>[], string>(sql).pluck();
         // The operator's place binds nothing, and better-sqlite3 refuses values a statement lacks.
         return Object.keys(params).length > 0 ? distinct.all(params) : distinct.all();
       }

@@ -308,6 +308,16 @@ export const migrations: readonly Migration[] = [
       END;
       `,
   },
+  {
+    version: 15,
+    name: "a place's models, for its gallery link's model filter, read from one index",
+    up: `
+      -- A server's models in order straight from the index: the workspace index (platform,
+      -- workspace_id, created_at) found the rows but read each from the table and sorted them for
+      -- DISTINCT. channel_id makes it covering for Slack, whose DMs keep a team id (place-models.ts).
+      CREATE INDEX generations_place_models ON generations (platform, workspace_id, model, channel_id);
+      `,
+  },
 ];
 
 /**

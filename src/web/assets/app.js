@@ -1,5 +1,5 @@
 // reelbot gallery: filters submit on change; running cards (and a running video's page, its log
-// line too) follow their generation until it ends.
+// line too) follow their generation until it ends, and a group's members until the group ends.
 // Plain browser JavaScript, no build step. Server-sent events when the server offers them, else polling.
 (() => {
   const labels = {
@@ -48,7 +48,15 @@
   const body = document.body;
   const onDetail = body.dataset.page === 'detail';
   const running = () => Array.from(document.querySelectorAll('[data-generation-id][data-running]'));
-  if (running().length === 0) return;
+  // Members of a group not yet ended (compare, batch): once it ends, they become its one card.
+  const pendingMembers = (groupId) =>
+    Array.from(
+      document.querySelectorAll(
+        groupId ? `[data-pending-group="${CSS.escape(groupId)}"]` : '[data-pending-group]',
+      ),
+    );
+  const watching = () => running().length > 0 || pendingMembers().length > 0;
+  if (!watching()) return;
 
   async function finish(element, id) {
     if (onDetail) {
@@ -67,7 +75,35 @@
     template.innerHTML = (await response.text()).trim();
     const fresh = template.content.firstElementChild;
     element.replaceWith(template.content);
-    if (fresh instanceof HTMLElement && fresh.dataset.chainId) foldChain(fresh.dataset.chainId);
+    if (!(fresh instanceof HTMLElement) || !fresh.isConnected) return;
+    if (fresh.dataset.chainId) foldChain(fresh.dataset.chainId);
+    if (fresh.dataset.groupId) foldGroup(fresh);
+  }
+
+  // A finished group shows as one card where its newest member was (the page is newest first), as
+  // the store folds it for the next load: the cards of its other members go.
+  function foldGroup(groupCard) {
+    const members = pendingMembers(groupCard.dataset.groupId);
+    const newest = members.find(
+      (member) => member.compareDocumentPosition(groupCard) & Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+    newest?.before(groupCard);
+    for (const member of members) member.remove();
+  }
+
+  // A group ended (or may have, unheard): each ended member's card is asked for again, and comes
+  // back as the group's card (finished), as its own card without the mark (failed), or as it was.
+  async function settleGroup(groupId) {
+    const ended = pendingMembers(groupId).filter((member) => !member.hasAttribute('data-running'));
+    await Promise.all(ended.map((member) => finish(member, member.dataset.generationId)));
+  }
+
+  // The groups on the page whose members have all ended: only their end is still to come.
+  function groupsAwaitingEnd() {
+    const groups = new Set(pendingMembers().map((member) => member.dataset.pendingGroup));
+    return [...groups].filter((groupId) =>
+      pendingMembers(groupId).every((member) => !member.hasAttribute('data-running')),
+    );
   }
 
   // A chain shows as its newest finished part (the store folds the older ones away): once a part
@@ -124,8 +160,10 @@
 
   async function pollOnce() {
     const ids = [...new Set(running().map((element) => element.dataset.generationId))];
-    await Promise.all(
-      ids.map(async (id) => {
+    const groups = groupsAwaitingEnd();
+    await Promise.all([
+      ...groups.map(settleGroup),
+      ...ids.map(async (id) => {
         const response = await fetch(`/api/generations/${encodeURIComponent(id)}`, { cache: 'no-store' });
         if (response.status === 404) {
           apply({ id, status: 'canceled', final: true });
@@ -141,26 +179,28 @@
           lastLog: generation.lastLog,
         });
       }),
-    );
+    ]);
   }
 
   function poll() {
     setTimeout(async () => {
       await pollOnce().catch(() => undefined);
-      if (running().length > 0) poll();
+      if (watching()) poll();
     }, pollMs);
   }
 
   if (body.dataset.live === 'sse' && 'EventSource' in window) {
-    const ids = running()
-      .map((element) => element.dataset.generationId)
-      .join(',');
-    const source = new EventSource(`/events?ids=${encodeURIComponent(ids)}`);
+    const ids = [...running(), ...pendingMembers()].map((element) => element.dataset.generationId);
+    const source = new EventSource(`/events?ids=${encodeURIComponent([...new Set(ids)].join(','))}`);
     // Whatever changed before the stream opened would be missed: look once on every (re)connect.
     source.addEventListener('open', () => pollOnce().catch(() => undefined));
     source.addEventListener('generation', (event) => {
       apply(JSON.parse(event.data));
-      if (running().length === 0) source.close();
+      if (!watching()) source.close();
+    });
+    source.addEventListener('group', async (event) => {
+      await settleGroup(JSON.parse(event.data).id).catch(() => undefined);
+      if (!watching()) source.close();
     });
   } else {
     poll();

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { canSee } from '../../core/access/grant.js';
 import { NotFoundError } from '../../core/errors.js';
+import type { GroupEvent } from '../../core/generations/groups/types.js';
 import type { GenerationEvent } from '../../core/generations/types.js';
 import { grantOf } from '../access.js';
 import { toLiveUpdate } from '../public-generation.js';
@@ -15,9 +16,10 @@ export const maxBufferedBytes = 256 * 1024;
 /**
  * `GET /events`: server-sent events, one `generation` event per change of any generation, carrying
  * only id, status, progress and the last log line, of the generations the request's link or session
- * may see (none: 404). `?ids=a,b` narrows the stream to those generations.
+ * may see (none: 404), and one `group` event (its id and status) when a group of them ends.
+ * `?ids=a,b` narrows the stream to those generations and the groups they are members of.
  */
-export function eventRoutes(events: WebDeps['events']): Router {
+export function eventRoutes(events: WebDeps['events'], groupEvents?: WebDeps['groupEvents']): Router {
   const router = Router();
   router.get('/events', (req, res) => {
     const grant = grantOf(res);
@@ -32,6 +34,13 @@ export function eventRoutes(events: WebDeps['events']): Router {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
+    const send = (name: string, data: unknown) => {
+      if (res.writableLength > maxBufferedBytes) {
+        res.destroy();
+        return;
+      }
+      res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
     const unsubscribe = events.subscribe((event: GenerationEvent) => {
       if (wanted && !wanted.has(event.generation.id)) return;
       if (!canSee(grant, event.generation)) return;
@@ -43,11 +52,13 @@ export function eventRoutes(events: WebDeps['events']): Router {
         Object.assign(update, { status: event.type, final: true });
       if (event.type === 'progress' && event.percent !== undefined) update.progress = event.percent;
       if (event.type === 'progress' && event.log !== undefined) update.lastLog = event.log;
-      if (res.writableLength > maxBufferedBytes) {
-        res.destroy();
-        return;
-      }
-      res.write(`event: generation\ndata: ${JSON.stringify(update)}\n\n`);
+      send('generation', update);
+    });
+    // A group's grid is composed after its last member ended: its end comes on its own.
+    const unsubscribeGroups = groupEvents?.subscribe((event: GroupEvent) => {
+      if (event.type !== 'finished' || !canSee(grant, event.group)) return;
+      if (wanted && !event.group.memberIds.some((id) => wanted.has(id))) return;
+      send('group', { id: event.group.id, status: event.group.status });
     });
     // Written after subscribing: a client that has read this line misses no event.
     res.write('retry: 3000\n\n');
@@ -56,6 +67,7 @@ export function eventRoutes(events: WebDeps['events']): Router {
     res.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      unsubscribeGroups?.();
     });
   });
   return router;

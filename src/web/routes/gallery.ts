@@ -68,12 +68,12 @@ async function decorationsOf(
   deps: Pick<GalleryDeps, 'store' | 'favorites' | 'groups'>,
   items: readonly Generation[],
 ): Promise<EntryDecorations> {
-  const [chainLengths, groupOf, stars] = await Promise.all([
+  const [chainLengths, groups, stars] = await Promise.all([
     chainLengthsOf(deps.store, items),
     groupsOfEntries(deps.groups, items),
     deps.favorites?.counts(items.map((item) => item.id)),
   ]);
-  return { chainLengths, groupOf, stars };
+  return { chainLengths, ...groups, stars };
 }
 
 interface GalleryDeps {

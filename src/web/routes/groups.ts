@@ -10,6 +10,7 @@ import { generationIdPattern } from '../filters.js';
 import { contentTypeOf, servableKey } from '../media-files.js';
 import { sendFile } from '../send-file.js';
 import type { WebMedia } from '../types.js';
+import type { EntryDecorations } from '../views/gallery-entry.js';
 import { groupPage } from '../views/group-page.js';
 import type { PageContext } from '../views/layout.js';
 
@@ -17,16 +18,24 @@ import type { PageContext } from '../views/layout.js';
 export type WebGroups = Pick<GroupStore, 'get' | 'groupIdOf' | 'groupsOf'>;
 
 /**
- * The finished group of each entry of a gallery page, read in one query. The store already folded
- * each finished group into one entry (`foldGroups`); members of running groups show as they are.
+ * The groups of a gallery page's entries, read in one query: the finished group each entry stands
+ * for (the store already folded each finished group into one entry, `foldGroups`), and the group
+ * not yet ended that each member of a running or composing group waits on (such members show as
+ * they are, until the group ends). A failed group's members show as they are for good.
  */
 export async function groupsOfEntries(
   groups: WebGroups | undefined,
   items: readonly Generation[],
-): Promise<Map<string, GenerationGroup>> {
-  if (!groups) return new Map();
+): Promise<Pick<EntryDecorations, 'groupOf' | 'pendingGroupOf'>> {
+  if (!groups) return {};
   const found = await groups.groupsOf(items.map((item) => item.id));
-  return new Map([...found].filter(([, group]) => group.status === 'succeeded'));
+  const groupOf = new Map<string, GenerationGroup>();
+  const pendingGroupOf = new Map<string, string>();
+  for (const [id, group] of found) {
+    if (group.status === 'succeeded') groupOf.set(id, group);
+    else if (group.status === 'running' || group.status === 'composing') pendingGroupOf.set(id, group.id);
+  }
+  return { groupOf, pendingGroupOf };
 }
 
 // A grid never changes once composed; private, since who may see it depends on the link.

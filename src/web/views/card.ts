@@ -73,11 +73,19 @@ function poster(generation: Generation): SafeHtml {
   return html`<div class="card__placeholder card__placeholder--${generation.status}" aria-hidden="true"></div>`;
 }
 
-/**
- * One card of the gallery grid; `chainLength` marks the newest part of a chain of extends, `stars`
- * is how many people marked it a favorite.
- */
-export function card(generation: Generation, now: number, chainLength?: number, stars = 0): SafeHtml {
+/** What a card shows of its generation's neighbours: its chain, its favorites, its group. */
+export interface CardMarks {
+  /** Marks the newest part of a chain of extends: "Part N of N". */
+  chainLength?: number;
+  /** How many people marked it a favorite. */
+  stars?: number;
+  /** The group not yet ended it is a member of (`data-pending-group`), for the live script. */
+  pendingGroupId?: string;
+}
+
+/** One card of the gallery grid. */
+export function card(generation: Generation, now: number, marks: CardMarks = {}): SafeHtml {
+  const { chainLength, stars = 0, pendingGroupId } = marks;
   const running = !isFinal(generation.status);
   const error = generation.error ?? generation.upstreamError;
   const duration = generation.joinedMedia?.durationSeconds ?? generation.media?.durationSeconds;
@@ -86,7 +94,7 @@ export function card(generation: Generation, now: number, chainLength?: number, 
   // socket is a good share of its cost. Each newline is still the whitespace between elements.
   return html`<li class="card card--${generation.status}" data-generation-id="${generation.id}" data-status="${generation.status}"${
     running ? html` data-running` : ''
-  }${generation.chainId ? html` data-chain-id="${generation.chainId}"` : ''}${generation.progress === undefined ? '' : html` data-percent="${generation.progress}"`}>
+  }${generation.chainId ? html` data-chain-id="${generation.chainId}"` : ''}${pendingGroupId ? html` data-pending-group="${pendingGroupId}"` : ''}${generation.progress === undefined ? '' : html` data-percent="${generation.progress}"`}>
 <a class="card__link" href="/g/${generation.id}">
 <div class="card__media">
 ${thumbnail(generation)}

@@ -10,6 +10,11 @@ export interface EntryDecorations {
   chainLengths?: ReadonlyMap<string, number>;
   /** Items that stand for their group (compare, batch): shown as the group's one card. */
   groupOf?: ReadonlyMap<string, GenerationGroup>;
+  /**
+   * The id of the group not yet ended (running, composing) that each item is a member of: its card
+   * says so, for the live script to turn the members into the group's one card when it ends.
+   */
+  pendingGroupOf?: ReadonlyMap<string, string>;
   /** How many people marked each card's video as a favorite. */
   stars?: ReadonlyMap<string, number>;
 }
@@ -23,5 +28,9 @@ export function entryCard(item: Generation, now: number, decorations: EntryDecor
   const group = decorations.groupOf?.get(item.id);
   return group
     ? groupCard(group, now, item.restrictedCategories)
-    : card(item, now, decorations.chainLengths?.get(item.id), decorations.stars?.get(item.id));
+    : card(item, now, {
+        chainLength: decorations.chainLengths?.get(item.id),
+        stars: decorations.stars?.get(item.id),
+        pendingGroupId: decorations.pendingGroupOf?.get(item.id),
+      });
 }

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GroupEvent, GroupListener } from '../../../src/core/generations/groups/types.js';
 import type { GenerationEvent, GenerationListener } from '../../../src/core/generations/types.js';
+import { createGroupStore } from '../../../src/core/store/groups.js';
 import { createFavorites } from '../../../src/core/store/index.js';
 import {
   ada,
@@ -10,6 +12,7 @@ import {
   bob,
   closeTestServer,
   createTestData,
+  finishGroupWithMedia,
   insertChain,
   launchChromium,
   makeSampleMedia,
@@ -26,9 +29,14 @@ let seeded: Awaited<ReturnType<typeof seedGallery>>;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 let favorites: ReturnType<typeof createFavorites>;
+let groups: ReturnType<typeof createGroupStore>;
 const listeners = new Set<GenerationListener>();
 const emit = (event: GenerationEvent) => {
   for (const listener of listeners) listener(event);
+};
+const groupListeners = new Set<GroupListener>();
+const emitGroup = (event: GroupEvent) => {
+  for (const listener of groupListeners) listener(event);
 };
 /** Console errors and CSP violations the pages produced; a clean page has none. */
 const problems: string[] = [];
@@ -81,12 +89,20 @@ beforeAll(async () => {
   await favorites.set({ platform: 'discord', userId: 'u-ada' }, seeded.boxes.id, true);
   await favorites.set({ platform: 'slack', userId: 'u-bob' }, seeded.boxes.id, true);
   await favorites.set({ platform: 'discord', userId: 'u-ada' }, seeded.fox.id, true);
+  groups = createGroupStore(data.db, () => data.clock.now);
   server = await startTestServer(data, {
     favorites,
+    groups,
     events: {
       subscribe(listener) {
         listeners.add(listener);
         return () => listeners.delete(listener);
+      },
+    },
+    groupEvents: {
+      subscribe(listener) {
+        groupListeners.add(listener);
+        return () => groupListeners.delete(listener);
       },
     },
   });
@@ -97,6 +113,26 @@ afterAll(async () => {
   await browser?.close();
   await closeTestServer(server, data);
 });
+
+/** A compare of two clips asked for with `prompt`, one done and one running, as a page finds it. */
+async function startGroup(prompt: string) {
+  const members = [];
+  for (const model of ['minimax/video-01', 'kwaivgi/kling-v2.1']) {
+    data.clock.now += 1000;
+    members.push(
+      await data.store.insert({ source: 'replicate', requester: ada, model, prompt, input: { prompt } }),
+    );
+  }
+  await attachMedia(data, sample, members[0]!.id);
+  await data.store.update(members[1]!.id, { status: 'processing', progress: 30 });
+  const group = await groups.insert({
+    kind: 'compare',
+    requester: ada,
+    prompt,
+    memberIds: members.map((m) => m.id),
+  });
+  return { group, done: members[0]!, running: members[1]! };
+}
 
 describe('the gallery in a real browser', () => {
   it('shows the seeded cards, filters them and searches', async () => {
@@ -291,6 +327,98 @@ describe('the gallery in a real browser', () => {
     expect(await cardOf(running.id).evaluate((element) => element.outerHTML)).toBe(live);
     expect(await liveIds()).toEqual(shownLive);
     await page.close();
+  });
+
+  it("turns a group's member cards into the group's one card when it ends live, as the page renders it after a reload", async () => {
+    // The festival's grid is composed after its last member's end is heard (as the group service
+    // does); the regatta's was already composed when its last member's card is asked for.
+    const festival = await startGroup('A lantern festival over a river');
+    const regatta = await startGroup('A lantern regatta at dusk');
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
+    watch(page);
+    await page.goto(`${server.url}/?q=lantern`);
+    const cardOf = (id: string) => page.locator(`[data-generation-id="${id}"]`);
+    // Running groups show their members as they are.
+    for (const { done, running } of [festival, regatta])
+      for (const member of [done, running]) expect(await cardOf(member.id).count()).toBe(1);
+    // The stream subscribes to generations and to group ends in one step.
+    await expect.poll(() => listeners.size).toBe(1);
+
+    // The festival's last member ends: its own card, finished, while the grid is composed.
+    const festivalLast = await attachMedia(data, sample, festival.running.id);
+    emit({ type: 'succeeded', generation: festivalLast, media: festivalLast.media! });
+    await page.waitForSelector(
+      `[data-generation-id="${festival.running.id}"]:not([data-running]) img.card__poster`,
+    );
+    expect(await cardOf(festival.done.id).count()).toBe(1);
+    const festivalGroup = await finishGroupWithMedia(data, sample, groups, festival.group.id);
+    emitGroup({
+      type: 'finished',
+      group: festivalGroup,
+      members: [(await data.store.get(festival.done.id))!, festivalLast],
+    });
+    await page.waitForSelector(`[data-group-id="${festival.group.id}"]`, { timeout: 5000 });
+
+    // The regatta's grid is kept before its last member's end reaches the page.
+    await finishGroupWithMedia(data, sample, groups, regatta.group.id);
+    const regattaLast = await attachMedia(data, sample, regatta.running.id);
+    emit({ type: 'succeeded', generation: regattaLast, media: regattaLast.media! });
+    await page.waitForSelector(`[data-group-id="${regatta.group.id}"]`, { timeout: 5000 });
+
+    const entries = () =>
+      page
+        .locator('.card')
+        .evaluateAll((cards) =>
+          cards.map((c) => [
+            c.getAttribute('data-generation-id') ?? c.getAttribute('data-group-id'),
+            c.outerHTML,
+          ]),
+        );
+    const live = await entries();
+    // One card per group, where its newest member was; no member card is left.
+    expect(live.map(([id]) => id)).toEqual([regatta.group.id, festival.group.id]);
+    // The same cards, server-rendered: what the live page shows is what a reload shows.
+    await page.reload();
+    expect(await entries()).toEqual(live);
+    await page.close();
+  });
+
+  it("turns a group into its one card on a page that polls, and leaves a failed group's clips as they are", async () => {
+    // The same store served without live events: the page asks again every two seconds.
+    const polling = await startTestServer(data, { favorites, groups });
+    const finished = await startGroup('A kite race on the beach');
+    const failed = await startGroup('A kite festival in the rain');
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: 'dark' });
+    watch(page);
+    try {
+      await page.goto(`${polling.url}/?q=kite`);
+      expect(await page.locator('body').getAttribute('data-live')).toBe('poll');
+      await attachMedia(data, sample, finished.running.id);
+      await finishGroupWithMedia(data, sample, groups, finished.group.id);
+      await data.store.update(failed.running.id, { status: 'failed', error: 'GPU out of memory' });
+      await groups.transition(failed.group.id, ['running'], { status: 'failed', error: 'No grid.' });
+      await page.waitForSelector(`[data-group-id="${finished.group.id}"]`, { timeout: 10_000 });
+      // The failed group's clips stay, no longer waiting on it.
+      await page.waitForFunction(() => !document.querySelector('[data-pending-group]'), undefined, {
+        timeout: 10_000,
+      });
+      const entries = () =>
+        page
+          .locator('.card')
+          .evaluateAll((cards) =>
+            cards.map((c) => [
+              c.getAttribute('data-generation-id') ?? c.getAttribute('data-group-id'),
+              c.outerHTML,
+            ]),
+          );
+      const live = await entries();
+      expect(live.map(([id]) => id)).toEqual([failed.running.id, failed.done.id, finished.group.id]);
+      await page.reload();
+      expect(await entries()).toEqual(live);
+    } finally {
+      await page.close();
+      await polling.close();
+    }
   });
 
   it('opens a detail page and plays the video, seeking with ranges', async () => {

@@ -1,6 +1,11 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type {
+  GenerationGroup,
+  GroupEvent,
+  GroupListener,
+} from '../../../src/core/generations/groups/types.js';
 import type { Generation, GenerationEvent, GenerationListener } from '../../../src/core/generations/types.js';
 import {
   ada,
@@ -22,10 +27,20 @@ const events = {
 const emit = (event: GenerationEvent) => {
   for (const listener of listeners) listener(event);
 };
+const groupListeners = new Set<GroupListener>();
+const groupEvents = {
+  subscribe(listener: GroupListener) {
+    groupListeners.add(listener);
+    return () => groupListeners.delete(listener);
+  },
+};
+const emitGroup = (event: GroupEvent) => {
+  for (const listener of groupListeners) listener(event);
+};
 
 beforeAll(async () => {
   data = createTestData();
-  server = await startTestServer(data, { events });
+  server = await startTestServer(data, { events, groupEvents });
 });
 
 afterAll(() => closeTestServer(server, data));
@@ -118,6 +133,33 @@ describe('GET /events', () => {
     expect(await next()).toContain(`"id":"${one.id}","status":"failed","final":true`);
     controller.abort();
     await vi.waitFor(() => expect(listeners.size).toBe(0));
+  });
+
+  it('streams the end of a group with a member asked for, once the group has ended', async () => {
+    const [one, other] = await Promise.all(
+      [1, 2].map(() => data.store.insert({ source: 'replicate', requester: ada, model: 'a/b', input: {} })),
+    );
+    const group = (id: string, memberId: string, status: GenerationGroup['status']): GenerationGroup => ({
+      id,
+      kind: 'compare',
+      requester: ada,
+      memberIds: [memberId, 'gen_elsewhere'],
+      status,
+      refused: [],
+      createdAt: 0,
+      updatedAt: 0,
+    });
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/events?ids=${one!.id}`, { signal: controller.signal });
+    const next = eventReader(response);
+    expect(await next()).toBe('retry: 3000');
+    // A member moving changes no card; another page's group is not this stream's.
+    emitGroup({ type: 'member', group: group('grp_one', one!.id, 'composing'), members: [] });
+    emitGroup({ type: 'finished', group: group('grp_other', other!.id, 'succeeded'), members: [] });
+    emitGroup({ type: 'finished', group: group('grp_one', one!.id, 'failed'), members: [] });
+    expect(await next()).toBe(`event: group\ndata: ${JSON.stringify({ id: 'grp_one', status: 'failed' })}`);
+    controller.abort();
+    await vi.waitFor(() => expect(groupListeners.size).toBe(0));
   });
 
   it('cuts off a client that stopped reading instead of buffering events for it forever', async () => {

@@ -4,6 +4,7 @@ import { loadLinkSecret } from '../../../src/core/access/link-secret.js';
 import { createLinkSigner, linkLifetimeMs } from '../../../src/core/access/link-token.js';
 import type { Place } from '../../../src/core/access/place.js';
 import { type DeleteBy, deleteGeneration } from '../../../src/core/generations/delete.js';
+import type { GenerationGroup, GroupListener } from '../../../src/core/generations/groups/types.js';
 import type { GenerationListener } from '../../../src/core/generations/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { createMediaStorage } from '../../../src/core/media/configured-storage.js';
@@ -37,6 +38,13 @@ const events = {
     return () => listeners.delete(listener);
   },
 };
+const groupListeners = new Set<GroupListener>();
+const groupEvents = {
+  subscribe(listener: GroupListener) {
+    groupListeners.add(listener);
+    return () => groupListeners.delete(listener);
+  },
+};
 
 beforeAll(async () => {
   const sample = await makeSampleMedia();
@@ -62,7 +70,7 @@ beforeAll(async () => {
         by,
       ),
   };
-  server = await startTestServer(data, { events, service, access: { signer, sessions } });
+  server = await startTestServer(data, { events, groupEvents, service, access: { signer, sessions } });
 });
 afterAll(() => closeTestServer(server, data));
 
@@ -209,7 +217,22 @@ describe('a signed link', () => {
   });
 });
 
-/** Opens /events, emits fox's and boxes' progress, and returns what arrived before fox's did. */
+/** A finished group of one generation's place, as the group service tells its end. */
+const groupOf = (generation: typeof seeded.fox, id: string): GenerationGroup => ({
+  id,
+  kind: 'batch',
+  requester: generation.requester,
+  memberIds: [generation.id],
+  status: 'succeeded',
+  refused: [],
+  createdAt: generation.createdAt,
+  updatedAt: generation.createdAt,
+});
+
+/**
+ * Opens /events, emits the ends of boxes' and fox's groups, then boxes' and fox's progress, and
+ * returns what arrived before fox's progress did.
+ */
 function liveEvents(path: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = http.get(`${server.url}${path}`, (response) => {
@@ -224,10 +247,16 @@ function liveEvents(path: string): Promise<{ status: number; text: string }> {
         text += chunk;
         if (text.includes('retry:') && !text.includes('"progress"')) {
           // Subscribed: boxes goes first, so if it were let through it would arrive before fox.
+          for (const [generation, id] of [
+            [seeded.boxes, 'grp_boxes'],
+            [seeded.fox, 'grp_fox'],
+          ] as const)
+            for (const listener of groupListeners)
+              listener({ type: 'finished', group: groupOf(generation, id), members: [generation] });
           for (const generation of [seeded.boxes, seeded.fox])
             for (const listener of listeners) listener({ type: 'progress', generation, percent: 50 });
         }
-        if (text.includes(seeded.fox.id)) {
+        if (text.includes(`"id":"${seeded.fox.id}"`)) {
           request.destroy();
           resolve({ status: 200, text });
         }
@@ -244,6 +273,9 @@ describe('live updates', () => {
     const seen = await liveEvents(withKey('/events', key));
     expect(seen.text).toContain(seeded.fox.id);
     expect(seen.text).not.toContain(seeded.boxes.id);
+    // A group's end too: the link's place's group, and not another place's.
+    expect(seen.text).toContain('event: group\ndata: {"id":"grp_fox","status":"succeeded"}');
+    expect(seen.text).not.toContain('grp_boxes');
   });
 });
 

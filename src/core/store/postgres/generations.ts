@@ -9,7 +9,7 @@ import type {
 import type { Generation, GenerationStatus, Platform } from '../../generations/types.js';
 import { internalsOf, patchColumns, toGeneration } from '../generation-rows.js';
 import { newGenerationId } from '../generations.js';
-import { placeCondition } from '../place-filter.js';
+import { placeModelsQuery } from '../place-models.js';
 import type { PostgresDatabase } from './database.js';
 import { createPostgresDownloadClaims } from './download-claims.js';
 import { createPostgresGenerationLister, withNamedParameters } from './generation-list.js';
@@ -134,13 +134,21 @@ export function createPostgresGenerationStore(
     list: createPostgresGenerationLister(db),
 
     async models(place?: Place): Promise<string[]> {
-      let query = db.selectFrom('generations as g').select('g.model').distinct();
-      // The same place rule as the list's (../place-filter.ts), so a link's filter names its own models.
       if (place) {
-        const condition = placeCondition(place);
-        query = query.where(withNamedParameters(condition.sql, condition.params) as RawBuilder<boolean>);
+        // The same place rule as the list's (../place-filter.ts), so a link's filter names its own
+        // models; the same text as SQLite's, read through the place's models index.
+        const query = placeModelsQuery(place);
+        const { rows } = await (
+          withNamedParameters(query.sql, query.params) as RawBuilder<{ model: string }>
+        ).execute(db);
+        return rows.map((r) => r.model);
       }
-      const rows = await query.orderBy('g.model').execute();
+      const rows = await db
+        .selectFrom('generations as g')
+        .select('g.model')
+        .distinct()
+        .orderBy('g.model')
+        .execute();
       return rows.map((r) => r.model);
     },
 

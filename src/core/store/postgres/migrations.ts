@@ -211,6 +211,14 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX generation_group_members_group ON generation_group_members (group_id, position);
       `,
   },
+  {
+    version: 8,
+    name: "a place's models, for its gallery link's model filter, read from one index",
+    up: `
+      -- An index-only scan in model order for a server's models (see SQLite's migration 15).
+      CREATE INDEX generations_place_models ON generations (platform, workspace_id, model, channel_id);
+      `,
+  },
 ];
 
 /** Any number both engines' processes agree on: the advisory lock that serialises migrations. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Place } from '../../../../src/core/access/place.js';
 import { migrations, webhookReplayWindowMs } from '../../../../src/core/store/index.js';
+import { placeModelsQuery } from '../../../../src/core/store/place-models.js';
 import { postgresMigrations } from '../../../../src/core/store/postgres/index.js';
 import { freshStore, storeEngines } from '../../../support/store-engines.js';
 
@@ -310,6 +312,37 @@ describe.each(storeEngines())('generation store on $name', (engine) => {
     expect(await store.models({ kind: 'operator' })).toEqual(['physics']);
     expect(await store.models({ kind: 'server', platform: 'discord', workspaceId: 'nobody' })).toEqual([]);
     expect(await store.models()).toHaveLength(7);
+  });
+
+  it("reads a server's models from the place's models index, in its order, without a sort", async () => {
+    const place = await engine.fresh();
+    const store = (await engine.open(place)).generations;
+    for (const [workspaceId, model] of [
+      ['g1', 'wan/t2v'],
+      ['g1', 'a/b'],
+      ['g2', 'other/server'],
+    ] as const)
+      await store.insert({ source: 'replicate', requester: { ...requester, workspaceId }, model, input: {} });
+    const servers: Place[] = [
+      { kind: 'server', platform: 'discord', workspaceId: 'g1' },
+      // Slack's rule reads the channel too (a DM keeps its team id): still the index alone.
+      { kind: 'server', platform: 'slack', workspaceId: 't1' },
+    ];
+    for (const server of servers) {
+      // The store's own query, its parameters written in as literals for EXPLAIN.
+      const query = placeModelsQuery(server);
+      const text = query.sql.replace(/@(\w+)/g, (_, name: string) => `'${query.params[name]}'`);
+      const plan = await engine.plan(place, text);
+      expect(plan).toContain('generations_place_models');
+      // Distinct and ordered straight from the index: no sort step of the rows found.
+      if (engine.name === 'sqlite') {
+        expect(plan).toContain('COVERING INDEX generations_place_models');
+        expect(plan).not.toContain('TEMP B-TREE');
+      } else {
+        expect(plan).toContain('Index Only Scan using generations_place_models');
+        expect(plan).not.toMatch(/\bSort\b/);
+      }
+    }
   });
 
   it('ignores a replayed webhook delivery', async () => {
