@@ -272,7 +272,30 @@ export function betweenSides(words: string[], i: number): boolean {
   );
 }
 
-const fillers = new Set(['of', 'the', 'very', 'shiny', 'metal', 'metallic', 'rubber', 'bouncy']);
+/**
+ * Words between a count and its noun that are no count: materials among them, so "a steel ball"
+ * is one ball (its "a" was cut off by "steel" and a ball with no count fell as 12).
+ */
+const fillers = new Set([
+  'of',
+  'the',
+  'very',
+  'shiny',
+  'metal',
+  'metallic',
+  'steel',
+  'iron',
+  'chrome',
+  'rubber',
+  'bouncy',
+  'glass',
+  'ice',
+  'icy',
+  'heavy',
+  'lead',
+  'bowling',
+  'wrecking',
+]);
 
 function nounPhrases(words: string[], found: Measure[]): NounPhrase[] {
   const phrases: NounPhrase[] = [];
