@@ -6,7 +6,9 @@ import {
   grid,
   pins,
   ring,
+  ringDominoes,
   row,
+  spiralDominoes,
   stairRise,
   stairRun,
   stairs,
@@ -126,7 +128,9 @@ function targetLayout(part: Part, look: Look, moverCount: number): Layout {
     case 'row':
       return /^domino/.test(part.noun) ? dominoes(count, look, false) : row(count, part.shape, look);
     case 'ring':
-      return ring(count, part.shape, look);
+      return /^domino/.test(part.noun) ? ringDominoes(count, look, false) : ring(count, part.shape, look);
+    case 'spiral':
+      return spiralDominoes(count, look);
     case 'pile':
       return grid(count, part.shape, look, true);
     default:
@@ -226,7 +230,7 @@ export function compose(
     (p) =>
       !p.relation &&
       (p.arrangement === 'wall' ||
-        p.arrangement === 'ring' ||
+        (p.arrangement === 'ring' && !/^domino/.test(p.noun)) ||
         p.arrangement === 'grid' ||
         (p.arrangement === 'row' && !/^domino/.test(p.noun))),
   );
@@ -323,7 +327,18 @@ export function compose(
       target.relation === 'onto' ||
       target.relation === 'over' ||
       (target.relation === 'into' && (fallingVerb.test(text) || isContainer(target)));
-    if (drops) {
+    if (target.holds) {
+      // "A box of marbles": they start in it, settled on its floor, not dropped in.
+      const walls = boxOf(placed.objects);
+      const inner = Math.min(walls.max[0] - walls.min[0], walls.max[2] - walls.min[2]);
+      const inside = cluster(movers, looks, [center[0], 0, center[2]], Math.max(0.6, inner * 0.6), random);
+      const floor = Math.min(...inside.map((o) => o.position[1] - o.size[1] / 2));
+      // Just above the container's floor panel, 8 cm thick.
+      for (const o of inside) o.position[1] += 0.1 - floor;
+      side = false;
+      duration = 3;
+      objects.push(...inside);
+    } else if (drops) {
       side = false;
       duration = 3;
       objects.push(

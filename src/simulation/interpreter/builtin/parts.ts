@@ -14,7 +14,7 @@ import {
 } from './words.js';
 
 /** How the bodies of one noun phrase are set out. */
-export type Arrangement = 'tower' | 'wall' | 'pyramid' | 'row' | 'pile' | 'ring' | 'grid';
+export type Arrangement = 'tower' | 'wall' | 'pyramid' | 'row' | 'pile' | 'ring' | 'grid' | 'spiral';
 
 /** How a part meets the parts before it, from the preposition in front of it. */
 export type Relation = 'into' | 'onto' | 'down' | 'beside' | 'around' | 'through' | 'over' | 'under';
@@ -47,6 +47,8 @@ export interface Part {
   agent?: boolean;
   /** Joined to the part before it by "and", with no preposition between ("a tower and a pyramid"). */
   andJoined?: boolean;
+  /** A box named with what is in it ("a box of marbles", "a crate full of balls"): the next part starts inside it. */
+  holds?: boolean;
 }
 
 const arrangementWords: Readonly<Record<string, Arrangement>> = {
@@ -64,7 +66,35 @@ const arrangementWords: Readonly<Record<string, Arrangement>> = {
   ring: 'ring',
   circle: 'ring',
   grid: 'grid',
+  spiral: 'spiral',
 };
+
+/**
+ * The words between an arrangement and what it is made of: "a tower of", "a pyramid made of", "a
+ * wall built from"; how many there are, 0 when none.
+ */
+function linkAt(words: string[], i: number): number {
+  if (words[i] === 'of') return 1;
+  if (!/^(made|built)$/.test(words[i] ?? '')) return 0;
+  if (words[i + 1] === 'of' || words[i + 1] === 'from') return 2;
+  return words[i + 1] === 'out' && words[i + 2] === 'of' ? 3 : 0;
+}
+
+/**
+ * An arrangement said after the thing arranged: "dominoes in a spiral", "30 boxes in a tower";
+ * the arrangement and how many words say it.
+ */
+function arrangedAt(words: string[], i: number): { arrangement: Arrangement; length: number } | undefined {
+  if (words[i] !== 'in') return undefined;
+  const article = /^(a|an|the)$/.test(words[i + 1] ?? '') ? 1 : 0;
+  const arrangement = arrangementWords[words[i + 1 + article] ?? ''];
+  if (!arrangement || linkAt(words, i + 2 + article)) return undefined;
+  return { arrangement, length: 2 + article };
+}
+
+/** Boxes that hold what is named after them ("a box of marbles"), and the words that say so. */
+const containerWords = new Set(['box', 'crate']);
+const holdingPhrases = [['of'], ['full', 'of'], ['filled', 'with']];
 
 /** Prepositions and the relation they name; longest first so "on top of" wins over "on". */
 const relationPhrases: [string[], Relation][] = [
@@ -160,6 +190,7 @@ function readModifiers(part: Part, words: string[], noun: number, from: number, 
       part.noun = `${w} ${part.noun}`;
     } else if (w === 'heavy' || w === 'lead') part.heavy = true;
     else if (w === 'rubber' || w === 'bouncy') part.rubber = true;
+    else if (w === 'of' && !countAt(words, i - 1)) break;
     else {
       const number = countAt(words, i);
       if (number) {
@@ -217,23 +248,32 @@ export function readParts(prompt: string): Part[] {
     }
     let part: Part | undefined;
     let end = i;
-    const arrangement = arrangementWords[w];
-    if (arrangement && words[i + 1] === 'of') {
-      const j = words.findIndex((x, k) => k > i + 1 && k < i + 8 && (shapeWords[x] || pinWords.has(x)));
-      if (j >= 0) {
-        part = emptyPart(
-          pinWords.has(words[j]!) ? 'pins' : 'group',
-          shapeWords[words[j]!] ?? 'cylinder',
-          words[j]!,
-        );
-        part.arrangement = arrangement;
-        readModifiers(part, words, j, i + 2, marked.measures);
-        end = j;
-      }
-    } else if (bareArrangements.has(w) && (pending || (joined && hitting(parts.at(-1))))) {
-      // "Rolls into a pyramid": a target named by its arrangement alone is built of boxes.
+    const arranged = arrangedAt(words, i);
+    const last = parts.at(-1);
+    if (arranged && (last?.kind === 'group' || last?.kind === 'pins')) {
+      // "A row of 30 dominoes in a spiral" is built as a spiral: the reading says what was built.
+      last.arrangement = arrangement(last, arranged.arrangement);
+      i += arranged.length - 1;
+      consumed = i + 1;
+      continue;
+    }
+    const link = arrangementWords[w] ? linkAt(words, i + 1) : 0;
+    const j = link
+      ? words.findIndex((x, k) => k > i + link && k < i + 8 && (shapeWords[x] || pinWords.has(x)))
+      : -1;
+    if (j >= 0) {
+      part = emptyPart(
+        pinWords.has(words[j]!) ? 'pins' : 'group',
+        shapeWords[words[j]!] ?? 'cylinder',
+        words[j]!,
+      );
+      part.arrangement = arrangement(part, arrangementWords[w]!);
+      readModifiers(part, words, j, i + 1 + link, marked.measures);
+      end = j;
+    } else if (bareArrangements.has(w)) {
+      // "Rolls into a pyramid", "a tower": an arrangement named alone is built of boxes.
       part = emptyPart('group', 'box', 'boxes');
-      part.arrangement = arrangement;
+      part.arrangement = arrangementWords[w];
       readModifiers(part, words, i, consumed, marked.measures);
       part.count = undefined;
     } else if (rampWords.has(w)) part = emptyPart('ramp', 'box', 'ramp');
@@ -248,6 +288,9 @@ export function readParts(prompt: string): Part[] {
       readModifiers(part, words, i, consumed, marked.measures);
     }
     if (!part) continue;
+    // What a box holds goes into it: the box is the target, a container (compose.ts).
+    const holder = parts.at(-1);
+    if (holder?.holds) holder.relation = 'into';
     if (agent) part.agent = true;
     else if (pending) part.relation = pending;
     // "... and three cubes fall": a part with a verb of its own starts a new clause; it is not in a list.
@@ -255,11 +298,24 @@ export function readParts(prompt: string): Part[] {
     pending = undefined;
     agent = false;
     joined = false;
+    const holding = holdingPhrases.find((phrase) => phrase.every((x, k) => words[end + 1 + k] === x));
+    if (holding && containerWords.has(part.noun) && part.count === 1 && !part.relation && !part.agent) {
+      part.holds = true;
+      end += holding.length;
+    }
     parts.push(part);
     consumed = end + 1;
     i = end;
   }
+  // A box said to hold something that no part follows ("a box of") is only a box.
+  const lastPart = parts.at(-1);
+  if (lastPart?.holds) lastPart.holds = false;
   return parts;
+}
+
+/** A spiral is a path of dominoes; other things said to be in one stand in a ring. */
+function arrangement(part: Part, said: Arrangement): Arrangement {
+  return said === 'spiral' && !/^domino/.test(part.noun) ? 'ring' : said;
 }
 
 /** A measure as the scene holds it, in metres or kilograms ("2 m"), and what the reading adds when it was bounded. */
@@ -309,6 +365,7 @@ function describePart(said: Part, counts: HeldCounts): string {
     ...(part.wooden ? ['wooden'] : []),
     ...(part.glass ? ['glass'] : []),
     ...(part.icy ? ['icy'] : []),
+    ...(part.rubber ? ['rubber'] : []),
     part.noun,
   ].join(' ');
   const many = plural(part);
@@ -329,7 +386,13 @@ function describePart(said: Part, counts: HeldCounts): string {
  * with the counts the scene holds (`counts`) in place of those said.
  */
 export function describeParts(parts: Part[], counts = new HeldCounts()): string {
-  return parts.length
-    ? parts.map((part) => describePart(part, counts)).join(', ')
-    : 'nothing it knows; a few falling boxes';
+  if (!parts.length) return 'nothing it knows; a few falling boxes';
+  const read: string[] = [];
+  parts.forEach((part, i) => {
+    const held = parts[i - 1]?.holds ? parts[i - 1] : undefined;
+    // What a box holds is read with it: "a box of marbles", "a crate with a ball".
+    if (held) read.push(`${read.pop()} ${plural(part) ? 'of' : 'with'} ${describePart(part, counts)}`);
+    else read.push(describePart(part, counts));
+  });
+  return read.join(', ');
 }

@@ -163,6 +163,8 @@ export interface PromptWords {
   metal: boolean;
   rubber: boolean;
   icy: boolean;
+  /** The ground is ice: "bounces on ice", "slides across a frozen lake". */
+  icyFloor: boolean;
   wooden: boolean;
   glass: boolean;
   heavy: boolean;
@@ -370,6 +372,10 @@ export function readPrompt(prompt: string): PromptWords {
   else if (/\b(zero|no) gravity\b|\bweightless\b/.test(text)) gravity = 0;
   else if (/\blow gravity\b/.test(text)) gravity = -3;
 
+  // Ice under things is the floor, not what the things are made of.
+  const floorOfIce =
+    /\b(on|onto|across|over) (the |an? )?(ice|ice rink|icy (floor|ground|surface|lake|pond)|frozen (floor|ground|lake|pond))\b/;
+  const icyFloor = floorOfIce.test(text);
   const ballWord = /\b(ball|sphere|marble|boulder|bowling ball)\b/;
   const knockedByBall =
     /\bwrecking ball\b/.test(text) ||
@@ -385,7 +391,8 @@ export function readPrompt(prompt: string): PromptWords {
     colorful: /\b(colou?rful|rainbow|random colou?rs?|multicolou?red|all colou?rs)\b/.test(text),
     metal: /\b(metal|metallic|steel|chrome|shiny|iron)\b/.test(text),
     rubber: /\b(rubber|bouncy)\b/.test(text),
-    icy: /\b(ice|icy|slippery|frictionless)\b/.test(text),
+    icy: /\b(ice|icy|slippery|frictionless)\b/.test(text.replace(floorOfIce, ' ')),
+    icyFloor,
     wooden: /\b(wood|wooden)\b/.test(text),
     glass: /\bglass\b/.test(text),
     heavy: /\b(heavy|lead)\b/.test(text),

@@ -21,4 +21,99 @@ describe('built-in interpreter, first sentences', () => {
     expect(scene.objects.filter((o) => o.body === 'dynamic')).toHaveLength(1);
     expect(read).toBe(reading);
   });
+
+  it('pours the default count of marbles into "a bowl of marbles", read in the plural', () => {
+    const { scene, reading } = readBuiltin('a bowl of marbles');
+    expect(reading).toBe('40 marbles poured into a bowl');
+    expect(of(scene, 'sphere')).toHaveLength(40);
+  });
+
+  it.each([
+    ['a box of marbles', 'a box of marbles'],
+    ['a crate full of balls', 'a crate of balls'],
+    ['a glass box of 20 red balls', 'a glass box of 20 red balls'],
+  ])('puts the balls of "%s" inside its box', (sentence, reading) => {
+    const { scene, reading: read } = readBuiltin(sentence);
+    expect(read).toBe(reading);
+    const walls = of(scene, 'box', 'static');
+    const balls = of(scene, 'sphere');
+    expect(walls).toHaveLength(5);
+    expect(balls.length).toBeGreaterThan(1);
+    const inner = (k: 0 | 2) => ({
+      min: Math.min(...walls.map((w) => w.position[k] - w.size[k] / 2)),
+      max: Math.max(...walls.map((w) => w.position[k] + w.size[k] / 2)),
+    });
+    for (const k of [0, 2] as const)
+      for (const b of balls) {
+        expect(b.position[k]).toBeGreaterThan(inner(k).min);
+        expect(b.position[k]).toBeLessThan(inner(k).max);
+      }
+    // They start in it, below the top of its walls, not dropped from above.
+    const top = Math.max(...walls.map((w) => w.position[1] + w.size[1] / 2));
+    expect(Math.min(...balls.map((b) => b.position[1]))).toBeLessThan(top);
+    expect(sceneProblems(scene)).toEqual([]);
+  });
+
+  it.each([
+    ['a spiral of dominoes', 'a spiral of dominoes', 20],
+    ['a spiral of 40 dominoes', 'a spiral of 40 dominoes', 40],
+    ['dominoes in a spiral', 'a spiral of dominoes', 20],
+    ['a row of 30 dominoes in a spiral, the first one pushed', 'a spiral of 30 dominoes', 30],
+  ])('reads the spiral that "%s" builds', (sentence, reading, count) => {
+    const { scene, reading: read } = readBuiltin(sentence);
+    expect(read).toBe(reading);
+    const dominoes = of(scene, 'box');
+    expect(dominoes).toHaveLength(count);
+    expect(dominoes.filter(pushed)).toHaveLength(1);
+    // A spiral winds round its middle: the dominoes stand on every side of it.
+    expect(dominoes.some((d) => d.position[2] > 1)).toBe(true);
+    expect(dominoes.some((d) => d.position[2] < -1)).toBe(true);
+  });
+
+  it('stands "dominoes in a ring" on a circle, the first pushed along it, and says so', () => {
+    const { scene, reading } = readBuiltin('dominoes in a ring');
+    expect(reading).toBe('a ring of dominoes');
+    const dominoes = of(scene, 'box');
+    expect(dominoes).toHaveLength(20);
+    expect(dominoes.filter(pushed)).toHaveLength(1);
+    // Tall and thin, as dominoes are, each as far from the middle as the others.
+    expect(dominoes[0]!.size[1]).toBeGreaterThan(dominoes[0]!.size[0] * 4);
+    const cx = dominoes.reduce((sum, d) => sum + d.position[0], 0) / dominoes.length;
+    const cz = dominoes.reduce((sum, d) => sum + d.position[2], 0) / dominoes.length;
+    const radii = dominoes.map((d) => Math.hypot(d.position[0] - cx, d.position[2] - cz));
+    expect(Math.max(...radii) - Math.min(...radii)).toBeLessThan(0.05);
+  });
+
+  it.each([
+    ['a tower', 'a tower of boxes', 12],
+    ['a wall', 'a wall of boxes', 15],
+    ['a pyramid', 'a pyramid of boxes', 15],
+  ])('builds "%s" of boxes', (sentence, reading, count) => {
+    const { scene, reading: read } = readBuiltin(sentence);
+    expect(read).toBe(reading);
+    const boxes = of(scene, 'box');
+    expect(boxes).toHaveLength(count);
+    // Standing on each other, not falling from the sky.
+    expect(Math.min(...boxes.map((b) => b.position[1] - b.size[1] / 2))).toBeLessThan(0.01);
+    expect(boxes.every((b) => b.velocity.every((v) => v === 0))).toBe(true);
+  });
+
+  it('reads the rubber of "a rubber ball bounces on ice", and the ice it bounces on', () => {
+    const { scene, reading } = readBuiltin('a rubber ball bounces on ice');
+    expect(reading).toBe('a rubber ball, an icy floor');
+    expect(of(scene, 'sphere').map((b) => b.material)).toEqual(['rubber']);
+    expect(scene.ground.friction).toBeLessThan(0.1);
+  });
+
+  it.each([
+    ['a ramp', 'a ball, a ramp', 'sphere'],
+    ['a ball rolls down a ramp', 'a ball, a ramp', 'sphere'],
+    ['an ice cube slides down a ramp', 'an icy cube, a ramp', 'box'],
+  ] as const)('rolls one body down the same ramp for "%s"', (sentence, reading, shape) => {
+    const { scene, reading: read } = readBuiltin(sentence);
+    expect(read).toBe(reading);
+    expect(scene.objects).toHaveLength(2);
+    expect(of(scene, shape)).toHaveLength(1);
+    expect(of(scene, 'box', 'static').map((r) => r.size)).toEqual([[9, 0.25, 3.5]]);
+  });
 });
