@@ -327,29 +327,33 @@ export function compose(
       target.relation === 'onto' ||
       target.relation === 'over' ||
       (target.relation === 'into' && (fallingVerb.test(text) || isContainer(target)));
-    if (target.holds) {
-      // "A box of marbles": they start in it, settled on its floor, not dropped in.
-      const walls = boxOf(placed.objects);
-      const inner = Math.min(walls.max[0] - walls.min[0], walls.max[2] - walls.min[2]);
-      const inside = cluster(movers, looks, [center[0], 0, center[2]], Math.max(0.6, inner * 0.6), random);
-      const floor = Math.min(...inside.map((o) => o.position[1] - o.size[1] / 2));
-      // Just above the container's floor panel, 8 cm thick.
-      for (const o of inside) o.position[1] += 0.1 - floor;
+    if (drops) {
       side = false;
       duration = 3;
-      objects.push(...inside);
-    } else if (drops) {
-      side = false;
-      duration = 3;
-      objects.push(
-        ...cluster(
-          movers,
-          looks,
-          [center[0], placed.max[1] + 3, center[2]],
-          Math.max(0.6, width * 0.6),
-          random,
-        ),
-      );
+      // "A box of marbles": they start in it, settled on its floor; what is said to fall in falls on them.
+      const inside = target.holds ? movers.filter((p) => p.inside) : [];
+      const dropped = movers.filter((p) => !inside.includes(p));
+      const looksOf = (some: Part[]) => some.map((p) => looks[movers.indexOf(p)]!);
+      if (inside.length) {
+        const walls = boxOf(placed.objects);
+        const inner = Math.min(walls.max[0] - walls.min[0], walls.max[2] - walls.min[2]);
+        const settled = cluster(inside, looksOf(inside), [center[0], 0, center[2]], inner * 0.85, random);
+        const floor = Math.min(...settled.map((o) => o.position[1] - o.size[1] / 2));
+        // Just above the container's floor panel, 8 cm thick.
+        for (const o of settled) o.position[1] += 0.1 - floor;
+        objects.push(...settled);
+      }
+      const top = Math.max(placed.max[1], ...objects.map((o) => o.position[1] + o.size[1] / 2));
+      if (dropped.length)
+        objects.push(
+          ...cluster(
+            dropped,
+            looksOf(dropped),
+            [center[0], top + 3, center[2]],
+            Math.max(0.6, width * 0.6),
+            random,
+          ),
+        );
     } else if (target.relation === 'into' || target.relation === 'through') {
       if (moverCount === 1) {
         const ball = wreckingBall(placed, looks[0]!);

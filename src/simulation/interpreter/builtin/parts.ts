@@ -28,6 +28,8 @@ export interface Part {
   count?: number;
   colorNames: string[];
   colors: string[];
+  /** Said to be of many colours: "colourful", "rainbow", "multicoloured" (each part is painted so). */
+  colorful?: boolean;
   sizeScale?: number;
   /** The size word as written, e.g. `huge`. */
   sizeName?: string;
@@ -47,8 +49,10 @@ export interface Part {
   agent?: boolean;
   /** Joined to the part before it by "and", with no preposition between ("a tower and a pyramid"). */
   andJoined?: boolean;
-  /** A box named with what is in it ("a box of marbles", "a crate full of balls"): the next part starts inside it. */
+  /** A box named with what is in it ("a box of marbles", "marbles in a box"): a container, hit by nothing but what falls in. */
   holds?: boolean;
+  /** In the box named with it ("a box of marbles"): it starts inside, settled, not dropped in. */
+  inside?: boolean;
 }
 
 const arrangementWords: Readonly<Record<string, Arrangement>> = {
@@ -95,6 +99,13 @@ function arrangedAt(words: string[], i: number): { arrangement: Arrangement; len
 /** Boxes that hold what is named after them ("a box of marbles"), and the words that say so. */
 const containerWords = new Set(['box', 'crate']);
 const holdingPhrases = [['of'], ['full', 'of'], ['filled', 'with']];
+
+/** Whether the words from `words[i]` put what came before in a box: "in a glass box", "inside the crate". */
+function inContainer(words: string[], i: number): boolean {
+  if (words[i] !== 'in' && words[i] !== 'inside') return false;
+  const noun = words.slice(i + 1, i + 6).find((w) => shapeWords[w] || rampWords.has(w) || stairWords.has(w));
+  return noun !== undefined && containerWords.has(noun);
+}
 
 /** Prepositions and the relation they name; longest first so "on top of" wins over "on". */
 const relationPhrases: [string[], Relation][] = [
@@ -190,6 +201,7 @@ function readModifiers(part: Part, words: string[], noun: number, from: number, 
       part.noun = `${w} ${part.noun}`;
     } else if (w === 'heavy' || w === 'lead') part.heavy = true;
     else if (w === 'rubber' || w === 'bouncy') part.rubber = true;
+    else if (/^(colou?rful|rainbow|multicolou?red)$/.test(w)) part.colorful = true;
     else if (w === 'of' && !countAt(words, i - 1)) break;
     else {
       const number = countAt(words, i);
@@ -228,6 +240,9 @@ export function readParts(prompt: string): Part[] {
   let agent = false;
   let joined = false;
   let consumed = 0;
+  /** A box said to hold what follows it ("a box of"), and one said to hold what came before ("in a box"). */
+  let filling: Part | undefined;
+  let boxed = false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === 'by' && !betweenSides(words, i)) {
@@ -238,6 +253,12 @@ export function readParts(prompt: string): Part[] {
       continue;
     }
     if (w === 'and' && parts.length) joined = true;
+    if (inContainer(words, i) && parts.some((p) => p.kind === 'group' && !p.relation && !p.agent)) {
+      boxed = true;
+      pending = 'into';
+      consumed = i + 1;
+      continue;
+    }
     const relation = relationAt(words, i);
     if (relation) {
       joined = false;
@@ -288,9 +309,17 @@ export function readParts(prompt: string): Part[] {
       readModifiers(part, words, i, consumed, marked.measures);
     }
     if (!part) continue;
-    // What a box holds goes into it: the box is the target, a container (compose.ts).
-    const holder = parts.at(-1);
-    if (holder?.holds) holder.relation = 'into';
+    // What a box holds is in it: the box is the target, a container (compose.ts).
+    if (filling) {
+      Object.assign(filling, { holds: true, relation: 'into' });
+      part.inside = true;
+      filling = undefined;
+    }
+    if (boxed && containerWords.has(part.noun) && part.count === 1) {
+      part.holds = true;
+      for (const p of parts) if (p.kind === 'group' && !p.relation && !p.agent) p.inside = true;
+    }
+    boxed = false;
     if (agent) part.agent = true;
     else if (pending) part.relation = pending;
     // "... and three cubes fall": a part with a verb of its own starts a new clause; it is not in a list.
@@ -299,17 +328,15 @@ export function readParts(prompt: string): Part[] {
     agent = false;
     joined = false;
     const holding = holdingPhrases.find((phrase) => phrase.every((x, k) => words[end + 1 + k] === x));
-    if (holding && containerWords.has(part.noun) && part.count === 1 && !part.relation && !part.agent) {
-      part.holds = true;
+    const free = part.relation === undefined || part.relation === 'into';
+    if (holding && containerWords.has(part.noun) && part.count === 1 && free && !part.agent && !part.holds) {
+      filling = part;
       end += holding.length;
     }
     parts.push(part);
     consumed = end + 1;
     i = end;
   }
-  // A box said to hold something that no part follows ("a box of") is only a box.
-  const lastPart = parts.at(-1);
-  if (lastPart?.holds) lastPart.holds = false;
   return parts;
 }
 
@@ -360,6 +387,7 @@ function describePart(said: Part, counts: HeldCounts): string {
     ...(part.heavy && !/^(bowling|wrecking) /.test(part.noun) ? ['heavy'] : []),
     ...(part.sizeName ? [part.sizeName] : []),
     ...measured.map((m) => m.shown),
+    ...(part.colorful ? ['colourful'] : []),
     ...part.colorNames,
     ...(part.metal ? ['steel'] : []),
     ...(part.wooden ? ['wooden'] : []),
@@ -389,9 +417,11 @@ export function describeParts(parts: Part[], counts = new HeldCounts()): string 
   if (!parts.length) return 'nothing it knows; a few falling boxes';
   const read: string[] = [];
   parts.forEach((part, i) => {
-    const held = parts[i - 1]?.holds ? parts[i - 1] : undefined;
-    // What a box holds is read with it: "a box of marbles", "a crate with a ball".
-    if (held) read.push(`${read.pop()} ${plural(part) ? 'of' : 'with'} ${describePart(part, counts)}`);
+    const before = parts[i - 1];
+    // What a box holds is read with it: "a box of marbles", "a crate with a ball", "10 marbles in a box".
+    if (part.inside && before?.holds)
+      read.push(`${read.pop()} ${plural(part) ? 'of' : 'with'} ${describePart(part, counts)}`);
+    else if (part.holds && before?.inside) read.push(`${read.pop()} in ${describePart(part, counts)}`);
     else read.push(describePart(part, counts));
   });
   return read.join(', ');
