@@ -177,10 +177,10 @@ export function readBuiltin(
     : undefined;
   const structural = scenario === 'tower' || scenario === 'pyramid' || scenario === 'stack';
   const shape: Shape = main?.shape ?? (scenario === 'ramp' || scenario === 'bouncing' ? 'sphere' : 'box');
-  const look =
-    main || !arranged
-      ? lookOf(words, main, shape)
-      : lookOfPart(arranged, words.colorful ? rainbow : undefined);
+  // An arranged part looks as its own words say ("a blue tower of 8 boxes"), not the whole sentence's.
+  const look = arranged
+    ? lookOfPart(arranged, words.colorful ? rainbow : undefined)
+    : lookOf(words, main, shape);
 
   // The path dominoes stand on: as the reading says it ("in a ring", "a spiral of"), a spiral also when said anywhere.
   const dominoPath = parts.find((p) => p.kind === 'group' && /^domino/.test(p.noun))?.arrangement;

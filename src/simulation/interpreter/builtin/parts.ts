@@ -290,6 +290,10 @@ export function readParts(prompt: string): Part[] {
       );
       part.arrangement = arrangement(part, arrangementWords[w]!);
       readModifiers(part, words, j, i + 1 + link, marked.measures);
+      // "A huge red wall of bricks": what is said of the wall is said of its bricks, but not its "a".
+      const said = part.count;
+      readModifiers(part, words, i, consumed, marked.measures);
+      part.count = said;
       end = j;
     } else if (bareArrangements.has(w)) {
       // "Rolls into a pyramid", "a tower": an arrangement named alone is built of boxes.

@@ -137,4 +137,15 @@ describe('built-in interpreter, first sentences', () => {
     expect(reading).toBe('a spiral of 50 colourful dominoes');
     expect(new Set(of(scene, 'box').map((d) => d.color)).size).toBeGreaterThan(4);
   });
+
+  it.each([
+    ['a huge wall of bricks', 'a wall of huge bricks'],
+    ['a blue tower of 8 boxes', 'a tower of 8 blue boxes'],
+  ])('builds the wall or tower of "%s" as said before it', (sentence, reading) => {
+    const { scene, reading: read } = readBuiltin(sentence);
+    expect(read).toBe(reading);
+    const plain = readBuiltin(sentence.replace(/huge |blue /, '')).scene;
+    expect(of(scene, 'box').length).toBe(of(plain, 'box').length);
+    expect(of(scene, 'box')[0]).not.toEqual(of(plain, 'box')[0]);
+  });
 });
