@@ -96,6 +96,22 @@ function arrangedAt(words: string[], i: number): { arrangement: Arrangement; len
   return { arrangement, length: 2 + article };
 }
 
+/** Materials an arrangement may be made of with no noun: "a tower of glass". */
+const materialWords = /^(ice|glass|steel|metal|iron|wood|wooden|rubber)$/;
+
+/**
+ * Where the noun an arrangement is made of stands, looking on from `from`: within 7 words, not past
+ * an "and" that starts another thing ("a wall of ice and a ball": the ball is no brick). -1 when none.
+ */
+function nounOfArrangement(words: string[], from: number): number {
+  for (let k = from; k < from + 6 && k < words.length; k++) {
+    const w = words[k]!;
+    if (shapeWords[w] || pinWords.has(w)) return k;
+    if (w === 'and' && (countAt(words, k + 1) || words[k + 1] === 'the')) return -1;
+  }
+  return -1;
+}
+
 /** Boxes that hold what is named after them ("a box of marbles"), and the words that say so. */
 const containerWords = new Set(['box', 'crate']);
 const holdingPhrases = [['of'], ['full', 'of'], ['filled', 'with']];
@@ -279,9 +295,7 @@ export function readParts(prompt: string): Part[] {
       continue;
     }
     const link = arrangementWords[w] ? linkAt(words, i + 1) : 0;
-    const j = link
-      ? words.findIndex((x, k) => k > i + link && k < i + 8 && (shapeWords[x] || pinWords.has(x)))
-      : -1;
+    const j = link ? nounOfArrangement(words, i + link + 1) : -1;
     if (j >= 0) {
       part = emptyPart(
         pinWords.has(words[j]!) ? 'pins' : 'group',
@@ -301,6 +315,11 @@ export function readParts(prompt: string): Part[] {
       part.arrangement = arrangementWords[w];
       readModifiers(part, words, i, consumed, marked.measures);
       part.count = undefined;
+      // "A wall of ice": boxes of the material it is made of.
+      if (link && materialWords.test(words[i + 1 + link] ?? '')) {
+        readModifiers(part, words, i + 2 + link, i + 1 + link, marked.measures);
+        end = i + 1 + link;
+      }
     } else if (rampWords.has(w)) part = emptyPart('ramp', 'box', 'ramp');
     else if (stairWords.has(w)) {
       part = emptyPart('stairs', 'box', 'stairs');
@@ -392,7 +411,10 @@ function describePart(said: Part, counts: HeldCounts): string {
     ...(part.sizeName ? [part.sizeName] : []),
     ...measured.map((m) => m.shown),
     ...(part.colorful ? ['colourful'] : []),
-    ...part.colorNames,
+    // "Red and blue boxes", as said, not "red blue boxes".
+    ...(part.colorNames.length > 1
+      ? [`${part.colorNames.slice(0, -1).join(', ')} and ${part.colorNames.at(-1)}`]
+      : part.colorNames),
     ...(part.metal ? ['steel'] : []),
     ...(part.wooden ? ['wooden'] : []),
     ...(part.glass ? ['glass'] : []),

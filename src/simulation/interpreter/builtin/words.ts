@@ -314,7 +314,9 @@ function nounPhrases(words: string[], found: Measure[]): NounPhrase[] {
         const measure = measureOf(w, found)!;
         if (measure.kind === 'length') phrase.length ??= measure.value;
         else phrase.mass ??= measure.value;
-      } else if (w === 'and' || fillers.has(w) || /^colou?rful$|ing$/.test(w)) continue;
+      } else if (w === 'of' && !countAt(words, i - 1)) break;
+      // "A couple of balls" is 2, but "a glass of marbles" is no count of marbles.
+      else if (w === 'and' || fillers.has(w) || /^colou?rful$|ing$/.test(w)) continue;
       else {
         const number = countAt(words, i);
         if (number) {

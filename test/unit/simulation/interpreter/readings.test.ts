@@ -148,4 +148,27 @@ describe('built-in interpreter, first sentences', () => {
     expect(of(scene, 'box').length).toBe(of(plain, 'box').length);
     expect(of(scene, 'box')[0]).not.toEqual(of(plain, 'box')[0]);
   });
+
+  it.each([
+    ['a wall of ice', 'a wall of icy boxes', 'ice'],
+    ['a pyramid of glass', 'a pyramid of glass boxes', 'glass'],
+  ])('builds "%s" of boxes of that material', (sentence, reading, material) => {
+    const { scene, reading: read } = readBuiltin(sentence);
+    expect(read).toBe(reading);
+    expect(of(scene, 'box').length).toBeGreaterThan(5);
+    expect(new Set(of(scene, 'box').map((b) => b.material))).toEqual(new Set([material]));
+  });
+
+  it('reads "a glass of marbles" as some marbles, not one', () => {
+    const { scene, reading } = readBuiltin('a glass of marbles');
+    expect(reading).toBe('marbles');
+    expect(of(scene, 'sphere').length).toBeGreaterThan(1);
+  });
+
+  it.each([
+    ['a wall of ice and a ball', 'a wall of icy boxes, a ball'],
+    ['a wall of red and blue boxes', 'a wall of red and blue boxes'],
+  ])('reads "%s" as said', (sentence, reading) => {
+    expect(readBuiltin(sentence).reading).toBe(reading);
+  });
 });
