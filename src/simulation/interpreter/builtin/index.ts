@@ -183,9 +183,15 @@ export function readBuiltin(
     : lookOf(words, main, shape);
 
   // The path dominoes stand on: as the reading says it ("in a ring", "a spiral of"), a spiral also when said anywhere.
-  const dominoPath = parts.find((p) => p.kind === 'group' && /^domino/.test(p.noun))?.arrangement;
+  const dominoPart = parts.find((p) => p.kind === 'group' && /^domino/.test(p.noun));
+  const dominoPath = dominoPart?.arrangement;
   const spiral = (/\bspiral\b/.test(prompt.toLowerCase()) || dominoPath === 'spiral') && !words.knockedByBall;
   const circled = dominoPath === 'ring' && !spiral;
+  // Read as built: "dominoes in the shape of a spiral", "a spiral domino run" stand on a spiral.
+  if (spiral && dominoPart && scenario === 'dominoes') {
+    dominoPart.arrangement = 'spiral';
+    if (dominoPart.count === undefined) dominoPart.noun = 'dominoes';
+  }
   const kind = swinging ? undefined : contraptionOf(prompt.toLowerCase());
   const own = kind ? ownParts(kind, parts) : [];
   // What else the sentence names stands beside the contraption: "a newtons cradle with 5 balls and 3 boxes".

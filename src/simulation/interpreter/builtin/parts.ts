@@ -219,6 +219,8 @@ function readModifiers(part: Part, words: string[], noun: number, from: number, 
     else if (w === 'rubber' || w === 'bouncy') part.rubber = true;
     else if (/^(colou?rful|rainbow|multicolou?red)$/.test(w)) part.colorful = true;
     else if (w === 'of' && !countAt(words, i - 1)) break;
+    // "A spiral domino run": the "a" is the spiral's, no count of dominoes.
+    else if (arrangementWords[w]) break;
     else {
       const number = countAt(words, i);
       if (number) {

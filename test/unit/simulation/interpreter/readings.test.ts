@@ -171,4 +171,13 @@ describe('built-in interpreter, first sentences', () => {
   ])('reads "%s" as said', (sentence, reading) => {
     expect(readBuiltin(sentence).reading).toBe(reading);
   });
+
+  it.each(['dominoes in the shape of a spiral', 'a spiral domino run'])(
+    'reads the spiral "%s" builds',
+    (sentence) => {
+      const { scene, reading } = readBuiltin(sentence);
+      expect(reading).toBe('a spiral of dominoes');
+      expect(of(scene, 'box')).toHaveLength(20);
+    },
+  );
 });
