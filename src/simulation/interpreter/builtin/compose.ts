@@ -131,6 +131,8 @@ function targetLayout(part: Part, look: Look, moverCount: number): Layout {
       return /^domino/.test(part.noun) ? ringDominoes(count, look, false) : ring(count, part.shape, look);
     case 'spiral':
       return spiralDominoes(count, look);
+    case 'stack':
+      return tower(countOf(part, 6), part.shape, look);
     case 'pile':
       return grid(count, part.shape, look, true);
     default:

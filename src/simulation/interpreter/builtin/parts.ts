@@ -14,7 +14,16 @@ import {
 } from './words.js';
 
 /** How the bodies of one noun phrase are set out. */
-export type Arrangement = 'tower' | 'wall' | 'pyramid' | 'row' | 'pile' | 'ring' | 'grid' | 'spiral';
+export type Arrangement =
+  | 'tower'
+  | 'wall'
+  | 'pyramid'
+  | 'stack'
+  | 'row'
+  | 'pile'
+  | 'ring'
+  | 'grid'
+  | 'spiral';
 
 /** How a part meets the parts before it, from the preposition in front of it. */
 export type Relation = 'into' | 'onto' | 'down' | 'beside' | 'around' | 'through' | 'over' | 'under';
@@ -62,6 +71,7 @@ const arrangementWords: Readonly<Record<string, Arrangement>> = {
   walls: 'wall',
   pyramid: 'pyramid',
   pyramids: 'pyramid',
+  stack: 'stack',
   row: 'row',
   rows: 'row',
   line: 'row',
@@ -157,7 +167,7 @@ const ownVerb =
   /^(falls?|drops?|rolls?|bounces?|tumbles?|rains?|pours?|slides?|flies|fly|moves?|swings?|crash(es)?|hits?|smash(es)?|knocks?)$/;
 
 /** Arrangements that name a target on their own, with no "of" ("rolls into a pyramid"). */
-const bareArrangements = new Set(['tower', 'pyramid', 'wall']);
+const bareArrangements = new Set(['tower', 'pyramid', 'wall', 'stack']);
 
 /** Whether a part is hit by what moves: gone into, onto, through or over. */
 export function hitting(part: Part | undefined): boolean {
@@ -242,7 +252,9 @@ function stepsAt(part: Part, words: string[], i: number, from: number): number {
     part.count = after.value;
     return i + 3;
   }
-  const before = i - 1 >= from ? countAt(words, i - 1) : undefined;
+  // "A staircase" is one staircase, not one step.
+  const before =
+    i - 1 >= from && !/^(a|an|one|single)$/.test(words[i - 1]!) ? countAt(words, i - 1) : undefined;
   if (before) part.count = before.value;
   return i;
 }

@@ -180,4 +180,18 @@ describe('built-in interpreter, first sentences', () => {
       expect(of(scene, 'box')).toHaveLength(20);
     },
   );
+
+  it('builds "a stack" of boxes one on another, and reads it', () => {
+    const { scene, reading } = readBuiltin('a stack');
+    expect(reading).toBe('a stack of boxes');
+    const boxes = of(scene, 'box');
+    expect(boxes).toHaveLength(6);
+    expect(Math.max(...boxes.map((b) => b.position[1]))).toBeGreaterThan(4);
+  });
+
+  it('reads "a staircase" as one staircase of the usual steps, not one step raised to 2', () => {
+    const { scene, reading } = readBuiltin('a staircase');
+    expect(reading).toBe('a ball, stairs');
+    expect(of(scene, 'box', 'static')).toHaveLength(6);
+  });
 });
