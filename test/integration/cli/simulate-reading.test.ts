@@ -75,6 +75,16 @@ describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
     expect(ball!.position[0]).toBeLessThan(Math.min(...pins.map((o) => o.position[0])));
   });
 
+  it('reads the spiral its dominoes stand on, though the sentence first calls them a row', async () => {
+    const { readAs, scene } = await lookAt('a row of 30 dominoes in a spiral, the first one pushed');
+    expect(readAs).toBe('Read as: a spiral of 30 dominoes');
+    const dominoes = scene.objects.filter((o) => o.shape === 'box');
+    expect(dominoes).toHaveLength(30);
+    expect(dominoes.filter((o) => o.angularVelocity.some((v) => v !== 0))).toHaveLength(1);
+    // Wound round the middle: on both sides of it across the way, not along a line.
+    expect(dominoes.some((o) => o.position[2] > 1) && dominoes.some((o) => o.position[2] < -1)).toBe(true);
+  });
+
   it("builds the boxes a sentence names beside its Newton's cradle, and reads them", async () => {
     const { readAs, scene } = await lookAt('a newtons cradle with 5 balls and 3 boxes');
     expect(readAs).toBe("Read as: a Newton's cradle of 5 balls, 3 boxes");

@@ -185,6 +185,32 @@ export function spiralDominoes(count: number, look: Look): Layout {
   return finish(objects);
 }
 
+/**
+ * Dominoes stood round a circle, each `spacing` from the next as on a line, turned along it; the
+ * first tipped into the next when `pushed`. The circle is at least 3 m across, so a few still
+ * stand apart.
+ */
+export function ringDominoes(count: number, look: Look, pushed: boolean): Layout {
+  const height = 1.6 * look.sizeScale;
+  const size: Vec3 = [0.2 * look.sizeScale, height, 0.8 * look.sizeScale];
+  const radius = Math.max(1.5 * look.sizeScale, (count * height * 0.55) / (2 * Math.PI));
+  const objects: SceneObjectInput[] = [];
+  for (let i = 0; i < count; i++) {
+    const angle = (2 * Math.PI * i) / count;
+    const tangent: [number, number] = [-Math.sin(angle), Math.cos(angle)];
+    objects.push({
+      shape: 'box',
+      size,
+      position: [radius * Math.cos(angle), height / 2, radius * Math.sin(angle)],
+      rotation: [0, (-Math.atan2(tangent[1], tangent[0]) * 180) / Math.PI, 0],
+      angularVelocity: i === 0 && pushed ? [2.2 * tangent[1], 0, -2.2 * tangent[0]] : [0, 0, 0],
+      ...material(look, i),
+      friction: 0.5,
+    });
+  }
+  return finish(objects);
+}
+
 function normalized([x, z]: [number, number]): [number, number] {
   const length = Math.hypot(x, z) || 1;
   return [x / length, z / length];

@@ -6,7 +6,9 @@ import {
   grid,
   pins,
   ring,
+  ringDominoes,
   row,
+  spiralDominoes,
   stairRise,
   stairRun,
   stairs,
@@ -126,7 +128,11 @@ function targetLayout(part: Part, look: Look, moverCount: number): Layout {
     case 'row':
       return /^domino/.test(part.noun) ? dominoes(count, look, false) : row(count, part.shape, look);
     case 'ring':
-      return ring(count, part.shape, look);
+      return /^domino/.test(part.noun) ? ringDominoes(count, look, false) : ring(count, part.shape, look);
+    case 'spiral':
+      return spiralDominoes(count, look);
+    case 'stack':
+      return tower(countOf(part, 6), part.shape, look);
     case 'pile':
       return grid(count, part.shape, look, true);
     default:
@@ -228,7 +234,7 @@ export function compose(
     (p) =>
       !p.relation &&
       (p.arrangement === 'wall' ||
-        p.arrangement === 'ring' ||
+        (p.arrangement === 'ring' && !/^domino/.test(p.noun)) ||
         p.arrangement === 'grid' ||
         (p.arrangement === 'row' && !/^domino/.test(p.noun))),
   );
@@ -332,18 +338,38 @@ export function compose(
       target.relation === 'over' ||
       (target.relation === 'into' && (isContainer(target) || fallers.length === movers.length));
     const top = placed.max[1];
-    const above = (parts: Part[]) =>
+    /** Dropped from 3 m over `from`: the target's top, or what already lies on it. */
+    const above = (parts: Part[], from = top) =>
       cluster(
         parts,
         parts.map((p) => looks[movers.indexOf(p)]!),
-        [center[0], top + 3, center[2]],
+        [center[0], from + 3, center[2]],
         Math.max(0.6, width * 0.6),
         random,
       );
     if (drops) {
       side = false;
       duration = 3;
-      objects.push(...above(movers));
+      // "A box of marbles": they start in it, settled on its floor; what is said to fall in falls on them.
+      const inside = target.holds ? movers.filter((p) => p.inside) : [];
+      const dropped = movers.filter((p) => !inside.includes(p));
+      if (inside.length) {
+        const walls = boxOf(placed.objects);
+        const inner = Math.min(walls.max[0] - walls.min[0], walls.max[2] - walls.min[2]);
+        const settled = cluster(
+          inside,
+          inside.map((p) => looks[movers.indexOf(p)]!),
+          [center[0], 0, center[2]],
+          inner * 0.85,
+          random,
+        );
+        const floor = Math.min(...settled.map((o) => o.position[1] - o.size[1] / 2));
+        // Just above the container's floor panel, 8 cm thick.
+        for (const o of settled) o.position[1] += 0.1 - floor;
+        objects.push(...settled);
+      }
+      if (dropped.length)
+        objects.push(...above(dropped, Math.max(top, ...objects.map((o) => o.position[1] + o.size[1] / 2))));
     } else if (target.relation === 'into' || target.relation === 'through') {
       // "A ball rolls into a tower and three cubes fall": the cubes come down on it, the ball is thrown.
       if (fallers.length) objects.push(...above(fallers));

@@ -10,7 +10,7 @@ import type {
 } from '../../scene/schema.js';
 import { sceneLimits } from '../../scene/schema.js';
 import { parseScene } from '../../scene/validate.js';
-import { spiralDominoes } from './arrangements.js';
+import { ringDominoes, spiralDominoes } from './arrangements.js';
 import { besideLayout, compose, lookOfPart, standAside } from './compose.js';
 import {
   type Contraption,
@@ -177,9 +177,21 @@ export function readBuiltin(
     : undefined;
   const structural = scenario === 'tower' || scenario === 'pyramid' || scenario === 'stack';
   const shape: Shape = main?.shape ?? (scenario === 'ramp' || scenario === 'bouncing' ? 'sphere' : 'box');
-  const look = lookOf(words, main, shape);
+  // An arranged part looks as its own words say ("a blue tower of 8 boxes"), not the whole sentence's.
+  const look = arranged
+    ? lookOfPart(arranged, words.colorful ? rainbow : undefined)
+    : lookOf(words, main, shape);
 
-  const spiral = /\bspiral\b/.test(prompt.toLowerCase()) && !words.knockedByBall;
+  // The path dominoes stand on: as the reading says it ("in a ring", "a spiral of"), a spiral also when said anywhere.
+  const dominoPart = parts.find((p) => p.kind === 'group' && /^domino/.test(p.noun));
+  const dominoPath = dominoPart?.arrangement;
+  const spiral = (/\bspiral\b/.test(prompt.toLowerCase()) || dominoPath === 'spiral') && !words.knockedByBall;
+  const circled = dominoPath === 'ring' && !spiral;
+  // Read as built: "dominoes in the shape of a spiral", "a spiral domino run" stand on a spiral.
+  if (spiral && dominoPart && scenario === 'dominoes') {
+    dominoPart.arrangement = 'spiral';
+    if (dominoPart.count === undefined) dominoPart.noun = 'dominoes';
+  }
   const kind = swinging ? undefined : contraptionOf(prompt.toLowerCase());
   const own = kind ? ownParts(kind, parts) : [];
   // What else the sentence names stands beside the contraption: "a newtons cradle with 5 balls and 3 boxes".
@@ -236,7 +248,8 @@ export function readBuiltin(
         layout = stack(held(main, 6, 60), shape, look, random);
         break;
       case 'ramp':
-        layout = ramp(held(main, 6, 120), shape, look, random);
+        // With nothing named to roll, the one ball its reading names ("a ramp": `downStairs`).
+        layout = ramp(held(main, main ? 6 : 1, 120), shape, look, random);
         break;
       case 'bouncing':
         layout = falling(
@@ -253,7 +266,9 @@ export function readBuiltin(
       case 'dominoes':
         layout = spiral
           ? spiralDominoes(held(main, 20), look)
-          : dominoes(held(main, 20), look, !words.knockedByBall);
+          : circled
+            ? ringDominoes(held(main, 20), look, !words.knockedByBall)
+            : dominoes(held(main, 20), look, !words.knockedByBall);
         break;
       default: {
         layout = falling(
@@ -282,7 +297,11 @@ export function readBuiltin(
     : composed || each
       ? []
       : besideLayout(
-          unbuiltParts(parts, [main, words.knockedByBall ? ballPhrase : undefined]),
+          unbuiltParts(
+            // "A tower", "a ramp": the layout is made of a part no phrase names, the tower's boxes or the ball rolled.
+            parts.filter((p) => main || (p !== arranged && !(scenario === 'ramp' && p === parts[0]))),
+            [main, words.knockedByBall ? ballPhrase : undefined],
+          ),
           layout,
           /\bon top\b(?! of)/.test(prompt.toLowerCase()) && structural
             ? 'on top'
@@ -375,6 +394,7 @@ export function readBuiltin(
       // Large enough that its edge hides in the fog behind what is filmed.
       size: Math.min(sceneLimits.maxGroundSize, Math.max(60, Math.ceil(4 * Math.hypot(...camera.position)))),
       ...(scenario === 'bouncing' && !composed ? { restitution: 0.6 } : {}),
+      ...(words.icyFloor ? { friction: materialTable.ice.friction, color: materialTable.ice.color } : {}),
     },
     objects: objects.map((o) => ({
       ...o,
@@ -389,16 +409,17 @@ export function readBuiltin(
   const reading = kind
     ? readContraption(kind, contraptionSaid, besideContraption, counts)
     : describeReading(prompt, parts, counts);
-  return { scene: parseScene(scene), reading };
+  return { scene: parseScene(scene), reading: words.icyFloor ? `${reading}, an icy floor` : reading };
 }
 
 /**
- * Stairs with nothing named to go down them ("stairs of 20 steps") get a ball that rolls down: the
- * stairs alone stand still, and were not built at all. The ball is read, as it is in the scene.
+ * Stairs or a ramp with nothing named to go down them ("stairs of 20 steps", "a ramp") get a ball
+ * that rolls down: the stairs alone stand still, and were not built at all, and a ramp alone rolled
+ * 6 balls its reading did not name. The ball is read, as it is in the scene.
  */
 function downStairs(parts: Part[]): Part[] {
   const moves = parts.some((p) => p.kind === 'group' && !p.relation);
-  if (moves || !parts.some((p) => p.kind === 'stairs')) return parts;
+  if (moves || !parts.some((p) => p.kind === 'stairs' || p.kind === 'ramp')) return parts;
   return [{ ...emptyPart('group', 'sphere', 'ball'), count: 1 }, ...parts];
 }
 

@@ -15,7 +15,16 @@ import {
 } from './words.js';
 
 /** How the bodies of one noun phrase are set out. */
-export type Arrangement = 'tower' | 'wall' | 'pyramid' | 'row' | 'pile' | 'ring' | 'grid';
+export type Arrangement =
+  | 'tower'
+  | 'wall'
+  | 'pyramid'
+  | 'stack'
+  | 'row'
+  | 'pile'
+  | 'ring'
+  | 'grid'
+  | 'spiral';
 
 /** How a part meets the parts before it, from the preposition in front of it. */
 export type Relation = 'into' | 'onto' | 'down' | 'beside' | 'around' | 'through' | 'over' | 'under';
@@ -29,6 +38,8 @@ export interface Part {
   count?: number;
   colorNames: string[];
   colors: string[];
+  /** Said to be of many colours: "colourful", "rainbow", "multicoloured" (each part is painted so). */
+  colorful?: boolean;
   sizeScale?: number;
   /** The size word as written, e.g. `huge`. */
   sizeName?: string;
@@ -56,6 +67,10 @@ export interface Part {
   agent?: boolean;
   /** Joined to the part before it by "and", with no preposition between ("a tower and a pyramid"). */
   andJoined?: boolean;
+  /** A box named with what is in it ("a box of marbles", "marbles in a box"): a container, hit by nothing but what falls in. */
+  holds?: boolean;
+  /** In the box named with it ("a box of marbles"): it starts inside, settled, not dropped in. */
+  inside?: boolean;
 }
 
 const arrangementWords: Readonly<Record<string, Arrangement>> = {
@@ -65,6 +80,7 @@ const arrangementWords: Readonly<Record<string, Arrangement>> = {
   walls: 'wall',
   pyramid: 'pyramid',
   pyramids: 'pyramid',
+  stack: 'stack',
   row: 'row',
   rows: 'row',
   line: 'row',
@@ -73,7 +89,58 @@ const arrangementWords: Readonly<Record<string, Arrangement>> = {
   ring: 'ring',
   circle: 'ring',
   grid: 'grid',
+  spiral: 'spiral',
 };
+
+/**
+ * The words between an arrangement and what it is made of: "a tower of", "a pyramid made of", "a
+ * wall built from"; how many there are, 0 when none.
+ */
+function linkAt(words: string[], i: number): number {
+  if (words[i] === 'of') return 1;
+  if (!/^(made|built)$/.test(words[i] ?? '')) return 0;
+  if (words[i + 1] === 'of' || words[i + 1] === 'from') return 2;
+  return words[i + 1] === 'out' && words[i + 2] === 'of' ? 3 : 0;
+}
+
+/**
+ * An arrangement said after the thing arranged: "dominoes in a spiral", "30 boxes in a tower";
+ * the arrangement and how many words say it.
+ */
+function arrangedAt(words: string[], i: number): { arrangement: Arrangement; length: number } | undefined {
+  if (words[i] !== 'in') return undefined;
+  const article = /^(a|an|the)$/.test(words[i + 1] ?? '') ? 1 : 0;
+  const arrangement = arrangementWords[words[i + 1 + article] ?? ''];
+  if (!arrangement || linkAt(words, i + 2 + article)) return undefined;
+  return { arrangement, length: 2 + article };
+}
+
+/** Materials an arrangement may be made of with no noun: "a tower of glass". */
+const materialWords = /^(ice|glass|steel|metal|iron|wood|wooden|rubber)$/;
+
+/**
+ * Where the noun an arrangement is made of stands, looking on from `from`: within 7 words, not past
+ * an "and" that starts another thing ("a wall of ice and a ball": the ball is no brick). -1 when none.
+ */
+function nounOfArrangement(words: string[], from: number): number {
+  for (let k = from; k < from + 6 && k < words.length; k++) {
+    const w = words[k]!;
+    if (shapeWords[w] || pinWords.has(w)) return k;
+    if (w === 'and' && (countAt(words, k + 1) || words[k + 1] === 'the')) return -1;
+  }
+  return -1;
+}
+
+/** Boxes that hold what is named after them ("a box of marbles"), and the words that say so. */
+const containerWords = new Set(['box', 'crate']);
+const holdingPhrases = [['of'], ['full', 'of'], ['filled', 'with']];
+
+/** Whether the words from `words[i]` put what came before in a box: "in a glass box", "inside the crate". */
+function inContainer(words: string[], i: number): boolean {
+  if (words[i] !== 'in' && words[i] !== 'inside') return false;
+  const noun = words.slice(i + 1, i + 6).find((w) => shapeWords[w] || rampWords.has(w) || stairWords.has(w));
+  return noun !== undefined && containerWords.has(noun);
+}
 
 /** Prepositions and the relation they name; longest first so "on top of" wins over "on". */
 const relationPhrases: [string[], Relation][] = [
@@ -118,7 +185,7 @@ function lastVerb(words: string[], from: number, to: number): string | undefined
 }
 
 /** Arrangements that name a target on their own, with no "of" ("rolls into a pyramid"). */
-const bareArrangements = new Set(['tower', 'pyramid', 'wall']);
+const bareArrangements = new Set(['tower', 'pyramid', 'wall', 'stack']);
 
 /** Whether a part is hit by what moves: gone into, onto, through or over. */
 export function hitting(part: Part | undefined): boolean {
@@ -178,6 +245,10 @@ function readModifiers(part: Part, words: string[], noun: number, from: number, 
       part.noun = `${w} ${part.noun}`;
     } else if (w === 'heavy' || w === 'lead') part.heavy = true;
     else if (w === 'rubber' || w === 'bouncy') part.rubber = true;
+    else if (/^(colou?rful|rainbow|multicolou?red)$/.test(w)) part.colorful = true;
+    else if (w === 'of' && !countAt(words, i - 1)) break;
+    // "A spiral domino run": the "a" is the spiral's, no count of dominoes.
+    else if (arrangementWords[w]) break;
     else {
       const number = countAt(words, i);
       if (number) {
@@ -215,7 +286,9 @@ function stepsAt(part: Part, words: string[], i: number, from: number): number {
     part.count = after.value;
     return i + 3;
   }
-  const before = i - 1 >= from ? countAt(words, i - 1) : undefined;
+  // "A staircase" is one staircase, not one step.
+  const before =
+    i - 1 >= from && !/^(a|an|one|single)$/.test(words[i - 1]!) ? countAt(words, i - 1) : undefined;
   if (before) part.count = before.value;
   return i;
 }
@@ -241,6 +314,9 @@ export function readParts(prompt: string): Part[] {
   let agent = false;
   let joined = false;
   let consumed = 0;
+  /** A box said to hold what follows it ("a box of"), and one said to hold what came before ("in a box"). */
+  let filling: Part | undefined;
+  let boxed = false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === 'by' && !betweenSides(words, i)) {
@@ -251,6 +327,12 @@ export function readParts(prompt: string): Part[] {
       continue;
     }
     if (w === 'and' && parts.length) joined = true;
+    if (inContainer(words, i) && parts.some((p) => p.kind === 'group' && !p.relation && !p.agent)) {
+      boxed = true;
+      pending = 'into';
+      consumed = i + 1;
+      continue;
+    }
     const relation = relationAt(words, i);
     if (relation) {
       joined = false;
@@ -262,25 +344,41 @@ export function readParts(prompt: string): Part[] {
     }
     let part: Part | undefined;
     let end = i;
-    const arrangement = arrangementWords[w];
-    if (arrangement && words[i + 1] === 'of') {
-      const j = words.findIndex((x, k) => k > i + 1 && k < i + 8 && (shapeWords[x] || pinWords.has(x)));
-      if (j >= 0) {
-        part = emptyPart(
-          pinWords.has(words[j]!) ? 'pins' : 'group',
-          shapeWords[words[j]!] ?? 'cylinder',
-          words[j]!,
-        );
-        part.arrangement = arrangement;
-        readModifiers(part, words, j, i + 2, marked.measures);
-        end = j;
-      }
-    } else if (bareArrangements.has(w) && (pending || (joined && hitting(parts.at(-1))))) {
-      // "Rolls into a pyramid": a target named by its arrangement alone is built of boxes.
+    const arranged = arrangedAt(words, i);
+    const last = parts.at(-1);
+    if (arranged && (last?.kind === 'group' || last?.kind === 'pins')) {
+      // "A row of 30 dominoes in a spiral" is built as a spiral: the reading says what was built.
+      last.arrangement = arrangement(last, arranged.arrangement);
+      i += arranged.length - 1;
+      consumed = i + 1;
+      continue;
+    }
+    const link = arrangementWords[w] ? linkAt(words, i + 1) : 0;
+    const j = link ? nounOfArrangement(words, i + link + 1) : -1;
+    if (j >= 0) {
+      part = emptyPart(
+        pinWords.has(words[j]!) ? 'pins' : 'group',
+        shapeWords[words[j]!] ?? 'cylinder',
+        words[j]!,
+      );
+      part.arrangement = arrangement(part, arrangementWords[w]!);
+      readModifiers(part, words, j, i + 1 + link, marked.measures);
+      // "A huge red wall of bricks": what is said of the wall is said of its bricks, but not its "a".
+      const said = part.count;
+      readModifiers(part, words, i, consumed, marked.measures);
+      part.count = said;
+      end = j;
+    } else if (bareArrangements.has(w)) {
+      // "Rolls into a pyramid", "a tower": an arrangement named alone is built of boxes.
       part = emptyPart('group', 'box', 'boxes');
-      part.arrangement = arrangement;
+      part.arrangement = arrangementWords[w];
       readModifiers(part, words, i, consumed, marked.measures);
       part.count = undefined;
+      // "A wall of ice": boxes of the material it is made of.
+      if (link && materialWords.test(words[i + 1 + link] ?? '')) {
+        readModifiers(part, words, i + 2 + link, i + 1 + link, marked.measures);
+        end = i + 1 + link;
+      }
     } else if (rampWords.has(w)) part = emptyPart('ramp', 'box', 'ramp');
     else if (stairWords.has(w)) {
       part = emptyPart('stairs', 'box', 'stairs');
@@ -296,6 +394,17 @@ export function readParts(prompt: string): Part[] {
     const noun = end;
     if (part.kind === 'group' || part.kind === 'pins')
       end = readMeasuresAfter(part, words, end, marked.measures);
+    // What a box holds is in it: the box is the target, a container (compose.ts).
+    if (filling) {
+      Object.assign(filling, { holds: true, relation: 'into' });
+      part.inside = true;
+      filling = undefined;
+    }
+    if (boxed && containerWords.has(part.noun) && part.count === 1) {
+      part.holds = true;
+      for (const p of parts) if (p.kind === 'group' && !p.relation && !p.agent) p.inside = true;
+    }
+    boxed = false;
     if (agent) part.agent = true;
     else if (pending) part.relation = pending;
     // "... and three cubes fall": a part with a verb of its own starts a new clause; it is not in a list.
@@ -313,6 +422,12 @@ export function readParts(prompt: string): Part[] {
     pending = undefined;
     agent = false;
     joined = false;
+    const holding = holdingPhrases.find((phrase) => phrase.every((x, k) => words[end + 1 + k] === x));
+    const free = part.relation === undefined || part.relation === 'into';
+    if (holding && containerWords.has(part.noun) && part.count === 1 && free && !part.agent && !part.holds) {
+      filling = part;
+      end += holding.length;
+    }
     parts.push(part);
     lastEnd = end;
     consumed = end + 1;
@@ -320,6 +435,11 @@ export function readParts(prompt: string): Part[] {
   }
   moveBy(lastVerb(words, lastEnd + 1, words.length));
   return parts;
+}
+
+/** A spiral is a path of dominoes; other things said to be in one stand in a ring. */
+function arrangement(part: Part, said: Arrangement): Arrangement {
+  return said === 'spiral' && !/^domino/.test(part.noun) ? 'ring' : said;
 }
 
 /** A measure as the scene holds it, in metres or kilograms ("2 m"), and how it was bounded ("capped from 500 m"). */
@@ -370,11 +490,16 @@ function describePart(said: Part, counts: HeldCounts): string {
     ...(part.heavy && !/^(bowling|wrecking) /.test(part.noun) ? ['heavy'] : []),
     ...(part.sizeName ? [part.sizeName] : []),
     ...(behind ? [] : measured.map((m) => m.shown)),
-    ...part.colorNames,
+    ...(part.colorful ? ['colourful'] : []),
+    // "Red and blue boxes", as said, not "red blue boxes".
+    ...(part.colorNames.length > 1
+      ? [`${part.colorNames.slice(0, -1).join(', ')} and ${part.colorNames.at(-1)}`]
+      : part.colorNames),
     ...(part.metal ? ['steel'] : []),
     ...(part.wooden ? ['wooden'] : []),
     ...(part.glass ? ['glass'] : []),
     ...(part.icy ? ['icy'] : []),
+    ...(part.rubber ? ['rubber'] : []),
     part.noun,
   ].join(' ');
   const many = plural(part);
@@ -399,7 +524,15 @@ function describePart(said: Part, counts: HeldCounts): string {
  * with the counts the scene holds (`counts`) in place of those said.
  */
 export function describeParts(parts: Part[], counts = new HeldCounts()): string {
-  return parts.length
-    ? parts.map((part) => describePart(part, counts)).join(', ')
-    : 'nothing it knows; a few falling boxes';
+  if (!parts.length) return 'nothing it knows; a few falling boxes';
+  const read: string[] = [];
+  parts.forEach((part, i) => {
+    const before = parts[i - 1];
+    // What a box holds is read with it: "a box of marbles", "a crate with a ball", "10 marbles in a box".
+    if (part.inside && before?.holds)
+      read.push(`${read.pop()} ${plural(part) ? 'of' : 'with'} ${describePart(part, counts)}`);
+    else if (part.holds && before?.inside) read.push(`${read.pop()} in ${describePart(part, counts)}`);
+    else read.push(describePart(part, counts));
+  });
+  return read.join(', ');
 }

@@ -163,6 +163,8 @@ export interface PromptWords {
   metal: boolean;
   rubber: boolean;
   icy: boolean;
+  /** The ground is ice: "bounces on ice", "slides across a frozen lake". */
+  icyFloor: boolean;
   wooden: boolean;
   glass: boolean;
   heavy: boolean;
@@ -307,7 +309,30 @@ export function betweenSides(words: string[], i: number): boolean {
   );
 }
 
-const fillers = new Set(['of', 'the', 'very', 'shiny', 'metal', 'metallic', 'rubber', 'bouncy']);
+/**
+ * Words between a count and its noun that are no count: materials among them, so "a steel ball"
+ * is one ball (its "a" was cut off by "steel" and a ball with no count fell as 12).
+ */
+const fillers = new Set([
+  'of',
+  'the',
+  'very',
+  'shiny',
+  'metal',
+  'metallic',
+  'steel',
+  'iron',
+  'chrome',
+  'rubber',
+  'bouncy',
+  'glass',
+  'ice',
+  'icy',
+  'heavy',
+  'lead',
+  'bowling',
+  'wrecking',
+]);
 
 function nounPhrases(words: string[], found: Measure[]): NounPhrase[] {
   const phrases: NounPhrase[] = [];
@@ -324,7 +349,9 @@ function nounPhrases(words: string[], found: Measure[]): NounPhrase[] {
         const measure = measureOf(w, found)!;
         if (measure.kind === 'length') phrase.length ??= measure.value;
         else phrase.mass ??= measure.value;
-      } else if (w === 'and' || fillers.has(w) || /^colou?rful$|ing$/.test(w)) continue;
+      } else if (w === 'of' && !countAt(words, i - 1)) break;
+      // "A couple of balls" is 2, but "a glass of marbles" is no count of marbles.
+      else if (w === 'and' || fillers.has(w) || /^colou?rful$|ing$/.test(w)) continue;
       else {
         const number = countAt(words, i);
         if (number) {
@@ -386,6 +413,10 @@ export function readPrompt(prompt: string): PromptWords {
   else if (/\b(zero|no) gravity\b|\bweightless\b/.test(text)) gravity = 0;
   else if (/\blow gravity\b/.test(text)) gravity = -3;
 
+  // Ice under things is the floor, not what the things are made of.
+  const floorOfIce =
+    /\b(on|onto|across|over) (the |an? )?(ice|ice rink|icy (floor|ground|surface|lake|pond)|frozen (floor|ground|lake|pond))\b/;
+  const icyFloor = floorOfIce.test(text);
   const ballWord = /\b(ball|sphere|marble|boulder|bowling ball)\b/;
   const knockedByBall =
     /\bwrecking ball\b/.test(text) ||
@@ -401,7 +432,8 @@ export function readPrompt(prompt: string): PromptWords {
     colorful: /\b(colou?rful|rainbow|random colou?rs?|multicolou?red|all colou?rs)\b/.test(text),
     metal: /\b(metal|metallic|steel|chrome|shiny|iron)\b/.test(text),
     rubber: /\b(rubber|bouncy)\b/.test(text),
-    icy: /\b(ice|icy|slippery|frictionless)\b/.test(text),
+    icy: /\b(ice|icy|slippery|frictionless)\b/.test(text.replace(floorOfIce, ' ')),
+    icyFloor,
     wooden: /\b(wood|wooden)\b/.test(text),
     glass: /\bglass\b/.test(text),
     heavy: /\b(heavy|lead)\b/.test(text),

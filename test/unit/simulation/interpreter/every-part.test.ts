@@ -20,7 +20,7 @@ describe('built-in interpreter: every part it reads is in the scene', () => {
   it.each([
     ['a tower of 20 boxes and 5 balls', 'a tower of 20 boxes, 5 balls', { box: 20, sphere: 5 }],
     ['a pyramid of 10 crates and 3 balls', 'a pyramid of 10 crates, 3 balls', { box: 10, sphere: 3 }],
-    ['a stack of 6 boxes and 4 cylinders', '6 boxes, 4 cylinders', { box: 6, cylinder: 4 }],
+    ['a stack of 6 boxes and 4 cylinders', 'a stack of 6 boxes, 4 cylinders', { box: 6, cylinder: 4 }],
     [
       'a tower of 15 red blocks and 3 blue balls',
       'a tower of 15 red blocks, 3 blue balls',
