@@ -38,6 +38,19 @@ const groupListeners = new Set<GroupListener>();
 const emitGroup = (event: GroupEvent) => {
   for (const listener of groupListeners) listener(event);
 };
+
+/** Every card on the page, by its video's or group's id, with its whole markup: what a reload must match. */
+function cardEntries(page: Page) {
+  return page
+    .locator('.card')
+    .evaluateAll((cards) =>
+      cards.map((c) => [
+        c.getAttribute('data-generation-id') ?? c.getAttribute('data-group-id'),
+        c.outerHTML,
+      ]),
+    );
+}
+
 /** Console errors and CSP violations the pages produced; a clean page has none. */
 const problems: string[] = [];
 
@@ -365,21 +378,12 @@ describe('the gallery in a real browser', () => {
     emit({ type: 'succeeded', generation: regattaLast, media: regattaLast.media! });
     await page.waitForSelector(`[data-group-id="${regatta.group.id}"]`, { timeout: 5000 });
 
-    const entries = () =>
-      page
-        .locator('.card')
-        .evaluateAll((cards) =>
-          cards.map((c) => [
-            c.getAttribute('data-generation-id') ?? c.getAttribute('data-group-id'),
-            c.outerHTML,
-          ]),
-        );
-    const live = await entries();
+    const live = await cardEntries(page);
     // One card per group, where its newest member was; no member card is left.
     expect(live.map(([id]) => id)).toEqual([regatta.group.id, festival.group.id]);
     // The same cards, server-rendered: what the live page shows is what a reload shows.
     await page.reload();
-    expect(await entries()).toEqual(live);
+    expect(await cardEntries(page)).toEqual(live);
     await page.close();
   });
 
@@ -402,19 +406,10 @@ describe('the gallery in a real browser', () => {
       await page.waitForFunction(() => !document.querySelector('[data-pending-group]'), undefined, {
         timeout: 10_000,
       });
-      const entries = () =>
-        page
-          .locator('.card')
-          .evaluateAll((cards) =>
-            cards.map((c) => [
-              c.getAttribute('data-generation-id') ?? c.getAttribute('data-group-id'),
-              c.outerHTML,
-            ]),
-          );
-      const live = await entries();
+      const live = await cardEntries(page);
       expect(live.map(([id]) => id)).toEqual([failed.running.id, failed.done.id, finished.group.id]);
       await page.reload();
-      expect(await entries()).toEqual(live);
+      expect(await cardEntries(page)).toEqual(live);
     } finally {
       await page.close();
       await polling.close();
