@@ -75,6 +75,16 @@ describe('reelbot simulate --scene-only', { timeout: 120_000 }, () => {
     expect(ball!.position[0]).toBeLessThan(Math.min(...pins.map((o) => o.position[0])));
   });
 
+  it('throws a ball into a tower named alone, which stood still for the whole video, and reads it', async () => {
+    const { readAs, scene } = await lookAt('a tower of 10 boxes');
+    expect(readAs).toBe('Read as: a ball, a tower of 10 boxes');
+    const boxes = scene.objects.filter((o) => o.shape === 'box');
+    const [ball] = scene.objects.filter((o) => o.shape === 'sphere');
+    expect(boxes).toHaveLength(10);
+    expect(ball!.velocity[0]).toBeGreaterThan(0);
+    expect(ball!.position[0]).toBeLessThan(Math.min(...boxes.map((o) => o.position[0])));
+  });
+
   it('reads the spiral its dominoes stand on, though the sentence first calls them a row', async () => {
     const { readAs, scene } = await lookAt('a row of 30 dominoes in a spiral, the first one pushed');
     expect(readAs).toBe('Read as: a spiral of 30 dominoes');

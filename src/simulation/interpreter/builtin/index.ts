@@ -167,7 +167,8 @@ export function readBuiltin(
   );
   const read = downStairs(readParts(prompt));
   const swinging = pendulumHitting(prompt.toLowerCase(), read);
-  const parts = swinging ?? read;
+  // A contraption moves by itself; anything else that only stands gets a ball thrown at it.
+  const parts = swinging ?? (contraptionOf(prompt.toLowerCase()) ? read : knockDown(read));
   // The layout is made of what the sentence arranges so ("a red ball and a tower of 10 boxes": the
   // boxes), else of the first thing it names.
   const arranged = parts.find((p) => p.arrangement && p.arrangement === words.scenario);
@@ -421,6 +422,21 @@ function downStairs(parts: Part[]): Part[] {
   const moves = parts.some((p) => p.kind === 'group' && !p.relation);
   if (moves || !parts.some((p) => p.kind === 'stairs' || p.kind === 'ramp')) return parts;
   return [{ ...emptyPart('group', 'sphere', 'ball'), count: 1 }, ...parts];
+}
+
+/** What stands and falls when knocked: a structure alone is a still video. */
+const standing = new Set<Part['arrangement']>(['tower', 'wall', 'pyramid', 'stack']);
+
+/**
+ * Structures with nothing named to hit them ("a tower of 10 boxes", "a wall of bricks collapses")
+ * get a ball thrown into the first: alone they stood still for the whole video. The ball is read,
+ * as it is in the scene: "a ball, a tower of 10 boxes".
+ */
+function knockDown(parts: Part[]): Part[] {
+  if (parts.length === 0 || !parts.every((p) => p.kind === 'group' && standing.has(p.arrangement)))
+    return parts;
+  const [first, ...rest] = parts;
+  return [{ ...emptyPart('group', 'sphere', 'ball'), count: 1 }, { ...first!, relation: 'into' }, ...rest];
 }
 
 /** Each jointed scene's default count of bodies, and the most and fewest it may have. */

@@ -154,7 +154,7 @@ describe('built-in interpreter', () => {
   it('builds one body for a count of none, and reads it as built: "0 balls fall" is a ball, raised from 0', () => {
     for (const [sentence, shape, read] of [
       ['0 balls fall', 'sphere', 'a ball (raised from 0)'],
-      ['a tower of 0 boxes', 'box', 'a tower of 1 box (raised from 0)'],
+      ['a tower of 0 boxes', 'box', 'a ball, a tower of 1 box (raised from 0)'],
       ['0 dominoes', 'box', 'a domino (raised from 0)'],
     ] as const) {
       const { scene, reading } = readBuiltin(sentence, 0);

@@ -85,10 +85,17 @@ describe('built-in interpreter, first sentences', () => {
   });
 
   it.each([
-    ['a tower', 'a tower of boxes', 12],
-    ['a wall', 'a wall of boxes', 15],
-    ['a pyramid', 'a pyramid of boxes', 15],
-  ])('builds "%s" of boxes', (sentence, reading, count) => {
+    ['a tower', 'a ball, a tower of boxes', 12],
+    ['a wall', 'a ball, a wall of boxes', 15],
+    ['a pyramid', 'a ball, a pyramid of boxes', 10],
+    ['a tower of 10 boxes collapses', 'a ball, a tower of 10 boxes', 10],
+    ['a stack of 6 boxes', 'a ball, a stack of 6 boxes', 6],
+    [
+      'a blue tower of 8 boxes and a pyramid of 6 red crates',
+      'a ball, a tower of 8 blue boxes, a pyramid of 6 red crates',
+      14,
+    ],
+  ])('builds "%s" of boxes, and throws a ball into it, as its reading says', (sentence, reading, count) => {
     const { scene, reading: read } = readBuiltin(sentence);
     expect(read).toBe(reading);
     const boxes = of(scene, 'box');
@@ -96,6 +103,21 @@ describe('built-in interpreter, first sentences', () => {
     // Standing on each other, not falling from the sky.
     expect(Math.min(...boxes.map((b) => b.position[1] - b.size[1] / 2))).toBeLessThan(0.01);
     expect(boxes.every((b) => b.velocity.every((v) => v === 0))).toBe(true);
+    // Alone it stood still for the whole video: now a ball flies at it from its left, at its height.
+    const [ball, ...more] = of(scene, 'sphere');
+    expect(more).toEqual([]);
+    expect(ball!.velocity[0]).toBeGreaterThan(0);
+    expect(ball!.position[0]).toBeLessThan(Math.min(...boxes.map((b) => b.position[0])));
+    expect(ball!.position[1]).toBeLessThan(Math.max(...boxes.map((b) => b.position[1])) + 4);
+  });
+
+  it.each([
+    ['a pendulum swings beside a pyramid of 6 red crates'],
+    ['a tower of 20 boxes and 5 balls'],
+    ['a wall of ice and a ball'],
+  ])('throws no ball of its own where "%s" names something else', (sentence) => {
+    const { reading } = readBuiltin(sentence);
+    expect(reading).not.toMatch(/^a ball, /);
   });
 
   it('reads the rubber of "a rubber ball bounces on ice", and the ice it bounces on', () => {
@@ -139,8 +161,8 @@ describe('built-in interpreter, first sentences', () => {
   });
 
   it.each([
-    ['a huge wall of bricks', 'a wall of huge bricks'],
-    ['a blue tower of 8 boxes', 'a tower of 8 blue boxes'],
+    ['a huge wall of bricks', 'a ball, a wall of huge bricks'],
+    ['a blue tower of 8 boxes', 'a ball, a tower of 8 blue boxes'],
   ])('builds the wall or tower of "%s" as said before it', (sentence, reading) => {
     const { scene, reading: read } = readBuiltin(sentence);
     expect(read).toBe(reading);
@@ -150,8 +172,8 @@ describe('built-in interpreter, first sentences', () => {
   });
 
   it.each([
-    ['a wall of ice', 'a wall of icy boxes', 'ice'],
-    ['a pyramid of glass', 'a pyramid of glass boxes', 'glass'],
+    ['a wall of ice', 'a ball, a wall of icy boxes', 'ice'],
+    ['a pyramid of glass', 'a ball, a pyramid of glass boxes', 'glass'],
   ])('builds "%s" of boxes of that material', (sentence, reading, material) => {
     const { scene, reading: read } = readBuiltin(sentence);
     expect(read).toBe(reading);
@@ -167,7 +189,7 @@ describe('built-in interpreter, first sentences', () => {
 
   it.each([
     ['a wall of ice and a ball', 'a wall of icy boxes, a ball'],
-    ['a wall of red and blue boxes', 'a wall of red and blue boxes'],
+    ['a wall of red and blue boxes', 'a ball, a wall of red and blue boxes'],
   ])('reads "%s" as said', (sentence, reading) => {
     expect(readBuiltin(sentence).reading).toBe(reading);
   });
@@ -183,7 +205,7 @@ describe('built-in interpreter, first sentences', () => {
 
   it('builds "a stack" of boxes one on another, and reads it', () => {
     const { scene, reading } = readBuiltin('a stack');
-    expect(reading).toBe('a stack of boxes');
+    expect(reading).toBe('a ball, a stack of boxes');
     const boxes = of(scene, 'box');
     expect(boxes).toHaveLength(6);
     expect(Math.max(...boxes.map((b) => b.position[1]))).toBeGreaterThan(4);
