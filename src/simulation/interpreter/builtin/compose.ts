@@ -338,24 +338,30 @@ export function compose(
       target.relation === 'over' ||
       (target.relation === 'into' && (isContainer(target) || fallers.length === movers.length));
     const top = placed.max[1];
+    // A box's inside, from its walls themselves: `placed`'s bounds hold each wall's bounding sphere,
+    // and marbles spread that wide landed on the rims and bounced out.
+    const walls = boxOf(placed.objects);
+    const inner = Math.min(walls.max[0] - walls.min[0], walls.max[2] - walls.min[2]);
+    const into = isContainer(target) ? inner * 0.85 : Math.max(0.6, width * 0.6);
     /** Dropped from 3 m over `from`: the target's top, or what already lies on it. */
     const above = (parts: Part[], from = top) =>
       cluster(
         parts,
         parts.map((p) => looks[movers.indexOf(p)]!),
         [center[0], from + 3, center[2]],
-        Math.max(0.6, width * 0.6),
+        into,
         random,
       );
     if (drops) {
       side = false;
       duration = 3;
-      // "A box of marbles": they start in it, settled on its floor; what is said to fall in falls on them.
-      const inside = target.holds ? movers.filter((p) => p.inside) : [];
+      // "A glass ball falls into a box of marbles": the marbles start in it, settled on its floor, and
+      // the ball falls on them. With nothing else to fall ("a box of marbles"), they are poured in:
+      // settled, they lay still for the whole video.
+      const held = target.holds ? movers.filter((p) => p.inside) : [];
+      const inside = held.length < movers.length ? held : [];
       const dropped = movers.filter((p) => !inside.includes(p));
       if (inside.length) {
-        const walls = boxOf(placed.objects);
-        const inner = Math.min(walls.max[0] - walls.min[0], walls.max[2] - walls.min[2]);
         const settled = cluster(
           inside,
           inside.map((p) => looks[movers.indexOf(p)]!),
