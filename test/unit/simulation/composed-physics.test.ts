@@ -87,6 +87,15 @@ describe('composed scenes, run through the physics', { timeout: 60_000 }, () => 
     for (const m of marbles) expect(m.end[1]).toBeLessThan(m.start[1] - 1.5);
   });
 
+  it.each(['20 dominoes', 'dominoes in a ring', '50 dominoes'])(
+    'the pushed first of "%s" topples them all before the video ends',
+    async (prompt) => {
+      const height = interpretBuiltin(prompt).objects[0]!.size[1];
+      const dominoes = await outcome(prompt, () => true);
+      for (const d of dominoes) expect(d.end[1]).toBeLessThan(height * 0.35);
+    },
+  );
+
   it('the pushed domino of a spiral topples all 30 by the end', async () => {
     const prompt = 'a row of 30 dominoes in a spiral, the first one pushed';
     const scene = interpretBuiltin(prompt);
