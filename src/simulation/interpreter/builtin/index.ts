@@ -167,8 +167,9 @@ export function readBuiltin(
   );
   const read = downStairs(readParts(prompt));
   const swinging = pendulumHitting(prompt.toLowerCase(), read);
+  const named = contraptionOf(prompt.toLowerCase());
   // A contraption moves by itself; anything else that only stands gets a ball thrown at it.
-  const parts = swinging ?? (contraptionOf(prompt.toLowerCase()) ? read : knockDown(read));
+  const parts = swinging ?? (named ? read : knockDown(read));
   // The layout is made of what the sentence arranges so ("a red ball and a tower of 10 boxes": the
   // boxes), else of the first thing it names.
   const arranged = parts.find((p) => p.arrangement && p.arrangement === words.scenario);
@@ -193,7 +194,7 @@ export function readBuiltin(
     dominoPart.arrangement = 'spiral';
     if (dominoPart.count === undefined) dominoPart.noun = 'dominoes';
   }
-  const kind = swinging ? undefined : contraptionOf(prompt.toLowerCase());
+  const kind = swinging ? undefined : named;
   const own = kind ? ownParts(kind, parts) : [];
   // What else the sentence names stands beside the contraption: "a newtons cradle with 5 balls and 3 boxes".
   const besideContraption = kind
