@@ -343,15 +343,10 @@ export function compose(
     const walls = boxOf(placed.objects);
     const inner = Math.min(walls.max[0] - walls.min[0], walls.max[2] - walls.min[2]);
     const into = isContainer(target) ? inner * 0.85 : Math.max(0.6, width * 0.6);
+    const looksOf = (some: Part[]) => some.map((p) => looks[movers.indexOf(p)]!);
     /** Dropped from 3 m over `from`: the target's top, or what already lies on it. */
     const above = (parts: Part[], from = top) =>
-      cluster(
-        parts,
-        parts.map((p) => looks[movers.indexOf(p)]!),
-        [center[0], from + 3, center[2]],
-        into,
-        random,
-      );
+      cluster(parts, looksOf(parts), [center[0], from + 3, center[2]], into, random);
     if (drops) {
       side = false;
       duration = 3;
@@ -362,13 +357,7 @@ export function compose(
       const inside = held.length < movers.length ? held : [];
       const dropped = movers.filter((p) => !inside.includes(p));
       if (inside.length) {
-        const settled = cluster(
-          inside,
-          inside.map((p) => looks[movers.indexOf(p)]!),
-          [center[0], 0, center[2]],
-          inner * 0.85,
-          random,
-        );
+        const settled = cluster(inside, looksOf(inside), [center[0], 0, center[2]], inner * 0.85, random);
         const floor = Math.min(...settled.map((o) => o.position[1] - o.size[1] / 2));
         // Just above the container's floor panel, 8 cm thick.
         for (const o of settled) o.position[1] += 0.1 - floor;
@@ -380,14 +369,7 @@ export function compose(
       // "A ball rolls into a tower and three cubes fall": the cubes come down on it, the ball is thrown.
       if (fallers.length) objects.push(...above(fallers));
       const rest = movers.filter((p) => !fallers.includes(p));
-      const thrown = throwAt(
-        rest,
-        rest.map((p) => looks[movers.indexOf(p)]!),
-        placed,
-        target,
-        text,
-        random,
-      );
+      const thrown = throwAt(rest, looksOf(rest), placed, target, text, random);
       objects.push(...thrown.objects);
       joints.push(...thrown.joints);
       duration = thrown.duration ?? duration;
